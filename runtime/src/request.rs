@@ -1,0 +1,125 @@
+//! What one operation call sends: method, path, query, headers, body, and the caller's
+//! per-call options.
+
+use crate::error::Error;
+use crate::query::{QueryString, Style};
+use bytes::Bytes;
+use reqwest::Method;
+use serde::Serialize;
+use std::time::Duration;
+
+/// A request body, already encoded.
+#[derive(Debug, Clone)]
+pub enum Body {
+    /// `application/json`.
+    Json(Bytes),
+    /// `application/x-www-form-urlencoded`.
+    Form(Bytes),
+    /// Any other media type, sent as given.
+    Raw {
+        /// The `Content-Type` to send.
+        content_type: String,
+        /// The bytes to send.
+        data: Bytes,
+    },
+}
+
+/// A fully described request, built by a generated operation method and executed by
+/// [`RawClient::execute`](crate::RawClient::execute).
+#[derive(Debug, Clone)]
+pub struct RequestSpec {
+    /// HTTP method.
+    pub method: Method,
+    /// The path template from the spec (`/campaigns/{campaignId}/pause`), for logs.
+    pub path_template: &'static str,
+    /// The concrete path, parameters already checked and encoded.
+    pub path: String,
+    /// Query parameters.
+    pub query: QueryString,
+    /// Header parameters.
+    pub headers: Vec<(&'static str, String)>,
+    /// The body, if any.
+    pub body: Option<Body>,
+}
+
+impl RequestSpec {
+    /// A request without query, headers or body.
+    pub fn new(method: Method, path_template: &'static str, path: String) -> Self {
+        Self {
+            method,
+            path_template,
+            path,
+            query: QueryString::new(),
+            headers: Vec::new(),
+            body: None,
+        }
+    }
+
+    /// Adds a query parameter (skipped when `None` / `null`).
+    pub fn query<T: Serialize + ?Sized, E>(&mut self, name: &str, value: &T, style: Style) -> Result<(), Error<E>> {
+        self.query.push(name, value, style)
+    }
+
+    /// Adds a header parameter.
+    pub fn header(&mut self, name: &'static str, value: impl ToString) {
+        self.headers.push((name, value.to_string()));
+    }
+
+    /// Sets a JSON body.
+    pub fn json<T: Serialize + ?Sized, E>(&mut self, body: &T) -> Result<(), Error<E>> {
+        let bytes = serde_json::to_vec(body)
+            .map_err(|err| Error::invalid_argument("body", format!("cannot be encoded as JSON: {err}")))?;
+        self.body = Some(Body::Json(Bytes::from(bytes)));
+        Ok(())
+    }
+
+    /// Sets an `application/x-www-form-urlencoded` body from a serializable object.
+    pub fn form<T: Serialize + ?Sized, E>(&mut self, body: &T) -> Result<(), Error<E>> {
+        let value = serde_json::to_value(body)
+            .map_err(|err| Error::invalid_argument("body", format!("cannot be form-encoded: {err}")))?;
+        let mut query = QueryString::new();
+        if let serde_json::Value::Object(members) = &value {
+            for (key, member) in members {
+                let style = if member.is_object() {
+                    Style::DeepObject
+                } else {
+                    Style::Form { explode: true }
+                };
+                query.push(key, member, style)?;
+            }
+        }
+        self.body = Some(Body::Form(Bytes::from(query.encode())));
+        Ok(())
+    }
+
+    /// Sets a body of any other media type.
+    pub fn raw(&mut self, content_type: &str, data: impl Into<Bytes>) {
+        self.body = Some(Body::Raw {
+            content_type: content_type.to_owned(),
+            data: data.into(),
+        });
+    }
+
+    /// True when repeating this request cannot apply it twice, judged by its method.
+    pub fn is_idempotent_method(&self) -> bool {
+        matches!(
+            self.method,
+            Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS
+        )
+    }
+}
+
+/// Per-call overrides of the client's configuration. Every generated request builder
+/// exposes these as setters.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct CallOptions {
+    /// Extra headers for this call (added after the client's default headers).
+    pub headers: Vec<(String, String)>,
+    /// Per-attempt timeout for this call.
+    pub timeout: Option<Duration>,
+    /// Maximum retries for this call.
+    pub max_retries: Option<u32>,
+    /// `Idempotency-Key` to send; makes a POST or PATCH safe to retry.
+    pub idempotency_key: Option<String>,
+}
