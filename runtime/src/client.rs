@@ -5,7 +5,9 @@ use crate::request::{Body, CallOptions, RequestSpec};
 use crate::response::{RateLimit, Response};
 use crate::secret::SecretString;
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use reqwest::header::{
+    HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, USER_AGENT,
+};
 use serde::de::DeserializeOwned;
 use std::fmt;
 use std::future::Future;
@@ -106,7 +108,10 @@ impl<C: From<RawClient>, E> ClientBuilder<C, E> {
 
     /// Sends an API key in a header on every request.
     pub fn api_key_header(mut self, name: &'static str, key: impl Into<String>) -> Self {
-        self.auth = Some(Auth::Header(HeaderName::from_static(name), SecretString::new(key)));
+        self.auth = Some(Auth::Header(
+            HeaderName::from_static(name),
+            SecretString::new(key),
+        ));
         self
     }
 
@@ -192,14 +197,21 @@ impl<C: From<RawClient>, E> ClientBuilder<C, E> {
             reason: "user agent contains characters not allowed in a header".into(),
         })?;
         headers.insert(USER_AGENT, user_agent);
-        headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(
+            reqwest::header::ACCEPT,
+            HeaderValue::from_static("application/json"),
+        );
         for (name, value) in &self.default_headers {
-            let (name, value) = header_pair(name, value).map_err(|reason| Error::Config { reason })?;
+            let (name, value) =
+                header_pair(name, value).map_err(|reason| Error::Config { reason })?;
             headers.append(name, value);
         }
         if let Some(auth) = &self.auth {
             let (name, value) = match auth {
-                Auth::Bearer(token) => (AUTHORIZATION, header_value(&format!("Bearer {}", token.expose()))),
+                Auth::Bearer(token) => (
+                    AUTHORIZATION,
+                    header_value(&format!("Bearer {}", token.expose())),
+                ),
                 Auth::Header(name, key) => (name.clone(), header_value(key.expose())),
                 Auth::Basic(user, password) => {
                     let encoded = base64_encode(format!("{user}:{}", password.expose()).as_bytes());
@@ -221,7 +233,9 @@ impl<C: From<RawClient>, E> ClientBuilder<C, E> {
                     reason: format!("HTTP client could not be built: {err}"),
                 })?,
         };
-        let sleeper = self.sleeper.unwrap_or_else(|| Arc::new(|wait| Box::pin(tokio::time::sleep(wait))));
+        let sleeper = self
+            .sleeper
+            .unwrap_or_else(|| Arc::new(|wait| Box::pin(tokio::time::sleep(wait))));
         Ok(C::from(RawClient {
             inner: Arc::new(Inner {
                 http,
@@ -240,10 +254,10 @@ fn header_value(text: &str) -> Result<HeaderValue, reqwest::header::InvalidHeade
 }
 
 fn header_pair(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), String> {
-    let header_name =
-        HeaderName::from_bytes(name.as_bytes()).map_err(|_| format!("{name:?} is not a valid header name"))?;
-    let header_value =
-        HeaderValue::from_str(value).map_err(|_| format!("the value of header {name:?} is not a valid header value"))?;
+    let header_name = HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| format!("{name:?} is not a valid header name"))?;
+    let header_value = HeaderValue::from_str(value)
+        .map_err(|_| format!("the value of header {name:?} is not a valid header value"))?;
     Ok((header_name, header_value))
 }
 
@@ -251,11 +265,17 @@ fn base64_encode(input: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
     for chunk in input.chunks(3) {
-        let bytes = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let bytes = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let triple = (u32::from(bytes[0]) << 16) | (u32::from(bytes[1]) << 8) | u32::from(bytes[2]);
         for index in 0..4 {
             if index <= chunk.len() {
-                out.push(char::from(ALPHABET[((triple >> (18 - 6 * index)) & 0x3f) as usize]));
+                out.push(char::from(
+                    ALPHABET[((triple >> (18 - 6 * index)) & 0x3f) as usize],
+                ));
             } else {
                 out.push('=');
             }
@@ -345,7 +365,11 @@ impl RawClient {
         }
     }
 
-    fn build_request<E>(&self, spec: &RequestSpec, options: &CallOptions) -> Result<reqwest::Request, Error<E>> {
+    fn build_request<E>(
+        &self,
+        spec: &RequestSpec,
+        options: &CallOptions,
+    ) -> Result<reqwest::Request, Error<E>> {
         let mut url = format!("{}{}", self.inner.base_url, spec.path);
         if !spec.query.is_empty() {
             url.push('?');
@@ -360,24 +384,30 @@ impl RawClient {
             headers.append(name.clone(), value.clone());
         }
         for (name, value) in &spec.headers {
-            let (name, value) = header_pair(name, value).map_err(|reason| Error::invalid_argument(name, reason))?;
+            let (name, value) =
+                header_pair(name, value).map_err(|reason| Error::invalid_argument(name, reason))?;
             headers.insert(name, value);
         }
         for (name, value) in &options.headers {
-            let (header_name, value) =
-                header_pair(name, value).map_err(|reason| Error::invalid_argument_owned(name.clone(), reason))?;
+            let (header_name, value) = header_pair(name, value)
+                .map_err(|reason| Error::invalid_argument_owned(name.clone(), reason))?;
             headers.insert(header_name, value);
         }
         if let Some(key) = &options.idempotency_key {
-            let (name, value) =
-                header_pair("idempotency-key", key).map_err(|reason| Error::invalid_argument("idempotency_key", reason))?;
+            let (name, value) = header_pair("idempotency-key", key)
+                .map_err(|reason| Error::invalid_argument("idempotency_key", reason))?;
             headers.insert(name, value);
         }
         let (content_type, bytes) = match &spec.body {
             None => (None, None),
             Some(Body::Json(bytes)) => (Some("application/json"), Some(bytes.clone())),
-            Some(Body::Form(bytes)) => (Some("application/x-www-form-urlencoded"), Some(bytes.clone())),
-            Some(Body::Raw { content_type, data }) => (Some(content_type.as_str()), Some(data.clone())),
+            Some(Body::Form(bytes)) => (
+                Some("application/x-www-form-urlencoded"),
+                Some(bytes.clone()),
+            ),
+            Some(Body::Raw { content_type, data }) => {
+                (Some(content_type.as_str()), Some(data.clone()))
+            }
         };
         if let (Some(content_type), Some(bytes)) = (content_type, bytes) {
             let value = HeaderValue::from_str(content_type)
@@ -388,7 +418,11 @@ impl RawClient {
         Ok(request)
     }
 
-    async fn attempt<E: DeserializeOwned>(&self, request: reqwest::Request, timeout: Duration) -> Result<RawResponse, Error<E>> {
+    async fn attempt<E: DeserializeOwned>(
+        &self,
+        request: reqwest::Request,
+        timeout: Duration,
+    ) -> Result<RawResponse, Error<E>> {
         let exchange = async {
             let response = self.inner.http.execute(request).await?;
             let status = response.status().as_u16();
@@ -408,7 +442,11 @@ impl RawClient {
             Ok(Ok(parts)) => parts,
         };
         if (200..300).contains(&status) {
-            return Ok(RawResponse { status, headers, body });
+            return Ok(RawResponse {
+                status,
+                headers,
+                body,
+            });
         }
         Err(api_error(status, headers, body))
     }
@@ -454,8 +492,16 @@ fn api_error<E: DeserializeOwned>(status: u16, headers: HeaderMap, raw: Bytes) -
 
 /// The wait the server asked for: `Retry-After` in seconds or as an HTTP date, else
 /// (on a 429) the time until `X-RateLimit-Reset`.
-fn retry_after(headers: &HeaderMap, status: u16, rate_limit: &RateLimit, now: chrono::DateTime<chrono::Utc>) -> Option<Duration> {
-    if let Some(text) = headers.get("retry-after").and_then(|value| value.to_str().ok()) {
+fn retry_after(
+    headers: &HeaderMap,
+    status: u16,
+    rate_limit: &RateLimit,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<Duration> {
+    if let Some(text) = headers
+        .get("retry-after")
+        .and_then(|value| value.to_str().ok())
+    {
         let text = text.trim();
         if let Ok(seconds) = text.parse::<u64>() {
             return Some(Duration::from_secs(seconds));
@@ -476,13 +522,20 @@ fn retry_after(headers: &HeaderMap, status: u16, rate_limit: &RateLimit, now: ch
 
 /// Decides whether to retry after `error` on attempt `attempt` (0-based), and how long
 /// to wait first. `None` means give up and return the error.
-fn retry_delay<E>(error: &Error<E>, attempt: u32, retry: &RetryConfig, repeatable: bool) -> Option<Duration> {
+fn retry_delay<E>(
+    error: &Error<E>,
+    attempt: u32,
+    retry: &RetryConfig,
+    repeatable: bool,
+) -> Option<Duration> {
     if attempt >= retry.max_retries {
         return None;
     }
     let server_wait = match error {
         Error::Api(api) if api.status == 429 => api.retry_after,
-        Error::Api(api) if repeatable && matches!(api.status, 500 | 502 | 503 | 504) => api.retry_after,
+        Error::Api(api) if repeatable && matches!(api.status, 500 | 502 | 503 | 504) => {
+            api.retry_after
+        }
         Error::Timeout { .. } | Error::Connection { .. } if repeatable => None,
         _ => return None,
     };
@@ -496,9 +549,16 @@ fn retry_delay<E>(error: &Error<E>, attempt: u32, retry: &RetryConfig, repeatabl
 /// `min(base * 2^attempt, cap)` plus up to 25 % random jitter.
 fn backoff(attempt: u32, retry: &RetryConfig) -> Duration {
     let factor = 2u32.saturating_pow(attempt.min(16));
-    let delay = retry.backoff_base.saturating_mul(factor).min(retry.backoff_cap);
+    let delay = retry
+        .backoff_base
+        .saturating_mul(factor)
+        .min(retry.backoff_cap);
     let jitter_range = delay.as_millis() as u64 / 4;
-    let jitter = if jitter_range == 0 { 0 } else { fastrand::u64(0..=jitter_range) };
+    let jitter = if jitter_range == 0 {
+        0
+    } else {
+        fastrand::u64(0..=jitter_range)
+    };
     delay + Duration::from_millis(jitter)
 }
 
@@ -588,12 +648,17 @@ mod tests {
             retry_delay(&api(429, Some(Duration::from_secs(1))), 0, &retry, false),
             Some(Duration::from_secs(1))
         );
-        assert_eq!(retry_delay(&api(429, Some(Duration::from_secs(3600))), 0, &retry, false), None);
+        assert_eq!(
+            retry_delay(&api(429, Some(Duration::from_secs(3600))), 0, &retry, false),
+            None
+        );
         assert!(retry_delay(&api(503, None), 0, &retry, true).is_some());
         assert_eq!(retry_delay(&api(503, None), 0, &retry, false), None);
         assert_eq!(retry_delay(&api(404, None), 0, &retry, true), None);
         assert_eq!(retry_delay(&api(429, None), 2, &retry, true), None);
-        let timeout: Error<()> = Error::Timeout { after: Duration::from_secs(1) };
+        let timeout: Error<()> = Error::Timeout {
+            after: Duration::from_secs(1),
+        };
         assert!(retry_delay(&timeout, 0, &retry, true).is_some());
         assert_eq!(retry_delay(&timeout, 0, &retry, false), None);
     }
@@ -613,17 +678,31 @@ mod tests {
 
     #[test]
     fn retry_after_forms() {
-        let now = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap().with_timezone(&chrono::Utc);
+        let now = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
         let mut headers = HeaderMap::new();
         headers.insert("retry-after", HeaderValue::from_static("7"));
-        assert_eq!(retry_after(&headers, 429, &RateLimit::default(), now), Some(Duration::from_secs(7)));
-        headers.insert("retry-after", HeaderValue::from_static("Thu, 01 Jan 2026 00:00:30 GMT"));
-        assert_eq!(retry_after(&headers, 429, &RateLimit::default(), now), Some(Duration::from_secs(30)));
+        assert_eq!(
+            retry_after(&headers, 429, &RateLimit::default(), now),
+            Some(Duration::from_secs(7))
+        );
+        headers.insert(
+            "retry-after",
+            HeaderValue::from_static("Thu, 01 Jan 2026 00:00:30 GMT"),
+        );
+        assert_eq!(
+            retry_after(&headers, 429, &RateLimit::default(), now),
+            Some(Duration::from_secs(30))
+        );
         let reset = RateLimit {
             reset: Some(u64::try_from(now.timestamp()).unwrap() + 12),
             ..RateLimit::default()
         };
-        assert_eq!(retry_after(&HeaderMap::new(), 429, &reset, now), Some(Duration::from_secs(12)));
+        assert_eq!(
+            retry_after(&HeaderMap::new(), 429, &reset, now),
+            Some(Duration::from_secs(12))
+        );
         assert_eq!(retry_after(&HeaderMap::new(), 503, &reset, now), None);
     }
 

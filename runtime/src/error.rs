@@ -169,7 +169,9 @@ pub fn is_retryable_status(status: u16) -> bool {
 impl<E> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::InvalidArgument { name, reason } => write!(f, "invalid argument `{name}`: {reason}"),
+            Error::InvalidArgument { name, reason } => {
+                write!(f, "invalid argument `{name}`: {reason}")
+            }
             Error::Config { reason } => write!(f, "invalid client configuration: {reason}"),
             Error::Timeout { after } => write!(f, "no response within {} ms", after.as_millis()),
             Error::Connection { message, .. } => write!(f, "connection failed: {message}"),
@@ -181,7 +183,11 @@ impl<E> fmt::Display for Error<E> {
                 Ok(())
             }
             Error::UnexpectedResponse(unexpected) => {
-                write!(f, "unexpected response (HTTP {}): {}", unexpected.status, unexpected.reason)?;
+                write!(
+                    f,
+                    "unexpected response (HTTP {}): {}",
+                    unexpected.status, unexpected.reason
+                )?;
                 if let Some(path) = &unexpected.path {
                     write!(f, " at `{path}`")?;
                 }
@@ -194,7 +200,12 @@ impl<E> fmt::Display for Error<E> {
 /// Best-effort human message from a JSON error body (`message` or `error.message`).
 fn message_of(raw: &[u8]) -> Option<String> {
     let value: serde_json::Value = serde_json::from_slice(raw).ok()?;
-    let pick = |value: &serde_json::Value| value.get("message").and_then(|m| m.as_str()).map(str::to_owned);
+    let pick = |value: &serde_json::Value| {
+        value
+            .get("message")
+            .and_then(|m| m.as_str())
+            .map(str::to_owned)
+    };
     pick(&value).or_else(|| value.get("error").and_then(pick))
 }
 

@@ -9,6 +9,7 @@
 
 pub mod client;
 pub mod datetime;
+pub mod enums;
 pub mod error;
 pub mod nullable;
 pub mod path;

@@ -15,7 +15,11 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 ///
 /// Fails before any request is made when the value is empty, is `.` or `..` (which
 /// would change the route), or does not match the spec's `pattern`.
-pub fn segment<E>(name: &'static str, value: &str, pattern: Option<&Pattern>) -> Result<String, Error<E>> {
+pub fn segment<E>(
+    name: &'static str,
+    value: &str,
+    pattern: Option<&Pattern>,
+) -> Result<String, Error<E>> {
     if value.is_empty() {
         return Err(Error::invalid_argument(name, "must not be empty"));
     }
@@ -26,11 +30,35 @@ pub fn segment<E>(name: &'static str, value: &str, pattern: Option<&Pattern>) ->
         if !pattern.is_match(value) {
             return Err(Error::invalid_argument(
                 name,
-                format!("{value:?} does not match the pattern `{}`", pattern.source()),
+                format!(
+                    "{value:?} does not match the pattern `{}`",
+                    pattern.source()
+                ),
             ));
         }
     }
     Ok(utf8_percent_encode(value, SEGMENT).to_string())
+}
+
+/// The text form of a non-string parameter value (numbers, booleans, enums), for a
+/// path segment or header.
+pub fn text_of<T: serde::Serialize + ?Sized, E>(
+    name: &'static str,
+    value: &T,
+) -> Result<String, Error<E>> {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(text)) => Ok(text),
+        Ok(serde_json::Value::Number(number)) => Ok(number.to_string()),
+        Ok(serde_json::Value::Bool(flag)) => Ok(flag.to_string()),
+        Ok(other) => Err(Error::invalid_argument(
+            name,
+            format!("{other} is not a scalar value"),
+        )),
+        Err(err) => Err(Error::invalid_argument(
+            name,
+            format!("cannot be encoded: {err}"),
+        )),
+    }
 }
 
 #[cfg(test)]
@@ -51,6 +79,9 @@ mod tests {
             let err = segment::<()>("campaignId", bad, Some(&ID)).unwrap_err();
             assert!(err.to_string().contains("campaignId"), "{err}");
         }
-        assert_eq!(segment::<()>("campaignId", "abc123", Some(&ID)).unwrap(), "abc123");
+        assert_eq!(
+            segment::<()>("campaignId", "abc123", Some(&ID)).unwrap(),
+            "abc123"
+        );
     }
 }

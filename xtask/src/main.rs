@@ -1,1 +1,39 @@
-fn main() {}
+//! `cargo xtask`: the project's automation entry point.
+//!
+//! - `cargo xtask codegen` regenerates `generated/src/generated/` from `spec/inboxapp.yaml`.
+//! - `cargo xtask codegen --check` fails (listing stale files) when the committed code differs.
+//! - `cargo xtask generate --spec FILE --out DIR --name CRATE` generates a standalone crate.
+
+mod codegen;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("codegen") => codegen::run_codegen(&args[1..]),
+        Some("generate") => codegen::run_generate(&args[1..]),
+        Some("help") | Some("--help") | Some("-h") | None => {
+            print!("{}", USAGE);
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown command {other:?}\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  codegen [--check]                      regenerate generated/ from spec/inboxapp.yaml
+                                         (--check: fail if the committed files are stale)
+  generate --spec FILE --out DIR --name CRATE
+                                         generate a standalone client crate from any spec
+";

@@ -1,0 +1,467 @@
+//! Operations → `Client` methods and one request builder per operation.
+
+use super::docs;
+use super::typeref::{tokens, Scope};
+use super::types::ident;
+use crate::ir::{
+    BodyEncoding, Model, Operation, Param, ParamLocation, QueryStyle, ResponseBody, TypeRef,
+};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use std::collections::BTreeMap;
+
+/// The `operations` module: patterns, builders and `impl Client`.
+pub fn emit(model: &Model) -> TokenStream {
+    let patterns = collect_patterns(model);
+    let pattern_statics = patterns.iter().map(|(source, index)| {
+        let name = format_ident!("PATTERN_{}", index);
+        let doc = format!(" `{source}`");
+        quote! { #[doc = #doc] static #name: ::apigen_runtime::Pattern = ::apigen_runtime::Pattern::new(#source); }
+    });
+    let methods = model
+        .operations
+        .iter()
+        .map(|operation| client_method(model, operation));
+    let builders = model
+        .operations
+        .iter()
+        .map(|operation| builder(model, operation, &patterns));
+    quote! {
+        #![allow(clippy::too_many_arguments, clippy::needless_lifetimes, clippy::doc_lazy_continuation)]
+        #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
+        use super::{Client, Error, ErrorBody};
+        use ::apigen_runtime::{CallOptions, RequestSpec, Response};
+        use ::apigen_runtime::query::Style;
+        use ::std::future::{Future, IntoFuture};
+        use ::std::pin::Pin;
+
+        #(#pattern_statics)*
+
+        impl Client {
+            #(#methods)*
+        }
+
+        #(#builders)*
+    }
+}
+
+fn collect_patterns(model: &Model) -> BTreeMap<String, usize> {
+    let mut patterns = BTreeMap::new();
+    for operation in &model.operations {
+        for param in &operation.params {
+            if let Some(pattern) = &param.pattern {
+                let next = patterns.len();
+                patterns.entry(pattern.clone()).or_insert(next);
+            }
+        }
+    }
+    patterns
+}
+
+/// Required parameters become method arguments, in spec order (path first).
+fn required_params(operation: &Operation) -> Vec<&Param> {
+    let mut required: Vec<&Param> = operation
+        .params
+        .iter()
+        .filter(|param| param.required)
+        .collect();
+    required.sort_by_key(|param| param.location != ParamLocation::Path);
+    required
+}
+
+fn body_is_argument(operation: &Operation) -> bool {
+    operation
+        .body
+        .as_ref()
+        .is_some_and(|body| body.required && !body.empty_object)
+}
+
+fn is_string(ty: &TypeRef) -> bool {
+    matches!(ty, TypeRef::String)
+}
+
+/// Argument type: strings accept anything `Into<String>`.
+fn argument_type(model: &Model, ty: &TypeRef) -> TokenStream {
+    if is_string(ty) {
+        quote! { impl Into<String> }
+    } else {
+        tokens(model, ty, Scope::Sibling)
+    }
+}
+
+fn convert(name: &proc_macro2::Ident, ty: &TypeRef) -> TokenStream {
+    if is_string(ty) {
+        quote! { #name.into() }
+    } else {
+        quote! { #name }
+    }
+}
+
+fn success_type(model: &Model, operation: &Operation) -> TokenStream {
+    match &operation.success {
+        ResponseBody::Json(ty) => tokens(model, ty, Scope::Sibling),
+        ResponseBody::Empty => quote! { () },
+        ResponseBody::Text => quote! { String },
+        ResponseBody::Bytes => quote! { ::apigen_runtime::bytes::Bytes },
+    }
+}
+
+fn operation_doc(operation: &Operation) -> TokenStream {
+    let route = format!("`{} {}`", operation.http_method, operation.path);
+    let mut arguments = Vec::new();
+    for param in required_params(operation) {
+        let description = param
+            .doc
+            .as_deref()
+            .map(|doc| doc.lines().next().unwrap_or("").trim())
+            .unwrap_or("");
+        let pattern = param
+            .pattern
+            .as_deref()
+            .map(|p| format!(" Must match `{p}`."))
+            .unwrap_or_default();
+        arguments.push(format!(
+            "- `{}`: {} {}{}",
+            param.name.trim_start_matches("r#"),
+            location_label(param),
+            description,
+            pattern
+        ));
+    }
+    if body_is_argument(operation) {
+        arguments.push("- `body`: the request body.".to_owned());
+    }
+    let arguments = if arguments.is_empty() {
+        String::new()
+    } else {
+        format!("Arguments:\n{}", arguments.join("\n"))
+    };
+    let deprecated = if operation.deprecated {
+        "**Deprecated** in the API."
+    } else {
+        ""
+    };
+    let returns = "Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.";
+    docs::attrs([
+        operation.summary.as_deref().unwrap_or(""),
+        operation.description.as_deref().unwrap_or(""),
+        deprecated,
+        route.as_str(),
+        arguments.as_str(),
+        returns,
+    ])
+}
+
+fn location_label(param: &Param) -> String {
+    match param.location {
+        ParamLocation::Path => format!("path parameter `{}`.", param.wire),
+        ParamLocation::Query => format!("query parameter `{}`.", param.wire),
+        ParamLocation::Header => format!("header `{}`.", param.wire),
+        ParamLocation::Cookie => format!("cookie `{}`.", param.wire),
+    }
+}
+
+fn client_method(model: &Model, operation: &Operation) -> TokenStream {
+    let method = ident(&operation.method_name);
+    let builder = format_ident!("{}", operation.builder_name);
+    let doc = operation_doc(operation);
+    let required = required_params(operation);
+    let mut arguments: Vec<TokenStream> = required
+        .iter()
+        .map(|param| {
+            let name = ident(&param.name);
+            let ty = argument_type(model, &param.ty);
+            quote! { #name: #ty }
+        })
+        .collect();
+    let mut inits: Vec<TokenStream> = operation
+        .params
+        .iter()
+        .map(|param| {
+            let name = ident(&param.name);
+            if param.required {
+                let value = convert(&name, &param.ty);
+                quote! { #name: #value }
+            } else {
+                quote! { #name: None }
+            }
+        })
+        .collect();
+    if let Some(body) = &operation.body {
+        if body_is_argument(operation) {
+            let ty = tokens(model, &body.ty, Scope::Sibling);
+            arguments.push(quote! { body: #ty });
+            inits.push(quote! { body: Some(body) });
+        } else if !body.empty_object {
+            inits.push(quote! { body: None });
+        }
+    }
+    let deprecated = operation
+        .deprecated
+        .then(|| quote! { #[deprecated = "deprecated in the API spec"] });
+    quote! {
+        #doc
+        #deprecated
+        pub fn #method(&self, #(#arguments),*) -> #builder<'_> {
+            #builder {
+                client: self,
+                #(#inits,)*
+                options: CallOptions::default(),
+            }
+        }
+    }
+}
+
+fn builder(
+    model: &Model,
+    operation: &Operation,
+    patterns: &BTreeMap<String, usize>,
+) -> TokenStream {
+    let builder = format_ident!("{}", operation.builder_name);
+    let method = &operation.method_name;
+    let builder_doc = format!(
+        " Request builder for [`Client::{}`] (`{} {}`). Set optional parameters, then `.await` it or call [`send`](Self::send).",
+        method.trim_start_matches("r#"),
+        operation.http_method,
+        operation.path
+    );
+    let mut fields: Vec<TokenStream> = operation
+        .params
+        .iter()
+        .map(|param| {
+            let name = ident(&param.name);
+            let ty = tokens(model, &param.ty, Scope::Sibling);
+            if param.required {
+                quote! { #name: #ty }
+            } else {
+                quote! { #name: Option<#ty> }
+            }
+        })
+        .collect();
+    if let Some(body) = operation.body.as_ref().filter(|body| !body.empty_object) {
+        let ty = tokens(model, &body.ty, Scope::Sibling);
+        fields.push(quote! { body: Option<#ty> });
+    }
+    let setters = operation
+        .params
+        .iter()
+        .filter(|param| !param.required)
+        .map(|param| {
+            let name = ident(&param.name);
+            let ty = argument_type(model, &param.ty);
+            let value = convert(&format_ident!("value"), &param.ty);
+            let doc = docs::attrs([
+                param.doc.as_deref().unwrap_or(""),
+                format!("Sets the optional {}", location_label(param)).as_str(),
+            ]);
+            let deprecated = param
+                .deprecated
+                .then(|| quote! { #[deprecated = "deprecated in the API spec"] });
+            quote! {
+                #doc
+                #deprecated
+                pub fn #name(mut self, value: #ty) -> Self {
+                    self.#name = Some(#value);
+                    self
+                }
+            }
+        });
+    let body_setter = operation
+        .body
+        .as_ref()
+        .filter(|body| !body.empty_object && !body_is_argument(operation))
+        .map(|body| {
+            let ty = tokens(model, &body.ty, Scope::Sibling);
+            quote! {
+                /// Sets the optional request body.
+                pub fn body(mut self, value: #ty) -> Self {
+                    self.body = Some(value);
+                    self
+                }
+            }
+        });
+    let output = success_type(model, operation);
+    let send_body = send_body(operation, patterns);
+    let decode = match &operation.success {
+        ResponseBody::Json(_) => quote! { response.json() },
+        ResponseBody::Empty => quote! { response.empty() },
+        ResponseBody::Text => quote! { response.text() },
+        ResponseBody::Bytes => quote! { response.bytes() },
+    };
+    quote! {
+        #[doc = #builder_doc]
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until it is awaited or sent"]
+        pub struct #builder<'a> {
+            client: &'a Client,
+            #(#fields,)*
+            options: CallOptions,
+        }
+
+        impl<'a> #builder<'a> {
+            #(#setters)*
+            #body_setter
+
+            /// Adds a header to this call only.
+            pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                self.options.headers.push((name.into(), value.into()));
+                self
+            }
+
+            /// Overrides the per-attempt timeout for this call.
+            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.options.timeout = Some(timeout);
+                self
+            }
+
+            /// Overrides the maximum number of retries for this call.
+            pub fn max_retries(mut self, retries: u32) -> Self {
+                self.options.max_retries = Some(retries);
+                self
+            }
+
+            /// Sends an `Idempotency-Key` header, which also makes a POST or PATCH safe to retry.
+            pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+                self.options.idempotency_key = Some(key.into());
+                self
+            }
+
+            /// Sends the request and decodes the response body.
+            pub async fn send(self) -> Result<#output, Error> {
+                self.send_with_response().await.map(Response::into_body)
+            }
+
+            /// Sends the request and returns the body with the HTTP status and headers
+            /// (for example the rate-limit headers).
+            pub async fn send_with_response(self) -> Result<Response<#output>, Error> {
+                #send_body
+                let response = self.client.raw().execute::<ErrorBody>(request, &self.options).await?;
+                #decode
+            }
+        }
+
+        impl<'a> IntoFuture for #builder<'a> {
+            type Output = Result<#output, Error>;
+            type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    }
+}
+
+/// Builds the `RequestSpec`: path segments checked and encoded, query, headers, body.
+fn send_body(operation: &Operation, patterns: &BTreeMap<String, usize>) -> TokenStream {
+    let mut statements = Vec::new();
+    let mut pieces: Vec<TokenStream> = Vec::new();
+    let mut rest = operation.path.as_str();
+    while let Some(start) = rest.find('{') {
+        let Some(length) = rest[start..].find('}') else {
+            break;
+        };
+        let literal = &rest[..start];
+        if !literal.is_empty() {
+            pieces.push(quote! { #literal });
+        }
+        let wire = &rest[start + 1..start + length];
+        if let Some(param) = operation
+            .params
+            .iter()
+            .find(|param| param.location == ParamLocation::Path && param.wire == wire)
+        {
+            let name = ident(&param.name);
+            let local = format_ident!("path_{}", param.name.trim_start_matches("r#"));
+            let wire_lit = &param.wire;
+            let pattern = match param
+                .pattern
+                .as_ref()
+                .and_then(|pattern| patterns.get(pattern))
+            {
+                Some(index) => {
+                    let pattern = format_ident!("PATTERN_{}", index);
+                    quote! { Some(&#pattern) }
+                }
+                None => quote! { None },
+            };
+            let text = if is_string(&param.ty) {
+                quote! { &self.#name }
+            } else {
+                quote! { &::apigen_runtime::path::text_of(#wire_lit, &self.#name)? }
+            };
+            statements.push(quote! {
+                let #local = ::apigen_runtime::path::segment(#wire_lit, #text, #pattern)?;
+            });
+            pieces.push(quote! { &#local });
+        }
+        rest = &rest[start + length + 1..];
+    }
+    if !rest.is_empty() {
+        pieces.push(quote! { #rest });
+    }
+    let template = &operation.path;
+    let method = format_ident!("{}", operation.http_method);
+    let mutable = operation
+        .params
+        .iter()
+        .any(|param| matches!(param.location, ParamLocation::Query | ParamLocation::Header))
+        || operation.body.is_some();
+    let binding = if mutable {
+        quote! { mut request }
+    } else {
+        quote! { request }
+    };
+    statements.push(quote! {
+        let #binding = RequestSpec::new(
+            ::apigen_runtime::reqwest::Method::#method,
+            #template,
+            [#(#pieces),*].concat(),
+        );
+    });
+    for param in &operation.params {
+        let name = ident(&param.name);
+        let wire = &param.wire;
+        match param.location {
+            ParamLocation::Query => {
+                let style = match param.style {
+                    QueryStyle::Form(explode) => quote! { Style::Form { explode: #explode } },
+                    QueryStyle::SpaceDelimited => quote! { Style::SpaceDelimited },
+                    QueryStyle::PipeDelimited => quote! { Style::PipeDelimited },
+                    QueryStyle::DeepObject => quote! { Style::DeepObject },
+                };
+                statements.push(quote! { request.query(#wire, &self.#name, #style)?; });
+            }
+            ParamLocation::Header => {
+                let value = if param.required {
+                    quote! { Some(&self.#name) }
+                } else {
+                    quote! { self.#name.as_ref() }
+                };
+                statements.push(quote! {
+                    if let Some(value) = #value {
+                        request.header(#wire, ::apigen_runtime::path::text_of(#wire, value)?);
+                    }
+                });
+            }
+            ParamLocation::Path | ParamLocation::Cookie => {}
+        }
+    }
+    if let Some(body) = &operation.body {
+        if body.empty_object {
+            statements.push(quote! { request.json(&::serde_json::Map::new())?; });
+        } else {
+            let media = &body.media_type;
+            let set = match body.encoding {
+                BodyEncoding::Json => quote! { request.json(body)?; },
+                BodyEncoding::Form => quote! { request.form(body)?; },
+                BodyEncoding::Bytes => quote! { request.raw(#media, body.clone()); },
+                BodyEncoding::Text => quote! { request.raw(#media, body.clone().into_bytes()); },
+            };
+            statements.push(quote! {
+                if let Some(body) = &self.body {
+                    #set
+                }
+            });
+        }
+    }
+    quote! { #(#statements)* }
+}

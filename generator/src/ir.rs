@@ -1,0 +1,317 @@
+//! The intermediate model between the parsed spec and emitted Rust: named types and
+//! operations, every Rust name already chosen and unique.
+
+/// Index of a named type in [`Model::types`].
+pub type TypeId = usize;
+
+/// The whole API as the emitter sees it.
+#[derive(Debug, Clone, Default)]
+pub struct Model {
+    /// API title, for crate docs.
+    pub title: String,
+    /// API description, for crate docs.
+    pub description: Option<String>,
+    /// API version string.
+    pub version: String,
+    /// First server URL, when it is absolute.
+    pub base_url: Option<String>,
+    /// Named types, in a fixed order (components first, in document order; then inline
+    /// types in the order they were met).
+    pub types: Vec<TypeDef>,
+    /// Operations in document order.
+    pub operations: Vec<Operation>,
+    /// Operations found in the spec (some may have been skipped with a diagnostic).
+    pub operation_total: usize,
+    /// The error body type shared by all documented error responses, if there is one.
+    pub error_type: Option<TypeRef>,
+}
+
+/// A reference to a type from a field, parameter or body.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TypeRef {
+    /// `String`.
+    String,
+    /// `bool`.
+    Bool,
+    /// A signed or unsigned integer of the given bit width.
+    Integer {
+        /// Bits: 8, 16, 32, 64.
+        bits: u8,
+        /// Signed (`i*`) or unsigned (`u*`).
+        signed: bool,
+    },
+    /// `f32` (`bits == 32`) or `f64`.
+    Float {
+        /// Bits: 32 or 64.
+        bits: u8,
+    },
+    /// `chrono::DateTime<Utc>`.
+    DateTime,
+    /// `chrono::NaiveDate`.
+    Date,
+    /// Any JSON value.
+    Json,
+    /// A JSON object with arbitrary members.
+    JsonObject,
+    /// Raw bytes (binary bodies).
+    Bytes,
+    /// No body.
+    Unit,
+    /// A named type.
+    Named(TypeId),
+    /// `Vec<T>`.
+    Vec(Box<TypeRef>),
+    /// `BTreeMap<String, T>`.
+    Map(Box<TypeRef>),
+    /// `Option<T>` (a nullable value inside a container).
+    Option(Box<TypeRef>),
+}
+
+/// A named type definition.
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    /// Rust name (UpperCamelCase, unique).
+    pub name: String,
+    /// Documentation from the spec.
+    pub doc: Option<String>,
+    /// JSON pointer where the schema was defined.
+    pub pointer: String,
+    /// The shape.
+    pub kind: TypeKind,
+}
+
+/// The shape of a named type.
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    /// A struct with named fields.
+    Struct(StructDef),
+    /// A string enum that keeps unknown values.
+    StringEnum(Vec<EnumValue>),
+    /// A union tagged by a property (`#[serde(tag = ...)]`).
+    Tagged {
+        /// The JSON property holding the tag.
+        tag: String,
+        /// One variant per tag value.
+        variants: Vec<TaggedVariant>,
+    },
+    /// A union without a tag, tried in order.
+    Untagged(Vec<UntaggedVariant>),
+    /// Another name for a type (`pub type A = B;`).
+    Alias(TypeRef),
+    /// A named type still being built (replaced before emission).
+    Placeholder,
+}
+
+/// A struct's fields.
+#[derive(Debug, Clone, Default)]
+pub struct StructDef {
+    /// Fields in spec order.
+    pub fields: Vec<Field>,
+    /// Type of extra members (`additionalProperties` schema), kept in a flattened map.
+    pub additional: Option<TypeRef>,
+    /// Properties that are a union tag and so are written by the enclosing union
+    /// (never emitted as fields).
+    pub skip_tags: Vec<String>,
+}
+
+/// How a field may appear in JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// Key always present, value never null: `T`.
+    Required,
+    /// Key always present, value may be null: `Option<T>`, serialised as `null`.
+    RequiredNullable,
+    /// Key may be absent: `Option<T>`, skipped when `None`.
+    Optional,
+    /// Key may be absent or null: `Option<Nullable<T>>`.
+    OptionalNullable,
+}
+
+/// One struct field.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// JSON property name.
+    pub wire: String,
+    /// Rust field name (snake_case, escaped).
+    pub name: String,
+    /// Field type (without the `Option` wrapping that `presence` adds).
+    pub ty: TypeRef,
+    /// Whether the key is required and whether the value may be null.
+    pub presence: Presence,
+    /// Documentation.
+    pub doc: Option<String>,
+}
+
+/// One value of a string enum.
+#[derive(Debug, Clone)]
+pub struct EnumValue {
+    /// The value on the wire.
+    pub wire: String,
+    /// Rust variant name.
+    pub name: String,
+}
+
+/// A variant of a tagged union.
+#[derive(Debug, Clone)]
+pub struct TaggedVariant {
+    /// The tag value.
+    pub tag_value: String,
+    /// Rust variant name.
+    pub name: String,
+    /// Payload: a named struct (or `None` when the variant carries only the tag).
+    pub payload: Option<TypeRef>,
+}
+
+/// A variant of an untagged union.
+#[derive(Debug, Clone)]
+pub struct UntaggedVariant {
+    /// Rust variant name.
+    pub name: String,
+    /// Payload type.
+    pub ty: TypeRef,
+}
+
+/// One API operation.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// The operationId (or one derived from method and path).
+    pub operation_id: String,
+    /// Method name on `Client` (snake_case, escaped).
+    pub method_name: String,
+    /// Name of the request builder struct (UpperCamelCase).
+    pub builder_name: String,
+    /// HTTP method, upper case.
+    pub http_method: String,
+    /// Path template as written in the spec.
+    pub path: String,
+    /// JSON pointer to the operation.
+    pub pointer: String,
+    /// Summary line.
+    pub summary: Option<String>,
+    /// Longer description.
+    pub description: Option<String>,
+    /// Whether the spec marks it deprecated.
+    pub deprecated: bool,
+    /// Parameters in spec order.
+    pub params: Vec<Param>,
+    /// Request body, if any.
+    pub body: Option<RequestBody>,
+    /// The success response.
+    pub success: ResponseBody,
+    /// Pagination, when the spec declares it (`x-pagination`).
+    pub pagination: Option<Pagination>,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// A path segment.
+    Path,
+    /// The query string.
+    Query,
+    /// A request header.
+    Header,
+    /// A cookie.
+    Cookie,
+}
+
+/// Query serialisation style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// `form`, with `explode`.
+    Form(bool),
+    /// `spaceDelimited`.
+    SpaceDelimited,
+    /// `pipeDelimited`.
+    PipeDelimited,
+    /// `deepObject`.
+    DeepObject,
+}
+
+/// One operation parameter.
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// Name on the wire.
+    pub wire: String,
+    /// Rust argument / setter name.
+    pub name: String,
+    /// Location.
+    pub location: ParamLocation,
+    /// Whether the caller must supply it.
+    pub required: bool,
+    /// Value type.
+    pub ty: TypeRef,
+    /// Query style (query parameters only).
+    pub style: QueryStyle,
+    /// A `pattern` the value must match (string parameters), already known to compile.
+    pub pattern: Option<String>,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// Deprecated in the spec.
+    pub deprecated: bool,
+}
+
+/// How a request body is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyEncoding {
+    /// JSON.
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// Raw bytes with the given media type.
+    Bytes,
+    /// Text.
+    Text,
+}
+
+/// A request body.
+#[derive(Debug, Clone)]
+pub struct RequestBody {
+    /// Media type sent.
+    pub media_type: String,
+    /// Encoding.
+    pub encoding: BodyEncoding,
+    /// Body type.
+    pub ty: TypeRef,
+    /// Whether the body must be given.
+    pub required: bool,
+    /// True for a body that is always the empty JSON object: the method sends `{}` itself.
+    pub empty_object: bool,
+    /// Documentation.
+    pub doc: Option<String>,
+}
+
+/// What a successful call returns.
+#[derive(Debug, Clone)]
+pub enum ResponseBody {
+    /// JSON decoded into the type.
+    Json(TypeRef),
+    /// No body.
+    Empty,
+    /// Text.
+    Text,
+    /// Bytes.
+    Bytes,
+}
+
+/// Spec-declared pagination (`x-pagination`).
+#[derive(Debug, Clone)]
+pub struct Pagination {
+    /// Response property holding the page's items.
+    pub items: String,
+    /// Type of one item.
+    pub item_type: TypeRef,
+    /// For each request parameter (by Rust name), the response path giving its next value.
+    pub next: Vec<PageLink>,
+    /// Response boolean that says whether another page exists.
+    pub has_more: Option<String>,
+}
+
+/// One request parameter fed from the previous page's response.
+#[derive(Debug, Clone)]
+pub struct PageLink {
+    /// The parameter's index in [`Operation::params`].
+    pub param: usize,
+    /// Dotted path in the response (`nextCursor.id`).
+    pub response_path: Vec<String>,
+}

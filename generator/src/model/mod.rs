@@ -1,0 +1,40 @@
+//! Stage 4: the parsed document → the intermediate model ([`crate::ir`]).
+//!
+//! [`types`] turns schemas into named types and type references (the "typify" half);
+//! [`operations`] turns paths into operations that refer to those types. References
+//! are resolved through [`refs`].
+
+pub mod operations;
+pub mod refs;
+pub mod types;
+
+use crate::diagnostics::{Diagnostic, GenerateError};
+use crate::ir::Model;
+
+/// Builds the model. Problems confined to one schema or operation become diagnostics;
+/// only a document-wide problem is an error.
+pub fn build(
+    document: &openapiv3::OpenAPI,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Model, GenerateError> {
+    let mut types = types::TypeBuilder::new(document, diagnostics);
+    types.declare_components();
+    types.build_components();
+    let (operations, operation_total, error_type) = operations::build(document, &mut types);
+    let model_types = types.finish();
+    let base_url = document
+        .servers
+        .first()
+        .map(|server| server.url.trim_end_matches('/').to_owned())
+        .filter(|url| url.starts_with("http://") || url.starts_with("https://"));
+    Ok(Model {
+        title: document.info.title.clone(),
+        description: document.info.description.clone(),
+        version: document.info.version.clone(),
+        base_url,
+        types: model_types,
+        operations,
+        operation_total,
+        error_type,
+    })
+}

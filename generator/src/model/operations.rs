@@ -1,0 +1,683 @@
+//! Paths → operations: parameters, request body, success response, pagination.
+
+use super::refs;
+use super::types::{wrap_nullable, TypeBuilder};
+use crate::ir::{
+    BodyEncoding, Operation, PageLink, Pagination, Param, ParamLocation, QueryStyle, RequestBody,
+    ResponseBody, TypeKind, TypeRef,
+};
+use crate::naming::{pascal, snake, Namespace};
+use crate::pointer::join;
+use openapiv3::{
+    AdditionalProperties, MediaType, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr,
+    Response, Schema, SchemaKind, StatusCode, Type,
+};
+
+/// Methods `Client` defines itself; operations get another name.
+const CLIENT_METHODS: &[&str] = &["new", "builder", "raw", "base_url", "clone", "from"];
+
+/// Builds every operation; returns them, the number found, and the shared error type.
+pub fn build(
+    document: &OpenAPI,
+    types: &mut TypeBuilder<'_>,
+) -> (Vec<Operation>, usize, Option<TypeRef>) {
+    let mut operations = Vec::new();
+    let mut total = 0;
+    let mut method_names = Namespace::with_reserved(CLIENT_METHODS);
+    let mut builder_names = Namespace::for_types();
+    let mut error_types: Vec<TypeRef> = Vec::new();
+    let mut untyped_errors = false;
+    for (path, item) in document.paths.paths.iter() {
+        let path_pointer = join("/paths", path);
+        let item = match item {
+            ReferenceOr::Item(item) => item,
+            ReferenceOr::Reference { reference } => {
+                types.diagnose(
+                    &path_pointer,
+                    format!("path item $ref {reference:?} is not supported; path skipped"),
+                );
+                continue;
+            }
+        };
+        for (method, operation) in item.iter() {
+            total += 1;
+            let pointer = join(&path_pointer, method);
+            let operation_id = operation
+                .operation_id
+                .clone()
+                .filter(|id| !id.trim().is_empty())
+                .unwrap_or_else(|| derived_operation_id(method, path));
+            let method_name = method_names.claim(snake(&operation_id));
+            let builder_name = builder_names.claim(pascal(&operation_id));
+            // Types of this operation are named after the builder, a unique prefix.
+            let type_prefix = builder_name.clone();
+            let mut params = parameters(
+                document,
+                types,
+                &item.parameters,
+                &operation.parameters,
+                &pointer,
+                &type_prefix,
+            );
+            add_missing_path_params(types, path, &pointer, &mut params);
+            let body = operation.request_body.as_ref().and_then(|body| {
+                request_body(
+                    document,
+                    types,
+                    body,
+                    &join(&pointer, "requestBody"),
+                    &type_prefix,
+                )
+            });
+            let (success, errors) = responses(
+                document,
+                types,
+                &operation.responses,
+                &join(&pointer, "responses"),
+                &type_prefix,
+            );
+            for error in errors {
+                match error {
+                    Some(ty) => {
+                        if !error_types.contains(&ty) {
+                            error_types.push(ty)
+                        }
+                    }
+                    None => untyped_errors = true,
+                }
+            }
+            let pagination = pagination(
+                types,
+                operation.extensions.get("x-pagination"),
+                &pointer,
+                &params,
+                &success,
+            );
+            operations.push(Operation {
+                operation_id,
+                method_name,
+                builder_name,
+                http_method: method.to_ascii_uppercase(),
+                path: path.clone(),
+                pointer,
+                summary: operation.summary.clone(),
+                description: operation.description.clone(),
+                deprecated: operation.deprecated,
+                params,
+                body,
+                success,
+                pagination,
+            });
+        }
+    }
+    let error_type = match (error_types.len(), untyped_errors) {
+        (1, _) => error_types.pop(),
+        _ => None,
+    };
+    (operations, total, error_type)
+}
+
+/// `get /pets/{petId}` → `get_pets_pet_id`.
+fn derived_operation_id(method: &str, path: &str) -> String {
+    let mut id = method.to_owned();
+    for segment in path.split('/').filter(|segment| !segment.is_empty()) {
+        id.push('_');
+        id.push_str(segment.trim_start_matches('{').trim_end_matches('}'));
+    }
+    id
+}
+
+fn parameters(
+    document: &OpenAPI,
+    types: &mut TypeBuilder<'_>,
+    path_level: &[ReferenceOr<Parameter>],
+    operation_level: &[ReferenceOr<Parameter>],
+    pointer: &str,
+    prefix: &str,
+) -> Vec<Param> {
+    let path_pointer = pointer
+        .rsplit_once('/')
+        .map(|(head, _)| head.to_owned())
+        .unwrap_or_default();
+    let mut collected: Vec<(&Parameter, String)> = Vec::new();
+    let sources = [
+        (path_level, format!("{path_pointer}/parameters")),
+        (operation_level, join(pointer, "parameters")),
+    ];
+    for (list, list_pointer) in &sources {
+        for (index, parameter) in list.iter().enumerate() {
+            let here = format!("{list_pointer}/{index}");
+            match refs::resolve(
+                parameter,
+                &here,
+                "parameters",
+                document.components.as_ref(),
+                |c| &c.parameters,
+            ) {
+                Ok((parameter, at)) => {
+                    let data = parameter.parameter_data_ref();
+                    collected.retain(|(existing, _)| {
+                        let existing_data = existing.parameter_data_ref();
+                        !(existing_data.name == data.name
+                            && location(existing) == location(parameter))
+                    });
+                    collected.push((parameter, at));
+                }
+                Err(message) => types.diagnose(&here, format!("{message}; parameter skipped")),
+            }
+        }
+    }
+    let mut names = Namespace::with_reserved(&[
+        "client",
+        "options",
+        "body",
+        "send",
+        "header",
+        "timeout",
+        "max_retries",
+        "idempotency_key",
+        "send_with_response",
+        "into_future",
+    ]);
+    let mut params = Vec::new();
+    for (parameter, at) in collected {
+        let data = parameter.parameter_data_ref();
+        let loc = location(parameter);
+        if loc == ParamLocation::Cookie {
+            types.diagnose(
+                &at,
+                format!("cookie parameter {:?} is not supported; skipped", data.name),
+            );
+            continue;
+        }
+        let hint = format!("{prefix}{}", pascal(&data.name));
+        let (ty, pattern) = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => {
+                let resolved = types.resolve(schema, &join(&at, "schema"), &hint);
+                let pattern = string_pattern(document, types, schema, &join(&at, "schema"));
+                (wrap_param(resolved), pattern)
+            }
+            ParameterSchemaOrContent::Content(_) => {
+                types.diagnose(
+                    &at,
+                    format!(
+                        "parameter {:?} uses `content`; sent as JSON text of serde_json::Value",
+                        data.name
+                    ),
+                );
+                (TypeRef::Json, None)
+            }
+        };
+        let style = match parameter {
+            Parameter::Query { style, .. } => match style {
+                openapiv3::QueryStyle::Form => QueryStyle::Form(data.explode.unwrap_or(true)),
+                openapiv3::QueryStyle::SpaceDelimited => QueryStyle::SpaceDelimited,
+                openapiv3::QueryStyle::PipeDelimited => QueryStyle::PipeDelimited,
+                openapiv3::QueryStyle::DeepObject => QueryStyle::DeepObject,
+            },
+            _ => QueryStyle::Form(true),
+        };
+        params.push(Param {
+            wire: data.name.clone(),
+            name: names.claim(snake(&data.name)),
+            location: loc,
+            required: data.required || loc == ParamLocation::Path,
+            ty,
+            style,
+            pattern,
+            doc: data.description.clone(),
+            deprecated: data.deprecated.unwrap_or(false),
+        });
+    }
+    params
+}
+
+fn wrap_param(resolved: super::types::Resolved) -> TypeRef {
+    // A nullable parameter is simply optional to send.
+    resolved.ty
+}
+
+fn location(parameter: &Parameter) -> ParamLocation {
+    match parameter {
+        Parameter::Path { .. } => ParamLocation::Path,
+        Parameter::Query { .. } => ParamLocation::Query,
+        Parameter::Header { .. } => ParamLocation::Header,
+        Parameter::Cookie { .. } => ParamLocation::Cookie,
+    }
+}
+
+/// The `pattern` of a string parameter, when it compiles as a Rust regex.
+fn string_pattern(
+    document: &OpenAPI,
+    types: &mut TypeBuilder<'_>,
+    schema: &ReferenceOr<Schema>,
+    pointer: &str,
+) -> Option<String> {
+    let (schema, at) = refs::resolve(
+        schema,
+        pointer,
+        "schemas",
+        document.components.as_ref(),
+        |c| &c.schemas,
+    )
+    .ok()?;
+    let SchemaKind::Type(Type::String(string)) = &schema.schema_kind else {
+        return None;
+    };
+    let pattern = string.pattern.clone()?;
+    match regex::Regex::new(&pattern) {
+        Ok(_) => Some(pattern),
+        Err(_) => {
+            types.diagnose(
+                join(&at, "pattern"),
+                format!("pattern {pattern:?} is not a valid Rust regex; values are not checked"),
+            );
+            None
+        }
+    }
+}
+
+fn add_missing_path_params(
+    types: &mut TypeBuilder<'_>,
+    path: &str,
+    pointer: &str,
+    params: &mut Vec<Param>,
+) {
+    for name in path_template_names(path) {
+        if !params
+            .iter()
+            .any(|param| param.location == ParamLocation::Path && param.wire == name)
+        {
+            types.diagnose(
+                pointer,
+                format!("path parameter {name:?} is not declared; added as a required String"),
+            );
+            let mut names = Namespace::default();
+            for param in params.iter() {
+                names.claim(param.name.clone());
+            }
+            params.push(Param {
+                wire: name.clone(),
+                name: names.claim(snake(&name)),
+                location: ParamLocation::Path,
+                required: true,
+                ty: TypeRef::String,
+                style: QueryStyle::Form(true),
+                pattern: None,
+                doc: None,
+                deprecated: false,
+            });
+        }
+    }
+    params.retain(|param| {
+        param.location != ParamLocation::Path || path_template_names(path).contains(&param.wire)
+    });
+}
+
+/// The `{name}` placeholders of a path template, in order.
+pub fn path_template_names(path: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let Some(end) = rest[start..].find('}') else {
+            break;
+        };
+        names.push(rest[start + 1..start + end].to_owned());
+        rest = &rest[start + end + 1..];
+    }
+    names
+}
+
+fn is_json(media_type: &str) -> bool {
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || essence.ends_with("+json")
+        || essence == "*/*"
+        || essence == "application/*"
+}
+
+fn request_body(
+    document: &OpenAPI,
+    types: &mut TypeBuilder<'_>,
+    body: &ReferenceOr<openapiv3::RequestBody>,
+    pointer: &str,
+    prefix: &str,
+) -> Option<RequestBody> {
+    let (body, at) = match refs::resolve(
+        body,
+        pointer,
+        "requestBodies",
+        document.components.as_ref(),
+        |c| &c.request_bodies,
+    ) {
+        Ok(found) => found,
+        Err(message) => {
+            types.diagnose(pointer, format!("{message}; request body skipped"));
+            return None;
+        }
+    };
+    let choice = body
+        .content
+        .iter()
+        .map(|(media_type, content)| (media_type, content, body_encoding(media_type)))
+        .filter(|(_, _, encoding)| encoding.is_some())
+        .min_by_key(|(_, _, encoding)| encoding.map(|(rank, _)| rank));
+    let Some((media_type, content, Some((_, encoding)))) = choice else {
+        if !body.content.is_empty() {
+            let listed: Vec<&str> = body.content.keys().map(String::as_str).collect();
+            types.diagnose(
+                &at,
+                format!("no supported media type among {listed:?}; request body skipped"),
+            );
+        }
+        return None;
+    };
+    for other in body.content.keys().filter(|other| *other != media_type) {
+        types.diagnose(
+            join(&join(&at, "content"), other),
+            format!("request media type {other:?} not generated; {media_type:?} is used"),
+        );
+    }
+    let content_pointer = join(&join(&at, "content"), media_type);
+    let ty = match (encoding, &content.schema) {
+        (BodyEncoding::Bytes, _) => TypeRef::Bytes,
+        (BodyEncoding::Text, _) => TypeRef::String,
+        (_, Some(schema)) => wrap_nullable(types.resolve(
+            schema,
+            &join(&content_pointer, "schema"),
+            &format!("{prefix}Request"),
+        )),
+        (_, None) => TypeRef::Json,
+    };
+    let empty_object = encoding == BodyEncoding::Json
+        && content
+            .schema
+            .as_ref()
+            .is_some_and(|schema| is_empty_object(document, schema));
+    Some(RequestBody {
+        media_type: media_type.clone(),
+        encoding,
+        ty,
+        required: body.required,
+        empty_object,
+        doc: body.description.clone(),
+    })
+}
+
+/// Rank (lower is preferred) and encoding of a request media type we can send.
+fn body_encoding(media_type: &str) -> Option<(u8, BodyEncoding)> {
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if is_json(&essence) {
+        Some((0, BodyEncoding::Json))
+    } else if essence == "application/x-www-form-urlencoded" {
+        Some((1, BodyEncoding::Form))
+    } else if essence.starts_with("text/") {
+        Some((3, BodyEncoding::Text))
+    } else if essence == "application/octet-stream"
+        || essence.starts_with("image/")
+        || essence.starts_with("audio/")
+        || essence.starts_with("video/")
+        || essence == "application/pdf"
+        || essence == "application/zip"
+    {
+        Some((2, BodyEncoding::Bytes))
+    } else {
+        None
+    }
+}
+
+/// A closed object with no properties: the body is always `{}`.
+fn is_empty_object(document: &OpenAPI, schema: &ReferenceOr<Schema>) -> bool {
+    let Ok((schema, _)) = refs::resolve(schema, "", "schemas", document.components.as_ref(), |c| {
+        &c.schemas
+    }) else {
+        return false;
+    };
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(object)) => {
+            object.properties.is_empty()
+                && (matches!(
+                    object.additional_properties,
+                    Some(AdditionalProperties::Any(false))
+                ) || object.max_properties == Some(0))
+        }
+        _ => false,
+    }
+}
+
+/// The success body, and for each documented error response its JSON type (`None`
+/// when it has no JSON schema).
+fn responses(
+    document: &OpenAPI,
+    types: &mut TypeBuilder<'_>,
+    responses: &openapiv3::Responses,
+    pointer: &str,
+    prefix: &str,
+) -> (ResponseBody, Vec<Option<TypeRef>>) {
+    let mut success: Option<ResponseBody> = None;
+    let mut errors = Vec::new();
+    let mut entries: Vec<(&StatusCode, &ReferenceOr<Response>)> =
+        responses.responses.iter().collect();
+    entries.sort_by_key(|(code, _)| match code {
+        StatusCode::Code(code) => *code * 10,
+        StatusCode::Range(range) => *range * 1000 + 999,
+    });
+    for (code, response) in entries {
+        let key = code.to_string();
+        let response_pointer = join(pointer, &key);
+        let (response, at) = match refs::resolve(
+            response,
+            &response_pointer,
+            "responses",
+            document.components.as_ref(),
+            |c| &c.responses,
+        ) {
+            Ok(found) => found,
+            Err(message) => {
+                types.diagnose(&response_pointer, format!("{message}; response ignored"));
+                continue;
+            }
+        };
+        let is_success = match code {
+            StatusCode::Code(code) => (200..300).contains(code),
+            StatusCode::Range(range) => *range == 2,
+        };
+        if is_success {
+            if success.is_some() {
+                continue;
+            }
+            success = Some(response_body(
+                types,
+                response,
+                &at,
+                &format!("{prefix}Response"),
+            ));
+        } else {
+            errors.push(json_schema_type(
+                types,
+                response,
+                &at,
+                &format!("{prefix}Error{key}"),
+            ));
+        }
+    }
+    if let Some(default) = &responses.default {
+        let default_pointer = join(pointer, "default");
+        if let Ok((response, at)) = refs::resolve(
+            default,
+            &default_pointer,
+            "responses",
+            document.components.as_ref(),
+            |c| &c.responses,
+        ) {
+            if success.is_none() && responses.responses.is_empty() {
+                success = Some(response_body(
+                    types,
+                    response,
+                    &at,
+                    &format!("{prefix}Response"),
+                ));
+            } else {
+                errors.push(json_schema_type(
+                    types,
+                    response,
+                    &at,
+                    &format!("{prefix}ErrorDefault"),
+                ));
+            }
+        }
+    }
+    let success = success.unwrap_or_else(|| {
+        types.diagnose(
+            pointer,
+            "no success (2xx) response documented; the method returns ()",
+        );
+        ResponseBody::Empty
+    });
+    (success, errors)
+}
+
+fn response_body(
+    types: &mut TypeBuilder<'_>,
+    response: &Response,
+    pointer: &str,
+    hint: &str,
+) -> ResponseBody {
+    let Some((media_type, content)) = pick_response_media(&response.content) else {
+        return ResponseBody::Empty;
+    };
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if is_json(&essence) {
+        match &content.schema {
+            Some(schema) => {
+                let content_pointer = join(&join(pointer, "content"), media_type);
+                ResponseBody::Json(wrap_nullable(types.resolve(
+                    schema,
+                    &join(&content_pointer, "schema"),
+                    hint,
+                )))
+            }
+            None => ResponseBody::Json(TypeRef::Json),
+        }
+    } else if essence.starts_with("text/") {
+        ResponseBody::Text
+    } else {
+        ResponseBody::Bytes
+    }
+}
+
+fn pick_response_media(
+    content: &indexmap::IndexMap<String, MediaType>,
+) -> Option<(&String, &MediaType)> {
+    content
+        .iter()
+        .find(|(media_type, _)| is_json(media_type))
+        .or_else(|| content.iter().next())
+}
+
+fn json_schema_type(
+    types: &mut TypeBuilder<'_>,
+    response: &Response,
+    pointer: &str,
+    hint: &str,
+) -> Option<TypeRef> {
+    match response_body(types, response, pointer, hint) {
+        ResponseBody::Json(ty) => Some(ty),
+        _ => None,
+    }
+}
+
+/// Reads `x-pagination: {items, next: {param: response.path}, hasMore}`.
+fn pagination(
+    types: &mut TypeBuilder<'_>,
+    extension: Option<&serde_json::Value>,
+    pointer: &str,
+    params: &[Param],
+    success: &ResponseBody,
+) -> Option<Pagination> {
+    let extension = extension?;
+    let at = join(pointer, "x-pagination");
+    let items = extension.get("items").and_then(|items| items.as_str());
+    let next = extension.get("next").and_then(|next| next.as_object());
+    let (Some(items), Some(next)) = (items, next) else {
+        types.diagnose(
+            &at,
+            "x-pagination needs `items` (string) and `next` (object); ignored",
+        );
+        return None;
+    };
+    let ResponseBody::Json(TypeRef::Named(page_type)) = success else {
+        types.diagnose(
+            &at,
+            "x-pagination on an operation whose response is not a named JSON object; ignored",
+        );
+        return None;
+    };
+    let item_type = types_field_type(types, *page_type, items);
+    let Some(TypeRef::Vec(item_type)) = item_type else {
+        types.diagnose(
+            &at,
+            format!(
+                "x-pagination `items` {items:?} is not an array property of the response; ignored"
+            ),
+        );
+        return None;
+    };
+    let mut links = Vec::new();
+    for (param_wire, response_path) in next {
+        let Some(index) = params
+            .iter()
+            .position(|param| &param.wire == param_wire && param.location == ParamLocation::Query)
+        else {
+            types.diagnose(&at, format!("x-pagination names query parameter {param_wire:?}, which the operation lacks; ignored"));
+            return None;
+        };
+        let Some(response_path) = response_path.as_str() else {
+            types.diagnose(
+                &at,
+                "x-pagination `next` values must be dotted response paths; ignored",
+            );
+            return None;
+        };
+        links.push(PageLink {
+            param: index,
+            response_path: response_path.split('.').map(str::to_owned).collect(),
+        });
+    }
+    Some(Pagination {
+        items: items.to_owned(),
+        item_type: *item_type,
+        next: links,
+        has_more: extension
+            .get("hasMore")
+            .and_then(|flag| flag.as_str())
+            .map(str::to_owned),
+    })
+}
+
+/// The declared type of property `wire` of struct type `id` (not yet finished).
+fn types_field_type(types: &TypeBuilder<'_>, id: usize, wire: &str) -> Option<TypeRef> {
+    match types.kind_of(id)? {
+        TypeKind::Struct(def) => def
+            .fields
+            .iter()
+            .find(|field| field.wire == wire)
+            .map(|field| field.ty.clone()),
+        _ => None,
+    }
+}

@@ -1,0 +1,419 @@
+//! Stage 2: rewrite OpenAPI 3.1 (JSON Schema 2020-12) constructs into the OpenAPI 3.0
+//! forms that `openapiv3` understands, recording every rewrite.
+//!
+//! | 3.1 construct | becomes |
+//! |---|---|
+//! | `type: [T, "null"]` | `type: T, nullable: true` |
+//! | `type: [A, B]` | `anyOf: [{type: A}, {type: B}]` |
+//! | `type: "null"` | `nullable: true` (any value) |
+//! | `anyOf`/`oneOf` with a `{type: null}` member | the other members, `nullable: true` (a single remaining member becomes `allOf: [it]`) |
+//! | `const: v` | `enum: [v]` |
+//! | `examples: [...]` (in a schema) | `example: <first>` |
+//! | numeric `exclusiveMinimum`/`exclusiveMaximum` | `minimum`/`maximum` + boolean flag |
+//! | `$ref` with sibling keywords | `allOf: [{$ref}]` plus the siblings |
+//! | boolean schemas `true` / `false` | `{}` / `{not: {}}` |
+//! | missing `paths` (webhook-only documents) | `paths: {}` |
+//!
+//! Only schema positions are rewritten; example values are never touched.
+
+use crate::diagnostics::GenerateError;
+use crate::pointer::join;
+use serde_json::{Map, Value};
+
+/// One rewrite made to the document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rewrite {
+    /// Where, as a JSON pointer into the original document.
+    pub pointer: String,
+    /// What was rewritten.
+    pub what: &'static str,
+}
+
+/// Keys of a schema whose value is a schema.
+const SCHEMA_VALUED: &[&str] = &[
+    "items",
+    "additionalProperties",
+    "not",
+    "contains",
+    "propertyNames",
+    "if",
+    "then",
+    "else",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "additionalItems",
+];
+/// Keys of a schema whose value is a list of schemas.
+const SCHEMA_LISTS: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
+/// Keys of a schema whose value is a map of schemas.
+const SCHEMA_MAPS: &[&str] = &[
+    "properties",
+    "patternProperties",
+    "$defs",
+    "definitions",
+    "dependentSchemas",
+];
+/// Keys whose values are data, never walked.
+const DATA_KEYS: &[&str] = &[
+    "example",
+    "examples",
+    "default",
+    "enum",
+    "const",
+    "x-examples",
+];
+
+/// Normalises `document` in place and returns it with the list of rewrites.
+pub fn normalize(mut document: Value) -> Result<(Value, Vec<Rewrite>), GenerateError> {
+    let Some(root) = document.as_object_mut() else {
+        return Err(GenerateError::new(
+            "",
+            "the document is not a JSON/YAML object",
+        ));
+    };
+    let version = root
+        .get("openapi")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    if version.is_empty() {
+        let message = if root.contains_key("swagger") {
+            "this is a Swagger 2.0 document; convert it to OpenAPI 3 first"
+        } else {
+            "missing `openapi` version field; not an OpenAPI 3 document"
+        };
+        return Err(GenerateError::new("/openapi", message));
+    }
+    if !version.starts_with("3.") {
+        return Err(GenerateError::new(
+            "/openapi",
+            format!("unsupported OpenAPI version {version:?}; expected 3.0.x or 3.1.x"),
+        ));
+    }
+    let mut rewrites = Vec::new();
+    if !root.contains_key("paths") {
+        root.insert("paths".into(), Value::Object(Map::new()));
+        rewrites.push(Rewrite {
+            pointer: "/paths".into(),
+            what: "missing `paths` added as an empty object",
+        });
+    }
+    walk_document(&mut document, "", &mut rewrites);
+    Ok((document, rewrites))
+}
+
+/// Walks non-schema parts of the document, entering schemas where they start.
+fn walk_document(value: &mut Value, pointer: &str, rewrites: &mut Vec<Rewrite>) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map.iter_mut() {
+                let child_pointer = join(pointer, key);
+                if DATA_KEYS.contains(&key.as_str()) {
+                    continue;
+                }
+                if key == "schema" {
+                    normalize_schema(child, &child_pointer, rewrites);
+                } else if key == "schemas" && pointer == "/components" {
+                    if let Value::Object(schemas) = child {
+                        for (name, schema) in schemas.iter_mut() {
+                            normalize_schema(schema, &join(&child_pointer, name), rewrites);
+                        }
+                    }
+                } else {
+                    walk_document(child, &child_pointer, rewrites);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter_mut().enumerate() {
+                walk_document(item, &format!("{pointer}/{index}"), rewrites);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn is_null_schema(value: &Value) -> bool {
+    let Some(map) = value.as_object() else {
+        return false;
+    };
+    match map.get("type") {
+        Some(Value::String(kind)) => kind == "null",
+        Some(Value::Array(kinds)) => kinds.len() == 1 && kinds[0] == "null",
+        _ => {
+            map.get("const") == Some(&Value::Null)
+                || map
+                    .get("enum")
+                    .and_then(Value::as_array)
+                    .is_some_and(|e| e.len() == 1 && e[0].is_null())
+        }
+    }
+}
+
+/// Normalises one schema and, recursively, its subschemas.
+pub fn normalize_schema(schema: &mut Value, pointer: &str, rewrites: &mut Vec<Rewrite>) {
+    if let Value::Bool(flag) = schema {
+        let replacement = if *flag {
+            Value::Object(Map::new())
+        } else {
+            serde_json::json!({"not": {}})
+        };
+        *schema = replacement;
+        rewrites.push(Rewrite {
+            pointer: pointer.into(),
+            what: "boolean schema replaced by its object form",
+        });
+        return;
+    }
+    let Value::Object(map) = schema else {
+        return;
+    };
+    rewrite_type_array(map, pointer, rewrites);
+    rewrite_nullable_union(map, pointer, rewrites);
+    rewrite_keywords(map, pointer, rewrites);
+    rewrite_ref_siblings(map, pointer, rewrites);
+    recurse(map, pointer, rewrites);
+}
+
+fn rewrite_type_array(map: &mut Map<String, Value>, pointer: &str, rewrites: &mut Vec<Rewrite>) {
+    match map.get("type").cloned() {
+        Some(Value::Array(kinds)) => {
+            let nullable = kinds.iter().any(|kind| kind == "null");
+            let others: Vec<Value> = kinds.into_iter().filter(|kind| kind != "null").collect();
+            map.remove("type");
+            match others.len() {
+                0 => {}
+                1 => {
+                    map.insert("type".into(), others[0].clone());
+                }
+                _ => {
+                    let members = others
+                        .iter()
+                        .map(|kind| serde_json::json!({ "type": kind }))
+                        .collect();
+                    map.insert("anyOf".into(), Value::Array(members));
+                }
+            }
+            if nullable {
+                map.insert("nullable".into(), Value::Bool(true));
+            }
+            rewrites.push(Rewrite {
+                pointer: join(pointer, "type"),
+                what: "`type` array rewritten as a single type (with `nullable`) or `anyOf`",
+            });
+        }
+        Some(Value::String(kind)) if kind == "null" => {
+            map.remove("type");
+            map.insert("nullable".into(), Value::Bool(true));
+            rewrites.push(Rewrite {
+                pointer: join(pointer, "type"),
+                what: "`type: null` rewritten as `nullable: true`",
+            });
+        }
+        _ => {}
+    }
+}
+
+fn rewrite_nullable_union(
+    map: &mut Map<String, Value>,
+    pointer: &str,
+    rewrites: &mut Vec<Rewrite>,
+) {
+    for key in ["anyOf", "oneOf"] {
+        let Some(Value::Array(members)) = map.get(key) else {
+            continue;
+        };
+        if !members.iter().any(is_null_schema) {
+            continue;
+        }
+        let rest: Vec<Value> = members
+            .iter()
+            .filter(|member| !is_null_schema(member))
+            .cloned()
+            .collect();
+        map.remove(key);
+        map.insert("nullable".into(), Value::Bool(true));
+        if rest.len() == 1 && !map.contains_key("allOf") {
+            map.insert("allOf".into(), Value::Array(rest));
+        } else if !rest.is_empty() {
+            map.insert(key.into(), Value::Array(rest));
+        }
+        rewrites.push(Rewrite {
+            pointer: join(pointer, key),
+            what: "`{type: null}` member removed from a union; the schema is `nullable` instead",
+        });
+    }
+}
+
+fn rewrite_keywords(map: &mut Map<String, Value>, pointer: &str, rewrites: &mut Vec<Rewrite>) {
+    if let Some(constant) = map.remove("const") {
+        if !map.contains_key("enum") {
+            if map.get("type").is_none() {
+                let kind = match &constant {
+                    Value::String(_) => Some("string"),
+                    Value::Bool(_) => Some("boolean"),
+                    Value::Number(number) if number.is_i64() || number.is_u64() => Some("integer"),
+                    Value::Number(_) => Some("number"),
+                    _ => None,
+                };
+                if let Some(kind) = kind {
+                    map.insert("type".into(), Value::String(kind.into()));
+                }
+            }
+            map.insert("enum".into(), Value::Array(vec![constant]));
+        }
+        rewrites.push(Rewrite {
+            pointer: join(pointer, "const"),
+            what: "`const` rewritten as a one-value `enum`",
+        });
+    }
+    if let Some(Value::Array(examples)) = map.get("examples").cloned() {
+        map.remove("examples");
+        if let (Some(first), false) = (examples.into_iter().next(), map.contains_key("example")) {
+            map.insert("example".into(), first);
+        }
+        rewrites.push(Rewrite {
+            pointer: join(pointer, "examples"),
+            what: "schema `examples` array rewritten as `example`",
+        });
+    }
+    for (exclusive, bound) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
+        if let Some(Value::Number(limit)) = map.get(exclusive).cloned() {
+            map.insert(bound.into(), Value::Number(limit));
+            map.insert(exclusive.into(), Value::Bool(true));
+            rewrites.push(Rewrite {
+                pointer: join(pointer, exclusive),
+                what: "numeric exclusive bound rewritten as bound + boolean flag",
+            });
+        }
+    }
+}
+
+/// Annotation keywords that may sit beside `$ref` without changing its meaning.
+const ANNOTATIONS: &[&str] = &[
+    "summary",
+    "description",
+    "title",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "$comment",
+];
+
+fn rewrite_ref_siblings(map: &mut Map<String, Value>, pointer: &str, rewrites: &mut Vec<Rewrite>) {
+    let Some(reference) = map.get("$ref").cloned() else {
+        return;
+    };
+    let meaningful = map
+        .keys()
+        .any(|key| key != "$ref" && !ANNOTATIONS.contains(&key.as_str()) && !key.starts_with("x-"));
+    let has_doc = map.contains_key("description");
+    if !meaningful && !has_doc {
+        return;
+    }
+    map.remove("$ref");
+    let mut all_of = vec![serde_json::json!({ "$ref": reference })];
+    if let Some(Value::Array(existing)) = map.remove("allOf") {
+        all_of.extend(existing);
+    }
+    map.insert("allOf".into(), Value::Array(all_of));
+    rewrites.push(Rewrite {
+        pointer: join(pointer, "$ref"),
+        what: "`$ref` with sibling keywords wrapped in `allOf`",
+    });
+}
+
+fn recurse(map: &mut Map<String, Value>, pointer: &str, rewrites: &mut Vec<Rewrite>) {
+    for (key, child) in map.iter_mut() {
+        let child_pointer = join(pointer, key);
+        if SCHEMA_VALUED.contains(&key.as_str()) {
+            if key == "additionalProperties" && child.is_boolean() {
+                continue;
+            }
+            if key == "items" {
+                if let Value::Array(tuple) = child {
+                    for (index, item) in tuple.iter_mut().enumerate() {
+                        normalize_schema(item, &format!("{child_pointer}/{index}"), rewrites);
+                    }
+                    continue;
+                }
+            }
+            normalize_schema(child, &child_pointer, rewrites);
+        } else if SCHEMA_LISTS.contains(&key.as_str()) {
+            if let Value::Array(items) = child {
+                for (index, item) in items.iter_mut().enumerate() {
+                    normalize_schema(item, &format!("{child_pointer}/{index}"), rewrites);
+                }
+            }
+        } else if SCHEMA_MAPS.contains(&key.as_str()) {
+            if let Value::Object(members) = child {
+                for (name, member) in members.iter_mut() {
+                    normalize_schema(member, &join(&child_pointer, name), rewrites);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn schema(input: Value) -> (Value, usize) {
+        let doc = json!({"openapi": "3.1.0", "paths": {}, "components": {"schemas": {"S": input}}});
+        let (out, rewrites) = normalize(doc).unwrap();
+        (out["components"]["schemas"]["S"].clone(), rewrites.len())
+    }
+
+    #[test]
+    fn type_arrays_become_nullable() {
+        let (out, count) = schema(json!({"type": ["string", "null"]}));
+        assert_eq!(out, json!({"type": "string", "nullable": true}));
+        assert_eq!(count, 1);
+    }
+
+    #[test]
+    fn null_union_members_become_nullable() {
+        let (out, _) =
+            schema(json!({"anyOf": [{"$ref": "#/components/schemas/T"}, {"type": "null"}]}));
+        assert_eq!(
+            out,
+            json!({"nullable": true, "allOf": [{"$ref": "#/components/schemas/T"}]})
+        );
+    }
+
+    #[test]
+    fn const_examples_and_exclusive_bounds() {
+        let (out, _) = schema(json!({"const": "sequence", "examples": ["a", "b"]}));
+        assert_eq!(
+            out,
+            json!({"type": "string", "enum": ["sequence"], "example": "a"})
+        );
+        let (out, _) = schema(json!({"type": "number", "exclusiveMinimum": 0}));
+        assert_eq!(
+            out,
+            json!({"type": "number", "minimum": 0, "exclusiveMinimum": true})
+        );
+    }
+
+    #[test]
+    fn example_values_are_not_rewritten() {
+        let (out, count) = schema(json!({"type": "object", "example": {"type": ["a", "null"]}}));
+        assert_eq!(out["example"], json!({"type": ["a", "null"]}));
+        assert_eq!(count, 0);
+    }
+
+    #[test]
+    fn rejects_non_openapi_documents() {
+        assert_eq!(
+            normalize(json!({"swagger": "2.0"})).unwrap_err().pointer,
+            "/openapi"
+        );
+        assert!(normalize(json!({"openapi": "4.0.0"})).is_err());
+        assert!(normalize(json!([1])).is_err());
+    }
+}
