@@ -4,7 +4,7 @@
 //! - `cargo xtask codegen --check` fails (listing stale files) when the committed code differs.
 //! - `cargo xtask generate --spec FILE --out DIR --name CRATE` generates a standalone crate.
 
-mod codegen;
+use xtask::codegen;
 
 use std::process::ExitCode;
 

@@ -1,0 +1,4 @@
+//! Library half of `cargo xtask`, so tests can run the same code-generation check
+//! that `cargo xtask codegen --check` runs.
+
+pub mod codegen;
