@@ -27,3 +27,8 @@ mod generated;
 
 pub use apigen_runtime::{Nullable, Response};
 pub use generated::*;
+
+/// The README's Rust examples, compiled as doctests so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeExamples;

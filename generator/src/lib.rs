@@ -90,10 +90,7 @@ pub fn generate(text: &str, file_name: &str, settings: &Settings) -> Result<Outp
 }
 
 /// Generates client source from an already loaded document.
-pub fn generate_from_value(
-    value: serde_json::Value,
-    settings: &Settings,
-) -> Result<Output, GenerateError> {
+pub fn generate_from_value(value: serde_json::Value, settings: &Settings) -> Result<Output, GenerateError> {
     let (value, normalizations) = normalize::normalize(value)?;
     let document = parse::parse(value)?;
     let mut diagnostics = Vec::new();

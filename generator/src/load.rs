@@ -19,11 +19,7 @@ fn from_json(text: &str) -> Result<Value, GenerateError> {
     serde_json::from_str(text).map_err(|err| {
         GenerateError::new(
             "",
-            format!(
-                "not valid JSON (line {}, column {}): {err}",
-                err.line(),
-                err.column()
-            ),
+            format!("not valid JSON (line {}, column {}): {err}", err.line(), err.column()),
         )
     })
 }
@@ -52,14 +48,9 @@ fn yaml_to_json(yaml: serde_yaml::Value, pointer: &str) -> Result<Value, Generat
                 Value::from(int)
             } else {
                 let float = number.as_f64().unwrap_or(f64::NAN);
-                serde_json::Number::from_f64(float)
-                    .map(Value::Number)
-                    .ok_or_else(|| {
-                        GenerateError::new(
-                            pointer,
-                            format!("number {number} cannot be represented in JSON"),
-                        )
-                    })?
+                serde_json::Number::from_f64(float).map(Value::Number).ok_or_else(|| {
+                    GenerateError::new(pointer, format!("number {number} cannot be represented in JSON"))
+                })?
             }
         }
         serde_yaml::Value::String(text) => Value::String(text),

@@ -5,11 +5,10 @@ use std::collections::BTreeSet;
 
 /// Rust keywords (all editions) and names that would clash with prelude types we use.
 const KEYWORDS: &[&str] = &[
-    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
-    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
-    "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
-    "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro",
-    "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen", "union",
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "in",
+    "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super",
+    "trait", "true", "type", "unsafe", "use", "where", "while", "async", "await", "dyn", "abstract", "become", "box",
+    "do", "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen", "union",
 ];
 
 /// Keywords that cannot be raw identifiers.
@@ -164,10 +163,7 @@ mod tests {
         assert_eq!(snake("campaignId"), "campaign_id");
         assert_eq!(snake("type"), "r#type");
         assert_eq!(snake("self"), "self_");
-        assert_eq!(
-            snake("threads.thread.messages.list"),
-            "threads_thread_messages_list"
-        );
+        assert_eq!(snake("threads.thread.messages.list"), "threads_thread_messages_list");
         assert_eq!(snake("2fa"), "_2fa");
         assert_eq!(pascal("campaign-status"), "CampaignStatus");
         assert_eq!(pascal("+1"), "Plus1");

@@ -54,22 +54,12 @@ const SCHEMA_MAPS: &[&str] = &[
     "dependentSchemas",
 ];
 /// Keys whose values are data, never walked.
-const DATA_KEYS: &[&str] = &[
-    "example",
-    "examples",
-    "default",
-    "enum",
-    "const",
-    "x-examples",
-];
+const DATA_KEYS: &[&str] = &["example", "examples", "default", "enum", "const", "x-examples"];
 
 /// Normalises `document` in place and returns it with the list of rewrites.
 pub fn normalize(mut document: Value) -> Result<(Value, Vec<Rewrite>), GenerateError> {
     let Some(root) = document.as_object_mut() else {
-        return Err(GenerateError::new(
-            "",
-            "the document is not a JSON/YAML object",
-        ));
+        return Err(GenerateError::new("", "the document is not a JSON/YAML object"));
     };
     let version = root
         .get("openapi")
@@ -187,10 +177,7 @@ fn rewrite_type_array(map: &mut Map<String, Value>, pointer: &str, rewrites: &mu
                     map.insert("type".into(), others[0].clone());
                 }
                 _ => {
-                    let members = others
-                        .iter()
-                        .map(|kind| serde_json::json!({ "type": kind }))
-                        .collect();
+                    let members = others.iter().map(|kind| serde_json::json!({ "type": kind })).collect();
                     map.insert("anyOf".into(), Value::Array(members));
                 }
             }
@@ -214,11 +201,7 @@ fn rewrite_type_array(map: &mut Map<String, Value>, pointer: &str, rewrites: &mu
     }
 }
 
-fn rewrite_nullable_union(
-    map: &mut Map<String, Value>,
-    pointer: &str,
-    rewrites: &mut Vec<Rewrite>,
-) {
+fn rewrite_nullable_union(map: &mut Map<String, Value>, pointer: &str, rewrites: &mut Vec<Rewrite>) {
     for key in ["anyOf", "oneOf"] {
         let Some(Value::Array(members)) = map.get(key) else {
             continue;
@@ -277,10 +260,7 @@ fn rewrite_keywords(map: &mut Map<String, Value>, pointer: &str, rewrites: &mut 
             what: "schema `examples` array rewritten as `example`",
         });
     }
-    for (exclusive, bound) in [
-        ("exclusiveMinimum", "minimum"),
-        ("exclusiveMaximum", "maximum"),
-    ] {
+    for (exclusive, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
         if let Some(Value::Number(limit)) = map.get(exclusive).cloned() {
             map.insert(bound.into(), Value::Number(limit));
             map.insert(exclusive.into(), Value::Bool(true));
@@ -378,8 +358,7 @@ mod tests {
 
     #[test]
     fn null_union_members_become_nullable() {
-        let (out, _) =
-            schema(json!({"anyOf": [{"$ref": "#/components/schemas/T"}, {"type": "null"}]}));
+        let (out, _) = schema(json!({"anyOf": [{"$ref": "#/components/schemas/T"}, {"type": "null"}]}));
         assert_eq!(
             out,
             json!({"nullable": true, "allOf": [{"$ref": "#/components/schemas/T"}]})
@@ -389,15 +368,9 @@ mod tests {
     #[test]
     fn const_examples_and_exclusive_bounds() {
         let (out, _) = schema(json!({"const": "sequence", "examples": ["a", "b"]}));
-        assert_eq!(
-            out,
-            json!({"type": "string", "enum": ["sequence"], "example": "a"})
-        );
+        assert_eq!(out, json!({"type": "string", "enum": ["sequence"], "example": "a"}));
         let (out, _) = schema(json!({"type": "number", "exclusiveMinimum": 0}));
-        assert_eq!(
-            out,
-            json!({"type": "number", "minimum": 0, "exclusiveMinimum": true})
-        );
+        assert_eq!(out, json!({"type": "number", "minimum": 0, "exclusiveMinimum": true}));
     }
 
     #[test]
@@ -409,10 +382,7 @@ mod tests {
 
     #[test]
     fn rejects_non_openapi_documents() {
-        assert_eq!(
-            normalize(json!({"swagger": "2.0"})).unwrap_err().pointer,
-            "/openapi"
-        );
+        assert_eq!(normalize(json!({"swagger": "2.0"})).unwrap_err().pointer, "/openapi");
         assert!(normalize(json!({"openapi": "4.0.0"})).is_err());
         assert!(normalize(json!([1])).is_err());
     }

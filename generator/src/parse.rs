@@ -31,10 +31,7 @@ fn attempt<T: DeserializeOwned>(value: &Value, base: &str) -> Result<T, Generate
                 Segment::Enum { .. } | Segment::Unknown => {}
             }
         }
-        GenerateError::new(
-            pointer,
-            format!("not a valid OpenAPI 3 document: {}", err.inner()),
-        )
+        GenerateError::new(pointer, format!("not a valid OpenAPI 3 document: {}", err.inner()))
     })
 }
 
@@ -57,19 +54,11 @@ fn narrow(root: &Value) -> Option<GenerateError> {
                 let pointer = join(&join("/components", kind), name);
                 let failed = match kind.as_str() {
                     "schemas" => attempt::<ReferenceOr<openapiv3::Schema>>(entry, &pointer).err(),
-                    "parameters" => {
-                        attempt::<ReferenceOr<openapiv3::Parameter>>(entry, &pointer).err()
-                    }
-                    "responses" => {
-                        attempt::<ReferenceOr<openapiv3::Response>>(entry, &pointer).err()
-                    }
-                    "requestBodies" => {
-                        attempt::<ReferenceOr<openapiv3::RequestBody>>(entry, &pointer).err()
-                    }
+                    "parameters" => attempt::<ReferenceOr<openapiv3::Parameter>>(entry, &pointer).err(),
+                    "responses" => attempt::<ReferenceOr<openapiv3::Response>>(entry, &pointer).err(),
+                    "requestBodies" => attempt::<ReferenceOr<openapiv3::RequestBody>>(entry, &pointer).err(),
                     "headers" => attempt::<ReferenceOr<openapiv3::Header>>(entry, &pointer).err(),
-                    "securitySchemes" => {
-                        attempt::<ReferenceOr<openapiv3::SecurityScheme>>(entry, &pointer).err()
-                    }
+                    "securitySchemes" => attempt::<ReferenceOr<openapiv3::SecurityScheme>>(entry, &pointer).err(),
                     _ => None,
                 };
                 if failed.is_some() {
@@ -103,15 +92,14 @@ fn narrow_path_item(item: &Value, pointer: &str) -> Option<GenerateError> {
 fn narrow_operation(operation: &Value, pointer: &str) -> Option<GenerateError> {
     attempt::<openapiv3::Operation>(operation, pointer).err()?;
     let object = operation.as_object()?;
-    if let Some(err) = object.get("parameters").and_then(|list| {
-        narrow_list::<ReferenceOr<openapiv3::Parameter>>(list, &join(pointer, "parameters"))
-    }) {
+    if let Some(err) = object
+        .get("parameters")
+        .and_then(|list| narrow_list::<ReferenceOr<openapiv3::Parameter>>(list, &join(pointer, "parameters")))
+    {
         return Some(err);
     }
     if let Some(body) = object.get("requestBody") {
-        if let Err(err) =
-            attempt::<ReferenceOr<openapiv3::RequestBody>>(body, &join(pointer, "requestBody"))
-        {
+        if let Err(err) = attempt::<ReferenceOr<openapiv3::RequestBody>>(body, &join(pointer, "requestBody")) {
             return Some(err);
         }
     }
@@ -144,10 +132,7 @@ mod tests {
         let doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
             "paths": {"/a": {"get": {"responses": {"200": {"description": 5}}}}}});
         let err = parse(doc).unwrap_err();
-        assert!(
-            err.pointer.starts_with("/paths/~1a/get/responses/200"),
-            "{err}"
-        );
+        assert!(err.pointer.starts_with("/paths/~1a/get/responses/200"), "{err}");
     }
 
     #[test]
@@ -155,9 +140,6 @@ mod tests {
         let doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
             "components": {"parameters": {"Bad": {"in": "query"}}}});
         let err = parse(doc).unwrap_err();
-        assert!(
-            err.pointer.starts_with("/components/parameters/Bad"),
-            "{err}"
-        );
+        assert!(err.pointer.starts_with("/components/parameters/Bad"), "{err}");
     }
 }

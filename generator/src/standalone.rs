@@ -12,18 +12,10 @@ pub fn crate_files(name: &str, runtime_dir: &Path, output: &Output) -> Vec<(Stri
          [dependencies]\napigen-runtime = {{ path = \"{runtime}\" }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\n\
          serde_json = \"1\"\n"
     );
-    let lib =
-        "//! Generated client crate.\n\n#[rustfmt::skip]\nmod generated;\npub use generated::*;\n"
-            .to_owned();
-    let mut files = vec![
-        ("Cargo.toml".to_owned(), manifest),
-        ("src/lib.rs".to_owned(), lib),
-    ];
+    let lib = "//! Generated client crate.\n\n#[rustfmt::skip]\nmod generated;\npub use generated::*;\n".to_owned();
+    let mut files = vec![("Cargo.toml".to_owned(), manifest), ("src/lib.rs".to_owned(), lib)];
     for file in &output.files {
-        files.push((
-            format!("src/generated/{}", file.path),
-            file.contents.clone(),
-        ));
+        files.push((format!("src/generated/{}", file.path), file.contents.clone()));
     }
     files
 }

@@ -31,10 +31,7 @@ async fn pause_campaign_sends_the_documented_request_and_decodes_every_field() {
     assert_eq!(requests.len(), 1);
     let request = &requests[0];
     assert_eq!(request.method, "POST");
-    assert_eq!(
-        request.path,
-        format!("/api/v1/campaigns/{CAMPAIGN_ID}/pause")
-    );
+    assert_eq!(request.path, format!("/api/v1/campaigns/{CAMPAIGN_ID}/pause"));
     assert_eq!(request.query, None);
     assert_eq!(
         request.header("authorization"),
@@ -43,10 +40,7 @@ async fn pause_campaign_sends_the_documented_request_and_decodes_every_field() {
     assert_eq!(request.header("content-type"), Some("application/json"));
     assert_eq!(request.body, b"{}");
     let user_agent = request.header("user-agent").unwrap_or_default();
-    assert!(
-        user_agent.starts_with("inboxapp/"),
-        "user agent {user_agent:?}"
-    );
+    assert!(user_agent.starts_with("inboxapp/"), "user agent {user_agent:?}");
 
     assert_eq!(campaign.id, CAMPAIGN_ID);
     assert_eq!(campaign.name, "Q1 SaaS founders outreach");
@@ -58,21 +52,12 @@ async fn pause_campaign_sends_the_documented_request_and_decodes_every_field() {
     assert_eq!(campaign.replies_count, 118);
     assert_eq!(campaign.completion_rate, 0.5);
     assert_eq!(campaign.reply_rate, 0.05);
-    assert_eq!(
-        campaign.created_at.to_rfc3339(),
-        "2025-04-02T13:44:10+00:00"
-    );
-    assert_eq!(
-        campaign.updated_at.to_rfc3339(),
-        "2025-04-28T14:11:10+00:00"
-    );
+    assert_eq!(campaign.created_at.to_rfc3339(), "2025-04-02T13:44:10+00:00");
+    assert_eq!(campaign.updated_at.to_rfc3339(), "2025-04-28T14:11:10+00:00");
     assert_eq!(campaign.paused_at, None);
     assert_eq!(campaign.completed_at, None);
     assert_eq!(
-        campaign
-            .last_started_at
-            .map(|at| at.to_rfc3339())
-            .as_deref(),
+        campaign.last_started_at.map(|at| at.to_rfc3339()).as_deref(),
         Some("2025-04-02T13:45:00+00:00")
     );
     assert_eq!(campaign.r#type.as_str(), "sequence");
@@ -94,13 +79,9 @@ async fn pause_campaign_sends_the_documented_request_and_decodes_every_field() {
     assert_eq!(first.rank, 0);
     let segments = &first.data.segments;
     assert_eq!(segments.len(), 4);
-    assert!(
-        matches!(&segments[0], MessageSegment::Variation(v) if v.options == ["Hey", "Hello", "How's it going"])
-    );
+    assert!(matches!(&segments[0], MessageSegment::Variation(v) if v.options == ["Hey", "Hello", "How's it going"]));
     assert!(matches!(&segments[1], MessageSegment::Static(s) if s.text == " "));
-    assert!(
-        matches!(&segments[2], MessageSegment::Variable(v) if v.name == "first-name" && v.fallback.is_none())
-    );
+    assert!(matches!(&segments[2], MessageSegment::Variable(v) if v.name == "first-name" && v.fallback.is_none()));
     assert!(matches!(&segments[3], MessageSegment::Static(s) if s.text == ", how are you?"));
     let CampaignStep::Delay(delay) = &campaign.steps[1] else {
         panic!("step 1 should be a delay step: {:?}", campaign.steps[1]);
@@ -188,10 +169,7 @@ async fn an_unknown_status_value_decodes_into_the_unknown_variant() {
     campaign["status"] = "archived".into();
     server.push(Reply::json(200, campaign.to_string()));
 
-    let campaign = client(&server)
-        .get_campaign(CAMPAIGN_ID)
-        .await
-        .expect("decodes");
+    let campaign = client(&server).get_campaign(CAMPAIGN_ID).await.expect("decodes");
 
     assert_eq!(campaign.status, CampaignStatus::Unknown("archived".into()));
     assert_eq!(campaign.status.as_str(), "archived");
@@ -208,10 +186,7 @@ async fn invalid_ids_fail_before_any_request_is_sent() {
     let client = client(&server);
 
     for bad in ["../x", "ABC", "", "a b", "abc/def"] {
-        let error = client
-            .pause_campaign(bad)
-            .await
-            .expect_err("invalid id is rejected");
+        let error = client.pause_campaign(bad).await.expect_err("invalid id is rejected");
         match &error {
             Error::InvalidArgument { name, reason } => {
                 assert_eq!(name, "campaignId");
@@ -220,10 +195,7 @@ async fn invalid_ids_fail_before_any_request_is_sent() {
             other => panic!("expected InvalidArgument for {bad:?}, got {other:?}"),
         }
     }
-    assert!(
-        server.requests().is_empty(),
-        "no request may reach the server"
-    );
+    assert!(server.requests().is_empty(), "no request may reach the server");
 }
 
 #[tokio::test]

@@ -3,18 +3,15 @@
 use std::path::Path;
 
 fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("workspace root")
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root")
 }
 
 /// The same check as `cargo xtask codegen --check`, inside `cargo test`.
 #[test]
 fn committed_sdk_matches_a_fresh_generation() {
     let output = xtask::codegen::generate_sdk(root()).expect("spec generates");
-    let stale =
-        xtask::codegen::sync_files(&root().join(xtask::codegen::OUT_DIR), &output.files, true)
-            .expect("generated files readable");
+    let stale = xtask::codegen::sync_files(&root().join(xtask::codegen::OUT_DIR), &output.files, true)
+        .expect("generated files readable");
     assert!(
         stale.is_empty(),
         "generated code is stale: {stale:?}\nrun `cargo xtask codegen` and commit the result"
@@ -52,10 +49,6 @@ fn generated_files_carry_the_header() {
 fn the_inboxapp_spec_generates_without_diagnostics() {
     let output = xtask::codegen::generate_sdk(root()).expect("spec generates");
     let lines: Vec<String> = output.diagnostics.iter().map(ToString::to_string).collect();
-    assert!(
-        lines.is_empty(),
-        "unexpected diagnostics:\n{}",
-        lines.join("\n")
-    );
+    assert!(lines.is_empty(), "unexpected diagnostics:\n{}", lines.join("\n"));
     assert_eq!(output.operation_counts, (53, 53));
 }

@@ -19,8 +19,7 @@ pub fn project_root() -> PathBuf {
 /// Generates the SDK module from `spec/` into memory.
 pub fn generate_sdk(root: &Path) -> Result<apigen::Output, String> {
     let spec_path = root.join(SPEC);
-    let text = fs::read_to_string(&spec_path)
-        .map_err(|err| format!("cannot read {}: {err}", spec_path.display()))?;
+    let text = fs::read_to_string(&spec_path).map_err(|err| format!("cannot read {}: {err}", spec_path.display()))?;
     let settings = apigen::Settings::new("inboxapp", SPEC);
     apigen::generate(&text, SPEC, &settings).map_err(|err| format!("{SPEC}: {err}"))
 }
@@ -69,28 +68,20 @@ pub fn run_codegen(args: &[String]) -> Result<(), String> {
 
 /// Makes `dir` hold exactly `files`. In check mode nothing is written; returns the
 /// paths that differ (changed, missing, or extra `.rs` files).
-pub fn sync_files(
-    dir: &Path,
-    files: &[apigen::GeneratedFile],
-    check: bool,
-) -> Result<Vec<PathBuf>, String> {
+pub fn sync_files(dir: &Path, files: &[apigen::GeneratedFile], check: bool) -> Result<Vec<PathBuf>, String> {
     let mut stale = Vec::new();
     for file in files {
         let path = dir.join(&file.path);
-        let current = fs::read_to_string(&path)
-            .ok()
-            .map(|text| text.replace("\r\n", "\n"));
+        let current = fs::read_to_string(&path).ok().map(|text| text.replace("\r\n", "\n"));
         if current.as_deref() == Some(file.contents.as_str()) {
             continue;
         }
         stale.push(path.clone());
         if !check {
             if let Some(parent) = path.parent() {
-                fs::create_dir_all(parent)
-                    .map_err(|err| format!("cannot create {}: {err}", parent.display()))?;
+                fs::create_dir_all(parent).map_err(|err| format!("cannot create {}: {err}", parent.display()))?;
             }
-            fs::write(&path, &file.contents)
-                .map_err(|err| format!("cannot write {}: {err}", path.display()))?;
+            fs::write(&path, &file.contents).map_err(|err| format!("cannot write {}: {err}", path.display()))?;
         }
     }
     if let Ok(entries) = fs::read_dir(dir) {
@@ -99,8 +90,7 @@ pub fn sync_files(
             if name.ends_with(".rs") && !files.iter().any(|file| file.path == name) {
                 stale.push(entry.path());
                 if !check {
-                    fs::remove_file(entry.path())
-                        .map_err(|err| format!("cannot remove {name}: {err}"))?;
+                    fs::remove_file(entry.path()).map_err(|err| format!("cannot remove {name}: {err}"))?;
                 }
             }
         }
@@ -127,8 +117,7 @@ pub fn run_generate(args: &[String]) -> Result<(), String> {
     let (Some(spec), Some(out), Some(name)) = (spec, out, name) else {
         return Err("usage: cargo xtask generate --spec FILE --out DIR --name CRATE".into());
     };
-    let text = fs::read_to_string(&spec)
-        .map_err(|err| format!("cannot read {}: {err}", spec.display()))?;
+    let text = fs::read_to_string(&spec).map_err(|err| format!("cannot read {}: {err}", spec.display()))?;
     let label = spec
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -138,18 +127,15 @@ pub fn run_generate(args: &[String]) -> Result<(), String> {
         spec.display(),
         out.display()
     ));
-    let output = apigen::generate(&text, &label, &settings)
-        .map_err(|err| format!("{}: {err}", spec.display()))?;
+    let output = apigen::generate(&text, &label, &settings).map_err(|err| format!("{}: {err}", spec.display()))?;
     let runtime = project_root().join("runtime");
     let crate_files = apigen::standalone::crate_files(&name, &runtime, &output);
     for (path, contents) in crate_files {
         let path = out.join(path);
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)
-                .map_err(|err| format!("cannot create {}: {err}", parent.display()))?;
+            fs::create_dir_all(parent).map_err(|err| format!("cannot create {}: {err}", parent.display()))?;
         }
-        fs::write(&path, contents)
-            .map_err(|err| format!("cannot write {}: {err}", path.display()))?;
+        fs::write(&path, contents).map_err(|err| format!("cannot write {}: {err}", path.display()))?;
     }
     for diagnostic in &output.diagnostics {
         println!("diagnostic: {diagnostic}");

@@ -3,9 +3,7 @@
 use super::docs;
 use super::typeref::{tokens, Scope};
 use super::types::ident;
-use crate::ir::{
-    BodyEncoding, Model, Operation, Param, ParamLocation, QueryStyle, ResponseBody, TypeRef,
-};
+use crate::ir::{BodyEncoding, Model, Operation, Param, ParamLocation, QueryStyle, ResponseBody, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
@@ -18,10 +16,7 @@ pub fn emit(model: &Model) -> TokenStream {
         let doc = format!(" `{source}`");
         quote! { #[doc = #doc] static #name: ::apigen_runtime::Pattern = ::apigen_runtime::Pattern::new(#source); }
     });
-    let methods = model
-        .operations
-        .iter()
-        .map(|operation| client_method(model, operation));
+    let methods = model.operations.iter().map(|operation| client_method(model, operation));
     let builders = model
         .operations
         .iter()
@@ -60,11 +55,7 @@ fn collect_patterns(model: &Model) -> BTreeMap<String, usize> {
 
 /// Required parameters become method arguments, in spec order (path first).
 fn required_params(operation: &Operation) -> Vec<&Param> {
-    let mut required: Vec<&Param> = operation
-        .params
-        .iter()
-        .filter(|param| param.required)
-        .collect();
+    let mut required: Vec<&Param> = operation.params.iter().filter(|param| param.required).collect();
     required.sort_by_key(|param| param.location != ParamLocation::Path);
     required
 }
@@ -212,11 +203,7 @@ fn client_method(model: &Model, operation: &Operation) -> TokenStream {
     }
 }
 
-fn builder(
-    model: &Model,
-    operation: &Operation,
-    patterns: &BTreeMap<String, usize>,
-) -> TokenStream {
+fn builder(model: &Model, operation: &Operation, patterns: &BTreeMap<String, usize>) -> TokenStream {
     let builder = format_ident!("{}", operation.builder_name);
     let method = &operation.method_name;
     let builder_doc = format!(
@@ -242,30 +229,26 @@ fn builder(
         let ty = tokens(model, &body.ty, Scope::Sibling);
         fields.push(quote! { body: Option<#ty> });
     }
-    let setters = operation
-        .params
-        .iter()
-        .filter(|param| !param.required)
-        .map(|param| {
-            let name = ident(&param.name);
-            let ty = argument_type(model, &param.ty);
-            let value = convert(&format_ident!("value"), &param.ty);
-            let doc = docs::attrs([
-                param.doc.as_deref().unwrap_or(""),
-                format!("Sets the optional {}", location_label(param)).as_str(),
-            ]);
-            let deprecated = param
-                .deprecated
-                .then(|| quote! { #[deprecated = "deprecated in the API spec"] });
-            quote! {
-                #doc
-                #deprecated
-                pub fn #name(mut self, value: #ty) -> Self {
-                    self.#name = Some(#value);
-                    self
-                }
+    let setters = operation.params.iter().filter(|param| !param.required).map(|param| {
+        let name = ident(&param.name);
+        let ty = argument_type(model, &param.ty);
+        let value = convert(&format_ident!("value"), &param.ty);
+        let doc = docs::attrs([
+            param.doc.as_deref().unwrap_or(""),
+            format!("Sets the optional {}", location_label(param)).as_str(),
+        ]);
+        let deprecated = param
+            .deprecated
+            .then(|| quote! { #[deprecated = "deprecated in the API spec"] });
+        quote! {
+            #doc
+            #deprecated
+            pub fn #name(mut self, value: #ty) -> Self {
+                self.#name = Some(#value);
+                self
             }
-        });
+        }
+    });
     let body_setter = operation
         .body
         .as_ref()
@@ -372,11 +355,7 @@ fn send_body(operation: &Operation, patterns: &BTreeMap<String, usize>) -> Token
             let name = ident(&param.name);
             let local = format_ident!("path_{}", param.name.trim_start_matches("r#"));
             let wire_lit = &param.wire;
-            let pattern = match param
-                .pattern
-                .as_ref()
-                .and_then(|pattern| patterns.get(pattern))
-            {
+            let pattern = match param.pattern.as_ref().and_then(|pattern| patterns.get(pattern)) {
                 Some(index) => {
                     let pattern = format_ident!("PATTERN_{}", index);
                     quote! { Some(&#pattern) }

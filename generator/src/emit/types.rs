@@ -3,8 +3,7 @@
 use super::docs;
 use super::typeref::{boxed_tokens, needs_box, tokens, Scope};
 use crate::ir::{
-    EnumValue, Field, Model, Presence, StructDef, TaggedVariant, TypeDef, TypeKind, TypeRef,
-    UntaggedVariant,
+    EnumValue, Field, Model, Presence, StructDef, TaggedVariant, TypeDef, TypeKind, TypeRef, UntaggedVariant,
 };
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
@@ -52,21 +51,13 @@ fn emit_type(model: &Model, id: usize, def: &TypeDef) -> TokenStream {
     }
 }
 
-fn emit_struct(
-    model: &Model,
-    id: usize,
-    name: &Ident,
-    doc: TokenStream,
-    def: &StructDef,
-) -> TokenStream {
+fn emit_struct(model: &Model, id: usize, name: &Ident, doc: TokenStream, def: &StructDef) -> TokenStream {
     let fields: Vec<&Field> = def
         .fields
         .iter()
         .filter(|field| !def.skip_tags.contains(&field.wire))
         .collect();
-    let derive_default = fields
-        .iter()
-        .all(|field| field.presence != Presence::Required);
+    let derive_default = fields.iter().all(|field| field.presence != Presence::Required);
     let field_tokens = fields.iter().map(|field| emit_field(model, id, field));
     let additional = def.additional.as_ref().map(|ty| {
         let value = tokens(model, ty, Scope::Types);
@@ -95,23 +86,19 @@ fn emit_field(model: &Model, owner: usize, field: &Field) -> TokenStream {
         tokens(model, &field.ty, Scope::Types)
     };
     let wire = &field.wire;
-    let rename =
-        (field.name.trim_start_matches("r#") != wire.as_str()).then(|| quote! { rename = #wire, });
+    let rename = (field.name.trim_start_matches("r#") != wire.as_str()).then(|| quote! { rename = #wire, });
     let is_datetime = field.ty == TypeRef::DateTime;
     let (ty, serde) = match field.presence {
         Presence::Required => {
-            let with =
-                is_datetime.then(|| quote! { with = "::apigen_runtime::datetime::rfc3339", });
+            let with = is_datetime.then(|| quote! { with = "::apigen_runtime::datetime::rfc3339", });
             (inner, quote! { #rename #with })
         }
         Presence::RequiredNullable => {
-            let with = is_datetime
-                .then(|| quote! { with = "::apigen_runtime::datetime::rfc3339_option", });
+            let with = is_datetime.then(|| quote! { with = "::apigen_runtime::datetime::rfc3339_option", });
             (quote! { Option<#inner> }, quote! { #rename default, #with })
         }
         Presence::Optional => {
-            let with = is_datetime
-                .then(|| quote! { with = "::apigen_runtime::datetime::rfc3339_option", });
+            let with = is_datetime.then(|| quote! { with = "::apigen_runtime::datetime::rfc3339_option", });
             (
                 quote! { Option<#inner> },
                 quote! { #rename default, skip_serializing_if = "Option::is_none", #with },

@@ -13,10 +13,7 @@ use crate::ir::Model;
 
 /// Builds the model. Problems confined to one schema or operation become diagnostics;
 /// only a document-wide problem is an error.
-pub fn build(
-    document: &openapiv3::OpenAPI,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Result<Model, GenerateError> {
+pub fn build(document: &openapiv3::OpenAPI, diagnostics: &mut Vec<Diagnostic>) -> Result<Model, GenerateError> {
     let mut types = types::TypeBuilder::new(document, diagnostics);
     types.declare_components();
     types.build_components();

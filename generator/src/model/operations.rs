@@ -3,24 +3,21 @@
 use super::refs;
 use super::types::{wrap_nullable, TypeBuilder};
 use crate::ir::{
-    BodyEncoding, Operation, PageLink, Pagination, Param, ParamLocation, QueryStyle, RequestBody,
-    ResponseBody, TypeKind, TypeRef,
+    BodyEncoding, Operation, PageLink, Pagination, Param, ParamLocation, QueryStyle, RequestBody, ResponseBody,
+    TypeKind, TypeRef,
 };
 use crate::naming::{pascal, snake, Namespace};
 use crate::pointer::join;
 use openapiv3::{
-    AdditionalProperties, MediaType, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr,
-    Response, Schema, SchemaKind, StatusCode, Type,
+    AdditionalProperties, MediaType, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, Response, Schema,
+    SchemaKind, StatusCode, Type,
 };
 
 /// Methods `Client` defines itself; operations get another name.
 const CLIENT_METHODS: &[&str] = &["new", "builder", "raw", "base_url", "clone", "from"];
 
 /// Builds every operation; returns them, the number found, and the shared error type.
-pub fn build(
-    document: &OpenAPI,
-    types: &mut TypeBuilder<'_>,
-) -> (Vec<Operation>, usize, Option<TypeRef>) {
+pub fn build(document: &OpenAPI, types: &mut TypeBuilder<'_>) -> (Vec<Operation>, usize, Option<TypeRef>) {
     let mut operations = Vec::new();
     let mut total = 0;
     let mut method_names = Namespace::with_reserved(CLIENT_METHODS);
@@ -60,15 +57,10 @@ pub fn build(
                 &type_prefix,
             );
             add_missing_path_params(types, path, &pointer, &mut params);
-            let body = operation.request_body.as_ref().and_then(|body| {
-                request_body(
-                    document,
-                    types,
-                    body,
-                    &join(&pointer, "requestBody"),
-                    &type_prefix,
-                )
-            });
+            let body = operation
+                .request_body
+                .as_ref()
+                .and_then(|body| request_body(document, types, body, &join(&pointer, "requestBody"), &type_prefix));
             let (success, errors) = responses(
                 document,
                 types,
@@ -147,19 +139,14 @@ fn parameters(
     for (list, list_pointer) in &sources {
         for (index, parameter) in list.iter().enumerate() {
             let here = format!("{list_pointer}/{index}");
-            match refs::resolve(
-                parameter,
-                &here,
-                "parameters",
-                document.components.as_ref(),
-                |c| &c.parameters,
-            ) {
+            match refs::resolve(parameter, &here, "parameters", document.components.as_ref(), |c| {
+                &c.parameters
+            }) {
                 Ok((parameter, at)) => {
                     let data = parameter.parameter_data_ref();
                     collected.retain(|(existing, _)| {
                         let existing_data = existing.parameter_data_ref();
-                        !(existing_data.name == data.name
-                            && location(existing) == location(parameter))
+                        !(existing_data.name == data.name && location(existing) == location(parameter))
                     });
                     collected.push((parameter, at));
                 }
@@ -253,14 +240,7 @@ fn string_pattern(
     schema: &ReferenceOr<Schema>,
     pointer: &str,
 ) -> Option<String> {
-    let (schema, at) = refs::resolve(
-        schema,
-        pointer,
-        "schemas",
-        document.components.as_ref(),
-        |c| &c.schemas,
-    )
-    .ok()?;
+    let (schema, at) = refs::resolve(schema, pointer, "schemas", document.components.as_ref(), |c| &c.schemas).ok()?;
     let SchemaKind::Type(Type::String(string)) = &schema.schema_kind else {
         return None;
     };
@@ -277,12 +257,7 @@ fn string_pattern(
     }
 }
 
-fn add_missing_path_params(
-    types: &mut TypeBuilder<'_>,
-    path: &str,
-    pointer: &str,
-    params: &mut Vec<Param>,
-) {
+fn add_missing_path_params(types: &mut TypeBuilder<'_>, path: &str, pointer: &str, params: &mut Vec<Param>) {
     for name in path_template_names(path) {
         if !params
             .iter()
@@ -309,9 +284,7 @@ fn add_missing_path_params(
             });
         }
     }
-    params.retain(|param| {
-        param.location != ParamLocation::Path || path_template_names(path).contains(&param.wire)
-    });
+    params.retain(|param| param.location != ParamLocation::Path || path_template_names(path).contains(&param.wire));
 }
 
 /// The `{name}` placeholders of a path template, in order.
@@ -329,16 +302,8 @@ pub fn path_template_names(path: &str) -> Vec<String> {
 }
 
 fn is_json(media_type: &str) -> bool {
-    let essence = media_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json"
-        || essence.ends_with("+json")
-        || essence == "*/*"
-        || essence == "application/*"
+    let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json") || essence == "*/*" || essence == "application/*"
 }
 
 fn request_body(
@@ -348,13 +313,9 @@ fn request_body(
     pointer: &str,
     prefix: &str,
 ) -> Option<RequestBody> {
-    let (body, at) = match refs::resolve(
-        body,
-        pointer,
-        "requestBodies",
-        document.components.as_ref(),
-        |c| &c.request_bodies,
-    ) {
+    let (body, at) = match refs::resolve(body, pointer, "requestBodies", document.components.as_ref(), |c| {
+        &c.request_bodies
+    }) {
         Ok(found) => found,
         Err(message) => {
             types.diagnose(pointer, format!("{message}; request body skipped"));
@@ -387,11 +348,9 @@ fn request_body(
     let ty = match (encoding, &content.schema) {
         (BodyEncoding::Bytes, _) => TypeRef::Bytes,
         (BodyEncoding::Text, _) => TypeRef::String,
-        (_, Some(schema)) => wrap_nullable(types.resolve(
-            schema,
-            &join(&content_pointer, "schema"),
-            &format!("{prefix}Request"),
-        )),
+        (_, Some(schema)) => {
+            wrap_nullable(types.resolve(schema, &join(&content_pointer, "schema"), &format!("{prefix}Request")))
+        }
         (_, None) => TypeRef::Json,
     };
     let empty_object = encoding == BodyEncoding::Json
@@ -411,12 +370,7 @@ fn request_body(
 
 /// Rank (lower is preferred) and encoding of a request media type we can send.
 fn body_encoding(media_type: &str) -> Option<(u8, BodyEncoding)> {
-    let essence = media_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     if is_json(&essence) {
         Some((0, BodyEncoding::Json))
     } else if essence == "application/x-www-form-urlencoded" {
@@ -438,18 +392,14 @@ fn body_encoding(media_type: &str) -> Option<(u8, BodyEncoding)> {
 
 /// A closed object with no properties: the body is always `{}`.
 fn is_empty_object(document: &OpenAPI, schema: &ReferenceOr<Schema>) -> bool {
-    let Ok((schema, _)) = refs::resolve(schema, "", "schemas", document.components.as_ref(), |c| {
-        &c.schemas
-    }) else {
+    let Ok((schema, _)) = refs::resolve(schema, "", "schemas", document.components.as_ref(), |c| &c.schemas) else {
         return false;
     };
     match &schema.schema_kind {
         SchemaKind::Type(Type::Object(object)) => {
             object.properties.is_empty()
-                && (matches!(
-                    object.additional_properties,
-                    Some(AdditionalProperties::Any(false))
-                ) || object.max_properties == Some(0))
+                && (matches!(object.additional_properties, Some(AdditionalProperties::Any(false)))
+                    || object.max_properties == Some(0))
         }
         _ => false,
     }
@@ -466,8 +416,7 @@ fn responses(
 ) -> (ResponseBody, Vec<Option<TypeRef>>) {
     let mut success: Option<ResponseBody> = None;
     let mut errors = Vec::new();
-    let mut entries: Vec<(&StatusCode, &ReferenceOr<Response>)> =
-        responses.responses.iter().collect();
+    let mut entries: Vec<(&StatusCode, &ReferenceOr<Response>)> = responses.responses.iter().collect();
     entries.sort_by_key(|(code, _)| match code {
         StatusCode::Code(code) => *code * 10,
         StatusCode::Range(range) => *range * 1000 + 999,
@@ -496,19 +445,9 @@ fn responses(
             if success.is_some() {
                 continue;
             }
-            success = Some(response_body(
-                types,
-                response,
-                &at,
-                &format!("{prefix}Response"),
-            ));
+            success = Some(response_body(types, response, &at, &format!("{prefix}Response")));
         } else {
-            errors.push(json_schema_type(
-                types,
-                response,
-                &at,
-                &format!("{prefix}Error{key}"),
-            ));
+            errors.push(json_schema_type(types, response, &at, &format!("{prefix}Error{key}")));
         }
     }
     if let Some(default) = &responses.default {
@@ -521,47 +460,24 @@ fn responses(
             |c| &c.responses,
         ) {
             if success.is_none() && responses.responses.is_empty() {
-                success = Some(response_body(
-                    types,
-                    response,
-                    &at,
-                    &format!("{prefix}Response"),
-                ));
+                success = Some(response_body(types, response, &at, &format!("{prefix}Response")));
             } else {
-                errors.push(json_schema_type(
-                    types,
-                    response,
-                    &at,
-                    &format!("{prefix}ErrorDefault"),
-                ));
+                errors.push(json_schema_type(types, response, &at, &format!("{prefix}ErrorDefault")));
             }
         }
     }
     let success = success.unwrap_or_else(|| {
-        types.diagnose(
-            pointer,
-            "no success (2xx) response documented; the method returns ()",
-        );
+        types.diagnose(pointer, "no success (2xx) response documented; the method returns ()");
         ResponseBody::Empty
     });
     (success, errors)
 }
 
-fn response_body(
-    types: &mut TypeBuilder<'_>,
-    response: &Response,
-    pointer: &str,
-    hint: &str,
-) -> ResponseBody {
+fn response_body(types: &mut TypeBuilder<'_>, response: &Response, pointer: &str, hint: &str) -> ResponseBody {
     let Some((media_type, content)) = pick_response_media(&response.content) else {
         return ResponseBody::Empty;
     };
-    let essence = media_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     if is_json(&essence) {
         match &content.schema {
             Some(schema) => {
@@ -581,21 +497,14 @@ fn response_body(
     }
 }
 
-fn pick_response_media(
-    content: &indexmap::IndexMap<String, MediaType>,
-) -> Option<(&String, &MediaType)> {
+fn pick_response_media(content: &indexmap::IndexMap<String, MediaType>) -> Option<(&String, &MediaType)> {
     content
         .iter()
         .find(|(media_type, _)| is_json(media_type))
         .or_else(|| content.iter().next())
 }
 
-fn json_schema_type(
-    types: &mut TypeBuilder<'_>,
-    response: &Response,
-    pointer: &str,
-    hint: &str,
-) -> Option<TypeRef> {
+fn json_schema_type(types: &mut TypeBuilder<'_>, response: &Response, pointer: &str, hint: &str) -> Option<TypeRef> {
     match response_body(types, response, pointer, hint) {
         ResponseBody::Json(ty) => Some(ty),
         _ => None,
@@ -615,10 +524,7 @@ fn pagination(
     let items = extension.get("items").and_then(|items| items.as_str());
     let next = extension.get("next").and_then(|next| next.as_object());
     let (Some(items), Some(next)) = (items, next) else {
-        types.diagnose(
-            &at,
-            "x-pagination needs `items` (string) and `next` (object); ignored",
-        );
+        types.diagnose(&at, "x-pagination needs `items` (string) and `next` (object); ignored");
         return None;
     };
     let ResponseBody::Json(TypeRef::Named(page_type)) = success else {
@@ -632,9 +538,7 @@ fn pagination(
     let Some(TypeRef::Vec(item_type)) = item_type else {
         types.diagnose(
             &at,
-            format!(
-                "x-pagination `items` {items:?} is not an array property of the response; ignored"
-            ),
+            format!("x-pagination `items` {items:?} is not an array property of the response; ignored"),
         );
         return None;
     };
@@ -644,14 +548,14 @@ fn pagination(
             .iter()
             .position(|param| &param.wire == param_wire && param.location == ParamLocation::Query)
         else {
-            types.diagnose(&at, format!("x-pagination names query parameter {param_wire:?}, which the operation lacks; ignored"));
+            types.diagnose(
+                &at,
+                format!("x-pagination names query parameter {param_wire:?}, which the operation lacks; ignored"),
+            );
             return None;
         };
         let Some(response_path) = response_path.as_str() else {
-            types.diagnose(
-                &at,
-                "x-pagination `next` values must be dotted response paths; ignored",
-            );
+            types.diagnose(&at, "x-pagination `next` values must be dotted response paths; ignored");
             return None;
         };
         links.push(PageLink {

@@ -41,7 +41,9 @@ pub fn resolve<'a, T>(
                 };
                 let name = unescape(name);
                 let Some(next) = components.and_then(|all| lookup(all).get(&name)) else {
-                    return Err(format!("$ref at #{here} points to #/components/{kind}/{name}, which does not exist"));
+                    return Err(format!(
+                        "$ref at #{here} points to #/components/{kind}/{name}, which does not exist"
+                    ));
                 };
                 here = crate::pointer::join(&format!("/components/{kind}"), &name);
                 current = next;

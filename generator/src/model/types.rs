@@ -7,14 +7,13 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::ir::{
-    EnumValue, Field, Presence, StructDef, TaggedVariant, TypeDef, TypeId, TypeKind, TypeRef,
-    UntaggedVariant,
+    EnumValue, Field, Presence, StructDef, TaggedVariant, TypeDef, TypeId, TypeKind, TypeRef, UntaggedVariant,
 };
 use crate::naming::{pascal, snake, Namespace};
 use crate::pointer::join;
 use openapiv3::{
-    AdditionalProperties, AnySchema, IntegerType, NumberType, ObjectType, OpenAPI, ReferenceOr,
-    Schema, SchemaKind, StringType, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, AnySchema, IntegerType, NumberType, ObjectType, OpenAPI, ReferenceOr, Schema, SchemaKind,
+    StringType, Type, VariantOrUnknownOrEmpty,
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -139,10 +138,7 @@ impl<'a> TypeBuilder<'a> {
             let pointer = self.types[id].pointer.clone();
             let type_name = self.types[id].name.clone();
             let (doc, kind) = match schema {
-                ReferenceOr::Reference { .. } => (
-                    None,
-                    TypeKind::Alias(self.resolve(schema, &pointer, &type_name).ty),
-                ),
+                ReferenceOr::Reference { .. } => (None, TypeKind::Alias(self.resolve(schema, &pointer, &type_name).ty)),
                 ReferenceOr::Item(schema) => {
                     let doc = schema_doc(schema);
                     (doc, self.named_kind(schema, &pointer, &type_name))
@@ -183,9 +179,7 @@ impl<'a> TypeBuilder<'a> {
     /// Kinds that define a new type (struct, enum, union); `None` for aliases.
     fn structural_kind(&mut self, schema: &Schema, pointer: &str, name: &str) -> Option<TypeKind> {
         match &schema.schema_kind {
-            SchemaKind::Type(Type::Object(object))
-                if !object.properties.is_empty() || object_is_closed(object) =>
-            {
+            SchemaKind::Type(Type::Object(object)) if !object.properties.is_empty() || object_is_closed(object) => {
                 Some(TypeKind::Struct(self.struct_def(object, pointer, name)))
             }
             SchemaKind::Type(Type::String(string)) if string_enum_values(string).is_some() => Some(
@@ -219,12 +213,7 @@ impl<'a> TypeBuilder<'a> {
     }
 
     /// Same as [`Self::resolve`] for boxed schemas.
-    pub fn resolve_boxed(
-        &mut self,
-        schema: &ReferenceOr<Box<Schema>>,
-        pointer: &str,
-        hint: &str,
-    ) -> Resolved {
+    pub fn resolve_boxed(&mut self, schema: &ReferenceOr<Box<Schema>>, pointer: &str, hint: &str) -> Resolved {
         match schema {
             ReferenceOr::Reference { reference } => self.reference(reference, pointer),
             ReferenceOr::Item(schema) => self.inline(schema, pointer, hint),
@@ -252,18 +241,14 @@ impl<'a> TypeBuilder<'a> {
     }
 
     /// Looks through `$ref`s to the schema they name (for allOf merging and unions).
-    fn target<'s>(
-        &mut self,
-        schema: &'s ReferenceOr<Schema>,
-    ) -> Option<(&'s Schema, Option<String>)>
+    fn target<'s>(&mut self, schema: &'s ReferenceOr<Schema>) -> Option<(&'s Schema, Option<String>)>
     where
         'a: 's,
     {
         match schema {
             ReferenceOr::Item(schema) => Some((schema, None)),
             ReferenceOr::Reference { reference } => {
-                let name =
-                    super::refs::unescape(super::refs::component_name(reference, "schemas")?);
+                let name = super::refs::unescape(super::refs::component_name(reference, "schemas")?);
                 let components = self.document.components.as_ref()?;
                 let mut current = components.schemas.get(&name)?;
                 let mut current_name = name;
@@ -271,9 +256,7 @@ impl<'a> TypeBuilder<'a> {
                     match current {
                         ReferenceOr::Item(schema) => return Some((schema, Some(current_name))),
                         ReferenceOr::Reference { reference } => {
-                            current_name = super::refs::unescape(super::refs::component_name(
-                                reference, "schemas",
-                            )?);
+                            current_name = super::refs::unescape(super::refs::component_name(reference, "schemas")?);
                             current = components.schemas.get(&current_name)?;
                         }
                     }
@@ -298,8 +281,7 @@ impl<'a> TypeBuilder<'a> {
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
             SchemaKind::Type(Type::Array(array)) => match &array.items {
                 Some(items) => {
-                    let item =
-                        self.resolve_boxed(items, &join(pointer, "items"), &format!("{hint}Item"));
+                    let item = self.resolve_boxed(items, &join(pointer, "items"), &format!("{hint}Item"));
                     TypeRef::Vec(Box::new(wrap_nullable(item)))
                 }
                 None => TypeRef::Vec(Box::new(TypeRef::Json)),
@@ -328,13 +310,7 @@ impl<'a> TypeBuilder<'a> {
         Resolved { ty, nullable }
     }
 
-    fn any_schema(
-        &mut self,
-        schema: &Schema,
-        any: &AnySchema,
-        pointer: &str,
-        hint: &str,
-    ) -> Resolved {
+    fn any_schema(&mut self, schema: &Schema, any: &AnySchema, pointer: &str, hint: &str) -> Resolved {
         let nullable = schema.schema_data.nullable;
         let ty = if any_as_object(any).is_some() {
             self.new_named(schema, pointer, hint)
@@ -350,10 +326,7 @@ impl<'a> TypeBuilder<'a> {
                             signed: false,
                         }
                     } else {
-                        TypeRef::Integer {
-                            bits: 64,
-                            signed: true,
-                        }
+                        TypeRef::Integer { bits: 64, signed: true }
                     }
                 }
                 Some("number") => TypeRef::Float { bits: 64 },
@@ -367,10 +340,7 @@ impl<'a> TypeBuilder<'a> {
                 Some("object") => self.map_type(any.additional_properties.as_ref(), pointer, hint),
                 Some("array") => TypeRef::Vec(Box::new(TypeRef::Json)),
                 Some(other) => {
-                    self.diagnose(
-                        pointer,
-                        format!("unknown type {other:?}; used serde_json::Value"),
-                    );
+                    self.diagnose(pointer, format!("unknown type {other:?}; used serde_json::Value"));
                     TypeRef::Json
                 }
                 None => TypeRef::Json,
@@ -410,19 +380,10 @@ impl<'a> TypeBuilder<'a> {
         }
     }
 
-    fn map_type(
-        &mut self,
-        additional: Option<&AdditionalProperties>,
-        pointer: &str,
-        hint: &str,
-    ) -> TypeRef {
+    fn map_type(&mut self, additional: Option<&AdditionalProperties>, pointer: &str, hint: &str) -> TypeRef {
         match additional {
             Some(AdditionalProperties::Schema(schema)) => {
-                let value = self.resolve(
-                    schema,
-                    &join(pointer, "additionalProperties"),
-                    &format!("{hint}Value"),
-                );
+                let value = self.resolve(schema, &join(pointer, "additionalProperties"), &format!("{hint}Value"));
                 TypeRef::Map(Box::new(wrap_nullable(value)))
             }
             _ => TypeRef::JsonObject,
@@ -457,11 +418,7 @@ impl<'a> TypeBuilder<'a> {
         }
         let additional = match &object.additional_properties {
             Some(AdditionalProperties::Schema(schema)) if !object.properties.is_empty() => {
-                let value = self.resolve(
-                    schema,
-                    &join(pointer, "additionalProperties"),
-                    &format!("{name}Value"),
-                );
+                let value = self.resolve(schema, &join(pointer, "additionalProperties"), &format!("{name}Value"));
                 Some(wrap_nullable(value))
             }
             _ => None,
@@ -475,19 +432,12 @@ impl<'a> TypeBuilder<'a> {
 
     /// Merges `allOf` members into one object; `None` (with a diagnostic) when a
     /// member is not an object.
-    fn merge_all_of(
-        &mut self,
-        members: &[ReferenceOr<Schema>],
-        pointer: &str,
-    ) -> Option<ObjectType> {
+    fn merge_all_of(&mut self, members: &[ReferenceOr<Schema>], pointer: &str) -> Option<ObjectType> {
         let mut merged = ObjectType::default();
         for (index, member) in members.iter().enumerate() {
             let member_pointer = format!("{pointer}/allOf/{index}");
             let Some((schema, component)) = self.target(member) else {
-                self.diagnose(
-                    &member_pointer,
-                    "allOf member $ref does not resolve; member ignored",
-                );
+                self.diagnose(&member_pointer, "allOf member $ref does not resolve; member ignored");
                 continue;
             };
             if let Some(component) = &component {
@@ -510,7 +460,10 @@ impl<'a> TypeBuilder<'a> {
                 self.all_of_stack.pop();
             }
             let Some(part) = part else {
-                self.diagnose(&member_pointer, "allOf member is not an object schema; merged type falls back to serde_json::Value");
+                self.diagnose(
+                    &member_pointer,
+                    "allOf member is not an object schema; merged type falls back to serde_json::Value",
+                );
                 return None;
             };
             for (key, value) in part.properties {
@@ -528,13 +481,7 @@ impl<'a> TypeBuilder<'a> {
         Some(merged)
     }
 
-    fn union_kind(
-        &mut self,
-        schema: &Schema,
-        members: &[ReferenceOr<Schema>],
-        pointer: &str,
-        name: &str,
-    ) -> TypeKind {
+    fn union_kind(&mut self, schema: &Schema, members: &[ReferenceOr<Schema>], pointer: &str, name: &str) -> TypeKind {
         if members.is_empty() {
             return TypeKind::Alias(TypeRef::Json);
         }
@@ -544,11 +491,7 @@ impl<'a> TypeBuilder<'a> {
         let mut variants = Vec::new();
         let mut variant_names = Namespace::default();
         for (index, member) in members.iter().enumerate() {
-            let resolved = self.resolve(
-                member,
-                &format!("{pointer}/{index}"),
-                &format!("{name}Variant{index}"),
-            );
+            let resolved = self.resolve(member, &format!("{pointer}/{index}"), &format!("{name}Variant{index}"));
             let variant_name = match (&member, &resolved.ty) {
                 (ReferenceOr::Reference { .. }, TypeRef::Named(id)) => self.types[*id].name.clone(),
                 _ => type_ref_label(&resolved.ty).unwrap_or_else(|| format!("Variant{index}")),
@@ -599,10 +542,7 @@ impl<'a> TypeBuilder<'a> {
                 discriminator
                     .mapping
                     .iter()
-                    .find(|(_, target)| {
-                        target.as_str() == reference
-                            || component.as_deref() == Some(target.as_str())
-                    })
+                    .find(|(_, target)| target.as_str() == reference || component.as_deref() == Some(target.as_str()))
                     .map(|(value, _)| value.clone())
             });
             let tag_value = from_mapping
@@ -617,10 +557,7 @@ impl<'a> TypeBuilder<'a> {
                     let resolved = self.resolve(member, &member_pointer, "");
                     match resolved.ty {
                         TypeRef::Named(id)
-                            if matches!(
-                                self.types[id].kind,
-                                TypeKind::Struct(_) | TypeKind::Placeholder
-                            ) =>
+                            if matches!(self.types[id].kind, TypeKind::Struct(_) | TypeKind::Placeholder) =>
                         {
                             self.skip_tags.entry(id).or_default().insert(tag.clone());
                             Some(TypeRef::Named(id))
@@ -680,9 +617,7 @@ fn constant_of(object: &ObjectType, property: &str) -> Option<String> {
             let values = string_enum_values(string)?;
             (values.len() == 1).then(|| values[0].clone())
         }
-        SchemaKind::Any(any) if any.enumeration.len() == 1 => {
-            any.enumeration[0].as_str().map(str::to_owned)
-        }
+        SchemaKind::Any(any) if any.enumeration.len() == 1 => any.enumeration[0].as_str().map(str::to_owned),
         _ => None,
     }
 }
@@ -720,10 +655,7 @@ fn type_ref_label(ty: &TypeRef) -> Option<String> {
         TypeRef::Json => "Json".into(),
         TypeRef::JsonObject => "Object".into(),
         TypeRef::Bytes => "Bytes".into(),
-        TypeRef::Vec(inner) => format!(
-            "{}List",
-            type_ref_label(inner).unwrap_or_else(|| "Item".into())
-        ),
+        TypeRef::Vec(inner) => format!("{}List", type_ref_label(inner).unwrap_or_else(|| "Item".into())),
         TypeRef::Map(_) => "Map".into(),
         TypeRef::Option(inner) => type_ref_label(inner)?,
         TypeRef::Named(_) | TypeRef::Unit => return None,
@@ -758,16 +690,12 @@ fn enum_values(values: &[String]) -> Vec<EnumValue> {
 }
 
 fn object_is_closed(object: &ObjectType) -> bool {
-    matches!(
-        object.additional_properties,
-        Some(AdditionalProperties::Any(false))
-    )
+    matches!(object.additional_properties, Some(AdditionalProperties::Any(false)))
 }
 
 /// Reads an untyped schema that has object keywords as an object.
 fn any_as_object(any: &AnySchema) -> Option<ObjectType> {
-    let is_object =
-        any.typ.as_deref() == Some("object") || (any.typ.is_none() && !any.properties.is_empty());
+    let is_object = any.typ.as_deref() == Some("object") || (any.typ.is_none() && !any.properties.is_empty());
     if !is_object || (any.properties.is_empty() && any.additional_properties.is_none()) {
         return None;
     }
@@ -806,9 +734,7 @@ fn integer_type(integer: &IntegerType) -> TypeRef {
 
 fn number_type(number: &NumberType) -> TypeRef {
     match &number.format {
-        VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Float) => {
-            TypeRef::Float { bits: 32 }
-        }
+        VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Float) => TypeRef::Float { bits: 32 },
         _ => TypeRef::Float { bits: 64 },
     }
 }
@@ -817,9 +743,7 @@ fn number_type(number: &NumberType) -> TypeRef {
 pub fn schema_doc(schema: &Schema) -> Option<String> {
     let data = &schema.schema_data;
     match (&data.title, &data.description) {
-        (Some(title), Some(description)) if title != description => {
-            Some(format!("{title}\n\n{description}"))
-        }
+        (Some(title), Some(description)) if title != description => Some(format!("{title}\n\n{description}")),
         (_, Some(description)) => Some(description.clone()),
         (Some(title), None) => Some(title.clone()),
         (None, None) => None,
