@@ -12,6 +12,7 @@ pub mod datetime;
 pub mod enums;
 pub mod error;
 pub mod nullable;
+pub mod pagination;
 pub mod path;
 pub mod pattern;
 pub mod query;

@@ -1377,6 +1377,43 @@ impl<'a> ListThreads<'a> {
         self.limit = Some(value);
         self
     }
+    /// Streams every page, starting with this request and then following the cursor (`cursorId`, `cursorTimestamp`) with all other parameters unchanged. Ends after the last page; an error is yielded once and ends the stream.
+    pub fn pages(
+        self,
+    ) -> impl ::apigen_runtime::pagination::Stream<
+        Item = Result<super::types::ListThreadsResponse, Error>,
+    > + Send + 'a {
+        ::apigen_runtime::pagination::pages(
+            self,
+            |request| Box::pin(request.send()),
+            |mut request, page| {
+                let next_cursor_id = Some(page)
+                    .and_then(|value| value.next_cursor.as_ref())
+                    .map(|value| &value.id)
+                    .cloned()?;
+                let next_cursor_timestamp = Some(page)
+                    .and_then(|value| value.next_cursor.as_ref())
+                    .map(|value| &value.timestamp)
+                    .cloned()?;
+                if request.cursor_id.as_ref() == Some(&next_cursor_id)
+                    && request.cursor_timestamp.as_ref() == Some(&next_cursor_timestamp)
+                {
+                    return None;
+                }
+                request.cursor_id = Some(next_cursor_id);
+                request.cursor_timestamp = Some(next_cursor_timestamp);
+                Some(request)
+            },
+        )
+    }
+    /// Streams every item (`threads`) of every page; see [`pages`](Self::pages).
+    pub fn items(
+        self,
+    ) -> impl ::apigen_runtime::pagination::Stream<
+        Item = Result<super::types::Thread, Error>,
+    > + Send + 'a {
+        ::apigen_runtime::pagination::items(self.pages(), |page| page.threads)
+    }
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
@@ -2094,6 +2131,43 @@ impl<'a> ListMessages<'a> {
     pub fn limit(mut self, value: u64) -> Self {
         self.limit = Some(value);
         self
+    }
+    /// Streams every page, starting with this request and then following the cursor (`cursorId`, `cursorTimestamp`) with all other parameters unchanged. Ends after the last page; an error is yielded once and ends the stream.
+    pub fn pages(
+        self,
+    ) -> impl ::apigen_runtime::pagination::Stream<
+        Item = Result<super::types::ListMessagesResponse, Error>,
+    > + Send + 'a {
+        ::apigen_runtime::pagination::pages(
+            self,
+            |request| Box::pin(request.send()),
+            |mut request, page| {
+                let next_cursor_id = Some(page)
+                    .and_then(|value| value.next_cursor.as_ref())
+                    .map(|value| &value.id)
+                    .cloned()?;
+                let next_cursor_timestamp = Some(page)
+                    .and_then(|value| value.next_cursor.as_ref())
+                    .map(|value| &value.timestamp)
+                    .cloned()?;
+                if request.cursor_id.as_ref() == Some(&next_cursor_id)
+                    && request.cursor_timestamp.as_ref() == Some(&next_cursor_timestamp)
+                {
+                    return None;
+                }
+                request.cursor_id = Some(next_cursor_id);
+                request.cursor_timestamp = Some(next_cursor_timestamp);
+                Some(request)
+            },
+        )
+    }
+    /// Streams every item (`messages`) of every page; see [`pages`](Self::pages).
+    pub fn items(
+        self,
+    ) -> impl ::apigen_runtime::pagination::Stream<
+        Item = Result<super::types::Message, Error>,
+    > + Send + 'a {
+        ::apigen_runtime::pagination::items(self.pages(), |page| page.messages)
     }
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -3599,6 +3673,38 @@ impl<'a> ListEvents<'a> {
         self.limit = Some(value);
         self
     }
+    /// Streams every page, starting with this request and then following the cursor (`afterSeq`) with all other parameters unchanged. Ends after the last page; an error is yielded once and ends the stream.
+    pub fn pages(
+        self,
+    ) -> impl ::apigen_runtime::pagination::Stream<
+        Item = Result<super::types::ListEventsResponse, Error>,
+    > + Send + 'a {
+        ::apigen_runtime::pagination::pages(
+            self,
+            |request| Box::pin(request.send()),
+            |mut request, page| {
+                if !page.has_more {
+                    return None;
+                }
+                let next_after_seq = Some(page)
+                    .and_then(|value| value.last_seq.as_ref())
+                    .cloned()?;
+                if request.after_seq.as_ref() == Some(&next_after_seq) {
+                    return None;
+                }
+                request.after_seq = Some(next_after_seq);
+                Some(request)
+            },
+        )
+    }
+    /// Streams every item (`events`) of every page; see [`pages`](Self::pages).
+    pub fn items(
+        self,
+    ) -> impl ::apigen_runtime::pagination::Stream<
+        Item = Result<super::types::WebhookEvent, Error>,
+    > + Send + 'a {
+        ::apigen_runtime::pagination::items(self.pages(), |page| page.events)
+    }
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
@@ -3889,6 +3995,35 @@ impl<'a> ListImportJobs<'a> {
     pub fn limit(mut self, value: u64) -> Self {
         self.limit = Some(value);
         self
+    }
+    /// Streams every page, starting with this request and then following the cursor (`cursor`) with all other parameters unchanged. Ends after the last page; an error is yielded once and ends the stream.
+    pub fn pages(
+        self,
+    ) -> impl ::apigen_runtime::pagination::Stream<
+        Item = Result<super::types::ListImportJobsResponse, Error>,
+    > + Send + 'a {
+        ::apigen_runtime::pagination::pages(
+            self,
+            |request| Box::pin(request.send()),
+            |mut request, page| {
+                let next_cursor = Some(page)
+                    .and_then(|value| value.next_cursor.as_ref())
+                    .cloned()?;
+                if request.cursor.as_ref() == Some(&next_cursor) {
+                    return None;
+                }
+                request.cursor = Some(next_cursor);
+                Some(request)
+            },
+        )
+    }
+    /// Streams every item (`data`) of every page; see [`pages`](Self::pages).
+    pub fn items(
+        self,
+    ) -> impl ::apigen_runtime::pagination::Stream<
+        Item = Result<super::types::ImportJob, Error>,
+    > + Send + 'a {
+        ::apigen_runtime::pagination::items(self.pages(), |page| page.data)
     }
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {

@@ -9,7 +9,7 @@ use quote::{format_ident, quote};
 use std::collections::BTreeMap;
 
 /// The `operations` module: patterns, builders and `impl Client`.
-pub fn emit(model: &Model) -> TokenStream {
+pub fn emit(model: &Model, diagnostics: &mut Vec<crate::diagnostics::Diagnostic>) -> TokenStream {
     let patterns = collect_patterns(model);
     let pattern_statics = patterns.iter().map(|(source, index)| {
         let name = format_ident!("PATTERN_{}", index);
@@ -17,10 +17,11 @@ pub fn emit(model: &Model) -> TokenStream {
         quote! { #[doc = #doc] static #name: ::apigen_runtime::Pattern = ::apigen_runtime::Pattern::new(#source); }
     });
     let methods = model.operations.iter().map(|operation| client_method(model, operation));
-    let builders = model
+    let builders: Vec<TokenStream> = model
         .operations
         .iter()
-        .map(|operation| builder(model, operation, &patterns));
+        .map(|operation| builder(model, operation, &patterns, diagnostics))
+        .collect();
     quote! {
         #![allow(clippy::too_many_arguments, clippy::needless_lifetimes, clippy::doc_lazy_continuation)]
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
@@ -203,7 +204,13 @@ fn client_method(model: &Model, operation: &Operation) -> TokenStream {
     }
 }
 
-fn builder(model: &Model, operation: &Operation, patterns: &BTreeMap<String, usize>) -> TokenStream {
+fn builder(
+    model: &Model,
+    operation: &Operation,
+    patterns: &BTreeMap<String, usize>,
+    diagnostics: &mut Vec<crate::diagnostics::Diagnostic>,
+) -> TokenStream {
+    let stream_methods = super::pagination::methods(model, operation, diagnostics);
     let builder = format_ident!("{}", operation.builder_name);
     let method = &operation.method_name;
     let builder_doc = format!(
@@ -284,6 +291,7 @@ fn builder(model: &Model, operation: &Operation, patterns: &BTreeMap<String, usi
         impl<'a> #builder<'a> {
             #(#setters)*
             #body_setter
+            #stream_methods
 
             /// Adds a header to this call only.
             pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {

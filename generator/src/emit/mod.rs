@@ -6,6 +6,7 @@
 
 pub mod client;
 pub mod docs;
+pub mod pagination;
 pub mod typeref;
 pub mod types;
 
@@ -31,7 +32,7 @@ pub fn emit(
     let files = [
         ("mod.rs", root(model, settings)),
         ("types.rs", types::emit(model)),
-        ("operations.rs", client::emit(model)),
+        ("operations.rs", client::emit(model, diagnostics)),
     ];
     files
         .into_iter()
