@@ -24,6 +24,7 @@
 
 #[rustfmt::skip] // formatted by prettyplease at generation time
 mod generated;
+pub mod webhooks;
 
 pub use apigen_runtime::{Nullable, Response};
 pub use generated::*;

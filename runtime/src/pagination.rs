@@ -60,5 +60,7 @@ where
 /// Converts a cursor value read from a response into the request parameter's type
 /// when the two differ (for example an integer sequence number); `None` stops paging.
 pub fn convert<F: serde::Serialize, T: serde::de::DeserializeOwned>(value: &F) -> Option<T> {
-    serde_json::to_value(value).ok().and_then(|value| serde_json::from_value(value).ok())
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|value| serde_json::from_value(value).ok())
 }

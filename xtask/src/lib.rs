@@ -2,3 +2,4 @@
 //! that `cargo xtask codegen --check` runs.
 
 pub mod codegen;
+pub mod conformance;

@@ -13,6 +13,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen::run_codegen(&args[1..]),
         Some("generate") => codegen::run_generate(&args[1..]),
+        Some("conformance") => xtask::conformance::run(&args[1..]),
         Some("help") | Some("--help") | Some("-h") | None => {
             print!("{}", USAGE);
             Ok(())
@@ -36,4 +37,7 @@ commands:
                                          (--check: fail if the committed files are stale)
   generate --spec FILE --out DIR --name CRATE
                                          generate a standalone client crate from any spec
+  conformance [--check] [--only FILE]    generate and `cargo check` every spec in ../shared/specs,
+                                         print a table, write tests/conformance/*.txt
+                                         (--check: fail if those reports changed)
 ";

@@ -66,6 +66,7 @@
 /// Request and response types of the API.
 pub mod types;
 mod operations;
+#[allow(unused_imports)]
 pub use operations::*;
 /// The server URL from the spec: `https://inboxapp.com/api/v1`.
 pub const DEFAULT_BASE_URL: &str = "https://inboxapp.com/api/v1";

@@ -11,6 +11,7 @@
     rustdoc::broken_intra_doc_links,
     rustdoc::invalid_html_tags
 )]
+#![allow(unused_imports)]
 use super::{Client, Error, ErrorBody};
 use ::apigen_runtime::{CallOptions, RequestSpec, Response};
 use ::apigen_runtime::query::Style;

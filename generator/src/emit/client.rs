@@ -25,6 +25,7 @@ pub fn emit(model: &Model, diagnostics: &mut Vec<crate::diagnostics::Diagnostic>
     quote! {
         #![allow(clippy::too_many_arguments, clippy::needless_lifetimes, clippy::doc_lazy_continuation)]
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
+        #![allow(unused_imports)]
         use super::{Client, Error, ErrorBody};
         use ::apigen_runtime::{CallOptions, RequestSpec, Response};
         use ::apigen_runtime::query::Style;

@@ -84,6 +84,7 @@ fn root(model: &Model, settings: &Settings) -> TokenStream {
         /// Request and response types of the API.
         pub mod types;
         mod operations;
+        #[allow(unused_imports)]
         pub use operations::*;
 
         #[doc = #base_doc]

@@ -36,7 +36,10 @@ fn field<'m>(model: &'m Model, ty: &TypeRef, wire: &str) -> Result<(&'m str, Pre
         return Err(format!("cannot read `{wire}` from a value that is not an object"));
     };
     let TypeKind::Struct(def) = &model.types[*id].kind else {
-        return Err(format!("`{}` is not a struct, cannot read `{wire}`", model.types[*id].name));
+        return Err(format!(
+            "`{}` is not a struct, cannot read `{wire}`",
+            model.types[*id].name
+        ));
     };
     def.fields
         .iter()
@@ -56,7 +59,10 @@ fn build(model: &Model, operation: &Operation, pagination: &Pagination) -> Resul
     let mut unchanged = Vec::new();
     let mut assignments = Vec::new();
     for link in &pagination.next {
-        let param = operation.params.get(link.param).ok_or("pagination names a missing parameter")?;
+        let param = operation
+            .params
+            .get(link.param)
+            .ok_or("pagination names a missing parameter")?;
         let local = ident(&format!("next_{}", param.name.trim_start_matches("r#")));
         let mut current = page_type;
         let mut chain = quote! { Some(page) };
@@ -65,7 +71,9 @@ fn build(model: &Model, operation: &Operation, pagination: &Pagination) -> Resul
             let name = ident(name);
             chain = match presence {
                 Presence::Required => quote! { #chain.map(|value| &value.#name) },
-                Presence::RequiredNullable | Presence::Optional => quote! { #chain.and_then(|value| value.#name.as_ref()) },
+                Presence::RequiredNullable | Presence::Optional => {
+                    quote! { #chain.and_then(|value| value.#name.as_ref()) }
+                }
                 Presence::OptionalNullable => {
                     quote! { #chain.and_then(|value| value.#name.as_ref()).and_then(|value| value.as_option()) }
                 }
@@ -106,12 +114,19 @@ fn build(model: &Model, operation: &Operation, pagination: &Pagination) -> Resul
     let extract = match items_presence {
         Presence::Required => quote! { page.#items_field },
         Presence::RequiredNullable | Presence::Optional => quote! { page.#items_field.unwrap_or_default() },
-        Presence::OptionalNullable => quote! { page.#items_field.and_then(|items| items.into_option()).unwrap_or_default() },
+        Presence::OptionalNullable => {
+            quote! { page.#items_field.and_then(|items| items.into_option()).unwrap_or_default() }
+        }
     };
     let cursor_names: Vec<String> = pagination
         .next
         .iter()
-        .filter_map(|link| operation.params.get(link.param).map(|param| format!("`{}`", param.wire)))
+        .filter_map(|link| {
+            operation
+                .params
+                .get(link.param)
+                .map(|param| format!("`{}`", param.wire))
+        })
         .collect();
     let pages_doc = format!(
         " Streams every page, starting with this request and then following the cursor ({}) with all other parameters unchanged. Ends after the last page; an error is yielded once and ends the stream.",

@@ -70,7 +70,12 @@ pub struct TypeBuilder<'a> {
     component_nullable: HashMap<String, bool>,
     skip_tags: BTreeMap<TypeId, BTreeSet<String>>,
     all_of_stack: Vec<String>,
+    naming_stack: Vec<String>,
+    depth: usize,
 }
+
+/// Deepest schema nesting followed before giving up (protects the stack).
+const MAX_DEPTH: usize = 96;
 
 impl<'a> TypeBuilder<'a> {
     /// A builder over `document`, reporting into `diagnostics`.
@@ -84,6 +89,8 @@ impl<'a> TypeBuilder<'a> {
             component_nullable: HashMap::new(),
             skip_tags: BTreeMap::new(),
             all_of_stack: Vec::new(),
+            naming_stack: Vec::new(),
+            depth: 0,
         }
     }
 
@@ -208,15 +215,33 @@ impl<'a> TypeBuilder<'a> {
     pub fn resolve(&mut self, schema: &ReferenceOr<Schema>, pointer: &str, hint: &str) -> Resolved {
         match schema {
             ReferenceOr::Reference { reference } => self.reference(reference, pointer),
-            ReferenceOr::Item(schema) => self.inline(schema, pointer, hint),
+            ReferenceOr::Item(schema) => self.guarded_inline(schema, pointer, hint),
         }
+    }
+
+    /// [`Self::inline`] with a nesting limit.
+    fn guarded_inline(&mut self, schema: &Schema, pointer: &str, hint: &str) -> Resolved {
+        if self.depth >= MAX_DEPTH {
+            self.diagnose(
+                pointer,
+                format!("schema nesting deeper than {MAX_DEPTH} levels; used serde_json::Value"),
+            );
+            return Resolved {
+                ty: TypeRef::Json,
+                nullable: true,
+            };
+        }
+        self.depth += 1;
+        let resolved = self.inline(schema, pointer, hint);
+        self.depth -= 1;
+        resolved
     }
 
     /// Same as [`Self::resolve`] for boxed schemas.
     pub fn resolve_boxed(&mut self, schema: &ReferenceOr<Box<Schema>>, pointer: &str, hint: &str) -> Resolved {
         match schema {
             ReferenceOr::Reference { reference } => self.reference(reference, pointer),
-            ReferenceOr::Item(schema) => self.inline(schema, pointer, hint),
+            ReferenceOr::Item(schema) => self.guarded_inline(schema, pointer, hint),
         }
     }
 
@@ -350,6 +375,20 @@ impl<'a> TypeBuilder<'a> {
     }
 
     fn new_named(&mut self, schema: &Schema, pointer: &str, hint: &str) -> TypeRef {
+        if self.naming_stack.iter().any(|open| open == pointer) {
+            self.diagnose(
+                pointer,
+                "schema could not be expressed as a Rust type; used serde_json::Value",
+            );
+            return TypeRef::Json;
+        }
+        self.naming_stack.push(pointer.to_owned());
+        let ty = self.new_named_unguarded(schema, pointer, hint);
+        self.naming_stack.pop();
+        ty
+    }
+
+    fn new_named_unguarded(&mut self, schema: &Schema, pointer: &str, hint: &str) -> TypeRef {
         let name = self.names.claim(pascal(hint));
         let id = self.types.len();
         self.types.push(TypeDef {
@@ -531,7 +570,7 @@ impl<'a> TypeBuilder<'a> {
             None => infer_tag(&objects)?,
         };
         let mut variants = Vec::new();
-        let mut variant_names = Namespace::default();
+        let mut variant_names = Namespace::with_reserved(&["Unknown"]);
         let mut seen_values = BTreeSet::new();
         for (index, (member, (object, component))) in members.iter().zip(&objects).enumerate() {
             let from_mapping = discriminator.and_then(|discriminator| {
