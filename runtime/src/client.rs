@@ -5,9 +5,7 @@ use crate::request::{Body, CallOptions, RequestSpec};
 use crate::response::{RateLimit, Response};
 use crate::secret::SecretString;
 use bytes::Bytes;
-use reqwest::header::{
-    HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, USER_AGENT,
-};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 use serde::de::DeserializeOwned;
 use std::fmt;
 use std::future::Future;
@@ -108,10 +106,7 @@ impl<C: From<RawClient>, E> ClientBuilder<C, E> {
 
     /// Sends an API key in a header on every request.
     pub fn api_key_header(mut self, name: &'static str, key: impl Into<String>) -> Self {
-        self.auth = Some(Auth::Header(
-            HeaderName::from_static(name),
-            SecretString::new(key),
-        ));
+        self.auth = Some(Auth::Header(HeaderName::from_static(name), SecretString::new(key)));
         self
     }
 
@@ -171,6 +166,11 @@ impl<C: From<RawClient>, E> ClientBuilder<C, E> {
     }
 
     /// Uses a caller-configured `reqwest::Client` (proxies, TLS roots, pools).
+    ///
+    /// Its own redirect policy then applies: reqwest drops `Authorization` (bearer and
+    /// basic credentials) when a redirect leaves the host, but not a custom API-key
+    /// header, and it follows HTTPS→HTTP downgrades. The client built by default
+    /// refuses both of those redirects (see [`Self::build`]).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -183,6 +183,13 @@ impl<C: From<RawClient>, E> ClientBuilder<C, E> {
     }
 
     /// Checks the configuration and builds the client.
+    ///
+    /// Unless [`Self::http_client`] supplied one, the HTTP client follows at most 10
+    /// redirects; it never follows a redirect from HTTPS to plain HTTP, and never one
+    /// to another origin while the credential is a custom header
+    /// ([`Self::api_key_header`]), because only `Authorization` is stripped on such
+    /// redirects. A redirect that is not followed is returned as an API error with the
+    /// 3xx status.
     pub fn build(self) -> Result<C, Error<E>> {
         let base = reqwest::Url::parse(&self.base_url).map_err(|err| Error::Config {
             reason: format!("base URL {:?} is not a valid URL: {err}", self.base_url),
@@ -197,21 +204,14 @@ impl<C: From<RawClient>, E> ClientBuilder<C, E> {
             reason: "user agent contains characters not allowed in a header".into(),
         })?;
         headers.insert(USER_AGENT, user_agent);
-        headers.insert(
-            reqwest::header::ACCEPT,
-            HeaderValue::from_static("application/json"),
-        );
+        headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static("application/json"));
         for (name, value) in &self.default_headers {
-            let (name, value) =
-                header_pair(name, value).map_err(|reason| Error::Config { reason })?;
+            let (name, value) = header_pair(name, value).map_err(|reason| Error::Config { reason })?;
             headers.append(name, value);
         }
         if let Some(auth) = &self.auth {
             let (name, value) = match auth {
-                Auth::Bearer(token) => (
-                    AUTHORIZATION,
-                    header_value(&format!("Bearer {}", token.expose())),
-                ),
+                Auth::Bearer(token) => (AUTHORIZATION, header_value(&format!("Bearer {}", token.expose()))),
                 Auth::Header(name, key) => (name.clone(), header_value(key.expose())),
                 Auth::Basic(user, password) => {
                     let encoded = base64_encode(format!("{user}:{}", password.expose()).as_bytes());
@@ -228,6 +228,7 @@ impl<C: From<RawClient>, E> ClientBuilder<C, E> {
             Some(http) => http,
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
+                .redirect(redirect_policy(matches!(self.auth, Some(Auth::Header(..)))))
                 .build()
                 .map_err(|err| Error::Config {
                     reason: format!("HTTP client could not be built: {err}"),
@@ -249,13 +250,42 @@ impl<C: From<RawClient>, E> ClientBuilder<C, E> {
     }
 }
 
+/// Redirects followed by the client built by default.
+const MAX_REDIRECTS: usize = 10;
+
+/// Follows redirects like reqwest's default policy (which strips `Authorization`,
+/// cookies and proxy credentials when the host or port changes), except that it stops
+/// at a downgrade from HTTPS to HTTP, and — when `credential_in_custom_header` — at any
+/// change of origin, since reqwest would forward such a header.
+fn redirect_policy(credential_in_custom_header: bool) -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(move |attempt| {
+        if attempt.previous().len() >= MAX_REDIRECTS {
+            return attempt.error("too many redirects");
+        }
+        let Some(previous) = attempt.previous().last() else {
+            return attempt.follow();
+        };
+        let next = attempt.url();
+        if previous.scheme() == "https" && next.scheme() != "https" {
+            return attempt.stop();
+        }
+        let same_origin = previous.scheme() == next.scheme()
+            && previous.host_str() == next.host_str()
+            && previous.port_or_known_default() == next.port_or_known_default();
+        if credential_in_custom_header && !same_origin {
+            return attempt.stop();
+        }
+        attempt.follow()
+    })
+}
+
 fn header_value(text: &str) -> Result<HeaderValue, reqwest::header::InvalidHeaderValue> {
     HeaderValue::from_str(text)
 }
 
 fn header_pair(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), String> {
-    let header_name = HeaderName::from_bytes(name.as_bytes())
-        .map_err(|_| format!("{name:?} is not a valid header name"))?;
+    let header_name =
+        HeaderName::from_bytes(name.as_bytes()).map_err(|_| format!("{name:?} is not a valid header name"))?;
     let header_value = HeaderValue::from_str(value)
         .map_err(|_| format!("the value of header {name:?} is not a valid header value"))?;
     Ok((header_name, header_value))
@@ -265,17 +295,11 @@ fn base64_encode(input: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
     for chunk in input.chunks(3) {
-        let bytes = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
+        let bytes = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
         let triple = (u32::from(bytes[0]) << 16) | (u32::from(bytes[1]) << 8) | u32::from(bytes[2]);
         for index in 0..4 {
             if index <= chunk.len() {
-                out.push(char::from(
-                    ALPHABET[((triple >> (18 - 6 * index)) & 0x3f) as usize],
-                ));
+                out.push(char::from(ALPHABET[((triple >> (18 - 6 * index)) & 0x3f) as usize]));
             } else {
                 out.push('=');
             }
@@ -330,8 +354,39 @@ impl RawClient {
     /// `Retry-After` / `X-RateLimit-Reset` up to [`RetryConfig::max_retry_after`];
     /// 500/502/503/504, timeouts and connection failures are retried only when the
     /// method is idempotent (GET, HEAD, PUT, DELETE, OPTIONS) or the call carries an
-    /// idempotency key. Other statuses are returned at once.
+    /// idempotency key (sent unchanged on every attempt). Other statuses are returned
+    /// at once. Without a server-requested wait, attempt `n` (0-based) waits
+    /// `min(backoff_base * 2^n, backoff_cap)` plus up to 25 % jitter.
+    ///
+    /// With the `tracing` feature, the call runs in an `apigen.request` span (fields
+    /// `method`, `path` — the path template, never the concrete path —, `status`,
+    /// `attempts`, `error`) and each attempt in a child `apigen.attempt` span
+    /// (`attempt`, `status`, `error`); each retry logs a debug event with its wait.
     pub async fn execute<E: DeserializeOwned>(
+        &self,
+        spec: RequestSpec,
+        options: &CallOptions,
+    ) -> Result<RawResponse, Error<E>> {
+        #[cfg(feature = "tracing")]
+        {
+            use tracing::Instrument as _;
+            let span = tracing::info_span!(
+                "apigen.request",
+                method = %spec.method,
+                path = spec.path_template,
+                status = tracing::field::Empty,
+                attempts = tracing::field::Empty,
+                error = tracing::field::Empty,
+            );
+            self.run(spec, options).instrument(span).await
+        }
+        #[cfg(not(feature = "tracing"))]
+        {
+            self.run(spec, options).await
+        }
+    }
+
+    async fn run<E: DeserializeOwned>(
         &self,
         spec: RequestSpec,
         options: &CallOptions,
@@ -350,26 +405,39 @@ impl RawClient {
                     reason: "request body cannot be repeated".into(),
                 });
             };
-            let outcome = self.attempt::<E>(this_try, timeout).await;
-            let error = match outcome {
-                Ok(response) => return Ok(response),
+            let outcome = self.attempt::<E>(this_try, timeout);
+            #[cfg(feature = "tracing")]
+            let outcome = {
+                use tracing::Instrument as _;
+                outcome.instrument(tracing::debug_span!(
+                    "apigen.attempt",
+                    attempt,
+                    status = tracing::field::Empty,
+                    error = tracing::field::Empty,
+                ))
+            };
+            let error = match outcome.await {
+                Ok(response) => {
+                    trace::finish::<E>(attempt, Some(response.status), None);
+                    return Ok(response);
+                }
                 Err(error) => error,
             };
             match retry_delay(&error, attempt, &retry, repeatable) {
                 Some(wait) => {
+                    trace::retrying(attempt, wait, &error);
                     (self.inner.sleeper)(wait).await;
                     attempt += 1;
                 }
-                None => return Err(error),
+                None => {
+                    trace::finish(attempt, error.status(), Some(&error));
+                    return Err(error);
+                }
             }
         }
     }
 
-    fn build_request<E>(
-        &self,
-        spec: &RequestSpec,
-        options: &CallOptions,
-    ) -> Result<reqwest::Request, Error<E>> {
+    fn build_request<E>(&self, spec: &RequestSpec, options: &CallOptions) -> Result<reqwest::Request, Error<E>> {
         let mut url = format!("{}{}", self.inner.base_url, spec.path);
         if !spec.query.is_empty() {
             url.push('?');
@@ -384,13 +452,12 @@ impl RawClient {
             headers.append(name.clone(), value.clone());
         }
         for (name, value) in &spec.headers {
-            let (name, value) =
-                header_pair(name, value).map_err(|reason| Error::invalid_argument(name, reason))?;
+            let (name, value) = header_pair(name, value).map_err(|reason| Error::invalid_argument(name, reason))?;
             headers.insert(name, value);
         }
         for (name, value) in &options.headers {
-            let (header_name, value) = header_pair(name, value)
-                .map_err(|reason| Error::invalid_argument_owned(name.clone(), reason))?;
+            let (header_name, value) =
+                header_pair(name, value).map_err(|reason| Error::invalid_argument_owned(name.clone(), reason))?;
             headers.insert(header_name, value);
         }
         if let Some(key) = &options.idempotency_key {
@@ -401,13 +468,8 @@ impl RawClient {
         let (content_type, bytes) = match &spec.body {
             None => (None, None),
             Some(Body::Json(bytes)) => (Some("application/json"), Some(bytes.clone())),
-            Some(Body::Form(bytes)) => (
-                Some("application/x-www-form-urlencoded"),
-                Some(bytes.clone()),
-            ),
-            Some(Body::Raw { content_type, data }) => {
-                (Some(content_type.as_str()), Some(data.clone()))
-            }
+            Some(Body::Form(bytes)) => (Some("application/x-www-form-urlencoded"), Some(bytes.clone())),
+            Some(Body::Raw { content_type, data }) => (Some(content_type.as_str()), Some(data.clone())),
         };
         if let (Some(content_type), Some(bytes)) = (content_type, bytes) {
             let value = HeaderValue::from_str(content_type)
@@ -431,24 +493,87 @@ impl RawClient {
             Ok::<_, reqwest::Error>((status, headers, body))
         };
         let (status, headers, body) = match tokio::time::timeout(timeout, exchange).await {
-            Err(_) => return Err(Error::Timeout { after: timeout }),
-            Ok(Err(err)) if err.is_timeout() => return Err(Error::Timeout { after: timeout }),
+            Err(_) => return Err(trace::attempt_failed(Error::Timeout { after: timeout })),
+            Ok(Err(err)) if err.is_timeout() => return Err(trace::attempt_failed(Error::Timeout { after: timeout })),
             Ok(Err(err)) => {
-                return Err(Error::Connection {
+                return Err(trace::attempt_failed(Error::Connection {
                     message: describe_transport_error(&err),
                     source: BoxError::from(err),
-                })
+                }))
             }
             Ok(Ok(parts)) => parts,
         };
+        trace::attempt_status(status);
         if (200..300).contains(&status) {
-            return Ok(RawResponse {
-                status,
-                headers,
-                body,
-            });
+            return Ok(RawResponse { status, headers, body });
         }
         Err(api_error(status, headers, body))
+    }
+}
+
+/// Span bookkeeping for the optional `tracing` feature. Without the feature every
+/// function here compiles to nothing.
+mod trace {
+    use crate::error::Error;
+    use std::time::Duration;
+
+    /// A short, stable name for an error's kind, used as a span field value.
+    #[cfg(feature = "tracing")]
+    fn kind<E>(error: &Error<E>) -> &'static str {
+        match error {
+            Error::InvalidArgument { .. } => "invalid_argument",
+            Error::Config { .. } => "config",
+            Error::Timeout { .. } => "timeout",
+            Error::Connection { .. } => "connection",
+            Error::Api(_) => "api",
+            Error::UnexpectedResponse(_) => "unexpected_response",
+        }
+    }
+
+    /// Records the status of the current attempt.
+    pub(super) fn attempt_status(status: u16) {
+        #[cfg(feature = "tracing")]
+        tracing::Span::current().record("status", status);
+        #[cfg(not(feature = "tracing"))]
+        let _ = status;
+    }
+
+    /// Records a transport failure (no status) on the current attempt.
+    pub(super) fn attempt_failed<E>(error: Error<E>) -> Error<E> {
+        #[cfg(feature = "tracing")]
+        tracing::Span::current().record("error", kind(&error));
+        error
+    }
+
+    /// Logs a retry decision.
+    pub(super) fn retrying<E>(attempt: u32, wait: Duration, error: &Error<E>) {
+        #[cfg(feature = "tracing")]
+        tracing::debug!(
+            attempt,
+            wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+            status = error.status(),
+            reason = kind(error),
+            "retrying",
+        );
+        #[cfg(not(feature = "tracing"))]
+        let _ = (attempt, wait, error);
+    }
+
+    /// Records the outcome on the request span.
+    pub(super) fn finish<E>(attempt: u32, status: Option<u16>, error: Option<&Error<E>>) {
+        #[cfg(feature = "tracing")]
+        {
+            let span = tracing::Span::current();
+            span.record("attempts", attempt + 1);
+            if let Some(status) = status {
+                span.record("status", status);
+            }
+            if let Some(error) = error {
+                span.record("error", kind(error));
+            }
+        }
+        #[cfg(not(feature = "tracing"))]
+        let _ = (attempt, status, error);
     }
 }
 
@@ -498,10 +623,7 @@ fn retry_after(
     rate_limit: &RateLimit,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Option<Duration> {
-    if let Some(text) = headers
-        .get("retry-after")
-        .and_then(|value| value.to_str().ok())
-    {
+    if let Some(text) = headers.get("retry-after").and_then(|value| value.to_str().ok()) {
         let text = text.trim();
         if let Ok(seconds) = text.parse::<u64>() {
             return Some(Duration::from_secs(seconds));
@@ -513,6 +635,11 @@ fn retry_after(
     }
     if status == 429 {
         if let Some(reset) = rate_limit.reset {
+            // Documented as Unix seconds; a value too small to be a timestamp
+            // (before 2001-09-09) is a number of seconds to wait, as some servers send.
+            if reset < 1_000_000_000 {
+                return Some(Duration::from_secs(reset));
+            }
             let now_secs = u64::try_from(now.timestamp()).unwrap_or(0);
             return Some(Duration::from_secs(reset.saturating_sub(now_secs)));
         }
@@ -522,20 +649,13 @@ fn retry_after(
 
 /// Decides whether to retry after `error` on attempt `attempt` (0-based), and how long
 /// to wait first. `None` means give up and return the error.
-fn retry_delay<E>(
-    error: &Error<E>,
-    attempt: u32,
-    retry: &RetryConfig,
-    repeatable: bool,
-) -> Option<Duration> {
+fn retry_delay<E>(error: &Error<E>, attempt: u32, retry: &RetryConfig, repeatable: bool) -> Option<Duration> {
     if attempt >= retry.max_retries {
         return None;
     }
     let server_wait = match error {
         Error::Api(api) if api.status == 429 => api.retry_after,
-        Error::Api(api) if repeatable && matches!(api.status, 500 | 502 | 503 | 504) => {
-            api.retry_after
-        }
+        Error::Api(api) if repeatable && matches!(api.status, 500 | 502 | 503 | 504) => api.retry_after,
         Error::Timeout { .. } | Error::Connection { .. } if repeatable => None,
         _ => return None,
     };
@@ -549,10 +669,7 @@ fn retry_delay<E>(
 /// `min(base * 2^attempt, cap)` plus up to 25 % random jitter.
 fn backoff(attempt: u32, retry: &RetryConfig) -> Duration {
     let factor = 2u32.saturating_pow(attempt.min(16));
-    let delay = retry
-        .backoff_base
-        .saturating_mul(factor)
-        .min(retry.backoff_cap);
+    let delay = retry.backoff_base.saturating_mul(factor).min(retry.backoff_cap);
     let jitter_range = delay.as_millis() as u64 / 4;
     let jitter = if jitter_range == 0 {
         0
@@ -687,10 +804,7 @@ mod tests {
             retry_after(&headers, 429, &RateLimit::default(), now),
             Some(Duration::from_secs(7))
         );
-        headers.insert(
-            "retry-after",
-            HeaderValue::from_static("Thu, 01 Jan 2026 00:00:30 GMT"),
-        );
+        headers.insert("retry-after", HeaderValue::from_static("Thu, 01 Jan 2026 00:00:30 GMT"));
         assert_eq!(
             retry_after(&headers, 429, &RateLimit::default(), now),
             Some(Duration::from_secs(30))
@@ -704,11 +818,245 @@ mod tests {
             Some(Duration::from_secs(12))
         );
         assert_eq!(retry_after(&HeaderMap::new(), 503, &reset, now), None);
+        let delta = RateLimit {
+            reset: Some(20),
+            ..RateLimit::default()
+        };
+        assert_eq!(
+            retry_after(&HeaderMap::new(), 429, &delta, now),
+            Some(Duration::from_secs(20))
+        );
+        let past = RateLimit {
+            reset: Some(u64::try_from(now.timestamp()).unwrap() - 5),
+            ..RateLimit::default()
+        };
+        assert_eq!(retry_after(&HeaderMap::new(), 429, &past, now), Some(Duration::ZERO));
+        headers.insert("retry-after", HeaderValue::from_static("Wed, 31 Dec 2025 23:59:00 GMT"));
+        assert_eq!(
+            retry_after(&headers, 429, &RateLimit::default(), now),
+            Some(Duration::ZERO),
+            "a date in the past means retry now"
+        );
+        headers.insert("retry-after", HeaderValue::from_static("soon"));
+        assert_eq!(retry_after(&headers, 429, &RateLimit::default(), now), None);
+    }
+
+    #[test]
+    fn retry_table_edges() {
+        let retry = RetryConfig {
+            backoff_base: Duration::from_millis(100),
+            backoff_cap: Duration::from_secs(10),
+            ..RetryConfig::default()
+        };
+        for status in [500, 502, 503, 504] {
+            assert!(retry_delay(&api(status, None), 0, &retry, true).is_some(), "{status}");
+            assert_eq!(retry_delay(&api(status, None), 0, &retry, false), None, "{status}");
+        }
+        for status in [400, 401, 403, 404, 409, 422, 501, 505] {
+            assert_eq!(retry_delay(&api(status, None), 0, &retry, true), None, "{status}");
+        }
+        // A 503 asking for a wait gets exactly that wait, unless it is over the cap.
+        assert_eq!(
+            retry_delay(&api(503, Some(Duration::from_secs(2))), 0, &retry, true),
+            Some(Duration::from_secs(2))
+        );
+        assert_eq!(
+            retry_delay(&api(503, Some(Duration::from_secs(61))), 0, &retry, true),
+            None
+        );
+        // Exactly the cap is still honoured.
+        assert_eq!(
+            retry_delay(&api(429, Some(Duration::from_secs(60))), 0, &retry, false),
+            Some(Duration::from_secs(60))
+        );
+        // Backoff doubles per attempt: 100 ms, 200 ms, 400 ms (+ up to 25 %).
+        let second = retry_delay(
+            &api(429, None),
+            1,
+            &RetryConfig {
+                max_retries: 5,
+                ..retry
+            },
+            false,
+        )
+        .unwrap();
+        assert!(second >= Duration::from_millis(200) && second <= Duration::from_millis(250));
+        let third = retry_delay(
+            &api(429, None),
+            2,
+            &RetryConfig {
+                max_retries: 5,
+                ..retry
+            },
+            false,
+        )
+        .unwrap();
+        assert!(third >= Duration::from_millis(400) && third <= Duration::from_millis(500));
+        let unexpected: Error<()> = Error::UnexpectedResponse(Box::new(UnexpectedResponse {
+            status: 200,
+            content_type: None,
+            raw: Bytes::new(),
+            path: None,
+            reason: String::new(),
+        }));
+        assert_eq!(retry_delay(&unexpected, 0, &retry, true), None);
+        let invalid: Error<()> = Error::invalid_argument("x", "bad");
+        assert_eq!(retry_delay(&invalid, 0, &retry, true), None);
     }
 
     #[test]
     fn basic_auth_encoding() {
         assert_eq!(base64_encode(b"user:pass"), "dXNlcjpwYXNz");
         assert_eq!(base64_encode(b"ab"), "YWI=");
+    }
+}
+
+#[cfg(all(test, feature = "tracing"))]
+mod tracing_tests {
+    use super::*;
+    use std::sync::Mutex;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tracing::field::{Field, Visit};
+    use tracing::span::{Attributes, Id, Record};
+    use tracing::{Event, Metadata, Subscriber};
+    use tracing_core::span::Current;
+
+    /// Name and fields of one span or event.
+    type Recorded = (&'static str, Vec<(String, String)>);
+
+    /// Just enough of a subscriber to see spans, their fields and the current span.
+    #[derive(Default)]
+    struct Recorder {
+        spans: Mutex<Vec<(&'static Metadata<'static>, Recorded)>>,
+        events: Mutex<Vec<Recorded>>,
+        stack: Mutex<Vec<u64>>,
+    }
+
+    struct Fields<'a>(&'a mut Vec<(String, String)>);
+
+    impl Visit for Fields<'_> {
+        fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
+            self.0.retain(|(name, _)| name != field.name());
+            self.0.push((field.name().to_owned(), format!("{value:?}")));
+        }
+        fn record_str(&mut self, field: &Field, value: &str) {
+            self.0.retain(|(name, _)| name != field.name());
+            self.0.push((field.name().to_owned(), value.to_owned()));
+        }
+    }
+
+    impl Subscriber for &'static Recorder {
+        fn enabled(&self, _: &Metadata<'_>) -> bool {
+            true
+        }
+        fn new_span(&self, span: &Attributes<'_>) -> Id {
+            let mut fields = Vec::new();
+            span.record(&mut Fields(&mut fields));
+            let mut spans = self.spans.lock().unwrap();
+            spans.push((span.metadata(), (span.metadata().name(), fields)));
+            Id::from_u64(spans.len() as u64)
+        }
+        fn record(&self, span: &Id, values: &Record<'_>) {
+            let mut spans = self.spans.lock().unwrap();
+            let index = usize::try_from(span.into_u64()).unwrap() - 1;
+            values.record(&mut Fields(&mut spans[index].1 .1));
+        }
+        fn record_follows_from(&self, _: &Id, _: &Id) {}
+        fn event(&self, event: &Event<'_>) {
+            let mut fields = Vec::new();
+            event.record(&mut Fields(&mut fields));
+            self.events.lock().unwrap().push((event.metadata().name(), fields));
+        }
+        fn enter(&self, span: &Id) {
+            self.stack.lock().unwrap().push(span.into_u64());
+        }
+        fn exit(&self, _: &Id) {
+            self.stack.lock().unwrap().pop();
+        }
+        fn current_span(&self) -> Current {
+            match self.stack.lock().unwrap().last() {
+                Some(&id) => {
+                    let metadata = self.spans.lock().unwrap()[usize::try_from(id).unwrap() - 1].0;
+                    Current::new(Id::from_u64(id), metadata)
+                }
+                None => Current::none(),
+            }
+        }
+    }
+
+    fn field<'a>(recorded: &'a Recorded, name: &str) -> Option<&'a str> {
+        recorded
+            .1
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
+
+    #[test]
+    fn spans_carry_method_path_template_status_and_attempt() {
+        let recorder: &'static Recorder = Box::leak(Box::default());
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        tracing::subscriber::with_default(recorder, || {
+            runtime.block_on(async {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                let address = listener.local_addr().unwrap();
+                tokio::spawn(async move {
+                    for status in ["503 Service Unavailable", "200 OK"] {
+                        let (mut stream, _) = listener.accept().await.unwrap();
+                        let mut head = Vec::new();
+                        while !head.ends_with(b"\r\n\r\n") {
+                            let mut byte = [0u8; 1];
+                            stream.read_exact(&mut byte).await.unwrap();
+                            head.push(byte[0]);
+                        }
+                        let reply = format!("HTTP/1.1 {status}\r\nconnection: close\r\ncontent-length: 2\r\n\r\n{{}}");
+                        stream.write_all(reply.as_bytes()).await.unwrap();
+                    }
+                });
+                let client: RawClient = ClientBuilder::<RawClient>::new(&format!("http://{address}"), "test/1")
+                    .sleeper(Arc::new(|_| Box::pin(async {})))
+                    .build()
+                    .unwrap();
+                let spec = RequestSpec::new(reqwest::Method::GET, "/things/{id}", "/things/42".into());
+                let response = client
+                    .execute::<serde_json::Value>(spec, &CallOptions::default())
+                    .await
+                    .unwrap();
+                assert_eq!(response.status(), 200);
+            });
+        });
+        let spans: Vec<Recorded> = recorder
+            .spans
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(_, span)| span.clone())
+            .collect();
+        let requests: Vec<&Recorded> = spans.iter().filter(|span| span.0 == "apigen.request").collect();
+        assert_eq!(requests.len(), 1, "{spans:?}");
+        assert_eq!(field(requests[0], "method"), Some("GET"));
+        assert_eq!(field(requests[0], "path"), Some("/things/{id}"));
+        assert_eq!(field(requests[0], "status"), Some("200"));
+        assert_eq!(field(requests[0], "attempts"), Some("2"));
+        let attempts: Vec<&Recorded> = spans.iter().filter(|span| span.0 == "apigen.attempt").collect();
+        assert_eq!(attempts.len(), 2, "{spans:?}");
+        assert_eq!(
+            (field(attempts[0], "attempt"), field(attempts[0], "status")),
+            (Some("0"), Some("503"))
+        );
+        assert_eq!(
+            (field(attempts[1], "attempt"), field(attempts[1], "status")),
+            (Some("1"), Some("200"))
+        );
+        let events = recorder.events.lock().unwrap();
+        assert!(
+            events
+                .iter()
+                .any(|event| field(event, "message") == Some("retrying") && field(event, "status") == Some("503")),
+            "{events:?}"
+        );
     }
 }

@@ -12,17 +12,12 @@ pub mod rfc3339 {
     use super::*;
 
     /// Encodes with millisecond precision.
-    pub fn serialize<S: Serializer>(
-        value: &DateTime<Utc>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    pub fn serialize<S: Serializer>(value: &DateTime<Utc>, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&value.to_rfc3339_opts(SecondsFormat::Millis, true))
     }
 
     /// Decodes any RFC 3339 timestamp.
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<DateTime<Utc>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<DateTime<Utc>, D::Error> {
         let text = std::borrow::Cow::<str>::deserialize(deserializer)?;
         DateTime::parse_from_rfc3339(&text)
             .map(|parsed| parsed.with_timezone(&Utc))
@@ -35,10 +30,7 @@ pub mod rfc3339_option {
     use super::*;
 
     /// Encodes `None` as `null`.
-    pub fn serialize<S: Serializer>(
-        value: &Option<DateTime<Utc>>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    pub fn serialize<S: Serializer>(value: &Option<DateTime<Utc>>, serializer: S) -> Result<S::Ok, S::Error> {
         match value {
             Some(value) => rfc3339::serialize(value, serializer),
             None => serializer.serialize_none(),
@@ -46,9 +38,7 @@ pub mod rfc3339_option {
     }
 
     /// Decodes `null` as `None`.
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Option<DateTime<Utc>>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<DateTime<Utc>>, D::Error> {
         #[derive(Deserialize)]
         struct Wrapped(#[serde(with = "rfc3339")] DateTime<Utc>);
         Ok(Option::<Wrapped>::deserialize(deserializer)?.map(|Wrapped(value)| value))

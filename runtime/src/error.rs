@@ -132,6 +132,50 @@ impl<E> Error<E> {
         }
     }
 
+    /// The API's machine-readable error code, read from the raw JSON body of an API
+    /// error: `error.code` (`{"error": {"code": "THREAD_NOT_FOUND", ...}}`), else a
+    /// top-level `code`. A numeric code is returned as its decimal text. `None` for
+    /// other errors and for bodies without a code.
+    pub fn code(&self) -> Option<String> {
+        let Error::Api(api) = self else {
+            return None;
+        };
+        let value: serde_json::Value = serde_json::from_slice(&api.raw).ok()?;
+        let code_of = |value: &serde_json::Value| match value.get("code")? {
+            serde_json::Value::String(code) => Some(code.clone()),
+            serde_json::Value::Number(code) => Some(code.to_string()),
+            _ => None,
+        };
+        value.get("error").and_then(code_of).or_else(|| code_of(&value))
+    }
+
+    /// The request id the server sent with an API error (`x-request-id`).
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(api) => api.request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The raw body of a response that was an error or could not be read.
+    pub fn raw_body(&self) -> Option<&Bytes> {
+        match self {
+            Error::Api(api) => Some(&api.raw),
+            Error::UnexpectedResponse(unexpected) => Some(&unexpected.raw),
+            _ => None,
+        }
+    }
+
+    /// The wait the server asked for before a retry (`Retry-After`, or
+    /// `X-RateLimit-Reset` on a 429). When the client gave up on a 429 because this
+    /// was longer than its `max_retry_after`, this says how long to wait.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Api(api) => api.retry_after,
+            _ => None,
+        }
+    }
+
     /// True when the API said the caller is rate limited (429).
     pub fn is_rate_limited(&self) -> bool {
         self.status() == Some(429)
@@ -200,12 +244,7 @@ impl<E> fmt::Display for Error<E> {
 /// Best-effort human message from a JSON error body (`message` or `error.message`).
 fn message_of(raw: &[u8]) -> Option<String> {
     let value: serde_json::Value = serde_json::from_slice(raw).ok()?;
-    let pick = |value: &serde_json::Value| {
-        value
-            .get("message")
-            .and_then(|m| m.as_str())
-            .map(str::to_owned)
-    };
+    let pick = |value: &serde_json::Value| value.get("message").and_then(|m| m.as_str()).map(str::to_owned);
     pick(&value).or_else(|| value.get("error").and_then(pick))
 }
 
@@ -219,5 +258,44 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
             | Error::Api(_)
             | Error::UnexpectedResponse(_) => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(raw: &'static str) -> Error<()> {
+        Error::Api(Box::new(ApiError {
+            status: 404,
+            body: None,
+            raw: Bytes::from_static(raw.as_bytes()),
+            headers: HeaderMap::new(),
+            request_id: Some("req_1".into()),
+            rate_limit: RateLimit::default(),
+            retry_after: None,
+        }))
+    }
+
+    #[test]
+    fn code_reads_nested_or_top_level_codes() {
+        let nested = api(r#"{"error":{"code":"THREAD_NOT_FOUND","message":"Thread not found","status":404}}"#);
+        assert_eq!(nested.code().as_deref(), Some("THREAD_NOT_FOUND"));
+        assert_eq!(nested.request_id(), Some("req_1"));
+        assert_eq!(nested.to_string(), "API error (HTTP 404): Thread not found");
+        assert_eq!(api(r#"{"code":"not_found"}"#).code().as_deref(), Some("not_found"));
+        assert_eq!(api(r#"{"error":{"code":1234}}"#).code().as_deref(), Some("1234"));
+        assert_eq!(api(r#"{"error":"not_found"}"#).code(), None);
+        assert_eq!(api("<html>502</html>").code(), None);
+        assert_eq!(
+            api("<html>502</html>").raw_body().map(|raw| &raw[..]),
+            Some(&b"<html>502</html>"[..])
+        );
+        let timeout: Error<()> = Error::Timeout {
+            after: Duration::from_secs(1),
+        };
+        assert_eq!(timeout.code(), None);
+        assert!(timeout.is_retryable());
+        assert_eq!(timeout.status(), None);
     }
 }

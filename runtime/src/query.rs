@@ -55,15 +55,9 @@ impl QueryString {
     }
 
     /// Adds parameter `name` with `value` in `style`; `None`/`null` adds nothing.
-    pub fn push<T: Serialize + ?Sized, E>(
-        &mut self,
-        name: &str,
-        value: &T,
-        style: Style,
-    ) -> Result<(), Error<E>> {
-        let value = serde_json::to_value(value).map_err(|err| {
-            Error::invalid_argument_owned(name.to_owned(), format!("cannot be encoded: {err}"))
-        })?;
+    pub fn push<T: Serialize + ?Sized, E>(&mut self, name: &str, value: &T, style: Style) -> Result<(), Error<E>> {
+        let value = serde_json::to_value(value)
+            .map_err(|err| Error::invalid_argument_owned(name.to_owned(), format!("cannot be encoded: {err}")))?;
         match style {
             Style::DeepObject => self.push_deep(name.to_owned(), &value),
             Style::Form { explode } => self.push_form(name, &value, explode, ","),
@@ -171,8 +165,7 @@ mod tests {
 
     #[test]
     fn deep_object_nests_and_indexes() {
-        let filters =
-            json!({"tags": {"selectedIds": ["a1", "b2"], "noTags": true}, "sortOrder": "asc"});
+        let filters = json!({"tags": {"selectedIds": ["a1", "b2"], "noTags": true}, "sortOrder": "asc"});
         assert_eq!(
             encode("filters", filters, Style::DeepObject),
             "filters[tags][selectedIds][0]=a1&filters[tags][selectedIds][1]=b2&filters[tags][noTags]=true&filters[sortOrder]=asc"
@@ -191,13 +184,7 @@ mod tests {
             "ids=a%2Cb%20c"
         );
         assert_eq!(encode("ids", ids, Style::PipeDelimited), "ids=a%7Cb%20c");
-        assert_eq!(
-            encode("limit", json!(20), Style::Form { explode: true }),
-            "limit=20"
-        );
-        assert_eq!(
-            encode("limit", Value::Null, Style::Form { explode: true }),
-            ""
-        );
+        assert_eq!(encode("limit", json!(20), Style::Form { explode: true }), "limit=20");
+        assert_eq!(encode("limit", Value::Null, Style::Form { explode: true }), "");
     }
 }

@@ -56,12 +56,7 @@ impl RequestSpec {
     }
 
     /// Adds a query parameter (skipped when `None` / `null`).
-    pub fn query<T: Serialize + ?Sized, E>(
-        &mut self,
-        name: &str,
-        value: &T,
-        style: Style,
-    ) -> Result<(), Error<E>> {
+    pub fn query<T: Serialize + ?Sized, E>(&mut self, name: &str, value: &T, style: Style) -> Result<(), Error<E>> {
         self.query.push(name, value, style)
     }
 
@@ -72,18 +67,16 @@ impl RequestSpec {
 
     /// Sets a JSON body.
     pub fn json<T: Serialize + ?Sized, E>(&mut self, body: &T) -> Result<(), Error<E>> {
-        let bytes = serde_json::to_vec(body).map_err(|err| {
-            Error::invalid_argument("body", format!("cannot be encoded as JSON: {err}"))
-        })?;
+        let bytes = serde_json::to_vec(body)
+            .map_err(|err| Error::invalid_argument("body", format!("cannot be encoded as JSON: {err}")))?;
         self.body = Some(Body::Json(Bytes::from(bytes)));
         Ok(())
     }
 
     /// Sets an `application/x-www-form-urlencoded` body from a serializable object.
     pub fn form<T: Serialize + ?Sized, E>(&mut self, body: &T) -> Result<(), Error<E>> {
-        let value = serde_json::to_value(body).map_err(|err| {
-            Error::invalid_argument("body", format!("cannot be form-encoded: {err}"))
-        })?;
+        let value = serde_json::to_value(body)
+            .map_err(|err| Error::invalid_argument("body", format!("cannot be form-encoded: {err}")))?;
         let mut query = QueryString::new();
         if let serde_json::Value::Object(members) = &value {
             for (key, member) in members {

@@ -18,11 +18,7 @@ pub struct Response<T> {
 impl<T> Response<T> {
     /// Wraps a body.
     pub fn new(status: u16, headers: HeaderMap, body: T) -> Self {
-        Self {
-            status,
-            headers,
-            body,
-        }
+        Self { status, headers, body }
     }
 
     /// The `X-RateLimit-*` headers of this response.

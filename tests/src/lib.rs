@@ -67,6 +67,15 @@ pub enum Reply {
     },
     /// Close the connection abruptly (RST) before answering.
     Reset,
+    /// Close the connection cleanly (FIN) without answering.
+    Close,
+    /// Wait `after`, then do what `reply` says (a slow server).
+    Delayed {
+        /// How long to wait before replying.
+        after: Duration,
+        /// The reply to send once the wait is over.
+        reply: Box<Reply>,
+    },
 }
 
 impl Reply {
@@ -85,6 +94,23 @@ impl Reply {
             status,
             headers: vec![("content-type".into(), content_type.into())],
             body: body.into(),
+        }
+    }
+
+    /// A redirect (`302`, `307`, ...) to `location`, with an empty body.
+    pub fn redirect(status: u16, location: &str) -> Self {
+        Reply::Respond {
+            status,
+            headers: vec![("location".into(), location.into())],
+            body: Vec::new(),
+        }
+    }
+
+    /// This reply, sent only after `after` has passed.
+    pub fn delayed(self, after: Duration) -> Self {
+        Reply::Delayed {
+            after,
+            reply: Box::new(self),
         }
     }
 
@@ -118,9 +144,7 @@ pub struct TestServer {
 impl TestServer {
     /// Binds 127.0.0.1:0 and starts serving.
     pub async fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind loopback");
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
         let address = listener.local_addr().expect("local address");
         let state = Arc::new(Mutex::new(State::default()));
         let shared = Arc::clone(&state);
@@ -129,11 +153,7 @@ impl TestServer {
                 tokio::spawn(serve_connection(stream, Arc::clone(&shared)));
             }
         });
-        Self {
-            address,
-            state,
-            task,
-        }
+        Self { address, state, task }
     }
 
     /// `http://127.0.0.1:<port>`.
@@ -162,6 +182,22 @@ impl TestServer {
     pub fn requests(&self) -> Vec<RecordedRequest> {
         lock(&self.state).requests.clone()
     }
+
+    /// How many requests have been received so far.
+    pub fn request_count(&self) -> usize {
+        lock(&self.state).requests.len()
+    }
+
+    /// The port the server listens on.
+    pub fn port(&self) -> u16 {
+        self.address.port()
+    }
+
+    /// `http://<host>:<port>`: the same server under another host name, e.g.
+    /// `localhost`, so that a client sees it as a different host than `127.0.0.1`.
+    pub fn origin_as(&self, host: &str) -> String {
+        format!("http://{host}:{}", self.address.port())
+    }
 }
 
 impl Drop for TestServer {
@@ -176,26 +212,22 @@ async fn serve_connection(mut stream: TcpStream, state: Arc<Mutex<State>>) {
         let Some(request) = read_request(&mut stream, &mut buffer).await else {
             return;
         };
-        let reply = {
+        let mut reply = {
             let mut state = lock(&state);
             state.requests.push(request);
             let fallback = state.fallback.clone();
-            state
-                .script
-                .pop_front()
-                .or(fallback)
-                .unwrap_or(Reply::Respond {
-                    status: 500,
-                    headers: Vec::new(),
-                    body: Vec::new(),
-                })
+            state.script.pop_front().or(fallback).unwrap_or(Reply::Respond {
+                status: 500,
+                headers: Vec::new(),
+                body: Vec::new(),
+            })
         };
+        while let Reply::Delayed { after, reply: next } = reply {
+            tokio::time::sleep(after).await;
+            reply = *next;
+        }
         match reply {
-            Reply::Respond {
-                status,
-                headers,
-                body,
-            } => {
+            Reply::Respond { status, headers, body } => {
                 let mut head = format!(
                     "HTTP/1.1 {status} {}\r\ncontent-length: {}\r\n",
                     reason(status),
@@ -205,9 +237,7 @@ async fn serve_connection(mut stream: TcpStream, state: Arc<Mutex<State>>) {
                     head.push_str(&format!("{name}: {value}\r\n"));
                 }
                 head.push_str("\r\n");
-                if stream.write_all(head.as_bytes()).await.is_err()
-                    || stream.write_all(&body).await.is_err()
-                {
+                if stream.write_all(head.as_bytes()).await.is_err() || stream.write_all(&body).await.is_err() {
                     return;
                 }
             }
@@ -215,11 +245,7 @@ async fn serve_connection(mut stream: TcpStream, state: Arc<Mutex<State>>) {
                 tokio::time::sleep(Duration::from_secs(3600)).await;
                 return;
             }
-            Reply::Truncated {
-                status,
-                declared,
-                body,
-            } => {
+            Reply::Truncated { status, declared, body } => {
                 let head = format!(
                     "HTTP/1.1 {status} {}\r\ncontent-type: application/json\r\ncontent-length: {declared}\r\n\r\n",
                     reason(status)
@@ -227,6 +253,11 @@ async fn serve_connection(mut stream: TcpStream, state: Arc<Mutex<State>>) {
                 let _ = stream.write_all(head.as_bytes()).await;
                 let _ = stream.write_all(&body).await;
                 let _ = stream.flush().await;
+                return;
+            }
+            Reply::Delayed { .. } => unreachable!("delays are resolved before replying"),
+            Reply::Close => {
+                let _ = stream.shutdown().await;
                 return;
             }
             Reply::Reset => {
@@ -246,12 +277,15 @@ fn reason(status: u16) -> &'static str {
         201 => "Created",
         204 => "No Content",
         302 => "Found",
+        307 => "Temporary Redirect",
         400 => "Bad Request",
+        401 => "Unauthorized",
         404 => "Not Found",
         429 => "Too Many Requests",
         500 => "Internal Server Error",
         502 => "Bad Gateway",
         503 => "Service Unavailable",
+        504 => "Gateway Timeout",
         _ => "Status",
     }
 }

@@ -30,9 +30,18 @@ fn event(seq: u64) -> serde_json::Value {
 #[tokio::test]
 async fn events_follow_last_seq_until_has_more_is_false() {
     let server = TestServer::start().await;
-    server.push(Reply::json(200, serde_json::json!({"events": [event(1), event(2)], "hasMore": true, "lastSeq": 2}).to_string()));
-    server.push(Reply::json(200, serde_json::json!({"events": [event(3)], "hasMore": true, "lastSeq": 3}).to_string()));
-    server.push(Reply::json(200, serde_json::json!({"events": [event(4)], "hasMore": false, "lastSeq": 4}).to_string()));
+    server.push(Reply::json(
+        200,
+        serde_json::json!({"events": [event(1), event(2)], "hasMore": true, "lastSeq": 2}).to_string(),
+    ));
+    server.push(Reply::json(
+        200,
+        serde_json::json!({"events": [event(3)], "hasMore": true, "lastSeq": 3}).to_string(),
+    ));
+    server.push(Reply::json(
+        200,
+        serde_json::json!({"events": [event(4)], "hasMore": false, "lastSeq": 4}).to_string(),
+    ));
     server.fallback(Reply::json(500, "{}"));
 
     let events: Vec<_> = client(&server).list_events().limit(2).items().collect().await;
@@ -42,7 +51,11 @@ async fn events_follow_last_seq_until_has_more_is_false() {
     let queries: Vec<Option<String>> = server.requests().into_iter().map(|request| request.query).collect();
     assert_eq!(
         queries,
-        [Some("limit=2".to_owned()), Some("afterSeq=2&limit=2".to_owned()), Some("afterSeq=3&limit=2".to_owned())]
+        [
+            Some("limit=2".to_owned()),
+            Some("afterSeq=2&limit=2".to_owned()),
+            Some("afterSeq=3&limit=2".to_owned())
+        ]
     );
 }
 
@@ -90,9 +103,15 @@ async fn threads_keep_filters_on_every_page_and_stop_at_a_null_cursor() {
     let first = requests[0].query.as_deref().unwrap_or_default();
     assert!(!first.contains("cursorId"), "{first}");
     let second = requests[1].query.as_deref().unwrap_or_default();
-    assert!(second.contains("cursorId=c1&cursorTimestamp=2026-01-02T00%3A00%3A00Z"), "{second}");
+    assert!(
+        second.contains("cursorId=c1&cursorTimestamp=2026-01-02T00%3A00%3A00Z"),
+        "{second}"
+    );
     let third = requests[2].query.as_deref().unwrap_or_default();
-    assert!(third.contains("cursorId=c2&cursorTimestamp=2026-01-01T00%3A00%3A00Z"), "{third}");
+    assert!(
+        third.contains("cursorId=c2&cursorTimestamp=2026-01-01T00%3A00%3A00Z"),
+        "{third}"
+    );
 }
 
 #[tokio::test]
@@ -110,8 +129,14 @@ async fn a_repeated_cursor_stops_the_stream() {
 #[tokio::test]
 async fn an_error_ends_the_stream_after_being_yielded() {
     let server = TestServer::start().await;
-    server.push(Reply::json(200, serde_json::json!({"events": [event(1)], "hasMore": true, "lastSeq": 1}).to_string()));
-    server.push(Reply::json(404, r#"{"error":{"code":"NOT_FOUND","message":"gone","status":404}}"#));
+    server.push(Reply::json(
+        200,
+        serde_json::json!({"events": [event(1)], "hasMore": true, "lastSeq": 1}).to_string(),
+    ));
+    server.push(Reply::json(
+        404,
+        r#"{"error":{"code":"NOT_FOUND","message":"gone","status":404}}"#,
+    ));
 
     let results: Vec<_> = client(&server).list_events().items().collect().await;
 

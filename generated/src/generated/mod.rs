@@ -73,7 +73,7 @@ pub const DEFAULT_BASE_URL: &str = "https://inboxapp.com/api/v1";
 /// The `User-Agent` sent by default: crate name and version.
 pub const USER_AGENT: &str = concat!("inboxapp/", env!("CARGO_PKG_VERSION"));
 /// The body of the API's documented error responses.
-pub type ErrorBody = super::types::ErrorResponse;
+pub type ErrorBody = types::ErrorResponse;
 /// The error every call returns; see [`apigen_runtime::Error`].
 pub type Error = ::apigen_runtime::Error<ErrorBody>;
 /// Configures a [`Client`]: credentials, base URL, timeouts, retries.

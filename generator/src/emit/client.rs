@@ -172,9 +172,11 @@ fn client_method(model: &Model, operation: &Operation) -> TokenStream {
         .iter()
         .map(|param| {
             let name = ident(&param.name);
-            if param.required {
+            if param.required && is_string(&param.ty) {
                 let value = convert(&name, &param.ty);
                 quote! { #name: #value }
+            } else if param.required {
+                quote! { #name }
             } else {
                 quote! { #name: None }
             }

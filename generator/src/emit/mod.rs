@@ -64,7 +64,7 @@ fn root(model: &Model, settings: &Settings) -> TokenStream {
         format!(" The server URL from the spec: `{base_url}`.")
     };
     let error_body = match &model.error_type {
-        Some(ty) => tokens(model, ty, Scope::Sibling),
+        Some(ty) => tokens(model, ty, Scope::Root),
         None => quote! { ::serde_json::Value },
     };
     let error_doc = match &model.error_type {

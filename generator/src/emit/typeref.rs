@@ -12,6 +12,8 @@ pub enum Scope {
     Types,
     /// In a sibling module: named types are `super::types::Name`.
     Sibling,
+    /// In the generated module's root: named types are `types::Name`.
+    Root,
 }
 
 /// The Rust type for `ty`.
@@ -40,6 +42,7 @@ pub fn tokens(model: &Model, ty: &TypeRef, scope: Scope) -> TokenStream {
             match scope {
                 Scope::Types => quote! { #name },
                 Scope::Sibling => quote! { super::types::#name },
+                Scope::Root => quote! { types::#name },
             }
         }
         TypeRef::Vec(inner) => {
