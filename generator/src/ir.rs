@@ -109,9 +109,6 @@ pub struct StructDef {
     pub fields: Vec<Field>,
     /// Type of extra members (`additionalProperties` schema), kept in a flattened map.
     pub additional: Option<TypeRef>,
-    /// Properties that are a union tag and so are written by the enclosing union
-    /// (never emitted as fields).
-    pub skip_tags: Vec<String>,
 }
 
 /// How a field may appear in JSON.

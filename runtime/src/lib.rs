@@ -19,6 +19,7 @@ pub mod query;
 pub mod request;
 pub mod response;
 pub mod secret;
+pub mod unions;
 
 pub use client::{ClientBuilder, RawClient};
 pub use error::{ApiError, Error};

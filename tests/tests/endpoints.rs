@@ -1286,13 +1286,13 @@ async fn create_import_job() {
             LIST_ID,
             CreateImportJobRequest {
                 data: ImportConfig::Csv(CsvImportConfig {
-                    content: "username,role\njack,CTO\n".into(),
                     file_name: Some("leads.csv".into()),
                     column_mapping: Some(vec![CsvColumnMapping {
                         csv_header: "role".into(),
                         target_column_id: COLUMN_ID.into(),
                     }]),
                     merge_strategy: Some("overwrite".into()),
+                    ..CsvImportConfig::new("username,role\njack,CTO\n")
                 }),
             },
         )
@@ -1395,11 +1395,11 @@ async fn enable_campaign() {
 #[tokio::test]
 async fn update_campaign_sequence() {
     let (server, client) = serve([ok(fixture!("update-campaign-sequence.json"))]).await;
-    let text = |text: &str| MessageSegment::Static(StaticSegment { text: text.into() });
+    let text = |text: &str| MessageSegment::Static(StaticSegment::new(text));
     let variable = |name: &str, fallback: &str| {
         MessageSegment::Variable(VariableSegment {
-            name: name.into(),
             fallback: Some(fallback.into()),
+            ..VariableSegment::new(name)
         })
     };
 
@@ -1408,31 +1408,27 @@ async fn update_campaign_sequence() {
             CAMPAIGN_ID,
             UpdateCampaignSequenceRequest {
                 steps: vec![
-                    CampaignStepInput::Message(CampaignMessageStepInput {
-                        data: MessageStepData {
-                            segments: vec![
-                                MessageSegment::Variation(VariationSegment {
-                                    options: vec!["Hey".into(), "Hi".into(), "What's up".into()],
-                                }),
-                                text(" "),
-                                variable("first-name", "there"),
-                                text(", saw your work at "),
-                                variable(COLUMN_ID, "your company"),
-                                text(" — would love to connect. Open to a quick chat?"),
-                            ],
-                        },
-                    }),
-                    CampaignStepInput::Delay(CampaignDelayStepInput {
-                        data: DelayStepData {
-                            delay_seconds: 86400,
-                            unit: "days".into(),
-                        },
-                    }),
-                    CampaignStepInput::Message(CampaignMessageStepInput {
-                        data: MessageStepData {
-                            segments: vec![text("Hey, just following up — would love to hear your thoughts!")],
-                        },
-                    }),
+                    CampaignStepInput::Message(CampaignMessageStepInput::new(MessageStepData {
+                        segments: vec![
+                            MessageSegment::Variation(VariationSegment::new(vec![
+                                "Hey".into(),
+                                "Hi".into(),
+                                "What's up".into(),
+                            ])),
+                            text(" "),
+                            variable("first-name", "there"),
+                            text(", saw your work at "),
+                            variable(COLUMN_ID, "your company"),
+                            text(" — would love to connect. Open to a quick chat?"),
+                        ],
+                    })),
+                    CampaignStepInput::Delay(CampaignDelayStepInput::new(DelayStepData {
+                        delay_seconds: 86400,
+                        unit: "days".into(),
+                    })),
+                    CampaignStepInput::Message(CampaignMessageStepInput::new(MessageStepData {
+                        segments: vec![text("Hey, just following up — would love to hear your thoughts!")],
+                    })),
                 ],
             },
         )

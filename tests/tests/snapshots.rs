@@ -182,6 +182,56 @@ fn path_params() {
     check("path-params");
 }
 
+#[test]
+fn openapi31() {
+    check("openapi31");
+}
+
+#[test]
+fn refs_siblings_31() {
+    check("refs-siblings-31");
+}
+
+#[test]
+fn allof() {
+    check("allof");
+}
+
+#[test]
+fn unions() {
+    check("unions");
+}
+
+#[test]
+fn recursive() {
+    check("recursive");
+}
+
+#[test]
+fn names() {
+    check("names");
+}
+
+#[test]
+fn responses() {
+    check("responses");
+}
+
+#[test]
+fn requests() {
+    check("requests");
+}
+
+#[test]
+fn formats() {
+    check("formats");
+}
+
+#[test]
+fn refs() {
+    check("refs");
+}
+
 /// Every fixture has a test above, and every snapshot directory has a fixture.
 #[test]
 fn every_fixture_is_tested() {
@@ -192,6 +242,16 @@ fn every_fixture_is_tested() {
         "open-enums",
         "maps",
         "path-params",
+        "openapi31",
+        "refs-siblings-31",
+        "allof",
+        "unions",
+        "recursive",
+        "names",
+        "responses",
+        "requests",
+        "formats",
+        "refs",
     ];
     let mut fixtures: Vec<String> = fs::read_dir(manifest_dir().join("fixtures/specs"))
         .expect("fixtures/specs is readable")

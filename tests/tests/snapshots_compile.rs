@@ -45,6 +45,56 @@ pub mod maps;
 #[path = "../snapshots/path-params/mod.rs"]
 pub mod path_params;
 
+#[rustfmt::skip]
+#[warn(missing_docs)]
+#[path = "../snapshots/openapi31/mod.rs"]
+pub mod openapi31;
+
+#[rustfmt::skip]
+#[warn(missing_docs)]
+#[path = "../snapshots/refs-siblings-31/mod.rs"]
+pub mod refs_siblings_31;
+
+#[rustfmt::skip]
+#[warn(missing_docs)]
+#[path = "../snapshots/allof/mod.rs"]
+pub mod allof;
+
+#[rustfmt::skip]
+#[warn(missing_docs)]
+#[path = "../snapshots/unions/mod.rs"]
+pub mod unions_fixture; // `unions` names the test module below
+
+#[rustfmt::skip]
+#[warn(missing_docs)]
+#[path = "../snapshots/recursive/mod.rs"]
+pub mod recursive;
+
+#[rustfmt::skip]
+#[warn(missing_docs)]
+#[path = "../snapshots/names/mod.rs"]
+pub mod names;
+
+#[rustfmt::skip]
+#[warn(missing_docs)]
+#[path = "../snapshots/responses/mod.rs"]
+pub mod responses;
+
+#[rustfmt::skip]
+#[warn(missing_docs)]
+#[path = "../snapshots/requests/mod.rs"]
+pub mod requests;
+
+#[rustfmt::skip]
+#[warn(missing_docs)]
+#[path = "../snapshots/formats/mod.rs"]
+pub mod formats;
+
+#[rustfmt::skip]
+#[warn(missing_docs)]
+#[path = "../snapshots/refs/mod.rs"]
+pub mod refs;
+
 
 use apigen_runtime::Nullable;
 use serde_json::json;
@@ -228,7 +278,7 @@ mod nullable {
 mod unions {
     use super::*;
     use tagged_unions::types::{
-        Bike, Cat, Event, LookupValue, Outcome, OutcomeOk, Pet, Shape, ShapeGroupFill, Vehicle,
+        Bike, Cat, Event, LookupValue, Outcome, OutcomeOk, OutcomeOkStatus, Pet, Shape, ShapeGroupFill, Vehicle,
     };
 
     #[test]
@@ -242,8 +292,10 @@ mod unions {
         assert!(matches!(&pets[0], Pet::Cat(cat) if cat.name == "Tom" && cat.indoor == Some(true)));
         assert!(matches!(&pets[1], Pet::Dog(dog) if dog.name == "Rex" && dog.good_boy.is_none()));
         assert!(matches!(&pets[2], Pet::Lizard(_)));
-        assert_eq!(pets[3], Pet::Unknown);
+        assert_eq!(pets[3], Pet::Unknown(json!({"petType": "parrot", "name": "Polly"})));
+        assert_eq!(encode(&pets[3]), json!({"petType": "parrot", "name": "Polly"}), "unknown variants keep their data");
         let cat = Pet::Cat(Cat {
+            pet_type: "cat".into(),
             name: "Tom".into(),
             indoor: None,
         });
@@ -253,7 +305,13 @@ mod unions {
     #[test]
     fn discriminator_without_mapping_uses_component_names() {
         let vehicle: Vehicle = decode(json!({"vehicleType": "Bike", "gears": 21}));
-        assert_eq!(vehicle, Vehicle::Bike(Bike { gears: Some(21) }));
+        assert_eq!(
+            vehicle,
+            Vehicle::Bike(Bike {
+                vehicle_type: "Bike".into(),
+                gears: Some(21)
+            })
+        );
         assert_eq!(encode(&vehicle), json!({"vehicleType": "Bike", "gears": 21}));
     }
 
@@ -275,7 +333,7 @@ mod unions {
             }
             other => panic!("expected ThreadArchived, got {other:?}"),
         }
-        assert_eq!(events[3], Event::Unknown);
+        assert_eq!(events[3], Event::Unknown(json!({"type": "thread.unarchived", "id": "t1"})));
         assert_eq!(encode(&events[1]), json!({"type": "message.deleted", "id": "m1"}));
     }
 
@@ -305,8 +363,14 @@ mod unions {
         assert!(matches!(known, Outcome::Unknown2(_)));
         assert_eq!(encode(&known), json!({"status": "unknown"}));
         let ok: Outcome = decode(json!({"status": "ok", "value": "v"}));
-        assert_eq!(ok, Outcome::Ok(OutcomeOk { value: "v".into() }));
-        assert_eq!(decode::<Outcome>(json!({"status": "later"})), Outcome::Unknown);
+        assert_eq!(
+            ok,
+            Outcome::Ok(OutcomeOk {
+                status: OutcomeOkStatus::Ok,
+                value: "v".into()
+            })
+        );
+        assert_eq!(decode::<Outcome>(json!({"status": "later"})), Outcome::Unknown(json!({"status": "later"})));
     }
 
     #[test]
@@ -446,5 +510,49 @@ mod params {
             matches!(&error, apigen_runtime::Error::InvalidArgument { name, .. } if name == "messageId"),
             "unexpected error: {error:?}"
         );
+    }
+}
+
+mod explore_tmp {
+    use super::*;
+    use tests::{Reply, TestServer};
+
+    #[tokio::test]
+    async fn explore() {
+        let server = TestServer::start().await;
+        server.fallback(Reply::json(200, "[]"));
+        let client = requests::Client::builder().base_url(server.base_url()).max_retries(0).build().unwrap();
+        let _ = client
+            .list_notes(requests::types::ListNotesSort::Asc)
+            .ids(vec![1, 2])
+            .tags(vec!["a".into(), "b c".into()])
+            .words(vec!["x".into(), "y".into()])
+            .levels(vec!["p".into(), "q".into()])
+            .filter(decode(json!({"author": "me", "after": "2024-05-01T10:00:00Z"})))
+            .point(decode(json!({"x": 1, "y": 2})))
+            .r#box(decode(json!({"w": 3, "h": 4})))
+            .send()
+            .await;
+        let body: requests::types::CreateTokenRequest = decode(json!({"grant_type": "client_credentials", "scope": ["a", "b"], "metadata": {"source": "cli"}}));
+        let _ = client.create_token(body).send().await;
+        let _ = client.put_blob("k 1", true, apigen_runtime::bytes::Bytes::from_static(b"\x00\x01")).content_md5("abc").send().await;
+        for r in server.requests() {
+            println!("{} {} {:?} {:?} {:?}", r.method, r.path, r.query, r.headers, String::from_utf8_lossy(&r.body));
+        }
+        server.push(Reply::json(202, r#"{"id":"j1","position":3}"#));
+        let rc = responses::Client::builder().base_url(server.base_url()).max_retries(0).build().unwrap();
+        println!("{:?}", rc.create_job().send().await);
+        server.push(Reply::with_type(200, "application/vnd.api+json", r#"{"id":"j1","output":"o"}"#));
+        println!("{:?}", rc.get_job("j1").send().await);
+        server.push(Reply::with_type(404, "application/problem+json", r#"{"title":"nope","status":404}"#));
+        println!("{:?}", rc.get_job_log("j1").send().await);
+        server.push(Reply::with_type(302, "text/plain", "").header("location", "/elsewhere"));
+        println!("{:?}", rc.get_job_artifact("j1").send().await);
+        let mut a: unions_fixture::types::Actor = decode(json!({"kind": "bot", "login": "b"}));
+        println!("{a:?}");
+        a = decode(json!({"kind": "team", "slug": "s", "members": "x"}));
+        println!("{a:?}");
+        let e: unions_fixture::types::Entry = decode(json!({"kind": "team", "slug": "s", "members": 3}));
+        println!("{e:?}");
     }
 }

@@ -20,6 +20,13 @@ pub struct ErrorResponse {
     /// JSON: `error`.
     pub error: ErrorDetail,
 }
+impl ErrorResponse {
+    /// Creates the value from its required fields (`error`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(error: ErrorDetail) -> Self {
+        Self { error }
+    }
+}
 /// What went wrong.
 ///
 /// Schema: `#/components/schemas/ErrorDetail`.
@@ -35,6 +42,17 @@ pub struct ErrorDetail {
     ///
     /// JSON: `status`.
     pub status: i64,
+}
+impl ErrorDetail {
+    /// Creates the value from its required fields (`code`, `message`, `status`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(code: ErrorCode, message: impl Into<String>, status: i64) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            status,
+        }
+    }
 }
 /// Machine-readable error identifier. The documentation lists these codes; the API may introduce others, so treat unknown values gracefully.
 ///
@@ -186,6 +204,16 @@ pub struct PageCursor {
     #[serde(with = "::apigen_runtime::datetime::rfc3339")]
     pub timestamp: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
 }
+impl PageCursor {
+    /// Creates the value from its required fields (`id`, `timestamp`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(
+        id: impl Into<String>,
+        timestamp: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+    ) -> Self {
+        Self { id: id.into(), timestamp }
+    }
+}
 /// Bare acknowledgement returned by some campaign operations.
 ///
 /// Schema: `#/components/schemas/SuccessResponse`.
@@ -195,6 +223,13 @@ pub struct SuccessResponse {
     ///
     /// JSON: `success`.
     pub success: ::serde_json::Value,
+}
+impl SuccessResponse {
+    /// Creates the value from its required fields (`success`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(success: ::serde_json::Value) -> Self {
+        Self { success }
+    }
 }
 /// The team (workspace) that owns the API token.
 ///
@@ -229,7 +264,7 @@ pub struct Team {
     pub created_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
     /// When the team was last modified, or null if never.
     ///
-    /// JSON: `updatedAt`. Always present; `None` when the API sends `null`.
+    /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
     #[serde(
         rename = "updatedAt",
         default,
@@ -247,6 +282,29 @@ pub struct Team {
     /// JSON: `allowSupportAccess`.
     #[serde(rename = "allowSupportAccess")]
     pub allow_support_access: bool,
+}
+impl Team {
+    /// Creates the value from its required fields (`id`, `name`, `slug`, `created_at`, `currency`, `allow_support_access`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        slug: impl Into<String>,
+        created_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+        currency: impl Into<String>,
+        allow_support_access: bool,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            slug: slug.into(),
+            image: None,
+            created_at,
+            updated_at: None,
+            currency: currency.into(),
+            allow_support_access,
+        }
+    }
 }
 /// Connection state of an account link. `offline` means X signed the account out and it must be reconnected; `paused` is a rarer, Inbox-side state (for example when the team is pending deletion).
 ///
@@ -350,7 +408,7 @@ pub struct AccountLink {
     pub status: AccountLinkStatus,
     /// When the first full synchronisation finished; null until then.
     ///
-    /// JSON: `syncedAt`. Always present; `None` when the API sends `null`.
+    /// JSON: `syncedAt`. Always present in JSON; `None` is `null`.
     #[serde(
         rename = "syncedAt",
         default,
@@ -441,7 +499,7 @@ pub struct Member {
     pub user_id: String,
     /// Full name, if set.
     ///
-    /// JSON: `name`. Always present; `None` when the API sends `null`.
+    /// JSON: `name`. Always present in JSON; `None` is `null`.
     #[serde(default)]
     pub name: Option<String>,
     /// Email address of the user.
@@ -450,7 +508,7 @@ pub struct Member {
     pub email: String,
     /// Avatar URL, if any.
     ///
-    /// JSON: `image`. Always present; `None` when the API sends `null`.
+    /// JSON: `image`. Always present in JSON; `None` is `null`.
     #[serde(default)]
     pub image: Option<String>,
     /// JSON: `role`.
@@ -462,7 +520,7 @@ pub struct Member {
     pub created_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
     /// When the membership was last modified, or null if never.
     ///
-    /// JSON: `updatedAt`. Always present; `None` when the API sends `null`.
+    /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
     #[serde(
         rename = "updatedAt",
         default,
@@ -471,6 +529,28 @@ pub struct Member {
     pub updated_at: Option<
         ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
     >,
+}
+impl Member {
+    /// Creates the value from its required fields (`id`, `user_id`, `email`, `role`, `created_at`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(
+        id: impl Into<String>,
+        user_id: impl Into<String>,
+        email: impl Into<String>,
+        role: MemberRole,
+        created_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            user_id: user_id.into(),
+            name: None,
+            email: email.into(),
+            image: None,
+            role,
+            created_at,
+            updated_at: None,
+        }
+    }
 }
 /// A label that can be attached to prospects.
 ///
@@ -487,9 +567,20 @@ pub struct Tag {
     pub name: String,
     /// Hex color of the tag, or null when none is set.
     ///
-    /// JSON: `color`. Always present; `None` when the API sends `null`.
+    /// JSON: `color`. Always present in JSON; `None` is `null`.
     #[serde(default)]
     pub color: Option<String>,
+}
+impl Tag {
+    /// Creates the value from its required fields (`id`, `name`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            color: None,
+        }
+    }
 }
 /// A pipeline stage that a prospect can be placed in.
 ///
@@ -506,7 +597,7 @@ pub struct Status {
     pub name: String,
     /// Hex color of the status, or null when none is set.
     ///
-    /// JSON: `color`. Always present; `None` when the API sends `null`.
+    /// JSON: `color`. Always present in JSON; `None` is `null`.
     #[serde(default)]
     pub color: Option<String>,
     /// When the status was created.
@@ -514,6 +605,22 @@ pub struct Status {
     /// JSON: `createdAt`.
     #[serde(rename = "createdAt", with = "::apigen_runtime::datetime::rfc3339")]
     pub created_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+}
+impl Status {
+    /// Creates the value from its required fields (`id`, `name`, `created_at`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        created_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            color: None,
+            created_at,
+        }
+    }
 }
 /// One entry of the predefined color palette.
 ///
@@ -528,6 +635,16 @@ pub struct Color {
     ///
     /// JSON: `hex`.
     pub hex: String,
+}
+impl Color {
+    /// Creates the value from its required fields (`name`, `hex`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(name: impl Into<String>, hex: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            hex: hex.into(),
+        }
+    }
 }
 /// Kind of verification badge shown on the X profile.
 ///
@@ -756,6 +873,23 @@ pub struct UrlEntity {
     /// JSON: `indices`.
     pub indices: Vec<i64>,
 }
+impl UrlEntity {
+    /// Creates the value from its required fields (`url`, `expanded_url`, `display_url`, `indices`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(
+        url: impl Into<String>,
+        expanded_url: impl Into<String>,
+        display_url: impl Into<String>,
+        indices: Vec<i64>,
+    ) -> Self {
+        Self {
+            url: url.into(),
+            expanded_url: expanded_url.into(),
+            display_url: display_url.into(),
+            indices,
+        }
+    }
+}
 /// X-specific profile data.
 ///
 /// Schema: `#/components/schemas/PlatformData`.
@@ -778,7 +912,7 @@ pub struct PlatformData {
     pub is_verified_gray: bool,
     /// X professional-category code, if the account has one.
     ///
-    /// JSON: `professionalCategory`. Always present; `None` when the API sends `null`.
+    /// JSON: `professionalCategory`. Always present in JSON; `None` is `null`.
     #[serde(rename = "professionalCategory", default)]
     pub professional_category: Option<String>,
     /// Links found in the profile.
@@ -788,7 +922,7 @@ pub struct PlatformData {
     pub url_entities: Vec<UrlEntity>,
     /// Profile banner image URL.
     ///
-    /// JSON: `bannerUrl`. Always present; `None` when the API sends `null`.
+    /// JSON: `bannerUrl`. Always present in JSON; `None` is `null`.
     #[serde(rename = "bannerUrl", default)]
     pub banner_url: Option<String>,
     /// Number of posts reported by X.
@@ -803,9 +937,33 @@ pub struct PlatformData {
     pub favorites_count: i64,
     /// The raw X user object, unmodified, when available.
     ///
-    /// JSON: `rawData`. Always present; `None` when the API sends `null`.
+    /// JSON: `rawData`. Always present in JSON; `None` is `null`.
     #[serde(rename = "rawData", default)]
     pub raw_data: Option<::serde_json::Map<String, ::serde_json::Value>>,
+}
+impl PlatformData {
+    /// Creates the value from its required fields (`is_verified_blue`, `is_verified_gold`, `is_verified_gray`, `url_entities`, `tweets_count`, `favorites_count`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(
+        is_verified_blue: bool,
+        is_verified_gold: bool,
+        is_verified_gray: bool,
+        url_entities: Vec<UrlEntity>,
+        tweets_count: i64,
+        favorites_count: i64,
+    ) -> Self {
+        Self {
+            is_verified_blue,
+            is_verified_gold,
+            is_verified_gray,
+            professional_category: None,
+            url_entities,
+            banner_url: None,
+            tweets_count,
+            favorites_count,
+            raw_data: None,
+        }
+    }
 }
 /// An X profile as known to Inbox. `platformId` is the X user id; `externalId` is the Inbox id of the prospect.
 ///
@@ -821,12 +979,12 @@ pub struct Prospect {
     pub platform_id: String,
     /// Inbox id of the prospect (the id used by the prospect endpoints and thread creation), or null if the profile was never imported into Inbox. Older records may use a legacy id format.
     ///
-    /// JSON: `externalId`. Always present; `None` when the API sends `null`.
+    /// JSON: `externalId`. Always present in JSON; `None` is `null`.
     #[serde(rename = "externalId", default)]
     pub external_id: Option<String>,
     /// Internal search-index id of the profile, if indexed.
     ///
-    /// JSON: `documentId`. Always present; `None` when the API sends `null`.
+    /// JSON: `documentId`. Always present in JSON; `None` is `null`.
     #[serde(rename = "documentId", default)]
     pub document_id: Option<i64>,
     /// Display name on X.
@@ -844,22 +1002,22 @@ pub struct Prospect {
     pub handle: String,
     /// Avatar URL.
     ///
-    /// JSON: `image`. Always present; `None` when the API sends `null`.
+    /// JSON: `image`. Always present in JSON; `None` is `null`.
     #[serde(default)]
     pub image: Option<String>,
     /// Avatar URL at the highest available resolution.
     ///
-    /// JSON: `imageNormalized`. Always present; `None` when the API sends `null`.
+    /// JSON: `imageNormalized`. Always present in JSON; `None` is `null`.
     #[serde(rename = "imageNormalized", default)]
     pub image_normalized: Option<String>,
     /// Profile bio.
     ///
-    /// JSON: `bio`. Always present; `None` when the API sends `null`.
+    /// JSON: `bio`. Always present in JSON; `None` is `null`.
     #[serde(default)]
     pub bio: Option<String>,
     /// Location given on the profile.
     ///
-    /// JSON: `location`. Always present; `None` when the API sends `null`.
+    /// JSON: `location`. Always present in JSON; `None` is `null`.
     #[serde(default)]
     pub location: Option<String>,
     /// Link to the profile on X.
@@ -869,12 +1027,12 @@ pub struct Prospect {
     pub profile_url: String,
     /// Website linked from the profile.
     ///
-    /// JSON: `websiteUrl`. Always present; `None` when the API sends `null`.
+    /// JSON: `websiteUrl`. Always present in JSON; `None` is `null`.
     #[serde(rename = "websiteUrl", default)]
     pub website_url: Option<String>,
     /// Domain of `websiteUrl`.
     ///
-    /// JSON: `websiteDomain`. Always present; `None` when the API sends `null`.
+    /// JSON: `websiteDomain`. Always present in JSON; `None` is `null`.
     #[serde(rename = "websiteDomain", default)]
     pub website_domain: Option<String>,
     /// JSON: `verified`.
@@ -904,17 +1062,17 @@ pub struct Prospect {
     pub post_count: i64,
     /// Engagement count, when known.
     ///
-    /// JSON: `engagementCount`. Always present; `None` when the API sends `null`.
+    /// JSON: `engagementCount`. Always present in JSON; `None` is `null`.
     #[serde(rename = "engagementCount", default)]
     pub engagement_count: Option<i64>,
     /// Number of X lists the account appears on, when known.
     ///
-    /// JSON: `listedCount`. Always present; `None` when the API sends `null`.
+    /// JSON: `listedCount`. Always present in JSON; `None` is `null`.
     #[serde(rename = "listedCount", default)]
     pub listed_count: Option<i64>,
     /// When the X account was created.
     ///
-    /// JSON: `platformCreatedAt`. Always present; `None` when the API sends `null`.
+    /// JSON: `platformCreatedAt`. Always present in JSON; `None` is `null`.
     #[serde(
         rename = "platformCreatedAt",
         default,
@@ -925,7 +1083,7 @@ pub struct Prospect {
     >,
     /// When Inbox first saw this profile.
     ///
-    /// JSON: `firstSeenAt`. Always present; `None` when the API sends `null`.
+    /// JSON: `firstSeenAt`. Always present in JSON; `None` is `null`.
     #[serde(
         rename = "firstSeenAt",
         default,
@@ -943,7 +1101,7 @@ pub struct Prospect {
     >,
     /// When the profile data was last enriched.
     ///
-    /// JSON: `lastEnrichedAt`. Always present; `None` when the API sends `null`.
+    /// JSON: `lastEnrichedAt`. Always present in JSON; `None` is `null`.
     #[serde(
         rename = "lastEnrichedAt",
         default,
@@ -954,7 +1112,7 @@ pub struct Prospect {
     >,
     /// Last observed activity of the account.
     ///
-    /// JSON: `lastActiveAt`. Always present; `None` when the API sends `null`.
+    /// JSON: `lastActiveAt`. Always present in JSON; `None` is `null`.
     #[serde(
         rename = "lastActiveAt",
         default,
@@ -1004,7 +1162,7 @@ pub struct ProspectThreadSummary {
     pub account_link_id: String,
     /// Time of the last message, or null if there is none.
     ///
-    /// JSON: `lastMessageTimestamp`. Always present; `None` when the API sends `null`.
+    /// JSON: `lastMessageTimestamp`. Always present in JSON; `None` is `null`.
     #[serde(
         rename = "lastMessageTimestamp",
         default,
@@ -1019,6 +1177,22 @@ pub struct ProspectThreadSummary {
     #[serde(rename = "createdAt", with = "::apigen_runtime::datetime::rfc3339")]
     pub created_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
 }
+impl ProspectThreadSummary {
+    /// Creates the value from its required fields (`id`, `account_link_id`, `created_at`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(
+        id: impl Into<String>,
+        account_link_id: impl Into<String>,
+        created_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            account_link_id: account_link_id.into(),
+            last_message_timestamp: None,
+            created_at,
+        }
+    }
+}
 /// The team's CRM data about a prospect.
 ///
 /// Schema: `#/components/schemas/ProspectContext`.
@@ -1030,17 +1204,17 @@ pub struct ProspectContext {
     pub tags: Vec<String>,
     /// Id of the prospect's pipeline status, or null.
     ///
-    /// JSON: `statusId`. Always present; `None` when the API sends `null`.
+    /// JSON: `statusId`. Always present in JSON; `None` is `null`.
     #[serde(rename = "statusId", default)]
     pub status_id: Option<String>,
     /// Deal value, in the team's currency, or null.
     ///
-    /// JSON: `valuation`. Always present; `None` when the API sends `null`.
+    /// JSON: `valuation`. Always present in JSON; `None` is `null`.
     #[serde(default)]
     pub valuation: Option<f64>,
     /// Free-text notes, or null.
     ///
-    /// JSON: `notes`. Always present; `None` when the API sends `null`.
+    /// JSON: `notes`. Always present in JSON; `None` is `null`.
     #[serde(default)]
     pub notes: Option<String>,
     /// Member the prospect is assigned to, or null. Documented for webhook payloads; may be absent from REST responses.
@@ -1063,6 +1237,20 @@ pub struct ProspectContext {
     )]
     pub threads: Option<::apigen_runtime::Nullable<Vec<ProspectThreadSummary>>>,
 }
+impl ProspectContext {
+    /// Creates the value from its required fields (`tags`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(tags: Vec<String>) -> Self {
+        Self {
+            tags,
+            status_id: None,
+            valuation: None,
+            notes: None,
+            assignee_id: None,
+            threads: None,
+        }
+    }
+}
 /// A prospect (same fields as `Prospect`) together with the team's CRM context for it.
 ///
 /// Schema: `#/components/schemas/ProspectWithContext`.
@@ -1077,12 +1265,12 @@ pub struct ProspectWithContext {
     pub platform_id: String,
     /// Inbox id of the prospect (the id used by the prospect endpoints and thread creation), or null if the profile was never imported into Inbox. Older records may use a legacy id format.
     ///
-    /// JSON: `externalId`. Always present; `None` when the API sends `null`.
+    /// JSON: `externalId`. Always present in JSON; `None` is `null`.
     #[serde(rename = "externalId", default)]
     pub external_id: Option<String>,
     /// Internal search-index id of the profile, if indexed.
     ///
-    /// JSON: `documentId`. Always present; `None` when the API sends `null`.
+    /// JSON: `documentId`. Always present in JSON; `None` is `null`.
     #[serde(rename = "documentId", default)]
     pub document_id: Option<i64>,
     /// Display name on X.
@@ -1100,22 +1288,22 @@ pub struct ProspectWithContext {
     pub handle: String,
     /// Avatar URL.
     ///
-    /// JSON: `image`. Always present; `None` when the API sends `null`.
+    /// JSON: `image`. Always present in JSON; `None` is `null`.
     #[serde(default)]
     pub image: Option<String>,
     /// Avatar URL at the highest available resolution.
     ///
-    /// JSON: `imageNormalized`. Always present; `None` when the API sends `null`.
+    /// JSON: `imageNormalized`. Always present in JSON; `None` is `null`.
     #[serde(rename = "imageNormalized", default)]
     pub image_normalized: Option<String>,
     /// Profile bio.
     ///
-    /// JSON: `bio`. Always present; `None` when the API sends `null`.
+    /// JSON: `bio`. Always present in JSON; `None` is `null`.
     #[serde(default)]
     pub bio: Option<String>,
     /// Location given on the profile.
     ///
-    /// JSON: `location`. Always present; `None` when the API sends `null`.
+    /// JSON: `location`. Always present in JSON; `None` is `null`.
     #[serde(default)]
     pub location: Option<String>,
     /// Link to the profile on X.
@@ -1125,12 +1313,12 @@ pub struct ProspectWithContext {
     pub profile_url: String,
     /// Website linked from the profile.
     ///
-    /// JSON: `websiteUrl`. Always present; `None` when the API sends `null`.
+    /// JSON: `websiteUrl`. Always present in JSON; `None` is `null`.
     #[serde(rename = "websiteUrl", default)]
     pub website_url: Option<String>,
     /// Domain of `websiteUrl`.
     ///
-    /// JSON: `websiteDomain`. Always present; `None` when the API sends `null`.
+    /// JSON: `websiteDomain`. Always present in JSON; `None` is `null`.
     #[serde(rename = "websiteDomain", default)]
     pub website_domain: Option<String>,
     /// JSON: `verified`.
@@ -1160,17 +1348,17 @@ pub struct ProspectWithContext {
     pub post_count: i64,
     /// Engagement count, when known.
     ///
-    /// JSON: `engagementCount`. Always present; `None` when the API sends `null`.
+    /// JSON: `engagementCount`. Always present in JSON; `None` is `null`.
     #[serde(rename = "engagementCount", default)]
     pub engagement_count: Option<i64>,
     /// Number of X lists the account appears on, when known.
     ///
-    /// JSON: `listedCount`. Always present; `None` when the API sends `null`.
+    /// JSON: `listedCount`. Always present in JSON; `None` is `null`.
     #[serde(rename = "listedCount", default)]
     pub listed_count: Option<i64>,
     /// When the X account was created.
     ///
-    /// JSON: `platformCreatedAt`. Always present; `None` when the API sends `null`.
+    /// JSON: `platformCreatedAt`. Always present in JSON; `None` is `null`.
     #[serde(
         rename = "platformCreatedAt",
         default,
@@ -1181,7 +1369,7 @@ pub struct ProspectWithContext {
     >,
     /// When Inbox first saw this profile.
     ///
-    /// JSON: `firstSeenAt`. Always present; `None` when the API sends `null`.
+    /// JSON: `firstSeenAt`. Always present in JSON; `None` is `null`.
     #[serde(
         rename = "firstSeenAt",
         default,
@@ -1199,7 +1387,7 @@ pub struct ProspectWithContext {
     >,
     /// When the profile data was last enriched.
     ///
-    /// JSON: `lastEnrichedAt`. Always present; `None` when the API sends `null`.
+    /// JSON: `lastEnrichedAt`. Always present in JSON; `None` is `null`.
     #[serde(
         rename = "lastEnrichedAt",
         default,
@@ -1210,7 +1398,7 @@ pub struct ProspectWithContext {
     >,
     /// Last observed activity of the account.
     ///
-    /// JSON: `lastActiveAt`. Always present; `None` when the API sends `null`.
+    /// JSON: `lastActiveAt`. Always present in JSON; `None` is `null`.
     #[serde(
         rename = "lastActiveAt",
         default,
@@ -1462,14 +1650,33 @@ pub struct ThreadLastMessage {
     pub created_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
     /// Inbox user who wrote it (a user id, not a member id), if any.
     ///
-    /// JSON: `userId`. Always present; `None` when the API sends `null`.
+    /// JSON: `userId`. Always present in JSON; `None` is `null`.
     #[serde(rename = "userId", default)]
     pub user_id: Option<String>,
     /// Campaign that sent it, if any.
     ///
-    /// JSON: `campaignId`. Always present; `None` when the API sends `null`.
+    /// JSON: `campaignId`. Always present in JSON; `None` is `null`.
     #[serde(rename = "campaignId", default)]
     pub campaign_id: Option<String>,
+}
+impl ThreadLastMessage {
+    /// Creates the value from its required fields (`id`, `content`, `author_id`, `created_at`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(
+        id: impl Into<String>,
+        content: impl Into<String>,
+        author_id: impl Into<String>,
+        created_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            content: content.into(),
+            author_id: author_id.into(),
+            created_at,
+            user_id: None,
+            campaign_id: None,
+        }
+    }
 }
 /// One direct-message conversation, with a team account link on one side and a prospect on the other.
 ///
@@ -1493,12 +1700,12 @@ pub struct Thread {
     pub done: bool,
     /// Member assigned to the thread, or null.
     ///
-    /// JSON: `assigneeId`. Always present; `None` when the API sends `null`.
+    /// JSON: `assigneeId`. Always present in JSON; `None` is `null`.
     #[serde(rename = "assigneeId", default)]
     pub assignee_id: Option<String>,
     /// Time of the latest message, or null if there are none.
     ///
-    /// JSON: `lastMessageTimestamp`. Always present; `None` when the API sends `null`.
+    /// JSON: `lastMessageTimestamp`. Always present in JSON; `None` is `null`.
     #[serde(
         rename = "lastMessageTimestamp",
         default,
@@ -1509,7 +1716,7 @@ pub struct Thread {
     >,
     /// Time used for ordering; the latest message time, or the creation time when there are no messages.
     ///
-    /// JSON: `computedSortTimestamp`. Always present; `None` when the API sends `null`.
+    /// JSON: `computedSortTimestamp`. Always present in JSON; `None` is `null`.
     #[serde(
         rename = "computedSortTimestamp",
         default,
@@ -1544,12 +1751,12 @@ pub struct Thread {
     pub is_request: bool,
     /// Per-thread typing-indicator setting; null means the team default applies.
     ///
-    /// JSON: `typingIndicatorsEnabled`. Always present; `None` when the API sends `null`.
+    /// JSON: `typingIndicatorsEnabled`. Always present in JSON; `None` is `null`.
     #[serde(rename = "typingIndicatorsEnabled", default)]
     pub typing_indicators_enabled: Option<bool>,
     /// Preview of the latest message, or null if there are none.
     ///
-    /// JSON: `lastMessage`. Always present; `None` when the API sends `null`.
+    /// JSON: `lastMessage`. Always present in JSON; `None` is `null`.
     #[serde(rename = "lastMessage", default)]
     pub last_message: Option<ThreadLastMessage>,
     /// JSON: `prospect`.
@@ -1567,9 +1774,19 @@ pub struct ThreadSettings {
     pub thread_id: String,
     /// Whether typing indicators are on; null means the team default applies.
     ///
-    /// JSON: `typingIndicatorsEnabled`. Always present; `None` when the API sends `null`.
+    /// JSON: `typingIndicatorsEnabled`. Always present in JSON; `None` is `null`.
     #[serde(rename = "typingIndicatorsEnabled", default)]
     pub typing_indicators_enabled: Option<bool>,
+}
+impl ThreadSettings {
+    /// Creates the value from its required fields (`thread_id`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(thread_id: impl Into<String>) -> Self {
+        Self {
+            thread_id: thread_id.into(),
+            typing_indicators_enabled: None,
+        }
+    }
 }
 /// Sort direction by recency.
 ///
@@ -1935,7 +2152,7 @@ pub struct Message {
     pub id: String,
     /// Inbox user who sent the message, when it was sent by a person through Inbox.
     ///
-    /// JSON: `userId`. Always present; `None` when the API sends `null`.
+    /// JSON: `userId`. Always present in JSON; `None` is `null`.
     #[serde(rename = "userId", default)]
     pub user_id: Option<String>,
     /// When the message was created.
@@ -1945,7 +2162,7 @@ pub struct Message {
     pub created_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
     /// When the message was last changed (for example edited), or null.
     ///
-    /// JSON: `updatedAt`. Always present; `None` when the API sends `null`.
+    /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
     #[serde(
         rename = "updatedAt",
         default,
@@ -1956,7 +2173,7 @@ pub struct Message {
     >,
     /// X id of the message, once known.
     ///
-    /// JSON: `platformId`. Always present; `None` when the API sends `null`.
+    /// JSON: `platformId`. Always present in JSON; `None` is `null`.
     #[serde(rename = "platformId", default)]
     pub platform_id: Option<String>,
     /// Message text.
@@ -1965,7 +2182,7 @@ pub struct Message {
     pub content: String,
     /// Campaign that sent the message, if any.
     ///
-    /// JSON: `campaignId`. Always present; `None` when the API sends `null`.
+    /// JSON: `campaignId`. Always present in JSON; `None` is `null`.
     #[serde(rename = "campaignId", default)]
     pub campaign_id: Option<String>,
     /// Sender: the thread's account link id when the team sent it, or the prospect's external id when the prospect did. May be a legacy id, so it is not checked against the id pattern.
@@ -1975,17 +2192,17 @@ pub struct Message {
     pub author_id: String,
     /// How the message entered Inbox, when known.
     ///
-    /// JSON: `origin`. Always present; `None` when the API sends `null`.
+    /// JSON: `origin`. Always present in JSON; `None` is `null`.
     #[serde(default)]
     pub origin: Option<MessageOrigin>,
     /// Details of the message this one replies to, if any (untyped JSON; null when not a reply).
     ///
-    /// JSON: `replyData`. Always present; `None` when the API sends `null`.
+    /// JSON: `replyData`. Always present in JSON; `None` is `null`.
     #[serde(rename = "replyData", default)]
     pub reply_data: Option<::serde_json::Value>,
     /// Details of a forwarded message, if any (untyped JSON; null when not a forward).
     ///
-    /// JSON: `forwardData`. Always present; `None` when the API sends `null`.
+    /// JSON: `forwardData`. Always present in JSON; `None` is `null`.
     #[serde(rename = "forwardData", default)]
     pub forward_data: Option<::serde_json::Value>,
     /// Normalised URLs, mentions, hashtags and shared posts found in the text (untyped JSON, often null).
@@ -2002,7 +2219,7 @@ pub struct Message {
     pub reactions: Vec<::serde_json::Value>,
     /// Whether the message was sent over encrypted X Chat, when known.
     ///
-    /// JSON: `isEncrypted`. Always present; `None` when the API sends `null`.
+    /// JSON: `isEncrypted`. Always present in JSON; `None` is `null`.
     #[serde(rename = "isEncrypted", default)]
     pub is_encrypted: Option<bool>,
     /// True once the message text has been changed.
@@ -2012,7 +2229,7 @@ pub struct Message {
     pub is_edited: bool,
     /// When the message was deleted in Inbox, or null.
     ///
-    /// JSON: `deletedAt`. Always present; `None` when the API sends `null`.
+    /// JSON: `deletedAt`. Always present in JSON; `None` is `null`.
     #[serde(
         rename = "deletedAt",
         default,
@@ -2023,7 +2240,7 @@ pub struct Message {
     >,
     /// When the message was deleted on X, or null.
     ///
-    /// JSON: `platformDeletedAt`. Always present; `None` when the API sends `null`.
+    /// JSON: `platformDeletedAt`. Always present in JSON; `None` is `null`.
     #[serde(
         rename = "platformDeletedAt",
         default,
@@ -2044,7 +2261,7 @@ pub struct MessageVersion {
     pub id: String,
     /// X id of the message, once known.
     ///
-    /// JSON: `platformId`. Always present; `None` when the API sends `null`.
+    /// JSON: `platformId`. Always present in JSON; `None` is `null`.
     #[serde(rename = "platformId", default)]
     pub platform_id: Option<String>,
     /// JSON: `platform`.
@@ -2060,7 +2277,7 @@ pub struct MessageVersion {
     pub author_id: String,
     /// Inbox user who wrote this version, if any.
     ///
-    /// JSON: `userId`. Always present; `None` when the API sends `null`.
+    /// JSON: `userId`. Always present in JSON; `None` is `null`.
     #[serde(rename = "userId", default)]
     pub user_id: Option<String>,
     /// Team id.
@@ -2075,32 +2292,32 @@ pub struct MessageVersion {
     pub thread_id: String,
     /// Campaign that sent the message, if any.
     ///
-    /// JSON: `campaignId`. Always present; `None` when the API sends `null`.
+    /// JSON: `campaignId`. Always present in JSON; `None` is `null`.
     #[serde(rename = "campaignId", default)]
     pub campaign_id: Option<String>,
     /// Campaign step that produced the message, if any.
     ///
-    /// JSON: `campaignStepId`. Always present; `None` when the API sends `null`.
+    /// JSON: `campaignStepId`. Always present in JSON; `None` is `null`.
     #[serde(rename = "campaignStepId", default)]
     pub campaign_step_id: Option<String>,
     /// How the message entered Inbox, when known.
     ///
-    /// JSON: `origin`. Always present; `None` when the API sends `null`.
+    /// JSON: `origin`. Always present in JSON; `None` is `null`.
     #[serde(default)]
     pub origin: Option<MessageOrigin>,
     /// Where this edit was made; null for the original version.
     ///
-    /// JSON: `editOrigin`. Always present; `None` when the API sends `null`.
+    /// JSON: `editOrigin`. Always present in JSON; `None` is `null`.
     #[serde(rename = "editOrigin", default)]
     pub edit_origin: Option<MessageOrigin>,
     /// Reply details (untyped JSON), null when not a reply.
     ///
-    /// JSON: `replyData`. Always present; `None` when the API sends `null`.
+    /// JSON: `replyData`. Always present in JSON; `None` is `null`.
     #[serde(rename = "replyData", default)]
     pub reply_data: Option<::serde_json::Value>,
     /// Forward details (untyped JSON), null when not a forward.
     ///
-    /// JSON: `forwardData`. Always present; `None` when the API sends `null`.
+    /// JSON: `forwardData`. Always present in JSON; `None` is `null`.
     #[serde(rename = "forwardData", default)]
     pub forward_data: Option<::serde_json::Value>,
     /// When this version was created.
@@ -2110,12 +2327,12 @@ pub struct MessageVersion {
     pub created_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
     /// Whether this version was sent over encrypted X Chat, when known.
     ///
-    /// JSON: `isEncrypted`. Always present; `None` when the API sends `null`.
+    /// JSON: `isEncrypted`. Always present in JSON; `None` is `null`.
     #[serde(rename = "isEncrypted", default)]
     pub is_encrypted: Option<bool>,
     /// Additional expanded message data (untyped JSON), or null.
     ///
-    /// JSON: `expandedData`. Always present; `None` when the API sends `null`.
+    /// JSON: `expandedData`. Always present in JSON; `None` is `null`.
     #[serde(rename = "expandedData", default)]
     pub expanded_data: Option<::serde_json::Value>,
     /// Normalised entities of this version (untyped JSON).
@@ -2207,14 +2424,29 @@ pub struct MessageDeletion {
     pub deletion_type: DeletionType,
     /// X user id of whoever deleted the message, when known.
     ///
-    /// JSON: `deletionAuthorPlatformId`. Always present; `None` when the API sends `null`.
+    /// JSON: `deletionAuthorPlatformId`. Always present in JSON; `None` is `null`.
     #[serde(rename = "deletionAuthorPlatformId", default)]
     pub deletion_author_platform_id: Option<String>,
     /// Where the deletion was made, when known.
     ///
-    /// JSON: `origin`. Always present; `None` when the API sends `null`.
+    /// JSON: `origin`. Always present in JSON; `None` is `null`.
     #[serde(default)]
     pub origin: Option<MessageOrigin>,
+}
+impl MessageDeletion {
+    /// Creates the value from its required fields (`deleted_at`, `deletion_type`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(
+        deleted_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+        deletion_type: DeletionType,
+    ) -> Self {
+        Self {
+            deleted_at,
+            deletion_type,
+            deletion_author_platform_id: None,
+            origin: None,
+        }
+    }
 }
 /// Edit and deletion history of a message.
 ///
@@ -2227,9 +2459,16 @@ pub struct MessageHistory {
     pub versions: Vec<MessageVersion>,
     /// Deletion details, or null if the message has not been deleted.
     ///
-    /// JSON: `deletion`. Always present; `None` when the API sends `null`.
+    /// JSON: `deletion`. Always present in JSON; `None` is `null`.
     #[serde(default)]
     pub deletion: Option<MessageDeletion>,
+}
+impl MessageHistory {
+    /// Creates the value from its required fields (`versions`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(versions: Vec<MessageVersion>) -> Self {
+        Self { versions, deletion: None }
+    }
 }
 /// Lifecycle state of a campaign.
 ///
@@ -2314,31 +2553,64 @@ pub struct ScheduleWindow {
     /// JSON: `end`.
     pub end: u64,
 }
+impl ScheduleWindow {
+    /// Creates the value from its required fields (`start`, `end`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(start: u64, end: u64) -> Self {
+        Self { start, end }
+    }
+}
 /// Literal text inserted as is.
 ///
 /// Schema: `#/components/schemas/StaticSegment`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StaticSegment {
+    /// JSON: `type`.
+    pub r#type: StaticSegmentType,
     /// The text.
     ///
     /// JSON: `text`.
     pub text: String,
+}
+impl StaticSegment {
+    /// Creates the value from its required fields (`text`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(text: impl Into<String>) -> Self {
+        Self {
+            r#type: StaticSegmentType::Static,
+            text: text.into(),
+        }
+    }
 }
 /// A list of alternatives; one is picked at random for each message.
 ///
 /// Schema: `#/components/schemas/VariationSegment`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct VariationSegment {
+    /// JSON: `type`.
+    pub r#type: VariationSegmentType,
     /// The alternatives.
     ///
     /// JSON: `options`.
     pub options: Vec<String>,
+}
+impl VariationSegment {
+    /// Creates the value from its required fields (`options`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(options: Vec<String>) -> Self {
+        Self {
+            r#type: VariationSegmentType::Variation,
+            options,
+        }
+    }
 }
 /// A placeholder replaced with the lead's value for a variable. The variable must exist on the campaign (`first-name` always does).
 ///
 /// Schema: `#/components/schemas/VariableSegment`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct VariableSegment {
+    /// JSON: `type`.
+    pub r#type: VariableSegmentType,
     /// Variable name, either a kebab-case built-in such as `first-name` or a custom column id.
     ///
     /// JSON: `name`.
@@ -2349,27 +2621,72 @@ pub struct VariableSegment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<String>,
 }
+impl VariableSegment {
+    /// Creates the value from its required fields (`name`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            r#type: VariableSegmentType::Variable,
+            name: name.into(),
+            fallback: None,
+        }
+    }
+}
 /// One piece of a message template, tagged by `type`.
 ///
 /// Schema: `#/components/schemas/MessageSegment`.
 ///
 /// Tagged by the `type` property.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(tag = "type")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum MessageSegment {
     /// `type: "static"`
-    #[serde(rename = "static")]
     Static(StaticSegment),
     /// `type: "variation"`
-    #[serde(rename = "variation")]
     Variation(VariationSegment),
     /// `type: "variable"`
-    #[serde(rename = "variable")]
     Variable(VariableSegment),
-    /// A variant not known to this version of the crate (its fields are dropped).
-    #[serde(other)]
-    Unknown,
+    /// A variant not known to this version of the crate, kept as sent.
+    Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for MessageSegment {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Static(payload) => ::serde::Serialize::serialize(payload, serializer),
+            Self::Variation(payload) => {
+                ::serde::Serialize::serialize(payload, serializer)
+            }
+            Self::Variable(payload) => ::serde::Serialize::serialize(payload, serializer),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MessageSegment {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match ::apigen_runtime::unions::tag_of(&value, "type") {
+            Some("static") => {
+                ::apigen_runtime::unions::decode_variant(value, "static")
+                    .map(Self::Static)
+            }
+            Some("variation") => {
+                ::apigen_runtime::unions::decode_variant(value, "variation")
+                    .map(Self::Variation)
+            }
+            Some("variable") => {
+                ::apigen_runtime::unions::decode_variant(value, "variable")
+                    .map(Self::Variable)
+            }
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
 }
 /// Content of a message step; the segments are concatenated in order.
 ///
@@ -2380,6 +2697,13 @@ pub struct MessageStepData {
     ///
     /// JSON: `segments`.
     pub segments: Vec<MessageSegment>,
+}
+impl MessageStepData {
+    /// Creates the value from its required fields (`segments`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(segments: Vec<MessageSegment>) -> Self {
+        Self { segments }
+    }
 }
 /// Content of a delay step.
 ///
@@ -2396,6 +2720,16 @@ pub struct DelayStepData {
     /// JSON: `unit`.
     pub unit: String,
 }
+impl DelayStepData {
+    /// Creates the value from its required fields (`delay_seconds`, `unit`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(delay_seconds: u64, unit: impl Into<String>) -> Self {
+        Self {
+            delay_seconds,
+            unit: unit.into(),
+        }
+    }
+}
 /// A sequence step that sends a message.
 ///
 /// Schema: `#/components/schemas/CampaignMessageStep`.
@@ -2405,6 +2739,8 @@ pub struct CampaignMessageStep {
     ///
     /// JSON: `id`.
     pub id: String,
+    /// JSON: `type`.
+    pub r#type: CampaignMessageStepType,
     /// Zero-based position of the step in the sequence.
     ///
     /// JSON: `rank`.
@@ -2420,6 +2756,19 @@ pub struct CampaignMessageStep {
     pub campaign_version: Option<i64>,
     /// JSON: `data`.
     pub data: MessageStepData,
+}
+impl CampaignMessageStep {
+    /// Creates the value from its required fields (`id`, `rank`, `data`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(id: impl Into<String>, rank: u64, data: MessageStepData) -> Self {
+        Self {
+            id: id.into(),
+            r#type: CampaignMessageStepType::Message,
+            rank,
+            campaign_version: None,
+            data,
+        }
+    }
 }
 /// A sequence step that waits before the next step.
 ///
@@ -2430,6 +2779,8 @@ pub struct CampaignDelayStep {
     ///
     /// JSON: `id`.
     pub id: String,
+    /// JSON: `type`.
+    pub r#type: CampaignDelayStepType,
     /// Zero-based position of the step in the sequence.
     ///
     /// JSON: `rank`.
@@ -2446,59 +2797,150 @@ pub struct CampaignDelayStep {
     /// JSON: `data`.
     pub data: DelayStepData,
 }
+impl CampaignDelayStep {
+    /// Creates the value from its required fields (`id`, `rank`, `data`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(id: impl Into<String>, rank: u64, data: DelayStepData) -> Self {
+        Self {
+            id: id.into(),
+            r#type: CampaignDelayStepType::Delay,
+            rank,
+            campaign_version: None,
+            data,
+        }
+    }
+}
 /// One step of a campaign sequence, tagged by `type`. Updating the sequence creates a new version; older steps are kept for history.
 ///
 /// Schema: `#/components/schemas/CampaignStep`.
 ///
 /// Tagged by the `type` property.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(tag = "type")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CampaignStep {
     /// `type: "message"`
-    #[serde(rename = "message")]
     Message(CampaignMessageStep),
     /// `type: "delay"`
-    #[serde(rename = "delay")]
     Delay(CampaignDelayStep),
-    /// A variant not known to this version of the crate (its fields are dropped).
-    #[serde(other)]
-    Unknown,
+    /// A variant not known to this version of the crate, kept as sent.
+    Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for CampaignStep {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Message(payload) => ::serde::Serialize::serialize(payload, serializer),
+            Self::Delay(payload) => ::serde::Serialize::serialize(payload, serializer),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CampaignStep {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match ::apigen_runtime::unions::tag_of(&value, "type") {
+            Some("message") => {
+                ::apigen_runtime::unions::decode_variant(value, "message")
+                    .map(Self::Message)
+            }
+            Some("delay") => {
+                ::apigen_runtime::unions::decode_variant(value, "delay").map(Self::Delay)
+            }
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
 }
 /// A message step to create; the server assigns its id and rank.
 ///
 /// Schema: `#/components/schemas/CampaignMessageStepInput`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CampaignMessageStepInput {
+    /// JSON: `type`.
+    pub r#type: CampaignMessageStepInputType,
     /// JSON: `data`.
     pub data: MessageStepData,
+}
+impl CampaignMessageStepInput {
+    /// Creates the value from its required fields (`data`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(data: MessageStepData) -> Self {
+        Self {
+            r#type: CampaignMessageStepInputType::Message,
+            data,
+        }
+    }
 }
 /// A delay step to create; the server assigns its id and rank.
 ///
 /// Schema: `#/components/schemas/CampaignDelayStepInput`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CampaignDelayStepInput {
+    /// JSON: `type`.
+    pub r#type: CampaignDelayStepInputType,
     /// JSON: `data`.
     pub data: DelayStepData,
+}
+impl CampaignDelayStepInput {
+    /// Creates the value from its required fields (`data`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(data: DelayStepData) -> Self {
+        Self {
+            r#type: CampaignDelayStepInputType::Delay,
+            data,
+        }
+    }
 }
 /// A step of a new sequence, tagged by `type`.
 ///
 /// Schema: `#/components/schemas/CampaignStepInput`.
 ///
 /// Tagged by the `type` property.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(tag = "type")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CampaignStepInput {
     /// `type: "message"`
-    #[serde(rename = "message")]
     Message(CampaignMessageStepInput),
     /// `type: "delay"`
-    #[serde(rename = "delay")]
     Delay(CampaignDelayStepInput),
-    /// A variant not known to this version of the crate (its fields are dropped).
-    #[serde(other)]
-    Unknown,
+    /// A variant not known to this version of the crate, kept as sent.
+    Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for CampaignStepInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Message(payload) => ::serde::Serialize::serialize(payload, serializer),
+            Self::Delay(payload) => ::serde::Serialize::serialize(payload, serializer),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CampaignStepInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match ::apigen_runtime::unions::tag_of(&value, "type") {
+            Some("message") => {
+                ::apigen_runtime::unions::decode_variant(value, "message")
+                    .map(Self::Message)
+            }
+            Some("delay") => {
+                ::apigen_runtime::unions::decode_variant(value, "delay").map(Self::Delay)
+            }
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
 }
 /// Content of a v2 sequence step: message data (with `segments`) or delay data (with `delaySeconds`). Told apart by their required fields.
 ///
@@ -2534,6 +2976,18 @@ pub struct CampaignSequenceStep {
     /// JSON: `data`.
     pub data: CampaignStepData,
 }
+impl CampaignSequenceStep {
+    /// Creates the value from its required fields (`id`, `rank`, `data`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(id: impl Into<String>, rank: u64, data: CampaignStepData) -> Self {
+        Self {
+            id: id.into(),
+            rank,
+            r#type: None,
+            data,
+        }
+    }
+}
 /// A versioned campaign sequence.
 ///
 /// Schema: `#/components/schemas/CampaignSequence`.
@@ -2547,6 +3001,13 @@ pub struct CampaignSequence {
     ///
     /// JSON: `steps`.
     pub steps: Vec<CampaignSequenceStep>,
+}
+impl CampaignSequence {
+    /// Creates the value from its required fields (`version`, `steps`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(version: i64, steps: Vec<CampaignSequenceStep>) -> Self {
+        Self { version, steps }
+    }
 }
 /// A list used for campaign targeting.
 ///
@@ -2563,6 +3024,16 @@ pub struct CampaignList {
     /// JSON: `exclude`.
     pub exclude: bool,
 }
+impl CampaignList {
+    /// Creates the value from its required fields (`list_id`, `exclude`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(list_id: impl Into<String>, exclude: bool) -> Self {
+        Self {
+            list_id: list_id.into(),
+            exclude,
+        }
+    }
+}
 /// Parameters of the `setStatus` automation action.
 ///
 /// Schema: `#/components/schemas/SetStatusActionData`.
@@ -2573,6 +3044,15 @@ pub struct SetStatusActionData {
     /// JSON: `statusId`.
     #[serde(rename = "statusId")]
     pub status_id: String,
+}
+impl SetStatusActionData {
+    /// Creates the value from its required fields (`status_id`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(status_id: impl Into<String>) -> Self {
+        Self {
+            status_id: status_id.into(),
+        }
+    }
 }
 /// A rule that runs when prospects react to the campaign. The documented automation sets a pipeline status on a prospect's first reply.
 ///
@@ -2598,6 +3078,23 @@ pub struct CampaignAutomation {
     ///
     /// JSON: `enabled`.
     pub enabled: bool,
+}
+impl CampaignAutomation {
+    /// Creates the value from its required fields (`id`, `action_data`, `enabled`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(
+        id: impl Into<String>,
+        action_data: SetStatusActionData,
+        enabled: bool,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            trigger: CampaignAutomationTrigger::ProspectFirstReply,
+            action: CampaignAutomationAction::SetStatus,
+            action_data,
+            enabled,
+        }
+    }
 }
 /// Automation as returned by the v2 campaign routes (the `action` key may be absent).
 ///
@@ -2625,6 +3122,23 @@ pub struct CampaignV2Automation {
     /// JSON: `enabled`.
     pub enabled: bool,
 }
+impl CampaignV2Automation {
+    /// Creates the value from its required fields (`id`, `action_data`, `enabled`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(
+        id: impl Into<String>,
+        action_data: SetStatusActionData,
+        enabled: bool,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            trigger: CampaignV2AutomationTrigger::ProspectFirstReply,
+            action: None,
+            action_data,
+            enabled,
+        }
+    }
+}
 /// A custom template variable defined on a campaign.
 ///
 /// Schema: `#/components/schemas/CustomVariable`.
@@ -2637,9 +3151,19 @@ pub struct CustomVariable {
     pub display_name: String,
     /// What the variable holds, or null.
     ///
-    /// JSON: `description`. Always present; `None` when the API sends `null`.
+    /// JSON: `description`. Always present in JSON; `None` is `null`.
     #[serde(default)]
     pub description: Option<String>,
+}
+impl CustomVariable {
+    /// Creates the value from its required fields (`display_name`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(display_name: impl Into<String>) -> Self {
+        Self {
+            display_name: display_name.into(),
+            description: None,
+        }
+    }
 }
 /// An outbound DM campaign in the original (v1) representation, returned by `GET /campaigns/{campaignId}` and the pause operation.
 ///
@@ -2656,7 +3180,7 @@ pub struct Campaign {
     pub name: String,
     /// Optional free-text description.
     ///
-    /// JSON: `description`. Always present; `None` when the API sends `null`.
+    /// JSON: `description`. Always present in JSON; `None` is `null`.
     #[serde(default)]
     pub description: Option<String>,
     /// JSON: `status`.
@@ -2703,7 +3227,7 @@ pub struct Campaign {
     pub updated_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
     /// When the campaign was paused, or null.
     ///
-    /// JSON: `pausedAt`. Always present; `None` when the API sends `null`.
+    /// JSON: `pausedAt`. Always present in JSON; `None` is `null`.
     #[serde(
         rename = "pausedAt",
         default,
@@ -2714,7 +3238,7 @@ pub struct Campaign {
     >,
     /// When the campaign completed, or null.
     ///
-    /// JSON: `completedAt`. Always present; `None` when the API sends `null`.
+    /// JSON: `completedAt`. Always present in JSON; `None` is `null`.
     #[serde(
         rename = "completedAt",
         default,
@@ -2725,7 +3249,7 @@ pub struct Campaign {
     >,
     /// When the campaign was last started or resumed, or null if never.
     ///
-    /// JSON: `lastStartedAt`. Always present; `None` when the API sends `null`.
+    /// JSON: `lastStartedAt`. Always present in JSON; `None` is `null`.
     #[serde(
         rename = "lastStartedAt",
         default,
@@ -2812,6 +3336,21 @@ pub struct CampaignSyncedList {
     #[serde(rename = "columnMapping")]
     pub column_mapping: ::std::collections::BTreeMap<String, String>,
 }
+impl CampaignSyncedList {
+    /// Creates the value from its required fields (`list_id`, `list_name`, `column_mapping`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(
+        list_id: impl Into<String>,
+        list_name: impl Into<String>,
+        column_mapping: ::std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        Self {
+            list_id: list_id.into(),
+            list_name: list_name.into(),
+            column_mapping,
+        }
+    }
+}
 /// A list whose leads are kept out of the campaign.
 ///
 /// Schema: `#/components/schemas/CampaignExcludedList`.
@@ -2827,6 +3366,16 @@ pub struct CampaignExcludedList {
     /// JSON: `listName`.
     #[serde(rename = "listName")]
     pub list_name: String,
+}
+impl CampaignExcludedList {
+    /// Creates the value from its required fields (`list_id`, `list_name`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(list_id: impl Into<String>, list_name: impl Into<String>) -> Self {
+        Self {
+            list_id: list_id.into(),
+            list_name: list_name.into(),
+        }
+    }
 }
 /// Rules deciding which leads enter the campaign automatically.
 ///
@@ -2854,6 +3403,23 @@ pub struct CampaignRules {
     #[serde(rename = "excludeMutuals")]
     pub exclude_mutuals: bool,
 }
+impl CampaignRules {
+    /// Creates the value from its required fields (`synced_lists`, `excluded_lists`, `exclude_contacted`, `exclude_mutuals`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(
+        synced_lists: Vec<CampaignSyncedList>,
+        excluded_lists: Vec<CampaignExcludedList>,
+        exclude_contacted: bool,
+        exclude_mutuals: bool,
+    ) -> Self {
+        Self {
+            synced_lists,
+            excluded_lists,
+            exclude_contacted,
+            exclude_mutuals,
+        }
+    }
+}
 /// An outbound DM campaign in the v2 representation used by the `/campaigns/v2/...` routes: an `enabled` flag instead of `status`, lead rules, and a versioned sequence.
 ///
 /// Schema: `#/components/schemas/CampaignV2`.
@@ -2869,7 +3435,7 @@ pub struct CampaignV2 {
     pub name: String,
     /// Optional free-text description.
     ///
-    /// JSON: `description`. Always present; `None` when the API sends `null`.
+    /// JSON: `description`. Always present in JSON; `None` is `null`.
     #[serde(default)]
     pub description: Option<String>,
     /// Whether the campaign is switched on.
@@ -2961,7 +3527,7 @@ pub struct CampaignV2 {
     pub updated_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
     /// When the campaign was last paused, or null.
     ///
-    /// JSON: `pausedAt`. Always present; `None` when the API sends `null`.
+    /// JSON: `pausedAt`. Always present in JSON; `None` is `null`.
     #[serde(
         rename = "pausedAt",
         default,
@@ -2972,7 +3538,7 @@ pub struct CampaignV2 {
     >,
     /// When the campaign completed, or null.
     ///
-    /// JSON: `completedAt`. Always present; `None` when the API sends `null`.
+    /// JSON: `completedAt`. Always present in JSON; `None` is `null`.
     #[serde(
         rename = "completedAt",
         default,
@@ -2983,7 +3549,7 @@ pub struct CampaignV2 {
     >,
     /// When the campaign was last started or resumed, or null.
     ///
-    /// JSON: `lastStartedAt`. Always present; `None` when the API sends `null`.
+    /// JSON: `lastStartedAt`. Always present in JSON; `None` is `null`.
     #[serde(
         rename = "lastStartedAt",
         default,
@@ -3017,7 +3583,7 @@ pub struct Column {
     pub created_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
     /// When the column was last changed, or null.
     ///
-    /// JSON: `updatedAt`. Always present; `None` when the API sends `null`.
+    /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
     #[serde(
         rename = "updatedAt",
         default,
@@ -3035,6 +3601,25 @@ pub struct Column {
         deserialize_with = "::apigen_runtime::nullable::deserialize_present",
     )]
     pub description: Option<::apigen_runtime::Nullable<String>>,
+}
+impl Column {
+    /// Creates the value from its required fields (`id`, `name`, `type`, `created_at`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        r#type: ::serde_json::Value,
+        created_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            r#type,
+            created_at,
+            updated_at: None,
+            description: None,
+        }
+    }
 }
 /// How a lead identifier in the path is interpreted.
 ///
@@ -3138,6 +3723,13 @@ pub struct UpdateLeadResponse {
     /// JSON: `prospect`.
     pub prospect: Prospect,
 }
+impl UpdateLeadResponse {
+    /// Creates the value from its required fields (`prospect`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(prospect: Prospect) -> Self {
+        Self { prospect }
+    }
+}
 /// State of an import job. `queued` waits for a free worker slot; `starting` has a slot and is about to run.
 ///
 /// Schema: `#/components/schemas/ImportJobStatus`.
@@ -3236,7 +3828,7 @@ pub struct ImportJob {
     pub status: ImportJobStatus,
     /// Number of items to import, when known.
     ///
-    /// JSON: `totalCount`. Always present; `None` when the API sends `null`.
+    /// JSON: `totalCount`. Always present in JSON; `None` is `null`.
     #[serde(rename = "totalCount", default)]
     pub total_count: Option<i64>,
     /// Items handled so far.
@@ -3261,7 +3853,7 @@ pub struct ImportJob {
     pub failed_count: i64,
     /// Failure message when the job failed, otherwise null.
     ///
-    /// JSON: `error`. Always present; `None` when the API sends `null`.
+    /// JSON: `error`. Always present in JSON; `None` is `null`.
     #[serde(default)]
     pub error: Option<String>,
     /// When the job was created.
@@ -3271,7 +3863,7 @@ pub struct ImportJob {
     pub created_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
     /// When the job last changed.
     ///
-    /// JSON: `updatedAt`. Always present; `None` when the API sends `null`.
+    /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
     #[serde(
         rename = "updatedAt",
         default,
@@ -3282,7 +3874,7 @@ pub struct ImportJob {
     >,
     /// When the job finished, or null while it is still going.
     ///
-    /// JSON: `completedAt`. Always present; `None` when the API sends `null`.
+    /// JSON: `completedAt`. Always present in JSON; `None` is `null`.
     #[serde(
         rename = "completedAt",
         default,
@@ -3308,11 +3900,28 @@ pub struct CsvColumnMapping {
     #[serde(rename = "targetColumnId")]
     pub target_column_id: String,
 }
+impl CsvColumnMapping {
+    /// Creates the value from its required fields (`csv_header`, `target_column_id`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(
+        csv_header: impl Into<String>,
+        target_column_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            csv_header: csv_header.into(),
+            target_column_id: target_column_id.into(),
+        }
+    }
+}
 /// Import leads from CSV text sent inline.
 ///
 /// Schema: `#/components/schemas/CsvImportConfig`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CsvImportConfig {
+    /// Selects the CSV importer.
+    ///
+    /// JSON: `type`.
+    pub r#type: CsvImportConfigType,
     /// The full CSV text, header row included.
     ///
     /// JSON: `content`.
@@ -3333,21 +3942,57 @@ pub struct CsvImportConfig {
     #[serde(rename = "mergeStrategy", default, skip_serializing_if = "Option::is_none")]
     pub merge_strategy: Option<String>,
 }
+impl CsvImportConfig {
+    /// Creates the value from its required fields (`content`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(content: impl Into<String>) -> Self {
+        Self {
+            r#type: CsvImportConfigType::Csv,
+            content: content.into(),
+            file_name: None,
+            column_mapping: None,
+            merge_strategy: None,
+        }
+    }
+}
 /// Import source configuration, tagged by `type`. Only the CSV variant is documented; others (such as followers or likes importers) exist but their fields are unknown.
 ///
 /// Schema: `#/components/schemas/ImportConfig`.
 ///
 /// Tagged by the `type` property.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(tag = "type")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ImportConfig {
     /// `type: "csv"`
-    #[serde(rename = "csv")]
     Csv(CsvImportConfig),
-    /// A variant not known to this version of the crate (its fields are dropped).
-    #[serde(other)]
-    Unknown,
+    /// A variant not known to this version of the crate, kept as sent.
+    Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for ImportConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Csv(payload) => ::serde::Serialize::serialize(payload, serializer),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ImportConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match ::apigen_runtime::unions::tag_of(&value, "type") {
+            Some("csv") => {
+                ::apigen_runtime::unions::decode_variant(value, "csv").map(Self::Csv)
+            }
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
 }
 /// Event type in `resource.action` form. `thread.assigned` and `thread.unassigned` are deprecated in favour of `prospect.assigneeChanged`, since assignees now live on the prospect.
 ///
@@ -3593,6 +4238,17 @@ pub struct CreateThreadRequest {
     #[serde(rename = "externalId", default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
 }
+impl CreateThreadRequest {
+    /// Creates the value from its required fields (`account_link_id`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(account_link_id: impl Into<String>) -> Self {
+        Self {
+            account_link_id: account_link_id.into(),
+            external_platform_id: None,
+            external_id: None,
+        }
+    }
+}
 /// Body of `updateThread`. Omitted fields are left unchanged.
 ///
 /// Schema: `#/components/schemas/UpdateThreadRequest`.
@@ -3649,6 +4305,16 @@ pub struct SendMessageRequest {
     )]
     pub reply_to_message_id: Option<String>,
 }
+impl SendMessageRequest {
+    /// Creates the value from its required fields (`content`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(content: impl Into<String>) -> Self {
+        Self {
+            content: content.into(),
+            reply_to_message_id: None,
+        }
+    }
+}
 /// Body of `quickSendMessage`. Give either `externalPlatformId` or `externalId`.
 ///
 /// Schema: `#/components/schemas/QuickSendMessageRequest`.
@@ -3678,6 +4344,18 @@ pub struct QuickSendMessageRequest {
     #[serde(rename = "externalId", default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
 }
+impl QuickSendMessageRequest {
+    /// Creates the value from its required fields (`account_link_id`, `content`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(account_link_id: impl Into<String>, content: impl Into<String>) -> Self {
+        Self {
+            account_link_id: account_link_id.into(),
+            content: content.into(),
+            external_platform_id: None,
+            external_id: None,
+        }
+    }
+}
 /// Body of `editMessage`.
 ///
 /// Schema: `#/components/schemas/EditMessageRequest`.
@@ -3687,6 +4365,13 @@ pub struct EditMessageRequest {
     ///
     /// JSON: `content`.
     pub content: String,
+}
+impl EditMessageRequest {
+    /// Creates the value from its required fields (`content`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(content: impl Into<String>) -> Self {
+        Self { content: content.into() }
+    }
 }
 /// Body of `deleteMessage`; may be empty.
 ///
@@ -3708,6 +4393,13 @@ pub struct ReactionRequest {
     ///
     /// JSON: `emoji`.
     pub emoji: String,
+}
+impl ReactionRequest {
+    /// Creates the value from its required fields (`emoji`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(emoji: impl Into<String>) -> Self {
+        Self { emoji: emoji.into() }
+    }
 }
 /// Body of `updateProspectContext`. Omitted fields are left unchanged; nullable fields accept `null` to clear them.
 ///
@@ -3787,6 +4479,16 @@ pub struct CreateTagRequest {
     )]
     pub color: Option<::apigen_runtime::Nullable<String>>,
 }
+impl CreateTagRequest {
+    /// Creates the value from its required fields (`name`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            color: None,
+        }
+    }
+}
 /// Body of `updateTag`. Omitted fields are left unchanged.
 ///
 /// Schema: `#/components/schemas/UpdateTagRequest`.
@@ -3826,6 +4528,16 @@ pub struct CreateStatusRequest {
     )]
     pub color: Option<::apigen_runtime::Nullable<String>>,
 }
+impl CreateStatusRequest {
+    /// Creates the value from its required fields (`name`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            color: None,
+        }
+    }
+}
 /// Body of `updateStatus`. Omitted fields are left unchanged.
 ///
 /// Schema: `#/components/schemas/UpdateStatusRequest`.
@@ -3857,6 +4569,13 @@ pub struct AddListLeadsRequest {
     #[serde(rename = "platformIds")]
     pub platform_ids: Vec<String>,
 }
+impl AddListLeadsRequest {
+    /// Creates the value from its required fields (`platform_ids`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(platform_ids: Vec<String>) -> Self {
+        Self { platform_ids }
+    }
+}
 /// Body of `removeListLeads`.
 ///
 /// Schema: `#/components/schemas/RemoveListLeadsRequest`.
@@ -3868,6 +4587,13 @@ pub struct RemoveListLeadsRequest {
     #[serde(rename = "platformIds")]
     pub platform_ids: Vec<String>,
 }
+impl RemoveListLeadsRequest {
+    /// Creates the value from its required fields (`platform_ids`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(platform_ids: Vec<String>) -> Self {
+        Self { platform_ids }
+    }
+}
 /// Body of `updateListLead`.
 ///
 /// Schema: `#/components/schemas/UpdateListLeadRequest`.
@@ -3878,6 +4604,13 @@ pub struct UpdateListLeadRequest {
     /// JSON: `data`.
     pub data: ::serde_json::Value,
 }
+impl UpdateListLeadRequest {
+    /// Creates the value from its required fields (`data`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(data: ::serde_json::Value) -> Self {
+        Self { data }
+    }
+}
 /// Body of `createImportJob`.
 ///
 /// Schema: `#/components/schemas/CreateImportJobRequest`.
@@ -3885,6 +4618,13 @@ pub struct UpdateListLeadRequest {
 pub struct CreateImportJobRequest {
     /// JSON: `data`.
     pub data: ImportConfig,
+}
+impl CreateImportJobRequest {
+    /// Creates the value from its required fields (`data`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(data: ImportConfig) -> Self {
+        Self { data }
+    }
 }
 /// Body of `updateCampaignSequence`.
 ///
@@ -3895,6 +4635,13 @@ pub struct UpdateCampaignSequenceRequest {
     ///
     /// JSON: `steps`.
     pub steps: Vec<CampaignStepInput>,
+}
+impl UpdateCampaignSequenceRequest {
+    /// Creates the value from its required fields (`steps`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(steps: Vec<CampaignStepInput>) -> Self {
+        Self { steps }
+    }
 }
 /// Body of `addCampaignLeads`. All fields are optional, but at least one way of naming leads should be used.
 ///
@@ -3958,6 +4705,17 @@ pub struct UpdateCampaignLeadRequest {
     /// JSON: `platform`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<Platform>,
+}
+impl UpdateCampaignLeadRequest {
+    /// Creates the value from its required fields (`data`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(data: ::serde_json::Value) -> Self {
+        Self {
+            data,
+            by: None,
+            platform: None,
+        }
+    }
 }
 /// Body of `updateCampaignLeadRules`. Omitted fields stay as they are; an empty array clears that selection.
 ///
@@ -4039,9 +4797,16 @@ pub struct ListThreadsResponse {
     pub threads: Vec<Thread>,
     /// Cursor of the next page, or null on the last page.
     ///
-    /// JSON: `nextCursor`. Always present; `None` when the API sends `null`.
+    /// JSON: `nextCursor`. Always present in JSON; `None` is `null`.
     #[serde(rename = "nextCursor", default)]
     pub next_cursor: Option<PageCursor>,
+}
+impl ListThreadsResponse {
+    /// Creates the value from its required fields (`threads`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(threads: Vec<Thread>) -> Self {
+        Self { threads, next_cursor: None }
+    }
 }
 /// One page of a thread's messages.
 ///
@@ -4064,7 +4829,7 @@ pub struct ListMessagesResponse {
     pub messages: Vec<Message>,
     /// Cursor of the next page, or null on the last page.
     ///
-    /// JSON: `nextCursor`. Always present; `None` when the API sends `null`.
+    /// JSON: `nextCursor`. Always present in JSON; `None` is `null`.
     #[serde(rename = "nextCursor", default)]
     pub next_cursor: Option<PageCursor>,
     /// True while the thread's history is still being loaded from X, so older messages may still appear.
@@ -4072,6 +4837,24 @@ pub struct ListMessagesResponse {
     /// JSON: `isSyncing`.
     #[serde(rename = "isSyncing")]
     pub is_syncing: bool,
+}
+impl ListMessagesResponse {
+    /// Creates the value from its required fields (`team_id`, `thread_id`, `messages`, `is_syncing`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(
+        team_id: impl Into<String>,
+        thread_id: impl Into<String>,
+        messages: Vec<Message>,
+        is_syncing: bool,
+    ) -> Self {
+        Self {
+            team_id: team_id.into(),
+            thread_id: thread_id.into(),
+            messages,
+            next_cursor: None,
+            is_syncing,
+        }
+    }
 }
 /// Outcome of `sendTypingIndicator`.
 ///
@@ -4083,6 +4866,13 @@ pub struct SendTypingIndicatorResponse {
     /// JSON: `reason`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<TypingSkipReason>,
+}
+impl SendTypingIndicatorResponse {
+    /// Creates the value from its required fields (`status`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(status: TypingIndicatorStatus) -> Self {
+        Self { status, reason: None }
+    }
 }
 /// Outcome of `editMessage`.
 ///
@@ -4108,6 +4898,23 @@ pub struct EditMessageResponse {
     #[serde(rename = "editedAt", with = "::apigen_runtime::datetime::rfc3339")]
     pub edited_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
 }
+impl EditMessageResponse {
+    /// Creates the value from its required fields (`success`, `message_id`, `content`, `edited_at`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(
+        success: bool,
+        message_id: impl Into<String>,
+        content: impl Into<String>,
+        edited_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+    ) -> Self {
+        Self {
+            success,
+            message_id: message_id.into(),
+            content: content.into(),
+            edited_at,
+        }
+    }
+}
 /// Outcome of `deleteMessage`.
 ///
 /// Schema: `#/components/schemas/DeleteMessageResponse`.
@@ -4128,6 +4935,21 @@ pub struct DeleteMessageResponse {
     #[serde(rename = "deletedAt", with = "::apigen_runtime::datetime::rfc3339")]
     pub deleted_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
 }
+impl DeleteMessageResponse {
+    /// Creates the value from its required fields (`success`, `message_id`, `deleted_at`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(
+        success: bool,
+        message_id: impl Into<String>,
+        deleted_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+    ) -> Self {
+        Self {
+            success,
+            message_id: message_id.into(),
+            deleted_at,
+        }
+    }
+}
 /// Outcome of `addReaction` / `removeReaction`.
 ///
 /// Schema: `#/components/schemas/ReactionResponse`.
@@ -4143,6 +4965,16 @@ pub struct ReactionResponse {
     #[serde(rename = "messageId")]
     pub message_id: String,
 }
+impl ReactionResponse {
+    /// Creates the value from its required fields (`success`, `message_id`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(success: bool, message_id: impl Into<String>) -> Self {
+        Self {
+            success,
+            message_id: message_id.into(),
+        }
+    }
+}
 /// The thread a quick-sent message landed in.
 ///
 /// Schema: `#/components/schemas/QuickSendThread`.
@@ -4154,9 +4986,19 @@ pub struct QuickSendThread {
     pub id: String,
     /// X conversation id, when already known.
     ///
-    /// JSON: `platformId`. Always present; `None` when the API sends `null`.
+    /// JSON: `platformId`. Always present in JSON; `None` is `null`.
     #[serde(rename = "platformId", default)]
     pub platform_id: Option<String>,
+}
+impl QuickSendThread {
+    /// Creates the value from its required fields (`id`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            platform_id: None,
+        }
+    }
 }
 /// Outcome of `quickSendMessage`.
 ///
@@ -4167,6 +5009,13 @@ pub struct QuickSendMessageResponse {
     pub message: Message,
     /// JSON: `thread`.
     pub thread: QuickSendThread,
+}
+impl QuickSendMessageResponse {
+    /// Creates the value from its required fields (`message`, `thread`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(message: Message, thread: QuickSendThread) -> Self {
+        Self { message, thread }
+    }
 }
 /// One page of the event feed.
 ///
@@ -4184,9 +5033,20 @@ pub struct ListEventsResponse {
     pub has_more: bool,
     /// `seq` of the last event on the page (pass it as `afterSeq`), or null when the page is empty.
     ///
-    /// JSON: `lastSeq`. Always present; `None` when the API sends `null`.
+    /// JSON: `lastSeq`. Always present in JSON; `None` is `null`.
     #[serde(rename = "lastSeq", default)]
     pub last_seq: Option<u64>,
+}
+impl ListEventsResponse {
+    /// Creates the value from its required fields (`events`, `has_more`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(events: Vec<WebhookEvent>, has_more: bool) -> Self {
+        Self {
+            events,
+            has_more,
+            last_seq: None,
+        }
+    }
 }
 /// Outcome of `addListLeads`, as X user ids.
 ///
@@ -4206,6 +5066,13 @@ pub struct AddListLeadsResponse {
     /// JSON: `failed`.
     pub failed: Vec<String>,
 }
+impl AddListLeadsResponse {
+    /// Creates the value from its required fields (`added`, `skipped`, `failed`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(added: Vec<String>, skipped: Vec<String>, failed: Vec<String>) -> Self {
+        Self { added, skipped, failed }
+    }
+}
 /// Outcome of `removeListLeads`.
 ///
 /// Schema: `#/components/schemas/RemoveListLeadsResponse`.
@@ -4215,6 +5082,13 @@ pub struct RemoveListLeadsResponse {
     ///
     /// JSON: `removed`.
     pub removed: u64,
+}
+impl RemoveListLeadsResponse {
+    /// Creates the value from its required fields (`removed`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(removed: u64) -> Self {
+        Self { removed }
+    }
 }
 /// One page of import jobs.
 ///
@@ -4227,9 +5101,16 @@ pub struct ListImportJobsResponse {
     pub data: Vec<ImportJob>,
     /// Cursor of the next page (pass it as `cursor`), or null on the last page.
     ///
-    /// JSON: `nextCursor`. Always present; `None` when the API sends `null`.
+    /// JSON: `nextCursor`. Always present in JSON; `None` is `null`.
     #[serde(rename = "nextCursor", default)]
     pub next_cursor: Option<String>,
+}
+impl ListImportJobsResponse {
+    /// Creates the value from its required fields (`data`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(data: Vec<ImportJob>) -> Self {
+        Self { data, next_cursor: None }
+    }
 }
 /// Outcome of `addCampaignLeads`.
 ///
@@ -4248,6 +5129,13 @@ pub struct AddCampaignLeadsResponse {
     ///
     /// JSON: `failed`.
     pub failed: u64,
+}
+impl AddCampaignLeadsResponse {
+    /// Creates the value from its required fields (`added`, `skipped`, `failed`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(added: u64, skipped: u64, failed: u64) -> Self {
+        Self { added, skipped, failed }
+    }
 }
 /// Schema: `#/components/schemas/StaticSegment/properties/type`.
 ///

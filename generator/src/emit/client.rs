@@ -113,13 +113,14 @@ fn operation_doc(operation: &Operation) -> TokenStream {
             .as_deref()
             .map(|p| format!(" Must match `{p}`."))
             .unwrap_or_default();
-        arguments.push(format!(
+        let line = format!(
             "- `{}`: {} {}{}",
             param.name.trim_start_matches("r#"),
             location_label(param),
             description,
             pattern
-        ));
+        );
+        arguments.push(line.split_whitespace().collect::<Vec<_>>().join(" "));
     }
     if body_is_argument(operation) {
         arguments.push("- `body`: the request body.".to_owned());

@@ -52,11 +52,7 @@ fn emit_type(model: &Model, id: usize, def: &TypeDef) -> TokenStream {
 }
 
 fn emit_struct(model: &Model, id: usize, name: &Ident, doc: TokenStream, def: &StructDef) -> TokenStream {
-    let fields: Vec<&Field> = def
-        .fields
-        .iter()
-        .filter(|field| !def.skip_tags.contains(&field.wire))
-        .collect();
+    let fields: Vec<&Field> = def.fields.iter().collect();
     let derive_default = fields.iter().all(|field| field.presence != Presence::Required);
     let field_tokens = fields.iter().map(|field| emit_field(model, id, field));
     let additional = def.additional.as_ref().map(|ty| {
@@ -68,12 +64,86 @@ fn emit_struct(model: &Model, id: usize, name: &Ident, doc: TokenStream, def: &S
         }
     });
     let default = derive_default.then(|| quote! { Default, });
+    let constructor = constructor(model, id, def);
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
         pub struct #name {
             #(#field_tokens)*
             #additional
+        }
+        #constructor
+    }
+}
+
+/// Most required fields a generated `new` takes as arguments.
+const MAX_CONSTRUCTOR_ARGS: usize = 6;
+
+/// The single value of a one-value string enum (a `const` in the spec), if `ty` is one.
+fn constant_variant<'m>(model: &'m Model, ty: &TypeRef) -> Option<(&'m str, &'m str)> {
+    let TypeRef::Named(id) = ty else { return None };
+    match &model.types[*id].kind {
+        TypeKind::StringEnum(values) if values.len() == 1 => Some((model.types[*id].name.as_str(), values[0].name.as_str())),
+        _ => None,
+    }
+}
+
+/// `new(required fields…)` for structs with required fields: constant fields (a
+/// one-value enum, e.g. a union tag) are filled in, optional ones start empty.
+fn constructor(model: &Model, id: usize, def: &StructDef) -> TokenStream {
+    let required: Vec<&Field> = def.fields.iter().filter(|field| field.presence == Presence::Required).collect();
+    let arguments: Vec<&Field> = required
+        .iter()
+        .copied()
+        .filter(|field| constant_variant(model, &field.ty).is_none())
+        .collect();
+    if required.is_empty() || arguments.len() > MAX_CONSTRUCTOR_ARGS {
+        return quote! {};
+    }
+    let name = ident(&model.types[id].name);
+    let parameters = arguments.iter().map(|field| {
+        let field_name = ident(&field.name);
+        let ty = if needs_box(model, id, &field.ty) {
+            boxed_tokens(model, &field.ty, Scope::Types)
+        } else if field.ty == TypeRef::String {
+            quote! { impl Into<String> }
+        } else {
+            tokens(model, &field.ty, Scope::Types)
+        };
+        quote! { #field_name: #ty }
+    });
+    let inits = def.fields.iter().map(|field| {
+        let field_name = ident(&field.name);
+        if field.presence != Presence::Required {
+            return quote! { #field_name: None };
+        }
+        match constant_variant(model, &field.ty) {
+            Some((enum_name, variant)) => {
+                let enum_name = ident(enum_name);
+                let variant = ident(variant);
+                quote! { #field_name: #enum_name::#variant }
+            }
+            None if field.ty == TypeRef::String => quote! { #field_name: #field_name.into() },
+            None => quote! { #field_name },
+        }
+    });
+    let additional = def.additional.as_ref().map(|_| quote! { additional_properties: Default::default(), });
+    let names: Vec<String> = arguments.iter().map(|field| format!("`{}`", field.name.trim_start_matches("r#"))).collect();
+    let doc = if names.is_empty() {
+        " Creates the value; constant fields are set, optional fields are left out.".to_owned()
+    } else {
+        format!(" Creates the value from its required fields ({}); constant fields are set, optional fields are left out.", names.join(", "))
+    };
+    quote! {
+        impl #name {
+            #[doc = #doc]
+            #[allow(clippy::new_without_default)]
+            pub fn new(#(#parameters),*) -> Self {
+                Self {
+                    #(#inits,)*
+                    #additional
+                }
+            }
         }
     }
 }
@@ -114,7 +184,7 @@ fn emit_field(model: &Model, owner: usize, field: &Field) -> TokenStream {
     };
     let presence_note = match field.presence {
         Presence::Required => "",
-        Presence::RequiredNullable => "Always present; `None` when the API sends `null`.",
+        Presence::RequiredNullable => "Always present in JSON; `None` is `null`.",
         Presence::Optional => "Optional: `None` leaves the key out.",
         Presence::OptionalNullable => {
             "Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`."
@@ -137,7 +207,11 @@ fn emit_field(model: &Model, owner: usize, field: &Field) -> TokenStream {
 fn emit_string_enum(name: &Ident, doc: TokenStream, values: &[EnumValue]) -> TokenStream {
     let variants = values.iter().map(|value| {
         let variant = ident(&value.name);
-        let text = format!(" `{}`", value.wire);
+        let text = if value.wire.is_empty() {
+            " The empty string.".to_owned()
+        } else {
+            format!(" `{}`", value.wire)
+        };
         quote! { #[doc = #text] #variant, }
     });
     let as_str = values.iter().map(|value| {
@@ -219,8 +293,7 @@ fn emit_tagged(
 ) -> TokenStream {
     let variant_tokens = variants.iter().map(|variant| {
         let variant_name = ident(&variant.name);
-        let value = &variant.tag_value;
-        let note = format!(" `{tag}: \"{value}\"`");
+        let note = format!(" `{tag}: \"{}\"`", variant.tag_value);
         match &variant.payload {
             Some(payload) => {
                 let ty = if needs_box(model, owner, payload) {
@@ -228,9 +301,37 @@ fn emit_tagged(
                 } else {
                     tokens(model, payload, Scope::Types)
                 };
-                quote! { #[doc = #note] #[serde(rename = #value)] #variant_name(#ty), }
+                quote! { #[doc = #note] #variant_name(#ty), }
             }
-            None => quote! { #[doc = #note] #[serde(rename = #value)] #variant_name, },
+            None => quote! { #[doc = #note] #variant_name, },
+        }
+    });
+    let encode_arms = variants.iter().map(|variant| {
+        let variant_name = ident(&variant.name);
+        let value = &variant.tag_value;
+        match &variant.payload {
+            Some(payload) if carries_tag(model, payload, tag) => {
+                quote! { Self::#variant_name(payload) => ::serde::Serialize::serialize(payload, serializer), }
+            }
+            Some(_) => quote! {
+                Self::#variant_name(payload) => ::apigen_runtime::unions::serialize_tagged(serializer, #tag, #value, payload),
+            },
+            None => quote! {
+                Self::#variant_name => ::apigen_runtime::unions::serialize_tag_only(serializer, #tag, #value),
+            },
+        }
+    });
+    let decode_arms = variants.iter().map(|variant| {
+        let variant_name = ident(&variant.name);
+        let value = &variant.tag_value;
+        match &variant.payload {
+            Some(payload) if needs_box(model, owner, payload) => quote! {
+                Some(#value) => ::apigen_runtime::unions::decode_variant(value, #value).map(|payload| Self::#variant_name(Box::new(payload))),
+            },
+            Some(_) => quote! {
+                Some(#value) => ::apigen_runtime::unions::decode_variant(value, #value).map(Self::#variant_name),
+            },
+            None => quote! { Some(#value) => Ok(Self::#variant_name), },
         }
     });
     let tag_doc = format!(" Tagged by the `{tag}` property.");
@@ -238,15 +339,45 @@ fn emit_tagged(
         #doc
         ///
         #[doc = #tag_doc]
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-        #[serde(tag = #tag)]
+        #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub enum #name {
             #(#variant_tokens)*
-            /// A variant not known to this version of the crate (its fields are dropped).
-            #[serde(other)]
-            Unknown,
+            /// A variant not known to this version of the crate, kept as sent.
+            Unknown(::serde_json::Value),
         }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#encode_arms)*
+                    Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+                }
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                match ::apigen_runtime::unions::tag_of(&value, #tag) {
+                    #(#decode_arms)*
+                    _ => Ok(Self::Unknown(value)),
+                }
+            }
+        }
+    }
+}
+
+/// True when the payload struct has the tag as one of its own fields (so encoding it
+/// already writes the tag).
+fn carries_tag(model: &Model, payload: &TypeRef, tag: &str) -> bool {
+    match payload {
+        TypeRef::Named(id) => match &model.types[*id].kind {
+            TypeKind::Struct(def) => def.fields.iter().any(|field| field.wire == tag),
+            TypeKind::Alias(inner) => carries_tag(model, inner, tag),
+            _ => false,
+        },
+        _ => false,
     }
 }
 

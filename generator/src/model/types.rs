@@ -15,7 +15,7 @@ use openapiv3::{
     AdditionalProperties, AnySchema, IntegerType, NumberType, ObjectType, OpenAPI, ReferenceOr, Schema, SchemaKind,
     StringType, Type, VariantOrUnknownOrEmpty,
 };
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 /// A resolved type plus whether JSON `null` is allowed for it.
 #[derive(Debug, Clone)]
@@ -68,7 +68,6 @@ pub struct TypeBuilder<'a> {
     names: Namespace,
     components: HashMap<String, TypeId>,
     component_nullable: HashMap<String, bool>,
-    skip_tags: BTreeMap<TypeId, BTreeSet<String>>,
     all_of_stack: Vec<String>,
     naming_stack: Vec<String>,
     depth: usize,
@@ -87,7 +86,6 @@ impl<'a> TypeBuilder<'a> {
             names: Namespace::for_types(),
             components: HashMap::new(),
             component_nullable: HashMap::new(),
-            skip_tags: BTreeMap::new(),
             all_of_stack: Vec::new(),
             naming_stack: Vec::new(),
             depth: 0,
@@ -158,15 +156,6 @@ impl<'a> TypeBuilder<'a> {
 
     /// Returns the finished types, with union tags removed from variant structs.
     pub fn finish(mut self) -> Vec<TypeDef> {
-        for (id, tags) in std::mem::take(&mut self.skip_tags) {
-            if let Some(TypeDef {
-                kind: TypeKind::Struct(def),
-                ..
-            }) = self.types.get_mut(id)
-            {
-                def.skip_tags = tags.into_iter().collect();
-            }
-        }
         for def in &mut self.types {
             if matches!(def.kind, TypeKind::Placeholder) {
                 def.kind = TypeKind::Alias(TypeRef::Json);
@@ -460,12 +449,12 @@ impl<'a> TypeBuilder<'a> {
                 let value = self.resolve(schema, &join(pointer, "additionalProperties"), &format!("{name}Value"));
                 Some(wrap_nullable(value))
             }
+            Some(AdditionalProperties::Any(true)) if !object.properties.is_empty() => Some(TypeRef::Json),
             _ => None,
         };
         StructDef {
             fields,
             additional,
-            skip_tags: Vec::new(),
         }
     }
 
@@ -598,7 +587,6 @@ impl<'a> TypeBuilder<'a> {
                         TypeRef::Named(id)
                             if matches!(self.types[id].kind, TypeKind::Struct(_) | TypeKind::Placeholder) =>
                         {
-                            self.skip_tags.entry(id).or_default().insert(tag.clone());
                             Some(TypeRef::Named(id))
                         }
                         _ => return None,
@@ -616,7 +604,6 @@ impl<'a> TypeBuilder<'a> {
                     });
                     let def = self.struct_def(object, &member_pointer, &rust_name);
                     self.types[id].kind = TypeKind::Struct(def);
-                    self.skip_tags.entry(id).or_default().insert(tag.clone());
                     Some(TypeRef::Named(id))
                 }
             };

@@ -38,6 +38,13 @@ pub struct Counter {
     /// JSON: `count`.
     pub count: i64,
 }
+impl Counter {
+    /// Creates the value from its required fields (`count`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(count: i64) -> Self {
+        Self { count }
+    }
+}
 /// Map of `$ref` values.
 ///
 /// Schema: `#/components/schemas/Counters`.
@@ -53,6 +60,16 @@ pub struct Settings {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, String>,
 }
+impl Settings {
+    /// Creates the value from its required fields (`name`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            additional_properties: Default::default(),
+        }
+    }
+}
 /// Properties plus `additionalProperties: true`.
 ///
 /// Schema: `#/components/schemas/Labelled`.
@@ -61,6 +78,9 @@ pub struct Labelled {
     /// JSON: `label`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// Members not described by the schema.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 /// Properties and `additionalProperties: false`.
 ///
@@ -117,6 +137,25 @@ pub struct Stats {
         ::std::collections::BTreeMap<String, ::std::collections::BTreeMap<String, f64>>,
     >,
 }
+impl Stats {
+    /// Creates the value from its required fields (`scores`, `groups`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(scores: Scores, groups: Groups) -> Self {
+        Self {
+            scores,
+            groups,
+            sparse: None,
+            counters: None,
+            anything: None,
+            free_form: None,
+            labelled: None,
+            closed: None,
+            empty: None,
+            by_region: None,
+            matrix: None,
+        }
+    }
+}
 /// Schema: `#/components/schemas/Stats/properties/byRegion/additionalProperties`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StatsByRegionValue {
@@ -132,4 +171,11 @@ pub struct StatsByRegionValue {
     pub updated_at: Option<
         ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
     >,
+}
+impl StatsByRegionValue {
+    /// Creates the value from its required fields (`total`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(total: i64) -> Self {
+        Self { total, updated_at: None }
+    }
 }

@@ -18,6 +18,13 @@ pub struct Problem {
     /// JSON: `message`.
     pub message: String,
 }
+impl Problem {
+    /// Creates the value from its required fields (`message`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(message: impl Into<String>) -> Self {
+        Self { message: message.into() }
+    }
+}
 /// Who owns a widget.
 ///
 /// Schema: `#/components/schemas/Owner`.
@@ -33,6 +40,13 @@ pub struct Owner {
     )]
     pub email: Option<::apigen_runtime::Nullable<String>>,
 }
+impl Owner {
+    /// Creates the value from its required fields (`id`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into(), email: None }
+    }
+}
 /// A component that is itself nullable.
 ///
 /// Schema: `#/components/schemas/NullableOwner`.
@@ -40,6 +54,13 @@ pub struct Owner {
 pub struct NullableOwner {
     /// JSON: `id`.
     pub id: String,
+}
+impl NullableOwner {
+    /// Creates the value from its required fields (`id`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
 }
 /// Schema: `#/components/schemas/Widget`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -52,7 +73,7 @@ pub struct Widget {
     pub name: String,
     /// Required and nullable.
     ///
-    /// JSON: `description`. Always present; `None` when the API sends `null`.
+    /// JSON: `description`. Always present in JSON; `None` is `null`.
     #[serde(default)]
     pub description: Option<String>,
     /// Optional, not nullable.
@@ -69,7 +90,7 @@ pub struct Widget {
         deserialize_with = "::apigen_runtime::nullable::deserialize_present",
     )]
     pub note: Option<::apigen_runtime::Nullable<String>>,
-    /// JSON: `count`. Always present; `None` when the API sends `null`.
+    /// JSON: `count`. Always present in JSON; `None` is `null`.
     #[serde(default)]
     pub count: Option<i32>,
     /// JSON: `ratio`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
@@ -88,7 +109,7 @@ pub struct Widget {
     pub enabled: Option<::apigen_runtime::Nullable<bool>>,
     /// Required nullable date-time.
     ///
-    /// JSON: `updatedAt`. Always present; `None` when the API sends `null`.
+    /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
     #[serde(
         rename = "updatedAt",
         default,
@@ -113,7 +134,7 @@ pub struct Widget {
     >,
     /// Required nullable reference.
     ///
-    /// JSON: `owner`. Always present; `None` when the API sends `null`.
+    /// JSON: `owner`. Always present in JSON; `None` is `null`.
     #[serde(default)]
     pub owner: Option<Owner>,
     /// Optional nullable reference.
@@ -126,7 +147,7 @@ pub struct Widget {
         deserialize_with = "::apigen_runtime::nullable::deserialize_present",
     )]
     pub co_owner: Option<::apigen_runtime::Nullable<Owner>>,
-    /// JSON: `previousOwner`. Always present; `None` when the API sends `null`.
+    /// JSON: `previousOwner`. Always present in JSON; `None` is `null`.
     #[serde(rename = "previousOwner", default)]
     pub previous_owner: Option<NullableOwner>,
     /// Items may be null.
@@ -143,6 +164,33 @@ pub struct Widget {
     )]
     pub labels: Option<::apigen_runtime::Nullable<Vec<String>>>,
 }
+impl Widget {
+    /// Creates the value from its required fields (`id`, `name`, `tags`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        tags: Vec<Option<String>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            description: None,
+            nickname: None,
+            note: None,
+            count: None,
+            ratio: None,
+            enabled: None,
+            updated_at: None,
+            created_at: None,
+            owner: None,
+            co_owner: None,
+            previous_owner: None,
+            tags,
+            labels: None,
+        }
+    }
+}
 /// Schema: `#/components/schemas/WidgetUpdate`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct WidgetUpdate {
@@ -152,7 +200,7 @@ pub struct WidgetUpdate {
     pub name: String,
     /// Required, nullable (send `null` to clear).
     ///
-    /// JSON: `description`. Always present; `None` when the API sends `null`.
+    /// JSON: `description`. Always present in JSON; `None` is `null`.
     #[serde(default)]
     pub description: Option<String>,
     /// Optional, not nullable.
@@ -185,4 +233,18 @@ pub struct WidgetUpdate {
         deserialize_with = "::apigen_runtime::nullable::deserialize_present",
     )]
     pub count: Option<::apigen_runtime::Nullable<i64>>,
+}
+impl WidgetUpdate {
+    /// Creates the value from its required fields (`name`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            description: None,
+            nickname: None,
+            note: None,
+            owner: None,
+            count: None,
+        }
+    }
 }

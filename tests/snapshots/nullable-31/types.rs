@@ -27,6 +27,13 @@ pub struct Owner {
     )]
     pub email: Option<::apigen_runtime::Nullable<String>>,
 }
+impl Owner {
+    /// Creates the value from its required fields (`id`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into(), email: None }
+    }
+}
 /// A component that is itself nullable.
 ///
 /// Schema: `#/components/schemas/NullableOwner`.
@@ -34,6 +41,13 @@ pub struct Owner {
 pub struct NullableOwner {
     /// JSON: `id`.
     pub id: String,
+}
+impl NullableOwner {
+    /// Creates the value from its required fields (`id`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
 }
 /// Schema: `#/components/schemas/Widget`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -50,7 +64,7 @@ pub struct Widget {
     pub name: String,
     /// Required and nullable.
     ///
-    /// JSON: `description`. Always present; `None` when the API sends `null`.
+    /// JSON: `description`. Always present in JSON; `None` is `null`.
     #[serde(default)]
     pub description: Option<String>,
     /// Optional, not nullable.
@@ -67,7 +81,7 @@ pub struct Widget {
         deserialize_with = "::apigen_runtime::nullable::deserialize_present",
     )]
     pub note: Option<::apigen_runtime::Nullable<String>>,
-    /// JSON: `count`. Always present; `None` when the API sends `null`.
+    /// JSON: `count`. Always present in JSON; `None` is `null`.
     #[serde(default)]
     pub count: Option<i32>,
     /// JSON: `ratio`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
@@ -86,7 +100,7 @@ pub struct Widget {
     pub enabled: Option<::apigen_runtime::Nullable<bool>>,
     /// Required nullable date-time.
     ///
-    /// JSON: `updatedAt`. Always present; `None` when the API sends `null`.
+    /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
     #[serde(
         rename = "updatedAt",
         default,
@@ -111,12 +125,12 @@ pub struct Widget {
     >,
     /// Required nullable reference (anyOf with null).
     ///
-    /// JSON: `owner`. Always present; `None` when the API sends `null`.
+    /// JSON: `owner`. Always present in JSON; `None` is `null`.
     #[serde(default)]
     pub owner: Option<Owner>,
     /// Required nullable reference (oneOf with null).
     ///
-    /// JSON: `manager`. Always present; `None` when the API sends `null`.
+    /// JSON: `manager`. Always present in JSON; `None` is `null`.
     #[serde(default)]
     pub manager: Option<Owner>,
     /// Optional nullable reference.
@@ -129,7 +143,7 @@ pub struct Widget {
         deserialize_with = "::apigen_runtime::nullable::deserialize_present",
     )]
     pub co_owner: Option<::apigen_runtime::Nullable<Owner>>,
-    /// JSON: `previousOwner`. Always present; `None` when the API sends `null`.
+    /// JSON: `previousOwner`. Always present in JSON; `None` is `null`.
     #[serde(rename = "previousOwner", default)]
     pub previous_owner: Option<NullableOwner>,
     /// A `$ref` with a sibling description.
@@ -178,6 +192,39 @@ pub struct Widget {
     )]
     pub nothing: Option<::apigen_runtime::Nullable<::serde_json::Value>>,
 }
+impl Widget {
+    /// Creates the value from its required fields (`id`, `name`, `tags`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        tags: Vec<Option<String>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            kind: WidgetKind::Widget,
+            name: name.into(),
+            description: None,
+            nickname: None,
+            note: None,
+            count: None,
+            ratio: None,
+            enabled: None,
+            updated_at: None,
+            created_at: None,
+            owner: None,
+            manager: None,
+            co_owner: None,
+            previous_owner: None,
+            reviewer: None,
+            tags,
+            labels: None,
+            code: None,
+            size: None,
+            nothing: None,
+        }
+    }
+}
 /// Schema: `#/components/schemas/WidgetUpdate`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct WidgetUpdate {
@@ -187,7 +234,7 @@ pub struct WidgetUpdate {
     pub name: String,
     /// Required, nullable (send `null` to clear).
     ///
-    /// JSON: `description`. Always present; `None` when the API sends `null`.
+    /// JSON: `description`. Always present in JSON; `None` is `null`.
     #[serde(default)]
     pub description: Option<String>,
     /// Optional, not nullable.
@@ -220,6 +267,20 @@ pub struct WidgetUpdate {
         deserialize_with = "::apigen_runtime::nullable::deserialize_present",
     )]
     pub count: Option<::apigen_runtime::Nullable<u64>>,
+}
+impl WidgetUpdate {
+    /// Creates the value from its required fields (`name`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            description: None,
+            nickname: None,
+            note: None,
+            owner: None,
+            count: None,
+        }
+    }
 }
 /// Always `widget`.
 ///

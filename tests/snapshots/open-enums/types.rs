@@ -167,7 +167,7 @@ pub enum Keyword {
     Unknown2,
     /// `Unknown`
     Unknown3,
-    /// ``
+    /// The empty string.
     Value,
     /// A value not known to this version of the crate.
     Unknown(String),
@@ -327,6 +327,21 @@ pub struct Item {
     /// JSON: `priority`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
+}
+impl Item {
+    /// Creates the value from its required fields (`id`, `vote`, `keyword`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(id: impl Into<String>, vote: Vote, keyword: Keyword) -> Self {
+        Self {
+            id: id.into(),
+            vote,
+            keyword,
+            spelling: None,
+            color: None,
+            shade: None,
+            priority: None,
+        }
+    }
 }
 /// Inline enum on a property.
 ///

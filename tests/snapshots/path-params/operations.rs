@@ -56,8 +56,8 @@ impl Client {
     /// `GET /threads/{threadId}/messages/{messageId}`
     ///
     /// Arguments:
-    /// - `thread_id`: path parameter `threadId`.  Must match `^[0-9a-z]+$`.
-    /// - `message_id`: path parameter `messageId`.  Must match `^msg_[0-9A-Za-z]{8,}$`.
+    /// - `thread_id`: path parameter `threadId`. Must match `^[0-9a-z]+$`.
+    /// - `message_id`: path parameter `messageId`. Must match `^msg_[0-9A-Za-z]{8,}$`.
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn r#type(

@@ -17,115 +17,301 @@
 /// Schema: `#/components/schemas/Pet`.
 ///
 /// Tagged by the `petType` property.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(tag = "petType")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Pet {
     /// `petType: "cat"`
-    #[serde(rename = "cat")]
     Cat(Cat),
     /// `petType: "dog"`
-    #[serde(rename = "dog")]
     Dog(Dog),
     /// `petType: "lizard"`
-    #[serde(rename = "lizard")]
     Lizard(Lizard),
-    /// A variant not known to this version of the crate (its fields are dropped).
-    #[serde(other)]
-    Unknown,
+    /// A variant not known to this version of the crate, kept as sent.
+    Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for Pet {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Cat(payload) => ::serde::Serialize::serialize(payload, serializer),
+            Self::Dog(payload) => ::serde::Serialize::serialize(payload, serializer),
+            Self::Lizard(payload) => ::serde::Serialize::serialize(payload, serializer),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Pet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match ::apigen_runtime::unions::tag_of(&value, "petType") {
+            Some("cat") => {
+                ::apigen_runtime::unions::decode_variant(value, "cat").map(Self::Cat)
+            }
+            Some("dog") => {
+                ::apigen_runtime::unions::decode_variant(value, "dog").map(Self::Dog)
+            }
+            Some("lizard") => {
+                ::apigen_runtime::unions::decode_variant(value, "lizard")
+                    .map(Self::Lizard)
+            }
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
 }
 /// Schema: `#/components/schemas/Cat`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Cat {
+    /// JSON: `petType`.
+    #[serde(rename = "petType")]
+    pub pet_type: String,
     /// JSON: `name`.
     pub name: String,
     /// JSON: `indoor`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub indoor: Option<bool>,
 }
+impl Cat {
+    /// Creates the value from its required fields (`pet_type`, `name`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(pet_type: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            pet_type: pet_type.into(),
+            name: name.into(),
+            indoor: None,
+        }
+    }
+}
 /// Schema: `#/components/schemas/Dog`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Dog {
+    /// JSON: `petType`.
+    #[serde(rename = "petType")]
+    pub pet_type: String,
     /// JSON: `name`.
     pub name: String,
     /// JSON: `goodBoy`. Optional: `None` leaves the key out.
     #[serde(rename = "goodBoy", default, skip_serializing_if = "Option::is_none")]
     pub good_boy: Option<bool>,
 }
+impl Dog {
+    /// Creates the value from its required fields (`pet_type`, `name`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(pet_type: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            pet_type: pet_type.into(),
+            name: name.into(),
+            good_boy: None,
+        }
+    }
+}
 /// Schema: `#/components/schemas/Lizard`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Lizard {}
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Lizard {
+    /// JSON: `petType`.
+    #[serde(rename = "petType")]
+    pub pet_type: String,
+}
+impl Lizard {
+    /// Creates the value from its required fields (`pet_type`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(pet_type: impl Into<String>) -> Self {
+        Self { pet_type: pet_type.into() }
+    }
+}
 /// Discriminator without mapping; tag values are the component names.
 ///
 /// Schema: `#/components/schemas/Vehicle`.
 ///
 /// Tagged by the `vehicleType` property.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(tag = "vehicleType")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Vehicle {
     /// `vehicleType: "Car"`
-    #[serde(rename = "Car")]
     Car(Car),
     /// `vehicleType: "Bike"`
-    #[serde(rename = "Bike")]
     Bike(Bike),
-    /// A variant not known to this version of the crate (its fields are dropped).
-    #[serde(other)]
-    Unknown,
+    /// A variant not known to this version of the crate, kept as sent.
+    Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for Vehicle {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Car(payload) => ::serde::Serialize::serialize(payload, serializer),
+            Self::Bike(payload) => ::serde::Serialize::serialize(payload, serializer),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Vehicle {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match ::apigen_runtime::unions::tag_of(&value, "vehicleType") {
+            Some("Car") => {
+                ::apigen_runtime::unions::decode_variant(value, "Car").map(Self::Car)
+            }
+            Some("Bike") => {
+                ::apigen_runtime::unions::decode_variant(value, "Bike").map(Self::Bike)
+            }
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
 }
 /// Schema: `#/components/schemas/Car`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Car {
+    /// JSON: `vehicleType`.
+    #[serde(rename = "vehicleType")]
+    pub vehicle_type: String,
     /// JSON: `doors`.
     pub doors: i64,
 }
+impl Car {
+    /// Creates the value from its required fields (`vehicle_type`, `doors`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(vehicle_type: impl Into<String>, doors: i64) -> Self {
+        Self {
+            vehicle_type: vehicle_type.into(),
+            doors,
+        }
+    }
+}
 /// Schema: `#/components/schemas/Bike`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Bike {
+    /// JSON: `vehicleType`.
+    #[serde(rename = "vehicleType")]
+    pub vehicle_type: String,
     /// JSON: `gears`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gears: Option<i64>,
+}
+impl Bike {
+    /// Creates the value from its required fields (`vehicle_type`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(vehicle_type: impl Into<String>) -> Self {
+        Self {
+            vehicle_type: vehicle_type.into(),
+            gears: None,
+        }
+    }
 }
 /// No discriminator; the tag `type` is inferred from one-value enums and consts.
 ///
 /// Schema: `#/components/schemas/Event`.
 ///
 /// Tagged by the `type` property.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(tag = "type")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Event {
     /// `type: "message.created"`
-    #[serde(rename = "message.created")]
     MessageCreated(MessageCreated),
     /// `type: "message.deleted"`
-    #[serde(rename = "message.deleted")]
     MessageDeleted(MessageDeleted),
     /// `type: "thread.archived"`
-    #[serde(rename = "thread.archived")]
     ThreadArchived(ThreadArchived),
-    /// A variant not known to this version of the crate (its fields are dropped).
-    #[serde(other)]
-    Unknown,
+    /// A variant not known to this version of the crate, kept as sent.
+    Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for Event {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::MessageCreated(payload) => {
+                ::serde::Serialize::serialize(payload, serializer)
+            }
+            Self::MessageDeleted(payload) => {
+                ::serde::Serialize::serialize(payload, serializer)
+            }
+            Self::ThreadArchived(payload) => {
+                ::serde::Serialize::serialize(payload, serializer)
+            }
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Event {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match ::apigen_runtime::unions::tag_of(&value, "type") {
+            Some("message.created") => {
+                ::apigen_runtime::unions::decode_variant(value, "message.created")
+                    .map(Self::MessageCreated)
+            }
+            Some("message.deleted") => {
+                ::apigen_runtime::unions::decode_variant(value, "message.deleted")
+                    .map(Self::MessageDeleted)
+            }
+            Some("thread.archived") => {
+                ::apigen_runtime::unions::decode_variant(value, "thread.archived")
+                    .map(Self::ThreadArchived)
+            }
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
 }
 /// Schema: `#/components/schemas/MessageCreated`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MessageCreated {
+    /// JSON: `type`.
+    pub r#type: MessageCreatedType,
     /// JSON: `id`.
     pub id: String,
     /// JSON: `text`.
     pub text: String,
 }
+impl MessageCreated {
+    /// Creates the value from its required fields (`id`, `text`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(id: impl Into<String>, text: impl Into<String>) -> Self {
+        Self {
+            r#type: MessageCreatedType::MessageCreated,
+            id: id.into(),
+            text: text.into(),
+        }
+    }
+}
 /// Schema: `#/components/schemas/MessageDeleted`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MessageDeleted {
+    /// JSON: `type`.
+    pub r#type: MessageDeletedType,
     /// JSON: `id`.
     pub id: String,
+}
+impl MessageDeleted {
+    /// Creates the value from its required fields (`id`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            r#type: MessageDeletedType::MessageDeleted,
+            id: id.into(),
+        }
+    }
 }
 /// Schema: `#/components/schemas/ThreadArchived`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ThreadArchived {
+    /// JSON: `type`.
+    pub r#type: ThreadArchivedType,
     /// A union nested inside a union variant.
     ///
     /// JSON: `thread`.
@@ -134,46 +320,117 @@ pub struct ThreadArchived {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pets: Option<Vec<Pet>>,
 }
+impl ThreadArchived {
+    /// Creates the value from its required fields (`thread`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(thread: Vehicle) -> Self {
+        Self {
+            r#type: ThreadArchivedType::ThreadArchived,
+            thread,
+            pets: None,
+        }
+    }
+}
 /// Inline members tagged by `kind` (const); one variant holds a union.
 ///
 /// Schema: `#/components/schemas/Shape`.
 ///
 /// Tagged by the `kind` property.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(tag = "kind")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Shape {
     /// `kind: "circle"`
-    #[serde(rename = "circle")]
     Circle(ShapeCircle),
     /// `kind: "rectangle"`
-    #[serde(rename = "rectangle")]
     Rectangle(ShapeRectangle),
     /// `kind: "group"`
-    #[serde(rename = "group")]
     Group(ShapeGroup),
-    /// A variant not known to this version of the crate (its fields are dropped).
-    #[serde(other)]
-    Unknown,
+    /// A variant not known to this version of the crate, kept as sent.
+    Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for Shape {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Circle(payload) => ::serde::Serialize::serialize(payload, serializer),
+            Self::Rectangle(payload) => {
+                ::serde::Serialize::serialize(payload, serializer)
+            }
+            Self::Group(payload) => ::serde::Serialize::serialize(payload, serializer),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Shape {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match ::apigen_runtime::unions::tag_of(&value, "kind") {
+            Some("circle") => {
+                ::apigen_runtime::unions::decode_variant(value, "circle")
+                    .map(Self::Circle)
+            }
+            Some("rectangle") => {
+                ::apigen_runtime::unions::decode_variant(value, "rectangle")
+                    .map(Self::Rectangle)
+            }
+            Some("group") => {
+                ::apigen_runtime::unions::decode_variant(value, "group").map(Self::Group)
+            }
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
 }
 /// A tag value spelled like the catch-all `Unknown` variant; a tag-only member.
 ///
 /// Schema: `#/components/schemas/Outcome`.
 ///
 /// Tagged by the `status` property.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(tag = "status")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Outcome {
     /// `status: "unknown"`
-    #[serde(rename = "unknown")]
     Unknown2(OutcomeUnknown),
     /// `status: "ok"`
-    #[serde(rename = "ok")]
     Ok(OutcomeOk),
-    /// A variant not known to this version of the crate (its fields are dropped).
-    #[serde(other)]
-    Unknown,
+    /// A variant not known to this version of the crate, kept as sent.
+    Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for Outcome {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Unknown2(payload) => ::serde::Serialize::serialize(payload, serializer),
+            Self::Ok(payload) => ::serde::Serialize::serialize(payload, serializer),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Outcome {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match ::apigen_runtime::unions::tag_of(&value, "status") {
+            Some("unknown") => {
+                ::apigen_runtime::unions::decode_variant(value, "unknown")
+                    .map(Self::Unknown2)
+            }
+            Some("ok") => {
+                ::apigen_runtime::unions::decode_variant(value, "ok").map(Self::Ok)
+            }
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
 }
 /// Untagged union of string | integer | object.
 ///
@@ -358,8 +615,20 @@ impl<'de> ::serde::Deserialize<'de> for ThreadArchivedType {
 /// Schema: `#/components/schemas/Shape/oneOf/0`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ShapeCircle {
+    /// JSON: `kind`.
+    pub kind: ShapeCircleKind,
     /// JSON: `radius`.
     pub radius: f64,
+}
+impl ShapeCircle {
+    /// Creates the value from its required fields (`radius`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(radius: f64) -> Self {
+        Self {
+            kind: ShapeCircleKind::Circle,
+            radius,
+        }
+    }
 }
 /// Schema: `#/components/schemas/Shape/oneOf/0/properties/kind`.
 ///
@@ -419,10 +688,23 @@ impl<'de> ::serde::Deserialize<'de> for ShapeCircleKind {
 /// Schema: `#/components/schemas/Shape/oneOf/1`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ShapeRectangle {
+    /// JSON: `kind`.
+    pub kind: ShapeRectangleKind,
     /// JSON: `width`.
     pub width: f64,
     /// JSON: `height`.
     pub height: f64,
+}
+impl ShapeRectangle {
+    /// Creates the value from its required fields (`width`, `height`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(width: f64, height: f64) -> Self {
+        Self {
+            kind: ShapeRectangleKind::Rectangle,
+            width,
+            height,
+        }
+    }
 }
 /// Schema: `#/components/schemas/Shape/oneOf/1/properties/kind`.
 ///
@@ -482,6 +764,8 @@ impl<'de> ::serde::Deserialize<'de> for ShapeRectangleKind {
 /// Schema: `#/components/schemas/Shape/oneOf/2`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ShapeGroup {
+    /// JSON: `kind`.
+    pub kind: ShapeGroupKind,
     /// JSON: `parts`.
     pub parts: Vec<Shape>,
     /// Inline union inside a variant.
@@ -489,6 +773,17 @@ pub struct ShapeGroup {
     /// JSON: `fill`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fill: Option<ShapeGroupFill>,
+}
+impl ShapeGroup {
+    /// Creates the value from its required fields (`parts`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(parts: Vec<Shape>) -> Self {
+        Self {
+            kind: ShapeGroupKind::Group,
+            parts,
+            fill: None,
+        }
+    }
 }
 /// Schema: `#/components/schemas/Shape/oneOf/2/properties/kind`.
 ///
@@ -550,25 +845,64 @@ impl<'de> ::serde::Deserialize<'de> for ShapeGroupKind {
 /// Schema: `#/components/schemas/Shape/oneOf/2/properties/fill`.
 ///
 /// Tagged by the `mode` property.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(tag = "mode")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ShapeGroupFill {
     /// `mode: "solid"`
-    #[serde(rename = "solid")]
     Solid(ShapeGroupFillSolid),
     /// `mode: "gradient"`
-    #[serde(rename = "gradient")]
     Gradient(ShapeGroupFillGradient),
-    /// A variant not known to this version of the crate (its fields are dropped).
-    #[serde(other)]
-    Unknown,
+    /// A variant not known to this version of the crate, kept as sent.
+    Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for ShapeGroupFill {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Solid(payload) => ::serde::Serialize::serialize(payload, serializer),
+            Self::Gradient(payload) => ::serde::Serialize::serialize(payload, serializer),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ShapeGroupFill {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match ::apigen_runtime::unions::tag_of(&value, "mode") {
+            Some("solid") => {
+                ::apigen_runtime::unions::decode_variant(value, "solid").map(Self::Solid)
+            }
+            Some("gradient") => {
+                ::apigen_runtime::unions::decode_variant(value, "gradient")
+                    .map(Self::Gradient)
+            }
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
 }
 /// Schema: `#/components/schemas/Shape/oneOf/2/properties/fill/oneOf/0`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ShapeGroupFillSolid {
+    /// JSON: `mode`.
+    pub mode: ShapeGroupFillSolidMode,
     /// JSON: `color`.
     pub color: String,
+}
+impl ShapeGroupFillSolid {
+    /// Creates the value from its required fields (`color`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(color: impl Into<String>) -> Self {
+        Self {
+            mode: ShapeGroupFillSolidMode::Solid,
+            color: color.into(),
+        }
+    }
 }
 /// Schema: `#/components/schemas/Shape/oneOf/2/properties/fill/oneOf/0/properties/mode`.
 ///
@@ -628,10 +962,23 @@ impl<'de> ::serde::Deserialize<'de> for ShapeGroupFillSolidMode {
 /// Schema: `#/components/schemas/Shape/oneOf/2/properties/fill/oneOf/1`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ShapeGroupFillGradient {
+    /// JSON: `mode`.
+    pub mode: ShapeGroupFillGradientMode,
     /// JSON: `from`.
     pub from: String,
     /// JSON: `to`.
     pub to: String,
+}
+impl ShapeGroupFillGradient {
+    /// Creates the value from its required fields (`from`, `to`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(from: impl Into<String>, to: impl Into<String>) -> Self {
+        Self {
+            mode: ShapeGroupFillGradientMode::Gradient,
+            from: from.into(),
+            to: to.into(),
+        }
+    }
 }
 /// Schema: `#/components/schemas/Shape/oneOf/2/properties/fill/oneOf/1/properties/mode`.
 ///
@@ -689,8 +1036,20 @@ impl<'de> ::serde::Deserialize<'de> for ShapeGroupFillGradientMode {
     }
 }
 /// Schema: `#/components/schemas/Outcome/oneOf/0`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct OutcomeUnknown {}
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct OutcomeUnknown {
+    /// JSON: `status`.
+    pub status: OutcomeUnknownStatus,
+}
+impl OutcomeUnknown {
+    /// Creates the value; constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Self {
+            status: OutcomeUnknownStatus::Unknown2,
+        }
+    }
+}
 /// Schema: `#/components/schemas/Outcome/oneOf/0/properties/status`.
 ///
 /// Values this crate does not know decode as `Unknown`, so a new server value
@@ -749,8 +1108,20 @@ impl<'de> ::serde::Deserialize<'de> for OutcomeUnknownStatus {
 /// Schema: `#/components/schemas/Outcome/oneOf/1`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OutcomeOk {
+    /// JSON: `status`.
+    pub status: OutcomeOkStatus,
     /// JSON: `value`.
     pub value: String,
+}
+impl OutcomeOk {
+    /// Creates the value from its required fields (`value`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(value: impl Into<String>) -> Self {
+        Self {
+            status: OutcomeOkStatus::Ok,
+            value: value.into(),
+        }
+    }
 }
 /// Schema: `#/components/schemas/Outcome/oneOf/1/properties/status`.
 ///
@@ -815,4 +1186,14 @@ pub struct LookupValueVariant2 {
     /// JSON: `unit`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
+}
+impl LookupValueVariant2 {
+    /// Creates the value from its required fields (`value`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(value: impl Into<String>) -> Self {
+        Self {
+            value: value.into(),
+            unit: None,
+        }
+    }
 }
