@@ -181,7 +181,7 @@ impl<'a> TypeBuilder<'a> {
             SchemaKind::Type(Type::String(string)) if string_enum_values(string).is_some() => Some(
                 TypeKind::StringEnum(enum_values(&string_enum_values(string).unwrap_or_default())),
             ),
-            SchemaKind::AllOf { all_of } if all_of.len() > 1 => self
+            SchemaKind::AllOf { all_of } if substantive(all_of).len() > 1 => self
                 .merge_all_of(all_of, pointer)
                 .map(|object| TypeKind::Struct(self.struct_def(&object, pointer, name))),
             SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
@@ -307,14 +307,15 @@ impl<'a> TypeBuilder<'a> {
                     self.map_type(object.additional_properties.as_ref(), pointer, hint)
                 }
             }
-            SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
-                let inner = self.resolve(&all_of[0], &join(pointer, "allOf/0"), hint);
+            SchemaKind::AllOf { all_of } if substantive(all_of).len() == 1 => {
+                let (index, member) = substantive(all_of)[0];
+                let inner = self.resolve(member, &format!("{pointer}/allOf/{index}"), hint);
                 return Resolved {
                     ty: inner.ty,
                     nullable: nullable || inner.nullable,
                 };
             }
-            SchemaKind::AllOf { all_of } if all_of.is_empty() => TypeRef::Json,
+            SchemaKind::AllOf { all_of } if substantive(all_of).is_empty() => TypeRef::Json,
             SchemaKind::AllOf { .. } | SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
                 self.new_named(schema, pointer, hint)
             }
@@ -433,7 +434,7 @@ impl<'a> TypeBuilder<'a> {
                 (false, true) => Presence::OptionalNullable,
             };
             let doc = match property {
-                ReferenceOr::Item(schema) => schema_doc(schema),
+                ReferenceOr::Item(schema) => schema_doc(schema).or_else(|| annotation_doc(schema)),
                 ReferenceOr::Reference { .. } => None,
             };
             fields.push(Field {
@@ -462,7 +463,7 @@ impl<'a> TypeBuilder<'a> {
     /// member is not an object.
     fn merge_all_of(&mut self, members: &[ReferenceOr<Schema>], pointer: &str) -> Option<ObjectType> {
         let mut merged = ObjectType::default();
-        for (index, member) in members.iter().enumerate() {
+        for (index, member) in substantive(members) {
             let member_pointer = format!("{pointer}/allOf/{index}");
             let Some((schema, component)) = self.target(member) else {
                 self.diagnose(&member_pointer, "allOf member $ref does not resolve; member ignored");
@@ -509,6 +510,19 @@ impl<'a> TypeBuilder<'a> {
         Some(merged)
     }
 
+    /// True when every substantive `allOf` member is (or refers to) an object schema,
+    /// checked without reporting anything.
+    fn all_of_is_object(&mut self, members: &[ReferenceOr<Schema>]) -> bool {
+        substantive(members).into_iter().all(|(_, member)| match self.target(member) {
+            Some((schema, _)) => match &schema.schema_kind {
+                SchemaKind::Type(Type::Object(_)) => true,
+                SchemaKind::Any(any) => any_as_object(any).is_some(),
+                _ => false,
+            },
+            None => false,
+        })
+    }
+
     fn union_kind(&mut self, schema: &Schema, members: &[ReferenceOr<Schema>], pointer: &str, name: &str) -> TypeKind {
         if members.is_empty() {
             return TypeKind::Alias(TypeRef::Json);
@@ -548,7 +562,7 @@ impl<'a> TypeBuilder<'a> {
             let (target, component) = self.target(member)?;
             let object = match &target.schema_kind {
                 SchemaKind::Type(Type::Object(object)) => object.clone(),
-                SchemaKind::AllOf { all_of } => self.merge_all_of(all_of, pointer)?,
+                SchemaKind::AllOf { all_of } if self.all_of_is_object(all_of) => self.merge_all_of(all_of, pointer)?,
                 SchemaKind::Any(any) => any_as_object(any)?,
                 _ => return None,
             };
@@ -615,6 +629,19 @@ impl<'a> TypeBuilder<'a> {
         }
         Some(TypeKind::Tagged { tag, variants })
     }
+}
+
+/// `allOf` members that constrain the value, with their indexes: members that only
+/// annotate (a lone `description`, `title`, `nullable`, …) are left out.
+fn substantive(members: &[ReferenceOr<Schema>]) -> Vec<(usize, &ReferenceOr<Schema>)> {
+    members
+        .iter()
+        .enumerate()
+        .filter(|(_, member)| match member {
+            ReferenceOr::Reference { .. } => true,
+            ReferenceOr::Item(schema) => !matches!(&schema.schema_kind, SchemaKind::Any(any) if *any == AnySchema::default()),
+        })
+        .collect()
 }
 
 /// A property present and required in every member, with one constant string value
@@ -763,6 +790,19 @@ fn number_type(number: &NumberType) -> TypeRef {
         VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Float) => TypeRef::Float { bits: 32 },
         _ => TypeRef::Float { bits: 64 },
     }
+}
+
+/// The description carried by an annotation-only `allOf` member (`allOf: [{$ref}, {description}]`).
+fn annotation_doc(schema: &Schema) -> Option<String> {
+    let SchemaKind::AllOf { all_of } = &schema.schema_kind else {
+        return None;
+    };
+    all_of.iter().find_map(|member| match member {
+        ReferenceOr::Item(member) if matches!(&member.schema_kind, SchemaKind::Any(any) if *any == AnySchema::default()) => {
+            schema_doc(member)
+        }
+        _ => None,
+    })
 }
 
 /// Title and description, joined.
