@@ -279,7 +279,7 @@ pub struct RequestBody {
 }
 
 /// What a successful call returns.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ResponseBody {
     /// JSON decoded into the type.
     Json(TypeRef),
@@ -289,6 +289,31 @@ pub enum ResponseBody {
     Text,
     /// Bytes.
     Bytes,
+    /// Several success statuses with different bodies: an enum with one variant per
+    /// status, decoded by the status that arrived.
+    ByStatus(StatusEnum),
+}
+
+/// The per-status success enum of one operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusEnum {
+    /// Rust name of the enum (unique among operation-level items).
+    pub name: String,
+    /// One variant per documented success status, in status order.
+    pub variants: Vec<StatusVariant>,
+}
+
+/// One documented success status.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusVariant {
+    /// The status code, or `None` for the `2XX` range (matches any other 2xx).
+    pub status: Option<u16>,
+    /// Variant name (`Status200`, `Status2xx`).
+    pub name: String,
+    /// The body for that status (never `ByStatus`).
+    pub body: Box<ResponseBody>,
+    /// The response's description.
+    pub doc: Option<String>,
 }
 
 /// Spec-declared pagination (`x-pagination`).

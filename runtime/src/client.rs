@@ -720,6 +720,12 @@ impl RawResponse {
         }
     }
 
+    /// The error for a success status the spec does not document for this operation.
+    pub fn undocumented_status<E>(self) -> Error<E> {
+        let reason = format!("HTTP {} is not a documented success status of this operation", self.status);
+        self.unexpected(reason, None)
+    }
+
     /// Returns the body bytes.
     pub fn bytes<E>(self) -> Result<Response<Bytes>, Error<E>> {
         Ok(Response::new(self.status, self.headers, self.body))

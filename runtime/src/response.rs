@@ -26,6 +26,15 @@ impl<T> Response<T> {
         RateLimit::from_headers(&self.headers)
     }
 
+    /// Transforms the body, keeping status and headers.
+    pub fn map<U>(self, transform: impl FnOnce(T) -> U) -> Response<U> {
+        Response {
+            status: self.status,
+            headers: self.headers,
+            body: transform(self.body),
+        }
+    }
+
     /// Drops status and headers.
     pub fn into_body(self) -> T {
         self.body

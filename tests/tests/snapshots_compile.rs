@@ -513,46 +513,776 @@ mod params {
     }
 }
 
-mod explore_tmp {
+/// A loopback server answering with `replies` in order (then 500), for the fixtures
+/// whose request encoding or response handling is checked below.
+async fn loopback(replies: impl IntoIterator<Item = tests::Reply>) -> tests::TestServer {
+    let server = tests::TestServer::start().await;
+    for reply in replies {
+        server.push(reply);
+    }
+    server
+}
+
+/// The single request `server` received.
+#[track_caller]
+fn single_request(server: &tests::TestServer) -> tests::RecordedRequest {
+    let mut requests = server.requests();
+    assert_eq!(requests.len(), 1, "exactly one request: {requests:?}");
+    requests.remove(0)
+}
+
+mod openapi31_doc {
     use super::*;
-    use tests::{Reply, TestServer};
+    use openapi31::types::Pet;
+
+    #[test]
+    fn webhook_only_document_still_has_its_component_types() {
+        let pet: Pet = decode(json!({"id": 7, "name": "Rex", "tag": null}));
+        assert_eq!(pet.id, 7);
+        assert_eq!(pet.tag, Some(Nullable::Null));
+        let pet: Pet = decode(json!({"id": 7, "name": "Rex"}));
+        assert_eq!(pet.tag, None);
+        assert_eq!(encode(&pet), json!({"id": 7, "name": "Rex"}));
+    }
+
+    #[test]
+    fn no_server_url_means_the_base_url_must_be_given() {
+        assert_eq!(openapi31::DEFAULT_BASE_URL, "");
+        assert!(openapi31::Client::builder().build().is_err());
+        assert!(openapi31::Client::builder()
+            .base_url("http://127.0.0.1:9")
+            .build()
+            .is_ok());
+    }
+}
+
+mod refs_siblings {
+    use super::*;
+    use refs_siblings_31::types::{Account, AccountKind, Money, MoneyCurrency};
+
+    fn account_json() -> serde_json::Value {
+        json!({
+            "id": "acc_1",
+            "kind": "account",
+            "version": 2,
+            "active": true,
+            "balance": {"amount": 10.5, "currency": "EUR"},
+            "overdraft": null,
+            "label": null
+        })
+    }
+
+    #[test]
+    fn ref_siblings_keep_the_referenced_type() {
+        let account: Account = decode(account_json());
+        assert_eq!(account.id, "acc_1");
+        assert_eq!(account.kind, AccountKind::Account);
+        assert_eq!(account.balance.currency, MoneyCurrency::Eur);
+        assert_eq!(account.overdraft, None);
+        assert_eq!(account.label, None);
+        assert_eq!(account.credit, None);
+        assert_eq!(account.tier, None);
+        assert_eq!(encode(&account), account_json());
+    }
+
+    #[test]
+    fn nullable_type_arrays_and_consts() {
+        let mut input = account_json();
+        input["overdraft"] = json!({"amount": 1, "currency": "USD"});
+        input["label"] = json!("main");
+        input["tier"] = json!(null);
+        input["credit"] = json!({"amount": 2, "currency": "EUR"});
+        let account: Account = decode(input);
+        assert_eq!(
+            account.overdraft,
+            Some(Money {
+                amount: 1.0,
+                currency: MoneyCurrency::Unknown("USD".into())
+            })
+        );
+        assert_eq!(account.label.as_deref(), Some("main"));
+        // Optional + nullable: a present `null` is kept apart from an absent key.
+        assert_eq!(account.tier, Some(Nullable::Null));
+        assert_eq!(account.credit.map(|c| c.amount), Some(2.0));
+        // `kind` is a one-value open enum: other values are kept, not rejected.
+        let mut other = account_json();
+        other["kind"] = json!("savings");
+        assert_eq!(decode::<Account>(other).kind, AccountKind::Unknown("savings".into()));
+        // `balance` is required even though its `$ref` has siblings.
+        let mut missing = account_json();
+        missing.as_object_mut().expect("object").remove("balance");
+        assert!(serde_json::from_value::<Account>(missing).is_err());
+    }
+
+    #[test]
+    fn exclusive_bounds_on_integers_pick_an_unsigned_type() {
+        let mut input = account_json();
+        input["tier"] = json!(3);
+        let account: Account = decode(input);
+        assert_eq!(account.tier, Some(Nullable::Value(3_u64)));
+    }
+}
+
+mod allof_merge {
+    use super::*;
+    use allof::types::{Dog, GetDogResponse, Record};
+
+    fn dog_json() -> serde_json::Value {
+        json!({
+            "id": "d1",
+            "name": "Rex",
+            "home": {"city": "Oslo"},
+            "tags": ["good"],
+            "barks": true
+        })
+    }
+
+    #[test]
+    fn three_level_chain_has_every_level_s_fields() {
+        let dog: Dog = decode(dog_json());
+        assert_eq!(dog.id, "d1");
+        assert_eq!(dog.name, "Rex");
+        assert_eq!(dog.home.as_ref().map(|h| h.city.as_str()), Some("Oslo"));
+        assert_eq!(dog.barks, true);
+        assert_eq!(encode(&dog), dog_json());
+        for required in ["id", "name", "barks"] {
+            let mut input = dog_json();
+            input.as_object_mut().expect("object").remove(required);
+            assert!(
+                serde_json::from_value::<Dog>(input).is_err(),
+                "`{required}` is required at some level of the chain"
+            );
+        }
+    }
+
+    #[test]
+    fn inline_member_extends_a_ref() {
+        let mut input = dog_json();
+        input["fetchedAt"] = json!("2024-05-01T10:00:00.000Z");
+        let response: GetDogResponse = decode(input.clone());
+        assert_eq!(response.name, "Rex");
+        assert_eq!(encode(&response), input);
+        assert!(serde_json::from_value::<GetDogResponse>(dog_json()).is_err(), "fetchedAt is required");
+    }
+
+    #[test]
+    fn required_in_any_member_wins() {
+        let record: Record = decode(json!({"id": "r1", "note": "n", "address": {"city": "Rome"}}));
+        assert_eq!(record.note, "n");
+        assert_eq!(record.address.map(|a| a.city), Some("Rome".to_owned()));
+        assert!(
+            serde_json::from_value::<Record>(json!({"id": "r1"})).is_err(),
+            "`note` is optional in Audit but required by Record's inline member"
+        );
+    }
+}
+
+mod union_members {
+    use super::*;
+    use unions_fixture::types::{
+        Actor, AnyActor, Entry, Feed, FeedMatrixItemItem, Flag, MaybeScalar, Payload, Scalar, SearchResponseItem,
+        Team, User, WithFallback,
+    };
+
+    #[test]
+    fn discriminator_mapping_to_refs() {
+        let actors: Vec<Actor> = decode(json!([
+            {"kind": "user", "login": "ann"},
+            {"kind": "team", "slug": "core", "members": 4},
+            {"kind": "robot"}
+        ]));
+        assert!(matches!(&actors[0], Actor::User(user) if user.login == "ann"));
+        assert!(matches!(&actors[1], Actor::Team(team) if team.members == 4));
+        assert!(matches!(&actors[2], Actor::Unknown(_)));
+        assert_eq!(encode(&actors[1]), json!({"kind": "team", "slug": "core", "members": 4}));
+        // A known tag whose payload does not fit is an error, not `Unknown`.
+        assert!(serde_json::from_value::<Actor>(json!({"kind": "team", "slug": "s"})).is_err());
+    }
+
+    /// Generator bug: a mapping with two tags for one schema (`user` and `bot` →
+    /// User) keeps only the first; `{"kind": "bot"}` decodes as `Unknown`.
+    #[test]
+    #[ignore = "generator bug: second discriminator mapping to the same schema is dropped"]
+    fn two_tags_mapped_to_one_schema() {
+        let actor: Actor = decode(json!({"kind": "bot", "login": "b"}));
+        assert!(matches!(&actor, Actor::User(user) if user.login == "b"), "got {actor:?}");
+    }
+
+    #[test]
+    fn any_of_with_discriminator_uses_component_names() {
+        let actor: AnyActor = decode(json!({"kind": "Team", "slug": "s", "members": 1}));
+        assert!(matches!(actor, AnyActor::Team(_)));
+        let actor: AnyActor = decode(json!({"kind": "team", "slug": "s", "members": 1}));
+        assert!(matches!(actor, AnyActor::Unknown(_)));
+    }
+
+    #[test]
+    fn untagged_scalars_keep_integers_integers() {
+        let values: Vec<Scalar> = decode(json!([3, 3.5, "3", -1]));
+        assert_eq!(
+            values,
+            vec![
+                Scalar::Integer(3),
+                Scalar::Number(3.5),
+                Scalar::String("3".into()),
+                Scalar::Integer(-1)
+            ]
+        );
+        assert_eq!(encode(&values), json!([3, 3.5, "3", -1]));
+        let flags: Vec<Flag> = decode(json!([true, "true"]));
+        assert_eq!(flags, vec![Flag::Bool(true), Flag::String("true".into())]);
+    }
+
+    #[test]
+    fn strict_object_is_tried_before_a_free_form_one() {
+        let payloads: Vec<Payload> = decode(json!([
+            {"kind": "team", "slug": "s", "members": 2},
+            {"anything": 1}
+        ]));
+        assert!(matches!(&payloads[0], Payload::Team(team) if team.slug == "s"));
+        assert!(matches!(&payloads[1], Payload::Object(map) if map["anything"] == 1));
+    }
+
+    #[test]
+    fn overlapping_objects() {
+        let entry: Entry = decode(json!({"slug": "only"}));
+        assert!(matches!(entry, Entry::Variant0(_)));
+    }
+
+    /// Generator bug: untagged object members are tried in spec order, so a full
+    /// `Team` decodes as the earlier `{slug}` member and loses `kind` and `members`.
+    #[test]
+    #[ignore = "generator bug: overlapping untagged object members are not ordered most-specific first"]
+    fn overlapping_objects_pick_the_most_specific_member() {
+        let input = json!({"kind": "team", "slug": "s", "members": 3});
+        let entry: Entry = decode(input.clone());
+        assert!(matches!(&entry, Entry::Team(_)), "got {entry:?}");
+        assert_eq!(encode(&entry), input);
+    }
+
+    #[test]
+    fn fallback_member_takes_anything_else() {
+        let known: WithFallback = decode(json!({"kind": "user", "login": "l"}));
+        assert!(matches!(known, WithFallback::User(_)));
+        let other: WithFallback = decode(json!([1, 2]));
+        assert_eq!(other, WithFallback::Json(json!([1, 2])));
+        assert_eq!(encode(&other), json!([1, 2]));
+    }
+
+    #[test]
+    fn arrays_of_unions_and_nullable_unions() {
+        let feed: Feed = decode(json!({
+            "actors": [{"kind": "user", "login": "a"}],
+            "values": [1, "x"],
+            "entries": [],
+            "maybe": null,
+            "matrix": [[1, true], []]
+        }));
+        assert_eq!(feed.maybe, Some(Nullable::Null));
+        assert_eq!(
+            feed.matrix,
+            Some(vec![vec![FeedMatrixItemItem::Integer(1), FeedMatrixItemItem::Bool(true)], vec![]])
+        );
+        let feed: Feed = decode(json!({"actors": [], "values": [], "entries": [], "maybe": "m"}));
+        assert_eq!(feed.maybe, Some(Nullable::Value(MaybeScalar::String("m".into()))));
+        let results: Vec<SearchResponseItem> = decode(json!([
+            {"kind": "user", "login": "u"},
+            {"kind": "team", "slug": "t", "members": 1}
+        ]));
+        assert_eq!(
+            results,
+            vec![
+                SearchResponseItem::User(User {
+                    kind: "user".into(),
+                    login: "u".into()
+                }),
+                SearchResponseItem::Team(Team {
+                    kind: "team".into(),
+                    slug: "t".into(),
+                    members: 1
+                })
+            ]
+        );
+    }
+}
+
+mod recursion {
+    use super::*;
+    use recursive::types::{Dir, Expr, ListNode, TreeNode, A, B};
+
+    #[test]
+    fn tree_with_children_and_parent() {
+        let input = json!({
+            "value": "root",
+            "children": [
+                {"value": "a", "children": [{"value": "a1", "children": []}]},
+                {"value": "b", "children": [], "parent": {"value": "root", "children": []}}
+            ]
+        });
+        let tree: TreeNode = decode(input.clone());
+        assert_eq!(tree.children[0].children[0].value, "a1");
+        assert_eq!(tree.children[1].parent.as_ref().map(|p| p.value.as_str()), Some("root"));
+        assert_eq!(encode(&tree), input);
+    }
+
+    #[test]
+    fn linked_list_ends_in_null() {
+        let input = json!({"value": 1, "next": {"value": 2, "next": {"value": 3, "next": null}}});
+        let list: ListNode = decode(input.clone());
+        let mut values = Vec::new();
+        let mut node = Some(&list);
+        while let Some(current) = node {
+            values.push(current.value);
+            node = current.next.as_deref();
+        }
+        assert_eq!(values, vec![1, 2, 3]);
+        assert_eq!(encode(&list), input);
+    }
+
+    #[test]
+    fn mutual_recursion_by_value() {
+        let input = json!({"name": "outer", "b": {"a": {"name": "inner"}, "count": 2}});
+        let a: A = decode(input.clone());
+        let b: &B = a.b.as_deref().expect("b is present");
+        assert_eq!(b.a.name, "inner");
+        assert_eq!(b.a.b, None);
+        assert_eq!(encode(&a), input);
+        assert!(serde_json::from_value::<A>(json!({"name": "x", "b": {}})).is_err(), "B.a is required");
+    }
+
+    #[test]
+    fn recursion_through_maps_and_unions() {
+        let dir: Dir = decode(json!({"entries": {"src": {"entries": {"lib": {"entries": {}}}}}}));
+        assert!(dir.entries["src"].entries["lib"].entries.is_empty());
+        let input = json!({"left": 1, "right": {"left": 2, "right": 3}});
+        let expr: Expr = decode(input.clone());
+        let Expr::Sum(sum) = &expr else {
+            panic!("expected a sum, got {expr:?}");
+        };
+        assert_eq!(*sum.left, Expr::Integer(1));
+        assert!(matches!(&*sum.right, Expr::Sum(_)));
+        assert_eq!(encode(&expr), input);
+    }
+}
+
+mod naming {
+    use super::*;
+    use names::types::{Collide, FooBar, FooBar2, FooBar3, ListPetsResponse, ListPetsResponse2, Type};
+
+    #[test]
+    fn keyword_and_odd_property_names_keep_their_wire_names() {
+        let input = json!({
+            "type": "t", "ref": "r", "async": true, "Self": "s", "super": 1, "": "empty", "123abc": "digits"
+        });
+        let value: Type = decode(input.clone());
+        assert_eq!(value.r#type, "t");
+        assert_eq!(value.r#ref, "r");
+        assert!(value.r#async);
+        assert_eq!(value.self_.as_deref(), Some("s"));
+        assert_eq!(value.super_, Some(1));
+        assert_eq!(value.value.as_deref(), Some("empty"));
+        assert_eq!(value._123abc.as_deref(), Some("digits"));
+        assert_eq!(encode(&value), input);
+    }
+
+    #[test]
+    fn colliding_property_names_stay_distinct() {
+        let input = json!({
+            "ASC": "upper", "asc": "lower", "+1": 1, "-1": -1,
+            "foo_bar": "snake", "fooBar": "camel", "FooBar": "pascal"
+        });
+        let value: Collide = decode(input.clone());
+        assert_eq!((value.asc.as_deref(), value.asc2.as_deref()), (Some("upper"), Some("lower")));
+        assert_eq!((value.plus_1, value.minus_1), (Some(1), Some(-1)));
+        assert_eq!(value.foo_bar.as_deref(), Some("snake"));
+        assert_eq!(value.foo_bar2.as_deref(), Some("camel"));
+        assert_eq!(value.foo_bar3.as_deref(), Some("pascal"));
+        assert_eq!(encode(&value), input);
+    }
+
+    #[test]
+    fn colliding_schema_names_are_numbered() {
+        let _: FooBar = decode(json!({"a": "1"}));
+        let _: FooBar2 = decode(json!({"b": "2"}));
+        assert_eq!(decode::<FooBar3>(json!("x")), FooBar3::X);
+        // The component keeps its name; the inline `listPets` response is numbered.
+        let _: ListPetsResponse = decode(json!({"component": true}));
+        let inline: ListPetsResponse2 = decode(json!({"items": [{"type": "t", "ref": "r", "async": false}]}));
+        assert_eq!(inline.items.len(), 1);
+    }
 
     #[tokio::test]
-    async fn explore() {
-        let server = TestServer::start().await;
-        server.fallback(Reply::json(200, "[]"));
-        let client = requests::Client::builder().base_url(server.base_url()).max_retries(0).build().unwrap();
-        let _ = client
-            .list_notes(requests::types::ListNotesSort::Asc)
+    async fn same_name_in_path_query_and_header() {
+        let server = loopback([tests::Reply::json(200, "{}")]).await;
+        let client = names::Client::builder()
+            .base_url(server.base_url())
+            .max_retries(0)
+            .build()
+            .expect("client builds");
+        let _: Collide = client
+            .pets_get_by_id("p1")
+            .id2("q1")
+            .id3("h1")
+            .id4(4)
+            .send()
+            .await
+            .expect("call succeeds");
+        let request = single_request(&server);
+        assert_eq!(request.path, "/api/v1/pets/p1");
+        assert_eq!(request.query.as_deref(), Some("id=q1&ID=4"));
+        assert_eq!(request.header("id"), Some("h1"));
+    }
+
+    #[tokio::test]
+    async fn parameters_named_like_builder_members() {
+        let server = loopback([tests::Reply::Respond {
+            status: 204,
+            headers: Vec::new(),
+            body: Vec::new(),
+        }])
+        .await;
+        let client = names::Client::builder()
+            .base_url(server.base_url())
+            .max_retries(0)
+            .build()
+            .expect("client builds");
+        client
+            ._2_delete_pet_now("p1", "c")
+            .r#match("m")
+            .self_(true)
+            .crate_("cr")
+            .timeout2(5)
+            .header2("h")
+            .options2("o")
+            .send2(false)
+            .timeout(std::time::Duration::from_secs(5))
+            .send()
+            .await
+            .expect("call succeeds");
+        let request = single_request(&server);
+        assert_eq!(request.method, "DELETE");
+        assert_eq!(
+            request.query.as_deref(),
+            Some("match=m&self=true&timeout=5&client=c&options=o&send=false")
+        );
+        assert_eq!(request.header("crate"), Some("cr"));
+        assert_eq!(request.header("header"), Some("h"));
+    }
+}
+
+mod response_shapes {
+    use super::*;
+    use responses::types::{JobQueued, JobResult, ProblemDetails};
+    use responses::CreateJobResponse;
+    use tests::Reply;
+
+    fn client(server: &tests::TestServer) -> responses::Client {
+        responses::Client::builder()
+            .base_url(server.base_url())
+            .max_retries(0)
+            .build()
+            .expect("client builds")
+    }
+
+    fn no_content(status: u16) -> Reply {
+        Reply::Respond {
+            status,
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
+    }
+
+    #[tokio::test]
+    async fn each_success_status_decodes_into_its_own_variant() {
+        let server = loopback([
+            Reply::json(200, r#"{"id":"j1","output":"done"}"#),
+            Reply::json(202, r#"{"id":"j1","position":3}"#),
+            Reply::json(203, r#"{}"#),
+        ])
+        .await;
+        let client = client(&server);
+        let finished = client.create_job().send().await.expect("200 decodes");
+        assert!(matches!(&finished, CreateJobResponse::Status200(JobResult { output, .. }) if output == "done"));
+        let queued = client.create_job().send().await.expect("202 decodes");
+        assert!(matches!(&queued, CreateJobResponse::Status202(JobQueued { position, .. }) if *position == 3));
+        let undocumented = client.create_job().send().await.expect_err("203 is not documented");
+        assert!(matches!(undocumented, apigen_runtime::Error::UnexpectedResponse(_)), "{undocumented:?}");
+    }
+
+    #[tokio::test]
+    async fn problem_json_errors_keep_their_body() {
+        let server = loopback([Reply::with_type(
+            400,
+            "application/problem+json",
+            r#"{"type":"about:blank","title":"Bad","status":400}"#,
+        )])
+        .await;
+        let error = client(&server).create_job().send().await.expect_err("400 is an error");
+        let apigen_runtime::Error::Api(api) = &error else {
+            panic!("expected an API error, got {error:?}");
+        };
+        assert_eq!(api.status, 400);
+        let problem: ProblemDetails = decode(api.body.clone().expect("problem body is JSON"));
+        assert_eq!(problem.title.as_deref(), Some("Bad"));
+    }
+
+    #[tokio::test]
+    async fn no_content_and_bodiless_errors() {
+        let server = loopback([no_content(204), no_content(404), no_content(200)]).await;
+        let client = client(&server);
+        client.delete_job("j1").send().await.expect("204 is success");
+        let error = client.delete_job("j2").send().await.expect_err("404 is an error");
+        assert!(
+            matches!(&error, apigen_runtime::Error::Api(api) if api.status == 404 && api.body.is_none()),
+            "unexpected error: {error:?}"
+        );
+        client.ping().send().await.expect("HEAD with only a default response");
+        assert_eq!(server.requests()[2].method, "HEAD");
+    }
+
+    #[tokio::test]
+    async fn text_bytes_and_vendor_json_bodies() {
+        let server = loopback([
+            Reply::with_type(200, "text/plain; charset=utf-8", "line 1\nline 2"),
+            Reply::with_type(200, "application/octet-stream", vec![0_u8, 159, 255]),
+            Reply::with_type(200, "application/vnd.api+json", r#"{"id":"j1","output":"o"}"#),
+        ])
+        .await;
+        let client = client(&server);
+        assert_eq!(client.get_job_log("j1").send().await.expect("text"), "line 1\nline 2");
+        assert_eq!(
+            client.get_job_artifact("j1").send().await.expect("bytes").as_ref(),
+            &[0_u8, 159, 255]
+        );
+        assert_eq!(client.get_job("j1").send().await.expect("2XX json").id, "j1");
+    }
+}
+
+mod request_shapes {
+    use super::*;
+    use requests::types::{CreateTokenRequest, ListNotesSort, Note};
+    use tests::Reply;
+
+    fn client(server: &tests::TestServer) -> requests::Client {
+        requests::Client::builder()
+            .base_url(server.base_url())
+            .max_retries(0)
+            .build()
+            .expect("client builds")
+    }
+
+    fn no_content() -> Reply {
+        Reply::Respond {
+            status: 204,
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
+    }
+
+    #[tokio::test]
+    async fn form_body_with_exploded_array() {
+        let server = loopback([Reply::json(200, r#"{"token":"t"}"#)]).await;
+        let body: CreateTokenRequest = decode(json!({"grant_type": "client_credentials", "scope": ["a", "b c"]}));
+        let response = client(&server).create_token(body).send().await.expect("call succeeds");
+        assert_eq!(response.token.as_deref(), Some("t"));
+        let request = single_request(&server);
+        assert_eq!(request.header("content-type"), Some("application/x-www-form-urlencoded"));
+        assert_eq!(
+            String::from_utf8_lossy(&request.body),
+            "grant_type=client_credentials&scope=a&scope=b%20c"
+        );
+    }
+
+    /// Generator bug: `encoding.metadata.contentType: application/json` is ignored
+    /// (no diagnostic); the object is sent as `metadata[source]=cli` instead of a
+    /// JSON-encoded `metadata` field.
+    #[tokio::test]
+    #[ignore = "generator bug: form `encoding` (contentType application/json) is ignored"]
+    async fn form_field_with_json_encoding() {
+        let server = loopback([Reply::json(200, "{}")]).await;
+        let body: CreateTokenRequest = decode(json!({"grant_type": "g", "metadata": {"source": "cli"}}));
+        client(&server).create_token(body).send().await.expect("call succeeds");
+        let request = single_request(&server);
+        assert_eq!(
+            String::from_utf8_lossy(&request.body),
+            "grant_type=g&metadata=%7B%22source%22%3A%22cli%22%7D"
+        );
+    }
+
+    #[tokio::test]
+    async fn octet_stream_body_and_headers() {
+        let server = loopback([no_content()]).await;
+        client(&server)
+            .put_blob("k 1", true, apigen_runtime::bytes::Bytes::from_static(&[0, 1, 255]))
+            .content_md5("abc")
+            .send()
+            .await
+            .expect("call succeeds");
+        let request = single_request(&server);
+        assert_eq!(request.method, "PUT");
+        assert_eq!(request.path, "/api/v1/blobs/k%201");
+        assert_eq!(request.header("content-type"), Some("application/octet-stream"));
+        assert_eq!(request.header("x-retry"), Some("true"));
+        assert_eq!(request.header("content-md5"), Some("abc"));
+        assert_eq!(request.body, vec![0, 1, 255]);
+    }
+
+    #[tokio::test]
+    async fn query_styles() {
+        let server = loopback([Reply::json(200, "[]"), Reply::json(200, "[]")]).await;
+        let client = client(&server);
+        let notes: Vec<Note> = client
+            .list_notes(ListNotesSort::Desc)
             .ids(vec![1, 2])
             .tags(vec!["a".into(), "b c".into()])
             .words(vec!["x".into(), "y".into()])
             .levels(vec!["p".into(), "q".into()])
-            .filter(decode(json!({"author": "me", "after": "2024-05-01T10:00:00Z"})))
+            .filter(decode(json!({"author": "me"})))
             .point(decode(json!({"x": 1, "y": 2})))
             .r#box(decode(json!({"w": 3, "h": 4})))
             .send()
-            .await;
-        let body: requests::types::CreateTokenRequest = decode(json!({"grant_type": "client_credentials", "scope": ["a", "b"], "metadata": {"source": "cli"}}));
-        let _ = client.create_token(body).send().await;
-        let _ = client.put_blob("k 1", true, apigen_runtime::bytes::Bytes::from_static(b"\x00\x01")).content_md5("abc").send().await;
-        for r in server.requests() {
-            println!("{} {} {:?} {:?} {:?}", r.method, r.path, r.query, r.headers, String::from_utf8_lossy(&r.body));
+            .await
+            .expect("call succeeds");
+        assert!(notes.is_empty());
+        client.list_notes(ListNotesSort::Asc).send().await.expect("call succeeds");
+        let requests = server.requests();
+        // The runtime percent-encodes the delimiters (`%2C`, `%20`, `%7C`) as well as the
+        // same characters inside values, so `["a,b"]` and `["a", "b"]` are sent alike.
+        assert_eq!(
+            requests[0].query.as_deref(),
+            Some(
+                "ids=1&ids=2&tags=a%2Cb%20c&words=x%20y&levels=p%7Cq&filter[author]=me&x=1&y=2&box=w%2C3%2Ch%2C4&sort=desc"
+            )
+        );
+        assert_eq!(requests[1].query.as_deref(), Some("sort=asc"));
+    }
+
+    #[tokio::test]
+    async fn several_media_types_send_json() {
+        let server = loopback([no_content()]).await;
+        client(&server)
+            .create_note()
+            .body(Note {
+                text: "hi".into(),
+                pinned: Some(true),
+            })
+            .send()
+            .await
+            .expect("call succeeds");
+        let request = single_request(&server);
+        assert_eq!(request.header("content-type"), Some("application/json"));
+        assert_eq!(request.json(), json!({"text": "hi", "pinned": true}));
+    }
+}
+
+mod format_types {
+    use super::*;
+    use formats::types::Sample;
+
+    fn sample_json() -> serde_json::Value {
+        json!({
+            "at": "2024-05-01T10:00:00.000Z",
+            "day": "2024-05-01",
+            "id": "6f1c2a8e-4b9d-4c1e-9f3a-2b7d5e8c0a11",
+            "link": "https://example.com/x",
+            "blob": "aGk=",
+            "i32": -5,
+            "i64": 9007199254740993_i64,
+            "count": 0,
+            "u64": 18446744073709551615_u64,
+            "f32": 1.5,
+            "custom": "#ff0000"
+        })
+    }
+
+    #[test]
+    fn formats_decode_and_reencode() {
+        let sample: Sample = decode(sample_json());
+        assert_eq!(sample.at.to_rfc3339(), "2024-05-01T10:00:00+00:00");
+        assert_eq!(sample.day.to_string(), "2024-05-01");
+        assert_eq!(sample.i64, 9007199254740993);
+        assert_eq!(sample.u64, Some(u64::MAX));
+        assert_eq!(sample.custom.as_deref(), Some("#ff0000"));
+        assert_eq!(encode(&sample), sample_json());
+    }
+
+    #[test]
+    fn out_of_range_values_are_rejected() {
+        for (field, value) in [
+            ("i32", json!(3_000_000_000_u64)),
+            ("count", json!(-1)),
+            ("at", json!("yesterday")),
+            ("day", json!("2024-13-01")),
+        ] {
+            let mut input = sample_json();
+            input[field] = value;
+            assert!(
+                serde_json::from_value::<Sample>(input).is_err(),
+                "`{field}` accepted an out-of-range value"
+            );
         }
-        server.push(Reply::json(202, r#"{"id":"j1","position":3}"#));
-        let rc = responses::Client::builder().base_url(server.base_url()).max_retries(0).build().unwrap();
-        println!("{:?}", rc.create_job().send().await);
-        server.push(Reply::with_type(200, "application/vnd.api+json", r#"{"id":"j1","output":"o"}"#));
-        println!("{:?}", rc.get_job("j1").send().await);
-        server.push(Reply::with_type(404, "application/problem+json", r#"{"title":"nope","status":404}"#));
-        println!("{:?}", rc.get_job_log("j1").send().await);
-        server.push(Reply::with_type(302, "text/plain", "").header("location", "/elsewhere"));
-        println!("{:?}", rc.get_job_artifact("j1").send().await);
-        let mut a: unions_fixture::types::Actor = decode(json!({"kind": "bot", "login": "b"}));
-        println!("{a:?}");
-        a = decode(json!({"kind": "team", "slug": "s", "members": "x"}));
-        println!("{a:?}");
-        let e: unions_fixture::types::Entry = decode(json!({"kind": "team", "slug": "s", "members": 3}));
-        println!("{e:?}");
+    }
+}
+
+mod ref_kinds {
+    use super::*;
+    use refs::types::{GetBrokenResponse, Item, ItemAliasAlias};
+    use tests::Reply;
+
+    fn client(server: &tests::TestServer) -> refs::Client {
+        refs::Client::builder()
+            .base_url(server.base_url())
+            .max_retries(0)
+            .build()
+            .expect("client builds")
+    }
+
+    #[tokio::test]
+    async fn parameter_and_response_refs_resolve() {
+        let server = loopback([
+            Reply::json(200, r#"{"key":"k1","name":"n","parent":{"key":"k0","name":"root"}}"#)
+                .header("x-rate-limit", "9"),
+        ])
+        .await;
+        let client = client(&server);
+        let item: Item = client.get_item("k1".into()).limit(5).send().await.expect("call succeeds");
+        assert_eq!(item.parent.map(|p| p.key), Some("k0".to_owned()));
+        let request = single_request(&server);
+        assert_eq!(request.path, "/api/v1/items/k1");
+        // `$ref: Missing` was skipped (with a diagnostic); only `limit` is sent.
+        assert_eq!(request.query.as_deref(), Some("limit=5"));
+        // The `pattern` of the referenced schema still applies to the path parameter.
+        let error = client
+            .get_item("Not Valid".into())
+            .send()
+            .await
+            .expect_err("pattern ^[a-z0-9]+$");
+        assert!(
+            matches!(&error, apigen_runtime::Error::InvalidArgument { name, .. } if name == "itemId"),
+            "unexpected error: {error:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn request_body_ref_through_alias_chain() {
+        let server = loopback([Reply::json(200, r#"{"key":"k1","name":"n"}"#)]).await;
+        let body: ItemAliasAlias = Item {
+            key: "k1".into(),
+            name: "n".into(),
+            parent: None,
+        };
+        let updated = client(&server).put_item("k1".into(), body).send().await.expect("call succeeds");
+        assert_eq!(updated.name, "n");
+        assert_eq!(single_request(&server).json(), json!({"key": "k1", "name": "n"}));
+    }
+
+    #[test]
+    fn missing_targets_become_json_values() {
+        let broken: GetBrokenResponse = decode(json!({
+            "ok": "yes", "gone": {"any": ["thing"]}, "slashy": {"slash": true}, "name": "n"
+        }));
+        assert_eq!(broken.gone, Some(Nullable::Value(json!({"any": ["thing"]}))));
+        assert_eq!(broken.slashy.and_then(|s| s.slash), Some(true));
+        assert_eq!(broken.name, Some(Nullable::Value(json!("n"))));
     }
 }

@@ -17,6 +17,7 @@ pub fn emit(model: &Model, diagnostics: &mut Vec<crate::diagnostics::Diagnostic>
         quote! { #[doc = #doc] static #name: ::apigen_runtime::Pattern = ::apigen_runtime::Pattern::new(#source); }
     });
     let methods = model.operations.iter().map(|operation| client_method(model, operation));
+    let status_enums = status_enums(model);
     let builders: Vec<TokenStream> = model
         .operations
         .iter()
@@ -37,6 +38,8 @@ pub fn emit(model: &Model, diagnostics: &mut Vec<crate::diagnostics::Diagnostic>
         impl Client {
             #(#methods)*
         }
+
+        #(#status_enums)*
 
         #(#builders)*
     }
@@ -91,11 +94,103 @@ fn convert(name: &proc_macro2::Ident, ty: &TypeRef) -> TokenStream {
 }
 
 fn success_type(model: &Model, operation: &Operation) -> TokenStream {
-    match &operation.success {
+    body_type(model, &operation.success)
+}
+
+fn body_type(model: &Model, body: &ResponseBody) -> TokenStream {
+    match body {
         ResponseBody::Json(ty) => tokens(model, ty, Scope::Sibling),
         ResponseBody::Empty => quote! { () },
         ResponseBody::Text => quote! { String },
         ResponseBody::Bytes => quote! { ::apigen_runtime::bytes::Bytes },
+        ResponseBody::ByStatus(status_enum) => {
+            let name = format_ident!("{}", status_enum.name);
+            quote! { #name }
+        }
+    }
+}
+
+/// The decoding expression for a single-shape body (`response.json()`, …).
+fn decode_call(body: &ResponseBody) -> TokenStream {
+    match body {
+        ResponseBody::Json(_) => quote! { response.json() },
+        ResponseBody::Empty => quote! { response.empty() },
+        ResponseBody::Text => quote! { response.text() },
+        ResponseBody::Bytes | ResponseBody::ByStatus(_) => quote! { response.bytes() },
+    }
+}
+
+/// The per-status success enums of all operations that need one.
+fn status_enums(model: &Model) -> Vec<TokenStream> {
+    model
+        .operations
+        .iter()
+        .filter_map(|operation| match &operation.success {
+            ResponseBody::ByStatus(status_enum) => Some((operation, status_enum)),
+            _ => None,
+        })
+        .map(|(operation, status_enum)| {
+            let name = format_ident!("{}", status_enum.name);
+            let doc = format!(
+                " The documented success responses of [`Client::{}`], one variant per status.",
+                operation.method_name.trim_start_matches("r#")
+            );
+            let variants = status_enum.variants.iter().map(|variant| {
+                let variant_name = format_ident!("{}", variant.name);
+                let status = match variant.status {
+                    Some(code) => format!("HTTP {code}"),
+                    None => "Any other 2xx status".to_owned(),
+                };
+                let docs = docs::attrs([status.as_str(), variant.doc.as_deref().unwrap_or("")]);
+                match variant.body.as_ref() {
+                    ResponseBody::Empty => quote! { #docs #variant_name, },
+                    body => {
+                        let ty = body_type(model, body);
+                        quote! { #docs #variant_name(#ty), }
+                    }
+                }
+            });
+            quote! {
+                #[doc = #doc]
+                #[derive(Debug, Clone, PartialEq)]
+                #[non_exhaustive]
+                pub enum #name {
+                    #(#variants)*
+                }
+            }
+        })
+        .collect()
+}
+
+/// Decoding for a per-status enum: pick the variant by the status that arrived.
+fn decode_by_status(model: &Model, status_enum: &crate::ir::StatusEnum) -> TokenStream {
+    let name = format_ident!("{}", status_enum.name);
+    let mut arms = Vec::new();
+    let mut range_arm = None;
+    for variant in &status_enum.variants {
+        let variant_name = format_ident!("{}", variant.name);
+        let call = decode_call(&variant.body);
+        let wrap = match variant.body.as_ref() {
+            ResponseBody::Empty => quote! { #call.map(|response| response.map(|()| #name::#variant_name)) },
+            body => {
+                let ty = body_type(model, body);
+                quote! { #call.map(|response: Response<#ty>| response.map(#name::#variant_name)) }
+            }
+        };
+        match variant.status {
+            Some(code) => {
+                let code = proc_macro2::Literal::u16_unsuffixed(code);
+                arms.push(quote! { #code => #wrap, })
+            }
+            None => range_arm = Some(wrap),
+        }
+    }
+    let fallback = range_arm.unwrap_or_else(|| quote! { Err(response.undocumented_status()) });
+    quote! {
+        match response.status() {
+            #(#arms)*
+            _ => #fallback,
+        }
     }
 }
 
@@ -277,10 +372,8 @@ fn builder(
     let output = success_type(model, operation);
     let send_body = send_body(operation, patterns);
     let decode = match &operation.success {
-        ResponseBody::Json(_) => quote! { response.json() },
-        ResponseBody::Empty => quote! { response.empty() },
-        ResponseBody::Text => quote! { response.text() },
-        ResponseBody::Bytes => quote! { response.bytes() },
+        ResponseBody::ByStatus(status_enum) => decode_by_status(model, status_enum),
+        single => decode_call(single),
     };
     quote! {
         #[doc = #builder_doc]

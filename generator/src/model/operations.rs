@@ -3,7 +3,8 @@
 use super::refs;
 use super::types::{wrap_nullable, TypeBuilder};
 use crate::ir::{
-    BodyEncoding, Operation, PageLink, Pagination, Param, ParamLocation, QueryStyle, RequestBody, ResponseBody,
+    BodyEncoding, Operation, PageLink, Pagination, Param, ParamLocation, QueryStyle, RequestBody, ResponseBody, StatusEnum,
+    StatusVariant,
     TypeKind, TypeRef,
 };
 use crate::naming::{pascal, snake, Namespace};
@@ -61,13 +62,17 @@ pub fn build(document: &OpenAPI, types: &mut TypeBuilder<'_>) -> (Vec<Operation>
                 .request_body
                 .as_ref()
                 .and_then(|body| request_body(document, types, body, &join(&pointer, "requestBody"), &type_prefix));
-            let (success, errors) = responses(
+            let (mut success, errors) = responses(
                 document,
                 types,
                 &operation.responses,
                 &join(&pointer, "responses"),
                 &type_prefix,
+                "",
             );
+            if let ResponseBody::ByStatus(status_enum) = &mut success {
+                status_enum.name = builder_names.claim(format!("{builder_name}Response"));
+            }
             for error in errors {
                 match error {
                     Some(ty) => {
@@ -413,8 +418,10 @@ fn responses(
     responses: &openapiv3::Responses,
     pointer: &str,
     prefix: &str,
+    status_enum_name: &str,
 ) -> (ResponseBody, Vec<Option<TypeRef>>) {
     let mut success: Option<ResponseBody> = None;
+    let mut successes: Vec<StatusVariant> = Vec::new();
     let mut errors = Vec::new();
     let mut entries: Vec<(&StatusCode, &ReferenceOr<Response>)> = responses.responses.iter().collect();
     entries.sort_by_key(|(code, _)| match code {
@@ -442,13 +449,36 @@ fn responses(
             StatusCode::Range(range) => *range == 2,
         };
         if is_success {
-            if success.is_some() {
-                continue;
-            }
-            success = Some(response_body(types, response, &at, &format!("{prefix}Response")));
+            let hint = if successes.is_empty() {
+                format!("{prefix}Response")
+            } else {
+                format!("{prefix}Response{key}")
+            };
+            let body = response_body(types, response, &at, &hint);
+            let status = match code {
+                StatusCode::Code(code) => Some(*code),
+                StatusCode::Range(_) => None,
+            };
+            successes.push(StatusVariant {
+                status,
+                name: format!("Status{}", key.to_ascii_lowercase()),
+                body: Box::new(body),
+                doc: Some(response.description.clone()).filter(|text| !text.trim().is_empty()),
+            });
         } else {
             errors.push(json_schema_type(types, response, &at, &format!("{prefix}Error{key}")));
         }
+    }
+    if let Some(first) = successes.first() {
+        let all_alike = successes.iter().all(|variant| variant.body == first.body);
+        success = Some(if all_alike {
+            (*first.body).clone()
+        } else {
+            ResponseBody::ByStatus(StatusEnum {
+                name: status_enum_name.to_owned(),
+                variants: successes,
+            })
+        });
     }
     if let Some(default) = &responses.default {
         let default_pointer = join(pointer, "default");

@@ -89,6 +89,19 @@ impl Client {
         }
     }
 }
+/// The documented success responses of [`Client::create_job`], one variant per status.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateJobResponse {
+    /// HTTP 200
+    ///
+    /// The job finished at once.
+    Status200(super::types::JobResult),
+    /// HTTP 202
+    ///
+    /// The job was queued.
+    Status202(super::types::JobQueued),
+}
 /// Request builder for [`Client::create_job`] (`POST /jobs`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -118,14 +131,12 @@ impl<'a> CreateJob<'a> {
         self
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::JobResult, Error> {
+    pub async fn send(self) -> Result<CreateJobResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
     /// Sends the request and returns the body with the HTTP status and headers
     /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::JobResult>, Error> {
+    pub async fn send_with_response(self) -> Result<Response<CreateJobResponse>, Error> {
         let request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::POST,
             "/jobs",
@@ -136,11 +147,27 @@ impl<'a> CreateJob<'a> {
             .raw()
             .execute::<ErrorBody>(request, &self.options)
             .await?;
-        response.json()
+        match response.status() {
+            200 => {
+                response
+                    .json()
+                    .map(|response: Response<super::types::JobResult>| {
+                        response.map(CreateJobResponse::Status200)
+                    })
+            }
+            202 => {
+                response
+                    .json()
+                    .map(|response: Response<super::types::JobQueued>| {
+                        response.map(CreateJobResponse::Status202)
+                    })
+            }
+            _ => Err(response.undocumented_status()),
+        }
     }
 }
 impl<'a> IntoFuture for CreateJob<'a> {
-    type Output = Result<super::types::JobResult, Error>;
+    type Output = Result<CreateJobResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
