@@ -783,296 +783,6 @@ impl Client {
             options: CallOptions::default(),
         }
     }
-    /// Update a list lead
-    ///
-    /// Sets column values for one lead of a list, addressed by its X user id.
-    ///
-    /// `PATCH /lists/{listId}/leads/{platformId}`
-    ///
-    /// Arguments:
-    /// - `list_id`: path parameter `listId`. Id of the list. Must match `^[0-9a-z]+$`.
-    /// - `platform_id`: path parameter `platformId`. X user id of the lead. This is a platform id, not an Inbox id.
-    /// - `body`: the request body.
-    ///
-    /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
-    pub fn update_list_lead(
-        &self,
-        list_id: impl Into<String>,
-        platform_id: impl Into<String>,
-        body: super::types::UpdateListLeadRequest,
-    ) -> UpdateListLead<'_> {
-        UpdateListLead {
-            client: self,
-            list_id: list_id.into(),
-            platform_id: platform_id.into(),
-            body: Some(body),
-            options: CallOptions::default(),
-        }
-    }
-    /// List import jobs
-    ///
-    /// Lists the import jobs of a list, optionally only those in certain states, one page at a time. Pass the previous response's `nextCursor` as `cursor` to get the next page; it is null on the last page.
-    ///
-    /// `GET /lists/{listId}/import-jobs`
-    ///
-    /// Arguments:
-    /// - `list_id`: path parameter `listId`. Id of the list. Must match `^[0-9a-z]+$`.
-    ///
-    /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
-    pub fn list_import_jobs(&self, list_id: impl Into<String>) -> ListImportJobs<'_> {
-        ListImportJobs {
-            client: self,
-            list_id: list_id.into(),
-            status: None,
-            cursor: None,
-            limit: None,
-            options: CallOptions::default(),
-        }
-    }
-    /// Create import job
-    ///
-    /// Starts a background job that imports leads into the list. The `type` of the import configuration selects the source; a CSV upload sends the file content inline together with a header-to-column mapping. The job starts out `queued`; poll the import-job list to follow its progress.
-    ///
-    /// `POST /lists/{listId}/import-jobs`
-    ///
-    /// Arguments:
-    /// - `list_id`: path parameter `listId`. Id of the list. Must match `^[0-9a-z]+$`.
-    /// - `body`: the request body.
-    ///
-    /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
-    pub fn create_import_job(
-        &self,
-        list_id: impl Into<String>,
-        body: super::types::CreateImportJobRequest,
-    ) -> CreateImportJob<'_> {
-        CreateImportJob {
-            client: self,
-            list_id: list_id.into(),
-            body: Some(body),
-            options: CallOptions::default(),
-        }
-    }
-    /// Cancel import job
-    ///
-    /// Stops an import job that is still queued or running. The request body is an empty JSON object. (The method and path are inferred: the stored reference page does not show them.)
-    ///
-    /// `POST /lists/{listId}/import-jobs/{jobId}/cancel`
-    ///
-    /// Arguments:
-    /// - `list_id`: path parameter `listId`. Id of the list. Must match `^[0-9a-z]+$`.
-    /// - `job_id`: path parameter `jobId`. Id of the import job. Must match `^[0-9a-z]+$`.
-    ///
-    /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
-    pub fn cancel_import_job(
-        &self,
-        list_id: impl Into<String>,
-        job_id: impl Into<String>,
-    ) -> CancelImportJob<'_> {
-        CancelImportJob {
-            client: self,
-            list_id: list_id.into(),
-            job_id: job_id.into(),
-            options: CallOptions::default(),
-        }
-    }
-    /// Get campaign
-    ///
-    /// Returns a campaign in the original (v1) representation: lifecycle `status`, progress counters, sending schedule, sequence steps, targeted lists, automations and custom variables.
-    ///
-    /// `GET /campaigns/{campaignId}`
-    ///
-    /// Arguments:
-    /// - `campaign_id`: path parameter `campaignId`. Id of the campaign. Must match `^[0-9a-z]+$`.
-    ///
-    /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
-    pub fn get_campaign(&self, campaign_id: impl Into<String>) -> GetCampaign<'_> {
-        GetCampaign {
-            client: self,
-            campaign_id: campaign_id.into(),
-            options: CallOptions::default(),
-        }
-    }
-    /// Pause campaign
-    ///
-    /// Pauses an active campaign: it stops contacting new targets and sending follow-ups, while existing conversations carry on. The request body is an empty JSON object. (The method and path are inferred: the stored reference page does not show them.)
-    ///
-    /// `POST /campaigns/{campaignId}/pause`
-    ///
-    /// Arguments:
-    /// - `campaign_id`: path parameter `campaignId`. Id of the campaign. Must match `^[0-9a-z]+$`.
-    ///
-    /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
-    pub fn pause_campaign(&self, campaign_id: impl Into<String>) -> PauseCampaign<'_> {
-        PauseCampaign {
-            client: self,
-            campaign_id: campaign_id.into(),
-            options: CallOptions::default(),
-        }
-    }
-    /// Enable campaign
-    ///
-    /// Switches a campaign on so that it starts (or resumes) sending. The request body is an empty JSON object; the response uses the v2 campaign representation.
-    ///
-    /// `POST /campaigns/v2/{campaignId}/enable`
-    ///
-    /// Arguments:
-    /// - `campaign_id`: path parameter `campaignId`. Id of the campaign. Must match `^[0-9a-z]+$`.
-    ///
-    /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
-    pub fn enable_campaign(&self, campaign_id: impl Into<String>) -> EnableCampaign<'_> {
-        EnableCampaign {
-            client: self,
-            campaign_id: campaign_id.into(),
-            options: CallOptions::default(),
-        }
-    }
-    /// Replace campaign sequence
-    ///
-    /// Replaces the campaign's whole sequence with the given steps, creating a new sequence version (earlier versions are kept for history). The server assigns step ids and ranks from the order of the array. Every variable used in a message must exist on the campaign.
-    ///
-    /// `PUT /campaigns/v2/{campaignId}/sequence`
-    ///
-    /// Arguments:
-    /// - `campaign_id`: path parameter `campaignId`. Id of the campaign. Must match `^[0-9a-z]+$`.
-    /// - `body`: the request body.
-    ///
-    /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
-    pub fn update_campaign_sequence(
-        &self,
-        campaign_id: impl Into<String>,
-        body: super::types::UpdateCampaignSequenceRequest,
-    ) -> UpdateCampaignSequence<'_> {
-        UpdateCampaignSequence {
-            client: self,
-            campaign_id: campaign_id.into(),
-            body: Some(body),
-            options: CallOptions::default(),
-        }
-    }
-    /// Add campaign leads
-    ///
-    /// Adds leads directly to a campaign. Leads can be given as X user ids, usernames (unknown profiles are fetched automatically), Inbox external ids, or as a mixed `leads` array that can also carry per-lead column values. Each id array takes 1 to 2,000 entries. The response counts the leads that were added, skipped and failed.
-    ///
-    /// `POST /campaigns/v2/{campaignId}/leads`
-    ///
-    /// Arguments:
-    /// - `campaign_id`: path parameter `campaignId`. Id of the campaign. Must match `^[0-9a-z]+$`.
-    /// - `body`: the request body.
-    ///
-    /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
-    pub fn add_campaign_leads(
-        &self,
-        campaign_id: impl Into<String>,
-        body: super::types::AddCampaignLeadsRequest,
-    ) -> AddCampaignLeads<'_> {
-        AddCampaignLeads {
-            client: self,
-            campaign_id: campaign_id.into(),
-            body: Some(body),
-            options: CallOptions::default(),
-        }
-    }
-    /// Update campaign lead
-    ///
-    /// Sets column values for one lead of a campaign. The path identifier is read as an X user id unless `by` says it is a username or an Inbox external id.
-    ///
-    /// `PATCH /campaigns/v2/{campaignId}/leads/{identifier}`
-    ///
-    /// Arguments:
-    /// - `campaign_id`: path parameter `campaignId`. Id of the campaign. Must match `^[0-9a-z]+$`.
-    /// - `identifier`: path parameter `identifier`. The lead to act on. By default this is the lead's X user id; the `by` field of the request body switches it to a username or an Inbox external id.
-    /// - `body`: the request body.
-    ///
-    /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
-    pub fn update_campaign_lead(
-        &self,
-        campaign_id: impl Into<String>,
-        identifier: impl Into<String>,
-        body: super::types::UpdateCampaignLeadRequest,
-    ) -> UpdateCampaignLead<'_> {
-        UpdateCampaignLead {
-            client: self,
-            campaign_id: campaign_id.into(),
-            identifier: identifier.into(),
-            body: Some(body),
-            options: CallOptions::default(),
-        }
-    }
-    /// Cancel campaign lead
-    ///
-    /// Stops the campaign sequence for one lead so that no further messages are sent to it; the lead moves to the `canceled` stage. The path identifier is read as an X user id unless `by` (sent in the JSON body) says it is a username or an Inbox external id.
-    ///
-    /// `POST /campaigns/v2/{campaignId}/leads/{identifier}/cancel`
-    ///
-    /// Arguments:
-    /// - `campaign_id`: path parameter `campaignId`. Id of the campaign. Must match `^[0-9a-z]+$`.
-    /// - `identifier`: path parameter `identifier`. The lead to act on. By default this is the lead's X user id; the `by` field of the request body switches it to a username or an Inbox external id.
-    /// - `body`: the request body.
-    ///
-    /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
-    pub fn cancel_campaign_lead(
-        &self,
-        campaign_id: impl Into<String>,
-        identifier: impl Into<String>,
-        body: super::types::CancelCampaignLeadRequest,
-    ) -> CancelCampaignLead<'_> {
-        CancelCampaignLead {
-            client: self,
-            campaign_id: campaign_id.into(),
-            identifier: identifier.into(),
-            body: Some(body),
-            options: CallOptions::default(),
-        }
-    }
-    /// Update campaign lead rules
-    ///
-    /// Changes which leads flow into the campaign automatically. Synced lists keep feeding their leads into the campaign (and a lead leaves the campaign once it is in none of the synced lists that contributed it); excluded lists, plus the built-in "contacted" and "mutual" exclusions, keep leads out even when a synced list contains them. Omitted fields stay as they are; an empty array clears a list selection.
-    ///
-    /// `PATCH /campaigns/v2/{campaignId}/rules`
-    ///
-    /// Arguments:
-    /// - `campaign_id`: path parameter `campaignId`. Id of the campaign. Must match `^[0-9a-z]+$`.
-    /// - `body`: the request body.
-    ///
-    /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
-    pub fn update_campaign_lead_rules(
-        &self,
-        campaign_id: impl Into<String>,
-        body: super::types::UpdateCampaignLeadRulesRequest,
-    ) -> UpdateCampaignLeadRules<'_> {
-        UpdateCampaignLeadRules {
-            client: self,
-            campaign_id: campaign_id.into(),
-            body: Some(body),
-            options: CallOptions::default(),
-        }
-    }
-    /// Update campaign column
-    ///
-    /// Renames a custom column of a campaign and/or changes its description. Omitted fields are left unchanged; a `null` description clears it.
-    ///
-    /// `PATCH /campaigns/v2/{campaignId}/columns/{columnId}`
-    ///
-    /// Arguments:
-    /// - `campaign_id`: path parameter `campaignId`. Id of the campaign. Must match `^[0-9a-z]+$`.
-    /// - `column_id`: path parameter `columnId`. Id of the custom column, of the form `custom_<id>` (it contains an underscore, so it does not follow the usual Inbox id pattern).
-    /// - `body`: the request body.
-    ///
-    /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
-    pub fn update_campaign_column(
-        &self,
-        campaign_id: impl Into<String>,
-        column_id: impl Into<String>,
-        body: super::types::UpdateCampaignColumnRequest,
-    ) -> UpdateCampaignColumn<'_> {
-        UpdateCampaignColumn {
-            client: self,
-            campaign_id: campaign_id.into(),
-            column_id: column_id.into(),
-            body: Some(body),
-            options: CallOptions::default(),
-        }
-    }
 }
 /// Request builder for [`Client::get_team`] (`GET /team`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -3889,6 +3599,298 @@ impl<'a> IntoFuture for RemoveListLeads<'a> {
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+impl Client {
+    /// Update a list lead
+    ///
+    /// Sets column values for one lead of a list, addressed by its X user id.
+    ///
+    /// `PATCH /lists/{listId}/leads/{platformId}`
+    ///
+    /// Arguments:
+    /// - `list_id`: path parameter `listId`. Id of the list. Must match `^[0-9a-z]+$`.
+    /// - `platform_id`: path parameter `platformId`. X user id of the lead. This is a platform id, not an Inbox id.
+    /// - `body`: the request body.
+    ///
+    /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
+    pub fn update_list_lead(
+        &self,
+        list_id: impl Into<String>,
+        platform_id: impl Into<String>,
+        body: super::types::UpdateListLeadRequest,
+    ) -> UpdateListLead<'_> {
+        UpdateListLead {
+            client: self,
+            list_id: list_id.into(),
+            platform_id: platform_id.into(),
+            body: Some(body),
+            options: CallOptions::default(),
+        }
+    }
+    /// List import jobs
+    ///
+    /// Lists the import jobs of a list, optionally only those in certain states, one page at a time. Pass the previous response's `nextCursor` as `cursor` to get the next page; it is null on the last page.
+    ///
+    /// `GET /lists/{listId}/import-jobs`
+    ///
+    /// Arguments:
+    /// - `list_id`: path parameter `listId`. Id of the list. Must match `^[0-9a-z]+$`.
+    ///
+    /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
+    pub fn list_import_jobs(&self, list_id: impl Into<String>) -> ListImportJobs<'_> {
+        ListImportJobs {
+            client: self,
+            list_id: list_id.into(),
+            status: None,
+            cursor: None,
+            limit: None,
+            options: CallOptions::default(),
+        }
+    }
+    /// Create import job
+    ///
+    /// Starts a background job that imports leads into the list. The `type` of the import configuration selects the source; a CSV upload sends the file content inline together with a header-to-column mapping. The job starts out `queued`; poll the import-job list to follow its progress.
+    ///
+    /// `POST /lists/{listId}/import-jobs`
+    ///
+    /// Arguments:
+    /// - `list_id`: path parameter `listId`. Id of the list. Must match `^[0-9a-z]+$`.
+    /// - `body`: the request body.
+    ///
+    /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
+    pub fn create_import_job(
+        &self,
+        list_id: impl Into<String>,
+        body: super::types::CreateImportJobRequest,
+    ) -> CreateImportJob<'_> {
+        CreateImportJob {
+            client: self,
+            list_id: list_id.into(),
+            body: Some(body),
+            options: CallOptions::default(),
+        }
+    }
+    /// Cancel import job
+    ///
+    /// Stops an import job that is still queued or running. The request body is an empty JSON object. (The method and path are inferred: the stored reference page does not show them.)
+    ///
+    /// `POST /lists/{listId}/import-jobs/{jobId}/cancel`
+    ///
+    /// Arguments:
+    /// - `list_id`: path parameter `listId`. Id of the list. Must match `^[0-9a-z]+$`.
+    /// - `job_id`: path parameter `jobId`. Id of the import job. Must match `^[0-9a-z]+$`.
+    ///
+    /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
+    pub fn cancel_import_job(
+        &self,
+        list_id: impl Into<String>,
+        job_id: impl Into<String>,
+    ) -> CancelImportJob<'_> {
+        CancelImportJob {
+            client: self,
+            list_id: list_id.into(),
+            job_id: job_id.into(),
+            options: CallOptions::default(),
+        }
+    }
+    /// Get campaign
+    ///
+    /// Returns a campaign in the original (v1) representation: lifecycle `status`, progress counters, sending schedule, sequence steps, targeted lists, automations and custom variables.
+    ///
+    /// `GET /campaigns/{campaignId}`
+    ///
+    /// Arguments:
+    /// - `campaign_id`: path parameter `campaignId`. Id of the campaign. Must match `^[0-9a-z]+$`.
+    ///
+    /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
+    pub fn get_campaign(&self, campaign_id: impl Into<String>) -> GetCampaign<'_> {
+        GetCampaign {
+            client: self,
+            campaign_id: campaign_id.into(),
+            options: CallOptions::default(),
+        }
+    }
+    /// Pause campaign
+    ///
+    /// Pauses an active campaign: it stops contacting new targets and sending follow-ups, while existing conversations carry on. The request body is an empty JSON object. (The method and path are inferred: the stored reference page does not show them.)
+    ///
+    /// `POST /campaigns/{campaignId}/pause`
+    ///
+    /// Arguments:
+    /// - `campaign_id`: path parameter `campaignId`. Id of the campaign. Must match `^[0-9a-z]+$`.
+    ///
+    /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
+    pub fn pause_campaign(&self, campaign_id: impl Into<String>) -> PauseCampaign<'_> {
+        PauseCampaign {
+            client: self,
+            campaign_id: campaign_id.into(),
+            options: CallOptions::default(),
+        }
+    }
+    /// Enable campaign
+    ///
+    /// Switches a campaign on so that it starts (or resumes) sending. The request body is an empty JSON object; the response uses the v2 campaign representation.
+    ///
+    /// `POST /campaigns/v2/{campaignId}/enable`
+    ///
+    /// Arguments:
+    /// - `campaign_id`: path parameter `campaignId`. Id of the campaign. Must match `^[0-9a-z]+$`.
+    ///
+    /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
+    pub fn enable_campaign(&self, campaign_id: impl Into<String>) -> EnableCampaign<'_> {
+        EnableCampaign {
+            client: self,
+            campaign_id: campaign_id.into(),
+            options: CallOptions::default(),
+        }
+    }
+    /// Replace campaign sequence
+    ///
+    /// Replaces the campaign's whole sequence with the given steps, creating a new sequence version (earlier versions are kept for history). The server assigns step ids and ranks from the order of the array. Every variable used in a message must exist on the campaign.
+    ///
+    /// `PUT /campaigns/v2/{campaignId}/sequence`
+    ///
+    /// Arguments:
+    /// - `campaign_id`: path parameter `campaignId`. Id of the campaign. Must match `^[0-9a-z]+$`.
+    /// - `body`: the request body.
+    ///
+    /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
+    pub fn update_campaign_sequence(
+        &self,
+        campaign_id: impl Into<String>,
+        body: super::types::UpdateCampaignSequenceRequest,
+    ) -> UpdateCampaignSequence<'_> {
+        UpdateCampaignSequence {
+            client: self,
+            campaign_id: campaign_id.into(),
+            body: Some(body),
+            options: CallOptions::default(),
+        }
+    }
+    /// Add campaign leads
+    ///
+    /// Adds leads directly to a campaign. Leads can be given as X user ids, usernames (unknown profiles are fetched automatically), Inbox external ids, or as a mixed `leads` array that can also carry per-lead column values. Each id array takes 1 to 2,000 entries. The response counts the leads that were added, skipped and failed.
+    ///
+    /// `POST /campaigns/v2/{campaignId}/leads`
+    ///
+    /// Arguments:
+    /// - `campaign_id`: path parameter `campaignId`. Id of the campaign. Must match `^[0-9a-z]+$`.
+    /// - `body`: the request body.
+    ///
+    /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
+    pub fn add_campaign_leads(
+        &self,
+        campaign_id: impl Into<String>,
+        body: super::types::AddCampaignLeadsRequest,
+    ) -> AddCampaignLeads<'_> {
+        AddCampaignLeads {
+            client: self,
+            campaign_id: campaign_id.into(),
+            body: Some(body),
+            options: CallOptions::default(),
+        }
+    }
+    /// Update campaign lead
+    ///
+    /// Sets column values for one lead of a campaign. The path identifier is read as an X user id unless `by` says it is a username or an Inbox external id.
+    ///
+    /// `PATCH /campaigns/v2/{campaignId}/leads/{identifier}`
+    ///
+    /// Arguments:
+    /// - `campaign_id`: path parameter `campaignId`. Id of the campaign. Must match `^[0-9a-z]+$`.
+    /// - `identifier`: path parameter `identifier`. The lead to act on. By default this is the lead's X user id; the `by` field of the request body switches it to a username or an Inbox external id.
+    /// - `body`: the request body.
+    ///
+    /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
+    pub fn update_campaign_lead(
+        &self,
+        campaign_id: impl Into<String>,
+        identifier: impl Into<String>,
+        body: super::types::UpdateCampaignLeadRequest,
+    ) -> UpdateCampaignLead<'_> {
+        UpdateCampaignLead {
+            client: self,
+            campaign_id: campaign_id.into(),
+            identifier: identifier.into(),
+            body: Some(body),
+            options: CallOptions::default(),
+        }
+    }
+    /// Cancel campaign lead
+    ///
+    /// Stops the campaign sequence for one lead so that no further messages are sent to it; the lead moves to the `canceled` stage. The path identifier is read as an X user id unless `by` (sent in the JSON body) says it is a username or an Inbox external id.
+    ///
+    /// `POST /campaigns/v2/{campaignId}/leads/{identifier}/cancel`
+    ///
+    /// Arguments:
+    /// - `campaign_id`: path parameter `campaignId`. Id of the campaign. Must match `^[0-9a-z]+$`.
+    /// - `identifier`: path parameter `identifier`. The lead to act on. By default this is the lead's X user id; the `by` field of the request body switches it to a username or an Inbox external id.
+    /// - `body`: the request body.
+    ///
+    /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
+    pub fn cancel_campaign_lead(
+        &self,
+        campaign_id: impl Into<String>,
+        identifier: impl Into<String>,
+        body: super::types::CancelCampaignLeadRequest,
+    ) -> CancelCampaignLead<'_> {
+        CancelCampaignLead {
+            client: self,
+            campaign_id: campaign_id.into(),
+            identifier: identifier.into(),
+            body: Some(body),
+            options: CallOptions::default(),
+        }
+    }
+    /// Update campaign lead rules
+    ///
+    /// Changes which leads flow into the campaign automatically. Synced lists keep feeding their leads into the campaign (and a lead leaves the campaign once it is in none of the synced lists that contributed it); excluded lists, plus the built-in "contacted" and "mutual" exclusions, keep leads out even when a synced list contains them. Omitted fields stay as they are; an empty array clears a list selection.
+    ///
+    /// `PATCH /campaigns/v2/{campaignId}/rules`
+    ///
+    /// Arguments:
+    /// - `campaign_id`: path parameter `campaignId`. Id of the campaign. Must match `^[0-9a-z]+$`.
+    /// - `body`: the request body.
+    ///
+    /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
+    pub fn update_campaign_lead_rules(
+        &self,
+        campaign_id: impl Into<String>,
+        body: super::types::UpdateCampaignLeadRulesRequest,
+    ) -> UpdateCampaignLeadRules<'_> {
+        UpdateCampaignLeadRules {
+            client: self,
+            campaign_id: campaign_id.into(),
+            body: Some(body),
+            options: CallOptions::default(),
+        }
+    }
+    /// Update campaign column
+    ///
+    /// Renames a custom column of a campaign and/or changes its description. Omitted fields are left unchanged; a `null` description clears it.
+    ///
+    /// `PATCH /campaigns/v2/{campaignId}/columns/{columnId}`
+    ///
+    /// Arguments:
+    /// - `campaign_id`: path parameter `campaignId`. Id of the campaign. Must match `^[0-9a-z]+$`.
+    /// - `column_id`: path parameter `columnId`. Id of the custom column, of the form `custom_<id>` (it contains an underscore, so it does not follow the usual Inbox id pattern).
+    /// - `body`: the request body.
+    ///
+    /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
+    pub fn update_campaign_column(
+        &self,
+        campaign_id: impl Into<String>,
+        column_id: impl Into<String>,
+        body: super::types::UpdateCampaignColumnRequest,
+    ) -> UpdateCampaignColumn<'_> {
+        UpdateCampaignColumn {
+            client: self,
+            campaign_id: campaign_id.into(),
+            column_id: column_id.into(),
+            body: Some(body),
+            options: CallOptions::default(),
+        }
     }
 }
 /// Request builder for [`Client::update_list_lead`] (`PATCH /lists/{listId}/leads/{platformId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).

@@ -8,21 +8,17 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
 
-/// The `operations` module: patterns, builders and `impl Client`.
-pub fn emit(model: &Model, diagnostics: &mut Vec<crate::diagnostics::Diagnostic>) -> TokenStream {
+/// Operations per formatting chunk (fixed, so the output never depends on the machine).
+pub const CHUNK: usize = 40;
+
+/// Inner attributes, imports and `pattern` statics at the top of `operations.rs`.
+pub fn header(model: &Model) -> TokenStream {
     let patterns = collect_patterns(model);
     let pattern_statics = patterns.iter().map(|(source, index)| {
         let name = format_ident!("PATTERN_{}", index);
         let doc = format!(" `{source}`");
         quote! { #[doc = #doc] static #name: ::apigen_runtime::Pattern = ::apigen_runtime::Pattern::new(#source); }
     });
-    let methods = model.operations.iter().map(|operation| client_method(model, operation));
-    let status_enums = status_enums(model);
-    let builders: Vec<TokenStream> = model
-        .operations
-        .iter()
-        .map(|operation| builder(model, operation, &patterns, diagnostics))
-        .collect();
     quote! {
         #![allow(clippy::too_many_arguments, clippy::needless_lifetimes, clippy::doc_lazy_continuation)]
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
@@ -34,7 +30,28 @@ pub fn emit(model: &Model, diagnostics: &mut Vec<crate::diagnostics::Diagnostic>
         use ::std::pin::Pin;
 
         #(#pattern_statics)*
+    }
+}
 
+/// Number of chunks `operations.rs` is built in.
+pub fn chunk_count(model: &Model) -> usize {
+    model.operations.len().div_ceil(CHUNK)
+}
+
+/// Chunk `chunk` of the operations: their `Client` methods (in an `impl Client`
+/// block of their own), per-status enums and request builders.
+pub fn chunk(model: &Model, chunk: usize, diagnostics: &mut Vec<crate::diagnostics::Diagnostic>) -> TokenStream {
+    let patterns = collect_patterns(model);
+    let start = (chunk * CHUNK).min(model.operations.len());
+    let end = (start + CHUNK).min(model.operations.len());
+    let operations = &model.operations[start..end];
+    let methods = operations.iter().map(|operation| client_method(model, operation));
+    let status_enums = status_enums(operations, model);
+    let builders: Vec<TokenStream> = operations
+        .iter()
+        .map(|operation| builder(model, operation, &patterns, diagnostics))
+        .collect();
+    quote! {
         impl Client {
             #(#methods)*
         }
@@ -43,6 +60,13 @@ pub fn emit(model: &Model, diagnostics: &mut Vec<crate::diagnostics::Diagnostic>
 
         #(#builders)*
     }
+}
+
+/// The whole `operations` module in one token stream (header and every chunk).
+pub fn emit(model: &Model, diagnostics: &mut Vec<crate::diagnostics::Diagnostic>) -> TokenStream {
+    let header = header(model);
+    let chunks: Vec<TokenStream> = (0..chunk_count(model)).map(|index| chunk(model, index, diagnostics)).collect();
+    quote! { #header #(#chunks)* }
 }
 
 fn collect_patterns(model: &Model) -> BTreeMap<String, usize> {
@@ -120,10 +144,9 @@ fn decode_call(body: &ResponseBody) -> TokenStream {
     }
 }
 
-/// The per-status success enums of all operations that need one.
-fn status_enums(model: &Model) -> Vec<TokenStream> {
-    model
-        .operations
+/// The per-status success enums of the given operations that need one.
+fn status_enums(operations: &[Operation], model: &Model) -> Vec<TokenStream> {
+    operations
         .iter()
         .filter_map(|operation| match &operation.success {
             ResponseBody::ByStatus(status_enum) => Some((operation, status_enum)),

@@ -16,18 +16,35 @@ pub fn ident(name: &str) -> Ident {
     }
 }
 
-/// All named types of the model.
-pub fn emit(model: &Model) -> TokenStream {
-    let items = model
-        .types
-        .iter()
-        .enumerate()
-        .map(|(id, def)| emit_type(model, id, def));
+/// Types per formatting chunk (fixed, so the output never depends on the machine).
+pub const CHUNK: usize = 200;
+
+/// Inner attributes at the top of `types.rs`.
+pub fn header() -> TokenStream {
     quote! {
         #![allow(clippy::large_enum_variant, clippy::derive_partial_eq_without_eq, clippy::doc_lazy_continuation, clippy::redundant_closure)]
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-        #(#items)*
     }
+}
+
+/// Number of chunks `types.rs` is built in.
+pub fn chunk_count(model: &Model) -> usize {
+    model.types.len().div_ceil(CHUNK)
+}
+
+/// The items of chunk `chunk` (types `chunk * CHUNK ..`).
+pub fn chunk(model: &Model, chunk: usize) -> TokenStream {
+    let start = (chunk * CHUNK).min(model.types.len());
+    let end = (start + CHUNK).min(model.types.len());
+    let items = (start..end).map(|id| emit_type(model, id, &model.types[id]));
+    quote! { #(#items)* }
+}
+
+/// All named types of the model, in one token stream (header and every chunk).
+pub fn emit(model: &Model) -> TokenStream {
+    let header = header();
+    let chunks = (0..chunk_count(model)).map(|index| chunk(model, index));
+    quote! { #header #(#chunks)* }
 }
 
 fn type_doc(def: &TypeDef) -> TokenStream {

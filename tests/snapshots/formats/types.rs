@@ -71,6 +71,9 @@ pub struct Sample {
     /// JSON: `hugeNegative`. Optional: `None` leaves the key out.
     #[serde(rename = "hugeNegative", default, skip_serializing_if = "Option::is_none")]
     pub huge_negative: Option<i64>,
+    /// JSON: `i64Min`. Optional: `None` leaves the key out.
+    #[serde(rename = "i64Min", default, skip_serializing_if = "Option::is_none")]
+    pub i64_min: Option<i64>,
     /// JSON: `beyondU128`. Optional: `None` leaves the key out.
     #[serde(rename = "beyondU128", default, skip_serializing_if = "Option::is_none")]
     pub beyond_u128: Option<i64>,

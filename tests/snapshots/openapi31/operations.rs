@@ -17,4 +17,3 @@ use ::apigen_runtime::{CallOptions, RequestSpec, Response};
 use ::apigen_runtime::query::Style;
 use ::std::future::{Future, IntoFuture};
 use ::std::pin::Pin;
-impl Client {}

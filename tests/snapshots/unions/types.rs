@@ -221,6 +221,21 @@ pub enum MaybeScalar {
     #[allow(missing_docs)]
     String(String),
 }
+/// A oneOf of documented one-value string enums (as dropshot writes them).
+///
+/// Schema: `#/components/schemas/SortMode`.
+///
+/// Decoded by trying each variant in order; the most specific come first.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum SortMode {
+    #[allow(missing_docs)]
+    Variant0(SortModeVariant0),
+    #[allow(missing_docs)]
+    Variant1(SortModeVariant1),
+    #[allow(missing_docs)]
+    Variant2(SortModeVariant2),
+}
 /// Schema: `#/components/schemas/Feed`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Feed {
@@ -249,6 +264,9 @@ pub struct Feed {
         deserialize_with = "::apigen_runtime::nullable::deserialize_present",
     )]
     pub maybe: Option<::apigen_runtime::Nullable<MaybeScalar>>,
+    /// JSON: `sort`. Optional: `None` leaves the key out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sort: Option<SortMode>,
     /// An array of arrays of inline unions.
     ///
     /// JSON: `matrix`. Optional: `None` leaves the key out.
@@ -268,6 +286,7 @@ impl Feed {
             entries,
             fallback: None,
             maybe: None,
+            sort: None,
             matrix: None,
         }
     }
@@ -283,6 +302,177 @@ impl EntryVariant0 {
     #[allow(clippy::new_without_default)]
     pub fn new(slug: impl Into<String>) -> Self {
         Self { slug: slug.into() }
+    }
+}
+/// sort in increasing order of "name"
+///
+/// Schema: `#/components/schemas/SortMode/oneOf/0`.
+///
+/// Values this crate does not know decode as `Unknown`, so a new server value
+/// never breaks decoding.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SortModeVariant0 {
+    /// `name_ascending`
+    NameAscending,
+    /// A value not known to this version of the crate.
+    Unknown(String),
+}
+impl SortModeVariant0 {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NameAscending => "name_ascending",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl From<&str> for SortModeVariant0 {
+    fn from(value: &str) -> Self {
+        match value {
+            "name_ascending" => Self::NameAscending,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::str::FromStr for SortModeVariant0 {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for SortModeVariant0 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for SortModeVariant0 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SortModeVariant0 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+    }
+}
+/// sort in decreasing order of "name"
+///
+/// Schema: `#/components/schemas/SortMode/oneOf/1`.
+///
+/// Values this crate does not know decode as `Unknown`, so a new server value
+/// never breaks decoding.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SortModeVariant1 {
+    /// `name_descending`
+    NameDescending,
+    /// A value not known to this version of the crate.
+    Unknown(String),
+}
+impl SortModeVariant1 {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NameDescending => "name_descending",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl From<&str> for SortModeVariant1 {
+    fn from(value: &str) -> Self {
+        match value {
+            "name_descending" => Self::NameDescending,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::str::FromStr for SortModeVariant1 {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for SortModeVariant1 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for SortModeVariant1 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SortModeVariant1 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+    }
+}
+/// sort in increasing order of "id"
+///
+/// Schema: `#/components/schemas/SortMode/oneOf/2`.
+///
+/// Values this crate does not know decode as `Unknown`, so a new server value
+/// never breaks decoding.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SortModeVariant2 {
+    /// `id_ascending`
+    IdAscending,
+    /// A value not known to this version of the crate.
+    Unknown(String),
+}
+impl SortModeVariant2 {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::IdAscending => "id_ascending",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl From<&str> for SortModeVariant2 {
+    fn from(value: &str) -> Self {
+        match value {
+            "id_ascending" => Self::IdAscending,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::str::FromStr for SortModeVariant2 {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for SortModeVariant2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for SortModeVariant2 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SortModeVariant2 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
     }
 }
 /// Schema: `#/components/schemas/Feed/properties/matrix/items/items`.
