@@ -643,7 +643,7 @@ mod allof_merge {
         assert_eq!(dog.id, "d1");
         assert_eq!(dog.name, "Rex");
         assert_eq!(dog.home.as_ref().map(|h| h.city.as_str()), Some("Oslo"));
-        assert_eq!(dog.barks, true);
+        assert!(dog.barks);
         assert_eq!(encode(&dog), dog_json());
         for required in ["id", "name", "barks"] {
             let mut input = dog_json();
@@ -662,7 +662,10 @@ mod allof_merge {
         let response: GetDogResponse = decode(input.clone());
         assert_eq!(response.name, "Rex");
         assert_eq!(encode(&response), input);
-        assert!(serde_json::from_value::<GetDogResponse>(dog_json()).is_err(), "fetchedAt is required");
+        assert!(
+            serde_json::from_value::<GetDogResponse>(dog_json()).is_err(),
+            "fetchedAt is required"
+        );
     }
 
     #[test]
@@ -680,8 +683,8 @@ mod allof_merge {
 mod union_members {
     use super::*;
     use unions_fixture::types::{
-        Actor, AnyActor, Entry, Feed, FeedMatrixItemItem, Flag, MaybeScalar, Payload, Scalar, SearchResponseItem,
-        Team, User, WithFallback,
+        Actor, AnyActor, Entry, Feed, FeedMatrixItemItem, Flag, MaybeScalar, Payload, Scalar, SearchResponseItem, Team,
+        User, WithFallback,
     };
 
     #[test]
@@ -694,7 +697,10 @@ mod union_members {
         assert!(matches!(&actors[0], Actor::User(user) if user.login == "ann"));
         assert!(matches!(&actors[1], Actor::Team(team) if team.members == 4));
         assert!(matches!(&actors[2], Actor::Unknown(_)));
-        assert_eq!(encode(&actors[1]), json!({"kind": "team", "slug": "core", "members": 4}));
+        assert_eq!(
+            encode(&actors[1]),
+            json!({"kind": "team", "slug": "core", "members": 4})
+        );
         // A known tag whose payload does not fit is an error, not `Unknown`.
         assert!(serde_json::from_value::<Actor>(json!({"kind": "team", "slug": "s"})).is_err());
     }
@@ -705,7 +711,10 @@ mod union_members {
     #[ignore = "generator bug: second discriminator mapping to the same schema is dropped"]
     fn two_tags_mapped_to_one_schema() {
         let actor: Actor = decode(json!({"kind": "bot", "login": "b"}));
-        assert!(matches!(&actor, Actor::User(user) if user.login == "b"), "got {actor:?}");
+        assert!(
+            matches!(&actor, Actor::User(user) if user.login == "b"),
+            "got {actor:?}"
+        );
     }
 
     #[test]
@@ -761,6 +770,27 @@ mod union_members {
     }
 
     #[test]
+    fn one_value_enum_members_round_trip() {
+        for value in ["name_ascending", "name_descending", "id_ascending", "other"] {
+            let mode: unions_fixture::types::SortMode = decode(json!(value));
+            assert_eq!(encode(&mode), json!(value));
+        }
+    }
+
+    /// Generator bug: a `oneOf` of one-value string enums becomes an untagged enum of
+    /// open enums; the first member's `Unknown` catches every string, so
+    /// `id_ascending` decodes as `Variant0(Unknown("id_ascending"))`. Expected: one enum
+    /// with a variant per value (as in nexus' `NameOrIdSortMode`).
+    #[test]
+    #[ignore = "generator bug: oneOf of one-value enums: later values land in the first member's Unknown"]
+    fn one_value_enum_members_are_known_values() {
+        for value in ["name_ascending", "name_descending", "id_ascending"] {
+            let mode: unions_fixture::types::SortMode = decode(json!(value));
+            assert!(!format!("{mode:?}").contains("Unknown"), "{value} decoded as {mode:?}");
+        }
+    }
+
+    #[test]
     fn fallback_member_takes_anything_else() {
         let known: WithFallback = decode(json!({"kind": "user", "login": "l"}));
         assert!(matches!(known, WithFallback::User(_)));
@@ -781,7 +811,10 @@ mod union_members {
         assert_eq!(feed.maybe, Some(Nullable::Null));
         assert_eq!(
             feed.matrix,
-            Some(vec![vec![FeedMatrixItemItem::Integer(1), FeedMatrixItemItem::Bool(true)], vec![]])
+            Some(vec![
+                vec![FeedMatrixItemItem::Integer(1), FeedMatrixItemItem::Bool(true)],
+                vec![]
+            ])
         );
         let feed: Feed = decode(json!({"actors": [], "values": [], "entries": [], "maybe": "m"}));
         assert_eq!(feed.maybe, Some(Nullable::Value(MaybeScalar::String("m".into()))));
@@ -847,7 +880,10 @@ mod recursion {
         assert_eq!(b.a.name, "inner");
         assert_eq!(b.a.b, None);
         assert_eq!(encode(&a), input);
-        assert!(serde_json::from_value::<A>(json!({"name": "x", "b": {}})).is_err(), "B.a is required");
+        assert!(
+            serde_json::from_value::<A>(json!({"name": "x", "b": {}})).is_err(),
+            "B.a is required"
+        );
     }
 
     #[test]
@@ -892,7 +928,10 @@ mod naming {
             "foo_bar": "snake", "fooBar": "camel", "FooBar": "pascal"
         });
         let value: Collide = decode(input.clone());
-        assert_eq!((value.asc.as_deref(), value.asc2.as_deref()), (Some("upper"), Some("lower")));
+        assert_eq!(
+            (value.asc.as_deref(), value.asc2.as_deref()),
+            (Some("upper"), Some("lower"))
+        );
         assert_eq!((value.plus_1, value.minus_1), (Some(1), Some(-1)));
         assert_eq!(value.foo_bar.as_deref(), Some("snake"));
         assert_eq!(value.foo_bar2.as_deref(), Some("camel"));
@@ -1006,7 +1045,10 @@ mod response_shapes {
         let queued = client.create_job().send().await.expect("202 decodes");
         assert!(matches!(&queued, CreateJobResponse::Status202(JobQueued { position, .. }) if *position == 3));
         let undocumented = client.create_job().send().await.expect_err("203 is not documented");
-        assert!(matches!(undocumented, apigen_runtime::Error::UnexpectedResponse(_)), "{undocumented:?}");
+        assert!(
+            matches!(undocumented, apigen_runtime::Error::UnexpectedResponse(_)),
+            "{undocumented:?}"
+        );
     }
 
     #[tokio::test]
@@ -1086,7 +1128,10 @@ mod request_shapes {
         let response = client(&server).create_token(body).send().await.expect("call succeeds");
         assert_eq!(response.token.as_deref(), Some("t"));
         let request = single_request(&server);
-        assert_eq!(request.header("content-type"), Some("application/x-www-form-urlencoded"));
+        assert_eq!(
+            request.header("content-type"),
+            Some("application/x-www-form-urlencoded")
+        );
         assert_eq!(
             String::from_utf8_lossy(&request.body),
             "grant_type=client_credentials&scope=a&scope=b%20c"
@@ -1144,7 +1189,11 @@ mod request_shapes {
             .await
             .expect("call succeeds");
         assert!(notes.is_empty());
-        client.list_notes(ListNotesSort::Asc).send().await.expect("call succeeds");
+        client
+            .list_notes(ListNotesSort::Asc)
+            .send()
+            .await
+            .expect("call succeeds");
         let requests = server.requests();
         // The runtime percent-encodes the delimiters (`%2C`, `%20`, `%7C`) as well as the
         // same characters inside values, so `["a,b"]` and `["a", "b"]` are sent alike.
@@ -1245,7 +1294,12 @@ mod ref_kinds {
         ])
         .await;
         let client = client(&server);
-        let item: Item = client.get_item("k1".into()).limit(5).send().await.expect("call succeeds");
+        let item: Item = client
+            .get_item("k1".into())
+            .limit(5)
+            .send()
+            .await
+            .expect("call succeeds");
         assert_eq!(item.parent.map(|p| p.key), Some("k0".to_owned()));
         let request = single_request(&server);
         assert_eq!(request.path, "/api/v1/items/k1");
@@ -1271,7 +1325,11 @@ mod ref_kinds {
             name: "n".into(),
             parent: None,
         };
-        let updated = client(&server).put_item("k1".into(), body).send().await.expect("call succeeds");
+        let updated = client(&server)
+            .put_item("k1".into(), body)
+            .send()
+            .await
+            .expect("call succeeds");
         assert_eq!(updated.name, "n");
         assert_eq!(single_request(&server).json(), json!({"key": "k1", "name": "n"}));
     }
