@@ -274,6 +274,8 @@ pub struct RequestBody {
     pub required: bool,
     /// True for a body that is always the empty JSON object: the method sends `{}` itself.
     pub empty_object: bool,
+    /// Form fields whose `encoding` asks for JSON text instead of bracket notation.
+    pub json_form_fields: Vec<String>,
     /// Documentation.
     pub doc: Option<String>,
 }

@@ -92,8 +92,19 @@ pub fn generate(text: &str, file_name: &str, settings: &Settings) -> Result<Outp
 /// Generates client source from an already loaded document.
 pub fn generate_from_value(value: serde_json::Value, settings: &Settings) -> Result<Output, GenerateError> {
     let (value, normalizations) = normalize::normalize(value)?;
-    let document = parse::parse(value)?;
     let mut diagnostics = Vec::new();
+    if let Some(webhooks) = value.get("webhooks").and_then(serde_json::Value::as_object) {
+        if !webhooks.is_empty() {
+            diagnostics.push(Diagnostic::new(
+                "/webhooks",
+                format!(
+                    "{} webhook(s) described; webhooks are requests the API sends, so no client methods or payload types are generated for them",
+                    webhooks.len()
+                ),
+            ));
+        }
+    }
+    let document = parse::parse(value)?;
     let model = model::build(&document, &mut diagnostics)?;
     let files = emit::emit(&model, settings, &mut diagnostics)?;
     diagnostics.sort();

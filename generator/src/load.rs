@@ -25,13 +25,15 @@ fn from_json(text: &str) -> Result<Value, GenerateError> {
 }
 
 fn from_yaml(text: &str) -> Result<Value, GenerateError> {
-    serde_yaml::from_str::<AnyValue>(text).map(|AnyValue(value)| value).map_err(|err| {
-        let place = err
-            .location()
-            .map(|at| format!(" (line {}, column {})", at.line(), at.column()))
-            .unwrap_or_default();
-        GenerateError::new("", format!("not valid YAML{place}: {err}"))
-    })
+    serde_yaml::from_str::<AnyValue>(text)
+        .map(|AnyValue(value)| value)
+        .map_err(|err| {
+            let place = err
+                .location()
+                .map(|at| format!(" (line {}, column {})", at.line(), at.column()))
+                .unwrap_or_default();
+            GenerateError::new("", format!("not valid YAML{place}: {err}"))
+        })
 }
 
 /// A JSON value read straight from YAML. Unlike `serde_json::Value` it accepts what
@@ -109,7 +111,9 @@ impl<'de> serde::de::Visitor<'de> for AnyVisitor {
 
 /// A finite float as a JSON number (non-finite values, which JSON lacks, become null).
 fn float(v: f64) -> Value {
-    serde_json::Number::from_f64(v).map(Value::Number).unwrap_or(Value::Null)
+    serde_json::Number::from_f64(v)
+        .map(Value::Number)
+        .unwrap_or(Value::Null)
 }
 
 #[cfg(test)]

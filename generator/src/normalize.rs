@@ -88,12 +88,16 @@ pub fn normalize(mut document: Value) -> Result<(Value, Vec<Rewrite>), GenerateE
             what: "missing `paths` added as an empty object",
         });
     }
-    walk_document(&mut document, "", &mut rewrites);
+    let mut problems = Vec::new();
+    walk_document(&mut document, "", &mut rewrites, &mut problems);
+    if let Some(problem) = problems.into_iter().next() {
+        return Err(problem);
+    }
     Ok((document, rewrites))
 }
 
 /// Walks non-schema parts of the document, entering schemas where they start.
-fn walk_document(value: &mut Value, pointer: &str, rewrites: &mut Vec<Rewrite>) {
+fn walk_document(value: &mut Value, pointer: &str, rewrites: &mut Vec<Rewrite>, problems: &mut Vec<GenerateError>) {
     match value {
         Value::Object(map) => {
             for (key, child) in map.iter_mut() {
@@ -102,25 +106,69 @@ fn walk_document(value: &mut Value, pointer: &str, rewrites: &mut Vec<Rewrite>) 
                     continue;
                 }
                 if key == "schema" {
-                    normalize_schema(child, &child_pointer, rewrites);
+                    normalize_schema(child, &child_pointer, rewrites, problems);
                 } else if key == "schemas" && pointer == "/components" {
                     if let Value::Object(schemas) = child {
                         for (name, schema) in schemas.iter_mut() {
-                            normalize_schema(schema, &join(&child_pointer, name), rewrites);
+                            normalize_schema(schema, &join(&child_pointer, name), rewrites, problems);
                         }
                     }
                 } else {
-                    walk_document(child, &child_pointer, rewrites);
+                    walk_document(child, &child_pointer, rewrites, problems);
                 }
             }
         }
         Value::Array(items) => {
             for (index, item) in items.iter_mut().enumerate() {
-                walk_document(item, &format!("{pointer}/{index}"), rewrites);
+                walk_document(item, &format!("{pointer}/{index}"), rewrites, problems);
             }
         }
         _ => {}
     }
+}
+
+/// A schema keyword whose value has the wrong JSON type (e.g. `properties: "x"`).
+/// Caught here, before `openapiv3`, whose untagged parsing of such input can take
+/// time exponential in the nesting depth.
+fn misshapen_keyword(map: &Map<String, Value>, pointer: &str) -> Option<GenerateError> {
+    let kind = |value: &Value| match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    };
+    for (key, value) in map {
+        let expected = match key.as_str() {
+            "properties" | "patternProperties" | "$defs" | "definitions" | "dependentSchemas" => (!value
+                .as_object()
+                .is_some_and(|members| members.values().all(|member| member.is_object() || member.is_boolean())))
+            .then_some("an object whose values are schemas"),
+            "discriminator" => (!value.is_object()).then_some("an object"),
+            "allOf" | "anyOf" | "oneOf" | "prefixItems" => (!value
+                .as_array()
+                .is_some_and(|items| items.iter().all(|item| item.is_object() || item.is_boolean())))
+            .then_some("an array of schemas"),
+            "items" | "additionalProperties" | "not" | "contains" | "propertyNames" | "if" | "then" | "else" => {
+                (!(value.is_object() || value.is_boolean() || (key == "items" && value.is_array())))
+                    .then_some("a schema (object or boolean)")
+            }
+            "required" => (!value.as_array().is_some_and(|items| items.iter().all(Value::is_string)))
+                .then_some("an array of strings"),
+            "type" => (!(value.is_string() || value.is_array())).then_some("a string or an array of strings"),
+            "enum" => (!value.is_array()).then_some("an array"),
+            "$ref" => (!value.is_string()).then_some("a string"),
+            _ => None,
+        };
+        if let Some(expected) = expected {
+            return Some(GenerateError::new(
+                join(pointer, key),
+                format!("`{key}` must be {expected}, found {}", kind(value)),
+            ));
+        }
+    }
+    None
 }
 
 fn is_null_schema(value: &Value) -> bool {
@@ -141,7 +189,12 @@ fn is_null_schema(value: &Value) -> bool {
 }
 
 /// Normalises one schema and, recursively, its subschemas.
-pub fn normalize_schema(schema: &mut Value, pointer: &str, rewrites: &mut Vec<Rewrite>) {
+pub fn normalize_schema(
+    schema: &mut Value,
+    pointer: &str,
+    rewrites: &mut Vec<Rewrite>,
+    problems: &mut Vec<GenerateError>,
+) {
     if let Value::Bool(flag) = schema {
         let replacement = if *flag {
             Value::Object(Map::new())
@@ -162,7 +215,11 @@ pub fn normalize_schema(schema: &mut Value, pointer: &str, rewrites: &mut Vec<Re
     rewrite_nullable_union(map, pointer, rewrites);
     rewrite_keywords(map, pointer, rewrites);
     rewrite_ref_siblings(map, pointer, rewrites);
-    recurse(map, pointer, rewrites);
+    if let Some(problem) = misshapen_keyword(map, pointer) {
+        problems.push(problem);
+        return;
+    }
+    recurse(map, pointer, rewrites, problems);
 }
 
 fn rewrite_type_array(map: &mut Map<String, Value>, pointer: &str, rewrites: &mut Vec<Rewrite>) {
@@ -306,7 +363,12 @@ fn rewrite_ref_siblings(map: &mut Map<String, Value>, pointer: &str, rewrites: &
     });
 }
 
-fn recurse(map: &mut Map<String, Value>, pointer: &str, rewrites: &mut Vec<Rewrite>) {
+fn recurse(
+    map: &mut Map<String, Value>,
+    pointer: &str,
+    rewrites: &mut Vec<Rewrite>,
+    problems: &mut Vec<GenerateError>,
+) {
     for (key, child) in map.iter_mut() {
         let child_pointer = join(pointer, key);
         if SCHEMA_VALUED.contains(&key.as_str()) {
@@ -316,22 +378,22 @@ fn recurse(map: &mut Map<String, Value>, pointer: &str, rewrites: &mut Vec<Rewri
             if key == "items" {
                 if let Value::Array(tuple) = child {
                     for (index, item) in tuple.iter_mut().enumerate() {
-                        normalize_schema(item, &format!("{child_pointer}/{index}"), rewrites);
+                        normalize_schema(item, &format!("{child_pointer}/{index}"), rewrites, problems);
                     }
                     continue;
                 }
             }
-            normalize_schema(child, &child_pointer, rewrites);
+            normalize_schema(child, &child_pointer, rewrites, problems);
         } else if SCHEMA_LISTS.contains(&key.as_str()) {
             if let Value::Array(items) = child {
                 for (index, item) in items.iter_mut().enumerate() {
-                    normalize_schema(item, &format!("{child_pointer}/{index}"), rewrites);
+                    normalize_schema(item, &format!("{child_pointer}/{index}"), rewrites, problems);
                 }
             }
         } else if SCHEMA_MAPS.contains(&key.as_str()) {
             if let Value::Object(members) = child {
                 for (name, member) in members.iter_mut() {
-                    normalize_schema(member, &join(&child_pointer, name), rewrites);
+                    normalize_schema(member, &join(&child_pointer, name), rewrites, problems);
                 }
             }
         }
@@ -378,6 +440,15 @@ mod tests {
         let (out, count) = schema(json!({"type": "object", "example": {"type": ["a", "null"]}}));
         assert_eq!(out["example"], json!({"type": ["a", "null"]}));
         assert_eq!(count, 0);
+    }
+
+    #[test]
+    fn misshapen_schema_keywords_are_errors_with_a_pointer() {
+        let doc = json!({"openapi": "3.0.3", "paths": {}, "components": {"schemas": {"S": {
+            "type": "object", "properties": {"a": {"type": "object", "properties": "oops"}}}}}});
+        let err = normalize(doc).unwrap_err();
+        assert_eq!(err.pointer, "/components/schemas/S/properties/a/properties");
+        assert!(err.message.contains("must be an object"), "{err}");
     }
 
     #[test]

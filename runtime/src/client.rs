@@ -722,7 +722,10 @@ impl RawResponse {
 
     /// The error for a success status the spec does not document for this operation.
     pub fn undocumented_status<E>(self) -> Error<E> {
-        let reason = format!("HTTP {} is not a documented success status of this operation", self.status);
+        let reason = format!(
+            "HTTP {} is not a documented success status of this operation",
+            self.status
+        );
         self.unexpected(reason, None)
     }
 

@@ -42,7 +42,7 @@ pub enum Style {
     DeepObject,
 }
 
-/// Accumulates encoded `key=value` pairs.
+/// Accumulates `key=value` pairs (values stored already percent-encoded).
 #[derive(Debug, Default, Clone)]
 pub struct QueryString {
     pairs: Vec<(String, String)>,
@@ -61,12 +61,19 @@ impl QueryString {
         match style {
             Style::DeepObject => self.push_deep(name.to_owned(), &value),
             Style::Form { explode } => self.push_form(name, &value, explode, ","),
-            Style::SpaceDelimited => self.push_form(name, &value, false, " "),
+            Style::SpaceDelimited => self.push_form(name, &value, false, "%20"),
             Style::PipeDelimited => self.push_form(name, &value, false, "|"),
         }
         Ok(())
     }
 
+    /// Adds `name=value` with `value` percent-encoded.
+    fn push_pair(&mut self, name: &str, value: &str) {
+        self.pairs.push((name.to_owned(), encode_value(value)));
+    }
+
+    /// `separator` is already in its encoded form: values are encoded one by one and
+    /// joined with a literal delimiter, so a delimiter inside a value stays distinct.
     fn push_form(&mut self, name: &str, value: &Value, explode: bool, separator: &str) {
         match value {
             Value::Null => {}
@@ -76,26 +83,32 @@ impl QueryString {
                 }
             }
             Value::Array(items) => {
-                let joined: Vec<String> = items.iter().filter_map(scalar).collect();
+                let joined: Vec<String> = items
+                    .iter()
+                    .filter_map(scalar)
+                    .map(|text| encode_value(&text))
+                    .collect();
                 self.pairs.push((name.to_owned(), joined.join(separator)));
             }
             Value::Object(members) if explode => {
                 for (key, member) in members {
                     if let Some(text) = scalar(member) {
-                        self.pairs.push((key.clone(), text));
+                        self.push_pair(key, &text);
                     }
                 }
             }
             Value::Object(members) => {
                 let joined: Vec<String> = members
                     .iter()
-                    .filter_map(|(key, member)| scalar(member).map(|text| format!("{key},{text}")))
+                    .filter_map(|(key, member)| {
+                        scalar(member).map(|text| format!("{},{}", encode_value(key), encode_value(&text)))
+                    })
                     .collect();
                 self.pairs.push((name.to_owned(), joined.join(",")));
             }
             scalar_value => {
                 if let Some(text) = scalar(scalar_value) {
-                    self.pairs.push((name.to_owned(), text));
+                    self.push_pair(name, &text);
                 }
             }
         }
@@ -116,7 +129,7 @@ impl QueryString {
             }
             scalar_value => {
                 if let Some(text) = scalar(scalar_value) {
-                    self.pairs.push((key, text));
+                    self.pairs.push((key, encode_value(&text)));
                 }
             }
         }
@@ -136,10 +149,14 @@ impl QueryString {
             }
             out.extend(utf8_percent_encode(key, KEY));
             out.push('=');
-            out.extend(utf8_percent_encode(value, COMPONENT));
+            out.push_str(value);
         }
         out
     }
+}
+
+fn encode_value(text: &str) -> String {
+    utf8_percent_encode(text, COMPONENT).to_string()
 }
 
 fn scalar(value: &Value) -> Option<String> {
@@ -181,9 +198,19 @@ mod tests {
         );
         assert_eq!(
             encode("ids", ids.clone(), Style::Form { explode: false }),
-            "ids=a%2Cb%20c"
+            "ids=a,b%20c"
         );
-        assert_eq!(encode("ids", ids, Style::PipeDelimited), "ids=a%7Cb%20c");
+        assert_eq!(encode("ids", ids.clone(), Style::PipeDelimited), "ids=a|b%20c");
+        assert_eq!(encode("ids", ids, Style::SpaceDelimited), "ids=a%20b%20c");
+        // A delimiter inside a value is encoded, so it cannot be confused with one between values.
+        assert_eq!(
+            encode("tags", json!(["a,b"]), Style::Form { explode: false }),
+            "tags=a%2Cb"
+        );
+        assert_eq!(
+            encode("tags", json!(["a", "b"]), Style::Form { explode: false }),
+            "tags=a,b"
+        );
         assert_eq!(encode("limit", json!(20), Style::Form { explode: true }), "limit=20");
         assert_eq!(encode("limit", Value::Null, Style::Form { explode: true }), "");
     }

@@ -74,12 +74,18 @@ impl RequestSpec {
     }
 
     /// Sets an `application/x-www-form-urlencoded` body from a serializable object.
-    pub fn form<T: Serialize + ?Sized, E>(&mut self, body: &T) -> Result<(), Error<E>> {
+    /// Nested objects use bracket notation, except the members named in `json_fields`,
+    /// which are sent as JSON text (the spec's `encoding: {contentType: application/json}`).
+    pub fn form<T: Serialize + ?Sized, E>(&mut self, body: &T, json_fields: &[&str]) -> Result<(), Error<E>> {
         let value = serde_json::to_value(body)
             .map_err(|err| Error::invalid_argument("body", format!("cannot be form-encoded: {err}")))?;
         let mut query = QueryString::new();
         if let serde_json::Value::Object(members) = &value {
             for (key, member) in members {
+                if json_fields.contains(&key.as_str()) && !member.is_null() {
+                    query.push(key, &member.to_string(), Style::Form { explode: true })?;
+                    continue;
+                }
                 let style = if member.is_object() {
                     Style::DeepObject
                 } else {

@@ -58,8 +58,13 @@ mod tests {
 
     #[test]
     fn adds_the_tag_and_decodes_back() {
-        let encoded = serialize_tagged(serde_json::value::Serializer, "petType", "cat", &Cat { name: "Tom".into() })
-            .expect("encodes");
+        let encoded = serialize_tagged(
+            serde_json::value::Serializer,
+            "petType",
+            "cat",
+            &Cat { name: "Tom".into() },
+        )
+        .expect("encodes");
         assert_eq!(encoded, json!({"petType": "cat", "name": "Tom"}));
         assert_eq!(tag_of(&encoded, "petType"), Some("cat"));
         let cat: Cat = decode_variant::<_, serde_json::Error>(encoded, "cat").expect("decodes");

@@ -42,10 +42,9 @@ const CASE_TIMEOUT: Duration = Duration::from_secs(10);
 /// reported as a crash of this test rather than a failed case).
 const STACK_SIZE: usize = 8 * 1024 * 1024;
 
-/// Deepest [`Mutation::Nest`]. Kept low while `fixtures/fuzz/nested-invalid-properties.json`
-/// is pending: an invalid value under a few dozen nested inline schemas makes parsing
-/// take exponential time. Raise it (e.g. to 48) once that input passes.
-const MAX_NEST_DEPTH: u8 = 8;
+/// Deepest [`Mutation::Nest`]. `fixtures/fuzz/nested-invalid-properties.json` once made
+/// parsing take exponential time at this depth; the normaliser now rejects it first.
+const MAX_NEST_DEPTH: u8 = 48;
 
 /// The small corpus specs, relative to `../shared/specs` (the big ones would make a
 /// debug run slow).
@@ -783,14 +782,6 @@ fn mutated_specs_never_panic_or_hang() {
 
 // --- regression inputs ------------------------------------------------------------------
 
-/// Inputs in `fixtures/fuzz/` that still break the generator, with the reason. Each is
-/// skipped by [`regression_inputs`] and checked by the ignored
-/// [`pending_regression_inputs`]; remove a name once the generator is fixed.
-const PENDING: &[(&str, &str)] = &[(
-    "nested-invalid-properties.json",
-    "an invalid `properties` under 24 nested inline object schemas: parsing backtracks exponentially",
-)];
-
 fn regression_files() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/fuzz");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
@@ -817,32 +808,11 @@ fn check_regression_file(path: &Path) -> Result<(), String> {
     }
 }
 
-fn is_pending(path: &Path) -> bool {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    PENDING.iter().any(|(pending, _)| *pending == name)
-}
-
 /// Every minimised input in `fixtures/fuzz/` generates (or fails cleanly) in time.
 #[test]
 fn regression_inputs() {
     let problems: Vec<String> = regression_files()
         .iter()
-        .filter(|path| !is_pending(path))
-        .filter_map(|path| check_regression_file(path).err())
-        .collect();
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
-}
-
-/// The inputs listed in [`PENDING`]; run with `--ignored` after a generator fix.
-#[test]
-#[ignore = "inputs in PENDING still break the generator"]
-fn pending_regression_inputs() {
-    let problems: Vec<String> = regression_files()
-        .iter()
-        .filter(|path| is_pending(path))
         .filter_map(|path| check_regression_file(path).err())
         .collect();
     assert!(problems.is_empty(), "{}", problems.join("\n"));

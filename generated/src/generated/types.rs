@@ -2951,9 +2951,9 @@ impl<'de> ::serde::Deserialize<'de> for CampaignStepInput {
 #[serde(untagged)]
 pub enum CampaignStepData {
     #[allow(missing_docs)]
-    MessageStepData(MessageStepData),
-    #[allow(missing_docs)]
     DelayStepData(DelayStepData),
+    #[allow(missing_docs)]
+    MessageStepData(MessageStepData),
 }
 /// A step of a v2 campaign sequence. The documented examples show only `id`, `rank` and `data`, so `type` is optional here.
 ///

@@ -65,7 +65,9 @@ pub fn chunk(model: &Model, chunk: usize, diagnostics: &mut Vec<crate::diagnosti
 /// The whole `operations` module in one token stream (header and every chunk).
 pub fn emit(model: &Model, diagnostics: &mut Vec<crate::diagnostics::Diagnostic>) -> TokenStream {
     let header = header(model);
-    let chunks: Vec<TokenStream> = (0..chunk_count(model)).map(|index| chunk(model, index, diagnostics)).collect();
+    let chunks: Vec<TokenStream> = (0..chunk_count(model))
+        .map(|index| chunk(model, index, diagnostics))
+        .collect();
     quote! { #header #(#chunks)* }
 }
 
@@ -559,7 +561,10 @@ fn send_body(operation: &Operation, patterns: &BTreeMap<String, usize>) -> Token
             let media = &body.media_type;
             let set = match body.encoding {
                 BodyEncoding::Json => quote! { request.json(body)?; },
-                BodyEncoding::Form => quote! { request.form(body)?; },
+                BodyEncoding::Form => {
+                    let json_fields = &body.json_form_fields;
+                    quote! { request.form(body, &[#(#json_fields),*])?; }
+                }
                 BodyEncoding::Bytes => quote! { request.raw(#media, body.clone()); },
                 BodyEncoding::Text => quote! { request.raw(#media, body.clone().into_bytes()); },
             };

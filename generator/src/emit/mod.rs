@@ -33,20 +33,27 @@ pub fn emit(
     let types = render_chunked("types.rs", types::header(), types::chunk_count(model), |index| {
         (types::chunk(model, index), Vec::new())
     })?;
-    let operations = render_chunked("operations.rs", client::header(model), client::chunk_count(model), |index| {
-        let mut found = Vec::new();
-        let tokens = client::chunk(model, index, &mut found);
-        (tokens, found)
-    })?;
+    let operations = render_chunked(
+        "operations.rs",
+        client::header(model),
+        client::chunk_count(model),
+        |index| {
+            let mut found = Vec::new();
+            let tokens = client::chunk(model, index, &mut found);
+            (tokens, found)
+        },
+    )?;
     diagnostics.extend(types.1);
     diagnostics.extend(operations.1);
-    Ok([("mod.rs", root), ("types.rs", types.0), ("operations.rs", operations.0)]
-        .into_iter()
-        .map(|(path, body)| GeneratedFile {
-            path: path.to_owned(),
-            contents: with_header(body, settings),
-        })
-        .collect())
+    Ok(
+        [("mod.rs", root), ("types.rs", types.0), ("operations.rs", operations.0)]
+            .into_iter()
+            .map(|(path, body)| GeneratedFile {
+                path: path.to_owned(),
+                contents: with_header(body, settings),
+            })
+            .collect(),
+    )
 }
 
 /// Formats a header and `count` chunks of items, building and formatting chunks on
@@ -62,7 +69,9 @@ where
     F: Fn(usize) -> (TokenStream, Vec<Diagnostic>) + Sync,
 {
     let mut text = render(path, header)?;
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, count.max(1));
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, count.max(1));
     let build = &build;
     let mut results: Vec<(usize, Result<String, GenerateError>, Vec<Diagnostic>)> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
@@ -82,7 +91,14 @@ where
             .into_iter()
             .flat_map(|worker| {
                 worker.join().unwrap_or_else(|_| {
-                    vec![(0, Err(GenerateError::new("", format!("internal error: formatting {path} failed"))), Vec::new())]
+                    vec![(
+                        0,
+                        Err(GenerateError::new(
+                            "",
+                            format!("internal error: formatting {path} failed"),
+                        )),
+                        Vec::new(),
+                    )]
                 })
             })
             .collect()

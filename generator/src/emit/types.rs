@@ -100,7 +100,9 @@ const MAX_CONSTRUCTOR_ARGS: usize = 6;
 fn constant_variant<'m>(model: &'m Model, ty: &TypeRef) -> Option<(&'m str, &'m str)> {
     let TypeRef::Named(id) = ty else { return None };
     match &model.types[*id].kind {
-        TypeKind::StringEnum(values) if values.len() == 1 => Some((model.types[*id].name.as_str(), values[0].name.as_str())),
+        TypeKind::StringEnum(values) if values.len() == 1 => {
+            Some((model.types[*id].name.as_str(), values[0].name.as_str()))
+        }
         _ => None,
     }
 }
@@ -108,7 +110,11 @@ fn constant_variant<'m>(model: &'m Model, ty: &TypeRef) -> Option<(&'m str, &'m 
 /// `new(required fields…)` for structs with required fields: constant fields (a
 /// one-value enum, e.g. a union tag) are filled in, optional ones start empty.
 fn constructor(model: &Model, id: usize, def: &StructDef) -> TokenStream {
-    let required: Vec<&Field> = def.fields.iter().filter(|field| field.presence == Presence::Required).collect();
+    let required: Vec<&Field> = def
+        .fields
+        .iter()
+        .filter(|field| field.presence == Presence::Required)
+        .collect();
     let arguments: Vec<&Field> = required
         .iter()
         .copied()
@@ -144,12 +150,21 @@ fn constructor(model: &Model, id: usize, def: &StructDef) -> TokenStream {
             None => quote! { #field_name },
         }
     });
-    let additional = def.additional.as_ref().map(|_| quote! { additional_properties: Default::default(), });
-    let names: Vec<String> = arguments.iter().map(|field| format!("`{}`", field.name.trim_start_matches("r#"))).collect();
+    let additional = def
+        .additional
+        .as_ref()
+        .map(|_| quote! { additional_properties: Default::default(), });
+    let names: Vec<String> = arguments
+        .iter()
+        .map(|field| format!("`{}`", field.name.trim_start_matches("r#")))
+        .collect();
     let doc = if names.is_empty() {
         " Creates the value; constant fields are set, optional fields are left out.".to_owned()
     } else {
-        format!(" Creates the value from its required fields ({}); constant fields are set, optional fields are left out.", names.join(", "))
+        format!(
+            " Creates the value from its required fields ({}); constant fields are set, optional fields are left out.",
+            names.join(", ")
+        )
     };
     quote! {
         impl #name {

@@ -3,9 +3,8 @@
 use super::refs;
 use super::types::{wrap_nullable, TypeBuilder};
 use crate::ir::{
-    BodyEncoding, Operation, PageLink, Pagination, Param, ParamLocation, QueryStyle, RequestBody, ResponseBody, StatusEnum,
-    StatusVariant,
-    TypeKind, TypeRef,
+    BodyEncoding, Operation, PageLink, Pagination, Param, ParamLocation, QueryStyle, RequestBody, ResponseBody,
+    StatusEnum, StatusVariant, TypeKind, TypeRef,
 };
 use crate::naming::{pascal, snake, Namespace};
 use crate::pointer::join;
@@ -363,12 +362,28 @@ fn request_body(
             .schema
             .as_ref()
             .is_some_and(|schema| is_empty_object(document, schema));
+    let mut json_form_fields = Vec::new();
+    if encoding == BodyEncoding::Form {
+        for (field, field_encoding) in &content.encoding {
+            match field_encoding.content_type.as_deref() {
+                Some(content_type) if is_json(content_type) => json_form_fields.push(field.clone()),
+                Some(content_type) if !content_type.starts_with("text/plain") => types.diagnose(
+                    join(&join(&content_pointer, "encoding"), field),
+                    format!(
+                        "form field encoding {content_type:?} is not supported; the field is sent in bracket notation"
+                    ),
+                ),
+                _ => {}
+            }
+        }
+    }
     Some(RequestBody {
         media_type: media_type.clone(),
         encoding,
         ty,
         required: body.required,
         empty_object,
+        json_form_fields,
         doc: body.description.clone(),
     })
 }

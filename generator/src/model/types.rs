@@ -236,16 +236,23 @@ impl<'a> TypeBuilder<'a> {
 
     fn reference(&mut self, reference: &str, pointer: &str) -> Resolved {
         let name = super::refs::component_name(reference, "schemas").map(super::refs::unescape);
-        match name.and_then(|name| self.components.get(&name).map(|id| (name.clone(), *id))) {
+        match name
+            .as_ref()
+            .and_then(|name| self.components.get(name).map(|id| (name.clone(), *id)))
+        {
             Some((name, id)) => Resolved {
                 ty: TypeRef::Named(id),
                 nullable: self.component_nullable.get(&name).copied().unwrap_or(false),
             },
             None => {
-                self.diagnose(
-                    pointer,
-                    format!("$ref {reference:?} does not point to an existing #/components/schemas entry; used serde_json::Value"),
-                );
+                let message = if reference.starts_with("#/components/schemas/") && name.is_none() {
+                    format!("$ref {reference:?} points inside a component schema; only whole components can be referenced, so serde_json::Value is used")
+                } else if !reference.starts_with('#') {
+                    format!("$ref {reference:?} points to another document; external references are not supported, so serde_json::Value is used")
+                } else {
+                    format!("$ref {reference:?} does not point to an existing #/components/schemas entry; used serde_json::Value")
+                };
+                self.diagnose(pointer, message);
                 Resolved {
                     ty: TypeRef::Json,
                     nullable: true,
@@ -290,8 +297,33 @@ impl<'a> TypeBuilder<'a> {
                     self.string_type(string, pointer)
                 }
             }
-            SchemaKind::Type(Type::Integer(integer)) => integer_type(integer),
-            SchemaKind::Type(Type::Number(number)) => number_type(number),
+            SchemaKind::Type(Type::Integer(integer)) => {
+                if !integer.enumeration.is_empty() {
+                    self.diagnose(
+                        pointer,
+                        "integer `enum`/`const` values are not enforced; the type is a plain integer",
+                    );
+                }
+                integer_type(integer)
+            }
+            SchemaKind::Type(Type::Number(number)) => {
+                if let VariantOrUnknownOrEmpty::Unknown(format) = &number.format {
+                    if !matches!(format.as_str(), "decimal" | "int32" | "int64" | "integer" | "number") {
+                        self.diagnose(
+                            join(pointer, "format"),
+                            format!("unknown number format {format:?}; used f64"),
+                        );
+                    }
+                }
+                number_type(number)
+            }
+            SchemaKind::Type(Type::Boolean(boolean)) if !boolean.enumeration.is_empty() => {
+                self.diagnose(
+                    pointer,
+                    "boolean `enum`/`const` values are not enforced; the type is bool",
+                );
+                TypeRef::Bool
+            }
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
             SchemaKind::Type(Type::Array(array)) => match &array.items {
                 Some(items) => {
@@ -335,7 +367,9 @@ impl<'a> TypeBuilder<'a> {
         } else {
             match any.typ.as_deref() {
                 Some("integer") => {
-                    if any.minimum.is_some_and(|min| min >= 0.0) {
+                    if any.minimum.is_some_and(|min| min >= 0.0)
+                        || (any.minimum.is_none() && any.maximum.is_some_and(|max| max > i64::MAX as f64))
+                    {
                         TypeRef::Integer {
                             bits: 64,
                             signed: false,
@@ -453,10 +487,7 @@ impl<'a> TypeBuilder<'a> {
             Some(AdditionalProperties::Any(true)) if !object.properties.is_empty() => Some(TypeRef::Json),
             _ => None,
         };
-        StructDef {
-            fields,
-            additional,
-        }
+        StructDef { fields, additional }
     }
 
     /// Merges `allOf` members into one object; `None` (with a diagnostic) when a
@@ -496,6 +527,14 @@ impl<'a> TypeBuilder<'a> {
                 return None;
             };
             for (key, value) in part.properties {
+                if let Some(previous) = merged.properties.get(&key) {
+                    if *previous != value {
+                        self.diagnose(
+                            &member_pointer,
+                            format!("property {key:?} is declared differently by several allOf members; the last declaration is used"),
+                        );
+                    }
+                }
                 merged.properties.insert(key, value);
             }
             for key in part.required {
@@ -510,22 +549,48 @@ impl<'a> TypeBuilder<'a> {
         Some(merged)
     }
 
+    /// When every member is a string enum (a `oneOf` of documented constants), all
+    /// their values in order, so the union becomes one open enum.
+    fn string_enum_members(&mut self, members: &[ReferenceOr<Schema>]) -> Option<Vec<String>> {
+        let mut values = Vec::new();
+        for member in members {
+            let (schema, _) = self.target(member)?;
+            let schema = match &schema.schema_kind {
+                SchemaKind::AllOf { all_of } if substantive(all_of).len() == 1 => {
+                    let (_, only) = substantive(all_of)[0];
+                    self.target(only)?.0
+                }
+                _ => schema,
+            };
+            match &schema.schema_kind {
+                SchemaKind::Type(Type::String(string)) => values.extend(string_enum_values(string)?),
+                _ => return None,
+            }
+        }
+        Some(values)
+    }
+
     /// True when every substantive `allOf` member is (or refers to) an object schema,
     /// checked without reporting anything.
     fn all_of_is_object(&mut self, members: &[ReferenceOr<Schema>]) -> bool {
-        substantive(members).into_iter().all(|(_, member)| match self.target(member) {
-            Some((schema, _)) => match &schema.schema_kind {
-                SchemaKind::Type(Type::Object(_)) => true,
-                SchemaKind::Any(any) => any_as_object(any).is_some(),
-                _ => false,
-            },
-            None => false,
-        })
+        substantive(members)
+            .into_iter()
+            .all(|(_, member)| match self.target(member) {
+                Some((schema, _)) => match &schema.schema_kind {
+                    SchemaKind::Type(Type::Object(_)) => true,
+                    SchemaKind::Any(any) => any_as_object(any).is_some(),
+                    _ => false,
+                },
+                None => false,
+            })
     }
 
     fn union_kind(&mut self, schema: &Schema, members: &[ReferenceOr<Schema>], pointer: &str, name: &str) -> TypeKind {
         if members.is_empty() {
             return TypeKind::Alias(TypeRef::Json);
+        }
+        if let Some(values) = self.string_enum_members(members) {
+            return TypeKind::StringEnum(enum_values(&values));
         }
         if let Some(kind) = self.tagged_union(schema, members, pointer, name) {
             return kind;
@@ -543,7 +608,21 @@ impl<'a> TypeBuilder<'a> {
                 ty: wrap_nullable(resolved),
             });
         }
-        order_untagged(&mut variants);
+        let required_counts: Vec<usize> = variants
+            .iter()
+            .map(|variant| match &variant.ty {
+                TypeRef::Named(id) => match &self.types[*id].kind {
+                    TypeKind::Struct(def) => def
+                        .fields
+                        .iter()
+                        .filter(|field| matches!(field.presence, Presence::Required | Presence::RequiredNullable))
+                        .count(),
+                    _ => 0,
+                },
+                _ => 0,
+            })
+            .collect();
+        order_untagged(&mut variants, &required_counts);
         TypeKind::Untagged(variants)
     }
 
@@ -576,23 +655,29 @@ impl<'a> TypeBuilder<'a> {
         let mut variant_names = Namespace::with_reserved(&["Unknown"]);
         let mut seen_values = BTreeSet::new();
         for (index, (member, (object, component))) in members.iter().zip(&objects).enumerate() {
-            let from_mapping = discriminator.and_then(|discriminator| {
-                let reference = match member {
-                    ReferenceOr::Reference { reference } => reference.as_str(),
-                    ReferenceOr::Item(_) => return None,
-                };
-                discriminator
+            // Every mapping entry that names this member is a tag value of its own.
+            let from_mapping: Vec<String> = match (discriminator, member) {
+                (Some(discriminator), ReferenceOr::Reference { reference }) => discriminator
                     .mapping
                     .iter()
-                    .find(|(_, target)| target.as_str() == reference || component.as_deref() == Some(target.as_str()))
+                    .filter(|(_, target)| {
+                        target.as_str() == reference.as_str() || component.as_deref() == Some(target.as_str())
+                    })
                     .map(|(value, _)| value.clone())
-            });
-            let tag_value = from_mapping
-                .or_else(|| constant_of(object, &tag))
-                .or_else(|| discriminator.and(component.clone()))?;
-            if !seen_values.insert(tag_value.clone()) {
-                return None;
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let tag_values = if from_mapping.is_empty() {
+                vec![constant_of(object, &tag).or_else(|| discriminator.and(component.clone()))?]
+            } else {
+                from_mapping
+            };
+            for tag_value in &tag_values {
+                if !seen_values.insert(tag_value.clone()) {
+                    return None;
+                }
             }
+            let tag_value = tag_values[0].clone();
             let member_pointer = format!("{pointer}/{index}");
             let payload = match member {
                 ReferenceOr::Reference { .. } => {
@@ -621,11 +706,13 @@ impl<'a> TypeBuilder<'a> {
                     Some(TypeRef::Named(id))
                 }
             };
-            variants.push(TaggedVariant {
-                name: variant_names.claim(pascal(&tag_value)),
-                tag_value,
-                payload,
-            });
+            for tag_value in tag_values {
+                variants.push(TaggedVariant {
+                    name: variant_names.claim(pascal(&tag_value)),
+                    tag_value,
+                    payload: payload.clone(),
+                });
+            }
         }
         Some(TypeKind::Tagged { tag, variants })
     }
@@ -639,7 +726,9 @@ fn substantive(members: &[ReferenceOr<Schema>]) -> Vec<(usize, &ReferenceOr<Sche
         .enumerate()
         .filter(|(_, member)| match member {
             ReferenceOr::Reference { .. } => true,
-            ReferenceOr::Item(schema) => !matches!(&schema.schema_kind, SchemaKind::Any(any) if *any == AnySchema::default()),
+            ReferenceOr::Item(schema) => {
+                !matches!(&schema.schema_kind, SchemaKind::Any(any) if *any == AnySchema::default())
+            }
         })
         .collect()
 }
@@ -678,7 +767,7 @@ fn constant_of(object: &ObjectType, property: &str) -> Option<String> {
 /// Untagged variants are tried in order: put the most specific first, so that a
 /// looser variant (any JSON, a map, a string) cannot swallow a value meant for a
 /// stricter one. The sort is stable, so equal ranks keep spec order.
-fn order_untagged(variants: &mut [UntaggedVariant]) {
+fn order_untagged(variants: &mut Vec<UntaggedVariant>, required_counts: &[usize]) {
     fn rank(ty: &TypeRef) -> u8 {
         match ty {
             TypeRef::Named(_) => 0,
@@ -693,7 +782,14 @@ fn order_untagged(variants: &mut [UntaggedVariant]) {
             TypeRef::Json | TypeRef::Unit => 8,
         }
     }
-    variants.sort_by_key(|variant| rank(&variant.ty));
+    // Among structs, the one with more required fields is stricter, so it goes first.
+    let mut ranked: Vec<(u8, std::cmp::Reverse<usize>, UntaggedVariant)> = variants
+        .drain(..)
+        .zip(required_counts.iter().copied().chain(std::iter::repeat(0)))
+        .map(|(variant, required)| (rank(&variant.ty), std::cmp::Reverse(required), variant))
+        .collect();
+    ranked.sort_by_key(|(rank, required, _)| (*rank, *required));
+    variants.extend(ranked.into_iter().map(|(_, _, variant)| variant));
 }
 
 /// A readable variant name for an unnamed type.

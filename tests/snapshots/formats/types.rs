@@ -67,7 +67,7 @@ pub struct Sample {
     pub weird: Option<f64>,
     /// JSON: `huge`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub huge: Option<i64>,
+    pub huge: Option<u64>,
     /// JSON: `hugeNegative`. Optional: `None` leaves the key out.
     #[serde(rename = "hugeNegative", default, skip_serializing_if = "Option::is_none")]
     pub huge_negative: Option<i64>,
@@ -76,5 +76,5 @@ pub struct Sample {
     pub i64_min: Option<i64>,
     /// JSON: `beyondU128`. Optional: `None` leaves the key out.
     #[serde(rename = "beyondU128", default, skip_serializing_if = "Option::is_none")]
-    pub beyond_u128: Option<i64>,
+    pub beyond_u128: Option<u64>,
 }

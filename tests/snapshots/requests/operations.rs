@@ -143,7 +143,7 @@ impl<'a> CreateToken<'a> {
             ["/tokens"].concat(),
         );
         if let Some(body) = &self.body {
-            request.form(body)?;
+            request.form(body, &["metadata"])?;
         }
         let response = self
             .client

@@ -61,6 +61,8 @@ impl Team {
 pub enum Actor {
     /// `kind: "user"`
     User(User),
+    /// `kind: "bot"`
+    Bot(User),
     /// `kind: "team"`
     Team(Team),
     /// A variant not known to this version of the crate, kept as sent.
@@ -73,6 +75,7 @@ impl ::serde::Serialize for Actor {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::User(payload) => ::serde::Serialize::serialize(payload, serializer),
+            Self::Bot(payload) => ::serde::Serialize::serialize(payload, serializer),
             Self::Team(payload) => ::serde::Serialize::serialize(payload, serializer),
             Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
         }
@@ -88,6 +91,9 @@ impl<'de> ::serde::Deserialize<'de> for Actor {
         match ::apigen_runtime::unions::tag_of(&value, "kind") {
             Some("user") => {
                 ::apigen_runtime::unions::decode_variant(value, "user").map(Self::User)
+            }
+            Some("bot") => {
+                ::apigen_runtime::unions::decode_variant(value, "bot").map(Self::Bot)
             }
             Some("team") => {
                 ::apigen_runtime::unions::decode_variant(value, "team").map(Self::Team)
@@ -191,9 +197,9 @@ pub enum Payload {
 #[serde(untagged)]
 pub enum Entry {
     #[allow(missing_docs)]
-    Variant0(EntryVariant0),
-    #[allow(missing_docs)]
     Team(Team),
+    #[allow(missing_docs)]
+    Variant0(EntryVariant0),
 }
 /// A known object, or any other JSON value.
 ///
@@ -225,16 +231,66 @@ pub enum MaybeScalar {
 ///
 /// Schema: `#/components/schemas/SortMode`.
 ///
-/// Decoded by trying each variant in order; the most specific come first.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+/// Values this crate does not know decode as `Unknown`, so a new server value
+/// never breaks decoding.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SortMode {
-    #[allow(missing_docs)]
-    Variant0(SortModeVariant0),
-    #[allow(missing_docs)]
-    Variant1(SortModeVariant1),
-    #[allow(missing_docs)]
-    Variant2(SortModeVariant2),
+    /// `name_ascending`
+    NameAscending,
+    /// `name_descending`
+    NameDescending,
+    /// `id_ascending`
+    IdAscending,
+    /// A value not known to this version of the crate.
+    Unknown(String),
+}
+impl SortMode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NameAscending => "name_ascending",
+            Self::NameDescending => "name_descending",
+            Self::IdAscending => "id_ascending",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl From<&str> for SortMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "name_ascending" => Self::NameAscending,
+            "name_descending" => Self::NameDescending,
+            "id_ascending" => Self::IdAscending,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::str::FromStr for SortMode {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for SortMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for SortMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SortMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+    }
 }
 /// Schema: `#/components/schemas/Feed`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -304,177 +360,6 @@ impl EntryVariant0 {
         Self { slug: slug.into() }
     }
 }
-/// sort in increasing order of "name"
-///
-/// Schema: `#/components/schemas/SortMode/oneOf/0`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SortModeVariant0 {
-    /// `name_ascending`
-    NameAscending,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl SortModeVariant0 {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NameAscending => "name_ascending",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for SortModeVariant0 {
-    fn from(value: &str) -> Self {
-        match value {
-            "name_ascending" => Self::NameAscending,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for SortModeVariant0 {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for SortModeVariant0 {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for SortModeVariant0 {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SortModeVariant0 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-/// sort in decreasing order of "name"
-///
-/// Schema: `#/components/schemas/SortMode/oneOf/1`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SortModeVariant1 {
-    /// `name_descending`
-    NameDescending,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl SortModeVariant1 {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NameDescending => "name_descending",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for SortModeVariant1 {
-    fn from(value: &str) -> Self {
-        match value {
-            "name_descending" => Self::NameDescending,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for SortModeVariant1 {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for SortModeVariant1 {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for SortModeVariant1 {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SortModeVariant1 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-/// sort in increasing order of "id"
-///
-/// Schema: `#/components/schemas/SortMode/oneOf/2`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SortModeVariant2 {
-    /// `id_ascending`
-    IdAscending,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl SortModeVariant2 {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::IdAscending => "id_ascending",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for SortModeVariant2 {
-    fn from(value: &str) -> Self {
-        match value {
-            "id_ascending" => Self::IdAscending,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for SortModeVariant2 {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for SortModeVariant2 {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for SortModeVariant2 {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SortModeVariant2 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
 /// Schema: `#/components/schemas/Feed/properties/matrix/items/items`.
 ///
 /// Decoded by trying each variant in order; the most specific come first.
@@ -493,7 +378,7 @@ pub enum FeedMatrixItemItem {
 #[serde(untagged)]
 pub enum SearchResponseItem {
     #[allow(missing_docs)]
-    User(User),
-    #[allow(missing_docs)]
     Team(Team),
+    #[allow(missing_docs)]
+    User(User),
 }
