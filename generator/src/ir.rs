@@ -55,6 +55,9 @@ pub enum TypeRef {
     JsonObject,
     /// Raw bytes (binary bodies).
     Bytes,
+    /// A `format: binary` schema field: `apigen_runtime::Binary` (a file part in
+    /// multipart bodies, base64 text in JSON).
+    Binary,
     /// No body.
     Unit,
     /// A named type.
@@ -255,6 +258,8 @@ pub enum BodyEncoding {
     Json,
     /// `application/x-www-form-urlencoded`.
     Form,
+    /// `multipart/form-data`.
+    Multipart,
     /// Raw bytes with the given media type.
     Bytes,
     /// Text.

@@ -214,7 +214,7 @@ impl<C: From<RawClient>, E> ClientBuilder<C, E> {
                 Auth::Bearer(token) => (AUTHORIZATION, header_value(&format!("Bearer {}", token.expose()))),
                 Auth::Header(name, key) => (name.clone(), header_value(key.expose())),
                 Auth::Basic(user, password) => {
-                    let encoded = base64_encode(format!("{user}:{}", password.expose()).as_bytes());
+                    let encoded = crate::base64::encode(format!("{user}:{}", password.expose()).as_bytes());
                     (AUTHORIZATION, header_value(&format!("Basic {encoded}")))
                 }
             };
@@ -289,23 +289,6 @@ fn header_pair(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), Str
     let header_value = HeaderValue::from_str(value)
         .map_err(|_| format!("the value of header {name:?} is not a valid header value"))?;
     Ok((header_name, header_value))
-}
-
-fn base64_encode(input: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
-    for chunk in input.chunks(3) {
-        let bytes = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-        let triple = (u32::from(bytes[0]) << 16) | (u32::from(bytes[1]) << 8) | u32::from(bytes[2]);
-        for index in 0..4 {
-            if index <= chunk.len() {
-                out.push(char::from(ALPHABET[((triple >> (18 - 6 * index)) & 0x3f) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 
 struct Inner {
@@ -911,12 +894,6 @@ mod tests {
         assert_eq!(retry_delay(&unexpected, 0, &retry, true), None);
         let invalid: Error<()> = Error::invalid_argument("x", "bad");
         assert_eq!(retry_delay(&invalid, 0, &retry, true), None);
-    }
-
-    #[test]
-    fn basic_auth_encoding() {
-        assert_eq!(base64_encode(b"user:pass"), "dXNlcjpwYXNz");
-        assert_eq!(base64_encode(b"ab"), "YWI=");
     }
 }
 

@@ -7,10 +7,12 @@
 
 #![deny(missing_docs)]
 
+pub mod base64;
 pub mod client;
 pub mod datetime;
 pub mod enums;
 pub mod error;
+pub mod multipart;
 pub mod nullable;
 pub mod pagination;
 pub mod path;
@@ -23,6 +25,7 @@ pub mod unions;
 
 pub use client::{ClientBuilder, RawClient};
 pub use error::{ApiError, Error};
+pub use multipart::Binary;
 pub use nullable::Nullable;
 pub use pattern::Pattern;
 pub use request::{CallOptions, RequestSpec};

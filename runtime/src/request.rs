@@ -98,6 +98,12 @@ impl RequestSpec {
         Ok(())
     }
 
+    /// Sets a `multipart/form-data` body.
+    pub fn multipart(&mut self, form: crate::multipart::Form) {
+        let (content_type, data) = form.finish();
+        self.body = Some(Body::Raw { content_type, data });
+    }
+
     /// Sets a body of any other media type.
     pub fn raw(&mut self, content_type: &str, data: impl Into<Bytes>) {
         self.body = Some(Body::Raw {

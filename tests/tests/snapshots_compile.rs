@@ -1105,7 +1105,7 @@ mod response_shapes {
 
 mod request_shapes {
     use super::*;
-    use requests::types::{CreateTokenRequest, ListNotesSort, Note};
+    use requests::types::{CreateTokenRequest, ListNotesSort, Note, UploadFileRequest, UploadFileRequestMeta};
     use tests::Reply;
 
     fn client(server: &tests::TestServer) -> requests::Client {
@@ -1122,6 +1122,34 @@ mod request_shapes {
             headers: Vec::new(),
             body: Vec::new(),
         }
+    }
+
+    #[tokio::test]
+    async fn multipart_body_sends_a_file_part_and_text_parts() {
+        let server = loopback([no_content()]).await;
+        let body = UploadFileRequest {
+            description: Some("scan".into()),
+            meta: Some(UploadFileRequestMeta {
+                tags: Some(vec!["a".into()]),
+            }),
+            ..UploadFileRequest::new(apigen_runtime::Binary::from(vec![0u8, 1, 255]))
+        };
+        client(&server).upload_file(body).send().await.expect("call succeeds");
+        let request = single_request(&server);
+        let content_type = request.header("content-type").unwrap_or_default().to_owned();
+        let boundary = content_type
+            .strip_prefix("multipart/form-data; boundary=")
+            .unwrap_or_else(|| panic!("not multipart: {content_type}"));
+        let body = &request.body;
+        let text = String::from_utf8_lossy(body);
+        assert!(text.contains("name=\"file\"; filename=\"file\""), "{text}");
+        assert!(
+            body.windows(3).any(|window| window == [0u8, 1, 255]),
+            "file bytes sent raw"
+        );
+        assert!(text.contains("name=\"description\"\r\n\r\nscan\r\n"), "{text}");
+        assert!(text.contains("name=\"meta\"\r\n\r\n{\"tags\":[\"a\"]}\r\n"), "{text}");
+        assert!(text.ends_with(&format!("--{boundary}--\r\n")));
     }
 
     #[tokio::test]

@@ -395,7 +395,7 @@ fn builder(
             }
         });
     let output = success_type(model, operation);
-    let send_body = send_body(operation, patterns);
+    let send_body = send_body(model, operation, patterns);
     let decode = match &operation.success {
         ResponseBody::ByStatus(status_enum) => decode_by_status(model, status_enum),
         single => decode_call(single),
@@ -463,8 +463,50 @@ fn builder(
     }
 }
 
+/// Encodes a multipart body: one part per field of the body struct (`Binary` fields as
+/// file parts), or every member of the serialized value when the type is not a struct.
+fn multipart_body(model: &Model, ty: &TypeRef) -> TokenStream {
+    let fields = match ty {
+        TypeRef::Named(id) => match &model.types[*id].kind {
+            crate::ir::TypeKind::Struct(def) if def.additional.is_none() => Some(&def.fields),
+            _ => None,
+        },
+        _ => None,
+    };
+    let Some(fields) = fields else {
+        return quote! {
+            let mut form = ::apigen_runtime::multipart::Form::new();
+            form.fields(body)?;
+            request.multipart(form);
+        };
+    };
+    let parts = fields.iter().map(|field| {
+        let name = ident(&field.name);
+        let wire = &field.wire;
+        let add = if field.ty == TypeRef::Binary {
+            quote! { form.file(#wire, value); }
+        } else {
+            quote! { form.field(#wire, value)?; }
+        };
+        match field.presence {
+            crate::ir::Presence::Required => quote! { { let value = &body.#name; #add } },
+            crate::ir::Presence::RequiredNullable | crate::ir::Presence::Optional => {
+                quote! { if let Some(value) = &body.#name { #add } }
+            }
+            crate::ir::Presence::OptionalNullable => {
+                quote! { if let Some(::apigen_runtime::Nullable::Value(value)) = &body.#name { #add } }
+            }
+        }
+    });
+    quote! {
+        let mut form = ::apigen_runtime::multipart::Form::new();
+        #(#parts)*
+        request.multipart(form);
+    }
+}
+
 /// Builds the `RequestSpec`: path segments checked and encoded, query, headers, body.
-fn send_body(operation: &Operation, patterns: &BTreeMap<String, usize>) -> TokenStream {
+fn send_body(model: &Model, operation: &Operation, patterns: &BTreeMap<String, usize>) -> TokenStream {
     let mut statements = Vec::new();
     let mut pieces: Vec<TokenStream> = Vec::new();
     let mut rest = operation.path.as_str();
@@ -565,6 +607,7 @@ fn send_body(operation: &Operation, patterns: &BTreeMap<String, usize>) -> Token
                     let json_fields = &body.json_form_fields;
                     quote! { request.form(body, &[#(#json_fields),*])?; }
                 }
+                BodyEncoding::Multipart => multipart_body(model, &body.ty),
                 BodyEncoding::Bytes => quote! { request.raw(#media, body.clone()); },
                 BodyEncoding::Text => quote! { request.raw(#media, body.clone().into_bytes()); },
             };

@@ -36,6 +36,7 @@ pub fn tokens(model: &Model, ty: &TypeRef, scope: Scope) -> TokenStream {
         TypeRef::Json => quote! { ::serde_json::Value },
         TypeRef::JsonObject => quote! { ::serde_json::Map<String, ::serde_json::Value> },
         TypeRef::Bytes => quote! { ::apigen_runtime::bytes::Bytes },
+        TypeRef::Binary => quote! { ::apigen_runtime::Binary },
         TypeRef::Unit => quote! { () },
         TypeRef::Named(id) => {
             let name = format_ident!("{}", model.types[*id].name);

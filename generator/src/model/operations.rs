@@ -395,6 +395,8 @@ fn body_encoding(media_type: &str) -> Option<(u8, BodyEncoding)> {
         Some((0, BodyEncoding::Json))
     } else if essence == "application/x-www-form-urlencoded" {
         Some((1, BodyEncoding::Form))
+    } else if essence == "multipart/form-data" {
+        Some((2, BodyEncoding::Multipart))
     } else if essence.starts_with("text/") {
         Some((3, BodyEncoding::Text))
     } else if essence == "application/octet-stream"

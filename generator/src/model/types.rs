@@ -430,6 +430,7 @@ impl<'a> TypeBuilder<'a> {
         match &string.format {
             VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::DateTime) => TypeRef::DateTime,
             VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Date) => TypeRef::Date,
+            VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary) => TypeRef::Binary,
             VariantOrUnknownOrEmpty::Item(_) | VariantOrUnknownOrEmpty::Empty => TypeRef::String,
             VariantOrUnknownOrEmpty::Unknown(format) => {
                 if !STRING_FORMATS.contains(&format.as_str()) {
@@ -775,7 +776,7 @@ fn order_untagged(variants: &mut Vec<UntaggedVariant>, required_counts: &[usize]
             TypeRef::Float { .. } => 2,
             TypeRef::DateTime | TypeRef::Date => 3,
             TypeRef::Vec(_) => 4,
-            TypeRef::String | TypeRef::Bytes => 5,
+            TypeRef::String | TypeRef::Bytes | TypeRef::Binary => 5,
             TypeRef::Option(inner) => rank(inner),
             TypeRef::Map(_) => 6,
             TypeRef::JsonObject => 7,
@@ -803,7 +804,7 @@ fn type_ref_label(ty: &TypeRef) -> Option<String> {
         TypeRef::Date => "Date".into(),
         TypeRef::Json => "Json".into(),
         TypeRef::JsonObject => "Object".into(),
-        TypeRef::Bytes => "Bytes".into(),
+        TypeRef::Bytes | TypeRef::Binary => "Bytes".into(),
         TypeRef::Vec(inner) => format!("{}List", type_ref_label(inner).unwrap_or_else(|| "Item".into())),
         TypeRef::Map(_) => "Map".into(),
         TypeRef::Option(inner) => type_ref_label(inner)?,

@@ -34,7 +34,7 @@ pub struct Sample {
     pub blob: String,
     /// JSON: `raw`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub raw: Option<String>,
+    pub raw: Option<::apigen_runtime::Binary>,
     /// JSON: `secret`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,

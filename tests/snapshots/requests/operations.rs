@@ -36,10 +36,14 @@ impl Client {
     }
     /// `POST /uploads`
     ///
+    /// Arguments:
+    /// - `body`: the request body.
+    ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
-    pub fn upload_file(&self) -> UploadFile<'_> {
+    pub fn upload_file(&self, body: super::types::UploadFileRequest) -> UploadFile<'_> {
         UploadFile {
             client: self,
+            body: Some(body),
             options: CallOptions::default(),
         }
     }
@@ -165,6 +169,7 @@ impl<'a> IntoFuture for CreateToken<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UploadFile<'a> {
     client: &'a Client,
+    body: Option<super::types::UploadFileRequest>,
     options: CallOptions,
 }
 impl<'a> UploadFile<'a> {
@@ -195,11 +200,25 @@ impl<'a> UploadFile<'a> {
     /// Sends the request and returns the body with the HTTP status and headers
     /// (for example the rate-limit headers).
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::POST,
             "/uploads",
             ["/uploads"].concat(),
         );
+        if let Some(body) = &self.body {
+            let mut form = ::apigen_runtime::multipart::Form::new();
+            {
+                let value = &body.file;
+                form.file("file", value);
+            }
+            if let Some(value) = &body.description {
+                form.field("description", value)?;
+            }
+            if let Some(value) = &body.meta {
+                form.field("meta", value)?;
+            }
+            request.multipart(form);
+        }
         let response = self
             .client
             .raw()

@@ -68,6 +68,36 @@ pub struct CreateTokenResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
 }
+/// Schema: `#/paths/~1uploads/post/requestBody/content/multipart~1form-data/schema`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UploadFileRequest {
+    /// JSON: `file`.
+    pub file: ::apigen_runtime::Binary,
+    /// JSON: `description`. Optional: `None` leaves the key out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// JSON: `meta`. Optional: `None` leaves the key out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<UploadFileRequestMeta>,
+}
+impl UploadFileRequest {
+    /// Creates the value from its required fields (`file`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(file: ::apigen_runtime::Binary) -> Self {
+        Self {
+            file,
+            description: None,
+            meta: None,
+        }
+    }
+}
+/// Schema: `#/paths/~1uploads/post/requestBody/content/multipart~1form-data/schema/properties/meta`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UploadFileRequestMeta {
+    /// JSON: `tags`. Optional: `None` leaves the key out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+}
 /// Schema: `#/paths/~1notes/get/parameters/4/schema`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListNotesFilter {
