@@ -4,9 +4,13 @@
 use crate::error::Error;
 use crate::query::{QueryString, Style};
 use bytes::Bytes;
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use reqwest::Method;
 use serde::Serialize;
 use std::time::Duration;
+
+/// Characters not allowed in a cookie value (RFC 6265 `cookie-octet`).
+const COOKIE_VALUE: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b',').add(b';').add(b'\\').add(b'%');
 
 /// A request body, already encoded.
 #[derive(Debug, Clone)]
@@ -63,6 +67,21 @@ impl RequestSpec {
     /// Adds a header parameter.
     pub fn header(&mut self, name: &'static str, value: impl ToString) {
         self.headers.push((name, value.to_string()));
+    }
+
+    /// Adds a cookie parameter (all cookies go into one `Cookie` header). Values are
+    /// percent-encoded where a cookie value could not hold them.
+    pub fn cookie<E>(&mut self, name: &'static str, value: String) -> Result<(), Error<E>> {
+        let encoded = utf8_percent_encode(&value, COOKIE_VALUE).to_string();
+        let pair = format!("{name}={encoded}");
+        match self.headers.iter_mut().find(|(header, _)| *header == "cookie") {
+            Some((_, existing)) => {
+                existing.push_str("; ");
+                existing.push_str(&pair);
+            }
+            None => self.headers.push(("cookie", pair)),
+        }
+        Ok(())
     }
 
     /// Sets a JSON body.

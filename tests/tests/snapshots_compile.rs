@@ -1185,8 +1185,14 @@ mod request_shapes {
     async fn octet_stream_body_and_headers() {
         let server = loopback([no_content()]).await;
         client(&server)
-            .put_blob("k 1", true, apigen_runtime::bytes::Bytes::from_static(&[0, 1, 255]))
+            .put_blob(
+                "k 1",
+                true,
+                "s 1;x",
+                apigen_runtime::bytes::Bytes::from_static(&[0, 1, 255]),
+            )
             .content_md5("abc")
+            .theme("dark")
             .send()
             .await
             .expect("call succeeds");
@@ -1196,6 +1202,7 @@ mod request_shapes {
         assert_eq!(request.header("content-type"), Some("application/octet-stream"));
         assert_eq!(request.header("x-retry"), Some("true"));
         assert_eq!(request.header("content-md5"), Some("abc"));
+        assert_eq!(request.header("cookie"), Some("session_id=s%201%3Bx; theme=dark"));
         assert_eq!(request.body, vec![0, 1, 255]);
     }
 

@@ -554,7 +554,7 @@ fn send_body(model: &Model, operation: &Operation, patterns: &BTreeMap<String, u
     let mutable = operation
         .params
         .iter()
-        .any(|param| matches!(param.location, ParamLocation::Query | ParamLocation::Header))
+        .any(|param| param.location != ParamLocation::Path)
         || operation.body.is_some();
     let binding = if mutable {
         quote! { mut request }
@@ -593,7 +593,19 @@ fn send_body(model: &Model, operation: &Operation, patterns: &BTreeMap<String, u
                     }
                 });
             }
-            ParamLocation::Path | ParamLocation::Cookie => {}
+            ParamLocation::Cookie => {
+                let value = if param.required {
+                    quote! { Some(&self.#name) }
+                } else {
+                    quote! { self.#name.as_ref() }
+                };
+                statements.push(quote! {
+                    if let Some(value) = #value {
+                        request.cookie(#wire, ::apigen_runtime::path::text_of(#wire, value)?)?;
+                    }
+                });
+            }
+            ParamLocation::Path => {}
         }
     }
     if let Some(body) = &operation.body {

@@ -174,13 +174,6 @@ fn parameters(
     for (parameter, at) in collected {
         let data = parameter.parameter_data_ref();
         let loc = location(parameter);
-        if loc == ParamLocation::Cookie {
-            types.diagnose(
-                &at,
-                format!("cookie parameter {:?} is not supported; skipped", data.name),
-            );
-            continue;
-        }
         let hint = format!("{prefix}{}", pascal(&data.name));
         let (ty, pattern) = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => {

@@ -48,6 +48,7 @@ impl Client {
             tags: None,
             x_request_id: x_request_id.into(),
             x_page_size: None,
+            session: None,
             options: CallOptions::default(),
         }
     }
@@ -160,6 +161,7 @@ pub struct ThreadsThreadMessagesList<'a> {
     tags: Option<Vec<String>>,
     x_request_id: String,
     x_page_size: Option<i64>,
+    session: Option<String>,
     options: CallOptions,
 }
 impl<'a> ThreadsThreadMessagesList<'a> {
@@ -192,6 +194,11 @@ impl<'a> ThreadsThreadMessagesList<'a> {
     /// Sets the optional header `X-Page-Size`.
     pub fn x_page_size(mut self, value: i64) -> Self {
         self.x_page_size = Some(value);
+        self
+    }
+    /// Sets the optional cookie `session`.
+    pub fn session(mut self, value: impl Into<String>) -> Self {
+        self.session = Some(value.into());
         self
     }
     /// Adds a header to this call only.
@@ -247,6 +254,10 @@ impl<'a> ThreadsThreadMessagesList<'a> {
                     "X-Page-Size",
                     ::apigen_runtime::path::text_of("X-Page-Size", value)?,
                 );
+        }
+        if let Some(value) = self.session.as_ref() {
+            request
+                .cookie("session", ::apigen_runtime::path::text_of("session", value)?)?;
         }
         let response = self
             .client

@@ -52,6 +52,7 @@ impl Client {
     /// Arguments:
     /// - `key`: path parameter `key`.
     /// - `x_retry`: header `X-Retry`.
+    /// - `session_id`: cookie `session_id`.
     /// - `body`: the request body.
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
@@ -59,6 +60,7 @@ impl Client {
         &self,
         key: impl Into<String>,
         x_retry: bool,
+        session_id: impl Into<String>,
         body: ::apigen_runtime::bytes::Bytes,
     ) -> PutBlob<'_> {
         PutBlob {
@@ -66,6 +68,8 @@ impl Client {
             key: key.into(),
             content_md5: None,
             x_retry,
+            session_id: session_id.into(),
+            theme: None,
             body: Some(body),
             options: CallOptions::default(),
         }
@@ -242,6 +246,8 @@ pub struct PutBlob<'a> {
     key: String,
     content_md5: Option<String>,
     x_retry: bool,
+    session_id: String,
+    theme: Option<String>,
     body: Option<::apigen_runtime::bytes::Bytes>,
     options: CallOptions,
 }
@@ -249,6 +255,11 @@ impl<'a> PutBlob<'a> {
     /// Sets the optional header `Content-MD5`.
     pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.content_md5 = Some(value.into());
+        self
+    }
+    /// Sets the optional cookie `theme`.
+    pub fn theme(mut self, value: impl Into<String>) -> Self {
+        self.theme = Some(value.into());
         self
     }
     /// Adds a header to this call only.
@@ -294,6 +305,16 @@ impl<'a> PutBlob<'a> {
         if let Some(value) = Some(&self.x_retry) {
             request
                 .header("X-Retry", ::apigen_runtime::path::text_of("X-Retry", value)?);
+        }
+        if let Some(value) = Some(&self.session_id) {
+            request
+                .cookie(
+                    "session_id",
+                    ::apigen_runtime::path::text_of("session_id", value)?,
+                )?;
+        }
+        if let Some(value) = self.theme.as_ref() {
+            request.cookie("theme", ::apigen_runtime::path::text_of("theme", value)?)?;
         }
         if let Some(body) = &self.body {
             request.raw("application/octet-stream", body.clone());
