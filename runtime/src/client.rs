@@ -374,7 +374,7 @@ impl RawClient {
         spec: RequestSpec,
         options: &CallOptions,
     ) -> Result<RawResponse, Error<E>> {
-        let request = self.build_request(&spec, options)?;
+        let mut pending = Some(self.build_request(&spec, options)?);
         let retry = RetryConfig {
             max_retries: options.max_retries.unwrap_or(self.inner.retry.max_retries),
             ..self.inner.retry
@@ -383,7 +383,13 @@ impl RawClient {
         let timeout = options.timeout.unwrap_or(self.inner.timeout);
         let mut attempt: u32 = 0;
         loop {
-            let Some(this_try) = request.try_clone() else {
+            // The last possible attempt takes the request itself; earlier ones send a copy.
+            let this_try = if attempt >= retry.max_retries {
+                pending.take()
+            } else {
+                pending.as_ref().and_then(reqwest::Request::try_clone)
+            };
+            let Some(this_try) = this_try else {
                 return Err(Error::Config {
                     reason: "request body cannot be repeated".into(),
                 });
@@ -670,6 +676,10 @@ impl RawResponse {
 
     /// Decodes a JSON body; a mismatch names the failing field's path.
     pub fn json<T: DeserializeOwned, E>(self) -> Result<Response<T>, Error<E>> {
+        // Fast path without path tracking; only a failure pays for locating the field.
+        if let Ok(body) = serde_json::from_slice::<T>(&self.body) {
+            return Ok(Response::new(self.status, self.headers, body));
+        }
         let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
         let decoded: Result<T, _> = serde_path_to_error::deserialize(&mut deserializer);
         match decoded {
