@@ -1,5 +1,6 @@
 //! Library half of `cargo xtask`, so tests can run the same code-generation check
 //! that `cargo xtask codegen --check` runs.
 
+pub mod bench;
 pub mod codegen;
 pub mod conformance;

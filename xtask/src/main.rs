@@ -3,6 +3,7 @@
 //! - `cargo xtask codegen` regenerates `generated/src/generated/` from `spec/inboxapp.yaml`.
 //! - `cargo xtask codegen --check` fails (listing stale files) when the committed code differs.
 //! - `cargo xtask generate --spec FILE --out DIR --name CRATE` generates a standalone crate.
+//! - `cargo xtask bench [--smoke]` benchmarks against the alternatives into `BENCHMARKS.md`.
 
 use xtask::codegen;
 
@@ -14,6 +15,7 @@ fn main() -> ExitCode {
         Some("codegen") => codegen::run_codegen(&args[1..]),
         Some("generate") => codegen::run_generate(&args[1..]),
         Some("conformance") => xtask::conformance::run(&args[1..]),
+        Some("bench") => xtask::bench::run(&args[1..]),
         Some("help") | Some("--help") | Some("-h") | None => {
             print!("{}", USAGE);
             Ok(())
@@ -40,4 +42,9 @@ commands:
   conformance [--check] [--only FILE]    generate and `cargo check` every spec in ../shared/specs,
                                          print a table, write tests/conformance/*.txt
                                          (--check: fail if those reports changed)
+  bench [--smoke] [--runs N] [--check-runs N] [--only FILE]
+        [--no-progenitor] [--no-criterion] [--no-check] [--out FILE]
+                                         benchmark generation, `cargo check` and SDK overhead against
+                                         progenitor and hand-written reqwest; write BENCHMARKS.md
+                                         (--smoke: one small spec, once, no progenitor or criterion)
 ";
