@@ -475,9 +475,9 @@ impl RawClient {
         timeout: Duration,
     ) -> Result<RawResponse, Error<E>> {
         let exchange = async {
-            let response = self.inner.http.execute(request).await?;
+            let mut response = self.inner.http.execute(request).await?;
             let status = response.status().as_u16();
-            let headers = response.headers().clone();
+            let headers = std::mem::take(response.headers_mut());
             let body = response.bytes().await?;
             Ok::<_, reqwest::Error>((status, headers, body))
         };
