@@ -200,6 +200,42 @@ pub struct Operation {
     pub success: ResponseBody,
     /// Pagination, when the spec declares it (`x-pagination`).
     pub pagination: Option<Pagination>,
+    /// Typed error bodies by status, when this operation documents error bodies that
+    /// differ from the crate-wide [`Model::error_type`].
+    pub error_enum: Option<ErrorEnum>,
+}
+
+/// Which error responses a variant of an [`ErrorEnum`] stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ErrorStatus {
+    /// One status code.
+    Code(u16),
+    /// A range such as `4XX` (the first digit).
+    Range(u16),
+    /// The `default` response: any other non-success status.
+    Default,
+}
+
+/// The per-status error bodies of one operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorEnum {
+    /// Rust name of the enum.
+    pub name: String,
+    /// One variant per documented error response with a JSON body.
+    pub variants: Vec<ErrorVariant>,
+}
+
+/// One documented error response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorVariant {
+    /// The statuses it covers.
+    pub status: ErrorStatus,
+    /// Variant name (`Status404`, `Status4xx`, `Default`).
+    pub name: String,
+    /// The JSON body type.
+    pub ty: TypeRef,
+    /// The response's description.
+    pub doc: Option<String>,
 }
 
 /// Where a parameter goes.

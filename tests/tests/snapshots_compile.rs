@@ -1015,7 +1015,7 @@ mod naming {
 mod response_shapes {
     use super::*;
     use responses::types::{JobQueued, JobResult, ProblemDetails};
-    use responses::CreateJobResponse;
+    use responses::{CreateJobError, CreateJobResponse};
     use tests::Reply;
 
     fn client(server: &tests::TestServer) -> responses::Client {
@@ -1069,6 +1069,17 @@ mod response_shapes {
         assert_eq!(api.status, 400);
         let problem: ProblemDetails = decode(api.body.clone().expect("problem body is JSON"));
         assert_eq!(problem.title.as_deref(), Some("Bad"));
+        // The operation's own error enum decodes the same body by status.
+        match CreateJobError::from_error(&error) {
+            Some(CreateJobError::Status400(problem)) => assert_eq!(problem.title.as_deref(), Some("Bad")),
+            other => panic!("expected the documented 400 body, got {other:?}"),
+        }
+        assert_eq!(
+            CreateJobError::from_error(&apigen_runtime::Error::Timeout {
+                after: std::time::Duration::ZERO
+            }),
+            None
+        );
     }
 
     #[tokio::test]

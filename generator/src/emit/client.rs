@@ -47,6 +47,7 @@ pub fn chunk(model: &Model, chunk: usize, diagnostics: &mut Vec<crate::diagnosti
     let operations = &model.operations[start..end];
     let methods = operations.iter().map(|operation| client_method(model, operation));
     let status_enums = status_enums(operations, model);
+    let error_enums = error_enums(operations, model);
     let builders: Vec<TokenStream> = operations
         .iter()
         .map(|operation| builder(model, operation, &patterns, diagnostics))
@@ -57,6 +58,8 @@ pub fn chunk(model: &Model, chunk: usize, diagnostics: &mut Vec<crate::diagnosti
         }
 
         #(#status_enums)*
+
+        #(#error_enums)*
 
         #(#builders)*
     }
@@ -187,6 +190,76 @@ fn status_enums(operations: &[Operation], model: &Model) -> Vec<TokenStream> {
         .collect()
 }
 
+/// Per-operation error enums: the documented error bodies by status, decoded on demand
+/// from an `Error::Api` (the crate-wide error keeps the raw bytes).
+fn error_enums(operations: &[Operation], model: &Model) -> Vec<TokenStream> {
+    operations
+        .iter()
+        .filter_map(|operation| operation.error_enum.as_ref().map(|errors| (operation, errors)))
+        .map(|(operation, errors)| {
+            let name = format_ident!("{}", errors.name);
+            let doc = format!(
+                " The documented error bodies of [`Client::{}`], by status. Get one from an error with [`{}::from_error`].",
+                operation.method_name.trim_start_matches("r#"),
+                errors.name
+            );
+            let variants = errors.variants.iter().map(|variant| {
+                let variant_name = format_ident!("{}", variant.name);
+                let ty = tokens(model, &variant.ty, Scope::Sibling);
+                let status = match variant.status {
+                    crate::ir::ErrorStatus::Code(code) => format!("HTTP {code}"),
+                    crate::ir::ErrorStatus::Range(range) => format!("Any HTTP {range}xx status not listed separately"),
+                    crate::ir::ErrorStatus::Default => "Any other error status".to_owned(),
+                };
+                let docs = docs::attrs([status.as_str(), variant.doc.as_deref().unwrap_or("")]);
+                quote! { #docs #variant_name(#ty), }
+            });
+            let mut exact = Vec::new();
+            let mut ranges = Vec::new();
+            let mut fallback = quote! { None };
+            for variant in &errors.variants {
+                let variant_name = format_ident!("{}", variant.name);
+                let decode = quote! { ::serde_json::from_slice(&api.raw).ok().map(Self::#variant_name) };
+                match variant.status {
+                    crate::ir::ErrorStatus::Code(code) => {
+                        let code = proc_macro2::Literal::u16_unsuffixed(code);
+                        exact.push(quote! { #code => #decode, });
+                    }
+                    crate::ir::ErrorStatus::Range(range) => {
+                        let low = proc_macro2::Literal::u16_unsuffixed(range * 100);
+                        let high = proc_macro2::Literal::u16_unsuffixed(range * 100 + 99);
+                        ranges.push(quote! { #low..=#high => #decode, });
+                    }
+                    crate::ir::ErrorStatus::Default => fallback = decode,
+                }
+            }
+            quote! {
+                #[doc = #doc]
+                #[derive(Debug, Clone, PartialEq)]
+                #[non_exhaustive]
+                pub enum #name {
+                    #(#variants)*
+                }
+
+                impl #name {
+                    /// Decodes the body of an API error by its status. `None` for other kinds
+                    /// of error, undocumented statuses, and bodies that do not match.
+                    pub fn from_error(error: &Error) -> Option<Self> {
+                        let ::apigen_runtime::Error::Api(api) = error else {
+                            return None;
+                        };
+                        match api.status {
+                            #(#exact)*
+                            #(#ranges)*
+                            _ => #fallback,
+                        }
+                    }
+                }
+            }
+        })
+        .collect()
+}
+
 /// Decoding for a per-status enum: pick the variant by the status that arrived.
 fn decode_by_status(model: &Model, status_enum: &crate::ir::StatusEnum) -> TokenStream {
     let name = format_ident!("{}", status_enum.name);
@@ -256,6 +329,16 @@ fn operation_doc(operation: &Operation) -> TokenStream {
         ""
     };
     let returns = "Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.";
+    let typed_errors = operation
+        .error_enum
+        .as_ref()
+        .map(|errors| {
+            format!(
+                "Its documented error bodies decode with [`{0}::from_error`]({0}::from_error).",
+                errors.name
+            )
+        })
+        .unwrap_or_default();
     docs::attrs([
         operation.summary.as_deref().unwrap_or(""),
         operation.description.as_deref().unwrap_or(""),
@@ -263,6 +346,7 @@ fn operation_doc(operation: &Operation) -> TokenStream {
         route.as_str(),
         arguments.as_str(),
         returns,
+        typed_errors.as_str(),
     ])
 }
 

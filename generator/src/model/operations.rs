@@ -3,8 +3,8 @@
 use super::refs;
 use super::types::{wrap_nullable, TypeBuilder};
 use crate::ir::{
-    BodyEncoding, Operation, PageLink, Pagination, Param, ParamLocation, QueryStyle, RequestBody, ResponseBody,
-    StatusEnum, StatusVariant, TypeKind, TypeRef,
+    BodyEncoding, ErrorEnum, ErrorStatus, ErrorVariant, Operation, PageLink, Pagination, Param, ParamLocation,
+    QueryStyle, RequestBody, ResponseBody, StatusEnum, StatusVariant, TypeKind, TypeRef,
 };
 use crate::naming::{pascal, snake, Namespace};
 use crate::pointer::join;
@@ -23,6 +23,7 @@ pub fn build(document: &OpenAPI, types: &mut TypeBuilder<'_>) -> (Vec<Operation>
     let mut method_names = Namespace::with_reserved(CLIENT_METHODS);
     let mut builder_names = Namespace::for_types();
     let mut error_types: Vec<TypeRef> = Vec::new();
+    let mut operation_errors: Vec<Vec<ErrorVariant>> = Vec::new();
     let mut untyped_errors = false;
     for (path, item) in document.paths.paths.iter() {
         let path_pointer = join("/paths", path);
@@ -72,16 +73,19 @@ pub fn build(document: &OpenAPI, types: &mut TypeBuilder<'_>) -> (Vec<Operation>
             if let ResponseBody::ByStatus(status_enum) = &mut success {
                 status_enum.name = builder_names.claim(format!("{builder_name}Response"));
             }
-            for error in errors {
-                match error {
+            let mut typed_errors = Vec::new();
+            for (status, name, ty, doc) in errors {
+                match ty {
                     Some(ty) => {
                         if !error_types.contains(&ty) {
-                            error_types.push(ty)
+                            error_types.push(ty.clone())
                         }
+                        typed_errors.push(ErrorVariant { status, name, ty, doc });
                     }
                     None => untyped_errors = true,
                 }
             }
+            operation_errors.push(typed_errors);
             let pagination = pagination(
                 types,
                 operation.extensions.get("x-pagination"),
@@ -103,6 +107,7 @@ pub fn build(document: &OpenAPI, types: &mut TypeBuilder<'_>) -> (Vec<Operation>
                 body,
                 success,
                 pagination,
+                error_enum: None,
             });
         }
     }
@@ -110,6 +115,17 @@ pub fn build(document: &OpenAPI, types: &mut TypeBuilder<'_>) -> (Vec<Operation>
         (1, _) => error_types.pop(),
         _ => None,
     };
+    // Operations whose error bodies are not all the crate-wide type get a typed enum,
+    // named in document order so names stay stable.
+    for (operation, variants) in operations.iter_mut().zip(operation_errors) {
+        if variants.is_empty() || variants.iter().all(|variant| Some(&variant.ty) == error_type.as_ref()) {
+            continue;
+        }
+        operation.error_enum = Some(ErrorEnum {
+            name: builder_names.claim(format!("{}Error", operation.builder_name)),
+            variants,
+        });
+    }
     (operations, total, error_type)
 }
 
@@ -420,6 +436,10 @@ fn is_empty_object(document: &OpenAPI, schema: &ReferenceOr<Schema>) -> bool {
     }
 }
 
+/// A documented error response: statuses, variant name, JSON type (`None` without a
+/// JSON schema) and description.
+type ErrorResponse = (ErrorStatus, String, Option<TypeRef>, Option<String>);
+
 /// The success body, and for each documented error response its JSON type (`None`
 /// when it has no JSON schema).
 fn responses(
@@ -429,7 +449,7 @@ fn responses(
     pointer: &str,
     prefix: &str,
     status_enum_name: &str,
-) -> (ResponseBody, Vec<Option<TypeRef>>) {
+) -> (ResponseBody, Vec<ErrorResponse>) {
     let mut success: Option<ResponseBody> = None;
     let mut successes: Vec<StatusVariant> = Vec::new();
     let mut errors = Vec::new();
@@ -476,7 +496,16 @@ fn responses(
                 doc: Some(response.description.clone()).filter(|text| !text.trim().is_empty()),
             });
         } else {
-            errors.push(json_schema_type(types, response, &at, &format!("{prefix}Error{key}")));
+            let status = match code {
+                StatusCode::Code(code) => ErrorStatus::Code(*code),
+                StatusCode::Range(range) => ErrorStatus::Range(*range),
+            };
+            errors.push((
+                status,
+                format!("Status{}", key.to_ascii_lowercase()),
+                json_schema_type(types, response, &at, &format!("{prefix}Error{key}")),
+                Some(response.description.clone()).filter(|text| !text.trim().is_empty()),
+            ));
         }
     }
     if let Some(first) = successes.first() {
@@ -502,7 +531,12 @@ fn responses(
             if success.is_none() && responses.responses.is_empty() {
                 success = Some(response_body(types, response, &at, &format!("{prefix}Response")));
             } else {
-                errors.push(json_schema_type(types, response, &at, &format!("{prefix}ErrorDefault")));
+                errors.push((
+                    ErrorStatus::Default,
+                    "Default".to_owned(),
+                    json_schema_type(types, response, &at, &format!("{prefix}ErrorDefault")),
+                    Some(response.description.clone()).filter(|text| !text.trim().is_empty()),
+                ));
             }
         }
     }

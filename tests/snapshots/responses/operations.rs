@@ -21,6 +21,8 @@ impl Client {
     /// `POST /jobs`
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
+    ///
+    /// Its documented error bodies decode with [`CreateJobError::from_error`](CreateJobError::from_error).
     pub fn create_job(&self) -> CreateJob<'_> {
         CreateJob {
             client: self,
@@ -33,6 +35,8 @@ impl Client {
     /// - `id`: path parameter `id`.
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
+    ///
+    /// Its documented error bodies decode with [`GetJobError::from_error`](GetJobError::from_error).
     pub fn get_job(&self, id: impl Into<String>) -> GetJob<'_> {
         GetJob {
             client: self,
@@ -46,6 +50,8 @@ impl Client {
     /// - `id`: path parameter `id`.
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
+    ///
+    /// Its documented error bodies decode with [`DeleteJobError::from_error`](DeleteJobError::from_error).
     pub fn delete_job(&self, id: impl Into<String>) -> DeleteJob<'_> {
         DeleteJob {
             client: self,
@@ -59,6 +65,8 @@ impl Client {
     /// - `id`: path parameter `id`.
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
+    ///
+    /// Its documented error bodies decode with [`GetJobLogError::from_error`](GetJobLogError::from_error).
     pub fn get_job_log(&self, id: impl Into<String>) -> GetJobLog<'_> {
         GetJobLog {
             client: self,
@@ -101,6 +109,96 @@ pub enum CreateJobResponse {
     ///
     /// The job was queued.
     Status202(super::types::JobQueued),
+}
+/// The documented error bodies of [`Client::create_job`], by status. Get one from an error with [`CreateJobError::from_error`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateJobError {
+    /// HTTP 400
+    ///
+    /// An RFC 7807 problem.
+    Status400(super::types::ProblemDetails),
+    /// Any other error status
+    ///
+    /// Any other error.
+    Default(super::types::Error2),
+}
+impl CreateJobError {
+    /// Decodes the body of an API error by its status. `None` for other kinds
+    /// of error, undocumented statuses, and bodies that do not match.
+    pub fn from_error(error: &Error) -> Option<Self> {
+        let ::apigen_runtime::Error::Api(api) = error else {
+            return None;
+        };
+        match api.status {
+            400 => ::serde_json::from_slice(&api.raw).ok().map(Self::Status400),
+            _ => ::serde_json::from_slice(&api.raw).ok().map(Self::Default),
+        }
+    }
+}
+/// The documented error bodies of [`Client::get_job`], by status. Get one from an error with [`GetJobError::from_error`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetJobError {
+    /// Any HTTP 4xx status not listed separately
+    ///
+    /// An RFC 7807 problem.
+    Status4xx(super::types::ProblemDetails),
+}
+impl GetJobError {
+    /// Decodes the body of an API error by its status. `None` for other kinds
+    /// of error, undocumented statuses, and bodies that do not match.
+    pub fn from_error(error: &Error) -> Option<Self> {
+        let ::apigen_runtime::Error::Api(api) = error else {
+            return None;
+        };
+        match api.status {
+            400..=499 => ::serde_json::from_slice(&api.raw).ok().map(Self::Status4xx),
+            _ => None,
+        }
+    }
+}
+/// The documented error bodies of [`Client::delete_job`], by status. Get one from an error with [`DeleteJobError::from_error`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteJobError {
+    /// Any other error status
+    ///
+    /// An RFC 7807 problem.
+    Default(super::types::ProblemDetails),
+}
+impl DeleteJobError {
+    /// Decodes the body of an API error by its status. `None` for other kinds
+    /// of error, undocumented statuses, and bodies that do not match.
+    pub fn from_error(error: &Error) -> Option<Self> {
+        let ::apigen_runtime::Error::Api(api) = error else {
+            return None;
+        };
+        match api.status {
+            _ => ::serde_json::from_slice(&api.raw).ok().map(Self::Default),
+        }
+    }
+}
+/// The documented error bodies of [`Client::get_job_log`], by status. Get one from an error with [`GetJobLogError::from_error`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetJobLogError {
+    /// Any other error status
+    ///
+    /// Unexpected error.
+    Default(super::types::ProblemDetails),
+}
+impl GetJobLogError {
+    /// Decodes the body of an API error by its status. `None` for other kinds
+    /// of error, undocumented statuses, and bodies that do not match.
+    pub fn from_error(error: &Error) -> Option<Self> {
+        let ::apigen_runtime::Error::Api(api) = error else {
+            return None;
+        };
+        match api.status {
+            _ => ::serde_json::from_slice(&api.raw).ok().map(Self::Default),
+        }
+    }
 }
 /// Request builder for [`Client::create_job`] (`POST /jobs`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
