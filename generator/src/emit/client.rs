@@ -233,6 +233,17 @@ fn error_enums(operations: &[Operation], model: &Model) -> Vec<TokenStream> {
                     crate::ir::ErrorStatus::Default => fallback = decode,
                 }
             }
+            let body = if exact.is_empty() && ranges.is_empty() {
+                fallback
+            } else {
+                quote! {
+                    match api.status {
+                        #(#exact)*
+                        #(#ranges)*
+                        _ => #fallback,
+                    }
+                }
+            };
             quote! {
                 #[doc = #doc]
                 #[derive(Debug, Clone, PartialEq)]
@@ -248,11 +259,7 @@ fn error_enums(operations: &[Operation], model: &Model) -> Vec<TokenStream> {
                         let ::apigen_runtime::Error::Api(api) = error else {
                             return None;
                         };
-                        match api.status {
-                            #(#exact)*
-                            #(#ranges)*
-                            _ => #fallback,
-                        }
+                        #body
                     }
                 }
             }

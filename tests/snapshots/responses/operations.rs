@@ -174,9 +174,7 @@ impl DeleteJobError {
         let ::apigen_runtime::Error::Api(api) = error else {
             return None;
         };
-        match api.status {
-            _ => ::serde_json::from_slice(&api.raw).ok().map(Self::Default),
-        }
+        ::serde_json::from_slice(&api.raw).ok().map(Self::Default)
     }
 }
 /// The documented error bodies of [`Client::get_job_log`], by status. Get one from an error with [`GetJobLogError::from_error`].
@@ -195,9 +193,7 @@ impl GetJobLogError {
         let ::apigen_runtime::Error::Api(api) = error else {
             return None;
         };
-        match api.status {
-            _ => ::serde_json::from_slice(&api.raw).ok().map(Self::Default),
-        }
+        ::serde_json::from_slice(&api.raw).ok().map(Self::Default)
     }
 }
 /// Request builder for [`Client::create_job`] (`POST /jobs`). Set optional parameters, then `.await` it or call [`send`](Self::send).
