@@ -1337,12 +1337,7 @@ mod ref_kinds {
         ])
         .await;
         let client = client(&server);
-        let item: Item = client
-            .get_item("k1".into())
-            .limit(5)
-            .send()
-            .await
-            .expect("call succeeds");
+        let item: Item = client.get_item("k1").limit(5).send().await.expect("call succeeds");
         assert_eq!(item.parent.map(|p| p.key), Some("k0".to_owned()));
         let request = single_request(&server);
         assert_eq!(request.path, "/api/v1/items/k1");
@@ -1350,7 +1345,7 @@ mod ref_kinds {
         assert_eq!(request.query.as_deref(), Some("limit=5"));
         // The `pattern` of the referenced schema still applies to the path parameter.
         let error = client
-            .get_item("Not Valid".into())
+            .get_item("Not Valid")
             .send()
             .await
             .expect_err("pattern ^[a-z0-9]+$");
@@ -1369,7 +1364,7 @@ mod ref_kinds {
             parent: None,
         };
         let updated = client(&server)
-            .put_item("k1".into(), body)
+            .put_item("k1", body)
             .send()
             .await
             .expect("call succeeds");

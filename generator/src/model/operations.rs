@@ -195,7 +195,7 @@ fn parameters(
             ParameterSchemaOrContent::Schema(schema) => {
                 let resolved = types.resolve(schema, &join(&at, "schema"), &hint);
                 let pattern = string_pattern(document, types, schema, &join(&at, "schema"));
-                (wrap_param(resolved), pattern)
+                (types.unalias_string(wrap_param(resolved)), pattern)
             }
             ParameterSchemaOrContent::Content(_) => {
                 types.diagnose(

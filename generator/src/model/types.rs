@@ -102,6 +102,23 @@ impl<'a> TypeBuilder<'a> {
         self.types.get(id).map(|def| &def.kind)
     }
 
+    /// `String` when `ty` names an alias (or chain of aliases) of `String`, so such
+    /// parameters accept `impl Into<String>` like plain strings; otherwise `ty`.
+    pub fn unalias_string(&self, ty: TypeRef) -> TypeRef {
+        let mut current = &ty;
+        for _ in 0..16 {
+            match current {
+                TypeRef::Named(id) => match self.kind_of(*id) {
+                    Some(TypeKind::Alias(inner)) => current = inner,
+                    _ => return ty,
+                },
+                TypeRef::String => return TypeRef::String,
+                _ => return ty,
+            }
+        }
+        ty
+    }
+
     /// Records a diagnostic.
     pub fn diagnose(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
         self.diagnostics.push(Diagnostic::new(pointer, message));

@@ -24,10 +24,10 @@ impl Client {
     /// - `account_id`: path parameter `accountId`.
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
-    pub fn get_account(&self, account_id: super::types::AccountId) -> GetAccount<'_> {
+    pub fn get_account(&self, account_id: impl Into<String>) -> GetAccount<'_> {
         GetAccount {
             client: self,
-            account_id,
+            account_id: account_id.into(),
             limit: None,
             options: CallOptions::default(),
         }
@@ -38,7 +38,7 @@ impl Client {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetAccount<'a> {
     client: &'a Client,
-    account_id: super::types::AccountId,
+    account_id: String,
     limit: Option<u64>,
     options: CallOptions,
 }
@@ -79,7 +79,7 @@ impl<'a> GetAccount<'a> {
     ) -> Result<Response<super::types::Account>, Error> {
         let path_account_id = ::apigen_runtime::path::segment(
             "accountId",
-            &::apigen_runtime::path::text_of("accountId", &self.account_id)?,
+            &self.account_id,
             None,
         )?;
         let mut request = RequestSpec::new(

@@ -28,10 +28,10 @@ impl Client {
     /// - `item_id`: path parameter `itemId`. Must match `^[a-z0-9]+$`.
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
-    pub fn get_item(&self, item_id: super::types::ItemKey) -> GetItem<'_> {
+    pub fn get_item(&self, item_id: impl Into<String>) -> GetItem<'_> {
         GetItem {
             client: self,
-            item_id,
+            item_id: item_id.into(),
             limit: None,
             options: CallOptions::default(),
         }
@@ -45,12 +45,12 @@ impl Client {
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn put_item(
         &self,
-        item_id: super::types::ItemKey,
+        item_id: impl Into<String>,
         body: super::types::ItemAliasAlias,
     ) -> PutItem<'_> {
         PutItem {
             client: self,
-            item_id,
+            item_id: item_id.into(),
             body: Some(body),
             options: CallOptions::default(),
         }
@@ -70,7 +70,7 @@ impl Client {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetItem<'a> {
     client: &'a Client,
-    item_id: super::types::ItemKey,
+    item_id: String,
     limit: Option<i64>,
     options: CallOptions,
 }
@@ -111,7 +111,7 @@ impl<'a> GetItem<'a> {
     ) -> Result<Response<super::types::Item>, Error> {
         let path_item_id = ::apigen_runtime::path::segment(
             "itemId",
-            &::apigen_runtime::path::text_of("itemId", &self.item_id)?,
+            &self.item_id,
             Some(&PATTERN_0),
         )?;
         let mut request = RequestSpec::new(
@@ -140,7 +140,7 @@ impl<'a> IntoFuture for GetItem<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct PutItem<'a> {
     client: &'a Client,
-    item_id: super::types::ItemKey,
+    item_id: String,
     body: Option<super::types::ItemAliasAlias>,
     options: CallOptions,
 }
@@ -176,7 +176,7 @@ impl<'a> PutItem<'a> {
     ) -> Result<Response<super::types::ItemAlias>, Error> {
         let path_item_id = ::apigen_runtime::path::segment(
             "itemId",
-            &::apigen_runtime::path::text_of("itemId", &self.item_id)?,
+            &self.item_id,
             Some(&PATTERN_0),
         )?;
         let mut request = RequestSpec::new(
