@@ -12,8 +12,7 @@ use std::collections::BTreeMap;
 pub const CHUNK: usize = 40;
 
 /// Inner attributes, imports and `pattern` statics at the top of `operations.rs`.
-pub fn header(model: &Model) -> TokenStream {
-    let patterns = collect_patterns(model);
+pub fn header(patterns: &BTreeMap<String, usize>) -> TokenStream {
     let pattern_statics = patterns.iter().map(|(source, index)| {
         let name = format_ident!("PATTERN_{}", index);
         let doc = format!(" `{source}`");
@@ -40,8 +39,12 @@ pub fn chunk_count(model: &Model) -> usize {
 
 /// Chunk `chunk` of the operations: their `Client` methods (in an `impl Client`
 /// block of their own), per-status enums and request builders.
-pub fn chunk(model: &Model, chunk: usize, diagnostics: &mut Vec<crate::diagnostics::Diagnostic>) -> TokenStream {
-    let patterns = collect_patterns(model);
+pub fn chunk(
+    model: &Model,
+    patterns: &BTreeMap<String, usize>,
+    chunk: usize,
+    diagnostics: &mut Vec<crate::diagnostics::Diagnostic>,
+) -> TokenStream {
     let start = (chunk * CHUNK).min(model.operations.len());
     let end = (start + CHUNK).min(model.operations.len());
     let operations = &model.operations[start..end];
@@ -50,7 +53,7 @@ pub fn chunk(model: &Model, chunk: usize, diagnostics: &mut Vec<crate::diagnosti
     let error_enums = error_enums(operations, model);
     let builders: Vec<TokenStream> = operations
         .iter()
-        .map(|operation| builder(model, operation, &patterns, diagnostics))
+        .map(|operation| builder(model, operation, patterns, diagnostics))
         .collect();
     quote! {
         impl Client {
@@ -67,14 +70,17 @@ pub fn chunk(model: &Model, chunk: usize, diagnostics: &mut Vec<crate::diagnosti
 
 /// The whole `operations` module in one token stream (header and every chunk).
 pub fn emit(model: &Model, diagnostics: &mut Vec<crate::diagnostics::Diagnostic>) -> TokenStream {
-    let header = header(model);
+    let patterns = collect_patterns(model);
+    let header = header(&patterns);
     let chunks: Vec<TokenStream> = (0..chunk_count(model))
-        .map(|index| chunk(model, index, diagnostics))
+        .map(|index| chunk(model, &patterns, index, diagnostics))
         .collect();
     quote! { #header #(#chunks)* }
 }
 
-fn collect_patterns(model: &Model) -> BTreeMap<String, usize> {
+/// Every distinct path-parameter `pattern`, numbered in order of first use; each
+/// becomes one lazily compiled `static`.
+pub fn collect_patterns(model: &Model) -> BTreeMap<String, usize> {
     let mut patterns = BTreeMap::new();
     for operation in &model.operations {
         for param in &operation.params {

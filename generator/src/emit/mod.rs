@@ -33,13 +33,14 @@ pub fn emit(
     let types = render_chunked("types.rs", types::header(), types::chunk_count(model), |index| {
         (types::chunk(model, index), Vec::new())
     })?;
+    let patterns = client::collect_patterns(model);
     let operations = render_chunked(
         "operations.rs",
-        client::header(model),
+        client::header(&patterns),
         client::chunk_count(model),
         |index| {
             let mut found = Vec::new();
-            let tokens = client::chunk(model, index, &mut found);
+            let tokens = client::chunk(model, &patterns, index, &mut found);
             (tokens, found)
         },
     )?;

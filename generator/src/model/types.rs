@@ -279,29 +279,17 @@ impl<'a> TypeBuilder<'a> {
     }
 
     /// Looks through `$ref`s to the schema they name (for allOf merging and unions).
-    fn target<'s>(&mut self, schema: &'s ReferenceOr<Schema>) -> Option<(&'s Schema, Option<String>)>
+    fn target<'s>(&self, schema: &'s ReferenceOr<Schema>) -> Option<(&'s Schema, Option<String>)>
     where
         'a: 's,
     {
-        match schema {
-            ReferenceOr::Item(schema) => Some((schema, None)),
-            ReferenceOr::Reference { reference } => {
-                let name = super::refs::unescape(super::refs::component_name(reference, "schemas")?);
-                let components = self.document.components.as_ref()?;
-                let mut current = components.schemas.get(&name)?;
-                let mut current_name = name;
-                for _ in 0..32 {
-                    match current {
-                        ReferenceOr::Item(schema) => return Some((schema, Some(current_name))),
-                        ReferenceOr::Reference { reference } => {
-                            current_name = super::refs::unescape(super::refs::component_name(reference, "schemas")?);
-                            current = components.schemas.get(&current_name)?;
-                        }
-                    }
-                }
-                None
-            }
-        }
+        let components: Option<&'s openapiv3::Components> = self.document.components.as_ref();
+        let (target, at) = super::refs::resolve(schema, "", "schemas", components, |all| &all.schemas).ok()?;
+        let component = match schema {
+            ReferenceOr::Item(_) => None,
+            ReferenceOr::Reference { .. } => at.strip_prefix("/components/schemas/").map(super::refs::unescape),
+        };
+        Some((target, component))
     }
 
     fn inline(&mut self, schema: &Schema, pointer: &str, hint: &str) -> Resolved {
@@ -590,7 +578,7 @@ impl<'a> TypeBuilder<'a> {
 
     /// True when every substantive `allOf` member is (or refers to) an object schema,
     /// checked without reporting anything.
-    fn all_of_is_object(&mut self, members: &[ReferenceOr<Schema>]) -> bool {
+    fn all_of_is_object(&self, members: &[ReferenceOr<Schema>]) -> bool {
         substantive(members)
             .into_iter()
             .all(|(_, member)| match self.target(member) {
