@@ -21,6 +21,7 @@ pub mod query;
 pub mod request;
 pub mod response;
 pub mod secret;
+pub mod timestamp;
 pub mod unions;
 
 pub use client::{ClientBuilder, RawClient};
@@ -31,6 +32,7 @@ pub use pattern::Pattern;
 pub use request::{CallOptions, RequestSpec};
 pub use response::Response;
 pub use secret::SecretString;
+pub use timestamp::Timestamp;
 
 /// Re-exported so generated code names one dependency only.
 pub use bytes;

@@ -635,7 +635,7 @@ mod refs_siblings {
 
 mod allof_merge {
     use super::*;
-    use allof::types::{Dog, GetDogResponse, Record};
+    use allof::types::{Dog, GetDogResponse, Record, TypedExtended, TypedOnly, TypedUnion};
 
     fn dog_json() -> serde_json::Value {
         json!({
@@ -687,6 +687,26 @@ mod allof_merge {
             serde_json::from_value::<Record>(json!({"id": "r1"})).is_err(),
             "`note` is optional in Audit but required by Record's inline member"
         );
+    }
+
+    #[test]
+    fn type_object_beside_all_of_merges_like_the_bare_form() {
+        let input = json!({"id": "b1", "createdAt": "2024-05-01T10:00:00Z", "extra": "x"});
+        let typed: TypedExtended = decode(input.clone());
+        assert_eq!((typed.id.as_str(), typed.extra.as_str()), ("b1", "x"));
+        assert_eq!(typed.created_at.as_str(), "2024-05-01T10:00:00Z");
+        assert_eq!(encode(&typed), input);
+        for required in ["id", "createdAt", "extra"] {
+            let mut partial = input.clone();
+            partial.as_object_mut().expect("object").remove(required);
+            assert!(
+                serde_json::from_value::<TypedExtended>(partial).is_err(),
+                "`{required}` is required"
+            );
+        }
+        let only: TypedOnly = decode(json!({"city": "Oslo", "note": "n"}));
+        assert_eq!((only.city.as_str(), only.note.as_deref()), ("Oslo", Some("n")));
+        assert!(matches!(decode::<TypedUnion>(json!({"id": "b2"})), TypedUnion::Base(base) if base.id == "b2"));
     }
 }
 
@@ -1296,6 +1316,51 @@ mod format_types {
         assert_eq!(sample.u64, Some(u64::MAX));
         assert_eq!(sample.custom.as_deref(), Some("#ff0000"));
         assert_eq!(encode(&sample), sample_json());
+    }
+
+    #[test]
+    fn date_times_keep_their_offset_and_text() {
+        for text in [
+            "2011-04-14T16:00:49-04:00",
+            "2024-05-01T10:00:00Z",
+            "2024-05-01T10:00:00.000Z",
+            "2024-05-01T10:00:00.1234+05:30",
+        ] {
+            let mut input = sample_json();
+            input["at"] = json!(text);
+            let sample: Sample = decode(input.clone());
+            assert_eq!(encode(&sample), input, "{text} changed on the way back");
+        }
+        let mut input = sample_json();
+        input["at"] = json!("2011-04-14T16:00:49-04:00");
+        let sample: Sample = decode(input);
+        assert_eq!(sample.at.offset().local_minus_utc(), -4 * 3600);
+        assert_eq!(sample.at.to_utc().to_rfc3339(), "2011-04-14T20:00:49+00:00");
+    }
+
+    /// Numbers decoded from text and encoded again give the same text: serde_json's
+    /// `float_roundtrip` is on (without it, some of these come back one digit off).
+    #[test]
+    fn floats_round_trip_exactly_through_text() {
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut checked = 0;
+        while checked < 20_000 {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let value = f64::from_bits(state);
+            if !value.is_finite() {
+                continue;
+            }
+            checked += 1;
+            let text = format!(
+                r#"{{"at":"2024-05-01T10:00:00Z","day":"2024-05-01","id":"x","link":"l","blob":"","i32":1,"i64":1,"count":0,"f64":{}}}"#,
+                serde_json::Number::from_f64(value).expect("finite")
+            );
+            let sample: Sample = serde_json::from_str(&text).expect("decodes");
+            assert_eq!(sample.f64, Some(value), "{text}");
+            assert_eq!(serde_json::to_string(&sample).expect("encodes"), text);
+        }
     }
 
     #[test]

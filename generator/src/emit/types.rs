@@ -189,23 +189,13 @@ fn emit_field(model: &Model, owner: usize, field: &Field) -> TokenStream {
     };
     let wire = &field.wire;
     let rename = (field.name.trim_start_matches("r#") != wire.as_str()).then(|| quote! { rename = #wire, });
-    let is_datetime = field.ty == TypeRef::DateTime;
     let (ty, serde) = match field.presence {
-        Presence::Required => {
-            let with = is_datetime.then(|| quote! { with = "::apigen_runtime::datetime::rfc3339", });
-            (inner, quote! { #rename #with })
-        }
-        Presence::RequiredNullable => {
-            let with = is_datetime.then(|| quote! { with = "::apigen_runtime::datetime::rfc3339_option", });
-            (quote! { Option<#inner> }, quote! { #rename default, #with })
-        }
-        Presence::Optional => {
-            let with = is_datetime.then(|| quote! { with = "::apigen_runtime::datetime::rfc3339_option", });
-            (
-                quote! { Option<#inner> },
-                quote! { #rename default, skip_serializing_if = "Option::is_none", #with },
-            )
-        }
+        Presence::Required => (inner, quote! { #rename }),
+        Presence::RequiredNullable => (quote! { Option<#inner> }, quote! { #rename default, }),
+        Presence::Optional => (
+            quote! { Option<#inner> },
+            quote! { #rename default, skip_serializing_if = "Option::is_none", },
+        ),
         Presence::OptionalNullable => (
             quote! { Option<::apigen_runtime::Nullable<#inner>> },
             quote! {

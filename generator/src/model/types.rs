@@ -211,6 +211,12 @@ impl<'a> TypeBuilder<'a> {
             }
             SchemaKind::Any(any) => {
                 let object = any_as_object(any)?;
+                if composed(any) {
+                    self.diagnose(
+                        pointer,
+                        "`oneOf`/`anyOf`/`allOf` beside `properties` is not expressed; the struct has the schema's own properties only",
+                    );
+                }
                 Some(TypeKind::Struct(self.struct_def(&object, pointer, name)))
             }
             _ => None,
@@ -364,6 +370,13 @@ impl<'a> TypeBuilder<'a> {
 
     fn any_schema(&mut self, schema: &Schema, any: &AnySchema, pointer: &str, hint: &str) -> Resolved {
         let nullable = schema.schema_data.nullable;
+        if composed(any) && any_as_object(any).is_none() {
+            let kind = any.typ.as_deref().unwrap_or("untyped");
+            self.diagnose(
+                pointer,
+                format!("`oneOf`/`anyOf`/`allOf` beside `type: {kind}` and other keywords is not expressed; the members are ignored"),
+            );
+        }
         let ty = if any_as_object(any).is_some() {
             self.new_named(schema, pointer, hint)
         } else if let Some(items) = &any.items {
@@ -519,7 +532,7 @@ impl<'a> TypeBuilder<'a> {
             let part = match &schema.schema_kind {
                 SchemaKind::Type(Type::Object(object)) => Some(object.clone()),
                 SchemaKind::AllOf { all_of } => self.merge_all_of(all_of, &member_pointer),
-                SchemaKind::Any(any) => any_as_object(any),
+                SchemaKind::Any(any) => object_part(any),
                 _ => None,
             };
             if component.is_some() {
@@ -858,6 +871,33 @@ fn any_as_object(any: &AnySchema) -> Option<ObjectType> {
         return None;
     }
     Some(ObjectType {
+        properties: any.properties.clone(),
+        required: any.required.clone(),
+        additional_properties: any.additional_properties.clone(),
+        min_properties: any.min_properties,
+        max_properties: any.max_properties,
+    })
+}
+
+/// True when an untyped schema also carries composition keywords (which `openapiv3`
+/// leaves in [`AnySchema`] when they sit beside other keywords).
+fn composed(any: &AnySchema) -> bool {
+    !any.all_of.is_empty() || !any.one_of.is_empty() || !any.any_of.is_empty()
+}
+
+/// An untyped `allOf` member that only says object things (`{required: [a]}`,
+/// `{properties: …}`, `{additionalProperties: false}`), read as an object to merge.
+fn object_part(any: &AnySchema) -> Option<ObjectType> {
+    let only_object_keywords = matches!(any.typ.as_deref(), None | Some("object"))
+        && any.items.is_none()
+        && any.enumeration.is_empty()
+        && any.one_of.is_empty()
+        && any.all_of.is_empty()
+        && any.any_of.is_empty()
+        && any.not.is_none()
+        && any.format.is_none()
+        && any.pattern.is_none();
+    only_object_keywords.then(|| ObjectType {
         properties: any.properties.clone(),
         required: any.required.clone(),
         additional_properties: any.additional_properties.clone(),
