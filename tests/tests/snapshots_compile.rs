@@ -718,6 +718,30 @@ mod union_members {
     };
 
     #[test]
+    fn untagged_unions_pick_the_variant_that_keeps_the_payload() {
+        use unions_fixture::types::{Boxed, Person};
+        let detail = json!({"id": "p1", "name": "Ann", "email": "ann@example.com"});
+        let person: Person = decode(detail.clone());
+        assert!(matches!(&person, Person::Detail(d) if d.email.as_deref() == Some("ann@example.com")));
+        assert_eq!(encode(&person), detail, "nothing dropped");
+        // Both keep everything: the first listed wins.
+        assert!(matches!(
+            decode::<Person>(json!({"id": "p2", "name": "Bo"})),
+            Person::Summary(_)
+        ));
+        // Unknown members stay accepted.
+        let with_unknown = decode::<Person>(json!({"id": "p3", "email": "e", "since": 2020}));
+        assert!(matches!(with_unknown, Person::Detail(_)));
+
+        let deep = json!({"item": {"x": 1, "y": 2}});
+        let boxed: Boxed = decode(deep.clone());
+        assert_eq!(encode(&boxed), deep, "the nested `y` is kept");
+        let shallow: Boxed = decode(json!({"item": {"x": 1}}));
+        assert_eq!(encode(&shallow), json!({"item": {"x": 1}}));
+        assert!(serde_json::from_value::<Boxed>(json!({"item": {"y": 1}})).is_err());
+    }
+
+    #[test]
     fn discriminator_mapping_to_refs() {
         let actors: Vec<Actor> = decode(json!([
             {"kind": "user", "login": "ann"},

@@ -2836,14 +2836,29 @@ impl<'de> ::serde::Deserialize<'de> for CampaignStepInput {
 ///
 /// Schema: `#/components/schemas/CampaignStepData`.
 ///
-/// Decoded by trying each variant in order; the most specific come first.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// Decoded by trying every variant and keeping the one that accounts for most of
+/// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
+/// more specific variant.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum CampaignStepData {
     #[allow(missing_docs)]
     DelayStepData(DelayStepData),
     #[allow(missing_docs)]
     MessageStepData(MessageStepData),
+}
+impl<'de> ::serde::Deserialize<'de> for CampaignStepData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::apigen_runtime::unions::Untagged::new(&value)
+            .variant(Self::DelayStepData)
+            .variant(Self::MessageStepData)
+            .finish("CampaignStepData")
+    }
 }
 /// A step of a v2 campaign sequence. The documented examples show only `id`, `rank` and `data`, so `type` is optional here.
 ///

@@ -419,14 +419,35 @@ fn emit_untagged(
         };
         quote! { #[allow(missing_docs)] #variant_name(#ty), }
     });
+    let tries = variants.iter().map(|variant| {
+        let variant_name = ident(&variant.name);
+        if needs_box(model, owner, &variant.ty) {
+            let inner = tokens(model, &variant.ty, Scope::Types);
+            quote! { .variant(|payload: #inner| Self::#variant_name(Box::new(payload))) }
+        } else {
+            quote! { .variant(Self::#variant_name) }
+        }
+    });
+    let union_name = name.to_string();
     quote! {
         #doc
         ///
-        /// Decoded by trying each variant in order; the most specific come first.
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        /// Decoded by trying every variant and keeping the one that accounts for most of
+        /// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
+        /// more specific variant.
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
         #[serde(untagged)]
         pub enum #name {
             #(#variant_tokens)*
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                ::apigen_runtime::unions::Untagged::new(&value)
+                    #(#tries)*
+                    .finish(#union_name)
+            }
         }
     }
 }

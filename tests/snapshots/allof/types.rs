@@ -257,14 +257,29 @@ impl TypedOnly {
 ///
 /// Schema: `#/components/schemas/TypedUnion`.
 ///
-/// Decoded by trying each variant in order; the most specific come first.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// Decoded by trying every variant and keeping the one that accounts for most of
+/// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
+/// more specific variant.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum TypedUnion {
     #[allow(missing_docs)]
     Address(Address),
     #[allow(missing_docs)]
     Base(Base),
+}
+impl<'de> ::serde::Deserialize<'de> for TypedUnion {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::apigen_runtime::unions::Untagged::new(&value)
+            .variant(Self::Address)
+            .variant(Self::Base)
+            .finish("TypedUnion")
+    }
 }
 /// Schema: `#/paths/~1dogs~1{dogId}/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -333,8 +333,10 @@ impl<'de> ::serde::Deserialize<'de> for WidgetKind {
 ///
 /// Schema: `#/components/schemas/Widget/properties/code`.
 ///
-/// Decoded by trying each variant in order; the most specific come first.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// Decoded by trying every variant and keeping the one that accounts for most of
+/// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
+/// more specific variant.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum WidgetCode {
     #[allow(missing_docs)]
@@ -342,16 +344,44 @@ pub enum WidgetCode {
     #[allow(missing_docs)]
     String(String),
 }
+impl<'de> ::serde::Deserialize<'de> for WidgetCode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::apigen_runtime::unions::Untagged::new(&value)
+            .variant(Self::Integer)
+            .variant(Self::String)
+            .finish("WidgetCode")
+    }
+}
 /// oneOf with more than one non-null member.
 ///
 /// Schema: `#/components/schemas/Widget/properties/size`.
 ///
-/// Decoded by trying each variant in order; the most specific come first.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// Decoded by trying every variant and keeping the one that accounts for most of
+/// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
+/// more specific variant.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum WidgetSize {
     #[allow(missing_docs)]
     Integer(i64),
     #[allow(missing_docs)]
     String(String),
+}
+impl<'de> ::serde::Deserialize<'de> for WidgetSize {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::apigen_runtime::unions::Untagged::new(&value)
+            .variant(Self::Integer)
+            .variant(Self::String)
+            .finish("WidgetSize")
+    }
 }
