@@ -76,6 +76,12 @@ pub mod recursive;
 pub mod names;
 
 #[rustfmt::skip]
+#[allow(clippy::redundant_field_names)]
+#[warn(missing_docs)]
+#[path = "../snapshots/names-hostile/mod.rs"]
+pub mod names_hostile;
+
+#[rustfmt::skip]
 #[warn(missing_docs)]
 #[path = "../snapshots/responses/mod.rs"]
 pub mod responses;
@@ -1469,5 +1475,47 @@ mod ref_kinds {
         assert_eq!(broken.gone, Some(Nullable::Value(json!({"any": ["thing"]}))));
         assert_eq!(broken.slashy.and_then(|s| s.slash), Some(true));
         assert_eq!(broken.name, Some(Nullable::Value(json!("n"))));
+    }
+}
+
+/// Names taken from the prelude and from the generated files' own imports compile,
+/// and the types behind them still work.
+mod hostile_names {
+    use super::*;
+    use names_hostile::types::{IntoFuture, Pin, Result2, Tree};
+
+    #[test]
+    fn self_containing_array_is_a_transparent_newtype() {
+        let input = json!([[], [[]]]);
+        let tree: Tree = decode(input.clone());
+        assert_eq!(tree.0.len(), 2);
+        assert_eq!(tree.0[1].0.len(), 1);
+        assert_eq!(encode(&tree), input);
+    }
+
+    #[test]
+    fn keyword_and_colliding_properties_keep_their_wire_names() {
+        let input = json!({"type": "t", "self": "s", "": "empty", "1x": 1, "é": "e", "id": "a", "Id": "b", "ID": "c"});
+        let pin: Pin = decode(input.clone());
+        assert_eq!(pin.r#type.as_deref(), Some("t"));
+        assert_eq!(encode(&pin), input);
+        let extra: IntoFuture = decode(json!({"additional_properties": "own", "n": 1}));
+        assert_eq!(extra.additional_properties2, "own");
+        assert_eq!(extra.additional_properties.get("n"), Some(&1));
+        assert!(matches!(decode::<Result2>(json!({"none": "x"})), Result2::Box2(_)));
+    }
+
+    #[tokio::test]
+    async fn paginated_operation_keeps_items_and_pages_parameters() {
+        let server = loopback([tests::Reply::json(200, json!({"data": ["a"]}).to_string())]).await;
+        let client = names_hostile::Client::builder()
+            .base_url(server.base_url())
+            .max_retries(0)
+            .build()
+            .expect("client builds");
+        let items: Vec<_> = futures_util::StreamExt::collect(client.list_pages().items2(5).pages2(2).items()).await;
+        assert_eq!(items.len(), 1);
+        assert_eq!(items[0].as_deref().ok(), Some("a"));
+        assert_eq!(single_request(&server).query.as_deref(), Some("items=5&pages=2"));
     }
 }

@@ -91,7 +91,7 @@ fn contained(model: &Model, id: usize) -> Vec<usize> {
                 direct_targets(&variant.ty, &mut out);
             }
         }
-        TypeKind::Alias(ty) => direct_targets(ty, &mut out),
+        TypeKind::Alias(ty) | TypeKind::Newtype(ty) => direct_targets(ty, &mut out),
         TypeKind::StringEnum(_) | TypeKind::Placeholder => {}
     }
     out

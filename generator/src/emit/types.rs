@@ -64,6 +64,19 @@ fn emit_type(model: &Model, id: usize, def: &TypeDef) -> TokenStream {
             let target = tokens(model, ty, Scope::Types);
             quote! { #doc pub type #name = #target; }
         }
+        TypeKind::Newtype(ty) => {
+            let target = if needs_box(model, id, ty) {
+                boxed_tokens(model, ty, Scope::Types)
+            } else {
+                tokens(model, ty, Scope::Types)
+            };
+            quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[serde(transparent)]
+                pub struct #name(pub #target);
+            }
+        }
         TypeKind::Placeholder => quote! { #doc pub type #name = ::serde_json::Value; },
     }
 }

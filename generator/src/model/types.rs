@@ -178,6 +178,27 @@ impl<'a> TypeBuilder<'a> {
                 def.kind = TypeKind::Alias(TypeRef::Json);
             }
         }
+        // Rust type aliases cannot refer to themselves. An alias that comes back to
+        // itself through a container (`Tree = Vec<Tree>`) becomes a transparent
+        // newtype, which can; one that only renames itself (`A = B`, `B = A`) has no
+        // shape at all and becomes `serde_json::Value`.
+        for id in 0..self.types.len() {
+            let TypeKind::Alias(target) = &self.types[id].kind else {
+                continue;
+            };
+            match alias_cycle(&self.types, id, target) {
+                Some(true) => self.types[id].kind = TypeKind::Newtype(target.clone()),
+                Some(false) => {
+                    let pointer = self.types[id].pointer.clone();
+                    self.diagnostics.push(Diagnostic::new(
+                        pointer,
+                        "$ref loop with no schema in it; used serde_json::Value",
+                    ));
+                    self.types[id].kind = TypeKind::Alias(TypeRef::Json);
+                }
+                None => {}
+            }
+        }
         self.types
     }
 
@@ -474,7 +495,8 @@ impl<'a> TypeBuilder<'a> {
 
     fn struct_def(&mut self, object: &ObjectType, pointer: &str, name: &str) -> StructDef {
         let mut fields = Vec::new();
-        let mut field_names = Namespace::default();
+        // The flattened map of extra members is a field too.
+        let mut field_names = Namespace::with_reserved(&["additional_properties"]);
         for (wire, property) in &object.properties {
             let property_pointer = join(&join(pointer, "properties"), wire);
             let hint = format!("{name}{}", pascal(wire));
@@ -735,6 +757,30 @@ impl<'a> TypeBuilder<'a> {
         }
         Some(TypeKind::Tagged { tag, variants })
     }
+}
+
+/// Whether alias `id` (of `target`) reaches itself again through aliases only:
+/// `Some(true)` when a container (`Vec`, map, `Option`) lies on the way, `Some(false)`
+/// for a bare loop of names, `None` when there is no loop.
+fn alias_cycle(types: &[TypeDef], id: TypeId, target: &TypeRef) -> Option<bool> {
+    fn walk(types: &[TypeDef], id: TypeId, ty: &TypeRef, contained: bool, seen: &mut Vec<TypeId>) -> Option<bool> {
+        match ty {
+            TypeRef::Named(next) if *next == id => Some(contained),
+            TypeRef::Named(next) => {
+                if seen.contains(next) {
+                    return None;
+                }
+                seen.push(*next);
+                match &types.get(*next)?.kind {
+                    TypeKind::Alias(inner) => walk(types, id, inner, contained, seen),
+                    _ => None,
+                }
+            }
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) => walk(types, id, inner, true, seen),
+            _ => None,
+        }
+    }
+    walk(types, id, target, false, &mut Vec::new())
 }
 
 /// `allOf` members that constrain the value, with their indexes: members that only
