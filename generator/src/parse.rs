@@ -32,7 +32,9 @@ const MAX_DROPPED: usize = 64;
 /// Like [`parse`], but a failure confined to one operation, path item or component
 /// drops (or, for a schema, loosens to `{}`) just that piece with a diagnostic, and
 /// the rest of the document is read. Only a document-wide failure is an error.
-pub fn parse_lenient(mut value: Value) -> Result<(openapiv3::OpenAPI, Vec<Diagnostic>), GenerateError> {
+/// `value` is left as read (minus the dropped pieces), for resolving `$ref`s that point
+/// inside it.
+pub fn parse_lenient(value: &mut Value) -> Result<(openapiv3::OpenAPI, Vec<Diagnostic>), GenerateError> {
     let mut diagnostics = Vec::new();
     loop {
         let error = match parse(value.clone()) {
@@ -42,10 +44,10 @@ pub fn parse_lenient(mut value: Value) -> Result<(openapiv3::OpenAPI, Vec<Diagno
         if diagnostics.len() >= MAX_DROPPED {
             return Err(error);
         }
-        let Some((piece, what)) = confining_piece(&value, &error.pointer) else {
+        let Some((piece, what)) = confining_piece(value, &error.pointer) else {
             return Err(error);
         };
-        if !drop_piece(&mut value, &piece) {
+        if !drop_piece(value, &piece) {
             return Err(error);
         }
         diagnostics.push(Diagnostic::new(
@@ -221,7 +223,8 @@ mod tests {
                              "post": {"responses": {"200": {"description": "ok"}}}},
                       "/b": {"get": {"responses": {"200": {"description": "ok"}}}}},
             "components": {"parameters": {"Bad": {"in": "query"}}}});
-        let (document, diagnostics) = parse_lenient(doc).unwrap();
+        let mut doc = doc;
+        let (document, diagnostics) = parse_lenient(&mut doc).unwrap();
         assert_eq!(document.paths.paths.len(), 2);
         assert!(document.components.unwrap().parameters.is_empty());
         assert_eq!(diagnostics.len(), 2, "{diagnostics:?}");
@@ -229,7 +232,7 @@ mod tests {
         assert!(diagnostics[0].message.ends_with("operation skipped"), "{diagnostics:?}");
         assert!(diagnostics[1].message.ends_with("component skipped"), "{diagnostics:?}");
         let broken_info = json!({"openapi": "3.0.3", "info": {"title": 5}, "paths": {}});
-        assert!(parse_lenient(broken_info).is_err());
+        assert!(parse_lenient(&mut broken_info.clone()).is_err());
     }
 
     #[test]

@@ -1470,11 +1470,45 @@ mod ref_kinds {
     #[test]
     fn missing_targets_become_json_values() {
         let broken: GetBrokenResponse = decode(json!({
-            "ok": "yes", "gone": {"any": ["thing"]}, "slashy": {"slash": true}, "name": "n"
+            "ok": "yes", "gone": {"any": ["thing"]}, "slashy": {"slash": true}, "name": "n", "nowhere": 1
         }));
         assert_eq!(broken.gone, Some(Nullable::Value(json!({"any": ["thing"]}))));
         assert_eq!(broken.slashy.and_then(|s| s.slash), Some(true));
-        assert_eq!(broken.name, Some(Nullable::Value(json!("n"))));
+        // A `$ref` into another schema's property is typed like that property.
+        assert_eq!(broken.name.as_deref(), Some("n"));
+        assert_eq!(broken.nowhere, Some(Nullable::Value(json!(1))));
+    }
+
+    #[tokio::test]
+    async fn refs_inside_components_are_typed_like_their_targets() {
+        use refs::types::{Conflict, Escalated, IncidentUrgency, IncidentsItem, Level, ListIncidentsResponse};
+        let body = json!({
+            "first": {"id": "i1"},
+            "urgency": "high",
+            "conflict": {"reason": "taken"},
+            "escalated": {"id": "i2", "urgency": "low"}
+        });
+        let server = loopback([Reply::json(200, body.to_string())]).await;
+        let response: ListIncidentsResponse = client(&server)
+            .list_incidents()
+            .urgency(IncidentUrgency::High)
+            .level(Level::Low)
+            .send()
+            .await
+            .expect("call succeeds");
+        assert_eq!(single_request(&server).query.as_deref(), Some("urgency=high&level=low"));
+        let first: Option<IncidentsItem> = response.first.clone();
+        assert_eq!(first.map(|item| item.id).as_deref(), Some("i1"));
+        assert_eq!(response.urgency, Some(IncidentUrgency::High));
+        let conflict: Option<Conflict> = response.conflict.clone();
+        assert_eq!(conflict.map(|c| c.reason).as_deref(), Some("taken"));
+        // An allOf member given as a `$ref` into another component's items is merged.
+        let escalated: Escalated = response.escalated.clone().expect("present");
+        assert_eq!(
+            (escalated.id.as_str(), escalated.urgency),
+            ("i2", Some(IncidentUrgency::Low))
+        );
+        assert_eq!(encode(&response), body);
     }
 }
 
