@@ -1,12 +1,17 @@
 //! Stage 4: the parsed document → the intermediate model ([`crate::ir`]).
 //!
-//! [`types`] turns schemas into named types and type references (the "typify" half);
-//! [`operations`] turns paths into operations that refer to those types. References
-//! are resolved through [`refs`].
+//! [`types`] turns schemas into named types and type references (the "typify" half),
+//! with `allOf` merging in `all_of`, union shapes and variant order in `unions`, and
+//! keyword reading in `keywords`; [`operations`] turns paths into operations that
+//! refer to those types, and resolves and validates `x-pagination` against them so
+//! that emitting never fails. References are resolved through [`refs`].
 
+mod all_of;
+mod keywords;
 pub mod operations;
 pub mod refs;
 pub mod types;
+mod unions;
 
 use crate::diagnostics::{Diagnostic, GenerateError};
 use crate::ir::Model;
