@@ -9,6 +9,7 @@
 mod all_of;
 mod keywords;
 pub mod operations;
+mod pagination;
 pub mod refs;
 pub mod types;
 mod unions;
@@ -33,6 +34,12 @@ pub fn build(
         .first()
         .map(|server| server.url.trim_end_matches('/').to_owned())
         .filter(|url| url.starts_with("http://") || url.starts_with("https://"));
+    if base_url.is_none() {
+        diagnostics.push(Diagnostic::new(
+            "/servers",
+            "no absolute server URL; `Client::builder()` needs `.base_url(...)` before `build()`",
+        ));
+    }
     Ok(Model {
         title: document.info.title.clone(),
         description: document.info.description.clone(),

@@ -92,6 +92,11 @@ impl<'a> TypeBuilder<'a> {
         self.types.get(id).map(|def| &def.kind)
     }
 
+    /// The Rust name of type `id` (empty when there is no such type).
+    pub fn type_name(&self, id: TypeId) -> &str {
+        self.types.get(id).map_or("", |def| def.name.as_str())
+    }
+
     /// `String` when `ty` names an alias (or chain of aliases) of `String`, so such
     /// parameters accept `impl Into<String>` like plain strings; otherwise `ty`.
     pub fn unalias_string(&self, ty: TypeRef) -> TypeRef {
