@@ -2,8 +2,10 @@
 //!
 //! [`types`] turns schemas into named types and type references (the "typify" half);
 //! [`operations`] turns paths into operations that refer to those types. References
-//! are resolved through [`refs`].
+//! are resolved through [`refs`]; [`conventions`] reads the API's own conventions
+//! (error code field, rate-limit headers) for the runtime's `ApiProfile`.
 
+pub mod conventions;
 pub mod operations;
 pub mod refs;
 pub mod types;
@@ -23,6 +25,7 @@ pub fn build(
     types.build_components();
     let (operations, operation_total, error_type) = operations::build(document, &mut types);
     let model_types = types.finish();
+    let conventions = conventions::build(document, &model_types, error_type.as_ref(), diagnostics);
     let base_url = document
         .servers
         .first()
@@ -37,5 +40,6 @@ pub fn build(
         operations,
         operation_total,
         error_type,
+        conventions,
     })
 }
