@@ -239,6 +239,11 @@ fn refs() {
 
 /// Every fixture has a test above, and every snapshot directory has a fixture.
 #[test]
+fn conventions() {
+    check("conventions");
+}
+
+#[test]
 fn every_fixture_is_tested() {
     const TESTED: &[&str] = &[
         "nullable-30",
@@ -258,6 +263,7 @@ fn every_fixture_is_tested() {
         "requests",
         "formats",
         "refs",
+        "conventions",
     ];
     let mut fixtures: Vec<String> = fs::read_dir(manifest_dir().join("fixtures/specs"))
         .expect("fixtures/specs is readable")

@@ -4,9 +4,12 @@
 //! with `allOf` merging in `all_of`, union shapes and variant order in `unions`, and
 //! keyword reading in `keywords`; [`operations`] turns paths into operations that
 //! refer to those types, and resolves and validates `x-pagination` against them so
-//! that emitting never fails. References are resolved through [`refs`].
+//! that emitting never fails. References are resolved through [`refs`];
+//! [`conventions`] reads the API's own conventions (error code field, rate-limit
+//! headers) for the runtime's `ApiProfile`.
 
 mod all_of;
+pub mod conventions;
 mod keywords;
 pub mod operations;
 mod pagination;
@@ -29,6 +32,7 @@ pub fn build(
     types.build_components();
     let (operations, operation_total, error_type) = operations::build(document, &mut types);
     let model_types = types.finish();
+    let conventions = conventions::build(document, &model_types, error_type.as_ref(), diagnostics);
     let base_url = document
         .servers
         .first()
@@ -49,5 +53,6 @@ pub fn build(
         operations,
         operation_total,
         error_type,
+        conventions,
     })
 }
