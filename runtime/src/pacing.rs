@@ -64,6 +64,10 @@ enum Budget {
 struct State {
     budget: Budget,
     limit: Option<u64>,
+    /// Answers whose reset is at or before this belong to a window already over.
+    stale_until: Option<u64>,
+    /// Attempts admitted and not yet answered.
+    in_flight: u64,
     paused_until: Option<Instant>,
     probe_in_flight: bool,
     /// The caller's declared limit.
@@ -134,6 +138,8 @@ impl Pacer {
             state: Mutex::new(State {
                 budget: Budget::Unknown,
                 limit: None,
+                stale_until: None,
+                in_flight: 0,
                 paused_until: None,
                 probe_in_flight: false,
                 bucket,
@@ -249,9 +255,14 @@ impl Pacer {
                     Some(reset_at) if reset_at > now => later(reset_at, true),
                     // The window is over: a known limit refills it, else ask again.
                     Some(_) => {
+                        if let Budget::Known { reset_unix, .. } = state.budget {
+                            state.stale_until = reset_unix.or(state.stale_until);
+                        }
+                        // Calls still in flight may land in the new window.
+                        let in_flight = state.in_flight;
                         state.budget = match state.limit {
-                            Some(limit) if limit > 0 => Budget::Known {
-                                remaining: limit,
+                            Some(limit) if limit > in_flight => Budget::Known {
+                                remaining: limit - in_flight,
                                 reset_unix: None,
                                 reset_at: None,
                             },
@@ -293,6 +304,7 @@ impl Pacer {
         if learning {
             state.probe_in_flight = true;
         }
+        state.in_flight += 1;
         Decision::Go { probe: learning }
     }
 
@@ -372,6 +384,11 @@ fn learn_budget(state: &mut State, rate_limit: &RateLimit, now: Instant, probe: 
         }
         return;
     };
+    if let (Some(reset), Some(stale)) = (rate_limit.reset, state.stale_until) {
+        if reset <= stale {
+            return;
+        }
+    }
     let reset_at = rate_limit.reset.map(|reset| now + until_unix(reset));
     state.budget = match state.budget {
         // An answer from an older window than the one known says nothing new.
@@ -379,12 +396,13 @@ fn learn_budget(state: &mut State, rate_limit: &RateLimit, now: Instant, probe: 
             reset_unix: Some(known),
             ..
         } if rate_limit.reset.is_some_and(|reset| reset < known) => state.budget,
-        // Same window: requests this client sent since may not be counted yet.
+        // Same window (or the one a known limit refilled): requests this client sent
+        // since may not be counted yet, so the lower figure wins.
         Budget::Known {
             remaining,
             reset_unix,
             reset_at: known_at,
-        } if rate_limit.reset.is_none() || rate_limit.reset == reset_unix => Budget::Known {
+        } if rate_limit.reset.is_none() || reset_unix.is_none() || rate_limit.reset == reset_unix => Budget::Known {
             remaining: remaining.min(reported),
             reset_unix: reset_unix.or(rate_limit.reset),
             reset_at: known_at.or(reset_at),
@@ -433,9 +451,12 @@ impl Ticket<'_> {
 
 impl Drop for Ticket<'_> {
     fn drop(&mut self) {
+        let mut state = self.pacer.state();
+        state.in_flight = state.in_flight.saturating_sub(1);
         // A probe dropped unanswered (cancelled, timed out) lets the next one try.
         if self.probe {
-            self.pacer.state().probe_in_flight = false;
+            state.probe_in_flight = false;
+            drop(state);
             self.pacer.probe_done.notify_waiters();
         }
     }
