@@ -136,6 +136,9 @@ pub enum TypeKind {
     Untagged(Vec<UntaggedVariant>),
     /// Another name for a type (`pub type A = B;`).
     Alias(TypeRef),
+    /// A transparent wrapper (`pub struct A(pub Vec<A>);`): an alias that would refer
+    /// to itself (`Tree: {type: array, items: {$ref: Tree}}`), which Rust forbids.
+    Newtype(TypeRef),
     /// A named type still being built (replaced before emission).
     Placeholder,
 }

@@ -26,6 +26,7 @@ pub mod request;
 pub mod response;
 pub mod retry;
 pub mod secret;
+pub mod timestamp;
 mod spans;
 pub mod unions;
 
@@ -42,6 +43,7 @@ pub use response::Response;
 pub use response::{RateLimit, RawResponse};
 pub use retry::{RetryConfig, Sleeper};
 pub use secret::SecretString;
+pub use timestamp::Timestamp;
 
 /// Re-exported so generated code names one dependency only.
 pub use bytes;

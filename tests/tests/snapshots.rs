@@ -213,6 +213,11 @@ fn names() {
 }
 
 #[test]
+fn names_hostile() {
+    check("names-hostile");
+}
+
+#[test]
 fn responses() {
     check("responses");
 }
@@ -253,6 +258,7 @@ fn every_fixture_is_tested() {
         "unions",
         "recursive",
         "names",
+        "names-hostile",
         "responses",
         "requests",
         "formats",

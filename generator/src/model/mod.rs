@@ -15,8 +15,12 @@ use crate::ir::Model;
 
 /// Builds the model. Problems confined to one schema or operation become diagnostics;
 /// only a document-wide problem is an error.
-pub fn build(document: &openapiv3::OpenAPI, diagnostics: &mut Vec<Diagnostic>) -> Result<Model, GenerateError> {
-    let mut types = types::TypeBuilder::new(document, diagnostics);
+pub fn build(
+    document: &openapiv3::OpenAPI,
+    pointed: &refs::PointedSchemas,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Model, GenerateError> {
+    let mut types = types::TypeBuilder::new(document, pointed, diagnostics);
     types.declare_components();
     types.build_components();
     let (operations, operation_total, error_type) = operations::build(document, &mut types);
