@@ -669,6 +669,13 @@ fn backoff(attempt: u32, retry: &RetryConfig) -> Duration {
 }
 
 impl RawResponse {
+    /// A response built from its parts, without a server: lets test harnesses (such
+    /// as `cargo xtask conformance`) decode example bodies through exactly the path a
+    /// generated client uses ([`RawResponse::json`]).
+    pub fn from_parts(status: u16, headers: HeaderMap, body: Bytes) -> Self {
+        Self { status, headers, body }
+    }
+
     /// HTTP status code.
     pub fn status(&self) -> u16 {
         self.status
