@@ -41,7 +41,7 @@ pub enum TypeShape {
     UntaggedUnion,
     /// An alias of another named type (still typed).
     AliasOfNamed,
-    /// An alias of a container (`Vec`, map, `Option`) or a scalar.
+    /// An alias (or transparent newtype) of a container (`Vec`, map, `Option`) or a scalar.
     AliasOfOther,
     /// An alias of `serde_json::Value` or a free-form JSON object: the schema fell back.
     FreeForm,
@@ -109,7 +109,7 @@ pub fn types(model: &Model) -> Vec<TypeRecord> {
                 TypeKind::Untagged(_) => TypeShape::UntaggedUnion,
                 TypeKind::Alias(TypeRef::Json | TypeRef::JsonObject) | TypeKind::Placeholder => TypeShape::FreeForm,
                 TypeKind::Alias(TypeRef::Named(_)) => TypeShape::AliasOfNamed,
-                TypeKind::Alias(_) => TypeShape::AliasOfOther,
+                TypeKind::Alias(_) | TypeKind::Newtype(_) => TypeShape::AliasOfOther,
             },
         })
         .collect()

@@ -423,9 +423,6 @@ fn env_number<T: std::str::FromStr>(name: &str, default: T) -> T {
 }
 
 #[test]
-#[ignore = "22 of 48 cases do not compile yet (names colliding with generated imports such as Into, Send, Future, \
-            IntoFuture, Style, RequestSpec, ErrorBody; self-referencing array aliases): fixed on branch gen9; \
-            remove this ignore once it is merged"]
 fn renamed_specs_that_generate_also_compile() {
     let cases = env_number("APIGEN_COMPILE_FUZZ_CASES", DEFAULT_CASES);
     let seed = env_number("APIGEN_COMPILE_FUZZ_SEED", DEFAULT_SEED);

@@ -1,6 +1,6 @@
 //! Examples as test vectors: writes a harness into a generated scratch crate that
 //! decodes each example through the SDK's own decoding path
-//! (`apigen_runtime::client::RawResponse::json`, what every generated method calls),
+//! (`apigen_runtime::RawResponse::json`, what every generated method calls),
 //! re-encodes it, and compares the result with the original.
 //!
 //! Comparison rules: object key order is ignored; an object member whose value is
@@ -93,7 +93,7 @@ pub fn harness(crate_name: &str, operations: &[apigen::manifest::OperationRecord
 #![allow(unused_imports)]
 use {crate_name} as sdk;
 {types_use}
-use apigen_runtime::client::RawResponse;
+use apigen_runtime::RawResponse;
 use serde_json::{{json, Value}};
 
 fn decode<T: serde::de::DeserializeOwned + serde::Serialize>(status: u16, body: &str) -> Value {{
