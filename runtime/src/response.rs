@@ -134,6 +134,18 @@ impl RawResponse {
         }
     }
 
+    /// A response built from its parts, without a server (no rate-limit information):
+    /// lets test harnesses such as `cargo xtask conformance` decode example bodies
+    /// through exactly the path a generated client uses ([`RawResponse::json`]).
+    pub fn from_parts(status: u16, headers: HeaderMap, body: Bytes) -> Self {
+        Self {
+            status,
+            headers,
+            body,
+            rate_limit: RateLimit::default(),
+        }
+    }
+
     /// HTTP status code.
     pub fn status(&self) -> u16 {
         self.status
