@@ -26,8 +26,8 @@ pub mod request;
 pub mod response;
 pub mod retry;
 pub mod secret;
-pub mod timestamp;
 mod spans;
+pub mod timestamp;
 pub mod unions;
 
 pub use builder::ClientBuilder;
