@@ -40,6 +40,9 @@ const RESERVED_TYPES: &[&str] = &[
     "Err",
 ];
 
+/// Items the generated root module defines or re-exports besides [`RESERVED_TYPES`].
+const ROOT_ITEMS: &[&str] = &["ErrorBody", "ApiError", "Binary", "RateLimit", "UnexpectedResponse"];
+
 /// Splits odd characters into word boundaries heck understands (`+1` → `plus 1`).
 fn words(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
@@ -130,6 +133,15 @@ impl Namespace {
     /// A namespace for type names.
     pub fn for_types() -> Self {
         Self::with_reserved(RESERVED_TYPES)
+    }
+
+    /// A namespace for the generated module's root (builders share it with the
+    /// per-operation enums): type names plus what the root defines or re-exports, so an
+    /// operation's enum never hides `ErrorBody` or a re-exported runtime type.
+    pub fn for_root() -> Self {
+        let mut names = Self::for_types();
+        names.used.extend(ROOT_ITEMS.iter().map(|name| (*name).to_owned()));
+        names
     }
 
     /// Claims `name`, or `name2`, `name3`, … when taken.

@@ -941,16 +941,16 @@ const PHASES: &[&str] = &[
     "`normalize::normalize`",
     "`parse::parse` (Value → openapiv3::OpenAPI)",
     "`model::build`",
-    "`emit::emit` (tokens → syn::parse2 → prettyplease, 3 files)",
+    "`emit::emit` (tokens → syn::parse2 → prettyplease, 4 files)",
     "write crate files (`standalone::crate_files` + fs::write)",
     "`apigen::generate`, whole (load → emit, drops included)",
     "· types.rs: token building (`emit::types::emit`)",
     "· types.rs: `syn::parse2`",
     "· types.rs: `prettyplease::unparse`",
-    "· operations.rs: token building (`emit::client::emit`)",
-    "· operations.rs: `syn::parse2`",
-    "· operations.rs: `prettyplease::unparse`",
-    "· both files: dropping the `syn::File`s",
+    "· operations.rs + builders.rs: token building (`emit::client::emit`)",
+    "· operations.rs + builders.rs: `syn::parse2`",
+    "· operations.rs + builders.rs: `prettyplease::unparse`",
+    "· all files: dropping the `syn::File`s",
     "· floor: text → openapiv3::OpenAPI directly",
     "· `parse` alternative: `OpenAPI::deserialize(&Value)` (no clone, no path tracking)",
 ];
@@ -1009,25 +1009,32 @@ fn internal_profile(args: &[String]) -> Result<(), String> {
         times.push(ms(started));
 
         let mut drop_ms = 0.0;
-        for file in ["types.rs", "operations.rs"] {
+        for file in ["types.rs", "operations.rs + builders.rs"] {
             let mut scratch = Vec::new();
             let started = Instant::now();
-            let tokens = if file == "types.rs" {
-                apigen::emit::types::emit(&model)
+            let token_files = if file == "types.rs" {
+                vec![apigen::emit::types::emit(&model)]
             } else {
-                apigen::emit::client::emit(&model, &mut scratch)
+                let (operations, builders) = apigen::emit::client::emit(&model, &mut scratch);
+                vec![operations, builders]
             };
             times.push(ms(started));
             let started = Instant::now();
-            let parsed: syn::File =
-                syn::parse2(tokens).map_err(|err| format!("generated {file} does not parse: {err}"))?;
+            let mut parsed_files = Vec::new();
+            for tokens in token_files {
+                let parsed: syn::File =
+                    syn::parse2(tokens).map_err(|err| format!("generated {file} does not parse: {err}"))?;
+                parsed_files.push(parsed);
+            }
             times.push(ms(started));
             let started = Instant::now();
-            let formatted = prettyplease::unparse(&parsed);
+            for parsed in &parsed_files {
+                let formatted = prettyplease::unparse(parsed);
+                std::hint::black_box(formatted.len());
+            }
             times.push(ms(started));
-            std::hint::black_box(formatted.len());
             let started = Instant::now();
-            drop(parsed);
+            drop(parsed_files);
             drop_ms += ms(started);
         }
         times.push(drop_ms);

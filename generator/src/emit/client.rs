@@ -11,17 +11,30 @@ use std::collections::BTreeMap;
 /// Operations per formatting chunk (fixed, so the output never depends on the machine).
 pub const CHUNK: usize = 40;
 
-/// Inner attributes, imports and `pattern` statics at the top of `operations.rs`.
-pub fn header(patterns: &BTreeMap<String, usize>) -> TokenStream {
+/// Inner attributes and imports at the top of `operations.rs`.
+pub fn header() -> TokenStream {
+    quote! {
+        #![allow(clippy::too_many_arguments, clippy::doc_lazy_continuation)]
+        #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
+        #![allow(unused_imports)]
+        use super::builders::*;
+        use super::{Client, Error};
+        use ::apigen_runtime::CallOptions;
+    }
+}
+
+/// Inner attributes, imports and `pattern` statics at the top of `builders.rs`.
+pub fn builders_header(patterns: &BTreeMap<String, usize>) -> TokenStream {
     let pattern_statics = patterns.iter().map(|(source, index)| {
         let name = format_ident!("PATTERN_{}", index);
         let doc = format!(" `{source}`");
         quote! { #[doc = #doc] static #name: ::apigen_runtime::Pattern = ::apigen_runtime::Pattern::new(#source); }
     });
     quote! {
-        #![allow(clippy::too_many_arguments, clippy::needless_lifetimes, clippy::doc_lazy_continuation)]
+        #![allow(clippy::needless_lifetimes, clippy::doc_lazy_continuation)]
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
         #![allow(unused_imports)]
+        use super::operations::*;
         use super::{Client, Error, ErrorBody};
         use ::apigen_runtime::{CallOptions, RequestSpec, Response};
         use ::apigen_runtime::query::Style;
@@ -32,29 +45,25 @@ pub fn header(patterns: &BTreeMap<String, usize>) -> TokenStream {
     }
 }
 
-/// Number of chunks `operations.rs` is built in.
+/// Number of chunks `operations.rs` and `builders.rs` are each built in.
 pub fn chunk_count(model: &Model) -> usize {
     model.operations.len().div_ceil(CHUNK)
 }
 
-/// Chunk `chunk` of the operations: their `Client` methods (in an `impl Client`
-/// block of their own), per-status enums and request builders.
-pub fn chunk(
-    model: &Model,
-    patterns: &BTreeMap<String, usize>,
-    chunk: usize,
-    diagnostics: &mut Vec<crate::diagnostics::Diagnostic>,
-) -> TokenStream {
+/// The operations of chunk `chunk`.
+fn chunk_operations(model: &Model, chunk: usize) -> &[Operation] {
     let start = (chunk * CHUNK).min(model.operations.len());
     let end = (start + CHUNK).min(model.operations.len());
-    let operations = &model.operations[start..end];
+    &model.operations[start..end]
+}
+
+/// Chunk `chunk` of `operations.rs`: the operations' `Client` methods (in an
+/// `impl Client` block of their own), per-status success enums and error enums.
+pub fn chunk(model: &Model, chunk: usize) -> TokenStream {
+    let operations = chunk_operations(model, chunk);
     let methods = operations.iter().map(|operation| client_method(model, operation));
     let status_enums = status_enums(operations, model);
     let error_enums = error_enums(operations, model);
-    let builders: Vec<TokenStream> = operations
-        .iter()
-        .map(|operation| builder(model, operation, patterns, diagnostics))
-        .collect();
     quote! {
         impl Client {
             #(#methods)*
@@ -63,19 +72,36 @@ pub fn chunk(
         #(#status_enums)*
 
         #(#error_enums)*
-
-        #(#builders)*
     }
 }
 
-/// The whole `operations` module in one token stream (header and every chunk).
-pub fn emit(model: &Model, diagnostics: &mut Vec<crate::diagnostics::Diagnostic>) -> TokenStream {
+/// Chunk `chunk` of `builders.rs`: one request builder per operation.
+pub fn builders_chunk(
+    model: &Model,
+    patterns: &BTreeMap<String, usize>,
+    chunk: usize,
+    diagnostics: &mut Vec<crate::diagnostics::Diagnostic>,
+) -> TokenStream {
+    let builders = chunk_operations(model, chunk)
+        .iter()
+        .map(|operation| builder(model, operation, patterns, diagnostics))
+        .collect::<Vec<_>>();
+    quote! { #(#builders)* }
+}
+
+/// The whole `operations` and `builders` modules, each in one token stream (header
+/// and every chunk); the bench profiler times token building with these.
+pub fn emit(model: &Model, diagnostics: &mut Vec<crate::diagnostics::Diagnostic>) -> (TokenStream, TokenStream) {
     let patterns = collect_patterns(model);
-    let header = header(&patterns);
-    let chunks: Vec<TokenStream> = (0..chunk_count(model))
-        .map(|index| chunk(model, &patterns, index, diagnostics))
+    let operations: Vec<TokenStream> = (0..chunk_count(model)).map(|index| chunk(model, index)).collect();
+    let builders: Vec<TokenStream> = (0..chunk_count(model))
+        .map(|index| builders_chunk(model, &patterns, index, diagnostics))
         .collect();
-    quote! { #header #(#chunks)* }
+    let (header, builders_header) = (header(), builders_header(&patterns));
+    (
+        quote! { #header #(#operations)* },
+        quote! { #builders_header #(#builders)* },
+    )
 }
 
 /// Every distinct path-parameter `pattern`, numbered in order of first use; each
@@ -96,10 +122,15 @@ pub fn collect_patterns(model: &Model) -> BTreeMap<String, usize> {
 /// Required parameters become method arguments, in spec order (path first).
 fn required_params(operation: &Operation) -> Vec<&Param> {
     let mut required: Vec<&Param> = operation.params.iter().filter(|param| param.required).collect();
+    // A stable sort: path parameters move to the front (they read like the URL), and
+    // within each group the spec's order is kept, so regenerating never reorders
+    // arguments of existing calls.
     required.sort_by_key(|param| param.location != ParamLocation::Path);
     required
 }
 
+/// Whether the body is a method argument. A required body is one, except a body whose
+/// schema is an empty object: the builder sends `{}` itself, as there is nothing to set.
 fn body_is_argument(operation: &Operation) -> bool {
     operation
         .body
@@ -156,6 +187,11 @@ fn decode_call(body: &ResponseBody) -> TokenStream {
 }
 
 /// The per-status success enums of the given operations that need one.
+///
+/// The model picks `ByStatus` only when an operation's 2xx responses have different
+/// bodies (say `200` with the object and `202` with a job): one enum with a variant per
+/// status is then the only honest type. Operations whose 2xx responses agree keep a
+/// plain body type, which is what almost every caller wants.
 fn status_enums(operations: &[Operation], model: &Model) -> Vec<TokenStream> {
     operations
         .iter()
@@ -171,6 +207,8 @@ fn status_enums(operations: &[Operation], model: &Model) -> Vec<TokenStream> {
             );
             let variants = status_enum.variants.iter().map(|variant| {
                 let variant_name = format_ident!("{}", variant.name);
+                // `None` is the spec's `2XX` range: any 2xx status not listed on its
+                // own lands there.
                 let status = match variant.status {
                     Some(code) => format!("HTTP {code}"),
                     None => "Any other 2xx status".to_owned(),
@@ -198,6 +236,12 @@ fn status_enums(operations: &[Operation], model: &Model) -> Vec<TokenStream> {
 
 /// Per-operation error enums: the documented error bodies by status, decoded on demand
 /// from an `Error::Api` (the crate-wide error keeps the raw bytes).
+///
+/// Every call returns the one crate-wide `Error`, so `?` works across operations; an
+/// operation whose error bodies differ from the shared error type gets this enum
+/// instead of its own error type, and the caller who cares decodes it from the raw
+/// bytes. A body that does not match its documented schema gives `None` rather than an
+/// error: the caller still has the `ApiError` with status and raw body.
 fn error_enums(operations: &[Operation], model: &Model) -> Vec<TokenStream> {
     operations
         .iter()
@@ -220,6 +264,8 @@ fn error_enums(operations: &[Operation], model: &Model) -> Vec<TokenStream> {
                 let docs = docs::attrs([status.as_str(), variant.doc.as_deref().unwrap_or("")]);
                 quote! { #docs #variant_name(#ty), }
             });
+            // Match order follows HTTP's precedence of response keys: an exact status
+            // beats a `4XX` range, which beats `default`.
             let mut exact = Vec::new();
             let mut ranges = Vec::new();
             let mut fallback = quote! { None };
@@ -296,6 +342,8 @@ fn decode_by_status(model: &Model, status_enum: &crate::ir::StatusEnum) -> Token
             None => range_arm = Some(wrap),
         }
     }
+    // A 2xx status the spec does not list is an error, not a guess at a variant: the
+    // caller gets the status and raw body in `UnexpectedResponse`.
     let fallback = range_arm.unwrap_or_else(|| quote! { Err(response.undocumented_status()) });
     quote! {
         match response.status() {
@@ -447,15 +495,15 @@ fn builder(
             let name = ident(&param.name);
             let ty = tokens(model, &param.ty, Scope::Sibling);
             if param.required {
-                quote! { #name: #ty }
+                quote! { pub(super) #name: #ty }
             } else {
-                quote! { #name: Option<#ty> }
+                quote! { pub(super) #name: Option<#ty> }
             }
         })
         .collect();
     if let Some(body) = operation.body.as_ref().filter(|body| !body.empty_object) {
         let ty = tokens(model, &body.ty, Scope::Sibling);
-        fields.push(quote! { body: Option<#ty> });
+        fields.push(quote! { pub(super) body: Option<#ty> });
     }
     let setters = operation.params.iter().filter(|param| !param.required).map(|param| {
         let name = ident(&param.name);
@@ -491,6 +539,7 @@ fn builder(
                 }
             }
         });
+    let idempotency_key = idempotency_key_setter(operation);
     let output = success_type(model, operation);
     let send_body = send_body(model, operation, patterns);
     let decode = match &operation.success {
@@ -502,9 +551,11 @@ fn builder(
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is awaited or sent"]
         pub struct #builder<'a> {
-            client: &'a Client,
+            // `pub(super)`: the `Client` method in `operations.rs` fills them in; users
+            // only see the setters.
+            pub(super) client: &'a Client,
             #(#fields,)*
-            options: CallOptions,
+            pub(super) options: CallOptions,
         }
 
         impl<'a> #builder<'a> {
@@ -530,11 +581,7 @@ fn builder(
                 self
             }
 
-            /// Sends an `Idempotency-Key` header, which also makes a POST or PATCH safe to retry.
-            pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-                self.options.idempotency_key = Some(key.into());
-                self
-            }
+            #idempotency_key
 
             /// Sends the request and decodes the response body.
             pub async fn send(self) -> Result<#output, Error> {
@@ -550,12 +597,31 @@ fn builder(
             }
         }
 
+        // Boxed because the `async fn send` future has no nameable type; one allocation
+        // per call is noise next to an HTTP round trip, and it lets `.await` go
+        // straight on the builder.
         impl<'a> IntoFuture for #builder<'a> {
             type Output = Result<#output, Error>;
             type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
             fn into_future(self) -> Self::IntoFuture {
                 Box::pin(self.send())
             }
+        }
+    }
+}
+
+/// The `idempotency_key` setter, only for POST and PATCH: the runtime already retries
+/// the idempotent methods, so for them a key would change nothing.
+fn idempotency_key_setter(operation: &Operation) -> TokenStream {
+    if !matches!(operation.http_method.as_str(), "POST" | "PATCH") {
+        return quote! {};
+    }
+    quote! {
+        /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
+        /// this call safe to retry after a 5xx, a timeout or a lost connection.
+        pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+            self.options.idempotency_key = Some(key.into());
+            self
         }
     }
 }
@@ -570,6 +636,8 @@ fn multipart_body(model: &Model, ty: &TypeRef) -> TokenStream {
         },
         _ => None,
     };
+    // With the struct's fields known, `Binary` fields become file parts with their own
+    // file name and content type; anything else is sent as plain form fields.
     let Some(fields) = fields else {
         return quote! {
             let mut form = ::apigen_runtime::multipart::Form::new();
@@ -631,6 +699,9 @@ fn send_body(model: &Model, operation: &Operation, patterns: &BTreeMap<String, u
                 }
                 None => quote! { None },
             };
+            // Every segment is validated (its `pattern`, no `/` or dot segments) and
+            // percent-encoded before anything is sent, so a bad id never reaches the
+            // server as another path.
             let text = if is_string(&param.ty) {
                 quote! { &self.#name }
             } else {
@@ -648,6 +719,8 @@ fn send_body(model: &Model, operation: &Operation, patterns: &BTreeMap<String, u
     }
     let template = &operation.path;
     let method = format_ident!("{}", operation.http_method);
+    // `mut` only when something is added after construction, so generated code has no
+    // `unused_mut` warnings to silence.
     let mutable = operation
         .params
         .iter()
@@ -707,6 +780,8 @@ fn send_body(model: &Model, operation: &Operation, patterns: &BTreeMap<String, u
     }
     if let Some(body) = &operation.body {
         if body.empty_object {
+            // APIs that declare an empty-object body tend to reject a missing one, so
+            // `{}` is always sent.
             statements.push(quote! { request.json(&::serde_json::Map::new())?; });
         } else {
             let media = &body.media_type;

@@ -17,7 +17,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use typeref::{tokens, Scope};
 
-/// Emits `mod.rs`, `types.rs` and `operations.rs` for the generated module.
+/// Emits `mod.rs`, `types.rs`, `operations.rs` (the `Client` methods and per-operation
+/// enums) and `builders.rs` (the request builders) for the generated module.
 pub fn emit(
     model: &Model,
     settings: &Settings,
@@ -34,27 +35,34 @@ pub fn emit(
         (types::chunk(model, index), Vec::new())
     })?;
     let patterns = client::collect_patterns(model);
-    let operations = render_chunked(
-        "operations.rs",
-        client::header(&patterns),
+    let operations = render_chunked("operations.rs", client::header(), client::chunk_count(model), |index| {
+        (client::chunk(model, index), Vec::new())
+    })?;
+    let builders = render_chunked(
+        "builders.rs",
+        client::builders_header(&patterns),
         client::chunk_count(model),
         |index| {
             let mut found = Vec::new();
-            let tokens = client::chunk(model, &patterns, index, &mut found);
+            let tokens = client::builders_chunk(model, &patterns, index, &mut found);
             (tokens, found)
         },
     )?;
     diagnostics.extend(types.1);
     diagnostics.extend(operations.1);
-    Ok(
-        [("mod.rs", root), ("types.rs", types.0), ("operations.rs", operations.0)]
-            .into_iter()
-            .map(|(path, body)| GeneratedFile {
-                path: path.to_owned(),
-                contents: with_header(body, settings),
-            })
-            .collect(),
-    )
+    diagnostics.extend(builders.1);
+    Ok([
+        ("mod.rs", root),
+        ("types.rs", types.0),
+        ("operations.rs", operations.0),
+        ("builders.rs", builders.0),
+    ]
+    .into_iter()
+    .map(|(path, body)| GeneratedFile {
+        path: path.to_owned(),
+        contents: with_header(body, settings),
+    })
+    .collect())
 }
 
 /// Formats a header and `count` chunks of items, building and formatting chunks on
@@ -113,18 +121,29 @@ where
     Ok((text, diagnostics))
 }
 
-fn root(model: &Model, settings: &Settings) -> TokenStream {
-    let title = format!(
-        " Generated client for the {} API (version {}).",
-        model.title, model.version
-    );
-    let description = docs::attrs([model.description.as_deref().unwrap_or("")]);
-    let description = if description.is_empty() {
-        quote! {}
+/// The API's name for prose: the spec title, with " API" added unless the title
+/// already ends in that word (so "InboxApp API" does not become "InboxApp API API").
+fn api_name(title: &str) -> String {
+    let title = title.trim();
+    let ends_in_api = title
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .next()
+        .is_some_and(|word| word.eq_ignore_ascii_case("api"));
+    if title.is_empty() || ends_in_api {
+        if title.is_empty() {
+            "API".to_owned()
+        } else {
+            title.to_owned()
+        }
     } else {
-        quote! { #![doc = ""] #description }
-    };
-    let description = inner_docs(description);
+        format!("{title} API")
+    }
+}
+
+fn root(model: &Model, settings: &Settings) -> TokenStream {
+    let api = api_name(&model.title);
+    let title = format!("Generated client for the {api} (version {}).", model.version);
+    let crate_docs = docs::inner_attrs([title.as_str(), model.description.as_deref().unwrap_or("")]);
     let base_url = model.base_url.clone().unwrap_or_default();
     let base_doc = if base_url.is_empty() {
         " The spec names no absolute server URL: set one with `ClientBuilder::base_url`.".to_owned()
@@ -140,20 +159,24 @@ fn root(model: &Model, settings: &Settings) -> TokenStream {
         None => " The API documents no single error body, so error bodies are kept as JSON.",
     };
     let user_agent = format!("{}/", settings.crate_name);
-    let client_doc = format!(
-        " Client for the {} API. Cheap to clone; clones share one connection pool.",
-        model.title
-    );
+    let client_doc = format!(" Client for the {api}. Cheap to clone; clones share one connection pool.");
     quote! {
-        #![doc = #title]
-        #description
+        #crate_docs
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
         /// Request and response types of the API.
         pub mod types;
+        /// Request builders, one per operation: what the [`Client`] methods return. Set
+        /// optional parameters and per-call options on one, then `.await` it.
+        pub mod builders;
         mod operations;
         #[allow(unused_imports)]
         pub use operations::*;
+        // What users name in their own code, so a crate using the client does not have
+        // to depend on the runtime crate to write these types down.
+        pub use ::apigen_runtime::{ApiError, Binary, Nullable, Response};
+        pub use ::apigen_runtime::error::UnexpectedResponse;
+        pub use ::apigen_runtime::response::RateLimit;
 
         #[doc = #base_doc]
         pub const DEFAULT_BASE_URL: &str = #base_url;
@@ -196,12 +219,6 @@ fn root(model: &Model, settings: &Settings) -> TokenStream {
     }
 }
 
-/// Turns outer doc attributes into inner ones (`#![doc]`) for the module header.
-fn inner_docs(outer: TokenStream) -> TokenStream {
-    let text = outer.to_string().replace("# [doc", "# ! [doc");
-    text.parse().unwrap_or_default()
-}
-
 /// Parses and pretty-prints one token stream as a file.
 fn render(path: &str, tokens: TokenStream) -> Result<String, GenerateError> {
     let file: syn::File = syn::parse2(tokens)
@@ -215,4 +232,74 @@ fn with_header(body: String, settings: &Settings) -> String {
         "// @generated by apigen from {} — do not edit by hand.\n// Regenerate with `{}`.\n\n{}",
         settings.spec_label, settings.regenerate_command, body
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::api_name;
+
+    const SPEC: &str = r#"
+openapi: 3.0.3
+info: { title: Tiny, version: "1" }
+servers: [{ url: "https://tiny.example" }]
+paths:
+  /things:
+    get: { operationId: listThings, responses: { "200": { description: ok } } }
+    post: { operationId: createThing, responses: { "201": { description: ok } } }
+    put: { operationId: replaceThing, responses: { "200": { description: ok } } }
+    patch: { operationId: patchThing, responses: { "200": { description: ok } } }
+    delete: { operationId: deleteThing, responses: { "204": { description: ok } } }
+"#;
+
+    fn file(output: &crate::Output, path: &str) -> String {
+        output
+            .files
+            .iter()
+            .find(|file| file.path == path)
+            .map(|file| file.contents.clone())
+            .unwrap_or_else(|| panic!("no {path} generated"))
+    }
+
+    /// The `impl` block of one builder, up to the next builder's doc comment.
+    fn builder_impl<'a>(builders: &'a str, name: &str) -> &'a str {
+        let start = builders
+            .find(&format!("impl<'a> {name}<'a> {{"))
+            .unwrap_or_else(|| panic!("no builder {name}"));
+        let rest = &builders[start..];
+        let end = rest.find("/// Request builder for").unwrap_or(rest.len());
+        &rest[..end]
+    }
+
+    #[test]
+    fn titles_ending_in_api_are_not_repeated() {
+        assert_eq!(api_name("InboxApp API"), "InboxApp API");
+        assert_eq!(api_name("Spotify Web Api"), "Spotify Web Api");
+        assert_eq!(api_name("Oxide Region API "), "Oxide Region API");
+        assert_eq!(api_name("Swagger Petstore"), "Swagger Petstore API");
+        assert_eq!(api_name("Rapid"), "Rapid API");
+        assert_eq!(api_name(""), "API");
+    }
+
+    #[test]
+    fn builders_have_their_own_module_and_idempotency_keys_only_where_retries_use_them() {
+        let output = crate::generate(SPEC, "tiny.yaml", &crate::Settings::new("tiny", "tiny.yaml"))
+            .unwrap_or_else(|err| panic!("tiny spec does not generate: {err}"));
+        let root = file(&output, "mod.rs");
+        assert!(root.contains("pub mod builders;"));
+        assert!(root.contains("//! Generated client for the Tiny API (version 1)."));
+        assert!(root.contains("pub use ::apigen_runtime::{ApiError, Binary, Nullable, Response};"));
+        let operations = file(&output, "operations.rs");
+        assert!(!operations.contains("pub struct"), "builders leaked into operations.rs");
+        let builders = file(&output, "builders.rs");
+        for (name, expected) in [
+            ("ListThings", false),
+            ("CreateThing", true),
+            ("ReplaceThing", false),
+            ("PatchThing", true),
+            ("DeleteThing", false),
+        ] {
+            let has_key = builder_impl(&builders, name).contains("pub fn idempotency_key(");
+            assert_eq!(has_key, expected, "{name}: idempotency_key present = {has_key}");
+        }
+    }
 }

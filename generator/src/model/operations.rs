@@ -21,7 +21,7 @@ pub fn build(document: &OpenAPI, types: &mut TypeBuilder<'_>) -> (Vec<Operation>
     let mut operations = Vec::new();
     let mut total = 0;
     let mut method_names = Namespace::with_reserved(CLIENT_METHODS);
-    let mut builder_names = Namespace::for_types();
+    let mut builder_names = Namespace::for_root();
     let mut error_types: Vec<TypeRef> = Vec::new();
     let mut operation_errors: Vec<Vec<ErrorVariant>> = Vec::new();
     let mut untyped_errors = false;
