@@ -91,8 +91,7 @@ pub fn generate(text: &str, file_name: &str, settings: &Settings) -> Result<Outp
 
 /// Generates client source from an already loaded document.
 pub fn generate_from_value(value: serde_json::Value, settings: &Settings) -> Result<Output, GenerateError> {
-    let (value, normalizations) = normalize::normalize(value)?;
-    let mut diagnostics = Vec::new();
+    let (mut value, normalizations, mut diagnostics) = normalize::normalize_lenient(value)?;
     if let Some(webhooks) = value.get("webhooks").and_then(serde_json::Value::as_object) {
         if !webhooks.is_empty() {
             diagnostics.push(Diagnostic::new(
@@ -104,8 +103,10 @@ pub fn generate_from_value(value: serde_json::Value, settings: &Settings) -> Res
             ));
         }
     }
-    let document = parse::parse(value)?;
-    let model = model::build(&document, &mut diagnostics)?;
+    let (document, dropped) = parse::parse_lenient(&mut value)?;
+    diagnostics.extend(dropped);
+    let pointed = model::refs::pointed_schemas(&value);
+    let model = model::build(&document, &pointed, &mut diagnostics)?;
     let files = emit::emit(&model, settings, &mut diagnostics)?;
     diagnostics.sort();
     diagnostics.dedup();

@@ -239,9 +239,7 @@ pub struct ListThreads<'a> {
     pub(super) client: &'a Client,
     pub(super) account_link_ids: Option<Vec<String>>,
     pub(super) cursor_id: Option<String>,
-    pub(super) cursor_timestamp: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    pub(super) cursor_timestamp: Option<::apigen_runtime::Timestamp>,
     pub(super) cursor: Option<super::types::PageCursor>,
     pub(super) inbox: Option<super::types::InboxView>,
     pub(super) filters: Option<super::types::ThreadFilters>,
@@ -266,10 +264,7 @@ impl<'a> ListThreads<'a> {
     /// `timestamp` of the previous page's `nextCursor`. Must be sent together with `cursorId`.
     ///
     /// Sets the optional query parameter `cursorTimestamp`.
-    pub fn cursor_timestamp(
-        mut self,
-        value: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    ) -> Self {
+    pub fn cursor_timestamp(mut self, value: ::apigen_runtime::Timestamp) -> Self {
         self.cursor_timestamp = Some(value);
         self
     }
@@ -997,9 +992,7 @@ pub struct ListMessages<'a> {
     pub(super) client: &'a Client,
     pub(super) thread_id: String,
     pub(super) cursor_id: Option<String>,
-    pub(super) cursor_timestamp: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    pub(super) cursor_timestamp: Option<::apigen_runtime::Timestamp>,
     pub(super) cursor: Option<super::types::PageCursor>,
     pub(super) limit: Option<u64>,
     pub(super) options: CallOptions,
@@ -1015,10 +1008,7 @@ impl<'a> ListMessages<'a> {
     /// `timestamp` of the previous page's `nextCursor`. Must be sent together with `cursorId`.
     ///
     /// Sets the optional query parameter `cursorTimestamp`.
-    pub fn cursor_timestamp(
-        mut self,
-        value: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    ) -> Self {
+    pub fn cursor_timestamp(mut self, value: ::apigen_runtime::Timestamp) -> Self {
         self.cursor_timestamp = Some(value);
         self
     }

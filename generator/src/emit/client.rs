@@ -11,6 +11,29 @@ use std::collections::BTreeMap;
 /// Operations per formatting chunk (fixed, so the output never depends on the machine).
 pub const CHUNK: usize = 40;
 
+/// Every name `operations.rs` and `builders.rs` import (see [`header`] and
+/// [`builders_header`]) and every runtime type the root module re-exports. Keep in step
+/// with the `use` lines there and in `emit::root`: the model keeps builder and enum
+/// names clear of these, so an operation called `pin` or `style` cannot clash with an
+/// import.
+pub const IMPORTED_NAMES: &[&str] = &[
+    "Client",
+    "Error",
+    "ErrorBody",
+    "CallOptions",
+    "RequestSpec",
+    "Response",
+    "Style",
+    "Future",
+    "IntoFuture",
+    "Pin",
+    "ApiError",
+    "Binary",
+    "Nullable",
+    "RateLimit",
+    "UnexpectedResponse",
+];
+
 /// Inner attributes and imports at the top of `operations.rs`.
 pub fn header() -> TokenStream {
     quote! {

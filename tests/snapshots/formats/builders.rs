@@ -19,9 +19,7 @@ use ::std::pin::Pin;
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateSample<'a> {
     pub(super) client: &'a Client,
-    pub(super) since: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    pub(super) since: Option<::apigen_runtime::Timestamp>,
     pub(super) day: Option<::apigen_runtime::chrono::NaiveDate>,
     pub(super) trace: Option<String>,
     pub(super) big: Option<u64>,
@@ -30,10 +28,7 @@ pub struct CreateSample<'a> {
 }
 impl<'a> CreateSample<'a> {
     /// Sets the optional query parameter `since`.
-    pub fn since(
-        mut self,
-        value: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    ) -> Self {
+    pub fn since(mut self, value: ::apigen_runtime::Timestamp) -> Self {
         self.since = Some(value);
         self
     }

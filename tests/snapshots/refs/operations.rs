@@ -54,4 +54,15 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    /// `GET /incidents`
+    ///
+    /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
+    pub fn list_incidents(&self) -> ListIncidents<'_> {
+        ListIncidents {
+            client: self,
+            urgency: None,
+            level: None,
+            options: CallOptions::default(),
+        }
+    }
 }
