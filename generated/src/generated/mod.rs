@@ -71,7 +71,9 @@ pub mod builders;
 mod operations;
 #[allow(unused_imports)]
 pub use operations::*;
+#[allow(unused_imports)]
 pub use ::apigen_runtime::{ApiError, Binary, Nullable, RateLimit, Response};
+#[allow(unused_imports)]
 pub use ::apigen_runtime::error::UnexpectedResponse;
 /// The server URL from the spec: `https://inboxapp.com/api/v1`.
 pub const DEFAULT_BASE_URL: &str = "https://inboxapp.com/api/v1";

@@ -176,8 +176,11 @@ fn root(model: &Model, settings: &Settings) -> TokenStream {
         #[allow(unused_imports)]
         pub use operations::*;
         // What users name in their own code, so a crate using the client does not have
-        // to depend on the runtime crate to write these types down.
+        // to depend on the runtime crate to write these types down. `allow`: a crate may
+        // include the generated module privately and use none of them.
+        #[allow(unused_imports)]
         pub use ::apigen_runtime::{ApiError, Binary, Nullable, RateLimit, Response};
+        #[allow(unused_imports)]
         pub use ::apigen_runtime::error::UnexpectedResponse;
 
         #[doc = #base_doc]

@@ -15,7 +15,9 @@ pub mod builders;
 mod operations;
 #[allow(unused_imports)]
 pub use operations::*;
+#[allow(unused_imports)]
 pub use ::apigen_runtime::{ApiError, Binary, Nullable, RateLimit, Response};
+#[allow(unused_imports)]
 pub use ::apigen_runtime::error::UnexpectedResponse;
 /// The server URL from the spec: `https://api.example.com`.
 pub const DEFAULT_BASE_URL: &str = "https://api.example.com";

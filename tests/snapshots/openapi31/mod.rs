@@ -15,7 +15,9 @@ pub mod builders;
 mod operations;
 #[allow(unused_imports)]
 pub use operations::*;
+#[allow(unused_imports)]
 pub use ::apigen_runtime::{ApiError, Binary, Nullable, RateLimit, Response};
+#[allow(unused_imports)]
 pub use ::apigen_runtime::error::UnexpectedResponse;
 /// The spec names no absolute server URL: set one with `ClientBuilder::base_url`.
 pub const DEFAULT_BASE_URL: &str = "";
