@@ -1,10 +1,12 @@
 //! Stage 5: the model → formatted Rust files.
 //!
-//! [`types`] emits the data types, [`client`] the operations; this module adds the
+//! [`types`] emits the data types, [`client`] the `Client` methods and per-operation
+//! enums, [`builders`] the request builders; this module adds the
 //! root module (client type, error alias, defaults, the `API` profile from
 //! [`profile`]), formats everything with `prettyplease` and stamps the "generated"
 //! header.
 
+pub mod builders;
 pub mod client;
 pub mod docs;
 pub mod pagination;
@@ -42,11 +44,11 @@ pub fn emit(
     })?;
     let builders = render_chunked(
         "builders.rs",
-        client::builders_header(&patterns),
+        builders::header(&patterns),
         client::chunk_count(model),
         |index| {
             let mut found = Vec::new();
-            let tokens = client::builders_chunk(model, &patterns, index, &mut found);
+            let tokens = builders::chunk(model, &patterns, index, &mut found);
             (tokens, found)
         },
     )?;
