@@ -36,15 +36,10 @@ pub fn header(patterns: &BTreeMap<String, usize>) -> TokenStream {
 }
 
 /// Chunk `chunk` of `builders.rs`: one request builder per operation of that chunk.
-pub fn chunk(
-    model: &Model,
-    patterns: &BTreeMap<String, usize>,
-    chunk: usize,
-    diagnostics: &mut Vec<crate::diagnostics::Diagnostic>,
-) -> TokenStream {
+pub fn chunk(model: &Model, patterns: &BTreeMap<String, usize>, chunk: usize) -> TokenStream {
     let builders = chunk_operations(model, chunk)
         .iter()
-        .map(|operation| builder(model, operation, patterns, diagnostics))
+        .map(|operation| builder(model, operation, patterns))
         .collect::<Vec<_>>();
     quote! { #(#builders)* }
 }
@@ -93,13 +88,8 @@ fn decode_by_status(model: &Model, status_enum: &crate::ir::StatusEnum) -> Token
     }
 }
 
-fn builder(
-    model: &Model,
-    operation: &Operation,
-    patterns: &BTreeMap<String, usize>,
-    diagnostics: &mut Vec<crate::diagnostics::Diagnostic>,
-) -> TokenStream {
-    let stream_methods = super::pagination::methods(model, operation, diagnostics);
+fn builder(model: &Model, operation: &Operation, patterns: &BTreeMap<String, usize>) -> TokenStream {
+    let stream_methods = super::pagination::methods(model, operation);
     let builder = format_ident!("{}", operation.builder_name);
     let method = &operation.method_name;
     let builder_doc = format!(

@@ -80,11 +80,11 @@ pub fn chunk(model: &Model, chunk: usize) -> TokenStream {
 
 /// The whole `operations` and `builders` modules, each in one token stream (header
 /// and every chunk); the bench profiler times token building with these.
-pub fn emit(model: &Model, diagnostics: &mut Vec<crate::diagnostics::Diagnostic>) -> (TokenStream, TokenStream) {
+pub fn emit(model: &Model) -> (TokenStream, TokenStream) {
     let patterns = collect_patterns(model);
     let operations: Vec<TokenStream> = (0..chunk_count(model)).map(|index| chunk(model, index)).collect();
     let builders: Vec<TokenStream> = (0..chunk_count(model))
-        .map(|index| super::builders::chunk(model, &patterns, index, diagnostics))
+        .map(|index| super::builders::chunk(model, &patterns, index))
         .collect();
     let (header, builders_header) = (header(), super::builders::header(&patterns));
     (

@@ -42,7 +42,7 @@ pub fn parse(args: &[String], root: &Path) -> Result<Options, String> {
         progenitor: true,
         criterion: true,
         check: true,
-        specs_dir: root.join("../shared/specs"),
+        specs_dir: crate::corpus::specs_dir(),
         out: root.join("BENCHMARKS.md"),
     };
     let mut out_given = false;

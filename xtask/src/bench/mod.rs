@@ -55,6 +55,23 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let root = project_root();
     let options = cli::parse(args, &root)?;
     let started = Instant::now();
+    if !options.specs_dir.exists() {
+        let what = format!(
+            "cargo xtask bench: the corpus {} is missing",
+            options.specs_dir.display()
+        );
+        if crate::corpus::in_ci() {
+            return Err(format!(
+                "{what} (CI=true); set {} to the shared directory",
+                crate::corpus::SHARED_DIR_VAR
+            ));
+        }
+        eprintln!(
+            "SKIPPED {what}; set {} to the shared directory",
+            crate::corpus::SHARED_DIR_VAR
+        );
+        return Ok(());
+    }
     let report = measure::measure(&root, &options)?;
     let elapsed = started.elapsed();
     let previous = fs::read_to_string(&options.out).unwrap_or_default();

@@ -103,7 +103,7 @@ pub fn internal_profile(args: &[String]) -> Result<(), String> {
         let model = apigen::model::build(&document, &pointed, &mut diagnostics).map_err(|err| err.to_string())?;
         times.push(ms(started));
         let started = Instant::now();
-        let files = apigen::emit::emit(&model, &settings, &mut diagnostics).map_err(|err| err.to_string())?;
+        let files = apigen::emit::emit(&model, &settings);
         times.push(ms(started));
         let output = apigen::Output {
             files,
@@ -111,6 +111,8 @@ pub fn internal_profile(args: &[String]) -> Result<(), String> {
             normalizations,
             operation_counts: (model.operations.len(), model.operation_total),
             type_count: model.types.len(),
+            operations: apigen::manifest::operations(&model),
+            types: apigen::manifest::types(&model),
         };
         let started = Instant::now();
         let _ = fs::remove_dir_all(&out_dir);
@@ -126,12 +128,11 @@ pub fn internal_profile(args: &[String]) -> Result<(), String> {
 
         let mut drop_ms = 0.0;
         for file in ["types.rs", "operations.rs + builders.rs"] {
-            let mut scratch = Vec::new();
             let started = Instant::now();
             let token_files = if file == "types.rs" {
                 vec![apigen::emit::types::emit(&model)]
             } else {
-                let (operations, builders) = apigen::emit::client::emit(&model, &mut scratch);
+                let (operations, builders) = apigen::emit::client::emit(&model);
                 vec![operations, builders]
             };
             times.push(ms(started));
