@@ -23,7 +23,7 @@ fn manifest_dir() -> PathBuf {
 }
 
 fn accepting() -> bool {
-    std::env::var("APIGEN_ACCEPT").is_ok_and(|value| value == "1")
+    tests::accept::accepting()
 }
 
 /// Generates `fixtures/specs/{name}.yaml` and returns every snapshot file by name.

@@ -208,7 +208,7 @@ fn shared_operations_have_the_same_shapes_or_the_drift_is_recorded() {
     );
 
     let snapshot = root.join("tests/conformance/vendor-drift.txt");
-    if std::env::var_os("APIGEN_ACCEPT").is_some() {
+    if tests::accept::accepting() {
         std::fs::write(&snapshot, &report).expect("write drift report");
         return;
     }
