@@ -685,7 +685,7 @@ fn mutated_specs_never_panic_or_hang() {
             let path = specs_dir().join(name);
             let text =
                 std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
-            apigen::load::load(&text, name).unwrap_or_else(|err| panic!("{name} does not load: {err}"))
+            apigen::load(&text, name).unwrap_or_else(|err| panic!("{name} does not load: {err}"))
         })
         .collect();
 

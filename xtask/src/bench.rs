@@ -974,31 +974,30 @@ fn internal_profile(args: &[String]) -> Result<(), String> {
         let text = fs::read_to_string(&spec).map_err(|err| format!("cannot read {}: {err}", spec.display()))?;
         times.push(ms(started));
         let started = Instant::now();
-        let value = apigen::load::load(&text, &label).map_err(|err| err.to_string())?;
+        let value = apigen::profile::load(&text, &label).map_err(|err| err.to_string())?;
         times.push(ms(started));
         let started = Instant::now();
-        let (value, normalizations) = apigen::normalize::normalize(value).map_err(|err| err.to_string())?;
+        let (value, normalizations) = apigen::profile::normalize(value).map_err(|err| err.to_string())?;
         times.push(ms(started));
         let started = Instant::now();
-        let document = apigen::parse::parse(value).map_err(|err| err.to_string())?;
+        let document = apigen::profile::parse(value).map_err(|err| err.to_string())?;
         times.push(ms(started));
         let mut diagnostics = Vec::new();
         let started = Instant::now();
-        let model = apigen::model::build(&document, &mut diagnostics).map_err(|err| err.to_string())?;
+        let model = apigen::profile::build_model(&document, &mut diagnostics).map_err(|err| err.to_string())?;
         times.push(ms(started));
         let started = Instant::now();
-        let files = apigen::emit::emit(&model, &settings, &mut diagnostics).map_err(|err| err.to_string())?;
+        let files = apigen::profile::emit(&model, &settings, &mut diagnostics).map_err(|err| err.to_string())?;
         times.push(ms(started));
-        let output = apigen::Output {
-            files,
-            diagnostics,
-            normalizations,
-            operation_counts: (model.operations.len(), model.operation_total),
-            type_count: model.types.len(),
-        };
+        let output = apigen::profile::output(files, diagnostics, normalizations, &document, &model);
         let started = Instant::now();
         let _ = fs::remove_dir_all(&out_dir);
-        for (path, contents) in apigen::standalone::crate_files("profiled", &project_root().join("runtime"), &output) {
+        let options = apigen::standalone::CrateOptions {
+            name: "profiled".into(),
+            runtime: crate::codegen::repo_runtime(&out_dir).map_err(|err| err.to_string())?,
+            regenerate_command: String::new(),
+        };
+        for (path, contents) in apigen::standalone::crate_files(&output, &options).map_err(|err| err.to_string())? {
             write(&out_dir.join(path), &contents)?;
         }
         times.push(ms(started));
@@ -1013,9 +1012,9 @@ fn internal_profile(args: &[String]) -> Result<(), String> {
             let mut scratch = Vec::new();
             let started = Instant::now();
             let tokens = if file == "types.rs" {
-                apigen::emit::types::emit(&model)
+                apigen::profile::emit_types_tokens(&model)
             } else {
-                apigen::emit::client::emit(&model, &mut scratch)
+                apigen::profile::emit_client_tokens(&model, &mut scratch)
             };
             times.push(ms(started));
             let started = Instant::now();
@@ -1037,8 +1036,8 @@ fn internal_profile(args: &[String]) -> Result<(), String> {
         times.push(ms(started));
         drop(floor);
 
-        let value = apigen::load::load(&text, &label).map_err(|err| err.to_string())?;
-        let (value, _) = apigen::normalize::normalize(value).map_err(|err| err.to_string())?;
+        let value = apigen::profile::load(&text, &label).map_err(|err| err.to_string())?;
+        let (value, _) = apigen::profile::normalize(value).map_err(|err| err.to_string())?;
         let started = Instant::now();
         let document =
             <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&value).map_err(|err| err.to_string())?;
@@ -1075,8 +1074,8 @@ fn internal_parse_floor(args: &[String]) -> Result<(), String> {
 /// ones through `load` and `normalize` (which `openapiv3` needs) first.
 fn typed_floor(text: &str, file_name: &str, normalize: bool) -> Result<openapiv3::OpenAPI, String> {
     if normalize {
-        let value = apigen::load::load(text, file_name).map_err(|err| err.to_string())?;
-        let (value, _) = apigen::normalize::normalize(value).map_err(|err| err.to_string())?;
+        let value = apigen::profile::load(text, file_name).map_err(|err| err.to_string())?;
+        let (value, _) = apigen::profile::normalize(value).map_err(|err| err.to_string())?;
         return serde_json::from_value(value).map_err(|err| err.to_string());
     }
     let lower = file_name.to_ascii_lowercase();

@@ -13,7 +13,7 @@ use std::time::Instant;
 struct Row {
     spec: String,
     crate_name: String,
-    operations: (usize, usize),
+    operations: apigen::OperationCounts,
     types: usize,
     diagnostics: usize,
     generate_ms: u128,
@@ -73,7 +73,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
         };
         let crate_dir = scratch.join(&crate_name);
         let _ = fs::remove_dir_all(crate_dir.join("src"));
-        for (path, contents) in apigen::standalone::crate_files(&crate_name, &root.join("runtime"), &output) {
+        let options = apigen::standalone::CrateOptions {
+            name: crate_name.clone(),
+            runtime: crate::codegen::repo_runtime(&crate_dir).map_err(|err| err.to_string())?,
+            regenerate_command: format!("cargo xtask conformance --only {file_name}"),
+        };
+        let files = apigen::standalone::crate_files(&output, &options).map_err(|err| err.to_string())?;
+        for (path, contents) in files {
             write(&crate_dir.join(path), &contents)?;
         }
         let report = diagnostics_report(&file_name, &output);
@@ -155,8 +161,8 @@ fn crate_name_for(file_name: &str) -> String {
 fn diagnostics_report(file_name: &str, output: &apigen::Output) -> String {
     let mut report = format!(
         "# {file_name}: {}/{} operations, {} types, {} diagnostics, {} normalisation rewrites\n",
-        output.operation_counts.0,
-        output.operation_counts.1,
+        output.operation_counts.generated,
+        output.operation_counts.total,
         output.type_count,
         output.diagnostics.len(),
         output.normalizations.len()
@@ -196,7 +202,13 @@ fn table(rows: &[Row]) -> String {
         let _ = writeln!(
             out,
             "| {} | {}/{} | {} | {} | {} | {} |",
-            row.spec, row.operations.0, row.operations.1, row.types, row.diagnostics, row.generate_ms, check
+            row.spec,
+            row.operations.generated,
+            row.operations.total,
+            row.types,
+            row.diagnostics,
+            row.generate_ms,
+            check
         );
     }
     out

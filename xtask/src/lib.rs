@@ -4,3 +4,6 @@
 pub mod bench;
 pub mod codegen;
 pub mod conformance;
+pub mod error;
+
+pub use error::XtaskError;

@@ -1,0 +1,63 @@
+//! Hidden hook for `cargo xtask bench`'s phase profiler and for tests: runs the private
+//! pipeline stages one at a time so each can be timed. Not a stable API; everything a
+//! user needs is in the crate root.
+
+use crate::{Diagnostic, GenerateError, GeneratedFile, Output, Rewrite, Settings};
+use proc_macro2::TokenStream;
+use serde_json::Value;
+
+/// The intermediate model, opaque outside the crate.
+pub struct Model(crate::ir::Model);
+
+/// The typed document, opaque outside the crate.
+pub struct Document(openapiv3::OpenAPI);
+
+/// Stage 1: text → JSON value.
+pub fn load(text: &str, file_name: &str) -> Result<Value, GenerateError> {
+    crate::load::load(text, file_name)
+}
+
+/// Stage 2: OpenAPI 3.1 constructs rewritten into 3.0 forms.
+pub fn normalize(value: Value) -> Result<(Value, Vec<Rewrite>), GenerateError> {
+    crate::normalize::normalize(value)
+}
+
+/// Stage 3: JSON value → typed document.
+pub fn parse(value: Value) -> Result<Document, GenerateError> {
+    crate::parse::parse(value).map(Document)
+}
+
+/// Stage 4: typed document → intermediate model.
+pub fn build_model(document: &Document, diagnostics: &mut Vec<Diagnostic>) -> Result<Model, GenerateError> {
+    crate::model::build(&document.0, diagnostics).map(Model)
+}
+
+/// Stage 5: model → formatted files.
+pub fn emit(
+    model: &Model,
+    settings: &Settings,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Vec<GeneratedFile>, GenerateError> {
+    crate::emit::emit(&model.0, settings, diagnostics)
+}
+
+/// The unformatted tokens of `types.rs` (to time formatting separately).
+pub fn emit_types_tokens(model: &Model) -> TokenStream {
+    crate::emit::types::emit(&model.0)
+}
+
+/// The unformatted tokens of `operations.rs`.
+pub fn emit_client_tokens(model: &Model, diagnostics: &mut Vec<Diagnostic>) -> TokenStream {
+    crate::emit::client::emit(&model.0, diagnostics)
+}
+
+/// The [`Output`] that [`crate::generate`] would return from these stage results.
+pub fn output(
+    files: Vec<GeneratedFile>,
+    diagnostics: Vec<Diagnostic>,
+    normalizations: Vec<Rewrite>,
+    document: &Document,
+    model: &Model,
+) -> Output {
+    crate::finish(files, diagnostics, normalizations, &document.0, &model.0)
+}
