@@ -242,7 +242,7 @@ impl TryFrom<WebhookEvent> for Event {
             seq: event.seq,
             team_id: event.team_id,
             event_type,
-            timestamp: event.timestamp,
+            timestamp: event.timestamp.to_utc(),
             version: event.version,
             data,
         })

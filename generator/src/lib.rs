@@ -17,7 +17,7 @@
 //! `normalize` (OpenAPI 3.1 constructs rewritten into 3.0 forms), `parse` (→ `openapiv3`),
 //! `model` (→ an intermediate model with every name resolved) and `emit` (→ Rust tokens,
 //! formatted with `prettyplease`). Those stages are private; the benchmark profiler
-//! reaches them through the hidden [`profile`] hook.
+//! reaches them through the hidden [`pipeline`] hook.
 //!
 //! Nothing here panics on input: every problem is either a [`GenerateError`] (the
 //! document cannot be used at all) or a [`Diagnostic`] (one construct was expressed
@@ -36,9 +36,9 @@ pub(crate) mod naming;
 pub(crate) mod normalize;
 pub mod overlay;
 pub(crate) mod parse;
-pub(crate) mod pointer;
 #[doc(hidden)]
-pub mod profile;
+pub mod pipeline;
+pub(crate) mod pointer;
 mod source_map;
 pub mod standalone;
 
@@ -138,8 +138,7 @@ pub fn generate_from_value(mut value: serde_json::Value, settings: &Settings) ->
             .apply(&mut value)
             .map_err(|err| GenerateError::new("", err.to_string()))?;
     }
-    let (value, normalizations) = normalize::normalize(value)?;
-    let mut diagnostics = Vec::new();
+    let (mut value, normalizations, mut diagnostics) = normalize::normalize_lenient(value)?;
     if let Some(webhooks) = value.get("webhooks").and_then(serde_json::Value::as_object) {
         if !webhooks.is_empty() {
             diagnostics.push(Diagnostic::new(
@@ -151,13 +150,15 @@ pub fn generate_from_value(mut value: serde_json::Value, settings: &Settings) ->
             ));
         }
     }
-    let document = parse::parse(value)?;
-    let model = model::build(&document, &mut diagnostics)?;
+    let (document, dropped) = parse::parse_lenient(&mut value)?;
+    diagnostics.extend(dropped);
+    let pointed = model::refs::pointed_schemas(&value);
+    let model = model::build(&document, &pointed, &mut diagnostics)?;
     let files = emit::emit(&model, settings, &mut diagnostics)?;
     Ok(finish(files, diagnostics, normalizations, &document, &model))
 }
 
-/// Assembles an [`Output`] from the stages' results (shared with the [`profile`] hook).
+/// Assembles an [`Output`] from the stages' results (shared with the [`pipeline`] hook).
 fn finish(
     files: Vec<GeneratedFile>,
     mut diagnostics: Vec<Diagnostic>,

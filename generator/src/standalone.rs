@@ -178,7 +178,10 @@ fn manifest(output: &Output, options: &CrateOptions) -> Result<String, CrateErro
     let _ = writeln!(text, "\n[dependencies]");
     let _ = writeln!(text, "apigen-runtime = {}", options.runtime.to_toml()?);
     let _ = writeln!(text, "serde = {{ version = \"1\", features = [\"derive\"] }}");
-    let _ = writeln!(text, "serde_json = \"1\"");
+    let _ = writeln!(
+        text,
+        "serde_json = {{ version = \"1\", features = [\"float_roundtrip\"] }}"
+    );
     Ok(text)
 }
 

@@ -16,7 +16,7 @@ fn load(path: &Path) -> Value {
     let text = std::fs::read_to_string(path).unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
     let value = apigen::load(&text, name).expect("spec loads");
-    apigen::profile::normalize(value).expect("spec normalises").0
+    apigen::pipeline::normalize(value).expect("spec normalises").0
 }
 
 /// Follows a local `$ref` (and single-member `allOf` wrappers).

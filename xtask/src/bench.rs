@@ -974,22 +974,22 @@ fn internal_profile(args: &[String]) -> Result<(), String> {
         let text = fs::read_to_string(&spec).map_err(|err| format!("cannot read {}: {err}", spec.display()))?;
         times.push(ms(started));
         let started = Instant::now();
-        let value = apigen::profile::load(&text, &label).map_err(|err| err.to_string())?;
+        let value = apigen::pipeline::load(&text, &label).map_err(|err| err.to_string())?;
         times.push(ms(started));
         let started = Instant::now();
-        let (value, normalizations) = apigen::profile::normalize(value).map_err(|err| err.to_string())?;
+        let (value, normalizations) = apigen::pipeline::normalize(value).map_err(|err| err.to_string())?;
         times.push(ms(started));
         let started = Instant::now();
-        let document = apigen::profile::parse(value).map_err(|err| err.to_string())?;
+        let document = apigen::pipeline::parse(value).map_err(|err| err.to_string())?;
         times.push(ms(started));
         let mut diagnostics = Vec::new();
         let started = Instant::now();
-        let model = apigen::profile::build_model(&document, &mut diagnostics).map_err(|err| err.to_string())?;
+        let model = apigen::pipeline::build_model(&document, &mut diagnostics).map_err(|err| err.to_string())?;
         times.push(ms(started));
         let started = Instant::now();
-        let files = apigen::profile::emit(&model, &settings, &mut diagnostics).map_err(|err| err.to_string())?;
+        let files = apigen::pipeline::emit(&model, &settings, &mut diagnostics).map_err(|err| err.to_string())?;
         times.push(ms(started));
-        let output = apigen::profile::output(files, diagnostics, normalizations, &document, &model);
+        let output = apigen::pipeline::output(files, diagnostics, normalizations, &document, &model);
         let started = Instant::now();
         let _ = fs::remove_dir_all(&out_dir);
         let options = apigen::standalone::CrateOptions {
@@ -1012,9 +1012,9 @@ fn internal_profile(args: &[String]) -> Result<(), String> {
             let mut scratch = Vec::new();
             let started = Instant::now();
             let tokens = if file == "types.rs" {
-                apigen::profile::emit_types_tokens(&model)
+                apigen::pipeline::emit_types_tokens(&model)
             } else {
-                apigen::profile::emit_client_tokens(&model, &mut scratch)
+                apigen::pipeline::emit_client_tokens(&model, &mut scratch)
             };
             times.push(ms(started));
             let started = Instant::now();
@@ -1036,8 +1036,8 @@ fn internal_profile(args: &[String]) -> Result<(), String> {
         times.push(ms(started));
         drop(floor);
 
-        let value = apigen::profile::load(&text, &label).map_err(|err| err.to_string())?;
-        let (value, _) = apigen::profile::normalize(value).map_err(|err| err.to_string())?;
+        let value = apigen::pipeline::load(&text, &label).map_err(|err| err.to_string())?;
+        let (value, _) = apigen::pipeline::normalize(value).map_err(|err| err.to_string())?;
         let started = Instant::now();
         let document =
             <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&value).map_err(|err| err.to_string())?;
@@ -1074,8 +1074,8 @@ fn internal_parse_floor(args: &[String]) -> Result<(), String> {
 /// ones through `load` and `normalize` (which `openapiv3` needs) first.
 fn typed_floor(text: &str, file_name: &str, normalize: bool) -> Result<openapiv3::OpenAPI, String> {
     if normalize {
-        let value = apigen::profile::load(text, file_name).map_err(|err| err.to_string())?;
-        let (value, _) = apigen::profile::normalize(value).map_err(|err| err.to_string())?;
+        let value = apigen::pipeline::load(text, file_name).map_err(|err| err.to_string())?;
+        let (value, _) = apigen::pipeline::normalize(value).map_err(|err| err.to_string())?;
         return serde_json::from_value(value).map_err(|err| err.to_string());
     }
     let lower = file_name.to_ascii_lowercase();

@@ -2,8 +2,10 @@
 //!
 //! [`types`] turns schemas into named types and type references (the "typify" half);
 //! [`operations`] turns paths into operations that refer to those types. References
-//! are resolved through [`refs`].
+//! are resolved through [`refs`]; [`conventions`] reads the API's own conventions
+//! (error code field, rate-limit headers) for the runtime's `ApiProfile`.
 
+pub mod conventions;
 pub mod operations;
 pub mod refs;
 pub mod types;
@@ -13,12 +15,17 @@ use crate::ir::Model;
 
 /// Builds the model. Problems confined to one schema or operation become diagnostics;
 /// only a document-wide problem is an error.
-pub fn build(document: &openapiv3::OpenAPI, diagnostics: &mut Vec<Diagnostic>) -> Result<Model, GenerateError> {
-    let mut types = types::TypeBuilder::new(document, diagnostics);
+pub fn build(
+    document: &openapiv3::OpenAPI,
+    pointed: &refs::PointedSchemas,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Model, GenerateError> {
+    let mut types = types::TypeBuilder::new(document, pointed, diagnostics);
     types.declare_components();
     types.build_components();
     let (operations, operation_total, error_type) = operations::build(document, &mut types);
     let model_types = types.finish();
+    let conventions = conventions::build(document, &model_types, error_type.as_ref(), diagnostics);
     let base_url = document
         .servers
         .first()
@@ -33,5 +40,6 @@ pub fn build(document: &openapiv3::OpenAPI, diagnostics: &mut Vec<Diagnostic>) -
         operations,
         operation_total,
         error_type,
+        conventions,
     })
 }

@@ -9,8 +9,11 @@ use serde_json::Value;
 /// The intermediate model, opaque outside the crate.
 pub struct Model(crate::ir::Model);
 
-/// The typed document, opaque outside the crate.
-pub struct Document(openapiv3::OpenAPI);
+/// The typed document and the schemas `$ref`s point into, opaque outside the crate.
+pub struct Document {
+    api: openapiv3::OpenAPI,
+    pointed: crate::model::refs::PointedSchemas,
+}
 
 /// Stage 1: text → JSON value.
 pub fn load(text: &str, file_name: &str) -> Result<Value, GenerateError> {
@@ -22,14 +25,16 @@ pub fn normalize(value: Value) -> Result<(Value, Vec<Rewrite>), GenerateError> {
     crate::normalize::normalize(value)
 }
 
-/// Stage 3: JSON value → typed document.
+/// Stage 3: JSON value → typed document (with the `$ref` targets the model needs).
 pub fn parse(value: Value) -> Result<Document, GenerateError> {
-    crate::parse::parse(value).map(Document)
+    let pointed = crate::model::refs::pointed_schemas(&value);
+    let api = crate::parse::parse(value)?;
+    Ok(Document { api, pointed })
 }
 
 /// Stage 4: typed document → intermediate model.
 pub fn build_model(document: &Document, diagnostics: &mut Vec<Diagnostic>) -> Result<Model, GenerateError> {
-    crate::model::build(&document.0, diagnostics).map(Model)
+    crate::model::build(&document.api, &document.pointed, diagnostics).map(Model)
 }
 
 /// Stage 5: model → formatted files.
@@ -59,5 +64,5 @@ pub fn output(
     document: &Document,
     model: &Model,
 ) -> Output {
-    crate::finish(files, diagnostics, normalizations, &document.0, &model.0)
+    crate::finish(files, diagnostics, normalizations, &document.api, &model.0)
 }
