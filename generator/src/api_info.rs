@@ -16,8 +16,11 @@ pub struct ApiInfo {
     pub summary: Option<String>,
     /// `info.license.identifier` (3.1) or `info.license.name`.
     pub license: Option<String>,
-    /// `info.license.url`, `info.contact.url` or `externalDocs.url`, first one present.
+    /// `info.contact.url` or `externalDocs.url` (first present) when it is on a code host
+    /// (GitHub, GitLab, Bitbucket, Codeberg).
     pub repository: Option<String>,
+    /// `info.contact.url` or `externalDocs.url` (first present) otherwise.
+    pub homepage: Option<String>,
     /// The first server URL, when absolute.
     pub base_url: Option<String>,
     /// A call to show in a quick start: the first operation, preferring one without
@@ -46,11 +49,17 @@ impl ApiInfo {
             .map(str::to_owned)
             .or_else(|| license.map(|license| license.name.clone()))
             .filter(|name| !name.trim().is_empty());
-        let repository = license
-            .and_then(|license| license.url.clone())
-            .or_else(|| info.contact.as_ref().and_then(|contact| contact.url.clone()))
+        // The license URL is the license's text, never the project's: not used here.
+        let url = info
+            .contact
+            .as_ref()
+            .and_then(|contact| contact.url.clone())
             .or_else(|| document.external_docs.as_ref().map(|docs| docs.url.clone()))
             .filter(|url| url.starts_with("https://") || url.starts_with("http://"));
+        let (repository, homepage) = match url {
+            Some(url) if is_code_host(&url) => (Some(url), None),
+            other => (None, other),
+        };
         let summary = info
             .extensions
             .get("summary")
@@ -66,10 +75,20 @@ impl ApiInfo {
             summary,
             license: license_id,
             repository,
+            homepage,
             base_url: model.base_url.clone(),
             quick_start: quick_start(model),
         }
     }
+}
+
+fn is_code_host(url: &str) -> bool {
+    let host = url
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or_default();
+    ["github.com", "gitlab.com", "bitbucket.org", "codeberg.org"].contains(&host.trim_start_matches("www."))
 }
 
 fn first_paragraph(text: &str) -> Option<String> {

@@ -180,6 +180,9 @@ fn manifest(output: &Output, options: &CrateOptions) -> Result<String, CrateErro
     if let Some(repository) = &api.repository {
         let _ = writeln!(text, "repository = {}", toml_string(repository));
     }
+    if let Some(homepage) = &api.homepage {
+        let _ = writeln!(text, "homepage = {}", toml_string(homepage));
+    }
     let _ = writeln!(text, "readme = \"README.md\"");
     let _ = writeln!(text, "\n[dependencies]");
     let _ = writeln!(text, "apigen-runtime = {}", options.runtime.to_toml()?);
