@@ -1,6 +1,6 @@
 //! `apigen generate` writes a crate that builds after being copied elsewhere (its
-//! runtime dependency is a relative path, never an absolute one), and that
-//! `cargo package --list` accepts offline.
+//! runtime dependency is a relative path, never an absolute one), whose README quick
+//! start compiles, and that `cargo package --list` accepts offline.
 //!
 //! Uses the corpus spec `../shared/specs/prog-keeper.json` when present, else the
 //! fixture `tests/fixtures/specs/requests.yaml`. Building shares the workspace's
@@ -107,7 +107,19 @@ fn generated_crate_builds_after_being_moved() {
     copy_dir(&generated, &moved);
     std::fs::remove_dir_all(scratch.path().join("first")).unwrap();
     std::fs::copy(repo_root().join("Cargo.lock"), moved.join("Cargo.lock")).unwrap();
-    let built = cargo(&moved, &["build", "--offline", "--quiet"]);
+    // The README's quick start (the spec's first operation) must compile too: build it
+    // as an example, with the `tokio` it tells users to add.
+    let readme = std::fs::read_to_string(moved.join("README.md")).unwrap();
+    let start = readme.find("```rust,no_run\n").expect("README has a quick start") + "```rust,no_run\n".len();
+    let quick_start = &readme[start..start + readme[start..].find("```").unwrap()];
+    assert!(quick_start.contains("client."), "{quick_start}");
+    std::fs::create_dir_all(moved.join("examples")).unwrap();
+    std::fs::write(moved.join("examples/quickstart.rs"), quick_start).unwrap();
+    let mut manifest = std::fs::read_to_string(moved.join("Cargo.toml")).unwrap();
+    manifest
+        .push_str("\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n");
+    std::fs::write(moved.join("Cargo.toml"), manifest).unwrap();
+    let built = cargo(&moved, &["build", "--offline", "--quiet", "--lib", "--examples"]);
     assert!(
         built.status.success(),
         "moved crate does not build: {}",
