@@ -2,7 +2,7 @@
 //! runtime dependency is a relative path, never an absolute one), whose README quick
 //! start compiles, and that `cargo package --list` accepts offline.
 //!
-//! Uses the corpus spec `../shared/specs/prog-keeper.json` when present, else the
+//! Uses the corpus spec `specs/prog-keeper.json` of the shared corpus when present, else the
 //! fixture `tests/fixtures/specs/requests.yaml`. Building shares the workspace's
 //! target directory and `Cargo.lock`, so only the two small crates compile anew.
 
@@ -16,12 +16,21 @@ fn repo_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// The corpus spec (in `$APIGEN_SHARED_DIR` or `../shared`, as for the other corpus
+/// tests), or a fixture when the corpus is absent: this test needs a spec, not that one.
 fn spec() -> PathBuf {
-    let corpus = repo_root().join("../shared/specs/prog-keeper.json");
+    let shared = std::env::var_os("APIGEN_SHARED_DIR")
+        .filter(|dir| !dir.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("../shared"));
+    let corpus = shared.join("specs/prog-keeper.json");
     if corpus.exists() {
         return corpus;
     }
-    println!("../shared/specs/prog-keeper.json absent; using the fixture tests/fixtures/specs/requests.yaml");
+    eprintln!(
+        "{} absent; using the fixture tests/fixtures/specs/requests.yaml",
+        corpus.display()
+    );
     repo_root().join("tests/fixtures/specs/requests.yaml")
 }
 

@@ -10,6 +10,7 @@
 //! - [`standalone`]: the files that make the output a publishable crate (manifest,
 //!   README, `.gitattributes`), with the runtime dependency written as the user chooses.
 //! - [`SourceMap`]: JSON pointer → line:column in the spec text, for printing diagnostics.
+//! - [`manifest`]: per-operation and per-type records in [`Output`], for test harnesses.
 //! - `build` (feature `build`): reads spec and overlay files and writes into `OUT_DIR` for
 //!   `build.rs` scripts. It is the only module that touches the file system.
 //!
@@ -31,6 +32,7 @@ mod diagnostics;
 pub(crate) mod emit;
 pub(crate) mod ir;
 pub(crate) mod load;
+pub mod manifest;
 pub(crate) mod model;
 pub(crate) mod naming;
 pub(crate) mod normalize;
@@ -121,6 +123,11 @@ pub struct Output {
     pub type_count: usize,
     /// What the spec says about the API (`info`, first operation), for crate metadata.
     pub api: ApiInfo,
+    /// Each generated operation with the type each success status decodes into (a
+    /// manifest for test harnesses such as `cargo xtask conformance`).
+    pub operations: Vec<manifest::OperationRecord>,
+    /// Each named type with its source pointer and shape (typed or free-form).
+    pub types: Vec<manifest::TypeRecord>,
 }
 
 /// Generates client source from spec text. `file_name` decides YAML vs JSON parsing
@@ -154,7 +161,7 @@ pub fn generate_from_value(mut value: serde_json::Value, settings: &Settings) ->
     diagnostics.extend(dropped);
     let pointed = model::refs::pointed_schemas(&value);
     let model = model::build(&document, &pointed, &mut diagnostics)?;
-    let files = emit::emit(&model, settings, &mut diagnostics)?;
+    let files = emit::emit(&model, settings);
     Ok(finish(files, diagnostics, normalizations, &document, &model))
 }
 
@@ -178,6 +185,8 @@ fn finish(
         },
         type_count: model.types.len(),
         api: ApiInfo::new(document, model),
+        operations: manifest::operations(model),
+        types: manifest::types(model),
     }
 }
 

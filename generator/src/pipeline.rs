@@ -37,13 +37,9 @@ pub fn build_model(document: &Document, diagnostics: &mut Vec<Diagnostic>) -> Re
     crate::model::build(&document.api, &document.pointed, diagnostics).map(Model)
 }
 
-/// Stage 5: model → formatted files.
-pub fn emit(
-    model: &Model,
-    settings: &Settings,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Result<Vec<GeneratedFile>, GenerateError> {
-    crate::emit::emit(&model.0, settings, diagnostics)
+/// Stage 5: model → formatted files (infallible).
+pub fn emit(model: &Model, settings: &Settings) -> Vec<GeneratedFile> {
+    crate::emit::emit(&model.0, settings)
 }
 
 /// The unformatted tokens of `types.rs` (to time formatting separately).
@@ -52,8 +48,8 @@ pub fn emit_types_tokens(model: &Model) -> TokenStream {
 }
 
 /// The unformatted tokens of `operations.rs`.
-pub fn emit_client_tokens(model: &Model, diagnostics: &mut Vec<Diagnostic>) -> TokenStream {
-    crate::emit::client::emit(&model.0, diagnostics)
+pub fn emit_client_tokens(model: &Model) -> TokenStream {
+    crate::emit::client::emit(&model.0)
 }
 
 /// The [`Output`] that [`crate::generate`] would return from these stage results.

@@ -3,7 +3,7 @@
 //! codegen` picks up `spec/overlays/*.yaml` in name order.
 
 use apigen::{Overlay, Settings};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -15,21 +15,6 @@ fn overlay(name: &str) -> Overlay {
     let path = root().join("tests/fixtures/overlays").join(name);
     let text = std::fs::read_to_string(&path).expect("overlay fixture");
     Overlay::parse(&text, name).expect("overlay parses")
-}
-
-/// The corpus spec `name`, or `None` (with a note) when `../shared` is absent outside CI.
-fn corpus_spec(name: &str) -> Option<PathBuf> {
-    let path = root().join("../shared/specs").join(name);
-    if path.exists() {
-        return Some(path);
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "{} is missing under CI",
-        path.display()
-    );
-    println!("skipped: {} is absent", path.display());
-    None
 }
 
 /// The line declaring field `field` inside `pub struct name` of the generated types.
@@ -53,7 +38,10 @@ fn field_line(output: &apigen::Output, name: &str, field: &str) -> String {
 
 #[test]
 fn vendor_fix_makes_tag_color_nullable() {
-    let Some(spec) = corpus_spec("inboxapp-v1-official.openapi.json") else {
+    let Some(spec) = xtask::corpus::require_for_test(
+        "specs/inboxapp-v1-official.openapi.json",
+        "overlays: the vendor fix on the InboxApp v1 spec",
+    ) else {
         return;
     };
     let text = std::fs::read_to_string(&spec).unwrap();
