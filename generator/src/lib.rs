@@ -43,6 +43,7 @@ pub mod pipeline;
 pub(crate) mod pointer;
 mod source_map;
 pub mod standalone;
+pub mod typedness;
 
 #[cfg(feature = "build")]
 pub mod build;
@@ -128,6 +129,9 @@ pub struct Output {
     pub operations: Vec<manifest::OperationRecord>,
     /// Each named type with its source pointer and shape (typed or free-form).
     pub types: Vec<manifest::TypeRecord>,
+    /// How many schemas that declare properties became typed Rust types, and which
+    /// did not (pointers into the normalised document).
+    pub typedness: typedness::Typedness,
 }
 
 /// Generates client source from spec text. `file_name` decides YAML vs JSON parsing
@@ -162,7 +166,17 @@ pub fn generate_from_value(mut value: serde_json::Value, settings: &Settings) ->
     let pointed = model::refs::pointed_schemas(&value);
     let model = model::build(&document, &pointed, &mut diagnostics)?;
     let files = emit::emit(&model, settings);
-    Ok(finish(files, diagnostics, normalizations, &document, &model))
+    let types = manifest::types(&model);
+    let typedness = typedness::measure(&value, &types);
+    Ok(finish(
+        files,
+        diagnostics,
+        normalizations,
+        &document,
+        &model,
+        types,
+        typedness,
+    ))
 }
 
 /// Assembles an [`Output`] from the stages' results (shared with the [`pipeline`] hook).
@@ -172,6 +186,8 @@ fn finish(
     normalizations: Vec<Rewrite>,
     document: &openapiv3::OpenAPI,
     model: &ir::Model,
+    types: Vec<manifest::TypeRecord>,
+    typedness: typedness::Typedness,
 ) -> Output {
     diagnostics.sort();
     diagnostics.dedup();
@@ -186,7 +202,8 @@ fn finish(
         type_count: model.types.len(),
         api: ApiInfo::new(document, model),
         operations: manifest::operations(model),
-        types: manifest::types(model),
+        typedness,
+        types,
     }
 }
 

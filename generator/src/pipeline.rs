@@ -60,5 +60,15 @@ pub fn output(
     document: &Document,
     model: &Model,
 ) -> Output {
-    crate::finish(files, diagnostics, normalizations, &document.api, &model.0)
+    // Typedness needs the normalised JSON, which the profiler has dropped: not measured.
+    let types = crate::manifest::types(&model.0);
+    crate::finish(
+        files,
+        diagnostics,
+        normalizations,
+        &document.api,
+        &model.0,
+        types,
+        crate::typedness::Typedness::default(),
+    )
 }

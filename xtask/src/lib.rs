@@ -7,7 +7,6 @@ pub mod conformance;
 pub mod corpus;
 pub mod error;
 pub mod examples;
-pub mod typedness;
 pub mod vectors;
 
 pub use error::XtaskError;
