@@ -89,36 +89,30 @@ pub fn internal_profile(args: &[String]) -> Result<(), String> {
         let text = fs::read_to_string(&spec).map_err(|err| format!("cannot read {}: {err}", spec.display()))?;
         times.push(ms(started));
         let started = Instant::now();
-        let value = apigen::load::load(&text, &label).map_err(|err| err.to_string())?;
+        let value = apigen::pipeline::load(&text, &label).map_err(|err| err.to_string())?;
         times.push(ms(started));
         let started = Instant::now();
-        let (value, normalizations) = apigen::normalize::normalize(value).map_err(|err| err.to_string())?;
+        let (value, normalizations) = apigen::pipeline::normalize(value).map_err(|err| err.to_string())?;
         times.push(ms(started));
-        let pointed = apigen::model::refs::pointed_schemas(&value);
         let started = Instant::now();
-        let document = apigen::parse::parse(value).map_err(|err| err.to_string())?;
+        let document = apigen::pipeline::parse(value).map_err(|err| err.to_string())?;
         times.push(ms(started));
         let mut diagnostics = Vec::new();
         let started = Instant::now();
-        let model = apigen::model::build(&document, &pointed, &mut diagnostics).map_err(|err| err.to_string())?;
+        let model = apigen::pipeline::build_model(&document, &mut diagnostics).map_err(|err| err.to_string())?;
         times.push(ms(started));
         let started = Instant::now();
-        let files = apigen::emit::emit(&model, &settings);
+        let files = apigen::pipeline::emit(&model, &settings);
         times.push(ms(started));
-        let output = apigen::Output {
-            files,
-            diagnostics,
-            normalizations,
-            operation_counts: (model.operations.len(), model.operation_total),
-            type_count: model.types.len(),
-            operations: apigen::manifest::operations(&model),
-            types: apigen::manifest::types(&model),
-            // Not measured in the phase profile (only `cargo xtask conformance` reports it).
-            typedness: apigen::typedness::Typedness::default(),
-        };
+        let output = apigen::pipeline::output(files, diagnostics, normalizations, &document, &model);
         let started = Instant::now();
         let _ = fs::remove_dir_all(&out_dir);
-        for (path, contents) in apigen::standalone::crate_files("profiled", &project_root().join("runtime"), &output) {
+        let options = apigen::standalone::CrateOptions {
+            name: "profiled".into(),
+            runtime: crate::codegen::repo_runtime(&out_dir).map_err(|err| err.to_string())?,
+            regenerate_command: String::new(),
+        };
+        for (path, contents) in apigen::standalone::crate_files(&output, &options).map_err(|err| err.to_string())? {
             write(&out_dir.join(path), &contents)?;
         }
         times.push(ms(started));
@@ -132,9 +126,9 @@ pub fn internal_profile(args: &[String]) -> Result<(), String> {
         for file in ["types.rs", "operations.rs + builders.rs"] {
             let started = Instant::now();
             let token_files = if file == "types.rs" {
-                vec![apigen::emit::types::emit(&model)]
+                vec![apigen::pipeline::emit_types_tokens(&model)]
             } else {
-                let (operations, builders) = apigen::emit::client::emit(&model);
+                let (operations, builders) = apigen::pipeline::emit_client_tokens(&model);
                 vec![operations, builders]
             };
             times.push(ms(started));
@@ -163,8 +157,8 @@ pub fn internal_profile(args: &[String]) -> Result<(), String> {
         times.push(ms(started));
         drop(floor);
 
-        let value = apigen::load::load(&text, &label).map_err(|err| err.to_string())?;
-        let (value, _) = apigen::normalize::normalize(value).map_err(|err| err.to_string())?;
+        let value = apigen::pipeline::load(&text, &label).map_err(|err| err.to_string())?;
+        let (value, _) = apigen::pipeline::normalize(value).map_err(|err| err.to_string())?;
         let started = Instant::now();
         let document =
             <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&value).map_err(|err| err.to_string())?;
@@ -201,8 +195,8 @@ pub fn internal_parse_floor(args: &[String]) -> Result<(), String> {
 /// ones through `load` and `normalize` (which `openapiv3` needs) first.
 fn typed_floor(text: &str, file_name: &str, normalize: bool) -> Result<openapiv3::OpenAPI, String> {
     if normalize {
-        let value = apigen::load::load(text, file_name).map_err(|err| err.to_string())?;
-        let (value, _) = apigen::normalize::normalize(value).map_err(|err| err.to_string())?;
+        let value = apigen::pipeline::load(text, file_name).map_err(|err| err.to_string())?;
+        let (value, _) = apigen::pipeline::normalize(value).map_err(|err| err.to_string())?;
         return serde_json::from_value(value).map_err(|err| err.to_string());
     }
     let lower = file_name.to_ascii_lowercase();
