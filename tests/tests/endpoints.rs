@@ -810,13 +810,19 @@ async fn remove_reaction() {
 
 #[tokio::test]
 async fn lookup_prospect() {
-    let (server, client) = serve([ok("null"), ok(prospect_with_context(true).to_string())]).await;
+    let not_found = r#"{"error":{"code":"PROSPECT_NOT_FOUND","message":"Prospect not found","status":404}}"#;
+    let (server, client) = serve([Reply::json(404, not_found), ok(prospect_with_context(true).to_string())]).await;
 
-    let missing = client.lookup_prospect("44196397").await.expect("null is a success");
+    let missing = client.lookup_prospect("44196397").await.expect_err("404 is an error");
     let found = client.lookup_prospect(PROSPECT_PLATFORM_ID).await.expect("succeeds");
 
-    assert_eq!(missing, None, "a JSON null body means no prospect");
-    let found = found.expect("a prospect");
+    // The error-codes page: an unknown prospect is a 404 with `PROSPECT_NOT_FOUND`.
+    let Error::Api(api) = &missing else {
+        panic!("expected an API error, got {missing:?}");
+    };
+    assert_eq!(api.status, 404);
+    let body = api.body.as_ref().expect("documented error body");
+    assert_eq!(body.error.code, ErrorCode::ProspectNotFound);
     assert_eq!(found.handle, "@janefounder");
     let requests = server.requests();
     assert_eq!(requests.len(), 2);

@@ -451,7 +451,7 @@ impl Client {
     }
     /// Look up a prospect
     ///
-    /// Finds a prospect known to Inbox by X user id and returns it with the team's CRM context, or `null` when Inbox has no such prospect. Only profiles already in Inbox can be found; this is not a search over all of X.
+    /// Finds a prospect known to Inbox by X user id and returns it with the team's CRM context. When Inbox has no such prospect the answer is a 404 with the code `PROSPECT_NOT_FOUND`. Only profiles already in Inbox can be found; this is not a search over all of X.
     ///
     /// `GET /prospects/lookup`
     ///
@@ -2416,14 +2416,14 @@ impl<'a> LookupProspect<'a> {
         self
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<Option<super::types::ProspectWithContext>, Error> {
+    pub async fn send(self) -> Result<super::types::ProspectWithContext, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
     /// Sends the request and returns the body with the HTTP status and headers
     /// (for example the rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<Option<super::types::ProspectWithContext>>, Error> {
+    ) -> Result<Response<super::types::ProspectWithContext>, Error> {
         let mut request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/prospects/lookup",
@@ -2439,7 +2439,7 @@ impl<'a> LookupProspect<'a> {
     }
 }
 impl<'a> IntoFuture for LookupProspect<'a> {
-    type Output = Result<Option<super::types::ProspectWithContext>, Error>;
+    type Output = Result<super::types::ProspectWithContext, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

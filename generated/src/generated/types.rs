@@ -54,7 +54,7 @@ impl ErrorDetail {
         }
     }
 }
-/// Machine-readable error identifier. The documentation lists these codes; the API may introduce others, so treat unknown values gracefully.
+/// Machine-readable error identifier. These are the codes the error reference names; its 400, 409, 422 and 500 rows give no code name, and the `*_NOT_FOUND` codes are shared by the endpoints that address the same kind of resource (a message path answers `THREAD_NOT_FOUND` when its thread is unknown). Other values must be expected and are kept as sent.
 ///
 /// Schema: `#/components/schemas/ErrorCode`.
 ///
@@ -132,7 +132,7 @@ impl<'de> ::serde::Deserialize<'de> for ErrorCode {
 /// Schema: `#/components/schemas/EmptyObject`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EmptyObject {}
-/// Social platform. X (`twitter`) is the only one supported.
+/// Social platform: X (`twitter`), or `sandbox`, the test platform that account links and messages of a sandbox workspace report.
 ///
 /// Schema: `#/components/schemas/Platform`.
 ///
@@ -143,6 +143,8 @@ pub struct EmptyObject {}
 pub enum Platform {
     /// `twitter`
     Twitter,
+    /// `sandbox`
+    Sandbox,
     /// A value not known to this version of the crate.
     Unknown(String),
 }
@@ -151,6 +153,7 @@ impl Platform {
     pub fn as_str(&self) -> &str {
         match self {
             Self::Twitter => "twitter",
+            Self::Sandbox => "sandbox",
             Self::Unknown(value) => value.as_str(),
         }
     }
@@ -159,6 +162,7 @@ impl From<&str> for Platform {
     fn from(value: &str) -> Self {
         match value {
             "twitter" => Self::Twitter,
+            "sandbox" => Self::Sandbox,
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -2942,7 +2946,7 @@ impl<'de> ::serde::Deserialize<'de> for CampaignStepInput {
         }
     }
 }
-/// Content of a v2 sequence step: message data (with `segments`) or delay data (with `delaySeconds`). Told apart by their required fields.
+/// Content of a v2 sequence step: message data (with `segments`), delay data (with `delaySeconds`), or the data of another step kind such as the "Like tweet" step, whose fields are not documented and are kept as a JSON object. Told apart by their required fields.
 ///
 /// Schema: `#/components/schemas/CampaignStepData`.
 ///
@@ -2954,7 +2958,13 @@ pub enum CampaignStepData {
     DelayStepData(DelayStepData),
     #[allow(missing_docs)]
     MessageStepData(MessageStepData),
+    #[allow(missing_docs)]
+    OtherStepData(OtherStepData),
 }
+/// Data of a step kind without a documented shape (the "Like tweet" step of the update-sequence page), kept as the JSON object that was sent.
+///
+/// Schema: `#/components/schemas/OtherStepData`.
+pub type OtherStepData = ::serde_json::Map<String, ::serde_json::Value>;
 /// A step of a v2 campaign sequence. The documented examples show only `id`, `rank` and `data`, so `type` is optional here.
 ///
 /// Schema: `#/components/schemas/CampaignSequenceStep`.
@@ -2968,7 +2978,7 @@ pub struct CampaignSequenceStep {
     ///
     /// JSON: `rank`.
     pub rank: u64,
-    /// Step kind (`message` or `delay`), when the server includes it.
+    /// Step kind (`message`, `delay`, or another kind such as the like-tweet step), when the server includes it.
     ///
     /// JSON: `type`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3220,11 +3230,17 @@ pub struct Campaign {
     /// JSON: `createdAt`.
     #[serde(rename = "createdAt", with = "::apigen_runtime::datetime::rfc3339")]
     pub created_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    /// When the campaign was last modified.
+    /// When the campaign was last modified, or null if it never was.
     ///
-    /// JSON: `updatedAt`.
-    #[serde(rename = "updatedAt", with = "::apigen_runtime::datetime::rfc3339")]
-    pub updated_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+    /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
+    #[serde(
+        rename = "updatedAt",
+        default,
+        with = "::apigen_runtime::datetime::rfc3339_option",
+    )]
+    pub updated_at: Option<
+        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+    >,
     /// When the campaign was paused, or null.
     ///
     /// JSON: `pausedAt`. Always present in JSON; `None` is `null`.
@@ -3520,11 +3536,17 @@ pub struct CampaignV2 {
     /// JSON: `createdAt`.
     #[serde(rename = "createdAt", with = "::apigen_runtime::datetime::rfc3339")]
     pub created_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    /// When the campaign was last modified.
+    /// When the campaign was last modified, or null if it never was.
     ///
-    /// JSON: `updatedAt`.
-    #[serde(rename = "updatedAt", with = "::apigen_runtime::datetime::rfc3339")]
-    pub updated_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+    /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
+    #[serde(
+        rename = "updatedAt",
+        default,
+        with = "::apigen_runtime::datetime::rfc3339_option",
+    )]
+    pub updated_at: Option<
+        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+    >,
     /// When the campaign was last paused, or null.
     ///
     /// JSON: `pausedAt`. Always present in JSON; `None` is `null`.
@@ -3721,14 +3743,197 @@ pub struct CampaignLeadInput {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateLeadResponse {
     /// JSON: `prospect`.
-    pub prospect: Prospect,
+    pub prospect: LeadProspect,
 }
 impl UpdateLeadResponse {
     /// Creates the value from its required fields (`prospect`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
-    pub fn new(prospect: Prospect) -> Self {
+    pub fn new(prospect: LeadProspect) -> Self {
         Self { prospect }
     }
+}
+/// The prospect returned by the lead-update operations: the fields of `Prospect`, except that `verified`, `profileType` and `source` may be absent, as in the campaign update-lead example. Keep in sync with `Prospect`.
+///
+/// Schema: `#/components/schemas/LeadProspect`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct LeadProspect {
+    /// JSON: `platform`.
+    pub platform: Platform,
+    /// X user id of the prospect.
+    ///
+    /// JSON: `platformId`.
+    #[serde(rename = "platformId")]
+    pub platform_id: String,
+    /// Inbox id of the prospect (the id used by the prospect endpoints and thread creation), or null if the profile was never imported into Inbox. Older records may use a legacy id format.
+    ///
+    /// JSON: `externalId`. Always present in JSON; `None` is `null`.
+    #[serde(rename = "externalId", default)]
+    pub external_id: Option<String>,
+    /// Internal search-index id of the profile, if indexed.
+    ///
+    /// JSON: `documentId`. Always present in JSON; `None` is `null`.
+    #[serde(rename = "documentId", default)]
+    pub document_id: Option<i64>,
+    /// Display name on X.
+    ///
+    /// JSON: `displayName`.
+    #[serde(rename = "displayName")]
+    pub display_name: String,
+    /// X username without the `@` (lowercase).
+    ///
+    /// JSON: `username`.
+    pub username: String,
+    /// X handle including the `@`.
+    ///
+    /// JSON: `handle`.
+    pub handle: String,
+    /// Avatar URL.
+    ///
+    /// JSON: `image`. Always present in JSON; `None` is `null`.
+    #[serde(default)]
+    pub image: Option<String>,
+    /// Avatar URL at the highest available resolution.
+    ///
+    /// JSON: `imageNormalized`. Always present in JSON; `None` is `null`.
+    #[serde(rename = "imageNormalized", default)]
+    pub image_normalized: Option<String>,
+    /// Profile bio.
+    ///
+    /// JSON: `bio`. Always present in JSON; `None` is `null`.
+    #[serde(default)]
+    pub bio: Option<String>,
+    /// Location given on the profile.
+    ///
+    /// JSON: `location`. Always present in JSON; `None` is `null`.
+    #[serde(default)]
+    pub location: Option<String>,
+    /// Link to the profile on X.
+    ///
+    /// JSON: `profileUrl`.
+    #[serde(rename = "profileUrl")]
+    pub profile_url: String,
+    /// Website linked from the profile.
+    ///
+    /// JSON: `websiteUrl`. Always present in JSON; `None` is `null`.
+    #[serde(rename = "websiteUrl", default)]
+    pub website_url: Option<String>,
+    /// Domain of `websiteUrl`.
+    ///
+    /// JSON: `websiteDomain`. Always present in JSON; `None` is `null`.
+    #[serde(rename = "websiteDomain", default)]
+    pub website_domain: Option<String>,
+    /// JSON: `verified`. Optional: `None` leaves the key out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verified: Option<VerificationType>,
+    /// JSON: `profileType`. Optional: `None` leaves the key out.
+    #[serde(rename = "profileType", default, skip_serializing_if = "Option::is_none")]
+    pub profile_type: Option<ProfileType>,
+    /// Whether the account's posts are protected (private).
+    ///
+    /// JSON: `isProtected`.
+    #[serde(rename = "isProtected")]
+    pub is_protected: bool,
+    /// Number of followers.
+    ///
+    /// JSON: `followerCount`.
+    #[serde(rename = "followerCount")]
+    pub follower_count: i64,
+    /// Number of accounts followed.
+    ///
+    /// JSON: `followingCount`.
+    #[serde(rename = "followingCount")]
+    pub following_count: i64,
+    /// Number of posts.
+    ///
+    /// JSON: `postCount`.
+    #[serde(rename = "postCount")]
+    pub post_count: i64,
+    /// Engagement count, when known.
+    ///
+    /// JSON: `engagementCount`. Always present in JSON; `None` is `null`.
+    #[serde(rename = "engagementCount", default)]
+    pub engagement_count: Option<i64>,
+    /// Number of X lists the account appears on, when known.
+    ///
+    /// JSON: `listedCount`. Always present in JSON; `None` is `null`.
+    #[serde(rename = "listedCount", default)]
+    pub listed_count: Option<i64>,
+    /// When the X account was created.
+    ///
+    /// JSON: `platformCreatedAt`. Always present in JSON; `None` is `null`.
+    #[serde(
+        rename = "platformCreatedAt",
+        default,
+        with = "::apigen_runtime::datetime::rfc3339_option",
+    )]
+    pub platform_created_at: Option<
+        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+    >,
+    /// When Inbox first saw this profile.
+    ///
+    /// JSON: `firstSeenAt`. Always present in JSON; `None` is `null`.
+    #[serde(
+        rename = "firstSeenAt",
+        default,
+        with = "::apigen_runtime::datetime::rfc3339_option",
+    )]
+    pub first_seen_at: Option<
+        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+    >,
+    /// When Inbox last refreshed this profile.
+    ///
+    /// JSON: `lastUpdatedAt`.
+    #[serde(rename = "lastUpdatedAt", with = "::apigen_runtime::datetime::rfc3339")]
+    pub last_updated_at: ::apigen_runtime::chrono::DateTime<
+        ::apigen_runtime::chrono::Utc,
+    >,
+    /// When the profile data was last enriched.
+    ///
+    /// JSON: `lastEnrichedAt`. Always present in JSON; `None` is `null`.
+    #[serde(
+        rename = "lastEnrichedAt",
+        default,
+        with = "::apigen_runtime::datetime::rfc3339_option",
+    )]
+    pub last_enriched_at: Option<
+        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+    >,
+    /// Last observed activity of the account.
+    ///
+    /// JSON: `lastActiveAt`. Always present in JSON; `None` is `null`.
+    #[serde(
+        rename = "lastActiveAt",
+        default,
+        with = "::apigen_runtime::datetime::rfc3339_option",
+    )]
+    pub last_active_at: Option<
+        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+    >,
+    /// JSON: `source`. Optional: `None` leaves the key out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<ProfileSource>,
+    /// True when the profile was refreshed within the last 7 days.
+    ///
+    /// JSON: `isFresh`.
+    #[serde(rename = "isFresh")]
+    pub is_fresh: bool,
+    /// True when the profile has not been refreshed for 30 days or more.
+    ///
+    /// JSON: `isStale`.
+    #[serde(rename = "isStale")]
+    pub is_stale: bool,
+    /// Confidence in the accuracy of the profile data, from 0 to 1.
+    ///
+    /// JSON: `confidence`.
+    pub confidence: f64,
+    /// JSON: `platformData`.
+    #[serde(rename = "platformData")]
+    pub platform_data: PlatformData,
+    /// State of the X account (for example `active`). Only seen in lead update responses; absent elsewhere.
+    ///
+    /// JSON: `accountStatus`. Optional: `None` leaves the key out.
+    #[serde(rename = "accountStatus", default, skip_serializing_if = "Option::is_none")]
+    pub account_status: Option<String>,
 }
 /// State of an import job. `queued` waits for a free worker slot; `starting` has a slot and is about to run.
 ///
