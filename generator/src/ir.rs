@@ -24,6 +24,8 @@ pub struct Model {
     pub operation_total: usize,
     /// The error body type shared by all documented error responses, if there is one.
     pub error_type: Option<TypeRef>,
+    /// The events of the spec's `webhooks` section, if it has one.
+    pub webhooks: Option<crate::model::webhooks::Webhooks>,
 }
 
 /// A reference to a type from a field, parameter or body.

@@ -93,19 +93,10 @@ pub fn generate(text: &str, file_name: &str, settings: &Settings) -> Result<Outp
 pub fn generate_from_value(value: serde_json::Value, settings: &Settings) -> Result<Output, GenerateError> {
     let (value, normalizations) = normalize::normalize(value)?;
     let mut diagnostics = Vec::new();
-    if let Some(webhooks) = value.get("webhooks").and_then(serde_json::Value::as_object) {
-        if !webhooks.is_empty() {
-            diagnostics.push(Diagnostic::new(
-                "/webhooks",
-                format!(
-                    "{} webhook(s) described; webhooks are requests the API sends, so no client methods or payload types are generated for them",
-                    webhooks.len()
-                ),
-            ));
-        }
-    }
+    // `openapiv3` (3.0) does not read `webhooks`, so they are taken from the JSON.
+    let webhooks = model::webhooks::Source::from_document(&value);
     let document = parse::parse(value)?;
-    let model = model::build(&document, &mut diagnostics)?;
+    let model = model::build_with_webhooks(&document, &webhooks, &mut diagnostics)?;
     let files = emit::emit(&model, settings, &mut diagnostics)?;
     diagnostics.sort();
     diagnostics.dedup();

@@ -22,6 +22,7 @@ pub mod request;
 pub mod response;
 pub mod secret;
 pub mod unions;
+pub mod webhooks;
 
 pub use client::{ClientBuilder, RawClient};
 pub use error::{ApiError, Error};

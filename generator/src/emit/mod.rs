@@ -9,6 +9,7 @@ pub mod docs;
 pub mod pagination;
 pub mod typeref;
 pub mod types;
+pub mod webhooks;
 
 use crate::diagnostics::{Diagnostic, GenerateError};
 use crate::ir::Model;
@@ -46,9 +47,14 @@ pub fn emit(
     )?;
     diagnostics.extend(types.1);
     diagnostics.extend(operations.1);
+    let webhooks = webhooks::emit(model)
+        .map(|tokens| render("webhooks.rs", tokens))
+        .transpose()?;
+    let extra = webhooks.map(|text| ("webhooks.rs", text));
     Ok(
         [("mod.rs", root), ("types.rs", types.0), ("operations.rs", operations.0)]
             .into_iter()
+            .chain(extra)
             .map(|(path, body)| GeneratedFile {
                 path: path.to_owned(),
                 contents: with_header(body, settings),
@@ -144,6 +150,7 @@ fn root(model: &Model, settings: &Settings) -> TokenStream {
         " Client for the {} API. Cheap to clone; clones share one connection pool.",
         model.title
     );
+    let webhooks_mod = webhooks::module_decl(model);
     quote! {
         #![doc = #title]
         #description
@@ -152,6 +159,7 @@ fn root(model: &Model, settings: &Settings) -> TokenStream {
         /// Request and response types of the API.
         pub mod types;
         mod operations;
+        #webhooks_mod
         #[allow(unused_imports)]
         pub use operations::*;
 

@@ -7,6 +7,7 @@
 pub mod operations;
 pub mod refs;
 pub mod types;
+pub mod webhooks;
 
 use crate::diagnostics::{Diagnostic, GenerateError};
 use crate::ir::Model;
@@ -14,10 +15,21 @@ use crate::ir::Model;
 /// Builds the model. Problems confined to one schema or operation become diagnostics;
 /// only a document-wide problem is an error.
 pub fn build(document: &openapiv3::OpenAPI, diagnostics: &mut Vec<Diagnostic>) -> Result<Model, GenerateError> {
+    build_with_webhooks(document, &webhooks::Source::default(), diagnostics)
+}
+
+/// [`build`], also reading the `webhooks` taken from the JSON document (which the 3.0
+/// parser drops).
+pub fn build_with_webhooks(
+    document: &openapiv3::OpenAPI,
+    webhooks: &webhooks::Source,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Model, GenerateError> {
     let mut types = types::TypeBuilder::new(document, diagnostics);
     types.declare_components();
     types.build_components();
     let (operations, operation_total, error_type) = operations::build(document, &mut types);
+    let webhooks = webhooks::build(webhooks, &mut types);
     let model_types = types.finish();
     let base_url = document
         .servers
@@ -33,5 +45,6 @@ pub fn build(document: &openapiv3::OpenAPI, diagnostics: &mut Vec<Diagnostic>) -
         operations,
         operation_total,
         error_type,
+        webhooks,
     })
 }

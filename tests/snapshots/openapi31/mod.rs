@@ -10,6 +10,8 @@
 /// Request and response types of the API.
 pub mod types;
 mod operations;
+/// Typed events of the webhooks the API sends (from the spec's `webhooks`).
+pub mod webhooks;
 #[allow(unused_imports)]
 pub use operations::*;
 /// The spec names no absolute server URL: set one with `ClientBuilder::base_url`.
