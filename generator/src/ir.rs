@@ -26,6 +26,41 @@ pub struct Model {
     pub error_type: Option<TypeRef>,
     /// The events of the spec's `webhooks` section, if it has one.
     pub webhooks: Option<crate::model::webhooks::Webhooks>,
+    /// The API's own conventions (error code field, rate-limit headers, …), emitted
+    /// as the generated crate's `API` profile.
+    pub conventions: ApiConventions,
+}
+
+/// What the runtime must be told about one API, resolved from the spec and the
+/// `x-apigen-conventions` extension. Header names are lower-case.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ApiConventions {
+    /// JSON pointers to the error code in an error body, tried in order.
+    pub error_code: Vec<String>,
+    /// JSON pointers to the human-readable message in an error body.
+    pub error_message: Vec<String>,
+    /// The response header carrying the request id.
+    pub request_id_header: Option<String>,
+    /// The header with the rate-limit window's budget.
+    pub rate_limit_limit: Option<String>,
+    /// The header with the requests left in the window.
+    pub rate_limit_remaining: Option<String>,
+    /// The header with the window's reset time.
+    pub rate_limit_reset: Option<String>,
+    /// How the reset time is written.
+    pub reset_format: ResetFormat,
+}
+
+/// How an API writes its rate-limit reset time.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ResetFormat {
+    /// Unix seconds.
+    UnixSeconds,
+    /// Seconds from now.
+    DeltaSeconds,
+    /// Unix seconds, or seconds from now when the value is too small to be a date.
+    #[default]
+    Auto,
 }
 
 /// A reference to a type from a field, parameter or body.
@@ -103,6 +138,9 @@ pub enum TypeKind {
     Untagged(Vec<UntaggedVariant>),
     /// Another name for a type (`pub type A = B;`).
     Alias(TypeRef),
+    /// A transparent wrapper (`pub struct A(pub Vec<A>);`): an alias that would refer
+    /// to itself (`Tree: {type: array, items: {$ref: Tree}}`), which Rust forbids.
+    Newtype(TypeRef),
     /// A named type still being built (replaced before emission).
     Placeholder,
 }

@@ -91,12 +91,13 @@ pub fn generate(text: &str, file_name: &str, settings: &Settings) -> Result<Outp
 
 /// Generates client source from an already loaded document.
 pub fn generate_from_value(value: serde_json::Value, settings: &Settings) -> Result<Output, GenerateError> {
-    let (value, normalizations) = normalize::normalize(value)?;
-    let mut diagnostics = Vec::new();
+    let (mut value, normalizations, mut diagnostics) = normalize::normalize_lenient(value)?;
     // `openapiv3` (3.0) does not read `webhooks`, so they are taken from the JSON.
     let webhooks = model::webhooks::Source::from_document(&value);
-    let document = parse::parse(value)?;
-    let model = model::build_with_webhooks(&document, &webhooks, &mut diagnostics)?;
+    let (document, dropped) = parse::parse_lenient(&mut value)?;
+    diagnostics.extend(dropped);
+    let pointed = model::refs::pointed_schemas(&value);
+    let model = model::build_with_webhooks(&document, &pointed, &webhooks, &mut diagnostics)?;
     let files = emit::emit(&model, settings, &mut diagnostics)?;
     diagnostics.sort();
     diagnostics.dedup();

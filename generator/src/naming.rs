@@ -14,16 +14,57 @@ const KEYWORDS: &[&str] = &[
 /// Keywords that cannot be raw identifiers.
 const NOT_RAW: &[&str] = &["crate", "self", "Self", "super"];
 
-/// Type names that would shadow items generated code relies on.
+/// Type names that would shadow items generated code relies on: generated code names
+/// the Rust prelude (2021 edition) unqualified (`Option`, `Into`, `Send`, …), so a
+/// spec type may not take any of those names, nor those of the generated root module.
 const RESERVED_TYPES: &[&str] = &[
+    // std prelude (v1 and 2021)
     "Option",
+    "Some",
+    "None",
     "Result",
+    "Ok",
+    "Err",
     "String",
+    "ToString",
     "Vec",
     "Box",
+    "ToOwned",
+    "Clone",
+    "Copy",
+    "Send",
+    "Sync",
+    "Sized",
+    "Unpin",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "AsRef",
+    "AsMut",
+    "Into",
+    "From",
+    "Default",
+    "Iterator",
+    "Extend",
+    "IntoIterator",
+    "DoubleEndedIterator",
+    "ExactSizeIterator",
+    "PartialEq",
+    "PartialOrd",
+    "Eq",
+    "Ord",
+    "TryFrom",
+    "TryInto",
+    "FromIterator",
+    "Self",
+    // the generated root module's own items
     "Client",
     "ClientBuilder",
     "Error",
+    "ErrorBody",
+    "Types",
+    // names kept free for readability of generated code
     "Response",
     "Value",
     "Nullable",
@@ -32,12 +73,6 @@ const RESERVED_TYPES: &[&str] = &[
     "Utc",
     "NaiveDate",
     "Bytes",
-    "Self",
-    "Default",
-    "Some",
-    "None",
-    "Ok",
-    "Err",
 ];
 
 /// Splits odd characters into word boundaries heck understands (`+1` → `plus 1`).
@@ -66,7 +101,8 @@ pub fn snake(raw: &str) -> String {
         name = format!("_{name}");
     }
     if !name.is_ascii() {
-        name = ascii_only(&name);
+        // Hex escapes in lower case, so the result is still snake_case (`é` → `ue9`).
+        name = ascii_only(&name).to_ascii_lowercase();
     }
     escape_keyword(name)
 }
@@ -132,6 +168,14 @@ impl Namespace {
         Self::with_reserved(RESERVED_TYPES)
     }
 
+    /// A namespace for type names that also avoids `extra` (e.g. the names a
+    /// generated file imports).
+    pub fn for_types_and(extra: &[&str]) -> Self {
+        let mut names = Self::for_types();
+        names.used.extend(extra.iter().map(|name| (*name).to_owned()));
+        names
+    }
+
     /// Claims `name`, or `name2`, `name3`, … when taken.
     pub fn claim(&mut self, name: String) -> String {
         if self.used.insert(name.clone()) {
@@ -170,6 +214,8 @@ mod tests {
         assert_eq!(pascal("-1"), "Minus1");
         assert_eq!(pascal("100"), "V100");
         assert_eq!(pascal(""), "Value");
+        assert_eq!(snake("é"), "ue9");
+        assert_eq!(snake("ñandú"), "uf1andufa");
     }
 
     #[test]

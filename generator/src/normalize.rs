@@ -13,10 +13,14 @@
 //! | `$ref` with sibling keywords | `allOf: [{$ref}]` plus the siblings |
 //! | boolean schemas `true` / `false` | `{}` / `{not: {}}` |
 //! | missing `paths` (webhook-only documents) | `paths: {}` |
+//! | `type: object` (and/or `properties`) beside `allOf` | the object keywords as one more `allOf` member |
+//! | `type: object` beside `oneOf`/`anyOf` (no own properties) | the bare `oneOf`/`anyOf` |
 //!
-//! Only schema positions are rewritten; example values are never touched.
+//! Only schema positions are rewritten; example values and `x-…` extension values are
+//! data and never touched. A schema whose keywords have the wrong JSON type is replaced
+//! by `{}` (any value) and reported, so one bad schema never aborts the document.
 
-use crate::diagnostics::GenerateError;
+use crate::diagnostics::{Diagnostic, GenerateError};
 use crate::pointer::join;
 use serde_json::{Map, Value};
 
@@ -56,8 +60,19 @@ const SCHEMA_MAPS: &[&str] = &[
 /// Keys whose values are data, never walked.
 const DATA_KEYS: &[&str] = &["example", "examples", "default", "enum", "const", "x-examples"];
 
-/// Normalises `document` in place and returns it with the list of rewrites.
-pub fn normalize(mut document: Value) -> Result<(Value, Vec<Rewrite>), GenerateError> {
+/// Normalises `document` and returns it with the list of rewrites; a misshapen schema
+/// is an error (see [`normalize_lenient`] for the form that degrades instead).
+pub fn normalize(document: Value) -> Result<(Value, Vec<Rewrite>), GenerateError> {
+    let (document, rewrites, problems) = normalize_lenient(document)?;
+    match problems.into_iter().next() {
+        Some(problem) => Err(GenerateError::new(problem.pointer, problem.message)),
+        None => Ok((document, rewrites)),
+    }
+}
+
+/// Normalises `document`; a schema with misshapen keywords is replaced by `{}` and
+/// reported as a diagnostic. Only a document that is not OpenAPI 3 is an error.
+pub fn normalize_lenient(mut document: Value) -> Result<(Value, Vec<Rewrite>, Vec<Diagnostic>), GenerateError> {
     let Some(root) = document.as_object_mut() else {
         return Err(GenerateError::new("", "the document is not a JSON/YAML object"));
     };
@@ -89,20 +104,57 @@ pub fn normalize(mut document: Value) -> Result<(Value, Vec<Rewrite>), GenerateE
         });
     }
     let mut problems = Vec::new();
-    walk_document(&mut document, "", &mut rewrites, &mut problems);
-    if let Some(problem) = problems.into_iter().next() {
-        return Err(problem);
-    }
-    Ok((document, rewrites))
+    walk_document(&mut document, "", "", &mut rewrites, &mut problems);
+    let problems = problems
+        .into_iter()
+        .map(|problem| {
+            Diagnostic::new(
+                problem.pointer,
+                format!(
+                    "{}; the schema holding it accepts any JSON value (serde_json::Value)",
+                    problem.message
+                ),
+            )
+        })
+        .collect();
+    Ok((document, rewrites, problems))
 }
 
+/// Keys whose value maps user-chosen names (which may start with `x-`) to objects;
+/// everywhere else an `x-` key is a specification extension.
+const NAME_MAPS: &[&str] = &[
+    "paths",
+    "schemas",
+    "parameters",
+    "responses",
+    "requestBodies",
+    "headers",
+    "securitySchemes",
+    "links",
+    "callbacks",
+    "content",
+    "encoding",
+    "variables",
+    "pathItems",
+    "webhooks",
+];
+
 /// Walks non-schema parts of the document, entering schemas where they start.
-fn walk_document(value: &mut Value, pointer: &str, rewrites: &mut Vec<Rewrite>, problems: &mut Vec<GenerateError>) {
+/// `parent` is the key `value` sits under.
+fn walk_document(
+    value: &mut Value,
+    pointer: &str,
+    parent: &str,
+    rewrites: &mut Vec<Rewrite>,
+    problems: &mut Vec<GenerateError>,
+) {
     match value {
         Value::Object(map) => {
             for (key, child) in map.iter_mut() {
                 let child_pointer = join(pointer, key);
-                if DATA_KEYS.contains(&key.as_str()) {
+                // Extension values are opaque vendor data, even when they look like schemas.
+                let extension = key.starts_with("x-") && !NAME_MAPS.contains(&parent);
+                if DATA_KEYS.contains(&key.as_str()) || extension {
                     continue;
                 }
                 if key == "schema" {
@@ -114,13 +166,13 @@ fn walk_document(value: &mut Value, pointer: &str, rewrites: &mut Vec<Rewrite>, 
                         }
                     }
                 } else {
-                    walk_document(child, &child_pointer, rewrites, problems);
+                    walk_document(child, &child_pointer, key, rewrites, problems);
                 }
             }
         }
         Value::Array(items) => {
             for (index, item) in items.iter_mut().enumerate() {
-                walk_document(item, &format!("{pointer}/{index}"), rewrites, problems);
+                walk_document(item, &format!("{pointer}/{index}"), "", rewrites, problems);
             }
         }
         _ => {}
@@ -217,9 +269,64 @@ pub fn normalize_schema(
     rewrite_ref_siblings(map, pointer, rewrites);
     if let Some(problem) = misshapen_keyword(map, pointer) {
         problems.push(problem);
+        // Degrade this schema only: keep its documentation, accept any value.
+        map.retain(|key, value| {
+            (matches!(key.as_str(), "description" | "title") && value.is_string()) || key.starts_with("x-")
+        });
         return;
     }
+    rewrite_typed_composition(map, pointer, rewrites);
     recurse(map, pointer, rewrites, problems);
+}
+
+/// Object keywords that can move into an `allOf` member without changing the meaning.
+const OBJECT_KEYWORDS: &[&str] = &[
+    "properties",
+    "required",
+    "additionalProperties",
+    "minProperties",
+    "maxProperties",
+];
+
+/// `{type: object, properties…, allOf: […]}` means "all of the members, and this
+/// object": the own object keywords become one more member, so the schema merges
+/// exactly like the bare `allOf` form. `type: object` beside `oneOf`/`anyOf` (with
+/// no own properties) only restates what every member says, so it is dropped.
+fn rewrite_typed_composition(map: &mut Map<String, Value>, pointer: &str, rewrites: &mut Vec<Rewrite>) {
+    let typed_object = map.get("type").and_then(Value::as_str) == Some("object");
+    let has_object_keywords = OBJECT_KEYWORDS.iter().any(|key| map.contains_key(*key));
+    if matches!(map.get("allOf"), Some(Value::Array(_))) && (typed_object || has_object_keywords) {
+        let mut own = Map::new();
+        own.insert("type".into(), Value::String("object".into()));
+        for key in OBJECT_KEYWORDS {
+            if let Some(value) = map.remove(*key) {
+                own.insert((*key).into(), value);
+            }
+        }
+        if typed_object {
+            map.remove("type");
+        }
+        if let Some(Value::Array(members)) = map.get_mut("allOf") {
+            if own.len() > 1 {
+                members.push(Value::Object(own));
+            }
+        }
+        rewrites.push(Rewrite {
+            pointer: join(pointer, "allOf"),
+            what: "`type: object` / object keywords beside `allOf` merged as one more `allOf` member",
+        });
+        return;
+    }
+    for key in ["oneOf", "anyOf"] {
+        if typed_object && !has_object_keywords && matches!(map.get(key), Some(Value::Array(_))) {
+            map.remove("type");
+            rewrites.push(Rewrite {
+                pointer: join(pointer, "type"),
+                what: "`type: object` beside `oneOf`/`anyOf` dropped (every member says it)",
+            });
+            return;
+        }
+    }
 }
 
 fn rewrite_type_array(map: &mut Map<String, Value>, pointer: &str, rewrites: &mut Vec<Rewrite>) {
@@ -449,6 +556,32 @@ mod tests {
         let err = normalize(doc).unwrap_err();
         assert_eq!(err.pointer, "/components/schemas/S/properties/a/properties");
         assert!(err.message.contains("must be an object"), "{err}");
+    }
+
+    #[test]
+    fn typed_object_beside_all_of_becomes_a_member() {
+        let (out, _) = schema(json!({"type": "object", "required": ["b"],
+            "properties": {"b": {"type": "string"}}, "allOf": [{"$ref": "#/components/schemas/Base"}]}));
+        assert_eq!(
+            out,
+            json!({"allOf": [{"$ref": "#/components/schemas/Base"},
+                {"type": "object", "properties": {"b": {"type": "string"}}, "required": ["b"]}]})
+        );
+        let (out, _) = schema(json!({"type": "object", "allOf": [{"$ref": "#/components/schemas/Base"}]}));
+        assert_eq!(out, json!({"allOf": [{"$ref": "#/components/schemas/Base"}]}));
+        let (out, _) = schema(json!({"type": "object", "oneOf": [{"$ref": "#/components/schemas/A"}]}));
+        assert_eq!(out, json!({"oneOf": [{"$ref": "#/components/schemas/A"}]}));
+    }
+
+    #[test]
+    fn extension_values_are_never_walked_and_bad_schemas_degrade() {
+        let doc = json!({"openapi": "3.0.3", "paths": {"/a": {"x-vendor": {"schema": {"properties": 5}}}},
+            "components": {"schemas": {"Bad": {"description": "d", "properties": [1]}, "Good": {"type": "string"}}}});
+        let (out, _, problems) = normalize_lenient(doc).unwrap();
+        assert_eq!(out["paths"]["/a"]["x-vendor"], json!({"schema": {"properties": 5}}));
+        assert_eq!(out["components"]["schemas"]["Bad"], json!({"description": "d"}));
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].pointer, "/components/schemas/Bad/properties");
     }
 
     #[test]

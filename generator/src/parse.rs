@@ -5,7 +5,7 @@
 //! failure down by deserialising the pieces it knows the types of (path items,
 //! operations, parameters, bodies, responses, components) one at a time.
 
-use crate::diagnostics::GenerateError;
+use crate::diagnostics::{Diagnostic, GenerateError};
 use crate::pointer::join;
 use openapiv3::ReferenceOr;
 use serde::de::DeserializeOwned;
@@ -23,6 +23,83 @@ pub fn parse(value: Value) -> Result<openapiv3::OpenAPI, GenerateError> {
         Ok(document) => Ok(document),
         Err(whole) => Err(narrow(&value).unwrap_or(whole)),
     }
+}
+
+/// Most broken pieces dropped before the document counts as unreadable (each retry
+/// re-reads the whole document, so this bounds the work on hostile input).
+const MAX_DROPPED: usize = 64;
+
+/// Like [`parse`], but a failure confined to one operation, path item or component
+/// drops (or, for a schema, loosens to `{}`) just that piece with a diagnostic, and
+/// the rest of the document is read. Only a document-wide failure is an error.
+/// `value` is left as read (minus the dropped pieces), for resolving `$ref`s that point
+/// inside it.
+pub fn parse_lenient(value: &mut Value) -> Result<(openapiv3::OpenAPI, Vec<Diagnostic>), GenerateError> {
+    let mut diagnostics = Vec::new();
+    loop {
+        let error = match parse(value.clone()) {
+            Ok(document) => return Ok((document, diagnostics)),
+            Err(error) => error,
+        };
+        if diagnostics.len() >= MAX_DROPPED {
+            return Err(error);
+        }
+        let Some((piece, what)) = confining_piece(value, &error.pointer) else {
+            return Err(error);
+        };
+        if !drop_piece(value, &piece) {
+            return Err(error);
+        }
+        diagnostics.push(Diagnostic::new(
+            error.pointer.clone(),
+            format!("{}; {what}", error.message),
+        ));
+    }
+}
+
+/// The operation, path item or component that contains `pointer`, and what is done to it.
+fn confining_piece(root: &Value, pointer: &str) -> Option<(String, &'static str)> {
+    let tokens: Vec<&str> = pointer.split('/').skip(1).collect();
+    match tokens.as_slice() {
+        ["paths", path, method, _, ..] | ["paths", path, method]
+            if matches!(
+                *method,
+                "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace"
+            ) =>
+        {
+            Some((format!("/paths/{path}/{method}"), "operation skipped"))
+        }
+        ["paths", path, ..] => Some((format!("/paths/{path}"), "path item skipped")),
+        ["components", "schemas", name, ..] => Some((
+            format!("/components/schemas/{name}"),
+            "schema accepts any JSON value (serde_json::Value)",
+        )),
+        ["components", kind, name, ..] if root.pointer(&format!("/components/{kind}")).is_some() => {
+            Some((format!("/components/{kind}/{name}"), "component skipped"))
+        }
+        _ => None,
+    }
+}
+
+/// Removes the piece at `pointer` (a component schema becomes `{}`); false when absent.
+fn drop_piece(root: &mut Value, pointer: &str) -> bool {
+    if pointer.starts_with("/components/schemas/") {
+        return match root.pointer_mut(pointer) {
+            Some(schema) => {
+                *schema = Value::Object(serde_json::Map::new());
+                true
+            }
+            None => false,
+        };
+    }
+    let Some((parent, last)) = pointer.rsplit_once('/') else {
+        return false;
+    };
+    let key = last.replace("~1", "/").replace("~0", "~");
+    root.pointer_mut(parent)
+        .and_then(Value::as_object_mut)
+        .and_then(|object| object.shift_remove(&key))
+        .is_some()
 }
 
 fn attempt<T: DeserializeOwned>(value: &Value, base: &str) -> Result<T, GenerateError> {
@@ -137,6 +214,25 @@ mod tests {
             "paths": {"/a": {"get": {"responses": {"200": {"description": 5}}}}}});
         let err = parse(doc).unwrap_err();
         assert!(err.pointer.starts_with("/paths/~1a/get/responses/200"), "{err}");
+    }
+
+    #[test]
+    fn one_broken_operation_is_skipped_and_the_rest_reads() {
+        let doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {"/a": {"get": {"responses": {"200": {"description": 5}}},
+                             "post": {"responses": {"200": {"description": "ok"}}}},
+                      "/b": {"get": {"responses": {"200": {"description": "ok"}}}}},
+            "components": {"parameters": {"Bad": {"in": "query"}}}});
+        let mut doc = doc;
+        let (document, diagnostics) = parse_lenient(&mut doc).unwrap();
+        assert_eq!(document.paths.paths.len(), 2);
+        assert!(document.components.unwrap().parameters.is_empty());
+        assert_eq!(diagnostics.len(), 2, "{diagnostics:?}");
+        assert!(diagnostics[0].pointer.starts_with("/paths/~1a/get"), "{diagnostics:?}");
+        assert!(diagnostics[0].message.ends_with("operation skipped"), "{diagnostics:?}");
+        assert!(diagnostics[1].message.ends_with("component skipped"), "{diagnostics:?}");
+        let broken_info = json!({"openapi": "3.0.3", "info": {"title": 5}, "paths": {}});
+        assert!(parse_lenient(&mut broken_info.clone()).is_err());
     }
 
     #[test]

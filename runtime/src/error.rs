@@ -61,11 +61,16 @@ pub struct ApiError<E> {
     pub raw: Bytes,
     /// Response headers.
     pub headers: HeaderMap,
-    /// The request id header (`x-request-id`), when the server sent one.
+    /// The request id, when the API names a request-id header and the server sent it.
     pub request_id: Option<String>,
+    /// The machine-readable error code, read where the API's profile says its error
+    /// bodies keep it (a number as its decimal text).
+    pub code: Option<String>,
+    /// The human-readable message, read where the API's profile says.
+    pub message: Option<String>,
     /// Rate-limit headers, when present.
     pub rate_limit: RateLimit,
-    /// The wait the server asked for (`Retry-After`, or `X-RateLimit-Reset` on a 429).
+    /// The wait the server asked for (`Retry-After`, or the rate-limit reset on a 429).
     pub retry_after: Option<Duration>,
 }
 
@@ -132,24 +137,17 @@ impl<E> Error<E> {
         }
     }
 
-    /// The API's machine-readable error code, read from the raw JSON body of an API
-    /// error: `error.code` (`{"error": {"code": "THREAD_NOT_FOUND", ...}}`), else a
-    /// top-level `code`. A numeric code is returned as its decimal text. `None` for
-    /// other errors and for bodies without a code.
+    /// The API's machine-readable error code, read from an API error's body where
+    /// the API's profile says it is (InboxApp: `error.code`). A numeric code is
+    /// returned as its decimal text. `None` for other errors and bodies without one.
     pub fn code(&self) -> Option<String> {
-        let Error::Api(api) = self else {
-            return None;
-        };
-        let value: serde_json::Value = serde_json::from_slice(&api.raw).ok()?;
-        let code_of = |value: &serde_json::Value| match value.get("code")? {
-            serde_json::Value::String(code) => Some(code.clone()),
-            serde_json::Value::Number(code) => Some(code.to_string()),
+        match self {
+            Error::Api(api) => api.code.clone(),
             _ => None,
-        };
-        value.get("error").and_then(code_of).or_else(|| code_of(&value))
+        }
     }
 
-    /// The request id the server sent with an API error (`x-request-id`).
+    /// The request id the server sent with an API error (header named by the API's profile).
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Error::Api(api) => api.request_id.as_deref(),
@@ -166,8 +164,8 @@ impl<E> Error<E> {
         }
     }
 
-    /// The wait the server asked for before a retry (`Retry-After`, or
-    /// `X-RateLimit-Reset` on a 429). When the client gave up on a 429 because this
+    /// The wait the server asked for before a retry (`Retry-After`, or the
+    /// rate-limit reset on a 429). When the client gave up on a 429 because this
     /// was longer than its `max_retry_after`, this says how long to wait.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
@@ -196,6 +194,8 @@ impl<E> Error<E> {
                     raw: api.raw,
                     headers: api.headers,
                     request_id: api.request_id,
+                    code: api.code,
+                    message: api.message,
                     rate_limit: api.rate_limit,
                     retry_after: api.retry_after,
                 }))
@@ -221,7 +221,7 @@ impl<E> fmt::Display for Error<E> {
             Error::Connection { message, .. } => write!(f, "connection failed: {message}"),
             Error::Api(api) => {
                 write!(f, "API error (HTTP {})", api.status)?;
-                if let Some(message) = message_of(&api.raw) {
+                if let Some(message) = &api.message {
                     write!(f, ": {message}")?;
                 }
                 Ok(())
@@ -241,13 +241,6 @@ impl<E> fmt::Display for Error<E> {
     }
 }
 
-/// Best-effort human message from a JSON error body (`message` or `error.message`).
-fn message_of(raw: &[u8]) -> Option<String> {
-    let value: serde_json::Value = serde_json::from_slice(raw).ok()?;
-    let pick = |value: &serde_json::Value| value.get("message").and_then(|m| m.as_str()).map(str::to_owned);
-    pick(&value).or_else(|| value.get("error").and_then(pick))
-}
-
 impl<E: fmt::Debug> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
@@ -265,32 +258,30 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
 mod tests {
     use super::*;
 
-    fn api(raw: &'static str) -> Error<()> {
+    fn api(code: Option<&str>, message: Option<&str>) -> Error<()> {
         Error::Api(Box::new(ApiError {
             status: 404,
             body: None,
-            raw: Bytes::from_static(raw.as_bytes()),
+            raw: Bytes::from_static(b"<html>404</html>"),
             headers: HeaderMap::new(),
             request_id: Some("req_1".into()),
+            code: code.map(str::to_owned),
+            message: message.map(str::to_owned),
             rate_limit: RateLimit::default(),
             retry_after: None,
         }))
     }
 
     #[test]
-    fn code_reads_nested_or_top_level_codes() {
-        let nested = api(r#"{"error":{"code":"THREAD_NOT_FOUND","message":"Thread not found","status":404}}"#);
-        assert_eq!(nested.code().as_deref(), Some("THREAD_NOT_FOUND"));
-        assert_eq!(nested.request_id(), Some("req_1"));
-        assert_eq!(nested.to_string(), "API error (HTTP 404): Thread not found");
-        assert_eq!(api(r#"{"code":"not_found"}"#).code().as_deref(), Some("not_found"));
-        assert_eq!(api(r#"{"error":{"code":1234}}"#).code().as_deref(), Some("1234"));
-        assert_eq!(api(r#"{"error":"not_found"}"#).code(), None);
-        assert_eq!(api("<html>502</html>").code(), None);
-        assert_eq!(
-            api("<html>502</html>").raw_body().map(|raw| &raw[..]),
-            Some(&b"<html>502</html>"[..])
-        );
+    fn accessors_report_what_the_response_carried() {
+        let found = api(Some("THREAD_NOT_FOUND"), Some("Thread not found"));
+        assert_eq!(found.code().as_deref(), Some("THREAD_NOT_FOUND"));
+        assert_eq!(found.request_id(), Some("req_1"));
+        assert_eq!(found.to_string(), "API error (HTTP 404): Thread not found");
+        let bare = api(None, None);
+        assert_eq!(bare.code(), None);
+        assert_eq!(bare.to_string(), "API error (HTTP 404)");
+        assert_eq!(bare.raw_body().map(|raw| &raw[..]), Some(&b"<html>404</html>"[..]));
         let timeout: Error<()> = Error::Timeout {
             after: Duration::from_secs(1),
         };

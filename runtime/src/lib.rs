@@ -8,30 +8,41 @@
 #![deny(missing_docs)]
 
 pub mod base64;
+pub mod builder;
 pub mod client;
 pub mod datetime;
 pub mod enums;
 pub mod error;
+pub mod execute;
 pub mod multipart;
 pub mod nullable;
 pub mod pagination;
 pub mod path;
 pub mod pattern;
+pub mod profile;
 pub mod query;
 pub mod request;
 pub mod response;
+pub mod retry;
 pub mod secret;
+mod spans;
+pub mod timestamp;
 pub mod unions;
 pub mod webhooks;
 
-pub use client::{ClientBuilder, RawClient};
+pub use builder::ClientBuilder;
 pub use error::{ApiError, Error};
+pub use execute::RawClient;
 pub use multipart::Binary;
 pub use nullable::Nullable;
 pub use pattern::Pattern;
+pub use profile::{ApiProfile, RateLimitHeaders, ResetFormat};
 pub use request::{CallOptions, RequestSpec};
 pub use response::Response;
+pub use response::{RateLimit, RawResponse};
+pub use retry::{RetryConfig, Sleeper};
 pub use secret::SecretString;
+pub use timestamp::Timestamp;
 
 /// Re-exported so generated code names one dependency only.
 pub use bytes;

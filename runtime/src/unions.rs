@@ -46,10 +46,142 @@ pub fn serialize_tag_only<S: Serializer>(serializer: S, tag: &str, value: &str) 
     object.serialize(serializer)
 }
 
+/// Chooses the variant of an untagged union that accounts for most of a payload.
+pub struct Untagged<'v, T> {
+    value: &'v Value,
+    size: usize,
+    best: Option<(usize, T)>,
+    first_error: Option<String>,
+}
+
+impl<'v, T> Untagged<'v, T> {
+    /// Starts choosing a variant for `value`.
+    pub fn new(value: &'v Value) -> Self {
+        Self {
+            value,
+            size: size(value),
+            best: None,
+            first_error: None,
+        }
+    }
+
+    /// Tries variant type `V` (wrapped into the union by `wrap`), unless an earlier
+    /// variant already kept the whole payload.
+    pub fn variant<V: DeserializeOwned + Serialize>(mut self, wrap: impl FnOnce(V) -> T) -> Self {
+        if matches!(&self.best, Some((score, _)) if *score == self.size) {
+            return self;
+        }
+        match serde_json::from_value::<V>(self.value.clone()) {
+            Ok(decoded) => {
+                let score = serde_json::to_value(&decoded).map_or(0, |again| kept(self.value, &again));
+                if self.best.as_ref().is_none_or(|(best, _)| score > *best) {
+                    self.best = Some((score, wrap(decoded)));
+                }
+            }
+            Err(err) => {
+                if self.first_error.is_none() {
+                    self.first_error = Some(err.to_string());
+                }
+            }
+        }
+        self
+    }
+
+    /// The chosen variant, or an error naming the union when no variant accepts the payload.
+    pub fn finish<E: serde::de::Error>(self, union: &str) -> Result<T, E> {
+        match self.best {
+            Some((_, chosen)) => Ok(chosen),
+            None => Err(E::custom(format!(
+                "data did not match any variant of `{union}` (first variant: {})",
+                self.first_error.unwrap_or_default()
+            ))),
+        }
+    }
+}
+
+/// Members and scalar values in `value`, counted the way [`kept`] counts them.
+fn size(value: &Value) -> usize {
+    match value {
+        Value::Object(members) => members.values().map(|member| 1 + size(member)).sum(),
+        Value::Array(items) => items.iter().map(size).sum::<usize>() + 1,
+        _ => 1,
+    }
+}
+
+/// How much of `original` survives in `again` (the decoded variant, re-encoded):
+/// each object member present counts one plus what survives of its value; equal
+/// scalars count one (numbers compare by value, so `1` and `1.0` are the same).
+fn kept(original: &Value, again: &Value) -> usize {
+    match (original, again) {
+        (Value::Object(left), Value::Object(right)) => left
+            .iter()
+            .map(|(key, member)| right.get(key).map_or(0, |other| 1 + kept(member, other)))
+            .sum(),
+        (Value::Array(left), Value::Array(right)) => {
+            usize::from(left.len() == right.len())
+                + left
+                    .iter()
+                    .zip(right)
+                    .map(|(one, other)| kept(one, other))
+                    .sum::<usize>()
+        }
+        (Value::Number(left), Value::Number(right)) => {
+            usize::from(left == right || (left.as_f64().is_some() && left.as_f64() == right.as_f64()))
+        }
+        (left, right) => usize::from(left == right),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[derive(serde::Serialize, serde::Deserialize, Debug, PartialEq)]
+    struct Short {
+        id: String,
+    }
+
+    #[derive(serde::Serialize, serde::Deserialize, Debug, PartialEq)]
+    struct Long {
+        id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        extra: Option<u32>,
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum Either {
+        Short(Short),
+        Long(Long),
+    }
+
+    fn choose(value: Value) -> Result<Either, serde_json::Error> {
+        Untagged::new(&value)
+            .variant(Either::Short)
+            .variant(Either::Long)
+            .finish("Either")
+    }
+
+    #[test]
+    fn the_variant_that_keeps_most_of_the_payload_wins() {
+        assert!(matches!(choose(json!({"id": "a", "extra": 1})), Ok(Either::Long(long)) if long.extra == Some(1)));
+        // Ties (both keep everything) go to the earlier variant.
+        assert!(matches!(choose(json!({"id": "a"})), Ok(Either::Short(_))));
+        // Unknown members are accepted; they count against every variant alike.
+        assert!(matches!(
+            choose(json!({"id": "a", "extra": 2, "new": true})),
+            Ok(Either::Long(_))
+        ));
+        let err = choose(json!({"nope": 1})).unwrap_err();
+        assert!(err.to_string().contains("`Either`"), "{err}");
+    }
+
+    #[test]
+    fn scores_count_nested_members_and_numbers_by_value() {
+        assert_eq!(kept(&json!({"a": {"b": 1, "c": 2}}), &json!({"a": {"b": 1.0}})), 3);
+        assert_eq!(size(&json!({"a": {"b": 1, "c": 2}})), 5);
+        assert_eq!(kept(&json!([1, 2]), &json!([1, 3])), 2);
+    }
 
     #[derive(serde::Serialize, serde::Deserialize, Debug, PartialEq)]
     struct Cat {

@@ -187,7 +187,7 @@ fn list_account_links_configuration() {
     let ids: Vec<&str> = links.iter().map(|link| link.id.as_str()).collect();
     assert_eq!(ids, ["df6jbw4h36qm5d9iu2sgn7kx", "g7ht2kw9xr5m8fp3yjnbqvce"]);
     assert_eq!(
-        links[1].synced_at.map(|at| at.to_rfc3339()).as_deref(),
+        links[1].synced_at.as_ref().map(|at| at.to_rfc3339()).as_deref(),
         Some("2025-01-14T08:00:00+00:00")
     );
 }

@@ -213,6 +213,11 @@ fn names() {
 }
 
 #[test]
+fn names_hostile() {
+    check("names-hostile");
+}
+
+#[test]
 fn responses() {
     check("responses");
 }
@@ -234,6 +239,11 @@ fn refs() {
 
 /// Every fixture has a test above, and every snapshot directory has a fixture.
 #[test]
+fn conventions() {
+    check("conventions");
+}
+
+#[test]
 fn every_fixture_is_tested() {
     const TESTED: &[&str] = &[
         "nullable-30",
@@ -248,10 +258,12 @@ fn every_fixture_is_tested() {
         "unions",
         "recursive",
         "names",
+        "names-hostile",
         "responses",
         "requests",
         "formats",
         "refs",
+        "conventions",
     ];
     let mut fixtures: Vec<String> = fs::read_dir(manifest_dir().join("fixtures/specs"))
         .expect("fixtures/specs is readable")

@@ -76,6 +76,12 @@ pub mod recursive;
 pub mod names;
 
 #[rustfmt::skip]
+#[allow(clippy::redundant_field_names)]
+#[warn(missing_docs)]
+#[path = "../snapshots/names-hostile/mod.rs"]
+pub mod names_hostile;
+
+#[rustfmt::skip]
 #[warn(missing_docs)]
 #[path = "../snapshots/responses/mod.rs"]
 pub mod responses;
@@ -663,7 +669,7 @@ mod refs_siblings {
 
 mod allof_merge {
     use super::*;
-    use allof::types::{Dog, GetDogResponse, Record};
+    use allof::types::{Dog, GetDogResponse, Record, TypedExtended, TypedOnly, TypedUnion};
 
     fn dog_json() -> serde_json::Value {
         json!({
@@ -716,6 +722,26 @@ mod allof_merge {
             "`note` is optional in Audit but required by Record's inline member"
         );
     }
+
+    #[test]
+    fn type_object_beside_all_of_merges_like_the_bare_form() {
+        let input = json!({"id": "b1", "createdAt": "2024-05-01T10:00:00Z", "extra": "x"});
+        let typed: TypedExtended = decode(input.clone());
+        assert_eq!((typed.id.as_str(), typed.extra.as_str()), ("b1", "x"));
+        assert_eq!(typed.created_at.as_str(), "2024-05-01T10:00:00Z");
+        assert_eq!(encode(&typed), input);
+        for required in ["id", "createdAt", "extra"] {
+            let mut partial = input.clone();
+            partial.as_object_mut().expect("object").remove(required);
+            assert!(
+                serde_json::from_value::<TypedExtended>(partial).is_err(),
+                "`{required}` is required"
+            );
+        }
+        let only: TypedOnly = decode(json!({"city": "Oslo", "note": "n"}));
+        assert_eq!((only.city.as_str(), only.note.as_deref()), ("Oslo", Some("n")));
+        assert!(matches!(decode::<TypedUnion>(json!({"id": "b2"})), TypedUnion::Base(base) if base.id == "b2"));
+    }
 }
 
 mod union_members {
@@ -724,6 +750,30 @@ mod union_members {
         Actor, AnyActor, Entry, Feed, FeedMatrixItemItem, Flag, MaybeScalar, Payload, Scalar, SearchResponseItem, Team,
         User, WithFallback,
     };
+
+    #[test]
+    fn untagged_unions_pick_the_variant_that_keeps_the_payload() {
+        use unions_fixture::types::{Boxed, Person};
+        let detail = json!({"id": "p1", "name": "Ann", "email": "ann@example.com"});
+        let person: Person = decode(detail.clone());
+        assert!(matches!(&person, Person::Detail(d) if d.email.as_deref() == Some("ann@example.com")));
+        assert_eq!(encode(&person), detail, "nothing dropped");
+        // Both keep everything: the first listed wins.
+        assert!(matches!(
+            decode::<Person>(json!({"id": "p2", "name": "Bo"})),
+            Person::Summary(_)
+        ));
+        // Unknown members stay accepted.
+        let with_unknown = decode::<Person>(json!({"id": "p3", "email": "e", "since": 2020}));
+        assert!(matches!(with_unknown, Person::Detail(_)));
+
+        let deep = json!({"item": {"x": 1, "y": 2}});
+        let boxed: Boxed = decode(deep.clone());
+        assert_eq!(encode(&boxed), deep, "the nested `y` is kept");
+        let shallow: Boxed = decode(json!({"item": {"x": 1}}));
+        assert_eq!(encode(&shallow), json!({"item": {"x": 1}}));
+        assert!(serde_json::from_value::<Boxed>(json!({"item": {"y": 1}})).is_err());
+    }
 
     #[test]
     fn discriminator_mapping_to_refs() {
@@ -1327,6 +1377,51 @@ mod format_types {
     }
 
     #[test]
+    fn date_times_keep_their_offset_and_text() {
+        for text in [
+            "2011-04-14T16:00:49-04:00",
+            "2024-05-01T10:00:00Z",
+            "2024-05-01T10:00:00.000Z",
+            "2024-05-01T10:00:00.1234+05:30",
+        ] {
+            let mut input = sample_json();
+            input["at"] = json!(text);
+            let sample: Sample = decode(input.clone());
+            assert_eq!(encode(&sample), input, "{text} changed on the way back");
+        }
+        let mut input = sample_json();
+        input["at"] = json!("2011-04-14T16:00:49-04:00");
+        let sample: Sample = decode(input);
+        assert_eq!(sample.at.offset().local_minus_utc(), -4 * 3600);
+        assert_eq!(sample.at.to_utc().to_rfc3339(), "2011-04-14T20:00:49+00:00");
+    }
+
+    /// Numbers decoded from text and encoded again give the same text: serde_json's
+    /// `float_roundtrip` is on (without it, some of these come back one digit off).
+    #[test]
+    fn floats_round_trip_exactly_through_text() {
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut checked = 0;
+        while checked < 20_000 {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let value = f64::from_bits(state);
+            if !value.is_finite() {
+                continue;
+            }
+            checked += 1;
+            let text = format!(
+                r#"{{"at":"2024-05-01T10:00:00Z","day":"2024-05-01","id":"x","link":"l","blob":"","i32":1,"i64":1,"count":0,"f64":{}}}"#,
+                serde_json::Number::from_f64(value).expect("finite")
+            );
+            let sample: Sample = serde_json::from_str(&text).expect("decodes");
+            assert_eq!(sample.f64, Some(value), "{text}");
+            assert_eq!(serde_json::to_string(&sample).expect("encodes"), text);
+        }
+    }
+
+    #[test]
     fn out_of_range_values_are_rejected() {
         for (field, value) in [
             ("i32", json!(3_000_000_000_u64)),
@@ -1403,10 +1498,86 @@ mod ref_kinds {
     #[test]
     fn missing_targets_become_json_values() {
         let broken: GetBrokenResponse = decode(json!({
-            "ok": "yes", "gone": {"any": ["thing"]}, "slashy": {"slash": true}, "name": "n"
+            "ok": "yes", "gone": {"any": ["thing"]}, "slashy": {"slash": true}, "name": "n", "nowhere": 1
         }));
         assert_eq!(broken.gone, Some(Nullable::Value(json!({"any": ["thing"]}))));
         assert_eq!(broken.slashy.and_then(|s| s.slash), Some(true));
-        assert_eq!(broken.name, Some(Nullable::Value(json!("n"))));
+        // A `$ref` into another schema's property is typed like that property.
+        assert_eq!(broken.name.as_deref(), Some("n"));
+        assert_eq!(broken.nowhere, Some(Nullable::Value(json!(1))));
+    }
+
+    #[tokio::test]
+    async fn refs_inside_components_are_typed_like_their_targets() {
+        use refs::types::{Conflict, Escalated, IncidentUrgency, IncidentsItem, Level, ListIncidentsResponse};
+        let body = json!({
+            "first": {"id": "i1"},
+            "urgency": "high",
+            "conflict": {"reason": "taken"},
+            "escalated": {"id": "i2", "urgency": "low"}
+        });
+        let server = loopback([Reply::json(200, body.to_string())]).await;
+        let response: ListIncidentsResponse = client(&server)
+            .list_incidents()
+            .urgency(IncidentUrgency::High)
+            .level(Level::Low)
+            .send()
+            .await
+            .expect("call succeeds");
+        assert_eq!(single_request(&server).query.as_deref(), Some("urgency=high&level=low"));
+        let first: Option<IncidentsItem> = response.first.clone();
+        assert_eq!(first.map(|item| item.id).as_deref(), Some("i1"));
+        assert_eq!(response.urgency, Some(IncidentUrgency::High));
+        let conflict: Option<Conflict> = response.conflict.clone();
+        assert_eq!(conflict.map(|c| c.reason).as_deref(), Some("taken"));
+        // An allOf member given as a `$ref` into another component's items is merged.
+        let escalated: Escalated = response.escalated.clone().expect("present");
+        assert_eq!(
+            (escalated.id.as_str(), escalated.urgency),
+            ("i2", Some(IncidentUrgency::Low))
+        );
+        assert_eq!(encode(&response), body);
+    }
+}
+
+/// Names taken from the prelude and from the generated files' own imports compile,
+/// and the types behind them still work.
+mod hostile_names {
+    use super::*;
+    use names_hostile::types::{IntoFuture, Pin, Result2, Tree};
+
+    #[test]
+    fn self_containing_array_is_a_transparent_newtype() {
+        let input = json!([[], [[]]]);
+        let tree: Tree = decode(input.clone());
+        assert_eq!(tree.0.len(), 2);
+        assert_eq!(tree.0[1].0.len(), 1);
+        assert_eq!(encode(&tree), input);
+    }
+
+    #[test]
+    fn keyword_and_colliding_properties_keep_their_wire_names() {
+        let input = json!({"type": "t", "self": "s", "": "empty", "1x": 1, "é": "e", "id": "a", "Id": "b", "ID": "c"});
+        let pin: Pin = decode(input.clone());
+        assert_eq!(pin.r#type.as_deref(), Some("t"));
+        assert_eq!(encode(&pin), input);
+        let extra: IntoFuture = decode(json!({"additional_properties": "own", "n": 1}));
+        assert_eq!(extra.additional_properties2, "own");
+        assert_eq!(extra.additional_properties.get("n"), Some(&1));
+        assert!(matches!(decode::<Result2>(json!({"none": "x"})), Result2::Box2(_)));
+    }
+
+    #[tokio::test]
+    async fn paginated_operation_keeps_items_and_pages_parameters() {
+        let server = loopback([tests::Reply::json(200, json!({"data": ["a"]}).to_string())]).await;
+        let client = names_hostile::Client::builder()
+            .base_url(server.base_url())
+            .max_retries(0)
+            .build()
+            .expect("client builds");
+        let items: Vec<_> = futures_util::StreamExt::collect(client.list_pages().items2(5).pages2(2).items()).await;
+        assert_eq!(items.len(), 1);
+        assert_eq!(items[0].as_deref().ok(), Some("a"));
+        assert_eq!(single_request(&server).query.as_deref(), Some("items=5&pages=2"));
     }
 }

@@ -275,9 +275,8 @@ async fn documented_filter_example_no_tags() {
 #[tokio::test]
 async fn documented_cursor_and_array_examples() {
     // Flat cursor (`?cursorId=…&cursorTimestamp=…`) and repeated `accountLinkIds`
-    // ("Option 1") from the same page. The page writes `2025-01-15T10:30:00.000Z`; the
-    // SDK percent-encodes the colons and leaves out a zero fraction, which names the
-    // same instant.
+    // ("Option 1") from the same page. The page writes the timestamp's colons
+    // unescaped; the SDK percent-encodes them, which decodes to the same text.
     let page = json!({"threads": [], "nextCursor": null});
     let (server, client) = serve([Reply::json(200, page.to_string())]).await;
     client
@@ -294,6 +293,6 @@ async fn documented_cursor_and_array_examples() {
     assert_eq!(
         query,
         "accountLinkIds=df6jbw4h36qm5d9iu2sgn7kx&accountLinkIds=g7ht2kw9xr5m8fp3yjnbqvce\
-         &cursorId=l44e15irdq4db30i77cgphhx&cursorTimestamp=2025-01-15T10%3A30%3A00Z"
+         &cursorId=l44e15irdq4db30i77cgphhx&cursorTimestamp=2025-01-15T10%3A30%3A00.000Z"
     );
 }

@@ -979,12 +979,13 @@ fn internal_profile(args: &[String]) -> Result<(), String> {
         let started = Instant::now();
         let (value, normalizations) = apigen::normalize::normalize(value).map_err(|err| err.to_string())?;
         times.push(ms(started));
+        let pointed = apigen::model::refs::pointed_schemas(&value);
         let started = Instant::now();
         let document = apigen::parse::parse(value).map_err(|err| err.to_string())?;
         times.push(ms(started));
         let mut diagnostics = Vec::new();
         let started = Instant::now();
-        let model = apigen::model::build(&document, &mut diagnostics).map_err(|err| err.to_string())?;
+        let model = apigen::model::build(&document, &pointed, &mut diagnostics).map_err(|err| err.to_string())?;
         times.push(ms(started));
         let started = Instant::now();
         let files = apigen::emit::emit(&model, &settings, &mut diagnostics).map_err(|err| err.to_string())?;

@@ -1025,9 +1025,7 @@ pub struct ListThreads<'a> {
     client: &'a Client,
     account_link_ids: Option<Vec<String>>,
     cursor_id: Option<String>,
-    cursor_timestamp: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    cursor_timestamp: Option<::apigen_runtime::Timestamp>,
     cursor: Option<super::types::PageCursor>,
     inbox: Option<super::types::InboxView>,
     filters: Option<super::types::ThreadFilters>,
@@ -1052,10 +1050,7 @@ impl<'a> ListThreads<'a> {
     /// `timestamp` of the previous page's `nextCursor`. Must be sent together with `cursorId`.
     ///
     /// Sets the optional query parameter `cursorTimestamp`.
-    pub fn cursor_timestamp(
-        mut self,
-        value: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    ) -> Self {
+    pub fn cursor_timestamp(mut self, value: ::apigen_runtime::Timestamp) -> Self {
         self.cursor_timestamp = Some(value);
         self
     }
@@ -1803,9 +1798,7 @@ pub struct ListMessages<'a> {
     client: &'a Client,
     thread_id: String,
     cursor_id: Option<String>,
-    cursor_timestamp: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    cursor_timestamp: Option<::apigen_runtime::Timestamp>,
     cursor: Option<super::types::PageCursor>,
     limit: Option<u64>,
     options: CallOptions,
@@ -1821,10 +1814,7 @@ impl<'a> ListMessages<'a> {
     /// `timestamp` of the previous page's `nextCursor`. Must be sent together with `cursorId`.
     ///
     /// Sets the optional query parameter `cursorTimestamp`.
-    pub fn cursor_timestamp(
-        mut self,
-        value: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    ) -> Self {
+    pub fn cursor_timestamp(mut self, value: ::apigen_runtime::Timestamp) -> Self {
         self.cursor_timestamp = Some(value);
         self
     }

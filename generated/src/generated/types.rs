@@ -205,16 +205,12 @@ pub struct PageCursor {
     /// Sort timestamp of the last item on the page.
     ///
     /// JSON: `timestamp`.
-    #[serde(with = "::apigen_runtime::datetime::rfc3339")]
-    pub timestamp: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+    pub timestamp: ::apigen_runtime::Timestamp,
 }
 impl PageCursor {
     /// Creates the value from its required fields (`id`, `timestamp`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        id: impl Into<String>,
-        timestamp: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    ) -> Self {
+    pub fn new(id: impl Into<String>, timestamp: ::apigen_runtime::Timestamp) -> Self {
         Self { id: id.into(), timestamp }
     }
 }
@@ -264,19 +260,13 @@ pub struct Team {
     /// When the team was created.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt", with = "::apigen_runtime::datetime::rfc3339")]
-    pub created_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+    #[serde(rename = "createdAt")]
+    pub created_at: ::apigen_runtime::Timestamp,
     /// When the team was last modified, or null if never.
     ///
     /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
-    #[serde(
-        rename = "updatedAt",
-        default,
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub updated_at: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "updatedAt", default)]
+    pub updated_at: Option<::apigen_runtime::Timestamp>,
     /// Currency code in which prospect valuations are expressed.
     ///
     /// JSON: `currency`.
@@ -294,7 +284,7 @@ impl Team {
         id: impl Into<String>,
         name: impl Into<String>,
         slug: impl Into<String>,
-        created_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+        created_at: ::apigen_runtime::Timestamp,
         currency: impl Into<String>,
         allow_support_access: bool,
     ) -> Self {
@@ -406,21 +396,15 @@ pub struct AccountLink {
     /// When the account was connected to the team.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt", with = "::apigen_runtime::datetime::rfc3339")]
-    pub created_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+    #[serde(rename = "createdAt")]
+    pub created_at: ::apigen_runtime::Timestamp,
     /// JSON: `status`.
     pub status: AccountLinkStatus,
     /// When the first full synchronisation finished; null until then.
     ///
     /// JSON: `syncedAt`. Always present in JSON; `None` is `null`.
-    #[serde(
-        rename = "syncedAt",
-        default,
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub synced_at: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "syncedAt", default)]
+    pub synced_at: Option<::apigen_runtime::Timestamp>,
 }
 /// Permission level of a team member.
 ///
@@ -520,19 +504,13 @@ pub struct Member {
     /// When the user joined the team.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt", with = "::apigen_runtime::datetime::rfc3339")]
-    pub created_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+    #[serde(rename = "createdAt")]
+    pub created_at: ::apigen_runtime::Timestamp,
     /// When the membership was last modified, or null if never.
     ///
     /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
-    #[serde(
-        rename = "updatedAt",
-        default,
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub updated_at: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "updatedAt", default)]
+    pub updated_at: Option<::apigen_runtime::Timestamp>,
 }
 impl Member {
     /// Creates the value from its required fields (`id`, `user_id`, `email`, `role`, `created_at`); constant fields are set, optional fields are left out.
@@ -542,7 +520,7 @@ impl Member {
         user_id: impl Into<String>,
         email: impl Into<String>,
         role: MemberRole,
-        created_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+        created_at: ::apigen_runtime::Timestamp,
     ) -> Self {
         Self {
             id: id.into(),
@@ -607,8 +585,8 @@ pub struct Status {
     /// When the status was created.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt", with = "::apigen_runtime::datetime::rfc3339")]
-    pub created_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+    #[serde(rename = "createdAt")]
+    pub created_at: ::apigen_runtime::Timestamp,
 }
 impl Status {
     /// Creates the value from its required fields (`id`, `name`, `created_at`); constant fields are set, optional fields are left out.
@@ -616,7 +594,7 @@ impl Status {
     pub fn new(
         id: impl Into<String>,
         name: impl Into<String>,
-        created_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+        created_at: ::apigen_runtime::Timestamp,
     ) -> Self {
         Self {
             id: id.into(),
@@ -1077,54 +1055,28 @@ pub struct Prospect {
     /// When the X account was created.
     ///
     /// JSON: `platformCreatedAt`. Always present in JSON; `None` is `null`.
-    #[serde(
-        rename = "platformCreatedAt",
-        default,
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub platform_created_at: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "platformCreatedAt", default)]
+    pub platform_created_at: Option<::apigen_runtime::Timestamp>,
     /// When Inbox first saw this profile.
     ///
     /// JSON: `firstSeenAt`. Always present in JSON; `None` is `null`.
-    #[serde(
-        rename = "firstSeenAt",
-        default,
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub first_seen_at: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "firstSeenAt", default)]
+    pub first_seen_at: Option<::apigen_runtime::Timestamp>,
     /// When Inbox last refreshed this profile.
     ///
     /// JSON: `lastUpdatedAt`.
-    #[serde(rename = "lastUpdatedAt", with = "::apigen_runtime::datetime::rfc3339")]
-    pub last_updated_at: ::apigen_runtime::chrono::DateTime<
-        ::apigen_runtime::chrono::Utc,
-    >,
+    #[serde(rename = "lastUpdatedAt")]
+    pub last_updated_at: ::apigen_runtime::Timestamp,
     /// When the profile data was last enriched.
     ///
     /// JSON: `lastEnrichedAt`. Always present in JSON; `None` is `null`.
-    #[serde(
-        rename = "lastEnrichedAt",
-        default,
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub last_enriched_at: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "lastEnrichedAt", default)]
+    pub last_enriched_at: Option<::apigen_runtime::Timestamp>,
     /// Last observed activity of the account.
     ///
     /// JSON: `lastActiveAt`. Always present in JSON; `None` is `null`.
-    #[serde(
-        rename = "lastActiveAt",
-        default,
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub last_active_at: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "lastActiveAt", default)]
+    pub last_active_at: Option<::apigen_runtime::Timestamp>,
     /// JSON: `source`.
     pub source: ProfileSource,
     /// True when the profile was refreshed within the last 7 days.
@@ -1167,19 +1119,13 @@ pub struct ProspectThreadSummary {
     /// Time of the last message, or null if there is none.
     ///
     /// JSON: `lastMessageTimestamp`. Always present in JSON; `None` is `null`.
-    #[serde(
-        rename = "lastMessageTimestamp",
-        default,
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub last_message_timestamp: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "lastMessageTimestamp", default)]
+    pub last_message_timestamp: Option<::apigen_runtime::Timestamp>,
     /// When the thread was created.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt", with = "::apigen_runtime::datetime::rfc3339")]
-    pub created_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+    #[serde(rename = "createdAt")]
+    pub created_at: ::apigen_runtime::Timestamp,
 }
 impl ProspectThreadSummary {
     /// Creates the value from its required fields (`id`, `account_link_id`, `created_at`); constant fields are set, optional fields are left out.
@@ -1187,7 +1133,7 @@ impl ProspectThreadSummary {
     pub fn new(
         id: impl Into<String>,
         account_link_id: impl Into<String>,
-        created_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+        created_at: ::apigen_runtime::Timestamp,
     ) -> Self {
         Self {
             id: id.into(),
@@ -1363,54 +1309,28 @@ pub struct ProspectWithContext {
     /// When the X account was created.
     ///
     /// JSON: `platformCreatedAt`. Always present in JSON; `None` is `null`.
-    #[serde(
-        rename = "platformCreatedAt",
-        default,
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub platform_created_at: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "platformCreatedAt", default)]
+    pub platform_created_at: Option<::apigen_runtime::Timestamp>,
     /// When Inbox first saw this profile.
     ///
     /// JSON: `firstSeenAt`. Always present in JSON; `None` is `null`.
-    #[serde(
-        rename = "firstSeenAt",
-        default,
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub first_seen_at: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "firstSeenAt", default)]
+    pub first_seen_at: Option<::apigen_runtime::Timestamp>,
     /// When Inbox last refreshed this profile.
     ///
     /// JSON: `lastUpdatedAt`.
-    #[serde(rename = "lastUpdatedAt", with = "::apigen_runtime::datetime::rfc3339")]
-    pub last_updated_at: ::apigen_runtime::chrono::DateTime<
-        ::apigen_runtime::chrono::Utc,
-    >,
+    #[serde(rename = "lastUpdatedAt")]
+    pub last_updated_at: ::apigen_runtime::Timestamp,
     /// When the profile data was last enriched.
     ///
     /// JSON: `lastEnrichedAt`. Always present in JSON; `None` is `null`.
-    #[serde(
-        rename = "lastEnrichedAt",
-        default,
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub last_enriched_at: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "lastEnrichedAt", default)]
+    pub last_enriched_at: Option<::apigen_runtime::Timestamp>,
     /// Last observed activity of the account.
     ///
     /// JSON: `lastActiveAt`. Always present in JSON; `None` is `null`.
-    #[serde(
-        rename = "lastActiveAt",
-        default,
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub last_active_at: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "lastActiveAt", default)]
+    pub last_active_at: Option<::apigen_runtime::Timestamp>,
     /// JSON: `source`.
     pub source: ProfileSource,
     /// True when the profile was refreshed within the last 7 days.
@@ -1650,8 +1570,8 @@ pub struct ThreadLastMessage {
     /// When the message was created.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt", with = "::apigen_runtime::datetime::rfc3339")]
-    pub created_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+    #[serde(rename = "createdAt")]
+    pub created_at: ::apigen_runtime::Timestamp,
     /// Inbox user who wrote it (a user id, not a member id), if any.
     ///
     /// JSON: `userId`. Always present in JSON; `None` is `null`.
@@ -1670,7 +1590,7 @@ impl ThreadLastMessage {
         id: impl Into<String>,
         content: impl Into<String>,
         author_id: impl Into<String>,
-        created_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+        created_at: ::apigen_runtime::Timestamp,
     ) -> Self {
         Self {
             id: id.into(),
@@ -1710,30 +1630,18 @@ pub struct Thread {
     /// Time of the latest message, or null if there are none.
     ///
     /// JSON: `lastMessageTimestamp`. Always present in JSON; `None` is `null`.
-    #[serde(
-        rename = "lastMessageTimestamp",
-        default,
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub last_message_timestamp: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "lastMessageTimestamp", default)]
+    pub last_message_timestamp: Option<::apigen_runtime::Timestamp>,
     /// Time used for ordering; the latest message time, or the creation time when there are no messages.
     ///
     /// JSON: `computedSortTimestamp`. Always present in JSON; `None` is `null`.
-    #[serde(
-        rename = "computedSortTimestamp",
-        default,
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub computed_sort_timestamp: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "computedSortTimestamp", default)]
+    pub computed_sort_timestamp: Option<::apigen_runtime::Timestamp>,
     /// When the thread was created in Inbox.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt", with = "::apigen_runtime::datetime::rfc3339")]
-    pub created_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+    #[serde(rename = "createdAt")]
+    pub created_at: ::apigen_runtime::Timestamp,
     /// JSON: `status`.
     pub status: ThreadStatus,
     /// JSON: `variant`.
@@ -2162,19 +2070,13 @@ pub struct Message {
     /// When the message was created.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt", with = "::apigen_runtime::datetime::rfc3339")]
-    pub created_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+    #[serde(rename = "createdAt")]
+    pub created_at: ::apigen_runtime::Timestamp,
     /// When the message was last changed (for example edited), or null.
     ///
     /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
-    #[serde(
-        rename = "updatedAt",
-        default,
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub updated_at: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "updatedAt", default)]
+    pub updated_at: Option<::apigen_runtime::Timestamp>,
     /// X id of the message, once known.
     ///
     /// JSON: `platformId`. Always present in JSON; `None` is `null`.
@@ -2234,25 +2136,13 @@ pub struct Message {
     /// When the message was deleted in Inbox, or null.
     ///
     /// JSON: `deletedAt`. Always present in JSON; `None` is `null`.
-    #[serde(
-        rename = "deletedAt",
-        default,
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub deleted_at: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "deletedAt", default)]
+    pub deleted_at: Option<::apigen_runtime::Timestamp>,
     /// When the message was deleted on X, or null.
     ///
     /// JSON: `platformDeletedAt`. Always present in JSON; `None` is `null`.
-    #[serde(
-        rename = "platformDeletedAt",
-        default,
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub platform_deleted_at: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "platformDeletedAt", default)]
+    pub platform_deleted_at: Option<::apigen_runtime::Timestamp>,
 }
 /// One stored version of a message (the original or an edit).
 ///
@@ -2327,8 +2217,8 @@ pub struct MessageVersion {
     /// When this version was created.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt", with = "::apigen_runtime::datetime::rfc3339")]
-    pub created_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+    #[serde(rename = "createdAt")]
+    pub created_at: ::apigen_runtime::Timestamp,
     /// Whether this version was sent over encrypted X Chat, when known.
     ///
     /// JSON: `isEncrypted`. Always present in JSON; `None` is `null`.
@@ -2421,8 +2311,8 @@ pub struct MessageDeletion {
     /// When the message was deleted.
     ///
     /// JSON: `deletedAt`.
-    #[serde(rename = "deletedAt", with = "::apigen_runtime::datetime::rfc3339")]
-    pub deleted_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+    #[serde(rename = "deletedAt")]
+    pub deleted_at: ::apigen_runtime::Timestamp,
     /// JSON: `deletionType`.
     #[serde(rename = "deletionType")]
     pub deletion_type: DeletionType,
@@ -2441,7 +2331,7 @@ impl MessageDeletion {
     /// Creates the value from its required fields (`deleted_at`, `deletion_type`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(
-        deleted_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+        deleted_at: ::apigen_runtime::Timestamp,
         deletion_type: DeletionType,
     ) -> Self {
         Self {
@@ -2950,8 +2840,10 @@ impl<'de> ::serde::Deserialize<'de> for CampaignStepInput {
 ///
 /// Schema: `#/components/schemas/CampaignStepData`.
 ///
-/// Decoded by trying each variant in order; the most specific come first.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// Decoded by trying every variant and keeping the one that accounts for most of
+/// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
+/// more specific variant.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum CampaignStepData {
     #[allow(missing_docs)]
@@ -2960,6 +2852,20 @@ pub enum CampaignStepData {
     MessageStepData(MessageStepData),
     #[allow(missing_docs)]
     OtherStepData(OtherStepData),
+}
+impl<'de> ::serde::Deserialize<'de> for CampaignStepData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::apigen_runtime::unions::Untagged::new(&value)
+            .variant(Self::DelayStepData)
+            .variant(Self::MessageStepData)
+            .variant(Self::OtherStepData)
+            .finish("CampaignStepData")
+    }
 }
 /// Data of a step kind without a documented shape (the "Like tweet" step of the update-sequence page), kept as the JSON object that was sent.
 ///
@@ -3228,52 +3134,28 @@ pub struct Campaign {
     /// When the campaign was created.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt", with = "::apigen_runtime::datetime::rfc3339")]
-    pub created_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+    #[serde(rename = "createdAt")]
+    pub created_at: ::apigen_runtime::Timestamp,
     /// When the campaign was last modified, or null if it never was.
     ///
     /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
-    #[serde(
-        rename = "updatedAt",
-        default,
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub updated_at: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "updatedAt", default)]
+    pub updated_at: Option<::apigen_runtime::Timestamp>,
     /// When the campaign was paused, or null.
     ///
     /// JSON: `pausedAt`. Always present in JSON; `None` is `null`.
-    #[serde(
-        rename = "pausedAt",
-        default,
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub paused_at: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "pausedAt", default)]
+    pub paused_at: Option<::apigen_runtime::Timestamp>,
     /// When the campaign completed, or null.
     ///
     /// JSON: `completedAt`. Always present in JSON; `None` is `null`.
-    #[serde(
-        rename = "completedAt",
-        default,
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub completed_at: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "completedAt", default)]
+    pub completed_at: Option<::apigen_runtime::Timestamp>,
     /// When the campaign was last started or resumed, or null if never.
     ///
     /// JSON: `lastStartedAt`. Always present in JSON; `None` is `null`.
-    #[serde(
-        rename = "lastStartedAt",
-        default,
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub last_started_at: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "lastStartedAt", default)]
+    pub last_started_at: Option<::apigen_runtime::Timestamp>,
     /// Campaign kind; always `sequence`.
     ///
     /// JSON: `type`.
@@ -3534,52 +3416,28 @@ pub struct CampaignV2 {
     /// When the campaign was created.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt", with = "::apigen_runtime::datetime::rfc3339")]
-    pub created_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+    #[serde(rename = "createdAt")]
+    pub created_at: ::apigen_runtime::Timestamp,
     /// When the campaign was last modified, or null if it never was.
     ///
     /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
-    #[serde(
-        rename = "updatedAt",
-        default,
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub updated_at: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "updatedAt", default)]
+    pub updated_at: Option<::apigen_runtime::Timestamp>,
     /// When the campaign was last paused, or null.
     ///
     /// JSON: `pausedAt`. Always present in JSON; `None` is `null`.
-    #[serde(
-        rename = "pausedAt",
-        default,
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub paused_at: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "pausedAt", default)]
+    pub paused_at: Option<::apigen_runtime::Timestamp>,
     /// When the campaign completed, or null.
     ///
     /// JSON: `completedAt`. Always present in JSON; `None` is `null`.
-    #[serde(
-        rename = "completedAt",
-        default,
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub completed_at: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "completedAt", default)]
+    pub completed_at: Option<::apigen_runtime::Timestamp>,
     /// When the campaign was last started or resumed, or null.
     ///
     /// JSON: `lastStartedAt`. Always present in JSON; `None` is `null`.
-    #[serde(
-        rename = "lastStartedAt",
-        default,
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub last_started_at: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "lastStartedAt", default)]
+    pub last_started_at: Option<::apigen_runtime::Timestamp>,
 }
 /// A custom data column of a campaign.
 ///
@@ -3601,19 +3459,13 @@ pub struct Column {
     /// When the column was created.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt", with = "::apigen_runtime::datetime::rfc3339")]
-    pub created_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+    #[serde(rename = "createdAt")]
+    pub created_at: ::apigen_runtime::Timestamp,
     /// When the column was last changed, or null.
     ///
     /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
-    #[serde(
-        rename = "updatedAt",
-        default,
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub updated_at: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "updatedAt", default)]
+    pub updated_at: Option<::apigen_runtime::Timestamp>,
     /// What the column contains, if described.
     ///
     /// JSON: `description`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
@@ -3631,7 +3483,7 @@ impl Column {
         id: impl Into<String>,
         name: impl Into<String>,
         r#type: ::serde_json::Value,
-        created_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+        created_at: ::apigen_runtime::Timestamp,
     ) -> Self {
         Self {
             id: id.into(),
@@ -3861,54 +3713,28 @@ pub struct LeadProspect {
     /// When the X account was created.
     ///
     /// JSON: `platformCreatedAt`. Always present in JSON; `None` is `null`.
-    #[serde(
-        rename = "platformCreatedAt",
-        default,
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub platform_created_at: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "platformCreatedAt", default)]
+    pub platform_created_at: Option<::apigen_runtime::Timestamp>,
     /// When Inbox first saw this profile.
     ///
     /// JSON: `firstSeenAt`. Always present in JSON; `None` is `null`.
-    #[serde(
-        rename = "firstSeenAt",
-        default,
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub first_seen_at: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "firstSeenAt", default)]
+    pub first_seen_at: Option<::apigen_runtime::Timestamp>,
     /// When Inbox last refreshed this profile.
     ///
     /// JSON: `lastUpdatedAt`.
-    #[serde(rename = "lastUpdatedAt", with = "::apigen_runtime::datetime::rfc3339")]
-    pub last_updated_at: ::apigen_runtime::chrono::DateTime<
-        ::apigen_runtime::chrono::Utc,
-    >,
+    #[serde(rename = "lastUpdatedAt")]
+    pub last_updated_at: ::apigen_runtime::Timestamp,
     /// When the profile data was last enriched.
     ///
     /// JSON: `lastEnrichedAt`. Always present in JSON; `None` is `null`.
-    #[serde(
-        rename = "lastEnrichedAt",
-        default,
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub last_enriched_at: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "lastEnrichedAt", default)]
+    pub last_enriched_at: Option<::apigen_runtime::Timestamp>,
     /// Last observed activity of the account.
     ///
     /// JSON: `lastActiveAt`. Always present in JSON; `None` is `null`.
-    #[serde(
-        rename = "lastActiveAt",
-        default,
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub last_active_at: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "lastActiveAt", default)]
+    pub last_active_at: Option<::apigen_runtime::Timestamp>,
     /// JSON: `source`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<ProfileSource>,
@@ -4064,30 +3890,18 @@ pub struct ImportJob {
     /// When the job was created.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt", with = "::apigen_runtime::datetime::rfc3339")]
-    pub created_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+    #[serde(rename = "createdAt")]
+    pub created_at: ::apigen_runtime::Timestamp,
     /// When the job last changed.
     ///
     /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
-    #[serde(
-        rename = "updatedAt",
-        default,
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub updated_at: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "updatedAt", default)]
+    pub updated_at: Option<::apigen_runtime::Timestamp>,
     /// When the job finished, or null while it is still going.
     ///
     /// JSON: `completedAt`. Always present in JSON; `None` is `null`.
-    #[serde(
-        rename = "completedAt",
-        default,
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub completed_at: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "completedAt", default)]
+    pub completed_at: Option<::apigen_runtime::Timestamp>,
 }
 /// Sends one CSV column to one list column.
 ///
@@ -4407,8 +4221,7 @@ pub struct WebhookEvent {
     /// When the event happened.
     ///
     /// JSON: `timestamp`.
-    #[serde(with = "::apigen_runtime::datetime::rfc3339")]
-    pub timestamp: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+    pub timestamp: ::apigen_runtime::Timestamp,
     /// Payload schema version; currently always "1.0".
     ///
     /// JSON: `version`.
@@ -4585,8 +4398,8 @@ pub struct WebhookReaction {
     /// When the reaction was made.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt", with = "::apigen_runtime::datetime::rfc3339")]
-    pub created_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+    #[serde(rename = "createdAt")]
+    pub created_at: ::apigen_runtime::Timestamp,
 }
 impl WebhookReaction {
     /// Creates the value from its required fields (`emoji`, `sender_platform_id`, `created_at`); constant fields are set, optional fields are left out.
@@ -4594,7 +4407,7 @@ impl WebhookReaction {
     pub fn new(
         emoji: impl Into<String>,
         sender_platform_id: impl Into<String>,
-        created_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+        created_at: ::apigen_runtime::Timestamp,
     ) -> Self {
         Self {
             emoji: emoji.into(),
@@ -4689,30 +4502,18 @@ pub struct WebhookThread {
     /// Time of the latest message.
     ///
     /// JSON: `lastMessageTimestamp`. Always present in JSON; `None` is `null`.
-    #[serde(
-        rename = "lastMessageTimestamp",
-        default,
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub last_message_timestamp: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "lastMessageTimestamp", default)]
+    pub last_message_timestamp: Option<::apigen_runtime::Timestamp>,
     /// Time used for ordering threads.
     ///
     /// JSON: `computedSortTimestamp`. Always present in JSON; `None` is `null`.
-    #[serde(
-        rename = "computedSortTimestamp",
-        default,
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub computed_sort_timestamp: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "computedSortTimestamp", default)]
+    pub computed_sort_timestamp: Option<::apigen_runtime::Timestamp>,
     /// When the thread was created in Inbox.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt", with = "::apigen_runtime::datetime::rfc3339")]
-    pub created_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+    #[serde(rename = "createdAt")]
+    pub created_at: ::apigen_runtime::Timestamp,
     /// JSON: `status`.
     pub status: ThreadStatus,
     /// JSON: `variant`.
@@ -4867,59 +4668,28 @@ pub struct WebhookProspect {
         rename = "platformCreatedAt",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "::apigen_runtime::datetime::rfc3339_option",
     )]
-    pub platform_created_at: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    pub platform_created_at: Option<::apigen_runtime::Timestamp>,
     /// When Inbox first saw this profile.
     ///
     /// JSON: `firstSeenAt`. Optional: `None` leaves the key out.
-    #[serde(
-        rename = "firstSeenAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub first_seen_at: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "firstSeenAt", default, skip_serializing_if = "Option::is_none")]
+    pub first_seen_at: Option<::apigen_runtime::Timestamp>,
     /// When Inbox last refreshed this profile.
     ///
     /// JSON: `lastUpdatedAt`. Optional: `None` leaves the key out.
-    #[serde(
-        rename = "lastUpdatedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub last_updated_at: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "lastUpdatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub last_updated_at: Option<::apigen_runtime::Timestamp>,
     /// When the profile data was last enriched.
     ///
     /// JSON: `lastEnrichedAt`. Optional: `None` leaves the key out.
-    #[serde(
-        rename = "lastEnrichedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub last_enriched_at: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "lastEnrichedAt", default, skip_serializing_if = "Option::is_none")]
+    pub last_enriched_at: Option<::apigen_runtime::Timestamp>,
     /// Last observed activity of the account.
     ///
     /// JSON: `lastActiveAt`. Optional: `None` leaves the key out.
-    #[serde(
-        rename = "lastActiveAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub last_active_at: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "lastActiveAt", default, skip_serializing_if = "Option::is_none")]
+    pub last_active_at: Option<::apigen_runtime::Timestamp>,
     /// JSON: `source`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<ProfileSource>,
@@ -5044,52 +4814,28 @@ pub struct WebhookCampaign {
     /// When the campaign was created.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt", with = "::apigen_runtime::datetime::rfc3339")]
-    pub created_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+    #[serde(rename = "createdAt")]
+    pub created_at: ::apigen_runtime::Timestamp,
     /// When the campaign was last updated.
     ///
     /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
-    #[serde(
-        rename = "updatedAt",
-        default,
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub updated_at: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "updatedAt", default)]
+    pub updated_at: Option<::apigen_runtime::Timestamp>,
     /// When the campaign was paused.
     ///
     /// JSON: `pausedAt`. Always present in JSON; `None` is `null`.
-    #[serde(
-        rename = "pausedAt",
-        default,
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub paused_at: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "pausedAt", default)]
+    pub paused_at: Option<::apigen_runtime::Timestamp>,
     /// When the campaign completed.
     ///
     /// JSON: `completedAt`. Always present in JSON; `None` is `null`.
-    #[serde(
-        rename = "completedAt",
-        default,
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub completed_at: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "completedAt", default)]
+    pub completed_at: Option<::apigen_runtime::Timestamp>,
     /// When the campaign was last started.
     ///
     /// JSON: `lastStartedAt`. Always present in JSON; `None` is `null`.
-    #[serde(
-        rename = "lastStartedAt",
-        default,
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub last_started_at: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "lastStartedAt", default)]
+    pub last_started_at: Option<::apigen_runtime::Timestamp>,
 }
 /// Body of `createThread`. Give either `externalPlatformId` or `externalId`.
 ///
@@ -5773,8 +5519,8 @@ pub struct EditMessageResponse {
     /// When the edit was made.
     ///
     /// JSON: `editedAt`.
-    #[serde(rename = "editedAt", with = "::apigen_runtime::datetime::rfc3339")]
-    pub edited_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+    #[serde(rename = "editedAt")]
+    pub edited_at: ::apigen_runtime::Timestamp,
 }
 impl EditMessageResponse {
     /// Creates the value from its required fields (`success`, `message_id`, `content`, `edited_at`); constant fields are set, optional fields are left out.
@@ -5783,7 +5529,7 @@ impl EditMessageResponse {
         success: bool,
         message_id: impl Into<String>,
         content: impl Into<String>,
-        edited_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+        edited_at: ::apigen_runtime::Timestamp,
     ) -> Self {
         Self {
             success,
@@ -5810,8 +5556,8 @@ pub struct DeleteMessageResponse {
     /// When the message was deleted.
     ///
     /// JSON: `deletedAt`.
-    #[serde(rename = "deletedAt", with = "::apigen_runtime::datetime::rfc3339")]
-    pub deleted_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+    #[serde(rename = "deletedAt")]
+    pub deleted_at: ::apigen_runtime::Timestamp,
 }
 impl DeleteMessageResponse {
     /// Creates the value from its required fields (`success`, `message_id`, `deleted_at`); constant fields are set, optional fields are left out.
@@ -5819,7 +5565,7 @@ impl DeleteMessageResponse {
     pub fn new(
         success: bool,
         message_id: impl Into<String>,
-        deleted_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+        deleted_at: ::apigen_runtime::Timestamp,
     ) -> Self {
         Self {
             success,

@@ -620,8 +620,7 @@ pub struct Event {
     /// When the event happened.
     ///
     /// JSON: `timestamp`.
-    #[serde(with = "::apigen_runtime::datetime::rfc3339")]
-    pub timestamp: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+    pub timestamp: ::apigen_runtime::Timestamp,
     /// Payload schema version; currently always "1.0".
     ///
     /// JSON: `version`.
@@ -653,8 +652,7 @@ struct RawEvent {
     /// When the event happened.
     ///
     /// JSON: `timestamp`.
-    #[serde(with = "::apigen_runtime::datetime::rfc3339")]
-    pub timestamp: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+    pub timestamp: ::apigen_runtime::Timestamp,
     /// Payload schema version; currently always "1.0".
     ///
     /// JSON: `version`.

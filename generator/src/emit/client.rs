@@ -11,6 +11,22 @@ use std::collections::BTreeMap;
 /// Operations per formatting chunk (fixed, so the output never depends on the machine).
 pub const CHUNK: usize = 40;
 
+/// Every name `operations.rs` imports (see [`header`]). Keep in step with the `use`
+/// lines there: the model keeps builder and enum names clear of these, so an
+/// operation called `pin` or `style` cannot clash with an import.
+pub const IMPORTED_NAMES: &[&str] = &[
+    "Client",
+    "Error",
+    "ErrorBody",
+    "CallOptions",
+    "RequestSpec",
+    "Response",
+    "Style",
+    "Future",
+    "IntoFuture",
+    "Pin",
+];
+
 /// Inner attributes, imports and `pattern` statics at the top of `operations.rs`.
 pub fn header(patterns: &BTreeMap<String, usize>) -> TokenStream {
     let pattern_statics = patterns.iter().map(|(source, index)| {

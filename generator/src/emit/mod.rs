@@ -1,12 +1,14 @@
 //! Stage 5: the model → formatted Rust files.
 //!
 //! [`types`] emits the data types, [`client`] the operations; this module adds the
-//! root module (client type, error alias, defaults), formats everything with
-//! `prettyplease` and stamps the "generated" header.
+//! root module (client type, error alias, defaults, the `API` profile from
+//! [`profile`]), formats everything with `prettyplease` and stamps the "generated"
+//! header.
 
 pub mod client;
 pub mod docs;
 pub mod pagination;
+pub mod profile;
 pub mod typeref;
 pub mod types;
 pub mod webhooks;
@@ -146,6 +148,7 @@ fn root(model: &Model, settings: &Settings) -> TokenStream {
         None => " The API documents no single error body, so error bodies are kept as JSON.",
     };
     let user_agent = format!("{}/", settings.crate_name);
+    let api_profile = profile::api_const(&model.conventions);
     let client_doc = format!(
         " Client for the {} API. Cheap to clone; clones share one connection pool.",
         model.title
@@ -169,6 +172,8 @@ fn root(model: &Model, settings: &Settings) -> TokenStream {
         /// The `User-Agent` sent by default: crate name and version.
         pub const USER_AGENT: &str = concat!(#user_agent, env!("CARGO_PKG_VERSION"));
 
+        #api_profile
+
         #[doc = #error_doc]
         pub type ErrorBody = #error_body;
 
@@ -191,9 +196,10 @@ fn root(model: &Model, settings: &Settings) -> TokenStream {
         }
 
         impl Client {
-            /// Starts configuring a client with the spec's base URL and this crate's `User-Agent`.
+            /// Starts configuring a client from [`API`]: the spec's base URL, this crate's
+            /// `User-Agent` and the API's error and rate-limit conventions.
             pub fn builder() -> ClientBuilder {
-                ClientBuilder::new(DEFAULT_BASE_URL, USER_AGENT)
+                ClientBuilder::new(API)
             }
 
             /// The configured HTTP machinery, for requests the spec does not describe.

@@ -29,9 +29,8 @@ pub fn tokens(model: &Model, ty: &TypeRef, scope: Scope) -> TokenStream {
             let name = format_ident!("f{}", bits);
             quote! { #name }
         }
-        TypeRef::DateTime => {
-            quote! { ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc> }
-        }
+        // Keeps the offset and exact text the server sent (see `apigen_runtime::timestamp`).
+        TypeRef::DateTime => quote! { ::apigen_runtime::Timestamp },
         TypeRef::Date => quote! { ::apigen_runtime::chrono::NaiveDate },
         TypeRef::Json => quote! { ::serde_json::Value },
         TypeRef::JsonObject => quote! { ::serde_json::Map<String, ::serde_json::Value> },
@@ -92,7 +91,7 @@ fn contained(model: &Model, id: usize) -> Vec<usize> {
                 direct_targets(&variant.ty, &mut out);
             }
         }
-        TypeKind::Alias(ty) => direct_targets(ty, &mut out),
+        TypeKind::Alias(ty) | TypeKind::Newtype(ty) => direct_targets(ty, &mut out),
         TypeKind::StringEnum(_) | TypeKind::Placeholder => {}
     }
     out

@@ -64,6 +64,19 @@ fn emit_type(model: &Model, id: usize, def: &TypeDef) -> TokenStream {
             let target = tokens(model, ty, Scope::Types);
             quote! { #doc pub type #name = #target; }
         }
+        TypeKind::Newtype(ty) => {
+            let target = if needs_box(model, id, ty) {
+                boxed_tokens(model, ty, Scope::Types)
+            } else {
+                tokens(model, ty, Scope::Types)
+            };
+            quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[serde(transparent)]
+                pub struct #name(pub #target);
+            }
+        }
         TypeKind::Placeholder => quote! { #doc pub type #name = ::serde_json::Value; },
     }
 }
@@ -190,23 +203,13 @@ pub(crate) fn emit_field(model: &Model, owner: usize, field: &Field) -> TokenStr
     };
     let wire = &field.wire;
     let rename = (field.name.trim_start_matches("r#") != wire.as_str()).then(|| quote! { rename = #wire, });
-    let is_datetime = field.ty == TypeRef::DateTime;
     let (ty, serde) = match field.presence {
-        Presence::Required => {
-            let with = is_datetime.then(|| quote! { with = "::apigen_runtime::datetime::rfc3339", });
-            (inner, quote! { #rename #with })
-        }
-        Presence::RequiredNullable => {
-            let with = is_datetime.then(|| quote! { with = "::apigen_runtime::datetime::rfc3339_option", });
-            (quote! { Option<#inner> }, quote! { #rename default, #with })
-        }
-        Presence::Optional => {
-            let with = is_datetime.then(|| quote! { with = "::apigen_runtime::datetime::rfc3339_option", });
-            (
-                quote! { Option<#inner> },
-                quote! { #rename default, skip_serializing_if = "Option::is_none", #with },
-            )
-        }
+        Presence::Required => (inner, quote! { #rename }),
+        Presence::RequiredNullable => (quote! { Option<#inner> }, quote! { #rename default, }),
+        Presence::Optional => (
+            quote! { Option<#inner> },
+            quote! { #rename default, skip_serializing_if = "Option::is_none", },
+        ),
         Presence::OptionalNullable => (
             quote! { Option<::apigen_runtime::Nullable<#inner>> },
             quote! {
@@ -430,14 +433,35 @@ fn emit_untagged(
         };
         quote! { #[allow(missing_docs)] #variant_name(#ty), }
     });
+    let tries = variants.iter().map(|variant| {
+        let variant_name = ident(&variant.name);
+        if needs_box(model, owner, &variant.ty) {
+            let inner = tokens(model, &variant.ty, Scope::Types);
+            quote! { .variant(|payload: #inner| Self::#variant_name(Box::new(payload))) }
+        } else {
+            quote! { .variant(Self::#variant_name) }
+        }
+    });
+    let union_name = name.to_string();
     quote! {
         #doc
         ///
-        /// Decoded by trying each variant in order; the most specific come first.
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        /// Decoded by trying every variant and keeping the one that accounts for most of
+        /// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
+        /// more specific variant.
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
         #[serde(untagged)]
         pub enum #name {
             #(#variant_tokens)*
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                ::apigen_runtime::unions::Untagged::new(&value)
+                    #(#tries)*
+                    .finish(#union_name)
+            }
         }
     }
 }

@@ -2,8 +2,10 @@
 //!
 //! [`types`] turns schemas into named types and type references (the "typify" half);
 //! [`operations`] turns paths into operations that refer to those types. References
-//! are resolved through [`refs`].
+//! are resolved through [`refs`]; [`conventions`] reads the API's own conventions
+//! (error code field, rate-limit headers) for the runtime's `ApiProfile`.
 
+pub mod conventions;
 pub mod operations;
 pub mod refs;
 pub mod types;
@@ -14,23 +16,29 @@ use crate::ir::Model;
 
 /// Builds the model. Problems confined to one schema or operation become diagnostics;
 /// only a document-wide problem is an error.
-pub fn build(document: &openapiv3::OpenAPI, diagnostics: &mut Vec<Diagnostic>) -> Result<Model, GenerateError> {
-    build_with_webhooks(document, &webhooks::Source::default(), diagnostics)
+pub fn build(
+    document: &openapiv3::OpenAPI,
+    pointed: &refs::PointedSchemas,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Model, GenerateError> {
+    build_with_webhooks(document, pointed, &webhooks::Source::default(), diagnostics)
 }
 
 /// [`build`], also reading the `webhooks` taken from the JSON document (which the 3.0
 /// parser drops).
 pub fn build_with_webhooks(
     document: &openapiv3::OpenAPI,
+    pointed: &refs::PointedSchemas,
     webhooks: &webhooks::Source,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<Model, GenerateError> {
-    let mut types = types::TypeBuilder::new(document, diagnostics);
+    let mut types = types::TypeBuilder::new(document, pointed, diagnostics);
     types.declare_components();
     types.build_components();
     let (operations, operation_total, error_type) = operations::build(document, &mut types);
     let webhooks = webhooks::build(webhooks, &mut types);
     let model_types = types.finish();
+    let conventions = conventions::build(document, &model_types, error_type.as_ref(), diagnostics);
     let base_url = document
         .servers
         .first()
@@ -46,5 +54,6 @@ pub fn build_with_webhooks(
         operation_total,
         error_type,
         webhooks,
+        conventions,
     })
 }

@@ -21,7 +21,7 @@ pub fn build(document: &OpenAPI, types: &mut TypeBuilder<'_>) -> (Vec<Operation>
     let mut operations = Vec::new();
     let mut total = 0;
     let mut method_names = Namespace::with_reserved(CLIENT_METHODS);
-    let mut builder_names = Namespace::for_types();
+    let mut builder_names = Namespace::for_types_and(crate::emit::client::IMPORTED_NAMES);
     let mut error_types: Vec<TypeRef> = Vec::new();
     let mut operation_errors: Vec<Vec<ErrorVariant>> = Vec::new();
     let mut untyped_errors = false;
@@ -49,13 +49,14 @@ pub fn build(document: &OpenAPI, types: &mut TypeBuilder<'_>) -> (Vec<Operation>
             let builder_name = builder_names.claim(pascal(&operation_id));
             // Types of this operation are named after the builder, a unique prefix.
             let type_prefix = builder_name.clone();
+            let paginated = operation.extensions.contains_key("x-pagination");
             let mut params = parameters(
                 document,
                 types,
-                &item.parameters,
-                &operation.parameters,
+                (&item.parameters, &operation.parameters),
                 &pointer,
                 &type_prefix,
+                paginated,
             );
             add_missing_path_params(types, path, &pointer, &mut params);
             let body = operation
@@ -139,13 +140,16 @@ fn derived_operation_id(method: &str, path: &str) -> String {
     id
 }
 
+/// Parameter lists declared on the path item and on the operation.
+type ParameterLists<'d> = (&'d [ReferenceOr<Parameter>], &'d [ReferenceOr<Parameter>]);
+
 fn parameters(
     document: &OpenAPI,
     types: &mut TypeBuilder<'_>,
-    path_level: &[ReferenceOr<Parameter>],
-    operation_level: &[ReferenceOr<Parameter>],
+    (path_level, operation_level): ParameterLists<'_>,
     pointer: &str,
     prefix: &str,
+    paginated: bool,
 ) -> Vec<Param> {
     let path_pointer = pointer
         .rsplit_once('/')
@@ -186,6 +190,11 @@ fn parameters(
         "send_with_response",
         "into_future",
     ]);
+    if paginated {
+        // The builder's stream methods; a query parameter `items` gets `items2`.
+        names.claim("pages".into());
+        names.claim("items".into());
+    }
     let mut params = Vec::new();
     for (parameter, at) in collected {
         let data = parameter.parameter_data_ref();

@@ -63,6 +63,14 @@ const STRING_FORMATS: &[&str] = &[
 /// Builds [`TypeDef`]s from schemas.
 pub struct TypeBuilder<'a> {
     document: &'a OpenAPI,
+    pointed: &'a super::refs::PointedSchemas,
+    /// Named types created for a `$ref` into the document, by target pointer, so the
+    /// target's own schema (built in place later) reuses the same type.
+    ref_targets: HashMap<String, TypeRef>,
+    /// Every inline schema that got a name, by pointer, so a later `$ref` to it reuses it.
+    named_at: HashMap<String, TypeId>,
+    /// `$ref` targets being built (a pointer that refers back into itself).
+    open_refs: Vec<String>,
     diagnostics: &'a mut Vec<Diagnostic>,
     types: Vec<TypeDef>,
     names: Namespace,
@@ -78,9 +86,17 @@ const MAX_DEPTH: usize = 96;
 
 impl<'a> TypeBuilder<'a> {
     /// A builder over `document`, reporting into `diagnostics`.
-    pub fn new(document: &'a OpenAPI, diagnostics: &'a mut Vec<Diagnostic>) -> Self {
+    pub fn new(
+        document: &'a OpenAPI,
+        pointed: &'a super::refs::PointedSchemas,
+        diagnostics: &'a mut Vec<Diagnostic>,
+    ) -> Self {
         Self {
             document,
+            pointed,
+            ref_targets: HashMap::new(),
+            named_at: HashMap::new(),
+            open_refs: Vec::new(),
             diagnostics,
             types: Vec::new(),
             names: Namespace::for_types(),
@@ -178,6 +194,27 @@ impl<'a> TypeBuilder<'a> {
                 def.kind = TypeKind::Alias(TypeRef::Json);
             }
         }
+        // Rust type aliases cannot refer to themselves. An alias that comes back to
+        // itself through a container (`Tree = Vec<Tree>`) becomes a transparent
+        // newtype, which can; one that only renames itself (`A = B`, `B = A`) has no
+        // shape at all and becomes `serde_json::Value`.
+        for id in 0..self.types.len() {
+            let TypeKind::Alias(target) = &self.types[id].kind else {
+                continue;
+            };
+            match alias_cycle(&self.types, id, target) {
+                Some(true) => self.types[id].kind = TypeKind::Newtype(target.clone()),
+                Some(false) => {
+                    let pointer = self.types[id].pointer.clone();
+                    self.diagnostics.push(Diagnostic::new(
+                        pointer,
+                        "$ref loop with no schema in it; used serde_json::Value",
+                    ));
+                    self.types[id].kind = TypeKind::Alias(TypeRef::Json);
+                }
+                None => {}
+            }
+        }
         self.types
     }
 
@@ -185,6 +222,11 @@ impl<'a> TypeBuilder<'a> {
     fn named_kind(&mut self, schema: &Schema, pointer: &str, name: &str) -> TypeKind {
         if let Some(kind) = self.structural_kind(schema, pointer, name) {
             return kind;
+        }
+        // An `allOf` that did not merge was reported where it failed; resolving it
+        // inline would only come back here.
+        if matches!(&schema.schema_kind, SchemaKind::AllOf { all_of } if substantive(all_of).len() > 1) {
+            return TypeKind::Alias(TypeRef::Json);
         }
         TypeKind::Alias(self.inline(schema, pointer, name).ty)
     }
@@ -209,8 +251,17 @@ impl<'a> TypeBuilder<'a> {
                 };
                 Some(self.union_kind(schema, members, &join(pointer, key), name))
             }
+            SchemaKind::Any(any) if any_string_enum(any).is_some() => Some(TypeKind::StringEnum(enum_values(
+                &any_string_enum(any).unwrap_or_default(),
+            ))),
             SchemaKind::Any(any) => {
                 let object = any_as_object(any)?;
+                if composed(any) {
+                    self.diagnose(
+                        pointer,
+                        "`oneOf`/`anyOf`/`allOf` beside `properties` is not expressed; the struct has the schema's own properties only",
+                    );
+                }
                 Some(TypeKind::Struct(self.struct_def(&object, pointer, name)))
             }
             _ => None,
@@ -252,6 +303,9 @@ impl<'a> TypeBuilder<'a> {
     }
 
     fn reference(&mut self, reference: &str, pointer: &str) -> Resolved {
+        if let Some(target) = self.pointed.get(reference) {
+            return self.pointed_reference(reference, target, pointer);
+        }
         let name = super::refs::component_name(reference, "schemas").map(super::refs::unescape);
         match name
             .as_ref()
@@ -262,12 +316,10 @@ impl<'a> TypeBuilder<'a> {
                 nullable: self.component_nullable.get(&name).copied().unwrap_or(false),
             },
             None => {
-                let message = if reference.starts_with("#/components/schemas/") && name.is_none() {
-                    format!("$ref {reference:?} points inside a component schema; only whole components can be referenced, so serde_json::Value is used")
-                } else if !reference.starts_with('#') {
+                let message = if !reference.starts_with('#') {
                     format!("$ref {reference:?} points to another document; external references are not supported, so serde_json::Value is used")
                 } else {
-                    format!("$ref {reference:?} does not point to an existing #/components/schemas entry; used serde_json::Value")
+                    format!("$ref {reference:?} does not point to a schema in this document; used serde_json::Value")
                 };
                 self.diagnose(pointer, message);
                 Resolved {
@@ -278,13 +330,58 @@ impl<'a> TypeBuilder<'a> {
         }
     }
 
+    /// A `$ref` to a schema inside the document (a component's property, a response's
+    /// schema, …): typed like its target and named after the target's location, once
+    /// per target.
+    fn pointed_reference(&mut self, reference: &str, target: &'a ReferenceOr<Schema>, pointer: &str) -> Resolved {
+        let at = reference.trim_start_matches('#').to_owned();
+        let known =
+            (self.ref_targets.get(&at).cloned()).or_else(|| self.named_at.get(&at).map(|id| TypeRef::Named(*id)));
+        if let Some(ty) = known {
+            return Resolved {
+                ty,
+                nullable: matches!(target, ReferenceOr::Item(schema) if schema.schema_data.nullable),
+            };
+        }
+        if self.open_refs.contains(&at) {
+            self.diagnose(
+                pointer,
+                format!("$ref {reference:?} refers back into itself; used serde_json::Value"),
+            );
+            return Resolved {
+                ty: TypeRef::Json,
+                nullable: true,
+            };
+        }
+        self.open_refs.push(at.clone());
+        let hint = super::refs::location_hint(&at);
+        let resolved = self.resolve(target, &at, &hint);
+        self.open_refs.pop();
+        if matches!(resolved.ty, TypeRef::Named(_)) {
+            self.ref_targets.insert(at, resolved.ty.clone());
+        }
+        resolved
+    }
+
     /// Looks through `$ref`s to the schema they name (for allOf merging and unions).
     fn target<'s>(&self, schema: &'s ReferenceOr<Schema>) -> Option<(&'s Schema, Option<String>)>
     where
         'a: 's,
     {
         let components: Option<&'s openapiv3::Components> = self.document.components.as_ref();
-        let (target, at) = super::refs::resolve(schema, "", "schemas", components, |all| &all.schemas).ok()?;
+        // A `$ref` into the document: follow it (and any chain) to the schema there.
+        let mut current = schema;
+        for _ in 0..32 {
+            match current {
+                ReferenceOr::Reference { reference } => match self.pointed.get(reference) {
+                    Some(next) => current = next,
+                    None => break,
+                },
+                ReferenceOr::Item(found) if !std::ptr::eq(current, schema) => return Some((found, None)),
+                ReferenceOr::Item(_) => break,
+            }
+        }
+        let (target, at) = super::refs::resolve(current, "", "schemas", components, |all| &all.schemas).ok()?;
         let component = match schema {
             ReferenceOr::Item(_) => None,
             ReferenceOr::Reference { .. } => at.strip_prefix("/components/schemas/").map(super::refs::unescape),
@@ -364,6 +461,13 @@ impl<'a> TypeBuilder<'a> {
 
     fn any_schema(&mut self, schema: &Schema, any: &AnySchema, pointer: &str, hint: &str) -> Resolved {
         let nullable = schema.schema_data.nullable;
+        if composed(any) && any_as_object(any).is_none() {
+            let kind = any.typ.as_deref().unwrap_or("untyped");
+            self.diagnose(
+                pointer,
+                format!("`oneOf`/`anyOf`/`allOf` beside `type: {kind}` and other keywords is not expressed; the members are ignored"),
+            );
+        }
         let ty = if any_as_object(any).is_some() {
             self.new_named(schema, pointer, hint)
         } else if let Some(items) = &any.items {
@@ -384,9 +488,21 @@ impl<'a> TypeBuilder<'a> {
                     }
                 }
                 Some("number") => TypeRef::Float { bits: 64 },
+                // A string enum that `openapiv3` could not read as one because of other
+                // keywords beside it (or a `null` member): still an enum.
+                Some("string") if any_string_enum(any).is_some() => self.new_named(schema, pointer, hint),
                 Some("string") => {
-                    if !any.enumeration.is_empty() {
-                        self.diagnose(pointer, "string enum with non-string values; used String");
+                    let odd: Vec<String> = any
+                        .enumeration
+                        .iter()
+                        .filter(|value| !value.is_string() && !value.is_null())
+                        .map(ToString::to_string)
+                        .collect();
+                    if !odd.is_empty() {
+                        self.diagnose(
+                            join(pointer, "enum"),
+                            format!("string enum lists non-string values ({}); used String", odd.join(", ")),
+                        );
                     }
                     TypeRef::String
                 }
@@ -404,6 +520,10 @@ impl<'a> TypeBuilder<'a> {
     }
 
     fn new_named(&mut self, schema: &Schema, pointer: &str, hint: &str) -> TypeRef {
+        // Already built because a `$ref` pointed here first.
+        if let Some(ty) = self.ref_targets.get(pointer) {
+            return ty.clone();
+        }
         if self.naming_stack.iter().any(|open| open == pointer) {
             self.diagnose(
                 pointer,
@@ -420,6 +540,7 @@ impl<'a> TypeBuilder<'a> {
     fn new_named_unguarded(&mut self, schema: &Schema, pointer: &str, hint: &str) -> TypeRef {
         let name = self.names.claim(pascal(hint));
         let id = self.types.len();
+        self.named_at.entry(pointer.to_owned()).or_insert(id);
         self.types.push(TypeDef {
             name: name.clone(),
             doc: schema_doc(schema),
@@ -461,7 +582,8 @@ impl<'a> TypeBuilder<'a> {
 
     fn struct_def(&mut self, object: &ObjectType, pointer: &str, name: &str) -> StructDef {
         let mut fields = Vec::new();
-        let mut field_names = Namespace::default();
+        // The flattened map of extra members is a field too.
+        let mut field_names = Namespace::with_reserved(&["additional_properties"]);
         for (wire, property) in &object.properties {
             let property_pointer = join(&join(pointer, "properties"), wire);
             let hint = format!("{name}{}", pascal(wire));
@@ -519,7 +641,7 @@ impl<'a> TypeBuilder<'a> {
             let part = match &schema.schema_kind {
                 SchemaKind::Type(Type::Object(object)) => Some(object.clone()),
                 SchemaKind::AllOf { all_of } => self.merge_all_of(all_of, &member_pointer),
-                SchemaKind::Any(any) => any_as_object(any),
+                SchemaKind::Any(any) => object_part(any),
                 _ => None,
             };
             if component.is_some() {
@@ -724,6 +846,30 @@ impl<'a> TypeBuilder<'a> {
     }
 }
 
+/// Whether alias `id` (of `target`) reaches itself again through aliases only:
+/// `Some(true)` when a container (`Vec`, map, `Option`) lies on the way, `Some(false)`
+/// for a bare loop of names, `None` when there is no loop.
+fn alias_cycle(types: &[TypeDef], id: TypeId, target: &TypeRef) -> Option<bool> {
+    fn walk(types: &[TypeDef], id: TypeId, ty: &TypeRef, contained: bool, seen: &mut Vec<TypeId>) -> Option<bool> {
+        match ty {
+            TypeRef::Named(next) if *next == id => Some(contained),
+            TypeRef::Named(next) => {
+                if seen.contains(next) {
+                    return None;
+                }
+                seen.push(*next);
+                match &types.get(*next)?.kind {
+                    TypeKind::Alias(inner) => walk(types, id, inner, contained, seen),
+                    _ => None,
+                }
+            }
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) => walk(types, id, inner, true, seen),
+            _ => None,
+        }
+    }
+    walk(types, id, target, false, &mut Vec::new())
+}
+
 /// `allOf` members that constrain the value, with their indexes: members that only
 /// annotate (a lone `description`, `title`, `nullable`, …) are left out.
 fn substantive(members: &[ReferenceOr<Schema>]) -> Vec<(usize, &ReferenceOr<Schema>)> {
@@ -858,6 +1004,51 @@ fn any_as_object(any: &AnySchema) -> Option<ObjectType> {
         return None;
     }
     Some(ObjectType {
+        properties: any.properties.clone(),
+        required: any.required.clone(),
+        additional_properties: any.additional_properties.clone(),
+        min_properties: any.min_properties,
+        max_properties: any.max_properties,
+    })
+}
+
+/// The values of a `type: string` enum that `openapiv3` left untyped (because of a
+/// `null` member or keywords it does not expect beside `enum`), when all the others
+/// are strings.
+fn any_string_enum(any: &AnySchema) -> Option<Vec<String>> {
+    if any.typ.as_deref() != Some("string") || any.enumeration.is_empty() {
+        return None;
+    }
+    let mut values = Vec::new();
+    for value in &any.enumeration {
+        match value {
+            serde_json::Value::String(text) => values.push(text.clone()),
+            serde_json::Value::Null => {}
+            _ => return None,
+        }
+    }
+    (!values.is_empty()).then_some(values)
+}
+
+/// True when an untyped schema also carries composition keywords (which `openapiv3`
+/// leaves in [`AnySchema`] when they sit beside other keywords).
+fn composed(any: &AnySchema) -> bool {
+    !any.all_of.is_empty() || !any.one_of.is_empty() || !any.any_of.is_empty()
+}
+
+/// An untyped `allOf` member that only says object things (`{required: [a]}`,
+/// `{properties: …}`, `{additionalProperties: false}`), read as an object to merge.
+fn object_part(any: &AnySchema) -> Option<ObjectType> {
+    let only_object_keywords = matches!(any.typ.as_deref(), None | Some("object"))
+        && any.items.is_none()
+        && any.enumeration.is_empty()
+        && any.one_of.is_empty()
+        && any.all_of.is_empty()
+        && any.any_of.is_empty()
+        && any.not.is_none()
+        && any.format.is_none()
+        && any.pattern.is_none();
+    only_object_keywords.then(|| ObjectType {
         properties: any.properties.clone(),
         required: any.required.clone(),
         additional_properties: any.additional_properties.clone(),

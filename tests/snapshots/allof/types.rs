@@ -37,15 +37,8 @@ pub struct Base {
     /// JSON: `id`.
     pub id: String,
     /// JSON: `createdAt`. Optional: `None` leaves the key out.
-    #[serde(
-        rename = "createdAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub created_at: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<::apigen_runtime::Timestamp>,
 }
 impl Base {
     /// Creates the value from its required fields (`id`); constant fields are set, optional fields are left out.
@@ -63,15 +56,8 @@ pub struct Named {
     /// JSON: `id`.
     pub id: String,
     /// JSON: `createdAt`. Optional: `None` leaves the key out.
-    #[serde(
-        rename = "createdAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub created_at: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<::apigen_runtime::Timestamp>,
     /// JSON: `name`.
     pub name: String,
 }
@@ -92,15 +78,8 @@ pub struct Pet {
     /// JSON: `id`.
     pub id: String,
     /// JSON: `createdAt`. Optional: `None` leaves the key out.
-    #[serde(
-        rename = "createdAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub created_at: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<::apigen_runtime::Timestamp>,
     /// JSON: `name`.
     pub name: String,
     /// JSON: `home`. Optional: `None` leaves the key out.
@@ -131,15 +110,8 @@ pub struct Dog {
     /// JSON: `id`.
     pub id: String,
     /// JSON: `createdAt`. Optional: `None` leaves the key out.
-    #[serde(
-        rename = "createdAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub created_at: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<::apigen_runtime::Timestamp>,
     /// JSON: `name`.
     pub name: String,
     /// JSON: `home`. Optional: `None` leaves the key out.
@@ -188,15 +160,8 @@ pub struct Record {
     /// JSON: `id`.
     pub id: String,
     /// JSON: `createdAt`. Optional: `None` leaves the key out.
-    #[serde(
-        rename = "createdAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub created_at: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<::apigen_runtime::Timestamp>,
     /// A one-member allOf used to attach a description.
     ///
     /// JSON: `address`. Optional: `None` leaves the key out.
@@ -231,21 +196,99 @@ impl Conflict {
         Self { value }
     }
 }
+/// `type: object` and own properties beside `allOf`: merges like the bare form.
+///
+/// Schema: `#/components/schemas/TypedExtended`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct TypedExtended {
+    /// JSON: `id`.
+    pub id: String,
+    /// JSON: `createdAt`.
+    #[serde(rename = "createdAt")]
+    pub created_at: ::apigen_runtime::Timestamp,
+    /// JSON: `extra`.
+    pub extra: String,
+}
+impl TypedExtended {
+    /// Creates the value from its required fields (`id`, `created_at`, `extra`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(
+        id: impl Into<String>,
+        created_at: ::apigen_runtime::Timestamp,
+        extra: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            created_at,
+            extra: extra.into(),
+        }
+    }
+}
+/// `type: object` beside a two-member `allOf`, nothing else.
+///
+/// Schema: `#/components/schemas/TypedOnly`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct TypedOnly {
+    /// JSON: `city`.
+    pub city: String,
+    /// JSON: `zip`. Optional: `None` leaves the key out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zip: Option<String>,
+    /// JSON: `note`. Optional: `None` leaves the key out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// JSON: `by`. Optional: `None` leaves the key out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+}
+impl TypedOnly {
+    /// Creates the value from its required fields (`city`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(city: impl Into<String>) -> Self {
+        Self {
+            city: city.into(),
+            zip: None,
+            note: None,
+            by: None,
+        }
+    }
+}
+/// `type: object` beside `oneOf`.
+///
+/// Schema: `#/components/schemas/TypedUnion`.
+///
+/// Decoded by trying every variant and keeping the one that accounts for most of
+/// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
+/// more specific variant.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[serde(untagged)]
+pub enum TypedUnion {
+    #[allow(missing_docs)]
+    Address(Address),
+    #[allow(missing_docs)]
+    Base(Base),
+}
+impl<'de> ::serde::Deserialize<'de> for TypedUnion {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::apigen_runtime::unions::Untagged::new(&value)
+            .variant(Self::Address)
+            .variant(Self::Base)
+            .finish("TypedUnion")
+    }
+}
 /// Schema: `#/paths/~1dogs~1{dogId}/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetDogResponse {
     /// JSON: `id`.
     pub id: String,
     /// JSON: `createdAt`. Optional: `None` leaves the key out.
-    #[serde(
-        rename = "createdAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub created_at: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<::apigen_runtime::Timestamp>,
     /// JSON: `name`.
     pub name: String,
     /// JSON: `home`. Optional: `None` leaves the key out.
@@ -257,8 +300,8 @@ pub struct GetDogResponse {
     /// JSON: `barks`.
     pub barks: bool,
     /// JSON: `fetchedAt`.
-    #[serde(rename = "fetchedAt", with = "::apigen_runtime::datetime::rfc3339")]
-    pub fetched_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+    #[serde(rename = "fetchedAt")]
+    pub fetched_at: ::apigen_runtime::Timestamp,
 }
 impl GetDogResponse {
     /// Creates the value from its required fields (`id`, `name`, `barks`, `fetched_at`); constant fields are set, optional fields are left out.
@@ -267,7 +310,7 @@ impl GetDogResponse {
         id: impl Into<String>,
         name: impl Into<String>,
         barks: bool,
-        fetched_at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+        fetched_at: ::apigen_runtime::Timestamp,
     ) -> Self {
         Self {
             id: id.into(),

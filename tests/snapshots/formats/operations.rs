@@ -41,7 +41,7 @@ impl Client {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateSample<'a> {
     client: &'a Client,
-    since: Option<::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>>,
+    since: Option<::apigen_runtime::Timestamp>,
     day: Option<::apigen_runtime::chrono::NaiveDate>,
     trace: Option<String>,
     big: Option<u64>,
@@ -50,10 +50,7 @@ pub struct CreateSample<'a> {
 }
 impl<'a> CreateSample<'a> {
     /// Sets the optional query parameter `since`.
-    pub fn since(
-        mut self,
-        value: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    ) -> Self {
+    pub fn since(mut self, value: ::apigen_runtime::Timestamp) -> Self {
         self.since = Some(value);
         self
     }

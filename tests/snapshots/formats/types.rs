@@ -16,8 +16,7 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Sample {
     /// JSON: `at`.
-    #[serde(with = "::apigen_runtime::datetime::rfc3339")]
-    pub at: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
+    pub at: ::apigen_runtime::Timestamp,
     /// JSON: `day`.
     pub day: ::apigen_runtime::chrono::NaiveDate,
     /// JSON: `clock`. Optional: `None` leaves the key out.

@@ -162,15 +162,8 @@ pub struct StatsByRegionValue {
     /// JSON: `total`.
     pub total: i64,
     /// JSON: `updatedAt`. Optional: `None` leaves the key out.
-    #[serde(
-        rename = "updatedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub updated_at: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<::apigen_runtime::Timestamp>,
 }
 impl StatsByRegionValue {
     /// Creates the value from its required fields (`total`); constant fields are set, optional fields are left out.

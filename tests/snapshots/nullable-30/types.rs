@@ -110,14 +110,8 @@ pub struct Widget {
     /// Required nullable date-time.
     ///
     /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
-    #[serde(
-        rename = "updatedAt",
-        default,
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub updated_at: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "updatedAt", default)]
+    pub updated_at: Option<::apigen_runtime::Timestamp>,
     /// Optional nullable date-time.
     ///
     /// JSON: `createdAt`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
@@ -127,11 +121,7 @@ pub struct Widget {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "::apigen_runtime::nullable::deserialize_present",
     )]
-    pub created_at: Option<
-        ::apigen_runtime::Nullable<
-            ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-        >,
-    >,
+    pub created_at: Option<::apigen_runtime::Nullable<::apigen_runtime::Timestamp>>,
     /// Required nullable reference.
     ///
     /// JSON: `owner`. Always present in JSON; `None` is `null`.

@@ -101,14 +101,8 @@ pub struct Widget {
     /// Required nullable date-time.
     ///
     /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
-    #[serde(
-        rename = "updatedAt",
-        default,
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub updated_at: Option<
-        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-    >,
+    #[serde(rename = "updatedAt", default)]
+    pub updated_at: Option<::apigen_runtime::Timestamp>,
     /// Optional nullable date-time.
     ///
     /// JSON: `createdAt`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
@@ -118,11 +112,7 @@ pub struct Widget {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "::apigen_runtime::nullable::deserialize_present",
     )]
-    pub created_at: Option<
-        ::apigen_runtime::Nullable<
-            ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>,
-        >,
-    >,
+    pub created_at: Option<::apigen_runtime::Nullable<::apigen_runtime::Timestamp>>,
     /// Required nullable reference (anyOf with null).
     ///
     /// JSON: `owner`. Always present in JSON; `None` is `null`.
@@ -343,8 +333,10 @@ impl<'de> ::serde::Deserialize<'de> for WidgetKind {
 ///
 /// Schema: `#/components/schemas/Widget/properties/code`.
 ///
-/// Decoded by trying each variant in order; the most specific come first.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// Decoded by trying every variant and keeping the one that accounts for most of
+/// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
+/// more specific variant.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum WidgetCode {
     #[allow(missing_docs)]
@@ -352,16 +344,44 @@ pub enum WidgetCode {
     #[allow(missing_docs)]
     String(String),
 }
+impl<'de> ::serde::Deserialize<'de> for WidgetCode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::apigen_runtime::unions::Untagged::new(&value)
+            .variant(Self::Integer)
+            .variant(Self::String)
+            .finish("WidgetCode")
+    }
+}
 /// oneOf with more than one non-null member.
 ///
 /// Schema: `#/components/schemas/Widget/properties/size`.
 ///
-/// Decoded by trying each variant in order; the most specific come first.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// Decoded by trying every variant and keeping the one that accounts for most of
+/// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
+/// more specific variant.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum WidgetSize {
     #[allow(missing_docs)]
     Integer(i64),
     #[allow(missing_docs)]
     String(String),
+}
+impl<'de> ::serde::Deserialize<'de> for WidgetSize {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::apigen_runtime::unions::Untagged::new(&value)
+            .variant(Self::Integer)
+            .variant(Self::String)
+            .finish("WidgetSize")
+    }
 }

@@ -18,6 +18,13 @@ pub use operations::*;
 pub const DEFAULT_BASE_URL: &str = "";
 /// The `User-Agent` sent by default: crate name and version.
 pub const USER_AGENT: &str = concat!("fixture/", env!("CARGO_PKG_VERSION"));
+/// This API's conventions as the runtime needs them: base URL, `User-Agent`,
+/// where error bodies keep the code and message, and the request-id and
+/// rate-limit headers (from the spec and its `x-apigen-conventions` extension).
+pub const API: ::apigen_runtime::ApiProfile = ::apigen_runtime::ApiProfile::new(
+    DEFAULT_BASE_URL,
+    USER_AGENT,
+);
 /// The API documents no single error body, so error bodies are kept as JSON.
 pub type ErrorBody = ::serde_json::Value;
 /// The error every call returns; see [`apigen_runtime::Error`].
@@ -35,9 +42,10 @@ impl From<::apigen_runtime::RawClient> for Client {
     }
 }
 impl Client {
-    /// Starts configuring a client with the spec's base URL and this crate's `User-Agent`.
+    /// Starts configuring a client from [`API`]: the spec's base URL, this crate's
+    /// `User-Agent` and the API's error and rate-limit conventions.
     pub fn builder() -> ClientBuilder {
-        ClientBuilder::new(DEFAULT_BASE_URL, USER_AGENT)
+        ClientBuilder::new(API)
     }
     /// The configured HTTP machinery, for requests the spec does not describe.
     pub fn raw(&self) -> &::apigen_runtime::RawClient {

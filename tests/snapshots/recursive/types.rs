@@ -97,14 +97,29 @@ impl Dir {
 }
 /// Schema: `#/components/schemas/Expr`.
 ///
-/// Decoded by trying each variant in order; the most specific come first.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// Decoded by trying every variant and keeping the one that accounts for most of
+/// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
+/// more specific variant.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum Expr {
     #[allow(missing_docs)]
     Sum(Box<Sum>),
     #[allow(missing_docs)]
     Integer(i64),
+}
+impl<'de> ::serde::Deserialize<'de> for Expr {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::apigen_runtime::unions::Untagged::new(&value)
+            .variant(|payload: Sum| Self::Sum(Box::new(payload)))
+            .variant(Self::Integer)
+            .finish("Expr")
+    }
 }
 /// Schema: `#/components/schemas/Sum`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -64,6 +64,17 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    /// `GET /incidents`
+    ///
+    /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
+    pub fn list_incidents(&self) -> ListIncidents<'_> {
+        ListIncidents {
+            client: self,
+            urgency: None,
+            level: None,
+            options: CallOptions::default(),
+        }
+    }
 }
 /// Request builder for [`Client::get_item`] (`GET /items/{itemId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -254,6 +265,77 @@ impl<'a> GetBroken<'a> {
 }
 impl<'a> IntoFuture for GetBroken<'a> {
     type Output = Result<super::types::GetBrokenResponse, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::list_incidents`] (`GET /incidents`). Set optional parameters, then `.await` it or call [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListIncidents<'a> {
+    client: &'a Client,
+    urgency: Option<super::types::IncidentUrgency>,
+    level: Option<super::types::Level>,
+    options: CallOptions,
+}
+impl<'a> ListIncidents<'a> {
+    /// Sets the optional query parameter `urgency`.
+    pub fn urgency(mut self, value: super::types::IncidentUrgency) -> Self {
+        self.urgency = Some(value);
+        self
+    }
+    /// Sets the optional query parameter `level`.
+    pub fn level(mut self, value: super::types::Level) -> Self {
+        self.level = Some(value);
+        self
+    }
+    /// Adds a header to this call only.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+    /// Overrides the maximum number of retries for this call.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+    /// Sends an `Idempotency-Key` header, which also makes a POST or PATCH safe to retry.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<super::types::ListIncidentsResponse, Error> {
+        self.send_with_response().await.map(Response::into_body)
+    }
+    /// Sends the request and returns the body with the HTTP status and headers
+    /// (for example the rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<super::types::ListIncidentsResponse>, Error> {
+        let mut request = RequestSpec::new(
+            ::apigen_runtime::reqwest::Method::GET,
+            "/incidents",
+            ["/incidents"].concat(),
+        );
+        request.query("urgency", &self.urgency, Style::Form { explode: true })?;
+        request.query("level", &self.level, Style::Form { explode: true })?;
+        let response = self
+            .client
+            .raw()
+            .execute::<ErrorBody>(request, &self.options)
+            .await?;
+        response.json()
+    }
+}
+impl<'a> IntoFuture for ListIncidents<'a> {
+    type Output = Result<super::types::ListIncidentsResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -38,6 +38,36 @@ impl Item {
 }
 /// Schema: `#/components/schemas/ItemAlias`.
 pub type ItemAlias = Item;
+/// Schema: `#/components/schemas/Incident`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Incident {
+    /// JSON: `urgency`. Optional: `None` leaves the key out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub urgency: Option<IncidentUrgency>,
+}
+/// Schema: `#/components/schemas/Incidents`.
+pub type Incidents = Vec<IncidentsItem>;
+/// Schema: `#/components/schemas/UrgencyAlias`.
+pub type UrgencyAlias = IncidentUrgency;
+/// Schema: `#/components/schemas/Escalated`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Escalated {
+    /// JSON: `id`.
+    pub id: String,
+    /// JSON: `urgency`. Optional: `None` leaves the key out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub urgency: Option<UrgencyAlias>,
+}
+impl Escalated {
+    /// Creates the value from its required fields (`id`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            urgency: None,
+        }
+    }
+}
 /// Schema: `#/components/schemas/ItemAliasAlias`.
 pub type ItemAliasAlias = ItemAlias;
 /// Schema: `#/components/schemas/a~1b`.
@@ -46,6 +76,78 @@ pub struct AB {
     /// JSON: `slash`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slash: Option<bool>,
+}
+/// Schema: `#/components/schemas/Incident/properties/urgency`.
+///
+/// Values this crate does not know decode as `Unknown`, so a new server value
+/// never breaks decoding.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum IncidentUrgency {
+    /// `high`
+    High,
+    /// `low`
+    Low,
+    /// A value not known to this version of the crate.
+    Unknown(String),
+}
+impl IncidentUrgency {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::High => "high",
+            Self::Low => "low",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl From<&str> for IncidentUrgency {
+    fn from(value: &str) -> Self {
+        match value {
+            "high" => Self::High,
+            "low" => Self::Low,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::str::FromStr for IncidentUrgency {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for IncidentUrgency {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for IncidentUrgency {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IncidentUrgency {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+    }
+}
+/// Schema: `#/components/schemas/Incidents/items`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct IncidentsItem {
+    /// JSON: `id`.
+    pub id: String,
+}
+impl IncidentsItem {
+    /// Creates the value from its required fields (`id`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
 }
 /// Schema: `#/paths/~1broken/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -63,11 +165,102 @@ pub struct GetBrokenResponse {
     /// JSON: `slashy`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slashy: Option<AB>,
-    /// JSON: `name`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
+    /// JSON: `name`. Optional: `None` leaves the key out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// JSON: `nowhere`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "::apigen_runtime::nullable::deserialize_present",
     )]
-    pub name: Option<::apigen_runtime::Nullable<::serde_json::Value>>,
+    pub nowhere: Option<::apigen_runtime::Nullable<::serde_json::Value>>,
+}
+/// Schema: `#/components/parameters/Level/schema`.
+///
+/// Values this crate does not know decode as `Unknown`, so a new server value
+/// never breaks decoding.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Level {
+    /// `high`
+    High,
+    /// `low`
+    Low,
+    /// A value not known to this version of the crate.
+    Unknown(String),
+}
+impl Level {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::High => "high",
+            Self::Low => "low",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl From<&str> for Level {
+    fn from(value: &str) -> Self {
+        match value {
+            "high" => Self::High,
+            "low" => Self::Low,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::str::FromStr for Level {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for Level {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for Level {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Level {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+    }
+}
+/// Schema: `#/paths/~1incidents/get/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListIncidentsResponse {
+    /// JSON: `first`. Optional: `None` leaves the key out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first: Option<IncidentsItem>,
+    /// JSON: `urgency`. Optional: `None` leaves the key out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub urgency: Option<UrgencyAlias>,
+    /// JSON: `conflict`. Optional: `None` leaves the key out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conflict: Option<Conflict>,
+    /// JSON: `escalated`. Optional: `None` leaves the key out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalated: Option<Escalated>,
+}
+/// Schema: `#/components/responses/Conflict/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Conflict {
+    /// JSON: `reason`.
+    pub reason: String,
+}
+impl Conflict {
+    /// Creates the value from its required fields (`reason`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(reason: impl Into<String>) -> Self {
+        Self { reason: reason.into() }
+    }
 }

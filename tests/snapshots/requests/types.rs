@@ -105,12 +105,8 @@ pub struct ListNotesFilter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
     /// JSON: `after`. Optional: `None` leaves the key out.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::apigen_runtime::datetime::rfc3339_option",
-    )]
-    pub after: Option<::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<::apigen_runtime::Timestamp>,
 }
 /// Schema: `#/paths/~1notes/get/parameters/5/schema`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]

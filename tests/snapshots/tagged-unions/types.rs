@@ -436,8 +436,10 @@ impl<'de> ::serde::Deserialize<'de> for Outcome {
 ///
 /// Schema: `#/components/schemas/LookupValue`.
 ///
-/// Decoded by trying each variant in order; the most specific come first.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// Decoded by trying every variant and keeping the one that accounts for most of
+/// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
+/// more specific variant.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum LookupValue {
     #[allow(missing_docs)]
@@ -446,6 +448,20 @@ pub enum LookupValue {
     Integer(i64),
     #[allow(missing_docs)]
     String(String),
+}
+impl<'de> ::serde::Deserialize<'de> for LookupValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::apigen_runtime::unions::Untagged::new(&value)
+            .variant(Self::Variant2)
+            .variant(Self::Integer)
+            .variant(Self::String)
+            .finish("LookupValue")
+    }
 }
 /// Schema: `#/components/schemas/MessageCreated/properties/type`.
 ///

@@ -151,8 +151,10 @@ impl<'de> ::serde::Deserialize<'de> for AnyActor {
 ///
 /// Schema: `#/components/schemas/Scalar`.
 ///
-/// Decoded by trying each variant in order; the most specific come first.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// Decoded by trying every variant and keeping the one that accounts for most of
+/// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
+/// more specific variant.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum Scalar {
     #[allow(missing_docs)]
@@ -162,12 +164,28 @@ pub enum Scalar {
     #[allow(missing_docs)]
     String(String),
 }
+impl<'de> ::serde::Deserialize<'de> for Scalar {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::apigen_runtime::unions::Untagged::new(&value)
+            .variant(Self::Integer)
+            .variant(Self::Number)
+            .variant(Self::String)
+            .finish("Scalar")
+    }
+}
 /// A boolean or a string.
 ///
 /// Schema: `#/components/schemas/Flag`.
 ///
-/// Decoded by trying each variant in order; the most specific come first.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// Decoded by trying every variant and keeping the one that accounts for most of
+/// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
+/// more specific variant.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum Flag {
     #[allow(missing_docs)]
@@ -175,12 +193,27 @@ pub enum Flag {
     #[allow(missing_docs)]
     String(String),
 }
+impl<'de> ::serde::Deserialize<'de> for Flag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::apigen_runtime::unions::Untagged::new(&value)
+            .variant(Self::Bool)
+            .variant(Self::String)
+            .finish("Flag")
+    }
+}
 /// A free-form object listed first; the strict object must still win.
 ///
 /// Schema: `#/components/schemas/Payload`.
 ///
-/// Decoded by trying each variant in order; the most specific come first.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// Decoded by trying every variant and keeping the one that accounts for most of
+/// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
+/// more specific variant.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum Payload {
     #[allow(missing_docs)]
@@ -188,12 +221,27 @@ pub enum Payload {
     #[allow(missing_docs)]
     Object(::serde_json::Map<String, ::serde_json::Value>),
 }
+impl<'de> ::serde::Deserialize<'de> for Payload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::apigen_runtime::unions::Untagged::new(&value)
+            .variant(Self::Team)
+            .variant(Self::Object)
+            .finish("Payload")
+    }
+}
 /// Members overlap on `slug`; the one with more required fields goes first.
 ///
 /// Schema: `#/components/schemas/Entry`.
 ///
-/// Decoded by trying each variant in order; the most specific come first.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// Decoded by trying every variant and keeping the one that accounts for most of
+/// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
+/// more specific variant.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum Entry {
     #[allow(missing_docs)]
@@ -201,12 +249,27 @@ pub enum Entry {
     #[allow(missing_docs)]
     Variant0(EntryVariant0),
 }
+impl<'de> ::serde::Deserialize<'de> for Entry {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::apigen_runtime::unions::Untagged::new(&value)
+            .variant(Self::Team)
+            .variant(Self::Variant0)
+            .finish("Entry")
+    }
+}
 /// A known object, or any other JSON value.
 ///
 /// Schema: `#/components/schemas/WithFallback`.
 ///
-/// Decoded by trying each variant in order; the most specific come first.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// Decoded by trying every variant and keeping the one that accounts for most of
+/// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
+/// more specific variant.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum WithFallback {
     #[allow(missing_docs)]
@@ -214,18 +277,46 @@ pub enum WithFallback {
     #[allow(missing_docs)]
     Json(::serde_json::Value),
 }
+impl<'de> ::serde::Deserialize<'de> for WithFallback {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::apigen_runtime::unions::Untagged::new(&value)
+            .variant(Self::User)
+            .variant(Self::Json)
+            .finish("WithFallback")
+    }
+}
 /// A nullable untagged union.
 ///
 /// Schema: `#/components/schemas/MaybeScalar`.
 ///
-/// Decoded by trying each variant in order; the most specific come first.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// Decoded by trying every variant and keeping the one that accounts for most of
+/// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
+/// more specific variant.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum MaybeScalar {
     #[allow(missing_docs)]
     Integer(i64),
     #[allow(missing_docs)]
     String(String),
+}
+impl<'de> ::serde::Deserialize<'de> for MaybeScalar {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::apigen_runtime::unions::Untagged::new(&value)
+            .variant(Self::Integer)
+            .variant(Self::String)
+            .finish("MaybeScalar")
+    }
 }
 /// A oneOf of documented one-value string enums (as dropshot writes them).
 ///
@@ -290,6 +381,130 @@ impl<'de> ::serde::Deserialize<'de> for SortMode {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+    }
+}
+/// Schema: `#/components/schemas/Summary`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Summary {
+    /// JSON: `id`.
+    pub id: String,
+    /// JSON: `name`. Optional: `None` leaves the key out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+impl Summary {
+    /// Creates the value from its required fields (`id`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into(), name: None }
+    }
+}
+/// Schema: `#/components/schemas/Detail`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Detail {
+    /// JSON: `id`.
+    pub id: String,
+    /// JSON: `name`. Optional: `None` leaves the key out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// JSON: `email`. Optional: `None` leaves the key out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+impl Detail {
+    /// Creates the value from its required fields (`id`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            name: None,
+            email: None,
+        }
+    }
+}
+/// The first variant's fields are a subset of the second's.
+///
+/// Schema: `#/components/schemas/Person`.
+///
+/// Decoded by trying every variant and keeping the one that accounts for most of
+/// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
+/// more specific variant.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[serde(untagged)]
+pub enum Person {
+    #[allow(missing_docs)]
+    Summary(Summary),
+    #[allow(missing_docs)]
+    Detail(Detail),
+}
+impl<'de> ::serde::Deserialize<'de> for Person {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::apigen_runtime::unions::Untagged::new(&value)
+            .variant(Self::Summary)
+            .variant(Self::Detail)
+            .finish("Person")
+    }
+}
+/// Schema: `#/components/schemas/ShallowItem`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ShallowItem {
+    /// JSON: `x`.
+    pub x: i64,
+}
+impl ShallowItem {
+    /// Creates the value from its required fields (`x`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(x: i64) -> Self {
+        Self { x }
+    }
+}
+/// Schema: `#/components/schemas/DeepItem`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct DeepItem {
+    /// JSON: `x`.
+    pub x: i64,
+    /// JSON: `y`. Optional: `None` leaves the key out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y: Option<i64>,
+}
+impl DeepItem {
+    /// Creates the value from its required fields (`x`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(x: i64) -> Self {
+        Self { x, y: None }
+    }
+}
+/// The variants differ only in a nested field.
+///
+/// Schema: `#/components/schemas/Boxed`.
+///
+/// Decoded by trying every variant and keeping the one that accounts for most of
+/// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
+/// more specific variant.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[serde(untagged)]
+pub enum Boxed {
+    #[allow(missing_docs)]
+    Variant0(BoxedVariant0),
+    #[allow(missing_docs)]
+    Variant1(BoxedVariant1),
+}
+impl<'de> ::serde::Deserialize<'de> for Boxed {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::apigen_runtime::unions::Untagged::new(&value)
+            .variant(Self::Variant0)
+            .variant(Self::Variant1)
+            .finish("Boxed")
     }
 }
 /// Schema: `#/components/schemas/Feed`.
@@ -360,10 +575,38 @@ impl EntryVariant0 {
         Self { slug: slug.into() }
     }
 }
+/// Schema: `#/components/schemas/Boxed/oneOf/0`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct BoxedVariant0 {
+    /// JSON: `item`.
+    pub item: ShallowItem,
+}
+impl BoxedVariant0 {
+    /// Creates the value from its required fields (`item`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(item: ShallowItem) -> Self {
+        Self { item }
+    }
+}
+/// Schema: `#/components/schemas/Boxed/oneOf/1`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct BoxedVariant1 {
+    /// JSON: `item`.
+    pub item: DeepItem,
+}
+impl BoxedVariant1 {
+    /// Creates the value from its required fields (`item`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(item: DeepItem) -> Self {
+        Self { item }
+    }
+}
 /// Schema: `#/components/schemas/Feed/properties/matrix/items/items`.
 ///
-/// Decoded by trying each variant in order; the most specific come first.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// Decoded by trying every variant and keeping the one that accounts for most of
+/// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
+/// more specific variant.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum FeedMatrixItemItem {
     #[allow(missing_docs)]
@@ -371,14 +614,42 @@ pub enum FeedMatrixItemItem {
     #[allow(missing_docs)]
     Bool(bool),
 }
+impl<'de> ::serde::Deserialize<'de> for FeedMatrixItemItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::apigen_runtime::unions::Untagged::new(&value)
+            .variant(Self::Integer)
+            .variant(Self::Bool)
+            .finish("FeedMatrixItemItem")
+    }
+}
 /// Schema: `#/paths/~1search/get/responses/200/content/application~1json/schema/items`.
 ///
-/// Decoded by trying each variant in order; the most specific come first.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// Decoded by trying every variant and keeping the one that accounts for most of
+/// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
+/// more specific variant.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum SearchResponseItem {
     #[allow(missing_docs)]
     Team(Team),
     #[allow(missing_docs)]
     User(User),
+}
+impl<'de> ::serde::Deserialize<'de> for SearchResponseItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::apigen_runtime::unions::Untagged::new(&value)
+            .variant(Self::Team)
+            .variant(Self::User)
+            .finish("SearchResponseItem")
+    }
 }

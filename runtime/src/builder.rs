@@ -1,0 +1,265 @@
+//! Client configuration: [`ClientBuilder`] (base URL, user agent, credentials, default
+//! headers, timeouts, retry timing) and the redirect policy that keeps credentials on
+//! their origin.
+
+use crate::error::Error;
+use crate::execute::{Inner, RawClient};
+use crate::profile::ApiProfile;
+use crate::retry::{RetryConfig, Sleeper};
+use crate::secret::SecretString;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, USER_AGENT};
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How credentials are attached to every request.
+#[derive(Clone)]
+enum Auth {
+    Bearer(SecretString),
+    Header(HeaderName, SecretString),
+    Basic(String, SecretString),
+}
+
+/// Configures and builds a client. Generated crates alias it with their own client
+/// type `C` and error body type `E`, and start it from their spec's [`ApiProfile`].
+pub struct ClientBuilder<C = RawClient, E = serde_json::Value> {
+    base_url: String,
+    user_agent: String,
+    auth: Option<Auth>,
+    default_headers: Vec<(String, String)>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    retry: RetryConfig,
+    http: Option<reqwest::Client>,
+    sleeper: Option<Sleeper>,
+    profile: ApiProfile,
+    marker: PhantomData<fn() -> (C, E)>,
+}
+
+impl<C, E> fmt::Debug for ClientBuilder<C, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("user_agent", &self.user_agent)
+            .field("auth", &self.auth.as_ref().map(|_| "[redacted]"))
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<C: From<RawClient>, E> ClientBuilder<C, E> {
+    /// Starts from an API's profile: its default base URL, `User-Agent`
+    /// (`name/version`) and conventions (error code field, rate-limit headers).
+    pub fn new(profile: ApiProfile) -> Self {
+        Self {
+            base_url: profile.default_base_url().to_owned(),
+            user_agent: profile.user_agent().to_owned(),
+            profile,
+            auth: None,
+            default_headers: Vec::new(),
+            timeout: Duration::from_secs(60),
+            connect_timeout: Duration::from_secs(10),
+            retry: RetryConfig::default(),
+            http: None,
+            sleeper: None,
+            marker: PhantomData,
+        }
+    }
+
+    /// Sends `Authorization: Bearer <token>` on every request. The token is never
+    /// shown by `Debug`, `Display` or errors.
+    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
+        self.auth = Some(Auth::Bearer(SecretString::new(token)));
+        self
+    }
+
+    /// Sends an API key in a header on every request.
+    pub fn api_key_header(mut self, name: &'static str, key: impl Into<String>) -> Self {
+        self.auth = Some(Auth::Header(HeaderName::from_static(name), SecretString::new(key)));
+        self
+    }
+
+    /// Sends HTTP basic credentials on every request.
+    pub fn basic_auth(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
+        self.auth = Some(Auth::Basic(username.into(), SecretString::new(password)));
+        self
+    }
+
+    /// Overrides the base URL (for a proxy, a staging server or a local test server).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// Per-attempt timeout covering the whole exchange, body included. Default 60 s.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Connection timeout. Default 10 s. Ignored with [`Self::http_client`].
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Retries after the first attempt. Default 2.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.retry.max_retries = retries;
+        self
+    }
+
+    /// Exponential backoff: first delay `base`, doubling, capped at `cap`, plus jitter.
+    pub fn backoff(mut self, base: Duration, cap: Duration) -> Self {
+        self.retry.backoff_base = base;
+        self.retry.backoff_cap = cap;
+        self
+    }
+
+    /// Longest server-requested wait honoured before giving up. Default 60 s.
+    pub fn max_retry_after(mut self, wait: Duration) -> Self {
+        self.retry.max_retry_after = wait;
+        self
+    }
+
+    /// Adds a header to every request.
+    pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.default_headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Appends `suffix` to the `User-Agent` (`inboxapp/0.1.0 my-app/2.0`).
+    pub fn user_agent_suffix(mut self, suffix: impl AsRef<str>) -> Self {
+        self.user_agent = format!("{} {}", self.user_agent, suffix.as_ref());
+        self
+    }
+
+    /// Uses a caller-configured `reqwest::Client` (proxies, TLS roots, pools).
+    ///
+    /// Its own redirect policy then applies: reqwest drops `Authorization` (bearer and
+    /// basic credentials) when a redirect leaves the host, but not a custom API-key
+    /// header, and it follows HTTPS→HTTP downgrades. The client built by default
+    /// refuses both of those redirects (see [`Self::build`]).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Replaces how the client waits between retries (for tests: record instead of sleep).
+    pub fn sleeper(mut self, sleeper: Sleeper) -> Self {
+        self.sleeper = Some(sleeper);
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    ///
+    /// Unless [`Self::http_client`] supplied one, the HTTP client follows at most 10
+    /// redirects; it never follows a redirect from HTTPS to plain HTTP, and never one
+    /// to another origin while the credential is a custom header
+    /// ([`Self::api_key_header`]), because only `Authorization` is stripped on such
+    /// redirects. A redirect that is not followed is returned as an API error with the
+    /// 3xx status.
+    pub fn build(self) -> Result<C, Error<E>> {
+        let base = reqwest::Url::parse(&self.base_url).map_err(|err| Error::Config {
+            reason: format!("base URL {:?} is not a valid URL: {err}", self.base_url),
+        })?;
+        if !matches!(base.scheme(), "http" | "https") {
+            return Err(Error::Config {
+                reason: format!("base URL {:?} must use http or https", self.base_url),
+            });
+        }
+        let mut headers = HeaderMap::new();
+        let user_agent = HeaderValue::from_str(&self.user_agent).map_err(|_| Error::Config {
+            reason: "user agent contains characters not allowed in a header".into(),
+        })?;
+        headers.insert(USER_AGENT, user_agent);
+        headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static("application/json"));
+        for (name, value) in &self.default_headers {
+            let (name, value) = header_pair(name, value).map_err(|reason| Error::Config { reason })?;
+            headers.append(name, value);
+        }
+        if let Some(auth) = &self.auth {
+            let (name, value) = match auth {
+                Auth::Bearer(token) => (AUTHORIZATION, header_value(&format!("Bearer {}", token.expose()))),
+                Auth::Header(name, key) => (name.clone(), header_value(key.expose())),
+                Auth::Basic(user, password) => {
+                    let encoded = crate::base64::encode(format!("{user}:{}", password.expose()).as_bytes());
+                    (AUTHORIZATION, header_value(&format!("Basic {encoded}")))
+                }
+            };
+            let mut value = value.map_err(|_| Error::Config {
+                reason: "credential contains characters not allowed in a header".into(),
+            })?;
+            value.set_sensitive(true);
+            headers.insert(name, value);
+        }
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout)
+                .redirect(redirect_policy(matches!(self.auth, Some(Auth::Header(..)))))
+                .build()
+                .map_err(|err| Error::Config {
+                    reason: format!("HTTP client could not be built: {err}"),
+                })?,
+        };
+        let sleeper = self
+            .sleeper
+            .unwrap_or_else(|| Arc::new(|wait| Box::pin(tokio::time::sleep(wait))));
+        Ok(C::from(RawClient {
+            inner: Arc::new(Inner {
+                http,
+                base_url: self.base_url.trim_end_matches('/').to_owned(),
+                headers,
+                timeout: self.timeout,
+                retry: self.retry,
+                sleeper,
+                profile: self.profile,
+            }),
+        }))
+    }
+}
+
+/// Redirects followed by the client built by default.
+const MAX_REDIRECTS: usize = 10;
+
+/// Follows redirects like reqwest's default policy (which strips `Authorization`,
+/// cookies and proxy credentials when the host or port changes), except that it stops
+/// at a downgrade from HTTPS to HTTP, and — when `credential_in_custom_header` — at any
+/// change of origin, since reqwest would forward such a header.
+fn redirect_policy(credential_in_custom_header: bool) -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(move |attempt| {
+        if attempt.previous().len() >= MAX_REDIRECTS {
+            return attempt.error("too many redirects");
+        }
+        let Some(previous) = attempt.previous().last() else {
+            return attempt.follow();
+        };
+        let next = attempt.url();
+        if previous.scheme() == "https" && next.scheme() != "https" {
+            return attempt.stop();
+        }
+        let same_origin = previous.scheme() == next.scheme()
+            && previous.host_str() == next.host_str()
+            && previous.port_or_known_default() == next.port_or_known_default();
+        if credential_in_custom_header && !same_origin {
+            return attempt.stop();
+        }
+        attempt.follow()
+    })
+}
+
+fn header_value(text: &str) -> Result<HeaderValue, reqwest::header::InvalidHeaderValue> {
+    HeaderValue::from_str(text)
+}
+
+pub(crate) fn header_pair(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), String> {
+    let header_name =
+        HeaderName::from_bytes(name.as_bytes()).map_err(|_| format!("{name:?} is not a valid header name"))?;
+    let header_value = HeaderValue::from_str(value)
+        .map_err(|_| format!("the value of header {name:?} is not a valid header value"))?;
+    Ok((header_name, header_value))
+}

@@ -1,0 +1,263 @@
+//! Request execution: [`RawClient::execute`] builds the HTTP request, runs attempts
+//! under the per-attempt timeout, follows the retry policy and turns a non-success
+//! answer into [`Error::Api`].
+
+use crate::builder::header_pair;
+use crate::error::{ApiError, BoxError, Error};
+use crate::profile::ApiProfile;
+use crate::request::{Body, CallOptions, RequestSpec};
+use crate::response::RawResponse;
+use crate::retry::{retry_after, retry_delay, RetryConfig, Sleeper};
+use crate::spans as trace;
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE};
+use serde::de::DeserializeOwned;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub(crate) struct Inner {
+    pub(crate) http: reqwest::Client,
+    pub(crate) base_url: String,
+    pub(crate) headers: HeaderMap,
+    pub(crate) timeout: Duration,
+    pub(crate) retry: RetryConfig,
+    pub(crate) sleeper: Sleeper,
+    pub(crate) profile: ApiProfile,
+}
+
+/// The configured HTTP machinery behind a generated `Client`. Cheap to clone.
+#[derive(Clone)]
+pub struct RawClient {
+    pub(crate) inner: Arc<Inner>,
+}
+
+impl fmt::Debug for RawClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawClient")
+            .field("base_url", &self.inner.base_url)
+            .field("timeout", &self.inner.timeout)
+            .field("retry", &self.inner.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RawClient {
+    /// The base URL every path is appended to (no trailing slash).
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// Sends `spec`, retrying where that is safe, and returns the first success
+    /// response or the final error.
+    ///
+    /// Retry policy: 429 is always retried (the request was not processed), honouring
+    /// `Retry-After` / the rate-limit reset header up to [`RetryConfig::max_retry_after`];
+    /// 500/502/503/504, timeouts and connection failures are retried only when the
+    /// method is idempotent (GET, HEAD, PUT, DELETE, OPTIONS) or the call carries an
+    /// idempotency key (sent unchanged on every attempt). Other statuses are returned
+    /// at once. Without a server-requested wait, attempt `n` (0-based) waits
+    /// `min(backoff_base * 2^n, backoff_cap)` plus up to 25 % jitter.
+    ///
+    /// With the `tracing` feature, the call runs in an `apigen.request` span (fields
+    /// `method`, `path` — the path template, never the concrete path —, `status`,
+    /// `attempts`, `error`) and each attempt in a child `apigen.attempt` span
+    /// (`attempt`, `status`, `error`); each retry logs a debug event with its wait.
+    pub async fn execute<E: DeserializeOwned>(
+        &self,
+        spec: RequestSpec,
+        options: &CallOptions,
+    ) -> Result<RawResponse, Error<E>> {
+        #[cfg(feature = "tracing")]
+        {
+            use tracing::Instrument as _;
+            let span = tracing::info_span!(
+                "apigen.request",
+                method = %spec.method,
+                path = spec.path_template,
+                status = tracing::field::Empty,
+                attempts = tracing::field::Empty,
+                error = tracing::field::Empty,
+            );
+            self.run(spec, options).instrument(span).await
+        }
+        #[cfg(not(feature = "tracing"))]
+        {
+            self.run(spec, options).await
+        }
+    }
+
+    async fn run<E: DeserializeOwned>(
+        &self,
+        spec: RequestSpec,
+        options: &CallOptions,
+    ) -> Result<RawResponse, Error<E>> {
+        let mut pending = Some(self.build_request(&spec, options)?);
+        let retry = RetryConfig {
+            max_retries: options.max_retries.unwrap_or(self.inner.retry.max_retries),
+            ..self.inner.retry
+        };
+        let repeatable = spec.is_idempotent_method() || options.idempotency_key.is_some();
+        let timeout = options.timeout.unwrap_or(self.inner.timeout);
+        let mut attempt: u32 = 0;
+        loop {
+            // The last possible attempt takes the request itself; earlier ones send a copy.
+            let this_try = if attempt >= retry.max_retries {
+                pending.take()
+            } else {
+                pending.as_ref().and_then(reqwest::Request::try_clone)
+            };
+            let Some(this_try) = this_try else {
+                return Err(Error::Config {
+                    reason: "request body cannot be repeated".into(),
+                });
+            };
+            let outcome = self.attempt::<E>(this_try, timeout);
+            #[cfg(feature = "tracing")]
+            let outcome = {
+                use tracing::Instrument as _;
+                outcome.instrument(tracing::debug_span!(
+                    "apigen.attempt",
+                    attempt,
+                    status = tracing::field::Empty,
+                    error = tracing::field::Empty,
+                ))
+            };
+            let error = match outcome.await {
+                Ok(response) => {
+                    trace::finish::<E>(attempt, Some(response.status), None);
+                    return Ok(response);
+                }
+                Err(error) => error,
+            };
+            match retry_delay(&error, attempt, &retry, repeatable) {
+                Some(wait) => {
+                    trace::retrying(attempt, wait, &error);
+                    (self.inner.sleeper)(wait).await;
+                    attempt += 1;
+                }
+                None => {
+                    trace::finish(attempt, error.status(), Some(&error));
+                    return Err(error);
+                }
+            }
+        }
+    }
+
+    fn build_request<E>(&self, spec: &RequestSpec, options: &CallOptions) -> Result<reqwest::Request, Error<E>> {
+        let mut url = format!("{}{}", self.inner.base_url, spec.path);
+        if !spec.query.is_empty() {
+            url.push('?');
+            url.push_str(&spec.query.encode());
+        }
+        let url = reqwest::Url::parse(&url).map_err(|err| Error::Config {
+            reason: format!("request URL {url:?} is invalid: {err}"),
+        })?;
+        let mut request = reqwest::Request::new(spec.method.clone(), url);
+        let headers = request.headers_mut();
+        for (name, value) in &self.inner.headers {
+            headers.append(name.clone(), value.clone());
+        }
+        for (name, value) in &spec.headers {
+            let (name, value) = header_pair(name, value).map_err(|reason| Error::invalid_argument(name, reason))?;
+            headers.insert(name, value);
+        }
+        for (name, value) in &options.headers {
+            let (header_name, value) =
+                header_pair(name, value).map_err(|reason| Error::invalid_argument_owned(name.clone(), reason))?;
+            headers.insert(header_name, value);
+        }
+        if let Some(key) = &options.idempotency_key {
+            let (name, value) = header_pair("idempotency-key", key)
+                .map_err(|reason| Error::invalid_argument("idempotency_key", reason))?;
+            headers.insert(name, value);
+        }
+        let (content_type, bytes) = match &spec.body {
+            None => (None, None),
+            Some(Body::Json(bytes)) => (Some("application/json"), Some(bytes.clone())),
+            Some(Body::Form(bytes)) => (Some("application/x-www-form-urlencoded"), Some(bytes.clone())),
+            Some(Body::Raw { content_type, data }) => (Some(content_type.as_str()), Some(data.clone())),
+        };
+        if let (Some(content_type), Some(bytes)) = (content_type, bytes) {
+            let value = HeaderValue::from_str(content_type)
+                .map_err(|_| Error::invalid_argument("content-type", "not a valid header value"))?;
+            request.headers_mut().insert(CONTENT_TYPE, value);
+            *request.body_mut() = Some(reqwest::Body::from(bytes));
+        }
+        Ok(request)
+    }
+
+    async fn attempt<E: DeserializeOwned>(
+        &self,
+        request: reqwest::Request,
+        timeout: Duration,
+    ) -> Result<RawResponse, Error<E>> {
+        let exchange = async {
+            let mut response = self.inner.http.execute(request).await?;
+            let status = response.status().as_u16();
+            let headers = std::mem::take(response.headers_mut());
+            let body = response.bytes().await?;
+            Ok::<_, reqwest::Error>((status, headers, body))
+        };
+        let (status, headers, body) = match tokio::time::timeout(timeout, exchange).await {
+            Err(_) => return Err(trace::attempt_failed(Error::Timeout { after: timeout })),
+            Ok(Err(err)) if err.is_timeout() => return Err(trace::attempt_failed(Error::Timeout { after: timeout })),
+            Ok(Err(err)) => {
+                return Err(trace::attempt_failed(Error::Connection {
+                    message: describe_transport_error(&err),
+                    source: BoxError::from(err),
+                }))
+            }
+            Ok(Ok(parts)) => parts,
+        };
+        trace::attempt_status(status);
+        if (200..300).contains(&status) {
+            let rate_limit = self.inner.profile.rate_limit_of(&headers, chrono::Utc::now());
+            return Ok(RawResponse {
+                status,
+                headers,
+                body,
+                rate_limit,
+            });
+        }
+        Err(api_error(&self.inner.profile, status, headers, body))
+    }
+}
+
+fn describe_transport_error(err: &reqwest::Error) -> String {
+    let mut message = if err.is_connect() {
+        "could not connect".to_owned()
+    } else if err.is_body() || err.is_decode() {
+        "the response body was cut off".to_owned()
+    } else if err.is_redirect() {
+        "too many redirects".to_owned()
+    } else {
+        "the request failed".to_owned()
+    };
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
+}
+
+fn api_error<E: DeserializeOwned>(profile: &ApiProfile, status: u16, headers: HeaderMap, raw: Bytes) -> Error<E> {
+    let body = serde_json::from_slice::<E>(&raw).ok();
+    let json = serde_json::from_slice::<serde_json::Value>(&raw).ok();
+    let now = chrono::Utc::now();
+    let rate_limit = profile.rate_limit_of(&headers, now);
+    let retry_after = retry_after(&headers, status, &rate_limit, now);
+    Error::Api(Box::new(ApiError {
+        status,
+        body,
+        code: json.as_ref().and_then(|json| profile.code_of(json)),
+        message: json.as_ref().and_then(|json| profile.message_of(json)),
+        request_id: profile.request_id_of(&headers),
+        raw,
+        headers,
+        rate_limit,
+        retry_after,
+    }))
+}
