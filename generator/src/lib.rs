@@ -97,7 +97,8 @@ pub fn generate_from_value(value: serde_json::Value, settings: &Settings) -> Res
     let (document, dropped) = parse::parse_lenient(&mut value)?;
     diagnostics.extend(dropped);
     let pointed = model::refs::pointed_schemas(&value);
-    let model = model::build_with_webhooks(&document, &pointed, &webhooks, &mut diagnostics)?;
+    let mut model = model::build_with_webhooks(&document, &pointed, &webhooks, &mut diagnostics)?;
+    model.examples = model::examples::collect(&value);
     let files = emit::emit(&model, settings, &mut diagnostics)?;
     diagnostics.sort();
     diagnostics.dedup();

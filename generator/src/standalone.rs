@@ -10,7 +10,8 @@ pub fn crate_files(name: &str, runtime_dir: &Path, output: &Output) -> Vec<(Stri
     let manifest = format!(
         "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n\
          [dependencies]\napigen-runtime = {{ path = \"{runtime}\" }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\n\
-         serde_json = {{ version = \"1\", features = [\"float_roundtrip\"] }}\n"
+         serde_json = {{ version = \"1\", features = [\"float_roundtrip\"] }}\n\n\
+         [features]\nmock = [\"apigen-runtime/mock\"]\n"
     );
     let lib = "//! Generated client crate.\n\n#[rustfmt::skip]\nmod generated;\npub use generated::*;\n".to_owned();
     let mut files = vec![("Cargo.toml".to_owned(), manifest), ("src/lib.rs".to_owned(), lib)];

@@ -14,6 +14,8 @@ pub mod datetime;
 pub mod enums;
 pub mod error;
 pub mod execute;
+#[cfg(feature = "mock")]
+pub mod mock;
 pub mod multipart;
 pub mod nullable;
 pub mod pagination;

@@ -7,6 +7,7 @@
 
 pub mod client;
 pub mod docs;
+pub mod mock;
 pub mod pagination;
 pub mod profile;
 pub mod typeref;
@@ -52,7 +53,11 @@ pub fn emit(
     let webhooks = webhooks::emit(model)
         .map(|tokens| render("webhooks.rs", tokens))
         .transpose()?;
-    let extra = webhooks.map(|text| ("webhooks.rs", text));
+    let mock = render("mock.rs", mock::emit(model))?;
+    let extra = webhooks
+        .map(|text| ("webhooks.rs", text))
+        .into_iter()
+        .chain([("mock.rs", mock)]);
     Ok(
         [("mod.rs", root), ("types.rs", types.0), ("operations.rs", operations.0)]
             .into_iter()
@@ -154,6 +159,7 @@ fn root(model: &Model, settings: &Settings) -> TokenStream {
         model.title
     );
     let webhooks_mod = webhooks::module_decl(model);
+    let mock_mod = mock::module_decl();
     quote! {
         #![doc = #title]
         #description
@@ -163,6 +169,7 @@ fn root(model: &Model, settings: &Settings) -> TokenStream {
         pub mod types;
         mod operations;
         #webhooks_mod
+        #mock_mod
         #[allow(unused_imports)]
         pub use operations::*;
 

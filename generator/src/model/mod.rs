@@ -6,6 +6,7 @@
 //! (error code field, rate-limit headers) for the runtime's `ApiProfile`.
 
 pub mod conventions;
+pub mod examples;
 pub mod operations;
 pub mod refs;
 pub mod types;
@@ -54,6 +55,7 @@ pub fn build_with_webhooks(
         operation_total,
         error_type,
         webhooks,
+        examples: Default::default(),
         conventions,
     })
 }

@@ -12,6 +12,9 @@ pub mod types;
 mod operations;
 /// Typed events of the webhooks the API sends (from the spec's `webhooks`).
 pub mod webhooks;
+/// A typed mock server for testing code that calls this client (feature `mock`).
+#[cfg(feature = "mock")]
+pub mod mock;
 #[allow(unused_imports)]
 pub use operations::*;
 /// The spec names no absolute server URL: set one with `ClientBuilder::base_url`.

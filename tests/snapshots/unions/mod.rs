@@ -10,6 +10,9 @@
 /// Request and response types of the API.
 pub mod types;
 mod operations;
+/// A typed mock server for testing code that calls this client (feature `mock`).
+#[cfg(feature = "mock")]
+pub mod mock;
 #[allow(unused_imports)]
 pub use operations::*;
 /// The server URL from the spec: `https://api.example.com`.
