@@ -47,7 +47,8 @@ impl ::std::fmt::Display for WebhookError {
         match self {
             Self::MissingHeader => f.write_str("missing X-Inbox-Signature header"),
             Self::MalformedHeader { reason } => {
-                write!(f, "{}{}", "malformed X-Inbox-Signature header: ", reason)
+                f.write_str("malformed X-Inbox-Signature header: ")?;
+                f.write_str(reason)
             }
             Self::SignatureMismatch => {
                 f.write_str("the webhook signature does not match the payload")

@@ -293,7 +293,10 @@ fn error_type(header: Option<&str>) -> TokenStream {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 match self {
                     Self::MissingHeader => f.write_str(#missing),
-                    Self::MalformedHeader { reason } => write!(f, "{}{}", #malformed, reason),
+                    Self::MalformedHeader { reason } => {
+                        f.write_str(#malformed)?;
+                        f.write_str(reason)
+                    }
                     Self::SignatureMismatch => f.write_str("the webhook signature does not match the payload"),
                     Self::StaleTimestamp { age_secs, tolerance } => {
                         if *age_secs >= 0 {

@@ -45,7 +45,8 @@ impl ::std::fmt::Display for WebhookError {
         match self {
             Self::MissingHeader => f.write_str("missing signature header"),
             Self::MalformedHeader { reason } => {
-                write!(f, "{}{}", "malformed signature header: ", reason)
+                f.write_str("malformed signature header: ")?;
+                f.write_str(reason)
             }
             Self::SignatureMismatch => {
                 f.write_str("the webhook signature does not match the payload")
