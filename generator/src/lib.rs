@@ -21,6 +21,7 @@ pub mod diagnostics;
 pub mod emit;
 pub mod ir;
 pub mod load;
+pub mod manifest;
 pub mod model;
 pub mod naming;
 pub mod normalize;
@@ -80,6 +81,11 @@ pub struct Output {
     pub operation_counts: (usize, usize),
     /// Number of named types generated.
     pub type_count: usize,
+    /// Each generated operation with the type each success status decodes into (a
+    /// manifest for test harnesses such as `cargo xtask conformance`).
+    pub operations: Vec<manifest::OperationRecord>,
+    /// Each named type with its source pointer and shape (typed or free-form).
+    pub types: Vec<manifest::TypeRecord>,
 }
 
 /// Generates client source from spec text. `file_name` decides YAML vs JSON parsing
@@ -99,7 +105,7 @@ pub fn generate_from_value(value: serde_json::Value, settings: &Settings) -> Res
     let pointed = model::refs::pointed_schemas(&value);
     let mut model = model::build_with_webhooks(&document, &pointed, &webhooks, &mut diagnostics)?;
     model.examples = model::examples::collect(&value);
-    let files = emit::emit(&model, settings, &mut diagnostics)?;
+    let files = emit::emit(&model, settings);
     diagnostics.sort();
     diagnostics.dedup();
     Ok(Output {
@@ -108,5 +114,7 @@ pub fn generate_from_value(value: serde_json::Value, settings: &Settings) -> Res
         normalizations,
         operation_counts: (model.operations.len(), model.operation_total),
         type_count: model.types.len(),
+        operations: manifest::operations(&model),
+        types: manifest::types(&model),
     })
 }

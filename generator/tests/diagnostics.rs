@@ -202,6 +202,21 @@ fn operation_level_problems_name_the_operation_part() {
         "/paths/~1a/get/x-pagination",
         &["x-pagination needs `items`"],
     );
+    // A cursor path through a property the response lacks: found while building the
+    // model (emitting cannot fail), at the extension.
+    expect_one(
+        document(
+            json!({"/a": {"get": {"operationId": "getA",
+                "x-pagination": {"items": "data", "next": {"cursor": "meta.next"}},
+                "parameters": [{"name": "cursor", "in": "query", "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema":
+                    {"type": "object", "properties": {"data": {"type": "array", "items": {"type": "string"}},
+                        "meta": {"type": "object", "properties": {"after": {"type": "string"}}}}}}}}}}}}),
+            json!({}),
+        ),
+        "/paths/~1a/get/x-pagination",
+        &["`GetAResponseMeta` has no property `next`", "no pagination helpers"],
+    );
     expect_one(
         document(
             json!({"/a/{id}": {"get": {"operationId": "getA", "parameters": [{"name": "id", "in": "path",

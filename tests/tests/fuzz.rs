@@ -1,5 +1,9 @@
 //! Bounded property test: `apigen::generate` on mutated corpus specs returns `Ok` or
-//! `Err`, and never panics or hangs.
+//! `Err`, and never panics or hangs. Beyond that, every generated file must parse as
+//! Rust (`syn::parse_file`), every error must carry a JSON pointer (empty only when
+//! the whole text cannot be read as a JSON/YAML object), and at least
+//! [`MIN_GENERATED_PERCENT`] % of the cases must generate (mutations that break a
+//! spec should degrade it, not reject it).
 //!
 //! Each case takes one small spec from `../shared/specs` (see [`CORPUS`]), applies a
 //! few random mutations to its JSON tree (drop a key, swap a value's type, break a
@@ -33,6 +37,12 @@ const DEFAULT_CASES: usize = 256;
 
 /// Seed unless `APIGEN_FUZZ_SEED` says otherwise. Fixed, so CI runs are reproducible.
 const DEFAULT_SEED: u64 = 0x0A91_6E4F_5EED_2024;
+
+/// Share of cases that must generate successfully (measured: 131 of 256, 51 %, with
+/// the default seed before "degrade, don't abort"; the rest are texts cut short,
+/// swapped document roots and broken constructs the generator still rejects). Raise it
+/// as the generator degrades more of them instead of failing.
+const MIN_GENERATED_PERCENT: usize = 40;
 
 /// Longest one generation may take before it counts as a hang.
 const CASE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -599,8 +609,10 @@ fn ref_loop(doc: &mut Value, at: u64, kind: u8) {
 
 // --- running ------------------------------------------------------------------------
 
-fn specs_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs")
+/// The corpus directory, or `None` (after printing what is skipped) when it is absent
+/// outside CI; see `xtask::corpus`.
+fn specs_dir() -> Option<PathBuf> {
+    xtask::corpus::require_for_test("specs", "fuzz: mutated corpus specs")
 }
 
 fn env_number<T: std::str::FromStr>(name: &str, default: T) -> T {
@@ -616,8 +628,39 @@ fn env_number<T: std::str::FromStr>(name: &str, default: T) -> T {
 enum Outcome {
     /// `generate` returned; `true` when it returned `Ok`.
     Finished(bool),
+    /// `generate` returned, but its output or error breaks a rule (the reason).
+    Invalid(String),
     Panicked(String),
     TimedOut,
+}
+
+/// Checks a finished generation: files parse as Rust, errors carry a pointer.
+fn verdict(text: &str, file_name: &str, result: &Result<apigen::Output, apigen::GenerateError>) -> Outcome {
+    match result {
+        Ok(output) => {
+            for file in &output.files {
+                if let Err(err) = syn::parse_file(&file.contents) {
+                    return Outcome::Invalid(format!("generated {} does not parse as Rust: {err}", file.path));
+                }
+            }
+            Outcome::Finished(true)
+        }
+        Err(err) => {
+            let pointer = &err.pointer;
+            let well_formed = pointer.is_empty()
+                || (pointer.starts_with('/') && pointer.split('~').skip(1).all(|rest| rest.starts_with(['0', '1'])));
+            if !well_formed {
+                return Outcome::Invalid(format!("error pointer {pointer:?} is not a JSON pointer: {err}"));
+            }
+            // The empty pointer (the whole document) is only right when the text
+            // cannot be read as an object at all.
+            let readable_object = apigen::load::load(text, file_name).is_ok_and(|value| value.is_object());
+            if pointer.is_empty() && readable_object {
+                return Outcome::Invalid(format!("error without a pointer on a readable document: {err}"));
+            }
+            Outcome::Finished(false)
+        }
+    }
 }
 
 /// Runs `apigen::generate` on `text` on a fresh thread, under `catch_unwind` and
@@ -629,10 +672,10 @@ fn run_generator(text: String, file_name: &'static str) -> Outcome {
         .stack_size(STACK_SIZE)
         .spawn(move || {
             let settings = apigen::Settings::new("fuzz", file_name);
-            // Either answer is fine; only a panic or a hang is a failure.
-            let result = std::panic::catch_unwind(|| apigen::generate(&text, file_name, &settings).is_ok());
+            // Either answer is fine if it follows the rules in `verdict`.
+            let result = std::panic::catch_unwind(|| apigen::generate(&text, file_name, &settings));
             let outcome = match result {
-                Ok(generated) => Outcome::Finished(generated),
+                Ok(generated) => verdict(&text, file_name, &generated),
                 Err(payload) => Outcome::Panicked(
                     payload
                         .downcast_ref::<String>()
@@ -679,10 +722,11 @@ fn failures_dir() -> PathBuf {
 fn mutated_specs_never_panic_or_hang() {
     let cases = env_number("APIGEN_FUZZ_CASES", DEFAULT_CASES);
     let seed = env_number("APIGEN_FUZZ_SEED", DEFAULT_SEED);
+    let Some(specs_dir) = specs_dir() else { return };
     let corpus: Vec<Value> = CORPUS
         .iter()
         .map(|name| {
-            let path = specs_dir().join(name);
+            let path = specs_dir.join(name);
             let text =
                 std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
             apigen::load::load(&text, name).unwrap_or_else(|err| panic!("{name} does not load: {err}"))
@@ -743,6 +787,7 @@ fn mutated_specs_never_panic_or_hang() {
                         }
                         continue;
                     }
+                    Outcome::Invalid(message) => message,
                     Outcome::Panicked(message) => format!("panicked: {message}"),
                     Outcome::TimedOut => format!("did not finish within {CASE_TIMEOUT:?}"),
                 };
@@ -771,6 +816,11 @@ fn mutated_specs_never_panic_or_hang() {
         started.elapsed(),
         generated.load(Ordering::Relaxed),
         all.get(slowest_case).map_or("-", |case| CORPUS[case.spec]),
+    );
+    let generated = generated.load(Ordering::Relaxed);
+    assert!(
+        generated * 100 >= cases * MIN_GENERATED_PERCENT,
+        "only {generated} of {cases} mutated specs generated; at least {MIN_GENERATED_PERCENT} % must"
     );
     assert!(
         failures.is_empty(),
@@ -803,6 +853,7 @@ fn check_regression_file(path: &Path) -> Result<(), String> {
     };
     match run_generator(text, file_name) {
         Outcome::Finished(_) => Ok(()),
+        Outcome::Invalid(message) => Err(format!("{}: {message}", path.display())),
         Outcome::Panicked(message) => Err(format!("{}: panicked: {message}", path.display())),
         Outcome::TimedOut => Err(format!("{}: did not finish within {CASE_TIMEOUT:?}", path.display())),
     }

@@ -1,8 +1,13 @@
 //! `cargo xtask conformance`: generate every corpus spec into a scratch workspace,
-//! `cargo check` each crate, and print a table. Diagnostics reports are committed under
+//! `cargo check` each crate, measure typedness ([`crate::typedness`]), decode every
+//! 2xx JSON response example through the generated SDK ([`crate::examples`],
+//! [`crate::vectors`]), and print a table. One report per spec is committed under
 //! `tests/conformance/` so changes show up in review.
 
 use crate::codegen::project_root;
+use crate::examples::{Example, SchemaChecker};
+use crate::typedness::Typedness;
+use crate::vectors::{self, Outcome};
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -18,13 +23,60 @@ struct Row {
     diagnostics: usize,
     generate_ms: u128,
     check: Result<f64, String>,
+    typedness: Typedness,
+    examples: Vec<Example>,
+    /// Per example: `Err(violations)` when it breaks its own schema.
+    validity: Vec<Result<(), Vec<String>>>,
+    harness: Option<vectors::Harness>,
+    checker: SchemaChecker,
+    outcomes: Vec<Outcome>,
+    /// The report as committed (written after the examples ran).
+    head: String,
+    output: apigen::Output,
+}
+
+impl Row {
+    fn decoded(&self) -> usize {
+        self.outcomes
+            .iter()
+            .filter(|o| matches!(o, Outcome::Exact | Outcome::Differs(_) | Outcome::DropsUndeclared(_)))
+            .count()
+    }
+
+    fn drops_undeclared(&self) -> usize {
+        self.outcomes
+            .iter()
+            .filter(|o| matches!(o, Outcome::DropsUndeclared(_)))
+            .count()
+    }
+
+    fn exact(&self) -> usize {
+        self.outcomes.iter().filter(|o| **o == Outcome::Exact).count()
+    }
+
+    fn spec_faults(&self) -> usize {
+        self.validity.iter().filter(|v| v.is_err()).count()
+    }
+
+    /// Examples valid against their schema that did not decode or round-trip exactly.
+    fn generator_faults(&self) -> Vec<(&Example, &Outcome)> {
+        self.examples
+            .iter()
+            .zip(&self.outcomes)
+            .zip(&self.validity)
+            .filter(|((_, outcome), validity)| {
+                validity.is_ok() && !matches!(outcome, Outcome::Exact | Outcome::DropsUndeclared(_))
+            })
+            .map(|(pair, _)| pair)
+            .collect()
+    }
 }
 
 /// `cargo xtask conformance [--check] [--specs DIR] [--only NAME]`.
 pub fn run(args: &[String]) -> Result<(), String> {
     let root = project_root();
     let mut check_reports = false;
-    let mut specs_dir = root.join("../shared/specs");
+    let mut specs_dir = crate::corpus::specs_dir();
     let mut only: Option<String> = None;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
@@ -34,6 +86,20 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "--only" => only = Some(iter.next().ok_or("--only needs a spec file name")?.clone()),
             other => return Err(format!("unknown argument {other:?}")),
         }
+    }
+    if !specs_dir.exists() {
+        let what = format!("cargo xtask conformance: the corpus {} is missing", specs_dir.display());
+        if crate::corpus::in_ci() {
+            return Err(format!(
+                "{what} (CI=true); set {} to the shared directory",
+                crate::corpus::SHARED_DIR_VAR
+            ));
+        }
+        eprintln!(
+            "SKIPPED {what}; set {} to the shared directory",
+            crate::corpus::SHARED_DIR_VAR
+        );
+        return Ok(());
     }
     let mut specs: Vec<PathBuf> = fs::read_dir(&specs_dir)
         .map_err(|err| format!("cannot read {}: {err}", specs_dir.display()))?
@@ -76,14 +142,21 @@ pub fn run(args: &[String]) -> Result<(), String> {
         for (path, contents) in apigen::standalone::crate_files(&crate_name, &root.join("runtime"), &output) {
             write(&crate_dir.join(path), &contents)?;
         }
-        let report = diagnostics_report(&file_name, &output);
-        let report_path = reports_dir.join(format!("{file_name}.txt"));
-        if check_reports {
-            if fs::read_to_string(&report_path).ok().as_deref() != Some(report.as_str()) {
-                stale_reports.push(report_path.display().to_string());
-            }
-        } else {
-            write(&report_path, &report)?;
+        let document = raw_document(&text, &file_name)?;
+        let typedness = crate::typedness::measure(&document, &output.types);
+        let examples = crate::examples::collect(&document);
+        let mut checker = SchemaChecker::new(&document);
+        let validity: Vec<Result<(), Vec<String>>> = examples
+            .iter()
+            .map(|example| match &example.schema {
+                Some(schema) => checker.check(schema, &example.value),
+                None => Ok(()),
+            })
+            .collect();
+        let harness = (!examples.is_empty()).then(|| vectors::harness(&crate_name, &output.operations, &examples));
+        if let Some(harness) = &harness {
+            write(&crate_dir.join("examples/conformance_vectors.rs"), &harness.source)?;
+            write(&crate_dir.join("conformance_vectors.json"), &harness.input)?;
         }
         rows.push(Row {
             spec: file_name,
@@ -93,12 +166,25 @@ pub fn run(args: &[String]) -> Result<(), String> {
             diagnostics: output.diagnostics.len(),
             generate_ms,
             check: Err("not checked".into()),
+            typedness,
+            examples,
+            validity,
+            harness,
+            checker,
+            outcomes: Vec::new(),
+            head: String::new(),
+            output,
         });
     }
     let members: Vec<String> = rows.iter().map(|row| format!("\"{}\"", row.crate_name)).collect();
     write(
         &scratch.join("Cargo.toml"),
-        &format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", ")),
+        // No debug info: the example harnesses are built (not just checked), and the
+        // Twilio and Xero crates are large.
+        &format!(
+            "[workspace]\nresolver = \"2\"\nmembers = [{}]\n\n[profile.dev]\ndebug = false\n",
+            members.join(", ")
+        ),
     )?;
     let lock = root.join("Cargo.lock");
     if lock.exists() {
@@ -114,8 +200,38 @@ pub fn run(args: &[String]) -> Result<(), String> {
         // With `mock`: the typed mock module is checked too (a superset of the default build).
         row.check =
             cargo_check(&scratch, &target, &row.crate_name, &["mock"]).map(|()| started.elapsed().as_secs_f64());
+        if row.check.is_ok() {
+            if let Some(harness) = &row.harness {
+                let input = scratch.join(&row.crate_name).join("conformance_vectors.json");
+                let stdout = run_harness(&scratch, &target, &row.crate_name, &input)?;
+                let mut declared = |example: &Example, pointer: &str| {
+                    example
+                        .schema
+                        .as_deref()
+                        .is_some_and(|schema| row.checker.declares(schema, pointer))
+                };
+                row.outcomes = vectors::outcomes(harness, &row.examples, &stdout, &mut declared)
+                    .map_err(|err| format!("{}: {err}", row.spec))?;
+            }
+        } else {
+            row.outcomes = vec![Outcome::NotDecoded("crate does not compile".into()); row.examples.len()];
+        }
+        row.head = report(row);
+        let report_path = reports_dir.join(format!("{}.txt", row.spec));
+        if check_reports {
+            if fs::read_to_string(&report_path).ok().as_deref() != Some(row.head.as_str()) {
+                stale_reports.push(report_path.display().to_string());
+            }
+        } else {
+            write(&report_path, &row.head)?;
+        }
     }
     println!("{}", table(&rows));
+    let faulty: Vec<String> = rows
+        .iter()
+        .filter(|row| !row.generator_faults().is_empty())
+        .map(|row| format!("{} ({})", row.spec, row.generator_faults().len()))
+        .collect();
     let failed: Vec<&Row> = rows.iter().filter(|row| row.check.is_err()).collect();
     if !failed.is_empty() {
         for row in &failed {
@@ -129,9 +245,15 @@ pub fn run(args: &[String]) -> Result<(), String> {
             rows.len()
         ));
     }
+    if check_reports && !faulty.is_empty() {
+        return Err(format!(
+            "generator faults (schema-valid examples that do not decode or round-trip): {}; see tests/conformance/",
+            faulty.join(", ")
+        ));
+    }
     if !stale_reports.is_empty() {
         return Err(format!(
-            "diagnostics reports changed: {}\nrun `cargo xtask conformance` and commit tests/conformance/",
+            "conformance reports changed: {}\nrun `cargo xtask conformance` and commit tests/conformance/",
             stale_reports.join(", ")
         ));
     }
@@ -154,19 +276,136 @@ fn crate_name_for(file_name: &str) -> String {
     format!("conformance_{cleaned}")
 }
 
-fn diagnostics_report(file_name: &str, output: &apigen::Output) -> String {
+/// The spec as plain JSON (examples are read from it, exactly as written).
+fn raw_document(text: &str, file_name: &str) -> Result<serde_json::Value, String> {
+    let parsed = if file_name.ends_with(".json") {
+        serde_json::from_str(text).map_err(|err| err.to_string())
+    } else {
+        serde_yaml::from_str(text).map_err(|err| err.to_string())
+    };
+    parsed.map_err(|err| format!("{file_name}: cannot read: {err}"))
+}
+
+/// How many failures of each kind a report lists.
+const LISTED: usize = 20;
+
+fn report(row: &Row) -> String {
+    let output = &row.output;
     let mut report = format!(
-        "# {file_name}: {}/{} operations, {} types, {} diagnostics, {} normalisation rewrites\n",
+        "# {}: {}/{} operations, {} types, {} diagnostics, {} normalisation rewrites\n",
+        row.spec,
         output.operation_counts.0,
         output.operation_counts.1,
         output.type_count,
         output.diagnostics.len(),
         output.normalizations.len()
     );
+    let typed = &row.typedness;
+    let _ = writeln!(
+        report,
+        "# typedness: {}/{} schemas declaring properties are typed ({:.1} %)",
+        typed.typed,
+        typed.declaring,
+        typed.share()
+    );
+    for (pointer, why) in &typed.untyped {
+        let _ = writeln!(report, "untyped #{pointer}: {why}");
+    }
+    let generator_faults = row.generator_faults();
+    let _ = writeln!(
+        report,
+        "# examples: {} 2xx JSON examples, {} decoded, {} round-trip exact, {} lose only members their schema does not declare, {} spec faults, {} generator faults",
+        row.examples.len(),
+        row.decoded(),
+        row.exact(),
+        row.drops_undeclared(),
+        row.spec_faults(),
+        generator_faults.len()
+    );
+    for (example, validity) in row
+        .examples
+        .iter()
+        .zip(&row.validity)
+        .filter(|(_, v)| v.is_err())
+        .take(LISTED)
+    {
+        if let Err(violations) = validity {
+            let _ = writeln!(report, "spec fault #{}: {}", example.pointer, violations.join("; "));
+        }
+    }
+    if row.spec_faults() > LISTED {
+        let _ = writeln!(report, "spec fault: … {} more", row.spec_faults() - LISTED);
+    }
+    for (example, outcome) in generator_faults.iter().take(LISTED) {
+        let what = match outcome {
+            Outcome::Exact | Outcome::DropsUndeclared(_) => continue,
+            Outcome::Differs(at) => format!("round trip differs at {at}"),
+            Outcome::NotDecoded(error) => format!("does not decode: {}", one_line(error)),
+            Outcome::NoTarget(reason) => format!("not decodable: {reason}"),
+        };
+        let _ = writeln!(
+            report,
+            "generator fault #{} (for #{}): {what}",
+            example.pointer, example.response
+        );
+    }
+    if generator_faults.len() > LISTED {
+        let _ = writeln!(report, "generator fault: … {} more", generator_faults.len() - LISTED);
+    }
+    let undeclared =
+        row.examples
+            .iter()
+            .zip(&row.outcomes)
+            .zip(&row.validity)
+            .filter_map(|((example, outcome), validity)| match outcome {
+                Outcome::DropsUndeclared(at) if validity.is_ok() => Some((example, at)),
+                _ => None,
+            });
+    for (example, at) in undeclared.take(5) {
+        let _ = writeln!(report, "undeclared member dropped #{}: {at}", example.pointer);
+    }
+    let _ = writeln!(report, "# diagnostics");
     for diagnostic in &output.diagnostics {
         let _ = writeln!(report, "{diagnostic}");
     }
     report
+}
+
+/// An error message on one line, without the raw body bytes, at most 300 characters.
+fn one_line(error: &str) -> String {
+    let text: String = error.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = match text.find(", raw:") {
+        Some(cut) => text[..cut].to_owned(),
+        None => text,
+    };
+    text.chars().take(300).collect()
+}
+
+fn run_harness(workspace: &Path, target: &Path, package: &str, input: &Path) -> Result<String, String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = Command::new(cargo)
+        .args([
+            "run",
+            "--quiet",
+            "-p",
+            package,
+            "--example",
+            "conformance_vectors",
+            "--",
+        ])
+        .arg(input)
+        .current_dir(workspace)
+        .env("CARGO_TARGET_DIR", target)
+        .output()
+        .map_err(|err| format!("cannot run cargo: {err}"))?;
+    if output.status.success() {
+        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    } else {
+        Err(format!(
+            "{package}: the example harness failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        ))
+    }
 }
 
 fn cargo_check(workspace: &Path, target: &Path, package: &str, features: &[&str]) -> Result<(), String> {
@@ -189,7 +428,8 @@ fn cargo_check(workspace: &Path, target: &Path, package: &str, features: &[&str]
 
 fn table(rows: &[Row]) -> String {
     let mut out = String::from(
-        "| spec | operations | types | diagnostics | generate (ms) | cargo check (s) |\n|---|---:|---:|---:|---:|---:|\n",
+        "| spec | operations | types | typed | examples | decoded | round-trip exact | undeclared dropped | spec faults | generator faults | diagnostics | generate (ms) | cargo check (s) |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     for row in rows {
         let check = match &row.check {
@@ -198,8 +438,23 @@ fn table(rows: &[Row]) -> String {
         };
         let _ = writeln!(
             out,
-            "| {} | {}/{} | {} | {} | {} | {} |",
-            row.spec, row.operations.0, row.operations.1, row.types, row.diagnostics, row.generate_ms, check
+            "| {} | {}/{} | {} | {}/{} ({:.1} %) | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            row.spec,
+            row.operations.0,
+            row.operations.1,
+            row.types,
+            row.typedness.typed,
+            row.typedness.declaring,
+            row.typedness.share(),
+            row.examples.len(),
+            row.decoded(),
+            row.exact(),
+            row.drops_undeclared(),
+            row.spec_faults(),
+            row.generator_faults().len(),
+            row.diagnostics,
+            row.generate_ms,
+            check
         );
     }
     out

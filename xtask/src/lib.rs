@@ -4,3 +4,7 @@
 pub mod bench;
 pub mod codegen;
 pub mod conformance;
+pub mod corpus;
+pub mod examples;
+pub mod typedness;
+pub mod vectors;

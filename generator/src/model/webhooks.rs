@@ -13,8 +13,9 @@
 //!   the payload's, and one `Event` struct holds the envelope.
 //! - otherwise each event's type is its whole body.
 
+use super::keywords::schema_doc;
 use crate::ir::{Field, Presence, TypeRef};
-use crate::model::types::{schema_doc, TypeBuilder};
+use crate::model::types::TypeBuilder;
 use crate::naming::{pascal, snake, Namespace};
 use crate::pointer::join;
 use openapiv3::{ReferenceOr, Schema};

@@ -1,0 +1,123 @@
+//! A small machine-readable record of what was generated, for tools that test the
+//! generated code (the conformance harness): each operation's success types by
+//! status, and each named type's shape with the pointer it came from.
+
+use crate::emit::typeref::{tokens, Scope};
+use crate::ir::{Model, ResponseBody, TypeKind, TypeRef};
+
+/// One generated operation and where its success bodies decode into.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperationRecord {
+    /// The operationId (or the one derived from method and path).
+    pub operation_id: String,
+    /// JSON pointer to the operation (`/paths/~1pets/get`).
+    pub pointer: String,
+    /// Success bodies. A record with `status: None` applies to every documented 2xx
+    /// status that has no record of its own (a `2XX` range, or all successes alike).
+    pub successes: Vec<SuccessRecord>,
+}
+
+/// The type one success status decodes into.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SuccessRecord {
+    /// The status code, or `None` for "any other 2xx".
+    pub status: Option<u16>,
+    /// The Rust type of a JSON body, written relative to the generated module's root
+    /// (named types as `types::Name`); `None` when the body is not JSON (empty, text,
+    /// bytes).
+    pub json_type: Option<String>,
+}
+
+/// The shape one named type was given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeShape {
+    /// A struct with named fields.
+    Struct,
+    /// An open string enum.
+    StringEnum,
+    /// A union tagged by a property.
+    TaggedUnion,
+    /// A union tried variant by variant.
+    UntaggedUnion,
+    /// An alias of another named type (still typed).
+    AliasOfNamed,
+    /// An alias (or transparent newtype) of a container (`Vec`, map, `Option`) or a scalar.
+    AliasOfOther,
+    /// An alias of `serde_json::Value` or a free-form JSON object: the schema fell back.
+    FreeForm,
+}
+
+impl TypeShape {
+    /// True when values of this type are checked field by field (not free-form JSON).
+    pub fn is_typed(&self) -> bool {
+        !matches!(self, TypeShape::FreeForm)
+    }
+}
+
+/// One named type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypeRecord {
+    /// Rust name in the `types` module.
+    pub name: String,
+    /// JSON pointer of the schema it was generated from.
+    pub pointer: String,
+    /// Its shape.
+    pub shape: TypeShape,
+}
+
+/// Records for every operation of `model`.
+pub fn operations(model: &Model) -> Vec<OperationRecord> {
+    model
+        .operations
+        .iter()
+        .map(|operation| {
+            let successes = match &operation.success {
+                ResponseBody::ByStatus(status_enum) => status_enum
+                    .variants
+                    .iter()
+                    .map(|variant| SuccessRecord {
+                        status: variant.status,
+                        json_type: json_type(model, &variant.body),
+                    })
+                    .collect(),
+                single => vec![SuccessRecord {
+                    status: None,
+                    json_type: json_type(model, single),
+                }],
+            };
+            OperationRecord {
+                operation_id: operation.operation_id.clone(),
+                pointer: operation.pointer.clone(),
+                successes,
+            }
+        })
+        .collect()
+}
+
+/// Records for every named type of `model`, in model order.
+pub fn types(model: &Model) -> Vec<TypeRecord> {
+    model
+        .types
+        .iter()
+        .map(|def| TypeRecord {
+            name: def.name.clone(),
+            pointer: def.pointer.clone(),
+            shape: match &def.kind {
+                TypeKind::Struct(_) => TypeShape::Struct,
+                TypeKind::StringEnum(_) => TypeShape::StringEnum,
+                TypeKind::Tagged { .. } => TypeShape::TaggedUnion,
+                TypeKind::Untagged(_) => TypeShape::UntaggedUnion,
+                TypeKind::Alias(TypeRef::Json | TypeRef::JsonObject) | TypeKind::Placeholder => TypeShape::FreeForm,
+                TypeKind::Alias(TypeRef::Named(_)) => TypeShape::AliasOfNamed,
+                TypeKind::Alias(_) | TypeKind::Newtype(_) => TypeShape::AliasOfOther,
+            },
+        })
+        .collect()
+}
+
+fn json_type(model: &Model, body: &ResponseBody) -> Option<String> {
+    match body {
+        ResponseBody::Json(ty) => Some(tokens(model, ty, Scope::Root).to_string()),
+        _ => None,
+    }
+}
