@@ -28,6 +28,7 @@ pub mod normalize;
 pub mod parse;
 pub mod pointer;
 pub mod standalone;
+pub mod typedness;
 
 pub use diagnostics::{Diagnostic, GenerateError};
 
@@ -86,6 +87,9 @@ pub struct Output {
     pub operations: Vec<manifest::OperationRecord>,
     /// Each named type with its source pointer and shape (typed or free-form).
     pub types: Vec<manifest::TypeRecord>,
+    /// How many schemas that declare properties became typed Rust types, and which
+    /// did not (pointers into the normalised document).
+    pub typedness: typedness::Typedness,
 }
 
 /// Generates client source from spec text. `file_name` decides YAML vs JSON parsing
@@ -106,6 +110,7 @@ pub fn generate_from_value(value: serde_json::Value, settings: &Settings) -> Res
     let mut model = model::build_with_webhooks(&document, &pointed, &webhooks, &mut diagnostics)?;
     model.examples = model::examples::collect(&value);
     let files = emit::emit(&model, settings);
+    let types = manifest::types(&model);
     diagnostics.sort();
     diagnostics.dedup();
     Ok(Output {
@@ -115,6 +120,7 @@ pub fn generate_from_value(value: serde_json::Value, settings: &Settings) -> Res
         operation_counts: (model.operations.len(), model.operation_total),
         type_count: model.types.len(),
         operations: manifest::operations(&model),
-        types: manifest::types(&model),
+        typedness: typedness::measure(&value, &types),
+        types,
     })
 }

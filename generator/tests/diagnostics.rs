@@ -159,8 +159,30 @@ fn composition_beside_other_keywords_is_reported() {
                 "oneOf": [{"required": ["a"]}, {"type": "object"}]}}),
         ),
         "/components/schemas/M",
-        &["beside `properties`", "own properties only"],
+        &["`oneOf` beside `properties`", "own properties only"],
     );
+    expect_one(
+        returning(
+            json!({"type": "string", "minLength": 1, "anyOf": [{"format": "date"}]}),
+            json!({}),
+        ),
+        "/paths/~1a/get/responses/200/content/application~1json/schema",
+        &["`anyOf` beside `type: string`", "follows `type` alone"],
+    );
+    expect_one(
+        returning(
+            json!({"allOf": [{"$ref": "#/components/schemas/T"}], "oneOf": [{}]}),
+            json!({"T": {"type": "object", "properties": {"a": {"type": "string"}}}}),
+        ),
+        "/paths/~1a/get/responses/200/content/application~1json/schema",
+        &["`allOf` and `oneOf` together", "serde_json::Value"],
+    );
+    // An `allOf` that only annotates is no composition at all.
+    let annotated = returning(
+        json!({"type": "string", "minLength": 1, "allOf": [{"description": "docs"}]}),
+        json!({}),
+    );
+    assert!(diagnostics(&annotated).is_empty(), "{:#?}", diagnostics(&annotated));
 }
 
 #[test]

@@ -6,5 +6,4 @@ pub mod codegen;
 pub mod conformance;
 pub mod corpus;
 pub mod examples;
-pub mod typedness;
 pub mod vectors;

@@ -43,9 +43,13 @@ commands:
                                          (--check: fail if the committed files are stale)
   generate --spec FILE --out DIR --name CRATE
                                          generate a standalone client crate from any spec
-  conformance [--check] [--only FILE]    generate and `cargo check` every spec in ../shared/specs,
-                                         print a table, write tests/conformance/*.txt
-                                         (--check: fail if those reports changed)
+  conformance [--check] [--only FILE] [--specs DIR]
+                                         generate and `cargo check` every spec of the corpus
+                                         ($APIGEN_SHARED_DIR/specs, default ../shared/specs),
+                                         measure typedness, decode every 2xx JSON response
+                                         example through the generated SDK, print a table,
+                                         write tests/conformance/*.txt (--check: fail if those
+                                         reports changed or any example is a generator fault)
   bench [--smoke] [--runs N] [--check-runs N] [--only FILE]
         [--no-progenitor] [--no-criterion] [--no-check] [--out FILE]
                                          benchmark generation, `cargo check` and SDK overhead against

@@ -105,7 +105,23 @@ pub(super) fn any_string_enum(any: &AnySchema) -> Option<Vec<String>> {
 /// True when an untyped schema also carries composition keywords (which `openapiv3`
 /// leaves in [`AnySchema`] when they sit beside other keywords).
 pub(super) fn composed(any: &AnySchema) -> bool {
-    !any.all_of.is_empty() || !any.one_of.is_empty() || !any.any_of.is_empty()
+    !composition_keywords(any).is_empty()
+}
+
+/// The composition keywords an untyped schema carries that constrain something
+/// (an `allOf` of annotation-only members does not), as written: `` `allOf` ``, ….
+pub(super) fn composition_keywords(any: &AnySchema) -> Vec<&'static str> {
+    let mut found = Vec::new();
+    if !super::all_of::substantive(&any.all_of).is_empty() {
+        found.push("`allOf`");
+    }
+    if !any.one_of.is_empty() {
+        found.push("`oneOf`");
+    }
+    if !any.any_of.is_empty() {
+        found.push("`anyOf`");
+    }
+    found
 }
 
 pub(super) fn integer_type(integer: &IntegerType) -> TypeRef {

@@ -7,13 +7,13 @@
 //! type; a `$ref` into the document (a property, items, a response's schema) builds
 //! the schema there once, named after its location, and shares it with the target.
 //!
-//! `allOf` merging lives in [`super::all_of`], union shapes and variant order in
-//! [`super::unions`], keyword reading in [`super::keywords`].
+//! `allOf` merging lives in `model/all_of.rs`, union shapes and variant order in
+//! `model/unions.rs`, keyword reading in `model/keywords.rs`.
 
 use super::all_of::substantive;
 use super::keywords::{
-    annotation_doc, any_as_object, any_string_enum, composed, enum_values, integer_type, number_type, object_is_closed,
-    schema_doc, string_enum_values, STRING_FORMATS,
+    annotation_doc, any_as_object, any_string_enum, composed, composition_keywords, enum_values, integer_type,
+    number_type, object_is_closed, schema_doc, string_enum_values, STRING_FORMATS,
 };
 use crate::diagnostics::Diagnostic;
 use crate::ir::{Field, Presence, StructDef, TypeDef, TypeId, TypeKind, TypeRef};
@@ -236,9 +236,10 @@ impl<'a> TypeBuilder<'a> {
             SchemaKind::Any(any) => {
                 let object = any_as_object(any)?;
                 if composed(any) {
+                    let keywords = composition_keywords(any).join(" and ");
                     self.diagnose(
                         pointer,
-                        "`oneOf`/`anyOf`/`allOf` beside `properties` is not expressed; the struct has the schema's own properties only",
+                        format!("{keywords} beside `properties` is not expressed; the struct has the schema's own properties only"),
                     );
                 }
                 Some(TypeKind::Struct(self.struct_def(&object, pointer, name)))
@@ -441,11 +442,14 @@ impl<'a> TypeBuilder<'a> {
     fn any_schema(&mut self, schema: &Schema, any: &AnySchema, pointer: &str, hint: &str) -> Resolved {
         let nullable = schema.schema_data.nullable;
         if composed(any) && any_as_object(any).is_none() {
-            let kind = any.typ.as_deref().unwrap_or("untyped");
-            self.diagnose(
-                pointer,
-                format!("`oneOf`/`anyOf`/`allOf` beside `type: {kind}` and other keywords is not expressed; the members are ignored"),
-            );
+            let keywords = composition_keywords(any).join(" and ");
+            let message = match any.typ.as_deref() {
+                Some(kind) => format!(
+                    "{keywords} beside `type: {kind}` and other keywords is not expressed; the type follows `type` alone"
+                ),
+                None => format!("{keywords} together in one schema are not expressed; used serde_json::Value"),
+            };
+            self.diagnose(pointer, message);
         }
         let ty = if any_as_object(any).is_some() {
             self.new_named(schema, pointer, hint)
