@@ -24,6 +24,10 @@ pub struct Model {
     pub operation_total: usize,
     /// The error body type shared by all documented error responses, if there is one.
     pub error_type: Option<TypeRef>,
+    /// The events of the spec's `webhooks` section, if it has one.
+    pub webhooks: Option<crate::model::webhooks::Webhooks>,
+    /// Documented response examples by operation pointer (for the generated mock).
+    pub examples: crate::model::examples::Examples,
     /// The API's own conventions (error code field, rate-limit headers, …), emitted
     /// as the generated crate's `API` profile.
     pub conventions: ApiConventions,

@@ -150,21 +150,13 @@ pub fn generate_from_value(mut value: serde_json::Value, settings: &Settings) ->
             .map_err(|err| GenerateError::new("", err.to_string()))?;
     }
     let (mut value, normalizations, mut diagnostics) = normalize::normalize_lenient(value)?;
-    if let Some(webhooks) = value.get("webhooks").and_then(serde_json::Value::as_object) {
-        if !webhooks.is_empty() {
-            diagnostics.push(Diagnostic::new(
-                "/webhooks",
-                format!(
-                    "{} webhook(s) described; webhooks are requests the API sends, so no client methods or payload types are generated for them",
-                    webhooks.len()
-                ),
-            ));
-        }
-    }
+    // `openapiv3` (3.0) does not read `webhooks`, so they are taken from the JSON.
+    let webhooks = model::webhooks::Source::from_document(&value);
     let (document, dropped) = parse::parse_lenient(&mut value)?;
     diagnostics.extend(dropped);
     let pointed = model::refs::pointed_schemas(&value);
-    let model = model::build(&document, &pointed, &mut diagnostics)?;
+    let mut model = model::build_with_webhooks(&document, &pointed, &webhooks, &mut diagnostics)?;
+    model.examples = model::examples::collect(&value);
     let files = emit::emit(&model, settings);
     let types = manifest::types(&model);
     let typedness = typedness::measure(&value, &types);

@@ -191,6 +191,8 @@ fn manifest(output: &Output, options: &CrateOptions) -> Result<String, CrateErro
         text,
         "serde_json = {{ version = \"1\", features = [\"float_roundtrip\"] }}"
     );
+    // The typed mock server (`mock` module) compiles only when asked for.
+    let _ = writeln!(text, "\n[features]\nmock = [\"apigen-runtime/mock\"]");
     Ok(text)
 }
 

@@ -14,6 +14,8 @@ pub mod datetime;
 pub mod enums;
 pub mod error;
 pub mod execute;
+#[cfg(feature = "mock")]
+pub mod mock;
 pub mod multipart;
 pub mod nullable;
 pub mod pacing;
@@ -29,6 +31,7 @@ pub mod secret;
 mod spans;
 pub mod timestamp;
 pub mod unions;
+pub mod webhooks;
 
 pub use builder::ClientBuilder;
 pub use error::{ApiError, Error};

@@ -810,30 +810,48 @@ async fn remove_reaction() {
 
 #[tokio::test]
 async fn lookup_prospect() {
-    let (server, client) = serve([ok("null"), ok(prospect_with_context(true).to_string())]).await;
+    // The typed mock routes by `platformId`, so the order of the calls does not matter
+    // (the scripted server would answer strictly in order).
+    let server = inboxapp::mock::MockServer::start().await.expect("mock server");
+    let client = server
+        .client_builder()
+        .bearer_token(TOKEN)
+        .max_retries(0)
+        .build()
+        .expect("client");
+    let prospect: ProspectWithContext = serde_json::from_value(prospect_with_context(true)).expect("prospect");
+    server
+        .lookup_prospect()
+        .platform_id(PROSPECT_PLATFORM_ID)
+        .respond(&prospect);
+    // The error-codes page: an unknown prospect is a 404 with `PROSPECT_NOT_FOUND`.
+    server.lookup_prospect().platform_id("44196397").respond_example_404();
 
-    let missing = client.lookup_prospect("44196397").await.expect("null is a success");
+    let missing = client.lookup_prospect("44196397").await.expect_err("404 is an error");
     let found = client.lookup_prospect(PROSPECT_PLATFORM_ID).await.expect("succeeds");
 
-    assert_eq!(missing, None, "a JSON null body means no prospect");
-    let found = found.expect("a prospect");
+    let Error::Api(api) = &missing else {
+        panic!("expected an API error, got {missing:?}");
+    };
+    assert_eq!(api.status, 404);
+    let body = api.body.as_ref().expect("documented error body");
+    assert_eq!(body.error.code, ErrorCode::ProspectNotFound);
     assert_eq!(found.handle, "@janefounder");
+    assert_eq!(found, prospect);
     let requests = server.requests();
     assert_eq!(requests.len(), 2);
-    assert_request(
-        &requests[0],
-        "GET",
-        "/api/v1/prospects/lookup",
-        Some("platformId=44196397"),
-        None,
-    );
-    assert_request(
-        &requests[1],
-        "GET",
-        "/api/v1/prospects/lookup",
-        Some("platformId=1876543210987654321"),
-        None,
-    );
+    for (request, query) in requests
+        .iter()
+        .zip(["platformId=44196397", "platformId=1876543210987654321"])
+    {
+        assert_eq!(
+            (request.method.as_str(), request.path.as_str()),
+            ("GET", "/prospects/lookup")
+        );
+        assert_eq!(request.query.as_deref(), Some(query));
+        assert_eq!(request.header("authorization"), Some(BEARER));
+        assert!(request.body.is_empty());
+    }
 }
 
 #[tokio::test]

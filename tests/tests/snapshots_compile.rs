@@ -570,6 +570,34 @@ mod openapi31_doc {
             .build()
             .is_ok());
     }
+
+    #[test]
+    fn webhooks_without_a_tag_are_decoded_by_name() {
+        use openapi31::webhooks::{EventData, WebhookError, EVENT_TYPES};
+        assert_eq!(EVENT_TYPES, ["newPet", "petDeleted"]);
+
+        let pet = json!({"id": 7, "name": "Rex"});
+        let event = EventData::decode("newPet", pet.clone()).expect("decodes");
+        assert!(matches!(&event, EventData::NewPet(decoded) if decoded.id == 7));
+        assert_eq!(event.event_type(), "newPet");
+        assert_eq!(encode(&event), pet, "serializes the bare body");
+
+        // The inline body got a type named after the webhook.
+        let deleted = EventData::decode("petDeleted", json!({"id": 3})).expect("decodes");
+        assert!(matches!(&deleted, EventData::PetDeleted(body) if body.id == 3));
+
+        let err = EventData::decode("newPet", json!({"id": "seven", "name": "Rex"})).unwrap_err();
+        assert!(
+            matches!(&err, WebhookError::InvalidPayload { path, .. } if path == "id"),
+            "{err}"
+        );
+
+        let other = EventData::decode("petAdopted", json!([1])).expect("unknown is kept");
+        assert!(
+            matches!(&other, EventData::Unknown { event_type, data } if event_type == "petAdopted" && *data == json!([1]))
+        );
+        assert_eq!(encode(&other), json!([1]));
+    }
 }
 
 mod refs_siblings {

@@ -1578,14 +1578,14 @@ impl<'a> LookupProspect<'a> {
         self
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<Option<super::types::ProspectWithContext>, Error> {
+    pub async fn send(self) -> Result<super::types::ProspectWithContext, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
     /// Sends the request and returns the body with the HTTP status and headers
     /// (for example the rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<Option<super::types::ProspectWithContext>>, Error> {
+    ) -> Result<Response<super::types::ProspectWithContext>, Error> {
         let mut request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/prospects/lookup",
@@ -1601,7 +1601,7 @@ impl<'a> LookupProspect<'a> {
     }
 }
 impl<'a> IntoFuture for LookupProspect<'a> {
-    type Output = Result<Option<super::types::ProspectWithContext>, Error>;
+    type Output = Result<super::types::ProspectWithContext, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -441,7 +441,7 @@ impl Client {
     }
     /// Look up a prospect
     ///
-    /// Finds a prospect known to Inbox by X user id and returns it with the team's CRM context, or `null` when Inbox has no such prospect. Only profiles already in Inbox can be found; this is not a search over all of X.
+    /// Finds a prospect known to Inbox by X user id and returns it with the team's CRM context. When Inbox has no such prospect the answer is a 404 with the code `PROSPECT_NOT_FOUND`. Only profiles already in Inbox can be found; this is not a search over all of X.
     ///
     /// `GET /prospects/lookup`
     ///

@@ -54,7 +54,7 @@ impl ErrorDetail {
         }
     }
 }
-/// Machine-readable error identifier. The documentation lists these codes; the API may introduce others, so treat unknown values gracefully.
+/// Machine-readable error identifier. These are the codes the error reference names; its 400, 409, 422 and 500 rows give no code name, and the `*_NOT_FOUND` codes are shared by the endpoints that address the same kind of resource (a message path answers `THREAD_NOT_FOUND` when its thread is unknown). Other values must be expected and are kept as sent.
 ///
 /// Schema: `#/components/schemas/ErrorCode`.
 ///
@@ -132,7 +132,7 @@ impl<'de> ::serde::Deserialize<'de> for ErrorCode {
 /// Schema: `#/components/schemas/EmptyObject`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EmptyObject {}
-/// Social platform. X (`twitter`) is the only one supported.
+/// Social platform: X (`twitter`), or `sandbox`, the test platform that account links and messages of a sandbox workspace report.
 ///
 /// Schema: `#/components/schemas/Platform`.
 ///
@@ -143,6 +143,8 @@ pub struct EmptyObject {}
 pub enum Platform {
     /// `twitter`
     Twitter,
+    /// `sandbox`
+    Sandbox,
     /// A value not known to this version of the crate.
     Unknown(String),
 }
@@ -151,6 +153,7 @@ impl Platform {
     pub fn as_str(&self) -> &str {
         match self {
             Self::Twitter => "twitter",
+            Self::Sandbox => "sandbox",
             Self::Unknown(value) => value.as_str(),
         }
     }
@@ -159,6 +162,7 @@ impl From<&str> for Platform {
     fn from(value: &str) -> Self {
         match value {
             "twitter" => Self::Twitter,
+            "sandbox" => Self::Sandbox,
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -2832,7 +2836,7 @@ impl<'de> ::serde::Deserialize<'de> for CampaignStepInput {
         }
     }
 }
-/// Content of a v2 sequence step: message data (with `segments`) or delay data (with `delaySeconds`). Told apart by their required fields.
+/// Content of a v2 sequence step: message data (with `segments`), delay data (with `delaySeconds`), or the data of another step kind such as the "Like tweet" step, whose fields are not documented and are kept as a JSON object. Told apart by their required fields.
 ///
 /// Schema: `#/components/schemas/CampaignStepData`.
 ///
@@ -2846,6 +2850,8 @@ pub enum CampaignStepData {
     DelayStepData(DelayStepData),
     #[allow(missing_docs)]
     MessageStepData(MessageStepData),
+    #[allow(missing_docs)]
+    OtherStepData(OtherStepData),
 }
 impl<'de> ::serde::Deserialize<'de> for CampaignStepData {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -2857,9 +2863,14 @@ impl<'de> ::serde::Deserialize<'de> for CampaignStepData {
         ::apigen_runtime::unions::Untagged::new(&value)
             .variant(Self::DelayStepData)
             .variant(Self::MessageStepData)
+            .variant(Self::OtherStepData)
             .finish("CampaignStepData")
     }
 }
+/// Data of a step kind without a documented shape (the "Like tweet" step of the update-sequence page), kept as the JSON object that was sent.
+///
+/// Schema: `#/components/schemas/OtherStepData`.
+pub type OtherStepData = ::serde_json::Map<String, ::serde_json::Value>;
 /// A step of a v2 campaign sequence. The documented examples show only `id`, `rank` and `data`, so `type` is optional here.
 ///
 /// Schema: `#/components/schemas/CampaignSequenceStep`.
@@ -2873,7 +2884,7 @@ pub struct CampaignSequenceStep {
     ///
     /// JSON: `rank`.
     pub rank: u64,
-    /// Step kind (`message` or `delay`), when the server includes it.
+    /// Step kind (`message`, `delay`, or another kind such as the like-tweet step), when the server includes it.
     ///
     /// JSON: `type`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3125,11 +3136,11 @@ pub struct Campaign {
     /// JSON: `createdAt`.
     #[serde(rename = "createdAt")]
     pub created_at: ::apigen_runtime::Timestamp,
-    /// When the campaign was last modified.
+    /// When the campaign was last modified, or null if it never was.
     ///
-    /// JSON: `updatedAt`.
-    #[serde(rename = "updatedAt")]
-    pub updated_at: ::apigen_runtime::Timestamp,
+    /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
+    #[serde(rename = "updatedAt", default)]
+    pub updated_at: Option<::apigen_runtime::Timestamp>,
     /// When the campaign was paused, or null.
     ///
     /// JSON: `pausedAt`. Always present in JSON; `None` is `null`.
@@ -3407,11 +3418,11 @@ pub struct CampaignV2 {
     /// JSON: `createdAt`.
     #[serde(rename = "createdAt")]
     pub created_at: ::apigen_runtime::Timestamp,
-    /// When the campaign was last modified.
+    /// When the campaign was last modified, or null if it never was.
     ///
-    /// JSON: `updatedAt`.
-    #[serde(rename = "updatedAt")]
-    pub updated_at: ::apigen_runtime::Timestamp,
+    /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
+    #[serde(rename = "updatedAt", default)]
+    pub updated_at: Option<::apigen_runtime::Timestamp>,
     /// When the campaign was last paused, or null.
     ///
     /// JSON: `pausedAt`. Always present in JSON; `None` is `null`.
@@ -3584,14 +3595,171 @@ pub struct CampaignLeadInput {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateLeadResponse {
     /// JSON: `prospect`.
-    pub prospect: Prospect,
+    pub prospect: LeadProspect,
 }
 impl UpdateLeadResponse {
     /// Creates the value from its required fields (`prospect`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
-    pub fn new(prospect: Prospect) -> Self {
+    pub fn new(prospect: LeadProspect) -> Self {
         Self { prospect }
     }
+}
+/// The prospect returned by the lead-update operations: the fields of `Prospect`, except that `verified`, `profileType` and `source` may be absent, as in the campaign update-lead example. Keep in sync with `Prospect`.
+///
+/// Schema: `#/components/schemas/LeadProspect`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct LeadProspect {
+    /// JSON: `platform`.
+    pub platform: Platform,
+    /// X user id of the prospect.
+    ///
+    /// JSON: `platformId`.
+    #[serde(rename = "platformId")]
+    pub platform_id: String,
+    /// Inbox id of the prospect (the id used by the prospect endpoints and thread creation), or null if the profile was never imported into Inbox. Older records may use a legacy id format.
+    ///
+    /// JSON: `externalId`. Always present in JSON; `None` is `null`.
+    #[serde(rename = "externalId", default)]
+    pub external_id: Option<String>,
+    /// Internal search-index id of the profile, if indexed.
+    ///
+    /// JSON: `documentId`. Always present in JSON; `None` is `null`.
+    #[serde(rename = "documentId", default)]
+    pub document_id: Option<i64>,
+    /// Display name on X.
+    ///
+    /// JSON: `displayName`.
+    #[serde(rename = "displayName")]
+    pub display_name: String,
+    /// X username without the `@` (lowercase).
+    ///
+    /// JSON: `username`.
+    pub username: String,
+    /// X handle including the `@`.
+    ///
+    /// JSON: `handle`.
+    pub handle: String,
+    /// Avatar URL.
+    ///
+    /// JSON: `image`. Always present in JSON; `None` is `null`.
+    #[serde(default)]
+    pub image: Option<String>,
+    /// Avatar URL at the highest available resolution.
+    ///
+    /// JSON: `imageNormalized`. Always present in JSON; `None` is `null`.
+    #[serde(rename = "imageNormalized", default)]
+    pub image_normalized: Option<String>,
+    /// Profile bio.
+    ///
+    /// JSON: `bio`. Always present in JSON; `None` is `null`.
+    #[serde(default)]
+    pub bio: Option<String>,
+    /// Location given on the profile.
+    ///
+    /// JSON: `location`. Always present in JSON; `None` is `null`.
+    #[serde(default)]
+    pub location: Option<String>,
+    /// Link to the profile on X.
+    ///
+    /// JSON: `profileUrl`.
+    #[serde(rename = "profileUrl")]
+    pub profile_url: String,
+    /// Website linked from the profile.
+    ///
+    /// JSON: `websiteUrl`. Always present in JSON; `None` is `null`.
+    #[serde(rename = "websiteUrl", default)]
+    pub website_url: Option<String>,
+    /// Domain of `websiteUrl`.
+    ///
+    /// JSON: `websiteDomain`. Always present in JSON; `None` is `null`.
+    #[serde(rename = "websiteDomain", default)]
+    pub website_domain: Option<String>,
+    /// JSON: `verified`. Optional: `None` leaves the key out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verified: Option<VerificationType>,
+    /// JSON: `profileType`. Optional: `None` leaves the key out.
+    #[serde(rename = "profileType", default, skip_serializing_if = "Option::is_none")]
+    pub profile_type: Option<ProfileType>,
+    /// Whether the account's posts are protected (private).
+    ///
+    /// JSON: `isProtected`.
+    #[serde(rename = "isProtected")]
+    pub is_protected: bool,
+    /// Number of followers.
+    ///
+    /// JSON: `followerCount`.
+    #[serde(rename = "followerCount")]
+    pub follower_count: i64,
+    /// Number of accounts followed.
+    ///
+    /// JSON: `followingCount`.
+    #[serde(rename = "followingCount")]
+    pub following_count: i64,
+    /// Number of posts.
+    ///
+    /// JSON: `postCount`.
+    #[serde(rename = "postCount")]
+    pub post_count: i64,
+    /// Engagement count, when known.
+    ///
+    /// JSON: `engagementCount`. Always present in JSON; `None` is `null`.
+    #[serde(rename = "engagementCount", default)]
+    pub engagement_count: Option<i64>,
+    /// Number of X lists the account appears on, when known.
+    ///
+    /// JSON: `listedCount`. Always present in JSON; `None` is `null`.
+    #[serde(rename = "listedCount", default)]
+    pub listed_count: Option<i64>,
+    /// When the X account was created.
+    ///
+    /// JSON: `platformCreatedAt`. Always present in JSON; `None` is `null`.
+    #[serde(rename = "platformCreatedAt", default)]
+    pub platform_created_at: Option<::apigen_runtime::Timestamp>,
+    /// When Inbox first saw this profile.
+    ///
+    /// JSON: `firstSeenAt`. Always present in JSON; `None` is `null`.
+    #[serde(rename = "firstSeenAt", default)]
+    pub first_seen_at: Option<::apigen_runtime::Timestamp>,
+    /// When Inbox last refreshed this profile.
+    ///
+    /// JSON: `lastUpdatedAt`.
+    #[serde(rename = "lastUpdatedAt")]
+    pub last_updated_at: ::apigen_runtime::Timestamp,
+    /// When the profile data was last enriched.
+    ///
+    /// JSON: `lastEnrichedAt`. Always present in JSON; `None` is `null`.
+    #[serde(rename = "lastEnrichedAt", default)]
+    pub last_enriched_at: Option<::apigen_runtime::Timestamp>,
+    /// Last observed activity of the account.
+    ///
+    /// JSON: `lastActiveAt`. Always present in JSON; `None` is `null`.
+    #[serde(rename = "lastActiveAt", default)]
+    pub last_active_at: Option<::apigen_runtime::Timestamp>,
+    /// JSON: `source`. Optional: `None` leaves the key out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<ProfileSource>,
+    /// True when the profile was refreshed within the last 7 days.
+    ///
+    /// JSON: `isFresh`.
+    #[serde(rename = "isFresh")]
+    pub is_fresh: bool,
+    /// True when the profile has not been refreshed for 30 days or more.
+    ///
+    /// JSON: `isStale`.
+    #[serde(rename = "isStale")]
+    pub is_stale: bool,
+    /// Confidence in the accuracy of the profile data, from 0 to 1.
+    ///
+    /// JSON: `confidence`.
+    pub confidence: f64,
+    /// JSON: `platformData`.
+    #[serde(rename = "platformData")]
+    pub platform_data: PlatformData,
+    /// State of the X account (for example `active`). Only seen in lead update responses; absent elsewhere.
+    ///
+    /// JSON: `accountStatus`. Optional: `None` leaves the key out.
+    #[serde(rename = "accountStatus", default, skip_serializing_if = "Option::is_none")]
+    pub account_status: Option<String>,
 }
 /// State of an import job. `queued` waits for a free worker slot; `starting` has a slot and is about to run.
 ///
@@ -4062,6 +4230,612 @@ pub struct WebhookEvent {
     ///
     /// JSON: `data`.
     pub data: ::serde_json::Map<String, ::serde_json::Value>,
+}
+/// Payload of the thread events (`thread.created`, `thread.archived`, ...).
+///
+/// Schema: `#/components/schemas/ThreadPayload`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ThreadPayload {
+    /// JSON: `thread`.
+    pub thread: WebhookThread,
+    /// The prospect; sent by `thread.created` only.
+    ///
+    /// JSON: `prospect`. Optional: `None` leaves the key out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prospect: Option<WebhookProspect>,
+}
+impl ThreadPayload {
+    /// Creates the value from its required fields (`thread`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(thread: WebhookThread) -> Self {
+        Self { thread, prospect: None }
+    }
+}
+/// Payload of `thread.typing`.
+///
+/// Schema: `#/components/schemas/ThreadTypingPayload`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ThreadTypingPayload {
+    /// Inbox id of the thread.
+    ///
+    /// JSON: `threadId`.
+    #[serde(rename = "threadId")]
+    pub thread_id: String,
+    /// X user id of the prospect who is typing.
+    ///
+    /// JSON: `senderPlatformId`.
+    #[serde(rename = "senderPlatformId")]
+    pub sender_platform_id: String,
+}
+impl ThreadTypingPayload {
+    /// Creates the value from its required fields (`thread_id`, `sender_platform_id`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(
+        thread_id: impl Into<String>,
+        sender_platform_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            thread_id: thread_id.into(),
+            sender_platform_id: sender_platform_id.into(),
+        }
+    }
+}
+/// Payload of `message.created`. The documented example is cut off after `thread`; further members are ignored.
+///
+/// Schema: `#/components/schemas/MessageCreatedPayload`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MessageCreatedPayload {
+    /// JSON: `message`.
+    pub message: Message,
+    /// JSON: `thread`.
+    pub thread: WebhookThread,
+}
+impl MessageCreatedPayload {
+    /// Creates the value from its required fields (`message`, `thread`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(message: Message, thread: WebhookThread) -> Self {
+        Self { message, thread }
+    }
+}
+/// Payload of `message.edited`.
+///
+/// Schema: `#/components/schemas/MessageEditedPayload`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MessageEditedPayload {
+    /// The message after the edit (`isEdited` true, `updatedAt` the edit time).
+    ///
+    /// JSON: `message`.
+    pub message: Message,
+    /// Inbox id of the thread.
+    ///
+    /// JSON: `threadId`.
+    #[serde(rename = "threadId")]
+    pub thread_id: String,
+}
+impl MessageEditedPayload {
+    /// Creates the value from its required fields (`message`, `thread_id`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(message: Message, thread_id: impl Into<String>) -> Self {
+        Self {
+            message,
+            thread_id: thread_id.into(),
+        }
+    }
+}
+/// Payload of `message.deleted`.
+///
+/// Schema: `#/components/schemas/MessageDeletedPayload`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MessageDeletedPayload {
+    /// Inbox id of the deleted message.
+    ///
+    /// JSON: `messageId`.
+    #[serde(rename = "messageId")]
+    pub message_id: String,
+    /// Inbox id of the thread it belonged to.
+    ///
+    /// JSON: `threadId`.
+    #[serde(rename = "threadId")]
+    pub thread_id: String,
+}
+impl MessageDeletedPayload {
+    /// Creates the value from its required fields (`message_id`, `thread_id`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(message_id: impl Into<String>, thread_id: impl Into<String>) -> Self {
+        Self {
+            message_id: message_id.into(),
+            thread_id: thread_id.into(),
+        }
+    }
+}
+/// Payload of `message.reactionAdded` and `message.reactionRemoved`.
+///
+/// Schema: `#/components/schemas/ReactionPayload`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ReactionPayload {
+    /// Inbox id of the message.
+    ///
+    /// JSON: `messageId`.
+    #[serde(rename = "messageId")]
+    pub message_id: String,
+    /// Inbox id of the thread containing it.
+    ///
+    /// JSON: `threadId`.
+    #[serde(rename = "threadId")]
+    pub thread_id: String,
+    /// JSON: `reaction`.
+    pub reaction: WebhookReaction,
+}
+impl ReactionPayload {
+    /// Creates the value from its required fields (`message_id`, `thread_id`, `reaction`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(
+        message_id: impl Into<String>,
+        thread_id: impl Into<String>,
+        reaction: WebhookReaction,
+    ) -> Self {
+        Self {
+            message_id: message_id.into(),
+            thread_id: thread_id.into(),
+            reaction,
+        }
+    }
+}
+/// A reaction on a message, as webhooks send it.
+///
+/// Schema: `#/components/schemas/WebhookReaction`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WebhookReaction {
+    /// The emoji.
+    ///
+    /// JSON: `emoji`.
+    pub emoji: String,
+    /// X user id of whoever reacted.
+    ///
+    /// JSON: `senderPlatformId`.
+    #[serde(rename = "senderPlatformId")]
+    pub sender_platform_id: String,
+    /// When the reaction was made.
+    ///
+    /// JSON: `createdAt`.
+    #[serde(rename = "createdAt")]
+    pub created_at: ::apigen_runtime::Timestamp,
+}
+impl WebhookReaction {
+    /// Creates the value from its required fields (`emoji`, `sender_platform_id`, `created_at`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(
+        emoji: impl Into<String>,
+        sender_platform_id: impl Into<String>,
+        created_at: ::apigen_runtime::Timestamp,
+    ) -> Self {
+        Self {
+            emoji: emoji.into(),
+            sender_platform_id: sender_platform_id.into(),
+            created_at,
+        }
+    }
+}
+/// Payload of the prospect events (`prospect.statusChanged`, ...).
+///
+/// Schema: `#/components/schemas/ProspectPayload`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ProspectPayload {
+    /// JSON: `prospect`.
+    pub prospect: WebhookProspect,
+}
+impl ProspectPayload {
+    /// Creates the value from its required fields (`prospect`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(prospect: WebhookProspect) -> Self {
+        Self { prospect }
+    }
+}
+/// Payload of the campaign events (`campaign.started`, ...).
+///
+/// Schema: `#/components/schemas/CampaignPayload`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CampaignPayload {
+    /// JSON: `campaign`.
+    pub campaign: WebhookCampaign,
+}
+impl CampaignPayload {
+    /// Creates the value from its required fields (`campaign`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(campaign: WebhookCampaign) -> Self {
+        Self { campaign }
+    }
+}
+/// Payload of the campaign target events (`target.contacted`, `target.followUpSent`, `target.replied`). The examples are cut off after `thread`; the migration guide also lists `message` and `prospect`, so those are optional.
+///
+/// Schema: `#/components/schemas/TargetPayload`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct TargetPayload {
+    /// JSON: `campaign`.
+    pub campaign: WebhookCampaign,
+    /// JSON: `thread`.
+    pub thread: WebhookThread,
+    /// JSON: `message`. Optional: `None` leaves the key out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<Message>,
+    /// JSON: `prospect`. Optional: `None` leaves the key out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prospect: Option<WebhookProspect>,
+}
+impl TargetPayload {
+    /// Creates the value from its required fields (`campaign`, `thread`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(campaign: WebhookCampaign, thread: WebhookThread) -> Self {
+        Self {
+            campaign,
+            thread,
+            message: None,
+            prospect: None,
+        }
+    }
+}
+/// A thread as webhooks embed it: the fields of `Thread`, with the slim `WebhookProspect`. Keep in sync with `Thread`.
+///
+/// Schema: `#/components/schemas/WebhookThread`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WebhookThread {
+    /// Inbox id of the thread.
+    ///
+    /// JSON: `id`.
+    pub id: String,
+    /// JSON: `platform`.
+    pub platform: Platform,
+    /// X conversation id, `<smaller user id>:<larger user id>`.
+    ///
+    /// JSON: `platformId`.
+    #[serde(rename = "platformId")]
+    pub platform_id: String,
+    /// Whether the thread is marked done (archived).
+    ///
+    /// JSON: `done`.
+    pub done: bool,
+    /// Member assigned to the thread, or null.
+    ///
+    /// JSON: `assigneeId`. Always present in JSON; `None` is `null`.
+    #[serde(rename = "assigneeId", default)]
+    pub assignee_id: Option<String>,
+    /// Time of the latest message.
+    ///
+    /// JSON: `lastMessageTimestamp`. Always present in JSON; `None` is `null`.
+    #[serde(rename = "lastMessageTimestamp", default)]
+    pub last_message_timestamp: Option<::apigen_runtime::Timestamp>,
+    /// Time used for ordering threads.
+    ///
+    /// JSON: `computedSortTimestamp`. Always present in JSON; `None` is `null`.
+    #[serde(rename = "computedSortTimestamp", default)]
+    pub computed_sort_timestamp: Option<::apigen_runtime::Timestamp>,
+    /// When the thread was created in Inbox.
+    ///
+    /// JSON: `createdAt`.
+    #[serde(rename = "createdAt")]
+    pub created_at: ::apigen_runtime::Timestamp,
+    /// JSON: `status`.
+    pub status: ThreadStatus,
+    /// JSON: `variant`.
+    pub variant: ThreadVariant,
+    /// The team's account link in this conversation.
+    ///
+    /// JSON: `accountLinkId`.
+    #[serde(rename = "accountLinkId")]
+    pub account_link_id: String,
+    /// Whether Inbox is still loading the history from X.
+    ///
+    /// JSON: `isSyncing`.
+    #[serde(rename = "isSyncing")]
+    pub is_syncing: bool,
+    /// Whether the conversation is a message request.
+    ///
+    /// JSON: `isRequest`.
+    #[serde(rename = "isRequest")]
+    pub is_request: bool,
+    /// Per-thread typing-indicator setting; null means the team default.
+    ///
+    /// JSON: `typingIndicatorsEnabled`. Always present in JSON; `None` is `null`.
+    #[serde(rename = "typingIndicatorsEnabled", default)]
+    pub typing_indicators_enabled: Option<bool>,
+    /// Preview of the latest message.
+    ///
+    /// JSON: `lastMessage`. Always present in JSON; `None` is `null`.
+    #[serde(rename = "lastMessage", default)]
+    pub last_message: Option<ThreadLastMessage>,
+    /// JSON: `prospect`.
+    pub prospect: WebhookProspect,
+}
+/// A prospect as webhooks embed it. Prospect events carry most fields of `ProspectWithContext`; prospects inside a thread carry only the identity fields and `context`, so only those are required.
+///
+/// Schema: `#/components/schemas/WebhookProspect`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WebhookProspect {
+    /// JSON: `platform`.
+    pub platform: Platform,
+    /// X user id of the prospect.
+    ///
+    /// JSON: `platformId`.
+    #[serde(rename = "platformId")]
+    pub platform_id: String,
+    /// Inbox id of the prospect.
+    ///
+    /// JSON: `externalId`. Optional: `None` leaves the key out.
+    #[serde(rename = "externalId", default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// Internal search-index id of the profile (not in the webhook examples).
+    ///
+    /// JSON: `documentId`. Optional: `None` leaves the key out.
+    #[serde(rename = "documentId", default, skip_serializing_if = "Option::is_none")]
+    pub document_id: Option<i64>,
+    /// Display name on X.
+    ///
+    /// JSON: `displayName`.
+    #[serde(rename = "displayName")]
+    pub display_name: String,
+    /// X username without the `@`.
+    ///
+    /// JSON: `username`.
+    pub username: String,
+    /// X handle including the `@`.
+    ///
+    /// JSON: `handle`. Optional: `None` leaves the key out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handle: Option<String>,
+    /// Avatar URL.
+    ///
+    /// JSON: `image`. Optional: `None` leaves the key out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    /// Avatar URL at the highest available resolution.
+    ///
+    /// JSON: `imageNormalized`. Optional: `None` leaves the key out.
+    #[serde(
+        rename = "imageNormalized",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub image_normalized: Option<String>,
+    /// Profile bio.
+    ///
+    /// JSON: `bio`. Optional: `None` leaves the key out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bio: Option<String>,
+    /// Location given on the profile.
+    ///
+    /// JSON: `location`. Optional: `None` leaves the key out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// Link to the profile on X.
+    ///
+    /// JSON: `profileUrl`. Optional: `None` leaves the key out.
+    #[serde(rename = "profileUrl", default, skip_serializing_if = "Option::is_none")]
+    pub profile_url: Option<String>,
+    /// Website linked from the profile.
+    ///
+    /// JSON: `websiteUrl`. Optional: `None` leaves the key out.
+    #[serde(rename = "websiteUrl", default, skip_serializing_if = "Option::is_none")]
+    pub website_url: Option<String>,
+    /// Domain of `websiteUrl`.
+    ///
+    /// JSON: `websiteDomain`. Optional: `None` leaves the key out.
+    #[serde(rename = "websiteDomain", default, skip_serializing_if = "Option::is_none")]
+    pub website_domain: Option<String>,
+    /// JSON: `verified`. Optional: `None` leaves the key out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verified: Option<VerificationType>,
+    /// JSON: `profileType`. Optional: `None` leaves the key out.
+    #[serde(rename = "profileType", default, skip_serializing_if = "Option::is_none")]
+    pub profile_type: Option<ProfileType>,
+    /// Whether the account's posts are protected.
+    ///
+    /// JSON: `isProtected`. Optional: `None` leaves the key out.
+    #[serde(rename = "isProtected", default, skip_serializing_if = "Option::is_none")]
+    pub is_protected: Option<bool>,
+    /// Number of followers.
+    ///
+    /// JSON: `followerCount`. Optional: `None` leaves the key out.
+    #[serde(rename = "followerCount", default, skip_serializing_if = "Option::is_none")]
+    pub follower_count: Option<i64>,
+    /// Number of accounts followed.
+    ///
+    /// JSON: `followingCount`. Optional: `None` leaves the key out.
+    #[serde(rename = "followingCount", default, skip_serializing_if = "Option::is_none")]
+    pub following_count: Option<i64>,
+    /// Number of posts.
+    ///
+    /// JSON: `postCount`. Optional: `None` leaves the key out.
+    #[serde(rename = "postCount", default, skip_serializing_if = "Option::is_none")]
+    pub post_count: Option<i64>,
+    /// Engagement count.
+    ///
+    /// JSON: `engagementCount`. Optional: `None` leaves the key out.
+    #[serde(
+        rename = "engagementCount",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub engagement_count: Option<i64>,
+    /// Number of X lists the account appears on.
+    ///
+    /// JSON: `listedCount`. Optional: `None` leaves the key out.
+    #[serde(rename = "listedCount", default, skip_serializing_if = "Option::is_none")]
+    pub listed_count: Option<i64>,
+    /// When the X account was created.
+    ///
+    /// JSON: `platformCreatedAt`. Optional: `None` leaves the key out.
+    #[serde(
+        rename = "platformCreatedAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub platform_created_at: Option<::apigen_runtime::Timestamp>,
+    /// When Inbox first saw this profile.
+    ///
+    /// JSON: `firstSeenAt`. Optional: `None` leaves the key out.
+    #[serde(rename = "firstSeenAt", default, skip_serializing_if = "Option::is_none")]
+    pub first_seen_at: Option<::apigen_runtime::Timestamp>,
+    /// When Inbox last refreshed this profile.
+    ///
+    /// JSON: `lastUpdatedAt`. Optional: `None` leaves the key out.
+    #[serde(rename = "lastUpdatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub last_updated_at: Option<::apigen_runtime::Timestamp>,
+    /// When the profile data was last enriched.
+    ///
+    /// JSON: `lastEnrichedAt`. Optional: `None` leaves the key out.
+    #[serde(rename = "lastEnrichedAt", default, skip_serializing_if = "Option::is_none")]
+    pub last_enriched_at: Option<::apigen_runtime::Timestamp>,
+    /// Last observed activity of the account.
+    ///
+    /// JSON: `lastActiveAt`. Optional: `None` leaves the key out.
+    #[serde(rename = "lastActiveAt", default, skip_serializing_if = "Option::is_none")]
+    pub last_active_at: Option<::apigen_runtime::Timestamp>,
+    /// JSON: `source`. Optional: `None` leaves the key out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<ProfileSource>,
+    /// True when the profile was refreshed within the last 7 days.
+    ///
+    /// JSON: `isFresh`. Optional: `None` leaves the key out.
+    #[serde(rename = "isFresh", default, skip_serializing_if = "Option::is_none")]
+    pub is_fresh: Option<bool>,
+    /// True when the profile has not been refreshed for 30 days or more.
+    ///
+    /// JSON: `isStale`. Optional: `None` leaves the key out.
+    #[serde(rename = "isStale", default, skip_serializing_if = "Option::is_none")]
+    pub is_stale: Option<bool>,
+    /// Confidence in the profile data, from 0 to 1.
+    ///
+    /// JSON: `confidence`. Optional: `None` leaves the key out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f64>,
+    /// JSON: `platformData`. Optional: `None` leaves the key out.
+    #[serde(rename = "platformData", default, skip_serializing_if = "Option::is_none")]
+    pub platform_data: Option<PlatformData>,
+    /// JSON: `context`.
+    pub context: ProspectContext,
+}
+impl WebhookProspect {
+    /// Creates the value from its required fields (`platform`, `platform_id`, `display_name`, `username`, `context`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(
+        platform: Platform,
+        platform_id: impl Into<String>,
+        display_name: impl Into<String>,
+        username: impl Into<String>,
+        context: ProspectContext,
+    ) -> Self {
+        Self {
+            platform,
+            platform_id: platform_id.into(),
+            external_id: None,
+            document_id: None,
+            display_name: display_name.into(),
+            username: username.into(),
+            handle: None,
+            image: None,
+            image_normalized: None,
+            bio: None,
+            location: None,
+            profile_url: None,
+            website_url: None,
+            website_domain: None,
+            verified: None,
+            profile_type: None,
+            is_protected: None,
+            follower_count: None,
+            following_count: None,
+            post_count: None,
+            engagement_count: None,
+            listed_count: None,
+            platform_created_at: None,
+            first_seen_at: None,
+            last_updated_at: None,
+            last_enriched_at: None,
+            last_active_at: None,
+            source: None,
+            is_fresh: None,
+            is_stale: None,
+            confidence: None,
+            platform_data: None,
+            context,
+        }
+    }
+}
+/// A campaign as webhooks embed it: the counters and lifecycle fields of `Campaign`, without its configuration.
+///
+/// Schema: `#/components/schemas/WebhookCampaign`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WebhookCampaign {
+    /// Campaign id.
+    ///
+    /// JSON: `id`.
+    pub id: String,
+    /// Campaign name.
+    ///
+    /// JSON: `name`.
+    pub name: String,
+    /// Free-text description.
+    ///
+    /// JSON: `description`. Always present in JSON; `None` is `null`.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// JSON: `status`.
+    pub status: CampaignStatus,
+    /// Whether the campaign runs without sending messages.
+    ///
+    /// JSON: `dryRun`.
+    #[serde(rename = "dryRun")]
+    pub dry_run: bool,
+    /// Number of targets.
+    ///
+    /// JSON: `targetsCount`.
+    #[serde(rename = "targetsCount")]
+    pub targets_count: u64,
+    /// Number of targets contacted.
+    ///
+    /// JSON: `contactedCount`.
+    #[serde(rename = "contactedCount")]
+    pub contacted_count: u64,
+    /// Number of targets that replied.
+    ///
+    /// JSON: `repliesCount`.
+    #[serde(rename = "repliesCount")]
+    pub replies_count: u64,
+    /// Share of targets contacted, from 0 to 1.
+    ///
+    /// JSON: `completionRate`.
+    #[serde(rename = "completionRate")]
+    pub completion_rate: f64,
+    /// Share of contacted targets that replied, from 0 to 1.
+    ///
+    /// JSON: `replyRate`.
+    #[serde(rename = "replyRate")]
+    pub reply_rate: f64,
+    /// When the campaign was created.
+    ///
+    /// JSON: `createdAt`.
+    #[serde(rename = "createdAt")]
+    pub created_at: ::apigen_runtime::Timestamp,
+    /// When the campaign was last updated.
+    ///
+    /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
+    #[serde(rename = "updatedAt", default)]
+    pub updated_at: Option<::apigen_runtime::Timestamp>,
+    /// When the campaign was paused.
+    ///
+    /// JSON: `pausedAt`. Always present in JSON; `None` is `null`.
+    #[serde(rename = "pausedAt", default)]
+    pub paused_at: Option<::apigen_runtime::Timestamp>,
+    /// When the campaign completed.
+    ///
+    /// JSON: `completedAt`. Always present in JSON; `None` is `null`.
+    #[serde(rename = "completedAt", default)]
+    pub completed_at: Option<::apigen_runtime::Timestamp>,
+    /// When the campaign was last started.
+    ///
+    /// JSON: `lastStartedAt`. Always present in JSON; `None` is `null`.
+    #[serde(rename = "lastStartedAt", default)]
+    pub last_started_at: Option<::apigen_runtime::Timestamp>,
 }
 /// Body of `createThread`. Give either `externalPlatformId` or `externalId`.
 ///

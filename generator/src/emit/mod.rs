@@ -9,10 +9,12 @@
 pub mod builders;
 pub mod client;
 pub mod docs;
+pub mod mock;
 pub mod pagination;
 pub mod profile;
 pub mod typeref;
 pub mod types;
+pub mod webhooks;
 
 use crate::ir::Model;
 use crate::{GeneratedFile, Settings};
@@ -36,6 +38,8 @@ pub fn emit(model: &Model, settings: &Settings) -> Vec<GeneratedFile> {
     let builders = render_chunked(builders::header(&patterns), client::chunk_count(model), |index| {
         builders::chunk(model, &patterns, index)
     });
+    let webhooks = webhooks::emit(model).map(|tokens| ("webhooks.rs", render(tokens)));
+    let mock = ("mock.rs", render(mock::emit(model)));
     [
         ("mod.rs", root),
         ("types.rs", types),
@@ -43,6 +47,8 @@ pub fn emit(model: &Model, settings: &Settings) -> Vec<GeneratedFile> {
         ("builders.rs", builders),
     ]
     .into_iter()
+    .chain(webhooks)
+    .chain([mock])
     .map(|(path, body)| GeneratedFile {
         path: path.to_owned(),
         contents: with_header(body, settings),
@@ -134,6 +140,8 @@ fn root(model: &Model, settings: &Settings) -> TokenStream {
     let user_agent = format!("{}/", settings.crate_name);
     let api_profile = profile::api_const(&model.conventions);
     let client_doc = format!(" Client for the {api}. Cheap to clone; clones share one connection pool.");
+    let webhooks_mod = webhooks::module_decl(model);
+    let mock_mod = mock::module_decl();
     quote! {
         #crate_docs
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
@@ -144,6 +152,8 @@ fn root(model: &Model, settings: &Settings) -> TokenStream {
         /// optional parameters and per-call options on one, then `.await` it.
         pub mod builders;
         mod operations;
+        #webhooks_mod
+        #mock_mod
         #[allow(unused_imports)]
         pub use operations::*;
         // What users name in their own code, so a crate using the client does not have

@@ -193,7 +193,8 @@ fn constructor(model: &Model, id: usize, def: &StructDef) -> TokenStream {
     }
 }
 
-fn emit_field(model: &Model, owner: usize, field: &Field) -> TokenStream {
+/// One struct field with its docs and serde attributes (also used by `webhooks`).
+pub(crate) fn emit_field(model: &Model, owner: usize, field: &Field) -> TokenStream {
     let name = ident(&field.name);
     let inner = if needs_box(model, owner, &field.ty) {
         boxed_tokens(model, &field.ty, Scope::Types)

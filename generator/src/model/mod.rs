@@ -10,12 +10,14 @@
 
 mod all_of;
 pub mod conventions;
+pub mod examples;
 mod keywords;
 pub mod operations;
 mod pagination;
 pub mod refs;
 pub mod types;
 mod unions;
+pub mod webhooks;
 
 use crate::diagnostics::{Diagnostic, GenerateError};
 use crate::ir::Model;
@@ -27,10 +29,22 @@ pub fn build(
     pointed: &refs::PointedSchemas,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<Model, GenerateError> {
+    build_with_webhooks(document, pointed, &webhooks::Source::default(), diagnostics)
+}
+
+/// [`build`], also reading the `webhooks` taken from the JSON document (which the 3.0
+/// parser drops).
+pub fn build_with_webhooks(
+    document: &openapiv3::OpenAPI,
+    pointed: &refs::PointedSchemas,
+    webhooks: &webhooks::Source,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Model, GenerateError> {
     let mut types = types::TypeBuilder::new(document, pointed, diagnostics);
     types.declare_components();
     types.build_components();
     let (operations, operation_total, error_type) = operations::build(document, &mut types);
+    let webhooks = webhooks::build(webhooks, &mut types);
     let model_types = types.finish();
     let conventions = conventions::build(document, &model_types, error_type.as_ref(), diagnostics);
     let base_url = document
@@ -53,6 +67,8 @@ pub fn build(
         operations,
         operation_total,
         error_type,
+        webhooks,
+        examples: Default::default(),
         conventions,
     })
 }

@@ -13,6 +13,9 @@ pub mod types;
 /// optional parameters and per-call options on one, then `.await` it.
 pub mod builders;
 mod operations;
+/// A typed mock server for testing code that calls this client (feature `mock`).
+#[cfg(feature = "mock")]
+pub mod mock;
 #[allow(unused_imports)]
 pub use operations::*;
 #[allow(unused_imports)]

@@ -38,3 +38,23 @@ impl Pet {
         }
     }
 }
+/// Schema: `#/webhooks/petDeleted/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct PetDeletedWebhook {
+    /// JSON: `id`.
+    pub id: i64,
+    /// JSON: `reason`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
+    )]
+    pub reason: Option<::apigen_runtime::Nullable<String>>,
+}
+impl PetDeletedWebhook {
+    /// Creates the value from its required fields (`id`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(id: i64) -> Self {
+        Self { id, reason: None }
+    }
+}
