@@ -208,6 +208,7 @@ mod tracing_tests {
         assert_eq!(field(requests[0], "path"), Some("/things/{id}"));
         assert_eq!(field(requests[0], "status"), Some("200"));
         assert_eq!(field(requests[0], "attempts"), Some("2"));
+        assert!(field(requests[0], "queued_ms").is_some(), "{spans:?}");
         let attempts: Vec<&Recorded> = spans.iter().filter(|span| span.0 == "apigen.attempt").collect();
         assert_eq!(attempts.len(), 2, "{spans:?}");
         assert_eq!(

@@ -5,7 +5,8 @@
 //! [`MIN_GENERATED_PERCENT`] % of the cases must generate (mutations that break a
 //! spec should degrade it, not reject it).
 //!
-//! Each case takes one small spec from `../shared/specs` (see [`CORPUS`]), applies a
+//! Each case takes one small spec from the corpus (`$APIGEN_SHARED_DIR/specs`, default
+//! `../shared/specs`, located by `xtask::corpus`; see [`CORPUS`]), applies a
 //! few random mutations to its JSON tree (drop a key, swap a value's type, break a
 //! `$ref`, build a `$ref` loop, inject an odd name, set an unusual schema keyword or
 //! `openapi` version, graft or deeply nest a subtree),
@@ -56,7 +57,7 @@ const STACK_SIZE: usize = 8 * 1024 * 1024;
 /// parsing take exponential time at this depth; the normaliser now rejects it first.
 const MAX_NEST_DEPTH: u8 = 48;
 
-/// The small corpus specs, relative to `../shared/specs` (the big ones would make a
+/// The small corpus specs, relative to the corpus directory (the big ones would make a
 /// debug run slow).
 const CORPUS: &[&str] = &[
     "oai-callback-example.yaml",
@@ -654,7 +655,7 @@ fn verdict(text: &str, file_name: &str, result: &Result<apigen::Output, apigen::
             }
             // The empty pointer (the whole document) is only right when the text
             // cannot be read as an object at all.
-            let readable_object = apigen::load::load(text, file_name).is_ok_and(|value| value.is_object());
+            let readable_object = apigen::load(text, file_name).is_ok_and(|value| value.is_object());
             if pointer.is_empty() && readable_object {
                 return Outcome::Invalid(format!("error without a pointer on a readable document: {err}"));
             }
@@ -729,7 +730,7 @@ fn mutated_specs_never_panic_or_hang() {
             let path = specs_dir.join(name);
             let text =
                 std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
-            apigen::load::load(&text, name).unwrap_or_else(|err| panic!("{name} does not load: {err}"))
+            apigen::load(&text, name).unwrap_or_else(|err| panic!("{name} does not load: {err}"))
         })
         .collect();
 

@@ -1,13 +1,13 @@
 //! `cargo xtask conformance`: generate every corpus spec into a scratch workspace,
-//! `cargo check` each crate, measure typedness ([`crate::typedness`]), decode every
+//! `cargo check` each crate, report typedness (`apigen::typedness`), decode every
 //! 2xx JSON response example through the generated SDK ([`crate::examples`],
 //! [`crate::vectors`]), and print a table. One report per spec is committed under
 //! `tests/conformance/` so changes show up in review.
 
 use crate::codegen::project_root;
 use crate::examples::{Example, SchemaChecker};
-use crate::typedness::Typedness;
 use crate::vectors::{self, Outcome};
+use apigen::typedness::Typedness;
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -18,7 +18,7 @@ use std::time::Instant;
 struct Row {
     spec: String,
     crate_name: String,
-    operations: (usize, usize),
+    operations: apigen::OperationCounts,
     types: usize,
     diagnostics: usize,
     generate_ms: u128,
@@ -138,12 +138,18 @@ pub fn run(args: &[String]) -> Result<(), String> {
             Err(_) => return Err(format!("{file_name}: the generator panicked")),
         };
         let crate_dir = scratch.join(&crate_name);
-        let _ = fs::remove_dir_all(crate_dir.join("src"));
-        for (path, contents) in apigen::standalone::crate_files(&crate_name, &root.join("runtime"), &output) {
-            write(&crate_dir.join(path), &contents)?;
+        let options = apigen::standalone::CrateOptions {
+            name: crate_name.clone(),
+            runtime: crate::codegen::repo_runtime(&crate_dir).map_err(|err| err.to_string())?,
+            regenerate_command: format!("cargo xtask conformance --only {file_name}"),
+        };
+        let files = apigen::standalone::crate_files(&output, &options).map_err(|err| err.to_string())?;
+        remove_stale(&crate_dir.join("src"), &crate_dir, &files);
+        for (path, contents) in files {
+            write_if_changed(&crate_dir.join(path), &contents)?;
         }
         let document = raw_document(&text, &file_name)?;
-        let typedness = crate::typedness::measure(&document, &output.types);
+        let typedness = output.typedness.clone();
         let examples = crate::examples::collect(&document);
         let mut checker = SchemaChecker::new(&document);
         let validity: Vec<Result<(), Vec<String>>> = examples
@@ -155,8 +161,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
             .collect();
         let harness = (!examples.is_empty()).then(|| vectors::harness(&crate_name, &output.operations, &examples));
         if let Some(harness) = &harness {
-            write(&crate_dir.join("examples/conformance_vectors.rs"), &harness.source)?;
-            write(&crate_dir.join("conformance_vectors.json"), &harness.input)?;
+            write_if_changed(&crate_dir.join("examples/conformance_vectors.rs"), &harness.source)?;
+            write_if_changed(&crate_dir.join("conformance_vectors.json"), &harness.input)?;
         }
         rows.push(Row {
             spec: file_name,
@@ -177,7 +183,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         });
     }
     let members: Vec<String> = rows.iter().map(|row| format!("\"{}\"", row.crate_name)).collect();
-    write(
+    write_if_changed(
         &scratch.join("Cargo.toml"),
         // No debug info: the example harnesses are built (not just checked), and the
         // Twilio and Xero crates are large.
@@ -292,8 +298,8 @@ fn report(row: &Row) -> String {
     let mut report = format!(
         "# {}: {}/{} operations, {} types, {} diagnostics, {} normalisation rewrites\n",
         row.spec,
-        output.operation_counts.0,
-        output.operation_counts.1,
+        output.operation_counts.generated,
+        output.operation_counts.total,
         output.type_count,
         output.diagnostics.len(),
         output.normalizations.len()
@@ -437,8 +443,8 @@ fn table(rows: &[Row]) -> String {
             out,
             "| {} | {}/{} | {} | {}/{} ({:.1} %) | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             row.spec,
-            row.operations.0,
-            row.operations.1,
+            row.operations.generated,
+            row.operations.total,
             row.types,
             row.typedness.typed,
             row.typedness.declaring,
@@ -455,6 +461,31 @@ fn table(rows: &[Row]) -> String {
         );
     }
     out
+}
+
+/// Writes only when the contents differ, so an unchanged crate keeps its file times
+/// and `cargo check` finds it fresh (Stripe alone takes minutes to check).
+fn write_if_changed(path: &Path, contents: &str) -> Result<(), String> {
+    if fs::read_to_string(path).ok().as_deref() == Some(contents) {
+        return Ok(());
+    }
+    write(path, contents)
+}
+
+/// Deletes files under `dir` that are not among `files` (paths relative to `crate_dir`).
+fn remove_stale(dir: &Path, crate_dir: &Path, files: &[(String, String)]) {
+    let keep: std::collections::BTreeSet<PathBuf> = files.iter().map(|(path, _)| crate_dir.join(path)).collect();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        for entry in fs::read_dir(&current).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if !keep.contains(&path) {
+                let _ = fs::remove_file(&path);
+            }
+        }
+    }
 }
 
 fn write(path: &Path, contents: &str) -> Result<(), String> {

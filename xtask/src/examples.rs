@@ -297,3 +297,100 @@ fn rewrite_nullable(value: &mut Value) {
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{collect, SchemaChecker};
+    use serde_json::json;
+
+    fn document(version: &str) -> serde_json::Value {
+        json!({
+            "openapi": version,
+            "paths": {
+                "/pets/{id}": {
+                    "get": {"responses": {
+                        "200": {"$ref": "#/components/responses/Pet"},
+                        "404": {"content": {"application/json": {"example": {"ignored": true}}}}
+                    }}
+                },
+                "/pets": {
+                    "get": {"responses": {"200": {"content": {
+                        "application/json": {
+                            "schema": {"type": "array", "items": {"$ref": "#/components/schemas/Pet"}},
+                            "example": [{"name": "Rex", "tag": null}]
+                        },
+                        "application/xml": {"example": "<pets/>"}
+                    }}}}
+                }
+            },
+            "components": {
+                "responses": {"Pet": {"description": "one", "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/Pet"},
+                    "examples": {"rex": {"$ref": "#/components/examples/Rex"}, "bad": {"value": {"name": 7}}}
+                }}}},
+                "examples": {"Rex": {"value": {"name": "Rex", "extra": 1}}},
+                "schemas": {"Pet": {
+                    "type": "object",
+                    "required": ["name"],
+                    "properties": {"name": {"type": "string"}, "tag": {"type": "string", "nullable": true}}
+                }}
+            }
+        })
+    }
+
+    #[test]
+    fn examples_are_found_through_refs_and_only_for_2xx_json() {
+        let doc = document("3.0.3");
+        let found = collect(&doc);
+        let pointers: Vec<&str> = found.iter().map(|e| e.pointer.as_str()).collect();
+        assert_eq!(
+            pointers,
+            [
+                "/components/examples/Rex/value",
+                "/components/responses/Pet/content/application~1json/examples/bad/value",
+                "/paths/~1pets/get/responses/200/content/application~1json/example",
+            ]
+        );
+        assert_eq!(found[0].response, "/paths/~1pets~1{id}/get/responses/200");
+        assert_eq!(found[0].operation, "/paths/~1pets~1{id}/get");
+        assert_eq!(
+            found[0].schema.as_deref(),
+            Some("/components/responses/Pet/content/application~1json/schema")
+        );
+    }
+
+    #[test]
+    fn examples_are_validated_against_their_schema_with_nullable() {
+        let doc = document("3.0.3");
+        let mut checker = SchemaChecker::new(&doc);
+        let found = collect(&doc);
+        let verdicts: Vec<bool> = found
+            .iter()
+            .map(|e| checker.check(e.schema.as_deref().unwrap_or(""), &e.value).is_ok())
+            .collect();
+        // Rex is valid (extra members are allowed), `bad` has a number for a string, the
+        // list's `tag: null` is allowed by `nullable: true`.
+        assert_eq!(verdicts, [true, false, true]);
+        let errors = checker
+            .check(found[1].schema.as_deref().unwrap_or(""), &found[1].value)
+            .err()
+            .unwrap_or_default();
+        assert!(errors[0].starts_with("#/name: "), "{errors:?}");
+        // Without the 3.0 rewrite (a 3.1 document), `nullable` means nothing: null fails.
+        let doc31 = document("3.1.0");
+        let mut strict = SchemaChecker::new(&doc31);
+        assert!(strict
+            .check(found[2].schema.as_deref().unwrap_or(""), &found[2].value)
+            .is_err());
+    }
+
+    #[test]
+    fn declared_members_are_told_from_undeclared_ones() {
+        let doc = document("3.0.3");
+        let checker = SchemaChecker::new(&doc);
+        let schema = "/paths/~1pets/get/responses/200/content/application~1json/schema";
+        assert!(checker.declares(schema, "/0/name"));
+        assert!(checker.declares(schema, "/0/tag"));
+        assert!(!checker.declares(schema, "/0/extra"));
+    }
+}
