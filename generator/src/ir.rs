@@ -397,17 +397,30 @@ pub struct StatusVariant {
     pub doc: Option<String>,
 }
 
-/// Spec-declared pagination (`x-pagination`).
+/// Spec-declared pagination (`x-pagination`), checked against the response type.
 #[derive(Debug, Clone)]
 pub struct Pagination {
-    /// Response property holding the page's items.
-    pub items: String,
+    /// The response field holding the page's items.
+    pub items: PageField,
     /// Type of one item.
     pub item_type: TypeRef,
-    /// For each request parameter (by Rust name), the response path giving its next value.
+    /// For each request parameter, the response fields leading to its next value.
     pub next: Vec<PageLink>,
-    /// Response boolean that says whether another page exists.
-    pub has_more: Option<String>,
+    /// The response boolean that says whether another page exists.
+    pub has_more: Option<PageField>,
+}
+
+/// One field of a response struct on a pagination path.
+#[derive(Debug, Clone)]
+pub struct PageField {
+    /// The JSON property name.
+    pub wire: String,
+    /// The Rust field name.
+    pub name: String,
+    /// How the field may appear.
+    pub presence: Presence,
+    /// The field's type.
+    pub ty: TypeRef,
 }
 
 /// One request parameter fed from the previous page's response.
@@ -415,6 +428,6 @@ pub struct Pagination {
 pub struct PageLink {
     /// The parameter's index in [`Operation::params`].
     pub param: usize,
-    /// Dotted path in the response (`nextCursor.id`).
-    pub response_path: Vec<String>,
+    /// The fields from the page down to the value (`nextCursor` → `id`), never empty.
+    pub path: Vec<PageField>,
 }

@@ -117,7 +117,7 @@ pub fn generate_from_value(value: serde_json::Value, settings: &Settings) -> Res
     diagnostics.extend(dropped);
     let pointed = model::refs::pointed_schemas(&value);
     let model = model::build(&document, &pointed, &mut diagnostics)?;
-    let files = emit::emit(&model, settings, &mut diagnostics)?;
+    let files = emit::emit(&model, settings);
     let types = manifest::types(&model);
     diagnostics.sort();
     diagnostics.dedup();

@@ -317,6 +317,23 @@ fn rewrite_typed_composition(map: &mut Map<String, Value>, pointer: &str, rewrit
         });
         return;
     }
+    // `{$ref: X, type: string}` (written as `allOf: [{$ref: X}]` plus `type` by the
+    // `$ref`-siblings rewrite) only restates the target's type: the member decides.
+    let restates_type = matches!(map.get("type"), Some(Value::String(_)))
+        && matches!(map.get("allOf"), Some(Value::Array(_)))
+        && map.keys().all(|key| {
+            matches!(key.as_str(), "type" | "allOf" | "nullable" | "example" | "default")
+                || ANNOTATIONS.contains(&key.as_str())
+                || key.starts_with("x-")
+        });
+    if restates_type {
+        map.remove("type");
+        rewrites.push(Rewrite {
+            pointer: join(pointer, "type"),
+            what: "`type` beside an `allOf` with no other constraint dropped (the members decide)",
+        });
+        return;
+    }
     for key in ["oneOf", "anyOf"] {
         if typed_object && !has_object_keywords && matches!(map.get(key), Some(Value::Array(_))) {
             map.remove("type");
@@ -571,6 +588,14 @@ mod tests {
         assert_eq!(out, json!({"allOf": [{"$ref": "#/components/schemas/Base"}]}));
         let (out, _) = schema(json!({"type": "object", "oneOf": [{"$ref": "#/components/schemas/A"}]}));
         assert_eq!(out, json!({"oneOf": [{"$ref": "#/components/schemas/A"}]}));
+        let (out, _) = schema(json!({"type": "string", "$ref": "#/components/schemas/Code", "description": "d"}));
+        assert_eq!(
+            out,
+            json!({"description": "d", "allOf": [{"$ref": "#/components/schemas/Code"}]})
+        );
+        let (out, _) =
+            schema(json!({"type": "string", "minLength": 1, "allOf": [{"$ref": "#/components/schemas/Code"}]}));
+        assert_eq!(out["type"], "string", "a real constraint beside it keeps `type`");
     }
 
     #[test]

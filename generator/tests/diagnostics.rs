@@ -159,8 +159,30 @@ fn composition_beside_other_keywords_is_reported() {
                 "oneOf": [{"required": ["a"]}, {"type": "object"}]}}),
         ),
         "/components/schemas/M",
-        &["beside `properties`", "own properties only"],
+        &["`oneOf` beside `properties`", "own properties only"],
     );
+    expect_one(
+        returning(
+            json!({"type": "string", "minLength": 1, "anyOf": [{"format": "date"}]}),
+            json!({}),
+        ),
+        "/paths/~1a/get/responses/200/content/application~1json/schema",
+        &["`anyOf` beside `type: string`", "follows `type` alone"],
+    );
+    expect_one(
+        returning(
+            json!({"allOf": [{"$ref": "#/components/schemas/T"}], "oneOf": [{}]}),
+            json!({"T": {"type": "object", "properties": {"a": {"type": "string"}}}}),
+        ),
+        "/paths/~1a/get/responses/200/content/application~1json/schema",
+        &["`allOf` and `oneOf` together", "serde_json::Value"],
+    );
+    // An `allOf` that only annotates is no composition at all.
+    let annotated = returning(
+        json!({"type": "string", "minLength": 1, "allOf": [{"description": "docs"}]}),
+        json!({}),
+    );
+    assert!(diagnostics(&annotated).is_empty(), "{:#?}", diagnostics(&annotated));
 }
 
 #[test]
@@ -201,6 +223,21 @@ fn operation_level_problems_name_the_operation_part() {
         ),
         "/paths/~1a/get/x-pagination",
         &["x-pagination needs `items`"],
+    );
+    // A cursor path through a property the response lacks: found while building the
+    // model (emitting cannot fail), at the extension.
+    expect_one(
+        document(
+            json!({"/a": {"get": {"operationId": "getA",
+                "x-pagination": {"items": "data", "next": {"cursor": "meta.next"}},
+                "parameters": [{"name": "cursor", "in": "query", "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema":
+                    {"type": "object", "properties": {"data": {"type": "array", "items": {"type": "string"}},
+                        "meta": {"type": "object", "properties": {"after": {"type": "string"}}}}}}}}}}}}),
+            json!({}),
+        ),
+        "/paths/~1a/get/x-pagination",
+        &["`GetAResponseMeta` has no property `next`", "no pagination helpers"],
     );
     expect_one(
         document(

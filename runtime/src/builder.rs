@@ -4,6 +4,7 @@
 
 use crate::error::Error;
 use crate::execute::{Inner, RawClient};
+use crate::pacing::{Pacer, PacingConfig};
 use crate::profile::ApiProfile;
 use crate::retry::{RetryConfig, Sleeper};
 use crate::secret::SecretString;
@@ -34,6 +35,7 @@ pub struct ClientBuilder<C = RawClient, E = serde_json::Value> {
     http: Option<reqwest::Client>,
     sleeper: Option<Sleeper>,
     profile: ApiProfile,
+    pacing: PacingConfig,
     marker: PhantomData<fn() -> (C, E)>,
 }
 
@@ -46,6 +48,7 @@ impl<C, E> fmt::Debug for ClientBuilder<C, E> {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
+            .field("pacing", &self.pacing)
             .finish_non_exhaustive()
     }
 }
@@ -58,6 +61,7 @@ impl<C: From<RawClient>, E> ClientBuilder<C, E> {
             base_url: profile.default_base_url().to_owned(),
             user_agent: profile.user_agent().to_owned(),
             profile,
+            pacing: PacingConfig::default(),
             auth: None,
             default_headers: Vec::new(),
             timeout: Duration::from_secs(60),
@@ -122,6 +126,34 @@ impl<C: From<RawClient>, E> ClientBuilder<C, E> {
     /// Longest server-requested wait honoured before giving up. Default 60 s.
     pub fn max_retry_after(mut self, wait: Duration) -> Self {
         self.retry.max_retry_after = wait;
+        self
+    }
+
+    /// Caps the requests in flight at once, across this client and its clones.
+    /// Further calls queue (first come, first served) until a place frees; a queued
+    /// call that is dropped or times out leaves the queue. Default: no cap.
+    pub fn max_concurrent_requests(mut self, max: usize) -> Self {
+        self.pacing.max_concurrent_requests = Some(max);
+        self
+    }
+
+    /// Sends at most `requests` per `interval`, across this client and its clones
+    /// (a token bucket that starts full, so a burst of up to `requests` goes at once),
+    /// e.g. `rate_limit(300, Duration::from_secs(60))` for a documented 300/min.
+    /// Default: none (the client follows the server's headers instead).
+    pub fn rate_limit(mut self, requests: u32, interval: Duration) -> Self {
+        self.pacing.rate = Some((requests, interval));
+        self
+    }
+
+    /// Whether the client follows the server's rate limit (default `true`): learns
+    /// the budget from the API's rate-limit headers and, once it is spent, holds new
+    /// requests until the reset; pauses every request after a `429` until its
+    /// `Retry-After`; and while the budget is still unknown, lets the first request of
+    /// a burst go alone (up to 2 s) so its answer can tell it. `false` restores
+    /// per-request behaviour: each request retries on its own clock.
+    pub fn follow_rate_limit(mut self, follow: bool) -> Self {
+        self.pacing.follow_server = follow;
         self
     }
 
@@ -217,6 +249,7 @@ impl<C: From<RawClient>, E> ClientBuilder<C, E> {
                 timeout: self.timeout,
                 retry: self.retry,
                 sleeper,
+                pacer: Pacer::new(self.pacing, self.profile.rate_limit().is_announced()),
                 profile: self.profile,
             }),
         }))

@@ -42,6 +42,17 @@ pub enum Error<E = serde_json::Value> {
         /// The underlying failure.
         source: BoxError,
     },
+    /// The client gave up before sending because of the API's rate limit: the
+    /// server-imposed wait (a `429` pause or a spent budget) was longer than
+    /// `max_retry_after`, or waiting for a place would have passed the call's
+    /// timeout. Nothing was sent for this attempt.
+    RateLimited {
+        /// How long the call had been running (queued, paused, earlier attempts)
+        /// when it gave up.
+        waited: Duration,
+        /// How much longer it would have had to wait.
+        retry_after: Duration,
+    },
     /// The API answered with a non-success status.
     Api(Box<ApiError<E>>),
     /// The API answered with something the client cannot read as documented: a body
@@ -130,7 +141,7 @@ impl<E> Error<E> {
     /// safely is decided separately, by its method and idempotency key.)
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Timeout { .. } | Error::Connection { .. } => true,
+            Error::Timeout { .. } | Error::Connection { .. } | Error::RateLimited { .. } => true,
             Error::Api(api) => is_retryable_status(api.status),
             Error::UnexpectedResponse(unexpected) => is_retryable_status(unexpected.status),
             _ => false,
@@ -170,13 +181,15 @@ impl<E> Error<E> {
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
             Error::Api(api) => api.retry_after,
+            Error::RateLimited { retry_after, .. } => Some(*retry_after),
             _ => None,
         }
     }
 
-    /// True when the API said the caller is rate limited (429).
+    /// True when the API said the caller is rate limited (429), or the client gave
+    /// up waiting for the rate limit ([`Error::RateLimited`]).
     pub fn is_rate_limited(&self) -> bool {
-        self.status() == Some(429)
+        matches!(self, Error::RateLimited { .. }) || self.status() == Some(429)
     }
 
     /// Maps the error body type, keeping everything else.
@@ -186,6 +199,7 @@ impl<E> Error<E> {
             Error::Config { reason } => Error::Config { reason },
             Error::Timeout { after } => Error::Timeout { after },
             Error::Connection { message, source } => Error::Connection { message, source },
+            Error::RateLimited { waited, retry_after } => Error::RateLimited { waited, retry_after },
             Error::Api(api) => {
                 let api = *api;
                 Error::Api(Box::new(ApiError {
@@ -219,6 +233,12 @@ impl<E> fmt::Display for Error<E> {
             Error::Config { reason } => write!(f, "invalid client configuration: {reason}"),
             Error::Timeout { after } => write!(f, "no response within {} ms", after.as_millis()),
             Error::Connection { message, .. } => write!(f, "connection failed: {message}"),
+            Error::RateLimited { waited, retry_after } => write!(
+                f,
+                "rate limited: gave up after {} ms, the next request could go in {} ms",
+                waited.as_millis(),
+                retry_after.as_millis()
+            ),
             Error::Api(api) => {
                 write!(f, "API error (HTTP {})", api.status)?;
                 if let Some(message) = &api.message {
@@ -248,6 +268,7 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
             Error::InvalidArgument { .. }
             | Error::Config { .. }
             | Error::Timeout { .. }
+            | Error::RateLimited { .. }
             | Error::Api(_)
             | Error::UnexpectedResponse(_) => None,
         }

@@ -4,6 +4,7 @@
 
 use crate::builder::header_pair;
 use crate::error::{ApiError, BoxError, Error};
+use crate::pacing::Pacer;
 use crate::profile::ApiProfile;
 use crate::request::{Body, CallOptions, RequestSpec};
 use crate::response::RawResponse;
@@ -15,6 +16,7 @@ use serde::de::DeserializeOwned;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::time::Instant;
 
 pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
@@ -24,6 +26,7 @@ pub(crate) struct Inner {
     pub(crate) retry: RetryConfig,
     pub(crate) sleeper: Sleeper,
     pub(crate) profile: ApiProfile,
+    pub(crate) pacer: Pacer,
 }
 
 /// The configured HTTP machinery behind a generated `Client`. Cheap to clone.
@@ -38,6 +41,7 @@ impl fmt::Debug for RawClient {
             .field("base_url", &self.inner.base_url)
             .field("timeout", &self.inner.timeout)
             .field("retry", &self.inner.retry)
+            .field("pacing", self.inner.pacer.config())
             .finish_non_exhaustive()
     }
 }
@@ -59,9 +63,17 @@ impl RawClient {
     /// at once. Without a server-requested wait, attempt `n` (0-based) waits
     /// `min(backoff_base * 2^n, backoff_cap)` plus up to 25 % jitter.
     ///
+    /// Pacing (see [`PacingConfig`](crate::PacingConfig)): before each attempt the call queues, first come
+    /// first served, behind the client's shared rate-limit state (a `429` pause, a
+    /// spent budget), its optional concurrency cap and requests-per-interval limit.
+    /// The queue time counts against the attempt's timeout; a wait that would pass it,
+    /// or a server-imposed wait above `max_retry_after`, returns
+    /// [`Error::RateLimited`] without sending. Dropping the future leaves the queue.
+    ///
     /// With the `tracing` feature, the call runs in an `apigen.request` span (fields
     /// `method`, `path` — the path template, never the concrete path —, `status`,
-    /// `attempts`, `error`) and each attempt in a child `apigen.attempt` span
+    /// `attempts`, `queued_ms` — time spent waiting for the rate limit or a place —,
+    /// `error`) and each attempt in a child `apigen.attempt` span
     /// (`attempt`, `status`, `error`); each retry logs a debug event with its wait.
     pub async fn execute<E: DeserializeOwned>(
         &self,
@@ -77,6 +89,7 @@ impl RawClient {
                 path = spec.path_template,
                 status = tracing::field::Empty,
                 attempts = tracing::field::Empty,
+                queued_ms = tracing::field::Empty,
                 error = tracing::field::Empty,
             );
             self.run(spec, options).instrument(span).await
@@ -99,6 +112,9 @@ impl RawClient {
         };
         let repeatable = spec.is_idempotent_method() || options.idempotency_key.is_some();
         let timeout = options.timeout.unwrap_or(self.inner.timeout);
+        let started = Instant::now();
+        let mut own_pause = None;
+        let mut queued = Duration::ZERO;
         let mut attempt: u32 = 0;
         loop {
             // The last possible attempt takes the request itself; earlier ones send a copy.
@@ -112,7 +128,7 @@ impl RawClient {
                     reason: "request body cannot be repeated".into(),
                 });
             };
-            let outcome = self.attempt::<E>(this_try, timeout);
+            let outcome = self.paced_attempt::<E>(this_try, timeout, &retry, own_pause, started);
             #[cfg(feature = "tracing")]
             let outcome = {
                 use tracing::Instrument as _;
@@ -123,7 +139,13 @@ impl RawClient {
                     error = tracing::field::Empty,
                 ))
             };
-            let error = match outcome.await {
+            let (outcome, pause, waited) = outcome.await;
+            queued += waited;
+            trace::queued(queued);
+            // This call sleeps through the pause its own 429 started (below), so
+            // admission must not make it wait for that pause a second time.
+            own_pause = pause.or(own_pause);
+            let error = match outcome {
                 Ok(response) => {
                     trace::finish::<E>(attempt, Some(response.status), None);
                     return Ok(response);
@@ -187,9 +209,49 @@ impl RawClient {
         Ok(request)
     }
 
+    /// Waits for admission by the shared pacer (counted against this attempt's
+    /// timeout), sends the attempt, and lets the pacer learn from the answer. Returns
+    /// the outcome, the end of the pause a `429` started, and the time spent queued.
+    async fn paced_attempt<E: DeserializeOwned>(
+        &self,
+        request: reqwest::Request,
+        timeout: Duration,
+        retry: &RetryConfig,
+        own_pause: Option<Instant>,
+        started: Instant,
+    ) -> (Result<RawResponse, Error<E>>, Option<Instant>, Duration) {
+        let arrived = Instant::now();
+        let pacer = &self.inner.pacer;
+        let ticket = match pacer.admit(arrived + timeout, retry.max_retry_after, own_pause).await {
+            Ok(ticket) => ticket,
+            Err(refused) => {
+                let error = Error::RateLimited {
+                    waited: started.elapsed(),
+                    retry_after: refused.retry_after,
+                };
+                return (Err(trace::attempt_failed(error)), None, arrived.elapsed());
+            }
+        };
+        let queued = arrived.elapsed();
+        let outcome = self
+            .attempt::<E>(request, timeout.saturating_sub(queued), timeout)
+            .await;
+        let pause = match &outcome {
+            Ok(response) => ticket.observe(Some(response.status), &response.rate_limit, None),
+            Err(Error::Api(api)) => ticket.observe(Some(api.status), &api.rate_limit, api.retry_after),
+            Err(_) => {
+                drop(ticket);
+                None
+            }
+        };
+        (outcome, pause, queued)
+    }
+
+    /// One exchange, limited to `budget`; a timeout is reported as `timeout`.
     async fn attempt<E: DeserializeOwned>(
         &self,
         request: reqwest::Request,
+        budget: Duration,
         timeout: Duration,
     ) -> Result<RawResponse, Error<E>> {
         let exchange = async {
@@ -199,7 +261,7 @@ impl RawClient {
             let body = response.bytes().await?;
             Ok::<_, reqwest::Error>((status, headers, body))
         };
-        let (status, headers, body) = match tokio::time::timeout(timeout, exchange).await {
+        let (status, headers, body) = match tokio::time::timeout(budget, exchange).await {
             Err(_) => return Err(trace::attempt_failed(Error::Timeout { after: timeout })),
             Ok(Err(err)) if err.is_timeout() => return Err(trace::attempt_failed(Error::Timeout { after: timeout })),
             Ok(Err(err)) => {

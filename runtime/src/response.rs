@@ -101,10 +101,17 @@ impl RateLimit {
         }
     }
 
+    /// True when the response announced a remaining budget or a reset time.
+    pub fn is_announced(&self) -> bool {
+        self.remaining.is_some() || self.reset.is_some()
+    }
+
     /// Time left until the window resets, as seen at `now` (zero once past).
     pub fn reset_after(&self, now: chrono::DateTime<chrono::Utc>) -> Option<std::time::Duration> {
-        let now_secs = u64::try_from(now.timestamp()).unwrap_or(0);
-        Some(std::time::Duration::from_secs(self.reset?.saturating_sub(now_secs)))
+        let now_ms = u64::try_from(now.timestamp_millis()).unwrap_or(0);
+        Some(std::time::Duration::from_millis(
+            self.reset?.saturating_mul(1000).saturating_sub(now_ms),
+        ))
     }
 }
 

@@ -13,6 +13,7 @@ fn kind<E>(error: &Error<E>) -> &'static str {
         Error::Config { .. } => "config",
         Error::Timeout { .. } => "timeout",
         Error::Connection { .. } => "connection",
+        Error::RateLimited { .. } => "rate_limited",
         Error::Api(_) => "api",
         Error::UnexpectedResponse(_) => "unexpected_response",
     }
@@ -45,6 +46,14 @@ pub(crate) fn retrying<E>(attempt: u32, wait: Duration, error: &Error<E>) {
     );
     #[cfg(not(feature = "tracing"))]
     let _ = (attempt, wait, error);
+}
+
+/// Records the time a call spent queued or paused before its attempts were sent.
+pub(crate) fn queued(total: Duration) {
+    #[cfg(feature = "tracing")]
+    tracing::Span::current().record("queued_ms", u64::try_from(total.as_millis()).unwrap_or(u64::MAX));
+    #[cfg(not(feature = "tracing"))]
+    let _ = total;
 }
 
 /// Records the outcome on the request span.
@@ -199,6 +208,7 @@ mod tracing_tests {
         assert_eq!(field(requests[0], "path"), Some("/things/{id}"));
         assert_eq!(field(requests[0], "status"), Some("200"));
         assert_eq!(field(requests[0], "attempts"), Some("2"));
+        assert!(field(requests[0], "queued_ms").is_some(), "{spans:?}");
         let attempts: Vec<&Recorded> = spans.iter().filter(|span| span.0 == "apigen.attempt").collect();
         assert_eq!(attempts.len(), 2, "{spans:?}");
         assert_eq!(

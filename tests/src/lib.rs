@@ -123,10 +123,14 @@ impl Reply {
     }
 }
 
+/// Computes a reply from the request (for servers with state, e.g. a rate limiter).
+pub type Responder = Arc<dyn Fn(&RecordedRequest) -> Reply + Send + Sync>;
+
 #[derive(Default)]
 struct State {
     requests: Vec<RecordedRequest>,
     script: VecDeque<Reply>,
+    responder: Option<Responder>,
     fallback: Option<Reply>,
 }
 
@@ -172,6 +176,13 @@ impl TestServer {
         self
     }
 
+    /// Computes the reply for every request once the queue is empty (before the
+    /// fallback). Called under the server's lock, so requests are seen one at a time.
+    pub fn respond_with(&self, responder: impl Fn(&RecordedRequest) -> Reply + Send + Sync + 'static) -> &Self {
+        lock(&self.state).responder = Some(Arc::new(responder));
+        self
+    }
+
     /// The reply used once the queue is empty (default: 500 with an empty body).
     pub fn fallback(&self, reply: Reply) -> &Self {
         lock(&self.state).fallback = Some(reply);
@@ -214,13 +225,22 @@ async fn serve_connection(mut stream: TcpStream, state: Arc<Mutex<State>>) {
         };
         let mut reply = {
             let mut state = lock(&state);
+            let computed = match (state.script.is_empty(), &state.responder) {
+                (true, Some(responder)) => Some(responder(&request)),
+                _ => None,
+            };
             state.requests.push(request);
             let fallback = state.fallback.clone();
-            state.script.pop_front().or(fallback).unwrap_or(Reply::Respond {
-                status: 500,
-                headers: Vec::new(),
-                body: Vec::new(),
-            })
+            state
+                .script
+                .pop_front()
+                .or(computed)
+                .or(fallback)
+                .unwrap_or(Reply::Respond {
+                    status: 500,
+                    headers: Vec::new(),
+                    body: Vec::new(),
+                })
         };
         while let Reply::Delayed { after, reply: next } = reply {
             tokio::time::sleep(after).await;

@@ -1005,7 +1005,7 @@ fn internal_profile(args: &[String]) -> Result<(), String> {
         let model = apigen::model::build(&document, &pointed, &mut diagnostics).map_err(|err| err.to_string())?;
         times.push(ms(started));
         let started = Instant::now();
-        let files = apigen::emit::emit(&model, &settings, &mut diagnostics).map_err(|err| err.to_string())?;
+        let files = apigen::emit::emit(&model, &settings);
         times.push(ms(started));
         let output = apigen::Output {
             files,
@@ -1032,12 +1032,11 @@ fn internal_profile(args: &[String]) -> Result<(), String> {
 
         let mut drop_ms = 0.0;
         for file in ["types.rs", "operations.rs"] {
-            let mut scratch = Vec::new();
             let started = Instant::now();
             let tokens = if file == "types.rs" {
                 apigen::emit::types::emit(&model)
             } else {
-                apigen::emit::client::emit(&model, &mut scratch)
+                apigen::emit::client::emit(&model)
             };
             times.push(ms(started));
             let started = Instant::now();

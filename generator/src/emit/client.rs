@@ -55,12 +55,7 @@ pub fn chunk_count(model: &Model) -> usize {
 
 /// Chunk `chunk` of the operations: their `Client` methods (in an `impl Client`
 /// block of their own), per-status enums and request builders.
-pub fn chunk(
-    model: &Model,
-    patterns: &BTreeMap<String, usize>,
-    chunk: usize,
-    diagnostics: &mut Vec<crate::diagnostics::Diagnostic>,
-) -> TokenStream {
+pub fn chunk(model: &Model, patterns: &BTreeMap<String, usize>, chunk: usize) -> TokenStream {
     let start = (chunk * CHUNK).min(model.operations.len());
     let end = (start + CHUNK).min(model.operations.len());
     let operations = &model.operations[start..end];
@@ -69,7 +64,7 @@ pub fn chunk(
     let error_enums = error_enums(operations, model);
     let builders: Vec<TokenStream> = operations
         .iter()
-        .map(|operation| builder(model, operation, patterns, diagnostics))
+        .map(|operation| builder(model, operation, patterns))
         .collect();
     quote! {
         impl Client {
@@ -85,11 +80,11 @@ pub fn chunk(
 }
 
 /// The whole `operations` module in one token stream (header and every chunk).
-pub fn emit(model: &Model, diagnostics: &mut Vec<crate::diagnostics::Diagnostic>) -> TokenStream {
+pub fn emit(model: &Model) -> TokenStream {
     let patterns = collect_patterns(model);
     let header = header(&patterns);
     let chunks: Vec<TokenStream> = (0..chunk_count(model))
-        .map(|index| chunk(model, &patterns, index, diagnostics))
+        .map(|index| chunk(model, &patterns, index))
         .collect();
     quote! { #header #(#chunks)* }
 }
@@ -441,13 +436,8 @@ fn client_method(model: &Model, operation: &Operation) -> TokenStream {
     }
 }
 
-fn builder(
-    model: &Model,
-    operation: &Operation,
-    patterns: &BTreeMap<String, usize>,
-    diagnostics: &mut Vec<crate::diagnostics::Diagnostic>,
-) -> TokenStream {
-    let stream_methods = super::pagination::methods(model, operation, diagnostics);
+fn builder(model: &Model, operation: &Operation, patterns: &BTreeMap<String, usize>) -> TokenStream {
+    let stream_methods = super::pagination::methods(model, operation);
     let builder = format_ident!("{}", operation.builder_name);
     let method = &operation.method_name;
     let builder_doc = format!(

@@ -12,107 +12,75 @@ pub mod profile;
 pub mod typeref;
 pub mod types;
 
-use crate::diagnostics::{Diagnostic, GenerateError};
 use crate::ir::Model;
 use crate::{GeneratedFile, Settings};
 use proc_macro2::TokenStream;
 use quote::quote;
 use typeref::{tokens, Scope};
 
-/// Emits `mod.rs`, `types.rs` and `operations.rs` for the generated module.
-pub fn emit(
-    model: &Model,
-    settings: &Settings,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Result<Vec<GeneratedFile>, GenerateError> {
-    if model.base_url.is_none() {
-        diagnostics.push(Diagnostic::new(
-            "/servers",
-            "no absolute server URL; `Client::builder()` needs `.base_url(...)` before `build()`",
-        ));
-    }
-    let root = render("mod.rs", root(model, settings))?;
-    let types = render_chunked("types.rs", types::header(), types::chunk_count(model), |index| {
-        (types::chunk(model, index), Vec::new())
-    })?;
+/// Emits `mod.rs`, `types.rs` and `operations.rs` for the generated module. A pure
+/// function of the model and settings: everything that can be wrong with the input
+/// was resolved (or reported) while building the model, so emitting cannot fail.
+pub fn emit(model: &Model, settings: &Settings) -> Vec<GeneratedFile> {
+    let root = render(root(model, settings));
+    let types = render_chunked(types::header(), types::chunk_count(model), |index| {
+        types::chunk(model, index)
+    });
     let patterns = client::collect_patterns(model);
-    let operations = render_chunked(
-        "operations.rs",
-        client::header(&patterns),
-        client::chunk_count(model),
-        |index| {
-            let mut found = Vec::new();
-            let tokens = client::chunk(model, &patterns, index, &mut found);
-            (tokens, found)
-        },
-    )?;
-    diagnostics.extend(types.1);
-    diagnostics.extend(operations.1);
-    Ok(
-        [("mod.rs", root), ("types.rs", types.0), ("operations.rs", operations.0)]
-            .into_iter()
-            .map(|(path, body)| GeneratedFile {
-                path: path.to_owned(),
-                contents: with_header(body, settings),
-            })
-            .collect(),
-    )
+    let operations = render_chunked(client::header(&patterns), client::chunk_count(model), |index| {
+        client::chunk(model, &patterns, index)
+    });
+    [("mod.rs", root), ("types.rs", types), ("operations.rs", operations)]
+        .into_iter()
+        .map(|(path, body)| GeneratedFile {
+            path: path.to_owned(),
+            contents: with_header(body, settings),
+        })
+        .collect()
 }
 
 /// Formats a header and `count` chunks of items, building and formatting chunks on
 /// all cores. Chunks are cut at fixed item counts and joined in order, so the text is
 /// the same on every machine.
-fn render_chunked<F>(
-    path: &str,
-    header: TokenStream,
-    count: usize,
-    build: F,
-) -> Result<(String, Vec<Diagnostic>), GenerateError>
+fn render_chunked<F>(header: TokenStream, count: usize, build: F) -> String
 where
-    F: Fn(usize) -> (TokenStream, Vec<Diagnostic>) + Sync,
+    F: Fn(usize) -> TokenStream + Sync,
 {
-    let mut text = render(path, header)?;
+    let mut text = render(header);
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, count.max(1));
     let build = &build;
-    let mut results: Vec<(usize, Result<String, GenerateError>, Vec<Diagnostic>)> = std::thread::scope(|scope| {
+    let mut results: Vec<(usize, String)> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|worker| {
                 scope.spawn(move || {
                     (worker..count)
                         .step_by(threads)
-                        .map(|index| {
-                            let (tokens, found) = build(index);
-                            (index, render(path, tokens), found)
-                        })
+                        .map(|index| (index, render(build(index))))
                         .collect::<Vec<_>>()
                 })
             })
             .collect();
         workers
             .into_iter()
-            .flat_map(|worker| {
-                worker.join().unwrap_or_else(|_| {
-                    vec![(
-                        0,
-                        Err(GenerateError::new(
-                            "",
-                            format!("internal error: formatting {path} failed"),
-                        )),
-                        Vec::new(),
-                    )]
+            .enumerate()
+            // A worker that died is redone here, so the output is complete either way.
+            .flat_map(|(worker, handle)| {
+                handle.join().unwrap_or_else(|_| {
+                    (worker..count)
+                        .step_by(threads)
+                        .map(|index| (index, render(build(index))))
+                        .collect()
                 })
             })
             .collect()
     });
-    results.sort_by_key(|(index, _, _)| *index);
-    let mut diagnostics = Vec::new();
-    for (_, chunk, found) in results {
-        text.push_str(&chunk?);
-        diagnostics.extend(found);
+    results.sort_by_key(|(index, _)| *index);
+    for (_, chunk) in results {
+        text.push_str(&chunk);
     }
-    Ok((text, diagnostics))
+    text
 }
 
 fn root(model: &Model, settings: &Settings) -> TokenStream {
@@ -208,11 +176,14 @@ fn inner_docs(outer: TokenStream) -> TokenStream {
     text.parse().unwrap_or_default()
 }
 
-/// Parses and pretty-prints one token stream as a file.
-fn render(path: &str, tokens: TokenStream) -> Result<String, GenerateError> {
-    let file: syn::File = syn::parse2(tokens)
-        .map_err(|err| GenerateError::new("", format!("internal error: generated {path} does not parse: {err}")))?;
-    Ok(prettyplease::unparse(&file))
+/// Pretty-prints one token stream as a file. Generated tokens always parse (the
+/// snapshot and conformance tests hold every construct to that); should one not,
+/// the unformatted tokens are written so `cargo check` points at the problem.
+fn render(tokens: TokenStream) -> String {
+    match syn::parse2::<syn::File>(tokens.clone()) {
+        Ok(file) => prettyplease::unparse(&file),
+        Err(_) => format!("{tokens}\n"),
+    }
 }
 
 /// Stamps the "generated, do not edit" header.

@@ -7,50 +7,15 @@
 
 use super::typeref::{tokens, Scope};
 use super::types::ident;
-use crate::diagnostics::Diagnostic;
-use crate::ir::{Model, Operation, Pagination, Presence, ResponseBody, TypeKind, TypeRef};
+use crate::ir::{Model, Operation, PageField, Presence, ResponseBody};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// The stream methods for `operation`'s builder, or nothing (with a diagnostic) when
-/// the declared paths do not lead to fields of the response type.
-pub fn methods(model: &Model, operation: &Operation, diagnostics: &mut Vec<Diagnostic>) -> TokenStream {
-    let Some(pagination) = &operation.pagination else {
+/// The stream methods for `operation`'s builder (nothing without `x-pagination`). The
+/// model has already checked every path, so this cannot fail.
+pub fn methods(model: &Model, operation: &Operation) -> TokenStream {
+    let (Some(pagination), ResponseBody::Json(page_type)) = (&operation.pagination, &operation.success) else {
         return quote! {};
-    };
-    match build(model, operation, pagination) {
-        Ok(tokens) => tokens,
-        Err(message) => {
-            diagnostics.push(Diagnostic::new(
-                format!("{}/x-pagination", operation.pointer),
-                format!("{message}; no pagination helpers generated"),
-            ));
-            quote! {}
-        }
-    }
-}
-
-/// A field of a named struct: its Rust name, presence and type.
-fn field<'m>(model: &'m Model, ty: &TypeRef, wire: &str) -> Result<(&'m str, Presence, &'m TypeRef), String> {
-    let TypeRef::Named(id) = ty else {
-        return Err(format!("cannot read `{wire}` from a value that is not an object"));
-    };
-    let TypeKind::Struct(def) = &model.types[*id].kind else {
-        return Err(format!(
-            "`{}` is not a struct, cannot read `{wire}`",
-            model.types[*id].name
-        ));
-    };
-    def.fields
-        .iter()
-        .find(|field| field.wire == wire)
-        .map(|field| (field.name.as_str(), field.presence, &field.ty))
-        .ok_or_else(|| format!("`{}` has no property `{wire}`", model.types[*id].name))
-}
-
-fn build(model: &Model, operation: &Operation, pagination: &Pagination) -> Result<TokenStream, String> {
-    let ResponseBody::Json(page_type) = &operation.success else {
-        return Err("the response is not JSON".into());
     };
     let page_tokens = tokens(model, page_type, Scope::Sibling);
     let item_tokens = tokens(model, &pagination.item_type, Scope::Sibling);
@@ -59,17 +24,14 @@ fn build(model: &Model, operation: &Operation, pagination: &Pagination) -> Resul
     let mut unchanged = Vec::new();
     let mut assignments = Vec::new();
     for link in &pagination.next {
-        let param = operation
-            .params
-            .get(link.param)
-            .ok_or("pagination names a missing parameter")?;
+        let Some(param) = operation.params.get(link.param) else {
+            continue;
+        };
         let local = ident(&format!("next_{}", param.name.trim_start_matches("r#")));
-        let mut current = page_type;
         let mut chain = quote! { Some(page) };
-        for segment in &link.response_path {
-            let (name, presence, ty) = field(model, current, segment)?;
-            let name = ident(name);
-            chain = match presence {
+        for step in &link.path {
+            let name = ident(&step.name);
+            chain = match step.presence {
                 Presence::Required => quote! { #chain.map(|value| &value.#name) },
                 Presence::RequiredNullable | Presence::Optional => {
                     quote! { #chain.and_then(|value| value.#name.as_ref()) }
@@ -78,9 +40,9 @@ fn build(model: &Model, operation: &Operation, pagination: &Pagination) -> Resul
                     quote! { #chain.and_then(|value| value.#name.as_ref()).and_then(|value| value.as_option()) }
                 }
             };
-            current = ty;
         }
-        let value = if *current == param.ty {
+        let same_type = link.path.last().is_some_and(|last| last.ty == param.ty);
+        let value = if same_type {
             quote! { #chain.cloned()? }
         } else {
             quote! { #chain.and_then(::apigen_runtime::pagination::convert)? }
@@ -97,11 +59,7 @@ fn build(model: &Model, operation: &Operation, pagination: &Pagination) -> Resul
     }
     let has_more = match &pagination.has_more {
         None => quote! {},
-        Some(wire) => {
-            let (name, presence, ty) = field(model, page_type, wire)?;
-            if *ty != TypeRef::Bool {
-                return Err(format!("`hasMore` property `{wire}` is not a boolean"));
-            }
+        Some(PageField { name, presence, .. }) => {
             let name = ident(name);
             match presence {
                 Presence::Required => quote! { if !page.#name { return None; } },
@@ -109,9 +67,8 @@ fn build(model: &Model, operation: &Operation, pagination: &Pagination) -> Resul
             }
         }
     };
-    let (items_name, items_presence, _) = field(model, page_type, &pagination.items)?;
-    let items_field = ident(items_name);
-    let extract = match items_presence {
+    let items_field = ident(&pagination.items.name);
+    let extract = match pagination.items.presence {
         Presence::Required => quote! { page.#items_field },
         Presence::RequiredNullable | Presence::Optional => quote! { page.#items_field.unwrap_or_default() },
         Presence::OptionalNullable => {
@@ -134,9 +91,9 @@ fn build(model: &Model, operation: &Operation, pagination: &Pagination) -> Resul
     );
     let items_doc = format!(
         " Streams every item (`{}`) of every page; see [`pages`](Self::pages).",
-        pagination.items
+        pagination.items.wire
     );
-    Ok(quote! {
+    quote! {
         #[doc = #pages_doc]
         pub fn pages(self) -> impl ::apigen_runtime::pagination::Stream<Item = Result<#page_tokens, Error>> + Send + 'a {
             ::apigen_runtime::pagination::pages(
@@ -158,5 +115,5 @@ fn build(model: &Model, operation: &Operation, pagination: &Pagination) -> Resul
         pub fn items(self) -> impl ::apigen_runtime::pagination::Stream<Item = Result<#item_tokens, Error>> + Send + 'a {
             ::apigen_runtime::pagination::items(self.pages(), |page| #extract)
         }
-    })
+    }
 }

@@ -1,14 +1,21 @@
 //! Stage 4: the parsed document → the intermediate model ([`crate::ir`]).
 //!
-//! [`types`] turns schemas into named types and type references (the "typify" half);
-//! [`operations`] turns paths into operations that refer to those types. References
-//! are resolved through [`refs`]; [`conventions`] reads the API's own conventions
-//! (error code field, rate-limit headers) for the runtime's `ApiProfile`.
+//! [`types`] turns schemas into named types and type references (the "typify" half),
+//! with `allOf` merging in `all_of`, union shapes and variant order in `unions`, and
+//! keyword reading in `keywords`; [`operations`] turns paths into operations that
+//! refer to those types, and resolves and validates `x-pagination` against them so
+//! that emitting never fails. References are resolved through [`refs`];
+//! [`conventions`] reads the API's own conventions (error code field, rate-limit
+//! headers) for the runtime's `ApiProfile`.
 
+mod all_of;
 pub mod conventions;
+mod keywords;
 pub mod operations;
+mod pagination;
 pub mod refs;
 pub mod types;
+mod unions;
 
 use crate::diagnostics::{Diagnostic, GenerateError};
 use crate::ir::Model;
@@ -31,6 +38,12 @@ pub fn build(
         .first()
         .map(|server| server.url.trim_end_matches('/').to_owned())
         .filter(|url| url.starts_with("http://") || url.starts_with("https://"));
+    if base_url.is_none() {
+        diagnostics.push(Diagnostic::new(
+            "/servers",
+            "no absolute server URL; `Client::builder()` needs `.base_url(...)` before `build()`",
+        ));
+    }
     Ok(Model {
         title: document.info.title.clone(),
         description: document.info.description.clone(),

@@ -3,8 +3,8 @@
 use super::refs;
 use super::types::{wrap_nullable, TypeBuilder};
 use crate::ir::{
-    BodyEncoding, ErrorEnum, ErrorStatus, ErrorVariant, Operation, PageLink, Pagination, Param, ParamLocation,
-    QueryStyle, RequestBody, ResponseBody, StatusEnum, StatusVariant, TypeKind, TypeRef,
+    BodyEncoding, ErrorEnum, ErrorStatus, ErrorVariant, Operation, Param, ParamLocation, QueryStyle, RequestBody,
+    ResponseBody, StatusEnum, StatusVariant, TypeRef,
 };
 use crate::naming::{pascal, snake, Namespace};
 use crate::pointer::join;
@@ -87,7 +87,7 @@ pub fn build(document: &OpenAPI, types: &mut TypeBuilder<'_>) -> (Vec<Operation>
                 }
             }
             operation_errors.push(typed_errors);
-            let pagination = pagination(
+            let pagination = super::pagination::pagination(
                 types,
                 operation.extensions.get("x-pagination"),
                 &pointer,
@@ -590,81 +590,6 @@ fn pick_response_media(content: &indexmap::IndexMap<String, MediaType>) -> Optio
 fn json_schema_type(types: &mut TypeBuilder<'_>, response: &Response, pointer: &str, hint: &str) -> Option<TypeRef> {
     match response_body(types, response, pointer, hint) {
         ResponseBody::Json(ty) => Some(ty),
-        _ => None,
-    }
-}
-
-/// Reads `x-pagination: {items, next: {param: response.path}, hasMore}`.
-fn pagination(
-    types: &mut TypeBuilder<'_>,
-    extension: Option<&serde_json::Value>,
-    pointer: &str,
-    params: &[Param],
-    success: &ResponseBody,
-) -> Option<Pagination> {
-    let extension = extension?;
-    let at = join(pointer, "x-pagination");
-    let items = extension.get("items").and_then(|items| items.as_str());
-    let next = extension.get("next").and_then(|next| next.as_object());
-    let (Some(items), Some(next)) = (items, next) else {
-        types.diagnose(&at, "x-pagination needs `items` (string) and `next` (object); ignored");
-        return None;
-    };
-    let ResponseBody::Json(TypeRef::Named(page_type)) = success else {
-        types.diagnose(
-            &at,
-            "x-pagination on an operation whose response is not a named JSON object; ignored",
-        );
-        return None;
-    };
-    let item_type = types_field_type(types, *page_type, items);
-    let Some(TypeRef::Vec(item_type)) = item_type else {
-        types.diagnose(
-            &at,
-            format!("x-pagination `items` {items:?} is not an array property of the response; ignored"),
-        );
-        return None;
-    };
-    let mut links = Vec::new();
-    for (param_wire, response_path) in next {
-        let Some(index) = params
-            .iter()
-            .position(|param| &param.wire == param_wire && param.location == ParamLocation::Query)
-        else {
-            types.diagnose(
-                &at,
-                format!("x-pagination names query parameter {param_wire:?}, which the operation lacks; ignored"),
-            );
-            return None;
-        };
-        let Some(response_path) = response_path.as_str() else {
-            types.diagnose(&at, "x-pagination `next` values must be dotted response paths; ignored");
-            return None;
-        };
-        links.push(PageLink {
-            param: index,
-            response_path: response_path.split('.').map(str::to_owned).collect(),
-        });
-    }
-    Some(Pagination {
-        items: items.to_owned(),
-        item_type: *item_type,
-        next: links,
-        has_more: extension
-            .get("hasMore")
-            .and_then(|flag| flag.as_str())
-            .map(str::to_owned),
-    })
-}
-
-/// The declared type of property `wire` of struct type `id` (not yet finished).
-fn types_field_type(types: &TypeBuilder<'_>, id: usize, wire: &str) -> Option<TypeRef> {
-    match types.kind_of(id)? {
-        TypeKind::Struct(def) => def
-            .fields
-            .iter()
-            .find(|field| field.wire == wire)
-            .map(|field| field.ty.clone()),
         _ => None,
     }
 }

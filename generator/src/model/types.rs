@@ -3,19 +3,27 @@
 //! Component schemas get their names first (in document order), so adding an inline
 //! schema never renames a component. Inline schemas that need a name (objects, string
 //! enums, unions) are named from where they sit: `Campaign` + `scheduleHours` →
-//! `CampaignScheduleHours`.
+//! `CampaignScheduleHours`. A `$ref` to a whole component names that component's
+//! type; a `$ref` into the document (a property, items, a response's schema) builds
+//! the schema there once, named after its location, and shares it with the target.
+//!
+//! `allOf` merging lives in `model/all_of.rs`, union shapes and variant order in
+//! `model/unions.rs`, keyword reading in `model/keywords.rs`.
 
-use crate::diagnostics::Diagnostic;
-use crate::ir::{
-    EnumValue, Field, Presence, StructDef, TaggedVariant, TypeDef, TypeId, TypeKind, TypeRef, UntaggedVariant,
+use super::all_of::substantive;
+use super::keywords::{
+    annotation_doc, any_as_object, any_string_enum, composed, composition_keywords, enum_values, integer_type,
+    number_type, object_is_closed, schema_doc, string_enum_values, STRING_FORMATS,
 };
+use crate::diagnostics::Diagnostic;
+use crate::ir::{Field, Presence, StructDef, TypeDef, TypeId, TypeKind, TypeRef};
 use crate::naming::{pascal, snake, Namespace};
 use crate::pointer::join;
 use openapiv3::{
-    AdditionalProperties, AnySchema, IntegerType, NumberType, ObjectType, OpenAPI, ReferenceOr, Schema, SchemaKind,
-    StringType, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, AnySchema, ObjectType, OpenAPI, ReferenceOr, Schema, SchemaKind, StringType, Type,
+    VariantOrUnknownOrEmpty,
 };
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 /// A resolved type plus whether JSON `null` is allowed for it.
 #[derive(Debug, Clone)]
@@ -26,59 +34,25 @@ pub struct Resolved {
     pub nullable: bool,
 }
 
-/// Formats we map to `String` on purpose (no diagnostic).
-const STRING_FORMATS: &[&str] = &[
-    "",
-    "email",
-    "idn-email",
-    "uri",
-    "uri-reference",
-    "iri",
-    "iri-reference",
-    "url",
-    "uuid",
-    "hostname",
-    "idn-hostname",
-    "ipv4",
-    "ipv6",
-    "password",
-    "byte",
-    "binary",
-    "regex",
-    "json-pointer",
-    "relative-json-pointer",
-    "uri-template",
-    "time",
-    "duration",
-    "html",
-    "markdown",
-    "phone",
-    "decimal",
-    "int64",
-    "int32",
-    "number",
-    "date-time-rfc1123",
-];
-
 /// Builds [`TypeDef`]s from schemas.
 pub struct TypeBuilder<'a> {
-    document: &'a OpenAPI,
-    pointed: &'a super::refs::PointedSchemas,
+    pub(super) document: &'a OpenAPI,
+    pub(super) pointed: &'a super::refs::PointedSchemas,
     /// Named types created for a `$ref` into the document, by target pointer, so the
     /// target's own schema (built in place later) reuses the same type.
-    ref_targets: HashMap<String, TypeRef>,
+    pub(super) ref_targets: HashMap<String, TypeRef>,
     /// Every inline schema that got a name, by pointer, so a later `$ref` to it reuses it.
-    named_at: HashMap<String, TypeId>,
+    pub(super) named_at: HashMap<String, TypeId>,
     /// `$ref` targets being built (a pointer that refers back into itself).
-    open_refs: Vec<String>,
-    diagnostics: &'a mut Vec<Diagnostic>,
-    types: Vec<TypeDef>,
-    names: Namespace,
-    components: HashMap<String, TypeId>,
-    component_nullable: HashMap<String, bool>,
-    all_of_stack: Vec<String>,
-    naming_stack: Vec<String>,
-    depth: usize,
+    pub(super) open_refs: Vec<String>,
+    pub(super) diagnostics: &'a mut Vec<Diagnostic>,
+    pub(super) types: Vec<TypeDef>,
+    pub(super) names: Namespace,
+    pub(super) components: HashMap<String, TypeId>,
+    pub(super) component_nullable: HashMap<String, bool>,
+    pub(super) all_of_stack: Vec<String>,
+    pub(super) naming_stack: Vec<String>,
+    pub(super) depth: usize,
 }
 
 /// Deepest schema nesting followed before giving up (protects the stack).
@@ -116,6 +90,11 @@ impl<'a> TypeBuilder<'a> {
     /// The kind of type `id`, as built so far.
     pub fn kind_of(&self, id: TypeId) -> Option<&TypeKind> {
         self.types.get(id).map(|def| &def.kind)
+    }
+
+    /// The Rust name of type `id` (empty when there is no such type).
+    pub fn type_name(&self, id: TypeId) -> &str {
+        self.types.get(id).map_or("", |def| def.name.as_str())
     }
 
     /// `String` when `ty` names an alias (or chain of aliases) of `String`, so such
@@ -219,7 +198,7 @@ impl<'a> TypeBuilder<'a> {
     }
 
     /// The kind for a schema that gets its own name (a component or a named inline schema).
-    fn named_kind(&mut self, schema: &Schema, pointer: &str, name: &str) -> TypeKind {
+    pub(super) fn named_kind(&mut self, schema: &Schema, pointer: &str, name: &str) -> TypeKind {
         if let Some(kind) = self.structural_kind(schema, pointer, name) {
             return kind;
         }
@@ -232,7 +211,7 @@ impl<'a> TypeBuilder<'a> {
     }
 
     /// Kinds that define a new type (struct, enum, union); `None` for aliases.
-    fn structural_kind(&mut self, schema: &Schema, pointer: &str, name: &str) -> Option<TypeKind> {
+    pub(super) fn structural_kind(&mut self, schema: &Schema, pointer: &str, name: &str) -> Option<TypeKind> {
         match &schema.schema_kind {
             SchemaKind::Type(Type::Object(object)) if !object.properties.is_empty() || object_is_closed(object) => {
                 Some(TypeKind::Struct(self.struct_def(object, pointer, name)))
@@ -257,9 +236,10 @@ impl<'a> TypeBuilder<'a> {
             SchemaKind::Any(any) => {
                 let object = any_as_object(any)?;
                 if composed(any) {
+                    let keywords = composition_keywords(any).join(" and ");
                     self.diagnose(
                         pointer,
-                        "`oneOf`/`anyOf`/`allOf` beside `properties` is not expressed; the struct has the schema's own properties only",
+                        format!("{keywords} beside `properties` is not expressed; the struct has the schema's own properties only"),
                     );
                 }
                 Some(TypeKind::Struct(self.struct_def(&object, pointer, name)))
@@ -364,7 +344,7 @@ impl<'a> TypeBuilder<'a> {
     }
 
     /// Looks through `$ref`s to the schema they name (for allOf merging and unions).
-    fn target<'s>(&self, schema: &'s ReferenceOr<Schema>) -> Option<(&'s Schema, Option<String>)>
+    pub(super) fn target<'s>(&self, schema: &'s ReferenceOr<Schema>) -> Option<(&'s Schema, Option<String>)>
     where
         'a: 's,
     {
@@ -389,7 +369,7 @@ impl<'a> TypeBuilder<'a> {
         Some((target, component))
     }
 
-    fn inline(&mut self, schema: &Schema, pointer: &str, hint: &str) -> Resolved {
+    pub(super) fn inline(&mut self, schema: &Schema, pointer: &str, hint: &str) -> Resolved {
         let nullable = schema.schema_data.nullable;
         let ty = match &schema.schema_kind {
             SchemaKind::Type(Type::String(string)) => {
@@ -462,11 +442,14 @@ impl<'a> TypeBuilder<'a> {
     fn any_schema(&mut self, schema: &Schema, any: &AnySchema, pointer: &str, hint: &str) -> Resolved {
         let nullable = schema.schema_data.nullable;
         if composed(any) && any_as_object(any).is_none() {
-            let kind = any.typ.as_deref().unwrap_or("untyped");
-            self.diagnose(
-                pointer,
-                format!("`oneOf`/`anyOf`/`allOf` beside `type: {kind}` and other keywords is not expressed; the members are ignored"),
-            );
+            let keywords = composition_keywords(any).join(" and ");
+            let message = match any.typ.as_deref() {
+                Some(kind) => format!(
+                    "{keywords} beside `type: {kind}` and other keywords is not expressed; the type follows `type` alone"
+                ),
+                None => format!("{keywords} together in one schema are not expressed; used serde_json::Value"),
+            };
+            self.diagnose(pointer, message);
         }
         let ty = if any_as_object(any).is_some() {
             self.new_named(schema, pointer, hint)
@@ -519,7 +502,7 @@ impl<'a> TypeBuilder<'a> {
         Resolved { ty, nullable }
     }
 
-    fn new_named(&mut self, schema: &Schema, pointer: &str, hint: &str) -> TypeRef {
+    pub(super) fn new_named(&mut self, schema: &Schema, pointer: &str, hint: &str) -> TypeRef {
         // Already built because a `$ref` pointed here first.
         if let Some(ty) = self.ref_targets.get(pointer) {
             return ty.clone();
@@ -580,7 +563,7 @@ impl<'a> TypeBuilder<'a> {
         }
     }
 
-    fn struct_def(&mut self, object: &ObjectType, pointer: &str, name: &str) -> StructDef {
+    pub(super) fn struct_def(&mut self, object: &ObjectType, pointer: &str, name: &str) -> StructDef {
         let mut fields = Vec::new();
         // The flattened map of extra members is a field too.
         let mut field_names = Namespace::with_reserved(&["additional_properties"]);
@@ -617,233 +600,6 @@ impl<'a> TypeBuilder<'a> {
         };
         StructDef { fields, additional }
     }
-
-    /// Merges `allOf` members into one object; `None` (with a diagnostic) when a
-    /// member is not an object.
-    fn merge_all_of(&mut self, members: &[ReferenceOr<Schema>], pointer: &str) -> Option<ObjectType> {
-        let mut merged = ObjectType::default();
-        for (index, member) in substantive(members) {
-            let member_pointer = format!("{pointer}/allOf/{index}");
-            let Some((schema, component)) = self.target(member) else {
-                self.diagnose(&member_pointer, "allOf member $ref does not resolve; member ignored");
-                continue;
-            };
-            if let Some(component) = &component {
-                if self.all_of_stack.contains(component) {
-                    self.diagnose(
-                        &member_pointer,
-                        format!("allOf loops back to {component:?}; member ignored"),
-                    );
-                    continue;
-                }
-                self.all_of_stack.push(component.clone());
-            }
-            let part = match &schema.schema_kind {
-                SchemaKind::Type(Type::Object(object)) => Some(object.clone()),
-                SchemaKind::AllOf { all_of } => self.merge_all_of(all_of, &member_pointer),
-                SchemaKind::Any(any) => object_part(any),
-                _ => None,
-            };
-            if component.is_some() {
-                self.all_of_stack.pop();
-            }
-            let Some(part) = part else {
-                self.diagnose(
-                    &member_pointer,
-                    "allOf member is not an object schema; merged type falls back to serde_json::Value",
-                );
-                return None;
-            };
-            for (key, value) in part.properties {
-                if let Some(previous) = merged.properties.get(&key) {
-                    if *previous != value {
-                        self.diagnose(
-                            &member_pointer,
-                            format!("property {key:?} is declared differently by several allOf members; the last declaration is used"),
-                        );
-                    }
-                }
-                merged.properties.insert(key, value);
-            }
-            for key in part.required {
-                if !merged.required.contains(&key) {
-                    merged.required.push(key);
-                }
-            }
-            if merged.additional_properties.is_none() {
-                merged.additional_properties = part.additional_properties;
-            }
-        }
-        Some(merged)
-    }
-
-    /// When every member is a string enum (a `oneOf` of documented constants), all
-    /// their values in order, so the union becomes one open enum.
-    fn string_enum_members(&mut self, members: &[ReferenceOr<Schema>]) -> Option<Vec<String>> {
-        let mut values = Vec::new();
-        for member in members {
-            let (schema, _) = self.target(member)?;
-            let schema = match &schema.schema_kind {
-                SchemaKind::AllOf { all_of } if substantive(all_of).len() == 1 => {
-                    let (_, only) = substantive(all_of)[0];
-                    self.target(only)?.0
-                }
-                _ => schema,
-            };
-            match &schema.schema_kind {
-                SchemaKind::Type(Type::String(string)) => values.extend(string_enum_values(string)?),
-                _ => return None,
-            }
-        }
-        Some(values)
-    }
-
-    /// True when every substantive `allOf` member is (or refers to) an object schema,
-    /// checked without reporting anything.
-    fn all_of_is_object(&self, members: &[ReferenceOr<Schema>]) -> bool {
-        substantive(members)
-            .into_iter()
-            .all(|(_, member)| match self.target(member) {
-                Some((schema, _)) => match &schema.schema_kind {
-                    SchemaKind::Type(Type::Object(_)) => true,
-                    SchemaKind::Any(any) => any_as_object(any).is_some(),
-                    _ => false,
-                },
-                None => false,
-            })
-    }
-
-    fn union_kind(&mut self, schema: &Schema, members: &[ReferenceOr<Schema>], pointer: &str, name: &str) -> TypeKind {
-        if members.is_empty() {
-            return TypeKind::Alias(TypeRef::Json);
-        }
-        if let Some(values) = self.string_enum_members(members) {
-            return TypeKind::StringEnum(enum_values(&values));
-        }
-        if let Some(kind) = self.tagged_union(schema, members, pointer, name) {
-            return kind;
-        }
-        let mut variants = Vec::new();
-        let mut variant_names = Namespace::default();
-        for (index, member) in members.iter().enumerate() {
-            let resolved = self.resolve(member, &format!("{pointer}/{index}"), &format!("{name}Variant{index}"));
-            let variant_name = match (&member, &resolved.ty) {
-                (ReferenceOr::Reference { .. }, TypeRef::Named(id)) => self.types[*id].name.clone(),
-                _ => type_ref_label(&resolved.ty).unwrap_or_else(|| format!("Variant{index}")),
-            };
-            variants.push(UntaggedVariant {
-                name: variant_names.claim(variant_name),
-                ty: wrap_nullable(resolved),
-            });
-        }
-        let required_counts: Vec<usize> = variants
-            .iter()
-            .map(|variant| match &variant.ty {
-                TypeRef::Named(id) => match &self.types[*id].kind {
-                    TypeKind::Struct(def) => def
-                        .fields
-                        .iter()
-                        .filter(|field| matches!(field.presence, Presence::Required | Presence::RequiredNullable))
-                        .count(),
-                    _ => 0,
-                },
-                _ => 0,
-            })
-            .collect();
-        order_untagged(&mut variants, &required_counts);
-        TypeKind::Untagged(variants)
-    }
-
-    /// A union whose members are objects with a distinct constant value in one
-    /// property: the spec's `discriminator`, or inferred.
-    fn tagged_union(
-        &mut self,
-        schema: &Schema,
-        members: &[ReferenceOr<Schema>],
-        pointer: &str,
-        name: &str,
-    ) -> Option<TypeKind> {
-        let discriminator = schema.schema_data.discriminator.as_ref();
-        let mut objects = Vec::new();
-        for member in members {
-            let (target, component) = self.target(member)?;
-            let object = match &target.schema_kind {
-                SchemaKind::Type(Type::Object(object)) => object.clone(),
-                SchemaKind::AllOf { all_of } if self.all_of_is_object(all_of) => self.merge_all_of(all_of, pointer)?,
-                SchemaKind::Any(any) => any_as_object(any)?,
-                _ => return None,
-            };
-            objects.push((object, component));
-        }
-        let tag = match discriminator {
-            Some(discriminator) => discriminator.property_name.clone(),
-            None => infer_tag(&objects)?,
-        };
-        let mut variants = Vec::new();
-        let mut variant_names = Namespace::with_reserved(&["Unknown"]);
-        let mut seen_values = BTreeSet::new();
-        for (index, (member, (object, component))) in members.iter().zip(&objects).enumerate() {
-            // Every mapping entry that names this member is a tag value of its own.
-            let from_mapping: Vec<String> = match (discriminator, member) {
-                (Some(discriminator), ReferenceOr::Reference { reference }) => discriminator
-                    .mapping
-                    .iter()
-                    .filter(|(_, target)| {
-                        target.as_str() == reference.as_str() || component.as_deref() == Some(target.as_str())
-                    })
-                    .map(|(value, _)| value.clone())
-                    .collect(),
-                _ => Vec::new(),
-            };
-            let tag_values = if from_mapping.is_empty() {
-                vec![constant_of(object, &tag).or_else(|| discriminator.and(component.clone()))?]
-            } else {
-                from_mapping
-            };
-            for tag_value in &tag_values {
-                if !seen_values.insert(tag_value.clone()) {
-                    return None;
-                }
-            }
-            let tag_value = tag_values[0].clone();
-            let member_pointer = format!("{pointer}/{index}");
-            let payload = match member {
-                ReferenceOr::Reference { .. } => {
-                    let resolved = self.resolve(member, &member_pointer, "");
-                    match resolved.ty {
-                        TypeRef::Named(id)
-                            if matches!(self.types[id].kind, TypeKind::Struct(_) | TypeKind::Placeholder) =>
-                        {
-                            Some(TypeRef::Named(id))
-                        }
-                        _ => return None,
-                    }
-                }
-                ReferenceOr::Item(_) => {
-                    let variant_name = format!("{name}{}", pascal(&tag_value));
-                    let id = self.types.len();
-                    let rust_name = self.names.claim(variant_name);
-                    self.types.push(TypeDef {
-                        name: rust_name.clone(),
-                        doc: None,
-                        pointer: member_pointer.clone(),
-                        kind: TypeKind::Placeholder,
-                    });
-                    let def = self.struct_def(object, &member_pointer, &rust_name);
-                    self.types[id].kind = TypeKind::Struct(def);
-                    Some(TypeRef::Named(id))
-                }
-            };
-            for tag_value in tag_values {
-                variants.push(TaggedVariant {
-                    name: variant_names.claim(pascal(&tag_value)),
-                    tag_value,
-                    payload: payload.clone(),
-                });
-            }
-        }
-        Some(TypeKind::Tagged { tag, variants })
-    }
 }
 
 /// Whether alias `id` (of `target`) reaches itself again through aliases only:
@@ -870,99 +626,6 @@ fn alias_cycle(types: &[TypeDef], id: TypeId, target: &TypeRef) -> Option<bool> 
     walk(types, id, target, false, &mut Vec::new())
 }
 
-/// `allOf` members that constrain the value, with their indexes: members that only
-/// annotate (a lone `description`, `title`, `nullable`, …) are left out.
-fn substantive(members: &[ReferenceOr<Schema>]) -> Vec<(usize, &ReferenceOr<Schema>)> {
-    members
-        .iter()
-        .enumerate()
-        .filter(|(_, member)| match member {
-            ReferenceOr::Reference { .. } => true,
-            ReferenceOr::Item(schema) => {
-                !matches!(&schema.schema_kind, SchemaKind::Any(any) if *any == AnySchema::default())
-            }
-        })
-        .collect()
-}
-
-/// A property present and required in every member, with one constant string value
-/// per member, all distinct.
-fn infer_tag(objects: &[(ObjectType, Option<String>)]) -> Option<String> {
-    let (first, _) = objects.first()?;
-    first.properties.keys().find_map(|candidate| {
-        let mut values = BTreeSet::new();
-        for (object, _) in objects {
-            if !object.required.contains(candidate) {
-                return None;
-            }
-            values.insert(constant_of(object, candidate)?);
-        }
-        (values.len() == objects.len()).then(|| candidate.clone())
-    })
-}
-
-/// The single allowed string value of `property`, if it is a one-value enum.
-fn constant_of(object: &ObjectType, property: &str) -> Option<String> {
-    let ReferenceOr::Item(schema) = object.properties.get(property)? else {
-        return None;
-    };
-    match &schema.schema_kind {
-        SchemaKind::Type(Type::String(string)) => {
-            let values = string_enum_values(string)?;
-            (values.len() == 1).then(|| values[0].clone())
-        }
-        SchemaKind::Any(any) if any.enumeration.len() == 1 => any.enumeration[0].as_str().map(str::to_owned),
-        _ => None,
-    }
-}
-
-/// Untagged variants are tried in order: put the most specific first, so that a
-/// looser variant (any JSON, a map, a string) cannot swallow a value meant for a
-/// stricter one. The sort is stable, so equal ranks keep spec order.
-fn order_untagged(variants: &mut Vec<UntaggedVariant>, required_counts: &[usize]) {
-    fn rank(ty: &TypeRef) -> u8 {
-        match ty {
-            TypeRef::Named(_) => 0,
-            TypeRef::Integer { .. } | TypeRef::Bool => 1,
-            TypeRef::Float { .. } => 2,
-            TypeRef::DateTime | TypeRef::Date => 3,
-            TypeRef::Vec(_) => 4,
-            TypeRef::String | TypeRef::Bytes | TypeRef::Binary => 5,
-            TypeRef::Option(inner) => rank(inner),
-            TypeRef::Map(_) => 6,
-            TypeRef::JsonObject => 7,
-            TypeRef::Json | TypeRef::Unit => 8,
-        }
-    }
-    // Among structs, the one with more required fields is stricter, so it goes first.
-    let mut ranked: Vec<(u8, std::cmp::Reverse<usize>, UntaggedVariant)> = variants
-        .drain(..)
-        .zip(required_counts.iter().copied().chain(std::iter::repeat(0)))
-        .map(|(variant, required)| (rank(&variant.ty), std::cmp::Reverse(required), variant))
-        .collect();
-    ranked.sort_by_key(|(rank, required, _)| (*rank, *required));
-    variants.extend(ranked.into_iter().map(|(_, _, variant)| variant));
-}
-
-/// A readable variant name for an unnamed type.
-fn type_ref_label(ty: &TypeRef) -> Option<String> {
-    Some(match ty {
-        TypeRef::String => "String".into(),
-        TypeRef::Bool => "Bool".into(),
-        TypeRef::Integer { .. } => "Integer".into(),
-        TypeRef::Float { .. } => "Number".into(),
-        TypeRef::DateTime => "DateTime".into(),
-        TypeRef::Date => "Date".into(),
-        TypeRef::Json => "Json".into(),
-        TypeRef::JsonObject => "Object".into(),
-        TypeRef::Bytes | TypeRef::Binary => "Bytes".into(),
-        TypeRef::Vec(inner) => format!("{}List", type_ref_label(inner).unwrap_or_else(|| "Item".into())),
-        TypeRef::Map(_) => "Map".into(),
-        TypeRef::Option(inner) => type_ref_label(inner)?,
-        TypeRef::Named(_) | TypeRef::Unit => return None,
-    })
-}
-
 /// Wraps in `Option` when null is allowed (for items and map values).
 pub fn wrap_nullable(resolved: Resolved) -> TypeRef {
     if resolved.nullable && !matches!(resolved.ty, TypeRef::Json) {
@@ -972,139 +635,22 @@ pub fn wrap_nullable(resolved: Resolved) -> TypeRef {
     }
 }
 
-fn string_enum_values(string: &StringType) -> Option<Vec<String>> {
-    let values: Vec<String> = string.enumeration.iter().flatten().cloned().collect();
-    (!values.is_empty()).then_some(values)
-}
-
-fn enum_values(values: &[String]) -> Vec<EnumValue> {
-    let mut names = Namespace::with_reserved(&["Unknown"]);
-    let mut seen = BTreeSet::new();
-    values
-        .iter()
-        .filter(|value| seen.insert((*value).clone()))
-        .map(|value| EnumValue {
-            wire: value.clone(),
-            name: names.claim(pascal(value)),
-        })
-        .collect()
-}
-
-fn object_is_closed(object: &ObjectType) -> bool {
-    matches!(object.additional_properties, Some(AdditionalProperties::Any(false)))
-}
-
-/// Reads an untyped schema that has object keywords as an object.
-fn any_as_object(any: &AnySchema) -> Option<ObjectType> {
-    let is_object = any.typ.as_deref() == Some("object") || (any.typ.is_none() && !any.properties.is_empty());
-    if !is_object || (any.properties.is_empty() && any.additional_properties.is_none()) {
-        return None;
+/// Builds the component types of a document given as JSON, for unit tests.
+#[cfg(test)]
+pub(super) fn build_for_test(document: serde_json::Value) -> (Vec<TypeDef>, Vec<Diagnostic>) {
+    let mut document = document;
+    if let Some(root) = document.as_object_mut() {
+        root.entry("openapi").or_insert_with(|| "3.0.3".into());
+        root.entry("info")
+            .or_insert_with(|| serde_json::json!({"title": "t", "version": "1"}));
+        root.entry("paths").or_insert_with(|| serde_json::json!({}));
     }
-    if any.properties.is_empty() {
-        return None;
-    }
-    Some(ObjectType {
-        properties: any.properties.clone(),
-        required: any.required.clone(),
-        additional_properties: any.additional_properties.clone(),
-        min_properties: any.min_properties,
-        max_properties: any.max_properties,
-    })
-}
-
-/// The values of a `type: string` enum that `openapiv3` left untyped (because of a
-/// `null` member or keywords it does not expect beside `enum`), when all the others
-/// are strings.
-fn any_string_enum(any: &AnySchema) -> Option<Vec<String>> {
-    if any.typ.as_deref() != Some("string") || any.enumeration.is_empty() {
-        return None;
-    }
-    let mut values = Vec::new();
-    for value in &any.enumeration {
-        match value {
-            serde_json::Value::String(text) => values.push(text.clone()),
-            serde_json::Value::Null => {}
-            _ => return None,
-        }
-    }
-    (!values.is_empty()).then_some(values)
-}
-
-/// True when an untyped schema also carries composition keywords (which `openapiv3`
-/// leaves in [`AnySchema`] when they sit beside other keywords).
-fn composed(any: &AnySchema) -> bool {
-    !any.all_of.is_empty() || !any.one_of.is_empty() || !any.any_of.is_empty()
-}
-
-/// An untyped `allOf` member that only says object things (`{required: [a]}`,
-/// `{properties: …}`, `{additionalProperties: false}`), read as an object to merge.
-fn object_part(any: &AnySchema) -> Option<ObjectType> {
-    let only_object_keywords = matches!(any.typ.as_deref(), None | Some("object"))
-        && any.items.is_none()
-        && any.enumeration.is_empty()
-        && any.one_of.is_empty()
-        && any.all_of.is_empty()
-        && any.any_of.is_empty()
-        && any.not.is_none()
-        && any.format.is_none()
-        && any.pattern.is_none();
-    only_object_keywords.then(|| ObjectType {
-        properties: any.properties.clone(),
-        required: any.required.clone(),
-        additional_properties: any.additional_properties.clone(),
-        min_properties: any.min_properties,
-        max_properties: any.max_properties,
-    })
-}
-
-fn integer_type(integer: &IntegerType) -> TypeRef {
-    let format = match &integer.format {
-        VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => "int32",
-        VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int64) => "int64",
-        VariantOrUnknownOrEmpty::Unknown(other) => other.as_str(),
-        VariantOrUnknownOrEmpty::Empty => "",
-    };
-    let (bits, signed) = match format {
-        "int8" => (8, true),
-        "uint8" => (8, false),
-        "int16" => (16, true),
-        "uint16" => (16, false),
-        "int32" => (32, true),
-        "uint32" => (32, false),
-        "uint64" | "uint" => (64, false),
-        "int64" => (64, integer.minimum.is_none_or(|min| min < 0)),
-        _ => (64, integer.minimum.is_none_or(|min| min < 0)),
-    };
-    TypeRef::Integer { bits, signed }
-}
-
-fn number_type(number: &NumberType) -> TypeRef {
-    match &number.format {
-        VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Float) => TypeRef::Float { bits: 32 },
-        _ => TypeRef::Float { bits: 64 },
-    }
-}
-
-/// The description carried by an annotation-only `allOf` member (`allOf: [{$ref}, {description}]`).
-fn annotation_doc(schema: &Schema) -> Option<String> {
-    let SchemaKind::AllOf { all_of } = &schema.schema_kind else {
-        return None;
-    };
-    all_of.iter().find_map(|member| match member {
-        ReferenceOr::Item(member) if matches!(&member.schema_kind, SchemaKind::Any(any) if *any == AnySchema::default()) => {
-            schema_doc(member)
-        }
-        _ => None,
-    })
-}
-
-/// Title and description, joined.
-pub fn schema_doc(schema: &Schema) -> Option<String> {
-    let data = &schema.schema_data;
-    match (&data.title, &data.description) {
-        (Some(title), Some(description)) if title != description => Some(format!("{title}\n\n{description}")),
-        (_, Some(description)) => Some(description.clone()),
-        (Some(title), None) => Some(title.clone()),
-        (None, None) => None,
-    }
+    let pointed = super::refs::pointed_schemas(&document);
+    let parsed: OpenAPI = serde_json::from_value(document).expect("test document parses");
+    let mut diagnostics = Vec::new();
+    let mut builder = TypeBuilder::new(&parsed, &pointed, &mut diagnostics);
+    builder.declare_components();
+    builder.build_components();
+    let types = builder.finish();
+    (types, diagnostics)
 }
