@@ -10,12 +10,15 @@
 //! ```
 //!
 //! Crate layout:
-//! - [`Client`] has one method per API operation; each returns a request builder that
-//!   you `.await` (or `.send().await`), with setters for optional parameters and
-//!   per-call options (headers, timeout, retries, idempotency key).
+//! - [`Client`] has one method per API operation; each returns a request builder (in
+//!   [`builders`]) that you `.await` (or `.send().await`), with setters for optional
+//!   parameters and per-call options (headers, timeout, retries, and on POST/PATCH an
+//!   idempotency key).
 //! - [`types`] holds every request and response type of the API.
 //! - [`Error`] separates invalid arguments, connection failures and timeouts, API
 //!   errors (with the decoded [`types::ErrorResponse`]) and unexpected responses.
+//! - [`Response`], [`RateLimit`], [`ApiError`], [`UnexpectedResponse`] and [`Nullable`]
+//!   are re-exported from the runtime, so you can name them without depending on it.
 //!
 //! Everything under `src/generated/` is generated from `spec/inboxapp.yaml` by
 //! `cargo xtask codegen`; the rest is hand-written.
@@ -26,7 +29,6 @@
 mod generated;
 pub mod webhooks;
 
-pub use apigen_runtime::{Nullable, Response};
 pub use generated::*;
 
 /// The README's Rust examples, compiled as doctests so they cannot rot.

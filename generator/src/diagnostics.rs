@@ -29,12 +29,22 @@ impl fmt::Display for Diagnostic {
 }
 
 /// A problem that stops generation: the document cannot be read or is not OpenAPI.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}{message}", location(pointer))]
 pub struct GenerateError {
     /// JSON pointer to the offending value (empty for the whole document).
     pub pointer: String,
     /// What is wrong.
     pub message: String,
+}
+
+/// `at #/pointer: ` before the message, or nothing for the whole document.
+fn location(pointer: &str) -> String {
+    if pointer.is_empty() {
+        String::new()
+    } else {
+        format!("at #{pointer}: ")
+    }
 }
 
 impl GenerateError {
@@ -47,14 +57,16 @@ impl GenerateError {
     }
 }
 
-impl fmt::Display for GenerateError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.pointer.is_empty() {
-            write!(f, "{}", self.message)
-        } else {
-            write!(f, "at #{}: {}", self.pointer, self.message)
-        }
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_names_the_pointer_only_when_there_is_one() {
+        assert_eq!(GenerateError::new("", "not YAML").to_string(), "not YAML");
+        assert_eq!(
+            GenerateError::new("/openapi", "missing").to_string(),
+            "at #/openapi: missing"
+        );
     }
 }
-
-impl std::error::Error for GenerateError {}

@@ -191,11 +191,6 @@ impl Namespace {
             counter += 1;
         }
     }
-
-    /// True when `name` is taken.
-    pub fn contains(&self, name: &str) -> bool {
-        self.used.contains(name)
-    }
 }
 
 #[cfg(test)]

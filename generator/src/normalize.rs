@@ -83,7 +83,8 @@ pub fn normalize_lenient(mut document: Value) -> Result<(Value, Vec<Rewrite>, Ve
         .to_owned();
     if version.is_empty() {
         let message = if root.contains_key("swagger") {
-            "this is a Swagger 2.0 document; convert it to OpenAPI 3 first"
+            "this is a Swagger 2.0 document, and apigen reads OpenAPI 3.0 and 3.1 only; convert it first, \
+             e.g. with `npx swagger2openapi swagger.json -o openapi.json` or https://converter.swagger.io"
         } else {
             "missing `openapi` version field; not an OpenAPI 3 document"
         };

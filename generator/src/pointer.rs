@@ -1,6 +1,4 @@
-//! JSON pointers (RFC 6901): building them and following them.
-
-use serde_json::Value;
+//! JSON pointers (RFC 6901): building them.
 
 /// Escapes one reference token (`~` → `~0`, `/` → `~1`).
 pub fn escape(token: &str) -> String {
@@ -10,11 +8,6 @@ pub fn escape(token: &str) -> String {
 /// Appends `token` to `pointer`.
 pub fn join(pointer: &str, token: &str) -> String {
     format!("{pointer}/{}", escape(token))
-}
-
-/// Follows `pointer` from `root`.
-pub fn resolve<'a>(root: &'a Value, pointer: &str) -> Option<&'a Value> {
-    root.pointer(pointer)
 }
 
 #[cfg(test)]

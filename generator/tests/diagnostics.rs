@@ -262,7 +262,10 @@ fn broken_pieces_degrade_alone() {
         json!({}),
     );
     let output = generate(&spec);
-    assert_eq!(output.operation_counts, (1, 1));
+    assert_eq!(
+        output.operation_counts,
+        apigen::OperationCounts { generated: 1, total: 1 }
+    );
     assert_eq!(output.diagnostics.len(), 1, "{:#?}", output.diagnostics);
     assert!(output.diagnostics[0].pointer.starts_with("/paths/~1bad/get"));
     assert!(output.diagnostics[0].message.ends_with("operation skipped"));

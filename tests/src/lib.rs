@@ -4,6 +4,10 @@
 //! It speaks just enough HTTP for the SDK's tests (request line, headers,
 //! `Content-Length` bodies, keep-alive) and can misbehave on purpose: hang, cut a
 //! body short, or reset the connection.
+//!
+//! [`accept`] reads the `APIGEN_ACCEPT` switch shared by the snapshot-style tests.
+
+pub mod accept;
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};

@@ -407,7 +407,7 @@ fn inputs() -> Vec<(String, Value)> {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let text = std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
-        let doc = apigen::load::load(&text, &label).unwrap_or_else(|err| panic!("{label} does not load: {err}"));
+        let doc = apigen::load(&text, &label).unwrap_or_else(|err| panic!("{label} does not load: {err}"));
         out.push((label, doc));
     }
     out

@@ -232,3 +232,50 @@ fn the_default_base_url_is_the_documented_one() {
         .expect_err("bad URL is rejected");
     assert!(matches!(error, Error::Config { .. }), "{error:?}");
 }
+
+/// The crate root names what users write down (`Response`, `RateLimit`, `ApiError`,
+/// `UnexpectedResponse`) and builders live in `inboxapp::builders`, so glue code needs
+/// no `apigen_runtime` dependency. The annotations below are the test: they only
+/// compile while those paths exist.
+#[tokio::test]
+async fn the_crate_root_re_exports_what_callers_name() {
+    let server = TestServer::start().await;
+    server.push(
+        Reply::json(200, SEED)
+            .header("X-RateLimit-Limit", "300")
+            .header("X-RateLimit-Remaining", "299")
+            .header("X-RateLimit-Reset", "1764000000"),
+    );
+    server.push(Reply::json(
+        404,
+        r#"{"error":{"code":"CAMPAIGN_NOT_FOUND","message":"no such campaign","status":404}}"#,
+    ));
+    server.push(Reply::with_type(200, "text/html", "<html>login page</html>"));
+    let client = client(&server);
+
+    let builder: inboxapp::builders::PauseCampaign<'_> = client.pause_campaign(CAMPAIGN_ID);
+    let response: inboxapp::Response<inboxapp::types::Campaign> =
+        builder.send_with_response().await.expect("pause succeeds");
+    let limits: inboxapp::RateLimit = response.rate_limit();
+    assert_eq!(
+        (limits.limit, limits.remaining, limits.reset),
+        (Some(300), Some(299), Some(1_764_000_000))
+    );
+
+    let error = client.pause_campaign(CAMPAIGN_ID).await.expect_err("404 is an error");
+    let Error::Api(api) = &error else {
+        panic!("expected an API error, got {error:?}");
+    };
+    let api: &inboxapp::ApiError<inboxapp::ErrorBody> = api;
+    assert_eq!(api.status, 404);
+
+    let error = client
+        .pause_campaign(CAMPAIGN_ID)
+        .await
+        .expect_err("an HTML 200 is not a campaign");
+    let Error::UnexpectedResponse(unexpected) = &error else {
+        panic!("expected an unexpected response, got {error:?}");
+    };
+    let unexpected: &inboxapp::UnexpectedResponse = unexpected;
+    assert_eq!(unexpected.status, 200);
+}

@@ -655,7 +655,7 @@ fn verdict(text: &str, file_name: &str, result: &Result<apigen::Output, apigen::
             }
             // The empty pointer (the whole document) is only right when the text
             // cannot be read as an object at all.
-            let readable_object = apigen::load::load(text, file_name).is_ok_and(|value| value.is_object());
+            let readable_object = apigen::load(text, file_name).is_ok_and(|value| value.is_object());
             if pointer.is_empty() && readable_object {
                 return Outcome::Invalid(format!("error without a pointer on a readable document: {err}"));
             }
@@ -730,7 +730,7 @@ fn mutated_specs_never_panic_or_hang() {
             let path = specs_dir.join(name);
             let text =
                 std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
-            apigen::load::load(&text, name).unwrap_or_else(|err| panic!("{name} does not load: {err}"))
+            apigen::load(&text, name).unwrap_or_else(|err| panic!("{name} does not load: {err}"))
         })
         .collect();
 

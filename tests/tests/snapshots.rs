@@ -23,7 +23,7 @@ fn manifest_dir() -> PathBuf {
 }
 
 fn accepting() -> bool {
-    std::env::var("APIGEN_ACCEPT").is_ok_and(|value| value == "1")
+    tests::accept::accepting()
 }
 
 /// Generates `fixtures/specs/{name}.yaml` and returns every snapshot file by name.
@@ -46,7 +46,7 @@ fn generate(name: &str) -> BTreeMap<String, String> {
     );
     let mut report = format!(
         "operations: {} of {}; named types: {}\n",
-        output.operation_counts.0, output.operation_counts.1, output.type_count
+        output.operation_counts.generated, output.operation_counts.total, output.type_count
     );
     report.push_str(&format!("\ndiagnostics ({}):\n", output.diagnostics.len()));
     for diagnostic in &output.diagnostics {

@@ -15,8 +15,8 @@ const METHODS: &[&str] = &["get", "put", "post", "delete", "patch"];
 fn load(path: &Path) -> Value {
     let text = std::fs::read_to_string(path).unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-    let value = apigen::load::load(&text, name).expect("spec loads");
-    apigen::normalize::normalize(value).expect("spec normalises").0
+    let value = apigen::load(&text, name).expect("spec loads");
+    apigen::pipeline::normalize(value).expect("spec normalises").0
 }
 
 /// Follows a local `$ref` (and single-member `allOf` wrappers).
@@ -208,7 +208,7 @@ fn shared_operations_have_the_same_shapes_or_the_drift_is_recorded() {
     );
 
     let snapshot = root.join("tests/conformance/vendor-drift.txt");
-    if std::env::var_os("APIGEN_ACCEPT").is_some() {
+    if tests::accept::accepting() {
         std::fs::write(&snapshot, &report).expect("write drift report");
         return;
     }

@@ -1,10 +1,16 @@
-//! Code generation commands and the "committed files are fresh" check.
+//! Code generation commands and the "committed files are fresh" check: thin wrappers
+//! over `apigen::build` (the same calls the `apigen` CLI makes).
 
+use crate::XtaskError;
+use apigen::build::{self, Builder};
+use apigen::standalone::{CrateOptions, RuntimeSource};
 use std::fs;
 use std::path::{Path, PathBuf};
 
 /// The spec the SDK is generated from, relative to the repository root.
 pub const SPEC: &str = "spec/inboxapp.yaml";
+/// Overlays applied to [`SPEC`] (every `*.yaml` here, in file-name order), when present.
+pub const OVERLAYS_DIR: &str = "spec/overlays";
 /// Where the generated module lives, relative to the repository root.
 pub const OUT_DIR: &str = "generated/src/generated";
 
@@ -16,30 +22,46 @@ pub fn project_root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-/// Generates the SDK module from `spec/` into memory.
-pub fn generate_sdk(root: &Path) -> Result<apigen::Output, String> {
-    let spec_path = root.join(SPEC);
-    let text = fs::read_to_string(&spec_path).map_err(|err| format!("cannot read {}: {err}", spec_path.display()))?;
-    let settings = apigen::Settings::new("inboxapp", SPEC);
-    apigen::generate(&text, SPEC, &settings).map_err(|err| format!("{SPEC}: {err}"))
+/// The overlay files in `root/spec/overlays/`, sorted by name (empty when absent).
+pub fn sdk_overlays(root: &Path) -> Vec<PathBuf> {
+    let mut overlays: Vec<PathBuf> = fs::read_dir(root.join(OVERLAYS_DIR))
+        .map(|entries| entries.flatten().map(|entry| entry.path()).collect())
+        .unwrap_or_default();
+    overlays.retain(|path| matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")));
+    overlays.sort();
+    overlays
+}
+
+/// Generates the SDK module from `spec/` (and `spec/overlays/`) into memory.
+pub fn generate_sdk(root: &Path) -> Result<apigen::Output, XtaskError> {
+    // Relative labels keep the generated headers free of this machine's paths.
+    let mut builder = Builder::new(root.join(SPEC))
+        .crate_name("inboxapp")
+        .regenerate_command("cargo xtask codegen");
+    for overlay in sdk_overlays(root) {
+        builder = builder.overlay(overlay);
+    }
+    Ok(builder.label(SPEC).generate()?)
 }
 
 /// `cargo xtask codegen [--check]`.
-pub fn run_codegen(args: &[String]) -> Result<(), String> {
+pub fn run_codegen(args: &[String]) -> Result<(), XtaskError> {
     let check = match args {
         [] => false,
         [flag] if flag == "--check" => true,
         _ => {
-            return Err(format!(
+            return Err(XtaskError::Usage(format!(
                 "unexpected arguments {args:?}; usage: cargo xtask codegen [--check]"
-            ))
+            )))
         }
     };
     let root = project_root();
     let started = std::time::Instant::now();
     let output = generate_sdk(&root)?;
+    let text = fs::read_to_string(root.join(SPEC)).unwrap_or_default();
     for diagnostic in &output.diagnostics {
-        eprintln!("warning: {diagnostic}");
+        let place = build::located(Path::new(SPEC), &text, &diagnostic.pointer);
+        eprintln!("warning: {place}: {diagnostic}");
     }
     let stale = sync_files(&root.join(OUT_DIR), &output.files, check)?;
     if check {
@@ -47,18 +69,11 @@ pub fn run_codegen(args: &[String]) -> Result<(), String> {
             println!("{OUT_DIR} is up to date with {SPEC}");
             return Ok(());
         }
-        return Err(format!(
-            "generated code is stale: {}\nrun `cargo xtask codegen` and commit the result",
-            stale
-                .iter()
-                .map(|path| path.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
+        return Err(XtaskError::Stale(stale));
     }
     println!(
         "generated {} operations and {} types into {OUT_DIR} ({} files changed) in {} ms",
-        output.operation_counts.0,
+        output.operation_counts.generated,
         output.type_count,
         stale.len(),
         started.elapsed().as_millis()
@@ -68,7 +83,7 @@ pub fn run_codegen(args: &[String]) -> Result<(), String> {
 
 /// Makes `dir` hold exactly `files`. In check mode nothing is written; returns the
 /// paths that differ (changed, missing, or extra `.rs` files).
-pub fn sync_files(dir: &Path, files: &[apigen::GeneratedFile], check: bool) -> Result<Vec<PathBuf>, String> {
+pub fn sync_files(dir: &Path, files: &[apigen::GeneratedFile], check: bool) -> Result<Vec<PathBuf>, XtaskError> {
     let mut stale = Vec::new();
     for file in files {
         let path = dir.join(&file.path);
@@ -79,9 +94,9 @@ pub fn sync_files(dir: &Path, files: &[apigen::GeneratedFile], check: bool) -> R
         stale.push(path.clone());
         if !check {
             if let Some(parent) = path.parent() {
-                fs::create_dir_all(parent).map_err(|err| format!("cannot create {}: {err}", parent.display()))?;
+                fs::create_dir_all(parent).map_err(XtaskError::io("create", parent))?;
             }
-            fs::write(&path, &file.contents).map_err(|err| format!("cannot write {}: {err}", path.display()))?;
+            fs::write(&path, &file.contents).map_err(XtaskError::io("write", &path))?;
         }
     }
     if let Ok(entries) = fs::read_dir(dir) {
@@ -90,7 +105,7 @@ pub fn sync_files(dir: &Path, files: &[apigen::GeneratedFile], check: bool) -> R
             if name.ends_with(".rs") && !files.iter().any(|file| file.path == name) {
                 stale.push(entry.path());
                 if !check {
-                    fs::remove_file(entry.path()).map_err(|err| format!("cannot remove {name}: {err}"))?;
+                    fs::remove_file(entry.path()).map_err(XtaskError::io("remove", entry.path()))?;
                 }
             }
         }
@@ -99,55 +114,85 @@ pub fn sync_files(dir: &Path, files: &[apigen::GeneratedFile], check: bool) -> R
     Ok(stale)
 }
 
-/// `cargo xtask generate --spec FILE --out DIR --name CRATE`: a standalone crate.
-pub fn run_generate(args: &[String]) -> Result<(), String> {
-    let mut spec = None;
-    let mut out = None;
-    let mut name = None;
+/// `cargo xtask generate --spec FILE --out DIR --name CRATE [--overlay FILE]… [--runtime SOURCE]`:
+/// a standalone crate, as `apigen generate` writes it, except that the runtime
+/// defaults to this repository's `runtime/` (by a relative path).
+pub fn run_generate(args: &[String]) -> Result<(), XtaskError> {
+    const USAGE: &str = "usage: cargo xtask generate --spec FILE --out DIR --name CRATE [--overlay FILE]... [--runtime VERSION|path=REL|git=URL[#REV]]";
+    let (mut spec, mut out, mut name, mut runtime) = (None, None, None, None);
+    let mut overlays = Vec::new();
     let mut iter = args.iter();
     while let Some(flag) = iter.next() {
-        let value = iter.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        let value = iter
+            .next()
+            .ok_or_else(|| XtaskError::Usage(format!("{flag} needs a value\n{USAGE}")))?;
         match flag.as_str() {
             "--spec" => spec = Some(PathBuf::from(value)),
             "--out" => out = Some(PathBuf::from(value)),
             "--name" => name = Some(value.clone()),
-            _ => return Err(format!("unknown flag {flag:?}")),
+            "--overlay" => overlays.push(PathBuf::from(value)),
+            "--runtime" => {
+                runtime = Some(RuntimeSource::parse(value).map_err(|err| XtaskError::Usage(err.to_string()))?)
+            }
+            _ => return Err(XtaskError::Usage(format!("unknown flag {flag:?}\n{USAGE}"))),
         }
     }
     let (Some(spec), Some(out), Some(name)) = (spec, out, name) else {
-        return Err("usage: cargo xtask generate --spec FILE --out DIR --name CRATE".into());
+        return Err(XtaskError::Usage(USAGE.into()));
     };
-    let text = fs::read_to_string(&spec).map_err(|err| format!("cannot read {}: {err}", spec.display()))?;
-    let label = spec
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let settings = apigen::Settings::new(&name, &label).with_regenerate_command(format!(
+    let runtime = match runtime {
+        Some(runtime) => runtime,
+        None => repo_runtime(&out)?,
+    };
+    let mut builder = Builder::new(&spec).crate_name(&name).regenerate_command(format!(
         "cargo xtask generate --spec {} --out {} --name {name}",
         spec.display(),
         out.display()
     ));
-    let output = apigen::generate(&text, &label, &settings).map_err(|err| format!("{}: {err}", spec.display()))?;
-    let runtime = project_root().join("runtime");
-    let crate_files = apigen::standalone::crate_files(&name, &runtime, &output);
-    for (path, contents) in crate_files {
-        let path = out.join(path);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(|err| format!("cannot create {}: {err}", parent.display()))?;
-        }
-        fs::write(&path, contents).map_err(|err| format!("cannot write {}: {err}", path.display()))?;
+    for overlay in &overlays {
+        builder = builder.overlay(overlay);
     }
+    let options = CrateOptions {
+        name: name.clone(),
+        runtime,
+        regenerate_command: format!("cargo xtask generate --spec {} --out . --name {name}", spec.display()),
+    };
+    let output = builder.generate_crate(&out, &options)?;
+    let text = fs::read_to_string(&spec).unwrap_or_default();
     for diagnostic in &output.diagnostics {
-        println!("diagnostic: {diagnostic}");
+        println!(
+            "diagnostic: {}: {diagnostic}",
+            build::located(&spec, &text, &diagnostic.pointer)
+        );
     }
     println!(
         "{}: {}/{} operations, {} types, {} diagnostics → {}",
         spec.display(),
-        output.operation_counts.0,
-        output.operation_counts.1,
+        output.operation_counts.generated,
+        output.operation_counts.total,
         output.type_count,
         output.diagnostics.len(),
         out.display()
     );
     Ok(())
+}
+
+/// This repository's `runtime/`, as a path relative to `crate_dir`.
+pub fn repo_runtime(crate_dir: &Path) -> Result<RuntimeSource, XtaskError> {
+    let cwd = std::env::current_dir().map_err(XtaskError::io("read", "the current directory"))?;
+    let crate_dir = cwd.join(crate_dir);
+    let runtime = project_root().join("runtime");
+    let runtime = if runtime.is_absolute() {
+        runtime
+    } else {
+        cwd.join(runtime)
+    };
+    apigen::standalone::relative_path(&crate_dir, &runtime)
+        .map(RuntimeSource::Path)
+        .ok_or_else(|| {
+            XtaskError::Usage(format!(
+                "{} and the runtime share no root directory",
+                crate_dir.display()
+            ))
+        })
 }

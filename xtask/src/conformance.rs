@@ -18,7 +18,7 @@ use std::time::Instant;
 struct Row {
     spec: String,
     crate_name: String,
-    operations: (usize, usize),
+    operations: apigen::OperationCounts,
     types: usize,
     diagnostics: usize,
     generate_ms: u128,
@@ -138,7 +138,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
             Err(_) => return Err(format!("{file_name}: the generator panicked")),
         };
         let crate_dir = scratch.join(&crate_name);
-        let files = apigen::standalone::crate_files(&crate_name, &root.join("runtime"), &output);
+        let options = apigen::standalone::CrateOptions {
+            name: crate_name.clone(),
+            runtime: crate::codegen::repo_runtime(&crate_dir).map_err(|err| err.to_string())?,
+            regenerate_command: format!("cargo xtask conformance --only {file_name}"),
+        };
+        let files = apigen::standalone::crate_files(&output, &options).map_err(|err| err.to_string())?;
         remove_stale(&crate_dir.join("src"), &crate_dir, &files);
         for (path, contents) in files {
             write_if_changed(&crate_dir.join(path), &contents)?;
@@ -293,8 +298,8 @@ fn report(row: &Row) -> String {
     let mut report = format!(
         "# {}: {}/{} operations, {} types, {} diagnostics, {} normalisation rewrites\n",
         row.spec,
-        output.operation_counts.0,
-        output.operation_counts.1,
+        output.operation_counts.generated,
+        output.operation_counts.total,
         output.type_count,
         output.diagnostics.len(),
         output.normalizations.len()
@@ -438,8 +443,8 @@ fn table(rows: &[Row]) -> String {
             out,
             "| {} | {}/{} | {} | {}/{} ({:.1} %) | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             row.spec,
-            row.operations.0,
-            row.operations.1,
+            row.operations.generated,
+            row.operations.total,
             row.types,
             row.typedness.typed,
             row.typedness.declaring,

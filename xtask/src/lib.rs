@@ -5,5 +5,8 @@ pub mod bench;
 pub mod codegen;
 pub mod conformance;
 pub mod corpus;
+pub mod error;
 pub mod examples;
 pub mod vectors;
+
+pub use error::XtaskError;

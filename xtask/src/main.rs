@@ -9,7 +9,7 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use xtask::codegen;
+use xtask::{codegen, XtaskError};
 
 use std::process::ExitCode;
 
@@ -18,13 +18,13 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen::run_codegen(&args[1..]),
         Some("generate") => codegen::run_generate(&args[1..]),
-        Some("conformance") => xtask::conformance::run(&args[1..]),
-        Some("bench") => xtask::bench::run(&args[1..]),
+        Some("conformance") => xtask::conformance::run(&args[1..]).map_err(XtaskError::Conformance),
+        Some("bench") => xtask::bench::run(&args[1..]).map_err(XtaskError::Bench),
         Some("help") | Some("--help") | Some("-h") | None => {
             print!("{}", USAGE);
             Ok(())
         }
-        Some(other) => Err(format!("unknown command {other:?}\n\n{USAGE}")),
+        Some(other) => Err(XtaskError::Usage(format!("unknown command {other:?}\n\n{USAGE}"))),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -41,8 +41,11 @@ usage: cargo xtask <command>
 commands:
   codegen [--check]                      regenerate generated/ from spec/inboxapp.yaml
                                          (--check: fail if the committed files are stale)
-  generate --spec FILE --out DIR --name CRATE
+  codegen also applies spec/overlays/*.yaml (name order) when that directory exists
+  generate --spec FILE --out DIR --name CRATE [--overlay FILE]... [--runtime SOURCE]
                                          generate a standalone client crate from any spec
+                                         (as `apigen generate`; the runtime defaults to
+                                         this repository's runtime/ by relative path)
   conformance [--check] [--only FILE] [--specs DIR]
                                          generate and `cargo check` every spec of the corpus
                                          ($APIGEN_SHARED_DIR/specs, default ../shared/specs),

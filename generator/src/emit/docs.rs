@@ -37,6 +37,24 @@ pub fn lines(text: &str) -> Vec<String> {
 /// `#[doc = "..."]` attributes for the given paragraphs (skipping empty ones),
 /// separated by blank doc lines.
 pub fn attrs<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> TokenStream {
+    let docs = paragraph_lines(paragraphs)
+        .into_iter()
+        .map(|text| quote! { #[doc = #text] });
+    quote! { #(#docs)* }
+}
+
+/// `#![doc = "..."]` attributes (documenting the enclosing module) for the given
+/// paragraphs, laid out as [`attrs`] lays them out.
+pub fn inner_attrs<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> TokenStream {
+    let docs = paragraph_lines(paragraphs)
+        .into_iter()
+        .map(|text| quote! { #![doc = #text] });
+    quote! { #(#docs)* }
+}
+
+/// The text of each doc attribute: paragraphs' lines with a leading space, and one
+/// empty line between paragraphs.
+fn paragraph_lines<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     let mut all: Vec<String> = Vec::new();
     for paragraph in paragraphs {
         let paragraph_lines = lines(paragraph);
@@ -48,15 +66,9 @@ pub fn attrs<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> TokenStream {
         }
         all.extend(paragraph_lines);
     }
-    let docs = all.iter().map(|line| {
-        let text = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
-        quote! { #[doc = #text] }
-    });
-    quote! { #(#docs)* }
+    all.into_iter()
+        .map(|line| if line.is_empty() { line } else { format!(" {line}") })
+        .collect()
 }
 
 #[cfg(test)]
@@ -70,6 +82,18 @@ mod tests {
             lines(text),
             vec!["Intro", "```text", "let x = 1;", "```", "indented code"]
         );
+    }
+
+    #[test]
+    fn inner_and_outer_attributes_carry_the_same_lines() {
+        let paragraphs = ["Title", "", "First line\nsecond line"];
+        let outer = attrs(paragraphs).to_string();
+        let inner = inner_attrs(paragraphs).to_string();
+        assert_eq!(outer.matches("# [doc").count(), 4);
+        assert_eq!(inner.matches("# ! [doc").count(), 4);
+        assert_eq!(inner.replace("# ! [doc", "# [doc"), outer);
+        let file: syn::File = syn::parse2(inner_attrs(paragraphs)).expect("inner doc attributes parse as a file");
+        assert_eq!(file.attrs.len(), 4);
     }
 
     #[test]

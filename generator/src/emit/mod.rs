@@ -1,10 +1,12 @@
 //! Stage 5: the model → formatted Rust files.
 //!
-//! [`types`] emits the data types, [`client`] the operations; this module adds the
+//! [`types`] emits the data types, [`client`] the `Client` methods and per-operation
+//! enums, [`builders`] the request builders; this module adds the
 //! root module (client type, error alias, defaults, the `API` profile from
 //! [`profile`]), formats everything with `prettyplease` and stamps the "generated"
 //! header.
 
+pub mod builders;
 pub mod client;
 pub mod docs;
 pub mod pagination;
@@ -18,7 +20,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use typeref::{tokens, Scope};
 
-/// Emits `mod.rs`, `types.rs` and `operations.rs` for the generated module. A pure
+/// Emits `mod.rs`, `types.rs`, `operations.rs` (the `Client` methods and per-operation
+/// enums) and `builders.rs` (the request builders) for the generated module. A pure
 /// function of the model and settings: everything that can be wrong with the input
 /// was resolved (or reported) while building the model, so emitting cannot fail.
 pub fn emit(model: &Model, settings: &Settings) -> Vec<GeneratedFile> {
@@ -27,16 +30,24 @@ pub fn emit(model: &Model, settings: &Settings) -> Vec<GeneratedFile> {
         types::chunk(model, index)
     });
     let patterns = client::collect_patterns(model);
-    let operations = render_chunked(client::header(&patterns), client::chunk_count(model), |index| {
-        client::chunk(model, &patterns, index)
+    let operations = render_chunked(client::header(), client::chunk_count(model), |index| {
+        client::chunk(model, index)
     });
-    [("mod.rs", root), ("types.rs", types), ("operations.rs", operations)]
-        .into_iter()
-        .map(|(path, body)| GeneratedFile {
-            path: path.to_owned(),
-            contents: with_header(body, settings),
-        })
-        .collect()
+    let builders = render_chunked(builders::header(&patterns), client::chunk_count(model), |index| {
+        builders::chunk(model, &patterns, index)
+    });
+    [
+        ("mod.rs", root),
+        ("types.rs", types),
+        ("operations.rs", operations),
+        ("builders.rs", builders),
+    ]
+    .into_iter()
+    .map(|(path, body)| GeneratedFile {
+        path: path.to_owned(),
+        contents: with_header(body, settings),
+    })
+    .collect()
 }
 
 /// Formats a header and `count` chunks of items, building and formatting chunks on
@@ -83,18 +94,29 @@ where
     text
 }
 
-fn root(model: &Model, settings: &Settings) -> TokenStream {
-    let title = format!(
-        " Generated client for the {} API (version {}).",
-        model.title, model.version
-    );
-    let description = docs::attrs([model.description.as_deref().unwrap_or("")]);
-    let description = if description.is_empty() {
-        quote! {}
+/// The API's name for prose: the spec title, with " API" added unless the title
+/// already ends in that word (so "InboxApp API" does not become "InboxApp API API").
+fn api_name(title: &str) -> String {
+    let title = title.trim();
+    let ends_in_api = title
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .next()
+        .is_some_and(|word| word.eq_ignore_ascii_case("api"));
+    if title.is_empty() || ends_in_api {
+        if title.is_empty() {
+            "API".to_owned()
+        } else {
+            title.to_owned()
+        }
     } else {
-        quote! { #![doc = ""] #description }
-    };
-    let description = inner_docs(description);
+        format!("{title} API")
+    }
+}
+
+fn root(model: &Model, settings: &Settings) -> TokenStream {
+    let api = api_name(&model.title);
+    let title = format!("Generated client for the {api} (version {}).", model.version);
+    let crate_docs = docs::inner_attrs([title.as_str(), model.description.as_deref().unwrap_or("")]);
     let base_url = model.base_url.clone().unwrap_or_default();
     let base_doc = if base_url.is_empty() {
         " The spec names no absolute server URL: set one with `ClientBuilder::base_url`.".to_owned()
@@ -111,20 +133,26 @@ fn root(model: &Model, settings: &Settings) -> TokenStream {
     };
     let user_agent = format!("{}/", settings.crate_name);
     let api_profile = profile::api_const(&model.conventions);
-    let client_doc = format!(
-        " Client for the {} API. Cheap to clone; clones share one connection pool.",
-        model.title
-    );
+    let client_doc = format!(" Client for the {api}. Cheap to clone; clones share one connection pool.");
     quote! {
-        #![doc = #title]
-        #description
+        #crate_docs
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
         /// Request and response types of the API.
         pub mod types;
+        /// Request builders, one per operation: what the [`Client`] methods return. Set
+        /// optional parameters and per-call options on one, then `.await` it.
+        pub mod builders;
         mod operations;
         #[allow(unused_imports)]
         pub use operations::*;
+        // What users name in their own code, so a crate using the client does not have
+        // to depend on the runtime crate to write these types down. `allow`: a crate may
+        // include the generated module privately and use none of them.
+        #[allow(unused_imports)]
+        pub use ::apigen_runtime::{ApiError, Binary, Nullable, RateLimit, Response};
+        #[allow(unused_imports)]
+        pub use ::apigen_runtime::error::UnexpectedResponse;
 
         #[doc = #base_doc]
         pub const DEFAULT_BASE_URL: &str = #base_url;
@@ -170,12 +198,6 @@ fn root(model: &Model, settings: &Settings) -> TokenStream {
     }
 }
 
-/// Turns outer doc attributes into inner ones (`#![doc]`) for the module header.
-fn inner_docs(outer: TokenStream) -> TokenStream {
-    let text = outer.to_string().replace("# [doc", "# ! [doc");
-    text.parse().unwrap_or_default()
-}
-
 /// Pretty-prints one token stream as a file. Generated tokens always parse (the
 /// snapshot and conformance tests hold every construct to that); should one not,
 /// the unformatted tokens are written so `cargo check` points at the problem.
@@ -192,4 +214,74 @@ fn with_header(body: String, settings: &Settings) -> String {
         "// @generated by apigen from {} — do not edit by hand.\n// Regenerate with `{}`.\n\n{}",
         settings.spec_label, settings.regenerate_command, body
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::api_name;
+
+    const SPEC: &str = r#"
+openapi: 3.0.3
+info: { title: Tiny, version: "1" }
+servers: [{ url: "https://tiny.example" }]
+paths:
+  /things:
+    get: { operationId: listThings, responses: { "200": { description: ok } } }
+    post: { operationId: createThing, responses: { "201": { description: ok } } }
+    put: { operationId: replaceThing, responses: { "200": { description: ok } } }
+    patch: { operationId: patchThing, responses: { "200": { description: ok } } }
+    delete: { operationId: deleteThing, responses: { "204": { description: ok } } }
+"#;
+
+    fn file(output: &crate::Output, path: &str) -> String {
+        output
+            .files
+            .iter()
+            .find(|file| file.path == path)
+            .map(|file| file.contents.clone())
+            .unwrap_or_else(|| panic!("no {path} generated"))
+    }
+
+    /// The `impl` block of one builder, up to the next builder's doc comment.
+    fn builder_impl<'a>(builders: &'a str, name: &str) -> &'a str {
+        let start = builders
+            .find(&format!("impl<'a> {name}<'a> {{"))
+            .unwrap_or_else(|| panic!("no builder {name}"));
+        let rest = &builders[start..];
+        let end = rest.find("/// Request builder for").unwrap_or(rest.len());
+        &rest[..end]
+    }
+
+    #[test]
+    fn titles_ending_in_api_are_not_repeated() {
+        assert_eq!(api_name("InboxApp API"), "InboxApp API");
+        assert_eq!(api_name("Spotify Web Api"), "Spotify Web Api");
+        assert_eq!(api_name("Oxide Region API "), "Oxide Region API");
+        assert_eq!(api_name("Swagger Petstore"), "Swagger Petstore API");
+        assert_eq!(api_name("Rapid"), "Rapid API");
+        assert_eq!(api_name(""), "API");
+    }
+
+    #[test]
+    fn builders_have_their_own_module_and_idempotency_keys_only_where_retries_use_them() {
+        let output = crate::generate(SPEC, "tiny.yaml", &crate::Settings::new("tiny", "tiny.yaml"))
+            .unwrap_or_else(|err| panic!("tiny spec does not generate: {err}"));
+        let root = file(&output, "mod.rs");
+        assert!(root.contains("pub mod builders;"));
+        assert!(root.contains("//! Generated client for the Tiny API (version 1)."));
+        assert!(root.contains("pub use ::apigen_runtime::{ApiError, Binary, Nullable, RateLimit, Response};"));
+        let operations = file(&output, "operations.rs");
+        assert!(!operations.contains("pub struct"), "builders leaked into operations.rs");
+        let builders = file(&output, "builders.rs");
+        for (name, expected) in [
+            ("ListThings", false),
+            ("CreateThing", true),
+            ("ReplaceThing", false),
+            ("PatchThing", true),
+            ("DeleteThing", false),
+        ] {
+            let has_key = builder_impl(&builders, name).contains("pub fn idempotency_key(");
+            assert_eq!(has_key, expected, "{name}: idempotency_key present = {has_key}");
+        }
+    }
 }

@@ -82,11 +82,6 @@ impl<'a> TypeBuilder<'a> {
         }
     }
 
-    /// The document being read.
-    pub fn document(&self) -> &'a OpenAPI {
-        self.document
-    }
-
     /// The kind of type `id`, as built so far.
     pub fn kind_of(&self, id: TypeId) -> Option<&TypeKind> {
         self.types.get(id).map(|def| &def.kind)

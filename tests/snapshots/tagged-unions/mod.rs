@@ -9,9 +9,16 @@
 )]
 /// Request and response types of the API.
 pub mod types;
+/// Request builders, one per operation: what the [`Client`] methods return. Set
+/// optional parameters and per-call options on one, then `.await` it.
+pub mod builders;
 mod operations;
 #[allow(unused_imports)]
 pub use operations::*;
+#[allow(unused_imports)]
+pub use ::apigen_runtime::{ApiError, Binary, Nullable, RateLimit, Response};
+#[allow(unused_imports)]
+pub use ::apigen_runtime::error::UnexpectedResponse;
 /// The server URL from the spec: `https://api.example.com`.
 pub const DEFAULT_BASE_URL: &str = "https://api.example.com";
 /// The `User-Agent` sent by default: crate name and version.

@@ -1,0 +1,246 @@
+//! File-reading convenience for `build.rs` scripts and tools (feature `build`): read a
+//! spec and overlays from disk, generate, and write the files. This is the only module
+//! of `apigen` that does I/O; it wraps the I/O-free [`crate::generate_from_value`].
+//!
+//! ```no_run
+//! // build.rs
+//! fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     apigen::build::Builder::new("openapi.yaml")
+//!         .overlay("overlays/fix-ids.yaml")
+//!         .generate_to_out_dir()?;
+//!     Ok(())
+//! }
+//! ```
+//!
+//! ```ignore
+//! // src/lib.rs: the client's items (`Client`, `types`, `Error`, …) at the crate root.
+//! include!(concat!(env!("OUT_DIR"), "/apigen.rs"));
+//! ```
+
+use crate::standalone::{self, CrateError, CrateOptions};
+use crate::{Diagnostic, GenerateError, GeneratedFile, Output, Overlay, OverlayError, Settings, SourceMap};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// Why a build-time generation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// A spec or overlay file could not be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// A generated file could not be written.
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        /// The file or directory.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// An overlay is invalid or does not apply.
+    #[error(transparent)]
+    Overlay(#[from] OverlayError),
+    /// The spec cannot be generated from.
+    #[error("{}: {error}", located(path, text, &error.pointer))]
+    Generate {
+        /// The spec file.
+        path: PathBuf,
+        /// Its text, to locate the error's pointer.
+        text: String,
+        /// The generator's error.
+        error: GenerateError,
+    },
+    /// The standalone crate's options are unusable.
+    #[error(transparent)]
+    Crate(#[from] CrateError),
+    /// `OUT_DIR` is not set (not running inside a build script).
+    #[error("OUT_DIR is not set; generate_to_out_dir() is meant for build.rs (use generate_to(dir) elsewhere)")]
+    NoOutDir,
+}
+
+/// `file:line:column` for `pointer` in `text`, or just the file name.
+pub fn located(path: &Path, text: &str, pointer: &str) -> String {
+    let label = path.display().to_string();
+    if pointer.is_empty() {
+        return label;
+    }
+    match SourceMap::new(text, &label).locate(pointer) {
+        Some(at) => format!("{label}:{}:{}", at.line, at.column),
+        None => label,
+    }
+}
+
+/// Reads one overlay file.
+pub fn read_overlay(path: &Path) -> Result<Overlay, BuildError> {
+    let text = read(path)?;
+    Ok(Overlay::parse(&text, &path.display().to_string())?)
+}
+
+/// Reads a file as UTF-8 text.
+pub fn read(path: &Path) -> Result<String, BuildError> {
+    fs::read_to_string(path).map_err(|source| BuildError::Read {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+/// Writes `files` under `dir` (creating directories), leaving other files alone.
+pub fn write_files(dir: &Path, files: &[(String, String)]) -> Result<(), BuildError> {
+    for (relative, contents) in files {
+        let path = dir.join(relative);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|source| BuildError::Write {
+                path: parent.to_owned(),
+                source,
+            })?;
+        }
+        // Unchanged files are not rewritten, so their timestamps do not trigger rebuilds.
+        if fs::read_to_string(&path).ok().as_deref() == Some(contents.as_str()) {
+            continue;
+        }
+        fs::write(&path, contents).map_err(|source| BuildError::Write { path, source })?;
+    }
+    Ok(())
+}
+
+/// Generates a client from files on disk.
+#[derive(Debug, Clone)]
+pub struct Builder {
+    spec: PathBuf,
+    overlays: Vec<PathBuf>,
+    crate_name: Option<String>,
+    regenerate_command: Option<String>,
+    label: Option<String>,
+}
+
+impl Builder {
+    /// A builder for the spec at `spec` (relative paths are relative to the current
+    /// directory, which in a build script is the package root).
+    pub fn new(spec: impl Into<PathBuf>) -> Self {
+        Self {
+            spec: spec.into(),
+            overlays: Vec::new(),
+            crate_name: None,
+            regenerate_command: None,
+            label: None,
+        }
+    }
+
+    /// Adds an overlay file, applied after those already added.
+    pub fn overlay(mut self, path: impl Into<PathBuf>) -> Self {
+        self.overlays.push(path.into());
+        self
+    }
+
+    /// The name used in generated docs and the default `User-Agent` (default: the
+    /// `CARGO_PKG_NAME` of the package being built, else `client`).
+    pub fn crate_name(mut self, name: impl Into<String>) -> Self {
+        self.crate_name = Some(name.into());
+        self
+    }
+
+    /// The command shown in generated file headers (default `cargo build (build.rs)`).
+    pub fn regenerate_command(mut self, command: impl Into<String>) -> Self {
+        self.regenerate_command = Some(command.into());
+        self
+    }
+
+    /// How the spec is named in generated file headers (default: the path given to
+    /// [`Builder::new`]). Use a stable, relative name so output does not depend on
+    /// where the project is checked out.
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Reads the spec and overlays and generates, without writing anything.
+    pub fn generate(&self) -> Result<Output, BuildError> {
+        let text = read(&self.spec)?;
+        let label = (self.label.clone()).unwrap_or_else(|| self.spec.display().to_string().replace('\\', "/"));
+        let name = self
+            .crate_name
+            .clone()
+            .or_else(|| std::env::var("CARGO_PKG_NAME").ok())
+            .unwrap_or_else(|| "client".to_owned());
+        let command = self.regenerate_command.as_deref().unwrap_or("cargo build (build.rs)");
+        let mut settings = Settings::new(name, &label).with_regenerate_command(command);
+        for path in &self.overlays {
+            settings = settings.with_overlay(read_overlay(path)?);
+        }
+        let generate_error = |error: GenerateError| BuildError::Generate {
+            path: self.spec.clone(),
+            text: text.clone(),
+            error,
+        };
+        let value = crate::load(&text, &label).map_err(generate_error)?;
+        crate::generate_from_value(value, &settings).map_err(generate_error)
+    }
+
+    /// Generates into `dir`: the module files in `dir/apigen/` and `dir/apigen.rs`, a
+    /// file to `include!` that declares that module and re-exports its items.
+    pub fn generate_to(&self, dir: &Path) -> Result<Output, BuildError> {
+        let output = self.generate()?;
+        let module_dir = dir.join("apigen");
+        let mut files: Vec<(String, String)> = output
+            .files
+            .iter()
+            .map(|GeneratedFile { path, contents }| (format!("apigen/{path}"), contents.clone()))
+            .collect();
+        // `#[path]` with an absolute path: an `include!`d file's relative paths would be
+        // resolved against the including source file, not OUT_DIR.
+        let mod_rs = module_dir.join("mod.rs").display().to_string();
+        files.push((
+            "apigen.rs".to_owned(),
+            format!("// @generated by apigen from {}\n#[path = {mod_rs:?}]\n#[rustfmt::skip]\nmod generated;\npub use generated::*;\n", self.spec.display()),
+        ));
+        write_files(dir, &files)?;
+        Ok(output)
+    }
+
+    /// Writes a standalone crate into `dir` (see [`standalone::crate_files`]); generated
+    /// `.rs` files left over from an earlier generation are removed.
+    pub fn generate_crate(&self, dir: &Path, options: &CrateOptions) -> Result<Output, BuildError> {
+        let output = self.generate()?;
+        let files = standalone::crate_files(&output, options)?;
+        let generated = dir.join("src/generated");
+        if let Ok(entries) = fs::read_dir(&generated) {
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                let current = format!("src/generated/{name}");
+                if name.ends_with(".rs") && !files.iter().any(|(path, _)| *path == current) {
+                    fs::remove_file(entry.path()).map_err(|source| BuildError::Write {
+                        path: entry.path(),
+                        source,
+                    })?;
+                }
+            }
+        }
+        write_files(dir, &files)?;
+        Ok(output)
+    }
+
+    /// For `build.rs`: generates into `OUT_DIR` (see [`Builder::generate_to`]), prints
+    /// `cargo:rerun-if-changed` for the spec and every overlay, and each diagnostic as a
+    /// `cargo:warning` with its spec line:column.
+    pub fn generate_to_out_dir(&self) -> Result<Output, BuildError> {
+        for path in std::iter::once(&self.spec).chain(&self.overlays) {
+            println!("cargo:rerun-if-changed={}", path.display());
+        }
+        let out_dir = std::env::var_os("OUT_DIR").ok_or(BuildError::NoOutDir)?;
+        let output = self.generate_to(Path::new(&out_dir))?;
+        if !output.diagnostics.is_empty() {
+            let text = read(&self.spec)?;
+            for Diagnostic { pointer, message } in &output.diagnostics {
+                println!(
+                    "cargo:warning={}: {message} (#{pointer})",
+                    located(&self.spec, &text, pointer)
+                );
+            }
+        }
+        Ok(output)
+    }
+}

@@ -1,0 +1,416 @@
+//! Operations → request builders (`builders.rs` of the generated module): one struct
+//! per operation holding its arguments, with setters for optional parameters and
+//! per-call options, the request encoding and the response decoding.
+
+use super::client::{
+    argument_type, body_is_argument, body_type, chunk_operations, convert, is_string, location_label, success_type,
+};
+use super::docs;
+use super::typeref::{tokens, Scope};
+use super::types::ident;
+use crate::ir::{BodyEncoding, Model, Operation, ParamLocation, QueryStyle, ResponseBody, TypeRef};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use std::collections::BTreeMap;
+
+/// Inner attributes, imports and `pattern` statics at the top of `builders.rs`.
+pub fn header(patterns: &BTreeMap<String, usize>) -> TokenStream {
+    let pattern_statics = patterns.iter().map(|(source, index)| {
+        let name = format_ident!("PATTERN_{}", index);
+        let doc = format!(" `{source}`");
+        quote! { #[doc = #doc] static #name: ::apigen_runtime::Pattern = ::apigen_runtime::Pattern::new(#source); }
+    });
+    quote! {
+        #![allow(clippy::needless_lifetimes, clippy::doc_lazy_continuation)]
+        #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
+        #![allow(unused_imports)]
+        use super::operations::*;
+        use super::{Client, Error, ErrorBody};
+        use ::apigen_runtime::{CallOptions, RequestSpec, Response};
+        use ::apigen_runtime::query::Style;
+        use ::std::future::{Future, IntoFuture};
+        use ::std::pin::Pin;
+
+        #(#pattern_statics)*
+    }
+}
+
+/// Chunk `chunk` of `builders.rs`: one request builder per operation of that chunk.
+pub fn chunk(model: &Model, patterns: &BTreeMap<String, usize>, chunk: usize) -> TokenStream {
+    let builders = chunk_operations(model, chunk)
+        .iter()
+        .map(|operation| builder(model, operation, patterns))
+        .collect::<Vec<_>>();
+    quote! { #(#builders)* }
+}
+
+/// The decoding expression for a single-shape body (`response.json()`, …).
+fn decode_call(body: &ResponseBody) -> TokenStream {
+    match body {
+        ResponseBody::Json(_) => quote! { response.json() },
+        ResponseBody::Empty => quote! { response.empty() },
+        ResponseBody::Text => quote! { response.text() },
+        ResponseBody::Bytes | ResponseBody::ByStatus(_) => quote! { response.bytes() },
+    }
+}
+
+/// Decoding for a per-status enum: pick the variant by the status that arrived.
+fn decode_by_status(model: &Model, status_enum: &crate::ir::StatusEnum) -> TokenStream {
+    let name = format_ident!("{}", status_enum.name);
+    let mut arms = Vec::new();
+    let mut range_arm = None;
+    for variant in &status_enum.variants {
+        let variant_name = format_ident!("{}", variant.name);
+        let call = decode_call(&variant.body);
+        let wrap = match variant.body.as_ref() {
+            ResponseBody::Empty => quote! { #call.map(|response| response.map(|()| #name::#variant_name)) },
+            body => {
+                let ty = body_type(model, body);
+                quote! { #call.map(|response: Response<#ty>| response.map(#name::#variant_name)) }
+            }
+        };
+        match variant.status {
+            Some(code) => {
+                let code = proc_macro2::Literal::u16_unsuffixed(code);
+                arms.push(quote! { #code => #wrap, })
+            }
+            None => range_arm = Some(wrap),
+        }
+    }
+    // A 2xx status the spec does not list is an error, not a guess at a variant: the
+    // caller gets the status and raw body in `UnexpectedResponse`.
+    let fallback = range_arm.unwrap_or_else(|| quote! { Err(response.undocumented_status()) });
+    quote! {
+        match response.status() {
+            #(#arms)*
+            _ => #fallback,
+        }
+    }
+}
+
+fn builder(model: &Model, operation: &Operation, patterns: &BTreeMap<String, usize>) -> TokenStream {
+    let stream_methods = super::pagination::methods(model, operation);
+    let builder = format_ident!("{}", operation.builder_name);
+    let method = &operation.method_name;
+    let builder_doc = format!(
+        " Request builder for [`Client::{}`] (`{} {}`). Set optional parameters, then `.await` it or call [`send`](Self::send).",
+        method.trim_start_matches("r#"),
+        operation.http_method,
+        operation.path
+    );
+    let mut fields: Vec<TokenStream> = operation
+        .params
+        .iter()
+        .map(|param| {
+            let name = ident(&param.name);
+            let ty = tokens(model, &param.ty, Scope::Sibling);
+            if param.required {
+                quote! { pub(super) #name: #ty }
+            } else {
+                quote! { pub(super) #name: Option<#ty> }
+            }
+        })
+        .collect();
+    if let Some(body) = operation.body.as_ref().filter(|body| !body.empty_object) {
+        let ty = tokens(model, &body.ty, Scope::Sibling);
+        fields.push(quote! { pub(super) body: Option<#ty> });
+    }
+    let setters = operation.params.iter().filter(|param| !param.required).map(|param| {
+        let name = ident(&param.name);
+        let ty = argument_type(model, &param.ty);
+        let value = convert(&format_ident!("value"), &param.ty);
+        let doc = docs::attrs([
+            param.doc.as_deref().unwrap_or(""),
+            format!("Sets the optional {}", location_label(param)).as_str(),
+        ]);
+        let deprecated = param
+            .deprecated
+            .then(|| quote! { #[deprecated = "deprecated in the API spec"] });
+        quote! {
+            #doc
+            #deprecated
+            pub fn #name(mut self, value: #ty) -> Self {
+                self.#name = Some(#value);
+                self
+            }
+        }
+    });
+    let body_setter = operation
+        .body
+        .as_ref()
+        .filter(|body| !body.empty_object && !body_is_argument(operation))
+        .map(|body| {
+            let ty = tokens(model, &body.ty, Scope::Sibling);
+            quote! {
+                /// Sets the optional request body.
+                pub fn body(mut self, value: #ty) -> Self {
+                    self.body = Some(value);
+                    self
+                }
+            }
+        });
+    let idempotency_key = idempotency_key_setter(operation);
+    let output = success_type(model, operation);
+    let send_body = send_body(model, operation, patterns);
+    let decode = match &operation.success {
+        ResponseBody::ByStatus(status_enum) => decode_by_status(model, status_enum),
+        single => decode_call(single),
+    };
+    quote! {
+        #[doc = #builder_doc]
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until it is awaited or sent"]
+        pub struct #builder<'a> {
+            // `pub(super)`: the `Client` method in `operations.rs` fills them in; users
+            // only see the setters.
+            pub(super) client: &'a Client,
+            #(#fields,)*
+            pub(super) options: CallOptions,
+        }
+
+        impl<'a> #builder<'a> {
+            #(#setters)*
+            #body_setter
+            #stream_methods
+
+            /// Adds a header to this call only.
+            pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                self.options.headers.push((name.into(), value.into()));
+                self
+            }
+
+            /// Overrides the per-attempt timeout for this call.
+            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.options.timeout = Some(timeout);
+                self
+            }
+
+            /// Overrides the maximum number of retries for this call.
+            pub fn max_retries(mut self, retries: u32) -> Self {
+                self.options.max_retries = Some(retries);
+                self
+            }
+
+            #idempotency_key
+
+            /// Sends the request and decodes the response body.
+            pub async fn send(self) -> Result<#output, Error> {
+                self.send_with_response().await.map(Response::into_body)
+            }
+
+            /// Sends the request and returns the body with the HTTP status and headers
+            /// (for example the rate-limit headers).
+            pub async fn send_with_response(self) -> Result<Response<#output>, Error> {
+                #send_body
+                let response = self.client.raw().execute::<ErrorBody>(request, &self.options).await?;
+                #decode
+            }
+        }
+
+        // Boxed because the `async fn send` future has no nameable type; one allocation
+        // per call is noise next to an HTTP round trip, and it lets `.await` go
+        // straight on the builder.
+        impl<'a> IntoFuture for #builder<'a> {
+            type Output = Result<#output, Error>;
+            type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    }
+}
+
+/// The `idempotency_key` setter, only for POST and PATCH: the runtime already retries
+/// the idempotent methods, so for them a key would change nothing.
+fn idempotency_key_setter(operation: &Operation) -> TokenStream {
+    if !matches!(operation.http_method.as_str(), "POST" | "PATCH") {
+        return quote! {};
+    }
+    quote! {
+        /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
+        /// this call safe to retry after a 5xx, a timeout or a lost connection.
+        pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+            self.options.idempotency_key = Some(key.into());
+            self
+        }
+    }
+}
+
+/// Encodes a multipart body: one part per field of the body struct (`Binary` fields as
+/// file parts), or every member of the serialized value when the type is not a struct.
+fn multipart_body(model: &Model, ty: &TypeRef) -> TokenStream {
+    let fields = match ty {
+        TypeRef::Named(id) => match &model.types[*id].kind {
+            crate::ir::TypeKind::Struct(def) if def.additional.is_none() => Some(&def.fields),
+            _ => None,
+        },
+        _ => None,
+    };
+    // With the struct's fields known, `Binary` fields become file parts with their own
+    // file name and content type; anything else is sent as plain form fields.
+    let Some(fields) = fields else {
+        return quote! {
+            let mut form = ::apigen_runtime::multipart::Form::new();
+            form.fields(body)?;
+            request.multipart(form);
+        };
+    };
+    let parts = fields.iter().map(|field| {
+        let name = ident(&field.name);
+        let wire = &field.wire;
+        let add = if field.ty == TypeRef::Binary {
+            quote! { form.file(#wire, value); }
+        } else {
+            quote! { form.field(#wire, value)?; }
+        };
+        match field.presence {
+            crate::ir::Presence::Required => quote! { { let value = &body.#name; #add } },
+            crate::ir::Presence::RequiredNullable | crate::ir::Presence::Optional => {
+                quote! { if let Some(value) = &body.#name { #add } }
+            }
+            crate::ir::Presence::OptionalNullable => {
+                quote! { if let Some(::apigen_runtime::Nullable::Value(value)) = &body.#name { #add } }
+            }
+        }
+    });
+    quote! {
+        let mut form = ::apigen_runtime::multipart::Form::new();
+        #(#parts)*
+        request.multipart(form);
+    }
+}
+
+/// Builds the `RequestSpec`: path segments checked and encoded, query, headers, body.
+fn send_body(model: &Model, operation: &Operation, patterns: &BTreeMap<String, usize>) -> TokenStream {
+    let mut statements = Vec::new();
+    let mut pieces: Vec<TokenStream> = Vec::new();
+    let mut rest = operation.path.as_str();
+    while let Some(start) = rest.find('{') {
+        let Some(length) = rest[start..].find('}') else {
+            break;
+        };
+        let literal = &rest[..start];
+        if !literal.is_empty() {
+            pieces.push(quote! { #literal });
+        }
+        let wire = &rest[start + 1..start + length];
+        if let Some(param) = operation
+            .params
+            .iter()
+            .find(|param| param.location == ParamLocation::Path && param.wire == wire)
+        {
+            let name = ident(&param.name);
+            let local = format_ident!("path_{}", param.name.trim_start_matches("r#"));
+            let wire_lit = &param.wire;
+            let pattern = match param.pattern.as_ref().and_then(|pattern| patterns.get(pattern)) {
+                Some(index) => {
+                    let pattern = format_ident!("PATTERN_{}", index);
+                    quote! { Some(&#pattern) }
+                }
+                None => quote! { None },
+            };
+            // Every segment is validated (its `pattern`, no `/` or dot segments) and
+            // percent-encoded before anything is sent, so a bad id never reaches the
+            // server as another path.
+            let text = if is_string(&param.ty) {
+                quote! { &self.#name }
+            } else {
+                quote! { &::apigen_runtime::path::text_of(#wire_lit, &self.#name)? }
+            };
+            statements.push(quote! {
+                let #local = ::apigen_runtime::path::segment(#wire_lit, #text, #pattern)?;
+            });
+            pieces.push(quote! { &#local });
+        }
+        rest = &rest[start + length + 1..];
+    }
+    if !rest.is_empty() {
+        pieces.push(quote! { #rest });
+    }
+    let template = &operation.path;
+    let method = format_ident!("{}", operation.http_method);
+    // `mut` only when something is added after construction, so generated code has no
+    // `unused_mut` warnings to silence.
+    let mutable = operation
+        .params
+        .iter()
+        .any(|param| param.location != ParamLocation::Path)
+        || operation.body.is_some();
+    let binding = if mutable {
+        quote! { mut request }
+    } else {
+        quote! { request }
+    };
+    statements.push(quote! {
+        let #binding = RequestSpec::new(
+            ::apigen_runtime::reqwest::Method::#method,
+            #template,
+            [#(#pieces),*].concat(),
+        );
+    });
+    for param in &operation.params {
+        let name = ident(&param.name);
+        let wire = &param.wire;
+        match param.location {
+            ParamLocation::Query => {
+                let style = match param.style {
+                    QueryStyle::Form(explode) => quote! { Style::Form { explode: #explode } },
+                    QueryStyle::SpaceDelimited => quote! { Style::SpaceDelimited },
+                    QueryStyle::PipeDelimited => quote! { Style::PipeDelimited },
+                    QueryStyle::DeepObject => quote! { Style::DeepObject },
+                };
+                statements.push(quote! { request.query(#wire, &self.#name, #style)?; });
+            }
+            ParamLocation::Header => {
+                let value = if param.required {
+                    quote! { Some(&self.#name) }
+                } else {
+                    quote! { self.#name.as_ref() }
+                };
+                statements.push(quote! {
+                    if let Some(value) = #value {
+                        request.header(#wire, ::apigen_runtime::path::text_of(#wire, value)?);
+                    }
+                });
+            }
+            ParamLocation::Cookie => {
+                let value = if param.required {
+                    quote! { Some(&self.#name) }
+                } else {
+                    quote! { self.#name.as_ref() }
+                };
+                statements.push(quote! {
+                    if let Some(value) = #value {
+                        request.cookie(#wire, ::apigen_runtime::path::text_of(#wire, value)?)?;
+                    }
+                });
+            }
+            ParamLocation::Path => {}
+        }
+    }
+    if let Some(body) = &operation.body {
+        if body.empty_object {
+            // APIs that declare an empty-object body tend to reject a missing one, so
+            // `{}` is always sent.
+            statements.push(quote! { request.json(&::serde_json::Map::new())?; });
+        } else {
+            let media = &body.media_type;
+            let set = match body.encoding {
+                BodyEncoding::Json => quote! { request.json(body)?; },
+                BodyEncoding::Form => {
+                    let json_fields = &body.json_form_fields;
+                    quote! { request.form(body, &[#(#json_fields),*])?; }
+                }
+                BodyEncoding::Multipart => multipart_body(model, &body.ty),
+                BodyEncoding::Bytes => quote! { request.raw(#media, body.clone()); },
+                BodyEncoding::Text => quote! { request.raw(#media, body.clone().into_bytes()); },
+            };
+            statements.push(quote! {
+                if let Some(body) = &self.body {
+                    #set
+                }
+            });
+        }
+    }
+    quote! { #(#statements)* }
+}
