@@ -62,7 +62,7 @@ pub fn measure(document: &Value, types: &[TypeRecord]) -> Typedness {
     };
     if let Some(schemas) = document.pointer("/components/schemas").and_then(Value::as_object) {
         for (name, schema) in schemas {
-            walker.schema(schema, &format!("/components/schemas/{}", escape(name)), true, 0);
+            walker.schema(schema, &format!("/components/schemas/{}", escape(name)), None, 0);
         }
     }
     if let Some(paths) = document.get("paths").and_then(Value::as_object) {
@@ -94,7 +94,7 @@ impl Walker<'_> {
             .enumerate()
         {
             if let Some(schema) = parameter.get("schema") {
-                self.schema(schema, &format!("{at}/parameters/{index}/schema"), true, 0);
+                self.schema(schema, &format!("{at}/parameters/{index}/schema"), None, 0);
             }
         }
         self.content(
@@ -115,13 +115,16 @@ impl Walker<'_> {
     fn content(&mut self, content: Option<&Value>, at: &str) {
         for (media, body) in content.and_then(Value::as_object).into_iter().flatten() {
             if let Some(schema) = body.get("schema") {
-                self.schema(schema, &format!("{at}/{}/schema", escape(media)), true, 0);
+                self.schema(schema, &format!("{at}/{}/schema", escape(media)), None, 0);
             }
         }
     }
 
     /// Visits one schema position; `counted` is false for inline `allOf` members.
-    fn schema(&mut self, schema: &Value, at: &str, counted: bool, depth: usize) {
+    /// `merged_into`: for an inline `allOf` member, the pointer of the schema it is
+    /// merged into (its properties' types are named from there); `None` otherwise.
+    fn schema(&mut self, schema: &Value, at: &str, merged_into: Option<&str>, depth: usize) {
+        let counted = merged_into.is_none();
         if depth > 64 || schema.get("$ref").is_some() || !schema.is_object() {
             return;
         }
@@ -145,13 +148,20 @@ impl Walker<'_> {
             .into_iter()
             .flatten()
         {
-            self.schema(property, &format!("{at}/properties/{}", escape(name)), true, depth + 1);
+            let base = merged_into.unwrap_or(at);
+            self.schema(
+                property,
+                &format!("{base}/properties/{}", escape(name)),
+                None,
+                depth + 1,
+            );
         }
         for key in ["items", "additionalProperties"] {
             if let Some(child) = schema.get(key) {
-                self.schema(child, &format!("{at}/{key}"), true, depth + 1);
+                self.schema(child, &format!("{at}/{key}"), None, depth + 1);
             }
         }
+        let wrapper = is_wrapper(schema);
         for key in ["allOf", "oneOf", "anyOf"] {
             for (index, member) in schema
                 .get(key)
@@ -160,14 +170,31 @@ impl Walker<'_> {
                 .flatten()
                 .enumerate()
             {
-                self.schema(member, &format!("{at}/{key}/{index}"), key != "allOf", depth + 1);
+                let merged = (key == "allOf" && !wrapper).then(|| merged_into.unwrap_or(at));
+                self.schema(member, &format!("{at}/{key}/{index}"), merged, depth + 1);
             }
         }
     }
 }
 
+/// True for `{allOf: [one member]}` without properties or unions of its own (what
+/// normalisation makes of `anyOf: [X, {type: null}]`): the member is the real schema
+/// and is counted in its place.
+fn is_wrapper(schema: &Value) -> bool {
+    schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .is_some_and(|members| members.len() == 1)
+        && schema.get("properties").is_none()
+        && schema.get("oneOf").is_none()
+        && schema.get("anyOf").is_none()
+}
+
 /// True when `schema` (not a `$ref`) is a schema of its own that declares properties.
 fn is_counted(document: &Value, schema: &Value, memo: &mut HashMap<usize, bool>) -> bool {
+    if is_wrapper(schema) {
+        return false;
+    }
     if schema
         .get("properties")
         .and_then(Value::as_object)
