@@ -72,7 +72,22 @@ pub fn render(report: &Report, options: &Options, elapsed: Duration, previous: &
     sdk::render(&mut md, report);
     profile::render(&mut md, report);
     render_notes(&mut md, previous, &m.commit);
+    keep_hand_sections(&mut md, previous);
     md
+}
+
+/// Marks the start of a section written by hand below the notes (e.g. the load-test
+/// numbers, which come from `cargo test`, not from this bench).
+const HAND_SECTION: &str = "<!-- Section maintained by hand";
+
+/// Appends, unchanged, every hand-maintained section that followed the notes in
+/// `previous`, so a bench run does not delete numbers it does not produce.
+fn keep_hand_sections(md: &mut String, previous: &str) {
+    let after_notes = previous.split_once(NOTES_END).map_or("", |(_, rest)| rest);
+    if let Some(start) = after_notes.find(HAND_SECTION) {
+        md.push_str(after_notes[start..].trim_end());
+        md.push('\n');
+    }
 }
 
 /// What differs between the two tools besides the generated code, so a reader can
@@ -217,6 +232,17 @@ fn geomean(values: &[f64]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hand_sections_after_the_notes_survive_a_rewrite() {
+        let previous = format!("# old\n{NOTES_BEGIN}\nnotes\n{NOTES_END}\n\n{HAND_SECTION} (x) -->\n## Load\n| a |\n");
+        let mut md = String::from("# new\n");
+        keep_hand_sections(&mut md, &previous);
+        assert_eq!(md, format!("# new\n{HAND_SECTION} (x) -->\n## Load\n| a |\n"));
+        let mut untouched = String::from("# new\n");
+        keep_hand_sections(&mut untouched, "# old without hand sections\n");
+        assert_eq!(untouched, "# new\n");
+    }
 
     #[test]
     fn notes_for_the_run_commit_get_no_warning() {
