@@ -7,6 +7,7 @@
 use crate::codegen::project_root;
 use crate::examples::{Example, SchemaChecker};
 use crate::vectors::{self, Outcome};
+use crate::XtaskError;
 use apigen::typedness::Typedness;
 use std::fmt::Write as _;
 use std::fs;
@@ -22,7 +23,7 @@ struct Row {
     types: usize,
     diagnostics: usize,
     generate_ms: u128,
-    check: Result<f64, String>,
+    check: Result<f64, XtaskError>,
     typedness: Typedness,
     examples: Vec<Example>,
     /// Per example: `Err(violations)` when it breaks its own schema.
@@ -73,7 +74,7 @@ impl Row {
 }
 
 /// `cargo xtask conformance [--check] [--specs DIR] [--only NAME]`.
-pub fn run(args: &[String]) -> Result<(), String> {
+pub fn run(args: &[String]) -> Result<(), XtaskError> {
     let root = project_root();
     let mut check_reports = false;
     let mut specs_dir = crate::corpus::specs_dir();
@@ -82,18 +83,24 @@ pub fn run(args: &[String]) -> Result<(), String> {
     while let Some(arg) = iter.next() {
         match arg.as_str() {
             "--check" => check_reports = true,
-            "--specs" => specs_dir = PathBuf::from(iter.next().ok_or("--specs needs a directory")?),
-            "--only" => only = Some(iter.next().ok_or("--only needs a spec file name")?.clone()),
-            other => return Err(format!("unknown argument {other:?}")),
+            "--specs" => specs_dir = PathBuf::from(iter.next().ok_or_else(|| usage("--specs needs a directory"))?),
+            "--only" => {
+                only = Some(
+                    iter.next()
+                        .ok_or_else(|| usage("--only needs a spec file name"))?
+                        .clone(),
+                )
+            }
+            other => return Err(usage(&format!("unknown argument {other:?}"))),
         }
     }
     if !specs_dir.exists() {
         let what = format!("cargo xtask conformance: the corpus {} is missing", specs_dir.display());
         if crate::corpus::in_ci() {
-            return Err(format!(
-                "{what} (CI=true); set {} to the shared directory",
-                crate::corpus::SHARED_DIR_VAR
-            ));
+            return Err(XtaskError::CorpusMissing {
+                command: "cargo xtask conformance",
+                dir: specs_dir,
+            });
         }
         eprintln!(
             "SKIPPED {what}; set {} to the shared directory",
@@ -102,7 +109,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         return Ok(());
     }
     let mut specs: Vec<PathBuf> = fs::read_dir(&specs_dir)
-        .map_err(|err| format!("cannot read {}: {err}", specs_dir.display()))?
+        .map_err(XtaskError::io("read", &specs_dir))?
         .flatten()
         .map(|entry| entry.path())
         .filter(|path| matches!(path.extension().and_then(|e| e.to_str()), Some("json" | "yaml" | "yml")))
@@ -113,11 +120,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
         .collect();
     specs.sort();
     if specs.is_empty() {
-        return Err(format!("no specs found in {}", specs_dir.display()));
+        return Err(XtaskError::NoSpecs { dir: specs_dir, only });
     }
     let scratch = root.join("target/conformance");
     let reports_dir = root.join("tests/conformance");
-    fs::create_dir_all(&scratch).map_err(|err| format!("cannot create {}: {err}", scratch.display()))?;
+    fs::create_dir_all(&scratch).map_err(XtaskError::io("create", &scratch))?;
     let mut rows = Vec::new();
     let mut stale_reports = Vec::new();
     for spec in &specs {
@@ -126,7 +133,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let crate_name = crate_name_for(&file_name);
-        let text = fs::read_to_string(spec).map_err(|err| format!("cannot read {}: {err}", spec.display()))?;
+        let text = fs::read_to_string(spec).map_err(XtaskError::io("read", spec))?;
         let settings = apigen::Settings::new(&crate_name, &file_name)
             .with_regenerate_command(format!("cargo xtask conformance --only {file_name}"));
         let started = Instant::now();
@@ -134,16 +141,21 @@ pub fn run(args: &[String]) -> Result<(), String> {
         let generate_ms = started.elapsed().as_millis();
         let output = match generated {
             Ok(Ok(output)) => output,
-            Ok(Err(err)) => return Err(format!("{file_name}: generation failed: {err}")),
-            Err(_) => return Err(format!("{file_name}: the generator panicked")),
+            Ok(Err(source)) => {
+                return Err(XtaskError::Generate {
+                    spec: file_name,
+                    source,
+                })
+            }
+            Err(_) => return Err(XtaskError::GeneratorPanicked { spec: file_name }),
         };
         let crate_dir = scratch.join(&crate_name);
         let options = apigen::standalone::CrateOptions {
             name: crate_name.clone(),
-            runtime: crate::codegen::repo_runtime(&crate_dir).map_err(|err| err.to_string())?,
+            runtime: crate::codegen::repo_runtime(&crate_dir)?,
             regenerate_command: format!("cargo xtask conformance --only {file_name}"),
         };
-        let files = apigen::standalone::crate_files(&output, &options).map_err(|err| err.to_string())?;
+        let files = apigen::standalone::crate_files(&output, &options)?;
         remove_stale(&crate_dir.join("src"), &crate_dir, &files);
         for (path, contents) in files {
             write_if_changed(&crate_dir.join(path), &contents)?;
@@ -171,7 +183,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             types: output.type_count,
             diagnostics: output.diagnostics.len(),
             generate_ms,
-            check: Err("not checked".into()),
+            check: Ok(0.0), // replaced by the `cargo check` pass below
             typedness,
             examples,
             validity,
@@ -217,7 +229,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
                         .is_some_and(|schema| row.checker.declares(schema, pointer))
                 };
                 row.outcomes = vectors::outcomes(harness, &row.examples, &stdout, &mut declared)
-                    .map_err(|err| format!("{}: {err}", row.spec))?;
+                    .map_err(XtaskError::in_spec(&row.spec))?;
             }
         } else {
             row.outcomes = vec![Outcome::NotDecoded("crate does not compile".into()); row.examples.len()];
@@ -226,7 +238,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         let report_path = reports_dir.join(format!("{}.txt", row.spec));
         if check_reports {
             if fs::read_to_string(&report_path).ok().as_deref() != Some(row.head.as_str()) {
-                stale_reports.push(report_path.display().to_string());
+                stale_reports.push(report_path);
             }
         } else {
             write(&report_path, &row.head)?;
@@ -245,23 +257,16 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 eprintln!("--- {} ---\n{message}", row.spec);
             }
         }
-        return Err(format!(
-            "{} of {} generated crates do not compile",
-            failed.len(),
-            rows.len()
-        ));
+        return Err(XtaskError::NotCompiling {
+            failed: failed.len(),
+            total: rows.len(),
+        });
     }
     if check_reports && !faulty.is_empty() {
-        return Err(format!(
-            "generator faults (schema-valid examples that do not decode or round-trip): {}; see tests/conformance/",
-            faulty.join(", ")
-        ));
+        return Err(XtaskError::GeneratorFaults(faulty));
     }
     if !stale_reports.is_empty() {
-        return Err(format!(
-            "conformance reports changed: {}\nrun `cargo xtask conformance` and commit tests/conformance/",
-            stale_reports.join(", ")
-        ));
+        return Err(XtaskError::StaleReports(stale_reports));
     }
     Ok(())
 }
@@ -283,13 +288,16 @@ fn crate_name_for(file_name: &str) -> String {
 }
 
 /// The spec as plain JSON (examples are read from it, exactly as written).
-fn raw_document(text: &str, file_name: &str) -> Result<serde_json::Value, String> {
+fn raw_document(text: &str, file_name: &str) -> Result<serde_json::Value, XtaskError> {
     let parsed = if file_name.ends_with(".json") {
         serde_json::from_str(text).map_err(|err| err.to_string())
     } else {
         serde_yaml::from_str(text).map_err(|err| err.to_string())
     };
-    parsed.map_err(|err| format!("{file_name}: cannot read: {err}"))
+    parsed.map_err(|message| XtaskError::Parse {
+        file: file_name.to_owned(),
+        message,
+    })
 }
 
 /// How many failures of each kind a report lists.
@@ -387,7 +395,7 @@ fn one_line(error: &str) -> String {
     text.chars().take(300).collect()
 }
 
-fn run_harness(workspace: &Path, target: &Path, package: &str, input: &Path) -> Result<String, String> {
+fn run_harness(workspace: &Path, target: &Path, package: &str, input: &Path) -> Result<String, XtaskError> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let output = Command::new(cargo)
         .args([
@@ -403,18 +411,18 @@ fn run_harness(workspace: &Path, target: &Path, package: &str, input: &Path) -> 
         .current_dir(workspace)
         .env("CARGO_TARGET_DIR", target)
         .output()
-        .map_err(|err| format!("cannot run cargo: {err}"))?;
+        .map_err(XtaskError::spawn("cargo"))?;
     if output.status.success() {
         Ok(String::from_utf8_lossy(&output.stdout).into_owned())
     } else {
-        Err(format!(
-            "{package}: the example harness failed:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        ))
+        Err(XtaskError::Command {
+            command: format!("{package}: the example harness"),
+            detail: format!("{}\n{}", output.status, String::from_utf8_lossy(&output.stderr)),
+        })
     }
 }
 
-fn cargo_check(workspace: &Path, target: &Path, package: &str, features: &[&str]) -> Result<(), String> {
+fn cargo_check(workspace: &Path, target: &Path, package: &str, features: &[&str]) -> Result<(), XtaskError> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let output = Command::new(cargo)
         .args(["check", "--quiet", "--message-format", "short", "-p", package])
@@ -422,13 +430,16 @@ fn cargo_check(workspace: &Path, target: &Path, package: &str, features: &[&str]
         .current_dir(workspace)
         .env("CARGO_TARGET_DIR", target)
         .output()
-        .map_err(|err| format!("cannot run cargo: {err}"))?;
+        .map_err(XtaskError::spawn("cargo"))?;
     if output.status.success() {
         Ok(())
     } else {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let errors: Vec<&str> = stderr.lines().filter(|line| line.contains("error")).take(20).collect();
-        Err(errors.join("\n"))
+        Err(XtaskError::Command {
+            command: format!("`cargo check -p {package}`"),
+            detail: format!("{}\n{}", output.status, errors.join("\n")),
+        })
     }
 }
 
@@ -468,7 +479,7 @@ fn table(rows: &[Row]) -> String {
 
 /// Writes only when the contents differ, so an unchanged crate keeps its file times
 /// and `cargo check` finds it fresh (Stripe alone takes minutes to check).
-fn write_if_changed(path: &Path, contents: &str) -> Result<(), String> {
+fn write_if_changed(path: &Path, contents: &str) -> Result<(), XtaskError> {
     if fs::read_to_string(path).ok().as_deref() == Some(contents) {
         return Ok(());
     }
@@ -491,9 +502,14 @@ fn remove_stale(dir: &Path, crate_dir: &Path, files: &[(String, String)]) {
     }
 }
 
-fn write(path: &Path, contents: &str) -> Result<(), String> {
+fn write(path: &Path, contents: &str) -> Result<(), XtaskError> {
     if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).map_err(|err| format!("cannot create {}: {err}", parent.display()))?;
+        fs::create_dir_all(parent).map_err(XtaskError::io("create", parent))?;
     }
-    fs::write(path, contents).map_err(|err| format!("cannot write {}: {err}", path.display()))
+    fs::write(path, contents).map_err(XtaskError::io("write", path))
+}
+
+/// A usage error for `cargo xtask conformance`.
+fn usage(message: &str) -> XtaskError {
+    XtaskError::Usage(message.to_owned())
 }

@@ -18,8 +18,8 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen::run_codegen(&args[1..]),
         Some("generate") => codegen::run_generate(&args[1..]),
-        Some("conformance") => xtask::conformance::run(&args[1..]).map_err(XtaskError::Conformance),
-        Some("bench") => xtask::bench::run(&args[1..]).map_err(XtaskError::Bench),
+        Some("conformance") => xtask::conformance::run(&args[1..]),
+        Some("bench") => xtask::bench::run(&args[1..]),
         Some("help") | Some("--help") | Some("-h") | None => {
             print!("{}", USAGE);
             Ok(())

@@ -17,6 +17,7 @@
 //! as decoded but not exact ([`Outcome::DropsUndeclared`]), and is not a generator fault.
 
 use crate::examples::Example;
+use crate::XtaskError;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -139,9 +140,11 @@ pub fn outcomes(
     examples: &[Example],
     stdout: &str,
     declared: &mut dyn FnMut(&Example, &str) -> bool,
-) -> Result<Vec<Outcome>, String> {
-    let results: Vec<Value> =
-        serde_json::from_str(stdout.trim()).map_err(|err| format!("harness output is not JSON: {err}"))?;
+) -> Result<Vec<Outcome>, XtaskError> {
+    let results: Vec<Value> = serde_json::from_str(stdout.trim()).map_err(|err| XtaskError::Parse {
+        file: "the harness output".to_owned(),
+        message: format!("not JSON: {err}"),
+    })?;
     let mut out = Vec::new();
     for (slot, example) in harness.slots.iter().zip(examples) {
         out.push(match slot {

@@ -6,6 +6,7 @@ use super::process::{
     cargo, cargo_program, configure_cargo, max_rss_kb, measured_command, median, round_order, MaxRss,
 };
 use super::{progress, write};
+use crate::XtaskError;
 use std::fs;
 use std::path::Path;
 use std::time::{Duration, Instant, SystemTime};
@@ -20,7 +21,7 @@ pub fn prepare_workspace(
     workspace: &Path,
     crates: &[String],
     share_lockfile: bool,
-) -> Result<(), String> {
+) -> Result<(), XtaskError> {
     let Some(first) = crates.first() else {
         return Ok(());
     };
@@ -64,7 +65,7 @@ pub fn time_checks(
                         seconds.push(check.seconds);
                         *peak = (*peak).max(check.max_rss_kb);
                     }
-                    Err(err) => samples[index] = Err(err),
+                    Err(err) => samples[index] = Err(err.to_string()),
                 }
             }
         }
@@ -84,14 +85,14 @@ pub fn time_checks(
 
 /// One timed whole-crate `cargo check`: `src/lib.rs` is touched first so cargo
 /// rechecks the crate (and only it).
-fn check_once(target: &Path, generated: &Generated, memory: Option<&MaxRss>) -> Result<Check, String> {
+fn check_once(target: &Path, generated: &Generated, memory: Option<&MaxRss>) -> Result<Check, XtaskError> {
     let workspace = generated.dir.parent().unwrap_or(&generated.dir);
     let lib = generated.dir.join("src/lib.rs");
     fs::File::options()
         .append(true)
         .open(&lib)
         .and_then(|file| file.set_modified(SystemTime::now()))
-        .map_err(|err| format!("cannot touch {}: {err}", lib.display()))?;
+        .map_err(XtaskError::io("touch", &lib))?;
     let mut command = measured_command(memory, &cargo_program());
     command.args([
         "check",
@@ -103,14 +104,15 @@ fn check_once(target: &Path, generated: &Generated, memory: Option<&MaxRss>) -> 
     ]);
     configure_cargo(&mut command, workspace, target);
     let started = Instant::now();
-    let output = command
-        .output()
-        .map_err(|err| format!("cannot run cargo check: {err}"))?;
+    let output = command.output().map_err(XtaskError::spawn("cargo check"))?;
     let seconds = started.elapsed().as_secs_f64();
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let errors = stderr.lines().filter(|line| line.contains("error")).count();
-        return Err(format!("does not compile ({errors} error lines)"));
+        return Err(XtaskError::Command {
+            command: format!("`cargo check -p {}`", generated.crate_name),
+            detail: format!("does not compile ({errors} error lines)"),
+        });
     }
     Ok(Check {
         seconds,

@@ -1,7 +1,13 @@
 //! Command-line options of `cargo xtask bench`.
 
 use super::process::target_dir;
+use crate::XtaskError;
 use std::path::{Path, PathBuf};
+
+/// A usage error for `cargo xtask bench`.
+fn usage(message: &str) -> XtaskError {
+    XtaskError::Usage(message.to_owned())
+}
 
 /// The small spec the smoke mode runs.
 const SMOKE_SPEC: &str = "oai-petstore.yaml";
@@ -32,7 +38,7 @@ pub struct Options {
 
 /// Parses the arguments after `bench` (`--smoke` implies one run of [`SMOKE_SPEC`],
 /// no progenitor, no criterion, and a report under `target/bench/`).
-pub fn parse(args: &[String], root: &Path) -> Result<Options, String> {
+pub fn parse(args: &[String], root: &Path) -> Result<Options, XtaskError> {
     let mut options = Options {
         smoke: false,
         runs: 5,
@@ -47,11 +53,11 @@ pub fn parse(args: &[String], root: &Path) -> Result<Options, String> {
     };
     let mut out_given = false;
     let mut iter = args.iter();
-    let number = |value: Option<&String>, flag: &str| -> Result<usize, String> {
+    let number = |value: Option<&String>, flag: &str| -> Result<usize, XtaskError> {
         value
             .and_then(|v| v.parse::<usize>().ok())
             .filter(|n| *n > 0)
-            .ok_or_else(|| format!("{flag} needs a positive number"))
+            .ok_or_else(|| XtaskError::Usage(format!("{flag} needs a positive number")))
     };
     while let Some(arg) = iter.next() {
         match arg.as_str() {
@@ -59,16 +65,24 @@ pub fn parse(args: &[String], root: &Path) -> Result<Options, String> {
             "--runs" => options.runs = number(iter.next(), "--runs")?,
             "--check-runs" => options.check_runs = number(iter.next(), "--check-runs")?,
             "--profile-runs" => options.profile_runs = number(iter.next(), "--profile-runs")?,
-            "--only" => options.only = Some(iter.next().ok_or("--only needs a spec file name")?.clone()),
+            "--only" => {
+                options.only = Some(
+                    iter.next()
+                        .ok_or_else(|| usage("--only needs a spec file name"))?
+                        .clone(),
+                )
+            }
             "--no-progenitor" => options.progenitor = false,
             "--no-criterion" => options.criterion = false,
             "--no-check" => options.check = false,
-            "--specs" => options.specs_dir = PathBuf::from(iter.next().ok_or("--specs needs a directory")?),
+            "--specs" => {
+                options.specs_dir = PathBuf::from(iter.next().ok_or_else(|| usage("--specs needs a directory"))?)
+            }
             "--out" => {
-                options.out = PathBuf::from(iter.next().ok_or("--out needs a file")?);
+                options.out = PathBuf::from(iter.next().ok_or_else(|| usage("--out needs a file"))?);
                 out_given = true;
             }
-            other => return Err(format!("unknown argument {other:?}")),
+            other => return Err(XtaskError::Usage(format!("unknown argument {other:?}"))),
         }
     }
     if options.smoke {

@@ -9,6 +9,7 @@ use super::profile::{run_profile, Profile};
 use super::sdk::{run_sdk_bench, Sdk};
 use super::tools::{install_progenitor, progenitor_args, Interface, Tool};
 use super::{file_name, progress};
+use crate::XtaskError;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -125,21 +126,20 @@ impl Report {
 }
 
 /// Runs every measurement `options` asks for.
-pub fn measure(root: &Path, options: &Options) -> Result<Report, String> {
+pub fn measure(root: &Path, options: &Options) -> Result<Report, XtaskError> {
     let target = target_dir(root);
     let bench_dir = target.join("bench");
-    fs::create_dir_all(&bench_dir).map_err(|err| format!("cannot create {}: {err}", bench_dir.display()))?;
+    fs::create_dir_all(&bench_dir).map_err(XtaskError::io("create", &bench_dir))?;
     let machine = machine(root);
     let specs = corpus(&options.specs_dir, options.only.as_deref())?;
 
     // The measured generator: the release build of this binary, or (smoke) this binary.
     let (generator, generator_label) = if options.smoke {
-        let exe = std::env::current_exe().map_err(|err| format!("cannot find the running xtask: {err}"))?;
+        let exe = std::env::current_exe().map_err(XtaskError::io("find", "the running xtask"))?;
         (exe, "this `xtask` binary (debug build; smoke mode)".to_owned())
     } else {
         progress("building the release xtask binary");
-        cargo(root, &target, &["build", "--release", "--quiet", "-p", "xtask"])
-            .map_err(|err| format!("cannot build the release xtask: {err}"))?;
+        cargo(root, &target, &["build", "--release", "--quiet", "-p", "xtask"])?;
         (
             target.join("release").join(exe_name("xtask")),
             "`target/release/xtask generate` (release build)".to_owned(),
@@ -207,7 +207,7 @@ pub fn measure(root: &Path, options: &Options) -> Result<Report, String> {
 
     let sdk = if options.criterion {
         progress("SDK benchmarks (criterion, `cargo bench -p benches --bench sdk`)");
-        run_sdk_bench(root, &target)
+        run_sdk_bench(root, &target).map_err(|err| err.to_string())
     } else {
         Err("not run (`--no-criterion` or `--smoke`)".into())
     };
@@ -224,7 +224,7 @@ pub fn measure(root: &Path, options: &Options) -> Result<Report, String> {
                 file_name(&spec),
                 options.profile_runs
             ));
-            run_profile(&generator, &spec, options.profile_runs)
+            run_profile(&generator, &spec, options.profile_runs).map_err(|err| err.to_string())
         }
         None => Err("no spec generated".into()),
     };
@@ -250,9 +250,9 @@ fn generate_spec(
     ours_ws: &Path,
     theirs_ws: &Path,
     options: &Options,
-) -> Result<SpecRow, String> {
+) -> Result<SpecRow, XtaskError> {
     let spec_name = file_name(spec);
-    let text = fs::read_to_string(spec).map_err(|err| format!("cannot read {}: {err}", spec.display()))?;
+    let text = fs::read_to_string(spec).map_err(XtaskError::io("read", spec))?;
     let version_31 = is_openapi_31(&text);
     let bytes = text.len() as u64;
     drop(text);
@@ -337,9 +337,9 @@ fn generate_spec(
 }
 
 /// The corpus files (JSON/YAML), sorted; `only` keeps one by file name.
-fn corpus(dir: &Path, only: Option<&str>) -> Result<Vec<PathBuf>, String> {
+fn corpus(dir: &Path, only: Option<&str>) -> Result<Vec<PathBuf>, XtaskError> {
     let mut specs: Vec<PathBuf> = fs::read_dir(dir)
-        .map_err(|err| format!("cannot read {}: {err}", dir.display()))?
+        .map_err(XtaskError::io("read", dir))?
         .flatten()
         .map(|entry| entry.path())
         .filter(|path| matches!(path.extension().and_then(|e| e.to_str()), Some("json" | "yaml" | "yml")))
@@ -347,11 +347,10 @@ fn corpus(dir: &Path, only: Option<&str>) -> Result<Vec<PathBuf>, String> {
         .collect();
     specs.sort();
     if specs.is_empty() {
-        return Err(format!(
-            "no specs{} found in {}",
-            only.map(|name| format!(" named {name}")).unwrap_or_default(),
-            dir.display()
-        ));
+        return Err(XtaskError::NoSpecs {
+            dir: dir.to_path_buf(),
+            only: only.map(str::to_owned),
+        });
     }
     Ok(specs)
 }

@@ -39,13 +39,14 @@ mod sdk;
 mod tools;
 
 use crate::codegen::project_root;
+use crate::XtaskError;
 use std::fs;
 use std::path::Path;
 use std::time::Instant;
 
 /// `cargo xtask bench [--smoke] [--runs N] [--check-runs N] [--only SPEC] [--no-progenitor]
 /// [--no-criterion] [--no-check] [--specs DIR] [--out FILE]`.
-pub fn run(args: &[String]) -> Result<(), String> {
+pub fn run(args: &[String]) -> Result<(), XtaskError> {
     match args.first().map(String::as_str) {
         Some("--internal-parse-floor") => return profile::internal_parse_floor(&args[1..]),
         Some("--internal-profile") => return profile::internal_profile(&args[1..]),
@@ -56,16 +57,16 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let options = cli::parse(args, &root)?;
     let started = Instant::now();
     if !options.specs_dir.exists() {
+        if crate::corpus::in_ci() {
+            return Err(XtaskError::CorpusMissing {
+                command: "cargo xtask bench",
+                dir: options.specs_dir,
+            });
+        }
         let what = format!(
             "cargo xtask bench: the corpus {} is missing",
             options.specs_dir.display()
         );
-        if crate::corpus::in_ci() {
-            return Err(format!(
-                "{what} (CI=true); set {} to the shared directory",
-                crate::corpus::SHARED_DIR_VAR
-            ));
-        }
         eprintln!(
             "SKIPPED {what}; set {} to the shared directory",
             crate::corpus::SHARED_DIR_VAR
@@ -87,11 +88,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if failures.is_empty() {
         Ok(())
     } else {
-        Err(format!(
-            "{} measurement(s) failed (the report above shows them too):\n- {}",
-            failures.len(),
-            failures.join("\n- ")
-        ))
+        Err(XtaskError::Measurements(failures))
     }
 }
 
@@ -108,9 +105,9 @@ fn file_name(path: &Path) -> String {
 }
 
 /// Writes `contents` to `path`, creating parent directories.
-fn write(path: &Path, contents: &str) -> Result<(), String> {
+fn write(path: &Path, contents: &str) -> Result<(), XtaskError> {
     if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).map_err(|err| format!("cannot create {}: {err}", parent.display()))?;
+        fs::create_dir_all(parent).map_err(XtaskError::io("create", parent))?;
     }
-    fs::write(path, contents).map_err(|err| format!("cannot write {}: {err}", path.display()))
+    fs::write(path, contents).map_err(XtaskError::io("write", path))
 }

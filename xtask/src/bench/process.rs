@@ -1,6 +1,7 @@
 //! Running and timing processes: jobs timed in rotating rounds, the peak memory of a
 //! process tree, and `cargo` invocations with the bench's environment.
 
+use crate::XtaskError;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -40,15 +41,18 @@ pub fn configure_cargo(command: &mut Command, dir: &Path, target: &Path) {
 }
 
 /// Runs `cargo args` and keeps the tail of its output as the error.
-pub fn cargo(dir: &Path, target: &Path, args: &[&str]) -> Result<(), String> {
+pub fn cargo(dir: &Path, target: &Path, args: &[&str]) -> Result<(), XtaskError> {
     let output = cargo_command(dir, target)
         .args(args)
         .output()
-        .map_err(|err| format!("cannot run cargo: {err}"))?;
+        .map_err(XtaskError::spawn("cargo"))?;
     if output.status.success() {
         Ok(())
     } else {
-        Err(tail(&output, 15))
+        Err(XtaskError::Command {
+            command: format!("`cargo {}`", args.join(" ")),
+            detail: tail(&output, 15),
+        })
     }
 }
 
@@ -121,21 +125,26 @@ pub fn measured_command(memory: Option<&MaxRss>, program: &std::ffi::OsStr) -> C
 
 /// `--internal-max-rss PROGRAM ARGS…`: runs the program with this process's standard
 /// streams, then prints its tree's peak memory on stderr; fails when the program does.
-pub fn internal_max_rss(args: &[String]) -> Result<(), String> {
+pub fn internal_max_rss(args: &[String]) -> Result<(), XtaskError> {
     let Some((program, rest)) = args.split_first() else {
-        return Err("usage: xtask bench --internal-max-rss PROGRAM [ARGS…]".into());
+        return Err(XtaskError::Usage(
+            "usage: xtask bench --internal-max-rss PROGRAM [ARGS…]".into(),
+        ));
     };
     let status = Command::new(program)
         .args(rest)
         .status()
-        .map_err(|err| format!("cannot run {program}: {err}"))?;
+        .map_err(XtaskError::spawn(program))?;
     if let Some(kb) = children_max_rss_kb() {
         eprintln!("\n{MAX_RSS_LINE} {kb}");
     }
     if status.success() {
         Ok(())
     } else {
-        Err(format!("{program} exited with {status}"))
+        Err(XtaskError::Command {
+            command: program.clone(),
+            detail: format!("exited with {status}"),
+        })
     }
 }
 

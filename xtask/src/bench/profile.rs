@@ -6,6 +6,7 @@ use super::measure::is_openapi_31;
 use super::process::{median, tail, target_dir};
 use super::{file_name, write};
 use crate::codegen::project_root;
+use crate::XtaskError;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -22,15 +23,18 @@ pub struct Profile {
 }
 
 /// Runs `--internal-profile` in the measured binary and reads its phase timings.
-pub fn run_profile(generator: &Path, spec: &Path, runs: usize) -> Result<Profile, String> {
+pub fn run_profile(generator: &Path, spec: &Path, runs: usize) -> Result<Profile, XtaskError> {
     let output = Command::new(generator)
         .args(["bench", "--internal-profile"])
         .arg(spec)
         .arg(runs.to_string())
         .output()
-        .map_err(|err| format!("cannot run {}: {err}", generator.display()))?;
+        .map_err(XtaskError::spawn(generator.display().to_string()))?;
     if !output.status.success() {
-        return Err(tail(&output, 3));
+        return Err(XtaskError::Command {
+            command: format!("{} bench --internal-profile", generator.display()),
+            detail: tail(&output, 3),
+        });
     }
     let phases = String::from_utf8_lossy(&output.stdout)
         .lines()
@@ -72,11 +76,15 @@ const PHASES: &[&str] = &[
 pub const PIPELINE_PHASES: usize = 7;
 
 /// `--internal-profile FILE RUNS`: prints `phase<TAB>ms,ms,...` per phase.
-pub fn internal_profile(args: &[String]) -> Result<(), String> {
+pub fn internal_profile(args: &[String]) -> Result<(), XtaskError> {
     let [spec, runs] = args else {
-        return Err("usage: xtask bench --internal-profile FILE RUNS".into());
+        return Err(XtaskError::Usage(
+            "usage: xtask bench --internal-profile FILE RUNS".into(),
+        ));
     };
-    let runs: usize = runs.parse().map_err(|_| "RUNS must be a number")?;
+    let runs: usize = runs
+        .parse()
+        .map_err(|_| XtaskError::Usage("RUNS must be a number".into()))?;
     let spec = PathBuf::from(spec);
     let label = file_name(&spec);
     let out_dir = target_dir(&project_root()).join("bench/profile-out");
@@ -86,20 +94,20 @@ pub fn internal_profile(args: &[String]) -> Result<(), String> {
     for _ in 0..runs {
         let mut times = Vec::with_capacity(PHASES.len());
         let started = Instant::now();
-        let text = fs::read_to_string(&spec).map_err(|err| format!("cannot read {}: {err}", spec.display()))?;
+        let text = fs::read_to_string(&spec).map_err(XtaskError::io("read", &spec))?;
         times.push(ms(started));
         let started = Instant::now();
-        let value = apigen::pipeline::load(&text, &label).map_err(|err| err.to_string())?;
+        let value = apigen::pipeline::load(&text, &label).map_err(generate_error(&label))?;
         times.push(ms(started));
         let started = Instant::now();
-        let (value, normalizations) = apigen::pipeline::normalize(value).map_err(|err| err.to_string())?;
+        let (value, normalizations) = apigen::pipeline::normalize(value).map_err(generate_error(&label))?;
         times.push(ms(started));
         let started = Instant::now();
-        let document = apigen::pipeline::parse(value).map_err(|err| err.to_string())?;
+        let document = apigen::pipeline::parse(value).map_err(generate_error(&label))?;
         times.push(ms(started));
         let mut diagnostics = Vec::new();
         let started = Instant::now();
-        let model = apigen::pipeline::build_model(&document, &mut diagnostics).map_err(|err| err.to_string())?;
+        let model = apigen::pipeline::build_model(&document, &mut diagnostics).map_err(generate_error(&label))?;
         times.push(ms(started));
         let started = Instant::now();
         let files = apigen::pipeline::emit(&model, &settings);
@@ -109,16 +117,16 @@ pub fn internal_profile(args: &[String]) -> Result<(), String> {
         let _ = fs::remove_dir_all(&out_dir);
         let options = apigen::standalone::CrateOptions {
             name: "profiled".into(),
-            runtime: crate::codegen::repo_runtime(&out_dir).map_err(|err| err.to_string())?,
+            runtime: crate::codegen::repo_runtime(&out_dir)?,
             regenerate_command: String::new(),
         };
-        for (path, contents) in apigen::standalone::crate_files(&output, &options).map_err(|err| err.to_string())? {
+        for (path, contents) in apigen::standalone::crate_files(&output, &options)? {
             write(&out_dir.join(path), &contents)?;
         }
         times.push(ms(started));
 
         let started = Instant::now();
-        let whole = apigen::generate(&text, &label, &settings).map_err(|err| err.to_string())?;
+        let whole = apigen::generate(&text, &label, &settings).map_err(generate_error(&label))?;
         drop(whole);
         times.push(ms(started));
 
@@ -135,8 +143,10 @@ pub fn internal_profile(args: &[String]) -> Result<(), String> {
             let started = Instant::now();
             let mut parsed_files = Vec::new();
             for tokens in token_files {
-                let parsed: syn::File =
-                    syn::parse2(tokens).map_err(|err| format!("generated {file} does not parse: {err}"))?;
+                let parsed: syn::File = syn::parse2(tokens).map_err(|err| XtaskError::Parse {
+                    file: format!("generated {file}"),
+                    message: err.to_string(),
+                })?;
                 parsed_files.push(parsed);
             }
             times.push(ms(started));
@@ -157,11 +167,11 @@ pub fn internal_profile(args: &[String]) -> Result<(), String> {
         times.push(ms(started));
         drop(floor);
 
-        let value = apigen::pipeline::load(&text, &label).map_err(|err| err.to_string())?;
-        let (value, _) = apigen::pipeline::normalize(value).map_err(|err| err.to_string())?;
+        let value = apigen::pipeline::load(&text, &label).map_err(generate_error(&label))?;
+        let (value, _) = apigen::pipeline::normalize(value).map_err(generate_error(&label))?;
         let started = Instant::now();
         let document =
-            <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&value).map_err(|err| err.to_string())?;
+            <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&value).map_err(|err| parse_error(&label, err))?;
         times.push(ms(started));
         drop((document, value));
 
@@ -179,13 +189,17 @@ pub fn internal_profile(args: &[String]) -> Result<(), String> {
 
 /// `--internal-parse-floor FILE [--normalize]`: read + deserialise into
 /// `openapiv3::OpenAPI`, nothing else (the floor any typed generator pays).
-pub fn internal_parse_floor(args: &[String]) -> Result<(), String> {
+pub fn internal_parse_floor(args: &[String]) -> Result<(), XtaskError> {
     let (spec, normalize) = match args {
         [spec] => (spec, false),
         [spec, flag] if flag == "--normalize" => (spec, true),
-        _ => return Err("usage: xtask bench --internal-parse-floor FILE [--normalize]".into()),
+        _ => {
+            return Err(XtaskError::Usage(
+                "usage: xtask bench --internal-parse-floor FILE [--normalize]".into(),
+            ))
+        }
     };
-    let text = fs::read_to_string(spec).map_err(|err| format!("cannot read {spec}: {err}"))?;
+    let text = fs::read_to_string(spec).map_err(XtaskError::io("read", spec))?;
     let document = typed_floor(&text, spec, normalize)?;
     std::hint::black_box(document.paths.paths.len());
     Ok(())
@@ -193,16 +207,30 @@ pub fn internal_parse_floor(args: &[String]) -> Result<(), String> {
 
 /// Spec text → `openapiv3::OpenAPI`: straight from the text for 3.0 documents; for 3.1
 /// ones through `load` and `normalize` (which `openapiv3` needs) first.
-fn typed_floor(text: &str, file_name: &str, normalize: bool) -> Result<openapiv3::OpenAPI, String> {
+fn typed_floor(text: &str, file_name: &str, normalize: bool) -> Result<openapiv3::OpenAPI, XtaskError> {
     if normalize {
-        let value = apigen::pipeline::load(text, file_name).map_err(|err| err.to_string())?;
-        let (value, _) = apigen::pipeline::normalize(value).map_err(|err| err.to_string())?;
-        return serde_json::from_value(value).map_err(|err| err.to_string());
+        let value = apigen::pipeline::load(text, file_name).map_err(generate_error(file_name))?;
+        let (value, _) = apigen::pipeline::normalize(value).map_err(generate_error(file_name))?;
+        return serde_json::from_value(value).map_err(|err| parse_error(file_name, err));
     }
     let lower = file_name.to_ascii_lowercase();
     if lower.ends_with(".yaml") || lower.ends_with(".yml") {
-        serde_yaml::from_str(text).map_err(|err| err.to_string())
+        serde_yaml::from_str(text).map_err(|err| parse_error(file_name, err))
     } else {
-        serde_json::from_str(text).map_err(|err| err.to_string())
+        serde_json::from_str(text).map_err(|err| parse_error(file_name, err))
     }
+}
+
+/// `file` did not deserialise.
+fn parse_error(file: &str, err: impl std::fmt::Display) -> XtaskError {
+    XtaskError::Parse {
+        file: file.to_owned(),
+        message: err.to_string(),
+    }
+}
+
+/// A generator error on `spec`.
+fn generate_error(spec: &str) -> impl FnOnce(apigen::GenerateError) -> XtaskError {
+    let spec = spec.to_owned();
+    move |source| XtaskError::Generate { spec, source }
 }

@@ -2,6 +2,7 @@
 //! the interleaved latency pass and criterion's estimates.
 
 use super::process::{cargo_command, tail};
+use crate::XtaskError;
 use std::fs;
 use std::path::Path;
 
@@ -30,7 +31,7 @@ pub struct Latency {
 
 /// Runs `cargo bench -p benches --bench sdk` and reads both of its outputs: the
 /// interleaved pass's JSON and criterion's `estimates.json` files.
-pub fn run_sdk_bench(root: &Path, target: &Path) -> Result<Sdk, String> {
+pub fn run_sdk_bench(root: &Path, target: &Path) -> Result<Sdk, XtaskError> {
     let bench_dir = target.join("bench");
     let out = bench_dir.join("sdk-latency.json");
     let criterion_home = bench_dir.join("criterion");
@@ -40,18 +41,24 @@ pub fn run_sdk_bench(root: &Path, target: &Path) -> Result<Sdk, String> {
         .env("APIGEN_BENCH_OUT", &out)
         .env("CRITERION_HOME", &criterion_home)
         .output()
-        .map_err(|err| format!("cannot run cargo bench: {err}"))?;
+        .map_err(XtaskError::spawn("cargo bench"))?;
     let log = bench_dir.join("criterion.log");
     let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
     text.push_str(&String::from_utf8_lossy(&output.stderr));
     let _ = fs::write(&log, text);
     if !output.status.success() {
-        return Err(format!("`cargo bench -p benches` failed: {}", tail(&output, 5)));
+        return Err(XtaskError::Command {
+            command: "`cargo bench -p benches`".into(),
+            detail: tail(&output, 5),
+        });
     }
     let json: serde_json::Value = fs::read_to_string(&out)
         .ok()
         .and_then(|text| serde_json::from_str(&text).ok())
-        .ok_or_else(|| format!("the SDK bench wrote no results to {}", out.display()))?;
+        .ok_or_else(|| XtaskError::Command {
+            command: "the SDK bench".into(),
+            detail: format!("it wrote no results to {}", out.display()),
+        })?;
     let latency = |value: &serde_json::Value| Latency {
         p50_us: value["p50_us"].as_f64().unwrap_or(f64::NAN),
         p99_us: value["p99_us"].as_f64().unwrap_or(f64::NAN),

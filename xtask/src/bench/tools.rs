@@ -99,7 +99,7 @@ pub fn install_progenitor(target: &Path) -> Tool {
         Ok(()) => Tool::Skipped("`cargo install cargo-progenitor` succeeded but left no binary".into()),
         Err(err) => Tool::Skipped(format!(
             "`cargo install cargo-progenitor` failed: {}",
-            err.lines().last().unwrap_or("unknown error")
+            err.to_string().lines().last().unwrap_or("unknown error")
         )),
     }
 }
