@@ -13,15 +13,22 @@ const MAX_HEAD: usize = 64 * 1024;
 const MAX_BODY: usize = 16 * 1024 * 1024;
 
 /// A request as read from the socket.
-pub(crate) struct RawRequest {
-    pub(crate) method: String,
-    pub(crate) target: String,
-    pub(crate) headers: Vec<(String, String)>,
-    pub(crate) body: Vec<u8>,
+#[derive(Debug, Clone)]
+pub struct RawRequest {
+    /// Method, as sent (`GET`).
+    pub method: String,
+    /// Request target: path and query (`/campaigns?limit=5`).
+    pub target: String,
+    /// Headers, names lower-cased, in arrival order.
+    pub headers: Vec<(String, String)>,
+    /// Body bytes (`Content-Length` bodies only).
+    pub body: Vec<u8>,
 }
 
-/// Reads one request; `Ok(None)` when the peer closed the connection first.
-pub(crate) async fn read_request(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> io::Result<Option<RawRequest>> {
+/// Reads one request from `stream`, keeping bytes of the next one in `buffer`;
+/// `Ok(None)` when the peer closed the connection first. Shared with the project's
+/// scripted test server, so both read requests the same way.
+pub async fn read_request(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> io::Result<Option<RawRequest>> {
     let head_end = loop {
         if let Some(end) = find(buffer, b"\r\n\r\n") {
             break end;

@@ -22,6 +22,7 @@ use serde::Serialize;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 
+pub use http::{read_request, RawRequest};
 pub use reply::MockReply;
 pub use request::MockRequest;
 
