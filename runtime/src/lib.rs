@@ -9,6 +9,7 @@
 
 pub mod base64;
 pub mod builder;
+pub mod call;
 pub mod client;
 pub mod datetime;
 pub mod enums;

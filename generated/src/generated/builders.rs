@@ -10,10 +10,8 @@
 #![allow(unused_imports)]
 use super::operations::*;
 use super::{Client, Error, ErrorBody};
-use ::apigen_runtime::{CallOptions, RequestSpec, Response};
+use ::apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
 use ::apigen_runtime::query::Style;
-use ::std::future::{Future, IntoFuture};
-use ::std::pin::Pin;
 /// `^[0-9a-z]+$`
 static PATTERN_0: ::apigen_runtime::Pattern = ::apigen_runtime::Pattern::new(
     "^[0-9a-z]+$",
@@ -26,50 +24,21 @@ pub struct GetTeam<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> GetTeam<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::Team, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::Team>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/team",
             ["/team"].concat(),
         );
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::Team>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for GetTeam<'a> {
-    type Output = Result<super::types::Team, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(GetTeam => super::types::Team, Error, ErrorBody);
 /// Request builder for [`Client::list_account_links`] (`GET /account-links`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -78,50 +47,23 @@ pub struct ListAccountLinks<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> ListAccountLinks<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<Vec<super::types::AccountLink>, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<Vec<super::types::AccountLink>>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/account-links",
             ["/account-links"].concat(),
         );
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<Vec<super::types::AccountLink>>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for ListAccountLinks<'a> {
-    type Output = Result<Vec<super::types::AccountLink>, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    ListAccountLinks => Vec < super::types::AccountLink >, Error, ErrorBody
+);
 /// Request builder for [`Client::list_members`] (`GET /members`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -130,50 +72,23 @@ pub struct ListMembers<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> ListMembers<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<Vec<super::types::Member>, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<Vec<super::types::Member>>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/members",
             ["/members"].concat(),
         );
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<Vec<super::types::Member>>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for ListMembers<'a> {
-    type Output = Result<Vec<super::types::Member>, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    ListMembers => Vec < super::types::Member >, Error, ErrorBody
+);
 /// Request builder for [`Client::get_member`] (`GET /members/{memberId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -183,30 +98,7 @@ pub struct GetMember<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> GetMember<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::Member, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::Member>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_member_id = ::apigen_runtime::path::segment(
             "memberId",
             &self.member_id,
@@ -217,21 +109,15 @@ impl<'a> GetMember<'a> {
             "/members/{memberId}",
             ["/members/", &path_member_id].concat(),
         );
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::Member>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for GetMember<'a> {
-    type Output = Result<super::types::Member, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(GetMember => super::types::Member, Error, ErrorBody);
 /// Request builder for [`Client::list_threads`] (`GET /threads`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -334,30 +220,7 @@ impl<'a> ListThreads<'a> {
     > + Send + 'a {
         ::apigen_runtime::pagination::items(self.pages(), |page| page.threads)
     }
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::ListThreadsResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::ListThreadsResponse>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/threads",
@@ -380,21 +243,17 @@ impl<'a> ListThreads<'a> {
         request.query("inbox", &self.inbox, Style::Form { explode: true })?;
         request.query("filters", &self.filters, Style::DeepObject)?;
         request.query("limit", &self.limit, Style::Form { explode: true })?;
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::ListThreadsResponse>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for ListThreads<'a> {
-    type Output = Result<super::types::ListThreadsResponse, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    ListThreads => super::types::ListThreadsResponse, Error, ErrorBody
+);
 /// Request builder for [`Client::create_thread`] (`POST /threads`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -404,36 +263,7 @@ pub struct CreateThread<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> CreateThread<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::Thread, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::Thread>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::POST,
             "/threads",
@@ -442,21 +272,17 @@ impl<'a> CreateThread<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::Thread>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for CreateThread<'a> {
-    type Output = Result<super::types::Thread, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    CreateThread => super::types::Thread, Error, ErrorBody, idempotency_key
+);
 /// Request builder for [`Client::lookup_thread`] (`GET /threads/lookup`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -482,30 +308,7 @@ impl<'a> LookupThread<'a> {
         self.external_id = Some(value.into());
         self
     }
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<Option<super::types::Thread>, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<Option<super::types::Thread>>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/threads/lookup",
@@ -524,21 +327,17 @@ impl<'a> LookupThread<'a> {
                 Style::Form { explode: true },
             )?;
         request.query("externalId", &self.external_id, Style::Form { explode: true })?;
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<Option<super::types::Thread>>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for LookupThread<'a> {
-    type Output = Result<Option<super::types::Thread>, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    LookupThread => Option < super::types::Thread >, Error, ErrorBody
+);
 /// Request builder for [`Client::lookup_threads_by_username`] (`GET /threads/lookup-by-username`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -556,30 +355,7 @@ impl<'a> LookupThreadsByUsername<'a> {
         self.account_link_ids = Some(value);
         self
     }
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<Vec<super::types::Thread>, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<Vec<super::types::Thread>>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/threads/lookup-by-username",
@@ -592,21 +368,17 @@ impl<'a> LookupThreadsByUsername<'a> {
                 &self.account_link_ids,
                 Style::Form { explode: true },
             )?;
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<Vec<super::types::Thread>>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for LookupThreadsByUsername<'a> {
-    type Output = Result<Vec<super::types::Thread>, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    LookupThreadsByUsername => Vec < super::types::Thread >, Error, ErrorBody
+);
 /// Request builder for [`Client::quick_send_message`] (`POST /threads/messages`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -616,36 +388,7 @@ pub struct QuickSendMessage<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> QuickSendMessage<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::QuickSendMessageResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::QuickSendMessageResponse>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::POST,
             "/threads/messages",
@@ -654,21 +397,18 @@ impl<'a> QuickSendMessage<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::QuickSendMessageResponse>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for QuickSendMessage<'a> {
-    type Output = Result<super::types::QuickSendMessageResponse, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    QuickSendMessage => super::types::QuickSendMessageResponse, Error, ErrorBody,
+    idempotency_key
+);
 /// Request builder for [`Client::get_thread`] (`GET /threads/{threadId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -678,30 +418,7 @@ pub struct GetThread<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> GetThread<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::Thread, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::Thread>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_thread_id = ::apigen_runtime::path::segment(
             "threadId",
             &self.thread_id,
@@ -712,21 +429,15 @@ impl<'a> GetThread<'a> {
             "/threads/{threadId}",
             ["/threads/", &path_thread_id].concat(),
         );
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::Thread>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for GetThread<'a> {
-    type Output = Result<super::types::Thread, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(GetThread => super::types::Thread, Error, ErrorBody);
 /// Request builder for [`Client::delete_thread`] (`DELETE /threads/{threadId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -736,28 +447,7 @@ pub struct DeleteThread<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> DeleteThread<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_thread_id = ::apigen_runtime::path::segment(
             "threadId",
             &self.thread_id,
@@ -769,21 +459,13 @@ impl<'a> DeleteThread<'a> {
             ["/threads/", &path_thread_id].concat(),
         );
         request.json(&::serde_json::Map::new())?;
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(response: RawResponse) -> Result<Response<()>, Error> {
         response.empty()
     }
 }
-impl<'a> IntoFuture for DeleteThread<'a> {
-    type Output = Result<(), Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(DeleteThread => (), Error, ErrorBody);
 /// Request builder for [`Client::update_thread`] (`PATCH /threads/{threadId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -794,36 +476,7 @@ pub struct UpdateThread<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> UpdateThread<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::Thread, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::Thread>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_thread_id = ::apigen_runtime::path::segment(
             "threadId",
             &self.thread_id,
@@ -837,21 +490,17 @@ impl<'a> UpdateThread<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::Thread>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for UpdateThread<'a> {
-    type Output = Result<super::types::Thread, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    UpdateThread => super::types::Thread, Error, ErrorBody, idempotency_key
+);
 /// Request builder for [`Client::send_typing_indicator`] (`POST /threads/{threadId}/typing`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -861,36 +510,7 @@ pub struct SendTypingIndicator<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> SendTypingIndicator<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::SendTypingIndicatorResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::SendTypingIndicatorResponse>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_thread_id = ::apigen_runtime::path::segment(
             "threadId",
             &self.thread_id,
@@ -902,21 +522,18 @@ impl<'a> SendTypingIndicator<'a> {
             ["/threads/", &path_thread_id, "/typing"].concat(),
         );
         request.json(&::serde_json::Map::new())?;
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::SendTypingIndicatorResponse>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for SendTypingIndicator<'a> {
-    type Output = Result<super::types::SendTypingIndicatorResponse, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    SendTypingIndicator => super::types::SendTypingIndicatorResponse, Error, ErrorBody,
+    idempotency_key
+);
 /// Request builder for [`Client::update_thread_settings`] (`PATCH /threads/{threadId}/settings`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -927,36 +544,7 @@ pub struct UpdateThreadSettings<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> UpdateThreadSettings<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::ThreadSettings, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::ThreadSettings>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_thread_id = ::apigen_runtime::path::segment(
             "threadId",
             &self.thread_id,
@@ -970,21 +558,18 @@ impl<'a> UpdateThreadSettings<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::ThreadSettings>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for UpdateThreadSettings<'a> {
-    type Output = Result<super::types::ThreadSettings, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    UpdateThreadSettings => super::types::ThreadSettings, Error, ErrorBody,
+    idempotency_key
+);
 /// Request builder for [`Client::list_messages`] (`GET /threads/{threadId}/messages`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1064,30 +649,7 @@ impl<'a> ListMessages<'a> {
     > + Send + 'a {
         ::apigen_runtime::pagination::items(self.pages(), |page| page.messages)
     }
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::ListMessagesResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::ListMessagesResponse>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_thread_id = ::apigen_runtime::path::segment(
             "threadId",
             &self.thread_id,
@@ -1107,21 +669,17 @@ impl<'a> ListMessages<'a> {
             )?;
         request.query("cursor", &self.cursor, Style::DeepObject)?;
         request.query("limit", &self.limit, Style::Form { explode: true })?;
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::ListMessagesResponse>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for ListMessages<'a> {
-    type Output = Result<super::types::ListMessagesResponse, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    ListMessages => super::types::ListMessagesResponse, Error, ErrorBody
+);
 /// Request builder for [`Client::send_message`] (`POST /threads/{threadId}/messages`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1132,36 +690,7 @@ pub struct SendMessage<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> SendMessage<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::Message, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::Message>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_thread_id = ::apigen_runtime::path::segment(
             "threadId",
             &self.thread_id,
@@ -1175,21 +704,17 @@ impl<'a> SendMessage<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::Message>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for SendMessage<'a> {
-    type Output = Result<super::types::Message, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    SendMessage => super::types::Message, Error, ErrorBody, idempotency_key
+);
 /// Request builder for [`Client::delete_message`] (`DELETE /threads/{threadId}/messages/{messageId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1201,30 +726,7 @@ pub struct DeleteMessage<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> DeleteMessage<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::DeleteMessageResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::DeleteMessageResponse>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_thread_id = ::apigen_runtime::path::segment(
             "threadId",
             &self.thread_id,
@@ -1243,21 +745,17 @@ impl<'a> DeleteMessage<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::DeleteMessageResponse>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for DeleteMessage<'a> {
-    type Output = Result<super::types::DeleteMessageResponse, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    DeleteMessage => super::types::DeleteMessageResponse, Error, ErrorBody
+);
 /// Request builder for [`Client::edit_message`] (`PATCH /threads/{threadId}/messages/{messageId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1269,36 +767,7 @@ pub struct EditMessage<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> EditMessage<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::EditMessageResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::EditMessageResponse>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_thread_id = ::apigen_runtime::path::segment(
             "threadId",
             &self.thread_id,
@@ -1317,21 +786,17 @@ impl<'a> EditMessage<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::EditMessageResponse>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for EditMessage<'a> {
-    type Output = Result<super::types::EditMessageResponse, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    EditMessage => super::types::EditMessageResponse, Error, ErrorBody, idempotency_key
+);
 /// Request builder for [`Client::get_message_history`] (`GET /threads/{threadId}/messages/{messageId}/history`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1342,30 +807,7 @@ pub struct GetMessageHistory<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> GetMessageHistory<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::MessageHistory, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::MessageHistory>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_thread_id = ::apigen_runtime::path::segment(
             "threadId",
             &self.thread_id,
@@ -1382,21 +824,17 @@ impl<'a> GetMessageHistory<'a> {
             ["/threads/", &path_thread_id, "/messages/", &path_message_id, "/history"]
                 .concat(),
         );
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::MessageHistory>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for GetMessageHistory<'a> {
-    type Output = Result<super::types::MessageHistory, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    GetMessageHistory => super::types::MessageHistory, Error, ErrorBody
+);
 /// Request builder for [`Client::add_reaction`] (`POST /threads/{threadId}/messages/{messageId}/reactions/reactions`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1408,36 +846,7 @@ pub struct AddReaction<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> AddReaction<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::ReactionResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::ReactionResponse>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_thread_id = ::apigen_runtime::path::segment(
             "threadId",
             &self.thread_id,
@@ -1463,21 +872,17 @@ impl<'a> AddReaction<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::ReactionResponse>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for AddReaction<'a> {
-    type Output = Result<super::types::ReactionResponse, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    AddReaction => super::types::ReactionResponse, Error, ErrorBody, idempotency_key
+);
 /// Request builder for [`Client::remove_reaction`] (`DELETE /threads/{threadId}/messages/{messageId}/reactions/reactions`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1489,30 +894,7 @@ pub struct RemoveReaction<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> RemoveReaction<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::ReactionResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::ReactionResponse>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_thread_id = ::apigen_runtime::path::segment(
             "threadId",
             &self.thread_id,
@@ -1538,21 +920,17 @@ impl<'a> RemoveReaction<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::ReactionResponse>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for RemoveReaction<'a> {
-    type Output = Result<super::types::ReactionResponse, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    RemoveReaction => super::types::ReactionResponse, Error, ErrorBody
+);
 /// Request builder for [`Client::lookup_prospect`] (`GET /prospects/lookup`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1562,51 +940,24 @@ pub struct LookupProspect<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> LookupProspect<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::ProspectWithContext, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::ProspectWithContext>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/prospects/lookup",
             ["/prospects/lookup"].concat(),
         );
         request.query("platformId", &self.platform_id, Style::Form { explode: true })?;
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::ProspectWithContext>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for LookupProspect<'a> {
-    type Output = Result<super::types::ProspectWithContext, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    LookupProspect => super::types::ProspectWithContext, Error, ErrorBody
+);
 /// Request builder for [`Client::get_prospect`] (`GET /prospects/{prospectId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1616,30 +967,7 @@ pub struct GetProspect<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> GetProspect<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::ProspectWithContext, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::ProspectWithContext>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_prospect_id = ::apigen_runtime::path::segment(
             "prospectId",
             &self.prospect_id,
@@ -1650,21 +978,17 @@ impl<'a> GetProspect<'a> {
             "/prospects/{prospectId}",
             ["/prospects/", &path_prospect_id].concat(),
         );
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::ProspectWithContext>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for GetProspect<'a> {
-    type Output = Result<super::types::ProspectWithContext, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    GetProspect => super::types::ProspectWithContext, Error, ErrorBody
+);
 /// Request builder for [`Client::update_prospect_context`] (`PATCH /prospects/{prospectId}/context`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1675,36 +999,7 @@ pub struct UpdateProspectContext<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> UpdateProspectContext<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::ProspectWithContext, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::ProspectWithContext>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_prospect_id = ::apigen_runtime::path::segment(
             "prospectId",
             &self.prospect_id,
@@ -1718,21 +1013,18 @@ impl<'a> UpdateProspectContext<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::ProspectWithContext>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for UpdateProspectContext<'a> {
-    type Output = Result<super::types::ProspectWithContext, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    UpdateProspectContext => super::types::ProspectWithContext, Error, ErrorBody,
+    idempotency_key
+);
 /// Request builder for [`Client::list_tags`] (`GET /tags`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1741,50 +1033,23 @@ pub struct ListTags<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> ListTags<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<Vec<super::types::Tag>, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<Vec<super::types::Tag>>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/tags",
             ["/tags"].concat(),
         );
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<Vec<super::types::Tag>>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for ListTags<'a> {
-    type Output = Result<Vec<super::types::Tag>, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    ListTags => Vec < super::types::Tag >, Error, ErrorBody
+);
 /// Request builder for [`Client::create_tag`] (`POST /tags`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1794,34 +1059,7 @@ pub struct CreateTag<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> CreateTag<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::Tag, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(self) -> Result<Response<super::types::Tag>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::POST,
             "/tags",
@@ -1830,21 +1068,17 @@ impl<'a> CreateTag<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::Tag>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for CreateTag<'a> {
-    type Output = Result<super::types::Tag, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    CreateTag => super::types::Tag, Error, ErrorBody, idempotency_key
+);
 /// Request builder for [`Client::list_tag_colors`] (`GET /tags/colors`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1853,50 +1087,23 @@ pub struct ListTagColors<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> ListTagColors<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<Vec<super::types::Color>, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<Vec<super::types::Color>>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/tags/colors",
             ["/tags/colors"].concat(),
         );
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<Vec<super::types::Color>>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for ListTagColors<'a> {
-    type Output = Result<Vec<super::types::Color>, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    ListTagColors => Vec < super::types::Color >, Error, ErrorBody
+);
 /// Request builder for [`Client::get_tag`] (`GET /tags/{tagId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1906,28 +1113,7 @@ pub struct GetTag<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> GetTag<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::Tag, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(self) -> Result<Response<super::types::Tag>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_tag_id = ::apigen_runtime::path::segment(
             "tagId",
             &self.tag_id,
@@ -1938,21 +1124,15 @@ impl<'a> GetTag<'a> {
             "/tags/{tagId}",
             ["/tags/", &path_tag_id].concat(),
         );
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::Tag>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for GetTag<'a> {
-    type Output = Result<super::types::Tag, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(GetTag => super::types::Tag, Error, ErrorBody);
 /// Request builder for [`Client::delete_tag`] (`DELETE /tags/{tagId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1962,28 +1142,7 @@ pub struct DeleteTag<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> DeleteTag<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_tag_id = ::apigen_runtime::path::segment(
             "tagId",
             &self.tag_id,
@@ -1995,21 +1154,13 @@ impl<'a> DeleteTag<'a> {
             ["/tags/", &path_tag_id].concat(),
         );
         request.json(&::serde_json::Map::new())?;
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(response: RawResponse) -> Result<Response<()>, Error> {
         response.empty()
     }
 }
-impl<'a> IntoFuture for DeleteTag<'a> {
-    type Output = Result<(), Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(DeleteTag => (), Error, ErrorBody);
 /// Request builder for [`Client::update_tag`] (`PATCH /tags/{tagId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -2020,34 +1171,7 @@ pub struct UpdateTag<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> UpdateTag<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::Tag, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(self) -> Result<Response<super::types::Tag>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_tag_id = ::apigen_runtime::path::segment(
             "tagId",
             &self.tag_id,
@@ -2061,21 +1185,17 @@ impl<'a> UpdateTag<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::Tag>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for UpdateTag<'a> {
-    type Output = Result<super::types::Tag, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    UpdateTag => super::types::Tag, Error, ErrorBody, idempotency_key
+);
 /// Request builder for [`Client::list_statuses`] (`GET /statuses`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -2084,50 +1204,23 @@ pub struct ListStatuses<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> ListStatuses<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<Vec<super::types::Status>, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<Vec<super::types::Status>>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/statuses",
             ["/statuses"].concat(),
         );
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<Vec<super::types::Status>>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for ListStatuses<'a> {
-    type Output = Result<Vec<super::types::Status>, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    ListStatuses => Vec < super::types::Status >, Error, ErrorBody
+);
 /// Request builder for [`Client::create_status`] (`POST /statuses`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -2137,36 +1230,7 @@ pub struct CreateStatus<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> CreateStatus<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::Status, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::Status>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::POST,
             "/statuses",
@@ -2175,21 +1239,17 @@ impl<'a> CreateStatus<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::Status>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for CreateStatus<'a> {
-    type Output = Result<super::types::Status, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    CreateStatus => super::types::Status, Error, ErrorBody, idempotency_key
+);
 /// Request builder for [`Client::list_status_colors`] (`GET /statuses/colors`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -2198,50 +1258,23 @@ pub struct ListStatusColors<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> ListStatusColors<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<Vec<super::types::Color>, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<Vec<super::types::Color>>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/statuses/colors",
             ["/statuses/colors"].concat(),
         );
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<Vec<super::types::Color>>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for ListStatusColors<'a> {
-    type Output = Result<Vec<super::types::Color>, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    ListStatusColors => Vec < super::types::Color >, Error, ErrorBody
+);
 /// Request builder for [`Client::get_status`] (`GET /statuses/{statusId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -2251,30 +1284,7 @@ pub struct GetStatus<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> GetStatus<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::Status, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::Status>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_status_id = ::apigen_runtime::path::segment(
             "statusId",
             &self.status_id,
@@ -2285,21 +1295,15 @@ impl<'a> GetStatus<'a> {
             "/statuses/{statusId}",
             ["/statuses/", &path_status_id].concat(),
         );
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::Status>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for GetStatus<'a> {
-    type Output = Result<super::types::Status, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(GetStatus => super::types::Status, Error, ErrorBody);
 /// Request builder for [`Client::delete_status`] (`DELETE /statuses/{statusId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -2309,28 +1313,7 @@ pub struct DeleteStatus<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> DeleteStatus<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_status_id = ::apigen_runtime::path::segment(
             "statusId",
             &self.status_id,
@@ -2342,21 +1325,13 @@ impl<'a> DeleteStatus<'a> {
             ["/statuses/", &path_status_id].concat(),
         );
         request.json(&::serde_json::Map::new())?;
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(response: RawResponse) -> Result<Response<()>, Error> {
         response.empty()
     }
 }
-impl<'a> IntoFuture for DeleteStatus<'a> {
-    type Output = Result<(), Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(DeleteStatus => (), Error, ErrorBody);
 /// Request builder for [`Client::update_status`] (`PATCH /statuses/{statusId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -2367,36 +1342,7 @@ pub struct UpdateStatus<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> UpdateStatus<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::Status, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::Status>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_status_id = ::apigen_runtime::path::segment(
             "statusId",
             &self.status_id,
@@ -2410,21 +1356,17 @@ impl<'a> UpdateStatus<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::Status>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for UpdateStatus<'a> {
-    type Output = Result<super::types::Status, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    UpdateStatus => super::types::Status, Error, ErrorBody, idempotency_key
+);
 /// Request builder for [`Client::list_colors`] (`GET /colors`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -2433,50 +1375,23 @@ pub struct ListColors<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> ListColors<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<Vec<super::types::Color>, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<Vec<super::types::Color>>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/colors",
             ["/colors"].concat(),
         );
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<Vec<super::types::Color>>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for ListColors<'a> {
-    type Output = Result<Vec<super::types::Color>, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    ListColors => Vec < super::types::Color >, Error, ErrorBody
+);
 /// Request builder for [`Client::list_events`] (`GET /events`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -2533,30 +1448,7 @@ impl<'a> ListEvents<'a> {
     > + Send + 'a {
         ::apigen_runtime::pagination::items(self.pages(), |page| page.events)
     }
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::ListEventsResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::ListEventsResponse>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/events",
@@ -2564,21 +1456,17 @@ impl<'a> ListEvents<'a> {
         );
         request.query("afterSeq", &self.after_seq, Style::Form { explode: true })?;
         request.query("limit", &self.limit, Style::Form { explode: true })?;
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::ListEventsResponse>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for ListEvents<'a> {
-    type Output = Result<super::types::ListEventsResponse, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    ListEvents => super::types::ListEventsResponse, Error, ErrorBody
+);
 /// Request builder for [`Client::add_list_leads`] (`POST /lists/{listId}/leads`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -2589,36 +1477,7 @@ pub struct AddListLeads<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> AddListLeads<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::AddListLeadsResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::AddListLeadsResponse>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_list_id = ::apigen_runtime::path::segment(
             "listId",
             &self.list_id,
@@ -2632,21 +1491,17 @@ impl<'a> AddListLeads<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::AddListLeadsResponse>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for AddListLeads<'a> {
-    type Output = Result<super::types::AddListLeadsResponse, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    AddListLeads => super::types::AddListLeadsResponse, Error, ErrorBody, idempotency_key
+);
 /// Request builder for [`Client::remove_list_leads`] (`DELETE /lists/{listId}/leads`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -2657,30 +1512,7 @@ pub struct RemoveListLeads<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> RemoveListLeads<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::RemoveListLeadsResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::RemoveListLeadsResponse>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_list_id = ::apigen_runtime::path::segment(
             "listId",
             &self.list_id,
@@ -2694,21 +1526,17 @@ impl<'a> RemoveListLeads<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::RemoveListLeadsResponse>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for RemoveListLeads<'a> {
-    type Output = Result<super::types::RemoveListLeadsResponse, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    RemoveListLeads => super::types::RemoveListLeadsResponse, Error, ErrorBody
+);
 /// Request builder for [`Client::update_list_lead`] (`PATCH /lists/{listId}/leads/{platformId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -2720,36 +1548,7 @@ pub struct UpdateListLead<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> UpdateListLead<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::UpdateLeadResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::UpdateLeadResponse>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_list_id = ::apigen_runtime::path::segment(
             "listId",
             &self.list_id,
@@ -2768,21 +1567,17 @@ impl<'a> UpdateListLead<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::UpdateLeadResponse>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for UpdateListLead<'a> {
-    type Output = Result<super::types::UpdateLeadResponse, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    UpdateListLead => super::types::UpdateLeadResponse, Error, ErrorBody, idempotency_key
+);
 /// Request builder for [`Client::list_import_jobs`] (`GET /lists/{listId}/import-jobs`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -2845,30 +1640,7 @@ impl<'a> ListImportJobs<'a> {
     > + Send + 'a {
         ::apigen_runtime::pagination::items(self.pages(), |page| page.data)
     }
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::ListImportJobsResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::ListImportJobsResponse>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_list_id = ::apigen_runtime::path::segment(
             "listId",
             &self.list_id,
@@ -2882,21 +1654,17 @@ impl<'a> ListImportJobs<'a> {
         request.query("status", &self.status, Style::Form { explode: true })?;
         request.query("cursor", &self.cursor, Style::Form { explode: true })?;
         request.query("limit", &self.limit, Style::Form { explode: true })?;
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::ListImportJobsResponse>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for ListImportJobs<'a> {
-    type Output = Result<super::types::ListImportJobsResponse, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    ListImportJobs => super::types::ListImportJobsResponse, Error, ErrorBody
+);
 /// Request builder for [`Client::create_import_job`] (`POST /lists/{listId}/import-jobs`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -2907,36 +1675,7 @@ pub struct CreateImportJob<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> CreateImportJob<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::ImportJob, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::ImportJob>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_list_id = ::apigen_runtime::path::segment(
             "listId",
             &self.list_id,
@@ -2950,21 +1689,17 @@ impl<'a> CreateImportJob<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::ImportJob>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for CreateImportJob<'a> {
-    type Output = Result<super::types::ImportJob, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    CreateImportJob => super::types::ImportJob, Error, ErrorBody, idempotency_key
+);
 /// Request builder for [`Client::cancel_import_job`] (`POST /lists/{listId}/import-jobs/{jobId}/cancel`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -2975,36 +1710,7 @@ pub struct CancelImportJob<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> CancelImportJob<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::ImportJob, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::ImportJob>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_list_id = ::apigen_runtime::path::segment(
             "listId",
             &self.list_id,
@@ -3021,21 +1727,17 @@ impl<'a> CancelImportJob<'a> {
             ["/lists/", &path_list_id, "/import-jobs/", &path_job_id, "/cancel"].concat(),
         );
         request.json(&::serde_json::Map::new())?;
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::ImportJob>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for CancelImportJob<'a> {
-    type Output = Result<super::types::ImportJob, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    CancelImportJob => super::types::ImportJob, Error, ErrorBody, idempotency_key
+);
 /// Request builder for [`Client::get_campaign`] (`GET /campaigns/{campaignId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -3045,30 +1747,7 @@ pub struct GetCampaign<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> GetCampaign<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::Campaign, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::Campaign>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_campaign_id = ::apigen_runtime::path::segment(
             "campaignId",
             &self.campaign_id,
@@ -3079,21 +1758,17 @@ impl<'a> GetCampaign<'a> {
             "/campaigns/{campaignId}",
             ["/campaigns/", &path_campaign_id].concat(),
         );
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::Campaign>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for GetCampaign<'a> {
-    type Output = Result<super::types::Campaign, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    GetCampaign => super::types::Campaign, Error, ErrorBody
+);
 /// Request builder for [`Client::pause_campaign`] (`POST /campaigns/{campaignId}/pause`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -3103,36 +1778,7 @@ pub struct PauseCampaign<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> PauseCampaign<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::Campaign, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::Campaign>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_campaign_id = ::apigen_runtime::path::segment(
             "campaignId",
             &self.campaign_id,
@@ -3144,21 +1790,17 @@ impl<'a> PauseCampaign<'a> {
             ["/campaigns/", &path_campaign_id, "/pause"].concat(),
         );
         request.json(&::serde_json::Map::new())?;
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::Campaign>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for PauseCampaign<'a> {
-    type Output = Result<super::types::Campaign, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    PauseCampaign => super::types::Campaign, Error, ErrorBody, idempotency_key
+);
 /// Request builder for [`Client::enable_campaign`] (`POST /campaigns/v2/{campaignId}/enable`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -3168,36 +1810,7 @@ pub struct EnableCampaign<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> EnableCampaign<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::CampaignV2, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::CampaignV2>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_campaign_id = ::apigen_runtime::path::segment(
             "campaignId",
             &self.campaign_id,
@@ -3209,21 +1822,17 @@ impl<'a> EnableCampaign<'a> {
             ["/campaigns/v2/", &path_campaign_id, "/enable"].concat(),
         );
         request.json(&::serde_json::Map::new())?;
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::CampaignV2>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for EnableCampaign<'a> {
-    type Output = Result<super::types::CampaignV2, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    EnableCampaign => super::types::CampaignV2, Error, ErrorBody, idempotency_key
+);
 /// Request builder for [`Client::update_campaign_sequence`] (`PUT /campaigns/v2/{campaignId}/sequence`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -3234,30 +1843,7 @@ pub struct UpdateCampaignSequence<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> UpdateCampaignSequence<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::CampaignSequence, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::CampaignSequence>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_campaign_id = ::apigen_runtime::path::segment(
             "campaignId",
             &self.campaign_id,
@@ -3271,21 +1857,17 @@ impl<'a> UpdateCampaignSequence<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::CampaignSequence>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for UpdateCampaignSequence<'a> {
-    type Output = Result<super::types::CampaignSequence, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    UpdateCampaignSequence => super::types::CampaignSequence, Error, ErrorBody
+);
 /// Request builder for [`Client::add_campaign_leads`] (`POST /campaigns/v2/{campaignId}/leads`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -3296,36 +1878,7 @@ pub struct AddCampaignLeads<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> AddCampaignLeads<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::AddCampaignLeadsResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::AddCampaignLeadsResponse>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_campaign_id = ::apigen_runtime::path::segment(
             "campaignId",
             &self.campaign_id,
@@ -3339,21 +1892,18 @@ impl<'a> AddCampaignLeads<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::AddCampaignLeadsResponse>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for AddCampaignLeads<'a> {
-    type Output = Result<super::types::AddCampaignLeadsResponse, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    AddCampaignLeads => super::types::AddCampaignLeadsResponse, Error, ErrorBody,
+    idempotency_key
+);
 /// Request builder for [`Client::update_campaign_lead`] (`PATCH /campaigns/v2/{campaignId}/leads/{identifier}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -3365,36 +1915,7 @@ pub struct UpdateCampaignLead<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> UpdateCampaignLead<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::UpdateLeadResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::UpdateLeadResponse>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_campaign_id = ::apigen_runtime::path::segment(
             "campaignId",
             &self.campaign_id,
@@ -3413,21 +1934,18 @@ impl<'a> UpdateCampaignLead<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::UpdateLeadResponse>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for UpdateCampaignLead<'a> {
-    type Output = Result<super::types::UpdateLeadResponse, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    UpdateCampaignLead => super::types::UpdateLeadResponse, Error, ErrorBody,
+    idempotency_key
+);
 /// Request builder for [`Client::cancel_campaign_lead`] (`POST /campaigns/v2/{campaignId}/leads/{identifier}/cancel`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -3439,36 +1957,7 @@ pub struct CancelCampaignLead<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> CancelCampaignLead<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::SuccessResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::SuccessResponse>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_campaign_id = ::apigen_runtime::path::segment(
             "campaignId",
             &self.campaign_id,
@@ -3488,21 +1977,18 @@ impl<'a> CancelCampaignLead<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::SuccessResponse>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for CancelCampaignLead<'a> {
-    type Output = Result<super::types::SuccessResponse, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    CancelCampaignLead => super::types::SuccessResponse, Error, ErrorBody,
+    idempotency_key
+);
 /// Request builder for [`Client::update_campaign_lead_rules`] (`PATCH /campaigns/v2/{campaignId}/rules`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -3513,36 +1999,7 @@ pub struct UpdateCampaignLeadRules<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> UpdateCampaignLeadRules<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::SuccessResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::SuccessResponse>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_campaign_id = ::apigen_runtime::path::segment(
             "campaignId",
             &self.campaign_id,
@@ -3556,21 +2013,18 @@ impl<'a> UpdateCampaignLeadRules<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::SuccessResponse>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for UpdateCampaignLeadRules<'a> {
-    type Output = Result<super::types::SuccessResponse, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    UpdateCampaignLeadRules => super::types::SuccessResponse, Error, ErrorBody,
+    idempotency_key
+);
 /// Request builder for [`Client::update_campaign_column`] (`PATCH /campaigns/v2/{campaignId}/columns/{columnId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -3582,36 +2036,7 @@ pub struct UpdateCampaignColumn<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> UpdateCampaignColumn<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::Column, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::Column>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_campaign_id = ::apigen_runtime::path::segment(
             "campaignId",
             &self.campaign_id,
@@ -3630,18 +2055,14 @@ impl<'a> UpdateCampaignColumn<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::Column>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for UpdateCampaignColumn<'a> {
-    type Output = Result<super::types::Column, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    UpdateCampaignColumn => super::types::Column, Error, ErrorBody, idempotency_key
+);

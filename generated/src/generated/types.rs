@@ -54,77 +54,21 @@ impl ErrorDetail {
         }
     }
 }
-/// Machine-readable error identifier. These are the codes the error reference names; its 400, 409, 422 and 500 rows give no code name, and the `*_NOT_FOUND` codes are shared by the endpoints that address the same kind of resource (a message path answers `THREAD_NOT_FOUND` when its thread is unknown). Other values must be expected and are kept as sent.
-///
-/// Schema: `#/components/schemas/ErrorCode`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ErrorCode {
-    /// `UNAUTHORIZED`
-    Unauthorized,
-    /// `FORBIDDEN`
-    Forbidden,
-    /// `THREAD_NOT_FOUND`
-    ThreadNotFound,
-    /// `PROSPECT_NOT_FOUND`
-    ProspectNotFound,
-    /// `RATE_LIMITED`
-    RateLimited,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl ErrorCode {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unauthorized => "UNAUTHORIZED",
-            Self::Forbidden => "FORBIDDEN",
-            Self::ThreadNotFound => "THREAD_NOT_FOUND",
-            Self::ProspectNotFound => "PROSPECT_NOT_FOUND",
-            Self::RateLimited => "RATE_LIMITED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for ErrorCode {
-    fn from(value: &str) -> Self {
-        match value {
-            "UNAUTHORIZED" => Self::Unauthorized,
-            "FORBIDDEN" => Self::Forbidden,
-            "THREAD_NOT_FOUND" => Self::ThreadNotFound,
-            "PROSPECT_NOT_FOUND" => Self::ProspectNotFound,
-            "RATE_LIMITED" => Self::RateLimited,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for ErrorCode {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ErrorCode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ErrorCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Machine-readable error identifier. These are the codes the error reference names; its 400, 409, 422 and 500 rows give no code name, and the `*_NOT_FOUND` codes are shared by the endpoints that address the same kind of resource (a message path answers `THREAD_NOT_FOUND` when its thread is unknown). Other values must be expected and are kept as sent.
+    ///
+    /// Schema: `#/components/schemas/ErrorCode`.
+    pub enum ErrorCode {
+        /// `UNAUTHORIZED`
+        Unauthorized = "UNAUTHORIZED",
+        /// `FORBIDDEN`
+        Forbidden = "FORBIDDEN",
+        /// `THREAD_NOT_FOUND`
+        ThreadNotFound = "THREAD_NOT_FOUND",
+        /// `PROSPECT_NOT_FOUND`
+        ProspectNotFound = "PROSPECT_NOT_FOUND",
+        /// `RATE_LIMITED`
+        RateLimited = "RATE_LIMITED",
     }
 }
 /// An empty JSON object (`{}`), used as the body of operations that take no input.
@@ -132,65 +76,15 @@ impl<'de> ::serde::Deserialize<'de> for ErrorCode {
 /// Schema: `#/components/schemas/EmptyObject`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EmptyObject {}
-/// Social platform: X (`twitter`), or `sandbox`, the test platform that account links and messages of a sandbox workspace report.
-///
-/// Schema: `#/components/schemas/Platform`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Platform {
-    /// `twitter`
-    Twitter,
-    /// `sandbox`
-    Sandbox,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl Platform {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Twitter => "twitter",
-            Self::Sandbox => "sandbox",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for Platform {
-    fn from(value: &str) -> Self {
-        match value {
-            "twitter" => Self::Twitter,
-            "sandbox" => Self::Sandbox,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for Platform {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for Platform {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for Platform {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Platform {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Social platform: X (`twitter`), or `sandbox`, the test platform that account links and messages of a sandbox workspace report.
+    ///
+    /// Schema: `#/components/schemas/Platform`.
+    pub enum Platform {
+        /// `twitter`
+        Twitter = "twitter",
+        /// `sandbox`
+        Sandbox = "sandbox",
     }
 }
 /// Position in a thread or message listing. Send its two fields back as `cursorId` and `cursorTimestamp` to get the following page.
@@ -300,69 +194,17 @@ impl Team {
         }
     }
 }
-/// Connection state of an account link. `offline` means X signed the account out and it must be reconnected; `paused` is a rarer, Inbox-side state (for example when the team is pending deletion).
-///
-/// Schema: `#/components/schemas/AccountLinkStatus`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AccountLinkStatus {
-    /// `active`
-    Active,
-    /// `offline`
-    Offline,
-    /// `paused`
-    Paused,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl AccountLinkStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Offline => "offline",
-            Self::Paused => "paused",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for AccountLinkStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "offline" => Self::Offline,
-            "paused" => Self::Paused,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for AccountLinkStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for AccountLinkStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for AccountLinkStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AccountLinkStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Connection state of an account link. `offline` means X signed the account out and it must be reconnected; `paused` is a rarer, Inbox-side state (for example when the team is pending deletion).
+    ///
+    /// Schema: `#/components/schemas/AccountLinkStatus`.
+    pub enum AccountLinkStatus {
+        /// `active`
+        Active = "active",
+        /// `offline`
+        Offline = "offline",
+        /// `paused`
+        Paused = "paused",
     }
 }
 /// An X account connected to the team, through which DMs are sent and received.
@@ -406,69 +248,17 @@ pub struct AccountLink {
     #[serde(rename = "syncedAt", default)]
     pub synced_at: Option<::apigen_runtime::Timestamp>,
 }
-/// Permission level of a team member.
-///
-/// Schema: `#/components/schemas/MemberRole`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MemberRole {
-    /// `owner`
-    Owner,
-    /// `admin`
-    Admin,
-    /// `user`
-    User,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl MemberRole {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Owner => "owner",
-            Self::Admin => "admin",
-            Self::User => "user",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for MemberRole {
-    fn from(value: &str) -> Self {
-        match value {
-            "owner" => Self::Owner,
-            "admin" => Self::Admin,
-            "user" => Self::User,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for MemberRole {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for MemberRole {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for MemberRole {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MemberRole {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Permission level of a team member.
+    ///
+    /// Schema: `#/components/schemas/MemberRole`.
+    pub enum MemberRole {
+        /// `owner`
+        Owner = "owner",
+        /// `admin`
+        Admin = "admin",
+        /// `user`
+        User = "user",
     }
 }
 /// An Inbox user who belongs to the team.
@@ -628,207 +418,47 @@ impl Color {
         }
     }
 }
-/// Kind of verification badge shown on the X profile.
-///
-/// Schema: `#/components/schemas/VerificationType`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum VerificationType {
-    /// `none`
-    None,
-    /// `verified`
-    Verified,
-    /// `business`
-    Business,
-    /// `government`
-    Government,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl VerificationType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Verified => "verified",
-            Self::Business => "business",
-            Self::Government => "government",
-            Self::Unknown(value) => value.as_str(),
-        }
+::apigen_runtime::open_enum! {
+    /// Kind of verification badge shown on the X profile.
+    ///
+    /// Schema: `#/components/schemas/VerificationType`.
+    pub enum VerificationType {
+        /// `none`
+        None = "none",
+        /// `verified`
+        Verified = "verified",
+        /// `business`
+        Business = "business",
+        /// `government`
+        Government = "government",
     }
 }
-impl From<&str> for VerificationType {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "verified" => Self::Verified,
-            "business" => Self::Business,
-            "government" => Self::Government,
-            other => Self::Unknown(other.to_owned()),
-        }
+::apigen_runtime::open_enum! {
+    /// Kind of X account.
+    ///
+    /// Schema: `#/components/schemas/ProfileType`.
+    pub enum ProfileType {
+        /// `personal`
+        Personal = "personal",
+        /// `business`
+        Business = "business",
+        /// `government`
+        Government = "government",
     }
 }
-impl ::std::str::FromStr for VerificationType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for VerificationType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for VerificationType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VerificationType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-/// Kind of X account.
-///
-/// Schema: `#/components/schemas/ProfileType`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ProfileType {
-    /// `personal`
-    Personal,
-    /// `business`
-    Business,
-    /// `government`
-    Government,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl ProfileType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Personal => "personal",
-            Self::Business => "business",
-            Self::Government => "government",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for ProfileType {
-    fn from(value: &str) -> Self {
-        match value {
-            "personal" => Self::Personal,
-            "business" => Self::Business,
-            "government" => Self::Government,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for ProfileType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ProfileType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ProfileType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProfileType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-/// Where the returned profile data came from.
-///
-/// Schema: `#/components/schemas/ProfileSource`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ProfileSource {
-    /// `cached`
-    Cached,
-    /// `indexed`
-    Indexed,
-    /// `live`
-    Live,
-    /// `merged`
-    Merged,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl ProfileSource {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cached => "cached",
-            Self::Indexed => "indexed",
-            Self::Live => "live",
-            Self::Merged => "merged",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for ProfileSource {
-    fn from(value: &str) -> Self {
-        match value {
-            "cached" => Self::Cached,
-            "indexed" => Self::Indexed,
-            "live" => Self::Live,
-            "merged" => Self::Merged,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for ProfileSource {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ProfileSource {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ProfileSource {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProfileSource {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Where the returned profile data came from.
+    ///
+    /// Schema: `#/components/schemas/ProfileSource`.
+    pub enum ProfileSource {
+        /// `cached`
+        Cached = "cached",
+        /// `indexed`
+        Indexed = "indexed",
+        /// `live`
+        Live = "live",
+        /// `merged`
+        Merged = "merged",
     }
 }
 /// A link found in the profile, with the character range it occupies.
@@ -1358,195 +988,41 @@ pub struct ProspectWithContext {
     /// JSON: `context`.
     pub context: ProspectContext,
 }
-/// Inbox view of the thread list: `default` (active conversations), `no-reply` (waiting for your answer), `requests` (message requests) or `archived` (threads marked done).
-///
-/// Schema: `#/components/schemas/InboxView`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum InboxView {
-    /// `default`
-    Default,
-    /// `no-reply`
-    NoReply,
-    /// `requests`
-    Requests,
-    /// `archived`
-    Archived,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl InboxView {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Default => "default",
-            Self::NoReply => "no-reply",
-            Self::Requests => "requests",
-            Self::Archived => "archived",
-            Self::Unknown(value) => value.as_str(),
-        }
+::apigen_runtime::open_enum! {
+    /// Inbox view of the thread list: `default` (active conversations), `no-reply` (waiting for your answer), `requests` (message requests) or `archived` (threads marked done).
+    ///
+    /// Schema: `#/components/schemas/InboxView`.
+    pub enum InboxView {
+        /// `default`
+        Default = "default",
+        /// `no-reply`
+        NoReply = "no-reply",
+        /// `requests`
+        Requests = "requests",
+        /// `archived`
+        Archived = "archived",
     }
 }
-impl From<&str> for InboxView {
-    fn from(value: &str) -> Self {
-        match value {
-            "default" => Self::Default,
-            "no-reply" => Self::NoReply,
-            "requests" => Self::Requests,
-            "archived" => Self::Archived,
-            other => Self::Unknown(other.to_owned()),
-        }
+::apigen_runtime::open_enum! {
+    /// `active` threads appear in the inbox; `idle` ones are kept out of the main inbox view (for example a thread opened just to preview a profile).
+    ///
+    /// Schema: `#/components/schemas/ThreadStatus`.
+    pub enum ThreadStatus {
+        /// `active`
+        Active = "active",
+        /// `idle`
+        Idle = "idle",
     }
 }
-impl ::std::str::FromStr for InboxView {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for InboxView {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for InboxView {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for InboxView {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-/// `active` threads appear in the inbox; `idle` ones are kept out of the main inbox view (for example a thread opened just to preview a profile).
-///
-/// Schema: `#/components/schemas/ThreadStatus`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ThreadStatus {
-    /// `active`
-    Active,
-    /// `idle`
-    Idle,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl ThreadStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Idle => "idle",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for ThreadStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "idle" => Self::Idle,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for ThreadStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ThreadStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ThreadStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ThreadStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-/// Transport of the conversation. New conversations are `unencrypted`; once both sides have sent a message the thread becomes `xChat` (encrypted X Chat), which enables typing indicators, edits and deletions.
-///
-/// Schema: `#/components/schemas/ThreadVariant`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ThreadVariant {
-    /// `unencrypted`
-    Unencrypted,
-    /// `xChat`
-    XChat,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl ThreadVariant {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unencrypted => "unencrypted",
-            Self::XChat => "xChat",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for ThreadVariant {
-    fn from(value: &str) -> Self {
-        match value {
-            "unencrypted" => Self::Unencrypted,
-            "xChat" => Self::XChat,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for ThreadVariant {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ThreadVariant {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ThreadVariant {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ThreadVariant {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Transport of the conversation. New conversations are `unencrypted`; once both sides have sent a message the thread becomes `xChat` (encrypted X Chat), which enables typing indicators, edits and deletions.
+    ///
+    /// Schema: `#/components/schemas/ThreadVariant`.
+    pub enum ThreadVariant {
+        /// `unencrypted`
+        Unencrypted = "unencrypted",
+        /// `xChat`
+        XChat = "xChat",
     }
 }
 /// Preview of the latest message of a thread.
@@ -1700,65 +1176,15 @@ impl ThreadSettings {
         }
     }
 }
-/// Sort direction by recency.
-///
-/// Schema: `#/components/schemas/SortOrder`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SortOrder {
-    /// `asc`
-    Asc,
-    /// `desc`
-    Desc,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl SortOrder {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "asc",
-            Self::Desc => "desc",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for SortOrder {
-    fn from(value: &str) -> Self {
-        match value {
-            "asc" => Self::Asc,
-            "desc" => Self::Desc,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for SortOrder {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for SortOrder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for SortOrder {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SortOrder {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Sort direction by recency.
+    ///
+    /// Schema: `#/components/schemas/SortOrder`.
+    pub enum SortOrder {
+        /// `asc`
+        Asc = "asc",
+        /// `desc`
+        Desc = "desc",
     }
 }
 /// Filter threads by the prospect's tags.
@@ -1846,199 +1272,43 @@ pub struct ThreadFilters {
     #[serde(rename = "sortOrder", default, skip_serializing_if = "Option::is_none")]
     pub sort_order: Option<SortOrder>,
 }
-/// Outcome of a typing-indicator request.
-///
-/// Schema: `#/components/schemas/TypingIndicatorStatus`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TypingIndicatorStatus {
-    /// `sent`
-    Sent,
-    /// `skipped`
-    Skipped,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl TypingIndicatorStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sent => "sent",
-            Self::Skipped => "skipped",
-            Self::Unknown(value) => value.as_str(),
-        }
+::apigen_runtime::open_enum! {
+    /// Outcome of a typing-indicator request.
+    ///
+    /// Schema: `#/components/schemas/TypingIndicatorStatus`.
+    pub enum TypingIndicatorStatus {
+        /// `sent`
+        Sent = "sent",
+        /// `skipped`
+        Skipped = "skipped",
     }
 }
-impl From<&str> for TypingIndicatorStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "sent" => Self::Sent,
-            "skipped" => Self::Skipped,
-            other => Self::Unknown(other.to_owned()),
-        }
+::apigen_runtime::open_enum! {
+    /// Why a typing indicator was not sent: throttled (`rateLimited`), switched off for the thread or team (`typingDisabled`), not possible for this thread (`unsupported`) or blocked because outbound messaging is off (`outboundDisabled`).
+    ///
+    /// Schema: `#/components/schemas/TypingSkipReason`.
+    pub enum TypingSkipReason {
+        /// `rateLimited`
+        RateLimited = "rateLimited",
+        /// `typingDisabled`
+        TypingDisabled = "typingDisabled",
+        /// `unsupported`
+        Unsupported = "unsupported",
+        /// `outboundDisabled`
+        OutboundDisabled = "outboundDisabled",
     }
 }
-impl ::std::str::FromStr for TypingIndicatorStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for TypingIndicatorStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for TypingIndicatorStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TypingIndicatorStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-/// Why a typing indicator was not sent: throttled (`rateLimited`), switched off for the thread or team (`typingDisabled`), not possible for this thread (`unsupported`) or blocked because outbound messaging is off (`outboundDisabled`).
-///
-/// Schema: `#/components/schemas/TypingSkipReason`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TypingSkipReason {
-    /// `rateLimited`
-    RateLimited,
-    /// `typingDisabled`
-    TypingDisabled,
-    /// `unsupported`
-    Unsupported,
-    /// `outboundDisabled`
-    OutboundDisabled,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl TypingSkipReason {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RateLimited => "rateLimited",
-            Self::TypingDisabled => "typingDisabled",
-            Self::Unsupported => "unsupported",
-            Self::OutboundDisabled => "outboundDisabled",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for TypingSkipReason {
-    fn from(value: &str) -> Self {
-        match value {
-            "rateLimited" => Self::RateLimited,
-            "typingDisabled" => Self::TypingDisabled,
-            "unsupported" => Self::Unsupported,
-            "outboundDisabled" => Self::OutboundDisabled,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for TypingSkipReason {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for TypingSkipReason {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for TypingSkipReason {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TypingSkipReason {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-/// How a message entered Inbox: `internal` (written in the Inbox app), `external` (synced from X) or `api` (sent through this API).
-///
-/// Schema: `#/components/schemas/MessageOrigin`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MessageOrigin {
-    /// `internal`
-    Internal,
-    /// `external`
-    External,
-    /// `api`
-    Api,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl MessageOrigin {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Internal => "internal",
-            Self::External => "external",
-            Self::Api => "api",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for MessageOrigin {
-    fn from(value: &str) -> Self {
-        match value {
-            "internal" => Self::Internal,
-            "external" => Self::External,
-            "api" => Self::Api,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for MessageOrigin {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for MessageOrigin {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for MessageOrigin {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MessageOrigin {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// How a message entered Inbox: `internal` (written in the Inbox app), `external` (synced from X) or `api` (sent through this API).
+    ///
+    /// Schema: `#/components/schemas/MessageOrigin`.
+    pub enum MessageOrigin {
+        /// `internal`
+        Internal = "internal",
+        /// `external`
+        External = "external",
+        /// `api`
+        Api = "api",
     }
 }
 /// A single DM inside a thread.
@@ -2242,65 +1512,15 @@ pub struct MessageVersion {
     /// JSON: `reactions`.
     pub reactions: Vec<::serde_json::Value>,
 }
-/// Whether a message was deleted only for its author (`self`) or for everyone (`all`).
-///
-/// Schema: `#/components/schemas/DeletionType`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DeletionType {
-    /// `self`
-    SelfValue,
-    /// `all`
-    All,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl DeletionType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SelfValue => "self",
-            Self::All => "all",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for DeletionType {
-    fn from(value: &str) -> Self {
-        match value {
-            "self" => Self::SelfValue,
-            "all" => Self::All,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for DeletionType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for DeletionType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for DeletionType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DeletionType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Whether a message was deleted only for its author (`self`) or for everyone (`all`).
+    ///
+    /// Schema: `#/components/schemas/DeletionType`.
+    pub enum DeletionType {
+        /// `self`
+        SelfValue = "self",
+        /// `all`
+        All = "all",
     }
 }
 /// How and when a message was deleted.
@@ -2364,73 +1584,19 @@ impl MessageHistory {
         Self { versions, deletion: None }
     }
 }
-/// Lifecycle state of a campaign.
-///
-/// Schema: `#/components/schemas/CampaignStatus`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CampaignStatus {
-    /// `draft`
-    Draft,
-    /// `active`
-    Active,
-    /// `paused`
-    Paused,
-    /// `completed`
-    Completed,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl CampaignStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "draft",
-            Self::Active => "active",
-            Self::Paused => "paused",
-            Self::Completed => "completed",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for CampaignStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "draft" => Self::Draft,
-            "active" => Self::Active,
-            "paused" => Self::Paused,
-            "completed" => Self::Completed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for CampaignStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for CampaignStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CampaignStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CampaignStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Lifecycle state of a campaign.
+    ///
+    /// Schema: `#/components/schemas/CampaignStatus`.
+    pub enum CampaignStatus {
+        /// `draft`
+        Draft = "draft",
+        /// `active`
+        Active = "active",
+        /// `paused`
+        Paused = "paused",
+        /// `completed`
+        Completed = "completed",
     }
 }
 /// A daily sending window, in minutes after midnight in the campaign's time zone.
@@ -3495,69 +2661,17 @@ impl Column {
         }
     }
 }
-/// How a lead identifier in the path is interpreted.
-///
-/// Schema: `#/components/schemas/LeadIdentifierType`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum LeadIdentifierType {
-    /// `platformId`
-    PlatformId,
-    /// `username`
-    Username,
-    /// `externalId`
-    ExternalId,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl LeadIdentifierType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PlatformId => "platformId",
-            Self::Username => "username",
-            Self::ExternalId => "externalId",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for LeadIdentifierType {
-    fn from(value: &str) -> Self {
-        match value {
-            "platformId" => Self::PlatformId,
-            "username" => Self::Username,
-            "externalId" => Self::ExternalId,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for LeadIdentifierType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for LeadIdentifierType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for LeadIdentifierType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LeadIdentifierType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// How a lead identifier in the path is interpreted.
+    ///
+    /// Schema: `#/components/schemas/LeadIdentifierType`.
+    pub enum LeadIdentifierType {
+        /// `platformId`
+        PlatformId = "platformId",
+        /// `username`
+        Username = "username",
+        /// `externalId`
+        ExternalId = "externalId",
     }
 }
 /// One lead in the mixed `leads` array, identified by exactly one of `platformId`, `username` or `externalId`, with optional column values.
@@ -3761,85 +2875,25 @@ pub struct LeadProspect {
     #[serde(rename = "accountStatus", default, skip_serializing_if = "Option::is_none")]
     pub account_status: Option<String>,
 }
-/// State of an import job. `queued` waits for a free worker slot; `starting` has a slot and is about to run.
-///
-/// Schema: `#/components/schemas/ImportJobStatus`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ImportJobStatus {
-    /// `queued`
-    Queued,
-    /// `starting`
-    Starting,
-    /// `running`
-    Running,
-    /// `paused`
-    Paused,
-    /// `completed`
-    Completed,
-    /// `failed`
-    Failed,
-    /// `canceled`
-    Canceled,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl ImportJobStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Queued => "queued",
-            Self::Starting => "starting",
-            Self::Running => "running",
-            Self::Paused => "paused",
-            Self::Completed => "completed",
-            Self::Failed => "failed",
-            Self::Canceled => "canceled",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for ImportJobStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "queued" => Self::Queued,
-            "starting" => Self::Starting,
-            "running" => Self::Running,
-            "paused" => Self::Paused,
-            "completed" => Self::Completed,
-            "failed" => Self::Failed,
-            "canceled" => Self::Canceled,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for ImportJobStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ImportJobStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ImportJobStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ImportJobStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// State of an import job. `queued` waits for a free worker slot; `starting` has a slot and is about to run.
+    ///
+    /// Schema: `#/components/schemas/ImportJobStatus`.
+    pub enum ImportJobStatus {
+        /// `queued`
+        Queued = "queued",
+        /// `starting`
+        Starting = "starting",
+        /// `running`
+        Running = "running",
+        /// `paused`
+        Paused = "paused",
+        /// `completed`
+        Completed = "completed",
+        /// `failed`
+        Failed = "failed",
+        /// `canceled`
+        Canceled = "canceled",
     }
 }
 /// A background job that imports leads into a list.
@@ -4013,189 +3067,77 @@ impl<'de> ::serde::Deserialize<'de> for ImportConfig {
         }
     }
 }
-/// Event type in `resource.action` form. `thread.assigned` and `thread.unassigned` are deprecated in favour of `prospect.assigneeChanged`, since assignees now live on the prospect.
-///
-/// Schema: `#/components/schemas/WebhookEventType`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WebhookEventType {
-    /// `thread.created`
-    ThreadCreated,
-    /// `thread.deleted`
-    ThreadDeleted,
-    /// `thread.assigned`
-    ThreadAssigned,
-    /// `thread.unassigned`
-    ThreadUnassigned,
-    /// `thread.archived`
-    ThreadArchived,
-    /// `thread.unarchived`
-    ThreadUnarchived,
-    /// `thread.typing`
-    ThreadTyping,
-    /// `message.created`
-    MessageCreated,
-    /// `message.edited`
-    MessageEdited,
-    /// `message.deleted`
-    MessageDeleted,
-    /// `message.reactionAdded`
-    MessageReactionAdded,
-    /// `message.reactionRemoved`
-    MessageReactionRemoved,
-    /// `prospect.created`
-    ProspectCreated,
-    /// `prospect.statusChanged`
-    ProspectStatusChanged,
-    /// `prospect.tagsChanged`
-    ProspectTagsChanged,
-    /// `prospect.notesChanged`
-    ProspectNotesChanged,
-    /// `prospect.valuationChanged`
-    ProspectValuationChanged,
-    /// `prospect.assigneeChanged`
-    ProspectAssigneeChanged,
-    /// `prospect.enriched`
-    ProspectEnriched,
-    /// `tag.created`
-    TagCreated,
-    /// `tag.updated`
-    TagUpdated,
-    /// `tag.deleted`
-    TagDeleted,
-    /// `status.created`
-    StatusCreated,
-    /// `status.updated`
-    StatusUpdated,
-    /// `status.deleted`
-    StatusDeleted,
-    /// `campaign.created`
-    CampaignCreated,
-    /// `campaign.started`
-    CampaignStarted,
-    /// `campaign.paused`
-    CampaignPaused,
-    /// `campaign.resumed`
-    CampaignResumed,
-    /// `campaign.completed`
-    CampaignCompleted,
-    /// `target.contacted`
-    TargetContacted,
-    /// `target.followUpSent`
-    TargetFollowUpSent,
-    /// `target.replied`
-    TargetReplied,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl WebhookEventType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ThreadCreated => "thread.created",
-            Self::ThreadDeleted => "thread.deleted",
-            Self::ThreadAssigned => "thread.assigned",
-            Self::ThreadUnassigned => "thread.unassigned",
-            Self::ThreadArchived => "thread.archived",
-            Self::ThreadUnarchived => "thread.unarchived",
-            Self::ThreadTyping => "thread.typing",
-            Self::MessageCreated => "message.created",
-            Self::MessageEdited => "message.edited",
-            Self::MessageDeleted => "message.deleted",
-            Self::MessageReactionAdded => "message.reactionAdded",
-            Self::MessageReactionRemoved => "message.reactionRemoved",
-            Self::ProspectCreated => "prospect.created",
-            Self::ProspectStatusChanged => "prospect.statusChanged",
-            Self::ProspectTagsChanged => "prospect.tagsChanged",
-            Self::ProspectNotesChanged => "prospect.notesChanged",
-            Self::ProspectValuationChanged => "prospect.valuationChanged",
-            Self::ProspectAssigneeChanged => "prospect.assigneeChanged",
-            Self::ProspectEnriched => "prospect.enriched",
-            Self::TagCreated => "tag.created",
-            Self::TagUpdated => "tag.updated",
-            Self::TagDeleted => "tag.deleted",
-            Self::StatusCreated => "status.created",
-            Self::StatusUpdated => "status.updated",
-            Self::StatusDeleted => "status.deleted",
-            Self::CampaignCreated => "campaign.created",
-            Self::CampaignStarted => "campaign.started",
-            Self::CampaignPaused => "campaign.paused",
-            Self::CampaignResumed => "campaign.resumed",
-            Self::CampaignCompleted => "campaign.completed",
-            Self::TargetContacted => "target.contacted",
-            Self::TargetFollowUpSent => "target.followUpSent",
-            Self::TargetReplied => "target.replied",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for WebhookEventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "thread.created" => Self::ThreadCreated,
-            "thread.deleted" => Self::ThreadDeleted,
-            "thread.assigned" => Self::ThreadAssigned,
-            "thread.unassigned" => Self::ThreadUnassigned,
-            "thread.archived" => Self::ThreadArchived,
-            "thread.unarchived" => Self::ThreadUnarchived,
-            "thread.typing" => Self::ThreadTyping,
-            "message.created" => Self::MessageCreated,
-            "message.edited" => Self::MessageEdited,
-            "message.deleted" => Self::MessageDeleted,
-            "message.reactionAdded" => Self::MessageReactionAdded,
-            "message.reactionRemoved" => Self::MessageReactionRemoved,
-            "prospect.created" => Self::ProspectCreated,
-            "prospect.statusChanged" => Self::ProspectStatusChanged,
-            "prospect.tagsChanged" => Self::ProspectTagsChanged,
-            "prospect.notesChanged" => Self::ProspectNotesChanged,
-            "prospect.valuationChanged" => Self::ProspectValuationChanged,
-            "prospect.assigneeChanged" => Self::ProspectAssigneeChanged,
-            "prospect.enriched" => Self::ProspectEnriched,
-            "tag.created" => Self::TagCreated,
-            "tag.updated" => Self::TagUpdated,
-            "tag.deleted" => Self::TagDeleted,
-            "status.created" => Self::StatusCreated,
-            "status.updated" => Self::StatusUpdated,
-            "status.deleted" => Self::StatusDeleted,
-            "campaign.created" => Self::CampaignCreated,
-            "campaign.started" => Self::CampaignStarted,
-            "campaign.paused" => Self::CampaignPaused,
-            "campaign.resumed" => Self::CampaignResumed,
-            "campaign.completed" => Self::CampaignCompleted,
-            "target.contacted" => Self::TargetContacted,
-            "target.followUpSent" => Self::TargetFollowUpSent,
-            "target.replied" => Self::TargetReplied,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for WebhookEventType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for WebhookEventType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for WebhookEventType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for WebhookEventType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Event type in `resource.action` form. `thread.assigned` and `thread.unassigned` are deprecated in favour of `prospect.assigneeChanged`, since assignees now live on the prospect.
+    ///
+    /// Schema: `#/components/schemas/WebhookEventType`.
+    pub enum WebhookEventType {
+        /// `thread.created`
+        ThreadCreated = "thread.created",
+        /// `thread.deleted`
+        ThreadDeleted = "thread.deleted",
+        /// `thread.assigned`
+        ThreadAssigned = "thread.assigned",
+        /// `thread.unassigned`
+        ThreadUnassigned = "thread.unassigned",
+        /// `thread.archived`
+        ThreadArchived = "thread.archived",
+        /// `thread.unarchived`
+        ThreadUnarchived = "thread.unarchived",
+        /// `thread.typing`
+        ThreadTyping = "thread.typing",
+        /// `message.created`
+        MessageCreated = "message.created",
+        /// `message.edited`
+        MessageEdited = "message.edited",
+        /// `message.deleted`
+        MessageDeleted = "message.deleted",
+        /// `message.reactionAdded`
+        MessageReactionAdded = "message.reactionAdded",
+        /// `message.reactionRemoved`
+        MessageReactionRemoved = "message.reactionRemoved",
+        /// `prospect.created`
+        ProspectCreated = "prospect.created",
+        /// `prospect.statusChanged`
+        ProspectStatusChanged = "prospect.statusChanged",
+        /// `prospect.tagsChanged`
+        ProspectTagsChanged = "prospect.tagsChanged",
+        /// `prospect.notesChanged`
+        ProspectNotesChanged = "prospect.notesChanged",
+        /// `prospect.valuationChanged`
+        ProspectValuationChanged = "prospect.valuationChanged",
+        /// `prospect.assigneeChanged`
+        ProspectAssigneeChanged = "prospect.assigneeChanged",
+        /// `prospect.enriched`
+        ProspectEnriched = "prospect.enriched",
+        /// `tag.created`
+        TagCreated = "tag.created",
+        /// `tag.updated`
+        TagUpdated = "tag.updated",
+        /// `tag.deleted`
+        TagDeleted = "tag.deleted",
+        /// `status.created`
+        StatusCreated = "status.created",
+        /// `status.updated`
+        StatusUpdated = "status.updated",
+        /// `status.deleted`
+        StatusDeleted = "status.deleted",
+        /// `campaign.created`
+        CampaignCreated = "campaign.created",
+        /// `campaign.started`
+        CampaignStarted = "campaign.started",
+        /// `campaign.paused`
+        CampaignPaused = "campaign.paused",
+        /// `campaign.resumed`
+        CampaignResumed = "campaign.resumed",
+        /// `campaign.completed`
+        CampaignCompleted = "campaign.completed",
+        /// `target.contacted`
+        TargetContacted = "target.contacted",
+        /// `target.followUpSent`
+        TargetFollowUpSent = "target.followUpSent",
+        /// `target.replied`
+        TargetReplied = "target.replied",
     }
 }
 /// Envelope shared by webhook deliveries and the events feed. Webhook deliveries are POSTed as JSON and signed in the `X-Inbox-Signature` header (`t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`).
@@ -5761,730 +4703,106 @@ impl AddCampaignLeadsResponse {
         Self { added, skipped, failed }
     }
 }
-/// Schema: `#/components/schemas/StaticSegment/properties/type`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum StaticSegmentType {
-    /// `static`
-    Static,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl StaticSegmentType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Static => "static",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for StaticSegmentType {
-    fn from(value: &str) -> Self {
-        match value {
-            "static" => Self::Static,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for StaticSegmentType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for StaticSegmentType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for StaticSegmentType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for StaticSegmentType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-/// Schema: `#/components/schemas/VariationSegment/properties/type`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum VariationSegmentType {
-    /// `variation`
-    Variation,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl VariationSegmentType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Variation => "variation",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for VariationSegmentType {
-    fn from(value: &str) -> Self {
-        match value {
-            "variation" => Self::Variation,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for VariationSegmentType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for VariationSegmentType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for VariationSegmentType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VariationSegmentType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-/// Schema: `#/components/schemas/VariableSegment/properties/type`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum VariableSegmentType {
-    /// `variable`
-    Variable,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl VariableSegmentType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Variable => "variable",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for VariableSegmentType {
-    fn from(value: &str) -> Self {
-        match value {
-            "variable" => Self::Variable,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for VariableSegmentType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for VariableSegmentType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for VariableSegmentType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VariableSegmentType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-/// Schema: `#/components/schemas/CampaignMessageStep/properties/type`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CampaignMessageStepType {
-    /// `message`
-    Message,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl CampaignMessageStepType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Message => "message",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for CampaignMessageStepType {
-    fn from(value: &str) -> Self {
-        match value {
-            "message" => Self::Message,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for CampaignMessageStepType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for CampaignMessageStepType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CampaignMessageStepType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CampaignMessageStepType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-/// Schema: `#/components/schemas/CampaignDelayStep/properties/type`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CampaignDelayStepType {
-    /// `delay`
-    Delay,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl CampaignDelayStepType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Delay => "delay",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for CampaignDelayStepType {
-    fn from(value: &str) -> Self {
-        match value {
-            "delay" => Self::Delay,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for CampaignDelayStepType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for CampaignDelayStepType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CampaignDelayStepType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CampaignDelayStepType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-/// Schema: `#/components/schemas/CampaignMessageStepInput/properties/type`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CampaignMessageStepInputType {
-    /// `message`
-    Message,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl CampaignMessageStepInputType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Message => "message",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for CampaignMessageStepInputType {
-    fn from(value: &str) -> Self {
-        match value {
-            "message" => Self::Message,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for CampaignMessageStepInputType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for CampaignMessageStepInputType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CampaignMessageStepInputType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CampaignMessageStepInputType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-/// Schema: `#/components/schemas/CampaignDelayStepInput/properties/type`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CampaignDelayStepInputType {
-    /// `delay`
-    Delay,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl CampaignDelayStepInputType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Delay => "delay",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for CampaignDelayStepInputType {
-    fn from(value: &str) -> Self {
-        match value {
-            "delay" => Self::Delay,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for CampaignDelayStepInputType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for CampaignDelayStepInputType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CampaignDelayStepInputType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CampaignDelayStepInputType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-/// Runs when a prospect sends their first reply to the campaign.
-///
-/// Schema: `#/components/schemas/CampaignAutomation/properties/trigger`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CampaignAutomationTrigger {
-    /// `prospectFirstReply`
-    ProspectFirstReply,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl CampaignAutomationTrigger {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ProspectFirstReply => "prospectFirstReply",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for CampaignAutomationTrigger {
-    fn from(value: &str) -> Self {
-        match value {
-            "prospectFirstReply" => Self::ProspectFirstReply,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for CampaignAutomationTrigger {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for CampaignAutomationTrigger {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CampaignAutomationTrigger {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CampaignAutomationTrigger {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-/// Sets the prospect's pipeline status.
-///
-/// Schema: `#/components/schemas/CampaignAutomation/properties/action`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CampaignAutomationAction {
-    /// `setStatus`
-    SetStatus,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl CampaignAutomationAction {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SetStatus => "setStatus",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for CampaignAutomationAction {
-    fn from(value: &str) -> Self {
-        match value {
-            "setStatus" => Self::SetStatus,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for CampaignAutomationAction {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for CampaignAutomationAction {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CampaignAutomationAction {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CampaignAutomationAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-/// Runs when a prospect sends their first reply to the campaign.
-///
-/// Schema: `#/components/schemas/CampaignV2Automation/properties/trigger`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CampaignV2AutomationTrigger {
-    /// `prospectFirstReply`
-    ProspectFirstReply,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl CampaignV2AutomationTrigger {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ProspectFirstReply => "prospectFirstReply",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for CampaignV2AutomationTrigger {
-    fn from(value: &str) -> Self {
-        match value {
-            "prospectFirstReply" => Self::ProspectFirstReply,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for CampaignV2AutomationTrigger {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for CampaignV2AutomationTrigger {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CampaignV2AutomationTrigger {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CampaignV2AutomationTrigger {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-/// Sets the prospect's pipeline status.
-///
-/// Schema: `#/components/schemas/CampaignV2Automation/properties/action`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CampaignV2AutomationAction {
-    /// `setStatus`
-    SetStatus,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl CampaignV2AutomationAction {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SetStatus => "setStatus",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for CampaignV2AutomationAction {
-    fn from(value: &str) -> Self {
-        match value {
-            "setStatus" => Self::SetStatus,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for CampaignV2AutomationAction {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for CampaignV2AutomationAction {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CampaignV2AutomationAction {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CampaignV2AutomationAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-/// Campaign kind; always `sequence`.
-///
-/// Schema: `#/components/schemas/Campaign/properties/type`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CampaignType {
-    /// `sequence`
-    Sequence,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl CampaignType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sequence => "sequence",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for CampaignType {
-    fn from(value: &str) -> Self {
-        match value {
-            "sequence" => Self::Sequence,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for CampaignType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for CampaignType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CampaignType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CampaignType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-/// Selects the CSV importer.
-///
-/// Schema: `#/components/schemas/CsvImportConfig/properties/type`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CsvImportConfigType {
-    /// `csv`
-    Csv,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl CsvImportConfigType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Csv => "csv",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for CsvImportConfigType {
-    fn from(value: &str) -> Self {
-        match value {
-            "csv" => Self::Csv,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for CsvImportConfigType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for CsvImportConfigType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CsvImportConfigType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CsvImportConfigType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/StaticSegment/properties/type`.
+    pub enum StaticSegmentType {
+        /// `static`
+        Static = "static",
+    }
+}
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/VariationSegment/properties/type`.
+    pub enum VariationSegmentType {
+        /// `variation`
+        Variation = "variation",
+    }
+}
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/VariableSegment/properties/type`.
+    pub enum VariableSegmentType {
+        /// `variable`
+        Variable = "variable",
+    }
+}
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/CampaignMessageStep/properties/type`.
+    pub enum CampaignMessageStepType {
+        /// `message`
+        Message = "message",
+    }
+}
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/CampaignDelayStep/properties/type`.
+    pub enum CampaignDelayStepType {
+        /// `delay`
+        Delay = "delay",
+    }
+}
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/CampaignMessageStepInput/properties/type`.
+    pub enum CampaignMessageStepInputType {
+        /// `message`
+        Message = "message",
+    }
+}
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/CampaignDelayStepInput/properties/type`.
+    pub enum CampaignDelayStepInputType {
+        /// `delay`
+        Delay = "delay",
+    }
+}
+::apigen_runtime::open_enum! {
+    /// Runs when a prospect sends their first reply to the campaign.
+    ///
+    /// Schema: `#/components/schemas/CampaignAutomation/properties/trigger`.
+    pub enum CampaignAutomationTrigger {
+        /// `prospectFirstReply`
+        ProspectFirstReply = "prospectFirstReply",
+    }
+}
+::apigen_runtime::open_enum! {
+    /// Sets the prospect's pipeline status.
+    ///
+    /// Schema: `#/components/schemas/CampaignAutomation/properties/action`.
+    pub enum CampaignAutomationAction {
+        /// `setStatus`
+        SetStatus = "setStatus",
+    }
+}
+::apigen_runtime::open_enum! {
+    /// Runs when a prospect sends their first reply to the campaign.
+    ///
+    /// Schema: `#/components/schemas/CampaignV2Automation/properties/trigger`.
+    pub enum CampaignV2AutomationTrigger {
+        /// `prospectFirstReply`
+        ProspectFirstReply = "prospectFirstReply",
+    }
+}
+::apigen_runtime::open_enum! {
+    /// Sets the prospect's pipeline status.
+    ///
+    /// Schema: `#/components/schemas/CampaignV2Automation/properties/action`.
+    pub enum CampaignV2AutomationAction {
+        /// `setStatus`
+        SetStatus = "setStatus",
+    }
+}
+::apigen_runtime::open_enum! {
+    /// Campaign kind; always `sequence`.
+    ///
+    /// Schema: `#/components/schemas/Campaign/properties/type`.
+    pub enum CampaignType {
+        /// `sequence`
+        Sequence = "sequence",
+    }
+}
+::apigen_runtime::open_enum! {
+    /// Selects the CSV importer.
+    ///
+    /// Schema: `#/components/schemas/CsvImportConfig/properties/type`.
+    pub enum CsvImportConfigType {
+        /// `csv`
+        Csv = "csv",
     }
 }

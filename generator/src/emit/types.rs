@@ -248,72 +248,16 @@ fn emit_string_enum(name: &Ident, doc: TokenStream, values: &[EnumValue]) -> Tok
         } else {
             format!(" `{}`", value.wire)
         };
-        quote! { #[doc = #text] #variant, }
-    });
-    let as_str = values.iter().map(|value| {
-        let variant = ident(&value.name);
         let wire = &value.wire;
-        quote! { Self::#variant => #wire, }
+        quote! { #[doc = #text] #variant = #wire, }
     });
-    let from_str = values.iter().map(|value| {
-        let variant = ident(&value.name);
-        let wire = &value.wire;
-        quote! { #wire => Self::#variant, }
-    });
+    // The impls (`as_str`, `From<&str>`, `FromStr`, `Display`, serde) come from the
+    // runtime's macro: per enum only the wire values are generated.
     quote! {
-        #doc
-        ///
-        /// Values this crate does not know decode as `Unknown`, so a new server value
-        /// never breaks decoding.
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#variants)*
-            /// A value not known to this version of the crate.
-            Unknown(String),
-        }
-
-        impl #name {
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#as_str)*
-                    Self::Unknown(value) => value.as_str(),
-                }
-            }
-        }
-
-        impl From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #(#from_str)*
-                    other => Self::Unknown(other.to_owned()),
-                }
-            }
-        }
-
-        impl ::std::str::FromStr for #name {
-            type Err = ::std::convert::Infallible;
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Ok(Self::from(value))
-            }
-        }
-
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+        ::apigen_runtime::open_enum! {
+            #doc
+            pub enum #name {
+                #(#variants)*
             }
         }
     }

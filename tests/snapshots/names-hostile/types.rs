@@ -49,91 +49,27 @@ pub struct Pin {
     #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id3: Option<String>,
 }
-/// Schema: `#/components/schemas/Future`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Future {
-    /// The empty string.
-    Value,
-    /// `1`
-    V1,
-    /// `Self`
-    SelfValue,
-    /// `self`
-    SelfValue2,
-    /// `type`
-    Type,
-    /// `é`
-    UC9,
-    /// `E`
-    E,
-    /// `e`
-    E2,
-    /// `Unknown`
-    Unknown2,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl Future {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Value => "",
-            Self::V1 => "1",
-            Self::SelfValue => "Self",
-            Self::SelfValue2 => "self",
-            Self::Type => "type",
-            Self::UC9 => "é",
-            Self::E => "E",
-            Self::E2 => "e",
-            Self::Unknown2 => "Unknown",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for Future {
-    fn from(value: &str) -> Self {
-        match value {
-            "" => Self::Value,
-            "1" => Self::V1,
-            "Self" => Self::SelfValue,
-            "self" => Self::SelfValue2,
-            "type" => Self::Type,
-            "é" => Self::UC9,
-            "E" => Self::E,
-            "e" => Self::E2,
-            "Unknown" => Self::Unknown2,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for Future {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for Future {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for Future {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Future {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/Future`.
+    pub enum Future {
+        /// The empty string.
+        Value = "",
+        /// `1`
+        V1 = "1",
+        /// `Self`
+        SelfValue = "Self",
+        /// `self`
+        SelfValue2 = "self",
+        /// `type`
+        Type = "type",
+        /// `é`
+        UC9 = "é",
+        /// `E`
+        E = "E",
+        /// `e`
+        E2 = "e",
+        /// `Unknown`
+        Unknown2 = "Unknown",
     }
 }
 /// Schema: `#/components/schemas/IntoFuture`.
@@ -156,63 +92,13 @@ impl IntoFuture {
         }
     }
 }
-/// Schema: `#/components/schemas/Style`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Style {
-    /// `a`
-    A,
-    /// `b`
-    B,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl Style {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::A => "a",
-            Self::B => "b",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for Style {
-    fn from(value: &str) -> Self {
-        match value {
-            "a" => Self::A,
-            "b" => Self::B,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for Style {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for Style {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for Style {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Style {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/Style`.
+    pub enum Style {
+        /// `a`
+        A = "a",
+        /// `b`
+        B = "b",
     }
 }
 /// Schema: `#/components/schemas/CallOptions`.

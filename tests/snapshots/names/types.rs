@@ -121,63 +121,13 @@ pub struct FooBar2 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub b: Option<String>,
 }
-/// Schema: `#/components/schemas/FooBar`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum FooBar3 {
-    /// `x`
-    X,
-    /// `y`
-    Y,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl FooBar3 {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::X => "x",
-            Self::Y => "y",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for FooBar3 {
-    fn from(value: &str) -> Self {
-        match value {
-            "x" => Self::X,
-            "y" => Self::Y,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for FooBar3 {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for FooBar3 {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for FooBar3 {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for FooBar3 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/FooBar`.
+    pub enum FooBar3 {
+        /// `x`
+        X = "x",
+        /// `y`
+        Y = "y",
     }
 }
 /// Schema: `#/paths/~1pets/get/responses/200/content/application~1json/schema`.

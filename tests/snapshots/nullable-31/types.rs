@@ -272,61 +272,13 @@ impl WidgetUpdate {
         }
     }
 }
-/// Always `widget`.
-///
-/// Schema: `#/components/schemas/Widget/properties/kind`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WidgetKind {
-    /// `widget`
-    Widget,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl WidgetKind {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Widget => "widget",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for WidgetKind {
-    fn from(value: &str) -> Self {
-        match value {
-            "widget" => Self::Widget,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for WidgetKind {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for WidgetKind {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for WidgetKind {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for WidgetKind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Always `widget`.
+    ///
+    /// Schema: `#/components/schemas/Widget/properties/kind`.
+    pub enum WidgetKind {
+        /// `widget`
+        Widget = "widget",
     }
 }
 /// A string or an integer, or null.

@@ -97,113 +97,17 @@ impl Account {
         }
     }
 }
-/// Schema: `#/components/schemas/Money/properties/currency`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MoneyCurrency {
-    /// `EUR`
-    Eur,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl MoneyCurrency {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Eur => "EUR",
-            Self::Unknown(value) => value.as_str(),
-        }
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/Money/properties/currency`.
+    pub enum MoneyCurrency {
+        /// `EUR`
+        Eur = "EUR",
     }
 }
-impl From<&str> for MoneyCurrency {
-    fn from(value: &str) -> Self {
-        match value {
-            "EUR" => Self::Eur,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for MoneyCurrency {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for MoneyCurrency {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for MoneyCurrency {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MoneyCurrency {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-/// Schema: `#/components/schemas/Account/properties/kind`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AccountKind {
-    /// `account`
-    Account,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl AccountKind {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Account => "account",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for AccountKind {
-    fn from(value: &str) -> Self {
-        match value {
-            "account" => Self::Account,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for AccountKind {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for AccountKind {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for AccountKind {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AccountKind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/Account/properties/kind`.
+    pub enum AccountKind {
+        /// `account`
+        Account = "account",
     }
 }

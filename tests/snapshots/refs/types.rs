@@ -77,63 +77,13 @@ pub struct AB {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slash: Option<bool>,
 }
-/// Schema: `#/components/schemas/Incident/properties/urgency`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum IncidentUrgency {
-    /// `high`
-    High,
-    /// `low`
-    Low,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl IncidentUrgency {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::High => "high",
-            Self::Low => "low",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for IncidentUrgency {
-    fn from(value: &str) -> Self {
-        match value {
-            "high" => Self::High,
-            "low" => Self::Low,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for IncidentUrgency {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for IncidentUrgency {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for IncidentUrgency {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for IncidentUrgency {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/Incident/properties/urgency`.
+    pub enum IncidentUrgency {
+        /// `high`
+        High = "high",
+        /// `low`
+        Low = "low",
     }
 }
 /// Schema: `#/components/schemas/Incidents/items`.
@@ -176,63 +126,13 @@ pub struct GetBrokenResponse {
     )]
     pub nowhere: Option<::apigen_runtime::Nullable<::serde_json::Value>>,
 }
-/// Schema: `#/components/parameters/Level/schema`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Level {
-    /// `high`
-    High,
-    /// `low`
-    Low,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl Level {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::High => "high",
-            Self::Low => "low",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for Level {
-    fn from(value: &str) -> Self {
-        match value {
-            "high" => Self::High,
-            "low" => Self::Low,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for Level {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for Level {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for Level {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Level {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/parameters/Level/schema`.
+    pub enum Level {
+        /// `high`
+        High = "high",
+        /// `low`
+        Low = "low",
     }
 }
 /// Schema: `#/paths/~1incidents/get/responses/200/content/application~1json/schema`.

@@ -463,169 +463,25 @@ impl<'de> ::serde::Deserialize<'de> for LookupValue {
             .finish("LookupValue")
     }
 }
-/// Schema: `#/components/schemas/MessageCreated/properties/type`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MessageCreatedType {
-    /// `message.created`
-    MessageCreated,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl MessageCreatedType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MessageCreated => "message.created",
-            Self::Unknown(value) => value.as_str(),
-        }
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/MessageCreated/properties/type`.
+    pub enum MessageCreatedType {
+        /// `message.created`
+        MessageCreated = "message.created",
     }
 }
-impl From<&str> for MessageCreatedType {
-    fn from(value: &str) -> Self {
-        match value {
-            "message.created" => Self::MessageCreated,
-            other => Self::Unknown(other.to_owned()),
-        }
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/MessageDeleted/properties/type`.
+    pub enum MessageDeletedType {
+        /// `message.deleted`
+        MessageDeleted = "message.deleted",
     }
 }
-impl ::std::str::FromStr for MessageCreatedType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for MessageCreatedType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for MessageCreatedType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MessageCreatedType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-/// Schema: `#/components/schemas/MessageDeleted/properties/type`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MessageDeletedType {
-    /// `message.deleted`
-    MessageDeleted,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl MessageDeletedType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MessageDeleted => "message.deleted",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for MessageDeletedType {
-    fn from(value: &str) -> Self {
-        match value {
-            "message.deleted" => Self::MessageDeleted,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for MessageDeletedType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for MessageDeletedType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for MessageDeletedType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MessageDeletedType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-/// Schema: `#/components/schemas/ThreadArchived/properties/type`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ThreadArchivedType {
-    /// `thread.archived`
-    ThreadArchived,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl ThreadArchivedType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ThreadArchived => "thread.archived",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for ThreadArchivedType {
-    fn from(value: &str) -> Self {
-        match value {
-            "thread.archived" => Self::ThreadArchived,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for ThreadArchivedType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ThreadArchivedType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ThreadArchivedType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ThreadArchivedType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/ThreadArchived/properties/type`.
+    pub enum ThreadArchivedType {
+        /// `thread.archived`
+        ThreadArchived = "thread.archived",
     }
 }
 /// Schema: `#/components/schemas/Shape/oneOf/0`.
@@ -646,59 +502,11 @@ impl ShapeCircle {
         }
     }
 }
-/// Schema: `#/components/schemas/Shape/oneOf/0/properties/kind`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ShapeCircleKind {
-    /// `circle`
-    Circle,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl ShapeCircleKind {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Circle => "circle",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for ShapeCircleKind {
-    fn from(value: &str) -> Self {
-        match value {
-            "circle" => Self::Circle,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for ShapeCircleKind {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ShapeCircleKind {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ShapeCircleKind {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ShapeCircleKind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/Shape/oneOf/0/properties/kind`.
+    pub enum ShapeCircleKind {
+        /// `circle`
+        Circle = "circle",
     }
 }
 /// Schema: `#/components/schemas/Shape/oneOf/1`.
@@ -722,59 +530,11 @@ impl ShapeRectangle {
         }
     }
 }
-/// Schema: `#/components/schemas/Shape/oneOf/1/properties/kind`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ShapeRectangleKind {
-    /// `rectangle`
-    Rectangle,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl ShapeRectangleKind {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Rectangle => "rectangle",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for ShapeRectangleKind {
-    fn from(value: &str) -> Self {
-        match value {
-            "rectangle" => Self::Rectangle,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for ShapeRectangleKind {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ShapeRectangleKind {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ShapeRectangleKind {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ShapeRectangleKind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/Shape/oneOf/1/properties/kind`.
+    pub enum ShapeRectangleKind {
+        /// `rectangle`
+        Rectangle = "rectangle",
     }
 }
 /// Schema: `#/components/schemas/Shape/oneOf/2`.
@@ -801,59 +561,11 @@ impl ShapeGroup {
         }
     }
 }
-/// Schema: `#/components/schemas/Shape/oneOf/2/properties/kind`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ShapeGroupKind {
-    /// `group`
-    Group,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl ShapeGroupKind {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Group => "group",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for ShapeGroupKind {
-    fn from(value: &str) -> Self {
-        match value {
-            "group" => Self::Group,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for ShapeGroupKind {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ShapeGroupKind {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ShapeGroupKind {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ShapeGroupKind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/Shape/oneOf/2/properties/kind`.
+    pub enum ShapeGroupKind {
+        /// `group`
+        Group = "group",
     }
 }
 /// Inline union inside a variant.
@@ -920,59 +632,11 @@ impl ShapeGroupFillSolid {
         }
     }
 }
-/// Schema: `#/components/schemas/Shape/oneOf/2/properties/fill/oneOf/0/properties/mode`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ShapeGroupFillSolidMode {
-    /// `solid`
-    Solid,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl ShapeGroupFillSolidMode {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Solid => "solid",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for ShapeGroupFillSolidMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "solid" => Self::Solid,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for ShapeGroupFillSolidMode {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ShapeGroupFillSolidMode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ShapeGroupFillSolidMode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ShapeGroupFillSolidMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/Shape/oneOf/2/properties/fill/oneOf/0/properties/mode`.
+    pub enum ShapeGroupFillSolidMode {
+        /// `solid`
+        Solid = "solid",
     }
 }
 /// Schema: `#/components/schemas/Shape/oneOf/2/properties/fill/oneOf/1`.
@@ -996,59 +660,11 @@ impl ShapeGroupFillGradient {
         }
     }
 }
-/// Schema: `#/components/schemas/Shape/oneOf/2/properties/fill/oneOf/1/properties/mode`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ShapeGroupFillGradientMode {
-    /// `gradient`
-    Gradient,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl ShapeGroupFillGradientMode {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Gradient => "gradient",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for ShapeGroupFillGradientMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "gradient" => Self::Gradient,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for ShapeGroupFillGradientMode {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ShapeGroupFillGradientMode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ShapeGroupFillGradientMode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ShapeGroupFillGradientMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/Shape/oneOf/2/properties/fill/oneOf/1/properties/mode`.
+    pub enum ShapeGroupFillGradientMode {
+        /// `gradient`
+        Gradient = "gradient",
     }
 }
 /// Schema: `#/components/schemas/Outcome/oneOf/0`.
@@ -1066,59 +682,11 @@ impl OutcomeUnknown {
         }
     }
 }
-/// Schema: `#/components/schemas/Outcome/oneOf/0/properties/status`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum OutcomeUnknownStatus {
-    /// `unknown`
-    Unknown2,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl OutcomeUnknownStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unknown2 => "unknown",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for OutcomeUnknownStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "unknown" => Self::Unknown2,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for OutcomeUnknownStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for OutcomeUnknownStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OutcomeUnknownStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OutcomeUnknownStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/Outcome/oneOf/0/properties/status`.
+    pub enum OutcomeUnknownStatus {
+        /// `unknown`
+        Unknown2 = "unknown",
     }
 }
 /// Schema: `#/components/schemas/Outcome/oneOf/1`.
@@ -1139,59 +707,11 @@ impl OutcomeOk {
         }
     }
 }
-/// Schema: `#/components/schemas/Outcome/oneOf/1/properties/status`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum OutcomeOkStatus {
-    /// `ok`
-    Ok,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl OutcomeOkStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ok => "ok",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for OutcomeOkStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "ok" => Self::Ok,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for OutcomeOkStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for OutcomeOkStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OutcomeOkStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OutcomeOkStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/Outcome/oneOf/1/properties/status`.
+    pub enum OutcomeOkStatus {
+        /// `ok`
+        Ok = "ok",
     }
 }
 /// Schema: `#/components/schemas/LookupValue/oneOf/2`.

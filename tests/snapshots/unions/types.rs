@@ -318,69 +318,17 @@ impl<'de> ::serde::Deserialize<'de> for MaybeScalar {
             .finish("MaybeScalar")
     }
 }
-/// A oneOf of documented one-value string enums (as dropshot writes them).
-///
-/// Schema: `#/components/schemas/SortMode`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SortMode {
-    /// `name_ascending`
-    NameAscending,
-    /// `name_descending`
-    NameDescending,
-    /// `id_ascending`
-    IdAscending,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl SortMode {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NameAscending => "name_ascending",
-            Self::NameDescending => "name_descending",
-            Self::IdAscending => "id_ascending",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for SortMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "name_ascending" => Self::NameAscending,
-            "name_descending" => Self::NameDescending,
-            "id_ascending" => Self::IdAscending,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for SortMode {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for SortMode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for SortMode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SortMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// A oneOf of documented one-value string enums (as dropshot writes them).
+    ///
+    /// Schema: `#/components/schemas/SortMode`.
+    pub enum SortMode {
+        /// `name_ascending`
+        NameAscending = "name_ascending",
+        /// `name_descending`
+        NameDescending = "name_descending",
+        /// `id_ascending`
+        IdAscending = "id_ascending",
     }
 }
 /// Schema: `#/components/schemas/Summary`.
