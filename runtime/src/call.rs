@@ -157,3 +157,48 @@ macro_rules! request_builder {
         }
     };
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{ApiProfile, ClientBuilder};
+
+    /// A client whose base URL has no server behind it (the discard port on loopback),
+    /// so a request that were sent would fail with a connection error instead.
+    fn unreachable_client() -> RawClient {
+        ClientBuilder::<RawClient, serde_json::Value>::new(ApiProfile::new("http://127.0.0.1:9", "test"))
+            .max_retries(0)
+            .build()
+            .unwrap_or_else(|err| panic!("client builds: {err}"))
+    }
+
+    #[tokio::test]
+    async fn an_encoding_error_resolves_at_once_without_sending() {
+        let client = unreachable_client();
+        let rejected = Err(Error::InvalidArgument {
+            name: "id".into(),
+            reason: "contains `/`".into(),
+        });
+        let future =
+            ResponseFuture::<(), serde_json::Value>::new(&client, rejected, CallOptions::default(), |r| r.empty());
+        match BodyFuture::new(future).await {
+            Err(Error::InvalidArgument { name, reason }) => {
+                assert_eq!((name.as_ref(), reason.as_str()), ("id", "contains `/`"))
+            }
+            other => panic!("expected the encoding error, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_sent_request_goes_through_the_client() {
+        let client = unreachable_client();
+        let request = Ok(RequestSpec::new(reqwest::Method::GET, "/x", "/x".to_owned()));
+        let future =
+            ResponseFuture::<(), serde_json::Value>::new(&client, request, CallOptions::default(), |r| r.empty());
+        assert!(format!("{future:?}").starts_with("ResponseFuture"));
+        match future.await {
+            Err(Error::Connection { .. }) => {}
+            other => panic!("expected a connection error from the closed port, got {other:?}"),
+        }
+    }
+}
