@@ -12,6 +12,7 @@ pub mod builder;
 pub mod call;
 pub mod client;
 pub mod datetime;
+pub mod de;
 pub mod enums;
 pub mod error;
 pub mod execute;

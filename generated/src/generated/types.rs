@@ -15,10 +15,48 @@
 /// Body of every error response.
 ///
 /// Schema: `#/components/schemas/ErrorResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ErrorResponse {
     /// JSON: `error`.
     pub error: ErrorDetail,
+}
+impl<'de> ::serde::Deserialize<'de> for ErrorResponse {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["error"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ErrorResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ErrorResponse")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ErrorResponse, __A::Error> {
+                let mut field_0: Option<ErrorDetail> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "error")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ErrorResponse {
+                    error: ::apigen_runtime::de::required(field_0, "error")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ErrorResponse", __FIELDS, __Visitor)
+    }
 }
 impl ErrorResponse {
     /// Creates the value from its required fields (`error`); constant fields are set, optional fields are left out.
@@ -30,7 +68,7 @@ impl ErrorResponse {
 /// What went wrong.
 ///
 /// Schema: `#/components/schemas/ErrorDetail`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ErrorDetail {
     /// JSON: `code`.
     pub code: ErrorCode,
@@ -42,6 +80,62 @@ pub struct ErrorDetail {
     ///
     /// JSON: `status`.
     pub status: i64,
+}
+impl<'de> ::serde::Deserialize<'de> for ErrorDetail {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["code", "message", "status"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ErrorDetail;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ErrorDetail")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ErrorDetail, __A::Error> {
+                let mut field_0: Option<ErrorCode> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<i64> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "code")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "message",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "status",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ErrorDetail {
+                    code: ::apigen_runtime::de::required(field_0, "code")?,
+                    message: ::apigen_runtime::de::required(field_1, "message")?,
+                    status: ::apigen_runtime::de::required(field_2, "status")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ErrorDetail", __FIELDS, __Visitor)
+    }
 }
 impl ErrorDetail {
     /// Creates the value from its required fields (`code`, `message`, `status`); constant fields are set, optional fields are left out.
@@ -90,7 +184,7 @@ pub struct EmptyObject {}
 /// Position in a thread or message listing. Send its two fields back as `cursorId` and `cursorTimestamp` to get the following page.
 ///
 /// Schema: `#/components/schemas/PageCursor`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PageCursor {
     /// Id of the last item on the page.
     ///
@@ -100,6 +194,53 @@ pub struct PageCursor {
     ///
     /// JSON: `timestamp`.
     pub timestamp: ::apigen_runtime::Timestamp,
+}
+impl<'de> ::serde::Deserialize<'de> for PageCursor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["id", "timestamp"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PageCursor;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PageCursor")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<PageCursor, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<::apigen_runtime::Timestamp> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "timestamp",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PageCursor {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    timestamp: ::apigen_runtime::de::required(field_1, "timestamp")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PageCursor", __FIELDS, __Visitor)
+    }
 }
 impl PageCursor {
     /// Creates the value from its required fields (`id`, `timestamp`); constant fields are set, optional fields are left out.
@@ -111,12 +252,54 @@ impl PageCursor {
 /// Bare acknowledgement returned by some campaign operations.
 ///
 /// Schema: `#/components/schemas/SuccessResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SuccessResponse {
     /// Success marker. Its type is not documented (any JSON value).
     ///
     /// JSON: `success`.
     pub success: ::serde_json::Value,
+}
+impl<'de> ::serde::Deserialize<'de> for SuccessResponse {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["success"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = SuccessResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SuccessResponse")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<SuccessResponse, __A::Error> {
+                let mut field_0: Option<::serde_json::Value> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "success",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SuccessResponse {
+                    success: ::apigen_runtime::de::required(field_0, "success")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SuccessResponse", __FIELDS, __Visitor)
+    }
 }
 impl SuccessResponse {
     /// Creates the value from its required fields (`success`); constant fields are set, optional fields are left out.
@@ -128,7 +311,7 @@ impl SuccessResponse {
 /// The team (workspace) that owns the API token.
 ///
 /// Schema: `#/components/schemas/Team`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Team {
     /// Team id.
     ///
@@ -171,6 +354,107 @@ pub struct Team {
     #[serde(rename = "allowSupportAccess")]
     pub allow_support_access: bool,
 }
+impl<'de> ::serde::Deserialize<'de> for Team {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "id",
+            "name",
+            "slug",
+            "image",
+            "createdAt",
+            "updatedAt",
+            "currency",
+            "allowSupportAccess",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Team;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Team")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Team, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<::apigen_runtime::Nullable<String>> = None;
+                let mut field_4: Option<::apigen_runtime::Timestamp> = None;
+                let mut field_5: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_6: Option<String> = None;
+                let mut field_7: Option<bool> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "name")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_2, "slug")?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_3, "image")?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "createdAt",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_5,
+                                "updatedAt",
+                            )?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_6,
+                                "currency",
+                            )?
+                        }
+                        Some(7usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_7,
+                                "allowSupportAccess",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Team {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    name: ::apigen_runtime::de::required(field_1, "name")?,
+                    slug: ::apigen_runtime::de::required(field_2, "slug")?,
+                    image: field_3,
+                    created_at: ::apigen_runtime::de::required(field_4, "createdAt")?,
+                    updated_at: field_5.unwrap_or_default(),
+                    currency: ::apigen_runtime::de::required(field_6, "currency")?,
+                    allow_support_access: ::apigen_runtime::de::required(
+                        field_7,
+                        "allowSupportAccess",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Team", __FIELDS, __Visitor)
+    }
+}
 impl Team {
     /// Creates the value from its required fields (`id`, `name`, `slug`, `created_at`, `currency`, `allow_support_access`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -210,7 +494,7 @@ impl Team {
 /// An X account connected to the team, through which DMs are sent and received.
 ///
 /// Schema: `#/components/schemas/AccountLink`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AccountLink {
     /// Account link id.
     ///
@@ -248,6 +532,118 @@ pub struct AccountLink {
     #[serde(rename = "syncedAt", default)]
     pub synced_at: Option<::apigen_runtime::Timestamp>,
 }
+impl<'de> ::serde::Deserialize<'de> for AccountLink {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "id",
+            "platform",
+            "platformId",
+            "name",
+            "username",
+            "image",
+            "createdAt",
+            "status",
+            "syncedAt",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = AccountLink;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccountLink")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<AccountLink, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Platform> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<::apigen_runtime::Timestamp> = None;
+                let mut field_7: Option<AccountLinkStatus> = None;
+                let mut field_8: Option<Option<::apigen_runtime::Timestamp>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "platform",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "platformId",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_3, "name")?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "username",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_5, "image")?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_6,
+                                "createdAt",
+                            )?
+                        }
+                        Some(7usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_7,
+                                "status",
+                            )?
+                        }
+                        Some(8usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_8,
+                                "syncedAt",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AccountLink {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    platform: ::apigen_runtime::de::required(field_1, "platform")?,
+                    platform_id: ::apigen_runtime::de::required(field_2, "platformId")?,
+                    name: ::apigen_runtime::de::required(field_3, "name")?,
+                    username: ::apigen_runtime::de::required(field_4, "username")?,
+                    image: ::apigen_runtime::de::required(field_5, "image")?,
+                    created_at: ::apigen_runtime::de::required(field_6, "createdAt")?,
+                    status: ::apigen_runtime::de::required(field_7, "status")?,
+                    synced_at: field_8.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("AccountLink", __FIELDS, __Visitor)
+    }
+}
 ::apigen_runtime::open_enum! {
     /// Permission level of a team member.
     ///
@@ -264,7 +660,7 @@ pub struct AccountLink {
 /// An Inbox user who belongs to the team.
 ///
 /// Schema: `#/components/schemas/Member`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Member {
     /// Membership id; this is the id used for assignees.
     ///
@@ -302,6 +698,100 @@ pub struct Member {
     #[serde(rename = "updatedAt", default)]
     pub updated_at: Option<::apigen_runtime::Timestamp>,
 }
+impl<'de> ::serde::Deserialize<'de> for Member {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "id",
+            "userId",
+            "name",
+            "email",
+            "image",
+            "role",
+            "createdAt",
+            "updatedAt",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Member;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Member")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Member, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut field_5: Option<MemberRole> = None;
+                let mut field_6: Option<::apigen_runtime::Timestamp> = None;
+                let mut field_7: Option<Option<::apigen_runtime::Timestamp>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "userId",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_2, "name")?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_3, "email")?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_4, "image")?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_5, "role")?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_6,
+                                "createdAt",
+                            )?
+                        }
+                        Some(7usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_7,
+                                "updatedAt",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Member {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    user_id: ::apigen_runtime::de::required(field_1, "userId")?,
+                    name: field_2.unwrap_or_default(),
+                    email: ::apigen_runtime::de::required(field_3, "email")?,
+                    image: field_4.unwrap_or_default(),
+                    role: ::apigen_runtime::de::required(field_5, "role")?,
+                    created_at: ::apigen_runtime::de::required(field_6, "createdAt")?,
+                    updated_at: field_7.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Member", __FIELDS, __Visitor)
+    }
+}
 impl Member {
     /// Creates the value from its required fields (`id`, `user_id`, `email`, `role`, `created_at`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -327,7 +817,7 @@ impl Member {
 /// A label that can be attached to prospects.
 ///
 /// Schema: `#/components/schemas/Tag`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Tag {
     /// Tag id.
     ///
@@ -343,6 +833,54 @@ pub struct Tag {
     #[serde(default)]
     pub color: Option<String>,
 }
+impl<'de> ::serde::Deserialize<'de> for Tag {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["id", "name", "color"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Tag;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Tag")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Tag, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "name")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_2, "color")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Tag {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    name: ::apigen_runtime::de::required(field_1, "name")?,
+                    color: field_2.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Tag", __FIELDS, __Visitor)
+    }
+}
 impl Tag {
     /// Creates the value from its required fields (`id`, `name`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -357,7 +895,7 @@ impl Tag {
 /// A pipeline stage that a prospect can be placed in.
 ///
 /// Schema: `#/components/schemas/Status`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Status {
     /// Status id.
     ///
@@ -378,6 +916,63 @@ pub struct Status {
     #[serde(rename = "createdAt")]
     pub created_at: ::apigen_runtime::Timestamp,
 }
+impl<'de> ::serde::Deserialize<'de> for Status {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["id", "name", "color", "createdAt"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Status;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Status")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Status, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<::apigen_runtime::Timestamp> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "name")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_2, "color")?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "createdAt",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Status {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    name: ::apigen_runtime::de::required(field_1, "name")?,
+                    color: field_2.unwrap_or_default(),
+                    created_at: ::apigen_runtime::de::required(field_3, "createdAt")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Status", __FIELDS, __Visitor)
+    }
+}
 impl Status {
     /// Creates the value from its required fields (`id`, `name`, `created_at`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -397,7 +992,7 @@ impl Status {
 /// One entry of the predefined color palette.
 ///
 /// Schema: `#/components/schemas/Color`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Color {
     /// Color name, accepted wherever a color can be set.
     ///
@@ -407,6 +1002,49 @@ pub struct Color {
     ///
     /// JSON: `hex`.
     pub hex: String,
+}
+impl<'de> ::serde::Deserialize<'de> for Color {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["name", "hex"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Color;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Color")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Color, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "name")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "hex")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Color {
+                    name: ::apigen_runtime::de::required(field_0, "name")?,
+                    hex: ::apigen_runtime::de::required(field_1, "hex")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Color", __FIELDS, __Visitor)
+    }
 }
 impl Color {
     /// Creates the value from its required fields (`name`, `hex`); constant fields are set, optional fields are left out.
@@ -464,7 +1102,7 @@ impl Color {
 /// A link found in the profile, with the character range it occupies.
 ///
 /// Schema: `#/components/schemas/UrlEntity`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct UrlEntity {
     /// Shortened URL as it appears in the text.
     ///
@@ -484,6 +1122,74 @@ pub struct UrlEntity {
     ///
     /// JSON: `indices`.
     pub indices: Vec<i64>,
+}
+impl<'de> ::serde::Deserialize<'de> for UrlEntity {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["url", "expandedUrl", "displayUrl", "indices"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UrlEntity;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UrlEntity")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UrlEntity, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<Vec<i64>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "url")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "expandedUrl",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "displayUrl",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "indices",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UrlEntity {
+                    url: ::apigen_runtime::de::required(field_0, "url")?,
+                    expanded_url: ::apigen_runtime::de::required(
+                        field_1,
+                        "expandedUrl",
+                    )?,
+                    display_url: ::apigen_runtime::de::required(field_2, "displayUrl")?,
+                    indices: ::apigen_runtime::de::required(field_3, "indices")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UrlEntity", __FIELDS, __Visitor)
+    }
 }
 impl UrlEntity {
     /// Creates the value from its required fields (`url`, `expanded_url`, `display_url`, `indices`); constant fields are set, optional fields are left out.
@@ -505,7 +1211,7 @@ impl UrlEntity {
 /// X-specific profile data.
 ///
 /// Schema: `#/components/schemas/PlatformData`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PlatformData {
     /// Blue check (subscription) verification.
     ///
@@ -553,6 +1259,150 @@ pub struct PlatformData {
     #[serde(rename = "rawData", default)]
     pub raw_data: Option<::serde_json::Map<String, ::serde_json::Value>>,
 }
+impl<'de> ::serde::Deserialize<'de> for PlatformData {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "isVerifiedBlue",
+            "isVerifiedGold",
+            "isVerifiedGray",
+            "professionalCategory",
+            "urlEntities",
+            "bannerUrl",
+            "tweetsCount",
+            "favoritesCount",
+            "rawData",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PlatformData;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PlatformData")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<PlatformData, __A::Error> {
+                let mut field_0: Option<bool> = None;
+                let mut field_1: Option<bool> = None;
+                let mut field_2: Option<bool> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Vec<UrlEntity>> = None;
+                let mut field_5: Option<Option<String>> = None;
+                let mut field_6: Option<i64> = None;
+                let mut field_7: Option<i64> = None;
+                let mut field_8: Option<
+                    Option<::serde_json::Map<String, ::serde_json::Value>>,
+                > = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "isVerifiedBlue",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "isVerifiedGold",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "isVerifiedGray",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "professionalCategory",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "urlEntities",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_5,
+                                "bannerUrl",
+                            )?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_6,
+                                "tweetsCount",
+                            )?
+                        }
+                        Some(7usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_7,
+                                "favoritesCount",
+                            )?
+                        }
+                        Some(8usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_8,
+                                "rawData",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PlatformData {
+                    is_verified_blue: ::apigen_runtime::de::required(
+                        field_0,
+                        "isVerifiedBlue",
+                    )?,
+                    is_verified_gold: ::apigen_runtime::de::required(
+                        field_1,
+                        "isVerifiedGold",
+                    )?,
+                    is_verified_gray: ::apigen_runtime::de::required(
+                        field_2,
+                        "isVerifiedGray",
+                    )?,
+                    professional_category: field_3.unwrap_or_default(),
+                    url_entities: ::apigen_runtime::de::required(
+                        field_4,
+                        "urlEntities",
+                    )?,
+                    banner_url: field_5.unwrap_or_default(),
+                    tweets_count: ::apigen_runtime::de::required(
+                        field_6,
+                        "tweetsCount",
+                    )?,
+                    favorites_count: ::apigen_runtime::de::required(
+                        field_7,
+                        "favoritesCount",
+                    )?,
+                    raw_data: field_8.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("PlatformData", __FIELDS, __Visitor)
+    }
+}
 impl PlatformData {
     /// Creates the value from its required fields (`is_verified_blue`, `is_verified_gold`, `is_verified_gray`, `url_entities`, `tweets_count`, `favorites_count`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -580,7 +1430,7 @@ impl PlatformData {
 /// An X profile as known to Inbox. `platformId` is the X user id; `externalId` is the Inbox id of the prospect.
 ///
 /// Schema: `#/components/schemas/Prospect`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Prospect {
     /// JSON: `platform`.
     pub platform: Platform,
@@ -732,10 +1582,387 @@ pub struct Prospect {
     #[serde(rename = "accountStatus", default, skip_serializing_if = "Option::is_none")]
     pub account_status: Option<String>,
 }
+impl<'de> ::serde::Deserialize<'de> for Prospect {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "platform",
+            "platformId",
+            "externalId",
+            "documentId",
+            "displayName",
+            "username",
+            "handle",
+            "image",
+            "imageNormalized",
+            "bio",
+            "location",
+            "profileUrl",
+            "websiteUrl",
+            "websiteDomain",
+            "verified",
+            "profileType",
+            "isProtected",
+            "followerCount",
+            "followingCount",
+            "postCount",
+            "engagementCount",
+            "listedCount",
+            "platformCreatedAt",
+            "firstSeenAt",
+            "lastUpdatedAt",
+            "lastEnrichedAt",
+            "lastActiveAt",
+            "source",
+            "isFresh",
+            "isStale",
+            "confidence",
+            "platformData",
+            "accountStatus",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Prospect;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Prospect")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Prospect, __A::Error> {
+                let mut field_0: Option<Platform> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<i64>> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<String> = None;
+                let mut field_7: Option<Option<String>> = None;
+                let mut field_8: Option<Option<String>> = None;
+                let mut field_9: Option<Option<String>> = None;
+                let mut field_10: Option<Option<String>> = None;
+                let mut field_11: Option<String> = None;
+                let mut field_12: Option<Option<String>> = None;
+                let mut field_13: Option<Option<String>> = None;
+                let mut field_14: Option<VerificationType> = None;
+                let mut field_15: Option<ProfileType> = None;
+                let mut field_16: Option<bool> = None;
+                let mut field_17: Option<i64> = None;
+                let mut field_18: Option<i64> = None;
+                let mut field_19: Option<i64> = None;
+                let mut field_20: Option<Option<i64>> = None;
+                let mut field_21: Option<Option<i64>> = None;
+                let mut field_22: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_23: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_24: Option<::apigen_runtime::Timestamp> = None;
+                let mut field_25: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_26: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_27: Option<ProfileSource> = None;
+                let mut field_28: Option<bool> = None;
+                let mut field_29: Option<bool> = None;
+                let mut field_30: Option<f64> = None;
+                let mut field_31: Option<PlatformData> = None;
+                let mut field_32: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "platform",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "platformId",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "externalId",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "documentId",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "displayName",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_5,
+                                "username",
+                            )?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_6,
+                                "handle",
+                            )?
+                        }
+                        Some(7usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_7, "image")?
+                        }
+                        Some(8usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_8,
+                                "imageNormalized",
+                            )?
+                        }
+                        Some(9usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_9, "bio")?
+                        }
+                        Some(10usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_10,
+                                "location",
+                            )?
+                        }
+                        Some(11usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_11,
+                                "profileUrl",
+                            )?
+                        }
+                        Some(12usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_12,
+                                "websiteUrl",
+                            )?
+                        }
+                        Some(13usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_13,
+                                "websiteDomain",
+                            )?
+                        }
+                        Some(14usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_14,
+                                "verified",
+                            )?
+                        }
+                        Some(15usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_15,
+                                "profileType",
+                            )?
+                        }
+                        Some(16usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_16,
+                                "isProtected",
+                            )?
+                        }
+                        Some(17usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_17,
+                                "followerCount",
+                            )?
+                        }
+                        Some(18usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_18,
+                                "followingCount",
+                            )?
+                        }
+                        Some(19usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_19,
+                                "postCount",
+                            )?
+                        }
+                        Some(20usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_20,
+                                "engagementCount",
+                            )?
+                        }
+                        Some(21usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_21,
+                                "listedCount",
+                            )?
+                        }
+                        Some(22usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_22,
+                                "platformCreatedAt",
+                            )?
+                        }
+                        Some(23usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_23,
+                                "firstSeenAt",
+                            )?
+                        }
+                        Some(24usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_24,
+                                "lastUpdatedAt",
+                            )?
+                        }
+                        Some(25usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_25,
+                                "lastEnrichedAt",
+                            )?
+                        }
+                        Some(26usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_26,
+                                "lastActiveAt",
+                            )?
+                        }
+                        Some(27usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_27,
+                                "source",
+                            )?
+                        }
+                        Some(28usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_28,
+                                "isFresh",
+                            )?
+                        }
+                        Some(29usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_29,
+                                "isStale",
+                            )?
+                        }
+                        Some(30usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_30,
+                                "confidence",
+                            )?
+                        }
+                        Some(31usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_31,
+                                "platformData",
+                            )?
+                        }
+                        Some(32usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_32,
+                                "accountStatus",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Prospect {
+                    platform: ::apigen_runtime::de::required(field_0, "platform")?,
+                    platform_id: ::apigen_runtime::de::required(field_1, "platformId")?,
+                    external_id: field_2.unwrap_or_default(),
+                    document_id: field_3.unwrap_or_default(),
+                    display_name: ::apigen_runtime::de::required(
+                        field_4,
+                        "displayName",
+                    )?,
+                    username: ::apigen_runtime::de::required(field_5, "username")?,
+                    handle: ::apigen_runtime::de::required(field_6, "handle")?,
+                    image: field_7.unwrap_or_default(),
+                    image_normalized: field_8.unwrap_or_default(),
+                    bio: field_9.unwrap_or_default(),
+                    location: field_10.unwrap_or_default(),
+                    profile_url: ::apigen_runtime::de::required(field_11, "profileUrl")?,
+                    website_url: field_12.unwrap_or_default(),
+                    website_domain: field_13.unwrap_or_default(),
+                    verified: ::apigen_runtime::de::required(field_14, "verified")?,
+                    profile_type: ::apigen_runtime::de::required(
+                        field_15,
+                        "profileType",
+                    )?,
+                    is_protected: ::apigen_runtime::de::required(
+                        field_16,
+                        "isProtected",
+                    )?,
+                    follower_count: ::apigen_runtime::de::required(
+                        field_17,
+                        "followerCount",
+                    )?,
+                    following_count: ::apigen_runtime::de::required(
+                        field_18,
+                        "followingCount",
+                    )?,
+                    post_count: ::apigen_runtime::de::required(field_19, "postCount")?,
+                    engagement_count: field_20.unwrap_or_default(),
+                    listed_count: field_21.unwrap_or_default(),
+                    platform_created_at: field_22.unwrap_or_default(),
+                    first_seen_at: field_23.unwrap_or_default(),
+                    last_updated_at: ::apigen_runtime::de::required(
+                        field_24,
+                        "lastUpdatedAt",
+                    )?,
+                    last_enriched_at: field_25.unwrap_or_default(),
+                    last_active_at: field_26.unwrap_or_default(),
+                    source: ::apigen_runtime::de::required(field_27, "source")?,
+                    is_fresh: ::apigen_runtime::de::required(field_28, "isFresh")?,
+                    is_stale: ::apigen_runtime::de::required(field_29, "isStale")?,
+                    confidence: ::apigen_runtime::de::required(field_30, "confidence")?,
+                    platform_data: ::apigen_runtime::de::required(
+                        field_31,
+                        "platformData",
+                    )?,
+                    account_status: field_32.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Prospect", __FIELDS, __Visitor)
+    }
+}
 /// Short reference to one of the team's threads with a prospect.
 ///
 /// Schema: `#/components/schemas/ProspectThreadSummary`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ProspectThreadSummary {
     /// Thread id.
     ///
@@ -757,6 +1984,79 @@ pub struct ProspectThreadSummary {
     #[serde(rename = "createdAt")]
     pub created_at: ::apigen_runtime::Timestamp,
 }
+impl<'de> ::serde::Deserialize<'de> for ProspectThreadSummary {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "id",
+            "accountLinkId",
+            "lastMessageTimestamp",
+            "createdAt",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ProspectThreadSummary;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ProspectThreadSummary")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ProspectThreadSummary, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_3: Option<::apigen_runtime::Timestamp> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "accountLinkId",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "lastMessageTimestamp",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "createdAt",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ProspectThreadSummary {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    account_link_id: ::apigen_runtime::de::required(
+                        field_1,
+                        "accountLinkId",
+                    )?,
+                    last_message_timestamp: field_2.unwrap_or_default(),
+                    created_at: ::apigen_runtime::de::required(field_3, "createdAt")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ProspectThreadSummary", __FIELDS, __Visitor)
+    }
+}
 impl ProspectThreadSummary {
     /// Creates the value from its required fields (`id`, `account_link_id`, `created_at`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -776,7 +2076,7 @@ impl ProspectThreadSummary {
 /// The team's CRM data about a prospect.
 ///
 /// Schema: `#/components/schemas/ProspectContext`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ProspectContext {
     /// Ids of the tags attached to the prospect.
     ///
@@ -817,6 +2117,94 @@ pub struct ProspectContext {
     )]
     pub threads: Option<::apigen_runtime::Nullable<Vec<ProspectThreadSummary>>>,
 }
+impl<'de> ::serde::Deserialize<'de> for ProspectContext {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "tags",
+            "statusId",
+            "valuation",
+            "notes",
+            "assigneeId",
+            "threads",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ProspectContext;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ProspectContext")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ProspectContext, __A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<f64>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<::apigen_runtime::Nullable<String>> = None;
+                let mut field_5: Option<
+                    ::apigen_runtime::Nullable<Vec<ProspectThreadSummary>>,
+                > = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "tags")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "statusId",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "valuation",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_3, "notes")?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "assigneeId",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_5,
+                                "threads",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ProspectContext {
+                    tags: ::apigen_runtime::de::required(field_0, "tags")?,
+                    status_id: field_1.unwrap_or_default(),
+                    valuation: field_2.unwrap_or_default(),
+                    notes: field_3.unwrap_or_default(),
+                    assignee_id: field_4,
+                    threads: field_5,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ProspectContext", __FIELDS, __Visitor)
+    }
+}
 impl ProspectContext {
     /// Creates the value from its required fields (`tags`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -834,7 +2222,7 @@ impl ProspectContext {
 /// A prospect (same fields as `Prospect`) together with the team's CRM context for it.
 ///
 /// Schema: `#/components/schemas/ProspectWithContext`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ProspectWithContext {
     /// JSON: `platform`.
     pub platform: Platform,
@@ -988,6 +2376,393 @@ pub struct ProspectWithContext {
     /// JSON: `context`.
     pub context: ProspectContext,
 }
+impl<'de> ::serde::Deserialize<'de> for ProspectWithContext {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "platform",
+            "platformId",
+            "externalId",
+            "documentId",
+            "displayName",
+            "username",
+            "handle",
+            "image",
+            "imageNormalized",
+            "bio",
+            "location",
+            "profileUrl",
+            "websiteUrl",
+            "websiteDomain",
+            "verified",
+            "profileType",
+            "isProtected",
+            "followerCount",
+            "followingCount",
+            "postCount",
+            "engagementCount",
+            "listedCount",
+            "platformCreatedAt",
+            "firstSeenAt",
+            "lastUpdatedAt",
+            "lastEnrichedAt",
+            "lastActiveAt",
+            "source",
+            "isFresh",
+            "isStale",
+            "confidence",
+            "platformData",
+            "accountStatus",
+            "context",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ProspectWithContext;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ProspectWithContext")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ProspectWithContext, __A::Error> {
+                let mut field_0: Option<Platform> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<i64>> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<String> = None;
+                let mut field_7: Option<Option<String>> = None;
+                let mut field_8: Option<Option<String>> = None;
+                let mut field_9: Option<Option<String>> = None;
+                let mut field_10: Option<Option<String>> = None;
+                let mut field_11: Option<String> = None;
+                let mut field_12: Option<Option<String>> = None;
+                let mut field_13: Option<Option<String>> = None;
+                let mut field_14: Option<VerificationType> = None;
+                let mut field_15: Option<ProfileType> = None;
+                let mut field_16: Option<bool> = None;
+                let mut field_17: Option<i64> = None;
+                let mut field_18: Option<i64> = None;
+                let mut field_19: Option<i64> = None;
+                let mut field_20: Option<Option<i64>> = None;
+                let mut field_21: Option<Option<i64>> = None;
+                let mut field_22: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_23: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_24: Option<::apigen_runtime::Timestamp> = None;
+                let mut field_25: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_26: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_27: Option<ProfileSource> = None;
+                let mut field_28: Option<bool> = None;
+                let mut field_29: Option<bool> = None;
+                let mut field_30: Option<f64> = None;
+                let mut field_31: Option<PlatformData> = None;
+                let mut field_32: Option<Option<String>> = None;
+                let mut field_33: Option<ProspectContext> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "platform",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "platformId",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "externalId",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "documentId",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "displayName",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_5,
+                                "username",
+                            )?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_6,
+                                "handle",
+                            )?
+                        }
+                        Some(7usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_7, "image")?
+                        }
+                        Some(8usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_8,
+                                "imageNormalized",
+                            )?
+                        }
+                        Some(9usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_9, "bio")?
+                        }
+                        Some(10usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_10,
+                                "location",
+                            )?
+                        }
+                        Some(11usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_11,
+                                "profileUrl",
+                            )?
+                        }
+                        Some(12usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_12,
+                                "websiteUrl",
+                            )?
+                        }
+                        Some(13usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_13,
+                                "websiteDomain",
+                            )?
+                        }
+                        Some(14usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_14,
+                                "verified",
+                            )?
+                        }
+                        Some(15usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_15,
+                                "profileType",
+                            )?
+                        }
+                        Some(16usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_16,
+                                "isProtected",
+                            )?
+                        }
+                        Some(17usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_17,
+                                "followerCount",
+                            )?
+                        }
+                        Some(18usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_18,
+                                "followingCount",
+                            )?
+                        }
+                        Some(19usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_19,
+                                "postCount",
+                            )?
+                        }
+                        Some(20usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_20,
+                                "engagementCount",
+                            )?
+                        }
+                        Some(21usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_21,
+                                "listedCount",
+                            )?
+                        }
+                        Some(22usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_22,
+                                "platformCreatedAt",
+                            )?
+                        }
+                        Some(23usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_23,
+                                "firstSeenAt",
+                            )?
+                        }
+                        Some(24usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_24,
+                                "lastUpdatedAt",
+                            )?
+                        }
+                        Some(25usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_25,
+                                "lastEnrichedAt",
+                            )?
+                        }
+                        Some(26usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_26,
+                                "lastActiveAt",
+                            )?
+                        }
+                        Some(27usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_27,
+                                "source",
+                            )?
+                        }
+                        Some(28usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_28,
+                                "isFresh",
+                            )?
+                        }
+                        Some(29usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_29,
+                                "isStale",
+                            )?
+                        }
+                        Some(30usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_30,
+                                "confidence",
+                            )?
+                        }
+                        Some(31usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_31,
+                                "platformData",
+                            )?
+                        }
+                        Some(32usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_32,
+                                "accountStatus",
+                            )?
+                        }
+                        Some(33usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_33,
+                                "context",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ProspectWithContext {
+                    platform: ::apigen_runtime::de::required(field_0, "platform")?,
+                    platform_id: ::apigen_runtime::de::required(field_1, "platformId")?,
+                    external_id: field_2.unwrap_or_default(),
+                    document_id: field_3.unwrap_or_default(),
+                    display_name: ::apigen_runtime::de::required(
+                        field_4,
+                        "displayName",
+                    )?,
+                    username: ::apigen_runtime::de::required(field_5, "username")?,
+                    handle: ::apigen_runtime::de::required(field_6, "handle")?,
+                    image: field_7.unwrap_or_default(),
+                    image_normalized: field_8.unwrap_or_default(),
+                    bio: field_9.unwrap_or_default(),
+                    location: field_10.unwrap_or_default(),
+                    profile_url: ::apigen_runtime::de::required(field_11, "profileUrl")?,
+                    website_url: field_12.unwrap_or_default(),
+                    website_domain: field_13.unwrap_or_default(),
+                    verified: ::apigen_runtime::de::required(field_14, "verified")?,
+                    profile_type: ::apigen_runtime::de::required(
+                        field_15,
+                        "profileType",
+                    )?,
+                    is_protected: ::apigen_runtime::de::required(
+                        field_16,
+                        "isProtected",
+                    )?,
+                    follower_count: ::apigen_runtime::de::required(
+                        field_17,
+                        "followerCount",
+                    )?,
+                    following_count: ::apigen_runtime::de::required(
+                        field_18,
+                        "followingCount",
+                    )?,
+                    post_count: ::apigen_runtime::de::required(field_19, "postCount")?,
+                    engagement_count: field_20.unwrap_or_default(),
+                    listed_count: field_21.unwrap_or_default(),
+                    platform_created_at: field_22.unwrap_or_default(),
+                    first_seen_at: field_23.unwrap_or_default(),
+                    last_updated_at: ::apigen_runtime::de::required(
+                        field_24,
+                        "lastUpdatedAt",
+                    )?,
+                    last_enriched_at: field_25.unwrap_or_default(),
+                    last_active_at: field_26.unwrap_or_default(),
+                    source: ::apigen_runtime::de::required(field_27, "source")?,
+                    is_fresh: ::apigen_runtime::de::required(field_28, "isFresh")?,
+                    is_stale: ::apigen_runtime::de::required(field_29, "isStale")?,
+                    confidence: ::apigen_runtime::de::required(field_30, "confidence")?,
+                    platform_data: ::apigen_runtime::de::required(
+                        field_31,
+                        "platformData",
+                    )?,
+                    account_status: field_32.unwrap_or_default(),
+                    context: ::apigen_runtime::de::required(field_33, "context")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ProspectWithContext", __FIELDS, __Visitor)
+    }
+}
 ::apigen_runtime::open_enum! {
     /// Inbox view of the thread list: `default` (active conversations), `no-reply` (waiting for your answer), `requests` (message requests) or `archived` (threads marked done).
     ///
@@ -1028,7 +2803,7 @@ pub struct ProspectWithContext {
 /// Preview of the latest message of a thread.
 ///
 /// Schema: `#/components/schemas/ThreadLastMessage`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ThreadLastMessage {
     /// Message id.
     ///
@@ -1059,6 +2834,96 @@ pub struct ThreadLastMessage {
     #[serde(rename = "campaignId", default)]
     pub campaign_id: Option<String>,
 }
+impl<'de> ::serde::Deserialize<'de> for ThreadLastMessage {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "id",
+            "content",
+            "authorId",
+            "createdAt",
+            "userId",
+            "campaignId",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ThreadLastMessage;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ThreadLastMessage")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ThreadLastMessage, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<::apigen_runtime::Timestamp> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut field_5: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "content",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "authorId",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "createdAt",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "userId",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_5,
+                                "campaignId",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ThreadLastMessage {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    content: ::apigen_runtime::de::required(field_1, "content")?,
+                    author_id: ::apigen_runtime::de::required(field_2, "authorId")?,
+                    created_at: ::apigen_runtime::de::required(field_3, "createdAt")?,
+                    user_id: field_4.unwrap_or_default(),
+                    campaign_id: field_5.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ThreadLastMessage", __FIELDS, __Visitor)
+    }
+}
 impl ThreadLastMessage {
     /// Creates the value from its required fields (`id`, `content`, `author_id`, `created_at`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -1081,7 +2946,7 @@ impl ThreadLastMessage {
 /// One direct-message conversation, with a team account link on one side and a prospect on the other.
 ///
 /// Schema: `#/components/schemas/Thread`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Thread {
     /// Inbox id of the thread.
     ///
@@ -1150,10 +3015,199 @@ pub struct Thread {
     /// JSON: `prospect`.
     pub prospect: ProspectWithContext,
 }
+impl<'de> ::serde::Deserialize<'de> for Thread {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "id",
+            "platform",
+            "platformId",
+            "done",
+            "assigneeId",
+            "lastMessageTimestamp",
+            "computedSortTimestamp",
+            "createdAt",
+            "status",
+            "variant",
+            "accountLinkId",
+            "isSyncing",
+            "isRequest",
+            "typingIndicatorsEnabled",
+            "lastMessage",
+            "prospect",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Thread;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Thread")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Thread, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Platform> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<bool> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut field_5: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_6: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_7: Option<::apigen_runtime::Timestamp> = None;
+                let mut field_8: Option<ThreadStatus> = None;
+                let mut field_9: Option<ThreadVariant> = None;
+                let mut field_10: Option<String> = None;
+                let mut field_11: Option<bool> = None;
+                let mut field_12: Option<bool> = None;
+                let mut field_13: Option<Option<bool>> = None;
+                let mut field_14: Option<Option<ThreadLastMessage>> = None;
+                let mut field_15: Option<ProspectWithContext> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "platform",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "platformId",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_3, "done")?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "assigneeId",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_5,
+                                "lastMessageTimestamp",
+                            )?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_6,
+                                "computedSortTimestamp",
+                            )?
+                        }
+                        Some(7usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_7,
+                                "createdAt",
+                            )?
+                        }
+                        Some(8usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_8,
+                                "status",
+                            )?
+                        }
+                        Some(9usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_9,
+                                "variant",
+                            )?
+                        }
+                        Some(10usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_10,
+                                "accountLinkId",
+                            )?
+                        }
+                        Some(11usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_11,
+                                "isSyncing",
+                            )?
+                        }
+                        Some(12usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_12,
+                                "isRequest",
+                            )?
+                        }
+                        Some(13usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_13,
+                                "typingIndicatorsEnabled",
+                            )?
+                        }
+                        Some(14usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_14,
+                                "lastMessage",
+                            )?
+                        }
+                        Some(15usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_15,
+                                "prospect",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Thread {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    platform: ::apigen_runtime::de::required(field_1, "platform")?,
+                    platform_id: ::apigen_runtime::de::required(field_2, "platformId")?,
+                    done: ::apigen_runtime::de::required(field_3, "done")?,
+                    assignee_id: field_4.unwrap_or_default(),
+                    last_message_timestamp: field_5.unwrap_or_default(),
+                    computed_sort_timestamp: field_6.unwrap_or_default(),
+                    created_at: ::apigen_runtime::de::required(field_7, "createdAt")?,
+                    status: ::apigen_runtime::de::required(field_8, "status")?,
+                    variant: ::apigen_runtime::de::required(field_9, "variant")?,
+                    account_link_id: ::apigen_runtime::de::required(
+                        field_10,
+                        "accountLinkId",
+                    )?,
+                    is_syncing: ::apigen_runtime::de::required(field_11, "isSyncing")?,
+                    is_request: ::apigen_runtime::de::required(field_12, "isRequest")?,
+                    typing_indicators_enabled: field_13.unwrap_or_default(),
+                    last_message: field_14.unwrap_or_default(),
+                    prospect: ::apigen_runtime::de::required(field_15, "prospect")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Thread", __FIELDS, __Visitor)
+    }
+}
 /// Per-thread settings.
 ///
 /// Schema: `#/components/schemas/ThreadSettings`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ThreadSettings {
     /// The thread the settings belong to.
     ///
@@ -1165,6 +3219,57 @@ pub struct ThreadSettings {
     /// JSON: `typingIndicatorsEnabled`. Always present in JSON; `None` is `null`.
     #[serde(rename = "typingIndicatorsEnabled", default)]
     pub typing_indicators_enabled: Option<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for ThreadSettings {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["threadId", "typingIndicatorsEnabled"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ThreadSettings;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ThreadSettings")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ThreadSettings, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<bool>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "threadId",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "typingIndicatorsEnabled",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ThreadSettings {
+                    thread_id: ::apigen_runtime::de::required(field_0, "threadId")?,
+                    typing_indicators_enabled: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ThreadSettings", __FIELDS, __Visitor)
+    }
 }
 impl ThreadSettings {
     /// Creates the value from its required fields (`thread_id`); constant fields are set, optional fields are left out.
@@ -1190,7 +3295,7 @@ impl ThreadSettings {
 /// Filter threads by the prospect's tags.
 ///
 /// Schema: `#/components/schemas/ThreadTagFilter`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ThreadTagFilter {
     /// Keep threads whose prospect has any of these tags.
     ///
@@ -1203,10 +3308,61 @@ pub struct ThreadTagFilter {
     #[serde(rename = "noTags", default, skip_serializing_if = "Option::is_none")]
     pub no_tags: Option<bool>,
 }
+impl<'de> ::serde::Deserialize<'de> for ThreadTagFilter {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["selectedIds", "noTags"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ThreadTagFilter;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ThreadTagFilter")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ThreadTagFilter, __A::Error> {
+                let mut field_0: Option<Option<Vec<String>>> = None;
+                let mut field_1: Option<Option<bool>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "selectedIds",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "noTags",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ThreadTagFilter {
+                    selected_ids: field_0.unwrap_or_default(),
+                    no_tags: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ThreadTagFilter", __FIELDS, __Visitor)
+    }
+}
 /// Filter threads by the prospect's pipeline status.
 ///
 /// Schema: `#/components/schemas/ThreadStatusFilter`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ThreadStatusFilter {
     /// Keep threads whose prospect is in any of these statuses.
     ///
@@ -1219,10 +3375,61 @@ pub struct ThreadStatusFilter {
     #[serde(rename = "noStatus", default, skip_serializing_if = "Option::is_none")]
     pub no_status: Option<bool>,
 }
+impl<'de> ::serde::Deserialize<'de> for ThreadStatusFilter {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["selectedIds", "noStatus"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ThreadStatusFilter;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ThreadStatusFilter")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ThreadStatusFilter, __A::Error> {
+                let mut field_0: Option<Option<Vec<String>>> = None;
+                let mut field_1: Option<Option<bool>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "selectedIds",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "noStatus",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ThreadStatusFilter {
+                    selected_ids: field_0.unwrap_or_default(),
+                    no_status: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ThreadStatusFilter", __FIELDS, __Visitor)
+    }
+}
 /// Filter threads by assignee.
 ///
 /// Schema: `#/components/schemas/ThreadAssigneeFilter`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ThreadAssigneeFilter {
     /// Keep threads assigned to any of these members.
     ///
@@ -1235,10 +3442,61 @@ pub struct ThreadAssigneeFilter {
     #[serde(rename = "noAssignee", default, skip_serializing_if = "Option::is_none")]
     pub no_assignee: Option<bool>,
 }
+impl<'de> ::serde::Deserialize<'de> for ThreadAssigneeFilter {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["selectedIds", "noAssignee"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ThreadAssigneeFilter;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ThreadAssigneeFilter")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ThreadAssigneeFilter, __A::Error> {
+                let mut field_0: Option<Option<Vec<String>>> = None;
+                let mut field_1: Option<Option<bool>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "selectedIds",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "noAssignee",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ThreadAssigneeFilter {
+                    selected_ids: field_0.unwrap_or_default(),
+                    no_assignee: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ThreadAssigneeFilter", __FIELDS, __Visitor)
+    }
+}
 /// Filter threads by the campaign that started them.
 ///
 /// Schema: `#/components/schemas/ThreadCampaignFilter`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ThreadCampaignFilter {
     /// Keep threads belonging to any of these campaigns.
     ///
@@ -1251,10 +3509,61 @@ pub struct ThreadCampaignFilter {
     #[serde(rename = "noCampaign", default, skip_serializing_if = "Option::is_none")]
     pub no_campaign: Option<bool>,
 }
+impl<'de> ::serde::Deserialize<'de> for ThreadCampaignFilter {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["selectedIds", "noCampaign"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ThreadCampaignFilter;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ThreadCampaignFilter")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ThreadCampaignFilter, __A::Error> {
+                let mut field_0: Option<Option<Vec<String>>> = None;
+                let mut field_1: Option<Option<bool>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "selectedIds",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "noCampaign",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ThreadCampaignFilter {
+                    selected_ids: field_0.unwrap_or_default(),
+                    no_campaign: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ThreadCampaignFilter", __FIELDS, __Visitor)
+    }
+}
 /// Advanced thread filters (query parameter `filters`, nested bracket notation). Within a group the selected ids are OR-ed; groups are AND-ed.
 ///
 /// Schema: `#/components/schemas/ThreadFilters`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ThreadFilters {
     /// JSON: `tags`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1271,6 +3580,86 @@ pub struct ThreadFilters {
     /// JSON: `sortOrder`. Optional: `None` leaves the key out.
     #[serde(rename = "sortOrder", default, skip_serializing_if = "Option::is_none")]
     pub sort_order: Option<SortOrder>,
+}
+impl<'de> ::serde::Deserialize<'de> for ThreadFilters {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "tags",
+            "statuses",
+            "assignees",
+            "campaigns",
+            "sortOrder",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ThreadFilters;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ThreadFilters")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ThreadFilters, __A::Error> {
+                let mut field_0: Option<Option<ThreadTagFilter>> = None;
+                let mut field_1: Option<Option<ThreadStatusFilter>> = None;
+                let mut field_2: Option<Option<ThreadAssigneeFilter>> = None;
+                let mut field_3: Option<Option<ThreadCampaignFilter>> = None;
+                let mut field_4: Option<Option<SortOrder>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "tags")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "statuses",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "assignees",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "campaigns",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "sortOrder",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ThreadFilters {
+                    tags: field_0.unwrap_or_default(),
+                    statuses: field_1.unwrap_or_default(),
+                    assignees: field_2.unwrap_or_default(),
+                    campaigns: field_3.unwrap_or_default(),
+                    sort_order: field_4.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ThreadFilters", __FIELDS, __Visitor)
+    }
 }
 ::apigen_runtime::open_enum! {
     /// Outcome of a typing-indicator request.
@@ -1314,7 +3703,7 @@ pub struct ThreadFilters {
 /// A single DM inside a thread.
 ///
 /// Schema: `#/components/schemas/Message`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Message {
     /// JSON: `platform`.
     pub platform: Platform,
@@ -1414,10 +3803,250 @@ pub struct Message {
     #[serde(rename = "platformDeletedAt", default)]
     pub platform_deleted_at: Option<::apigen_runtime::Timestamp>,
 }
+impl<'de> ::serde::Deserialize<'de> for Message {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "platform",
+            "teamId",
+            "threadId",
+            "id",
+            "userId",
+            "createdAt",
+            "updatedAt",
+            "platformId",
+            "content",
+            "campaignId",
+            "authorId",
+            "origin",
+            "replyData",
+            "forwardData",
+            "entities",
+            "attachment",
+            "reactions",
+            "isEncrypted",
+            "isEdited",
+            "deletedAt",
+            "platformDeletedAt",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Message;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Message")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Message, __A::Error> {
+                let mut field_0: Option<Platform> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut field_5: Option<::apigen_runtime::Timestamp> = None;
+                let mut field_6: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_7: Option<Option<String>> = None;
+                let mut field_8: Option<String> = None;
+                let mut field_9: Option<Option<String>> = None;
+                let mut field_10: Option<String> = None;
+                let mut field_11: Option<Option<MessageOrigin>> = None;
+                let mut field_12: Option<Option<::serde_json::Value>> = None;
+                let mut field_13: Option<Option<::serde_json::Value>> = None;
+                let mut field_14: Option<::serde_json::Value> = None;
+                let mut field_15: Option<::serde_json::Value> = None;
+                let mut field_16: Option<Vec<::serde_json::Value>> = None;
+                let mut field_17: Option<Option<bool>> = None;
+                let mut field_18: Option<bool> = None;
+                let mut field_19: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_20: Option<Option<::apigen_runtime::Timestamp>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "platform",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "teamId",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "threadId",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_3, "id")?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "userId",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_5,
+                                "createdAt",
+                            )?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_6,
+                                "updatedAt",
+                            )?
+                        }
+                        Some(7usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_7,
+                                "platformId",
+                            )?
+                        }
+                        Some(8usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_8,
+                                "content",
+                            )?
+                        }
+                        Some(9usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_9,
+                                "campaignId",
+                            )?
+                        }
+                        Some(10usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_10,
+                                "authorId",
+                            )?
+                        }
+                        Some(11usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_11,
+                                "origin",
+                            )?
+                        }
+                        Some(12usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_12,
+                                "replyData",
+                            )?
+                        }
+                        Some(13usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_13,
+                                "forwardData",
+                            )?
+                        }
+                        Some(14usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_14,
+                                "entities",
+                            )?
+                        }
+                        Some(15usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_15,
+                                "attachment",
+                            )?
+                        }
+                        Some(16usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_16,
+                                "reactions",
+                            )?
+                        }
+                        Some(17usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_17,
+                                "isEncrypted",
+                            )?
+                        }
+                        Some(18usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_18,
+                                "isEdited",
+                            )?
+                        }
+                        Some(19usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_19,
+                                "deletedAt",
+                            )?
+                        }
+                        Some(20usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_20,
+                                "platformDeletedAt",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Message {
+                    platform: ::apigen_runtime::de::required(field_0, "platform")?,
+                    team_id: ::apigen_runtime::de::required(field_1, "teamId")?,
+                    thread_id: ::apigen_runtime::de::required(field_2, "threadId")?,
+                    id: ::apigen_runtime::de::required(field_3, "id")?,
+                    user_id: field_4.unwrap_or_default(),
+                    created_at: ::apigen_runtime::de::required(field_5, "createdAt")?,
+                    updated_at: field_6.unwrap_or_default(),
+                    platform_id: field_7.unwrap_or_default(),
+                    content: ::apigen_runtime::de::required(field_8, "content")?,
+                    campaign_id: field_9.unwrap_or_default(),
+                    author_id: ::apigen_runtime::de::required(field_10, "authorId")?,
+                    origin: field_11.unwrap_or_default(),
+                    reply_data: field_12.unwrap_or_default(),
+                    forward_data: field_13.unwrap_or_default(),
+                    entities: ::apigen_runtime::de::required(field_14, "entities")?,
+                    attachment: ::apigen_runtime::de::required(field_15, "attachment")?,
+                    reactions: ::apigen_runtime::de::required(field_16, "reactions")?,
+                    is_encrypted: field_17.unwrap_or_default(),
+                    is_edited: ::apigen_runtime::de::required(field_18, "isEdited")?,
+                    deleted_at: field_19.unwrap_or_default(),
+                    platform_deleted_at: field_20.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Message", __FIELDS, __Visitor)
+    }
+}
 /// One stored version of a message (the original or an edit).
 ///
 /// Schema: `#/components/schemas/MessageVersion`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MessageVersion {
     /// Id of the message.
     ///
@@ -1512,6 +4141,236 @@ pub struct MessageVersion {
     /// JSON: `reactions`.
     pub reactions: Vec<::serde_json::Value>,
 }
+impl<'de> ::serde::Deserialize<'de> for MessageVersion {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "id",
+            "platformId",
+            "platform",
+            "content",
+            "authorId",
+            "userId",
+            "teamId",
+            "threadId",
+            "campaignId",
+            "campaignStepId",
+            "origin",
+            "editOrigin",
+            "replyData",
+            "forwardData",
+            "createdAt",
+            "isEncrypted",
+            "expandedData",
+            "entities",
+            "attachment",
+            "reactions",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MessageVersion;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MessageVersion")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<MessageVersion, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Platform> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<Option<String>> = None;
+                let mut field_6: Option<String> = None;
+                let mut field_7: Option<String> = None;
+                let mut field_8: Option<Option<String>> = None;
+                let mut field_9: Option<Option<String>> = None;
+                let mut field_10: Option<Option<MessageOrigin>> = None;
+                let mut field_11: Option<Option<MessageOrigin>> = None;
+                let mut field_12: Option<Option<::serde_json::Value>> = None;
+                let mut field_13: Option<Option<::serde_json::Value>> = None;
+                let mut field_14: Option<::apigen_runtime::Timestamp> = None;
+                let mut field_15: Option<Option<bool>> = None;
+                let mut field_16: Option<Option<::serde_json::Value>> = None;
+                let mut field_17: Option<::serde_json::Value> = None;
+                let mut field_18: Option<::serde_json::Value> = None;
+                let mut field_19: Option<Vec<::serde_json::Value>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "platformId",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "platform",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "content",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "authorId",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_5,
+                                "userId",
+                            )?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_6,
+                                "teamId",
+                            )?
+                        }
+                        Some(7usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_7,
+                                "threadId",
+                            )?
+                        }
+                        Some(8usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_8,
+                                "campaignId",
+                            )?
+                        }
+                        Some(9usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_9,
+                                "campaignStepId",
+                            )?
+                        }
+                        Some(10usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_10,
+                                "origin",
+                            )?
+                        }
+                        Some(11usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_11,
+                                "editOrigin",
+                            )?
+                        }
+                        Some(12usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_12,
+                                "replyData",
+                            )?
+                        }
+                        Some(13usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_13,
+                                "forwardData",
+                            )?
+                        }
+                        Some(14usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_14,
+                                "createdAt",
+                            )?
+                        }
+                        Some(15usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_15,
+                                "isEncrypted",
+                            )?
+                        }
+                        Some(16usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_16,
+                                "expandedData",
+                            )?
+                        }
+                        Some(17usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_17,
+                                "entities",
+                            )?
+                        }
+                        Some(18usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_18,
+                                "attachment",
+                            )?
+                        }
+                        Some(19usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_19,
+                                "reactions",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(MessageVersion {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    platform_id: field_1.unwrap_or_default(),
+                    platform: ::apigen_runtime::de::required(field_2, "platform")?,
+                    content: ::apigen_runtime::de::required(field_3, "content")?,
+                    author_id: ::apigen_runtime::de::required(field_4, "authorId")?,
+                    user_id: field_5.unwrap_or_default(),
+                    team_id: ::apigen_runtime::de::required(field_6, "teamId")?,
+                    thread_id: ::apigen_runtime::de::required(field_7, "threadId")?,
+                    campaign_id: field_8.unwrap_or_default(),
+                    campaign_step_id: field_9.unwrap_or_default(),
+                    origin: field_10.unwrap_or_default(),
+                    edit_origin: field_11.unwrap_or_default(),
+                    reply_data: field_12.unwrap_or_default(),
+                    forward_data: field_13.unwrap_or_default(),
+                    created_at: ::apigen_runtime::de::required(field_14, "createdAt")?,
+                    is_encrypted: field_15.unwrap_or_default(),
+                    expanded_data: field_16.unwrap_or_default(),
+                    entities: ::apigen_runtime::de::required(field_17, "entities")?,
+                    attachment: ::apigen_runtime::de::required(field_18, "attachment")?,
+                    reactions: ::apigen_runtime::de::required(field_19, "reactions")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("MessageVersion", __FIELDS, __Visitor)
+    }
+}
 ::apigen_runtime::open_enum! {
     /// Whether a message was deleted only for its author (`self`) or for everyone (`all`).
     ///
@@ -1526,7 +4385,7 @@ pub struct MessageVersion {
 /// How and when a message was deleted.
 ///
 /// Schema: `#/components/schemas/MessageDeletion`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MessageDeletion {
     /// When the message was deleted.
     ///
@@ -1547,6 +4406,83 @@ pub struct MessageDeletion {
     #[serde(default)]
     pub origin: Option<MessageOrigin>,
 }
+impl<'de> ::serde::Deserialize<'de> for MessageDeletion {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "deletedAt",
+            "deletionType",
+            "deletionAuthorPlatformId",
+            "origin",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MessageDeletion;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MessageDeletion")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<MessageDeletion, __A::Error> {
+                let mut field_0: Option<::apigen_runtime::Timestamp> = None;
+                let mut field_1: Option<DeletionType> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<MessageOrigin>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "deletedAt",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "deletionType",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "deletionAuthorPlatformId",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "origin",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(MessageDeletion {
+                    deleted_at: ::apigen_runtime::de::required(field_0, "deletedAt")?,
+                    deletion_type: ::apigen_runtime::de::required(
+                        field_1,
+                        "deletionType",
+                    )?,
+                    deletion_author_platform_id: field_2.unwrap_or_default(),
+                    origin: field_3.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("MessageDeletion", __FIELDS, __Visitor)
+    }
+}
 impl MessageDeletion {
     /// Creates the value from its required fields (`deleted_at`, `deletion_type`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -1565,7 +4501,7 @@ impl MessageDeletion {
 /// Edit and deletion history of a message.
 ///
 /// Schema: `#/components/schemas/MessageHistory`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MessageHistory {
     /// All versions, oldest first; the first is the original text when it is known.
     ///
@@ -1576,6 +4512,57 @@ pub struct MessageHistory {
     /// JSON: `deletion`. Always present in JSON; `None` is `null`.
     #[serde(default)]
     pub deletion: Option<MessageDeletion>,
+}
+impl<'de> ::serde::Deserialize<'de> for MessageHistory {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["versions", "deletion"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MessageHistory;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MessageHistory")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<MessageHistory, __A::Error> {
+                let mut field_0: Option<Vec<MessageVersion>> = None;
+                let mut field_1: Option<Option<MessageDeletion>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "versions",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "deletion",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(MessageHistory {
+                    versions: ::apigen_runtime::de::required(field_0, "versions")?,
+                    deletion: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("MessageHistory", __FIELDS, __Visitor)
+    }
 }
 impl MessageHistory {
     /// Creates the value from its required fields (`versions`); constant fields are set, optional fields are left out.
@@ -1602,7 +4589,7 @@ impl MessageHistory {
 /// A daily sending window, in minutes after midnight in the campaign's time zone.
 ///
 /// Schema: `#/components/schemas/ScheduleWindow`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ScheduleWindow {
     /// Minute of the day at which sending may start (540 = 09:00).
     ///
@@ -1612,6 +4599,49 @@ pub struct ScheduleWindow {
     ///
     /// JSON: `end`.
     pub end: u64,
+}
+impl<'de> ::serde::Deserialize<'de> for ScheduleWindow {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["start", "end"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ScheduleWindow;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ScheduleWindow")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ScheduleWindow, __A::Error> {
+                let mut field_0: Option<u64> = None;
+                let mut field_1: Option<u64> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "start")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "end")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ScheduleWindow {
+                    start: ::apigen_runtime::de::required(field_0, "start")?,
+                    end: ::apigen_runtime::de::required(field_1, "end")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ScheduleWindow", __FIELDS, __Visitor)
+    }
 }
 impl ScheduleWindow {
     /// Creates the value from its required fields (`start`, `end`); constant fields are set, optional fields are left out.
@@ -1623,7 +4653,7 @@ impl ScheduleWindow {
 /// Literal text inserted as is.
 ///
 /// Schema: `#/components/schemas/StaticSegment`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct StaticSegment {
     /// JSON: `type`.
     pub r#type: StaticSegmentType,
@@ -1631,6 +4661,49 @@ pub struct StaticSegment {
     ///
     /// JSON: `text`.
     pub text: String,
+}
+impl<'de> ::serde::Deserialize<'de> for StaticSegment {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["type", "text"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = StaticSegment;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct StaticSegment")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<StaticSegment, __A::Error> {
+                let mut field_0: Option<StaticSegmentType> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "type")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "text")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(StaticSegment {
+                    r#type: ::apigen_runtime::de::required(field_0, "type")?,
+                    text: ::apigen_runtime::de::required(field_1, "text")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("StaticSegment", __FIELDS, __Visitor)
+    }
 }
 impl StaticSegment {
     /// Creates the value from its required fields (`text`); constant fields are set, optional fields are left out.
@@ -1645,7 +4718,7 @@ impl StaticSegment {
 /// A list of alternatives; one is picked at random for each message.
 ///
 /// Schema: `#/components/schemas/VariationSegment`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct VariationSegment {
     /// JSON: `type`.
     pub r#type: VariationSegmentType,
@@ -1653,6 +4726,53 @@ pub struct VariationSegment {
     ///
     /// JSON: `options`.
     pub options: Vec<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for VariationSegment {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["type", "options"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = VariationSegment;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct VariationSegment")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<VariationSegment, __A::Error> {
+                let mut field_0: Option<VariationSegmentType> = None;
+                let mut field_1: Option<Vec<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "type")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "options",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(VariationSegment {
+                    r#type: ::apigen_runtime::de::required(field_0, "type")?,
+                    options: ::apigen_runtime::de::required(field_1, "options")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("VariationSegment", __FIELDS, __Visitor)
+    }
 }
 impl VariationSegment {
     /// Creates the value from its required fields (`options`); constant fields are set, optional fields are left out.
@@ -1667,7 +4787,7 @@ impl VariationSegment {
 /// A placeholder replaced with the lead's value for a variable. The variable must exist on the campaign (`first-name` always does).
 ///
 /// Schema: `#/components/schemas/VariableSegment`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct VariableSegment {
     /// JSON: `type`.
     pub r#type: VariableSegmentType,
@@ -1680,6 +4800,58 @@ pub struct VariableSegment {
     /// JSON: `fallback`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for VariableSegment {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["type", "name", "fallback"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = VariableSegment;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct VariableSegment")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<VariableSegment, __A::Error> {
+                let mut field_0: Option<VariableSegmentType> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "type")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "name")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "fallback",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(VariableSegment {
+                    r#type: ::apigen_runtime::de::required(field_0, "type")?,
+                    name: ::apigen_runtime::de::required(field_1, "name")?,
+                    fallback: field_2.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("VariableSegment", __FIELDS, __Visitor)
+    }
 }
 impl VariableSegment {
     /// Creates the value from its required fields (`name`); constant fields are set, optional fields are left out.
@@ -1751,12 +4923,54 @@ impl<'de> ::serde::Deserialize<'de> for MessageSegment {
 /// Content of a message step; the segments are concatenated in order.
 ///
 /// Schema: `#/components/schemas/MessageStepData`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MessageStepData {
     /// Template segments.
     ///
     /// JSON: `segments`.
     pub segments: Vec<MessageSegment>,
+}
+impl<'de> ::serde::Deserialize<'de> for MessageStepData {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["segments"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MessageStepData;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MessageStepData")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<MessageStepData, __A::Error> {
+                let mut field_0: Option<Vec<MessageSegment>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "segments",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(MessageStepData {
+                    segments: ::apigen_runtime::de::required(field_0, "segments")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("MessageStepData", __FIELDS, __Visitor)
+    }
 }
 impl MessageStepData {
     /// Creates the value from its required fields (`segments`); constant fields are set, optional fields are left out.
@@ -1768,7 +4982,7 @@ impl MessageStepData {
 /// Content of a delay step.
 ///
 /// Schema: `#/components/schemas/DelayStepData`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DelayStepData {
     /// Length of the pause in seconds; this is the value that counts.
     ///
@@ -1779,6 +4993,56 @@ pub struct DelayStepData {
     ///
     /// JSON: `unit`.
     pub unit: String,
+}
+impl<'de> ::serde::Deserialize<'de> for DelayStepData {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["delaySeconds", "unit"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = DelayStepData;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DelayStepData")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<DelayStepData, __A::Error> {
+                let mut field_0: Option<u64> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "delaySeconds",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "unit")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(DelayStepData {
+                    delay_seconds: ::apigen_runtime::de::required(
+                        field_0,
+                        "delaySeconds",
+                    )?,
+                    unit: ::apigen_runtime::de::required(field_1, "unit")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("DelayStepData", __FIELDS, __Visitor)
+    }
 }
 impl DelayStepData {
     /// Creates the value from its required fields (`delay_seconds`, `unit`); constant fields are set, optional fields are left out.
@@ -1793,7 +5057,7 @@ impl DelayStepData {
 /// A sequence step that sends a message.
 ///
 /// Schema: `#/components/schemas/CampaignMessageStep`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CampaignMessageStep {
     /// Step id.
     ///
@@ -1817,6 +5081,68 @@ pub struct CampaignMessageStep {
     /// JSON: `data`.
     pub data: MessageStepData,
 }
+impl<'de> ::serde::Deserialize<'de> for CampaignMessageStep {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["id", "type", "rank", "campaignVersion", "data"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CampaignMessageStep;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CampaignMessageStep")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CampaignMessageStep, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<CampaignMessageStepType> = None;
+                let mut field_2: Option<u64> = None;
+                let mut field_3: Option<Option<i64>> = None;
+                let mut field_4: Option<MessageStepData> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "type")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_2, "rank")?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "campaignVersion",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_4, "data")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CampaignMessageStep {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    r#type: ::apigen_runtime::de::required(field_1, "type")?,
+                    rank: ::apigen_runtime::de::required(field_2, "rank")?,
+                    campaign_version: field_3.unwrap_or_default(),
+                    data: ::apigen_runtime::de::required(field_4, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CampaignMessageStep", __FIELDS, __Visitor)
+    }
+}
 impl CampaignMessageStep {
     /// Creates the value from its required fields (`id`, `rank`, `data`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -1833,7 +5159,7 @@ impl CampaignMessageStep {
 /// A sequence step that waits before the next step.
 ///
 /// Schema: `#/components/schemas/CampaignDelayStep`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CampaignDelayStep {
     /// Step id.
     ///
@@ -1856,6 +5182,68 @@ pub struct CampaignDelayStep {
     pub campaign_version: Option<i64>,
     /// JSON: `data`.
     pub data: DelayStepData,
+}
+impl<'de> ::serde::Deserialize<'de> for CampaignDelayStep {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["id", "type", "rank", "campaignVersion", "data"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CampaignDelayStep;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CampaignDelayStep")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CampaignDelayStep, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<CampaignDelayStepType> = None;
+                let mut field_2: Option<u64> = None;
+                let mut field_3: Option<Option<i64>> = None;
+                let mut field_4: Option<DelayStepData> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "type")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_2, "rank")?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "campaignVersion",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_4, "data")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CampaignDelayStep {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    r#type: ::apigen_runtime::de::required(field_1, "type")?,
+                    rank: ::apigen_runtime::de::required(field_2, "rank")?,
+                    campaign_version: field_3.unwrap_or_default(),
+                    data: ::apigen_runtime::de::required(field_4, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CampaignDelayStep", __FIELDS, __Visitor)
+    }
 }
 impl CampaignDelayStep {
     /// Creates the value from its required fields (`id`, `rank`, `data`); constant fields are set, optional fields are left out.
@@ -1919,12 +5307,55 @@ impl<'de> ::serde::Deserialize<'de> for CampaignStep {
 /// A message step to create; the server assigns its id and rank.
 ///
 /// Schema: `#/components/schemas/CampaignMessageStepInput`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CampaignMessageStepInput {
     /// JSON: `type`.
     pub r#type: CampaignMessageStepInputType,
     /// JSON: `data`.
     pub data: MessageStepData,
+}
+impl<'de> ::serde::Deserialize<'de> for CampaignMessageStepInput {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["type", "data"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CampaignMessageStepInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CampaignMessageStepInput")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CampaignMessageStepInput, __A::Error> {
+                let mut field_0: Option<CampaignMessageStepInputType> = None;
+                let mut field_1: Option<MessageStepData> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "type")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "data")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CampaignMessageStepInput {
+                    r#type: ::apigen_runtime::de::required(field_0, "type")?,
+                    data: ::apigen_runtime::de::required(field_1, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CampaignMessageStepInput", __FIELDS, __Visitor)
+    }
 }
 impl CampaignMessageStepInput {
     /// Creates the value from its required fields (`data`); constant fields are set, optional fields are left out.
@@ -1939,12 +5370,55 @@ impl CampaignMessageStepInput {
 /// A delay step to create; the server assigns its id and rank.
 ///
 /// Schema: `#/components/schemas/CampaignDelayStepInput`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CampaignDelayStepInput {
     /// JSON: `type`.
     pub r#type: CampaignDelayStepInputType,
     /// JSON: `data`.
     pub data: DelayStepData,
+}
+impl<'de> ::serde::Deserialize<'de> for CampaignDelayStepInput {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["type", "data"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CampaignDelayStepInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CampaignDelayStepInput")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CampaignDelayStepInput, __A::Error> {
+                let mut field_0: Option<CampaignDelayStepInputType> = None;
+                let mut field_1: Option<DelayStepData> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "type")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "data")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CampaignDelayStepInput {
+                    r#type: ::apigen_runtime::de::required(field_0, "type")?,
+                    data: ::apigen_runtime::de::required(field_1, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CampaignDelayStepInput", __FIELDS, __Visitor)
+    }
 }
 impl CampaignDelayStepInput {
     /// Creates the value from its required fields (`data`); constant fields are set, optional fields are left out.
@@ -2040,7 +5514,7 @@ pub type OtherStepData = ::serde_json::Map<String, ::serde_json::Value>;
 /// A step of a v2 campaign sequence. The documented examples show only `id`, `rank` and `data`, so `type` is optional here.
 ///
 /// Schema: `#/components/schemas/CampaignSequenceStep`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CampaignSequenceStep {
     /// Step id.
     ///
@@ -2058,6 +5532,59 @@ pub struct CampaignSequenceStep {
     /// JSON: `data`.
     pub data: CampaignStepData,
 }
+impl<'de> ::serde::Deserialize<'de> for CampaignSequenceStep {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["id", "rank", "type", "data"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CampaignSequenceStep;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CampaignSequenceStep")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CampaignSequenceStep, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<u64> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<CampaignStepData> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "rank")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_2, "type")?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_3, "data")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CampaignSequenceStep {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    rank: ::apigen_runtime::de::required(field_1, "rank")?,
+                    r#type: field_2.unwrap_or_default(),
+                    data: ::apigen_runtime::de::required(field_3, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CampaignSequenceStep", __FIELDS, __Visitor)
+    }
+}
 impl CampaignSequenceStep {
     /// Creates the value from its required fields (`id`, `rank`, `data`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -2073,7 +5600,7 @@ impl CampaignSequenceStep {
 /// A versioned campaign sequence.
 ///
 /// Schema: `#/components/schemas/CampaignSequence`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CampaignSequence {
     /// Sequence version number; each replacement creates a new one.
     ///
@@ -2083,6 +5610,53 @@ pub struct CampaignSequence {
     ///
     /// JSON: `steps`.
     pub steps: Vec<CampaignSequenceStep>,
+}
+impl<'de> ::serde::Deserialize<'de> for CampaignSequence {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["version", "steps"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CampaignSequence;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CampaignSequence")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CampaignSequence, __A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<Vec<CampaignSequenceStep>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "version",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "steps")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CampaignSequence {
+                    version: ::apigen_runtime::de::required(field_0, "version")?,
+                    steps: ::apigen_runtime::de::required(field_1, "steps")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CampaignSequence", __FIELDS, __Visitor)
+    }
 }
 impl CampaignSequence {
     /// Creates the value from its required fields (`version`, `steps`); constant fields are set, optional fields are left out.
@@ -2094,7 +5668,7 @@ impl CampaignSequence {
 /// A list used for campaign targeting.
 ///
 /// Schema: `#/components/schemas/CampaignList`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CampaignList {
     /// Id of the list.
     ///
@@ -2105,6 +5679,57 @@ pub struct CampaignList {
     ///
     /// JSON: `exclude`.
     pub exclude: bool,
+}
+impl<'de> ::serde::Deserialize<'de> for CampaignList {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["listId", "exclude"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CampaignList;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CampaignList")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CampaignList, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<bool> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "listId",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "exclude",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CampaignList {
+                    list_id: ::apigen_runtime::de::required(field_0, "listId")?,
+                    exclude: ::apigen_runtime::de::required(field_1, "exclude")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CampaignList", __FIELDS, __Visitor)
+    }
 }
 impl CampaignList {
     /// Creates the value from its required fields (`list_id`, `exclude`); constant fields are set, optional fields are left out.
@@ -2119,13 +5744,55 @@ impl CampaignList {
 /// Parameters of the `setStatus` automation action.
 ///
 /// Schema: `#/components/schemas/SetStatusActionData`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SetStatusActionData {
     /// Status given to the prospect.
     ///
     /// JSON: `statusId`.
     #[serde(rename = "statusId")]
     pub status_id: String,
+}
+impl<'de> ::serde::Deserialize<'de> for SetStatusActionData {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["statusId"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = SetStatusActionData;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SetStatusActionData")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<SetStatusActionData, __A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "statusId",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SetStatusActionData {
+                    status_id: ::apigen_runtime::de::required(field_0, "statusId")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SetStatusActionData", __FIELDS, __Visitor)
+    }
 }
 impl SetStatusActionData {
     /// Creates the value from its required fields (`status_id`); constant fields are set, optional fields are left out.
@@ -2139,7 +5806,7 @@ impl SetStatusActionData {
 /// A rule that runs when prospects react to the campaign. The documented automation sets a pipeline status on a prospect's first reply.
 ///
 /// Schema: `#/components/schemas/CampaignAutomation`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CampaignAutomation {
     /// Automation id.
     ///
@@ -2161,6 +5828,80 @@ pub struct CampaignAutomation {
     /// JSON: `enabled`.
     pub enabled: bool,
 }
+impl<'de> ::serde::Deserialize<'de> for CampaignAutomation {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["id", "trigger", "action", "actionData", "enabled"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CampaignAutomation;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CampaignAutomation")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CampaignAutomation, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<CampaignAutomationTrigger> = None;
+                let mut field_2: Option<CampaignAutomationAction> = None;
+                let mut field_3: Option<SetStatusActionData> = None;
+                let mut field_4: Option<bool> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "trigger",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "action",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "actionData",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "enabled",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CampaignAutomation {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    trigger: ::apigen_runtime::de::required(field_1, "trigger")?,
+                    action: ::apigen_runtime::de::required(field_2, "action")?,
+                    action_data: ::apigen_runtime::de::required(field_3, "actionData")?,
+                    enabled: ::apigen_runtime::de::required(field_4, "enabled")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CampaignAutomation", __FIELDS, __Visitor)
+    }
+}
 impl CampaignAutomation {
     /// Creates the value from its required fields (`id`, `action_data`, `enabled`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -2181,7 +5922,7 @@ impl CampaignAutomation {
 /// Automation as returned by the v2 campaign routes (the `action` key may be absent).
 ///
 /// Schema: `#/components/schemas/CampaignV2Automation`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CampaignV2Automation {
     /// Automation id.
     ///
@@ -2204,6 +5945,80 @@ pub struct CampaignV2Automation {
     /// JSON: `enabled`.
     pub enabled: bool,
 }
+impl<'de> ::serde::Deserialize<'de> for CampaignV2Automation {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["id", "trigger", "action", "actionData", "enabled"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CampaignV2Automation;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CampaignV2Automation")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CampaignV2Automation, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<CampaignV2AutomationTrigger> = None;
+                let mut field_2: Option<Option<CampaignV2AutomationAction>> = None;
+                let mut field_3: Option<SetStatusActionData> = None;
+                let mut field_4: Option<bool> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "trigger",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "action",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "actionData",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "enabled",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CampaignV2Automation {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    trigger: ::apigen_runtime::de::required(field_1, "trigger")?,
+                    action: field_2.unwrap_or_default(),
+                    action_data: ::apigen_runtime::de::required(field_3, "actionData")?,
+                    enabled: ::apigen_runtime::de::required(field_4, "enabled")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CampaignV2Automation", __FIELDS, __Visitor)
+    }
+}
 impl CampaignV2Automation {
     /// Creates the value from its required fields (`id`, `action_data`, `enabled`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -2224,7 +6039,7 @@ impl CampaignV2Automation {
 /// A custom template variable defined on a campaign.
 ///
 /// Schema: `#/components/schemas/CustomVariable`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CustomVariable {
     /// Human-friendly name of the variable.
     ///
@@ -2236,6 +6051,60 @@ pub struct CustomVariable {
     /// JSON: `description`. Always present in JSON; `None` is `null`.
     #[serde(default)]
     pub description: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for CustomVariable {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["displayName", "description"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CustomVariable;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CustomVariable")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CustomVariable, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "displayName",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "description",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CustomVariable {
+                    display_name: ::apigen_runtime::de::required(
+                        field_0,
+                        "displayName",
+                    )?,
+                    description: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("CustomVariable", __FIELDS, __Visitor)
+    }
 }
 impl CustomVariable {
     /// Creates the value from its required fields (`display_name`); constant fields are set, optional fields are left out.
@@ -2250,7 +6119,7 @@ impl CustomVariable {
 /// An outbound DM campaign in the original (v1) representation, returned by `GET /campaigns/{campaignId}` and the pause operation.
 ///
 /// Schema: `#/components/schemas/Campaign`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Campaign {
     /// Campaign id.
     ///
@@ -2379,10 +6248,345 @@ pub struct Campaign {
     #[serde(rename = "customVariables")]
     pub custom_variables: ::std::collections::BTreeMap<String, CustomVariable>,
 }
+impl<'de> ::serde::Deserialize<'de> for Campaign {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "id",
+            "name",
+            "description",
+            "status",
+            "dryRun",
+            "targetsCount",
+            "contactedCount",
+            "repliesCount",
+            "completionRate",
+            "replyRate",
+            "createdAt",
+            "updatedAt",
+            "pausedAt",
+            "completedAt",
+            "lastStartedAt",
+            "type",
+            "hourlyMessageRate",
+            "scheduleTimezone",
+            "scheduleHours",
+            "estimatedTargets",
+            "isHydrating",
+            "isBuildingPlan",
+            "steps",
+            "lists",
+            "accountLinkIds",
+            "automations",
+            "customVariables",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Campaign;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Campaign")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Campaign, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<CampaignStatus> = None;
+                let mut field_4: Option<bool> = None;
+                let mut field_5: Option<u64> = None;
+                let mut field_6: Option<u64> = None;
+                let mut field_7: Option<u64> = None;
+                let mut field_8: Option<f64> = None;
+                let mut field_9: Option<f64> = None;
+                let mut field_10: Option<::apigen_runtime::Timestamp> = None;
+                let mut field_11: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_12: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_13: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_14: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_15: Option<CampaignType> = None;
+                let mut field_16: Option<u64> = None;
+                let mut field_17: Option<String> = None;
+                let mut field_18: Option<
+                    ::std::collections::BTreeMap<String, ScheduleWindow>,
+                > = None;
+                let mut field_19: Option<u64> = None;
+                let mut field_20: Option<bool> = None;
+                let mut field_21: Option<bool> = None;
+                let mut field_22: Option<Vec<CampaignStep>> = None;
+                let mut field_23: Option<Vec<CampaignList>> = None;
+                let mut field_24: Option<Vec<String>> = None;
+                let mut field_25: Option<Vec<CampaignAutomation>> = None;
+                let mut field_26: Option<
+                    ::std::collections::BTreeMap<String, CustomVariable>,
+                > = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "name")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "description",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "status",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "dryRun",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_5,
+                                "targetsCount",
+                            )?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_6,
+                                "contactedCount",
+                            )?
+                        }
+                        Some(7usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_7,
+                                "repliesCount",
+                            )?
+                        }
+                        Some(8usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_8,
+                                "completionRate",
+                            )?
+                        }
+                        Some(9usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_9,
+                                "replyRate",
+                            )?
+                        }
+                        Some(10usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_10,
+                                "createdAt",
+                            )?
+                        }
+                        Some(11usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_11,
+                                "updatedAt",
+                            )?
+                        }
+                        Some(12usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_12,
+                                "pausedAt",
+                            )?
+                        }
+                        Some(13usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_13,
+                                "completedAt",
+                            )?
+                        }
+                        Some(14usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_14,
+                                "lastStartedAt",
+                            )?
+                        }
+                        Some(15usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_15, "type")?
+                        }
+                        Some(16usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_16,
+                                "hourlyMessageRate",
+                            )?
+                        }
+                        Some(17usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_17,
+                                "scheduleTimezone",
+                            )?
+                        }
+                        Some(18usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_18,
+                                "scheduleHours",
+                            )?
+                        }
+                        Some(19usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_19,
+                                "estimatedTargets",
+                            )?
+                        }
+                        Some(20usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_20,
+                                "isHydrating",
+                            )?
+                        }
+                        Some(21usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_21,
+                                "isBuildingPlan",
+                            )?
+                        }
+                        Some(22usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_22,
+                                "steps",
+                            )?
+                        }
+                        Some(23usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_23,
+                                "lists",
+                            )?
+                        }
+                        Some(24usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_24,
+                                "accountLinkIds",
+                            )?
+                        }
+                        Some(25usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_25,
+                                "automations",
+                            )?
+                        }
+                        Some(26usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_26,
+                                "customVariables",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Campaign {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    name: ::apigen_runtime::de::required(field_1, "name")?,
+                    description: field_2.unwrap_or_default(),
+                    status: ::apigen_runtime::de::required(field_3, "status")?,
+                    dry_run: ::apigen_runtime::de::required(field_4, "dryRun")?,
+                    targets_count: ::apigen_runtime::de::required(
+                        field_5,
+                        "targetsCount",
+                    )?,
+                    contacted_count: ::apigen_runtime::de::required(
+                        field_6,
+                        "contactedCount",
+                    )?,
+                    replies_count: ::apigen_runtime::de::required(
+                        field_7,
+                        "repliesCount",
+                    )?,
+                    completion_rate: ::apigen_runtime::de::required(
+                        field_8,
+                        "completionRate",
+                    )?,
+                    reply_rate: ::apigen_runtime::de::required(field_9, "replyRate")?,
+                    created_at: ::apigen_runtime::de::required(field_10, "createdAt")?,
+                    updated_at: field_11.unwrap_or_default(),
+                    paused_at: field_12.unwrap_or_default(),
+                    completed_at: field_13.unwrap_or_default(),
+                    last_started_at: field_14.unwrap_or_default(),
+                    r#type: ::apigen_runtime::de::required(field_15, "type")?,
+                    hourly_message_rate: ::apigen_runtime::de::required(
+                        field_16,
+                        "hourlyMessageRate",
+                    )?,
+                    schedule_timezone: ::apigen_runtime::de::required(
+                        field_17,
+                        "scheduleTimezone",
+                    )?,
+                    schedule_hours: ::apigen_runtime::de::required(
+                        field_18,
+                        "scheduleHours",
+                    )?,
+                    estimated_targets: ::apigen_runtime::de::required(
+                        field_19,
+                        "estimatedTargets",
+                    )?,
+                    is_hydrating: ::apigen_runtime::de::required(
+                        field_20,
+                        "isHydrating",
+                    )?,
+                    is_building_plan: ::apigen_runtime::de::required(
+                        field_21,
+                        "isBuildingPlan",
+                    )?,
+                    steps: ::apigen_runtime::de::required(field_22, "steps")?,
+                    lists: ::apigen_runtime::de::required(field_23, "lists")?,
+                    account_link_ids: ::apigen_runtime::de::required(
+                        field_24,
+                        "accountLinkIds",
+                    )?,
+                    automations: ::apigen_runtime::de::required(
+                        field_25,
+                        "automations",
+                    )?,
+                    custom_variables: ::apigen_runtime::de::required(
+                        field_26,
+                        "customVariables",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Campaign", __FIELDS, __Visitor)
+    }
+}
 /// A list whose leads are continuously fed into the campaign.
 ///
 /// Schema: `#/components/schemas/CampaignSyncedList`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CampaignSyncedList {
     /// Id of the list.
     ///
@@ -2399,6 +6603,69 @@ pub struct CampaignSyncedList {
     /// JSON: `columnMapping`.
     #[serde(rename = "columnMapping")]
     pub column_mapping: ::std::collections::BTreeMap<String, String>,
+}
+impl<'de> ::serde::Deserialize<'de> for CampaignSyncedList {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["listId", "listName", "columnMapping"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CampaignSyncedList;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CampaignSyncedList")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CampaignSyncedList, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<::std::collections::BTreeMap<String, String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "listId",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "listName",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "columnMapping",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CampaignSyncedList {
+                    list_id: ::apigen_runtime::de::required(field_0, "listId")?,
+                    list_name: ::apigen_runtime::de::required(field_1, "listName")?,
+                    column_mapping: ::apigen_runtime::de::required(
+                        field_2,
+                        "columnMapping",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CampaignSyncedList", __FIELDS, __Visitor)
+    }
 }
 impl CampaignSyncedList {
     /// Creates the value from its required fields (`list_id`, `list_name`, `column_mapping`); constant fields are set, optional fields are left out.
@@ -2418,7 +6685,7 @@ impl CampaignSyncedList {
 /// A list whose leads are kept out of the campaign.
 ///
 /// Schema: `#/components/schemas/CampaignExcludedList`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CampaignExcludedList {
     /// Id of the list.
     ///
@@ -2430,6 +6697,57 @@ pub struct CampaignExcludedList {
     /// JSON: `listName`.
     #[serde(rename = "listName")]
     pub list_name: String,
+}
+impl<'de> ::serde::Deserialize<'de> for CampaignExcludedList {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["listId", "listName"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CampaignExcludedList;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CampaignExcludedList")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CampaignExcludedList, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "listId",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "listName",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CampaignExcludedList {
+                    list_id: ::apigen_runtime::de::required(field_0, "listId")?,
+                    list_name: ::apigen_runtime::de::required(field_1, "listName")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CampaignExcludedList", __FIELDS, __Visitor)
+    }
 }
 impl CampaignExcludedList {
     /// Creates the value from its required fields (`list_id`, `list_name`); constant fields are set, optional fields are left out.
@@ -2444,7 +6762,7 @@ impl CampaignExcludedList {
 /// Rules deciding which leads enter the campaign automatically.
 ///
 /// Schema: `#/components/schemas/CampaignRules`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CampaignRules {
     /// Lists that feed leads into the campaign.
     ///
@@ -2467,6 +6785,92 @@ pub struct CampaignRules {
     #[serde(rename = "excludeMutuals")]
     pub exclude_mutuals: bool,
 }
+impl<'de> ::serde::Deserialize<'de> for CampaignRules {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "syncedLists",
+            "excludedLists",
+            "excludeContacted",
+            "excludeMutuals",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CampaignRules;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CampaignRules")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CampaignRules, __A::Error> {
+                let mut field_0: Option<Vec<CampaignSyncedList>> = None;
+                let mut field_1: Option<Vec<CampaignExcludedList>> = None;
+                let mut field_2: Option<bool> = None;
+                let mut field_3: Option<bool> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "syncedLists",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "excludedLists",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "excludeContacted",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "excludeMutuals",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CampaignRules {
+                    synced_lists: ::apigen_runtime::de::required(
+                        field_0,
+                        "syncedLists",
+                    )?,
+                    excluded_lists: ::apigen_runtime::de::required(
+                        field_1,
+                        "excludedLists",
+                    )?,
+                    exclude_contacted: ::apigen_runtime::de::required(
+                        field_2,
+                        "excludeContacted",
+                    )?,
+                    exclude_mutuals: ::apigen_runtime::de::required(
+                        field_3,
+                        "excludeMutuals",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CampaignRules", __FIELDS, __Visitor)
+    }
+}
 impl CampaignRules {
     /// Creates the value from its required fields (`synced_lists`, `excluded_lists`, `exclude_contacted`, `exclude_mutuals`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -2487,7 +6891,7 @@ impl CampaignRules {
 /// An outbound DM campaign in the v2 representation used by the `/campaigns/v2/...` routes: an `enabled` flag instead of `status`, lead rules, and a versioned sequence.
 ///
 /// Schema: `#/components/schemas/CampaignV2`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CampaignV2 {
     /// Campaign id.
     ///
@@ -2605,10 +7009,321 @@ pub struct CampaignV2 {
     #[serde(rename = "lastStartedAt", default)]
     pub last_started_at: Option<::apigen_runtime::Timestamp>,
 }
+impl<'de> ::serde::Deserialize<'de> for CampaignV2 {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "id",
+            "name",
+            "description",
+            "enabled",
+            "dryRun",
+            "targetsCount",
+            "contactedCount",
+            "repliesCount",
+            "completionRate",
+            "replyRate",
+            "hourlyMessageRate",
+            "scheduleTimezone",
+            "scheduleHours",
+            "isBuildingPlan",
+            "isSyncing",
+            "scopeAssessedCount",
+            "accountLinkIds",
+            "rules",
+            "sequence",
+            "automations",
+            "createdAt",
+            "updatedAt",
+            "pausedAt",
+            "completedAt",
+            "lastStartedAt",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CampaignV2;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CampaignV2")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CampaignV2, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<bool> = None;
+                let mut field_4: Option<bool> = None;
+                let mut field_5: Option<u64> = None;
+                let mut field_6: Option<u64> = None;
+                let mut field_7: Option<u64> = None;
+                let mut field_8: Option<f64> = None;
+                let mut field_9: Option<f64> = None;
+                let mut field_10: Option<u64> = None;
+                let mut field_11: Option<String> = None;
+                let mut field_12: Option<
+                    ::std::collections::BTreeMap<String, ScheduleWindow>,
+                > = None;
+                let mut field_13: Option<bool> = None;
+                let mut field_14: Option<bool> = None;
+                let mut field_15: Option<u64> = None;
+                let mut field_16: Option<Vec<String>> = None;
+                let mut field_17: Option<CampaignRules> = None;
+                let mut field_18: Option<CampaignSequence> = None;
+                let mut field_19: Option<Vec<CampaignV2Automation>> = None;
+                let mut field_20: Option<::apigen_runtime::Timestamp> = None;
+                let mut field_21: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_22: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_23: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_24: Option<Option<::apigen_runtime::Timestamp>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "name")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "description",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "enabled",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "dryRun",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_5,
+                                "targetsCount",
+                            )?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_6,
+                                "contactedCount",
+                            )?
+                        }
+                        Some(7usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_7,
+                                "repliesCount",
+                            )?
+                        }
+                        Some(8usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_8,
+                                "completionRate",
+                            )?
+                        }
+                        Some(9usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_9,
+                                "replyRate",
+                            )?
+                        }
+                        Some(10usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_10,
+                                "hourlyMessageRate",
+                            )?
+                        }
+                        Some(11usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_11,
+                                "scheduleTimezone",
+                            )?
+                        }
+                        Some(12usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_12,
+                                "scheduleHours",
+                            )?
+                        }
+                        Some(13usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_13,
+                                "isBuildingPlan",
+                            )?
+                        }
+                        Some(14usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_14,
+                                "isSyncing",
+                            )?
+                        }
+                        Some(15usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_15,
+                                "scopeAssessedCount",
+                            )?
+                        }
+                        Some(16usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_16,
+                                "accountLinkIds",
+                            )?
+                        }
+                        Some(17usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_17,
+                                "rules",
+                            )?
+                        }
+                        Some(18usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_18,
+                                "sequence",
+                            )?
+                        }
+                        Some(19usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_19,
+                                "automations",
+                            )?
+                        }
+                        Some(20usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_20,
+                                "createdAt",
+                            )?
+                        }
+                        Some(21usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_21,
+                                "updatedAt",
+                            )?
+                        }
+                        Some(22usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_22,
+                                "pausedAt",
+                            )?
+                        }
+                        Some(23usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_23,
+                                "completedAt",
+                            )?
+                        }
+                        Some(24usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_24,
+                                "lastStartedAt",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CampaignV2 {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    name: ::apigen_runtime::de::required(field_1, "name")?,
+                    description: field_2.unwrap_or_default(),
+                    enabled: ::apigen_runtime::de::required(field_3, "enabled")?,
+                    dry_run: ::apigen_runtime::de::required(field_4, "dryRun")?,
+                    targets_count: ::apigen_runtime::de::required(
+                        field_5,
+                        "targetsCount",
+                    )?,
+                    contacted_count: ::apigen_runtime::de::required(
+                        field_6,
+                        "contactedCount",
+                    )?,
+                    replies_count: ::apigen_runtime::de::required(
+                        field_7,
+                        "repliesCount",
+                    )?,
+                    completion_rate: ::apigen_runtime::de::required(
+                        field_8,
+                        "completionRate",
+                    )?,
+                    reply_rate: ::apigen_runtime::de::required(field_9, "replyRate")?,
+                    hourly_message_rate: ::apigen_runtime::de::required(
+                        field_10,
+                        "hourlyMessageRate",
+                    )?,
+                    schedule_timezone: ::apigen_runtime::de::required(
+                        field_11,
+                        "scheduleTimezone",
+                    )?,
+                    schedule_hours: ::apigen_runtime::de::required(
+                        field_12,
+                        "scheduleHours",
+                    )?,
+                    is_building_plan: ::apigen_runtime::de::required(
+                        field_13,
+                        "isBuildingPlan",
+                    )?,
+                    is_syncing: ::apigen_runtime::de::required(field_14, "isSyncing")?,
+                    scope_assessed_count: ::apigen_runtime::de::required(
+                        field_15,
+                        "scopeAssessedCount",
+                    )?,
+                    account_link_ids: ::apigen_runtime::de::required(
+                        field_16,
+                        "accountLinkIds",
+                    )?,
+                    rules: ::apigen_runtime::de::required(field_17, "rules")?,
+                    sequence: ::apigen_runtime::de::required(field_18, "sequence")?,
+                    automations: ::apigen_runtime::de::required(
+                        field_19,
+                        "automations",
+                    )?,
+                    created_at: ::apigen_runtime::de::required(field_20, "createdAt")?,
+                    updated_at: field_21.unwrap_or_default(),
+                    paused_at: field_22.unwrap_or_default(),
+                    completed_at: field_23.unwrap_or_default(),
+                    last_started_at: field_24.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("CampaignV2", __FIELDS, __Visitor)
+    }
+}
 /// A custom data column of a campaign.
 ///
 /// Schema: `#/components/schemas/Column`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Column {
     /// Column id (`custom_<id>` for custom columns).
     ///
@@ -2641,6 +7356,88 @@ pub struct Column {
         deserialize_with = "::apigen_runtime::nullable::deserialize_present",
     )]
     pub description: Option<::apigen_runtime::Nullable<String>>,
+}
+impl<'de> ::serde::Deserialize<'de> for Column {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "id",
+            "name",
+            "type",
+            "createdAt",
+            "updatedAt",
+            "description",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Column;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Column")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Column, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<::serde_json::Value> = None;
+                let mut field_3: Option<::apigen_runtime::Timestamp> = None;
+                let mut field_4: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_5: Option<::apigen_runtime::Nullable<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "name")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_2, "type")?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "createdAt",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "updatedAt",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_5,
+                                "description",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Column {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    name: ::apigen_runtime::de::required(field_1, "name")?,
+                    r#type: ::apigen_runtime::de::required(field_2, "type")?,
+                    created_at: ::apigen_runtime::de::required(field_3, "createdAt")?,
+                    updated_at: field_4.unwrap_or_default(),
+                    description: field_5,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Column", __FIELDS, __Visitor)
+    }
 }
 impl Column {
     /// Creates the value from its required fields (`id`, `name`, `type`, `created_at`); constant fields are set, optional fields are left out.
@@ -2677,7 +7474,7 @@ impl Column {
 /// One lead in the mixed `leads` array, identified by exactly one of `platformId`, `username` or `externalId`, with optional column values.
 ///
 /// Schema: `#/components/schemas/CampaignLeadInput`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct CampaignLeadInput {
     /// X user id.
     ///
@@ -2703,13 +7500,135 @@ pub struct CampaignLeadInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<::serde_json::Value>,
 }
+impl<'de> ::serde::Deserialize<'de> for CampaignLeadInput {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "platformId",
+            "username",
+            "externalId",
+            "platform",
+            "data",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CampaignLeadInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CampaignLeadInput")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CampaignLeadInput, __A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<Platform>> = None;
+                let mut field_4: Option<Option<::serde_json::Value>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "platformId",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "username",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "externalId",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "platform",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_4, "data")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CampaignLeadInput {
+                    platform_id: field_0.unwrap_or_default(),
+                    username: field_1.unwrap_or_default(),
+                    external_id: field_2.unwrap_or_default(),
+                    platform: field_3.unwrap_or_default(),
+                    data: field_4.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("CampaignLeadInput", __FIELDS, __Visitor)
+    }
+}
 /// Result of a lead update. Only the `prospect` member is documented; the stored reference is cut off after it, so further members may follow.
 ///
 /// Schema: `#/components/schemas/UpdateLeadResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct UpdateLeadResponse {
     /// JSON: `prospect`.
     pub prospect: LeadProspect,
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateLeadResponse {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["prospect"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateLeadResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateLeadResponse")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UpdateLeadResponse, __A::Error> {
+                let mut field_0: Option<LeadProspect> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "prospect",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateLeadResponse {
+                    prospect: ::apigen_runtime::de::required(field_0, "prospect")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UpdateLeadResponse", __FIELDS, __Visitor)
+    }
 }
 impl UpdateLeadResponse {
     /// Creates the value from its required fields (`prospect`); constant fields are set, optional fields are left out.
@@ -2721,7 +7640,7 @@ impl UpdateLeadResponse {
 /// The prospect returned by the lead-update operations: the fields of `Prospect`, except that `verified`, `profileType` and `source` may be absent, as in the campaign update-lead example. Keep in sync with `Prospect`.
 ///
 /// Schema: `#/components/schemas/LeadProspect`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct LeadProspect {
     /// JSON: `platform`.
     pub platform: Platform,
@@ -2875,6 +7794,380 @@ pub struct LeadProspect {
     #[serde(rename = "accountStatus", default, skip_serializing_if = "Option::is_none")]
     pub account_status: Option<String>,
 }
+impl<'de> ::serde::Deserialize<'de> for LeadProspect {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "platform",
+            "platformId",
+            "externalId",
+            "documentId",
+            "displayName",
+            "username",
+            "handle",
+            "image",
+            "imageNormalized",
+            "bio",
+            "location",
+            "profileUrl",
+            "websiteUrl",
+            "websiteDomain",
+            "verified",
+            "profileType",
+            "isProtected",
+            "followerCount",
+            "followingCount",
+            "postCount",
+            "engagementCount",
+            "listedCount",
+            "platformCreatedAt",
+            "firstSeenAt",
+            "lastUpdatedAt",
+            "lastEnrichedAt",
+            "lastActiveAt",
+            "source",
+            "isFresh",
+            "isStale",
+            "confidence",
+            "platformData",
+            "accountStatus",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = LeadProspect;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct LeadProspect")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<LeadProspect, __A::Error> {
+                let mut field_0: Option<Platform> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<i64>> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<String> = None;
+                let mut field_7: Option<Option<String>> = None;
+                let mut field_8: Option<Option<String>> = None;
+                let mut field_9: Option<Option<String>> = None;
+                let mut field_10: Option<Option<String>> = None;
+                let mut field_11: Option<String> = None;
+                let mut field_12: Option<Option<String>> = None;
+                let mut field_13: Option<Option<String>> = None;
+                let mut field_14: Option<Option<VerificationType>> = None;
+                let mut field_15: Option<Option<ProfileType>> = None;
+                let mut field_16: Option<bool> = None;
+                let mut field_17: Option<i64> = None;
+                let mut field_18: Option<i64> = None;
+                let mut field_19: Option<i64> = None;
+                let mut field_20: Option<Option<i64>> = None;
+                let mut field_21: Option<Option<i64>> = None;
+                let mut field_22: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_23: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_24: Option<::apigen_runtime::Timestamp> = None;
+                let mut field_25: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_26: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_27: Option<Option<ProfileSource>> = None;
+                let mut field_28: Option<bool> = None;
+                let mut field_29: Option<bool> = None;
+                let mut field_30: Option<f64> = None;
+                let mut field_31: Option<PlatformData> = None;
+                let mut field_32: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "platform",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "platformId",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "externalId",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "documentId",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "displayName",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_5,
+                                "username",
+                            )?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_6,
+                                "handle",
+                            )?
+                        }
+                        Some(7usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_7, "image")?
+                        }
+                        Some(8usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_8,
+                                "imageNormalized",
+                            )?
+                        }
+                        Some(9usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_9, "bio")?
+                        }
+                        Some(10usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_10,
+                                "location",
+                            )?
+                        }
+                        Some(11usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_11,
+                                "profileUrl",
+                            )?
+                        }
+                        Some(12usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_12,
+                                "websiteUrl",
+                            )?
+                        }
+                        Some(13usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_13,
+                                "websiteDomain",
+                            )?
+                        }
+                        Some(14usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_14,
+                                "verified",
+                            )?
+                        }
+                        Some(15usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_15,
+                                "profileType",
+                            )?
+                        }
+                        Some(16usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_16,
+                                "isProtected",
+                            )?
+                        }
+                        Some(17usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_17,
+                                "followerCount",
+                            )?
+                        }
+                        Some(18usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_18,
+                                "followingCount",
+                            )?
+                        }
+                        Some(19usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_19,
+                                "postCount",
+                            )?
+                        }
+                        Some(20usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_20,
+                                "engagementCount",
+                            )?
+                        }
+                        Some(21usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_21,
+                                "listedCount",
+                            )?
+                        }
+                        Some(22usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_22,
+                                "platformCreatedAt",
+                            )?
+                        }
+                        Some(23usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_23,
+                                "firstSeenAt",
+                            )?
+                        }
+                        Some(24usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_24,
+                                "lastUpdatedAt",
+                            )?
+                        }
+                        Some(25usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_25,
+                                "lastEnrichedAt",
+                            )?
+                        }
+                        Some(26usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_26,
+                                "lastActiveAt",
+                            )?
+                        }
+                        Some(27usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_27,
+                                "source",
+                            )?
+                        }
+                        Some(28usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_28,
+                                "isFresh",
+                            )?
+                        }
+                        Some(29usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_29,
+                                "isStale",
+                            )?
+                        }
+                        Some(30usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_30,
+                                "confidence",
+                            )?
+                        }
+                        Some(31usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_31,
+                                "platformData",
+                            )?
+                        }
+                        Some(32usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_32,
+                                "accountStatus",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(LeadProspect {
+                    platform: ::apigen_runtime::de::required(field_0, "platform")?,
+                    platform_id: ::apigen_runtime::de::required(field_1, "platformId")?,
+                    external_id: field_2.unwrap_or_default(),
+                    document_id: field_3.unwrap_or_default(),
+                    display_name: ::apigen_runtime::de::required(
+                        field_4,
+                        "displayName",
+                    )?,
+                    username: ::apigen_runtime::de::required(field_5, "username")?,
+                    handle: ::apigen_runtime::de::required(field_6, "handle")?,
+                    image: field_7.unwrap_or_default(),
+                    image_normalized: field_8.unwrap_or_default(),
+                    bio: field_9.unwrap_or_default(),
+                    location: field_10.unwrap_or_default(),
+                    profile_url: ::apigen_runtime::de::required(field_11, "profileUrl")?,
+                    website_url: field_12.unwrap_or_default(),
+                    website_domain: field_13.unwrap_or_default(),
+                    verified: field_14.unwrap_or_default(),
+                    profile_type: field_15.unwrap_or_default(),
+                    is_protected: ::apigen_runtime::de::required(
+                        field_16,
+                        "isProtected",
+                    )?,
+                    follower_count: ::apigen_runtime::de::required(
+                        field_17,
+                        "followerCount",
+                    )?,
+                    following_count: ::apigen_runtime::de::required(
+                        field_18,
+                        "followingCount",
+                    )?,
+                    post_count: ::apigen_runtime::de::required(field_19, "postCount")?,
+                    engagement_count: field_20.unwrap_or_default(),
+                    listed_count: field_21.unwrap_or_default(),
+                    platform_created_at: field_22.unwrap_or_default(),
+                    first_seen_at: field_23.unwrap_or_default(),
+                    last_updated_at: ::apigen_runtime::de::required(
+                        field_24,
+                        "lastUpdatedAt",
+                    )?,
+                    last_enriched_at: field_25.unwrap_or_default(),
+                    last_active_at: field_26.unwrap_or_default(),
+                    source: field_27.unwrap_or_default(),
+                    is_fresh: ::apigen_runtime::de::required(field_28, "isFresh")?,
+                    is_stale: ::apigen_runtime::de::required(field_29, "isStale")?,
+                    confidence: ::apigen_runtime::de::required(field_30, "confidence")?,
+                    platform_data: ::apigen_runtime::de::required(
+                        field_31,
+                        "platformData",
+                    )?,
+                    account_status: field_32.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("LeadProspect", __FIELDS, __Visitor)
+    }
+}
 ::apigen_runtime::open_enum! {
     /// State of an import job. `queued` waits for a free worker slot; `starting` has a slot and is about to run.
     ///
@@ -2899,7 +8192,7 @@ pub struct LeadProspect {
 /// A background job that imports leads into a list.
 ///
 /// Schema: `#/components/schemas/ImportJob`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ImportJob {
     /// Import job id.
     ///
@@ -2957,10 +8250,161 @@ pub struct ImportJob {
     #[serde(rename = "completedAt", default)]
     pub completed_at: Option<::apigen_runtime::Timestamp>,
 }
+impl<'de> ::serde::Deserialize<'de> for ImportJob {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "id",
+            "type",
+            "status",
+            "totalCount",
+            "processedCount",
+            "addedCount",
+            "skippedCount",
+            "failedCount",
+            "error",
+            "createdAt",
+            "updatedAt",
+            "completedAt",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ImportJob;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ImportJob")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ImportJob, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<ImportJobStatus> = None;
+                let mut field_3: Option<Option<i64>> = None;
+                let mut field_4: Option<i64> = None;
+                let mut field_5: Option<i64> = None;
+                let mut field_6: Option<i64> = None;
+                let mut field_7: Option<i64> = None;
+                let mut field_8: Option<Option<String>> = None;
+                let mut field_9: Option<::apigen_runtime::Timestamp> = None;
+                let mut field_10: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_11: Option<Option<::apigen_runtime::Timestamp>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "type")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "status",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "totalCount",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "processedCount",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_5,
+                                "addedCount",
+                            )?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_6,
+                                "skippedCount",
+                            )?
+                        }
+                        Some(7usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_7,
+                                "failedCount",
+                            )?
+                        }
+                        Some(8usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_8, "error")?
+                        }
+                        Some(9usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_9,
+                                "createdAt",
+                            )?
+                        }
+                        Some(10usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_10,
+                                "updatedAt",
+                            )?
+                        }
+                        Some(11usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_11,
+                                "completedAt",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ImportJob {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    r#type: ::apigen_runtime::de::required(field_1, "type")?,
+                    status: ::apigen_runtime::de::required(field_2, "status")?,
+                    total_count: field_3.unwrap_or_default(),
+                    processed_count: ::apigen_runtime::de::required(
+                        field_4,
+                        "processedCount",
+                    )?,
+                    added_count: ::apigen_runtime::de::required(field_5, "addedCount")?,
+                    skipped_count: ::apigen_runtime::de::required(
+                        field_6,
+                        "skippedCount",
+                    )?,
+                    failed_count: ::apigen_runtime::de::required(
+                        field_7,
+                        "failedCount",
+                    )?,
+                    error: field_8.unwrap_or_default(),
+                    created_at: ::apigen_runtime::de::required(field_9, "createdAt")?,
+                    updated_at: field_10.unwrap_or_default(),
+                    completed_at: field_11.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ImportJob", __FIELDS, __Visitor)
+    }
+}
 /// Sends one CSV column to one list column.
 ///
 /// Schema: `#/components/schemas/CsvColumnMapping`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CsvColumnMapping {
     /// Header of the CSV column.
     ///
@@ -2972,6 +8416,60 @@ pub struct CsvColumnMapping {
     /// JSON: `targetColumnId`.
     #[serde(rename = "targetColumnId")]
     pub target_column_id: String,
+}
+impl<'de> ::serde::Deserialize<'de> for CsvColumnMapping {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["csvHeader", "targetColumnId"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CsvColumnMapping;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CsvColumnMapping")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CsvColumnMapping, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "csvHeader",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "targetColumnId",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CsvColumnMapping {
+                    csv_header: ::apigen_runtime::de::required(field_0, "csvHeader")?,
+                    target_column_id: ::apigen_runtime::de::required(
+                        field_1,
+                        "targetColumnId",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CsvColumnMapping", __FIELDS, __Visitor)
+    }
 }
 impl CsvColumnMapping {
     /// Creates the value from its required fields (`csv_header`, `target_column_id`); constant fields are set, optional fields are left out.
@@ -2989,7 +8487,7 @@ impl CsvColumnMapping {
 /// Import leads from CSV text sent inline.
 ///
 /// Schema: `#/components/schemas/CsvImportConfig`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CsvImportConfig {
     /// Selects the CSV importer.
     ///
@@ -3014,6 +8512,86 @@ pub struct CsvImportConfig {
     /// JSON: `mergeStrategy`. Optional: `None` leaves the key out.
     #[serde(rename = "mergeStrategy", default, skip_serializing_if = "Option::is_none")]
     pub merge_strategy: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for CsvImportConfig {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "type",
+            "content",
+            "fileName",
+            "columnMapping",
+            "mergeStrategy",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CsvImportConfig;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CsvImportConfig")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CsvImportConfig, __A::Error> {
+                let mut field_0: Option<CsvImportConfigType> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<Vec<CsvColumnMapping>>> = None;
+                let mut field_4: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "type")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "content",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "fileName",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "columnMapping",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "mergeStrategy",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CsvImportConfig {
+                    r#type: ::apigen_runtime::de::required(field_0, "type")?,
+                    content: ::apigen_runtime::de::required(field_1, "content")?,
+                    file_name: field_2.unwrap_or_default(),
+                    column_mapping: field_3.unwrap_or_default(),
+                    merge_strategy: field_4.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("CsvImportConfig", __FIELDS, __Visitor)
+    }
 }
 impl CsvImportConfig {
     /// Creates the value from its required fields (`content`); constant fields are set, optional fields are left out.
@@ -3143,7 +8721,7 @@ impl<'de> ::serde::Deserialize<'de> for ImportConfig {
 /// Envelope shared by webhook deliveries and the events feed. Webhook deliveries are POSTed as JSON and signed in the `X-Inbox-Signature` header (`t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`).
 ///
 /// Schema: `#/components/schemas/WebhookEvent`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct WebhookEvent {
     /// Unique event id; use it to drop duplicate deliveries.
     ///
@@ -3173,10 +8751,100 @@ pub struct WebhookEvent {
     /// JSON: `data`.
     pub data: ::serde_json::Map<String, ::serde_json::Value>,
 }
+impl<'de> ::serde::Deserialize<'de> for WebhookEvent {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "id",
+            "seq",
+            "teamId",
+            "type",
+            "timestamp",
+            "version",
+            "data",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = WebhookEvent;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct WebhookEvent")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<WebhookEvent, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<u64> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<WebhookEventType> = None;
+                let mut field_4: Option<::apigen_runtime::Timestamp> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<
+                    ::serde_json::Map<String, ::serde_json::Value>,
+                > = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "seq")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "teamId",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_3, "type")?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "timestamp",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_5,
+                                "version",
+                            )?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_6, "data")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WebhookEvent {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    seq: ::apigen_runtime::de::required(field_1, "seq")?,
+                    team_id: ::apigen_runtime::de::required(field_2, "teamId")?,
+                    r#type: ::apigen_runtime::de::required(field_3, "type")?,
+                    timestamp: ::apigen_runtime::de::required(field_4, "timestamp")?,
+                    version: ::apigen_runtime::de::required(field_5, "version")?,
+                    data: ::apigen_runtime::de::required(field_6, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("WebhookEvent", __FIELDS, __Visitor)
+    }
+}
 /// Payload of the thread events (`thread.created`, `thread.archived`, ...).
 ///
 /// Schema: `#/components/schemas/ThreadPayload`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ThreadPayload {
     /// JSON: `thread`.
     pub thread: WebhookThread,
@@ -3185,6 +8853,57 @@ pub struct ThreadPayload {
     /// JSON: `prospect`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prospect: Option<WebhookProspect>,
+}
+impl<'de> ::serde::Deserialize<'de> for ThreadPayload {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["thread", "prospect"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ThreadPayload;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ThreadPayload")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ThreadPayload, __A::Error> {
+                let mut field_0: Option<WebhookThread> = None;
+                let mut field_1: Option<Option<WebhookProspect>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "thread",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "prospect",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ThreadPayload {
+                    thread: ::apigen_runtime::de::required(field_0, "thread")?,
+                    prospect: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ThreadPayload", __FIELDS, __Visitor)
+    }
 }
 impl ThreadPayload {
     /// Creates the value from its required fields (`thread`); constant fields are set, optional fields are left out.
@@ -3196,7 +8915,7 @@ impl ThreadPayload {
 /// Payload of `thread.typing`.
 ///
 /// Schema: `#/components/schemas/ThreadTypingPayload`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ThreadTypingPayload {
     /// Inbox id of the thread.
     ///
@@ -3208,6 +8927,60 @@ pub struct ThreadTypingPayload {
     /// JSON: `senderPlatformId`.
     #[serde(rename = "senderPlatformId")]
     pub sender_platform_id: String,
+}
+impl<'de> ::serde::Deserialize<'de> for ThreadTypingPayload {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["threadId", "senderPlatformId"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ThreadTypingPayload;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ThreadTypingPayload")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ThreadTypingPayload, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "threadId",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "senderPlatformId",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ThreadTypingPayload {
+                    thread_id: ::apigen_runtime::de::required(field_0, "threadId")?,
+                    sender_platform_id: ::apigen_runtime::de::required(
+                        field_1,
+                        "senderPlatformId",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ThreadTypingPayload", __FIELDS, __Visitor)
+    }
 }
 impl ThreadTypingPayload {
     /// Creates the value from its required fields (`thread_id`, `sender_platform_id`); constant fields are set, optional fields are left out.
@@ -3225,12 +8998,63 @@ impl ThreadTypingPayload {
 /// Payload of `message.created`. The documented example is cut off after `thread`; further members are ignored.
 ///
 /// Schema: `#/components/schemas/MessageCreatedPayload`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MessageCreatedPayload {
     /// JSON: `message`.
     pub message: Message,
     /// JSON: `thread`.
     pub thread: WebhookThread,
+}
+impl<'de> ::serde::Deserialize<'de> for MessageCreatedPayload {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["message", "thread"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MessageCreatedPayload;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MessageCreatedPayload")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<MessageCreatedPayload, __A::Error> {
+                let mut field_0: Option<Message> = None;
+                let mut field_1: Option<WebhookThread> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "message",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "thread",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(MessageCreatedPayload {
+                    message: ::apigen_runtime::de::required(field_0, "message")?,
+                    thread: ::apigen_runtime::de::required(field_1, "thread")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("MessageCreatedPayload", __FIELDS, __Visitor)
+    }
 }
 impl MessageCreatedPayload {
     /// Creates the value from its required fields (`message`, `thread`); constant fields are set, optional fields are left out.
@@ -3242,7 +9066,7 @@ impl MessageCreatedPayload {
 /// Payload of `message.edited`.
 ///
 /// Schema: `#/components/schemas/MessageEditedPayload`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MessageEditedPayload {
     /// The message after the edit (`isEdited` true, `updatedAt` the edit time).
     ///
@@ -3253,6 +9077,57 @@ pub struct MessageEditedPayload {
     /// JSON: `threadId`.
     #[serde(rename = "threadId")]
     pub thread_id: String,
+}
+impl<'de> ::serde::Deserialize<'de> for MessageEditedPayload {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["message", "threadId"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MessageEditedPayload;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MessageEditedPayload")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<MessageEditedPayload, __A::Error> {
+                let mut field_0: Option<Message> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "message",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "threadId",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(MessageEditedPayload {
+                    message: ::apigen_runtime::de::required(field_0, "message")?,
+                    thread_id: ::apigen_runtime::de::required(field_1, "threadId")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("MessageEditedPayload", __FIELDS, __Visitor)
+    }
 }
 impl MessageEditedPayload {
     /// Creates the value from its required fields (`message`, `thread_id`); constant fields are set, optional fields are left out.
@@ -3267,7 +9142,7 @@ impl MessageEditedPayload {
 /// Payload of `message.deleted`.
 ///
 /// Schema: `#/components/schemas/MessageDeletedPayload`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MessageDeletedPayload {
     /// Inbox id of the deleted message.
     ///
@@ -3279,6 +9154,57 @@ pub struct MessageDeletedPayload {
     /// JSON: `threadId`.
     #[serde(rename = "threadId")]
     pub thread_id: String,
+}
+impl<'de> ::serde::Deserialize<'de> for MessageDeletedPayload {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["messageId", "threadId"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MessageDeletedPayload;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MessageDeletedPayload")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<MessageDeletedPayload, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "messageId",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "threadId",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(MessageDeletedPayload {
+                    message_id: ::apigen_runtime::de::required(field_0, "messageId")?,
+                    thread_id: ::apigen_runtime::de::required(field_1, "threadId")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("MessageDeletedPayload", __FIELDS, __Visitor)
+    }
 }
 impl MessageDeletedPayload {
     /// Creates the value from its required fields (`message_id`, `thread_id`); constant fields are set, optional fields are left out.
@@ -3293,7 +9219,7 @@ impl MessageDeletedPayload {
 /// Payload of `message.reactionAdded` and `message.reactionRemoved`.
 ///
 /// Schema: `#/components/schemas/ReactionPayload`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ReactionPayload {
     /// Inbox id of the message.
     ///
@@ -3307,6 +9233,66 @@ pub struct ReactionPayload {
     pub thread_id: String,
     /// JSON: `reaction`.
     pub reaction: WebhookReaction,
+}
+impl<'de> ::serde::Deserialize<'de> for ReactionPayload {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["messageId", "threadId", "reaction"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ReactionPayload;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ReactionPayload")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ReactionPayload, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<WebhookReaction> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "messageId",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "threadId",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "reaction",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ReactionPayload {
+                    message_id: ::apigen_runtime::de::required(field_0, "messageId")?,
+                    thread_id: ::apigen_runtime::de::required(field_1, "threadId")?,
+                    reaction: ::apigen_runtime::de::required(field_2, "reaction")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ReactionPayload", __FIELDS, __Visitor)
+    }
 }
 impl ReactionPayload {
     /// Creates the value from its required fields (`message_id`, `thread_id`, `reaction`); constant fields are set, optional fields are left out.
@@ -3326,7 +9312,7 @@ impl ReactionPayload {
 /// A reaction on a message, as webhooks send it.
 ///
 /// Schema: `#/components/schemas/WebhookReaction`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct WebhookReaction {
     /// The emoji.
     ///
@@ -3342,6 +9328,65 @@ pub struct WebhookReaction {
     /// JSON: `createdAt`.
     #[serde(rename = "createdAt")]
     pub created_at: ::apigen_runtime::Timestamp,
+}
+impl<'de> ::serde::Deserialize<'de> for WebhookReaction {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["emoji", "senderPlatformId", "createdAt"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = WebhookReaction;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct WebhookReaction")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<WebhookReaction, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<::apigen_runtime::Timestamp> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "emoji")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "senderPlatformId",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "createdAt",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WebhookReaction {
+                    emoji: ::apigen_runtime::de::required(field_0, "emoji")?,
+                    sender_platform_id: ::apigen_runtime::de::required(
+                        field_1,
+                        "senderPlatformId",
+                    )?,
+                    created_at: ::apigen_runtime::de::required(field_2, "createdAt")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("WebhookReaction", __FIELDS, __Visitor)
+    }
 }
 impl WebhookReaction {
     /// Creates the value from its required fields (`emoji`, `sender_platform_id`, `created_at`); constant fields are set, optional fields are left out.
@@ -3361,10 +9406,52 @@ impl WebhookReaction {
 /// Payload of the prospect events (`prospect.statusChanged`, ...).
 ///
 /// Schema: `#/components/schemas/ProspectPayload`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ProspectPayload {
     /// JSON: `prospect`.
     pub prospect: WebhookProspect,
+}
+impl<'de> ::serde::Deserialize<'de> for ProspectPayload {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["prospect"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ProspectPayload;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ProspectPayload")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ProspectPayload, __A::Error> {
+                let mut field_0: Option<WebhookProspect> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "prospect",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ProspectPayload {
+                    prospect: ::apigen_runtime::de::required(field_0, "prospect")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ProspectPayload", __FIELDS, __Visitor)
+    }
 }
 impl ProspectPayload {
     /// Creates the value from its required fields (`prospect`); constant fields are set, optional fields are left out.
@@ -3376,10 +9463,52 @@ impl ProspectPayload {
 /// Payload of the campaign events (`campaign.started`, ...).
 ///
 /// Schema: `#/components/schemas/CampaignPayload`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CampaignPayload {
     /// JSON: `campaign`.
     pub campaign: WebhookCampaign,
+}
+impl<'de> ::serde::Deserialize<'de> for CampaignPayload {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["campaign"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CampaignPayload;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CampaignPayload")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CampaignPayload, __A::Error> {
+                let mut field_0: Option<WebhookCampaign> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "campaign",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CampaignPayload {
+                    campaign: ::apigen_runtime::de::required(field_0, "campaign")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CampaignPayload", __FIELDS, __Visitor)
+    }
 }
 impl CampaignPayload {
     /// Creates the value from its required fields (`campaign`); constant fields are set, optional fields are left out.
@@ -3391,7 +9520,7 @@ impl CampaignPayload {
 /// Payload of the campaign target events (`target.contacted`, `target.followUpSent`, `target.replied`). The examples are cut off after `thread`; the migration guide also lists `message` and `prospect`, so those are optional.
 ///
 /// Schema: `#/components/schemas/TargetPayload`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct TargetPayload {
     /// JSON: `campaign`.
     pub campaign: WebhookCampaign,
@@ -3403,6 +9532,75 @@ pub struct TargetPayload {
     /// JSON: `prospect`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prospect: Option<WebhookProspect>,
+}
+impl<'de> ::serde::Deserialize<'de> for TargetPayload {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["campaign", "thread", "message", "prospect"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = TargetPayload;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct TargetPayload")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<TargetPayload, __A::Error> {
+                let mut field_0: Option<WebhookCampaign> = None;
+                let mut field_1: Option<WebhookThread> = None;
+                let mut field_2: Option<Option<Message>> = None;
+                let mut field_3: Option<Option<WebhookProspect>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "campaign",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "thread",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "message",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "prospect",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(TargetPayload {
+                    campaign: ::apigen_runtime::de::required(field_0, "campaign")?,
+                    thread: ::apigen_runtime::de::required(field_1, "thread")?,
+                    message: field_2.unwrap_or_default(),
+                    prospect: field_3.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("TargetPayload", __FIELDS, __Visitor)
+    }
 }
 impl TargetPayload {
     /// Creates the value from its required fields (`campaign`, `thread`); constant fields are set, optional fields are left out.
@@ -3419,7 +9617,7 @@ impl TargetPayload {
 /// A thread as webhooks embed it: the fields of `Thread`, with the slim `WebhookProspect`. Keep in sync with `Thread`.
 ///
 /// Schema: `#/components/schemas/WebhookThread`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct WebhookThread {
     /// Inbox id of the thread.
     ///
@@ -3488,10 +9686,199 @@ pub struct WebhookThread {
     /// JSON: `prospect`.
     pub prospect: WebhookProspect,
 }
+impl<'de> ::serde::Deserialize<'de> for WebhookThread {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "id",
+            "platform",
+            "platformId",
+            "done",
+            "assigneeId",
+            "lastMessageTimestamp",
+            "computedSortTimestamp",
+            "createdAt",
+            "status",
+            "variant",
+            "accountLinkId",
+            "isSyncing",
+            "isRequest",
+            "typingIndicatorsEnabled",
+            "lastMessage",
+            "prospect",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = WebhookThread;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct WebhookThread")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<WebhookThread, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Platform> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<bool> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut field_5: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_6: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_7: Option<::apigen_runtime::Timestamp> = None;
+                let mut field_8: Option<ThreadStatus> = None;
+                let mut field_9: Option<ThreadVariant> = None;
+                let mut field_10: Option<String> = None;
+                let mut field_11: Option<bool> = None;
+                let mut field_12: Option<bool> = None;
+                let mut field_13: Option<Option<bool>> = None;
+                let mut field_14: Option<Option<ThreadLastMessage>> = None;
+                let mut field_15: Option<WebhookProspect> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "platform",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "platformId",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_3, "done")?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "assigneeId",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_5,
+                                "lastMessageTimestamp",
+                            )?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_6,
+                                "computedSortTimestamp",
+                            )?
+                        }
+                        Some(7usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_7,
+                                "createdAt",
+                            )?
+                        }
+                        Some(8usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_8,
+                                "status",
+                            )?
+                        }
+                        Some(9usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_9,
+                                "variant",
+                            )?
+                        }
+                        Some(10usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_10,
+                                "accountLinkId",
+                            )?
+                        }
+                        Some(11usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_11,
+                                "isSyncing",
+                            )?
+                        }
+                        Some(12usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_12,
+                                "isRequest",
+                            )?
+                        }
+                        Some(13usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_13,
+                                "typingIndicatorsEnabled",
+                            )?
+                        }
+                        Some(14usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_14,
+                                "lastMessage",
+                            )?
+                        }
+                        Some(15usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_15,
+                                "prospect",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WebhookThread {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    platform: ::apigen_runtime::de::required(field_1, "platform")?,
+                    platform_id: ::apigen_runtime::de::required(field_2, "platformId")?,
+                    done: ::apigen_runtime::de::required(field_3, "done")?,
+                    assignee_id: field_4.unwrap_or_default(),
+                    last_message_timestamp: field_5.unwrap_or_default(),
+                    computed_sort_timestamp: field_6.unwrap_or_default(),
+                    created_at: ::apigen_runtime::de::required(field_7, "createdAt")?,
+                    status: ::apigen_runtime::de::required(field_8, "status")?,
+                    variant: ::apigen_runtime::de::required(field_9, "variant")?,
+                    account_link_id: ::apigen_runtime::de::required(
+                        field_10,
+                        "accountLinkId",
+                    )?,
+                    is_syncing: ::apigen_runtime::de::required(field_11, "isSyncing")?,
+                    is_request: ::apigen_runtime::de::required(field_12, "isRequest")?,
+                    typing_indicators_enabled: field_13.unwrap_or_default(),
+                    last_message: field_14.unwrap_or_default(),
+                    prospect: ::apigen_runtime::de::required(field_15, "prospect")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("WebhookThread", __FIELDS, __Visitor)
+    }
+}
 /// A prospect as webhooks embed it. Prospect events carry most fields of `ProspectWithContext`; prospects inside a thread carry only the identity fields and `context`, so only those are required.
 ///
 /// Schema: `#/components/schemas/WebhookProspect`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct WebhookProspect {
     /// JSON: `platform`.
     pub platform: Platform,
@@ -3656,6 +10043,365 @@ pub struct WebhookProspect {
     /// JSON: `context`.
     pub context: ProspectContext,
 }
+impl<'de> ::serde::Deserialize<'de> for WebhookProspect {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "platform",
+            "platformId",
+            "externalId",
+            "documentId",
+            "displayName",
+            "username",
+            "handle",
+            "image",
+            "imageNormalized",
+            "bio",
+            "location",
+            "profileUrl",
+            "websiteUrl",
+            "websiteDomain",
+            "verified",
+            "profileType",
+            "isProtected",
+            "followerCount",
+            "followingCount",
+            "postCount",
+            "engagementCount",
+            "listedCount",
+            "platformCreatedAt",
+            "firstSeenAt",
+            "lastUpdatedAt",
+            "lastEnrichedAt",
+            "lastActiveAt",
+            "source",
+            "isFresh",
+            "isStale",
+            "confidence",
+            "platformData",
+            "context",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = WebhookProspect;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct WebhookProspect")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<WebhookProspect, __A::Error> {
+                let mut field_0: Option<Platform> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<i64>> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<Option<String>> = None;
+                let mut field_7: Option<Option<String>> = None;
+                let mut field_8: Option<Option<String>> = None;
+                let mut field_9: Option<Option<String>> = None;
+                let mut field_10: Option<Option<String>> = None;
+                let mut field_11: Option<Option<String>> = None;
+                let mut field_12: Option<Option<String>> = None;
+                let mut field_13: Option<Option<String>> = None;
+                let mut field_14: Option<Option<VerificationType>> = None;
+                let mut field_15: Option<Option<ProfileType>> = None;
+                let mut field_16: Option<Option<bool>> = None;
+                let mut field_17: Option<Option<i64>> = None;
+                let mut field_18: Option<Option<i64>> = None;
+                let mut field_19: Option<Option<i64>> = None;
+                let mut field_20: Option<Option<i64>> = None;
+                let mut field_21: Option<Option<i64>> = None;
+                let mut field_22: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_23: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_24: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_25: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_26: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_27: Option<Option<ProfileSource>> = None;
+                let mut field_28: Option<Option<bool>> = None;
+                let mut field_29: Option<Option<bool>> = None;
+                let mut field_30: Option<Option<f64>> = None;
+                let mut field_31: Option<Option<PlatformData>> = None;
+                let mut field_32: Option<ProspectContext> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "platform",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "platformId",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "externalId",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "documentId",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "displayName",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_5,
+                                "username",
+                            )?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_6,
+                                "handle",
+                            )?
+                        }
+                        Some(7usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_7, "image")?
+                        }
+                        Some(8usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_8,
+                                "imageNormalized",
+                            )?
+                        }
+                        Some(9usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_9, "bio")?
+                        }
+                        Some(10usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_10,
+                                "location",
+                            )?
+                        }
+                        Some(11usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_11,
+                                "profileUrl",
+                            )?
+                        }
+                        Some(12usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_12,
+                                "websiteUrl",
+                            )?
+                        }
+                        Some(13usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_13,
+                                "websiteDomain",
+                            )?
+                        }
+                        Some(14usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_14,
+                                "verified",
+                            )?
+                        }
+                        Some(15usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_15,
+                                "profileType",
+                            )?
+                        }
+                        Some(16usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_16,
+                                "isProtected",
+                            )?
+                        }
+                        Some(17usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_17,
+                                "followerCount",
+                            )?
+                        }
+                        Some(18usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_18,
+                                "followingCount",
+                            )?
+                        }
+                        Some(19usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_19,
+                                "postCount",
+                            )?
+                        }
+                        Some(20usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_20,
+                                "engagementCount",
+                            )?
+                        }
+                        Some(21usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_21,
+                                "listedCount",
+                            )?
+                        }
+                        Some(22usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_22,
+                                "platformCreatedAt",
+                            )?
+                        }
+                        Some(23usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_23,
+                                "firstSeenAt",
+                            )?
+                        }
+                        Some(24usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_24,
+                                "lastUpdatedAt",
+                            )?
+                        }
+                        Some(25usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_25,
+                                "lastEnrichedAt",
+                            )?
+                        }
+                        Some(26usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_26,
+                                "lastActiveAt",
+                            )?
+                        }
+                        Some(27usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_27,
+                                "source",
+                            )?
+                        }
+                        Some(28usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_28,
+                                "isFresh",
+                            )?
+                        }
+                        Some(29usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_29,
+                                "isStale",
+                            )?
+                        }
+                        Some(30usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_30,
+                                "confidence",
+                            )?
+                        }
+                        Some(31usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_31,
+                                "platformData",
+                            )?
+                        }
+                        Some(32usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_32,
+                                "context",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WebhookProspect {
+                    platform: ::apigen_runtime::de::required(field_0, "platform")?,
+                    platform_id: ::apigen_runtime::de::required(field_1, "platformId")?,
+                    external_id: field_2.unwrap_or_default(),
+                    document_id: field_3.unwrap_or_default(),
+                    display_name: ::apigen_runtime::de::required(
+                        field_4,
+                        "displayName",
+                    )?,
+                    username: ::apigen_runtime::de::required(field_5, "username")?,
+                    handle: field_6.unwrap_or_default(),
+                    image: field_7.unwrap_or_default(),
+                    image_normalized: field_8.unwrap_or_default(),
+                    bio: field_9.unwrap_or_default(),
+                    location: field_10.unwrap_or_default(),
+                    profile_url: field_11.unwrap_or_default(),
+                    website_url: field_12.unwrap_or_default(),
+                    website_domain: field_13.unwrap_or_default(),
+                    verified: field_14.unwrap_or_default(),
+                    profile_type: field_15.unwrap_or_default(),
+                    is_protected: field_16.unwrap_or_default(),
+                    follower_count: field_17.unwrap_or_default(),
+                    following_count: field_18.unwrap_or_default(),
+                    post_count: field_19.unwrap_or_default(),
+                    engagement_count: field_20.unwrap_or_default(),
+                    listed_count: field_21.unwrap_or_default(),
+                    platform_created_at: field_22.unwrap_or_default(),
+                    first_seen_at: field_23.unwrap_or_default(),
+                    last_updated_at: field_24.unwrap_or_default(),
+                    last_enriched_at: field_25.unwrap_or_default(),
+                    last_active_at: field_26.unwrap_or_default(),
+                    source: field_27.unwrap_or_default(),
+                    is_fresh: field_28.unwrap_or_default(),
+                    is_stale: field_29.unwrap_or_default(),
+                    confidence: field_30.unwrap_or_default(),
+                    platform_data: field_31.unwrap_or_default(),
+                    context: ::apigen_runtime::de::required(field_32, "context")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("WebhookProspect", __FIELDS, __Visitor)
+    }
+}
 impl WebhookProspect {
     /// Creates the value from its required fields (`platform`, `platform_id`, `display_name`, `username`, `context`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -3706,7 +10452,7 @@ impl WebhookProspect {
 /// A campaign as webhooks embed it: the counters and lifecycle fields of `Campaign`, without its configuration.
 ///
 /// Schema: `#/components/schemas/WebhookCampaign`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct WebhookCampaign {
     /// Campaign id.
     ///
@@ -3779,10 +10525,198 @@ pub struct WebhookCampaign {
     #[serde(rename = "lastStartedAt", default)]
     pub last_started_at: Option<::apigen_runtime::Timestamp>,
 }
+impl<'de> ::serde::Deserialize<'de> for WebhookCampaign {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "id",
+            "name",
+            "description",
+            "status",
+            "dryRun",
+            "targetsCount",
+            "contactedCount",
+            "repliesCount",
+            "completionRate",
+            "replyRate",
+            "createdAt",
+            "updatedAt",
+            "pausedAt",
+            "completedAt",
+            "lastStartedAt",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = WebhookCampaign;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct WebhookCampaign")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<WebhookCampaign, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<CampaignStatus> = None;
+                let mut field_4: Option<bool> = None;
+                let mut field_5: Option<u64> = None;
+                let mut field_6: Option<u64> = None;
+                let mut field_7: Option<u64> = None;
+                let mut field_8: Option<f64> = None;
+                let mut field_9: Option<f64> = None;
+                let mut field_10: Option<::apigen_runtime::Timestamp> = None;
+                let mut field_11: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_12: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_13: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_14: Option<Option<::apigen_runtime::Timestamp>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "name")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "description",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "status",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "dryRun",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_5,
+                                "targetsCount",
+                            )?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_6,
+                                "contactedCount",
+                            )?
+                        }
+                        Some(7usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_7,
+                                "repliesCount",
+                            )?
+                        }
+                        Some(8usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_8,
+                                "completionRate",
+                            )?
+                        }
+                        Some(9usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_9,
+                                "replyRate",
+                            )?
+                        }
+                        Some(10usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_10,
+                                "createdAt",
+                            )?
+                        }
+                        Some(11usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_11,
+                                "updatedAt",
+                            )?
+                        }
+                        Some(12usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_12,
+                                "pausedAt",
+                            )?
+                        }
+                        Some(13usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_13,
+                                "completedAt",
+                            )?
+                        }
+                        Some(14usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_14,
+                                "lastStartedAt",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WebhookCampaign {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    name: ::apigen_runtime::de::required(field_1, "name")?,
+                    description: field_2.unwrap_or_default(),
+                    status: ::apigen_runtime::de::required(field_3, "status")?,
+                    dry_run: ::apigen_runtime::de::required(field_4, "dryRun")?,
+                    targets_count: ::apigen_runtime::de::required(
+                        field_5,
+                        "targetsCount",
+                    )?,
+                    contacted_count: ::apigen_runtime::de::required(
+                        field_6,
+                        "contactedCount",
+                    )?,
+                    replies_count: ::apigen_runtime::de::required(
+                        field_7,
+                        "repliesCount",
+                    )?,
+                    completion_rate: ::apigen_runtime::de::required(
+                        field_8,
+                        "completionRate",
+                    )?,
+                    reply_rate: ::apigen_runtime::de::required(field_9, "replyRate")?,
+                    created_at: ::apigen_runtime::de::required(field_10, "createdAt")?,
+                    updated_at: field_11.unwrap_or_default(),
+                    paused_at: field_12.unwrap_or_default(),
+                    completed_at: field_13.unwrap_or_default(),
+                    last_started_at: field_14.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("WebhookCampaign", __FIELDS, __Visitor)
+    }
+}
 /// Body of `createThread`. Give either `externalPlatformId` or `externalId`.
 ///
 /// Schema: `#/components/schemas/CreateThreadRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateThreadRequest {
     /// Account link that will own the thread.
     ///
@@ -3804,6 +10738,69 @@ pub struct CreateThreadRequest {
     #[serde(rename = "externalId", default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
 }
+impl<'de> ::serde::Deserialize<'de> for CreateThreadRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["accountLinkId", "externalPlatformId", "externalId"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateThreadRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CreateThreadRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreateThreadRequest, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "accountLinkId",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "externalPlatformId",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "externalId",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateThreadRequest {
+                    account_link_id: ::apigen_runtime::de::required(
+                        field_0,
+                        "accountLinkId",
+                    )?,
+                    external_platform_id: field_1.unwrap_or_default(),
+                    external_id: field_2.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateThreadRequest", __FIELDS, __Visitor)
+    }
+}
 impl CreateThreadRequest {
     /// Creates the value from its required fields (`account_link_id`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -3818,7 +10815,7 @@ impl CreateThreadRequest {
 /// Body of `updateThread`. Omitted fields are left unchanged.
 ///
 /// Schema: `#/components/schemas/UpdateThreadRequest`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateThreadRequest {
     /// True marks the thread done (archived); false reopens it.
     ///
@@ -3836,10 +10833,57 @@ pub struct UpdateThreadRequest {
     )]
     pub assignee_id: Option<::apigen_runtime::Nullable<String>>,
 }
+impl<'de> ::serde::Deserialize<'de> for UpdateThreadRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["done", "assigneeId"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateThreadRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateThreadRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UpdateThreadRequest, __A::Error> {
+                let mut field_0: Option<Option<bool>> = None;
+                let mut field_1: Option<::apigen_runtime::Nullable<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "done")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "assigneeId",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateThreadRequest {
+                    done: field_0.unwrap_or_default(),
+                    assignee_id: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UpdateThreadRequest", __FIELDS, __Visitor)
+    }
+}
 /// Body of `updateThreadSettings`.
 ///
 /// Schema: `#/components/schemas/UpdateThreadSettingsRequest`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateThreadSettingsRequest {
     /// Turn typing indicators on or off for this thread; `null` clears the override so the team default applies.
     ///
@@ -3852,10 +10896,53 @@ pub struct UpdateThreadSettingsRequest {
     )]
     pub typing_indicators_enabled: Option<::apigen_runtime::Nullable<bool>>,
 }
+impl<'de> ::serde::Deserialize<'de> for UpdateThreadSettingsRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["typingIndicatorsEnabled"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateThreadSettingsRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateThreadSettingsRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UpdateThreadSettingsRequest, __A::Error> {
+                let mut field_0: Option<::apigen_runtime::Nullable<bool>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "typingIndicatorsEnabled",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateThreadSettingsRequest {
+                    typing_indicators_enabled: field_0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("UpdateThreadSettingsRequest", __FIELDS, __Visitor)
+    }
+}
 /// Body of `sendMessage`.
 ///
 /// Schema: `#/components/schemas/SendMessageRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SendMessageRequest {
     /// Message text.
     ///
@@ -3871,6 +10958,57 @@ pub struct SendMessageRequest {
     )]
     pub reply_to_message_id: Option<String>,
 }
+impl<'de> ::serde::Deserialize<'de> for SendMessageRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["content", "replyToMessageId"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = SendMessageRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SendMessageRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<SendMessageRequest, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "content",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "replyToMessageId",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SendMessageRequest {
+                    content: ::apigen_runtime::de::required(field_0, "content")?,
+                    reply_to_message_id: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("SendMessageRequest", __FIELDS, __Visitor)
+    }
+}
 impl SendMessageRequest {
     /// Creates the value from its required fields (`content`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -3884,7 +11022,7 @@ impl SendMessageRequest {
 /// Body of `quickSendMessage`. Give either `externalPlatformId` or `externalId`.
 ///
 /// Schema: `#/components/schemas/QuickSendMessageRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct QuickSendMessageRequest {
     /// Account link to send from.
     ///
@@ -3910,6 +11048,83 @@ pub struct QuickSendMessageRequest {
     #[serde(rename = "externalId", default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
 }
+impl<'de> ::serde::Deserialize<'de> for QuickSendMessageRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "accountLinkId",
+            "content",
+            "externalPlatformId",
+            "externalId",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = QuickSendMessageRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct QuickSendMessageRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<QuickSendMessageRequest, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "accountLinkId",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "content",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "externalPlatformId",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "externalId",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(QuickSendMessageRequest {
+                    account_link_id: ::apigen_runtime::de::required(
+                        field_0,
+                        "accountLinkId",
+                    )?,
+                    content: ::apigen_runtime::de::required(field_1, "content")?,
+                    external_platform_id: field_2.unwrap_or_default(),
+                    external_id: field_3.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("QuickSendMessageRequest", __FIELDS, __Visitor)
+    }
+}
 impl QuickSendMessageRequest {
     /// Creates the value from its required fields (`account_link_id`, `content`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -3925,12 +11140,54 @@ impl QuickSendMessageRequest {
 /// Body of `editMessage`.
 ///
 /// Schema: `#/components/schemas/EditMessageRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct EditMessageRequest {
     /// The new message text.
     ///
     /// JSON: `content`.
     pub content: String,
+}
+impl<'de> ::serde::Deserialize<'de> for EditMessageRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["content"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = EditMessageRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct EditMessageRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<EditMessageRequest, __A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "content",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(EditMessageRequest {
+                    content: ::apigen_runtime::de::required(field_0, "content")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("EditMessageRequest", __FIELDS, __Visitor)
+    }
 }
 impl EditMessageRequest {
     /// Creates the value from its required fields (`content`); constant fields are set, optional fields are left out.
@@ -3942,7 +11199,7 @@ impl EditMessageRequest {
 /// Body of `deleteMessage`; may be empty.
 ///
 /// Schema: `#/components/schemas/DeleteMessageRequest`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct DeleteMessageRequest {
     /// True deletes the message for every participant; false only for the team's side.
     ///
@@ -3950,15 +11207,95 @@ pub struct DeleteMessageRequest {
     #[serde(rename = "deleteForAll", default, skip_serializing_if = "Option::is_none")]
     pub delete_for_all: Option<bool>,
 }
+impl<'de> ::serde::Deserialize<'de> for DeleteMessageRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["deleteForAll"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = DeleteMessageRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DeleteMessageRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<DeleteMessageRequest, __A::Error> {
+                let mut field_0: Option<Option<bool>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "deleteForAll",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(DeleteMessageRequest {
+                    delete_for_all: field_0.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("DeleteMessageRequest", __FIELDS, __Visitor)
+    }
+}
 /// Body of `addReaction` and `removeReaction`.
 ///
 /// Schema: `#/components/schemas/ReactionRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ReactionRequest {
     /// The emoji, as the character itself.
     ///
     /// JSON: `emoji`.
     pub emoji: String,
+}
+impl<'de> ::serde::Deserialize<'de> for ReactionRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["emoji"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ReactionRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ReactionRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ReactionRequest, __A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "emoji")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ReactionRequest {
+                    emoji: ::apigen_runtime::de::required(field_0, "emoji")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ReactionRequest", __FIELDS, __Visitor)
+    }
 }
 impl ReactionRequest {
     /// Creates the value from its required fields (`emoji`); constant fields are set, optional fields are left out.
@@ -3970,7 +11307,7 @@ impl ReactionRequest {
 /// Body of `updateProspectContext`. Omitted fields are left unchanged; nullable fields accept `null` to clear them.
 ///
 /// Schema: `#/components/schemas/UpdateProspectContextRequest`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateProspectContextRequest {
     /// New notes; `null` clears them.
     ///
@@ -4026,10 +11363,107 @@ pub struct UpdateProspectContextRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub done: Option<bool>,
 }
+impl<'de> ::serde::Deserialize<'de> for UpdateProspectContextRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "notes",
+            "valuation",
+            "statusId",
+            "addTags",
+            "removeTags",
+            "assigneeId",
+            "done",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateProspectContextRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateProspectContextRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UpdateProspectContextRequest, __A::Error> {
+                let mut field_0: Option<::apigen_runtime::Nullable<String>> = None;
+                let mut field_1: Option<::apigen_runtime::Nullable<f64>> = None;
+                let mut field_2: Option<::apigen_runtime::Nullable<String>> = None;
+                let mut field_3: Option<Option<Vec<String>>> = None;
+                let mut field_4: Option<Option<Vec<String>>> = None;
+                let mut field_5: Option<::apigen_runtime::Nullable<String>> = None;
+                let mut field_6: Option<Option<bool>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "notes")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "valuation",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "statusId",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "addTags",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "removeTags",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_5,
+                                "assigneeId",
+                            )?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_6, "done")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateProspectContextRequest {
+                    notes: field_0,
+                    valuation: field_1,
+                    status_id: field_2,
+                    add_tags: field_3.unwrap_or_default(),
+                    remove_tags: field_4.unwrap_or_default(),
+                    assignee_id: field_5,
+                    done: field_6.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("UpdateProspectContextRequest", __FIELDS, __Visitor)
+    }
+}
 /// Body of `createTag`.
 ///
 /// Schema: `#/components/schemas/CreateTagRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateTagRequest {
     /// Tag name, unique within the team.
     ///
@@ -4045,6 +11479,49 @@ pub struct CreateTagRequest {
     )]
     pub color: Option<::apigen_runtime::Nullable<String>>,
 }
+impl<'de> ::serde::Deserialize<'de> for CreateTagRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["name", "color"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateTagRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CreateTagRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreateTagRequest, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<::apigen_runtime::Nullable<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "name")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "color")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateTagRequest {
+                    name: ::apigen_runtime::de::required(field_0, "name")?,
+                    color: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateTagRequest", __FIELDS, __Visitor)
+    }
+}
 impl CreateTagRequest {
     /// Creates the value from its required fields (`name`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -4058,7 +11535,7 @@ impl CreateTagRequest {
 /// Body of `updateTag`. Omitted fields are left unchanged.
 ///
 /// Schema: `#/components/schemas/UpdateTagRequest`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateTagRequest {
     /// New tag name, unique within the team.
     ///
@@ -4075,10 +11552,53 @@ pub struct UpdateTagRequest {
     )]
     pub color: Option<::apigen_runtime::Nullable<String>>,
 }
+impl<'de> ::serde::Deserialize<'de> for UpdateTagRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["name", "color"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateTagRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateTagRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UpdateTagRequest, __A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<::apigen_runtime::Nullable<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "name")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "color")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateTagRequest {
+                    name: field_0.unwrap_or_default(),
+                    color: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UpdateTagRequest", __FIELDS, __Visitor)
+    }
+}
 /// Body of `createStatus`.
 ///
 /// Schema: `#/components/schemas/CreateStatusRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateStatusRequest {
     /// Status name, unique within the team.
     ///
@@ -4094,6 +11614,49 @@ pub struct CreateStatusRequest {
     )]
     pub color: Option<::apigen_runtime::Nullable<String>>,
 }
+impl<'de> ::serde::Deserialize<'de> for CreateStatusRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["name", "color"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateStatusRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CreateStatusRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreateStatusRequest, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<::apigen_runtime::Nullable<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "name")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "color")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateStatusRequest {
+                    name: ::apigen_runtime::de::required(field_0, "name")?,
+                    color: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateStatusRequest", __FIELDS, __Visitor)
+    }
+}
 impl CreateStatusRequest {
     /// Creates the value from its required fields (`name`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -4107,7 +11670,7 @@ impl CreateStatusRequest {
 /// Body of `updateStatus`. Omitted fields are left unchanged.
 ///
 /// Schema: `#/components/schemas/UpdateStatusRequest`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateStatusRequest {
     /// New status name, unique within the team.
     ///
@@ -4124,16 +11687,101 @@ pub struct UpdateStatusRequest {
     )]
     pub color: Option<::apigen_runtime::Nullable<String>>,
 }
+impl<'de> ::serde::Deserialize<'de> for UpdateStatusRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["name", "color"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateStatusRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateStatusRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UpdateStatusRequest, __A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<::apigen_runtime::Nullable<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "name")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "color")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateStatusRequest {
+                    name: field_0.unwrap_or_default(),
+                    color: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UpdateStatusRequest", __FIELDS, __Visitor)
+    }
+}
 /// Body of `addListLeads`.
 ///
 /// Schema: `#/components/schemas/AddListLeadsRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AddListLeadsRequest {
     /// X user ids to add (1 to 2,000).
     ///
     /// JSON: `platformIds`.
     #[serde(rename = "platformIds")]
     pub platform_ids: Vec<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for AddListLeadsRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["platformIds"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = AddListLeadsRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AddListLeadsRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<AddListLeadsRequest, __A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "platformIds",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AddListLeadsRequest {
+                    platform_ids: ::apigen_runtime::de::required(field_0, "platformIds")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AddListLeadsRequest", __FIELDS, __Visitor)
+    }
 }
 impl AddListLeadsRequest {
     /// Creates the value from its required fields (`platform_ids`); constant fields are set, optional fields are left out.
@@ -4145,13 +11793,55 @@ impl AddListLeadsRequest {
 /// Body of `removeListLeads`.
 ///
 /// Schema: `#/components/schemas/RemoveListLeadsRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct RemoveListLeadsRequest {
     /// X user ids to remove (1 to 2,000).
     ///
     /// JSON: `platformIds`.
     #[serde(rename = "platformIds")]
     pub platform_ids: Vec<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for RemoveListLeadsRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["platformIds"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = RemoveListLeadsRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct RemoveListLeadsRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<RemoveListLeadsRequest, __A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "platformIds",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RemoveListLeadsRequest {
+                    platform_ids: ::apigen_runtime::de::required(field_0, "platformIds")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RemoveListLeadsRequest", __FIELDS, __Visitor)
+    }
 }
 impl RemoveListLeadsRequest {
     /// Creates the value from its required fields (`platform_ids`); constant fields are set, optional fields are left out.
@@ -4163,12 +11853,50 @@ impl RemoveListLeadsRequest {
 /// Body of `updateListLead`.
 ///
 /// Schema: `#/components/schemas/UpdateListLeadRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct UpdateListLeadRequest {
     /// Column values to set, keyed by column id (untyped JSON object).
     ///
     /// JSON: `data`.
     pub data: ::serde_json::Value,
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateListLeadRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["data"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateListLeadRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateListLeadRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UpdateListLeadRequest, __A::Error> {
+                let mut field_0: Option<::serde_json::Value> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "data")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateListLeadRequest {
+                    data: ::apigen_runtime::de::required(field_0, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UpdateListLeadRequest", __FIELDS, __Visitor)
+    }
 }
 impl UpdateListLeadRequest {
     /// Creates the value from its required fields (`data`); constant fields are set, optional fields are left out.
@@ -4180,10 +11908,48 @@ impl UpdateListLeadRequest {
 /// Body of `createImportJob`.
 ///
 /// Schema: `#/components/schemas/CreateImportJobRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateImportJobRequest {
     /// JSON: `data`.
     pub data: ImportConfig,
+}
+impl<'de> ::serde::Deserialize<'de> for CreateImportJobRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["data"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateImportJobRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CreateImportJobRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreateImportJobRequest, __A::Error> {
+                let mut field_0: Option<ImportConfig> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "data")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateImportJobRequest {
+                    data: ::apigen_runtime::de::required(field_0, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateImportJobRequest", __FIELDS, __Visitor)
+    }
 }
 impl CreateImportJobRequest {
     /// Creates the value from its required fields (`data`); constant fields are set, optional fields are left out.
@@ -4195,12 +11961,51 @@ impl CreateImportJobRequest {
 /// Body of `updateCampaignSequence`.
 ///
 /// Schema: `#/components/schemas/UpdateCampaignSequenceRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct UpdateCampaignSequenceRequest {
     /// The complete new sequence, in order. The server numbers the steps and gives them ids.
     ///
     /// JSON: `steps`.
     pub steps: Vec<CampaignStepInput>,
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateCampaignSequenceRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["steps"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateCampaignSequenceRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateCampaignSequenceRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UpdateCampaignSequenceRequest, __A::Error> {
+                let mut field_0: Option<Vec<CampaignStepInput>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "steps")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateCampaignSequenceRequest {
+                    steps: ::apigen_runtime::de::required(field_0, "steps")?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("UpdateCampaignSequenceRequest", __FIELDS, __Visitor)
+    }
 }
 impl UpdateCampaignSequenceRequest {
     /// Creates the value from its required fields (`steps`); constant fields are set, optional fields are left out.
@@ -4212,7 +12017,7 @@ impl UpdateCampaignSequenceRequest {
 /// Body of `addCampaignLeads`. All fields are optional, but at least one way of naming leads should be used.
 ///
 /// Schema: `#/components/schemas/AddCampaignLeadsRequest`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct AddCampaignLeadsRequest {
     /// Platform of `platformIds` and `usernames`. Optional today (X is the default and only choice) but set it explicitly, as it will become required once more platforms exist. Ignored for `externalIds`.
     ///
@@ -4240,10 +12045,90 @@ pub struct AddCampaignLeadsRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub leads: Option<Vec<CampaignLeadInput>>,
 }
+impl<'de> ::serde::Deserialize<'de> for AddCampaignLeadsRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "platform",
+            "platformIds",
+            "usernames",
+            "externalIds",
+            "leads",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = AddCampaignLeadsRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AddCampaignLeadsRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<AddCampaignLeadsRequest, __A::Error> {
+                let mut field_0: Option<Option<Platform>> = None;
+                let mut field_1: Option<Option<Vec<String>>> = None;
+                let mut field_2: Option<Option<Vec<String>>> = None;
+                let mut field_3: Option<Option<Vec<String>>> = None;
+                let mut field_4: Option<Option<Vec<CampaignLeadInput>>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "platform",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "platformIds",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "usernames",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "externalIds",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_4, "leads")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AddCampaignLeadsRequest {
+                    platform: field_0.unwrap_or_default(),
+                    platform_ids: field_1.unwrap_or_default(),
+                    usernames: field_2.unwrap_or_default(),
+                    external_ids: field_3.unwrap_or_default(),
+                    leads: field_4.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("AddCampaignLeadsRequest", __FIELDS, __Visitor)
+    }
+}
 /// Body of `cancelCampaignLead`; may be empty.
 ///
 /// Schema: `#/components/schemas/CancelCampaignLeadRequest`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct CancelCampaignLeadRequest {
     /// JSON: `by`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4254,10 +12139,57 @@ pub struct CancelCampaignLeadRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<Platform>,
 }
+impl<'de> ::serde::Deserialize<'de> for CancelCampaignLeadRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["by", "platform"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CancelCampaignLeadRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CancelCampaignLeadRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CancelCampaignLeadRequest, __A::Error> {
+                let mut field_0: Option<Option<LeadIdentifierType>> = None;
+                let mut field_1: Option<Option<Platform>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "by")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "platform",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CancelCampaignLeadRequest {
+                    by: field_0.unwrap_or_default(),
+                    platform: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("CancelCampaignLeadRequest", __FIELDS, __Visitor)
+    }
+}
 /// Body of `updateCampaignLead`.
 ///
 /// Schema: `#/components/schemas/UpdateCampaignLeadRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct UpdateCampaignLeadRequest {
     /// Column values to set, keyed by column id (untyped JSON object).
     ///
@@ -4271,6 +12203,58 @@ pub struct UpdateCampaignLeadRequest {
     /// JSON: `platform`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<Platform>,
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateCampaignLeadRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["data", "by", "platform"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateCampaignLeadRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateCampaignLeadRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UpdateCampaignLeadRequest, __A::Error> {
+                let mut field_0: Option<::serde_json::Value> = None;
+                let mut field_1: Option<Option<LeadIdentifierType>> = None;
+                let mut field_2: Option<Option<Platform>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "data")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "by")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "platform",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateCampaignLeadRequest {
+                    data: ::apigen_runtime::de::required(field_0, "data")?,
+                    by: field_1.unwrap_or_default(),
+                    platform: field_2.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("UpdateCampaignLeadRequest", __FIELDS, __Visitor)
+    }
 }
 impl UpdateCampaignLeadRequest {
     /// Creates the value from its required fields (`data`); constant fields are set, optional fields are left out.
@@ -4286,7 +12270,7 @@ impl UpdateCampaignLeadRequest {
 /// Body of `updateCampaignLeadRules`. Omitted fields stay as they are; an empty array clears that selection.
 ///
 /// Schema: `#/components/schemas/UpdateCampaignLeadRulesRequest`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateCampaignLeadRulesRequest {
     /// Lists whose leads are continuously added to the campaign.
     ///
@@ -4332,10 +12316,112 @@ pub struct UpdateCampaignLeadRulesRequest {
     #[serde(rename = "detachBehavior", default, skip_serializing_if = "Option::is_none")]
     pub detach_behavior: Option<String>,
 }
+impl<'de> ::serde::Deserialize<'de> for UpdateCampaignLeadRulesRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "syncedListIds",
+            "excludedListIds",
+            "excludeContacted",
+            "excludeMutuals",
+            "columnMappings",
+            "detachBehavior",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateCampaignLeadRulesRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateCampaignLeadRulesRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UpdateCampaignLeadRulesRequest, __A::Error> {
+                let mut field_0: Option<Option<Vec<String>>> = None;
+                let mut field_1: Option<Option<Vec<String>>> = None;
+                let mut field_2: Option<Option<bool>> = None;
+                let mut field_3: Option<Option<bool>> = None;
+                let mut field_4: Option<
+                    Option<
+                        ::std::collections::BTreeMap<
+                            String,
+                            ::std::collections::BTreeMap<String, String>,
+                        >,
+                    >,
+                > = None;
+                let mut field_5: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "syncedListIds",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "excludedListIds",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "excludeContacted",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "excludeMutuals",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "columnMappings",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_5,
+                                "detachBehavior",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateCampaignLeadRulesRequest {
+                    synced_list_ids: field_0.unwrap_or_default(),
+                    excluded_list_ids: field_1.unwrap_or_default(),
+                    exclude_contacted: field_2.unwrap_or_default(),
+                    exclude_mutuals: field_3.unwrap_or_default(),
+                    column_mappings: field_4.unwrap_or_default(),
+                    detach_behavior: field_5.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("UpdateCampaignLeadRulesRequest", __FIELDS, __Visitor)
+    }
+}
 /// Body of `updateCampaignColumn`. Omitted fields are left unchanged.
 ///
 /// Schema: `#/components/schemas/UpdateCampaignColumnRequest`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateCampaignColumnRequest {
     /// New column name.
     ///
@@ -4352,10 +12438,58 @@ pub struct UpdateCampaignColumnRequest {
     )]
     pub description: Option<::apigen_runtime::Nullable<String>>,
 }
+impl<'de> ::serde::Deserialize<'de> for UpdateCampaignColumnRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["name", "description"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateCampaignColumnRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateCampaignColumnRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UpdateCampaignColumnRequest, __A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<::apigen_runtime::Nullable<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "name")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "description",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateCampaignColumnRequest {
+                    name: field_0.unwrap_or_default(),
+                    description: field_1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("UpdateCampaignColumnRequest", __FIELDS, __Visitor)
+    }
+}
 /// One page of threads.
 ///
 /// Schema: `#/components/schemas/ListThreadsResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ListThreadsResponse {
     /// The threads on this page.
     ///
@@ -4367,6 +12501,57 @@ pub struct ListThreadsResponse {
     #[serde(rename = "nextCursor", default)]
     pub next_cursor: Option<PageCursor>,
 }
+impl<'de> ::serde::Deserialize<'de> for ListThreadsResponse {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["threads", "nextCursor"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ListThreadsResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListThreadsResponse")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ListThreadsResponse, __A::Error> {
+                let mut field_0: Option<Vec<Thread>> = None;
+                let mut field_1: Option<Option<PageCursor>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "threads",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "nextCursor",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ListThreadsResponse {
+                    threads: ::apigen_runtime::de::required(field_0, "threads")?,
+                    next_cursor: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListThreadsResponse", __FIELDS, __Visitor)
+    }
+}
 impl ListThreadsResponse {
     /// Creates the value from its required fields (`threads`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -4377,7 +12562,7 @@ impl ListThreadsResponse {
 /// One page of a thread's messages.
 ///
 /// Schema: `#/components/schemas/ListMessagesResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ListMessagesResponse {
     /// Team id.
     ///
@@ -4404,6 +12589,90 @@ pub struct ListMessagesResponse {
     #[serde(rename = "isSyncing")]
     pub is_syncing: bool,
 }
+impl<'de> ::serde::Deserialize<'de> for ListMessagesResponse {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "teamId",
+            "threadId",
+            "messages",
+            "nextCursor",
+            "isSyncing",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ListMessagesResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListMessagesResponse")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ListMessagesResponse, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Vec<Message>> = None;
+                let mut field_3: Option<Option<PageCursor>> = None;
+                let mut field_4: Option<bool> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "teamId",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "threadId",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "messages",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "nextCursor",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "isSyncing",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ListMessagesResponse {
+                    team_id: ::apigen_runtime::de::required(field_0, "teamId")?,
+                    thread_id: ::apigen_runtime::de::required(field_1, "threadId")?,
+                    messages: ::apigen_runtime::de::required(field_2, "messages")?,
+                    next_cursor: field_3.unwrap_or_default(),
+                    is_syncing: ::apigen_runtime::de::required(field_4, "isSyncing")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListMessagesResponse", __FIELDS, __Visitor)
+    }
+}
 impl ListMessagesResponse {
     /// Creates the value from its required fields (`team_id`, `thread_id`, `messages`, `is_syncing`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -4425,13 +12694,65 @@ impl ListMessagesResponse {
 /// Outcome of `sendTypingIndicator`.
 ///
 /// Schema: `#/components/schemas/SendTypingIndicatorResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SendTypingIndicatorResponse {
     /// JSON: `status`.
     pub status: TypingIndicatorStatus,
     /// JSON: `reason`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<TypingSkipReason>,
+}
+impl<'de> ::serde::Deserialize<'de> for SendTypingIndicatorResponse {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["status", "reason"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = SendTypingIndicatorResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SendTypingIndicatorResponse")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<SendTypingIndicatorResponse, __A::Error> {
+                let mut field_0: Option<TypingIndicatorStatus> = None;
+                let mut field_1: Option<Option<TypingSkipReason>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "status",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "reason",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SendTypingIndicatorResponse {
+                    status: ::apigen_runtime::de::required(field_0, "status")?,
+                    reason: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("SendTypingIndicatorResponse", __FIELDS, __Visitor)
+    }
 }
 impl SendTypingIndicatorResponse {
     /// Creates the value from its required fields (`status`); constant fields are set, optional fields are left out.
@@ -4443,7 +12764,7 @@ impl SendTypingIndicatorResponse {
 /// Outcome of `editMessage`.
 ///
 /// Schema: `#/components/schemas/EditMessageResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct EditMessageResponse {
     /// Whether the edit went through.
     ///
@@ -4463,6 +12784,75 @@ pub struct EditMessageResponse {
     /// JSON: `editedAt`.
     #[serde(rename = "editedAt")]
     pub edited_at: ::apigen_runtime::Timestamp,
+}
+impl<'de> ::serde::Deserialize<'de> for EditMessageResponse {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["success", "messageId", "content", "editedAt"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = EditMessageResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct EditMessageResponse")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<EditMessageResponse, __A::Error> {
+                let mut field_0: Option<bool> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<::apigen_runtime::Timestamp> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "success",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "messageId",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "content",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "editedAt",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(EditMessageResponse {
+                    success: ::apigen_runtime::de::required(field_0, "success")?,
+                    message_id: ::apigen_runtime::de::required(field_1, "messageId")?,
+                    content: ::apigen_runtime::de::required(field_2, "content")?,
+                    edited_at: ::apigen_runtime::de::required(field_3, "editedAt")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("EditMessageResponse", __FIELDS, __Visitor)
+    }
 }
 impl EditMessageResponse {
     /// Creates the value from its required fields (`success`, `message_id`, `content`, `edited_at`); constant fields are set, optional fields are left out.
@@ -4484,7 +12874,7 @@ impl EditMessageResponse {
 /// Outcome of `deleteMessage`.
 ///
 /// Schema: `#/components/schemas/DeleteMessageResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DeleteMessageResponse {
     /// Whether the deletion went through.
     ///
@@ -4500,6 +12890,66 @@ pub struct DeleteMessageResponse {
     /// JSON: `deletedAt`.
     #[serde(rename = "deletedAt")]
     pub deleted_at: ::apigen_runtime::Timestamp,
+}
+impl<'de> ::serde::Deserialize<'de> for DeleteMessageResponse {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["success", "messageId", "deletedAt"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = DeleteMessageResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DeleteMessageResponse")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<DeleteMessageResponse, __A::Error> {
+                let mut field_0: Option<bool> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<::apigen_runtime::Timestamp> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "success",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "messageId",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "deletedAt",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(DeleteMessageResponse {
+                    success: ::apigen_runtime::de::required(field_0, "success")?,
+                    message_id: ::apigen_runtime::de::required(field_1, "messageId")?,
+                    deleted_at: ::apigen_runtime::de::required(field_2, "deletedAt")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("DeleteMessageResponse", __FIELDS, __Visitor)
+    }
 }
 impl DeleteMessageResponse {
     /// Creates the value from its required fields (`success`, `message_id`, `deleted_at`); constant fields are set, optional fields are left out.
@@ -4519,7 +12969,7 @@ impl DeleteMessageResponse {
 /// Outcome of `addReaction` / `removeReaction`.
 ///
 /// Schema: `#/components/schemas/ReactionResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ReactionResponse {
     /// Whether the change went through.
     ///
@@ -4530,6 +12980,57 @@ pub struct ReactionResponse {
     /// JSON: `messageId`.
     #[serde(rename = "messageId")]
     pub message_id: String,
+}
+impl<'de> ::serde::Deserialize<'de> for ReactionResponse {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["success", "messageId"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ReactionResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ReactionResponse")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ReactionResponse, __A::Error> {
+                let mut field_0: Option<bool> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "success",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "messageId",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ReactionResponse {
+                    success: ::apigen_runtime::de::required(field_0, "success")?,
+                    message_id: ::apigen_runtime::de::required(field_1, "messageId")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ReactionResponse", __FIELDS, __Visitor)
+    }
 }
 impl ReactionResponse {
     /// Creates the value from its required fields (`success`, `message_id`); constant fields are set, optional fields are left out.
@@ -4544,7 +13045,7 @@ impl ReactionResponse {
 /// The thread a quick-sent message landed in.
 ///
 /// Schema: `#/components/schemas/QuickSendThread`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct QuickSendThread {
     /// Thread id.
     ///
@@ -4555,6 +13056,53 @@ pub struct QuickSendThread {
     /// JSON: `platformId`. Always present in JSON; `None` is `null`.
     #[serde(rename = "platformId", default)]
     pub platform_id: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for QuickSendThread {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["id", "platformId"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = QuickSendThread;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct QuickSendThread")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<QuickSendThread, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "platformId",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(QuickSendThread {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    platform_id: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("QuickSendThread", __FIELDS, __Visitor)
+    }
 }
 impl QuickSendThread {
     /// Creates the value from its required fields (`id`); constant fields are set, optional fields are left out.
@@ -4569,12 +13117,63 @@ impl QuickSendThread {
 /// Outcome of `quickSendMessage`.
 ///
 /// Schema: `#/components/schemas/QuickSendMessageResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct QuickSendMessageResponse {
     /// JSON: `message`.
     pub message: Message,
     /// JSON: `thread`.
     pub thread: QuickSendThread,
+}
+impl<'de> ::serde::Deserialize<'de> for QuickSendMessageResponse {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["message", "thread"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = QuickSendMessageResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct QuickSendMessageResponse")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<QuickSendMessageResponse, __A::Error> {
+                let mut field_0: Option<Message> = None;
+                let mut field_1: Option<QuickSendThread> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "message",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "thread",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(QuickSendMessageResponse {
+                    message: ::apigen_runtime::de::required(field_0, "message")?,
+                    thread: ::apigen_runtime::de::required(field_1, "thread")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("QuickSendMessageResponse", __FIELDS, __Visitor)
+    }
 }
 impl QuickSendMessageResponse {
     /// Creates the value from its required fields (`message`, `thread`); constant fields are set, optional fields are left out.
@@ -4586,7 +13185,7 @@ impl QuickSendMessageResponse {
 /// One page of the event feed.
 ///
 /// Schema: `#/components/schemas/ListEventsResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ListEventsResponse {
     /// Events in ascending `seq` order.
     ///
@@ -4603,6 +13202,66 @@ pub struct ListEventsResponse {
     #[serde(rename = "lastSeq", default)]
     pub last_seq: Option<u64>,
 }
+impl<'de> ::serde::Deserialize<'de> for ListEventsResponse {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["events", "hasMore", "lastSeq"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ListEventsResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListEventsResponse")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ListEventsResponse, __A::Error> {
+                let mut field_0: Option<Vec<WebhookEvent>> = None;
+                let mut field_1: Option<bool> = None;
+                let mut field_2: Option<Option<u64>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "events",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "hasMore",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "lastSeq",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ListEventsResponse {
+                    events: ::apigen_runtime::de::required(field_0, "events")?,
+                    has_more: ::apigen_runtime::de::required(field_1, "hasMore")?,
+                    last_seq: field_2.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListEventsResponse", __FIELDS, __Visitor)
+    }
+}
 impl ListEventsResponse {
     /// Creates the value from its required fields (`events`, `has_more`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -4617,7 +13276,7 @@ impl ListEventsResponse {
 /// Outcome of `addListLeads`, as X user ids.
 ///
 /// Schema: `#/components/schemas/AddListLeadsResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AddListLeadsResponse {
     /// Ids that were added to the list.
     ///
@@ -4632,6 +13291,62 @@ pub struct AddListLeadsResponse {
     /// JSON: `failed`.
     pub failed: Vec<String>,
 }
+impl<'de> ::serde::Deserialize<'de> for AddListLeadsResponse {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["added", "skipped", "failed"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = AddListLeadsResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AddListLeadsResponse")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<AddListLeadsResponse, __A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<Vec<String>> = None;
+                let mut field_2: Option<Vec<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "added")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "skipped",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "failed",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AddListLeadsResponse {
+                    added: ::apigen_runtime::de::required(field_0, "added")?,
+                    skipped: ::apigen_runtime::de::required(field_1, "skipped")?,
+                    failed: ::apigen_runtime::de::required(field_2, "failed")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AddListLeadsResponse", __FIELDS, __Visitor)
+    }
+}
 impl AddListLeadsResponse {
     /// Creates the value from its required fields (`added`, `skipped`, `failed`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -4642,12 +13357,54 @@ impl AddListLeadsResponse {
 /// Outcome of `removeListLeads`.
 ///
 /// Schema: `#/components/schemas/RemoveListLeadsResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct RemoveListLeadsResponse {
     /// Number of leads actually removed.
     ///
     /// JSON: `removed`.
     pub removed: u64,
+}
+impl<'de> ::serde::Deserialize<'de> for RemoveListLeadsResponse {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["removed"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = RemoveListLeadsResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct RemoveListLeadsResponse")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<RemoveListLeadsResponse, __A::Error> {
+                let mut field_0: Option<u64> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "removed",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RemoveListLeadsResponse {
+                    removed: ::apigen_runtime::de::required(field_0, "removed")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RemoveListLeadsResponse", __FIELDS, __Visitor)
+    }
 }
 impl RemoveListLeadsResponse {
     /// Creates the value from its required fields (`removed`); constant fields are set, optional fields are left out.
@@ -4659,7 +13416,7 @@ impl RemoveListLeadsResponse {
 /// One page of import jobs.
 ///
 /// Schema: `#/components/schemas/ListImportJobsResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ListImportJobsResponse {
     /// The import jobs on this page.
     ///
@@ -4671,6 +13428,53 @@ pub struct ListImportJobsResponse {
     #[serde(rename = "nextCursor", default)]
     pub next_cursor: Option<String>,
 }
+impl<'de> ::serde::Deserialize<'de> for ListImportJobsResponse {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["data", "nextCursor"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ListImportJobsResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListImportJobsResponse")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ListImportJobsResponse, __A::Error> {
+                let mut field_0: Option<Vec<ImportJob>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "data")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "nextCursor",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ListImportJobsResponse {
+                    data: ::apigen_runtime::de::required(field_0, "data")?,
+                    next_cursor: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListImportJobsResponse", __FIELDS, __Visitor)
+    }
+}
 impl ListImportJobsResponse {
     /// Creates the value from its required fields (`data`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -4681,7 +13485,7 @@ impl ListImportJobsResponse {
 /// Outcome of `addCampaignLeads`.
 ///
 /// Schema: `#/components/schemas/AddCampaignLeadsResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AddCampaignLeadsResponse {
     /// Leads added to the campaign.
     ///
@@ -4695,6 +13499,62 @@ pub struct AddCampaignLeadsResponse {
     ///
     /// JSON: `failed`.
     pub failed: u64,
+}
+impl<'de> ::serde::Deserialize<'de> for AddCampaignLeadsResponse {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["added", "skipped", "failed"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = AddCampaignLeadsResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AddCampaignLeadsResponse")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<AddCampaignLeadsResponse, __A::Error> {
+                let mut field_0: Option<u64> = None;
+                let mut field_1: Option<u64> = None;
+                let mut field_2: Option<u64> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "added")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "skipped",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "failed",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AddCampaignLeadsResponse {
+                    added: ::apigen_runtime::de::required(field_0, "added")?,
+                    skipped: ::apigen_runtime::de::required(field_1, "skipped")?,
+                    failed: ::apigen_runtime::de::required(field_2, "failed")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AddCampaignLeadsResponse", __FIELDS, __Visitor)
+    }
 }
 impl AddCampaignLeadsResponse {
     /// Creates the value from its required fields (`added`, `skipped`, `failed`); constant fields are set, optional fields are left out.

@@ -8,6 +8,7 @@
 
 pub mod builders;
 pub mod client;
+pub mod deserialize;
 pub mod docs;
 pub mod mock;
 pub mod pagination;

@@ -95,13 +95,16 @@ fn emit_struct(model: &Model, id: usize, name: &Ident, doc: TokenStream, def: &S
     });
     let default = derive_default.then(|| quote! { Default, });
     let constructor = constructor(model, id, def);
+    let deserialize_impl = super::deserialize::struct_impl(model, id, name, def);
+    let derive_deserialize = deserialize_impl.is_none().then(|| quote! { ::serde::Deserialize, });
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, #derive_deserialize)]
         pub struct #name {
             #(#field_tokens)*
             #additional
         }
+        #deserialize_impl
         #constructor
     }
 }
@@ -194,29 +197,34 @@ fn constructor(model: &Model, id: usize, def: &StructDef) -> TokenStream {
 }
 
 /// One struct field with its docs and serde attributes (also used by `webhooks`).
-pub(crate) fn emit_field(model: &Model, owner: usize, field: &Field) -> TokenStream {
-    let name = ident(&field.name);
+/// The Rust type of a struct field: its type (boxed when recursive) wrapped as its
+/// presence requires.
+pub(crate) fn field_type(model: &Model, owner: usize, field: &Field) -> TokenStream {
     let inner = if needs_box(model, owner, &field.ty) {
         boxed_tokens(model, &field.ty, Scope::Types)
     } else {
         tokens(model, &field.ty, Scope::Types)
     };
+    match field.presence {
+        Presence::Required => inner,
+        Presence::RequiredNullable | Presence::Optional => quote! { Option<#inner> },
+        Presence::OptionalNullable => quote! { Option<::apigen_runtime::Nullable<#inner>> },
+    }
+}
+
+pub(crate) fn emit_field(model: &Model, owner: usize, field: &Field) -> TokenStream {
+    let name = ident(&field.name);
+    let ty = field_type(model, owner, field);
     let wire = &field.wire;
     let rename = (field.name.trim_start_matches("r#") != wire.as_str()).then(|| quote! { rename = #wire, });
-    let (ty, serde) = match field.presence {
-        Presence::Required => (inner, quote! { #rename }),
-        Presence::RequiredNullable => (quote! { Option<#inner> }, quote! { #rename default, }),
-        Presence::Optional => (
-            quote! { Option<#inner> },
-            quote! { #rename default, skip_serializing_if = "Option::is_none", },
-        ),
-        Presence::OptionalNullable => (
-            quote! { Option<::apigen_runtime::Nullable<#inner>> },
-            quote! {
-                #rename default, skip_serializing_if = "Option::is_none",
-                deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-            },
-        ),
+    let serde = match field.presence {
+        Presence::Required => quote! { #rename },
+        Presence::RequiredNullable => quote! { #rename default, },
+        Presence::Optional => quote! { #rename default, skip_serializing_if = "Option::is_none", },
+        Presence::OptionalNullable => quote! {
+            #rename default, skip_serializing_if = "Option::is_none",
+            deserialize_with = "::apigen_runtime::nullable::deserialize_present",
+        },
     };
     let presence_note = match field.presence {
         Presence::Required => "",

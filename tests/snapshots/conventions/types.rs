@@ -13,12 +13,55 @@
     rustdoc::invalid_html_tags
 )]
 /// Schema: `#/components/schemas/Note`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Note {
     /// JSON: `id`.
     pub id: String,
     /// JSON: `text`.
     pub text: String,
+}
+impl<'de> ::serde::Deserialize<'de> for Note {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["id", "text"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Note;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Note")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Note, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "text")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Note {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    text: ::apigen_runtime::de::required(field_1, "text")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Note", __FIELDS, __Visitor)
+    }
 }
 impl Note {
     /// Creates the value from its required fields (`id`, `text`); constant fields are set, optional fields are left out.
@@ -31,7 +74,7 @@ impl Note {
     }
 }
 /// Schema: `#/components/schemas/Problem`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Problem {
     /// Numeric error code.
     ///
@@ -44,6 +87,71 @@ pub struct Problem {
     pub more_info: Option<String>,
     /// JSON: `status`.
     pub status: i64,
+}
+impl<'de> ::serde::Deserialize<'de> for Problem {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["code", "message", "more_info", "status"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Problem;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Problem")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Problem, __A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<i64> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "code")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "message",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "more_info",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "status",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Problem {
+                    code: ::apigen_runtime::de::required(field_0, "code")?,
+                    message: ::apigen_runtime::de::required(field_1, "message")?,
+                    more_info: field_2.unwrap_or_default(),
+                    status: ::apigen_runtime::de::required(field_3, "status")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Problem", __FIELDS, __Visitor)
+    }
 }
 impl Problem {
     /// Creates the value from its required fields (`code`, `message`, `status`); constant fields are set, optional fields are left out.

@@ -13,7 +13,7 @@
     rustdoc::invalid_html_tags
 )]
 /// Schema: `#/components/schemas/Sample`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Sample {
     /// JSON: `at`.
     pub at: ::apigen_runtime::Timestamp,
@@ -76,4 +76,208 @@ pub struct Sample {
     /// JSON: `beyondU128`. Optional: `None` leaves the key out.
     #[serde(rename = "beyondU128", default, skip_serializing_if = "Option::is_none")]
     pub beyond_u128: Option<u64>,
+}
+impl<'de> ::serde::Deserialize<'de> for Sample {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "at",
+            "day",
+            "clock",
+            "id",
+            "link",
+            "email",
+            "blob",
+            "raw",
+            "secret",
+            "custom",
+            "i32",
+            "i64",
+            "u32",
+            "u64",
+            "count",
+            "byteSized",
+            "f32",
+            "f64",
+            "weird",
+            "huge",
+            "hugeNegative",
+            "i64Min",
+            "beyondU128",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Sample;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Sample")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Sample, __A::Error> {
+                let mut field_0: Option<::apigen_runtime::Timestamp> = None;
+                let mut field_1: Option<::apigen_runtime::chrono::NaiveDate> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<Option<String>> = None;
+                let mut field_6: Option<String> = None;
+                let mut field_7: Option<Option<::apigen_runtime::Binary>> = None;
+                let mut field_8: Option<Option<String>> = None;
+                let mut field_9: Option<Option<String>> = None;
+                let mut field_10: Option<i32> = None;
+                let mut field_11: Option<i64> = None;
+                let mut field_12: Option<Option<u32>> = None;
+                let mut field_13: Option<Option<u64>> = None;
+                let mut field_14: Option<u64> = None;
+                let mut field_15: Option<Option<u64>> = None;
+                let mut field_16: Option<Option<f32>> = None;
+                let mut field_17: Option<Option<f64>> = None;
+                let mut field_18: Option<Option<f64>> = None;
+                let mut field_19: Option<Option<u64>> = None;
+                let mut field_20: Option<Option<i64>> = None;
+                let mut field_21: Option<Option<i64>> = None;
+                let mut field_22: Option<Option<u64>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "at")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "day")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_2, "clock")?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_3, "id")?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_4, "link")?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_5, "email")?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_6, "blob")?
+                        }
+                        Some(7usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_7, "raw")?
+                        }
+                        Some(8usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_8,
+                                "secret",
+                            )?
+                        }
+                        Some(9usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_9,
+                                "custom",
+                            )?
+                        }
+                        Some(10usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_10, "i32")?
+                        }
+                        Some(11usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_11, "i64")?
+                        }
+                        Some(12usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_12, "u32")?
+                        }
+                        Some(13usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_13, "u64")?
+                        }
+                        Some(14usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_14,
+                                "count",
+                            )?
+                        }
+                        Some(15usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_15,
+                                "byteSized",
+                            )?
+                        }
+                        Some(16usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_16, "f32")?
+                        }
+                        Some(17usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_17, "f64")?
+                        }
+                        Some(18usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_18,
+                                "weird",
+                            )?
+                        }
+                        Some(19usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_19, "huge")?
+                        }
+                        Some(20usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_20,
+                                "hugeNegative",
+                            )?
+                        }
+                        Some(21usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_21,
+                                "i64Min",
+                            )?
+                        }
+                        Some(22usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_22,
+                                "beyondU128",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Sample {
+                    at: ::apigen_runtime::de::required(field_0, "at")?,
+                    day: ::apigen_runtime::de::required(field_1, "day")?,
+                    clock: field_2.unwrap_or_default(),
+                    id: ::apigen_runtime::de::required(field_3, "id")?,
+                    link: ::apigen_runtime::de::required(field_4, "link")?,
+                    email: field_5.unwrap_or_default(),
+                    blob: ::apigen_runtime::de::required(field_6, "blob")?,
+                    raw: field_7.unwrap_or_default(),
+                    secret: field_8.unwrap_or_default(),
+                    custom: field_9.unwrap_or_default(),
+                    i32: ::apigen_runtime::de::required(field_10, "i32")?,
+                    i64: ::apigen_runtime::de::required(field_11, "i64")?,
+                    u32: field_12.unwrap_or_default(),
+                    u64: field_13.unwrap_or_default(),
+                    count: ::apigen_runtime::de::required(field_14, "count")?,
+                    byte_sized: field_15.unwrap_or_default(),
+                    f32: field_16.unwrap_or_default(),
+                    f64: field_17.unwrap_or_default(),
+                    weird: field_18.unwrap_or_default(),
+                    huge: field_19.unwrap_or_default(),
+                    huge_negative: field_20.unwrap_or_default(),
+                    i64_min: field_21.unwrap_or_default(),
+                    beyond_u128: field_22.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Sample", __FIELDS, __Visitor)
+    }
 }

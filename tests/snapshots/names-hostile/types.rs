@@ -13,7 +13,7 @@
     rustdoc::invalid_html_tags
 )]
 /// Schema: `#/components/schemas/Pin`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct Pin {
     /// JSON: `type`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -48,6 +48,106 @@ pub struct Pin {
     /// JSON: `ID`. Optional: `None` leaves the key out.
     #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id3: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for Pin {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "type",
+            "self",
+            "super",
+            "crate",
+            "fn",
+            "",
+            "1x",
+            "é",
+            "id",
+            "Id",
+            "ID",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Pin;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Pin")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Pin, __A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut field_5: Option<Option<String>> = None;
+                let mut field_6: Option<Option<i64>> = None;
+                let mut field_7: Option<Option<String>> = None;
+                let mut field_8: Option<Option<String>> = None;
+                let mut field_9: Option<Option<String>> = None;
+                let mut field_10: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "type")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "self")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_2, "super")?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_3, "crate")?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_4, "fn")?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_5, "")?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_6, "1x")?
+                        }
+                        Some(7usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_7, "é")?
+                        }
+                        Some(8usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_8, "id")?
+                        }
+                        Some(9usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_9, "Id")?
+                        }
+                        Some(10usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_10, "ID")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Pin {
+                    r#type: field_0.unwrap_or_default(),
+                    self_: field_1.unwrap_or_default(),
+                    super_: field_2.unwrap_or_default(),
+                    crate_: field_3.unwrap_or_default(),
+                    r#fn: field_4.unwrap_or_default(),
+                    value: field_5.unwrap_or_default(),
+                    _1x: field_6.unwrap_or_default(),
+                    ue9: field_7.unwrap_or_default(),
+                    id: field_8.unwrap_or_default(),
+                    id2: field_9.unwrap_or_default(),
+                    id3: field_10.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Pin", __FIELDS, __Visitor)
+    }
 }
 ::apigen_runtime::open_enum! {
     /// Schema: `#/components/schemas/Future`.
@@ -102,18 +202,102 @@ impl IntoFuture {
     }
 }
 /// Schema: `#/components/schemas/CallOptions`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct CallOptions {
     /// JSON: `option`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub option: Option<Option2>,
 }
+impl<'de> ::serde::Deserialize<'de> for CallOptions {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["option"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CallOptions;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CallOptions")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CallOptions, __A::Error> {
+                let mut field_0: Option<Option<Option2>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "option",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CallOptions {
+                    option: field_0.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("CallOptions", __FIELDS, __Visitor)
+    }
+}
 /// Schema: `#/components/schemas/ErrorBody`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ErrorBody2 {
     /// JSON: `message`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for ErrorBody2 {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["message"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ErrorBody2;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ErrorBody2")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ErrorBody2, __A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "message",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ErrorBody2 {
+                    message: field_0.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ErrorBody2", __FIELDS, __Visitor)
+    }
 }
 /// Schema: `#/components/schemas/Result`.
 ///
@@ -142,10 +326,48 @@ impl<'de> ::serde::Deserialize<'de> for Result2 {
     }
 }
 /// Schema: `#/components/schemas/Option`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Option2 {
     /// JSON: `some`.
     pub some: String,
+}
+impl<'de> ::serde::Deserialize<'de> for Option2 {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["some"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Option2;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Option2")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Option2, __A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "some")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Option2 {
+                    some: ::apigen_runtime::de::required(field_0, "some")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Option2", __FIELDS, __Visitor)
+    }
 }
 impl Option2 {
     /// Creates the value from its required fields (`some`); constant fields are set, optional fields are left out.
@@ -155,10 +377,48 @@ impl Option2 {
     }
 }
 /// Schema: `#/components/schemas/Box`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Box2 {
     /// JSON: `none`.
     pub none: String,
+}
+impl<'de> ::serde::Deserialize<'de> for Box2 {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["none"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Box2;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Box2")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Box2, __A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "none")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Box2 {
+                    none: ::apigen_runtime::de::required(field_0, "none")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Box2", __FIELDS, __Visitor)
+    }
 }
 impl Box2 {
     /// Creates the value from its required fields (`none`); constant fields are set, optional fields are left out.
@@ -170,38 +430,198 @@ impl Box2 {
 /// Schema: `#/components/schemas/Send`.
 pub type Send2 = Vec<Into2>;
 /// Schema: `#/components/schemas/Into`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct Into2 {
     /// JSON: `from`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<From2>,
 }
+impl<'de> ::serde::Deserialize<'de> for Into2 {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["from"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Into2;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Into2")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Into2, __A::Error> {
+                let mut field_0: Option<Option<From2>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "from")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Into2 {
+                    from: field_0.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Into2", __FIELDS, __Visitor)
+    }
+}
 /// Schema: `#/components/schemas/From`.
 pub type From2 = String;
 /// Schema: `#/components/schemas/Default`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct Default2 {
     /// JSON: `iterator`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iterator: Option<Iterator2>,
 }
+impl<'de> ::serde::Deserialize<'de> for Default2 {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["iterator"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Default2;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Default2")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Default2, __A::Error> {
+                let mut field_0: Option<Option<Iterator2>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "iterator",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Default2 {
+                    iterator: field_0.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Default2", __FIELDS, __Visitor)
+    }
+}
 /// Schema: `#/components/schemas/Iterator`.
 pub type Iterator2 = i64;
 /// Schema: `#/components/schemas/RequestSpec`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct RequestSpec {
     /// JSON: `default`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<Default2>,
 }
+impl<'de> ::serde::Deserialize<'de> for RequestSpec {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["default"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = RequestSpec;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct RequestSpec")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<RequestSpec, __A::Error> {
+                let mut field_0: Option<Option<Default2>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "default",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RequestSpec {
+                    default: field_0.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("RequestSpec", __FIELDS, __Visitor)
+    }
+}
 /// Schema: `#/components/schemas/Vec`.
 pub type Vec2 = Vec<String2>;
 /// Schema: `#/components/schemas/String`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct String2 {
     /// JSON: `value`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for String2 {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["value"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = String2;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct String2")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<String2, __A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "value")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(String2 {
+                    value: field_0.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("String2", __FIELDS, __Visitor)
+    }
 }
 /// Schema: `#/components/schemas/Client`.
 pub type Client2 = String;
@@ -230,13 +650,60 @@ pub type Loop = ::serde_json::Value;
 /// Schema: `#/components/schemas/Loop2`.
 pub type Loop2 = Loop;
 /// Schema: `#/components/schemas/Page`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Page {
     /// JSON: `data`.
     pub data: Vec<String>,
     /// JSON: `nextCursor`. Optional: `None` leaves the key out.
     #[serde(rename = "nextCursor", default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for Page {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["data", "nextCursor"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Page;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Page")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Page, __A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "data")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "nextCursor",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Page {
+                    data: ::apigen_runtime::de::required(field_0, "data")?,
+                    next_cursor: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Page", __FIELDS, __Visitor)
+    }
 }
 impl Page {
     /// Creates the value from its required fields (`data`); constant fields are set, optional fields are left out.

@@ -15,7 +15,7 @@
 /// A schema named like a Rust keyword.
 ///
 /// Schema: `#/components/schemas/type`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Type {
     /// JSON: `type`.
     pub r#type: String,
@@ -35,6 +35,86 @@ pub struct Type {
     /// JSON: `123abc`. Optional: `None` leaves the key out.
     #[serde(rename = "123abc", default, skip_serializing_if = "Option::is_none")]
     pub _123abc: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for Type {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "type",
+            "ref",
+            "async",
+            "Self",
+            "super",
+            "",
+            "123abc",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Type;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Type")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Type, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<bool> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<i64>> = None;
+                let mut field_5: Option<Option<String>> = None;
+                let mut field_6: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "type")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "ref")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_2, "async")?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_3, "Self")?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_4, "super")?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_5, "")?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_6,
+                                "123abc",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Type {
+                    r#type: ::apigen_runtime::de::required(field_0, "type")?,
+                    r#ref: ::apigen_runtime::de::required(field_1, "ref")?,
+                    r#async: ::apigen_runtime::de::required(field_2, "async")?,
+                    self_: field_3.unwrap_or_default(),
+                    super_: field_4.unwrap_or_default(),
+                    value: field_5.unwrap_or_default(),
+                    _123abc: field_6.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Type", __FIELDS, __Visitor)
+    }
 }
 impl Type {
     /// Creates the value from its required fields (`type`, `ref`, `async`); constant fields are set, optional fields are left out.
@@ -58,32 +138,150 @@ impl Type {
 /// Schema named `Self`.
 ///
 /// Schema: `#/components/schemas/Self`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct SelfValue {
     /// JSON: `move`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#move: Option<String>,
 }
+impl<'de> ::serde::Deserialize<'de> for SelfValue {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["move"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = SelfValue;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SelfValue")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<SelfValue, __A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "move")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SelfValue {
+                    r#move: field_0.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("SelfValue", __FIELDS, __Visitor)
+    }
+}
 /// A component named like the inline response type of `listPets`.
 ///
 /// Schema: `#/components/schemas/ListPetsResponse`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ListPetsResponse {
     /// JSON: `component`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub component: Option<bool>,
 }
+impl<'de> ::serde::Deserialize<'de> for ListPetsResponse {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["component"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ListPetsResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListPetsResponse")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ListPetsResponse, __A::Error> {
+                let mut field_0: Option<Option<bool>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "component",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ListPetsResponse {
+                    component: field_0.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListPetsResponse", __FIELDS, __Visitor)
+    }
+}
 /// Another plausible generated name.
 ///
 /// Schema: `#/components/schemas/PetsListResponse`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PetsListResponse {
     /// JSON: `other`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub other: Option<bool>,
 }
+impl<'de> ::serde::Deserialize<'de> for PetsListResponse {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["other"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PetsListResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PetsListResponse")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<PetsListResponse, __A::Error> {
+                let mut field_0: Option<Option<bool>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "other")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PetsListResponse {
+                    other: field_0.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("PetsListResponse", __FIELDS, __Visitor)
+    }
+}
 /// Schema: `#/components/schemas/Collide`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct Collide {
     /// JSON: `ASC`. Optional: `None` leaves the key out.
     #[serde(rename = "ASC", default, skip_serializing_if = "Option::is_none")]
@@ -107,19 +305,183 @@ pub struct Collide {
     #[serde(rename = "FooBar", default, skip_serializing_if = "Option::is_none")]
     pub foo_bar3: Option<String>,
 }
+impl<'de> ::serde::Deserialize<'de> for Collide {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "ASC",
+            "asc",
+            "+1",
+            "-1",
+            "foo_bar",
+            "fooBar",
+            "FooBar",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Collide;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Collide")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Collide, __A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<i64>> = None;
+                let mut field_3: Option<Option<i64>> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut field_5: Option<Option<String>> = None;
+                let mut field_6: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "ASC")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "asc")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_2, "+1")?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_3, "-1")?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "foo_bar",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_5,
+                                "fooBar",
+                            )?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_6,
+                                "FooBar",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Collide {
+                    asc: field_0.unwrap_or_default(),
+                    asc2: field_1.unwrap_or_default(),
+                    plus_1: field_2.unwrap_or_default(),
+                    minus_1: field_3.unwrap_or_default(),
+                    foo_bar: field_4.unwrap_or_default(),
+                    foo_bar2: field_5.unwrap_or_default(),
+                    foo_bar3: field_6.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Collide", __FIELDS, __Visitor)
+    }
+}
 /// Schema: `#/components/schemas/foo_bar`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct FooBar {
     /// JSON: `a`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub a: Option<String>,
 }
+impl<'de> ::serde::Deserialize<'de> for FooBar {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["a"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = FooBar;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct FooBar")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<FooBar, __A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "a")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(FooBar {
+                    a: field_0.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("FooBar", __FIELDS, __Visitor)
+    }
+}
 /// Schema: `#/components/schemas/fooBar`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct FooBar2 {
     /// JSON: `b`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub b: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for FooBar2 {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["b"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = FooBar2;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct FooBar2")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<FooBar2, __A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "b")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(FooBar2 {
+                    b: field_0.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("FooBar2", __FIELDS, __Visitor)
+    }
 }
 ::apigen_runtime::open_enum! {
     /// Schema: `#/components/schemas/FooBar`.
@@ -131,13 +493,56 @@ pub struct FooBar2 {
     }
 }
 /// Schema: `#/paths/~1pets/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ListPetsResponse2 {
     /// JSON: `items`.
     pub items: Vec<Type>,
     /// JSON: `next`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for ListPetsResponse2 {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["items", "next"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ListPetsResponse2;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListPetsResponse2")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ListPetsResponse2, __A::Error> {
+                let mut field_0: Option<Vec<Type>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "items")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "next")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ListPetsResponse2 {
+                    items: ::apigen_runtime::de::required(field_0, "items")?,
+                    next: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListPetsResponse2", __FIELDS, __Visitor)
+    }
 }
 impl ListPetsResponse2 {
     /// Creates the value from its required fields (`items`); constant fields are set, optional fields are left out.
@@ -147,9 +552,47 @@ impl ListPetsResponse2 {
     }
 }
 /// Schema: `#/paths/~1pets/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PostPetsRequest {
     /// JSON: `name`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for PostPetsRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["name"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PostPetsRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PostPetsRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<PostPetsRequest, __A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "name")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PostPetsRequest {
+                    name: field_0.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("PostPetsRequest", __FIELDS, __Visitor)
+    }
 }

@@ -15,7 +15,7 @@
 /// Who owns a widget.
 ///
 /// Schema: `#/components/schemas/Owner`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Owner {
     /// JSON: `id`.
     pub id: String,
@@ -27,6 +27,49 @@ pub struct Owner {
     )]
     pub email: Option<::apigen_runtime::Nullable<String>>,
 }
+impl<'de> ::serde::Deserialize<'de> for Owner {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["id", "email"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Owner;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Owner")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Owner, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<::apigen_runtime::Nullable<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "email")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Owner {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    email: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Owner", __FIELDS, __Visitor)
+    }
+}
 impl Owner {
     /// Creates the value from its required fields (`id`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -37,10 +80,48 @@ impl Owner {
 /// A component that is itself nullable.
 ///
 /// Schema: `#/components/schemas/NullableOwner`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct NullableOwner {
     /// JSON: `id`.
     pub id: String,
+}
+impl<'de> ::serde::Deserialize<'de> for NullableOwner {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["id"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = NullableOwner;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct NullableOwner")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<NullableOwner, __A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NullableOwner {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("NullableOwner", __FIELDS, __Visitor)
+    }
 }
 impl NullableOwner {
     /// Creates the value from its required fields (`id`); constant fields are set, optional fields are left out.
@@ -50,7 +131,7 @@ impl NullableOwner {
     }
 }
 /// Schema: `#/components/schemas/Widget`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Widget {
     /// JSON: `id`.
     pub id: String,
@@ -182,6 +263,218 @@ pub struct Widget {
     )]
     pub nothing: Option<::apigen_runtime::Nullable<::serde_json::Value>>,
 }
+impl<'de> ::serde::Deserialize<'de> for Widget {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "id",
+            "kind",
+            "name",
+            "description",
+            "nickname",
+            "note",
+            "count",
+            "ratio",
+            "enabled",
+            "updatedAt",
+            "createdAt",
+            "owner",
+            "manager",
+            "coOwner",
+            "previousOwner",
+            "reviewer",
+            "tags",
+            "labels",
+            "code",
+            "size",
+            "nothing",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Widget;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Widget")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Widget, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<WidgetKind> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut field_5: Option<::apigen_runtime::Nullable<String>> = None;
+                let mut field_6: Option<Option<i32>> = None;
+                let mut field_7: Option<::apigen_runtime::Nullable<f64>> = None;
+                let mut field_8: Option<::apigen_runtime::Nullable<bool>> = None;
+                let mut field_9: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_10: Option<
+                    ::apigen_runtime::Nullable<::apigen_runtime::Timestamp>,
+                > = None;
+                let mut field_11: Option<Option<Owner>> = None;
+                let mut field_12: Option<Option<Owner>> = None;
+                let mut field_13: Option<::apigen_runtime::Nullable<Owner>> = None;
+                let mut field_14: Option<Option<NullableOwner>> = None;
+                let mut field_15: Option<Option<Owner>> = None;
+                let mut field_16: Option<Vec<Option<String>>> = None;
+                let mut field_17: Option<::apigen_runtime::Nullable<Vec<String>>> = None;
+                let mut field_18: Option<::apigen_runtime::Nullable<WidgetCode>> = None;
+                let mut field_19: Option<::apigen_runtime::Nullable<WidgetSize>> = None;
+                let mut field_20: Option<
+                    ::apigen_runtime::Nullable<::serde_json::Value>,
+                > = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "kind")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_2, "name")?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "description",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "nickname",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_5, "note")?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_6, "count")?
+                        }
+                        Some(7usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_7, "ratio")?
+                        }
+                        Some(8usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_8,
+                                "enabled",
+                            )?
+                        }
+                        Some(9usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_9,
+                                "updatedAt",
+                            )?
+                        }
+                        Some(10usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_10,
+                                "createdAt",
+                            )?
+                        }
+                        Some(11usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_11,
+                                "owner",
+                            )?
+                        }
+                        Some(12usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_12,
+                                "manager",
+                            )?
+                        }
+                        Some(13usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_13,
+                                "coOwner",
+                            )?
+                        }
+                        Some(14usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_14,
+                                "previousOwner",
+                            )?
+                        }
+                        Some(15usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_15,
+                                "reviewer",
+                            )?
+                        }
+                        Some(16usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_16, "tags")?
+                        }
+                        Some(17usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_17,
+                                "labels",
+                            )?
+                        }
+                        Some(18usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_18, "code")?
+                        }
+                        Some(19usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_19, "size")?
+                        }
+                        Some(20usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_20,
+                                "nothing",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Widget {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    kind: ::apigen_runtime::de::required(field_1, "kind")?,
+                    name: ::apigen_runtime::de::required(field_2, "name")?,
+                    description: field_3.unwrap_or_default(),
+                    nickname: field_4.unwrap_or_default(),
+                    note: field_5,
+                    count: field_6.unwrap_or_default(),
+                    ratio: field_7,
+                    enabled: field_8,
+                    updated_at: field_9.unwrap_or_default(),
+                    created_at: field_10,
+                    owner: field_11.unwrap_or_default(),
+                    manager: field_12.unwrap_or_default(),
+                    co_owner: field_13,
+                    previous_owner: field_14.unwrap_or_default(),
+                    reviewer: field_15.unwrap_or_default(),
+                    tags: ::apigen_runtime::de::required(field_16, "tags")?,
+                    labels: field_17,
+                    code: field_18,
+                    size: field_19,
+                    nothing: field_20,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Widget", __FIELDS, __Visitor)
+    }
+}
 impl Widget {
     /// Creates the value from its required fields (`id`, `name`, `tags`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -216,7 +509,7 @@ impl Widget {
     }
 }
 /// Schema: `#/components/schemas/WidgetUpdate`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct WidgetUpdate {
     /// Required, not nullable.
     ///
@@ -257,6 +550,84 @@ pub struct WidgetUpdate {
         deserialize_with = "::apigen_runtime::nullable::deserialize_present",
     )]
     pub count: Option<::apigen_runtime::Nullable<u64>>,
+}
+impl<'de> ::serde::Deserialize<'de> for WidgetUpdate {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "name",
+            "description",
+            "nickname",
+            "note",
+            "owner",
+            "count",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = WidgetUpdate;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct WidgetUpdate")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<WidgetUpdate, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<::apigen_runtime::Nullable<String>> = None;
+                let mut field_4: Option<::apigen_runtime::Nullable<Owner>> = None;
+                let mut field_5: Option<::apigen_runtime::Nullable<u64>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "name")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "description",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "nickname",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_3, "note")?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_4, "owner")?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_5, "count")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WidgetUpdate {
+                    name: ::apigen_runtime::de::required(field_0, "name")?,
+                    description: field_1.unwrap_or_default(),
+                    nickname: field_2.unwrap_or_default(),
+                    note: field_3,
+                    owner: field_4,
+                    count: field_5,
+                })
+            }
+        }
+        deserializer.deserialize_struct("WidgetUpdate", __FIELDS, __Visitor)
+    }
 }
 impl WidgetUpdate {
     /// Creates the value from its required fields (`name`); constant fields are set, optional fields are left out.

@@ -77,7 +77,7 @@
     }
 }
 /// Schema: `#/components/schemas/Item`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Item {
     /// JSON: `id`.
     pub id: String,
@@ -107,6 +107,94 @@ pub struct Item {
     /// JSON: `priority`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
+}
+impl<'de> ::serde::Deserialize<'de> for Item {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "id",
+            "vote",
+            "keyword",
+            "spelling",
+            "color",
+            "shade",
+            "priority",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Item;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Item")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Item, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Vote> = None;
+                let mut field_2: Option<Keyword> = None;
+                let mut field_3: Option<Option<Spelling>> = None;
+                let mut field_4: Option<Option<ItemColor>> = None;
+                let mut field_5: Option<::apigen_runtime::Nullable<ItemShade>> = None;
+                let mut field_6: Option<Option<i64>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "vote")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "keyword",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "spelling",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_4, "color")?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_5, "shade")?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_6,
+                                "priority",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Item {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    vote: ::apigen_runtime::de::required(field_1, "vote")?,
+                    keyword: ::apigen_runtime::de::required(field_2, "keyword")?,
+                    spelling: field_3.unwrap_or_default(),
+                    color: field_4.unwrap_or_default(),
+                    shade: field_5,
+                    priority: field_6.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Item", __FIELDS, __Visitor)
+    }
 }
 impl Item {
     /// Creates the value from its required fields (`id`, `vote`, `keyword`); constant fields are set, optional fields are left out.

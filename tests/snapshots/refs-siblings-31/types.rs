@@ -17,12 +17,63 @@
 /// Schema: `#/components/schemas/AccountId`.
 pub type AccountId = String;
 /// Schema: `#/components/schemas/Money`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Money {
     /// JSON: `amount`.
     pub amount: f64,
     /// JSON: `currency`.
     pub currency: MoneyCurrency,
+}
+impl<'de> ::serde::Deserialize<'de> for Money {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["amount", "currency"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Money;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Money")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Money, __A::Error> {
+                let mut field_0: Option<f64> = None;
+                let mut field_1: Option<MoneyCurrency> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "amount",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "currency",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Money {
+                    amount: ::apigen_runtime::de::required(field_0, "amount")?,
+                    currency: ::apigen_runtime::de::required(field_1, "currency")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Money", __FIELDS, __Visitor)
+    }
 }
 impl Money {
     /// Creates the value from its required fields (`amount`); constant fields are set, optional fields are left out.
@@ -39,7 +90,7 @@ impl Money {
 /// Schema: `#/components/schemas/MaybeLabel`.
 pub type MaybeLabel = String;
 /// Schema: `#/components/schemas/Account`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Account {
     /// The account's own id (a `$ref` with a description).
     ///
@@ -78,6 +129,120 @@ pub struct Account {
         deserialize_with = "::apigen_runtime::nullable::deserialize_present",
     )]
     pub tier: Option<::apigen_runtime::Nullable<u64>>,
+}
+impl<'de> ::serde::Deserialize<'de> for Account {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "id",
+            "kind",
+            "version",
+            "active",
+            "balance",
+            "overdraft",
+            "credit",
+            "label",
+            "ratio",
+            "tier",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Account;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Account")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Account, __A::Error> {
+                let mut field_0: Option<AccountId> = None;
+                let mut field_1: Option<AccountKind> = None;
+                let mut field_2: Option<i64> = None;
+                let mut field_3: Option<bool> = None;
+                let mut field_4: Option<Money> = None;
+                let mut field_5: Option<Option<Money>> = None;
+                let mut field_6: Option<Option<Money>> = None;
+                let mut field_7: Option<Option<MaybeLabel>> = None;
+                let mut field_8: Option<Option<f64>> = None;
+                let mut field_9: Option<::apigen_runtime::Nullable<u64>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "kind")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "version",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "active",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "balance",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_5,
+                                "overdraft",
+                            )?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_6,
+                                "credit",
+                            )?
+                        }
+                        Some(7usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_7, "label")?
+                        }
+                        Some(8usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_8, "ratio")?
+                        }
+                        Some(9usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_9, "tier")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Account {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    kind: ::apigen_runtime::de::required(field_1, "kind")?,
+                    version: ::apigen_runtime::de::required(field_2, "version")?,
+                    active: ::apigen_runtime::de::required(field_3, "active")?,
+                    balance: ::apigen_runtime::de::required(field_4, "balance")?,
+                    overdraft: field_5.unwrap_or_default(),
+                    credit: field_6.unwrap_or_default(),
+                    label: field_7.unwrap_or_default(),
+                    ratio: field_8.unwrap_or_default(),
+                    tier: field_9,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Account", __FIELDS, __Visitor)
+    }
 }
 impl Account {
     /// Creates the value from its required fields (`id`, `version`, `active`, `balance`); constant fields are set, optional fields are left out.

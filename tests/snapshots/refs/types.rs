@@ -15,7 +15,7 @@
 /// Schema: `#/components/schemas/ItemKey`.
 pub type ItemKey = String;
 /// Schema: `#/components/schemas/Item`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Item {
     /// JSON: `key`.
     pub key: ItemKey,
@@ -24,6 +24,58 @@ pub struct Item {
     /// JSON: `parent`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<Box<ItemAlias>>,
+}
+impl<'de> ::serde::Deserialize<'de> for Item {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["key", "name", "parent"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Item;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Item")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Item, __A::Error> {
+                let mut field_0: Option<ItemKey> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<Box<ItemAlias>>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "key")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "name")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "parent",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Item {
+                    key: ::apigen_runtime::de::required(field_0, "key")?,
+                    name: ::apigen_runtime::de::required(field_1, "name")?,
+                    parent: field_2.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Item", __FIELDS, __Visitor)
+    }
 }
 impl Item {
     /// Creates the value from its required fields (`key`, `name`); constant fields are set, optional fields are left out.
@@ -39,24 +91,113 @@ impl Item {
 /// Schema: `#/components/schemas/ItemAlias`.
 pub type ItemAlias = Item;
 /// Schema: `#/components/schemas/Incident`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct Incident {
     /// JSON: `urgency`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urgency: Option<IncidentUrgency>,
+}
+impl<'de> ::serde::Deserialize<'de> for Incident {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["urgency"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Incident;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Incident")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Incident, __A::Error> {
+                let mut field_0: Option<Option<IncidentUrgency>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "urgency",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Incident {
+                    urgency: field_0.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Incident", __FIELDS, __Visitor)
+    }
 }
 /// Schema: `#/components/schemas/Incidents`.
 pub type Incidents = Vec<IncidentsItem>;
 /// Schema: `#/components/schemas/UrgencyAlias`.
 pub type UrgencyAlias = IncidentUrgency;
 /// Schema: `#/components/schemas/Escalated`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Escalated {
     /// JSON: `id`.
     pub id: String,
     /// JSON: `urgency`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urgency: Option<UrgencyAlias>,
+}
+impl<'de> ::serde::Deserialize<'de> for Escalated {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["id", "urgency"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Escalated;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Escalated")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Escalated, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<UrgencyAlias>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "urgency",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Escalated {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    urgency: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Escalated", __FIELDS, __Visitor)
+    }
 }
 impl Escalated {
     /// Creates the value from its required fields (`id`); constant fields are set, optional fields are left out.
@@ -71,11 +212,49 @@ impl Escalated {
 /// Schema: `#/components/schemas/ItemAliasAlias`.
 pub type ItemAliasAlias = ItemAlias;
 /// Schema: `#/components/schemas/a~1b`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct AB {
     /// JSON: `slash`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slash: Option<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for AB {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["slash"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = AB;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AB")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<AB, __A::Error> {
+                let mut field_0: Option<Option<bool>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "slash")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AB {
+                    slash: field_0.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("AB", __FIELDS, __Visitor)
+    }
 }
 ::apigen_runtime::open_enum! {
     /// Schema: `#/components/schemas/Incident/properties/urgency`.
@@ -87,10 +266,48 @@ pub struct AB {
     }
 }
 /// Schema: `#/components/schemas/Incidents/items`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct IncidentsItem {
     /// JSON: `id`.
     pub id: String,
+}
+impl<'de> ::serde::Deserialize<'de> for IncidentsItem {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["id"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = IncidentsItem;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct IncidentsItem")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<IncidentsItem, __A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(IncidentsItem {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("IncidentsItem", __FIELDS, __Visitor)
+    }
 }
 impl IncidentsItem {
     /// Creates the value from its required fields (`id`); constant fields are set, optional fields are left out.
@@ -100,7 +317,7 @@ impl IncidentsItem {
     }
 }
 /// Schema: `#/paths/~1broken/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct GetBrokenResponse {
     /// JSON: `ok`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -126,6 +343,76 @@ pub struct GetBrokenResponse {
     )]
     pub nowhere: Option<::apigen_runtime::Nullable<::serde_json::Value>>,
 }
+impl<'de> ::serde::Deserialize<'de> for GetBrokenResponse {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["ok", "gone", "slashy", "name", "nowhere"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GetBrokenResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GetBrokenResponse")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<GetBrokenResponse, __A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<
+                    ::apigen_runtime::Nullable<::serde_json::Value>,
+                > = None;
+                let mut field_2: Option<Option<AB>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<
+                    ::apigen_runtime::Nullable<::serde_json::Value>,
+                > = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "ok")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "gone")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "slashy",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_3, "name")?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "nowhere",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(GetBrokenResponse {
+                    ok: field_0.unwrap_or_default(),
+                    gone: field_1,
+                    slashy: field_2.unwrap_or_default(),
+                    name: field_3.unwrap_or_default(),
+                    nowhere: field_4,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetBrokenResponse", __FIELDS, __Visitor)
+    }
+}
 ::apigen_runtime::open_enum! {
     /// Schema: `#/components/parameters/Level/schema`.
     pub enum Level {
@@ -136,7 +423,7 @@ pub struct GetBrokenResponse {
     }
 }
 /// Schema: `#/paths/~1incidents/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ListIncidentsResponse {
     /// JSON: `first`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -151,11 +438,118 @@ pub struct ListIncidentsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub escalated: Option<Escalated>,
 }
+impl<'de> ::serde::Deserialize<'de> for ListIncidentsResponse {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["first", "urgency", "conflict", "escalated"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ListIncidentsResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListIncidentsResponse")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ListIncidentsResponse, __A::Error> {
+                let mut field_0: Option<Option<IncidentsItem>> = None;
+                let mut field_1: Option<Option<UrgencyAlias>> = None;
+                let mut field_2: Option<Option<Conflict>> = None;
+                let mut field_3: Option<Option<Escalated>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "first")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "urgency",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "conflict",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "escalated",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ListIncidentsResponse {
+                    first: field_0.unwrap_or_default(),
+                    urgency: field_1.unwrap_or_default(),
+                    conflict: field_2.unwrap_or_default(),
+                    escalated: field_3.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListIncidentsResponse", __FIELDS, __Visitor)
+    }
+}
 /// Schema: `#/components/responses/Conflict/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Conflict {
     /// JSON: `reason`.
     pub reason: String,
+}
+impl<'de> ::serde::Deserialize<'de> for Conflict {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["reason"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Conflict;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Conflict")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Conflict, __A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "reason",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Conflict {
+                    reason: ::apigen_runtime::de::required(field_0, "reason")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Conflict", __FIELDS, __Visitor)
+    }
 }
 impl Conflict {
     /// Creates the value from its required fields (`reason`); constant fields are set, optional fields are left out.

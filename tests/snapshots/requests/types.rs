@@ -13,13 +13,60 @@
     rustdoc::invalid_html_tags
 )]
 /// Schema: `#/components/schemas/Note`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Note {
     /// JSON: `text`.
     pub text: String,
     /// JSON: `pinned`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pinned: Option<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for Note {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["text", "pinned"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Note;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Note")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Note, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<bool>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "text")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "pinned",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Note {
+                    text: ::apigen_runtime::de::required(field_0, "text")?,
+                    pinned: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Note", __FIELDS, __Visitor)
+    }
 }
 impl Note {
     /// Creates the value from its required fields (`text`); constant fields are set, optional fields are left out.
@@ -32,7 +79,7 @@ impl Note {
     }
 }
 /// Schema: `#/paths/~1tokens/post/requestBody/content/application~1x-www-form-urlencoded/schema`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateTokenRequest {
     /// JSON: `grant_type`.
     pub grant_type: String,
@@ -42,6 +89,62 @@ pub struct CreateTokenRequest {
     /// JSON: `metadata`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<CreateTokenRequestMetadata>,
+}
+impl<'de> ::serde::Deserialize<'de> for CreateTokenRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["grant_type", "scope", "metadata"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateTokenRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CreateTokenRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreateTokenRequest, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<Vec<String>>> = None;
+                let mut field_2: Option<Option<CreateTokenRequestMetadata>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "grant_type",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "scope")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "metadata",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateTokenRequest {
+                    grant_type: ::apigen_runtime::de::required(field_0, "grant_type")?,
+                    scope: field_1.unwrap_or_default(),
+                    metadata: field_2.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateTokenRequest", __FIELDS, __Visitor)
+    }
 }
 impl CreateTokenRequest {
     /// Creates the value from its required fields (`grant_type`); constant fields are set, optional fields are left out.
@@ -55,21 +158,102 @@ impl CreateTokenRequest {
     }
 }
 /// Schema: `#/paths/~1tokens/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/metadata`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct CreateTokenRequestMetadata {
     /// JSON: `source`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
+impl<'de> ::serde::Deserialize<'de> for CreateTokenRequestMetadata {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["source"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateTokenRequestMetadata;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CreateTokenRequestMetadata")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreateTokenRequestMetadata, __A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "source",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateTokenRequestMetadata {
+                    source: field_0.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("CreateTokenRequestMetadata", __FIELDS, __Visitor)
+    }
+}
 /// Schema: `#/paths/~1tokens/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct CreateTokenResponse {
     /// JSON: `token`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
 }
+impl<'de> ::serde::Deserialize<'de> for CreateTokenResponse {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["token"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateTokenResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CreateTokenResponse")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreateTokenResponse, __A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "token")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateTokenResponse {
+                    token: field_0.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateTokenResponse", __FIELDS, __Visitor)
+    }
+}
 /// Schema: `#/paths/~1uploads/post/requestBody/content/multipart~1form-data/schema`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct UploadFileRequest {
     /// JSON: `file`.
     pub file: ::apigen_runtime::Binary,
@@ -79,6 +263,58 @@ pub struct UploadFileRequest {
     /// JSON: `meta`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<UploadFileRequestMeta>,
+}
+impl<'de> ::serde::Deserialize<'de> for UploadFileRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["file", "description", "meta"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UploadFileRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UploadFileRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UploadFileRequest, __A::Error> {
+                let mut field_0: Option<::apigen_runtime::Binary> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<UploadFileRequestMeta>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "file")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "description",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_2, "meta")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UploadFileRequest {
+                    file: ::apigen_runtime::de::required(field_0, "file")?,
+                    description: field_1.unwrap_or_default(),
+                    meta: field_2.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("UploadFileRequest", __FIELDS, __Visitor)
+    }
 }
 impl UploadFileRequest {
     /// Creates the value from its required fields (`file`); constant fields are set, optional fields are left out.
@@ -92,14 +328,52 @@ impl UploadFileRequest {
     }
 }
 /// Schema: `#/paths/~1uploads/post/requestBody/content/multipart~1form-data/schema/properties/meta`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UploadFileRequestMeta {
     /// JSON: `tags`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
 }
+impl<'de> ::serde::Deserialize<'de> for UploadFileRequestMeta {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["tags"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UploadFileRequestMeta;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UploadFileRequestMeta")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UploadFileRequestMeta, __A::Error> {
+                let mut field_0: Option<Option<Vec<String>>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "tags")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UploadFileRequestMeta {
+                    tags: field_0.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("UploadFileRequestMeta", __FIELDS, __Visitor)
+    }
+}
 /// Schema: `#/paths/~1notes/get/parameters/4/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ListNotesFilter {
     /// JSON: `author`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -108,8 +382,55 @@ pub struct ListNotesFilter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<::apigen_runtime::Timestamp>,
 }
+impl<'de> ::serde::Deserialize<'de> for ListNotesFilter {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["author", "after"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ListNotesFilter;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListNotesFilter")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ListNotesFilter, __A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<::apigen_runtime::Timestamp>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "author",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "after")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ListNotesFilter {
+                    author: field_0.unwrap_or_default(),
+                    after: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListNotesFilter", __FIELDS, __Visitor)
+    }
+}
 /// Schema: `#/paths/~1notes/get/parameters/5/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ListNotesPoint {
     /// JSON: `x`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -118,8 +439,51 @@ pub struct ListNotesPoint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<i64>,
 }
+impl<'de> ::serde::Deserialize<'de> for ListNotesPoint {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["x", "y"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ListNotesPoint;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListNotesPoint")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ListNotesPoint, __A::Error> {
+                let mut field_0: Option<Option<i64>> = None;
+                let mut field_1: Option<Option<i64>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "x")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "y")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ListNotesPoint {
+                    x: field_0.unwrap_or_default(),
+                    y: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListNotesPoint", __FIELDS, __Visitor)
+    }
+}
 /// Schema: `#/paths/~1notes/get/parameters/6/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ListNotesBox {
     /// JSON: `w`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -127,6 +491,49 @@ pub struct ListNotesBox {
     /// JSON: `h`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub h: Option<i64>,
+}
+impl<'de> ::serde::Deserialize<'de> for ListNotesBox {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["w", "h"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ListNotesBox;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListNotesBox")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ListNotesBox, __A::Error> {
+                let mut field_0: Option<Option<i64>> = None;
+                let mut field_1: Option<Option<i64>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "w")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "h")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ListNotesBox {
+                    w: field_0.unwrap_or_default(),
+                    h: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListNotesBox", __FIELDS, __Visitor)
+    }
 }
 ::apigen_runtime::open_enum! {
     /// Schema: `#/paths/~1notes/get/parameters/7/schema`.

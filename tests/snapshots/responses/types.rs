@@ -13,12 +13,59 @@
     rustdoc::invalid_html_tags
 )]
 /// Schema: `#/components/schemas/JobResult`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct JobResult {
     /// JSON: `id`.
     pub id: String,
     /// JSON: `output`.
     pub output: String,
+}
+impl<'de> ::serde::Deserialize<'de> for JobResult {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["id", "output"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = JobResult;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct JobResult")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<JobResult, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "output",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(JobResult {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    output: ::apigen_runtime::de::required(field_1, "output")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("JobResult", __FIELDS, __Visitor)
+    }
 }
 impl JobResult {
     /// Creates the value from its required fields (`id`, `output`); constant fields are set, optional fields are left out.
@@ -31,12 +78,59 @@ impl JobResult {
     }
 }
 /// Schema: `#/components/schemas/JobQueued`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct JobQueued {
     /// JSON: `id`.
     pub id: String,
     /// JSON: `position`.
     pub position: i64,
+}
+impl<'de> ::serde::Deserialize<'de> for JobQueued {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["id", "position"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = JobQueued;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct JobQueued")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<JobQueued, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<i64> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "position",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(JobQueued {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    position: ::apigen_runtime::de::required(field_1, "position")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("JobQueued", __FIELDS, __Visitor)
+    }
 }
 impl JobQueued {
     /// Creates the value from its required fields (`id`, `position`); constant fields are set, optional fields are left out.
@@ -46,10 +140,52 @@ impl JobQueued {
     }
 }
 /// Schema: `#/components/schemas/Error`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Error2 {
     /// JSON: `message`.
     pub message: String,
+}
+impl<'de> ::serde::Deserialize<'de> for Error2 {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["message"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Error2;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Error2")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Error2, __A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "message",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Error2 {
+                    message: ::apigen_runtime::de::required(field_0, "message")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Error2", __FIELDS, __Visitor)
+    }
 }
 impl Error2 {
     /// Creates the value from its required fields (`message`); constant fields are set, optional fields are left out.
@@ -59,7 +195,7 @@ impl Error2 {
     }
 }
 /// Schema: `#/components/schemas/ProblemDetails`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ProblemDetails {
     /// JSON: `type`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -76,4 +212,74 @@ pub struct ProblemDetails {
     /// JSON: `instance`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for ProblemDetails {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["type", "title", "status", "detail", "instance"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ProblemDetails;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ProblemDetails")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ProblemDetails, __A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<i64>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "type")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "title")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "status",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "detail",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "instance",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ProblemDetails {
+                    r#type: field_0.unwrap_or_default(),
+                    title: field_1.unwrap_or_default(),
+                    status: field_2.unwrap_or_default(),
+                    detail: field_3.unwrap_or_default(),
+                    instance: field_4.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ProblemDetails", __FIELDS, __Visitor)
+    }
 }

@@ -65,7 +65,7 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
     }
 }
 /// Schema: `#/components/schemas/Cat`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Cat {
     /// JSON: `petType`.
     #[serde(rename = "petType")]
@@ -75,6 +75,62 @@ pub struct Cat {
     /// JSON: `indoor`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub indoor: Option<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for Cat {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["petType", "name", "indoor"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Cat;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Cat")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Cat, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<bool>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "petType",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "name")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "indoor",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Cat {
+                    pet_type: ::apigen_runtime::de::required(field_0, "petType")?,
+                    name: ::apigen_runtime::de::required(field_1, "name")?,
+                    indoor: field_2.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Cat", __FIELDS, __Visitor)
+    }
 }
 impl Cat {
     /// Creates the value from its required fields (`pet_type`, `name`); constant fields are set, optional fields are left out.
@@ -88,7 +144,7 @@ impl Cat {
     }
 }
 /// Schema: `#/components/schemas/Dog`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Dog {
     /// JSON: `petType`.
     #[serde(rename = "petType")]
@@ -98,6 +154,62 @@ pub struct Dog {
     /// JSON: `goodBoy`. Optional: `None` leaves the key out.
     #[serde(rename = "goodBoy", default, skip_serializing_if = "Option::is_none")]
     pub good_boy: Option<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for Dog {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["petType", "name", "goodBoy"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Dog;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Dog")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Dog, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<bool>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "petType",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "name")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "goodBoy",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Dog {
+                    pet_type: ::apigen_runtime::de::required(field_0, "petType")?,
+                    name: ::apigen_runtime::de::required(field_1, "name")?,
+                    good_boy: field_2.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Dog", __FIELDS, __Visitor)
+    }
 }
 impl Dog {
     /// Creates the value from its required fields (`pet_type`, `name`); constant fields are set, optional fields are left out.
@@ -111,11 +223,53 @@ impl Dog {
     }
 }
 /// Schema: `#/components/schemas/Lizard`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Lizard {
     /// JSON: `petType`.
     #[serde(rename = "petType")]
     pub pet_type: String,
+}
+impl<'de> ::serde::Deserialize<'de> for Lizard {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["petType"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Lizard;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Lizard")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Lizard, __A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "petType",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Lizard {
+                    pet_type: ::apigen_runtime::de::required(field_0, "petType")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Lizard", __FIELDS, __Visitor)
+    }
 }
 impl Lizard {
     /// Creates the value from its required fields (`pet_type`); constant fields are set, optional fields are left out.
@@ -170,13 +324,63 @@ impl<'de> ::serde::Deserialize<'de> for Vehicle {
     }
 }
 /// Schema: `#/components/schemas/Car`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Car {
     /// JSON: `vehicleType`.
     #[serde(rename = "vehicleType")]
     pub vehicle_type: String,
     /// JSON: `doors`.
     pub doors: i64,
+}
+impl<'de> ::serde::Deserialize<'de> for Car {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["vehicleType", "doors"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Car;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Car")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Car, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<i64> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "vehicleType",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "doors")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Car {
+                    vehicle_type: ::apigen_runtime::de::required(
+                        field_0,
+                        "vehicleType",
+                    )?,
+                    doors: ::apigen_runtime::de::required(field_1, "doors")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Car", __FIELDS, __Visitor)
+    }
 }
 impl Car {
     /// Creates the value from its required fields (`vehicle_type`, `doors`); constant fields are set, optional fields are left out.
@@ -189,7 +393,7 @@ impl Car {
     }
 }
 /// Schema: `#/components/schemas/Bike`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Bike {
     /// JSON: `vehicleType`.
     #[serde(rename = "vehicleType")]
@@ -197,6 +401,56 @@ pub struct Bike {
     /// JSON: `gears`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gears: Option<i64>,
+}
+impl<'de> ::serde::Deserialize<'de> for Bike {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["vehicleType", "gears"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Bike;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Bike")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Bike, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<i64>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "vehicleType",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "gears")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Bike {
+                    vehicle_type: ::apigen_runtime::de::required(
+                        field_0,
+                        "vehicleType",
+                    )?,
+                    gears: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Bike", __FIELDS, __Visitor)
+    }
 }
 impl Bike {
     /// Creates the value from its required fields (`vehicle_type`); constant fields are set, optional fields are left out.
@@ -269,7 +523,7 @@ impl<'de> ::serde::Deserialize<'de> for Event {
     }
 }
 /// Schema: `#/components/schemas/MessageCreated`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MessageCreated {
     /// JSON: `type`.
     pub r#type: MessageCreatedType,
@@ -277,6 +531,54 @@ pub struct MessageCreated {
     pub id: String,
     /// JSON: `text`.
     pub text: String,
+}
+impl<'de> ::serde::Deserialize<'de> for MessageCreated {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["type", "id", "text"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MessageCreated;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MessageCreated")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<MessageCreated, __A::Error> {
+                let mut field_0: Option<MessageCreatedType> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "type")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "id")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_2, "text")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(MessageCreated {
+                    r#type: ::apigen_runtime::de::required(field_0, "type")?,
+                    id: ::apigen_runtime::de::required(field_1, "id")?,
+                    text: ::apigen_runtime::de::required(field_2, "text")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("MessageCreated", __FIELDS, __Visitor)
+    }
 }
 impl MessageCreated {
     /// Creates the value from its required fields (`id`, `text`); constant fields are set, optional fields are left out.
@@ -290,12 +592,55 @@ impl MessageCreated {
     }
 }
 /// Schema: `#/components/schemas/MessageDeleted`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MessageDeleted {
     /// JSON: `type`.
     pub r#type: MessageDeletedType,
     /// JSON: `id`.
     pub id: String,
+}
+impl<'de> ::serde::Deserialize<'de> for MessageDeleted {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["type", "id"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MessageDeleted;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MessageDeleted")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<MessageDeleted, __A::Error> {
+                let mut field_0: Option<MessageDeletedType> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "type")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "id")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(MessageDeleted {
+                    r#type: ::apigen_runtime::de::required(field_0, "type")?,
+                    id: ::apigen_runtime::de::required(field_1, "id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("MessageDeleted", __FIELDS, __Visitor)
+    }
 }
 impl MessageDeleted {
     /// Creates the value from its required fields (`id`); constant fields are set, optional fields are left out.
@@ -308,7 +653,7 @@ impl MessageDeleted {
     }
 }
 /// Schema: `#/components/schemas/ThreadArchived`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ThreadArchived {
     /// JSON: `type`.
     pub r#type: ThreadArchivedType,
@@ -319,6 +664,58 @@ pub struct ThreadArchived {
     /// JSON: `pets`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pets: Option<Vec<Pet>>,
+}
+impl<'de> ::serde::Deserialize<'de> for ThreadArchived {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["type", "thread", "pets"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ThreadArchived;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ThreadArchived")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ThreadArchived, __A::Error> {
+                let mut field_0: Option<ThreadArchivedType> = None;
+                let mut field_1: Option<Vehicle> = None;
+                let mut field_2: Option<Option<Vec<Pet>>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "type")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "thread",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_2, "pets")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ThreadArchived {
+                    r#type: ::apigen_runtime::de::required(field_0, "type")?,
+                    thread: ::apigen_runtime::de::required(field_1, "thread")?,
+                    pets: field_2.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ThreadArchived", __FIELDS, __Visitor)
+    }
 }
 impl ThreadArchived {
     /// Creates the value from its required fields (`thread`); constant fields are set, optional fields are left out.
@@ -485,12 +882,59 @@ impl<'de> ::serde::Deserialize<'de> for LookupValue {
     }
 }
 /// Schema: `#/components/schemas/Shape/oneOf/0`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ShapeCircle {
     /// JSON: `kind`.
     pub kind: ShapeCircleKind,
     /// JSON: `radius`.
     pub radius: f64,
+}
+impl<'de> ::serde::Deserialize<'de> for ShapeCircle {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["kind", "radius"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ShapeCircle;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ShapeCircle")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShapeCircle, __A::Error> {
+                let mut field_0: Option<ShapeCircleKind> = None;
+                let mut field_1: Option<f64> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "kind")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "radius",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShapeCircle {
+                    kind: ::apigen_runtime::de::required(field_0, "kind")?,
+                    radius: ::apigen_runtime::de::required(field_1, "radius")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ShapeCircle", __FIELDS, __Visitor)
+    }
 }
 impl ShapeCircle {
     /// Creates the value from its required fields (`radius`); constant fields are set, optional fields are left out.
@@ -510,7 +954,7 @@ impl ShapeCircle {
     }
 }
 /// Schema: `#/components/schemas/Shape/oneOf/1`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ShapeRectangle {
     /// JSON: `kind`.
     pub kind: ShapeRectangleKind,
@@ -518,6 +962,58 @@ pub struct ShapeRectangle {
     pub width: f64,
     /// JSON: `height`.
     pub height: f64,
+}
+impl<'de> ::serde::Deserialize<'de> for ShapeRectangle {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["kind", "width", "height"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ShapeRectangle;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ShapeRectangle")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShapeRectangle, __A::Error> {
+                let mut field_0: Option<ShapeRectangleKind> = None;
+                let mut field_1: Option<f64> = None;
+                let mut field_2: Option<f64> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "kind")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "width")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "height",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShapeRectangle {
+                    kind: ::apigen_runtime::de::required(field_0, "kind")?,
+                    width: ::apigen_runtime::de::required(field_1, "width")?,
+                    height: ::apigen_runtime::de::required(field_2, "height")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ShapeRectangle", __FIELDS, __Visitor)
+    }
 }
 impl ShapeRectangle {
     /// Creates the value from its required fields (`width`, `height`); constant fields are set, optional fields are left out.
@@ -538,7 +1034,7 @@ impl ShapeRectangle {
     }
 }
 /// Schema: `#/components/schemas/Shape/oneOf/2`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ShapeGroup {
     /// JSON: `kind`.
     pub kind: ShapeGroupKind,
@@ -549,6 +1045,54 @@ pub struct ShapeGroup {
     /// JSON: `fill`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fill: Option<ShapeGroupFill>,
+}
+impl<'de> ::serde::Deserialize<'de> for ShapeGroup {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["kind", "parts", "fill"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ShapeGroup;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ShapeGroup")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShapeGroup, __A::Error> {
+                let mut field_0: Option<ShapeGroupKind> = None;
+                let mut field_1: Option<Vec<Shape>> = None;
+                let mut field_2: Option<Option<ShapeGroupFill>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "kind")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "parts")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_2, "fill")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShapeGroup {
+                    kind: ::apigen_runtime::de::required(field_0, "kind")?,
+                    parts: ::apigen_runtime::de::required(field_1, "parts")?,
+                    fill: field_2.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ShapeGroup", __FIELDS, __Visitor)
+    }
 }
 impl ShapeGroup {
     /// Creates the value from its required fields (`parts`); constant fields are set, optional fields are left out.
@@ -615,12 +1159,55 @@ impl<'de> ::serde::Deserialize<'de> for ShapeGroupFill {
     }
 }
 /// Schema: `#/components/schemas/Shape/oneOf/2/properties/fill/oneOf/0`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ShapeGroupFillSolid {
     /// JSON: `mode`.
     pub mode: ShapeGroupFillSolidMode,
     /// JSON: `color`.
     pub color: String,
+}
+impl<'de> ::serde::Deserialize<'de> for ShapeGroupFillSolid {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["mode", "color"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ShapeGroupFillSolid;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ShapeGroupFillSolid")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShapeGroupFillSolid, __A::Error> {
+                let mut field_0: Option<ShapeGroupFillSolidMode> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "mode")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "color")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShapeGroupFillSolid {
+                    mode: ::apigen_runtime::de::required(field_0, "mode")?,
+                    color: ::apigen_runtime::de::required(field_1, "color")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ShapeGroupFillSolid", __FIELDS, __Visitor)
+    }
 }
 impl ShapeGroupFillSolid {
     /// Creates the value from its required fields (`color`); constant fields are set, optional fields are left out.
@@ -640,7 +1227,7 @@ impl ShapeGroupFillSolid {
     }
 }
 /// Schema: `#/components/schemas/Shape/oneOf/2/properties/fill/oneOf/1`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ShapeGroupFillGradient {
     /// JSON: `mode`.
     pub mode: ShapeGroupFillGradientMode,
@@ -648,6 +1235,54 @@ pub struct ShapeGroupFillGradient {
     pub from: String,
     /// JSON: `to`.
     pub to: String,
+}
+impl<'de> ::serde::Deserialize<'de> for ShapeGroupFillGradient {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["mode", "from", "to"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ShapeGroupFillGradient;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ShapeGroupFillGradient")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShapeGroupFillGradient, __A::Error> {
+                let mut field_0: Option<ShapeGroupFillGradientMode> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "mode")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "from")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_2, "to")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShapeGroupFillGradient {
+                    mode: ::apigen_runtime::de::required(field_0, "mode")?,
+                    from: ::apigen_runtime::de::required(field_1, "from")?,
+                    to: ::apigen_runtime::de::required(field_2, "to")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ShapeGroupFillGradient", __FIELDS, __Visitor)
+    }
 }
 impl ShapeGroupFillGradient {
     /// Creates the value from its required fields (`from`, `to`); constant fields are set, optional fields are left out.
@@ -668,10 +1303,52 @@ impl ShapeGroupFillGradient {
     }
 }
 /// Schema: `#/components/schemas/Outcome/oneOf/0`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct OutcomeUnknown {
     /// JSON: `status`.
     pub status: OutcomeUnknownStatus,
+}
+impl<'de> ::serde::Deserialize<'de> for OutcomeUnknown {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["status"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = OutcomeUnknown;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct OutcomeUnknown")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<OutcomeUnknown, __A::Error> {
+                let mut field_0: Option<OutcomeUnknownStatus> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "status",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(OutcomeUnknown {
+                    status: ::apigen_runtime::de::required(field_0, "status")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("OutcomeUnknown", __FIELDS, __Visitor)
+    }
 }
 impl OutcomeUnknown {
     /// Creates the value; constant fields are set, optional fields are left out.
@@ -690,12 +1367,59 @@ impl OutcomeUnknown {
     }
 }
 /// Schema: `#/components/schemas/Outcome/oneOf/1`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct OutcomeOk {
     /// JSON: `status`.
     pub status: OutcomeOkStatus,
     /// JSON: `value`.
     pub value: String,
+}
+impl<'de> ::serde::Deserialize<'de> for OutcomeOk {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["status", "value"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = OutcomeOk;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct OutcomeOk")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<OutcomeOk, __A::Error> {
+                let mut field_0: Option<OutcomeOkStatus> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "status",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "value")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(OutcomeOk {
+                    status: ::apigen_runtime::de::required(field_0, "status")?,
+                    value: ::apigen_runtime::de::required(field_1, "value")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("OutcomeOk", __FIELDS, __Visitor)
+    }
 }
 impl OutcomeOk {
     /// Creates the value from its required fields (`value`); constant fields are set, optional fields are left out.
@@ -715,13 +1439,56 @@ impl OutcomeOk {
     }
 }
 /// Schema: `#/components/schemas/LookupValue/oneOf/2`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct LookupValueVariant2 {
     /// JSON: `value`.
     pub value: String,
     /// JSON: `unit`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for LookupValueVariant2 {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["value", "unit"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = LookupValueVariant2;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct LookupValueVariant2")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<LookupValueVariant2, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "value")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "unit")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(LookupValueVariant2 {
+                    value: ::apigen_runtime::de::required(field_0, "value")?,
+                    unit: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("LookupValueVariant2", __FIELDS, __Visitor)
+    }
 }
 impl LookupValueVariant2 {
     /// Creates the value from its required fields (`value`); constant fields are set, optional fields are left out.

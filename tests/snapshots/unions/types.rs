@@ -13,12 +13,55 @@
     rustdoc::invalid_html_tags
 )]
 /// Schema: `#/components/schemas/User`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct User {
     /// JSON: `kind`.
     pub kind: String,
     /// JSON: `login`.
     pub login: String,
+}
+impl<'de> ::serde::Deserialize<'de> for User {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["kind", "login"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = User;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct User")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<User, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "kind")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "login")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(User {
+                    kind: ::apigen_runtime::de::required(field_0, "kind")?,
+                    login: ::apigen_runtime::de::required(field_1, "login")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("User", __FIELDS, __Visitor)
+    }
 }
 impl User {
     /// Creates the value from its required fields (`kind`, `login`); constant fields are set, optional fields are left out.
@@ -31,7 +74,7 @@ impl User {
     }
 }
 /// Schema: `#/components/schemas/Team`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Team {
     /// JSON: `kind`.
     pub kind: String,
@@ -39,6 +82,58 @@ pub struct Team {
     pub slug: String,
     /// JSON: `members`.
     pub members: i64,
+}
+impl<'de> ::serde::Deserialize<'de> for Team {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["kind", "slug", "members"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Team;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Team")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Team, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<i64> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "kind")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "slug")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "members",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Team {
+                    kind: ::apigen_runtime::de::required(field_0, "kind")?,
+                    slug: ::apigen_runtime::de::required(field_1, "slug")?,
+                    members: ::apigen_runtime::de::required(field_2, "members")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Team", __FIELDS, __Visitor)
+    }
 }
 impl Team {
     /// Creates the value from its required fields (`kind`, `slug`, `members`); constant fields are set, optional fields are left out.
@@ -332,13 +427,56 @@ impl<'de> ::serde::Deserialize<'de> for MaybeScalar {
     }
 }
 /// Schema: `#/components/schemas/Summary`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Summary {
     /// JSON: `id`.
     pub id: String,
     /// JSON: `name`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for Summary {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["id", "name"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Summary;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Summary")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Summary, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "name")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Summary {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    name: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Summary", __FIELDS, __Visitor)
+    }
 }
 impl Summary {
     /// Creates the value from its required fields (`id`); constant fields are set, optional fields are left out.
@@ -348,7 +486,7 @@ impl Summary {
     }
 }
 /// Schema: `#/components/schemas/Detail`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Detail {
     /// JSON: `id`.
     pub id: String,
@@ -358,6 +496,54 @@ pub struct Detail {
     /// JSON: `email`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for Detail {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["id", "name", "email"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Detail;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Detail")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Detail, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "name")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_2, "email")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Detail {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    name: field_1.unwrap_or_default(),
+                    email: field_2.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Detail", __FIELDS, __Visitor)
+    }
 }
 impl Detail {
     /// Creates the value from its required fields (`id`); constant fields are set, optional fields are left out.
@@ -399,10 +585,48 @@ impl<'de> ::serde::Deserialize<'de> for Person {
     }
 }
 /// Schema: `#/components/schemas/ShallowItem`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ShallowItem {
     /// JSON: `x`.
     pub x: i64,
+}
+impl<'de> ::serde::Deserialize<'de> for ShallowItem {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["x"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ShallowItem;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ShallowItem")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShallowItem, __A::Error> {
+                let mut field_0: Option<i64> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "x")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShallowItem {
+                    x: ::apigen_runtime::de::required(field_0, "x")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ShallowItem", __FIELDS, __Visitor)
+    }
 }
 impl ShallowItem {
     /// Creates the value from its required fields (`x`); constant fields are set, optional fields are left out.
@@ -412,13 +636,56 @@ impl ShallowItem {
     }
 }
 /// Schema: `#/components/schemas/DeepItem`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DeepItem {
     /// JSON: `x`.
     pub x: i64,
     /// JSON: `y`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<i64>,
+}
+impl<'de> ::serde::Deserialize<'de> for DeepItem {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["x", "y"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = DeepItem;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DeepItem")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<DeepItem, __A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<Option<i64>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "x")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "y")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(DeepItem {
+                    x: ::apigen_runtime::de::required(field_0, "x")?,
+                    y: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("DeepItem", __FIELDS, __Visitor)
+    }
 }
 impl DeepItem {
     /// Creates the value from its required fields (`x`); constant fields are set, optional fields are left out.
@@ -456,7 +723,7 @@ impl<'de> ::serde::Deserialize<'de> for Boxed {
     }
 }
 /// Schema: `#/components/schemas/Feed`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Feed {
     /// JSON: `actors`.
     pub actors: Vec<Actor>,
@@ -492,6 +759,128 @@ pub struct Feed {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matrix: Option<Vec<Vec<FeedMatrixItemItem>>>,
 }
+impl<'de> ::serde::Deserialize<'de> for Feed {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "actors",
+            "anyActors",
+            "values",
+            "flags",
+            "payloads",
+            "entries",
+            "fallback",
+            "maybe",
+            "sort",
+            "matrix",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Feed;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Feed")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Feed, __A::Error> {
+                let mut field_0: Option<Vec<Actor>> = None;
+                let mut field_1: Option<Option<Vec<AnyActor>>> = None;
+                let mut field_2: Option<Vec<Scalar>> = None;
+                let mut field_3: Option<Option<Vec<Flag>>> = None;
+                let mut field_4: Option<Option<Vec<Payload>>> = None;
+                let mut field_5: Option<Vec<Entry>> = None;
+                let mut field_6: Option<Option<WithFallback>> = None;
+                let mut field_7: Option<::apigen_runtime::Nullable<MaybeScalar>> = None;
+                let mut field_8: Option<Option<SortMode>> = None;
+                let mut field_9: Option<Option<Vec<Vec<FeedMatrixItemItem>>>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "actors",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "anyActors",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "values",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_3, "flags")?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "payloads",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_5,
+                                "entries",
+                            )?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_6,
+                                "fallback",
+                            )?
+                        }
+                        Some(7usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_7, "maybe")?
+                        }
+                        Some(8usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_8, "sort")?
+                        }
+                        Some(9usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_9,
+                                "matrix",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Feed {
+                    actors: ::apigen_runtime::de::required(field_0, "actors")?,
+                    any_actors: field_1.unwrap_or_default(),
+                    values: ::apigen_runtime::de::required(field_2, "values")?,
+                    flags: field_3.unwrap_or_default(),
+                    payloads: field_4.unwrap_or_default(),
+                    entries: ::apigen_runtime::de::required(field_5, "entries")?,
+                    fallback: field_6.unwrap_or_default(),
+                    maybe: field_7,
+                    sort: field_8.unwrap_or_default(),
+                    matrix: field_9.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Feed", __FIELDS, __Visitor)
+    }
+}
 impl Feed {
     /// Creates the value from its required fields (`actors`, `values`, `entries`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -511,10 +900,48 @@ impl Feed {
     }
 }
 /// Schema: `#/components/schemas/Entry/anyOf/0`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct EntryVariant0 {
     /// JSON: `slug`.
     pub slug: String,
+}
+impl<'de> ::serde::Deserialize<'de> for EntryVariant0 {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["slug"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = EntryVariant0;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct EntryVariant0")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<EntryVariant0, __A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "slug")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(EntryVariant0 {
+                    slug: ::apigen_runtime::de::required(field_0, "slug")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("EntryVariant0", __FIELDS, __Visitor)
+    }
 }
 impl EntryVariant0 {
     /// Creates the value from its required fields (`slug`); constant fields are set, optional fields are left out.
@@ -524,10 +951,48 @@ impl EntryVariant0 {
     }
 }
 /// Schema: `#/components/schemas/Boxed/oneOf/0`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BoxedVariant0 {
     /// JSON: `item`.
     pub item: ShallowItem,
+}
+impl<'de> ::serde::Deserialize<'de> for BoxedVariant0 {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["item"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = BoxedVariant0;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct BoxedVariant0")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<BoxedVariant0, __A::Error> {
+                let mut field_0: Option<ShallowItem> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "item")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(BoxedVariant0 {
+                    item: ::apigen_runtime::de::required(field_0, "item")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("BoxedVariant0", __FIELDS, __Visitor)
+    }
 }
 impl BoxedVariant0 {
     /// Creates the value from its required fields (`item`); constant fields are set, optional fields are left out.
@@ -537,10 +1002,48 @@ impl BoxedVariant0 {
     }
 }
 /// Schema: `#/components/schemas/Boxed/oneOf/1`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BoxedVariant1 {
     /// JSON: `item`.
     pub item: DeepItem,
+}
+impl<'de> ::serde::Deserialize<'de> for BoxedVariant1 {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["item"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = BoxedVariant1;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct BoxedVariant1")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<BoxedVariant1, __A::Error> {
+                let mut field_0: Option<DeepItem> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "item")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(BoxedVariant1 {
+                    item: ::apigen_runtime::de::required(field_0, "item")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("BoxedVariant1", __FIELDS, __Visitor)
+    }
 }
 impl BoxedVariant1 {
     /// Creates the value from its required fields (`item`); constant fields are set, optional fields are left out.
