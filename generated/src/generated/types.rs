@@ -15,10 +15,21 @@
 /// Body of every error response.
 ///
 /// Schema: `#/components/schemas/ErrorResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ErrorResponse {
     /// JSON: `error`.
     pub error: ErrorDetail,
+}
+impl ::serde::Serialize for ErrorResponse {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("error", &self.error)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ErrorResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -68,7 +79,7 @@ impl ErrorResponse {
 /// What went wrong.
 ///
 /// Schema: `#/components/schemas/ErrorDetail`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ErrorDetail {
     /// JSON: `code`.
     pub code: ErrorCode,
@@ -80,6 +91,19 @@ pub struct ErrorDetail {
     ///
     /// JSON: `status`.
     pub status: i64,
+}
+impl ::serde::Serialize for ErrorDetail {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("code", &self.code)?;
+        map.serialize_entry("message", &self.message)?;
+        map.serialize_entry("status", &self.status)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ErrorDetail {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -184,7 +208,7 @@ pub struct EmptyObject {}
 /// Position in a thread or message listing. Send its two fields back as `cursorId` and `cursorTimestamp` to get the following page.
 ///
 /// Schema: `#/components/schemas/PageCursor`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PageCursor {
     /// Id of the last item on the page.
     ///
@@ -194,6 +218,18 @@ pub struct PageCursor {
     ///
     /// JSON: `timestamp`.
     pub timestamp: ::apigen_runtime::Timestamp,
+}
+impl ::serde::Serialize for PageCursor {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("timestamp", &self.timestamp)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for PageCursor {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -252,12 +288,23 @@ impl PageCursor {
 /// Bare acknowledgement returned by some campaign operations.
 ///
 /// Schema: `#/components/schemas/SuccessResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SuccessResponse {
     /// Success marker. Its type is not documented (any JSON value).
     ///
     /// JSON: `success`.
     pub success: ::serde_json::Value,
+}
+impl ::serde::Serialize for SuccessResponse {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("success", &self.success)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SuccessResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -311,7 +358,7 @@ impl SuccessResponse {
 /// The team (workspace) that owns the API token.
 ///
 /// Schema: `#/components/schemas/Team`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Team {
     /// Team id.
     ///
@@ -328,21 +375,14 @@ pub struct Team {
     /// URL of the team's avatar, or null. Not present in every revision of the documentation, so it may be missing from responses.
     ///
     /// JSON: `image`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub image: Option<::apigen_runtime::Nullable<String>>,
     /// When the team was created.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt")]
     pub created_at: ::apigen_runtime::Timestamp,
     /// When the team was last modified, or null if never.
     ///
     /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "updatedAt", default)]
     pub updated_at: Option<::apigen_runtime::Timestamp>,
     /// Currency code in which prospect valuations are expressed.
     ///
@@ -351,8 +391,27 @@ pub struct Team {
     /// Whether Inbox support staff may access the team.
     ///
     /// JSON: `allowSupportAccess`.
-    #[serde(rename = "allowSupportAccess")]
     pub allow_support_access: bool,
+}
+impl ::serde::Serialize for Team {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("slug", &self.slug)?;
+        if let Some(value) = &self.image {
+            map.serialize_entry("image", value)?;
+        }
+        map.serialize_entry("createdAt", &self.created_at)?;
+        map.serialize_entry("updatedAt", &self.updated_at)?;
+        map.serialize_entry("currency", &self.currency)?;
+        map.serialize_entry("allowSupportAccess", &self.allow_support_access)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Team {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -494,7 +553,7 @@ impl Team {
 /// An X account connected to the team, through which DMs are sent and received.
 ///
 /// Schema: `#/components/schemas/AccountLink`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AccountLink {
     /// Account link id.
     ///
@@ -505,7 +564,6 @@ pub struct AccountLink {
     /// X user id of the connected account.
     ///
     /// JSON: `platformId`.
-    #[serde(rename = "platformId")]
     pub platform_id: String,
     /// Display name of the X account.
     ///
@@ -522,15 +580,32 @@ pub struct AccountLink {
     /// When the account was connected to the team.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt")]
     pub created_at: ::apigen_runtime::Timestamp,
     /// JSON: `status`.
     pub status: AccountLinkStatus,
     /// When the first full synchronisation finished; null until then.
     ///
     /// JSON: `syncedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "syncedAt", default)]
     pub synced_at: Option<::apigen_runtime::Timestamp>,
+}
+impl ::serde::Serialize for AccountLink {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("platform", &self.platform)?;
+        map.serialize_entry("platformId", &self.platform_id)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("username", &self.username)?;
+        map.serialize_entry("image", &self.image)?;
+        map.serialize_entry("createdAt", &self.created_at)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("syncedAt", &self.synced_at)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AccountLink {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -660,7 +735,7 @@ impl<'de> ::serde::Deserialize<'de> for AccountLink {
 /// An Inbox user who belongs to the team.
 ///
 /// Schema: `#/components/schemas/Member`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Member {
     /// Membership id; this is the id used for assignees.
     ///
@@ -669,12 +744,10 @@ pub struct Member {
     /// Id of the underlying Inbox user, who may belong to several teams.
     ///
     /// JSON: `userId`.
-    #[serde(rename = "userId")]
     pub user_id: String,
     /// Full name, if set.
     ///
     /// JSON: `name`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub name: Option<String>,
     /// Email address of the user.
     ///
@@ -683,20 +756,35 @@ pub struct Member {
     /// Avatar URL, if any.
     ///
     /// JSON: `image`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub image: Option<String>,
     /// JSON: `role`.
     pub role: MemberRole,
     /// When the user joined the team.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt")]
     pub created_at: ::apigen_runtime::Timestamp,
     /// When the membership was last modified, or null if never.
     ///
     /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "updatedAt", default)]
     pub updated_at: Option<::apigen_runtime::Timestamp>,
+}
+impl ::serde::Serialize for Member {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("userId", &self.user_id)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("email", &self.email)?;
+        map.serialize_entry("image", &self.image)?;
+        map.serialize_entry("role", &self.role)?;
+        map.serialize_entry("createdAt", &self.created_at)?;
+        map.serialize_entry("updatedAt", &self.updated_at)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Member {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -817,7 +905,7 @@ impl Member {
 /// A label that can be attached to prospects.
 ///
 /// Schema: `#/components/schemas/Tag`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Tag {
     /// Tag id.
     ///
@@ -830,8 +918,20 @@ pub struct Tag {
     /// Hex color of the tag, or null when none is set.
     ///
     /// JSON: `color`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub color: Option<String>,
+}
+impl ::serde::Serialize for Tag {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("color", &self.color)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Tag {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -895,7 +995,7 @@ impl Tag {
 /// A pipeline stage that a prospect can be placed in.
 ///
 /// Schema: `#/components/schemas/Status`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Status {
     /// Status id.
     ///
@@ -908,13 +1008,25 @@ pub struct Status {
     /// Hex color of the status, or null when none is set.
     ///
     /// JSON: `color`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub color: Option<String>,
     /// When the status was created.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt")]
     pub created_at: ::apigen_runtime::Timestamp,
+}
+impl ::serde::Serialize for Status {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("color", &self.color)?;
+        map.serialize_entry("createdAt", &self.created_at)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Status {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -992,7 +1104,7 @@ impl Status {
 /// One entry of the predefined color palette.
 ///
 /// Schema: `#/components/schemas/Color`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Color {
     /// Color name, accepted wherever a color can be set.
     ///
@@ -1002,6 +1114,18 @@ pub struct Color {
     ///
     /// JSON: `hex`.
     pub hex: String,
+}
+impl ::serde::Serialize for Color {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("hex", &self.hex)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Color {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -1102,7 +1226,7 @@ impl Color {
 /// A link found in the profile, with the character range it occupies.
 ///
 /// Schema: `#/components/schemas/UrlEntity`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UrlEntity {
     /// Shortened URL as it appears in the text.
     ///
@@ -1111,17 +1235,29 @@ pub struct UrlEntity {
     /// Full target URL.
     ///
     /// JSON: `expandedUrl`.
-    #[serde(rename = "expandedUrl")]
     pub expanded_url: String,
     /// URL as X displays it.
     ///
     /// JSON: `displayUrl`.
-    #[serde(rename = "displayUrl")]
     pub display_url: String,
     /// Start and end character offsets of the link.
     ///
     /// JSON: `indices`.
     pub indices: Vec<i64>,
+}
+impl ::serde::Serialize for UrlEntity {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("url", &self.url)?;
+        map.serialize_entry("expandedUrl", &self.expanded_url)?;
+        map.serialize_entry("displayUrl", &self.display_url)?;
+        map.serialize_entry("indices", &self.indices)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UrlEntity {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -1211,53 +1347,63 @@ impl UrlEntity {
 /// X-specific profile data.
 ///
 /// Schema: `#/components/schemas/PlatformData`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PlatformData {
     /// Blue check (subscription) verification.
     ///
     /// JSON: `isVerifiedBlue`.
-    #[serde(rename = "isVerifiedBlue")]
     pub is_verified_blue: bool,
     /// Gold check (organisation) verification.
     ///
     /// JSON: `isVerifiedGold`.
-    #[serde(rename = "isVerifiedGold")]
     pub is_verified_gold: bool,
     /// Gray check (government) verification.
     ///
     /// JSON: `isVerifiedGray`.
-    #[serde(rename = "isVerifiedGray")]
     pub is_verified_gray: bool,
     /// X professional-category code, if the account has one.
     ///
     /// JSON: `professionalCategory`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "professionalCategory", default)]
     pub professional_category: Option<String>,
     /// Links found in the profile.
     ///
     /// JSON: `urlEntities`.
-    #[serde(rename = "urlEntities")]
     pub url_entities: Vec<UrlEntity>,
     /// Profile banner image URL.
     ///
     /// JSON: `bannerUrl`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "bannerUrl", default)]
     pub banner_url: Option<String>,
     /// Number of posts reported by X.
     ///
     /// JSON: `tweetsCount`.
-    #[serde(rename = "tweetsCount")]
     pub tweets_count: i64,
     /// Number of likes reported by X.
     ///
     /// JSON: `favoritesCount`.
-    #[serde(rename = "favoritesCount")]
     pub favorites_count: i64,
     /// The raw X user object, unmodified, when available.
     ///
     /// JSON: `rawData`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "rawData", default)]
     pub raw_data: Option<::serde_json::Map<String, ::serde_json::Value>>,
+}
+impl ::serde::Serialize for PlatformData {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("isVerifiedBlue", &self.is_verified_blue)?;
+        map.serialize_entry("isVerifiedGold", &self.is_verified_gold)?;
+        map.serialize_entry("isVerifiedGray", &self.is_verified_gray)?;
+        map.serialize_entry("professionalCategory", &self.professional_category)?;
+        map.serialize_entry("urlEntities", &self.url_entities)?;
+        map.serialize_entry("bannerUrl", &self.banner_url)?;
+        map.serialize_entry("tweetsCount", &self.tweets_count)?;
+        map.serialize_entry("favoritesCount", &self.favorites_count)?;
+        map.serialize_entry("rawData", &self.raw_data)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for PlatformData {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -1430,29 +1576,25 @@ impl PlatformData {
 /// An X profile as known to Inbox. `platformId` is the X user id; `externalId` is the Inbox id of the prospect.
 ///
 /// Schema: `#/components/schemas/Prospect`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Prospect {
     /// JSON: `platform`.
     pub platform: Platform,
     /// X user id of the prospect.
     ///
     /// JSON: `platformId`.
-    #[serde(rename = "platformId")]
     pub platform_id: String,
     /// Inbox id of the prospect (the id used by the prospect endpoints and thread creation), or null if the profile was never imported into Inbox. Older records may use a legacy id format.
     ///
     /// JSON: `externalId`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "externalId", default)]
     pub external_id: Option<String>,
     /// Internal search-index id of the profile, if indexed.
     ///
     /// JSON: `documentId`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "documentId", default)]
     pub document_id: Option<i64>,
     /// Display name on X.
     ///
     /// JSON: `displayName`.
-    #[serde(rename = "displayName")]
     pub display_name: String,
     /// X username without the `@` (lowercase).
     ///
@@ -1465,122 +1607,144 @@ pub struct Prospect {
     /// Avatar URL.
     ///
     /// JSON: `image`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub image: Option<String>,
     /// Avatar URL at the highest available resolution.
     ///
     /// JSON: `imageNormalized`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "imageNormalized", default)]
     pub image_normalized: Option<String>,
     /// Profile bio.
     ///
     /// JSON: `bio`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub bio: Option<String>,
     /// Location given on the profile.
     ///
     /// JSON: `location`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub location: Option<String>,
     /// Link to the profile on X.
     ///
     /// JSON: `profileUrl`.
-    #[serde(rename = "profileUrl")]
     pub profile_url: String,
     /// Website linked from the profile.
     ///
     /// JSON: `websiteUrl`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "websiteUrl", default)]
     pub website_url: Option<String>,
     /// Domain of `websiteUrl`.
     ///
     /// JSON: `websiteDomain`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "websiteDomain", default)]
     pub website_domain: Option<String>,
     /// JSON: `verified`.
     pub verified: VerificationType,
     /// JSON: `profileType`.
-    #[serde(rename = "profileType")]
     pub profile_type: ProfileType,
     /// Whether the account's posts are protected (private).
     ///
     /// JSON: `isProtected`.
-    #[serde(rename = "isProtected")]
     pub is_protected: bool,
     /// Number of followers.
     ///
     /// JSON: `followerCount`.
-    #[serde(rename = "followerCount")]
     pub follower_count: i64,
     /// Number of accounts followed.
     ///
     /// JSON: `followingCount`.
-    #[serde(rename = "followingCount")]
     pub following_count: i64,
     /// Number of posts.
     ///
     /// JSON: `postCount`.
-    #[serde(rename = "postCount")]
     pub post_count: i64,
     /// Engagement count, when known.
     ///
     /// JSON: `engagementCount`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "engagementCount", default)]
     pub engagement_count: Option<i64>,
     /// Number of X lists the account appears on, when known.
     ///
     /// JSON: `listedCount`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "listedCount", default)]
     pub listed_count: Option<i64>,
     /// When the X account was created.
     ///
     /// JSON: `platformCreatedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "platformCreatedAt", default)]
     pub platform_created_at: Option<::apigen_runtime::Timestamp>,
     /// When Inbox first saw this profile.
     ///
     /// JSON: `firstSeenAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "firstSeenAt", default)]
     pub first_seen_at: Option<::apigen_runtime::Timestamp>,
     /// When Inbox last refreshed this profile.
     ///
     /// JSON: `lastUpdatedAt`.
-    #[serde(rename = "lastUpdatedAt")]
     pub last_updated_at: ::apigen_runtime::Timestamp,
     /// When the profile data was last enriched.
     ///
     /// JSON: `lastEnrichedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "lastEnrichedAt", default)]
     pub last_enriched_at: Option<::apigen_runtime::Timestamp>,
     /// Last observed activity of the account.
     ///
     /// JSON: `lastActiveAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "lastActiveAt", default)]
     pub last_active_at: Option<::apigen_runtime::Timestamp>,
     /// JSON: `source`.
     pub source: ProfileSource,
     /// True when the profile was refreshed within the last 7 days.
     ///
     /// JSON: `isFresh`.
-    #[serde(rename = "isFresh")]
     pub is_fresh: bool,
     /// True when the profile has not been refreshed for 30 days or more.
     ///
     /// JSON: `isStale`.
-    #[serde(rename = "isStale")]
     pub is_stale: bool,
     /// Confidence in the accuracy of the profile data, from 0 to 1.
     ///
     /// JSON: `confidence`.
     pub confidence: f64,
     /// JSON: `platformData`.
-    #[serde(rename = "platformData")]
     pub platform_data: PlatformData,
     /// State of the X account (for example `active`). Only seen in lead update responses; absent elsewhere.
     ///
     /// JSON: `accountStatus`. Optional: `None` leaves the key out.
-    #[serde(rename = "accountStatus", default, skip_serializing_if = "Option::is_none")]
     pub account_status: Option<String>,
+}
+impl ::serde::Serialize for Prospect {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("platform", &self.platform)?;
+        map.serialize_entry("platformId", &self.platform_id)?;
+        map.serialize_entry("externalId", &self.external_id)?;
+        map.serialize_entry("documentId", &self.document_id)?;
+        map.serialize_entry("displayName", &self.display_name)?;
+        map.serialize_entry("username", &self.username)?;
+        map.serialize_entry("handle", &self.handle)?;
+        map.serialize_entry("image", &self.image)?;
+        map.serialize_entry("imageNormalized", &self.image_normalized)?;
+        map.serialize_entry("bio", &self.bio)?;
+        map.serialize_entry("location", &self.location)?;
+        map.serialize_entry("profileUrl", &self.profile_url)?;
+        map.serialize_entry("websiteUrl", &self.website_url)?;
+        map.serialize_entry("websiteDomain", &self.website_domain)?;
+        map.serialize_entry("verified", &self.verified)?;
+        map.serialize_entry("profileType", &self.profile_type)?;
+        map.serialize_entry("isProtected", &self.is_protected)?;
+        map.serialize_entry("followerCount", &self.follower_count)?;
+        map.serialize_entry("followingCount", &self.following_count)?;
+        map.serialize_entry("postCount", &self.post_count)?;
+        map.serialize_entry("engagementCount", &self.engagement_count)?;
+        map.serialize_entry("listedCount", &self.listed_count)?;
+        map.serialize_entry("platformCreatedAt", &self.platform_created_at)?;
+        map.serialize_entry("firstSeenAt", &self.first_seen_at)?;
+        map.serialize_entry("lastUpdatedAt", &self.last_updated_at)?;
+        map.serialize_entry("lastEnrichedAt", &self.last_enriched_at)?;
+        map.serialize_entry("lastActiveAt", &self.last_active_at)?;
+        map.serialize_entry("source", &self.source)?;
+        map.serialize_entry("isFresh", &self.is_fresh)?;
+        map.serialize_entry("isStale", &self.is_stale)?;
+        map.serialize_entry("confidence", &self.confidence)?;
+        map.serialize_entry("platformData", &self.platform_data)?;
+        if let Some(value) = &self.account_status {
+            map.serialize_entry("accountStatus", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Prospect {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -1962,7 +2126,7 @@ impl<'de> ::serde::Deserialize<'de> for Prospect {
 /// Short reference to one of the team's threads with a prospect.
 ///
 /// Schema: `#/components/schemas/ProspectThreadSummary`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProspectThreadSummary {
     /// Thread id.
     ///
@@ -1971,18 +2135,29 @@ pub struct ProspectThreadSummary {
     /// Account link that owns the thread.
     ///
     /// JSON: `accountLinkId`.
-    #[serde(rename = "accountLinkId")]
     pub account_link_id: String,
     /// Time of the last message, or null if there is none.
     ///
     /// JSON: `lastMessageTimestamp`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "lastMessageTimestamp", default)]
     pub last_message_timestamp: Option<::apigen_runtime::Timestamp>,
     /// When the thread was created.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt")]
     pub created_at: ::apigen_runtime::Timestamp,
+}
+impl ::serde::Serialize for ProspectThreadSummary {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("accountLinkId", &self.account_link_id)?;
+        map.serialize_entry("lastMessageTimestamp", &self.last_message_timestamp)?;
+        map.serialize_entry("createdAt", &self.created_at)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ProspectThreadSummary {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -2076,7 +2251,7 @@ impl ProspectThreadSummary {
 /// The team's CRM data about a prospect.
 ///
 /// Schema: `#/components/schemas/ProspectContext`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProspectContext {
     /// Ids of the tags attached to the prospect.
     ///
@@ -2085,37 +2260,43 @@ pub struct ProspectContext {
     /// Id of the prospect's pipeline status, or null.
     ///
     /// JSON: `statusId`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "statusId", default)]
     pub status_id: Option<String>,
     /// Deal value, in the team's currency, or null.
     ///
     /// JSON: `valuation`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub valuation: Option<f64>,
     /// Free-text notes, or null.
     ///
     /// JSON: `notes`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub notes: Option<String>,
     /// Member the prospect is assigned to, or null. Documented for webhook payloads; may be absent from REST responses.
     ///
     /// JSON: `assigneeId`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        rename = "assigneeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub assignee_id: Option<::apigen_runtime::Nullable<String>>,
     /// The team's threads with this prospect. Included by the prospect endpoints; absent when the prospect is embedded in a thread.
     ///
     /// JSON: `threads`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub threads: Option<::apigen_runtime::Nullable<Vec<ProspectThreadSummary>>>,
+}
+impl ::serde::Serialize for ProspectContext {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("tags", &self.tags)?;
+        map.serialize_entry("statusId", &self.status_id)?;
+        map.serialize_entry("valuation", &self.valuation)?;
+        map.serialize_entry("notes", &self.notes)?;
+        if let Some(value) = &self.assignee_id {
+            map.serialize_entry("assigneeId", value)?;
+        }
+        if let Some(value) = &self.threads {
+            map.serialize_entry("threads", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ProspectContext {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -2222,29 +2403,25 @@ impl ProspectContext {
 /// A prospect (same fields as `Prospect`) together with the team's CRM context for it.
 ///
 /// Schema: `#/components/schemas/ProspectWithContext`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProspectWithContext {
     /// JSON: `platform`.
     pub platform: Platform,
     /// X user id of the prospect.
     ///
     /// JSON: `platformId`.
-    #[serde(rename = "platformId")]
     pub platform_id: String,
     /// Inbox id of the prospect (the id used by the prospect endpoints and thread creation), or null if the profile was never imported into Inbox. Older records may use a legacy id format.
     ///
     /// JSON: `externalId`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "externalId", default)]
     pub external_id: Option<String>,
     /// Internal search-index id of the profile, if indexed.
     ///
     /// JSON: `documentId`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "documentId", default)]
     pub document_id: Option<i64>,
     /// Display name on X.
     ///
     /// JSON: `displayName`.
-    #[serde(rename = "displayName")]
     pub display_name: String,
     /// X username without the `@` (lowercase).
     ///
@@ -2257,124 +2434,147 @@ pub struct ProspectWithContext {
     /// Avatar URL.
     ///
     /// JSON: `image`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub image: Option<String>,
     /// Avatar URL at the highest available resolution.
     ///
     /// JSON: `imageNormalized`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "imageNormalized", default)]
     pub image_normalized: Option<String>,
     /// Profile bio.
     ///
     /// JSON: `bio`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub bio: Option<String>,
     /// Location given on the profile.
     ///
     /// JSON: `location`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub location: Option<String>,
     /// Link to the profile on X.
     ///
     /// JSON: `profileUrl`.
-    #[serde(rename = "profileUrl")]
     pub profile_url: String,
     /// Website linked from the profile.
     ///
     /// JSON: `websiteUrl`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "websiteUrl", default)]
     pub website_url: Option<String>,
     /// Domain of `websiteUrl`.
     ///
     /// JSON: `websiteDomain`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "websiteDomain", default)]
     pub website_domain: Option<String>,
     /// JSON: `verified`.
     pub verified: VerificationType,
     /// JSON: `profileType`.
-    #[serde(rename = "profileType")]
     pub profile_type: ProfileType,
     /// Whether the account's posts are protected (private).
     ///
     /// JSON: `isProtected`.
-    #[serde(rename = "isProtected")]
     pub is_protected: bool,
     /// Number of followers.
     ///
     /// JSON: `followerCount`.
-    #[serde(rename = "followerCount")]
     pub follower_count: i64,
     /// Number of accounts followed.
     ///
     /// JSON: `followingCount`.
-    #[serde(rename = "followingCount")]
     pub following_count: i64,
     /// Number of posts.
     ///
     /// JSON: `postCount`.
-    #[serde(rename = "postCount")]
     pub post_count: i64,
     /// Engagement count, when known.
     ///
     /// JSON: `engagementCount`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "engagementCount", default)]
     pub engagement_count: Option<i64>,
     /// Number of X lists the account appears on, when known.
     ///
     /// JSON: `listedCount`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "listedCount", default)]
     pub listed_count: Option<i64>,
     /// When the X account was created.
     ///
     /// JSON: `platformCreatedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "platformCreatedAt", default)]
     pub platform_created_at: Option<::apigen_runtime::Timestamp>,
     /// When Inbox first saw this profile.
     ///
     /// JSON: `firstSeenAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "firstSeenAt", default)]
     pub first_seen_at: Option<::apigen_runtime::Timestamp>,
     /// When Inbox last refreshed this profile.
     ///
     /// JSON: `lastUpdatedAt`.
-    #[serde(rename = "lastUpdatedAt")]
     pub last_updated_at: ::apigen_runtime::Timestamp,
     /// When the profile data was last enriched.
     ///
     /// JSON: `lastEnrichedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "lastEnrichedAt", default)]
     pub last_enriched_at: Option<::apigen_runtime::Timestamp>,
     /// Last observed activity of the account.
     ///
     /// JSON: `lastActiveAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "lastActiveAt", default)]
     pub last_active_at: Option<::apigen_runtime::Timestamp>,
     /// JSON: `source`.
     pub source: ProfileSource,
     /// True when the profile was refreshed within the last 7 days.
     ///
     /// JSON: `isFresh`.
-    #[serde(rename = "isFresh")]
     pub is_fresh: bool,
     /// True when the profile has not been refreshed for 30 days or more.
     ///
     /// JSON: `isStale`.
-    #[serde(rename = "isStale")]
     pub is_stale: bool,
     /// Confidence in the accuracy of the profile data, from 0 to 1.
     ///
     /// JSON: `confidence`.
     pub confidence: f64,
     /// JSON: `platformData`.
-    #[serde(rename = "platformData")]
     pub platform_data: PlatformData,
     /// State of the X account (for example `active`). Only seen in lead update responses; absent elsewhere.
     ///
     /// JSON: `accountStatus`. Optional: `None` leaves the key out.
-    #[serde(rename = "accountStatus", default, skip_serializing_if = "Option::is_none")]
     pub account_status: Option<String>,
     /// JSON: `context`.
     pub context: ProspectContext,
+}
+impl ::serde::Serialize for ProspectWithContext {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("platform", &self.platform)?;
+        map.serialize_entry("platformId", &self.platform_id)?;
+        map.serialize_entry("externalId", &self.external_id)?;
+        map.serialize_entry("documentId", &self.document_id)?;
+        map.serialize_entry("displayName", &self.display_name)?;
+        map.serialize_entry("username", &self.username)?;
+        map.serialize_entry("handle", &self.handle)?;
+        map.serialize_entry("image", &self.image)?;
+        map.serialize_entry("imageNormalized", &self.image_normalized)?;
+        map.serialize_entry("bio", &self.bio)?;
+        map.serialize_entry("location", &self.location)?;
+        map.serialize_entry("profileUrl", &self.profile_url)?;
+        map.serialize_entry("websiteUrl", &self.website_url)?;
+        map.serialize_entry("websiteDomain", &self.website_domain)?;
+        map.serialize_entry("verified", &self.verified)?;
+        map.serialize_entry("profileType", &self.profile_type)?;
+        map.serialize_entry("isProtected", &self.is_protected)?;
+        map.serialize_entry("followerCount", &self.follower_count)?;
+        map.serialize_entry("followingCount", &self.following_count)?;
+        map.serialize_entry("postCount", &self.post_count)?;
+        map.serialize_entry("engagementCount", &self.engagement_count)?;
+        map.serialize_entry("listedCount", &self.listed_count)?;
+        map.serialize_entry("platformCreatedAt", &self.platform_created_at)?;
+        map.serialize_entry("firstSeenAt", &self.first_seen_at)?;
+        map.serialize_entry("lastUpdatedAt", &self.last_updated_at)?;
+        map.serialize_entry("lastEnrichedAt", &self.last_enriched_at)?;
+        map.serialize_entry("lastActiveAt", &self.last_active_at)?;
+        map.serialize_entry("source", &self.source)?;
+        map.serialize_entry("isFresh", &self.is_fresh)?;
+        map.serialize_entry("isStale", &self.is_stale)?;
+        map.serialize_entry("confidence", &self.confidence)?;
+        map.serialize_entry("platformData", &self.platform_data)?;
+        if let Some(value) = &self.account_status {
+            map.serialize_entry("accountStatus", value)?;
+        }
+        map.serialize_entry("context", &self.context)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ProspectWithContext {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -2803,7 +3003,7 @@ impl<'de> ::serde::Deserialize<'de> for ProspectWithContext {
 /// Preview of the latest message of a thread.
 ///
 /// Schema: `#/components/schemas/ThreadLastMessage`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ThreadLastMessage {
     /// Message id.
     ///
@@ -2816,23 +3016,35 @@ pub struct ThreadLastMessage {
     /// Either the thread's account link id or the prospect's external id. Not validated against the id pattern because legacy ids exist.
     ///
     /// JSON: `authorId`.
-    #[serde(rename = "authorId")]
     pub author_id: String,
     /// When the message was created.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt")]
     pub created_at: ::apigen_runtime::Timestamp,
     /// Inbox user who wrote it (a user id, not a member id), if any.
     ///
     /// JSON: `userId`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "userId", default)]
     pub user_id: Option<String>,
     /// Campaign that sent it, if any.
     ///
     /// JSON: `campaignId`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "campaignId", default)]
     pub campaign_id: Option<String>,
+}
+impl ::serde::Serialize for ThreadLastMessage {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("content", &self.content)?;
+        map.serialize_entry("authorId", &self.author_id)?;
+        map.serialize_entry("createdAt", &self.created_at)?;
+        map.serialize_entry("userId", &self.user_id)?;
+        map.serialize_entry("campaignId", &self.campaign_id)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ThreadLastMessage {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -2946,7 +3158,7 @@ impl ThreadLastMessage {
 /// One direct-message conversation, with a team account link on one side and a prospect on the other.
 ///
 /// Schema: `#/components/schemas/Thread`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Thread {
     /// Inbox id of the thread.
     ///
@@ -2957,7 +3169,6 @@ pub struct Thread {
     /// X conversation id, `<smaller user id>:<larger user id>`.
     ///
     /// JSON: `platformId`.
-    #[serde(rename = "platformId")]
     pub platform_id: String,
     /// Whether the thread is marked done (archived).
     ///
@@ -2966,22 +3177,18 @@ pub struct Thread {
     /// Member assigned to the thread, or null.
     ///
     /// JSON: `assigneeId`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "assigneeId", default)]
     pub assignee_id: Option<String>,
     /// Time of the latest message, or null if there are none.
     ///
     /// JSON: `lastMessageTimestamp`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "lastMessageTimestamp", default)]
     pub last_message_timestamp: Option<::apigen_runtime::Timestamp>,
     /// Time used for ordering; the latest message time, or the creation time when there are no messages.
     ///
     /// JSON: `computedSortTimestamp`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "computedSortTimestamp", default)]
     pub computed_sort_timestamp: Option<::apigen_runtime::Timestamp>,
     /// When the thread was created in Inbox.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt")]
     pub created_at: ::apigen_runtime::Timestamp,
     /// JSON: `status`.
     pub status: ThreadStatus,
@@ -2990,30 +3197,51 @@ pub struct Thread {
     /// The team's account link in this conversation.
     ///
     /// JSON: `accountLinkId`.
-    #[serde(rename = "accountLinkId")]
     pub account_link_id: String,
     /// Whether Inbox is still loading the conversation's history from X.
     ///
     /// JSON: `isSyncing`.
-    #[serde(rename = "isSyncing")]
     pub is_syncing: bool,
     /// Whether the conversation is a message request.
     ///
     /// JSON: `isRequest`.
-    #[serde(rename = "isRequest")]
     pub is_request: bool,
     /// Per-thread typing-indicator setting; null means the team default applies.
     ///
     /// JSON: `typingIndicatorsEnabled`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "typingIndicatorsEnabled", default)]
     pub typing_indicators_enabled: Option<bool>,
     /// Preview of the latest message, or null if there are none.
     ///
     /// JSON: `lastMessage`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "lastMessage", default)]
     pub last_message: Option<ThreadLastMessage>,
     /// JSON: `prospect`.
     pub prospect: ProspectWithContext,
+}
+impl ::serde::Serialize for Thread {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("platform", &self.platform)?;
+        map.serialize_entry("platformId", &self.platform_id)?;
+        map.serialize_entry("done", &self.done)?;
+        map.serialize_entry("assigneeId", &self.assignee_id)?;
+        map.serialize_entry("lastMessageTimestamp", &self.last_message_timestamp)?;
+        map.serialize_entry("computedSortTimestamp", &self.computed_sort_timestamp)?;
+        map.serialize_entry("createdAt", &self.created_at)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("variant", &self.variant)?;
+        map.serialize_entry("accountLinkId", &self.account_link_id)?;
+        map.serialize_entry("isSyncing", &self.is_syncing)?;
+        map.serialize_entry("isRequest", &self.is_request)?;
+        map.serialize_entry("typingIndicatorsEnabled", &self.typing_indicators_enabled)?;
+        map.serialize_entry("lastMessage", &self.last_message)?;
+        map.serialize_entry("prospect", &self.prospect)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Thread {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -3207,18 +3435,28 @@ impl<'de> ::serde::Deserialize<'de> for Thread {
 /// Per-thread settings.
 ///
 /// Schema: `#/components/schemas/ThreadSettings`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ThreadSettings {
     /// The thread the settings belong to.
     ///
     /// JSON: `threadId`.
-    #[serde(rename = "threadId")]
     pub thread_id: String,
     /// Whether typing indicators are on; null means the team default applies.
     ///
     /// JSON: `typingIndicatorsEnabled`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "typingIndicatorsEnabled", default)]
     pub typing_indicators_enabled: Option<bool>,
+}
+impl ::serde::Serialize for ThreadSettings {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("threadId", &self.thread_id)?;
+        map.serialize_entry("typingIndicatorsEnabled", &self.typing_indicators_enabled)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ThreadSettings {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -3295,18 +3533,32 @@ impl ThreadSettings {
 /// Filter threads by the prospect's tags.
 ///
 /// Schema: `#/components/schemas/ThreadTagFilter`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThreadTagFilter {
     /// Keep threads whose prospect has any of these tags.
     ///
     /// JSON: `selectedIds`. Optional: `None` leaves the key out.
-    #[serde(rename = "selectedIds", default, skip_serializing_if = "Option::is_none")]
     pub selected_ids: Option<Vec<String>>,
     /// Keep threads whose prospect has no tag at all.
     ///
     /// JSON: `noTags`. Optional: `None` leaves the key out.
-    #[serde(rename = "noTags", default, skip_serializing_if = "Option::is_none")]
     pub no_tags: Option<bool>,
+}
+impl ::serde::Serialize for ThreadTagFilter {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.selected_ids {
+            map.serialize_entry("selectedIds", value)?;
+        }
+        if let Some(value) = &self.no_tags {
+            map.serialize_entry("noTags", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ThreadTagFilter {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -3362,18 +3614,32 @@ impl<'de> ::serde::Deserialize<'de> for ThreadTagFilter {
 /// Filter threads by the prospect's pipeline status.
 ///
 /// Schema: `#/components/schemas/ThreadStatusFilter`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThreadStatusFilter {
     /// Keep threads whose prospect is in any of these statuses.
     ///
     /// JSON: `selectedIds`. Optional: `None` leaves the key out.
-    #[serde(rename = "selectedIds", default, skip_serializing_if = "Option::is_none")]
     pub selected_ids: Option<Vec<String>>,
     /// Keep threads whose prospect has no status.
     ///
     /// JSON: `noStatus`. Optional: `None` leaves the key out.
-    #[serde(rename = "noStatus", default, skip_serializing_if = "Option::is_none")]
     pub no_status: Option<bool>,
+}
+impl ::serde::Serialize for ThreadStatusFilter {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.selected_ids {
+            map.serialize_entry("selectedIds", value)?;
+        }
+        if let Some(value) = &self.no_status {
+            map.serialize_entry("noStatus", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ThreadStatusFilter {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -3429,18 +3695,32 @@ impl<'de> ::serde::Deserialize<'de> for ThreadStatusFilter {
 /// Filter threads by assignee.
 ///
 /// Schema: `#/components/schemas/ThreadAssigneeFilter`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThreadAssigneeFilter {
     /// Keep threads assigned to any of these members.
     ///
     /// JSON: `selectedIds`. Optional: `None` leaves the key out.
-    #[serde(rename = "selectedIds", default, skip_serializing_if = "Option::is_none")]
     pub selected_ids: Option<Vec<String>>,
     /// Keep unassigned threads.
     ///
     /// JSON: `noAssignee`. Optional: `None` leaves the key out.
-    #[serde(rename = "noAssignee", default, skip_serializing_if = "Option::is_none")]
     pub no_assignee: Option<bool>,
+}
+impl ::serde::Serialize for ThreadAssigneeFilter {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.selected_ids {
+            map.serialize_entry("selectedIds", value)?;
+        }
+        if let Some(value) = &self.no_assignee {
+            map.serialize_entry("noAssignee", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ThreadAssigneeFilter {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -3496,18 +3776,32 @@ impl<'de> ::serde::Deserialize<'de> for ThreadAssigneeFilter {
 /// Filter threads by the campaign that started them.
 ///
 /// Schema: `#/components/schemas/ThreadCampaignFilter`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThreadCampaignFilter {
     /// Keep threads belonging to any of these campaigns.
     ///
     /// JSON: `selectedIds`. Optional: `None` leaves the key out.
-    #[serde(rename = "selectedIds", default, skip_serializing_if = "Option::is_none")]
     pub selected_ids: Option<Vec<String>>,
     /// Keep threads not linked to any campaign.
     ///
     /// JSON: `noCampaign`. Optional: `None` leaves the key out.
-    #[serde(rename = "noCampaign", default, skip_serializing_if = "Option::is_none")]
     pub no_campaign: Option<bool>,
+}
+impl ::serde::Serialize for ThreadCampaignFilter {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.selected_ids {
+            map.serialize_entry("selectedIds", value)?;
+        }
+        if let Some(value) = &self.no_campaign {
+            map.serialize_entry("noCampaign", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ThreadCampaignFilter {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -3563,23 +3857,43 @@ impl<'de> ::serde::Deserialize<'de> for ThreadCampaignFilter {
 /// Advanced thread filters (query parameter `filters`, nested bracket notation). Within a group the selected ids are OR-ed; groups are AND-ed.
 ///
 /// Schema: `#/components/schemas/ThreadFilters`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThreadFilters {
     /// JSON: `tags`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<ThreadTagFilter>,
     /// JSON: `statuses`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statuses: Option<ThreadStatusFilter>,
     /// JSON: `assignees`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignees: Option<ThreadAssigneeFilter>,
     /// JSON: `campaigns`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub campaigns: Option<ThreadCampaignFilter>,
     /// JSON: `sortOrder`. Optional: `None` leaves the key out.
-    #[serde(rename = "sortOrder", default, skip_serializing_if = "Option::is_none")]
     pub sort_order: Option<SortOrder>,
+}
+impl ::serde::Serialize for ThreadFilters {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.tags {
+            map.serialize_entry("tags", value)?;
+        }
+        if let Some(value) = &self.statuses {
+            map.serialize_entry("statuses", value)?;
+        }
+        if let Some(value) = &self.assignees {
+            map.serialize_entry("assignees", value)?;
+        }
+        if let Some(value) = &self.campaigns {
+            map.serialize_entry("campaigns", value)?;
+        }
+        if let Some(value) = &self.sort_order {
+            map.serialize_entry("sortOrder", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ThreadFilters {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -3703,19 +4017,17 @@ impl<'de> ::serde::Deserialize<'de> for ThreadFilters {
 /// A single DM inside a thread.
 ///
 /// Schema: `#/components/schemas/Message`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Message {
     /// JSON: `platform`.
     pub platform: Platform,
     /// Team the message belongs to.
     ///
     /// JSON: `teamId`.
-    #[serde(rename = "teamId")]
     pub team_id: String,
     /// Thread the message belongs to.
     ///
     /// JSON: `threadId`.
-    #[serde(rename = "threadId")]
     pub thread_id: String,
     /// Inbox id of the message.
     ///
@@ -3724,22 +4036,18 @@ pub struct Message {
     /// Inbox user who sent the message, when it was sent by a person through Inbox.
     ///
     /// JSON: `userId`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "userId", default)]
     pub user_id: Option<String>,
     /// When the message was created.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt")]
     pub created_at: ::apigen_runtime::Timestamp,
     /// When the message was last changed (for example edited), or null.
     ///
     /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "updatedAt", default)]
     pub updated_at: Option<::apigen_runtime::Timestamp>,
     /// X id of the message, once known.
     ///
     /// JSON: `platformId`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "platformId", default)]
     pub platform_id: Option<String>,
     /// Message text.
     ///
@@ -3748,27 +4056,22 @@ pub struct Message {
     /// Campaign that sent the message, if any.
     ///
     /// JSON: `campaignId`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "campaignId", default)]
     pub campaign_id: Option<String>,
     /// Sender: the thread's account link id when the team sent it, or the prospect's external id when the prospect did. May be a legacy id, so it is not checked against the id pattern.
     ///
     /// JSON: `authorId`.
-    #[serde(rename = "authorId")]
     pub author_id: String,
     /// How the message entered Inbox, when known.
     ///
     /// JSON: `origin`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub origin: Option<MessageOrigin>,
     /// Details of the message this one replies to, if any (untyped JSON; null when not a reply).
     ///
     /// JSON: `replyData`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "replyData", default)]
     pub reply_data: Option<::serde_json::Value>,
     /// Details of a forwarded message, if any (untyped JSON; null when not a forward).
     ///
     /// JSON: `forwardData`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "forwardData", default)]
     pub forward_data: Option<::serde_json::Value>,
     /// Normalised URLs, mentions, hashtags and shared posts found in the text (untyped JSON, often null).
     ///
@@ -3785,23 +4088,50 @@ pub struct Message {
     /// Whether the message was sent over encrypted X Chat, when known.
     ///
     /// JSON: `isEncrypted`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "isEncrypted", default)]
     pub is_encrypted: Option<bool>,
     /// True once the message text has been changed.
     ///
     /// JSON: `isEdited`.
-    #[serde(rename = "isEdited")]
     pub is_edited: bool,
     /// When the message was deleted in Inbox, or null.
     ///
     /// JSON: `deletedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "deletedAt", default)]
     pub deleted_at: Option<::apigen_runtime::Timestamp>,
     /// When the message was deleted on X, or null.
     ///
     /// JSON: `platformDeletedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "platformDeletedAt", default)]
     pub platform_deleted_at: Option<::apigen_runtime::Timestamp>,
+}
+impl ::serde::Serialize for Message {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("platform", &self.platform)?;
+        map.serialize_entry("teamId", &self.team_id)?;
+        map.serialize_entry("threadId", &self.thread_id)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("userId", &self.user_id)?;
+        map.serialize_entry("createdAt", &self.created_at)?;
+        map.serialize_entry("updatedAt", &self.updated_at)?;
+        map.serialize_entry("platformId", &self.platform_id)?;
+        map.serialize_entry("content", &self.content)?;
+        map.serialize_entry("campaignId", &self.campaign_id)?;
+        map.serialize_entry("authorId", &self.author_id)?;
+        map.serialize_entry("origin", &self.origin)?;
+        map.serialize_entry("replyData", &self.reply_data)?;
+        map.serialize_entry("forwardData", &self.forward_data)?;
+        map.serialize_entry("entities", &self.entities)?;
+        map.serialize_entry("attachment", &self.attachment)?;
+        map.serialize_entry("reactions", &self.reactions)?;
+        map.serialize_entry("isEncrypted", &self.is_encrypted)?;
+        map.serialize_entry("isEdited", &self.is_edited)?;
+        map.serialize_entry("deletedAt", &self.deleted_at)?;
+        map.serialize_entry("platformDeletedAt", &self.platform_deleted_at)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Message {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -4046,7 +4376,7 @@ impl<'de> ::serde::Deserialize<'de> for Message {
 /// One stored version of a message (the original or an edit).
 ///
 /// Schema: `#/components/schemas/MessageVersion`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MessageVersion {
     /// Id of the message.
     ///
@@ -4055,7 +4385,6 @@ pub struct MessageVersion {
     /// X id of the message, once known.
     ///
     /// JSON: `platformId`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "platformId", default)]
     pub platform_id: Option<String>,
     /// JSON: `platform`.
     pub platform: Platform,
@@ -4066,67 +4395,54 @@ pub struct MessageVersion {
     /// Sender (account link id or prospect external id; may be a legacy id).
     ///
     /// JSON: `authorId`.
-    #[serde(rename = "authorId")]
     pub author_id: String,
     /// Inbox user who wrote this version, if any.
     ///
     /// JSON: `userId`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "userId", default)]
     pub user_id: Option<String>,
     /// Team id.
     ///
     /// JSON: `teamId`.
-    #[serde(rename = "teamId")]
     pub team_id: String,
     /// Thread id.
     ///
     /// JSON: `threadId`.
-    #[serde(rename = "threadId")]
     pub thread_id: String,
     /// Campaign that sent the message, if any.
     ///
     /// JSON: `campaignId`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "campaignId", default)]
     pub campaign_id: Option<String>,
     /// Campaign step that produced the message, if any.
     ///
     /// JSON: `campaignStepId`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "campaignStepId", default)]
     pub campaign_step_id: Option<String>,
     /// How the message entered Inbox, when known.
     ///
     /// JSON: `origin`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub origin: Option<MessageOrigin>,
     /// Where this edit was made; null for the original version.
     ///
     /// JSON: `editOrigin`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "editOrigin", default)]
     pub edit_origin: Option<MessageOrigin>,
     /// Reply details (untyped JSON), null when not a reply.
     ///
     /// JSON: `replyData`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "replyData", default)]
     pub reply_data: Option<::serde_json::Value>,
     /// Forward details (untyped JSON), null when not a forward.
     ///
     /// JSON: `forwardData`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "forwardData", default)]
     pub forward_data: Option<::serde_json::Value>,
     /// When this version was created.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt")]
     pub created_at: ::apigen_runtime::Timestamp,
     /// Whether this version was sent over encrypted X Chat, when known.
     ///
     /// JSON: `isEncrypted`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "isEncrypted", default)]
     pub is_encrypted: Option<bool>,
     /// Additional expanded message data (untyped JSON), or null.
     ///
     /// JSON: `expandedData`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "expandedData", default)]
     pub expanded_data: Option<::serde_json::Value>,
     /// Normalised entities of this version (untyped JSON).
     ///
@@ -4140,6 +4456,36 @@ pub struct MessageVersion {
     ///
     /// JSON: `reactions`.
     pub reactions: Vec<::serde_json::Value>,
+}
+impl ::serde::Serialize for MessageVersion {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("platformId", &self.platform_id)?;
+        map.serialize_entry("platform", &self.platform)?;
+        map.serialize_entry("content", &self.content)?;
+        map.serialize_entry("authorId", &self.author_id)?;
+        map.serialize_entry("userId", &self.user_id)?;
+        map.serialize_entry("teamId", &self.team_id)?;
+        map.serialize_entry("threadId", &self.thread_id)?;
+        map.serialize_entry("campaignId", &self.campaign_id)?;
+        map.serialize_entry("campaignStepId", &self.campaign_step_id)?;
+        map.serialize_entry("origin", &self.origin)?;
+        map.serialize_entry("editOrigin", &self.edit_origin)?;
+        map.serialize_entry("replyData", &self.reply_data)?;
+        map.serialize_entry("forwardData", &self.forward_data)?;
+        map.serialize_entry("createdAt", &self.created_at)?;
+        map.serialize_entry("isEncrypted", &self.is_encrypted)?;
+        map.serialize_entry("expandedData", &self.expanded_data)?;
+        map.serialize_entry("entities", &self.entities)?;
+        map.serialize_entry("attachment", &self.attachment)?;
+        map.serialize_entry("reactions", &self.reactions)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for MessageVersion {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -4385,26 +4731,39 @@ impl<'de> ::serde::Deserialize<'de> for MessageVersion {
 /// How and when a message was deleted.
 ///
 /// Schema: `#/components/schemas/MessageDeletion`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MessageDeletion {
     /// When the message was deleted.
     ///
     /// JSON: `deletedAt`.
-    #[serde(rename = "deletedAt")]
     pub deleted_at: ::apigen_runtime::Timestamp,
     /// JSON: `deletionType`.
-    #[serde(rename = "deletionType")]
     pub deletion_type: DeletionType,
     /// X user id of whoever deleted the message, when known.
     ///
     /// JSON: `deletionAuthorPlatformId`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "deletionAuthorPlatformId", default)]
     pub deletion_author_platform_id: Option<String>,
     /// Where the deletion was made, when known.
     ///
     /// JSON: `origin`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub origin: Option<MessageOrigin>,
+}
+impl ::serde::Serialize for MessageDeletion {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("deletedAt", &self.deleted_at)?;
+        map.serialize_entry("deletionType", &self.deletion_type)?;
+        map.serialize_entry(
+            "deletionAuthorPlatformId",
+            &self.deletion_author_platform_id,
+        )?;
+        map.serialize_entry("origin", &self.origin)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for MessageDeletion {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -4501,7 +4860,7 @@ impl MessageDeletion {
 /// Edit and deletion history of a message.
 ///
 /// Schema: `#/components/schemas/MessageHistory`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MessageHistory {
     /// All versions, oldest first; the first is the original text when it is known.
     ///
@@ -4510,8 +4869,19 @@ pub struct MessageHistory {
     /// Deletion details, or null if the message has not been deleted.
     ///
     /// JSON: `deletion`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub deletion: Option<MessageDeletion>,
+}
+impl ::serde::Serialize for MessageHistory {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("versions", &self.versions)?;
+        map.serialize_entry("deletion", &self.deletion)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for MessageHistory {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -4589,7 +4959,7 @@ impl MessageHistory {
 /// A daily sending window, in minutes after midnight in the campaign's time zone.
 ///
 /// Schema: `#/components/schemas/ScheduleWindow`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ScheduleWindow {
     /// Minute of the day at which sending may start (540 = 09:00).
     ///
@@ -4599,6 +4969,18 @@ pub struct ScheduleWindow {
     ///
     /// JSON: `end`.
     pub end: u64,
+}
+impl ::serde::Serialize for ScheduleWindow {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("start", &self.start)?;
+        map.serialize_entry("end", &self.end)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ScheduleWindow {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -4653,7 +5035,7 @@ impl ScheduleWindow {
 /// Literal text inserted as is.
 ///
 /// Schema: `#/components/schemas/StaticSegment`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StaticSegment {
     /// JSON: `type`.
     pub r#type: StaticSegmentType,
@@ -4661,6 +5043,18 @@ pub struct StaticSegment {
     ///
     /// JSON: `text`.
     pub text: String,
+}
+impl ::serde::Serialize for StaticSegment {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("text", &self.text)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for StaticSegment {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -4718,7 +5112,7 @@ impl StaticSegment {
 /// A list of alternatives; one is picked at random for each message.
 ///
 /// Schema: `#/components/schemas/VariationSegment`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VariationSegment {
     /// JSON: `type`.
     pub r#type: VariationSegmentType,
@@ -4726,6 +5120,18 @@ pub struct VariationSegment {
     ///
     /// JSON: `options`.
     pub options: Vec<String>,
+}
+impl ::serde::Serialize for VariationSegment {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("options", &self.options)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for VariationSegment {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -4787,7 +5193,7 @@ impl VariationSegment {
 /// A placeholder replaced with the lead's value for a variable. The variable must exist on the campaign (`first-name` always does).
 ///
 /// Schema: `#/components/schemas/VariableSegment`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VariableSegment {
     /// JSON: `type`.
     pub r#type: VariableSegmentType,
@@ -4798,8 +5204,22 @@ pub struct VariableSegment {
     /// Text used when the lead has no value for the variable.
     ///
     /// JSON: `fallback`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<String>,
+}
+impl ::serde::Serialize for VariableSegment {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.fallback {
+            map.serialize_entry("fallback", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for VariableSegment {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -4923,12 +5343,23 @@ impl<'de> ::serde::Deserialize<'de> for MessageSegment {
 /// Content of a message step; the segments are concatenated in order.
 ///
 /// Schema: `#/components/schemas/MessageStepData`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MessageStepData {
     /// Template segments.
     ///
     /// JSON: `segments`.
     pub segments: Vec<MessageSegment>,
+}
+impl ::serde::Serialize for MessageStepData {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("segments", &self.segments)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for MessageStepData {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -4982,17 +5413,28 @@ impl MessageStepData {
 /// Content of a delay step.
 ///
 /// Schema: `#/components/schemas/DelayStepData`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DelayStepData {
     /// Length of the pause in seconds; this is the value that counts.
     ///
     /// JSON: `delaySeconds`.
-    #[serde(rename = "delaySeconds")]
     pub delay_seconds: u64,
     /// Unit in which the delay is shown in the app. Only `days` is documented; other values may exist.
     ///
     /// JSON: `unit`.
     pub unit: String,
+}
+impl ::serde::Serialize for DelayStepData {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("delaySeconds", &self.delay_seconds)?;
+        map.serialize_entry("unit", &self.unit)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DelayStepData {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -5057,7 +5499,7 @@ impl DelayStepData {
 /// A sequence step that sends a message.
 ///
 /// Schema: `#/components/schemas/CampaignMessageStep`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CampaignMessageStep {
     /// Step id.
     ///
@@ -5072,14 +5514,26 @@ pub struct CampaignMessageStep {
     /// Sequence version the step belongs to; the highest version is the live one.
     ///
     /// JSON: `campaignVersion`. Optional: `None` leaves the key out.
-    #[serde(
-        rename = "campaignVersion",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub campaign_version: Option<i64>,
     /// JSON: `data`.
     pub data: MessageStepData,
+}
+impl ::serde::Serialize for CampaignMessageStep {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("rank", &self.rank)?;
+        if let Some(value) = &self.campaign_version {
+            map.serialize_entry("campaignVersion", value)?;
+        }
+        map.serialize_entry("data", &self.data)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CampaignMessageStep {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -5159,7 +5613,7 @@ impl CampaignMessageStep {
 /// A sequence step that waits before the next step.
 ///
 /// Schema: `#/components/schemas/CampaignDelayStep`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CampaignDelayStep {
     /// Step id.
     ///
@@ -5174,14 +5628,26 @@ pub struct CampaignDelayStep {
     /// Sequence version the step belongs to; the highest version is the live one.
     ///
     /// JSON: `campaignVersion`. Optional: `None` leaves the key out.
-    #[serde(
-        rename = "campaignVersion",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub campaign_version: Option<i64>,
     /// JSON: `data`.
     pub data: DelayStepData,
+}
+impl ::serde::Serialize for CampaignDelayStep {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("rank", &self.rank)?;
+        if let Some(value) = &self.campaign_version {
+            map.serialize_entry("campaignVersion", value)?;
+        }
+        map.serialize_entry("data", &self.data)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CampaignDelayStep {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -5307,12 +5773,24 @@ impl<'de> ::serde::Deserialize<'de> for CampaignStep {
 /// A message step to create; the server assigns its id and rank.
 ///
 /// Schema: `#/components/schemas/CampaignMessageStepInput`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CampaignMessageStepInput {
     /// JSON: `type`.
     pub r#type: CampaignMessageStepInputType,
     /// JSON: `data`.
     pub data: MessageStepData,
+}
+impl ::serde::Serialize for CampaignMessageStepInput {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("data", &self.data)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CampaignMessageStepInput {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -5370,12 +5848,24 @@ impl CampaignMessageStepInput {
 /// A delay step to create; the server assigns its id and rank.
 ///
 /// Schema: `#/components/schemas/CampaignDelayStepInput`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CampaignDelayStepInput {
     /// JSON: `type`.
     pub r#type: CampaignDelayStepInputType,
     /// JSON: `data`.
     pub data: DelayStepData,
+}
+impl ::serde::Serialize for CampaignDelayStepInput {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("data", &self.data)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CampaignDelayStepInput {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -5514,7 +6004,7 @@ pub type OtherStepData = ::serde_json::Map<String, ::serde_json::Value>;
 /// A step of a v2 campaign sequence. The documented examples show only `id`, `rank` and `data`, so `type` is optional here.
 ///
 /// Schema: `#/components/schemas/CampaignSequenceStep`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CampaignSequenceStep {
     /// Step id.
     ///
@@ -5527,10 +6017,25 @@ pub struct CampaignSequenceStep {
     /// Step kind (`message`, `delay`, or another kind such as the like-tweet step), when the server includes it.
     ///
     /// JSON: `type`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// JSON: `data`.
     pub data: CampaignStepData,
+}
+impl ::serde::Serialize for CampaignSequenceStep {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("rank", &self.rank)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        map.serialize_entry("data", &self.data)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CampaignSequenceStep {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -5600,7 +6105,7 @@ impl CampaignSequenceStep {
 /// A versioned campaign sequence.
 ///
 /// Schema: `#/components/schemas/CampaignSequence`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CampaignSequence {
     /// Sequence version number; each replacement creates a new one.
     ///
@@ -5610,6 +6115,18 @@ pub struct CampaignSequence {
     ///
     /// JSON: `steps`.
     pub steps: Vec<CampaignSequenceStep>,
+}
+impl ::serde::Serialize for CampaignSequence {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("steps", &self.steps)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CampaignSequence {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -5668,17 +6185,28 @@ impl CampaignSequence {
 /// A list used for campaign targeting.
 ///
 /// Schema: `#/components/schemas/CampaignList`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CampaignList {
     /// Id of the list.
     ///
     /// JSON: `listId`.
-    #[serde(rename = "listId")]
     pub list_id: String,
     /// False when the list's leads are targeted; true when they are excluded.
     ///
     /// JSON: `exclude`.
     pub exclude: bool,
+}
+impl ::serde::Serialize for CampaignList {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("listId", &self.list_id)?;
+        map.serialize_entry("exclude", &self.exclude)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CampaignList {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -5744,13 +6272,23 @@ impl CampaignList {
 /// Parameters of the `setStatus` automation action.
 ///
 /// Schema: `#/components/schemas/SetStatusActionData`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SetStatusActionData {
     /// Status given to the prospect.
     ///
     /// JSON: `statusId`.
-    #[serde(rename = "statusId")]
     pub status_id: String,
+}
+impl ::serde::Serialize for SetStatusActionData {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("statusId", &self.status_id)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SetStatusActionData {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -5806,7 +6344,7 @@ impl SetStatusActionData {
 /// A rule that runs when prospects react to the campaign. The documented automation sets a pipeline status on a prospect's first reply.
 ///
 /// Schema: `#/components/schemas/CampaignAutomation`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CampaignAutomation {
     /// Automation id.
     ///
@@ -5821,12 +6359,26 @@ pub struct CampaignAutomation {
     /// JSON: `action`.
     pub action: CampaignAutomationAction,
     /// JSON: `actionData`.
-    #[serde(rename = "actionData")]
     pub action_data: SetStatusActionData,
     /// Whether the automation is active.
     ///
     /// JSON: `enabled`.
     pub enabled: bool,
+}
+impl ::serde::Serialize for CampaignAutomation {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("trigger", &self.trigger)?;
+        map.serialize_entry("action", &self.action)?;
+        map.serialize_entry("actionData", &self.action_data)?;
+        map.serialize_entry("enabled", &self.enabled)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CampaignAutomation {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -5922,7 +6474,7 @@ impl CampaignAutomation {
 /// Automation as returned by the v2 campaign routes (the `action` key may be absent).
 ///
 /// Schema: `#/components/schemas/CampaignV2Automation`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CampaignV2Automation {
     /// Automation id.
     ///
@@ -5935,15 +6487,30 @@ pub struct CampaignV2Automation {
     /// Sets the prospect's pipeline status.
     ///
     /// JSON: `action`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<CampaignV2AutomationAction>,
     /// JSON: `actionData`.
-    #[serde(rename = "actionData")]
     pub action_data: SetStatusActionData,
     /// Whether the automation is active.
     ///
     /// JSON: `enabled`.
     pub enabled: bool,
+}
+impl ::serde::Serialize for CampaignV2Automation {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("trigger", &self.trigger)?;
+        if let Some(value) = &self.action {
+            map.serialize_entry("action", value)?;
+        }
+        map.serialize_entry("actionData", &self.action_data)?;
+        map.serialize_entry("enabled", &self.enabled)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CampaignV2Automation {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -6039,18 +6606,28 @@ impl CampaignV2Automation {
 /// A custom template variable defined on a campaign.
 ///
 /// Schema: `#/components/schemas/CustomVariable`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomVariable {
     /// Human-friendly name of the variable.
     ///
     /// JSON: `displayName`.
-    #[serde(rename = "displayName")]
     pub display_name: String,
     /// What the variable holds, or null.
     ///
     /// JSON: `description`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub description: Option<String>,
+}
+impl ::serde::Serialize for CustomVariable {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("displayName", &self.display_name)?;
+        map.serialize_entry("description", &self.description)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CustomVariable {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -6119,7 +6696,7 @@ impl CustomVariable {
 /// An outbound DM campaign in the original (v1) representation, returned by `GET /campaigns/{campaignId}` and the pause operation.
 ///
 /// Schema: `#/components/schemas/Campaign`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Campaign {
     /// Campaign id.
     ///
@@ -6132,64 +6709,52 @@ pub struct Campaign {
     /// Optional free-text description.
     ///
     /// JSON: `description`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub description: Option<String>,
     /// JSON: `status`.
     pub status: CampaignStatus,
     /// Dry-run flag (no real messages). Always false in production.
     ///
     /// JSON: `dryRun`.
-    #[serde(rename = "dryRun")]
     pub dry_run: bool,
     /// Number of prospects the campaign targets. It may still move while `isHydrating` is true; in the meantime `estimatedTargets` gives a projection.
     ///
     /// JSON: `targetsCount`.
-    #[serde(rename = "targetsCount")]
     pub targets_count: u64,
     /// Prospects the campaign has dispatched. A dispatched prospect is not guaranteed to have received the message (a send can still fail, for example on a spam filter), but counts here so the campaign can finish.
     ///
     /// JSON: `contactedCount`.
-    #[serde(rename = "contactedCount")]
     pub contacted_count: u64,
     /// Distinct prospects who replied; each prospect counts once.
     ///
     /// JSON: `repliesCount`.
-    #[serde(rename = "repliesCount")]
     pub replies_count: u64,
     /// Share of targets contacted so far (0 = none, 1 = all).
     ///
     /// JSON: `completionRate`.
-    #[serde(rename = "completionRate")]
     pub completion_rate: f64,
     /// Share of contacted targets that replied (0 = none, 1 = all).
     ///
     /// JSON: `replyRate`.
-    #[serde(rename = "replyRate")]
     pub reply_rate: f64,
     /// When the campaign was created.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt")]
     pub created_at: ::apigen_runtime::Timestamp,
     /// When the campaign was last modified, or null if it never was.
     ///
     /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "updatedAt", default)]
     pub updated_at: Option<::apigen_runtime::Timestamp>,
     /// When the campaign was paused, or null.
     ///
     /// JSON: `pausedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "pausedAt", default)]
     pub paused_at: Option<::apigen_runtime::Timestamp>,
     /// When the campaign completed, or null.
     ///
     /// JSON: `completedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "completedAt", default)]
     pub completed_at: Option<::apigen_runtime::Timestamp>,
     /// When the campaign was last started or resumed, or null if never.
     ///
     /// JSON: `lastStartedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "lastStartedAt", default)]
     pub last_started_at: Option<::apigen_runtime::Timestamp>,
     /// Campaign kind; always `sequence`.
     ///
@@ -6198,32 +6763,26 @@ pub struct Campaign {
     /// Maximum messages per hour for each sending account. More than 20 an hour is discouraged for account safety.
     ///
     /// JSON: `hourlyMessageRate`.
-    #[serde(rename = "hourlyMessageRate")]
     pub hourly_message_rate: u64,
     /// IANA time zone in which the sending schedule is interpreted.
     ///
     /// JSON: `scheduleTimezone`.
-    #[serde(rename = "scheduleTimezone")]
     pub schedule_timezone: String,
     /// Sending window per weekday, keyed "0" (Sunday) to "6" (Saturday). A missing day means no sending on that day.
     ///
     /// JSON: `scheduleHours`.
-    #[serde(rename = "scheduleHours")]
     pub schedule_hours: ::std::collections::BTreeMap<String, ScheduleWindow>,
     /// Expected number of targets that can really be reached, estimated from past reachability rates. Mainly of interest while `isHydrating` is true.
     ///
     /// JSON: `estimatedTargets`.
-    #[serde(rename = "estimatedTargets")]
     pub estimated_targets: u64,
     /// True while Inbox is still working out which prospects the linked accounts can actually DM. This runs in the background and can be slow for big campaigns; once it ends, `targetsCount` is final.
     ///
     /// JSON: `isHydrating`.
-    #[serde(rename = "isHydrating")]
     pub is_hydrating: bool,
     /// True while the campaign plans its sends by distributing the leads of its lists among the sending accounts (usually seconds; minutes for very large campaigns).
     ///
     /// JSON: `isBuildingPlan`.
-    #[serde(rename = "isBuildingPlan")]
     pub is_building_plan: bool,
     /// The sequence, ordered by `rank`.
     ///
@@ -6236,7 +6795,6 @@ pub struct Campaign {
     /// Account links that send the campaign's messages.
     ///
     /// JSON: `accountLinkIds`.
-    #[serde(rename = "accountLinkIds")]
     pub account_link_ids: Vec<String>,
     /// Automations attached to the campaign.
     ///
@@ -6245,8 +6803,44 @@ pub struct Campaign {
     /// Custom template variables, keyed by variable name. Every variable used in a message step must be defined here, except `first-name`, which always exists.
     ///
     /// JSON: `customVariables`.
-    #[serde(rename = "customVariables")]
     pub custom_variables: ::std::collections::BTreeMap<String, CustomVariable>,
+}
+impl ::serde::Serialize for Campaign {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("dryRun", &self.dry_run)?;
+        map.serialize_entry("targetsCount", &self.targets_count)?;
+        map.serialize_entry("contactedCount", &self.contacted_count)?;
+        map.serialize_entry("repliesCount", &self.replies_count)?;
+        map.serialize_entry("completionRate", &self.completion_rate)?;
+        map.serialize_entry("replyRate", &self.reply_rate)?;
+        map.serialize_entry("createdAt", &self.created_at)?;
+        map.serialize_entry("updatedAt", &self.updated_at)?;
+        map.serialize_entry("pausedAt", &self.paused_at)?;
+        map.serialize_entry("completedAt", &self.completed_at)?;
+        map.serialize_entry("lastStartedAt", &self.last_started_at)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("hourlyMessageRate", &self.hourly_message_rate)?;
+        map.serialize_entry("scheduleTimezone", &self.schedule_timezone)?;
+        map.serialize_entry("scheduleHours", &self.schedule_hours)?;
+        map.serialize_entry("estimatedTargets", &self.estimated_targets)?;
+        map.serialize_entry("isHydrating", &self.is_hydrating)?;
+        map.serialize_entry("isBuildingPlan", &self.is_building_plan)?;
+        map.serialize_entry("steps", &self.steps)?;
+        map.serialize_entry("lists", &self.lists)?;
+        map.serialize_entry("accountLinkIds", &self.account_link_ids)?;
+        map.serialize_entry("automations", &self.automations)?;
+        map.serialize_entry("customVariables", &self.custom_variables)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Campaign {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -6586,23 +7180,33 @@ impl<'de> ::serde::Deserialize<'de> for Campaign {
 /// A list whose leads are continuously fed into the campaign.
 ///
 /// Schema: `#/components/schemas/CampaignSyncedList`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CampaignSyncedList {
     /// Id of the list.
     ///
     /// JSON: `listId`.
-    #[serde(rename = "listId")]
     pub list_id: String,
     /// Name of the list.
     ///
     /// JSON: `listName`.
-    #[serde(rename = "listName")]
     pub list_name: String,
     /// Maps the list's custom column ids to the campaign's custom column ids.
     ///
     /// JSON: `columnMapping`.
-    #[serde(rename = "columnMapping")]
     pub column_mapping: ::std::collections::BTreeMap<String, String>,
+}
+impl ::serde::Serialize for CampaignSyncedList {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("listId", &self.list_id)?;
+        map.serialize_entry("listName", &self.list_name)?;
+        map.serialize_entry("columnMapping", &self.column_mapping)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CampaignSyncedList {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -6685,18 +7289,28 @@ impl CampaignSyncedList {
 /// A list whose leads are kept out of the campaign.
 ///
 /// Schema: `#/components/schemas/CampaignExcludedList`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CampaignExcludedList {
     /// Id of the list.
     ///
     /// JSON: `listId`.
-    #[serde(rename = "listId")]
     pub list_id: String,
     /// Name of the list.
     ///
     /// JSON: `listName`.
-    #[serde(rename = "listName")]
     pub list_name: String,
+}
+impl ::serde::Serialize for CampaignExcludedList {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("listId", &self.list_id)?;
+        map.serialize_entry("listName", &self.list_name)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CampaignExcludedList {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -6762,28 +7376,38 @@ impl CampaignExcludedList {
 /// Rules deciding which leads enter the campaign automatically.
 ///
 /// Schema: `#/components/schemas/CampaignRules`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CampaignRules {
     /// Lists that feed leads into the campaign.
     ///
     /// JSON: `syncedLists`.
-    #[serde(rename = "syncedLists")]
     pub synced_lists: Vec<CampaignSyncedList>,
     /// User lists whose leads are excluded.
     ///
     /// JSON: `excludedLists`.
-    #[serde(rename = "excludedLists")]
     pub excluded_lists: Vec<CampaignExcludedList>,
     /// Whether people already messaged from any linked account are excluded.
     ///
     /// JSON: `excludeContacted`.
-    #[serde(rename = "excludeContacted")]
     pub exclude_contacted: bool,
     /// Whether people with a two-way conversation are excluded.
     ///
     /// JSON: `excludeMutuals`.
-    #[serde(rename = "excludeMutuals")]
     pub exclude_mutuals: bool,
+}
+impl ::serde::Serialize for CampaignRules {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("syncedLists", &self.synced_lists)?;
+        map.serialize_entry("excludedLists", &self.excluded_lists)?;
+        map.serialize_entry("excludeContacted", &self.exclude_contacted)?;
+        map.serialize_entry("excludeMutuals", &self.exclude_mutuals)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CampaignRules {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -6891,7 +7515,7 @@ impl CampaignRules {
 /// An outbound DM campaign in the v2 representation used by the `/campaigns/v2/...` routes: an `enabled` flag instead of `status`, lead rules, and a versioned sequence.
 ///
 /// Schema: `#/components/schemas/CampaignV2`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CampaignV2 {
     /// Campaign id.
     ///
@@ -6904,7 +7528,6 @@ pub struct CampaignV2 {
     /// Optional free-text description.
     ///
     /// JSON: `description`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub description: Option<String>,
     /// Whether the campaign is switched on.
     ///
@@ -6913,67 +7536,54 @@ pub struct CampaignV2 {
     /// Dry-run flag (no real messages). Always false in production.
     ///
     /// JSON: `dryRun`.
-    #[serde(rename = "dryRun")]
     pub dry_run: bool,
     /// Prospects targeted by the campaign.
     ///
     /// JSON: `targetsCount`.
-    #[serde(rename = "targetsCount")]
     pub targets_count: u64,
     /// Prospects the campaign has dispatched.
     ///
     /// JSON: `contactedCount`.
-    #[serde(rename = "contactedCount")]
     pub contacted_count: u64,
     /// Distinct prospects who replied.
     ///
     /// JSON: `repliesCount`.
-    #[serde(rename = "repliesCount")]
     pub replies_count: u64,
     /// Share of targets contacted so far (0 to 1).
     ///
     /// JSON: `completionRate`.
-    #[serde(rename = "completionRate")]
     pub completion_rate: f64,
     /// Share of contacted targets that replied (0 to 1).
     ///
     /// JSON: `replyRate`.
-    #[serde(rename = "replyRate")]
     pub reply_rate: f64,
     /// Maximum messages per hour for each sending account.
     ///
     /// JSON: `hourlyMessageRate`.
-    #[serde(rename = "hourlyMessageRate")]
     pub hourly_message_rate: u64,
     /// IANA time zone of the sending schedule.
     ///
     /// JSON: `scheduleTimezone`.
-    #[serde(rename = "scheduleTimezone")]
     pub schedule_timezone: String,
     /// Sending window per weekday, keyed "0" (Sunday) to "6" (Saturday); a missing day means no sending.
     ///
     /// JSON: `scheduleHours`.
-    #[serde(rename = "scheduleHours")]
     pub schedule_hours: ::std::collections::BTreeMap<String, ScheduleWindow>,
     /// True while prospects are being assigned to sending accounts.
     ///
     /// JSON: `isBuildingPlan`.
-    #[serde(rename = "isBuildingPlan")]
     pub is_building_plan: bool,
     /// True while leads from synced lists are being brought in.
     ///
     /// JSON: `isSyncing`.
-    #[serde(rename = "isSyncing")]
     pub is_syncing: bool,
     /// Number of leads assessed so far for the campaign's scope.
     ///
     /// JSON: `scopeAssessedCount`.
-    #[serde(rename = "scopeAssessedCount")]
     pub scope_assessed_count: u64,
     /// Account links that send the campaign's messages.
     ///
     /// JSON: `accountLinkIds`.
-    #[serde(rename = "accountLinkIds")]
     pub account_link_ids: Vec<String>,
     /// JSON: `rules`.
     pub rules: CampaignRules,
@@ -6986,28 +7596,58 @@ pub struct CampaignV2 {
     /// When the campaign was created.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt")]
     pub created_at: ::apigen_runtime::Timestamp,
     /// When the campaign was last modified, or null if it never was.
     ///
     /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "updatedAt", default)]
     pub updated_at: Option<::apigen_runtime::Timestamp>,
     /// When the campaign was last paused, or null.
     ///
     /// JSON: `pausedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "pausedAt", default)]
     pub paused_at: Option<::apigen_runtime::Timestamp>,
     /// When the campaign completed, or null.
     ///
     /// JSON: `completedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "completedAt", default)]
     pub completed_at: Option<::apigen_runtime::Timestamp>,
     /// When the campaign was last started or resumed, or null.
     ///
     /// JSON: `lastStartedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "lastStartedAt", default)]
     pub last_started_at: Option<::apigen_runtime::Timestamp>,
+}
+impl ::serde::Serialize for CampaignV2 {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("enabled", &self.enabled)?;
+        map.serialize_entry("dryRun", &self.dry_run)?;
+        map.serialize_entry("targetsCount", &self.targets_count)?;
+        map.serialize_entry("contactedCount", &self.contacted_count)?;
+        map.serialize_entry("repliesCount", &self.replies_count)?;
+        map.serialize_entry("completionRate", &self.completion_rate)?;
+        map.serialize_entry("replyRate", &self.reply_rate)?;
+        map.serialize_entry("hourlyMessageRate", &self.hourly_message_rate)?;
+        map.serialize_entry("scheduleTimezone", &self.schedule_timezone)?;
+        map.serialize_entry("scheduleHours", &self.schedule_hours)?;
+        map.serialize_entry("isBuildingPlan", &self.is_building_plan)?;
+        map.serialize_entry("isSyncing", &self.is_syncing)?;
+        map.serialize_entry("scopeAssessedCount", &self.scope_assessed_count)?;
+        map.serialize_entry("accountLinkIds", &self.account_link_ids)?;
+        map.serialize_entry("rules", &self.rules)?;
+        map.serialize_entry("sequence", &self.sequence)?;
+        map.serialize_entry("automations", &self.automations)?;
+        map.serialize_entry("createdAt", &self.created_at)?;
+        map.serialize_entry("updatedAt", &self.updated_at)?;
+        map.serialize_entry("pausedAt", &self.paused_at)?;
+        map.serialize_entry("completedAt", &self.completed_at)?;
+        map.serialize_entry("lastStartedAt", &self.last_started_at)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CampaignV2 {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -7323,7 +7963,7 @@ impl<'de> ::serde::Deserialize<'de> for CampaignV2 {
 /// A custom data column of a campaign.
 ///
 /// Schema: `#/components/schemas/Column`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Column {
     /// Column id (`custom_<id>` for custom columns).
     ///
@@ -7340,22 +7980,33 @@ pub struct Column {
     /// When the column was created.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt")]
     pub created_at: ::apigen_runtime::Timestamp,
     /// When the column was last changed, or null.
     ///
     /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "updatedAt", default)]
     pub updated_at: Option<::apigen_runtime::Timestamp>,
     /// What the column contains, if described.
     ///
     /// JSON: `description`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub description: Option<::apigen_runtime::Nullable<String>>,
+}
+impl ::serde::Serialize for Column {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("createdAt", &self.created_at)?;
+        map.serialize_entry("updatedAt", &self.updated_at)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Column {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -7474,31 +8125,51 @@ impl Column {
 /// One lead in the mixed `leads` array, identified by exactly one of `platformId`, `username` or `externalId`, with optional column values.
 ///
 /// Schema: `#/components/schemas/CampaignLeadInput`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CampaignLeadInput {
     /// X user id.
     ///
     /// JSON: `platformId`. Optional: `None` leaves the key out.
-    #[serde(rename = "platformId", default, skip_serializing_if = "Option::is_none")]
     pub platform_id: Option<String>,
     /// X username (without `@`).
     ///
     /// JSON: `username`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Inbox external id.
     ///
     /// JSON: `externalId`. Optional: `None` leaves the key out.
-    #[serde(rename = "externalId", default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// JSON: `platform`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<Platform>,
     /// Column values for this lead, keyed by column id (untyped JSON object).
     ///
     /// JSON: `data`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<::serde_json::Value>,
+}
+impl ::serde::Serialize for CampaignLeadInput {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.platform_id {
+            map.serialize_entry("platformId", value)?;
+        }
+        if let Some(value) = &self.username {
+            map.serialize_entry("username", value)?;
+        }
+        if let Some(value) = &self.external_id {
+            map.serialize_entry("externalId", value)?;
+        }
+        if let Some(value) = &self.platform {
+            map.serialize_entry("platform", value)?;
+        }
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CampaignLeadInput {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -7583,10 +8254,21 @@ impl<'de> ::serde::Deserialize<'de> for CampaignLeadInput {
 /// Result of a lead update. Only the `prospect` member is documented; the stored reference is cut off after it, so further members may follow.
 ///
 /// Schema: `#/components/schemas/UpdateLeadResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateLeadResponse {
     /// JSON: `prospect`.
     pub prospect: LeadProspect,
+}
+impl ::serde::Serialize for UpdateLeadResponse {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("prospect", &self.prospect)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateLeadResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -7640,29 +8322,25 @@ impl UpdateLeadResponse {
 /// The prospect returned by the lead-update operations: the fields of `Prospect`, except that `verified`, `profileType` and `source` may be absent, as in the campaign update-lead example. Keep in sync with `Prospect`.
 ///
 /// Schema: `#/components/schemas/LeadProspect`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LeadProspect {
     /// JSON: `platform`.
     pub platform: Platform,
     /// X user id of the prospect.
     ///
     /// JSON: `platformId`.
-    #[serde(rename = "platformId")]
     pub platform_id: String,
     /// Inbox id of the prospect (the id used by the prospect endpoints and thread creation), or null if the profile was never imported into Inbox. Older records may use a legacy id format.
     ///
     /// JSON: `externalId`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "externalId", default)]
     pub external_id: Option<String>,
     /// Internal search-index id of the profile, if indexed.
     ///
     /// JSON: `documentId`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "documentId", default)]
     pub document_id: Option<i64>,
     /// Display name on X.
     ///
     /// JSON: `displayName`.
-    #[serde(rename = "displayName")]
     pub display_name: String,
     /// X username without the `@` (lowercase).
     ///
@@ -7675,124 +8353,150 @@ pub struct LeadProspect {
     /// Avatar URL.
     ///
     /// JSON: `image`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub image: Option<String>,
     /// Avatar URL at the highest available resolution.
     ///
     /// JSON: `imageNormalized`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "imageNormalized", default)]
     pub image_normalized: Option<String>,
     /// Profile bio.
     ///
     /// JSON: `bio`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub bio: Option<String>,
     /// Location given on the profile.
     ///
     /// JSON: `location`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub location: Option<String>,
     /// Link to the profile on X.
     ///
     /// JSON: `profileUrl`.
-    #[serde(rename = "profileUrl")]
     pub profile_url: String,
     /// Website linked from the profile.
     ///
     /// JSON: `websiteUrl`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "websiteUrl", default)]
     pub website_url: Option<String>,
     /// Domain of `websiteUrl`.
     ///
     /// JSON: `websiteDomain`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "websiteDomain", default)]
     pub website_domain: Option<String>,
     /// JSON: `verified`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<VerificationType>,
     /// JSON: `profileType`. Optional: `None` leaves the key out.
-    #[serde(rename = "profileType", default, skip_serializing_if = "Option::is_none")]
     pub profile_type: Option<ProfileType>,
     /// Whether the account's posts are protected (private).
     ///
     /// JSON: `isProtected`.
-    #[serde(rename = "isProtected")]
     pub is_protected: bool,
     /// Number of followers.
     ///
     /// JSON: `followerCount`.
-    #[serde(rename = "followerCount")]
     pub follower_count: i64,
     /// Number of accounts followed.
     ///
     /// JSON: `followingCount`.
-    #[serde(rename = "followingCount")]
     pub following_count: i64,
     /// Number of posts.
     ///
     /// JSON: `postCount`.
-    #[serde(rename = "postCount")]
     pub post_count: i64,
     /// Engagement count, when known.
     ///
     /// JSON: `engagementCount`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "engagementCount", default)]
     pub engagement_count: Option<i64>,
     /// Number of X lists the account appears on, when known.
     ///
     /// JSON: `listedCount`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "listedCount", default)]
     pub listed_count: Option<i64>,
     /// When the X account was created.
     ///
     /// JSON: `platformCreatedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "platformCreatedAt", default)]
     pub platform_created_at: Option<::apigen_runtime::Timestamp>,
     /// When Inbox first saw this profile.
     ///
     /// JSON: `firstSeenAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "firstSeenAt", default)]
     pub first_seen_at: Option<::apigen_runtime::Timestamp>,
     /// When Inbox last refreshed this profile.
     ///
     /// JSON: `lastUpdatedAt`.
-    #[serde(rename = "lastUpdatedAt")]
     pub last_updated_at: ::apigen_runtime::Timestamp,
     /// When the profile data was last enriched.
     ///
     /// JSON: `lastEnrichedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "lastEnrichedAt", default)]
     pub last_enriched_at: Option<::apigen_runtime::Timestamp>,
     /// Last observed activity of the account.
     ///
     /// JSON: `lastActiveAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "lastActiveAt", default)]
     pub last_active_at: Option<::apigen_runtime::Timestamp>,
     /// JSON: `source`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<ProfileSource>,
     /// True when the profile was refreshed within the last 7 days.
     ///
     /// JSON: `isFresh`.
-    #[serde(rename = "isFresh")]
     pub is_fresh: bool,
     /// True when the profile has not been refreshed for 30 days or more.
     ///
     /// JSON: `isStale`.
-    #[serde(rename = "isStale")]
     pub is_stale: bool,
     /// Confidence in the accuracy of the profile data, from 0 to 1.
     ///
     /// JSON: `confidence`.
     pub confidence: f64,
     /// JSON: `platformData`.
-    #[serde(rename = "platformData")]
     pub platform_data: PlatformData,
     /// State of the X account (for example `active`). Only seen in lead update responses; absent elsewhere.
     ///
     /// JSON: `accountStatus`. Optional: `None` leaves the key out.
-    #[serde(rename = "accountStatus", default, skip_serializing_if = "Option::is_none")]
     pub account_status: Option<String>,
+}
+impl ::serde::Serialize for LeadProspect {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("platform", &self.platform)?;
+        map.serialize_entry("platformId", &self.platform_id)?;
+        map.serialize_entry("externalId", &self.external_id)?;
+        map.serialize_entry("documentId", &self.document_id)?;
+        map.serialize_entry("displayName", &self.display_name)?;
+        map.serialize_entry("username", &self.username)?;
+        map.serialize_entry("handle", &self.handle)?;
+        map.serialize_entry("image", &self.image)?;
+        map.serialize_entry("imageNormalized", &self.image_normalized)?;
+        map.serialize_entry("bio", &self.bio)?;
+        map.serialize_entry("location", &self.location)?;
+        map.serialize_entry("profileUrl", &self.profile_url)?;
+        map.serialize_entry("websiteUrl", &self.website_url)?;
+        map.serialize_entry("websiteDomain", &self.website_domain)?;
+        if let Some(value) = &self.verified {
+            map.serialize_entry("verified", value)?;
+        }
+        if let Some(value) = &self.profile_type {
+            map.serialize_entry("profileType", value)?;
+        }
+        map.serialize_entry("isProtected", &self.is_protected)?;
+        map.serialize_entry("followerCount", &self.follower_count)?;
+        map.serialize_entry("followingCount", &self.following_count)?;
+        map.serialize_entry("postCount", &self.post_count)?;
+        map.serialize_entry("engagementCount", &self.engagement_count)?;
+        map.serialize_entry("listedCount", &self.listed_count)?;
+        map.serialize_entry("platformCreatedAt", &self.platform_created_at)?;
+        map.serialize_entry("firstSeenAt", &self.first_seen_at)?;
+        map.serialize_entry("lastUpdatedAt", &self.last_updated_at)?;
+        map.serialize_entry("lastEnrichedAt", &self.last_enriched_at)?;
+        map.serialize_entry("lastActiveAt", &self.last_active_at)?;
+        if let Some(value) = &self.source {
+            map.serialize_entry("source", value)?;
+        }
+        map.serialize_entry("isFresh", &self.is_fresh)?;
+        map.serialize_entry("isStale", &self.is_stale)?;
+        map.serialize_entry("confidence", &self.confidence)?;
+        map.serialize_entry("platformData", &self.platform_data)?;
+        if let Some(value) = &self.account_status {
+            map.serialize_entry("accountStatus", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for LeadProspect {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -8192,7 +8896,7 @@ impl<'de> ::serde::Deserialize<'de> for LeadProspect {
 /// A background job that imports leads into a list.
 ///
 /// Schema: `#/components/schemas/ImportJob`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ImportJob {
     /// Import job id.
     ///
@@ -8207,48 +8911,61 @@ pub struct ImportJob {
     /// Number of items to import, when known.
     ///
     /// JSON: `totalCount`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "totalCount", default)]
     pub total_count: Option<i64>,
     /// Items handled so far.
     ///
     /// JSON: `processedCount`.
-    #[serde(rename = "processedCount")]
     pub processed_count: i64,
     /// Leads added to the list.
     ///
     /// JSON: `addedCount`.
-    #[serde(rename = "addedCount")]
     pub added_count: i64,
     /// Leads skipped because they were already in the list.
     ///
     /// JSON: `skippedCount`.
-    #[serde(rename = "skippedCount")]
     pub skipped_count: i64,
     /// Leads that could not be imported.
     ///
     /// JSON: `failedCount`.
-    #[serde(rename = "failedCount")]
     pub failed_count: i64,
     /// Failure message when the job failed, otherwise null.
     ///
     /// JSON: `error`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub error: Option<String>,
     /// When the job was created.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt")]
     pub created_at: ::apigen_runtime::Timestamp,
     /// When the job last changed.
     ///
     /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "updatedAt", default)]
     pub updated_at: Option<::apigen_runtime::Timestamp>,
     /// When the job finished, or null while it is still going.
     ///
     /// JSON: `completedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "completedAt", default)]
     pub completed_at: Option<::apigen_runtime::Timestamp>,
+}
+impl ::serde::Serialize for ImportJob {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("totalCount", &self.total_count)?;
+        map.serialize_entry("processedCount", &self.processed_count)?;
+        map.serialize_entry("addedCount", &self.added_count)?;
+        map.serialize_entry("skippedCount", &self.skipped_count)?;
+        map.serialize_entry("failedCount", &self.failed_count)?;
+        map.serialize_entry("error", &self.error)?;
+        map.serialize_entry("createdAt", &self.created_at)?;
+        map.serialize_entry("updatedAt", &self.updated_at)?;
+        map.serialize_entry("completedAt", &self.completed_at)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ImportJob {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -8404,18 +9121,28 @@ impl<'de> ::serde::Deserialize<'de> for ImportJob {
 /// Sends one CSV column to one list column.
 ///
 /// Schema: `#/components/schemas/CsvColumnMapping`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CsvColumnMapping {
     /// Header of the CSV column.
     ///
     /// JSON: `csvHeader`.
-    #[serde(rename = "csvHeader")]
     pub csv_header: String,
     /// Id of the list column that receives the values.
     ///
     /// JSON: `targetColumnId`.
-    #[serde(rename = "targetColumnId")]
     pub target_column_id: String,
+}
+impl ::serde::Serialize for CsvColumnMapping {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("csvHeader", &self.csv_header)?;
+        map.serialize_entry("targetColumnId", &self.target_column_id)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CsvColumnMapping {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -8487,7 +9214,7 @@ impl CsvColumnMapping {
 /// Import leads from CSV text sent inline.
 ///
 /// Schema: `#/components/schemas/CsvImportConfig`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CsvImportConfig {
     /// Selects the CSV importer.
     ///
@@ -8500,18 +9227,36 @@ pub struct CsvImportConfig {
     /// Original file name, for display.
     ///
     /// JSON: `fileName`. Optional: `None` leaves the key out.
-    #[serde(rename = "fileName", default, skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
     /// Which CSV column fills which list column.
     ///
     /// JSON: `columnMapping`. Optional: `None` leaves the key out.
-    #[serde(rename = "columnMapping", default, skip_serializing_if = "Option::is_none")]
     pub column_mapping: Option<Vec<CsvColumnMapping>>,
     /// What to do when a lead already has values. Only `overwrite` is documented.
     ///
     /// JSON: `mergeStrategy`. Optional: `None` leaves the key out.
-    #[serde(rename = "mergeStrategy", default, skip_serializing_if = "Option::is_none")]
     pub merge_strategy: Option<String>,
+}
+impl ::serde::Serialize for CsvImportConfig {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("content", &self.content)?;
+        if let Some(value) = &self.file_name {
+            map.serialize_entry("fileName", value)?;
+        }
+        if let Some(value) = &self.column_mapping {
+            map.serialize_entry("columnMapping", value)?;
+        }
+        if let Some(value) = &self.merge_strategy {
+            map.serialize_entry("mergeStrategy", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CsvImportConfig {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -8721,7 +9466,7 @@ impl<'de> ::serde::Deserialize<'de> for ImportConfig {
 /// Envelope shared by webhook deliveries and the events feed. Webhook deliveries are POSTed as JSON and signed in the `X-Inbox-Signature` header (`t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`).
 ///
 /// Schema: `#/components/schemas/WebhookEvent`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebhookEvent {
     /// Unique event id; use it to drop duplicate deliveries.
     ///
@@ -8734,7 +9479,6 @@ pub struct WebhookEvent {
     /// Team the event belongs to.
     ///
     /// JSON: `teamId`.
-    #[serde(rename = "teamId")]
     pub team_id: String,
     /// JSON: `type`.
     pub r#type: WebhookEventType,
@@ -8750,6 +9494,23 @@ pub struct WebhookEvent {
     ///
     /// JSON: `data`.
     pub data: ::serde_json::Map<String, ::serde_json::Value>,
+}
+impl ::serde::Serialize for WebhookEvent {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("seq", &self.seq)?;
+        map.serialize_entry("teamId", &self.team_id)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("timestamp", &self.timestamp)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("data", &self.data)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for WebhookEvent {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -8844,15 +9605,28 @@ impl<'de> ::serde::Deserialize<'de> for WebhookEvent {
 /// Payload of the thread events (`thread.created`, `thread.archived`, ...).
 ///
 /// Schema: `#/components/schemas/ThreadPayload`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ThreadPayload {
     /// JSON: `thread`.
     pub thread: WebhookThread,
     /// The prospect; sent by `thread.created` only.
     ///
     /// JSON: `prospect`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prospect: Option<WebhookProspect>,
+}
+impl ::serde::Serialize for ThreadPayload {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("thread", &self.thread)?;
+        if let Some(value) = &self.prospect {
+            map.serialize_entry("prospect", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ThreadPayload {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -8915,18 +9689,28 @@ impl ThreadPayload {
 /// Payload of `thread.typing`.
 ///
 /// Schema: `#/components/schemas/ThreadTypingPayload`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ThreadTypingPayload {
     /// Inbox id of the thread.
     ///
     /// JSON: `threadId`.
-    #[serde(rename = "threadId")]
     pub thread_id: String,
     /// X user id of the prospect who is typing.
     ///
     /// JSON: `senderPlatformId`.
-    #[serde(rename = "senderPlatformId")]
     pub sender_platform_id: String,
+}
+impl ::serde::Serialize for ThreadTypingPayload {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("threadId", &self.thread_id)?;
+        map.serialize_entry("senderPlatformId", &self.sender_platform_id)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ThreadTypingPayload {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -8998,12 +9782,24 @@ impl ThreadTypingPayload {
 /// Payload of `message.created`. The documented example is cut off after `thread`; further members are ignored.
 ///
 /// Schema: `#/components/schemas/MessageCreatedPayload`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MessageCreatedPayload {
     /// JSON: `message`.
     pub message: Message,
     /// JSON: `thread`.
     pub thread: WebhookThread,
+}
+impl ::serde::Serialize for MessageCreatedPayload {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("message", &self.message)?;
+        map.serialize_entry("thread", &self.thread)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for MessageCreatedPayload {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -9066,7 +9862,7 @@ impl MessageCreatedPayload {
 /// Payload of `message.edited`.
 ///
 /// Schema: `#/components/schemas/MessageEditedPayload`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MessageEditedPayload {
     /// The message after the edit (`isEdited` true, `updatedAt` the edit time).
     ///
@@ -9075,8 +9871,19 @@ pub struct MessageEditedPayload {
     /// Inbox id of the thread.
     ///
     /// JSON: `threadId`.
-    #[serde(rename = "threadId")]
     pub thread_id: String,
+}
+impl ::serde::Serialize for MessageEditedPayload {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("message", &self.message)?;
+        map.serialize_entry("threadId", &self.thread_id)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for MessageEditedPayload {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -9142,18 +9949,28 @@ impl MessageEditedPayload {
 /// Payload of `message.deleted`.
 ///
 /// Schema: `#/components/schemas/MessageDeletedPayload`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MessageDeletedPayload {
     /// Inbox id of the deleted message.
     ///
     /// JSON: `messageId`.
-    #[serde(rename = "messageId")]
     pub message_id: String,
     /// Inbox id of the thread it belonged to.
     ///
     /// JSON: `threadId`.
-    #[serde(rename = "threadId")]
     pub thread_id: String,
+}
+impl ::serde::Serialize for MessageDeletedPayload {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("messageId", &self.message_id)?;
+        map.serialize_entry("threadId", &self.thread_id)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for MessageDeletedPayload {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -9219,20 +10036,31 @@ impl MessageDeletedPayload {
 /// Payload of `message.reactionAdded` and `message.reactionRemoved`.
 ///
 /// Schema: `#/components/schemas/ReactionPayload`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReactionPayload {
     /// Inbox id of the message.
     ///
     /// JSON: `messageId`.
-    #[serde(rename = "messageId")]
     pub message_id: String,
     /// Inbox id of the thread containing it.
     ///
     /// JSON: `threadId`.
-    #[serde(rename = "threadId")]
     pub thread_id: String,
     /// JSON: `reaction`.
     pub reaction: WebhookReaction,
+}
+impl ::serde::Serialize for ReactionPayload {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("messageId", &self.message_id)?;
+        map.serialize_entry("threadId", &self.thread_id)?;
+        map.serialize_entry("reaction", &self.reaction)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ReactionPayload {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -9312,7 +10140,7 @@ impl ReactionPayload {
 /// A reaction on a message, as webhooks send it.
 ///
 /// Schema: `#/components/schemas/WebhookReaction`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebhookReaction {
     /// The emoji.
     ///
@@ -9321,13 +10149,24 @@ pub struct WebhookReaction {
     /// X user id of whoever reacted.
     ///
     /// JSON: `senderPlatformId`.
-    #[serde(rename = "senderPlatformId")]
     pub sender_platform_id: String,
     /// When the reaction was made.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt")]
     pub created_at: ::apigen_runtime::Timestamp,
+}
+impl ::serde::Serialize for WebhookReaction {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("emoji", &self.emoji)?;
+        map.serialize_entry("senderPlatformId", &self.sender_platform_id)?;
+        map.serialize_entry("createdAt", &self.created_at)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for WebhookReaction {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -9406,10 +10245,21 @@ impl WebhookReaction {
 /// Payload of the prospect events (`prospect.statusChanged`, ...).
 ///
 /// Schema: `#/components/schemas/ProspectPayload`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProspectPayload {
     /// JSON: `prospect`.
     pub prospect: WebhookProspect,
+}
+impl ::serde::Serialize for ProspectPayload {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("prospect", &self.prospect)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ProspectPayload {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -9463,10 +10313,21 @@ impl ProspectPayload {
 /// Payload of the campaign events (`campaign.started`, ...).
 ///
 /// Schema: `#/components/schemas/CampaignPayload`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CampaignPayload {
     /// JSON: `campaign`.
     pub campaign: WebhookCampaign,
+}
+impl ::serde::Serialize for CampaignPayload {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("campaign", &self.campaign)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CampaignPayload {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -9520,18 +10381,34 @@ impl CampaignPayload {
 /// Payload of the campaign target events (`target.contacted`, `target.followUpSent`, `target.replied`). The examples are cut off after `thread`; the migration guide also lists `message` and `prospect`, so those are optional.
 ///
 /// Schema: `#/components/schemas/TargetPayload`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TargetPayload {
     /// JSON: `campaign`.
     pub campaign: WebhookCampaign,
     /// JSON: `thread`.
     pub thread: WebhookThread,
     /// JSON: `message`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<Message>,
     /// JSON: `prospect`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prospect: Option<WebhookProspect>,
+}
+impl ::serde::Serialize for TargetPayload {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("campaign", &self.campaign)?;
+        map.serialize_entry("thread", &self.thread)?;
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        if let Some(value) = &self.prospect {
+            map.serialize_entry("prospect", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for TargetPayload {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -9617,7 +10494,7 @@ impl TargetPayload {
 /// A thread as webhooks embed it: the fields of `Thread`, with the slim `WebhookProspect`. Keep in sync with `Thread`.
 ///
 /// Schema: `#/components/schemas/WebhookThread`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebhookThread {
     /// Inbox id of the thread.
     ///
@@ -9628,7 +10505,6 @@ pub struct WebhookThread {
     /// X conversation id, `<smaller user id>:<larger user id>`.
     ///
     /// JSON: `platformId`.
-    #[serde(rename = "platformId")]
     pub platform_id: String,
     /// Whether the thread is marked done (archived).
     ///
@@ -9637,22 +10513,18 @@ pub struct WebhookThread {
     /// Member assigned to the thread, or null.
     ///
     /// JSON: `assigneeId`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "assigneeId", default)]
     pub assignee_id: Option<String>,
     /// Time of the latest message.
     ///
     /// JSON: `lastMessageTimestamp`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "lastMessageTimestamp", default)]
     pub last_message_timestamp: Option<::apigen_runtime::Timestamp>,
     /// Time used for ordering threads.
     ///
     /// JSON: `computedSortTimestamp`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "computedSortTimestamp", default)]
     pub computed_sort_timestamp: Option<::apigen_runtime::Timestamp>,
     /// When the thread was created in Inbox.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt")]
     pub created_at: ::apigen_runtime::Timestamp,
     /// JSON: `status`.
     pub status: ThreadStatus,
@@ -9661,30 +10533,51 @@ pub struct WebhookThread {
     /// The team's account link in this conversation.
     ///
     /// JSON: `accountLinkId`.
-    #[serde(rename = "accountLinkId")]
     pub account_link_id: String,
     /// Whether Inbox is still loading the history from X.
     ///
     /// JSON: `isSyncing`.
-    #[serde(rename = "isSyncing")]
     pub is_syncing: bool,
     /// Whether the conversation is a message request.
     ///
     /// JSON: `isRequest`.
-    #[serde(rename = "isRequest")]
     pub is_request: bool,
     /// Per-thread typing-indicator setting; null means the team default.
     ///
     /// JSON: `typingIndicatorsEnabled`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "typingIndicatorsEnabled", default)]
     pub typing_indicators_enabled: Option<bool>,
     /// Preview of the latest message.
     ///
     /// JSON: `lastMessage`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "lastMessage", default)]
     pub last_message: Option<ThreadLastMessage>,
     /// JSON: `prospect`.
     pub prospect: WebhookProspect,
+}
+impl ::serde::Serialize for WebhookThread {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("platform", &self.platform)?;
+        map.serialize_entry("platformId", &self.platform_id)?;
+        map.serialize_entry("done", &self.done)?;
+        map.serialize_entry("assigneeId", &self.assignee_id)?;
+        map.serialize_entry("lastMessageTimestamp", &self.last_message_timestamp)?;
+        map.serialize_entry("computedSortTimestamp", &self.computed_sort_timestamp)?;
+        map.serialize_entry("createdAt", &self.created_at)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("variant", &self.variant)?;
+        map.serialize_entry("accountLinkId", &self.account_link_id)?;
+        map.serialize_entry("isSyncing", &self.is_syncing)?;
+        map.serialize_entry("isRequest", &self.is_request)?;
+        map.serialize_entry("typingIndicatorsEnabled", &self.typing_indicators_enabled)?;
+        map.serialize_entry("lastMessage", &self.last_message)?;
+        map.serialize_entry("prospect", &self.prospect)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for WebhookThread {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -9878,29 +10771,25 @@ impl<'de> ::serde::Deserialize<'de> for WebhookThread {
 /// A prospect as webhooks embed it. Prospect events carry most fields of `ProspectWithContext`; prospects inside a thread carry only the identity fields and `context`, so only those are required.
 ///
 /// Schema: `#/components/schemas/WebhookProspect`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebhookProspect {
     /// JSON: `platform`.
     pub platform: Platform,
     /// X user id of the prospect.
     ///
     /// JSON: `platformId`.
-    #[serde(rename = "platformId")]
     pub platform_id: String,
     /// Inbox id of the prospect.
     ///
     /// JSON: `externalId`. Optional: `None` leaves the key out.
-    #[serde(rename = "externalId", default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// Internal search-index id of the profile (not in the webhook examples).
     ///
     /// JSON: `documentId`. Optional: `None` leaves the key out.
-    #[serde(rename = "documentId", default, skip_serializing_if = "Option::is_none")]
     pub document_id: Option<i64>,
     /// Display name on X.
     ///
     /// JSON: `displayName`.
-    #[serde(rename = "displayName")]
     pub display_name: String,
     /// X username without the `@`.
     ///
@@ -9909,139 +10798,200 @@ pub struct WebhookProspect {
     /// X handle including the `@`.
     ///
     /// JSON: `handle`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handle: Option<String>,
     /// Avatar URL.
     ///
     /// JSON: `image`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// Avatar URL at the highest available resolution.
     ///
     /// JSON: `imageNormalized`. Optional: `None` leaves the key out.
-    #[serde(
-        rename = "imageNormalized",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub image_normalized: Option<String>,
     /// Profile bio.
     ///
     /// JSON: `bio`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bio: Option<String>,
     /// Location given on the profile.
     ///
     /// JSON: `location`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// Link to the profile on X.
     ///
     /// JSON: `profileUrl`. Optional: `None` leaves the key out.
-    #[serde(rename = "profileUrl", default, skip_serializing_if = "Option::is_none")]
     pub profile_url: Option<String>,
     /// Website linked from the profile.
     ///
     /// JSON: `websiteUrl`. Optional: `None` leaves the key out.
-    #[serde(rename = "websiteUrl", default, skip_serializing_if = "Option::is_none")]
     pub website_url: Option<String>,
     /// Domain of `websiteUrl`.
     ///
     /// JSON: `websiteDomain`. Optional: `None` leaves the key out.
-    #[serde(rename = "websiteDomain", default, skip_serializing_if = "Option::is_none")]
     pub website_domain: Option<String>,
     /// JSON: `verified`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<VerificationType>,
     /// JSON: `profileType`. Optional: `None` leaves the key out.
-    #[serde(rename = "profileType", default, skip_serializing_if = "Option::is_none")]
     pub profile_type: Option<ProfileType>,
     /// Whether the account's posts are protected.
     ///
     /// JSON: `isProtected`. Optional: `None` leaves the key out.
-    #[serde(rename = "isProtected", default, skip_serializing_if = "Option::is_none")]
     pub is_protected: Option<bool>,
     /// Number of followers.
     ///
     /// JSON: `followerCount`. Optional: `None` leaves the key out.
-    #[serde(rename = "followerCount", default, skip_serializing_if = "Option::is_none")]
     pub follower_count: Option<i64>,
     /// Number of accounts followed.
     ///
     /// JSON: `followingCount`. Optional: `None` leaves the key out.
-    #[serde(rename = "followingCount", default, skip_serializing_if = "Option::is_none")]
     pub following_count: Option<i64>,
     /// Number of posts.
     ///
     /// JSON: `postCount`. Optional: `None` leaves the key out.
-    #[serde(rename = "postCount", default, skip_serializing_if = "Option::is_none")]
     pub post_count: Option<i64>,
     /// Engagement count.
     ///
     /// JSON: `engagementCount`. Optional: `None` leaves the key out.
-    #[serde(
-        rename = "engagementCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub engagement_count: Option<i64>,
     /// Number of X lists the account appears on.
     ///
     /// JSON: `listedCount`. Optional: `None` leaves the key out.
-    #[serde(rename = "listedCount", default, skip_serializing_if = "Option::is_none")]
     pub listed_count: Option<i64>,
     /// When the X account was created.
     ///
     /// JSON: `platformCreatedAt`. Optional: `None` leaves the key out.
-    #[serde(
-        rename = "platformCreatedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub platform_created_at: Option<::apigen_runtime::Timestamp>,
     /// When Inbox first saw this profile.
     ///
     /// JSON: `firstSeenAt`. Optional: `None` leaves the key out.
-    #[serde(rename = "firstSeenAt", default, skip_serializing_if = "Option::is_none")]
     pub first_seen_at: Option<::apigen_runtime::Timestamp>,
     /// When Inbox last refreshed this profile.
     ///
     /// JSON: `lastUpdatedAt`. Optional: `None` leaves the key out.
-    #[serde(rename = "lastUpdatedAt", default, skip_serializing_if = "Option::is_none")]
     pub last_updated_at: Option<::apigen_runtime::Timestamp>,
     /// When the profile data was last enriched.
     ///
     /// JSON: `lastEnrichedAt`. Optional: `None` leaves the key out.
-    #[serde(rename = "lastEnrichedAt", default, skip_serializing_if = "Option::is_none")]
     pub last_enriched_at: Option<::apigen_runtime::Timestamp>,
     /// Last observed activity of the account.
     ///
     /// JSON: `lastActiveAt`. Optional: `None` leaves the key out.
-    #[serde(rename = "lastActiveAt", default, skip_serializing_if = "Option::is_none")]
     pub last_active_at: Option<::apigen_runtime::Timestamp>,
     /// JSON: `source`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<ProfileSource>,
     /// True when the profile was refreshed within the last 7 days.
     ///
     /// JSON: `isFresh`. Optional: `None` leaves the key out.
-    #[serde(rename = "isFresh", default, skip_serializing_if = "Option::is_none")]
     pub is_fresh: Option<bool>,
     /// True when the profile has not been refreshed for 30 days or more.
     ///
     /// JSON: `isStale`. Optional: `None` leaves the key out.
-    #[serde(rename = "isStale", default, skip_serializing_if = "Option::is_none")]
     pub is_stale: Option<bool>,
     /// Confidence in the profile data, from 0 to 1.
     ///
     /// JSON: `confidence`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f64>,
     /// JSON: `platformData`. Optional: `None` leaves the key out.
-    #[serde(rename = "platformData", default, skip_serializing_if = "Option::is_none")]
     pub platform_data: Option<PlatformData>,
     /// JSON: `context`.
     pub context: ProspectContext,
+}
+impl ::serde::Serialize for WebhookProspect {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("platform", &self.platform)?;
+        map.serialize_entry("platformId", &self.platform_id)?;
+        if let Some(value) = &self.external_id {
+            map.serialize_entry("externalId", value)?;
+        }
+        if let Some(value) = &self.document_id {
+            map.serialize_entry("documentId", value)?;
+        }
+        map.serialize_entry("displayName", &self.display_name)?;
+        map.serialize_entry("username", &self.username)?;
+        if let Some(value) = &self.handle {
+            map.serialize_entry("handle", value)?;
+        }
+        if let Some(value) = &self.image {
+            map.serialize_entry("image", value)?;
+        }
+        if let Some(value) = &self.image_normalized {
+            map.serialize_entry("imageNormalized", value)?;
+        }
+        if let Some(value) = &self.bio {
+            map.serialize_entry("bio", value)?;
+        }
+        if let Some(value) = &self.location {
+            map.serialize_entry("location", value)?;
+        }
+        if let Some(value) = &self.profile_url {
+            map.serialize_entry("profileUrl", value)?;
+        }
+        if let Some(value) = &self.website_url {
+            map.serialize_entry("websiteUrl", value)?;
+        }
+        if let Some(value) = &self.website_domain {
+            map.serialize_entry("websiteDomain", value)?;
+        }
+        if let Some(value) = &self.verified {
+            map.serialize_entry("verified", value)?;
+        }
+        if let Some(value) = &self.profile_type {
+            map.serialize_entry("profileType", value)?;
+        }
+        if let Some(value) = &self.is_protected {
+            map.serialize_entry("isProtected", value)?;
+        }
+        if let Some(value) = &self.follower_count {
+            map.serialize_entry("followerCount", value)?;
+        }
+        if let Some(value) = &self.following_count {
+            map.serialize_entry("followingCount", value)?;
+        }
+        if let Some(value) = &self.post_count {
+            map.serialize_entry("postCount", value)?;
+        }
+        if let Some(value) = &self.engagement_count {
+            map.serialize_entry("engagementCount", value)?;
+        }
+        if let Some(value) = &self.listed_count {
+            map.serialize_entry("listedCount", value)?;
+        }
+        if let Some(value) = &self.platform_created_at {
+            map.serialize_entry("platformCreatedAt", value)?;
+        }
+        if let Some(value) = &self.first_seen_at {
+            map.serialize_entry("firstSeenAt", value)?;
+        }
+        if let Some(value) = &self.last_updated_at {
+            map.serialize_entry("lastUpdatedAt", value)?;
+        }
+        if let Some(value) = &self.last_enriched_at {
+            map.serialize_entry("lastEnrichedAt", value)?;
+        }
+        if let Some(value) = &self.last_active_at {
+            map.serialize_entry("lastActiveAt", value)?;
+        }
+        if let Some(value) = &self.source {
+            map.serialize_entry("source", value)?;
+        }
+        if let Some(value) = &self.is_fresh {
+            map.serialize_entry("isFresh", value)?;
+        }
+        if let Some(value) = &self.is_stale {
+            map.serialize_entry("isStale", value)?;
+        }
+        if let Some(value) = &self.confidence {
+            map.serialize_entry("confidence", value)?;
+        }
+        if let Some(value) = &self.platform_data {
+            map.serialize_entry("platformData", value)?;
+        }
+        map.serialize_entry("context", &self.context)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for WebhookProspect {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -10452,7 +11402,7 @@ impl WebhookProspect {
 /// A campaign as webhooks embed it: the counters and lifecycle fields of `Campaign`, without its configuration.
 ///
 /// Schema: `#/components/schemas/WebhookCampaign`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebhookCampaign {
     /// Campaign id.
     ///
@@ -10465,65 +11415,78 @@ pub struct WebhookCampaign {
     /// Free-text description.
     ///
     /// JSON: `description`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub description: Option<String>,
     /// JSON: `status`.
     pub status: CampaignStatus,
     /// Whether the campaign runs without sending messages.
     ///
     /// JSON: `dryRun`.
-    #[serde(rename = "dryRun")]
     pub dry_run: bool,
     /// Number of targets.
     ///
     /// JSON: `targetsCount`.
-    #[serde(rename = "targetsCount")]
     pub targets_count: u64,
     /// Number of targets contacted.
     ///
     /// JSON: `contactedCount`.
-    #[serde(rename = "contactedCount")]
     pub contacted_count: u64,
     /// Number of targets that replied.
     ///
     /// JSON: `repliesCount`.
-    #[serde(rename = "repliesCount")]
     pub replies_count: u64,
     /// Share of targets contacted, from 0 to 1.
     ///
     /// JSON: `completionRate`.
-    #[serde(rename = "completionRate")]
     pub completion_rate: f64,
     /// Share of contacted targets that replied, from 0 to 1.
     ///
     /// JSON: `replyRate`.
-    #[serde(rename = "replyRate")]
     pub reply_rate: f64,
     /// When the campaign was created.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt")]
     pub created_at: ::apigen_runtime::Timestamp,
     /// When the campaign was last updated.
     ///
     /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "updatedAt", default)]
     pub updated_at: Option<::apigen_runtime::Timestamp>,
     /// When the campaign was paused.
     ///
     /// JSON: `pausedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "pausedAt", default)]
     pub paused_at: Option<::apigen_runtime::Timestamp>,
     /// When the campaign completed.
     ///
     /// JSON: `completedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "completedAt", default)]
     pub completed_at: Option<::apigen_runtime::Timestamp>,
     /// When the campaign was last started.
     ///
     /// JSON: `lastStartedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "lastStartedAt", default)]
     pub last_started_at: Option<::apigen_runtime::Timestamp>,
+}
+impl ::serde::Serialize for WebhookCampaign {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("dryRun", &self.dry_run)?;
+        map.serialize_entry("targetsCount", &self.targets_count)?;
+        map.serialize_entry("contactedCount", &self.contacted_count)?;
+        map.serialize_entry("repliesCount", &self.replies_count)?;
+        map.serialize_entry("completionRate", &self.completion_rate)?;
+        map.serialize_entry("replyRate", &self.reply_rate)?;
+        map.serialize_entry("createdAt", &self.created_at)?;
+        map.serialize_entry("updatedAt", &self.updated_at)?;
+        map.serialize_entry("pausedAt", &self.paused_at)?;
+        map.serialize_entry("completedAt", &self.completed_at)?;
+        map.serialize_entry("lastStartedAt", &self.last_started_at)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for WebhookCampaign {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -10716,27 +11679,37 @@ impl<'de> ::serde::Deserialize<'de> for WebhookCampaign {
 /// Body of `createThread`. Give either `externalPlatformId` or `externalId`.
 ///
 /// Schema: `#/components/schemas/CreateThreadRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateThreadRequest {
     /// Account link that will own the thread.
     ///
     /// JSON: `accountLinkId`.
-    #[serde(rename = "accountLinkId")]
     pub account_link_id: String,
     /// X user id of the prospect. Required when `externalId` is not given.
     ///
     /// JSON: `externalPlatformId`. Optional: `None` leaves the key out.
-    #[serde(
-        rename = "externalPlatformId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub external_platform_id: Option<String>,
     /// Inbox id of the prospect. Required when `externalPlatformId` is not given.
     ///
     /// JSON: `externalId`. Optional: `None` leaves the key out.
-    #[serde(rename = "externalId", default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
+}
+impl ::serde::Serialize for CreateThreadRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("accountLinkId", &self.account_link_id)?;
+        if let Some(value) = &self.external_platform_id {
+            map.serialize_entry("externalPlatformId", value)?;
+        }
+        if let Some(value) = &self.external_id {
+            map.serialize_entry("externalId", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateThreadRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -10815,23 +11788,32 @@ impl CreateThreadRequest {
 /// Body of `updateThread`. Omitted fields are left unchanged.
 ///
 /// Schema: `#/components/schemas/UpdateThreadRequest`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateThreadRequest {
     /// True marks the thread done (archived); false reopens it.
     ///
     /// JSON: `done`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub done: Option<bool>,
     /// Member to assign the thread to; `null` unassigns it.
     ///
     /// JSON: `assigneeId`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        rename = "assigneeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub assignee_id: Option<::apigen_runtime::Nullable<String>>,
+}
+impl ::serde::Serialize for UpdateThreadRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.done {
+            map.serialize_entry("done", value)?;
+        }
+        if let Some(value) = &self.assignee_id {
+            map.serialize_entry("assigneeId", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateThreadRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -10883,18 +11865,25 @@ impl<'de> ::serde::Deserialize<'de> for UpdateThreadRequest {
 /// Body of `updateThreadSettings`.
 ///
 /// Schema: `#/components/schemas/UpdateThreadSettingsRequest`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateThreadSettingsRequest {
     /// Turn typing indicators on or off for this thread; `null` clears the override so the team default applies.
     ///
     /// JSON: `typingIndicatorsEnabled`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        rename = "typingIndicatorsEnabled",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub typing_indicators_enabled: Option<::apigen_runtime::Nullable<bool>>,
+}
+impl ::serde::Serialize for UpdateThreadSettingsRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.typing_indicators_enabled {
+            map.serialize_entry("typingIndicatorsEnabled", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateThreadSettingsRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -10942,7 +11931,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateThreadSettingsRequest {
 /// Body of `sendMessage`.
 ///
 /// Schema: `#/components/schemas/SendMessageRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SendMessageRequest {
     /// Message text.
     ///
@@ -10951,12 +11940,21 @@ pub struct SendMessageRequest {
     /// Id of an earlier message in the thread to reply to.
     ///
     /// JSON: `replyToMessageId`. Optional: `None` leaves the key out.
-    #[serde(
-        rename = "replyToMessageId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub reply_to_message_id: Option<String>,
+}
+impl ::serde::Serialize for SendMessageRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("content", &self.content)?;
+        if let Some(value) = &self.reply_to_message_id {
+            map.serialize_entry("replyToMessageId", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SendMessageRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -11022,12 +12020,11 @@ impl SendMessageRequest {
 /// Body of `quickSendMessage`. Give either `externalPlatformId` or `externalId`.
 ///
 /// Schema: `#/components/schemas/QuickSendMessageRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct QuickSendMessageRequest {
     /// Account link to send from.
     ///
     /// JSON: `accountLinkId`.
-    #[serde(rename = "accountLinkId")]
     pub account_link_id: String,
     /// Message text.
     ///
@@ -11036,17 +12033,29 @@ pub struct QuickSendMessageRequest {
     /// X user id of the recipient. Required when `externalId` is not given.
     ///
     /// JSON: `externalPlatformId`. Optional: `None` leaves the key out.
-    #[serde(
-        rename = "externalPlatformId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub external_platform_id: Option<String>,
     /// Inbox id of the recipient. Required when `externalPlatformId` is not given.
     ///
     /// JSON: `externalId`. Optional: `None` leaves the key out.
-    #[serde(rename = "externalId", default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
+}
+impl ::serde::Serialize for QuickSendMessageRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("accountLinkId", &self.account_link_id)?;
+        map.serialize_entry("content", &self.content)?;
+        if let Some(value) = &self.external_platform_id {
+            map.serialize_entry("externalPlatformId", value)?;
+        }
+        if let Some(value) = &self.external_id {
+            map.serialize_entry("externalId", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for QuickSendMessageRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -11140,12 +12149,23 @@ impl QuickSendMessageRequest {
 /// Body of `editMessage`.
 ///
 /// Schema: `#/components/schemas/EditMessageRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EditMessageRequest {
     /// The new message text.
     ///
     /// JSON: `content`.
     pub content: String,
+}
+impl ::serde::Serialize for EditMessageRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("content", &self.content)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for EditMessageRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -11199,13 +12219,25 @@ impl EditMessageRequest {
 /// Body of `deleteMessage`; may be empty.
 ///
 /// Schema: `#/components/schemas/DeleteMessageRequest`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteMessageRequest {
     /// True deletes the message for every participant; false only for the team's side.
     ///
     /// JSON: `deleteForAll`. Optional: `None` leaves the key out.
-    #[serde(rename = "deleteForAll", default, skip_serializing_if = "Option::is_none")]
     pub delete_for_all: Option<bool>,
+}
+impl ::serde::Serialize for DeleteMessageRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.delete_for_all {
+            map.serialize_entry("deleteForAll", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DeleteMessageRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -11252,12 +12284,23 @@ impl<'de> ::serde::Deserialize<'de> for DeleteMessageRequest {
 /// Body of `addReaction` and `removeReaction`.
 ///
 /// Schema: `#/components/schemas/ReactionRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReactionRequest {
     /// The emoji, as the character itself.
     ///
     /// JSON: `emoji`.
     pub emoji: String,
+}
+impl ::serde::Serialize for ReactionRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("emoji", &self.emoji)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ReactionRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -11307,61 +12350,67 @@ impl ReactionRequest {
 /// Body of `updateProspectContext`. Omitted fields are left unchanged; nullable fields accept `null` to clear them.
 ///
 /// Schema: `#/components/schemas/UpdateProspectContextRequest`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateProspectContextRequest {
     /// New notes; `null` clears them.
     ///
     /// JSON: `notes`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub notes: Option<::apigen_runtime::Nullable<String>>,
     /// New deal value in the team's currency; `null` clears it.
     ///
     /// JSON: `valuation`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub valuation: Option<::apigen_runtime::Nullable<f64>>,
     /// Pipeline status to set; `null` removes the status.
     ///
     /// JSON: `statusId`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        rename = "statusId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub status_id: Option<::apigen_runtime::Nullable<String>>,
     /// Ids of tags to attach.
     ///
     /// JSON: `addTags`. Optional: `None` leaves the key out.
-    #[serde(rename = "addTags", default, skip_serializing_if = "Option::is_none")]
     pub add_tags: Option<Vec<String>>,
     /// Ids of tags to detach.
     ///
     /// JSON: `removeTags`. Optional: `None` leaves the key out.
-    #[serde(rename = "removeTags", default, skip_serializing_if = "Option::is_none")]
     pub remove_tags: Option<Vec<String>>,
     /// Member to assign the prospect to; `null` unassigns.
     ///
     /// JSON: `assigneeId`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        rename = "assigneeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub assignee_id: Option<::apigen_runtime::Nullable<String>>,
     /// Marks the prospect's conversation done (true) or open again (false).
     ///
     /// JSON: `done`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub done: Option<bool>,
+}
+impl ::serde::Serialize for UpdateProspectContextRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.notes {
+            map.serialize_entry("notes", value)?;
+        }
+        if let Some(value) = &self.valuation {
+            map.serialize_entry("valuation", value)?;
+        }
+        if let Some(value) = &self.status_id {
+            map.serialize_entry("statusId", value)?;
+        }
+        if let Some(value) = &self.add_tags {
+            map.serialize_entry("addTags", value)?;
+        }
+        if let Some(value) = &self.remove_tags {
+            map.serialize_entry("removeTags", value)?;
+        }
+        if let Some(value) = &self.assignee_id {
+            map.serialize_entry("assigneeId", value)?;
+        }
+        if let Some(value) = &self.done {
+            map.serialize_entry("done", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateProspectContextRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -11463,7 +12512,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateProspectContextRequest {
 /// Body of `createTag`.
 ///
 /// Schema: `#/components/schemas/CreateTagRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateTagRequest {
     /// Tag name, unique within the team.
     ///
@@ -11472,12 +12521,21 @@ pub struct CreateTagRequest {
     /// A palette color name (see `listColors`) or a hex code; `null` or omitted for no color.
     ///
     /// JSON: `color`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub color: Option<::apigen_runtime::Nullable<String>>,
+}
+impl ::serde::Serialize for CreateTagRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.color {
+            map.serialize_entry("color", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateTagRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -11535,22 +12593,32 @@ impl CreateTagRequest {
 /// Body of `updateTag`. Omitted fields are left unchanged.
 ///
 /// Schema: `#/components/schemas/UpdateTagRequest`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTagRequest {
     /// New tag name, unique within the team.
     ///
     /// JSON: `name`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// A palette color name or a hex code; `null` clears the color.
     ///
     /// JSON: `color`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub color: Option<::apigen_runtime::Nullable<String>>,
+}
+impl ::serde::Serialize for UpdateTagRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.color {
+            map.serialize_entry("color", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateTagRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -11598,7 +12666,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateTagRequest {
 /// Body of `createStatus`.
 ///
 /// Schema: `#/components/schemas/CreateStatusRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateStatusRequest {
     /// Status name, unique within the team.
     ///
@@ -11607,12 +12675,21 @@ pub struct CreateStatusRequest {
     /// A palette color name (see `listColors`) or a hex code; `null` or omitted for no color.
     ///
     /// JSON: `color`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub color: Option<::apigen_runtime::Nullable<String>>,
+}
+impl ::serde::Serialize for CreateStatusRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.color {
+            map.serialize_entry("color", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateStatusRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -11670,22 +12747,32 @@ impl CreateStatusRequest {
 /// Body of `updateStatus`. Omitted fields are left unchanged.
 ///
 /// Schema: `#/components/schemas/UpdateStatusRequest`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateStatusRequest {
     /// New status name, unique within the team.
     ///
     /// JSON: `name`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// A palette color name or a hex code; `null` clears the color.
     ///
     /// JSON: `color`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub color: Option<::apigen_runtime::Nullable<String>>,
+}
+impl ::serde::Serialize for UpdateStatusRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.color {
+            map.serialize_entry("color", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateStatusRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -11733,13 +12820,23 @@ impl<'de> ::serde::Deserialize<'de> for UpdateStatusRequest {
 /// Body of `addListLeads`.
 ///
 /// Schema: `#/components/schemas/AddListLeadsRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddListLeadsRequest {
     /// X user ids to add (1 to 2,000).
     ///
     /// JSON: `platformIds`.
-    #[serde(rename = "platformIds")]
     pub platform_ids: Vec<String>,
+}
+impl ::serde::Serialize for AddListLeadsRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("platformIds", &self.platform_ids)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AddListLeadsRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -11793,13 +12890,23 @@ impl AddListLeadsRequest {
 /// Body of `removeListLeads`.
 ///
 /// Schema: `#/components/schemas/RemoveListLeadsRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RemoveListLeadsRequest {
     /// X user ids to remove (1 to 2,000).
     ///
     /// JSON: `platformIds`.
-    #[serde(rename = "platformIds")]
     pub platform_ids: Vec<String>,
+}
+impl ::serde::Serialize for RemoveListLeadsRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("platformIds", &self.platform_ids)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for RemoveListLeadsRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -11853,12 +12960,23 @@ impl RemoveListLeadsRequest {
 /// Body of `updateListLead`.
 ///
 /// Schema: `#/components/schemas/UpdateListLeadRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateListLeadRequest {
     /// Column values to set, keyed by column id (untyped JSON object).
     ///
     /// JSON: `data`.
     pub data: ::serde_json::Value,
+}
+impl ::serde::Serialize for UpdateListLeadRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("data", &self.data)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateListLeadRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -11908,10 +13026,21 @@ impl UpdateListLeadRequest {
 /// Body of `createImportJob`.
 ///
 /// Schema: `#/components/schemas/CreateImportJobRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateImportJobRequest {
     /// JSON: `data`.
     pub data: ImportConfig,
+}
+impl ::serde::Serialize for CreateImportJobRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("data", &self.data)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateImportJobRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -11961,12 +13090,23 @@ impl CreateImportJobRequest {
 /// Body of `updateCampaignSequence`.
 ///
 /// Schema: `#/components/schemas/UpdateCampaignSequenceRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateCampaignSequenceRequest {
     /// The complete new sequence, in order. The server numbers the steps and gives them ids.
     ///
     /// JSON: `steps`.
     pub steps: Vec<CampaignStepInput>,
+}
+impl ::serde::Serialize for UpdateCampaignSequenceRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("steps", &self.steps)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateCampaignSequenceRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -12017,33 +13157,53 @@ impl UpdateCampaignSequenceRequest {
 /// Body of `addCampaignLeads`. All fields are optional, but at least one way of naming leads should be used.
 ///
 /// Schema: `#/components/schemas/AddCampaignLeadsRequest`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddCampaignLeadsRequest {
     /// Platform of `platformIds` and `usernames`. Optional today (X is the default and only choice) but set it explicitly, as it will become required once more platforms exist. Ignored for `externalIds`.
     ///
     /// JSON: `platform`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<Platform>,
     /// X user ids (1 to 2,000).
     ///
     /// JSON: `platformIds`. Optional: `None` leaves the key out.
-    #[serde(rename = "platformIds", default, skip_serializing_if = "Option::is_none")]
     pub platform_ids: Option<Vec<String>>,
     /// X usernames (1 to 2,000); profiles unknown to Inbox are fetched.
     ///
     /// JSON: `usernames`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usernames: Option<Vec<String>>,
     /// Inbox external ids, which are platform independent (1 to 2,000).
     ///
     /// JSON: `externalIds`. Optional: `None` leaves the key out.
-    #[serde(rename = "externalIds", default, skip_serializing_if = "Option::is_none")]
     pub external_ids: Option<Vec<String>>,
     /// Mixed leads, each with its own identifier and optional column values.
     ///
     /// JSON: `leads`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub leads: Option<Vec<CampaignLeadInput>>,
+}
+impl ::serde::Serialize for AddCampaignLeadsRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.platform {
+            map.serialize_entry("platform", value)?;
+        }
+        if let Some(value) = &self.platform_ids {
+            map.serialize_entry("platformIds", value)?;
+        }
+        if let Some(value) = &self.usernames {
+            map.serialize_entry("usernames", value)?;
+        }
+        if let Some(value) = &self.external_ids {
+            map.serialize_entry("externalIds", value)?;
+        }
+        if let Some(value) = &self.leads {
+            map.serialize_entry("leads", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AddCampaignLeadsRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -12128,16 +13288,30 @@ impl<'de> ::serde::Deserialize<'de> for AddCampaignLeadsRequest {
 /// Body of `cancelCampaignLead`; may be empty.
 ///
 /// Schema: `#/components/schemas/CancelCampaignLeadRequest`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CancelCampaignLeadRequest {
     /// JSON: `by`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by: Option<LeadIdentifierType>,
     /// Platform of the identifier; needed for `platformId` and `username` (defaults to X), ignored for `externalId`.
     ///
     /// JSON: `platform`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<Platform>,
+}
+impl ::serde::Serialize for CancelCampaignLeadRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.by {
+            map.serialize_entry("by", value)?;
+        }
+        if let Some(value) = &self.platform {
+            map.serialize_entry("platform", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CancelCampaignLeadRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -12189,20 +13363,35 @@ impl<'de> ::serde::Deserialize<'de> for CancelCampaignLeadRequest {
 /// Body of `updateCampaignLead`.
 ///
 /// Schema: `#/components/schemas/UpdateCampaignLeadRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateCampaignLeadRequest {
     /// Column values to set, keyed by column id (untyped JSON object).
     ///
     /// JSON: `data`.
     pub data: ::serde_json::Value,
     /// JSON: `by`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by: Option<LeadIdentifierType>,
     /// Platform of the identifier; needed for `platformId` and `username` (defaults to X), ignored for `externalId`.
     ///
     /// JSON: `platform`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<Platform>,
+}
+impl ::serde::Serialize for UpdateCampaignLeadRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("data", &self.data)?;
+        if let Some(value) = &self.by {
+            map.serialize_entry("by", value)?;
+        }
+        if let Some(value) = &self.platform {
+            map.serialize_entry("platform", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateCampaignLeadRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -12270,40 +13459,27 @@ impl UpdateCampaignLeadRequest {
 /// Body of `updateCampaignLeadRules`. Omitted fields stay as they are; an empty array clears that selection.
 ///
 /// Schema: `#/components/schemas/UpdateCampaignLeadRulesRequest`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateCampaignLeadRulesRequest {
     /// Lists whose leads are continuously added to the campaign.
     ///
     /// JSON: `syncedListIds`. Optional: `None` leaves the key out.
-    #[serde(rename = "syncedListIds", default, skip_serializing_if = "Option::is_none")]
     pub synced_list_ids: Option<Vec<String>>,
     /// User-created lists whose leads are kept out of the campaign. Do not pass system lists here; use `excludeContacted` / `excludeMutuals`.
     ///
     /// JSON: `excludedListIds`. Optional: `None` leaves the key out.
-    #[serde(
-        rename = "excludedListIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub excluded_list_ids: Option<Vec<String>>,
     /// Exclude people any linked account has already messaged (the built-in "Contacted" list).
     ///
     /// JSON: `excludeContacted`. Optional: `None` leaves the key out.
-    #[serde(
-        rename = "excludeContacted",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub exclude_contacted: Option<bool>,
     /// Exclude people with a two-way conversation (the built-in "Mutual" list).
     ///
     /// JSON: `excludeMutuals`. Optional: `None` leaves the key out.
-    #[serde(rename = "excludeMutuals", default, skip_serializing_if = "Option::is_none")]
     pub exclude_mutuals: Option<bool>,
     /// Custom column mappings per synced list: source list id → (source column id → campaign column id). Only custom columns need mapping; profile data syncs by itself. Target columns must already exist and unmapped source columns are ignored.
     ///
     /// JSON: `columnMappings`. Optional: `None` leaves the key out.
-    #[serde(rename = "columnMappings", default, skip_serializing_if = "Option::is_none")]
     pub column_mappings: Option<
         ::std::collections::BTreeMap<
             String,
@@ -12313,8 +13489,35 @@ pub struct UpdateCampaignLeadRulesRequest {
     /// What happens to leads that came from a list that stops being synced. Only `unlink` is documented.
     ///
     /// JSON: `detachBehavior`. Optional: `None` leaves the key out.
-    #[serde(rename = "detachBehavior", default, skip_serializing_if = "Option::is_none")]
     pub detach_behavior: Option<String>,
+}
+impl ::serde::Serialize for UpdateCampaignLeadRulesRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.synced_list_ids {
+            map.serialize_entry("syncedListIds", value)?;
+        }
+        if let Some(value) = &self.excluded_list_ids {
+            map.serialize_entry("excludedListIds", value)?;
+        }
+        if let Some(value) = &self.exclude_contacted {
+            map.serialize_entry("excludeContacted", value)?;
+        }
+        if let Some(value) = &self.exclude_mutuals {
+            map.serialize_entry("excludeMutuals", value)?;
+        }
+        if let Some(value) = &self.column_mappings {
+            map.serialize_entry("columnMappings", value)?;
+        }
+        if let Some(value) = &self.detach_behavior {
+            map.serialize_entry("detachBehavior", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateCampaignLeadRulesRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -12421,22 +13624,32 @@ impl<'de> ::serde::Deserialize<'de> for UpdateCampaignLeadRulesRequest {
 /// Body of `updateCampaignColumn`. Omitted fields are left unchanged.
 ///
 /// Schema: `#/components/schemas/UpdateCampaignColumnRequest`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateCampaignColumnRequest {
     /// New column name.
     ///
     /// JSON: `name`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// New column description; `null` clears it.
     ///
     /// JSON: `description`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub description: Option<::apigen_runtime::Nullable<String>>,
+}
+impl ::serde::Serialize for UpdateCampaignColumnRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateCampaignColumnRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -12489,7 +13702,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateCampaignColumnRequest {
 /// One page of threads.
 ///
 /// Schema: `#/components/schemas/ListThreadsResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListThreadsResponse {
     /// The threads on this page.
     ///
@@ -12498,8 +13711,19 @@ pub struct ListThreadsResponse {
     /// Cursor of the next page, or null on the last page.
     ///
     /// JSON: `nextCursor`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "nextCursor", default)]
     pub next_cursor: Option<PageCursor>,
+}
+impl ::serde::Serialize for ListThreadsResponse {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("threads", &self.threads)?;
+        map.serialize_entry("nextCursor", &self.next_cursor)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ListThreadsResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -12562,17 +13786,15 @@ impl ListThreadsResponse {
 /// One page of a thread's messages.
 ///
 /// Schema: `#/components/schemas/ListMessagesResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListMessagesResponse {
     /// Team id.
     ///
     /// JSON: `teamId`.
-    #[serde(rename = "teamId")]
     pub team_id: String,
     /// Thread id.
     ///
     /// JSON: `threadId`.
-    #[serde(rename = "threadId")]
     pub thread_id: String,
     /// The messages on this page.
     ///
@@ -12581,13 +13803,26 @@ pub struct ListMessagesResponse {
     /// Cursor of the next page, or null on the last page.
     ///
     /// JSON: `nextCursor`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "nextCursor", default)]
     pub next_cursor: Option<PageCursor>,
     /// True while the thread's history is still being loaded from X, so older messages may still appear.
     ///
     /// JSON: `isSyncing`.
-    #[serde(rename = "isSyncing")]
     pub is_syncing: bool,
+}
+impl ::serde::Serialize for ListMessagesResponse {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("teamId", &self.team_id)?;
+        map.serialize_entry("threadId", &self.thread_id)?;
+        map.serialize_entry("messages", &self.messages)?;
+        map.serialize_entry("nextCursor", &self.next_cursor)?;
+        map.serialize_entry("isSyncing", &self.is_syncing)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ListMessagesResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -12694,13 +13929,26 @@ impl ListMessagesResponse {
 /// Outcome of `sendTypingIndicator`.
 ///
 /// Schema: `#/components/schemas/SendTypingIndicatorResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SendTypingIndicatorResponse {
     /// JSON: `status`.
     pub status: TypingIndicatorStatus,
     /// JSON: `reason`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<TypingSkipReason>,
+}
+impl ::serde::Serialize for SendTypingIndicatorResponse {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        if let Some(value) = &self.reason {
+            map.serialize_entry("reason", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SendTypingIndicatorResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -12764,7 +14012,7 @@ impl SendTypingIndicatorResponse {
 /// Outcome of `editMessage`.
 ///
 /// Schema: `#/components/schemas/EditMessageResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EditMessageResponse {
     /// Whether the edit went through.
     ///
@@ -12773,7 +14021,6 @@ pub struct EditMessageResponse {
     /// The edited message.
     ///
     /// JSON: `messageId`.
-    #[serde(rename = "messageId")]
     pub message_id: String,
     /// The message text after the edit.
     ///
@@ -12782,8 +14029,21 @@ pub struct EditMessageResponse {
     /// When the edit was made.
     ///
     /// JSON: `editedAt`.
-    #[serde(rename = "editedAt")]
     pub edited_at: ::apigen_runtime::Timestamp,
+}
+impl ::serde::Serialize for EditMessageResponse {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("success", &self.success)?;
+        map.serialize_entry("messageId", &self.message_id)?;
+        map.serialize_entry("content", &self.content)?;
+        map.serialize_entry("editedAt", &self.edited_at)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for EditMessageResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -12874,7 +14134,7 @@ impl EditMessageResponse {
 /// Outcome of `deleteMessage`.
 ///
 /// Schema: `#/components/schemas/DeleteMessageResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeleteMessageResponse {
     /// Whether the deletion went through.
     ///
@@ -12883,13 +14143,24 @@ pub struct DeleteMessageResponse {
     /// The deleted message.
     ///
     /// JSON: `messageId`.
-    #[serde(rename = "messageId")]
     pub message_id: String,
     /// When the message was deleted.
     ///
     /// JSON: `deletedAt`.
-    #[serde(rename = "deletedAt")]
     pub deleted_at: ::apigen_runtime::Timestamp,
+}
+impl ::serde::Serialize for DeleteMessageResponse {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("success", &self.success)?;
+        map.serialize_entry("messageId", &self.message_id)?;
+        map.serialize_entry("deletedAt", &self.deleted_at)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DeleteMessageResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -12969,7 +14240,7 @@ impl DeleteMessageResponse {
 /// Outcome of `addReaction` / `removeReaction`.
 ///
 /// Schema: `#/components/schemas/ReactionResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReactionResponse {
     /// Whether the change went through.
     ///
@@ -12978,8 +14249,19 @@ pub struct ReactionResponse {
     /// Id of the message whose reactions changed.
     ///
     /// JSON: `messageId`.
-    #[serde(rename = "messageId")]
     pub message_id: String,
+}
+impl ::serde::Serialize for ReactionResponse {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("success", &self.success)?;
+        map.serialize_entry("messageId", &self.message_id)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ReactionResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -13045,7 +14327,7 @@ impl ReactionResponse {
 /// The thread a quick-sent message landed in.
 ///
 /// Schema: `#/components/schemas/QuickSendThread`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct QuickSendThread {
     /// Thread id.
     ///
@@ -13054,8 +14336,19 @@ pub struct QuickSendThread {
     /// X conversation id, when already known.
     ///
     /// JSON: `platformId`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "platformId", default)]
     pub platform_id: Option<String>,
+}
+impl ::serde::Serialize for QuickSendThread {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("platformId", &self.platform_id)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for QuickSendThread {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -13117,12 +14410,24 @@ impl QuickSendThread {
 /// Outcome of `quickSendMessage`.
 ///
 /// Schema: `#/components/schemas/QuickSendMessageResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct QuickSendMessageResponse {
     /// JSON: `message`.
     pub message: Message,
     /// JSON: `thread`.
     pub thread: QuickSendThread,
+}
+impl ::serde::Serialize for QuickSendMessageResponse {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("message", &self.message)?;
+        map.serialize_entry("thread", &self.thread)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for QuickSendMessageResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -13185,7 +14490,7 @@ impl QuickSendMessageResponse {
 /// One page of the event feed.
 ///
 /// Schema: `#/components/schemas/ListEventsResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListEventsResponse {
     /// Events in ascending `seq` order.
     ///
@@ -13194,13 +14499,24 @@ pub struct ListEventsResponse {
     /// Whether more events follow this page.
     ///
     /// JSON: `hasMore`.
-    #[serde(rename = "hasMore")]
     pub has_more: bool,
     /// `seq` of the last event on the page (pass it as `afterSeq`), or null when the page is empty.
     ///
     /// JSON: `lastSeq`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "lastSeq", default)]
     pub last_seq: Option<u64>,
+}
+impl ::serde::Serialize for ListEventsResponse {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("events", &self.events)?;
+        map.serialize_entry("hasMore", &self.has_more)?;
+        map.serialize_entry("lastSeq", &self.last_seq)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ListEventsResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -13276,7 +14592,7 @@ impl ListEventsResponse {
 /// Outcome of `addListLeads`, as X user ids.
 ///
 /// Schema: `#/components/schemas/AddListLeadsResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddListLeadsResponse {
     /// Ids that were added to the list.
     ///
@@ -13290,6 +14606,19 @@ pub struct AddListLeadsResponse {
     ///
     /// JSON: `failed`.
     pub failed: Vec<String>,
+}
+impl ::serde::Serialize for AddListLeadsResponse {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("added", &self.added)?;
+        map.serialize_entry("skipped", &self.skipped)?;
+        map.serialize_entry("failed", &self.failed)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AddListLeadsResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -13357,12 +14686,23 @@ impl AddListLeadsResponse {
 /// Outcome of `removeListLeads`.
 ///
 /// Schema: `#/components/schemas/RemoveListLeadsResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RemoveListLeadsResponse {
     /// Number of leads actually removed.
     ///
     /// JSON: `removed`.
     pub removed: u64,
+}
+impl ::serde::Serialize for RemoveListLeadsResponse {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("removed", &self.removed)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for RemoveListLeadsResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -13416,7 +14756,7 @@ impl RemoveListLeadsResponse {
 /// One page of import jobs.
 ///
 /// Schema: `#/components/schemas/ListImportJobsResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListImportJobsResponse {
     /// The import jobs on this page.
     ///
@@ -13425,8 +14765,19 @@ pub struct ListImportJobsResponse {
     /// Cursor of the next page (pass it as `cursor`), or null on the last page.
     ///
     /// JSON: `nextCursor`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "nextCursor", default)]
     pub next_cursor: Option<String>,
+}
+impl ::serde::Serialize for ListImportJobsResponse {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("data", &self.data)?;
+        map.serialize_entry("nextCursor", &self.next_cursor)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ListImportJobsResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -13485,7 +14836,7 @@ impl ListImportJobsResponse {
 /// Outcome of `addCampaignLeads`.
 ///
 /// Schema: `#/components/schemas/AddCampaignLeadsResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddCampaignLeadsResponse {
     /// Leads added to the campaign.
     ///
@@ -13499,6 +14850,19 @@ pub struct AddCampaignLeadsResponse {
     ///
     /// JSON: `failed`.
     pub failed: u64,
+}
+impl ::serde::Serialize for AddCampaignLeadsResponse {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("added", &self.added)?;
+        map.serialize_entry("skipped", &self.skipped)?;
+        map.serialize_entry("failed", &self.failed)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AddCampaignLeadsResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(

@@ -13,6 +13,7 @@ pub mod docs;
 pub mod mock;
 pub mod pagination;
 pub mod profile;
+pub mod serialize;
 pub mod typeref;
 pub mod types;
 pub mod webhooks;

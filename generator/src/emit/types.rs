@@ -84,7 +84,10 @@ fn emit_type(model: &Model, id: usize, def: &TypeDef) -> TokenStream {
 fn emit_struct(model: &Model, id: usize, name: &Ident, doc: TokenStream, def: &StructDef) -> TokenStream {
     let fields: Vec<&Field> = def.fields.iter().collect();
     let derive_default = fields.iter().all(|field| field.presence != Presence::Required);
-    let field_tokens = fields.iter().map(|field| emit_field(model, id, field));
+    // Written-out serde impls (no `additionalProperties`, at least one field) read no
+    // `#[serde]` attributes, and without a serde derive none may be present.
+    let derived = def.additional.is_some() || def.fields.is_empty();
+    let field_tokens = fields.iter().map(|field| emit_field(model, id, field, derived));
     let additional = def.additional.as_ref().map(|ty| {
         let value = tokens(model, ty, Scope::Types);
         quote! {
@@ -95,15 +98,18 @@ fn emit_struct(model: &Model, id: usize, name: &Ident, doc: TokenStream, def: &S
     });
     let default = derive_default.then(|| quote! { Default, });
     let constructor = constructor(model, id, def);
+    let serialize_impl = super::serialize::struct_impl(name, def);
+    let derive_serialize = serialize_impl.is_none().then(|| quote! { ::serde::Serialize, });
     let deserialize_impl = super::deserialize::struct_impl(model, id, name, def);
     let derive_deserialize = deserialize_impl.is_none().then(|| quote! { ::serde::Deserialize, });
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, #derive_deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default #derive_serialize #derive_deserialize)]
         pub struct #name {
             #(#field_tokens)*
             #additional
         }
+        #serialize_impl
         #deserialize_impl
         #constructor
     }
@@ -212,7 +218,9 @@ pub(crate) fn field_type(model: &Model, owner: usize, field: &Field) -> TokenStr
     }
 }
 
-pub(crate) fn emit_field(model: &Model, owner: usize, field: &Field) -> TokenStream {
+/// A struct field with its docs, and with its `#[serde]` attribute when `serde_attrs`
+/// (the struct derives its serde impls).
+pub(crate) fn emit_field(model: &Model, owner: usize, field: &Field, serde_attrs: bool) -> TokenStream {
     let name = ident(&field.name);
     let ty = field_type(model, owner, field);
     let wire = &field.wire;
@@ -236,7 +244,7 @@ pub(crate) fn emit_field(model: &Model, owner: usize, field: &Field) -> TokenStr
     };
     let wire_note = format!("JSON: `{wire}`. {presence_note}");
     let doc = docs::attrs([field.doc.as_deref().unwrap_or(""), wire_note.trim_end()]);
-    let serde_attr = if serde.is_empty() {
+    let serde_attr = if serde.is_empty() || !serde_attrs {
         quote! {}
     } else {
         quote! { #[serde(#serde)] }

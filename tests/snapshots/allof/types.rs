@@ -13,13 +13,26 @@
     rustdoc::invalid_html_tags
 )]
 /// Schema: `#/components/schemas/Address`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Address {
     /// JSON: `city`.
     pub city: String,
     /// JSON: `zip`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
+}
+impl ::serde::Serialize for Address {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("city", &self.city)?;
+        if let Some(value) = &self.zip {
+            map.serialize_entry("zip", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Address {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -75,13 +88,26 @@ impl Address {
     }
 }
 /// Schema: `#/components/schemas/Base`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Base {
     /// JSON: `id`.
     pub id: String,
     /// JSON: `createdAt`. Optional: `None` leaves the key out.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::apigen_runtime::Timestamp>,
+}
+impl ::serde::Serialize for Base {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("createdAt", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Base {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -141,15 +167,29 @@ impl Base {
     }
 }
 /// Schema: `#/components/schemas/Named`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Named {
     /// JSON: `id`.
     pub id: String,
     /// JSON: `createdAt`. Optional: `None` leaves the key out.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::apigen_runtime::Timestamp>,
     /// JSON: `name`.
     pub name: String,
+}
+impl ::serde::Serialize for Named {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("createdAt", value)?;
+        }
+        map.serialize_entry("name", &self.name)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Named {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -215,21 +255,39 @@ impl Named {
     }
 }
 /// Schema: `#/components/schemas/Pet`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Pet {
     /// JSON: `id`.
     pub id: String,
     /// JSON: `createdAt`. Optional: `None` leaves the key out.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::apigen_runtime::Timestamp>,
     /// JSON: `name`.
     pub name: String,
     /// JSON: `home`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub home: Option<Address>,
     /// JSON: `tags`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
+}
+impl ::serde::Serialize for Pet {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("createdAt", value)?;
+        }
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.home {
+            map.serialize_entry("home", value)?;
+        }
+        if let Some(value) = &self.tags {
+            map.serialize_entry("tags", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Pet {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -309,23 +367,42 @@ impl Pet {
 /// Three levels of allOf below it.
 ///
 /// Schema: `#/components/schemas/Dog`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Dog {
     /// JSON: `id`.
     pub id: String,
     /// JSON: `createdAt`. Optional: `None` leaves the key out.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::apigen_runtime::Timestamp>,
     /// JSON: `name`.
     pub name: String,
     /// JSON: `home`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub home: Option<Address>,
     /// JSON: `tags`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// JSON: `barks`.
     pub barks: bool,
+}
+impl ::serde::Serialize for Dog {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("createdAt", value)?;
+        }
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.home {
+            map.serialize_entry("home", value)?;
+        }
+        if let Some(value) = &self.tags {
+            map.serialize_entry("tags", value)?;
+        }
+        map.serialize_entry("barks", &self.barks)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Dog {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -409,14 +486,28 @@ impl Dog {
     }
 }
 /// Schema: `#/components/schemas/Audit`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Audit {
     /// JSON: `note`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// JSON: `by`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by: Option<String>,
+}
+impl ::serde::Serialize for Audit {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.note {
+            map.serialize_entry("note", value)?;
+        }
+        if let Some(value) = &self.by {
+            map.serialize_entry("by", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Audit {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -464,23 +555,41 @@ impl<'de> ::serde::Deserialize<'de> for Audit {
 /// `note` is optional in Audit and required here: required wins.
 ///
 /// Schema: `#/components/schemas/Record`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Record {
     /// JSON: `note`.
     pub note: String,
     /// JSON: `by`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by: Option<String>,
     /// JSON: `id`.
     pub id: String,
     /// JSON: `createdAt`. Optional: `None` leaves the key out.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::apigen_runtime::Timestamp>,
     /// A one-member allOf used to attach a description.
     ///
     /// JSON: `address`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<Address>,
+}
+impl ::serde::Serialize for Record {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("note", &self.note)?;
+        if let Some(value) = &self.by {
+            map.serialize_entry("by", value)?;
+        }
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("createdAt", value)?;
+        }
+        if let Some(value) = &self.address {
+            map.serialize_entry("address", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Record {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -564,10 +673,21 @@ impl Record {
 /// Both members declare `value`, as a string and as an integer.
 ///
 /// Schema: `#/components/schemas/Conflict`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Conflict {
     /// JSON: `value`.
     pub value: i64,
+}
+impl ::serde::Serialize for Conflict {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("value", &self.value)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Conflict {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -617,15 +737,27 @@ impl Conflict {
 /// `type: object` and own properties beside `allOf`: merges like the bare form.
 ///
 /// Schema: `#/components/schemas/TypedExtended`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TypedExtended {
     /// JSON: `id`.
     pub id: String,
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt")]
     pub created_at: ::apigen_runtime::Timestamp,
     /// JSON: `extra`.
     pub extra: String,
+}
+impl ::serde::Serialize for TypedExtended {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("createdAt", &self.created_at)?;
+        map.serialize_entry("extra", &self.extra)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for TypedExtended {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -697,19 +829,36 @@ impl TypedExtended {
 /// `type: object` beside a two-member `allOf`, nothing else.
 ///
 /// Schema: `#/components/schemas/TypedOnly`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TypedOnly {
     /// JSON: `city`.
     pub city: String,
     /// JSON: `zip`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// JSON: `note`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// JSON: `by`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by: Option<String>,
+}
+impl ::serde::Serialize for TypedOnly {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("city", &self.city)?;
+        if let Some(value) = &self.zip {
+            map.serialize_entry("zip", value)?;
+        }
+        if let Some(value) = &self.note {
+            map.serialize_entry("note", value)?;
+        }
+        if let Some(value) = &self.by {
+            map.serialize_entry("by", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for TypedOnly {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -805,26 +954,45 @@ impl<'de> ::serde::Deserialize<'de> for TypedUnion {
     }
 }
 /// Schema: `#/paths/~1dogs~1{dogId}/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetDogResponse {
     /// JSON: `id`.
     pub id: String,
     /// JSON: `createdAt`. Optional: `None` leaves the key out.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::apigen_runtime::Timestamp>,
     /// JSON: `name`.
     pub name: String,
     /// JSON: `home`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub home: Option<Address>,
     /// JSON: `tags`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// JSON: `barks`.
     pub barks: bool,
     /// JSON: `fetchedAt`.
-    #[serde(rename = "fetchedAt")]
     pub fetched_at: ::apigen_runtime::Timestamp,
+}
+impl ::serde::Serialize for GetDogResponse {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("createdAt", value)?;
+        }
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.home {
+            map.serialize_entry("home", value)?;
+        }
+        if let Some(value) = &self.tags {
+            map.serialize_entry("tags", value)?;
+        }
+        map.serialize_entry("barks", &self.barks)?;
+        map.serialize_entry("fetchedAt", &self.fetched_at)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for GetDogResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(

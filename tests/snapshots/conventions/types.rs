@@ -13,12 +13,24 @@
     rustdoc::invalid_html_tags
 )]
 /// Schema: `#/components/schemas/Note`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Note {
     /// JSON: `id`.
     pub id: String,
     /// JSON: `text`.
     pub text: String,
+}
+impl ::serde::Serialize for Note {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("text", &self.text)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Note {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -74,7 +86,7 @@ impl Note {
     }
 }
 /// Schema: `#/components/schemas/Problem`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
     /// Numeric error code.
     ///
@@ -83,10 +95,25 @@ pub struct Problem {
     /// JSON: `message`.
     pub message: String,
     /// JSON: `more_info`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub more_info: Option<String>,
     /// JSON: `status`.
     pub status: i64,
+}
+impl ::serde::Serialize for Problem {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("code", &self.code)?;
+        map.serialize_entry("message", &self.message)?;
+        if let Some(value) = &self.more_info {
+            map.serialize_entry("more_info", value)?;
+        }
+        map.serialize_entry("status", &self.status)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Problem {
     fn deserialize<__D: ::serde::Deserializer<'de>>(

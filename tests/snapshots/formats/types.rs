@@ -13,69 +13,117 @@
     rustdoc::invalid_html_tags
 )]
 /// Schema: `#/components/schemas/Sample`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Sample {
     /// JSON: `at`.
     pub at: ::apigen_runtime::Timestamp,
     /// JSON: `day`.
     pub day: ::apigen_runtime::chrono::NaiveDate,
     /// JSON: `clock`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clock: Option<String>,
     /// JSON: `id`.
     pub id: String,
     /// JSON: `link`.
     pub link: String,
     /// JSON: `email`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// JSON: `blob`.
     pub blob: String,
     /// JSON: `raw`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub raw: Option<::apigen_runtime::Binary>,
     /// JSON: `secret`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// JSON: `custom`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom: Option<String>,
     /// JSON: `i32`.
     pub i32: i32,
     /// JSON: `i64`.
     pub i64: i64,
     /// JSON: `u32`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub u32: Option<u32>,
     /// JSON: `u64`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub u64: Option<u64>,
     /// JSON: `count`.
     pub count: u64,
     /// JSON: `byteSized`. Optional: `None` leaves the key out.
-    #[serde(rename = "byteSized", default, skip_serializing_if = "Option::is_none")]
     pub byte_sized: Option<u64>,
     /// JSON: `f32`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub f32: Option<f32>,
     /// JSON: `f64`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub f64: Option<f64>,
     /// JSON: `weird`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weird: Option<f64>,
     /// JSON: `huge`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huge: Option<u64>,
     /// JSON: `hugeNegative`. Optional: `None` leaves the key out.
-    #[serde(rename = "hugeNegative", default, skip_serializing_if = "Option::is_none")]
     pub huge_negative: Option<i64>,
     /// JSON: `i64Min`. Optional: `None` leaves the key out.
-    #[serde(rename = "i64Min", default, skip_serializing_if = "Option::is_none")]
     pub i64_min: Option<i64>,
     /// JSON: `beyondU128`. Optional: `None` leaves the key out.
-    #[serde(rename = "beyondU128", default, skip_serializing_if = "Option::is_none")]
     pub beyond_u128: Option<u64>,
+}
+impl ::serde::Serialize for Sample {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("at", &self.at)?;
+        map.serialize_entry("day", &self.day)?;
+        if let Some(value) = &self.clock {
+            map.serialize_entry("clock", value)?;
+        }
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("link", &self.link)?;
+        if let Some(value) = &self.email {
+            map.serialize_entry("email", value)?;
+        }
+        map.serialize_entry("blob", &self.blob)?;
+        if let Some(value) = &self.raw {
+            map.serialize_entry("raw", value)?;
+        }
+        if let Some(value) = &self.secret {
+            map.serialize_entry("secret", value)?;
+        }
+        if let Some(value) = &self.custom {
+            map.serialize_entry("custom", value)?;
+        }
+        map.serialize_entry("i32", &self.i32)?;
+        map.serialize_entry("i64", &self.i64)?;
+        if let Some(value) = &self.u32 {
+            map.serialize_entry("u32", value)?;
+        }
+        if let Some(value) = &self.u64 {
+            map.serialize_entry("u64", value)?;
+        }
+        map.serialize_entry("count", &self.count)?;
+        if let Some(value) = &self.byte_sized {
+            map.serialize_entry("byteSized", value)?;
+        }
+        if let Some(value) = &self.f32 {
+            map.serialize_entry("f32", value)?;
+        }
+        if let Some(value) = &self.f64 {
+            map.serialize_entry("f64", value)?;
+        }
+        if let Some(value) = &self.weird {
+            map.serialize_entry("weird", value)?;
+        }
+        if let Some(value) = &self.huge {
+            map.serialize_entry("huge", value)?;
+        }
+        if let Some(value) = &self.huge_negative {
+            map.serialize_entry("hugeNegative", value)?;
+        }
+        if let Some(value) = &self.i64_min {
+            map.serialize_entry("i64Min", value)?;
+        }
+        if let Some(value) = &self.beyond_u128 {
+            map.serialize_entry("beyondU128", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Sample {
     fn deserialize<__D: ::serde::Deserializer<'de>>(

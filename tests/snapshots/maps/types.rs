@@ -33,10 +33,21 @@ pub type Groups = ::std::collections::BTreeMap<String, Vec<String>>;
 /// Schema: `#/components/schemas/Sparse`.
 pub type Sparse = ::std::collections::BTreeMap<String, Option<String>>;
 /// Schema: `#/components/schemas/Counter`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Counter {
     /// JSON: `count`.
     pub count: i64,
+}
+impl ::serde::Serialize for Counter {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("count", &self.count)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Counter {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -123,11 +134,23 @@ pub struct Labelled {
 /// Properties and `additionalProperties: false`.
 ///
 /// Schema: `#/components/schemas/Closed`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Closed {
     /// JSON: `label`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+}
+impl ::serde::Serialize for Closed {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.label {
+            map.serialize_entry("label", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Closed {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -173,45 +196,75 @@ impl<'de> ::serde::Deserialize<'de> for Closed {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Empty {}
 /// Schema: `#/components/schemas/Stats`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Stats {
     /// JSON: `scores`.
     pub scores: Scores,
     /// JSON: `groups`.
     pub groups: Groups,
     /// JSON: `sparse`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sparse: Option<Sparse>,
     /// JSON: `counters`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub counters: Option<Counters>,
     /// JSON: `anything`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anything: Option<Anything>,
     /// JSON: `freeForm`. Optional: `None` leaves the key out.
-    #[serde(rename = "freeForm", default, skip_serializing_if = "Option::is_none")]
     pub free_form: Option<FreeForm>,
     /// JSON: `labelled`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labelled: Option<Labelled>,
     /// JSON: `closed`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed: Option<Closed>,
     /// JSON: `empty`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub empty: Option<Empty>,
     /// Inline map with inline object values.
     ///
     /// JSON: `byRegion`. Optional: `None` leaves the key out.
-    #[serde(rename = "byRegion", default, skip_serializing_if = "Option::is_none")]
     pub by_region: Option<::std::collections::BTreeMap<String, StatsByRegionValue>>,
     /// Inline map of maps of numbers.
     ///
     /// JSON: `matrix`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matrix: Option<
         ::std::collections::BTreeMap<String, ::std::collections::BTreeMap<String, f64>>,
     >,
+}
+impl ::serde::Serialize for Stats {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("scores", &self.scores)?;
+        map.serialize_entry("groups", &self.groups)?;
+        if let Some(value) = &self.sparse {
+            map.serialize_entry("sparse", value)?;
+        }
+        if let Some(value) = &self.counters {
+            map.serialize_entry("counters", value)?;
+        }
+        if let Some(value) = &self.anything {
+            map.serialize_entry("anything", value)?;
+        }
+        if let Some(value) = &self.free_form {
+            map.serialize_entry("freeForm", value)?;
+        }
+        if let Some(value) = &self.labelled {
+            map.serialize_entry("labelled", value)?;
+        }
+        if let Some(value) = &self.closed {
+            map.serialize_entry("closed", value)?;
+        }
+        if let Some(value) = &self.empty {
+            map.serialize_entry("empty", value)?;
+        }
+        if let Some(value) = &self.by_region {
+            map.serialize_entry("byRegion", value)?;
+        }
+        if let Some(value) = &self.matrix {
+            map.serialize_entry("matrix", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Stats {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -382,13 +435,26 @@ impl Stats {
     }
 }
 /// Schema: `#/components/schemas/Stats/properties/byRegion/additionalProperties`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StatsByRegionValue {
     /// JSON: `total`.
     pub total: i64,
     /// JSON: `updatedAt`. Optional: `None` leaves the key out.
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<::apigen_runtime::Timestamp>,
+}
+impl ::serde::Serialize for StatsByRegionValue {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("total", &self.total)?;
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("updatedAt", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for StatsByRegionValue {
     fn deserialize<__D: ::serde::Deserializer<'de>>(

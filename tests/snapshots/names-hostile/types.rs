@@ -13,41 +13,73 @@
     rustdoc::invalid_html_tags
 )]
 /// Schema: `#/components/schemas/Pin`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Pin {
     /// JSON: `type`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// JSON: `self`. Optional: `None` leaves the key out.
-    #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
     /// JSON: `super`. Optional: `None` leaves the key out.
-    #[serde(rename = "super", default, skip_serializing_if = "Option::is_none")]
     pub super_: Option<String>,
     /// JSON: `crate`. Optional: `None` leaves the key out.
-    #[serde(rename = "crate", default, skip_serializing_if = "Option::is_none")]
     pub crate_: Option<String>,
     /// JSON: `fn`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#fn: Option<String>,
     /// JSON: ``. Optional: `None` leaves the key out.
-    #[serde(rename = "", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// JSON: `1x`. Optional: `None` leaves the key out.
-    #[serde(rename = "1x", default, skip_serializing_if = "Option::is_none")]
     pub _1x: Option<i64>,
     /// JSON: `é`. Optional: `None` leaves the key out.
-    #[serde(rename = "é", default, skip_serializing_if = "Option::is_none")]
     pub ue9: Option<String>,
     /// JSON: `id`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// JSON: `Id`. Optional: `None` leaves the key out.
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id2: Option<String>,
     /// JSON: `ID`. Optional: `None` leaves the key out.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id3: Option<String>,
+}
+impl ::serde::Serialize for Pin {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        if let Some(value) = &self.super_ {
+            map.serialize_entry("super", value)?;
+        }
+        if let Some(value) = &self.crate_ {
+            map.serialize_entry("crate", value)?;
+        }
+        if let Some(value) = &self.r#fn {
+            map.serialize_entry("fn", value)?;
+        }
+        if let Some(value) = &self.value {
+            map.serialize_entry("", value)?;
+        }
+        if let Some(value) = &self._1x {
+            map.serialize_entry("1x", value)?;
+        }
+        if let Some(value) = &self.ue9 {
+            map.serialize_entry("é", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.id2 {
+            map.serialize_entry("Id", value)?;
+        }
+        if let Some(value) = &self.id3 {
+            map.serialize_entry("ID", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Pin {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -202,11 +234,23 @@ impl IntoFuture {
     }
 }
 /// Schema: `#/components/schemas/CallOptions`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CallOptions {
     /// JSON: `option`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub option: Option<Option2>,
+}
+impl ::serde::Serialize for CallOptions {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.option {
+            map.serialize_entry("option", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CallOptions {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -251,11 +295,23 @@ impl<'de> ::serde::Deserialize<'de> for CallOptions {
     }
 }
 /// Schema: `#/components/schemas/ErrorBody`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ErrorBody2 {
     /// JSON: `message`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+impl ::serde::Serialize for ErrorBody2 {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ErrorBody2 {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -326,10 +382,21 @@ impl<'de> ::serde::Deserialize<'de> for Result2 {
     }
 }
 /// Schema: `#/components/schemas/Option`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Option2 {
     /// JSON: `some`.
     pub some: String,
+}
+impl ::serde::Serialize for Option2 {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("some", &self.some)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Option2 {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -377,10 +444,21 @@ impl Option2 {
     }
 }
 /// Schema: `#/components/schemas/Box`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Box2 {
     /// JSON: `none`.
     pub none: String,
+}
+impl ::serde::Serialize for Box2 {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("none", &self.none)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Box2 {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -430,11 +508,23 @@ impl Box2 {
 /// Schema: `#/components/schemas/Send`.
 pub type Send2 = Vec<Into2>;
 /// Schema: `#/components/schemas/Into`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Into2 {
     /// JSON: `from`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<From2>,
+}
+impl ::serde::Serialize for Into2 {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.from {
+            map.serialize_entry("from", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Into2 {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -477,11 +567,23 @@ impl<'de> ::serde::Deserialize<'de> for Into2 {
 /// Schema: `#/components/schemas/From`.
 pub type From2 = String;
 /// Schema: `#/components/schemas/Default`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Default2 {
     /// JSON: `iterator`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iterator: Option<Iterator2>,
+}
+impl ::serde::Serialize for Default2 {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.iterator {
+            map.serialize_entry("iterator", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Default2 {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -528,11 +630,23 @@ impl<'de> ::serde::Deserialize<'de> for Default2 {
 /// Schema: `#/components/schemas/Iterator`.
 pub type Iterator2 = i64;
 /// Schema: `#/components/schemas/RequestSpec`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestSpec {
     /// JSON: `default`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<Default2>,
+}
+impl ::serde::Serialize for RequestSpec {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.default {
+            map.serialize_entry("default", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for RequestSpec {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -579,11 +693,23 @@ impl<'de> ::serde::Deserialize<'de> for RequestSpec {
 /// Schema: `#/components/schemas/Vec`.
 pub type Vec2 = Vec<String2>;
 /// Schema: `#/components/schemas/String`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct String2 {
     /// JSON: `value`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+impl ::serde::Serialize for String2 {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.value {
+            map.serialize_entry("value", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for String2 {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -650,13 +776,26 @@ pub type Loop = ::serde_json::Value;
 /// Schema: `#/components/schemas/Loop2`.
 pub type Loop2 = Loop;
 /// Schema: `#/components/schemas/Page`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Page {
     /// JSON: `data`.
     pub data: Vec<String>,
     /// JSON: `nextCursor`. Optional: `None` leaves the key out.
-    #[serde(rename = "nextCursor", default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
+}
+impl ::serde::Serialize for Page {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("data", &self.data)?;
+        if let Some(value) = &self.next_cursor {
+            map.serialize_entry("nextCursor", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Page {
     fn deserialize<__D: ::serde::Deserializer<'de>>(

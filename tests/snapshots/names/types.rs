@@ -15,7 +15,7 @@
 /// A schema named like a Rust keyword.
 ///
 /// Schema: `#/components/schemas/type`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Type {
     /// JSON: `type`.
     pub r#type: String,
@@ -24,17 +24,38 @@ pub struct Type {
     /// JSON: `async`.
     pub r#async: bool,
     /// JSON: `Self`. Optional: `None` leaves the key out.
-    #[serde(rename = "Self", default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
     /// JSON: `super`. Optional: `None` leaves the key out.
-    #[serde(rename = "super", default, skip_serializing_if = "Option::is_none")]
     pub super_: Option<i64>,
     /// JSON: ``. Optional: `None` leaves the key out.
-    #[serde(rename = "", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// JSON: `123abc`. Optional: `None` leaves the key out.
-    #[serde(rename = "123abc", default, skip_serializing_if = "Option::is_none")]
     pub _123abc: Option<String>,
+}
+impl ::serde::Serialize for Type {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("ref", &self.r#ref)?;
+        map.serialize_entry("async", &self.r#async)?;
+        if let Some(value) = &self.self_ {
+            map.serialize_entry("Self", value)?;
+        }
+        if let Some(value) = &self.super_ {
+            map.serialize_entry("super", value)?;
+        }
+        if let Some(value) = &self.value {
+            map.serialize_entry("", value)?;
+        }
+        if let Some(value) = &self._123abc {
+            map.serialize_entry("123abc", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Type {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -138,11 +159,23 @@ impl Type {
 /// Schema named `Self`.
 ///
 /// Schema: `#/components/schemas/Self`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SelfValue {
     /// JSON: `move`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#move: Option<String>,
+}
+impl ::serde::Serialize for SelfValue {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#move {
+            map.serialize_entry("move", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SelfValue {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -185,11 +218,23 @@ impl<'de> ::serde::Deserialize<'de> for SelfValue {
 /// A component named like the inline response type of `listPets`.
 ///
 /// Schema: `#/components/schemas/ListPetsResponse`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListPetsResponse {
     /// JSON: `component`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub component: Option<bool>,
+}
+impl ::serde::Serialize for ListPetsResponse {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.component {
+            map.serialize_entry("component", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ListPetsResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -236,11 +281,23 @@ impl<'de> ::serde::Deserialize<'de> for ListPetsResponse {
 /// Another plausible generated name.
 ///
 /// Schema: `#/components/schemas/PetsListResponse`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PetsListResponse {
     /// JSON: `other`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub other: Option<bool>,
+}
+impl ::serde::Serialize for PetsListResponse {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.other {
+            map.serialize_entry("other", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for PetsListResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -281,29 +338,53 @@ impl<'de> ::serde::Deserialize<'de> for PetsListResponse {
     }
 }
 /// Schema: `#/components/schemas/Collide`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Collide {
     /// JSON: `ASC`. Optional: `None` leaves the key out.
-    #[serde(rename = "ASC", default, skip_serializing_if = "Option::is_none")]
     pub asc: Option<String>,
     /// JSON: `asc`. Optional: `None` leaves the key out.
-    #[serde(rename = "asc", default, skip_serializing_if = "Option::is_none")]
     pub asc2: Option<String>,
     /// JSON: `+1`. Optional: `None` leaves the key out.
-    #[serde(rename = "+1", default, skip_serializing_if = "Option::is_none")]
     pub plus_1: Option<i64>,
     /// JSON: `-1`. Optional: `None` leaves the key out.
-    #[serde(rename = "-1", default, skip_serializing_if = "Option::is_none")]
     pub minus_1: Option<i64>,
     /// JSON: `foo_bar`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub foo_bar: Option<String>,
     /// JSON: `fooBar`. Optional: `None` leaves the key out.
-    #[serde(rename = "fooBar", default, skip_serializing_if = "Option::is_none")]
     pub foo_bar2: Option<String>,
     /// JSON: `FooBar`. Optional: `None` leaves the key out.
-    #[serde(rename = "FooBar", default, skip_serializing_if = "Option::is_none")]
     pub foo_bar3: Option<String>,
+}
+impl ::serde::Serialize for Collide {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.asc {
+            map.serialize_entry("ASC", value)?;
+        }
+        if let Some(value) = &self.asc2 {
+            map.serialize_entry("asc", value)?;
+        }
+        if let Some(value) = &self.plus_1 {
+            map.serialize_entry("+1", value)?;
+        }
+        if let Some(value) = &self.minus_1 {
+            map.serialize_entry("-1", value)?;
+        }
+        if let Some(value) = &self.foo_bar {
+            map.serialize_entry("foo_bar", value)?;
+        }
+        if let Some(value) = &self.foo_bar2 {
+            map.serialize_entry("fooBar", value)?;
+        }
+        if let Some(value) = &self.foo_bar3 {
+            map.serialize_entry("FooBar", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Collide {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -394,11 +475,23 @@ impl<'de> ::serde::Deserialize<'de> for Collide {
     }
 }
 /// Schema: `#/components/schemas/foo_bar`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FooBar {
     /// JSON: `a`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub a: Option<String>,
+}
+impl ::serde::Serialize for FooBar {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.a {
+            map.serialize_entry("a", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for FooBar {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -439,11 +532,23 @@ impl<'de> ::serde::Deserialize<'de> for FooBar {
     }
 }
 /// Schema: `#/components/schemas/fooBar`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FooBar2 {
     /// JSON: `b`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub b: Option<String>,
+}
+impl ::serde::Serialize for FooBar2 {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.b {
+            map.serialize_entry("b", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for FooBar2 {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -493,13 +598,26 @@ impl<'de> ::serde::Deserialize<'de> for FooBar2 {
     }
 }
 /// Schema: `#/paths/~1pets/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListPetsResponse2 {
     /// JSON: `items`.
     pub items: Vec<Type>,
     /// JSON: `next`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
+}
+impl ::serde::Serialize for ListPetsResponse2 {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("items", &self.items)?;
+        if let Some(value) = &self.next {
+            map.serialize_entry("next", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ListPetsResponse2 {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -552,11 +670,23 @@ impl ListPetsResponse2 {
     }
 }
 /// Schema: `#/paths/~1pets/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PostPetsRequest {
     /// JSON: `name`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+impl ::serde::Serialize for PostPetsRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for PostPetsRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(

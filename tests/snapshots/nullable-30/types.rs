@@ -13,10 +13,21 @@
     rustdoc::invalid_html_tags
 )]
 /// Schema: `#/components/schemas/Problem`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
     /// JSON: `message`.
     pub message: String,
+}
+impl ::serde::Serialize for Problem {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("message", &self.message)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Problem {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -70,17 +81,26 @@ impl Problem {
 /// Who owns a widget.
 ///
 /// Schema: `#/components/schemas/Owner`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Owner {
     /// JSON: `id`.
     pub id: String,
     /// JSON: `email`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub email: Option<::apigen_runtime::Nullable<String>>,
+}
+impl ::serde::Serialize for Owner {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.email {
+            map.serialize_entry("email", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Owner {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -135,10 +155,21 @@ impl Owner {
 /// A component that is itself nullable.
 ///
 /// Schema: `#/components/schemas/NullableOwner`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NullableOwner {
     /// JSON: `id`.
     pub id: String,
+}
+impl ::serde::Serialize for NullableOwner {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for NullableOwner {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -186,7 +217,7 @@ impl NullableOwner {
     }
 }
 /// Schema: `#/components/schemas/Widget`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Widget {
     /// JSON: `id`.
     pub id: String,
@@ -197,71 +228,38 @@ pub struct Widget {
     /// Required and nullable.
     ///
     /// JSON: `description`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub description: Option<String>,
     /// Optional, not nullable.
     ///
     /// JSON: `nickname`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
     /// Optional and nullable.
     ///
     /// JSON: `note`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub note: Option<::apigen_runtime::Nullable<String>>,
     /// JSON: `count`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub count: Option<i32>,
     /// JSON: `ratio`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub ratio: Option<::apigen_runtime::Nullable<f64>>,
     /// JSON: `enabled`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub enabled: Option<::apigen_runtime::Nullable<bool>>,
     /// Required nullable date-time.
     ///
     /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "updatedAt", default)]
     pub updated_at: Option<::apigen_runtime::Timestamp>,
     /// Optional nullable date-time.
     ///
     /// JSON: `createdAt`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        rename = "createdAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub created_at: Option<::apigen_runtime::Nullable<::apigen_runtime::Timestamp>>,
     /// Required nullable reference.
     ///
     /// JSON: `owner`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub owner: Option<Owner>,
     /// Optional nullable reference.
     ///
     /// JSON: `coOwner`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        rename = "coOwner",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub co_owner: Option<::apigen_runtime::Nullable<Owner>>,
     /// JSON: `previousOwner`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "previousOwner", default)]
     pub previous_owner: Option<NullableOwner>,
     /// Items may be null.
     ///
@@ -270,12 +268,46 @@ pub struct Widget {
     /// The array itself may be null.
     ///
     /// JSON: `labels`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub labels: Option<::apigen_runtime::Nullable<Vec<String>>>,
+}
+impl ::serde::Serialize for Widget {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        if let Some(value) = &self.nickname {
+            map.serialize_entry("nickname", value)?;
+        }
+        if let Some(value) = &self.note {
+            map.serialize_entry("note", value)?;
+        }
+        map.serialize_entry("count", &self.count)?;
+        if let Some(value) = &self.ratio {
+            map.serialize_entry("ratio", value)?;
+        }
+        if let Some(value) = &self.enabled {
+            map.serialize_entry("enabled", value)?;
+        }
+        map.serialize_entry("updatedAt", &self.updated_at)?;
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("createdAt", value)?;
+        }
+        map.serialize_entry("owner", &self.owner)?;
+        if let Some(value) = &self.co_owner {
+            map.serialize_entry("coOwner", value)?;
+        }
+        map.serialize_entry("previousOwner", &self.previous_owner)?;
+        map.serialize_entry("tags", &self.tags)?;
+        if let Some(value) = &self.labels {
+            map.serialize_entry("labels", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Widget {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -467,7 +499,7 @@ impl Widget {
     }
 }
 /// Schema: `#/components/schemas/WidgetUpdate`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WidgetUpdate {
     /// Required, not nullable.
     ///
@@ -476,38 +508,45 @@ pub struct WidgetUpdate {
     /// Required, nullable (send `null` to clear).
     ///
     /// JSON: `description`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub description: Option<String>,
     /// Optional, not nullable.
     ///
     /// JSON: `nickname`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
     /// Optional and nullable.
     ///
     /// JSON: `note`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub note: Option<::apigen_runtime::Nullable<String>>,
     /// Optional nullable reference (`null` unassigns).
     ///
     /// JSON: `owner`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub owner: Option<::apigen_runtime::Nullable<Owner>>,
     /// JSON: `count`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub count: Option<::apigen_runtime::Nullable<i64>>,
+}
+impl ::serde::Serialize for WidgetUpdate {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        if let Some(value) = &self.nickname {
+            map.serialize_entry("nickname", value)?;
+        }
+        if let Some(value) = &self.note {
+            map.serialize_entry("note", value)?;
+        }
+        if let Some(value) = &self.owner {
+            map.serialize_entry("owner", value)?;
+        }
+        if let Some(value) = &self.count {
+            map.serialize_entry("count", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for WidgetUpdate {
     fn deserialize<__D: ::serde::Deserializer<'de>>(

@@ -15,17 +15,26 @@
 /// Who owns a widget.
 ///
 /// Schema: `#/components/schemas/Owner`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Owner {
     /// JSON: `id`.
     pub id: String,
     /// JSON: `email`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub email: Option<::apigen_runtime::Nullable<String>>,
+}
+impl ::serde::Serialize for Owner {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.email {
+            map.serialize_entry("email", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Owner {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -80,10 +89,21 @@ impl Owner {
 /// A component that is itself nullable.
 ///
 /// Schema: `#/components/schemas/NullableOwner`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NullableOwner {
     /// JSON: `id`.
     pub id: String,
+}
+impl ::serde::Serialize for NullableOwner {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for NullableOwner {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -131,7 +151,7 @@ impl NullableOwner {
     }
 }
 /// Schema: `#/components/schemas/Widget`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Widget {
     /// JSON: `id`.
     pub id: String,
@@ -146,81 +166,46 @@ pub struct Widget {
     /// Required and nullable.
     ///
     /// JSON: `description`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub description: Option<String>,
     /// Optional, not nullable.
     ///
     /// JSON: `nickname`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
     /// Optional and nullable.
     ///
     /// JSON: `note`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub note: Option<::apigen_runtime::Nullable<String>>,
     /// JSON: `count`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub count: Option<i32>,
     /// JSON: `ratio`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub ratio: Option<::apigen_runtime::Nullable<f64>>,
     /// JSON: `enabled`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub enabled: Option<::apigen_runtime::Nullable<bool>>,
     /// Required nullable date-time.
     ///
     /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "updatedAt", default)]
     pub updated_at: Option<::apigen_runtime::Timestamp>,
     /// Optional nullable date-time.
     ///
     /// JSON: `createdAt`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        rename = "createdAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub created_at: Option<::apigen_runtime::Nullable<::apigen_runtime::Timestamp>>,
     /// Required nullable reference (anyOf with null).
     ///
     /// JSON: `owner`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub owner: Option<Owner>,
     /// Required nullable reference (oneOf with null).
     ///
     /// JSON: `manager`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub manager: Option<Owner>,
     /// Optional nullable reference.
     ///
     /// JSON: `coOwner`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        rename = "coOwner",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub co_owner: Option<::apigen_runtime::Nullable<Owner>>,
     /// JSON: `previousOwner`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "previousOwner", default)]
     pub previous_owner: Option<NullableOwner>,
     /// A `$ref` with a sibling description.
     ///
     /// JSON: `reviewer`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reviewer: Option<Owner>,
     /// Items may be null.
     ///
@@ -229,39 +214,72 @@ pub struct Widget {
     /// The array itself may be null.
     ///
     /// JSON: `labels`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub labels: Option<::apigen_runtime::Nullable<Vec<String>>>,
     /// A string or an integer, or null.
     ///
     /// JSON: `code`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub code: Option<::apigen_runtime::Nullable<WidgetCode>>,
     /// oneOf with more than one non-null member.
     ///
     /// JSON: `size`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub size: Option<::apigen_runtime::Nullable<WidgetSize>>,
     /// Only ever null.
     ///
     /// JSON: `nothing`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub nothing: Option<::apigen_runtime::Nullable<::serde_json::Value>>,
+}
+impl ::serde::Serialize for Widget {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("kind", &self.kind)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        if let Some(value) = &self.nickname {
+            map.serialize_entry("nickname", value)?;
+        }
+        if let Some(value) = &self.note {
+            map.serialize_entry("note", value)?;
+        }
+        map.serialize_entry("count", &self.count)?;
+        if let Some(value) = &self.ratio {
+            map.serialize_entry("ratio", value)?;
+        }
+        if let Some(value) = &self.enabled {
+            map.serialize_entry("enabled", value)?;
+        }
+        map.serialize_entry("updatedAt", &self.updated_at)?;
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("createdAt", value)?;
+        }
+        map.serialize_entry("owner", &self.owner)?;
+        map.serialize_entry("manager", &self.manager)?;
+        if let Some(value) = &self.co_owner {
+            map.serialize_entry("coOwner", value)?;
+        }
+        map.serialize_entry("previousOwner", &self.previous_owner)?;
+        if let Some(value) = &self.reviewer {
+            map.serialize_entry("reviewer", value)?;
+        }
+        map.serialize_entry("tags", &self.tags)?;
+        if let Some(value) = &self.labels {
+            map.serialize_entry("labels", value)?;
+        }
+        if let Some(value) = &self.code {
+            map.serialize_entry("code", value)?;
+        }
+        if let Some(value) = &self.size {
+            map.serialize_entry("size", value)?;
+        }
+        if let Some(value) = &self.nothing {
+            map.serialize_entry("nothing", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Widget {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -509,7 +527,7 @@ impl Widget {
     }
 }
 /// Schema: `#/components/schemas/WidgetUpdate`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WidgetUpdate {
     /// Required, not nullable.
     ///
@@ -518,38 +536,45 @@ pub struct WidgetUpdate {
     /// Required, nullable (send `null` to clear).
     ///
     /// JSON: `description`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub description: Option<String>,
     /// Optional, not nullable.
     ///
     /// JSON: `nickname`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
     /// Optional and nullable.
     ///
     /// JSON: `note`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub note: Option<::apigen_runtime::Nullable<String>>,
     /// Optional nullable reference (`null` unassigns).
     ///
     /// JSON: `owner`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub owner: Option<::apigen_runtime::Nullable<Owner>>,
     /// JSON: `count`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub count: Option<::apigen_runtime::Nullable<u64>>,
+}
+impl ::serde::Serialize for WidgetUpdate {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        if let Some(value) = &self.nickname {
+            map.serialize_entry("nickname", value)?;
+        }
+        if let Some(value) = &self.note {
+            map.serialize_entry("note", value)?;
+        }
+        if let Some(value) = &self.owner {
+            map.serialize_entry("owner", value)?;
+        }
+        if let Some(value) = &self.count {
+            map.serialize_entry("count", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for WidgetUpdate {
     fn deserialize<__D: ::serde::Deserializer<'de>>(

@@ -77,7 +77,7 @@
     }
 }
 /// Schema: `#/components/schemas/Item`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Item {
     /// JSON: `id`.
     pub id: String,
@@ -86,27 +86,44 @@ pub struct Item {
     /// JSON: `keyword`.
     pub keyword: Keyword,
     /// JSON: `spelling`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spelling: Option<Spelling>,
     /// Inline enum on a property.
     ///
     /// JSON: `color`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<ItemColor>,
     /// Nullable inline enum that lists `null`.
     ///
     /// JSON: `shade`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub shade: Option<::apigen_runtime::Nullable<ItemShade>>,
     /// Integer enum (no Rust enum is generated for it).
     ///
     /// JSON: `priority`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
+}
+impl ::serde::Serialize for Item {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("vote", &self.vote)?;
+        map.serialize_entry("keyword", &self.keyword)?;
+        if let Some(value) = &self.spelling {
+            map.serialize_entry("spelling", value)?;
+        }
+        if let Some(value) = &self.color {
+            map.serialize_entry("color", value)?;
+        }
+        if let Some(value) = &self.shade {
+            map.serialize_entry("shade", value)?;
+        }
+        if let Some(value) = &self.priority {
+            map.serialize_entry("priority", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Item {
     fn deserialize<__D: ::serde::Deserializer<'de>>(

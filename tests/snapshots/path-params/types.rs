@@ -13,14 +13,28 @@
     rustdoc::invalid_html_tags
 )]
 /// Schema: `#/paths/~1threads~1{threadId}~1messages/get/parameters/0/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThreadsThreadMessagesListFilter {
     /// JSON: `sender`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sender: Option<String>,
     /// JSON: `unread`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unread: Option<bool>,
+}
+impl ::serde::Serialize for ThreadsThreadMessagesListFilter {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.sender {
+            map.serialize_entry("sender", value)?;
+        }
+        if let Some(value) = &self.unread {
+            map.serialize_entry("unread", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ThreadsThreadMessagesListFilter {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -75,11 +89,23 @@ impl<'de> ::serde::Deserialize<'de> for ThreadsThreadMessagesListFilter {
     }
 }
 /// Schema: `#/paths/~1items~1{itemId}/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SelfValueResponse {
     /// JSON: `id`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
+}
+impl ::serde::Serialize for SelfValueResponse {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SelfValueResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -120,11 +146,23 @@ impl<'de> ::serde::Deserialize<'de> for SelfValueResponse {
     }
 }
 /// Schema: `#/paths/~1items/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListItems2Request {
     /// JSON: `name`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+impl ::serde::Serialize for ListItems2Request {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ListItems2Request {
     fn deserialize<__D: ::serde::Deserializer<'de>>(

@@ -13,15 +13,29 @@
     rustdoc::invalid_html_tags
 )]
 /// Schema: `#/components/schemas/TreeNode`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TreeNode {
     /// JSON: `value`.
     pub value: String,
     /// JSON: `children`.
     pub children: Vec<TreeNode>,
     /// JSON: `parent`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<Box<TreeNode>>,
+}
+impl ::serde::Serialize for TreeNode {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("value", &self.value)?;
+        map.serialize_entry("children", &self.children)?;
+        if let Some(value) = &self.parent {
+            map.serialize_entry("parent", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for TreeNode {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -91,13 +105,24 @@ impl TreeNode {
     }
 }
 /// Schema: `#/components/schemas/ListNode`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListNode {
     /// JSON: `value`.
     pub value: i64,
     /// JSON: `next`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub next: Option<Box<ListNode>>,
+}
+impl ::serde::Serialize for ListNode {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("value", &self.value)?;
+        map.serialize_entry("next", &self.next)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ListNode {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -150,13 +175,26 @@ impl ListNode {
     }
 }
 /// Schema: `#/components/schemas/A`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct A {
     /// JSON: `name`.
     pub name: String,
     /// JSON: `b`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub b: Option<Box<B>>,
+}
+impl ::serde::Serialize for A {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.b {
+            map.serialize_entry("b", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for A {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -209,13 +247,26 @@ impl A {
     }
 }
 /// Schema: `#/components/schemas/B`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct B {
     /// JSON: `a`.
     pub a: Box<A>,
     /// JSON: `count`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
+}
+impl ::serde::Serialize for B {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("a", &self.a)?;
+        if let Some(value) = &self.count {
+            map.serialize_entry("count", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for B {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -268,10 +319,21 @@ impl B {
     }
 }
 /// Schema: `#/components/schemas/Dir`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Dir {
     /// JSON: `entries`.
     pub entries: ::std::collections::BTreeMap<String, Dir>,
+}
+impl ::serde::Serialize for Dir {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("entries", &self.entries)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Dir {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -349,12 +411,24 @@ impl<'de> ::serde::Deserialize<'de> for Expr {
     }
 }
 /// Schema: `#/components/schemas/Sum`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Sum {
     /// JSON: `left`.
     pub left: Box<Expr>,
     /// JSON: `right`.
     pub right: Box<Expr>,
+}
+impl ::serde::Serialize for Sum {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("left", &self.left)?;
+        map.serialize_entry("right", &self.right)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Sum {
     fn deserialize<__D: ::serde::Deserializer<'de>>(

@@ -17,12 +17,24 @@
 /// Schema: `#/components/schemas/AccountId`.
 pub type AccountId = String;
 /// Schema: `#/components/schemas/Money`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Money {
     /// JSON: `amount`.
     pub amount: f64,
     /// JSON: `currency`.
     pub currency: MoneyCurrency,
+}
+impl ::serde::Serialize for Money {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("amount", &self.amount)?;
+        map.serialize_entry("currency", &self.currency)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Money {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -90,7 +102,7 @@ impl Money {
 /// Schema: `#/components/schemas/MaybeLabel`.
 pub type MaybeLabel = String;
 /// Schema: `#/components/schemas/Account`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Account {
     /// The account's own id (a `$ref` with a description).
     ///
@@ -109,26 +121,43 @@ pub struct Account {
     /// Required and nullable `$ref`, spelled as a type-array oneOf.
     ///
     /// JSON: `overdraft`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub overdraft: Option<Money>,
     /// Optional `$ref` with a sibling `default`.
     ///
     /// JSON: `credit`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit: Option<Money>,
     /// JSON: `label`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub label: Option<MaybeLabel>,
     /// JSON: `ratio`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ratio: Option<f64>,
     /// JSON: `tier`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub tier: Option<::apigen_runtime::Nullable<u64>>,
+}
+impl ::serde::Serialize for Account {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("kind", &self.kind)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("active", &self.active)?;
+        map.serialize_entry("balance", &self.balance)?;
+        map.serialize_entry("overdraft", &self.overdraft)?;
+        if let Some(value) = &self.credit {
+            map.serialize_entry("credit", value)?;
+        }
+        map.serialize_entry("label", &self.label)?;
+        if let Some(value) = &self.ratio {
+            map.serialize_entry("ratio", value)?;
+        }
+        if let Some(value) = &self.tier {
+            map.serialize_entry("tier", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Account {
     fn deserialize<__D: ::serde::Deserializer<'de>>(

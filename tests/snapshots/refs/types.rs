@@ -15,15 +15,29 @@
 /// Schema: `#/components/schemas/ItemKey`.
 pub type ItemKey = String;
 /// Schema: `#/components/schemas/Item`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Item {
     /// JSON: `key`.
     pub key: ItemKey,
     /// JSON: `name`.
     pub name: String,
     /// JSON: `parent`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<Box<ItemAlias>>,
+}
+impl ::serde::Serialize for Item {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("key", &self.key)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.parent {
+            map.serialize_entry("parent", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Item {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -91,11 +105,23 @@ impl Item {
 /// Schema: `#/components/schemas/ItemAlias`.
 pub type ItemAlias = Item;
 /// Schema: `#/components/schemas/Incident`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Incident {
     /// JSON: `urgency`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urgency: Option<IncidentUrgency>,
+}
+impl ::serde::Serialize for Incident {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.urgency {
+            map.serialize_entry("urgency", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Incident {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -144,13 +170,26 @@ pub type Incidents = Vec<IncidentsItem>;
 /// Schema: `#/components/schemas/UrgencyAlias`.
 pub type UrgencyAlias = IncidentUrgency;
 /// Schema: `#/components/schemas/Escalated`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Escalated {
     /// JSON: `id`.
     pub id: String,
     /// JSON: `urgency`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urgency: Option<UrgencyAlias>,
+}
+impl ::serde::Serialize for Escalated {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.urgency {
+            map.serialize_entry("urgency", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Escalated {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -212,11 +251,23 @@ impl Escalated {
 /// Schema: `#/components/schemas/ItemAliasAlias`.
 pub type ItemAliasAlias = ItemAlias;
 /// Schema: `#/components/schemas/a~1b`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AB {
     /// JSON: `slash`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slash: Option<bool>,
+}
+impl ::serde::Serialize for AB {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.slash {
+            map.serialize_entry("slash", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AB {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -266,10 +317,21 @@ impl<'de> ::serde::Deserialize<'de> for AB {
     }
 }
 /// Schema: `#/components/schemas/Incidents/items`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IncidentsItem {
     /// JSON: `id`.
     pub id: String,
+}
+impl ::serde::Serialize for IncidentsItem {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for IncidentsItem {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -317,31 +379,43 @@ impl IncidentsItem {
     }
 }
 /// Schema: `#/paths/~1broken/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetBrokenResponse {
     /// JSON: `ok`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ok: Option<String>,
     /// JSON: `gone`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub gone: Option<::apigen_runtime::Nullable<::serde_json::Value>>,
     /// JSON: `slashy`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slashy: Option<AB>,
     /// JSON: `name`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// JSON: `nowhere`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub nowhere: Option<::apigen_runtime::Nullable<::serde_json::Value>>,
+}
+impl ::serde::Serialize for GetBrokenResponse {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.ok {
+            map.serialize_entry("ok", value)?;
+        }
+        if let Some(value) = &self.gone {
+            map.serialize_entry("gone", value)?;
+        }
+        if let Some(value) = &self.slashy {
+            map.serialize_entry("slashy", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.nowhere {
+            map.serialize_entry("nowhere", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for GetBrokenResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -423,20 +497,38 @@ impl<'de> ::serde::Deserialize<'de> for GetBrokenResponse {
     }
 }
 /// Schema: `#/paths/~1incidents/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListIncidentsResponse {
     /// JSON: `first`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first: Option<IncidentsItem>,
     /// JSON: `urgency`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urgency: Option<UrgencyAlias>,
     /// JSON: `conflict`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conflict: Option<Conflict>,
     /// JSON: `escalated`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub escalated: Option<Escalated>,
+}
+impl ::serde::Serialize for ListIncidentsResponse {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.first {
+            map.serialize_entry("first", value)?;
+        }
+        if let Some(value) = &self.urgency {
+            map.serialize_entry("urgency", value)?;
+        }
+        if let Some(value) = &self.conflict {
+            map.serialize_entry("conflict", value)?;
+        }
+        if let Some(value) = &self.escalated {
+            map.serialize_entry("escalated", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ListIncidentsResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -504,10 +596,21 @@ impl<'de> ::serde::Deserialize<'de> for ListIncidentsResponse {
     }
 }
 /// Schema: `#/components/responses/Conflict/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Conflict {
     /// JSON: `reason`.
     pub reason: String,
+}
+impl ::serde::Serialize for Conflict {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("reason", &self.reason)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Conflict {
     fn deserialize<__D: ::serde::Deserializer<'de>>(

@@ -13,13 +13,26 @@
     rustdoc::invalid_html_tags
 )]
 /// Schema: `#/components/schemas/Note`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Note {
     /// JSON: `text`.
     pub text: String,
     /// JSON: `pinned`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pinned: Option<bool>,
+}
+impl ::serde::Serialize for Note {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("text", &self.text)?;
+        if let Some(value) = &self.pinned {
+            map.serialize_entry("pinned", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Note {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -79,16 +92,31 @@ impl Note {
     }
 }
 /// Schema: `#/paths/~1tokens/post/requestBody/content/application~1x-www-form-urlencoded/schema`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateTokenRequest {
     /// JSON: `grant_type`.
     pub grant_type: String,
     /// JSON: `scope`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<Vec<String>>,
     /// JSON: `metadata`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<CreateTokenRequestMetadata>,
+}
+impl ::serde::Serialize for CreateTokenRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("grant_type", &self.grant_type)?;
+        if let Some(value) = &self.scope {
+            map.serialize_entry("scope", value)?;
+        }
+        if let Some(value) = &self.metadata {
+            map.serialize_entry("metadata", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateTokenRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -158,11 +186,23 @@ impl CreateTokenRequest {
     }
 }
 /// Schema: `#/paths/~1tokens/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/metadata`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTokenRequestMetadata {
     /// JSON: `source`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+}
+impl ::serde::Serialize for CreateTokenRequestMetadata {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.source {
+            map.serialize_entry("source", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateTokenRequestMetadata {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -208,11 +248,23 @@ impl<'de> ::serde::Deserialize<'de> for CreateTokenRequestMetadata {
     }
 }
 /// Schema: `#/paths/~1tokens/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTokenResponse {
     /// JSON: `token`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
+}
+impl ::serde::Serialize for CreateTokenResponse {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.token {
+            map.serialize_entry("token", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateTokenResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -253,16 +305,31 @@ impl<'de> ::serde::Deserialize<'de> for CreateTokenResponse {
     }
 }
 /// Schema: `#/paths/~1uploads/post/requestBody/content/multipart~1form-data/schema`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UploadFileRequest {
     /// JSON: `file`.
     pub file: ::apigen_runtime::Binary,
     /// JSON: `description`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// JSON: `meta`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<UploadFileRequestMeta>,
+}
+impl ::serde::Serialize for UploadFileRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("file", &self.file)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.meta {
+            map.serialize_entry("meta", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UploadFileRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -328,11 +395,23 @@ impl UploadFileRequest {
     }
 }
 /// Schema: `#/paths/~1uploads/post/requestBody/content/multipart~1form-data/schema/properties/meta`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadFileRequestMeta {
     /// JSON: `tags`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
+}
+impl ::serde::Serialize for UploadFileRequestMeta {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.tags {
+            map.serialize_entry("tags", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UploadFileRequestMeta {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -373,14 +452,28 @@ impl<'de> ::serde::Deserialize<'de> for UploadFileRequestMeta {
     }
 }
 /// Schema: `#/paths/~1notes/get/parameters/4/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListNotesFilter {
     /// JSON: `author`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
     /// JSON: `after`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<::apigen_runtime::Timestamp>,
+}
+impl ::serde::Serialize for ListNotesFilter {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.author {
+            map.serialize_entry("author", value)?;
+        }
+        if let Some(value) = &self.after {
+            map.serialize_entry("after", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ListNotesFilter {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -430,14 +523,28 @@ impl<'de> ::serde::Deserialize<'de> for ListNotesFilter {
     }
 }
 /// Schema: `#/paths/~1notes/get/parameters/5/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListNotesPoint {
     /// JSON: `x`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<i64>,
     /// JSON: `y`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<i64>,
+}
+impl ::serde::Serialize for ListNotesPoint {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.x {
+            map.serialize_entry("x", value)?;
+        }
+        if let Some(value) = &self.y {
+            map.serialize_entry("y", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ListNotesPoint {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -483,14 +590,28 @@ impl<'de> ::serde::Deserialize<'de> for ListNotesPoint {
     }
 }
 /// Schema: `#/paths/~1notes/get/parameters/6/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListNotesBox {
     /// JSON: `w`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub w: Option<i64>,
     /// JSON: `h`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub h: Option<i64>,
+}
+impl ::serde::Serialize for ListNotesBox {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.w {
+            map.serialize_entry("w", value)?;
+        }
+        if let Some(value) = &self.h {
+            map.serialize_entry("h", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ListNotesBox {
     fn deserialize<__D: ::serde::Deserializer<'de>>(

@@ -13,12 +13,24 @@
     rustdoc::invalid_html_tags
 )]
 /// Schema: `#/components/schemas/JobResult`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JobResult {
     /// JSON: `id`.
     pub id: String,
     /// JSON: `output`.
     pub output: String,
+}
+impl ::serde::Serialize for JobResult {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("output", &self.output)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for JobResult {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -78,12 +90,24 @@ impl JobResult {
     }
 }
 /// Schema: `#/components/schemas/JobQueued`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JobQueued {
     /// JSON: `id`.
     pub id: String,
     /// JSON: `position`.
     pub position: i64,
+}
+impl ::serde::Serialize for JobQueued {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("position", &self.position)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for JobQueued {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -140,10 +164,21 @@ impl JobQueued {
     }
 }
 /// Schema: `#/components/schemas/Error`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Error2 {
     /// JSON: `message`.
     pub message: String,
+}
+impl ::serde::Serialize for Error2 {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("message", &self.message)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Error2 {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -195,23 +230,43 @@ impl Error2 {
     }
 }
 /// Schema: `#/components/schemas/ProblemDetails`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProblemDetails {
     /// JSON: `type`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// JSON: `title`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// JSON: `status`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// JSON: `detail`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// JSON: `instance`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<String>,
+}
+impl ::serde::Serialize for ProblemDetails {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.title {
+            map.serialize_entry("title", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.detail {
+            map.serialize_entry("detail", value)?;
+        }
+        if let Some(value) = &self.instance {
+            map.serialize_entry("instance", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ProblemDetails {
     fn deserialize<__D: ::serde::Deserializer<'de>>(

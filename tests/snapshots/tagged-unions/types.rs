@@ -65,16 +65,29 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
     }
 }
 /// Schema: `#/components/schemas/Cat`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Cat {
     /// JSON: `petType`.
-    #[serde(rename = "petType")]
     pub pet_type: String,
     /// JSON: `name`.
     pub name: String,
     /// JSON: `indoor`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub indoor: Option<bool>,
+}
+impl ::serde::Serialize for Cat {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("petType", &self.pet_type)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.indoor {
+            map.serialize_entry("indoor", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Cat {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -144,16 +157,29 @@ impl Cat {
     }
 }
 /// Schema: `#/components/schemas/Dog`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Dog {
     /// JSON: `petType`.
-    #[serde(rename = "petType")]
     pub pet_type: String,
     /// JSON: `name`.
     pub name: String,
     /// JSON: `goodBoy`. Optional: `None` leaves the key out.
-    #[serde(rename = "goodBoy", default, skip_serializing_if = "Option::is_none")]
     pub good_boy: Option<bool>,
+}
+impl ::serde::Serialize for Dog {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("petType", &self.pet_type)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.good_boy {
+            map.serialize_entry("goodBoy", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Dog {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -223,11 +249,21 @@ impl Dog {
     }
 }
 /// Schema: `#/components/schemas/Lizard`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Lizard {
     /// JSON: `petType`.
-    #[serde(rename = "petType")]
     pub pet_type: String,
+}
+impl ::serde::Serialize for Lizard {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("petType", &self.pet_type)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Lizard {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -324,13 +360,24 @@ impl<'de> ::serde::Deserialize<'de> for Vehicle {
     }
 }
 /// Schema: `#/components/schemas/Car`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Car {
     /// JSON: `vehicleType`.
-    #[serde(rename = "vehicleType")]
     pub vehicle_type: String,
     /// JSON: `doors`.
     pub doors: i64,
+}
+impl ::serde::Serialize for Car {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vehicleType", &self.vehicle_type)?;
+        map.serialize_entry("doors", &self.doors)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Car {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -393,14 +440,26 @@ impl Car {
     }
 }
 /// Schema: `#/components/schemas/Bike`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Bike {
     /// JSON: `vehicleType`.
-    #[serde(rename = "vehicleType")]
     pub vehicle_type: String,
     /// JSON: `gears`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gears: Option<i64>,
+}
+impl ::serde::Serialize for Bike {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vehicleType", &self.vehicle_type)?;
+        if let Some(value) = &self.gears {
+            map.serialize_entry("gears", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Bike {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -523,7 +582,7 @@ impl<'de> ::serde::Deserialize<'de> for Event {
     }
 }
 /// Schema: `#/components/schemas/MessageCreated`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MessageCreated {
     /// JSON: `type`.
     pub r#type: MessageCreatedType,
@@ -531,6 +590,19 @@ pub struct MessageCreated {
     pub id: String,
     /// JSON: `text`.
     pub text: String,
+}
+impl ::serde::Serialize for MessageCreated {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("text", &self.text)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for MessageCreated {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -592,12 +664,24 @@ impl MessageCreated {
     }
 }
 /// Schema: `#/components/schemas/MessageDeleted`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MessageDeleted {
     /// JSON: `type`.
     pub r#type: MessageDeletedType,
     /// JSON: `id`.
     pub id: String,
+}
+impl ::serde::Serialize for MessageDeleted {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("id", &self.id)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for MessageDeleted {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -653,7 +737,7 @@ impl MessageDeleted {
     }
 }
 /// Schema: `#/components/schemas/ThreadArchived`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ThreadArchived {
     /// JSON: `type`.
     pub r#type: ThreadArchivedType,
@@ -662,8 +746,22 @@ pub struct ThreadArchived {
     /// JSON: `thread`.
     pub thread: Vehicle,
     /// JSON: `pets`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pets: Option<Vec<Pet>>,
+}
+impl ::serde::Serialize for ThreadArchived {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("thread", &self.thread)?;
+        if let Some(value) = &self.pets {
+            map.serialize_entry("pets", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ThreadArchived {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -882,12 +980,24 @@ impl<'de> ::serde::Deserialize<'de> for LookupValue {
     }
 }
 /// Schema: `#/components/schemas/Shape/oneOf/0`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ShapeCircle {
     /// JSON: `kind`.
     pub kind: ShapeCircleKind,
     /// JSON: `radius`.
     pub radius: f64,
+}
+impl ::serde::Serialize for ShapeCircle {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("kind", &self.kind)?;
+        map.serialize_entry("radius", &self.radius)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ShapeCircle {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -954,7 +1064,7 @@ impl ShapeCircle {
     }
 }
 /// Schema: `#/components/schemas/Shape/oneOf/1`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ShapeRectangle {
     /// JSON: `kind`.
     pub kind: ShapeRectangleKind,
@@ -962,6 +1072,19 @@ pub struct ShapeRectangle {
     pub width: f64,
     /// JSON: `height`.
     pub height: f64,
+}
+impl ::serde::Serialize for ShapeRectangle {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("kind", &self.kind)?;
+        map.serialize_entry("width", &self.width)?;
+        map.serialize_entry("height", &self.height)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ShapeRectangle {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -1034,7 +1157,7 @@ impl ShapeRectangle {
     }
 }
 /// Schema: `#/components/schemas/Shape/oneOf/2`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ShapeGroup {
     /// JSON: `kind`.
     pub kind: ShapeGroupKind,
@@ -1043,8 +1166,22 @@ pub struct ShapeGroup {
     /// Inline union inside a variant.
     ///
     /// JSON: `fill`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fill: Option<ShapeGroupFill>,
+}
+impl ::serde::Serialize for ShapeGroup {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("kind", &self.kind)?;
+        map.serialize_entry("parts", &self.parts)?;
+        if let Some(value) = &self.fill {
+            map.serialize_entry("fill", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ShapeGroup {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -1159,12 +1296,24 @@ impl<'de> ::serde::Deserialize<'de> for ShapeGroupFill {
     }
 }
 /// Schema: `#/components/schemas/Shape/oneOf/2/properties/fill/oneOf/0`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ShapeGroupFillSolid {
     /// JSON: `mode`.
     pub mode: ShapeGroupFillSolidMode,
     /// JSON: `color`.
     pub color: String,
+}
+impl ::serde::Serialize for ShapeGroupFillSolid {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("mode", &self.mode)?;
+        map.serialize_entry("color", &self.color)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ShapeGroupFillSolid {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -1227,7 +1376,7 @@ impl ShapeGroupFillSolid {
     }
 }
 /// Schema: `#/components/schemas/Shape/oneOf/2/properties/fill/oneOf/1`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ShapeGroupFillGradient {
     /// JSON: `mode`.
     pub mode: ShapeGroupFillGradientMode,
@@ -1235,6 +1384,19 @@ pub struct ShapeGroupFillGradient {
     pub from: String,
     /// JSON: `to`.
     pub to: String,
+}
+impl ::serde::Serialize for ShapeGroupFillGradient {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("mode", &self.mode)?;
+        map.serialize_entry("from", &self.from)?;
+        map.serialize_entry("to", &self.to)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ShapeGroupFillGradient {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -1303,10 +1465,21 @@ impl ShapeGroupFillGradient {
     }
 }
 /// Schema: `#/components/schemas/Outcome/oneOf/0`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OutcomeUnknown {
     /// JSON: `status`.
     pub status: OutcomeUnknownStatus,
+}
+impl ::serde::Serialize for OutcomeUnknown {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for OutcomeUnknown {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -1367,12 +1540,24 @@ impl OutcomeUnknown {
     }
 }
 /// Schema: `#/components/schemas/Outcome/oneOf/1`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OutcomeOk {
     /// JSON: `status`.
     pub status: OutcomeOkStatus,
     /// JSON: `value`.
     pub value: String,
+}
+impl ::serde::Serialize for OutcomeOk {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("value", &self.value)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for OutcomeOk {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -1439,13 +1624,26 @@ impl OutcomeOk {
     }
 }
 /// Schema: `#/components/schemas/LookupValue/oneOf/2`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LookupValueVariant2 {
     /// JSON: `value`.
     pub value: String,
     /// JSON: `unit`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
+}
+impl ::serde::Serialize for LookupValueVariant2 {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("value", &self.value)?;
+        if let Some(value) = &self.unit {
+            map.serialize_entry("unit", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for LookupValueVariant2 {
     fn deserialize<__D: ::serde::Deserializer<'de>>(

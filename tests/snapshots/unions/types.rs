@@ -13,12 +13,24 @@
     rustdoc::invalid_html_tags
 )]
 /// Schema: `#/components/schemas/User`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct User {
     /// JSON: `kind`.
     pub kind: String,
     /// JSON: `login`.
     pub login: String,
+}
+impl ::serde::Serialize for User {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("kind", &self.kind)?;
+        map.serialize_entry("login", &self.login)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for User {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -74,7 +86,7 @@ impl User {
     }
 }
 /// Schema: `#/components/schemas/Team`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Team {
     /// JSON: `kind`.
     pub kind: String,
@@ -82,6 +94,19 @@ pub struct Team {
     pub slug: String,
     /// JSON: `members`.
     pub members: i64,
+}
+impl ::serde::Serialize for Team {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("kind", &self.kind)?;
+        map.serialize_entry("slug", &self.slug)?;
+        map.serialize_entry("members", &self.members)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Team {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -427,13 +452,26 @@ impl<'de> ::serde::Deserialize<'de> for MaybeScalar {
     }
 }
 /// Schema: `#/components/schemas/Summary`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// JSON: `id`.
     pub id: String,
     /// JSON: `name`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+impl ::serde::Serialize for Summary {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Summary {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -486,16 +524,31 @@ impl Summary {
     }
 }
 /// Schema: `#/components/schemas/Detail`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Detail {
     /// JSON: `id`.
     pub id: String,
     /// JSON: `name`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// JSON: `email`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+}
+impl ::serde::Serialize for Detail {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.email {
+            map.serialize_entry("email", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Detail {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -585,10 +638,21 @@ impl<'de> ::serde::Deserialize<'de> for Person {
     }
 }
 /// Schema: `#/components/schemas/ShallowItem`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ShallowItem {
     /// JSON: `x`.
     pub x: i64,
+}
+impl ::serde::Serialize for ShallowItem {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("x", &self.x)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ShallowItem {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -636,13 +700,26 @@ impl ShallowItem {
     }
 }
 /// Schema: `#/components/schemas/DeepItem`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeepItem {
     /// JSON: `x`.
     pub x: i64,
     /// JSON: `y`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<i64>,
+}
+impl ::serde::Serialize for DeepItem {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("x", &self.x)?;
+        if let Some(value) = &self.y {
+            map.serialize_entry("y", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DeepItem {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -723,41 +800,64 @@ impl<'de> ::serde::Deserialize<'de> for Boxed {
     }
 }
 /// Schema: `#/components/schemas/Feed`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Feed {
     /// JSON: `actors`.
     pub actors: Vec<Actor>,
     /// JSON: `anyActors`. Optional: `None` leaves the key out.
-    #[serde(rename = "anyActors", default, skip_serializing_if = "Option::is_none")]
     pub any_actors: Option<Vec<AnyActor>>,
     /// JSON: `values`.
     pub values: Vec<Scalar>,
     /// JSON: `flags`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flags: Option<Vec<Flag>>,
     /// JSON: `payloads`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payloads: Option<Vec<Payload>>,
     /// JSON: `entries`.
     pub entries: Vec<Entry>,
     /// JSON: `fallback`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<WithFallback>,
     /// JSON: `maybe`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub maybe: Option<::apigen_runtime::Nullable<MaybeScalar>>,
     /// JSON: `sort`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort: Option<SortMode>,
     /// An array of arrays of inline unions.
     ///
     /// JSON: `matrix`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matrix: Option<Vec<Vec<FeedMatrixItemItem>>>,
+}
+impl ::serde::Serialize for Feed {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("actors", &self.actors)?;
+        if let Some(value) = &self.any_actors {
+            map.serialize_entry("anyActors", value)?;
+        }
+        map.serialize_entry("values", &self.values)?;
+        if let Some(value) = &self.flags {
+            map.serialize_entry("flags", value)?;
+        }
+        if let Some(value) = &self.payloads {
+            map.serialize_entry("payloads", value)?;
+        }
+        map.serialize_entry("entries", &self.entries)?;
+        if let Some(value) = &self.fallback {
+            map.serialize_entry("fallback", value)?;
+        }
+        if let Some(value) = &self.maybe {
+            map.serialize_entry("maybe", value)?;
+        }
+        if let Some(value) = &self.sort {
+            map.serialize_entry("sort", value)?;
+        }
+        if let Some(value) = &self.matrix {
+            map.serialize_entry("matrix", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Feed {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -900,10 +1000,21 @@ impl Feed {
     }
 }
 /// Schema: `#/components/schemas/Entry/anyOf/0`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EntryVariant0 {
     /// JSON: `slug`.
     pub slug: String,
+}
+impl ::serde::Serialize for EntryVariant0 {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("slug", &self.slug)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for EntryVariant0 {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -951,10 +1062,21 @@ impl EntryVariant0 {
     }
 }
 /// Schema: `#/components/schemas/Boxed/oneOf/0`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BoxedVariant0 {
     /// JSON: `item`.
     pub item: ShallowItem,
+}
+impl ::serde::Serialize for BoxedVariant0 {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("item", &self.item)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for BoxedVariant0 {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -1002,10 +1124,21 @@ impl BoxedVariant0 {
     }
 }
 /// Schema: `#/components/schemas/Boxed/oneOf/1`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BoxedVariant1 {
     /// JSON: `item`.
     pub item: DeepItem,
+}
+impl ::serde::Serialize for BoxedVariant1 {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("item", &self.item)?;
+        map.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for BoxedVariant1 {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
