@@ -28,15 +28,19 @@
 //! Three internal sub-modes run as the measured process: `--internal-parse-floor FILE
 //! [--normalize]`, `--internal-profile FILE RUNS` and `--internal-max-rss PROGRAM ARGS…`.
 
+mod chart;
 mod check;
 mod cli;
+mod features;
 mod machine;
 mod measure;
 mod process;
 mod profile;
+mod release;
 mod report;
 mod sdk;
 mod tools;
+mod volume;
 
 use crate::codegen::project_root;
 use crate::XtaskError;
@@ -78,6 +82,11 @@ pub fn run(args: &[String]) -> Result<(), XtaskError> {
     let previous = fs::read_to_string(&options.out).unwrap_or_default();
     let markdown = report::render(&report, &options, elapsed, &previous);
     write(&options.out, &markdown)?;
+    if let Some(svg) = report::chart(&report) {
+        let path = report::chart_path(&options.out);
+        write(&path, &svg)?;
+        eprintln!("bench: wrote {}", path.display());
+    }
     println!("{markdown}");
     eprintln!(
         "bench: wrote {} in {:.0} s",
