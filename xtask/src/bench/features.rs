@@ -331,4 +331,54 @@ mod tests {
         };
         assert!(failed.failure().is_some_and(|f| f.contains("--features instances")));
     }
+
+    /// A crate with groups `alpha` (compiles) and `beta` (does not), checked for real.
+    #[test]
+    fn groups_are_checked_with_cargo_and_a_broken_one_fails() {
+        let root = std::env::temp_dir().join(format!("xtask-groups-{}", std::process::id()));
+        let dir = root.join("fake_groups");
+        let files = [
+            (root.join("Cargo.toml"), "[workspace]\nresolver = \"2\"\nmembers = [\"fake_groups\"]\n"),
+            (
+                dir.join("Cargo.toml"),
+                "[package]\nname = \"fake_groups\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+                 [features]\ndefault = [\"full\"]\nfull = [\"alpha\"]\nalpha = []\nbeta = []\nmock = []\n",
+            ),
+            (
+                dir.join("src/lib.rs"),
+                "#[cfg(feature = \"alpha\")]\npub fn alpha() {}\n#[cfg(feature = \"beta\")]\npub fn beta() -> u8 { \"no\" }\n",
+            ),
+        ];
+        for (path, text) in files {
+            fs::create_dir_all(path.parent().expect("has a parent")).expect("create");
+            fs::write(&path, text).expect("write");
+        }
+        let generated = Generated {
+            crate_name: "fake_groups".into(),
+            dir: dir.clone(),
+            median_ms: 1.0,
+            runs: 1,
+            max_rss_kb: None,
+            lines: 4,
+            check: Err("not checked".into()),
+        };
+        let target = root.join("target");
+        let alpha = check_group(&target, &generated, Rule::Named("alpha", "test"), 1, 1, None);
+        let beta = check_group(&target, &generated, Rule::Named("beta", "test"), 1, 1, None);
+        let _ = fs::remove_dir_all(&root);
+        match &alpha {
+            GroupCheck::Checked {
+                group, groups, check, ..
+            } => {
+                assert_eq!((group.as_str(), *groups), ("alpha", 2));
+                assert!(check.as_ref().is_ok_and(|c| c.runs == 1), "{check:?}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(alpha.failure().is_none());
+        assert!(
+            beta.failure().is_some_and(|f| f.contains("--features beta")),
+            "{beta:?}"
+        );
+    }
 }
