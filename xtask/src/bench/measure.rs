@@ -477,6 +477,74 @@ fn count_lines(dir: &Path) -> usize {
         .sum()
 }
 
+/// Reports and rows for the tests of the report's rendering.
+#[cfg(test)]
+pub mod fixtures {
+    use super::*;
+
+    /// A report of `rows`, everything else not run.
+    pub fn report(rows: Vec<SpecRow>) -> Report {
+        Report {
+            machine: Machine {
+                load_before: String::new(),
+                cores: 1,
+                cpu: String::new(),
+                date: String::new(),
+                rustc: String::new(),
+                commit: String::new(),
+            },
+            generator: String::new(),
+            rows,
+            progenitor: Tool::Skipped("not asked".into()),
+            memory: None,
+            sdk: Err("not run".into()),
+            profile: Ok(Profile {
+                spec: "a.yaml".into(),
+                runs: 1,
+                phases: Vec::new(),
+            }),
+            release: Release::Skipped("smoke".into()),
+        }
+    }
+
+    /// A row of `spec` with apigen's crate `ours`, progenitor failing / not run.
+    pub fn row(spec: &str, bytes: u64, ours: Result<Generated, String>) -> SpecRow {
+        SpecRow {
+            spec: spec.into(),
+            bytes,
+            version_31: false,
+            operations: "1/1".into(),
+            ours,
+            floor_ms: Ok(1.0),
+            progenitor: [Err("gen fail: theirs".into()), Err(NOT_RUN.into())],
+            volume: None,
+            group: None,
+        }
+    }
+
+    /// A generated crate `name` with the given check.
+    pub fn generated(name: &str, check: Result<Check, String>) -> Generated {
+        Generated {
+            crate_name: name.into(),
+            dir: PathBuf::from(name),
+            median_ms: 1.0,
+            runs: 1,
+            max_rss_kb: None,
+            lines: 1,
+            check,
+        }
+    }
+
+    /// A check of `seconds` and `mb` peak.
+    pub fn check(seconds: f64, mb: u64) -> Check {
+        Check {
+            seconds,
+            runs: 3,
+            max_rss_kb: Some(mb * 1024),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -491,49 +559,13 @@ mod tests {
     }
 
     fn report(ours: Result<Generated, String>, progenitor: Tool) -> Report {
-        Report {
-            machine: Machine {
-                load_before: String::new(),
-                cores: 1,
-                cpu: String::new(),
-                date: String::new(),
-                rustc: String::new(),
-                commit: String::new(),
-            },
-            generator: String::new(),
-            rows: vec![SpecRow {
-                spec: "a.yaml".into(),
-                bytes: 1,
-                version_31: false,
-                operations: "1/1".into(),
-                ours,
-                floor_ms: Ok(1.0),
-                progenitor: [Err("gen fail: theirs".into()), Err(NOT_RUN.into())],
-                volume: None,
-                group: None,
-            }],
-            progenitor,
-            memory: None,
-            sdk: Err("not run".into()),
-            profile: Ok(Profile {
-                spec: "a.yaml".into(),
-                runs: 1,
-                phases: Vec::new(),
-            }),
-            release: Release::Skipped("smoke".into()),
-        }
+        let mut report = fixtures::report(vec![fixtures::row("a.yaml", 1, ours)]);
+        report.progenitor = progenitor;
+        report
     }
 
     fn generated(check: Result<Check, String>) -> Generated {
-        Generated {
-            crate_name: "apigen_a".into(),
-            dir: PathBuf::from("a"),
-            median_ms: 1.0,
-            runs: 1,
-            max_rss_kb: None,
-            lines: 1,
-            check,
-        }
+        fixtures::generated("apigen_a", check)
     }
 
     fn options(smoke: bool) -> Options {

@@ -362,6 +362,122 @@ mod tests {
         );
     }
 
+    use super::super::super::features::GroupCheck;
+    use super::super::super::measure::fixtures::{check, generated, report, row};
+    use super::super::super::release::{BinBuild, ReleaseBin};
+    use super::super::super::volume::Volume;
+
+    fn options() -> Options {
+        super::super::super::cli::parse(&["--no-criterion".to_owned()], Path::new("/repo")).expect("parses")
+    }
+
+    #[test]
+    fn group_rows_say_why_and_give_the_ratio() {
+        let mut nexus = row(
+            "prog-nexus.json",
+            437_000,
+            Ok(generated("apigen_n", Ok(check(8.0, 600)))),
+        );
+        nexus.group = Some(GroupCheck::Checked {
+            group: "instances".into(),
+            why: "the tag".into(),
+            groups: 15,
+            check: Ok(check(1.6, 200)),
+        });
+        let mut stripe = row(
+            "stripe-spec3-2022-04.json",
+            4_200_000,
+            Ok(generated("apigen_s", Ok(check(70.0, 4000)))),
+        );
+        stripe.group = Some(GroupCheck::NoGroups);
+        let report = report(vec![nexus, stripe, row("other.yaml", 1, Err("x".into()))]);
+        let mut md = String::new();
+        render_groups(&mut md, &report, &options());
+        assert!(
+            md.contains("| prog-nexus.json | `instances` | the tag | 15 | 3 | 1.60 | 8.00 | 20 % | 200 | 600 |"),
+            "{md}"
+        );
+        assert!(md.contains("| stripe-spec3-2022-04.json | no feature groups |"), "{md}");
+        assert!(!md.contains("other.yaml"));
+        let (group, g, full) = group_and_full(&report, "prog-nexus.json").expect("measured");
+        assert_eq!((group, g.seconds, full.seconds), ("instances", 1.6, 8.0));
+        let reason = group_and_full(&report, "stripe-spec3-2022-04.json").err();
+        assert_eq!(reason.as_deref(), Some("no feature groups in the generated crate"));
+    }
+
+    #[test]
+    fn release_rows_side_by_side_with_the_size_over_hand_written() {
+        let build = |seconds, unstripped, stripped| {
+            Ok(BinBuild {
+                seconds,
+                unstripped,
+                stripped: Ok(stripped),
+            })
+        };
+        let mut report = report(Vec::new());
+        report.release = Release::Ran(vec![
+            ReleaseBin {
+                flavour: Flavour::Apigen,
+                result: build(41.25, 9_000_000, 6_000_000),
+            },
+            ReleaseBin {
+                flavour: Flavour::Progenitor,
+                result: Err("not run".into()),
+            },
+            ReleaseBin {
+                flavour: Flavour::Reqwest,
+                result: build(3.0, 8_000_000, 5_500_000),
+            },
+        ]);
+        let mut md = String::new();
+        render_release(&mut md, &report);
+        assert!(
+            md.contains(
+                "| `nexus_call_apigen` | apigen's crate | generated crate + binary, link | 41.2 | 9.00 | 6.00 |"
+            ),
+            "{md}"
+        );
+        assert!(md.contains("| `nexus_call_progenitor` |") && md.contains("failed: not run"));
+        assert!(md.contains("apigen's crate: +1.00 MB, stripped +0.50 MB"), "{md}");
+        let mut skipped = String::new();
+        render_release(
+            &mut skipped,
+            &super::super::super::measure::fixtures::report(Vec::new()),
+        );
+        assert!(skipped.contains("Not measured: smoke."), "{skipped}");
+    }
+
+    #[test]
+    fn volume_rows() {
+        let mut r = row("a.yaml", 1, Ok(generated("apigen_a", Ok(check(1.0, 1)))));
+        r.volume = Some(Volume {
+            operations: Some(4),
+            types: Some(10),
+            operation_lines: 300,
+            mock_lines: 100,
+            type_lines: 250,
+            other_lines: 60,
+        });
+        let mut md = String::new();
+        render_volume(&mut md, &report(vec![r, row("b.yaml", 1, Err("boom".into()))]));
+        assert!(
+            md.contains("| a.yaml | 4 | 10 | 300 | 75.0 | 100 | 25.0 | 250 | 25.0 | 60 |"),
+            "{md}"
+        );
+        assert!(md.contains("| b.yaml | did not generate |"), "{md}");
+    }
+
+    #[test]
+    fn the_chart_needs_a_checked_crate() {
+        assert!(chart(&report(vec![row("a.yaml", 1, Err("boom".into()))])).is_none());
+        let svg = chart(&report(vec![row(
+            "a.yaml",
+            3_000,
+            Ok(generated("apigen_a", Ok(check(0.3, 150)))),
+        )]));
+        assert!(svg.is_some_and(|svg| svg.contains("<circle")));
+    }
+
     #[test]
     fn per_item_cells() {
         assert_eq!(per(Some(49.75)), "49.8");
