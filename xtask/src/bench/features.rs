@@ -263,7 +263,7 @@ mod tests {
 
     const TODAY: &str = "[package]\nname = \"x\"\n\n[dependencies]\nserde = { version = \"1\", features = [\"derive\"] }\n\n[features]\nmock = [\"apigen-runtime/mock\"]\n";
 
-    const WITH_GROUPS: &str = "[package]\nname = \"x\"\n\n[features]\ndefault = [\"full\"]\nfull = [\n    \"instances\", # tag\n    \"projects\",\n    \"vpcs\",\n]\ninstances = []\n\"projects\" = []\nvpcs = [] # comment\nmock = [\"apigen-runtime/mock\"]\ntracing = [\"apigen-runtime/tracing\"]\nserialize-responses = []\n\n[lints]\nx = [\"y\"]\n";
+    const WITH_GROUPS: &str = "[package]\nname = \"x\"\n\n[features]\n## Compile a slice with `default-features = false, features = [\"<group>\", …]`.\ndefault = [\"full\"]\nfull = [\n    \"instances\", # tag\n    \"projects\",\n    \"vpcs\",\n]\ninstances = []\n\"projects\" = []\nvpcs = [] # comment\nmock = [\"apigen-runtime/mock\"]\ntracing = [\"apigen-runtime/tracing\"]\nserialize-responses = []\n\n[lints]\nx = [\"y\"]\n";
 
     #[test]
     fn todays_manifest_has_no_groups() {
