@@ -89,6 +89,9 @@ pub struct BinBuild {
 pub struct ReleaseBin {
     /// Which one.
     pub flavour: Flavour,
+    /// The `reqwest` dependency line the call goes through (TLS backends differ:
+    /// progenitor's generated `Cargo.toml` names none), when known.
+    pub reqwest: Option<String>,
     /// Its build.
     pub result: Result<BinBuild, String>,
 }
@@ -259,9 +262,27 @@ pub fn run_release(root: &Path, target: &Path, inputs: &Inputs) -> Result<Releas
             }
             Err(reason) => Err(reason),
         };
-        bins.push(ReleaseBin { flavour, result });
+        let reqwest = match flavour {
+            Flavour::Apigen | Flavour::Reqwest => Some(REQWEST.to_owned()),
+            Flavour::Progenitor => inputs.progenitor.as_ref().ok().and_then(|(_, dir)| reqwest_line(dir)),
+        };
+        bins.push(ReleaseBin {
+            flavour,
+            reqwest,
+            result,
+        });
     }
     Ok(Release::Ran(bins))
+}
+
+/// The `reqwest = …` line of the crate at `dir`.
+fn reqwest_line(dir: &Path) -> Option<String> {
+    let manifest = fs::read_to_string(dir.join("Cargo.toml")).ok()?;
+    manifest
+        .lines()
+        .map(str::trim)
+        .find(|line| line.starts_with("reqwest ") || line.starts_with("reqwest="))
+        .map(str::to_owned)
 }
 
 /// Touches the generated crate's `lib.rs` (if any) and the binary's `main.rs`, times
@@ -342,6 +363,7 @@ mod tests {
     fn only_our_binary_and_the_hand_written_one_can_fail_the_run() {
         let failed = |flavour| ReleaseBin {
             flavour,
+            reqwest: None,
             result: Err("boom".into()),
         };
         let release = Release::Ran(Flavour::ALL.map(failed).to_vec());

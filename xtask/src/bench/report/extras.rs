@@ -205,12 +205,15 @@ pub fn render_release(md: &mut String, report: &Report) {
          once, untimed, with all its dependencies; then the generated crate's `src/lib.rs` and the binary's \
          `src/main.rs` are touched and one `cargo build --release` is timed: it compiles the generated crate and the \
          binary again and links, reusing every other dependency (for the hand-written binary: the binary alone). \
-         Size: the binary as built (release profile: no debug info, symbols kept) and after `strip`.\n"
+         Size: the binary as built (release profile: no debug info, symbols kept) and after `strip`. The last \
+         column is the `reqwest` each call goes through, as its crate declares it: progenitor's generated \
+         `Cargo.toml` picks its own `reqwest` version and features (no TLS backend), so part of a size \
+         difference can be TLS, not generated code.\n"
     );
     let _ = writeln!(
         md,
-        "| binary | calls through | rebuilt in the timed build | `cargo build --release` (s) | binary (MB) | stripped (MB) |\n\
-         |---|---|---|---:|---:|---:|"
+        "| binary | calls through | rebuilt in the timed build | `cargo build --release` (s) | binary (MB) | stripped (MB) | `reqwest` dependency |\n\
+         |---|---|---|---:|---:|---:|---|"
     );
     for bin in bins {
         let (time, size, stripped) = match &bin.result {
@@ -224,9 +227,13 @@ pub fn render_release(md: &mut String, report: &Report) {
             ),
             Err(err) => (format!("failed: {}", cell(err)), "—".into(), "—".into()),
         };
+        let reqwest = bin
+            .reqwest
+            .as_deref()
+            .map_or_else(|| "—".to_owned(), |line| format!("`{}`", cell(line)));
         let _ = writeln!(
             md,
-            "| `{}` | {} | {} | {time} | {size} | {stripped} |",
+            "| `{}` | {} | {} | {time} | {size} | {stripped} | {reqwest} |",
             bin.flavour.package(),
             bin.flavour.label(),
             bin.flavour.rebuilt()
@@ -418,14 +425,17 @@ mod tests {
         report.release = Release::Ran(vec![
             ReleaseBin {
                 flavour: Flavour::Apigen,
+                reqwest: Some("reqwest = { version = \"0.12\" }".into()),
                 result: build(41.25, 9_000_000, 6_000_000),
             },
             ReleaseBin {
                 flavour: Flavour::Progenitor,
+                reqwest: None,
                 result: Err("not run".into()),
             },
             ReleaseBin {
                 flavour: Flavour::Reqwest,
+                reqwest: None,
                 result: build(3.0, 8_000_000, 5_500_000),
             },
         ]);
@@ -433,7 +443,7 @@ mod tests {
         render_release(&mut md, &report);
         assert!(
             md.contains(
-                "| `nexus_call_apigen` | apigen's crate | generated crate + binary, link | 41.2 | 9.00 | 6.00 |"
+                "| `nexus_call_apigen` | apigen's crate | generated crate + binary, link | 41.2 | 9.00 | 6.00 | `reqwest = { version = \"0.12\" }` |"
             ),
             "{md}"
         );
