@@ -112,7 +112,7 @@ const PANEL_H: f64 = 300.0;
 const LEFT: f64 = 60.0;
 const TOP: f64 = 50.0;
 const GAP: f64 = 90.0;
-const LEGEND_H: f64 = 70.0;
+const LEGEND_H: f64 = 30.0;
 
 /// The SVG: `panels` side by side, sharing the x axis label `x_label`, a legend below.
 pub fn render(title: &str, x_label: &str, panels: &[Panel]) -> String {
