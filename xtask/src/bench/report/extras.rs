@@ -227,10 +227,7 @@ pub fn render_release(md: &mut String, report: &Report) {
             ),
             Err(err) => (format!("failed: {}", cell(err)), "—".into(), "—".into()),
         };
-        let reqwest = bin
-            .reqwest
-            .as_deref()
-            .map_or_else(|| "—".to_owned(), |line| format!("`{}`", cell(line)));
+        let reqwest = bin.reqwest.as_deref().map_or_else(|| "—".to_owned(), reqwest_summary);
         let _ = writeln!(
             md,
             "| `{}` | {} | {} | {time} | {size} | {stripped} | {reqwest} |",
@@ -266,6 +263,44 @@ pub fn render_release(md: &mut String, report: &Report) {
         }
     }
     md.push('\n');
+}
+
+/// `0.12, no default features: json, rustls-tls, http2` from a `reqwest = { … }` line
+/// (the line itself, shortened, when it has another shape).
+fn reqwest_summary(line: &str) -> String {
+    let value = line.split_once('=').map_or(line, |(_, value)| value).trim();
+    let quoted_after = |key: &str| -> Option<String> {
+        let rest = &value[value.find(key)? + key.len()..];
+        let rest = rest.trim_start().strip_prefix('=')?.trim_start().strip_prefix('"')?;
+        rest.split('"').next().map(str::to_owned)
+    };
+    let version = if value.starts_with('"') {
+        value.trim_matches('"').to_owned()
+    } else {
+        match quoted_after("version") {
+            Some(version) => version,
+            None => return format!("`{}`", cell(line)),
+        }
+    };
+    let no_default = value
+        .split_once("default-features")
+        .and_then(|(_, rest)| rest.trim_start().strip_prefix('='))
+        .is_some_and(|rest| rest.trim_start().starts_with("false"));
+    let features: Vec<&str> = value
+        .split_once("features = [")
+        .or_else(|| value.split_once("features=["))
+        .and_then(|(_, rest)| rest.split_once(']'))
+        .map(|(list, _)| list.split('"').skip(1).step_by(2).collect())
+        .unwrap_or_default();
+    format!(
+        "{version}{}{}",
+        if no_default { ", no default features" } else { "" },
+        if features.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", features.join(", "))
+        }
+    )
 }
 
 /// `6.12` (MB, 10⁶ bytes).
@@ -443,7 +478,7 @@ mod tests {
         render_release(&mut md, &report);
         assert!(
             md.contains(
-                "| `nexus_call_apigen` | apigen's crate | generated crate + binary, link | 41.2 | 9.00 | 6.00 | `reqwest = { version = \"0.12\" }` |"
+                "| `nexus_call_apigen` | apigen's crate | generated crate + binary, link | 41.2 | 9.00 | 6.00 | 0.12 |"
             ),
             "{md}"
         );
@@ -486,6 +521,27 @@ mod tests {
             Ok(generated("apigen_a", Ok(check(0.3, 150)))),
         )]));
         assert!(svg.is_some_and(|svg| svg.contains("<circle")));
+    }
+
+    #[test]
+    fn reqwest_lines_are_summarised() {
+        assert_eq!(
+            reqwest_summary(
+                "reqwest = { version = \"0.12\", default-features = false, features = [\"json\", \"rustls-tls\", \"http2\"] }"
+            ),
+            "0.12, no default features: json, rustls-tls, http2"
+        );
+        assert_eq!(
+            reqwest_summary(
+                "reqwest = { version = \"0.13\", default-features=false, features = [\"json\", \"query\"] }"
+            ),
+            "0.13, no default features: json, query"
+        );
+        assert_eq!(reqwest_summary("reqwest = \"0.12\""), "0.12");
+        assert_eq!(
+            reqwest_summary("reqwest = { git = \"x\" }"),
+            "`reqwest = { git = \"x\" }`"
+        );
     }
 
     #[test]
