@@ -82,6 +82,8 @@ pub struct BinBuild {
     pub unstripped: u64,
     /// Size after `strip`.
     pub stripped: Result<u64, String>,
+    /// The packages the timed build compiled (cargo's `Compiling NAME` lines).
+    pub compiled: Vec<String>,
 }
 
 /// One binary: built, or why not.
@@ -218,19 +220,28 @@ pub fn main_rs(flavour: Flavour, krate: &str) -> String {
 pub fn run_release(root: &Path, target: &Path, inputs: &Inputs) -> Result<Release, XtaskError> {
     let bins_dir = target.join("bench").join("release-bins");
     let shared_target = target.join("bench").join("release-target");
-    // Per binary: its crate directory and the generated crate's `lib.rs`, or why not.
-    type Prepared = Result<(PathBuf, Option<PathBuf>), String>;
-    let mut prepared: Vec<(Flavour, Prepared)> = Vec::new();
+    let mut bins = Vec::new();
+    // Each binary's timed build comes right after its own untimed one: the graphs of
+    // two binaries can share a dependency built with other features (tokio's, for
+    // one), and building the other binary in between would rebuild it in the timed run.
     for flavour in Flavour::ALL {
         let dependency = match flavour {
             Flavour::Apigen => Some(&inputs.apigen),
             Flavour::Progenitor => Some(&inputs.progenitor),
             Flavour::Reqwest => None,
         };
+        let reqwest = match flavour {
+            Flavour::Apigen | Flavour::Reqwest => Some(REQWEST.to_owned()),
+            Flavour::Progenitor => inputs.progenitor.as_ref().ok().and_then(|(_, dir)| reqwest_line(dir)),
+        };
         let dependency = match dependency {
             Some(Ok((name, dir))) => Some((name.as_str(), dir.as_path())),
             Some(Err(reason)) => {
-                prepared.push((flavour, Err(reason.clone())));
+                bins.push(ReleaseBin {
+                    flavour,
+                    reqwest,
+                    result: Err(reason.clone()),
+                });
                 continue;
             }
             None => None,
@@ -248,23 +259,13 @@ pub fn run_release(root: &Path, target: &Path, inputs: &Inputs) -> Result<Releas
             "release build of {} (untimed: dependencies)",
             flavour.package()
         ));
-        let built = cargo(&dir, &shared_target, &["build", "--release", "--quiet"])
-            .map(|()| (dir, dependency.map(|(_, dep)| dep.join("src").join("lib.rs"))))
-            .map_err(|err| err.to_string());
-        prepared.push((flavour, built));
-    }
-    let mut bins = Vec::new();
-    for (flavour, prepared) in prepared {
-        let result = match prepared {
-            Ok((dir, lib)) => {
+        let lib = dependency.map(|(_, dep)| dep.join("src").join("lib.rs"));
+        let result = match cargo(&dir, &shared_target, &["build", "--release", "--quiet"]) {
+            Ok(()) => {
                 progress(&format!("release build of {} (timed)", flavour.package()));
                 timed_build(&dir, lib.as_deref(), &shared_target, flavour)
             }
-            Err(reason) => Err(reason),
-        };
-        let reqwest = match flavour {
-            Flavour::Apigen | Flavour::Reqwest => Some(REQWEST.to_owned()),
-            Flavour::Progenitor => inputs.progenitor.as_ref().ok().and_then(|(_, dir)| reqwest_line(dir)),
+            Err(err) => Err(err.to_string()),
         };
         bins.push(ReleaseBin {
             flavour,
@@ -293,8 +294,9 @@ fn timed_build(dir: &Path, lib: Option<&Path>, target: &Path, flavour: Flavour) 
     }
     touch(&dir.join("src/main.rs")).map_err(|err| err.to_string())?;
     let started = Instant::now();
+    // Not `--quiet`: cargo's `Compiling NAME vX` lines say what the timed build rebuilt.
     let output = cargo_command(dir, target)
-        .args(["build", "--release", "--quiet"])
+        .args(["build", "--release"])
         .output()
         .map_err(|err| format!("cannot run cargo: {err}"))?;
     let seconds = started.elapsed().as_secs_f64();
@@ -309,7 +311,18 @@ fn timed_build(dir: &Path, lib: Option<&Path>, target: &Path, flavour: Flavour) 
         seconds,
         unstripped,
         stripped: stripped_size(&binary),
+        compiled: compiled_packages(&String::from_utf8_lossy(&output.stderr)),
     })
+}
+
+/// The package names of cargo's `Compiling NAME vX.Y.Z (…)` lines.
+pub fn compiled_packages(stderr: &str) -> Vec<String> {
+    stderr
+        .lines()
+        .filter_map(|line| line.trim_start().strip_prefix("Compiling "))
+        .filter_map(|rest| rest.split_whitespace().next())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// The size of a `strip`ped copy of `binary`.
@@ -357,6 +370,13 @@ mod tests {
             let text = main_rs(flavour, "k");
             assert_eq!(text.matches('{').count(), text.matches('}').count(), "{text}");
         }
+    }
+
+    #[test]
+    fn compiled_packages_come_from_cargos_lines() {
+        let stderr = "   Compiling apigen_prog_nexus v0.1.0 (/t/a)\n   Compiling nexus_call_apigen v0.1.0 (/t/b)\n    Finished `release` profile\n";
+        assert_eq!(compiled_packages(stderr), ["apigen_prog_nexus", "nexus_call_apigen"]);
+        assert!(compiled_packages("    Finished\n").is_empty());
     }
 
     #[test]
