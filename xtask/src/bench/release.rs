@@ -4,12 +4,13 @@
 //! crate of its own. The call never runs (there is no server); the binaries must
 //! compile and link, and the report compares the release build time and binary size.
 //!
-//! What is timed: every binary crate is built once untimed (`cargo build --release`,
-//! building all its dependencies into a target directory the three share); then the
-//! generated crate's `src/lib.rs` (apigen, progenitor) and the binary's `src/main.rs`
-//! are touched and `cargo build --release` is timed: the generated crate and the
-//! binary are compiled again and linked, every other dependency is reused. For the
-//! hand-written binary that is the binary alone.
+//! What is timed: each binary crate in turn is built once untimed (`cargo build
+//! --release`, building all its dependencies into a target directory the three share);
+//! right after, the generated crate's `src/lib.rs` (apigen, progenitor) and the
+//! binary's `src/main.rs` are touched and one `cargo build --release` is timed: the
+//! generated crate and the binary are compiled again and linked, every other dependency
+//! is reused (for the hand-written binary, the binary alone). The packages cargo
+//! reports compiling in the timed build are recorded, so the report shows it.
 
 use super::check::touch;
 use super::process::{cargo, cargo_command, exe_name, tail};
