@@ -54,8 +54,10 @@ commands:
                                          write tests/conformance/*.txt (--check: fail if those
                                          reports changed or any example is a generator fault)
   bench [--smoke] [--runs N] [--check-runs N] [--only FILE]
-        [--no-progenitor] [--no-criterion] [--no-check] [--out FILE]
-                                         benchmark generation, `cargo check` and SDK overhead against
-                                         progenitor and hand-written reqwest; write BENCHMARKS.md
-                                         (--smoke: one small spec, once, no progenitor or criterion)
+        [--no-progenitor] [--no-criterion] [--no-check] [--no-release] [--out FILE]
+                                         benchmark generation, `cargo check` (full crate and one
+                                         feature group), SDK overhead and a one-call release binary
+                                         against progenitor and hand-written reqwest; write
+                                         BENCHMARKS.md and BENCHMARKS-check.svg (--smoke: one small
+                                         spec, once, no progenitor, criterion or release builds)
 ";

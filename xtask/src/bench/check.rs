@@ -60,7 +60,7 @@ pub fn time_checks(
     while round < min_runs || (round < max_runs && started.elapsed() < CHECK_BUDGET) {
         for index in round_order(round, crates.len()) {
             if let Ok((seconds, peak)) = &mut samples[index] {
-                match check_once(target, crates[index], memory) {
+                match check_once(target, crates[index], &[], memory) {
                     Ok(check) => {
                         seconds.push(check.seconds);
                         *peak = (*peak).max(check.max_rss_kb);
@@ -83,16 +83,31 @@ pub fn time_checks(
     }
 }
 
-/// One timed whole-crate `cargo check`: `src/lib.rs` is touched first so cargo
-/// rechecks the crate (and only it).
-fn check_once(target: &Path, generated: &Generated, memory: Option<&MaxRss>) -> Result<Check, XtaskError> {
-    let workspace = generated.dir.parent().unwrap_or(&generated.dir);
-    let lib = generated.dir.join("src/lib.rs");
+/// Sets the modification time of `path` to now, so cargo rebuilds what it belongs to.
+pub fn touch(path: &Path) -> Result<(), XtaskError> {
     fs::File::options()
         .append(true)
-        .open(&lib)
+        .open(path)
         .and_then(|file| file.set_modified(SystemTime::now()))
-        .map_err(XtaskError::io("touch", &lib))?;
+        .map_err(XtaskError::io("touch", path))
+}
+
+/// ` ARGS…`, or nothing.
+fn extra_text(extra: &[&str]) -> String {
+    extra.iter().map(|arg| format!(" {arg}")).collect()
+}
+
+/// One timed whole-crate `cargo check` (with `extra` arguments, e.g. features):
+/// `src/lib.rs` is touched first so cargo rechecks the crate (and only it).
+pub fn check_once(
+    target: &Path,
+    generated: &Generated,
+    extra: &[&str],
+    memory: Option<&MaxRss>,
+) -> Result<Check, XtaskError> {
+    let workspace = generated.dir.parent().unwrap_or(&generated.dir);
+    let lib = generated.dir.join("src/lib.rs");
+    touch(&lib)?;
     let mut command = measured_command(memory, &cargo_program());
     command.args([
         "check",
@@ -102,6 +117,7 @@ fn check_once(target: &Path, generated: &Generated, memory: Option<&MaxRss>) -> 
         "-p",
         generated.crate_name.as_str(),
     ]);
+    command.args(extra);
     configure_cargo(&mut command, workspace, target);
     let started = Instant::now();
     let output = command.output().map_err(XtaskError::spawn("cargo check"))?;
@@ -110,7 +126,7 @@ fn check_once(target: &Path, generated: &Generated, memory: Option<&MaxRss>) -> 
         let stderr = String::from_utf8_lossy(&output.stderr);
         let errors = stderr.lines().filter(|line| line.contains("error")).count();
         return Err(XtaskError::Command {
-            command: format!("`cargo check -p {}`", generated.crate_name),
+            command: format!("`cargo check -p {}{}`", generated.crate_name, extra_text(extra)),
             detail: format!("does not compile ({errors} error lines)"),
         });
     }

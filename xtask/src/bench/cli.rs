@@ -30,6 +30,8 @@ pub struct Options {
     pub criterion: bool,
     /// Whether to time `cargo check` of the generated crates.
     pub check: bool,
+    /// Whether to time the release build of the one-call binaries (prog-nexus).
+    pub release: bool,
     /// The corpus directory.
     pub specs_dir: PathBuf,
     /// The Markdown file written.
@@ -48,6 +50,7 @@ pub fn parse(args: &[String], root: &Path) -> Result<Options, XtaskError> {
         progenitor: true,
         criterion: true,
         check: true,
+        release: true,
         specs_dir: crate::corpus::specs_dir(),
         out: root.join("BENCHMARKS.md"),
     };
@@ -75,6 +78,7 @@ pub fn parse(args: &[String], root: &Path) -> Result<Options, XtaskError> {
             "--no-progenitor" => options.progenitor = false,
             "--no-criterion" => options.criterion = false,
             "--no-check" => options.check = false,
+            "--no-release" => options.release = false,
             "--specs" => {
                 options.specs_dir = PathBuf::from(iter.next().ok_or_else(|| usage("--specs needs a directory"))?)
             }
@@ -91,6 +95,7 @@ pub fn parse(args: &[String], root: &Path) -> Result<Options, XtaskError> {
         options.profile_runs = 1;
         options.progenitor = false;
         options.criterion = false;
+        options.release = false;
         options.only.get_or_insert_with(|| SMOKE_SPEC.to_owned());
         if !out_given {
             options.out = target_dir(root).join("bench/BENCHMARKS-smoke.md");
@@ -110,7 +115,7 @@ mod tests {
     #[test]
     fn smoke_narrows_the_run() {
         let options = parse(&args(&["--smoke"]), Path::new("/repo")).expect("parses");
-        assert!(options.smoke && !options.progenitor && !options.criterion);
+        assert!(options.smoke && !options.progenitor && !options.criterion && !options.release);
         assert_eq!((options.runs, options.check_runs), (1, 1));
         assert_eq!(options.only.as_deref(), Some(SMOKE_SPEC));
         assert!(options.out.ends_with("bench/BENCHMARKS-smoke.md"));

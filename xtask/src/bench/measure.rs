@@ -3,11 +3,14 @@
 
 use super::check::{prepare_workspace, time_checks};
 use super::cli::Options;
+use super::features::{check_group, rule_for, GroupCheck};
 use super::machine::{machine, Machine};
 use super::process::{cargo, exe_name, target_dir, time_jobs, Job, MaxRss};
 use super::profile::{run_profile, Profile};
+use super::release::{run_release, Inputs, Release, RELEASE_SPEC};
 use super::sdk::{run_sdk_bench, Sdk};
 use super::tools::{install_progenitor, progenitor_args, Interface, Tool};
+use super::volume::Volume;
 use super::{file_name, progress};
 use crate::XtaskError;
 use std::fs;
@@ -33,6 +36,8 @@ pub struct Report {
     pub sdk: Result<Sdk, String>,
     /// The phase profile.
     pub profile: Result<Profile, String>,
+    /// The release build of a one-call binary (prog-nexus).
+    pub release: Release,
 }
 
 /// The measurements of one spec.
@@ -51,6 +56,10 @@ pub struct SpecRow {
     pub floor_ms: Result<f64, String>,
     /// progenitor's crates, in [`Interface::ALL`] order.
     pub progenitor: [Result<Generated, String>; 2],
+    /// Lines of apigen's generated files, by kind (when it generated).
+    pub volume: Option<Volume>,
+    /// The feature-group check of apigen's crate, for the specs that get one.
+    pub group: Option<GroupCheck>,
 }
 
 impl SpecRow {
@@ -82,7 +91,7 @@ pub struct Generated {
 }
 
 /// The timed `cargo check` of one crate.
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 pub struct Check {
     /// Median seconds.
     pub seconds: f64,
@@ -111,7 +120,11 @@ impl Report {
             if let Err(err) = &row.floor_ms {
                 failures.push(format!("{}: parse floor: {err}", row.spec));
             }
+            if let Some(failure) = row.group.as_ref().and_then(GroupCheck::failure) {
+                failures.push(format!("{}: feature group: {failure}", row.spec));
+            }
         }
+        failures.extend(self.release.failures());
         if let (true, Tool::Skipped(reason)) = (options.progenitor, &self.progenitor) {
             failures.push(format!("progenitor: {reason}"));
         }
@@ -202,8 +215,23 @@ pub fn measure(root: &Path, options: &Options) -> Result<Report, XtaskError> {
                 .flatten()
                 .collect();
             time_checks(&check_target, crates, options.check_runs, max_runs, memory.as_ref());
+            if let (Some(rule), Ok(ours)) = (rule_for(&row.spec, options.smoke), &row.ours) {
+                if ours.check.is_ok() {
+                    progress(&format!("{}: cargo check of one feature group", row.spec));
+                    row.group = Some(check_group(
+                        &check_target,
+                        ours,
+                        rule,
+                        options.check_runs,
+                        max_runs,
+                        memory.as_ref(),
+                    ));
+                }
+            }
         }
     }
+
+    let release = release_binaries(root, &target, &rows, options)?;
 
     let sdk = if options.criterion {
         progress("SDK benchmarks (criterion, `cargo bench -p benches --bench sdk`)");
@@ -237,7 +265,33 @@ pub fn measure(root: &Path, options: &Options) -> Result<Report, XtaskError> {
         memory,
         sdk,
         profile,
+        release,
     })
+}
+
+/// The release-binary measurement, when this run asks for it and has prog-nexus.
+fn release_binaries(root: &Path, target: &Path, rows: &[SpecRow], options: &Options) -> Result<Release, XtaskError> {
+    if options.smoke {
+        return Ok(Release::Skipped(
+            "not run in smoke mode (three release builds take minutes)".into(),
+        ));
+    }
+    if !options.release {
+        return Ok(Release::Skipped("not run (`--no-release`)".into()));
+    }
+    let Some(row) = rows.iter().find(|row| row.spec == RELEASE_SPEC) else {
+        return Ok(Release::Skipped(format!("{RELEASE_SPEC} not in this run")));
+    };
+    let input = |generated: &Result<Generated, String>| match generated {
+        Ok(g) => Ok((g.crate_name.clone(), g.dir.clone())),
+        Err(err) if err == NOT_RUN => Err(NOT_RUN.to_owned()),
+        Err(err) => Err(format!("did not generate: {err}")),
+    };
+    let inputs = Inputs {
+        apigen: input(&row.ours),
+        progenitor: input(row.progenitor(Interface::Builder)),
+    };
+    run_release(root, target, &inputs)
 }
 
 /// Times generation of one spec: apigen, the parse floor and (when installed) both
@@ -317,10 +371,13 @@ fn generate_spec(
         check: Err("not checked".into()),
     };
     let ours_timed = next();
-    let operations = match &ours_timed {
-        Ok(timed) => operations_from_output(&timed.output).unwrap_or_else(|| "?".into()),
-        Err(_) => "—".to_owned(),
+    let summary = ours_timed.as_ref().ok().and_then(|timed| summary_line(&timed.output));
+    let operations = match (&ours_timed, &summary) {
+        (Ok(_), Some(line)) => operations_from_summary(line).unwrap_or_else(|| "?".into()),
+        (Ok(_), None) => "?".to_owned(),
+        (Err(_), _) => "—".to_owned(),
     };
+    let volume = ours_timed.is_ok().then(|| Volume::measure(&dir, summary.as_deref()));
     let ours = ours_timed.map(|timed| generated(&crate_name, &dir, timed));
     let floor_ms = next().map(|timed| timed.median_ms);
     let positional = next().map(|timed| generated(&theirs[0].0, &theirs[0].1, timed));
@@ -333,6 +390,8 @@ fn generate_spec(
         ours,
         floor_ms,
         progenitor: [positional, builder],
+        volume,
+        group: None,
     })
 }
 
@@ -382,10 +441,18 @@ pub fn is_openapi_31(text: &str) -> bool {
     rest.trim_start().trim_start_matches(['"', '\'']).starts_with("3.1")
 }
 
-/// `"12/34"` from the summary line `xtask generate` prints.
-fn operations_from_output(output: &Output) -> Option<String> {
+/// The summary line `xtask generate` prints (`spec: 12/34 operations, 5 types, …`).
+fn summary_line(output: &Output) -> Option<String> {
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let line = stdout.lines().rev().find(|line| line.contains(" operations, "))?;
+    stdout
+        .lines()
+        .rev()
+        .find(|line| line.contains(" operations, "))
+        .map(str::to_owned)
+}
+
+/// `"12/34"` from the summary line.
+fn operations_from_summary(line: &str) -> Option<String> {
     let before = line.split(" operations, ").next()?;
     before.rsplit(' ').next().map(str::to_owned)
 }
@@ -410,6 +477,74 @@ fn count_lines(dir: &Path) -> usize {
         .sum()
 }
 
+/// Reports and rows for the tests of the report's rendering.
+#[cfg(test)]
+pub mod fixtures {
+    use super::*;
+
+    /// A report of `rows`, everything else not run.
+    pub fn report(rows: Vec<SpecRow>) -> Report {
+        Report {
+            machine: Machine {
+                load_before: String::new(),
+                cores: 1,
+                cpu: String::new(),
+                date: String::new(),
+                rustc: String::new(),
+                commit: String::new(),
+            },
+            generator: String::new(),
+            rows,
+            progenitor: Tool::Skipped("not asked".into()),
+            memory: None,
+            sdk: Err("not run".into()),
+            profile: Ok(Profile {
+                spec: "a.yaml".into(),
+                runs: 1,
+                phases: Vec::new(),
+            }),
+            release: Release::Skipped("smoke".into()),
+        }
+    }
+
+    /// A row of `spec` with apigen's crate `ours`, progenitor failing / not run.
+    pub fn row(spec: &str, bytes: u64, ours: Result<Generated, String>) -> SpecRow {
+        SpecRow {
+            spec: spec.into(),
+            bytes,
+            version_31: false,
+            operations: "1/1".into(),
+            ours,
+            floor_ms: Ok(1.0),
+            progenitor: [Err("gen fail: theirs".into()), Err(NOT_RUN.into())],
+            volume: None,
+            group: None,
+        }
+    }
+
+    /// A generated crate `name` with the given check.
+    pub fn generated(name: &str, check: Result<Check, String>) -> Generated {
+        Generated {
+            crate_name: name.into(),
+            dir: PathBuf::from(name),
+            median_ms: 1.0,
+            runs: 1,
+            max_rss_kb: None,
+            lines: 1,
+            check,
+        }
+    }
+
+    /// A check of `seconds` and `mb` peak.
+    pub fn check(seconds: f64, mb: u64) -> Check {
+        Check {
+            seconds,
+            runs: 3,
+            max_rss_kb: Some(mb * 1024),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -424,46 +559,13 @@ mod tests {
     }
 
     fn report(ours: Result<Generated, String>, progenitor: Tool) -> Report {
-        Report {
-            machine: Machine {
-                load_before: String::new(),
-                cores: 1,
-                cpu: String::new(),
-                date: String::new(),
-                rustc: String::new(),
-                commit: String::new(),
-            },
-            generator: String::new(),
-            rows: vec![SpecRow {
-                spec: "a.yaml".into(),
-                bytes: 1,
-                version_31: false,
-                operations: "1/1".into(),
-                ours,
-                floor_ms: Ok(1.0),
-                progenitor: [Err("gen fail: theirs".into()), Err(NOT_RUN.into())],
-            }],
-            progenitor,
-            memory: None,
-            sdk: Err("not run".into()),
-            profile: Ok(Profile {
-                spec: "a.yaml".into(),
-                runs: 1,
-                phases: Vec::new(),
-            }),
-        }
+        let mut report = fixtures::report(vec![fixtures::row("a.yaml", 1, ours)]);
+        report.progenitor = progenitor;
+        report
     }
 
     fn generated(check: Result<Check, String>) -> Generated {
-        Generated {
-            crate_name: "apigen_a".into(),
-            dir: PathBuf::from("a"),
-            median_ms: 1.0,
-            runs: 1,
-            max_rss_kb: None,
-            lines: 1,
-            check,
-        }
+        fixtures::generated("apigen_a", check)
     }
 
     fn options(smoke: bool) -> Options {

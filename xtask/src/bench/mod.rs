@@ -12,31 +12,44 @@
 //!    progenitor's (dependencies prebuilt, crate `lib.rs` touched, `CARGO_INCREMENTAL=0`);
 //! 3. SDK overhead against hand-written `reqwest` + `serde_json` (the criterion bench in
 //!    `benches/`), and decode throughput of a 1,000-campaign list;
-//! 4. a phase profile of the generator on the largest spec.
+//! 4. a phase profile of the generator on the largest spec;
+//! 5. lines of apigen's generated files per operation and per type;
+//! 6. `cargo check --no-default-features --features GROUP` of one feature group
+//!    (prog-nexus `instances`, stripe `customers`) next to the full crate's check;
+//! 7. the release build time and binary size of a one-call binary on prog-nexus, via
+//!    apigen's crate, progenitor's and hand-written `reqwest` (`--no-release` skips it).
+//!
+//! Besides the Markdown it writes an SVG chart of §2 next to it (`NAME-check.svg`).
 //!
 //! `--smoke` runs one small spec once with the current (debug) binary, without
-//! progenitor or criterion, so CI can keep this code from rotting. Any failed
+//! progenitor, criterion or the release builds (its feature-group check runs, on the
+//! smoke spec's most-mentioned group), so CI can keep this code from rotting. Any failed
 //! generation, check or measurement of apigen's side makes the command exit non-zero
 //! (after writing the report, so the failure can be read there).
 //!
 //! Rooms: `cli` (arguments), `measure` (the run: what is measured, in which order),
 //! `process` (timing processes in rotating rounds, peak memory, cargo), `check`
-//! (timed `cargo check`s), `tools` (installing progenitor), `sdk` (the criterion
-//! bench), `profile` (the in-process phase profile), `machine` (date, commit, load),
-//! `report` (the Markdown).
+//! (timed `cargo check`s), `features` (the feature-group check), `release` (the one-call
+//! binaries), `volume` (generated lines), `tools` (installing progenitor), `sdk` (the
+//! criterion bench), `profile` (the in-process phase profile), `machine` (date, commit,
+//! load), `chart` (the SVG), `report` (the Markdown).
 //!
 //! Three internal sub-modes run as the measured process: `--internal-parse-floor FILE
 //! [--normalize]`, `--internal-profile FILE RUNS` and `--internal-max-rss PROGRAM ARGS…`.
 
+mod chart;
 mod check;
 mod cli;
+mod features;
 mod machine;
 mod measure;
 mod process;
 mod profile;
+mod release;
 mod report;
 mod sdk;
 mod tools;
+mod volume;
 
 use crate::codegen::project_root;
 use crate::XtaskError;
@@ -45,7 +58,7 @@ use std::path::Path;
 use std::time::Instant;
 
 /// `cargo xtask bench [--smoke] [--runs N] [--check-runs N] [--only SPEC] [--no-progenitor]
-/// [--no-criterion] [--no-check] [--specs DIR] [--out FILE]`.
+/// [--no-criterion] [--no-check] [--no-release] [--specs DIR] [--out FILE]`.
 pub fn run(args: &[String]) -> Result<(), XtaskError> {
     match args.first().map(String::as_str) {
         Some("--internal-parse-floor") => return profile::internal_parse_floor(&args[1..]),
@@ -78,6 +91,11 @@ pub fn run(args: &[String]) -> Result<(), XtaskError> {
     let previous = fs::read_to_string(&options.out).unwrap_or_default();
     let markdown = report::render(&report, &options, elapsed, &previous);
     write(&options.out, &markdown)?;
+    if let Some(svg) = report::chart(&report) {
+        let path = report::chart_path(&options.out);
+        write(&path, &svg)?;
+        eprintln!("bench: wrote {}", path.display());
+    }
     println!("{markdown}");
     eprintln!(
         "bench: wrote {} in {:.0} s",

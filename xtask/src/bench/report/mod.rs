@@ -2,6 +2,7 @@
 //! targets, one section per measurement, and the hand-written notes (kept across runs,
 //! stamped with the commit they were written for).
 
+mod extras;
 mod generation;
 mod profile;
 mod sdk;
@@ -14,6 +15,8 @@ use super::tools::{Tool, PROGENITOR_VERSION};
 use crate::codegen::project_root;
 use std::fmt::Write as _;
 use std::time::Duration;
+
+pub use extras::{chart, chart_path};
 
 /// Where hand-written notes live in `BENCHMARKS.md`; they survive regeneration.
 const NOTES_BEGIN: &str = "<!-- notes: kept by `cargo xtask bench` when it rewrites this file -->";
@@ -69,8 +72,23 @@ pub fn render(report: &Report, options: &Options, elapsed: Duration, previous: &
     targets::render(&mut md, report);
     generation::render_generation(&mut md, report, options);
     generation::render_check(&mut md, report, options);
+    if chart(report).is_some() {
+        let file = chart_path(&options.out);
+        let name = file
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let _ = writeln!(
+            md,
+            "![cargo check time and peak memory against spec size, apigen vs progenitor (both interfaces), \
+             log-log]({name})\n\n*Chart: `{name}`, written by the same run from the table above.*\n"
+        );
+    }
     sdk::render(&mut md, report);
     profile::render(&mut md, report);
+    extras::render_volume(&mut md, report);
+    extras::render_groups(&mut md, report, options);
+    extras::render_release(&mut md, report);
     render_notes(&mut md, previous, &m.commit);
     keep_hand_sections(&mut md, previous);
     md
