@@ -15,9 +15,11 @@ use ::apigen_runtime::query::Style;
 use ::std::future::{Future, IntoFuture};
 use ::std::pin::Pin;
 /// `^[0-9a-z]+$`
+#[allow(dead_code)]
 static PATTERN_0: ::apigen_runtime::Pattern = ::apigen_runtime::Pattern::new(
     "^[0-9a-z]+$",
 );
+#[cfg(feature = "team")]
 /// Request builder for [`Client::get_team`] (`GET /team`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -25,6 +27,7 @@ pub struct GetTeam<'a> {
     pub(super) client: &'a Client,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "team")]
 impl<'a> GetTeam<'a> {
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -63,6 +66,7 @@ impl<'a> GetTeam<'a> {
         response.json()
     }
 }
+#[cfg(feature = "team")]
 impl<'a> IntoFuture for GetTeam<'a> {
     type Output = Result<super::types::Team, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -70,6 +74,7 @@ impl<'a> IntoFuture for GetTeam<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "account-links")]
 /// Request builder for [`Client::list_account_links`] (`GET /account-links`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -77,6 +82,7 @@ pub struct ListAccountLinks<'a> {
     pub(super) client: &'a Client,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "account-links")]
 impl<'a> ListAccountLinks<'a> {
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -115,6 +121,7 @@ impl<'a> ListAccountLinks<'a> {
         response.json()
     }
 }
+#[cfg(feature = "account-links")]
 impl<'a> IntoFuture for ListAccountLinks<'a> {
     type Output = Result<Vec<super::types::AccountLink>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -122,6 +129,7 @@ impl<'a> IntoFuture for ListAccountLinks<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "members")]
 /// Request builder for [`Client::list_members`] (`GET /members`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -129,6 +137,7 @@ pub struct ListMembers<'a> {
     pub(super) client: &'a Client,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "members")]
 impl<'a> ListMembers<'a> {
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -167,6 +176,7 @@ impl<'a> ListMembers<'a> {
         response.json()
     }
 }
+#[cfg(feature = "members")]
 impl<'a> IntoFuture for ListMembers<'a> {
     type Output = Result<Vec<super::types::Member>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -174,6 +184,7 @@ impl<'a> IntoFuture for ListMembers<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "members")]
 /// Request builder for [`Client::get_member`] (`GET /members/{memberId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -182,6 +193,7 @@ pub struct GetMember<'a> {
     pub(super) member_id: String,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "members")]
 impl<'a> GetMember<'a> {
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -225,6 +237,7 @@ impl<'a> GetMember<'a> {
         response.json()
     }
 }
+#[cfg(feature = "members")]
 impl<'a> IntoFuture for GetMember<'a> {
     type Output = Result<super::types::Member, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -232,6 +245,7 @@ impl<'a> IntoFuture for GetMember<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "threads")]
 /// Request builder for [`Client::list_threads`] (`GET /threads`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -246,6 +260,7 @@ pub struct ListThreads<'a> {
     pub(super) limit: Option<u64>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "threads")]
 impl<'a> ListThreads<'a> {
     /// Only return threads belonging to these account links. Omit to include every account link of the team. Encoded by repeating the key (`accountLinkIds=a&accountLinkIds=b`); bracket forms are accepted too.
     ///
@@ -388,6 +403,7 @@ impl<'a> ListThreads<'a> {
         response.json()
     }
 }
+#[cfg(feature = "threads")]
 impl<'a> IntoFuture for ListThreads<'a> {
     type Output = Result<super::types::ListThreadsResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -395,6 +411,7 @@ impl<'a> IntoFuture for ListThreads<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "threads")]
 /// Request builder for [`Client::create_thread`] (`POST /threads`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -403,6 +420,7 @@ pub struct CreateThread<'a> {
     pub(super) body: Option<super::types::CreateThreadRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "threads")]
 impl<'a> CreateThread<'a> {
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -450,6 +468,7 @@ impl<'a> CreateThread<'a> {
         response.json()
     }
 }
+#[cfg(feature = "threads")]
 impl<'a> IntoFuture for CreateThread<'a> {
     type Output = Result<super::types::Thread, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -457,6 +476,7 @@ impl<'a> IntoFuture for CreateThread<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "threads")]
 /// Request builder for [`Client::lookup_thread`] (`GET /threads/lookup`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -467,6 +487,7 @@ pub struct LookupThread<'a> {
     pub(super) external_id: Option<String>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "threads")]
 impl<'a> LookupThread<'a> {
     /// X user id of the prospect. Required when `externalId` is not given.
     ///
@@ -532,6 +553,7 @@ impl<'a> LookupThread<'a> {
         response.json()
     }
 }
+#[cfg(feature = "threads")]
 impl<'a> IntoFuture for LookupThread<'a> {
     type Output = Result<Option<super::types::Thread>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -539,6 +561,7 @@ impl<'a> IntoFuture for LookupThread<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "threads")]
 /// Request builder for [`Client::lookup_threads_by_username`] (`GET /threads/lookup-by-username`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -548,6 +571,7 @@ pub struct LookupThreadsByUsername<'a> {
     pub(super) account_link_ids: Option<Vec<String>>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "threads")]
 impl<'a> LookupThreadsByUsername<'a> {
     /// Only search threads of these account links. Omit to search all of the team's account links.
     ///
@@ -600,6 +624,7 @@ impl<'a> LookupThreadsByUsername<'a> {
         response.json()
     }
 }
+#[cfg(feature = "threads")]
 impl<'a> IntoFuture for LookupThreadsByUsername<'a> {
     type Output = Result<Vec<super::types::Thread>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -607,6 +632,7 @@ impl<'a> IntoFuture for LookupThreadsByUsername<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "messages")]
 /// Request builder for [`Client::quick_send_message`] (`POST /threads/messages`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -615,6 +641,7 @@ pub struct QuickSendMessage<'a> {
     pub(super) body: Option<super::types::QuickSendMessageRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "messages")]
 impl<'a> QuickSendMessage<'a> {
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -662,6 +689,7 @@ impl<'a> QuickSendMessage<'a> {
         response.json()
     }
 }
+#[cfg(feature = "messages")]
 impl<'a> IntoFuture for QuickSendMessage<'a> {
     type Output = Result<super::types::QuickSendMessageResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -669,6 +697,7 @@ impl<'a> IntoFuture for QuickSendMessage<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "threads")]
 /// Request builder for [`Client::get_thread`] (`GET /threads/{threadId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -677,6 +706,7 @@ pub struct GetThread<'a> {
     pub(super) thread_id: String,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "threads")]
 impl<'a> GetThread<'a> {
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -720,6 +750,7 @@ impl<'a> GetThread<'a> {
         response.json()
     }
 }
+#[cfg(feature = "threads")]
 impl<'a> IntoFuture for GetThread<'a> {
     type Output = Result<super::types::Thread, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -727,6 +758,7 @@ impl<'a> IntoFuture for GetThread<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "threads")]
 /// Request builder for [`Client::delete_thread`] (`DELETE /threads/{threadId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -735,6 +767,7 @@ pub struct DeleteThread<'a> {
     pub(super) thread_id: String,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "threads")]
 impl<'a> DeleteThread<'a> {
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -777,6 +810,7 @@ impl<'a> DeleteThread<'a> {
         response.empty()
     }
 }
+#[cfg(feature = "threads")]
 impl<'a> IntoFuture for DeleteThread<'a> {
     type Output = Result<(), Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -784,6 +818,7 @@ impl<'a> IntoFuture for DeleteThread<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "threads")]
 /// Request builder for [`Client::update_thread`] (`PATCH /threads/{threadId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -793,6 +828,7 @@ pub struct UpdateThread<'a> {
     pub(super) body: Option<super::types::UpdateThreadRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "threads")]
 impl<'a> UpdateThread<'a> {
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -845,6 +881,7 @@ impl<'a> UpdateThread<'a> {
         response.json()
     }
 }
+#[cfg(feature = "threads")]
 impl<'a> IntoFuture for UpdateThread<'a> {
     type Output = Result<super::types::Thread, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -852,6 +889,7 @@ impl<'a> IntoFuture for UpdateThread<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "threads")]
 /// Request builder for [`Client::send_typing_indicator`] (`POST /threads/{threadId}/typing`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -860,6 +898,7 @@ pub struct SendTypingIndicator<'a> {
     pub(super) thread_id: String,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "threads")]
 impl<'a> SendTypingIndicator<'a> {
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -910,6 +949,7 @@ impl<'a> SendTypingIndicator<'a> {
         response.json()
     }
 }
+#[cfg(feature = "threads")]
 impl<'a> IntoFuture for SendTypingIndicator<'a> {
     type Output = Result<super::types::SendTypingIndicatorResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -917,6 +957,7 @@ impl<'a> IntoFuture for SendTypingIndicator<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "threads")]
 /// Request builder for [`Client::update_thread_settings`] (`PATCH /threads/{threadId}/settings`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -926,6 +967,7 @@ pub struct UpdateThreadSettings<'a> {
     pub(super) body: Option<super::types::UpdateThreadSettingsRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "threads")]
 impl<'a> UpdateThreadSettings<'a> {
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -978,6 +1020,7 @@ impl<'a> UpdateThreadSettings<'a> {
         response.json()
     }
 }
+#[cfg(feature = "threads")]
 impl<'a> IntoFuture for UpdateThreadSettings<'a> {
     type Output = Result<super::types::ThreadSettings, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -985,6 +1028,7 @@ impl<'a> IntoFuture for UpdateThreadSettings<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "messages")]
 /// Request builder for [`Client::list_messages`] (`GET /threads/{threadId}/messages`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -997,6 +1041,7 @@ pub struct ListMessages<'a> {
     pub(super) limit: Option<u64>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "messages")]
 impl<'a> ListMessages<'a> {
     /// `id` of the previous page's `nextCursor`. Must be sent together with `cursorTimestamp`, and cannot be combined with the deprecated `cursor` object. Omit both to get the first page.
     ///
@@ -1115,6 +1160,7 @@ impl<'a> ListMessages<'a> {
         response.json()
     }
 }
+#[cfg(feature = "messages")]
 impl<'a> IntoFuture for ListMessages<'a> {
     type Output = Result<super::types::ListMessagesResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -1122,6 +1168,7 @@ impl<'a> IntoFuture for ListMessages<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "messages")]
 /// Request builder for [`Client::send_message`] (`POST /threads/{threadId}/messages`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1131,6 +1178,7 @@ pub struct SendMessage<'a> {
     pub(super) body: Option<super::types::SendMessageRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "messages")]
 impl<'a> SendMessage<'a> {
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -1183,6 +1231,7 @@ impl<'a> SendMessage<'a> {
         response.json()
     }
 }
+#[cfg(feature = "messages")]
 impl<'a> IntoFuture for SendMessage<'a> {
     type Output = Result<super::types::Message, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -1190,6 +1239,7 @@ impl<'a> IntoFuture for SendMessage<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "messages")]
 /// Request builder for [`Client::delete_message`] (`DELETE /threads/{threadId}/messages/{messageId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1200,6 +1250,7 @@ pub struct DeleteMessage<'a> {
     pub(super) body: Option<super::types::DeleteMessageRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "messages")]
 impl<'a> DeleteMessage<'a> {
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -1251,6 +1302,7 @@ impl<'a> DeleteMessage<'a> {
         response.json()
     }
 }
+#[cfg(feature = "messages")]
 impl<'a> IntoFuture for DeleteMessage<'a> {
     type Output = Result<super::types::DeleteMessageResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -1258,6 +1310,7 @@ impl<'a> IntoFuture for DeleteMessage<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "messages")]
 /// Request builder for [`Client::edit_message`] (`PATCH /threads/{threadId}/messages/{messageId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1268,6 +1321,7 @@ pub struct EditMessage<'a> {
     pub(super) body: Option<super::types::EditMessageRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "messages")]
 impl<'a> EditMessage<'a> {
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -1325,6 +1379,7 @@ impl<'a> EditMessage<'a> {
         response.json()
     }
 }
+#[cfg(feature = "messages")]
 impl<'a> IntoFuture for EditMessage<'a> {
     type Output = Result<super::types::EditMessageResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -1332,6 +1387,7 @@ impl<'a> IntoFuture for EditMessage<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "messages")]
 /// Request builder for [`Client::get_message_history`] (`GET /threads/{threadId}/messages/{messageId}/history`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1341,6 +1397,7 @@ pub struct GetMessageHistory<'a> {
     pub(super) message_id: String,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "messages")]
 impl<'a> GetMessageHistory<'a> {
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -1390,6 +1447,7 @@ impl<'a> GetMessageHistory<'a> {
         response.json()
     }
 }
+#[cfg(feature = "messages")]
 impl<'a> IntoFuture for GetMessageHistory<'a> {
     type Output = Result<super::types::MessageHistory, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -1397,6 +1455,7 @@ impl<'a> IntoFuture for GetMessageHistory<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "messages")]
 /// Request builder for [`Client::add_reaction`] (`POST /threads/{threadId}/messages/{messageId}/reactions/reactions`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1407,6 +1466,7 @@ pub struct AddReaction<'a> {
     pub(super) body: Option<super::types::ReactionRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "messages")]
 impl<'a> AddReaction<'a> {
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -1471,6 +1531,7 @@ impl<'a> AddReaction<'a> {
         response.json()
     }
 }
+#[cfg(feature = "messages")]
 impl<'a> IntoFuture for AddReaction<'a> {
     type Output = Result<super::types::ReactionResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -1478,6 +1539,7 @@ impl<'a> IntoFuture for AddReaction<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "messages")]
 /// Request builder for [`Client::remove_reaction`] (`DELETE /threads/{threadId}/messages/{messageId}/reactions/reactions`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1488,6 +1550,7 @@ pub struct RemoveReaction<'a> {
     pub(super) body: Option<super::types::ReactionRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "messages")]
 impl<'a> RemoveReaction<'a> {
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -1546,6 +1609,7 @@ impl<'a> RemoveReaction<'a> {
         response.json()
     }
 }
+#[cfg(feature = "messages")]
 impl<'a> IntoFuture for RemoveReaction<'a> {
     type Output = Result<super::types::ReactionResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -1553,6 +1617,7 @@ impl<'a> IntoFuture for RemoveReaction<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "prospects")]
 /// Request builder for [`Client::lookup_prospect`] (`GET /prospects/lookup`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1561,6 +1626,7 @@ pub struct LookupProspect<'a> {
     pub(super) platform_id: String,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "prospects")]
 impl<'a> LookupProspect<'a> {
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -1600,6 +1666,7 @@ impl<'a> LookupProspect<'a> {
         response.json()
     }
 }
+#[cfg(feature = "prospects")]
 impl<'a> IntoFuture for LookupProspect<'a> {
     type Output = Result<super::types::ProspectWithContext, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -1607,6 +1674,7 @@ impl<'a> IntoFuture for LookupProspect<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "prospects")]
 /// Request builder for [`Client::get_prospect`] (`GET /prospects/{prospectId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1615,6 +1683,7 @@ pub struct GetProspect<'a> {
     pub(super) prospect_id: String,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "prospects")]
 impl<'a> GetProspect<'a> {
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -1658,6 +1727,7 @@ impl<'a> GetProspect<'a> {
         response.json()
     }
 }
+#[cfg(feature = "prospects")]
 impl<'a> IntoFuture for GetProspect<'a> {
     type Output = Result<super::types::ProspectWithContext, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -1665,6 +1735,7 @@ impl<'a> IntoFuture for GetProspect<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "prospects")]
 /// Request builder for [`Client::update_prospect_context`] (`PATCH /prospects/{prospectId}/context`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1674,6 +1745,7 @@ pub struct UpdateProspectContext<'a> {
     pub(super) body: Option<super::types::UpdateProspectContextRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "prospects")]
 impl<'a> UpdateProspectContext<'a> {
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -1726,6 +1798,7 @@ impl<'a> UpdateProspectContext<'a> {
         response.json()
     }
 }
+#[cfg(feature = "prospects")]
 impl<'a> IntoFuture for UpdateProspectContext<'a> {
     type Output = Result<super::types::ProspectWithContext, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -1733,6 +1806,7 @@ impl<'a> IntoFuture for UpdateProspectContext<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "tags")]
 /// Request builder for [`Client::list_tags`] (`GET /tags`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1740,6 +1814,7 @@ pub struct ListTags<'a> {
     pub(super) client: &'a Client,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "tags")]
 impl<'a> ListTags<'a> {
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -1778,6 +1853,7 @@ impl<'a> ListTags<'a> {
         response.json()
     }
 }
+#[cfg(feature = "tags")]
 impl<'a> IntoFuture for ListTags<'a> {
     type Output = Result<Vec<super::types::Tag>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -1785,6 +1861,7 @@ impl<'a> IntoFuture for ListTags<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "tags")]
 /// Request builder for [`Client::create_tag`] (`POST /tags`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1793,6 +1870,7 @@ pub struct CreateTag<'a> {
     pub(super) body: Option<super::types::CreateTagRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "tags")]
 impl<'a> CreateTag<'a> {
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -1838,6 +1916,7 @@ impl<'a> CreateTag<'a> {
         response.json()
     }
 }
+#[cfg(feature = "tags")]
 impl<'a> IntoFuture for CreateTag<'a> {
     type Output = Result<super::types::Tag, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -1845,6 +1924,7 @@ impl<'a> IntoFuture for CreateTag<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "tags")]
 /// Request builder for [`Client::list_tag_colors`] (`GET /tags/colors`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1852,6 +1932,7 @@ pub struct ListTagColors<'a> {
     pub(super) client: &'a Client,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "tags")]
 impl<'a> ListTagColors<'a> {
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -1890,6 +1971,7 @@ impl<'a> ListTagColors<'a> {
         response.json()
     }
 }
+#[cfg(feature = "tags")]
 impl<'a> IntoFuture for ListTagColors<'a> {
     type Output = Result<Vec<super::types::Color>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -1897,6 +1979,7 @@ impl<'a> IntoFuture for ListTagColors<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "tags")]
 /// Request builder for [`Client::get_tag`] (`GET /tags/{tagId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1905,6 +1988,7 @@ pub struct GetTag<'a> {
     pub(super) tag_id: String,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "tags")]
 impl<'a> GetTag<'a> {
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -1946,6 +2030,7 @@ impl<'a> GetTag<'a> {
         response.json()
     }
 }
+#[cfg(feature = "tags")]
 impl<'a> IntoFuture for GetTag<'a> {
     type Output = Result<super::types::Tag, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -1953,6 +2038,7 @@ impl<'a> IntoFuture for GetTag<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "tags")]
 /// Request builder for [`Client::delete_tag`] (`DELETE /tags/{tagId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1961,6 +2047,7 @@ pub struct DeleteTag<'a> {
     pub(super) tag_id: String,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "tags")]
 impl<'a> DeleteTag<'a> {
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -2003,6 +2090,7 @@ impl<'a> DeleteTag<'a> {
         response.empty()
     }
 }
+#[cfg(feature = "tags")]
 impl<'a> IntoFuture for DeleteTag<'a> {
     type Output = Result<(), Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -2010,6 +2098,7 @@ impl<'a> IntoFuture for DeleteTag<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "tags")]
 /// Request builder for [`Client::update_tag`] (`PATCH /tags/{tagId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -2019,6 +2108,7 @@ pub struct UpdateTag<'a> {
     pub(super) body: Option<super::types::UpdateTagRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "tags")]
 impl<'a> UpdateTag<'a> {
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -2069,6 +2159,7 @@ impl<'a> UpdateTag<'a> {
         response.json()
     }
 }
+#[cfg(feature = "tags")]
 impl<'a> IntoFuture for UpdateTag<'a> {
     type Output = Result<super::types::Tag, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -2076,6 +2167,7 @@ impl<'a> IntoFuture for UpdateTag<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "statuses")]
 /// Request builder for [`Client::list_statuses`] (`GET /statuses`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -2083,6 +2175,7 @@ pub struct ListStatuses<'a> {
     pub(super) client: &'a Client,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "statuses")]
 impl<'a> ListStatuses<'a> {
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -2121,6 +2214,7 @@ impl<'a> ListStatuses<'a> {
         response.json()
     }
 }
+#[cfg(feature = "statuses")]
 impl<'a> IntoFuture for ListStatuses<'a> {
     type Output = Result<Vec<super::types::Status>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -2128,6 +2222,7 @@ impl<'a> IntoFuture for ListStatuses<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "statuses")]
 /// Request builder for [`Client::create_status`] (`POST /statuses`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -2136,6 +2231,7 @@ pub struct CreateStatus<'a> {
     pub(super) body: Option<super::types::CreateStatusRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "statuses")]
 impl<'a> CreateStatus<'a> {
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -2183,6 +2279,7 @@ impl<'a> CreateStatus<'a> {
         response.json()
     }
 }
+#[cfg(feature = "statuses")]
 impl<'a> IntoFuture for CreateStatus<'a> {
     type Output = Result<super::types::Status, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -2190,6 +2287,7 @@ impl<'a> IntoFuture for CreateStatus<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "statuses")]
 /// Request builder for [`Client::list_status_colors`] (`GET /statuses/colors`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -2197,6 +2295,7 @@ pub struct ListStatusColors<'a> {
     pub(super) client: &'a Client,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "statuses")]
 impl<'a> ListStatusColors<'a> {
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -2235,6 +2334,7 @@ impl<'a> ListStatusColors<'a> {
         response.json()
     }
 }
+#[cfg(feature = "statuses")]
 impl<'a> IntoFuture for ListStatusColors<'a> {
     type Output = Result<Vec<super::types::Color>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -2242,6 +2342,7 @@ impl<'a> IntoFuture for ListStatusColors<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "statuses")]
 /// Request builder for [`Client::get_status`] (`GET /statuses/{statusId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -2250,6 +2351,7 @@ pub struct GetStatus<'a> {
     pub(super) status_id: String,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "statuses")]
 impl<'a> GetStatus<'a> {
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -2293,6 +2395,7 @@ impl<'a> GetStatus<'a> {
         response.json()
     }
 }
+#[cfg(feature = "statuses")]
 impl<'a> IntoFuture for GetStatus<'a> {
     type Output = Result<super::types::Status, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -2300,6 +2403,7 @@ impl<'a> IntoFuture for GetStatus<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "statuses")]
 /// Request builder for [`Client::delete_status`] (`DELETE /statuses/{statusId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -2308,6 +2412,7 @@ pub struct DeleteStatus<'a> {
     pub(super) status_id: String,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "statuses")]
 impl<'a> DeleteStatus<'a> {
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -2350,6 +2455,7 @@ impl<'a> DeleteStatus<'a> {
         response.empty()
     }
 }
+#[cfg(feature = "statuses")]
 impl<'a> IntoFuture for DeleteStatus<'a> {
     type Output = Result<(), Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -2357,6 +2463,7 @@ impl<'a> IntoFuture for DeleteStatus<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "statuses")]
 /// Request builder for [`Client::update_status`] (`PATCH /statuses/{statusId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -2366,6 +2473,7 @@ pub struct UpdateStatus<'a> {
     pub(super) body: Option<super::types::UpdateStatusRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "statuses")]
 impl<'a> UpdateStatus<'a> {
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -2418,6 +2526,7 @@ impl<'a> UpdateStatus<'a> {
         response.json()
     }
 }
+#[cfg(feature = "statuses")]
 impl<'a> IntoFuture for UpdateStatus<'a> {
     type Output = Result<super::types::Status, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -2425,6 +2534,7 @@ impl<'a> IntoFuture for UpdateStatus<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "colors")]
 /// Request builder for [`Client::list_colors`] (`GET /colors`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -2432,6 +2542,7 @@ pub struct ListColors<'a> {
     pub(super) client: &'a Client,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "colors")]
 impl<'a> ListColors<'a> {
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -2470,6 +2581,7 @@ impl<'a> ListColors<'a> {
         response.json()
     }
 }
+#[cfg(feature = "colors")]
 impl<'a> IntoFuture for ListColors<'a> {
     type Output = Result<Vec<super::types::Color>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -2477,6 +2589,7 @@ impl<'a> IntoFuture for ListColors<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "events")]
 /// Request builder for [`Client::list_events`] (`GET /events`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -2486,6 +2599,7 @@ pub struct ListEvents<'a> {
     pub(super) limit: Option<u64>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "events")]
 impl<'a> ListEvents<'a> {
     /// Only return events whose `seq` is greater than this value. Omit to start with the oldest retained event.
     ///
@@ -2572,6 +2686,7 @@ impl<'a> ListEvents<'a> {
         response.json()
     }
 }
+#[cfg(feature = "events")]
 impl<'a> IntoFuture for ListEvents<'a> {
     type Output = Result<super::types::ListEventsResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -2579,6 +2694,7 @@ impl<'a> IntoFuture for ListEvents<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "lists")]
 /// Request builder for [`Client::add_list_leads`] (`POST /lists/{listId}/leads`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -2588,6 +2704,7 @@ pub struct AddListLeads<'a> {
     pub(super) body: Option<super::types::AddListLeadsRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "lists")]
 impl<'a> AddListLeads<'a> {
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -2640,6 +2757,7 @@ impl<'a> AddListLeads<'a> {
         response.json()
     }
 }
+#[cfg(feature = "lists")]
 impl<'a> IntoFuture for AddListLeads<'a> {
     type Output = Result<super::types::AddListLeadsResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -2647,6 +2765,7 @@ impl<'a> IntoFuture for AddListLeads<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "lists")]
 /// Request builder for [`Client::remove_list_leads`] (`DELETE /lists/{listId}/leads`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -2656,6 +2775,7 @@ pub struct RemoveListLeads<'a> {
     pub(super) body: Option<super::types::RemoveListLeadsRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "lists")]
 impl<'a> RemoveListLeads<'a> {
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -2702,6 +2822,7 @@ impl<'a> RemoveListLeads<'a> {
         response.json()
     }
 }
+#[cfg(feature = "lists")]
 impl<'a> IntoFuture for RemoveListLeads<'a> {
     type Output = Result<super::types::RemoveListLeadsResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -2709,6 +2830,7 @@ impl<'a> IntoFuture for RemoveListLeads<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "lists")]
 /// Request builder for [`Client::update_list_lead`] (`PATCH /lists/{listId}/leads/{platformId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -2719,6 +2841,7 @@ pub struct UpdateListLead<'a> {
     pub(super) body: Option<super::types::UpdateListLeadRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "lists")]
 impl<'a> UpdateListLead<'a> {
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -2776,6 +2899,7 @@ impl<'a> UpdateListLead<'a> {
         response.json()
     }
 }
+#[cfg(feature = "lists")]
 impl<'a> IntoFuture for UpdateListLead<'a> {
     type Output = Result<super::types::UpdateLeadResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -2783,6 +2907,7 @@ impl<'a> IntoFuture for UpdateListLead<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "import-jobs")]
 /// Request builder for [`Client::list_import_jobs`] (`GET /lists/{listId}/import-jobs`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -2794,6 +2919,7 @@ pub struct ListImportJobs<'a> {
     pub(super) limit: Option<u64>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "import-jobs")]
 impl<'a> ListImportJobs<'a> {
     /// Only return jobs in one of these states (repeat the key for several values). Omit to return jobs in every state.
     ///
@@ -2890,6 +3016,7 @@ impl<'a> ListImportJobs<'a> {
         response.json()
     }
 }
+#[cfg(feature = "import-jobs")]
 impl<'a> IntoFuture for ListImportJobs<'a> {
     type Output = Result<super::types::ListImportJobsResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -2897,6 +3024,7 @@ impl<'a> IntoFuture for ListImportJobs<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "import-jobs")]
 /// Request builder for [`Client::create_import_job`] (`POST /lists/{listId}/import-jobs`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -2906,6 +3034,7 @@ pub struct CreateImportJob<'a> {
     pub(super) body: Option<super::types::CreateImportJobRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "import-jobs")]
 impl<'a> CreateImportJob<'a> {
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -2958,6 +3087,7 @@ impl<'a> CreateImportJob<'a> {
         response.json()
     }
 }
+#[cfg(feature = "import-jobs")]
 impl<'a> IntoFuture for CreateImportJob<'a> {
     type Output = Result<super::types::ImportJob, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -2965,6 +3095,7 @@ impl<'a> IntoFuture for CreateImportJob<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "import-jobs")]
 /// Request builder for [`Client::cancel_import_job`] (`POST /lists/{listId}/import-jobs/{jobId}/cancel`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -2974,6 +3105,7 @@ pub struct CancelImportJob<'a> {
     pub(super) job_id: String,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "import-jobs")]
 impl<'a> CancelImportJob<'a> {
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -3029,6 +3161,7 @@ impl<'a> CancelImportJob<'a> {
         response.json()
     }
 }
+#[cfg(feature = "import-jobs")]
 impl<'a> IntoFuture for CancelImportJob<'a> {
     type Output = Result<super::types::ImportJob, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -3036,6 +3169,7 @@ impl<'a> IntoFuture for CancelImportJob<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "campaigns")]
 /// Request builder for [`Client::get_campaign`] (`GET /campaigns/{campaignId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -3044,6 +3178,7 @@ pub struct GetCampaign<'a> {
     pub(super) campaign_id: String,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "campaigns")]
 impl<'a> GetCampaign<'a> {
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -3087,6 +3222,7 @@ impl<'a> GetCampaign<'a> {
         response.json()
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'a> IntoFuture for GetCampaign<'a> {
     type Output = Result<super::types::Campaign, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -3094,6 +3230,7 @@ impl<'a> IntoFuture for GetCampaign<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "campaigns")]
 /// Request builder for [`Client::pause_campaign`] (`POST /campaigns/{campaignId}/pause`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -3102,6 +3239,7 @@ pub struct PauseCampaign<'a> {
     pub(super) campaign_id: String,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "campaigns")]
 impl<'a> PauseCampaign<'a> {
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -3152,6 +3290,7 @@ impl<'a> PauseCampaign<'a> {
         response.json()
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'a> IntoFuture for PauseCampaign<'a> {
     type Output = Result<super::types::Campaign, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -3159,6 +3298,7 @@ impl<'a> IntoFuture for PauseCampaign<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "campaigns")]
 /// Request builder for [`Client::enable_campaign`] (`POST /campaigns/v2/{campaignId}/enable`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -3167,6 +3307,7 @@ pub struct EnableCampaign<'a> {
     pub(super) campaign_id: String,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "campaigns")]
 impl<'a> EnableCampaign<'a> {
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -3217,6 +3358,7 @@ impl<'a> EnableCampaign<'a> {
         response.json()
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'a> IntoFuture for EnableCampaign<'a> {
     type Output = Result<super::types::CampaignV2, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -3224,6 +3366,7 @@ impl<'a> IntoFuture for EnableCampaign<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "campaigns")]
 /// Request builder for [`Client::update_campaign_sequence`] (`PUT /campaigns/v2/{campaignId}/sequence`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -3233,6 +3376,7 @@ pub struct UpdateCampaignSequence<'a> {
     pub(super) body: Option<super::types::UpdateCampaignSequenceRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "campaigns")]
 impl<'a> UpdateCampaignSequence<'a> {
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -3279,6 +3423,7 @@ impl<'a> UpdateCampaignSequence<'a> {
         response.json()
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'a> IntoFuture for UpdateCampaignSequence<'a> {
     type Output = Result<super::types::CampaignSequence, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -3286,6 +3431,7 @@ impl<'a> IntoFuture for UpdateCampaignSequence<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "campaigns")]
 /// Request builder for [`Client::add_campaign_leads`] (`POST /campaigns/v2/{campaignId}/leads`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -3295,6 +3441,7 @@ pub struct AddCampaignLeads<'a> {
     pub(super) body: Option<super::types::AddCampaignLeadsRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "campaigns")]
 impl<'a> AddCampaignLeads<'a> {
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -3347,6 +3494,7 @@ impl<'a> AddCampaignLeads<'a> {
         response.json()
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'a> IntoFuture for AddCampaignLeads<'a> {
     type Output = Result<super::types::AddCampaignLeadsResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -3354,6 +3502,7 @@ impl<'a> IntoFuture for AddCampaignLeads<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "campaigns")]
 /// Request builder for [`Client::update_campaign_lead`] (`PATCH /campaigns/v2/{campaignId}/leads/{identifier}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -3364,6 +3513,7 @@ pub struct UpdateCampaignLead<'a> {
     pub(super) body: Option<super::types::UpdateCampaignLeadRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "campaigns")]
 impl<'a> UpdateCampaignLead<'a> {
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -3421,6 +3571,7 @@ impl<'a> UpdateCampaignLead<'a> {
         response.json()
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'a> IntoFuture for UpdateCampaignLead<'a> {
     type Output = Result<super::types::UpdateLeadResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -3428,6 +3579,7 @@ impl<'a> IntoFuture for UpdateCampaignLead<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "campaigns")]
 /// Request builder for [`Client::cancel_campaign_lead`] (`POST /campaigns/v2/{campaignId}/leads/{identifier}/cancel`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -3438,6 +3590,7 @@ pub struct CancelCampaignLead<'a> {
     pub(super) body: Option<super::types::CancelCampaignLeadRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "campaigns")]
 impl<'a> CancelCampaignLead<'a> {
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -3496,6 +3649,7 @@ impl<'a> CancelCampaignLead<'a> {
         response.json()
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'a> IntoFuture for CancelCampaignLead<'a> {
     type Output = Result<super::types::SuccessResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -3503,6 +3657,7 @@ impl<'a> IntoFuture for CancelCampaignLead<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "campaigns")]
 /// Request builder for [`Client::update_campaign_lead_rules`] (`PATCH /campaigns/v2/{campaignId}/rules`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -3512,6 +3667,7 @@ pub struct UpdateCampaignLeadRules<'a> {
     pub(super) body: Option<super::types::UpdateCampaignLeadRulesRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "campaigns")]
 impl<'a> UpdateCampaignLeadRules<'a> {
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -3564,6 +3720,7 @@ impl<'a> UpdateCampaignLeadRules<'a> {
         response.json()
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'a> IntoFuture for UpdateCampaignLeadRules<'a> {
     type Output = Result<super::types::SuccessResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -3571,6 +3728,7 @@ impl<'a> IntoFuture for UpdateCampaignLeadRules<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "campaigns")]
 /// Request builder for [`Client::update_campaign_column`] (`PATCH /campaigns/v2/{campaignId}/columns/{columnId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -3581,6 +3739,7 @@ pub struct UpdateCampaignColumn<'a> {
     pub(super) body: Option<super::types::UpdateCampaignColumnRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "campaigns")]
 impl<'a> UpdateCampaignColumn<'a> {
     /// Adds a header to this call only.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -3638,6 +3797,7 @@ impl<'a> UpdateCampaignColumn<'a> {
         response.json()
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'a> IntoFuture for UpdateCampaignColumn<'a> {
     type Output = Result<super::types::Column, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;

@@ -15,7 +15,8 @@
 /// Body of every error response.
 ///
 /// Schema: `#/components/schemas/ErrorResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ErrorResponse {
     /// JSON: `error`.
     pub error: ErrorDetail,
@@ -30,7 +31,8 @@ impl ErrorResponse {
 /// What went wrong.
 ///
 /// Schema: `#/components/schemas/ErrorDetail`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ErrorDetail {
     /// JSON: `code`.
     pub code: ErrorCode,
@@ -127,10 +129,20 @@ impl<'de> ::serde::Deserialize<'de> for ErrorCode {
         ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "campaigns",
+        feature = "import-jobs",
+        feature = "statuses",
+        feature = "tags",
+        feature = "threads"
+    )
+)]
 /// An empty JSON object (`{}`), used as the body of operations that take no input.
 ///
 /// Schema: `#/components/schemas/EmptyObject`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct EmptyObject {}
 /// Social platform: X (`twitter`), or `sandbox`, the test platform that account links and messages of a sandbox workspace report.
 ///
@@ -193,6 +205,7 @@ impl<'de> ::serde::Deserialize<'de> for Platform {
         ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
     }
 }
+#[cfg(any(feature = "messages", feature = "threads"))]
 /// Position in a thread or message listing. Send its two fields back as `cursorId` and `cursorTimestamp` to get the following page.
 ///
 /// Schema: `#/components/schemas/PageCursor`.
@@ -207,6 +220,7 @@ pub struct PageCursor {
     /// JSON: `timestamp`.
     pub timestamp: ::apigen_runtime::Timestamp,
 }
+#[cfg(any(feature = "messages", feature = "threads"))]
 impl PageCursor {
     /// Creates the value from its required fields (`id`, `timestamp`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -214,16 +228,19 @@ impl PageCursor {
         Self { id: id.into(), timestamp }
     }
 }
+#[cfg(feature = "campaigns")]
 /// Bare acknowledgement returned by some campaign operations.
 ///
 /// Schema: `#/components/schemas/SuccessResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SuccessResponse {
     /// Success marker. Its type is not documented (any JSON value).
     ///
     /// JSON: `success`.
     pub success: ::serde_json::Value,
 }
+#[cfg(feature = "campaigns")]
 impl SuccessResponse {
     /// Creates the value from its required fields (`success`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -231,10 +248,12 @@ impl SuccessResponse {
         Self { success }
     }
 }
+#[cfg(feature = "team")]
 /// The team (workspace) that owns the API token.
 ///
 /// Schema: `#/components/schemas/Team`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct Team {
     /// Team id.
     ///
@@ -277,6 +296,7 @@ pub struct Team {
     #[serde(rename = "allowSupportAccess")]
     pub allow_support_access: bool,
 }
+#[cfg(feature = "team")]
 impl Team {
     /// Creates the value from its required fields (`id`, `name`, `slug`, `created_at`, `currency`, `allow_support_access`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -300,6 +320,7 @@ impl Team {
         }
     }
 }
+#[cfg(feature = "account-links")]
 /// Connection state of an account link. `offline` means X signed the account out and it must be reconnected; `paused` is a rarer, Inbox-side state (for example when the team is pending deletion).
 ///
 /// Schema: `#/components/schemas/AccountLinkStatus`.
@@ -318,6 +339,7 @@ pub enum AccountLinkStatus {
     /// A value not known to this version of the crate.
     Unknown(String),
 }
+#[cfg(feature = "account-links")]
 impl AccountLinkStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -329,6 +351,7 @@ impl AccountLinkStatus {
         }
     }
 }
+#[cfg(feature = "account-links")]
 impl From<&str> for AccountLinkStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -339,17 +362,20 @@ impl From<&str> for AccountLinkStatus {
         }
     }
 }
+#[cfg(feature = "account-links")]
 impl ::std::str::FromStr for AccountLinkStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "account-links")]
 impl ::std::fmt::Display for AccountLinkStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "account-links")]
 impl ::serde::Serialize for AccountLinkStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -358,6 +384,7 @@ impl ::serde::Serialize for AccountLinkStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "account-links")]
 impl<'de> ::serde::Deserialize<'de> for AccountLinkStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -365,10 +392,12 @@ impl<'de> ::serde::Deserialize<'de> for AccountLinkStatus {
         ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
     }
 }
+#[cfg(feature = "account-links")]
 /// An X account connected to the team, through which DMs are sent and received.
 ///
 /// Schema: `#/components/schemas/AccountLink`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct AccountLink {
     /// Account link id.
     ///
@@ -406,6 +435,7 @@ pub struct AccountLink {
     #[serde(rename = "syncedAt", default)]
     pub synced_at: Option<::apigen_runtime::Timestamp>,
 }
+#[cfg(feature = "members")]
 /// Permission level of a team member.
 ///
 /// Schema: `#/components/schemas/MemberRole`.
@@ -424,6 +454,7 @@ pub enum MemberRole {
     /// A value not known to this version of the crate.
     Unknown(String),
 }
+#[cfg(feature = "members")]
 impl MemberRole {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -435,6 +466,7 @@ impl MemberRole {
         }
     }
 }
+#[cfg(feature = "members")]
 impl From<&str> for MemberRole {
     fn from(value: &str) -> Self {
         match value {
@@ -445,17 +477,20 @@ impl From<&str> for MemberRole {
         }
     }
 }
+#[cfg(feature = "members")]
 impl ::std::str::FromStr for MemberRole {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "members")]
 impl ::std::fmt::Display for MemberRole {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "members")]
 impl ::serde::Serialize for MemberRole {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -464,6 +499,7 @@ impl ::serde::Serialize for MemberRole {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "members")]
 impl<'de> ::serde::Deserialize<'de> for MemberRole {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -471,10 +507,12 @@ impl<'de> ::serde::Deserialize<'de> for MemberRole {
         ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
     }
 }
+#[cfg(feature = "members")]
 /// An Inbox user who belongs to the team.
 ///
 /// Schema: `#/components/schemas/Member`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct Member {
     /// Membership id; this is the id used for assignees.
     ///
@@ -512,6 +550,7 @@ pub struct Member {
     #[serde(rename = "updatedAt", default)]
     pub updated_at: Option<::apigen_runtime::Timestamp>,
 }
+#[cfg(feature = "members")]
 impl Member {
     /// Creates the value from its required fields (`id`, `user_id`, `email`, `role`, `created_at`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -534,10 +573,12 @@ impl Member {
         }
     }
 }
+#[cfg(feature = "tags")]
 /// A label that can be attached to prospects.
 ///
 /// Schema: `#/components/schemas/Tag`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct Tag {
     /// Tag id.
     ///
@@ -553,6 +594,7 @@ pub struct Tag {
     #[serde(default)]
     pub color: Option<String>,
 }
+#[cfg(feature = "tags")]
 impl Tag {
     /// Creates the value from its required fields (`id`, `name`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -564,10 +606,12 @@ impl Tag {
         }
     }
 }
+#[cfg(feature = "statuses")]
 /// A pipeline stage that a prospect can be placed in.
 ///
 /// Schema: `#/components/schemas/Status`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct Status {
     /// Status id.
     ///
@@ -588,6 +632,7 @@ pub struct Status {
     #[serde(rename = "createdAt")]
     pub created_at: ::apigen_runtime::Timestamp,
 }
+#[cfg(feature = "statuses")]
 impl Status {
     /// Creates the value from its required fields (`id`, `name`, `created_at`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -604,10 +649,12 @@ impl Status {
         }
     }
 }
+#[cfg(any(feature = "colors", feature = "statuses", feature = "tags"))]
 /// One entry of the predefined color palette.
 ///
 /// Schema: `#/components/schemas/Color`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct Color {
     /// Color name, accepted wherever a color can be set.
     ///
@@ -618,6 +665,7 @@ pub struct Color {
     /// JSON: `hex`.
     pub hex: String,
 }
+#[cfg(any(feature = "colors", feature = "statuses", feature = "tags"))]
 impl Color {
     /// Creates the value from its required fields (`name`, `hex`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -1201,10 +1249,12 @@ impl ProspectContext {
         }
     }
 }
+#[cfg(any(feature = "prospects", feature = "threads"))]
 /// A prospect (same fields as `Prospect`) together with the team's CRM context for it.
 ///
 /// Schema: `#/components/schemas/ProspectWithContext`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ProspectWithContext {
     /// JSON: `platform`.
     pub platform: Platform,
@@ -1358,6 +1408,7 @@ pub struct ProspectWithContext {
     /// JSON: `context`.
     pub context: ProspectContext,
 }
+#[cfg(feature = "threads")]
 /// Inbox view of the thread list: `default` (active conversations), `no-reply` (waiting for your answer), `requests` (message requests) or `archived` (threads marked done).
 ///
 /// Schema: `#/components/schemas/InboxView`.
@@ -1378,6 +1429,7 @@ pub enum InboxView {
     /// A value not known to this version of the crate.
     Unknown(String),
 }
+#[cfg(feature = "threads")]
 impl InboxView {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1390,6 +1442,7 @@ impl InboxView {
         }
     }
 }
+#[cfg(feature = "threads")]
 impl From<&str> for InboxView {
     fn from(value: &str) -> Self {
         match value {
@@ -1401,17 +1454,20 @@ impl From<&str> for InboxView {
         }
     }
 }
+#[cfg(feature = "threads")]
 impl ::std::str::FromStr for InboxView {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "threads")]
 impl ::std::fmt::Display for InboxView {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "threads")]
 impl ::serde::Serialize for InboxView {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1420,6 +1476,7 @@ impl ::serde::Serialize for InboxView {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "threads")]
 impl<'de> ::serde::Deserialize<'de> for InboxView {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1602,10 +1659,12 @@ impl ThreadLastMessage {
         }
     }
 }
+#[cfg(feature = "threads")]
 /// One direct-message conversation, with a team account link on one side and a prospect on the other.
 ///
 /// Schema: `#/components/schemas/Thread`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct Thread {
     /// Inbox id of the thread.
     ///
@@ -1674,10 +1733,12 @@ pub struct Thread {
     /// JSON: `prospect`.
     pub prospect: ProspectWithContext,
 }
+#[cfg(feature = "threads")]
 /// Per-thread settings.
 ///
 /// Schema: `#/components/schemas/ThreadSettings`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ThreadSettings {
     /// The thread the settings belong to.
     ///
@@ -1690,6 +1751,7 @@ pub struct ThreadSettings {
     #[serde(rename = "typingIndicatorsEnabled", default)]
     pub typing_indicators_enabled: Option<bool>,
 }
+#[cfg(feature = "threads")]
 impl ThreadSettings {
     /// Creates the value from its required fields (`thread_id`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -1700,6 +1762,7 @@ impl ThreadSettings {
         }
     }
 }
+#[cfg(feature = "threads")]
 /// Sort direction by recency.
 ///
 /// Schema: `#/components/schemas/SortOrder`.
@@ -1716,6 +1779,7 @@ pub enum SortOrder {
     /// A value not known to this version of the crate.
     Unknown(String),
 }
+#[cfg(feature = "threads")]
 impl SortOrder {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1726,6 +1790,7 @@ impl SortOrder {
         }
     }
 }
+#[cfg(feature = "threads")]
 impl From<&str> for SortOrder {
     fn from(value: &str) -> Self {
         match value {
@@ -1735,17 +1800,20 @@ impl From<&str> for SortOrder {
         }
     }
 }
+#[cfg(feature = "threads")]
 impl ::std::str::FromStr for SortOrder {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "threads")]
 impl ::std::fmt::Display for SortOrder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "threads")]
 impl ::serde::Serialize for SortOrder {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1754,6 +1822,7 @@ impl ::serde::Serialize for SortOrder {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "threads")]
 impl<'de> ::serde::Deserialize<'de> for SortOrder {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1761,10 +1830,12 @@ impl<'de> ::serde::Deserialize<'de> for SortOrder {
         ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
     }
 }
+#[cfg(feature = "threads")]
 /// Filter threads by the prospect's tags.
 ///
 /// Schema: `#/components/schemas/ThreadTagFilter`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct ThreadTagFilter {
     /// Keep threads whose prospect has any of these tags.
     ///
@@ -1777,10 +1848,12 @@ pub struct ThreadTagFilter {
     #[serde(rename = "noTags", default, skip_serializing_if = "Option::is_none")]
     pub no_tags: Option<bool>,
 }
+#[cfg(feature = "threads")]
 /// Filter threads by the prospect's pipeline status.
 ///
 /// Schema: `#/components/schemas/ThreadStatusFilter`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct ThreadStatusFilter {
     /// Keep threads whose prospect is in any of these statuses.
     ///
@@ -1793,10 +1866,12 @@ pub struct ThreadStatusFilter {
     #[serde(rename = "noStatus", default, skip_serializing_if = "Option::is_none")]
     pub no_status: Option<bool>,
 }
+#[cfg(feature = "threads")]
 /// Filter threads by assignee.
 ///
 /// Schema: `#/components/schemas/ThreadAssigneeFilter`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct ThreadAssigneeFilter {
     /// Keep threads assigned to any of these members.
     ///
@@ -1809,10 +1884,12 @@ pub struct ThreadAssigneeFilter {
     #[serde(rename = "noAssignee", default, skip_serializing_if = "Option::is_none")]
     pub no_assignee: Option<bool>,
 }
+#[cfg(feature = "threads")]
 /// Filter threads by the campaign that started them.
 ///
 /// Schema: `#/components/schemas/ThreadCampaignFilter`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct ThreadCampaignFilter {
     /// Keep threads belonging to any of these campaigns.
     ///
@@ -1825,10 +1902,12 @@ pub struct ThreadCampaignFilter {
     #[serde(rename = "noCampaign", default, skip_serializing_if = "Option::is_none")]
     pub no_campaign: Option<bool>,
 }
+#[cfg(feature = "threads")]
 /// Advanced thread filters (query parameter `filters`, nested bracket notation). Within a group the selected ids are OR-ed; groups are AND-ed.
 ///
 /// Schema: `#/components/schemas/ThreadFilters`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct ThreadFilters {
     /// JSON: `tags`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1846,6 +1925,7 @@ pub struct ThreadFilters {
     #[serde(rename = "sortOrder", default, skip_serializing_if = "Option::is_none")]
     pub sort_order: Option<SortOrder>,
 }
+#[cfg(feature = "threads")]
 /// Outcome of a typing-indicator request.
 ///
 /// Schema: `#/components/schemas/TypingIndicatorStatus`.
@@ -1862,6 +1942,7 @@ pub enum TypingIndicatorStatus {
     /// A value not known to this version of the crate.
     Unknown(String),
 }
+#[cfg(feature = "threads")]
 impl TypingIndicatorStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1872,6 +1953,7 @@ impl TypingIndicatorStatus {
         }
     }
 }
+#[cfg(feature = "threads")]
 impl From<&str> for TypingIndicatorStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -1881,17 +1963,20 @@ impl From<&str> for TypingIndicatorStatus {
         }
     }
 }
+#[cfg(feature = "threads")]
 impl ::std::str::FromStr for TypingIndicatorStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "threads")]
 impl ::std::fmt::Display for TypingIndicatorStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "threads")]
 impl ::serde::Serialize for TypingIndicatorStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1900,6 +1985,7 @@ impl ::serde::Serialize for TypingIndicatorStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "threads")]
 impl<'de> ::serde::Deserialize<'de> for TypingIndicatorStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1907,6 +1993,7 @@ impl<'de> ::serde::Deserialize<'de> for TypingIndicatorStatus {
         ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
     }
 }
+#[cfg(feature = "threads")]
 /// Why a typing indicator was not sent: throttled (`rateLimited`), switched off for the thread or team (`typingDisabled`), not possible for this thread (`unsupported`) or blocked because outbound messaging is off (`outboundDisabled`).
 ///
 /// Schema: `#/components/schemas/TypingSkipReason`.
@@ -1927,6 +2014,7 @@ pub enum TypingSkipReason {
     /// A value not known to this version of the crate.
     Unknown(String),
 }
+#[cfg(feature = "threads")]
 impl TypingSkipReason {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1939,6 +2027,7 @@ impl TypingSkipReason {
         }
     }
 }
+#[cfg(feature = "threads")]
 impl From<&str> for TypingSkipReason {
     fn from(value: &str) -> Self {
         match value {
@@ -1950,17 +2039,20 @@ impl From<&str> for TypingSkipReason {
         }
     }
 }
+#[cfg(feature = "threads")]
 impl ::std::str::FromStr for TypingSkipReason {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "threads")]
 impl ::std::fmt::Display for TypingSkipReason {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "threads")]
 impl ::serde::Serialize for TypingSkipReason {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1969,6 +2061,7 @@ impl ::serde::Serialize for TypingSkipReason {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "threads")]
 impl<'de> ::serde::Deserialize<'de> for TypingSkipReason {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2144,10 +2237,12 @@ pub struct Message {
     #[serde(rename = "platformDeletedAt", default)]
     pub platform_deleted_at: Option<::apigen_runtime::Timestamp>,
 }
+#[cfg(feature = "messages")]
 /// One stored version of a message (the original or an edit).
 ///
 /// Schema: `#/components/schemas/MessageVersion`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct MessageVersion {
     /// Id of the message.
     ///
@@ -2242,6 +2337,7 @@ pub struct MessageVersion {
     /// JSON: `reactions`.
     pub reactions: Vec<::serde_json::Value>,
 }
+#[cfg(feature = "messages")]
 /// Whether a message was deleted only for its author (`self`) or for everyone (`all`).
 ///
 /// Schema: `#/components/schemas/DeletionType`.
@@ -2258,6 +2354,7 @@ pub enum DeletionType {
     /// A value not known to this version of the crate.
     Unknown(String),
 }
+#[cfg(feature = "messages")]
 impl DeletionType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2268,6 +2365,7 @@ impl DeletionType {
         }
     }
 }
+#[cfg(feature = "messages")]
 impl From<&str> for DeletionType {
     fn from(value: &str) -> Self {
         match value {
@@ -2277,17 +2375,20 @@ impl From<&str> for DeletionType {
         }
     }
 }
+#[cfg(feature = "messages")]
 impl ::std::str::FromStr for DeletionType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "messages")]
 impl ::std::fmt::Display for DeletionType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "messages")]
 impl ::serde::Serialize for DeletionType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2296,6 +2397,7 @@ impl ::serde::Serialize for DeletionType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "messages")]
 impl<'de> ::serde::Deserialize<'de> for DeletionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2303,10 +2405,12 @@ impl<'de> ::serde::Deserialize<'de> for DeletionType {
         ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
     }
 }
+#[cfg(feature = "messages")]
 /// How and when a message was deleted.
 ///
 /// Schema: `#/components/schemas/MessageDeletion`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct MessageDeletion {
     /// When the message was deleted.
     ///
@@ -2327,6 +2431,7 @@ pub struct MessageDeletion {
     #[serde(default)]
     pub origin: Option<MessageOrigin>,
 }
+#[cfg(feature = "messages")]
 impl MessageDeletion {
     /// Creates the value from its required fields (`deleted_at`, `deletion_type`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -2342,10 +2447,12 @@ impl MessageDeletion {
         }
     }
 }
+#[cfg(feature = "messages")]
 /// Edit and deletion history of a message.
 ///
 /// Schema: `#/components/schemas/MessageHistory`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct MessageHistory {
     /// All versions, oldest first; the first is the original text when it is known.
     ///
@@ -2357,6 +2464,7 @@ pub struct MessageHistory {
     #[serde(default)]
     pub deletion: Option<MessageDeletion>,
 }
+#[cfg(feature = "messages")]
 impl MessageHistory {
     /// Creates the value from its required fields (`versions`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -2433,10 +2541,12 @@ impl<'de> ::serde::Deserialize<'de> for CampaignStatus {
         ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
     }
 }
+#[cfg(feature = "campaigns")]
 /// A daily sending window, in minutes after midnight in the campaign's time zone.
 ///
 /// Schema: `#/components/schemas/ScheduleWindow`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ScheduleWindow {
     /// Minute of the day at which sending may start (540 = 09:00).
     ///
@@ -2447,6 +2557,7 @@ pub struct ScheduleWindow {
     /// JSON: `end`.
     pub end: u64,
 }
+#[cfg(feature = "campaigns")]
 impl ScheduleWindow {
     /// Creates the value from its required fields (`start`, `end`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -2454,6 +2565,7 @@ impl ScheduleWindow {
         Self { start, end }
     }
 }
+#[cfg(feature = "campaigns")]
 /// Literal text inserted as is.
 ///
 /// Schema: `#/components/schemas/StaticSegment`.
@@ -2466,6 +2578,7 @@ pub struct StaticSegment {
     /// JSON: `text`.
     pub text: String,
 }
+#[cfg(feature = "campaigns")]
 impl StaticSegment {
     /// Creates the value from its required fields (`text`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -2476,6 +2589,7 @@ impl StaticSegment {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 /// A list of alternatives; one is picked at random for each message.
 ///
 /// Schema: `#/components/schemas/VariationSegment`.
@@ -2488,6 +2602,7 @@ pub struct VariationSegment {
     /// JSON: `options`.
     pub options: Vec<String>,
 }
+#[cfg(feature = "campaigns")]
 impl VariationSegment {
     /// Creates the value from its required fields (`options`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -2498,6 +2613,7 @@ impl VariationSegment {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 /// A placeholder replaced with the lead's value for a variable. The variable must exist on the campaign (`first-name` always does).
 ///
 /// Schema: `#/components/schemas/VariableSegment`.
@@ -2515,6 +2631,7 @@ pub struct VariableSegment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<String>,
 }
+#[cfg(feature = "campaigns")]
 impl VariableSegment {
     /// Creates the value from its required fields (`name`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -2526,6 +2643,7 @@ impl VariableSegment {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 /// One piece of a message template, tagged by `type`.
 ///
 /// Schema: `#/components/schemas/MessageSegment`.
@@ -2543,6 +2661,7 @@ pub enum MessageSegment {
     /// A variant not known to this version of the crate, kept as sent.
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "campaigns")]
 impl ::serde::Serialize for MessageSegment {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2558,6 +2677,7 @@ impl ::serde::Serialize for MessageSegment {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'de> ::serde::Deserialize<'de> for MessageSegment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2582,6 +2702,7 @@ impl<'de> ::serde::Deserialize<'de> for MessageSegment {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 /// Content of a message step; the segments are concatenated in order.
 ///
 /// Schema: `#/components/schemas/MessageStepData`.
@@ -2592,6 +2713,7 @@ pub struct MessageStepData {
     /// JSON: `segments`.
     pub segments: Vec<MessageSegment>,
 }
+#[cfg(feature = "campaigns")]
 impl MessageStepData {
     /// Creates the value from its required fields (`segments`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -2599,6 +2721,7 @@ impl MessageStepData {
         Self { segments }
     }
 }
+#[cfg(feature = "campaigns")]
 /// Content of a delay step.
 ///
 /// Schema: `#/components/schemas/DelayStepData`.
@@ -2614,6 +2737,7 @@ pub struct DelayStepData {
     /// JSON: `unit`.
     pub unit: String,
 }
+#[cfg(feature = "campaigns")]
 impl DelayStepData {
     /// Creates the value from its required fields (`delay_seconds`, `unit`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -2624,10 +2748,12 @@ impl DelayStepData {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 /// A sequence step that sends a message.
 ///
 /// Schema: `#/components/schemas/CampaignMessageStep`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct CampaignMessageStep {
     /// Step id.
     ///
@@ -2651,6 +2777,7 @@ pub struct CampaignMessageStep {
     /// JSON: `data`.
     pub data: MessageStepData,
 }
+#[cfg(feature = "campaigns")]
 impl CampaignMessageStep {
     /// Creates the value from its required fields (`id`, `rank`, `data`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -2664,10 +2791,12 @@ impl CampaignMessageStep {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 /// A sequence step that waits before the next step.
 ///
 /// Schema: `#/components/schemas/CampaignDelayStep`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct CampaignDelayStep {
     /// Step id.
     ///
@@ -2691,6 +2820,7 @@ pub struct CampaignDelayStep {
     /// JSON: `data`.
     pub data: DelayStepData,
 }
+#[cfg(feature = "campaigns")]
 impl CampaignDelayStep {
     /// Creates the value from its required fields (`id`, `rank`, `data`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -2704,6 +2834,7 @@ impl CampaignDelayStep {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 /// One step of a campaign sequence, tagged by `type`. Updating the sequence creates a new version; older steps are kept for history.
 ///
 /// Schema: `#/components/schemas/CampaignStep`.
@@ -2719,6 +2850,8 @@ pub enum CampaignStep {
     /// A variant not known to this version of the crate, kept as sent.
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for CampaignStep {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2731,6 +2864,7 @@ impl ::serde::Serialize for CampaignStep {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'de> ::serde::Deserialize<'de> for CampaignStep {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2750,16 +2884,19 @@ impl<'de> ::serde::Deserialize<'de> for CampaignStep {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 /// A message step to create; the server assigns its id and rank.
 ///
 /// Schema: `#/components/schemas/CampaignMessageStepInput`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct CampaignMessageStepInput {
     /// JSON: `type`.
     pub r#type: CampaignMessageStepInputType,
     /// JSON: `data`.
     pub data: MessageStepData,
 }
+#[cfg(feature = "campaigns")]
 impl CampaignMessageStepInput {
     /// Creates the value from its required fields (`data`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -2770,16 +2907,19 @@ impl CampaignMessageStepInput {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 /// A delay step to create; the server assigns its id and rank.
 ///
 /// Schema: `#/components/schemas/CampaignDelayStepInput`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct CampaignDelayStepInput {
     /// JSON: `type`.
     pub r#type: CampaignDelayStepInputType,
     /// JSON: `data`.
     pub data: DelayStepData,
 }
+#[cfg(feature = "campaigns")]
 impl CampaignDelayStepInput {
     /// Creates the value from its required fields (`data`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -2790,6 +2930,7 @@ impl CampaignDelayStepInput {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 /// A step of a new sequence, tagged by `type`.
 ///
 /// Schema: `#/components/schemas/CampaignStepInput`.
@@ -2805,6 +2946,7 @@ pub enum CampaignStepInput {
     /// A variant not known to this version of the crate, kept as sent.
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "campaigns")]
 impl ::serde::Serialize for CampaignStepInput {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2817,6 +2959,8 @@ impl ::serde::Serialize for CampaignStepInput {
         }
     }
 }
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for CampaignStepInput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2836,6 +2980,7 @@ impl<'de> ::serde::Deserialize<'de> for CampaignStepInput {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 /// Content of a v2 sequence step: message data (with `segments`), delay data (with `delaySeconds`), or the data of another step kind such as the "Like tweet" step, whose fields are not documented and are kept as a JSON object. Told apart by their required fields.
 ///
 /// Schema: `#/components/schemas/CampaignStepData`.
@@ -2843,8 +2988,8 @@ impl<'de> ::serde::Deserialize<'de> for CampaignStepInput {
 /// Decoded by trying every variant and keeping the one that accounts for most of
 /// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
 /// more specific variant.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize), serde(untagged))]
 pub enum CampaignStepData {
     #[allow(missing_docs)]
     DelayStepData(DelayStepData),
@@ -2853,6 +2998,7 @@ pub enum CampaignStepData {
     #[allow(missing_docs)]
     OtherStepData(OtherStepData),
 }
+#[cfg(feature = "campaigns")]
 impl<'de> ::serde::Deserialize<'de> for CampaignStepData {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2867,14 +3013,17 @@ impl<'de> ::serde::Deserialize<'de> for CampaignStepData {
             .finish("CampaignStepData")
     }
 }
+#[cfg(feature = "campaigns")]
 /// Data of a step kind without a documented shape (the "Like tweet" step of the update-sequence page), kept as the JSON object that was sent.
 ///
 /// Schema: `#/components/schemas/OtherStepData`.
 pub type OtherStepData = ::serde_json::Map<String, ::serde_json::Value>;
+#[cfg(feature = "campaigns")]
 /// A step of a v2 campaign sequence. The documented examples show only `id`, `rank` and `data`, so `type` is optional here.
 ///
 /// Schema: `#/components/schemas/CampaignSequenceStep`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct CampaignSequenceStep {
     /// Step id.
     ///
@@ -2892,6 +3041,7 @@ pub struct CampaignSequenceStep {
     /// JSON: `data`.
     pub data: CampaignStepData,
 }
+#[cfg(feature = "campaigns")]
 impl CampaignSequenceStep {
     /// Creates the value from its required fields (`id`, `rank`, `data`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -2904,10 +3054,12 @@ impl CampaignSequenceStep {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 /// A versioned campaign sequence.
 ///
 /// Schema: `#/components/schemas/CampaignSequence`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct CampaignSequence {
     /// Sequence version number; each replacement creates a new one.
     ///
@@ -2918,6 +3070,7 @@ pub struct CampaignSequence {
     /// JSON: `steps`.
     pub steps: Vec<CampaignSequenceStep>,
 }
+#[cfg(feature = "campaigns")]
 impl CampaignSequence {
     /// Creates the value from its required fields (`version`, `steps`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -2925,10 +3078,12 @@ impl CampaignSequence {
         Self { version, steps }
     }
 }
+#[cfg(feature = "campaigns")]
 /// A list used for campaign targeting.
 ///
 /// Schema: `#/components/schemas/CampaignList`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct CampaignList {
     /// Id of the list.
     ///
@@ -2940,6 +3095,7 @@ pub struct CampaignList {
     /// JSON: `exclude`.
     pub exclude: bool,
 }
+#[cfg(feature = "campaigns")]
 impl CampaignList {
     /// Creates the value from its required fields (`list_id`, `exclude`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -2950,10 +3106,12 @@ impl CampaignList {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 /// Parameters of the `setStatus` automation action.
 ///
 /// Schema: `#/components/schemas/SetStatusActionData`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SetStatusActionData {
     /// Status given to the prospect.
     ///
@@ -2961,6 +3119,7 @@ pub struct SetStatusActionData {
     #[serde(rename = "statusId")]
     pub status_id: String,
 }
+#[cfg(feature = "campaigns")]
 impl SetStatusActionData {
     /// Creates the value from its required fields (`status_id`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -2970,10 +3129,12 @@ impl SetStatusActionData {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 /// A rule that runs when prospects react to the campaign. The documented automation sets a pipeline status on a prospect's first reply.
 ///
 /// Schema: `#/components/schemas/CampaignAutomation`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct CampaignAutomation {
     /// Automation id.
     ///
@@ -2995,6 +3156,7 @@ pub struct CampaignAutomation {
     /// JSON: `enabled`.
     pub enabled: bool,
 }
+#[cfg(feature = "campaigns")]
 impl CampaignAutomation {
     /// Creates the value from its required fields (`id`, `action_data`, `enabled`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -3012,10 +3174,12 @@ impl CampaignAutomation {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 /// Automation as returned by the v2 campaign routes (the `action` key may be absent).
 ///
 /// Schema: `#/components/schemas/CampaignV2Automation`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct CampaignV2Automation {
     /// Automation id.
     ///
@@ -3038,6 +3202,7 @@ pub struct CampaignV2Automation {
     /// JSON: `enabled`.
     pub enabled: bool,
 }
+#[cfg(feature = "campaigns")]
 impl CampaignV2Automation {
     /// Creates the value from its required fields (`id`, `action_data`, `enabled`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -3055,10 +3220,12 @@ impl CampaignV2Automation {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 /// A custom template variable defined on a campaign.
 ///
 /// Schema: `#/components/schemas/CustomVariable`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct CustomVariable {
     /// Human-friendly name of the variable.
     ///
@@ -3071,6 +3238,7 @@ pub struct CustomVariable {
     #[serde(default)]
     pub description: Option<String>,
 }
+#[cfg(feature = "campaigns")]
 impl CustomVariable {
     /// Creates the value from its required fields (`display_name`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -3081,10 +3249,12 @@ impl CustomVariable {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 /// An outbound DM campaign in the original (v1) representation, returned by `GET /campaigns/{campaignId}` and the pause operation.
 ///
 /// Schema: `#/components/schemas/Campaign`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct Campaign {
     /// Campaign id.
     ///
@@ -3213,10 +3383,12 @@ pub struct Campaign {
     #[serde(rename = "customVariables")]
     pub custom_variables: ::std::collections::BTreeMap<String, CustomVariable>,
 }
+#[cfg(feature = "campaigns")]
 /// A list whose leads are continuously fed into the campaign.
 ///
 /// Schema: `#/components/schemas/CampaignSyncedList`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct CampaignSyncedList {
     /// Id of the list.
     ///
@@ -3234,6 +3406,7 @@ pub struct CampaignSyncedList {
     #[serde(rename = "columnMapping")]
     pub column_mapping: ::std::collections::BTreeMap<String, String>,
 }
+#[cfg(feature = "campaigns")]
 impl CampaignSyncedList {
     /// Creates the value from its required fields (`list_id`, `list_name`, `column_mapping`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -3249,10 +3422,12 @@ impl CampaignSyncedList {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 /// A list whose leads are kept out of the campaign.
 ///
 /// Schema: `#/components/schemas/CampaignExcludedList`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct CampaignExcludedList {
     /// Id of the list.
     ///
@@ -3265,6 +3440,7 @@ pub struct CampaignExcludedList {
     #[serde(rename = "listName")]
     pub list_name: String,
 }
+#[cfg(feature = "campaigns")]
 impl CampaignExcludedList {
     /// Creates the value from its required fields (`list_id`, `list_name`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -3275,10 +3451,12 @@ impl CampaignExcludedList {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 /// Rules deciding which leads enter the campaign automatically.
 ///
 /// Schema: `#/components/schemas/CampaignRules`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct CampaignRules {
     /// Lists that feed leads into the campaign.
     ///
@@ -3301,6 +3479,7 @@ pub struct CampaignRules {
     #[serde(rename = "excludeMutuals")]
     pub exclude_mutuals: bool,
 }
+#[cfg(feature = "campaigns")]
 impl CampaignRules {
     /// Creates the value from its required fields (`synced_lists`, `excluded_lists`, `exclude_contacted`, `exclude_mutuals`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -3318,10 +3497,12 @@ impl CampaignRules {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 /// An outbound DM campaign in the v2 representation used by the `/campaigns/v2/...` routes: an `enabled` flag instead of `status`, lead rules, and a versioned sequence.
 ///
 /// Schema: `#/components/schemas/CampaignV2`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct CampaignV2 {
     /// Campaign id.
     ///
@@ -3439,10 +3620,12 @@ pub struct CampaignV2 {
     #[serde(rename = "lastStartedAt", default)]
     pub last_started_at: Option<::apigen_runtime::Timestamp>,
 }
+#[cfg(feature = "campaigns")]
 /// A custom data column of a campaign.
 ///
 /// Schema: `#/components/schemas/Column`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct Column {
     /// Column id (`custom_<id>` for custom columns).
     ///
@@ -3476,6 +3659,7 @@ pub struct Column {
     )]
     pub description: Option<::apigen_runtime::Nullable<String>>,
 }
+#[cfg(feature = "campaigns")]
 impl Column {
     /// Creates the value from its required fields (`id`, `name`, `type`, `created_at`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -3495,6 +3679,7 @@ impl Column {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 /// How a lead identifier in the path is interpreted.
 ///
 /// Schema: `#/components/schemas/LeadIdentifierType`.
@@ -3513,6 +3698,7 @@ pub enum LeadIdentifierType {
     /// A value not known to this version of the crate.
     Unknown(String),
 }
+#[cfg(feature = "campaigns")]
 impl LeadIdentifierType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3524,6 +3710,7 @@ impl LeadIdentifierType {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 impl From<&str> for LeadIdentifierType {
     fn from(value: &str) -> Self {
         match value {
@@ -3534,17 +3721,20 @@ impl From<&str> for LeadIdentifierType {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 impl ::std::str::FromStr for LeadIdentifierType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "campaigns")]
 impl ::std::fmt::Display for LeadIdentifierType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "campaigns")]
 impl ::serde::Serialize for LeadIdentifierType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -3553,6 +3743,7 @@ impl ::serde::Serialize for LeadIdentifierType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'de> ::serde::Deserialize<'de> for LeadIdentifierType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3560,10 +3751,12 @@ impl<'de> ::serde::Deserialize<'de> for LeadIdentifierType {
         ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
     }
 }
+#[cfg(feature = "campaigns")]
 /// One lead in the mixed `leads` array, identified by exactly one of `platformId`, `username` or `externalId`, with optional column values.
 ///
 /// Schema: `#/components/schemas/CampaignLeadInput`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct CampaignLeadInput {
     /// X user id.
     ///
@@ -3589,14 +3782,17 @@ pub struct CampaignLeadInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<::serde_json::Value>,
 }
+#[cfg(any(feature = "campaigns", feature = "lists"))]
 /// Result of a lead update. Only the `prospect` member is documented; the stored reference is cut off after it, so further members may follow.
 ///
 /// Schema: `#/components/schemas/UpdateLeadResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct UpdateLeadResponse {
     /// JSON: `prospect`.
     pub prospect: LeadProspect,
 }
+#[cfg(any(feature = "campaigns", feature = "lists"))]
 impl UpdateLeadResponse {
     /// Creates the value from its required fields (`prospect`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -3604,10 +3800,12 @@ impl UpdateLeadResponse {
         Self { prospect }
     }
 }
+#[cfg(any(feature = "campaigns", feature = "lists"))]
 /// The prospect returned by the lead-update operations: the fields of `Prospect`, except that `verified`, `profileType` and `source` may be absent, as in the campaign update-lead example. Keep in sync with `Prospect`.
 ///
 /// Schema: `#/components/schemas/LeadProspect`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct LeadProspect {
     /// JSON: `platform`.
     pub platform: Platform,
@@ -3761,6 +3959,7 @@ pub struct LeadProspect {
     #[serde(rename = "accountStatus", default, skip_serializing_if = "Option::is_none")]
     pub account_status: Option<String>,
 }
+#[cfg(feature = "import-jobs")]
 /// State of an import job. `queued` waits for a free worker slot; `starting` has a slot and is about to run.
 ///
 /// Schema: `#/components/schemas/ImportJobStatus`.
@@ -3787,6 +3986,7 @@ pub enum ImportJobStatus {
     /// A value not known to this version of the crate.
     Unknown(String),
 }
+#[cfg(feature = "import-jobs")]
 impl ImportJobStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3802,6 +4002,7 @@ impl ImportJobStatus {
         }
     }
 }
+#[cfg(feature = "import-jobs")]
 impl From<&str> for ImportJobStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -3816,17 +4017,20 @@ impl From<&str> for ImportJobStatus {
         }
     }
 }
+#[cfg(feature = "import-jobs")]
 impl ::std::str::FromStr for ImportJobStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "import-jobs")]
 impl ::std::fmt::Display for ImportJobStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "import-jobs")]
 impl ::serde::Serialize for ImportJobStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -3835,6 +4039,7 @@ impl ::serde::Serialize for ImportJobStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "import-jobs")]
 impl<'de> ::serde::Deserialize<'de> for ImportJobStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3842,10 +4047,12 @@ impl<'de> ::serde::Deserialize<'de> for ImportJobStatus {
         ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
     }
 }
+#[cfg(feature = "import-jobs")]
 /// A background job that imports leads into a list.
 ///
 /// Schema: `#/components/schemas/ImportJob`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ImportJob {
     /// Import job id.
     ///
@@ -3903,10 +4110,12 @@ pub struct ImportJob {
     #[serde(rename = "completedAt", default)]
     pub completed_at: Option<::apigen_runtime::Timestamp>,
 }
+#[cfg(feature = "import-jobs")]
 /// Sends one CSV column to one list column.
 ///
 /// Schema: `#/components/schemas/CsvColumnMapping`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct CsvColumnMapping {
     /// Header of the CSV column.
     ///
@@ -3919,6 +4128,7 @@ pub struct CsvColumnMapping {
     #[serde(rename = "targetColumnId")]
     pub target_column_id: String,
 }
+#[cfg(feature = "import-jobs")]
 impl CsvColumnMapping {
     /// Creates the value from its required fields (`csv_header`, `target_column_id`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -3932,10 +4142,12 @@ impl CsvColumnMapping {
         }
     }
 }
+#[cfg(feature = "import-jobs")]
 /// Import leads from CSV text sent inline.
 ///
 /// Schema: `#/components/schemas/CsvImportConfig`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct CsvImportConfig {
     /// Selects the CSV importer.
     ///
@@ -3961,6 +4173,7 @@ pub struct CsvImportConfig {
     #[serde(rename = "mergeStrategy", default, skip_serializing_if = "Option::is_none")]
     pub merge_strategy: Option<String>,
 }
+#[cfg(feature = "import-jobs")]
 impl CsvImportConfig {
     /// Creates the value from its required fields (`content`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -3974,6 +4187,7 @@ impl CsvImportConfig {
         }
     }
 }
+#[cfg(feature = "import-jobs")]
 /// Import source configuration, tagged by `type`. Only the CSV variant is documented; others (such as followers or likes importers) exist but their fields are unknown.
 ///
 /// Schema: `#/components/schemas/ImportConfig`.
@@ -3987,6 +4201,7 @@ pub enum ImportConfig {
     /// A variant not known to this version of the crate, kept as sent.
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "import-jobs")]
 impl ::serde::Serialize for ImportConfig {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -3998,6 +4213,8 @@ impl ::serde::Serialize for ImportConfig {
         }
     }
 }
+#[cfg(feature = "import-jobs")]
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for ImportConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4013,6 +4230,7 @@ impl<'de> ::serde::Deserialize<'de> for ImportConfig {
         }
     }
 }
+#[cfg(feature = "events")]
 /// Event type in `resource.action` form. `thread.assigned` and `thread.unassigned` are deprecated in favour of `prospect.assigneeChanged`, since assignees now live on the prospect.
 ///
 /// Schema: `#/components/schemas/WebhookEventType`.
@@ -4091,6 +4309,7 @@ pub enum WebhookEventType {
     /// A value not known to this version of the crate.
     Unknown(String),
 }
+#[cfg(feature = "events")]
 impl WebhookEventType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4132,6 +4351,7 @@ impl WebhookEventType {
         }
     }
 }
+#[cfg(feature = "events")]
 impl From<&str> for WebhookEventType {
     fn from(value: &str) -> Self {
         match value {
@@ -4172,17 +4392,20 @@ impl From<&str> for WebhookEventType {
         }
     }
 }
+#[cfg(feature = "events")]
 impl ::std::str::FromStr for WebhookEventType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "events")]
 impl ::std::fmt::Display for WebhookEventType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "events")]
 impl ::serde::Serialize for WebhookEventType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -4191,6 +4414,7 @@ impl ::serde::Serialize for WebhookEventType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "events")]
 impl<'de> ::serde::Deserialize<'de> for WebhookEventType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4198,10 +4422,12 @@ impl<'de> ::serde::Deserialize<'de> for WebhookEventType {
         ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
     }
 }
+#[cfg(feature = "events")]
 /// Envelope shared by webhook deliveries and the events feed. Webhook deliveries are POSTed as JSON and signed in the `X-Inbox-Signature` header (`t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`).
 ///
 /// Schema: `#/components/schemas/WebhookEvent`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct WebhookEvent {
     /// Unique event id; use it to drop duplicate deliveries.
     ///
@@ -4837,10 +5063,12 @@ pub struct WebhookCampaign {
     #[serde(rename = "lastStartedAt", default)]
     pub last_started_at: Option<::apigen_runtime::Timestamp>,
 }
+#[cfg(feature = "threads")]
 /// Body of `createThread`. Give either `externalPlatformId` or `externalId`.
 ///
 /// Schema: `#/components/schemas/CreateThreadRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct CreateThreadRequest {
     /// Account link that will own the thread.
     ///
@@ -4862,6 +5090,7 @@ pub struct CreateThreadRequest {
     #[serde(rename = "externalId", default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
 }
+#[cfg(feature = "threads")]
 impl CreateThreadRequest {
     /// Creates the value from its required fields (`account_link_id`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -4873,10 +5102,12 @@ impl CreateThreadRequest {
         }
     }
 }
+#[cfg(feature = "threads")]
 /// Body of `updateThread`. Omitted fields are left unchanged.
 ///
 /// Schema: `#/components/schemas/UpdateThreadRequest`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct UpdateThreadRequest {
     /// True marks the thread done (archived); false reopens it.
     ///
@@ -4894,10 +5125,12 @@ pub struct UpdateThreadRequest {
     )]
     pub assignee_id: Option<::apigen_runtime::Nullable<String>>,
 }
+#[cfg(feature = "threads")]
 /// Body of `updateThreadSettings`.
 ///
 /// Schema: `#/components/schemas/UpdateThreadSettingsRequest`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct UpdateThreadSettingsRequest {
     /// Turn typing indicators on or off for this thread; `null` clears the override so the team default applies.
     ///
@@ -4910,10 +5143,12 @@ pub struct UpdateThreadSettingsRequest {
     )]
     pub typing_indicators_enabled: Option<::apigen_runtime::Nullable<bool>>,
 }
+#[cfg(feature = "messages")]
 /// Body of `sendMessage`.
 ///
 /// Schema: `#/components/schemas/SendMessageRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct SendMessageRequest {
     /// Message text.
     ///
@@ -4929,6 +5164,7 @@ pub struct SendMessageRequest {
     )]
     pub reply_to_message_id: Option<String>,
 }
+#[cfg(feature = "messages")]
 impl SendMessageRequest {
     /// Creates the value from its required fields (`content`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -4939,10 +5175,12 @@ impl SendMessageRequest {
         }
     }
 }
+#[cfg(feature = "messages")]
 /// Body of `quickSendMessage`. Give either `externalPlatformId` or `externalId`.
 ///
 /// Schema: `#/components/schemas/QuickSendMessageRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct QuickSendMessageRequest {
     /// Account link to send from.
     ///
@@ -4968,6 +5206,7 @@ pub struct QuickSendMessageRequest {
     #[serde(rename = "externalId", default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
 }
+#[cfg(feature = "messages")]
 impl QuickSendMessageRequest {
     /// Creates the value from its required fields (`account_link_id`, `content`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -4980,16 +5219,19 @@ impl QuickSendMessageRequest {
         }
     }
 }
+#[cfg(feature = "messages")]
 /// Body of `editMessage`.
 ///
 /// Schema: `#/components/schemas/EditMessageRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct EditMessageRequest {
     /// The new message text.
     ///
     /// JSON: `content`.
     pub content: String,
 }
+#[cfg(feature = "messages")]
 impl EditMessageRequest {
     /// Creates the value from its required fields (`content`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -4997,10 +5239,12 @@ impl EditMessageRequest {
         Self { content: content.into() }
     }
 }
+#[cfg(feature = "messages")]
 /// Body of `deleteMessage`; may be empty.
 ///
 /// Schema: `#/components/schemas/DeleteMessageRequest`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct DeleteMessageRequest {
     /// True deletes the message for every participant; false only for the team's side.
     ///
@@ -5008,16 +5252,19 @@ pub struct DeleteMessageRequest {
     #[serde(rename = "deleteForAll", default, skip_serializing_if = "Option::is_none")]
     pub delete_for_all: Option<bool>,
 }
+#[cfg(feature = "messages")]
 /// Body of `addReaction` and `removeReaction`.
 ///
 /// Schema: `#/components/schemas/ReactionRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct ReactionRequest {
     /// The emoji, as the character itself.
     ///
     /// JSON: `emoji`.
     pub emoji: String,
 }
+#[cfg(feature = "messages")]
 impl ReactionRequest {
     /// Creates the value from its required fields (`emoji`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -5025,10 +5272,12 @@ impl ReactionRequest {
         Self { emoji: emoji.into() }
     }
 }
+#[cfg(feature = "prospects")]
 /// Body of `updateProspectContext`. Omitted fields are left unchanged; nullable fields accept `null` to clear them.
 ///
 /// Schema: `#/components/schemas/UpdateProspectContextRequest`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct UpdateProspectContextRequest {
     /// New notes; `null` clears them.
     ///
@@ -5084,10 +5333,12 @@ pub struct UpdateProspectContextRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub done: Option<bool>,
 }
+#[cfg(feature = "tags")]
 /// Body of `createTag`.
 ///
 /// Schema: `#/components/schemas/CreateTagRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct CreateTagRequest {
     /// Tag name, unique within the team.
     ///
@@ -5103,6 +5354,7 @@ pub struct CreateTagRequest {
     )]
     pub color: Option<::apigen_runtime::Nullable<String>>,
 }
+#[cfg(feature = "tags")]
 impl CreateTagRequest {
     /// Creates the value from its required fields (`name`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -5113,10 +5365,12 @@ impl CreateTagRequest {
         }
     }
 }
+#[cfg(feature = "tags")]
 /// Body of `updateTag`. Omitted fields are left unchanged.
 ///
 /// Schema: `#/components/schemas/UpdateTagRequest`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct UpdateTagRequest {
     /// New tag name, unique within the team.
     ///
@@ -5133,10 +5387,12 @@ pub struct UpdateTagRequest {
     )]
     pub color: Option<::apigen_runtime::Nullable<String>>,
 }
+#[cfg(feature = "statuses")]
 /// Body of `createStatus`.
 ///
 /// Schema: `#/components/schemas/CreateStatusRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct CreateStatusRequest {
     /// Status name, unique within the team.
     ///
@@ -5152,6 +5408,7 @@ pub struct CreateStatusRequest {
     )]
     pub color: Option<::apigen_runtime::Nullable<String>>,
 }
+#[cfg(feature = "statuses")]
 impl CreateStatusRequest {
     /// Creates the value from its required fields (`name`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -5162,10 +5419,12 @@ impl CreateStatusRequest {
         }
     }
 }
+#[cfg(feature = "statuses")]
 /// Body of `updateStatus`. Omitted fields are left unchanged.
 ///
 /// Schema: `#/components/schemas/UpdateStatusRequest`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct UpdateStatusRequest {
     /// New status name, unique within the team.
     ///
@@ -5182,10 +5441,12 @@ pub struct UpdateStatusRequest {
     )]
     pub color: Option<::apigen_runtime::Nullable<String>>,
 }
+#[cfg(feature = "lists")]
 /// Body of `addListLeads`.
 ///
 /// Schema: `#/components/schemas/AddListLeadsRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct AddListLeadsRequest {
     /// X user ids to add (1 to 2,000).
     ///
@@ -5193,6 +5454,7 @@ pub struct AddListLeadsRequest {
     #[serde(rename = "platformIds")]
     pub platform_ids: Vec<String>,
 }
+#[cfg(feature = "lists")]
 impl AddListLeadsRequest {
     /// Creates the value from its required fields (`platform_ids`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -5200,10 +5462,12 @@ impl AddListLeadsRequest {
         Self { platform_ids }
     }
 }
+#[cfg(feature = "lists")]
 /// Body of `removeListLeads`.
 ///
 /// Schema: `#/components/schemas/RemoveListLeadsRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct RemoveListLeadsRequest {
     /// X user ids to remove (1 to 2,000).
     ///
@@ -5211,6 +5475,7 @@ pub struct RemoveListLeadsRequest {
     #[serde(rename = "platformIds")]
     pub platform_ids: Vec<String>,
 }
+#[cfg(feature = "lists")]
 impl RemoveListLeadsRequest {
     /// Creates the value from its required fields (`platform_ids`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -5218,16 +5483,19 @@ impl RemoveListLeadsRequest {
         Self { platform_ids }
     }
 }
+#[cfg(feature = "lists")]
 /// Body of `updateListLead`.
 ///
 /// Schema: `#/components/schemas/UpdateListLeadRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct UpdateListLeadRequest {
     /// Column values to set, keyed by column id (untyped JSON object).
     ///
     /// JSON: `data`.
     pub data: ::serde_json::Value,
 }
+#[cfg(feature = "lists")]
 impl UpdateListLeadRequest {
     /// Creates the value from its required fields (`data`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -5235,14 +5503,17 @@ impl UpdateListLeadRequest {
         Self { data }
     }
 }
+#[cfg(feature = "import-jobs")]
 /// Body of `createImportJob`.
 ///
 /// Schema: `#/components/schemas/CreateImportJobRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct CreateImportJobRequest {
     /// JSON: `data`.
     pub data: ImportConfig,
 }
+#[cfg(feature = "import-jobs")]
 impl CreateImportJobRequest {
     /// Creates the value from its required fields (`data`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -5250,16 +5521,19 @@ impl CreateImportJobRequest {
         Self { data }
     }
 }
+#[cfg(feature = "campaigns")]
 /// Body of `updateCampaignSequence`.
 ///
 /// Schema: `#/components/schemas/UpdateCampaignSequenceRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct UpdateCampaignSequenceRequest {
     /// The complete new sequence, in order. The server numbers the steps and gives them ids.
     ///
     /// JSON: `steps`.
     pub steps: Vec<CampaignStepInput>,
 }
+#[cfg(feature = "campaigns")]
 impl UpdateCampaignSequenceRequest {
     /// Creates the value from its required fields (`steps`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -5267,10 +5541,12 @@ impl UpdateCampaignSequenceRequest {
         Self { steps }
     }
 }
+#[cfg(feature = "campaigns")]
 /// Body of `addCampaignLeads`. All fields are optional, but at least one way of naming leads should be used.
 ///
 /// Schema: `#/components/schemas/AddCampaignLeadsRequest`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct AddCampaignLeadsRequest {
     /// Platform of `platformIds` and `usernames`. Optional today (X is the default and only choice) but set it explicitly, as it will become required once more platforms exist. Ignored for `externalIds`.
     ///
@@ -5298,10 +5574,12 @@ pub struct AddCampaignLeadsRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub leads: Option<Vec<CampaignLeadInput>>,
 }
+#[cfg(feature = "campaigns")]
 /// Body of `cancelCampaignLead`; may be empty.
 ///
 /// Schema: `#/components/schemas/CancelCampaignLeadRequest`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct CancelCampaignLeadRequest {
     /// JSON: `by`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5312,10 +5590,12 @@ pub struct CancelCampaignLeadRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<Platform>,
 }
+#[cfg(feature = "campaigns")]
 /// Body of `updateCampaignLead`.
 ///
 /// Schema: `#/components/schemas/UpdateCampaignLeadRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct UpdateCampaignLeadRequest {
     /// Column values to set, keyed by column id (untyped JSON object).
     ///
@@ -5330,6 +5610,7 @@ pub struct UpdateCampaignLeadRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<Platform>,
 }
+#[cfg(feature = "campaigns")]
 impl UpdateCampaignLeadRequest {
     /// Creates the value from its required fields (`data`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -5341,10 +5622,12 @@ impl UpdateCampaignLeadRequest {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 /// Body of `updateCampaignLeadRules`. Omitted fields stay as they are; an empty array clears that selection.
 ///
 /// Schema: `#/components/schemas/UpdateCampaignLeadRulesRequest`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct UpdateCampaignLeadRulesRequest {
     /// Lists whose leads are continuously added to the campaign.
     ///
@@ -5390,10 +5673,12 @@ pub struct UpdateCampaignLeadRulesRequest {
     #[serde(rename = "detachBehavior", default, skip_serializing_if = "Option::is_none")]
     pub detach_behavior: Option<String>,
 }
+#[cfg(feature = "campaigns")]
 /// Body of `updateCampaignColumn`. Omitted fields are left unchanged.
 ///
 /// Schema: `#/components/schemas/UpdateCampaignColumnRequest`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct UpdateCampaignColumnRequest {
     /// New column name.
     ///
@@ -5410,10 +5695,12 @@ pub struct UpdateCampaignColumnRequest {
     )]
     pub description: Option<::apigen_runtime::Nullable<String>>,
 }
+#[cfg(feature = "threads")]
 /// One page of threads.
 ///
 /// Schema: `#/components/schemas/ListThreadsResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ListThreadsResponse {
     /// The threads on this page.
     ///
@@ -5425,6 +5712,7 @@ pub struct ListThreadsResponse {
     #[serde(rename = "nextCursor", default)]
     pub next_cursor: Option<PageCursor>,
 }
+#[cfg(feature = "threads")]
 impl ListThreadsResponse {
     /// Creates the value from its required fields (`threads`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -5432,10 +5720,12 @@ impl ListThreadsResponse {
         Self { threads, next_cursor: None }
     }
 }
+#[cfg(feature = "messages")]
 /// One page of a thread's messages.
 ///
 /// Schema: `#/components/schemas/ListMessagesResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ListMessagesResponse {
     /// Team id.
     ///
@@ -5462,6 +5752,7 @@ pub struct ListMessagesResponse {
     #[serde(rename = "isSyncing")]
     pub is_syncing: bool,
 }
+#[cfg(feature = "messages")]
 impl ListMessagesResponse {
     /// Creates the value from its required fields (`team_id`, `thread_id`, `messages`, `is_syncing`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -5480,10 +5771,12 @@ impl ListMessagesResponse {
         }
     }
 }
+#[cfg(feature = "threads")]
 /// Outcome of `sendTypingIndicator`.
 ///
 /// Schema: `#/components/schemas/SendTypingIndicatorResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SendTypingIndicatorResponse {
     /// JSON: `status`.
     pub status: TypingIndicatorStatus,
@@ -5491,6 +5784,7 @@ pub struct SendTypingIndicatorResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<TypingSkipReason>,
 }
+#[cfg(feature = "threads")]
 impl SendTypingIndicatorResponse {
     /// Creates the value from its required fields (`status`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -5498,10 +5792,12 @@ impl SendTypingIndicatorResponse {
         Self { status, reason: None }
     }
 }
+#[cfg(feature = "messages")]
 /// Outcome of `editMessage`.
 ///
 /// Schema: `#/components/schemas/EditMessageResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct EditMessageResponse {
     /// Whether the edit went through.
     ///
@@ -5522,6 +5818,7 @@ pub struct EditMessageResponse {
     #[serde(rename = "editedAt")]
     pub edited_at: ::apigen_runtime::Timestamp,
 }
+#[cfg(feature = "messages")]
 impl EditMessageResponse {
     /// Creates the value from its required fields (`success`, `message_id`, `content`, `edited_at`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -5539,10 +5836,12 @@ impl EditMessageResponse {
         }
     }
 }
+#[cfg(feature = "messages")]
 /// Outcome of `deleteMessage`.
 ///
 /// Schema: `#/components/schemas/DeleteMessageResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct DeleteMessageResponse {
     /// Whether the deletion went through.
     ///
@@ -5559,6 +5858,7 @@ pub struct DeleteMessageResponse {
     #[serde(rename = "deletedAt")]
     pub deleted_at: ::apigen_runtime::Timestamp,
 }
+#[cfg(feature = "messages")]
 impl DeleteMessageResponse {
     /// Creates the value from its required fields (`success`, `message_id`, `deleted_at`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -5574,10 +5874,12 @@ impl DeleteMessageResponse {
         }
     }
 }
+#[cfg(feature = "messages")]
 /// Outcome of `addReaction` / `removeReaction`.
 ///
 /// Schema: `#/components/schemas/ReactionResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ReactionResponse {
     /// Whether the change went through.
     ///
@@ -5589,6 +5891,7 @@ pub struct ReactionResponse {
     #[serde(rename = "messageId")]
     pub message_id: String,
 }
+#[cfg(feature = "messages")]
 impl ReactionResponse {
     /// Creates the value from its required fields (`success`, `message_id`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -5599,10 +5902,12 @@ impl ReactionResponse {
         }
     }
 }
+#[cfg(feature = "messages")]
 /// The thread a quick-sent message landed in.
 ///
 /// Schema: `#/components/schemas/QuickSendThread`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct QuickSendThread {
     /// Thread id.
     ///
@@ -5614,6 +5919,7 @@ pub struct QuickSendThread {
     #[serde(rename = "platformId", default)]
     pub platform_id: Option<String>,
 }
+#[cfg(feature = "messages")]
 impl QuickSendThread {
     /// Creates the value from its required fields (`id`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -5624,16 +5930,19 @@ impl QuickSendThread {
         }
     }
 }
+#[cfg(feature = "messages")]
 /// Outcome of `quickSendMessage`.
 ///
 /// Schema: `#/components/schemas/QuickSendMessageResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct QuickSendMessageResponse {
     /// JSON: `message`.
     pub message: Message,
     /// JSON: `thread`.
     pub thread: QuickSendThread,
 }
+#[cfg(feature = "messages")]
 impl QuickSendMessageResponse {
     /// Creates the value from its required fields (`message`, `thread`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -5641,10 +5950,12 @@ impl QuickSendMessageResponse {
         Self { message, thread }
     }
 }
+#[cfg(feature = "events")]
 /// One page of the event feed.
 ///
 /// Schema: `#/components/schemas/ListEventsResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ListEventsResponse {
     /// Events in ascending `seq` order.
     ///
@@ -5661,6 +5972,7 @@ pub struct ListEventsResponse {
     #[serde(rename = "lastSeq", default)]
     pub last_seq: Option<u64>,
 }
+#[cfg(feature = "events")]
 impl ListEventsResponse {
     /// Creates the value from its required fields (`events`, `has_more`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -5672,10 +5984,12 @@ impl ListEventsResponse {
         }
     }
 }
+#[cfg(feature = "lists")]
 /// Outcome of `addListLeads`, as X user ids.
 ///
 /// Schema: `#/components/schemas/AddListLeadsResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct AddListLeadsResponse {
     /// Ids that were added to the list.
     ///
@@ -5690,6 +6004,7 @@ pub struct AddListLeadsResponse {
     /// JSON: `failed`.
     pub failed: Vec<String>,
 }
+#[cfg(feature = "lists")]
 impl AddListLeadsResponse {
     /// Creates the value from its required fields (`added`, `skipped`, `failed`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -5697,16 +6012,19 @@ impl AddListLeadsResponse {
         Self { added, skipped, failed }
     }
 }
+#[cfg(feature = "lists")]
 /// Outcome of `removeListLeads`.
 ///
 /// Schema: `#/components/schemas/RemoveListLeadsResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct RemoveListLeadsResponse {
     /// Number of leads actually removed.
     ///
     /// JSON: `removed`.
     pub removed: u64,
 }
+#[cfg(feature = "lists")]
 impl RemoveListLeadsResponse {
     /// Creates the value from its required fields (`removed`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -5714,10 +6032,12 @@ impl RemoveListLeadsResponse {
         Self { removed }
     }
 }
+#[cfg(feature = "import-jobs")]
 /// One page of import jobs.
 ///
 /// Schema: `#/components/schemas/ListImportJobsResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ListImportJobsResponse {
     /// The import jobs on this page.
     ///
@@ -5729,6 +6049,7 @@ pub struct ListImportJobsResponse {
     #[serde(rename = "nextCursor", default)]
     pub next_cursor: Option<String>,
 }
+#[cfg(feature = "import-jobs")]
 impl ListImportJobsResponse {
     /// Creates the value from its required fields (`data`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -5736,10 +6057,12 @@ impl ListImportJobsResponse {
         Self { data, next_cursor: None }
     }
 }
+#[cfg(feature = "campaigns")]
 /// Outcome of `addCampaignLeads`.
 ///
 /// Schema: `#/components/schemas/AddCampaignLeadsResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct AddCampaignLeadsResponse {
     /// Leads added to the campaign.
     ///
@@ -5754,6 +6077,7 @@ pub struct AddCampaignLeadsResponse {
     /// JSON: `failed`.
     pub failed: u64,
 }
+#[cfg(feature = "campaigns")]
 impl AddCampaignLeadsResponse {
     /// Creates the value from its required fields (`added`, `skipped`, `failed`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -5761,6 +6085,7 @@ impl AddCampaignLeadsResponse {
         Self { added, skipped, failed }
     }
 }
+#[cfg(feature = "campaigns")]
 /// Schema: `#/components/schemas/StaticSegment/properties/type`.
 ///
 /// Values this crate does not know decode as `Unknown`, so a new server value
@@ -5773,6 +6098,7 @@ pub enum StaticSegmentType {
     /// A value not known to this version of the crate.
     Unknown(String),
 }
+#[cfg(feature = "campaigns")]
 impl StaticSegmentType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5782,6 +6108,7 @@ impl StaticSegmentType {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 impl From<&str> for StaticSegmentType {
     fn from(value: &str) -> Self {
         match value {
@@ -5790,17 +6117,20 @@ impl From<&str> for StaticSegmentType {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 impl ::std::str::FromStr for StaticSegmentType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "campaigns")]
 impl ::std::fmt::Display for StaticSegmentType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "campaigns")]
 impl ::serde::Serialize for StaticSegmentType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -5809,6 +6139,7 @@ impl ::serde::Serialize for StaticSegmentType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'de> ::serde::Deserialize<'de> for StaticSegmentType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5816,6 +6147,7 @@ impl<'de> ::serde::Deserialize<'de> for StaticSegmentType {
         ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
     }
 }
+#[cfg(feature = "campaigns")]
 /// Schema: `#/components/schemas/VariationSegment/properties/type`.
 ///
 /// Values this crate does not know decode as `Unknown`, so a new server value
@@ -5828,6 +6160,7 @@ pub enum VariationSegmentType {
     /// A value not known to this version of the crate.
     Unknown(String),
 }
+#[cfg(feature = "campaigns")]
 impl VariationSegmentType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5837,6 +6170,7 @@ impl VariationSegmentType {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 impl From<&str> for VariationSegmentType {
     fn from(value: &str) -> Self {
         match value {
@@ -5845,17 +6179,20 @@ impl From<&str> for VariationSegmentType {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 impl ::std::str::FromStr for VariationSegmentType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "campaigns")]
 impl ::std::fmt::Display for VariationSegmentType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "campaigns")]
 impl ::serde::Serialize for VariationSegmentType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -5864,6 +6201,7 @@ impl ::serde::Serialize for VariationSegmentType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'de> ::serde::Deserialize<'de> for VariationSegmentType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5871,6 +6209,7 @@ impl<'de> ::serde::Deserialize<'de> for VariationSegmentType {
         ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
     }
 }
+#[cfg(feature = "campaigns")]
 /// Schema: `#/components/schemas/VariableSegment/properties/type`.
 ///
 /// Values this crate does not know decode as `Unknown`, so a new server value
@@ -5883,6 +6222,7 @@ pub enum VariableSegmentType {
     /// A value not known to this version of the crate.
     Unknown(String),
 }
+#[cfg(feature = "campaigns")]
 impl VariableSegmentType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5892,6 +6232,7 @@ impl VariableSegmentType {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 impl From<&str> for VariableSegmentType {
     fn from(value: &str) -> Self {
         match value {
@@ -5900,17 +6241,20 @@ impl From<&str> for VariableSegmentType {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 impl ::std::str::FromStr for VariableSegmentType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "campaigns")]
 impl ::std::fmt::Display for VariableSegmentType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "campaigns")]
 impl ::serde::Serialize for VariableSegmentType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -5919,6 +6263,7 @@ impl ::serde::Serialize for VariableSegmentType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'de> ::serde::Deserialize<'de> for VariableSegmentType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5926,6 +6271,7 @@ impl<'de> ::serde::Deserialize<'de> for VariableSegmentType {
         ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
     }
 }
+#[cfg(feature = "campaigns")]
 /// Schema: `#/components/schemas/CampaignMessageStep/properties/type`.
 ///
 /// Values this crate does not know decode as `Unknown`, so a new server value
@@ -5938,6 +6284,7 @@ pub enum CampaignMessageStepType {
     /// A value not known to this version of the crate.
     Unknown(String),
 }
+#[cfg(feature = "campaigns")]
 impl CampaignMessageStepType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5947,6 +6294,7 @@ impl CampaignMessageStepType {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 impl From<&str> for CampaignMessageStepType {
     fn from(value: &str) -> Self {
         match value {
@@ -5955,17 +6303,20 @@ impl From<&str> for CampaignMessageStepType {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 impl ::std::str::FromStr for CampaignMessageStepType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "campaigns")]
 impl ::std::fmt::Display for CampaignMessageStepType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "campaigns")]
 impl ::serde::Serialize for CampaignMessageStepType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -5974,6 +6325,7 @@ impl ::serde::Serialize for CampaignMessageStepType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'de> ::serde::Deserialize<'de> for CampaignMessageStepType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5981,6 +6333,7 @@ impl<'de> ::serde::Deserialize<'de> for CampaignMessageStepType {
         ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
     }
 }
+#[cfg(feature = "campaigns")]
 /// Schema: `#/components/schemas/CampaignDelayStep/properties/type`.
 ///
 /// Values this crate does not know decode as `Unknown`, so a new server value
@@ -5993,6 +6346,7 @@ pub enum CampaignDelayStepType {
     /// A value not known to this version of the crate.
     Unknown(String),
 }
+#[cfg(feature = "campaigns")]
 impl CampaignDelayStepType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6002,6 +6356,7 @@ impl CampaignDelayStepType {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 impl From<&str> for CampaignDelayStepType {
     fn from(value: &str) -> Self {
         match value {
@@ -6010,17 +6365,20 @@ impl From<&str> for CampaignDelayStepType {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 impl ::std::str::FromStr for CampaignDelayStepType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "campaigns")]
 impl ::std::fmt::Display for CampaignDelayStepType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "campaigns")]
 impl ::serde::Serialize for CampaignDelayStepType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -6029,6 +6387,7 @@ impl ::serde::Serialize for CampaignDelayStepType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'de> ::serde::Deserialize<'de> for CampaignDelayStepType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6036,6 +6395,7 @@ impl<'de> ::serde::Deserialize<'de> for CampaignDelayStepType {
         ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
     }
 }
+#[cfg(feature = "campaigns")]
 /// Schema: `#/components/schemas/CampaignMessageStepInput/properties/type`.
 ///
 /// Values this crate does not know decode as `Unknown`, so a new server value
@@ -6048,6 +6408,7 @@ pub enum CampaignMessageStepInputType {
     /// A value not known to this version of the crate.
     Unknown(String),
 }
+#[cfg(feature = "campaigns")]
 impl CampaignMessageStepInputType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6057,6 +6418,7 @@ impl CampaignMessageStepInputType {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 impl From<&str> for CampaignMessageStepInputType {
     fn from(value: &str) -> Self {
         match value {
@@ -6065,17 +6427,20 @@ impl From<&str> for CampaignMessageStepInputType {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 impl ::std::str::FromStr for CampaignMessageStepInputType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "campaigns")]
 impl ::std::fmt::Display for CampaignMessageStepInputType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "campaigns")]
 impl ::serde::Serialize for CampaignMessageStepInputType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -6084,6 +6449,7 @@ impl ::serde::Serialize for CampaignMessageStepInputType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'de> ::serde::Deserialize<'de> for CampaignMessageStepInputType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6091,6 +6457,7 @@ impl<'de> ::serde::Deserialize<'de> for CampaignMessageStepInputType {
         ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
     }
 }
+#[cfg(feature = "campaigns")]
 /// Schema: `#/components/schemas/CampaignDelayStepInput/properties/type`.
 ///
 /// Values this crate does not know decode as `Unknown`, so a new server value
@@ -6103,6 +6470,7 @@ pub enum CampaignDelayStepInputType {
     /// A value not known to this version of the crate.
     Unknown(String),
 }
+#[cfg(feature = "campaigns")]
 impl CampaignDelayStepInputType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6112,6 +6480,7 @@ impl CampaignDelayStepInputType {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 impl From<&str> for CampaignDelayStepInputType {
     fn from(value: &str) -> Self {
         match value {
@@ -6120,17 +6489,20 @@ impl From<&str> for CampaignDelayStepInputType {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 impl ::std::str::FromStr for CampaignDelayStepInputType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "campaigns")]
 impl ::std::fmt::Display for CampaignDelayStepInputType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "campaigns")]
 impl ::serde::Serialize for CampaignDelayStepInputType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -6139,6 +6511,7 @@ impl ::serde::Serialize for CampaignDelayStepInputType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'de> ::serde::Deserialize<'de> for CampaignDelayStepInputType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6146,6 +6519,7 @@ impl<'de> ::serde::Deserialize<'de> for CampaignDelayStepInputType {
         ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
     }
 }
+#[cfg(feature = "campaigns")]
 /// Runs when a prospect sends their first reply to the campaign.
 ///
 /// Schema: `#/components/schemas/CampaignAutomation/properties/trigger`.
@@ -6160,6 +6534,7 @@ pub enum CampaignAutomationTrigger {
     /// A value not known to this version of the crate.
     Unknown(String),
 }
+#[cfg(feature = "campaigns")]
 impl CampaignAutomationTrigger {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6169,6 +6544,7 @@ impl CampaignAutomationTrigger {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 impl From<&str> for CampaignAutomationTrigger {
     fn from(value: &str) -> Self {
         match value {
@@ -6177,17 +6553,20 @@ impl From<&str> for CampaignAutomationTrigger {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 impl ::std::str::FromStr for CampaignAutomationTrigger {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "campaigns")]
 impl ::std::fmt::Display for CampaignAutomationTrigger {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "campaigns")]
 impl ::serde::Serialize for CampaignAutomationTrigger {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -6196,6 +6575,7 @@ impl ::serde::Serialize for CampaignAutomationTrigger {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'de> ::serde::Deserialize<'de> for CampaignAutomationTrigger {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6203,6 +6583,7 @@ impl<'de> ::serde::Deserialize<'de> for CampaignAutomationTrigger {
         ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
     }
 }
+#[cfg(feature = "campaigns")]
 /// Sets the prospect's pipeline status.
 ///
 /// Schema: `#/components/schemas/CampaignAutomation/properties/action`.
@@ -6217,6 +6598,7 @@ pub enum CampaignAutomationAction {
     /// A value not known to this version of the crate.
     Unknown(String),
 }
+#[cfg(feature = "campaigns")]
 impl CampaignAutomationAction {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6226,6 +6608,7 @@ impl CampaignAutomationAction {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 impl From<&str> for CampaignAutomationAction {
     fn from(value: &str) -> Self {
         match value {
@@ -6234,17 +6617,20 @@ impl From<&str> for CampaignAutomationAction {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 impl ::std::str::FromStr for CampaignAutomationAction {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "campaigns")]
 impl ::std::fmt::Display for CampaignAutomationAction {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "campaigns")]
 impl ::serde::Serialize for CampaignAutomationAction {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -6253,6 +6639,7 @@ impl ::serde::Serialize for CampaignAutomationAction {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'de> ::serde::Deserialize<'de> for CampaignAutomationAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6260,6 +6647,7 @@ impl<'de> ::serde::Deserialize<'de> for CampaignAutomationAction {
         ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
     }
 }
+#[cfg(feature = "campaigns")]
 /// Runs when a prospect sends their first reply to the campaign.
 ///
 /// Schema: `#/components/schemas/CampaignV2Automation/properties/trigger`.
@@ -6274,6 +6662,7 @@ pub enum CampaignV2AutomationTrigger {
     /// A value not known to this version of the crate.
     Unknown(String),
 }
+#[cfg(feature = "campaigns")]
 impl CampaignV2AutomationTrigger {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6283,6 +6672,7 @@ impl CampaignV2AutomationTrigger {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 impl From<&str> for CampaignV2AutomationTrigger {
     fn from(value: &str) -> Self {
         match value {
@@ -6291,17 +6681,20 @@ impl From<&str> for CampaignV2AutomationTrigger {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 impl ::std::str::FromStr for CampaignV2AutomationTrigger {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "campaigns")]
 impl ::std::fmt::Display for CampaignV2AutomationTrigger {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "campaigns")]
 impl ::serde::Serialize for CampaignV2AutomationTrigger {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -6310,6 +6703,7 @@ impl ::serde::Serialize for CampaignV2AutomationTrigger {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'de> ::serde::Deserialize<'de> for CampaignV2AutomationTrigger {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6317,6 +6711,7 @@ impl<'de> ::serde::Deserialize<'de> for CampaignV2AutomationTrigger {
         ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
     }
 }
+#[cfg(feature = "campaigns")]
 /// Sets the prospect's pipeline status.
 ///
 /// Schema: `#/components/schemas/CampaignV2Automation/properties/action`.
@@ -6331,6 +6726,7 @@ pub enum CampaignV2AutomationAction {
     /// A value not known to this version of the crate.
     Unknown(String),
 }
+#[cfg(feature = "campaigns")]
 impl CampaignV2AutomationAction {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6340,6 +6736,7 @@ impl CampaignV2AutomationAction {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 impl From<&str> for CampaignV2AutomationAction {
     fn from(value: &str) -> Self {
         match value {
@@ -6348,17 +6745,20 @@ impl From<&str> for CampaignV2AutomationAction {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 impl ::std::str::FromStr for CampaignV2AutomationAction {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "campaigns")]
 impl ::std::fmt::Display for CampaignV2AutomationAction {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "campaigns")]
 impl ::serde::Serialize for CampaignV2AutomationAction {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -6367,6 +6767,7 @@ impl ::serde::Serialize for CampaignV2AutomationAction {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'de> ::serde::Deserialize<'de> for CampaignV2AutomationAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6374,6 +6775,7 @@ impl<'de> ::serde::Deserialize<'de> for CampaignV2AutomationAction {
         ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
     }
 }
+#[cfg(feature = "campaigns")]
 /// Campaign kind; always `sequence`.
 ///
 /// Schema: `#/components/schemas/Campaign/properties/type`.
@@ -6388,6 +6790,7 @@ pub enum CampaignType {
     /// A value not known to this version of the crate.
     Unknown(String),
 }
+#[cfg(feature = "campaigns")]
 impl CampaignType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6397,6 +6800,7 @@ impl CampaignType {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 impl From<&str> for CampaignType {
     fn from(value: &str) -> Self {
         match value {
@@ -6405,17 +6809,20 @@ impl From<&str> for CampaignType {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 impl ::std::str::FromStr for CampaignType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "campaigns")]
 impl ::std::fmt::Display for CampaignType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "campaigns")]
 impl ::serde::Serialize for CampaignType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -6424,6 +6831,7 @@ impl ::serde::Serialize for CampaignType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'de> ::serde::Deserialize<'de> for CampaignType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6431,6 +6839,7 @@ impl<'de> ::serde::Deserialize<'de> for CampaignType {
         ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
     }
 }
+#[cfg(feature = "import-jobs")]
 /// Selects the CSV importer.
 ///
 /// Schema: `#/components/schemas/CsvImportConfig/properties/type`.
@@ -6445,6 +6854,7 @@ pub enum CsvImportConfigType {
     /// A value not known to this version of the crate.
     Unknown(String),
 }
+#[cfg(feature = "import-jobs")]
 impl CsvImportConfigType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6454,6 +6864,7 @@ impl CsvImportConfigType {
         }
     }
 }
+#[cfg(feature = "import-jobs")]
 impl From<&str> for CsvImportConfigType {
     fn from(value: &str) -> Self {
         match value {
@@ -6462,17 +6873,20 @@ impl From<&str> for CsvImportConfigType {
         }
     }
 }
+#[cfg(feature = "import-jobs")]
 impl ::std::str::FromStr for CsvImportConfigType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "import-jobs")]
 impl ::std::fmt::Display for CsvImportConfigType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "import-jobs")]
 impl ::serde::Serialize for CsvImportConfigType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -6481,6 +6895,7 @@ impl ::serde::Serialize for CsvImportConfigType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "import-jobs")]
 impl<'de> ::serde::Deserialize<'de> for CsvImportConfigType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

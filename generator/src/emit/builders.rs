@@ -18,7 +18,7 @@ pub fn header(patterns: &BTreeMap<String, usize>) -> TokenStream {
     let pattern_statics = patterns.iter().map(|(source, index)| {
         let name = format_ident!("PATTERN_{}", index);
         let doc = format!(" `{source}`");
-        quote! { #[doc = #doc] static #name: ::apigen_runtime::Pattern = ::apigen_runtime::Pattern::new(#source); }
+        quote! { #[doc = #doc] #[allow(dead_code)] static #name: ::apigen_runtime::Pattern = ::apigen_runtime::Pattern::new(#source); }
     });
     quote! {
         #![allow(clippy::needless_lifetimes, clippy::doc_lazy_continuation)]
@@ -156,7 +156,10 @@ fn builder(model: &Model, operation: &Operation, patterns: &BTreeMap<String, usi
         ResponseBody::ByStatus(status_enum) => decode_by_status(model, status_enum),
         single => decode_call(single),
     };
+    // Feature-group gate, prepended to every top-level item (see `emit::features`).
+    let cfg = super::features::operation_cfg(operation);
     quote! {
+        #cfg
         #[doc = #builder_doc]
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is awaited or sent"]
@@ -168,6 +171,7 @@ fn builder(model: &Model, operation: &Operation, patterns: &BTreeMap<String, usi
             pub(super) options: CallOptions,
         }
 
+        #cfg
         impl<'a> #builder<'a> {
             #(#setters)*
             #body_setter
@@ -210,6 +214,7 @@ fn builder(model: &Model, operation: &Operation, patterns: &BTreeMap<String, usi
         // Boxed because the `async fn send` future has no nameable type; one allocation
         // per call is noise next to an HTTP round trip, and it lets `.await` go
         // straight on the builder.
+        #cfg
         impl<'a> IntoFuture for #builder<'a> {
             type Output = Result<#output, Error>;
             type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;

@@ -9,6 +9,7 @@
 pub mod builders;
 pub mod client;
 pub mod docs;
+pub mod features;
 pub mod mock;
 pub mod pagination;
 pub mod profile;

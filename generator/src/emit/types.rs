@@ -1,6 +1,7 @@
 //! Named types → Rust items (structs, open string enums, unions, aliases).
 
 use super::docs;
+use super::features::{serde_derives, serde_traits, type_cfg, Serde};
 use super::typeref::{boxed_tokens, needs_box, tokens, Scope};
 use crate::ir::{
     EnumValue, Field, Model, Presence, StructDef, TaggedVariant, TypeDef, TypeKind, TypeRef, UntaggedVariant,
@@ -55,14 +56,16 @@ fn type_doc(def: &TypeDef) -> TokenStream {
 fn emit_type(model: &Model, id: usize, def: &TypeDef) -> TokenStream {
     let name = ident(&def.name);
     let doc = type_doc(def);
+    // The feature-group gate, prepended to every top-level item of the type.
+    let cfg = type_cfg(def);
     match &def.kind {
         TypeKind::Struct(def_struct) => emit_struct(model, id, &name, doc, def_struct),
-        TypeKind::StringEnum(values) => emit_string_enum(&name, doc, values),
+        TypeKind::StringEnum(values) => emit_string_enum(&name, doc, values, &cfg),
         TypeKind::Tagged { tag, variants } => emit_tagged(model, id, &name, doc, tag, variants),
         TypeKind::Untagged(variants) => emit_untagged(model, id, &name, doc, variants),
         TypeKind::Alias(ty) => {
             let target = tokens(model, ty, Scope::Types);
-            quote! { #doc pub type #name = #target; }
+            quote! { #cfg #doc pub type #name = #target; }
         }
         TypeKind::Newtype(ty) => {
             let target = if needs_box(model, id, ty) {
@@ -70,14 +73,17 @@ fn emit_type(model: &Model, id: usize, def: &TypeDef) -> TokenStream {
             } else {
                 tokens(model, ty, Scope::Types)
             };
+            let (serde, gated_serde) = serde_derives(model, def);
             quote! {
+                #cfg
                 #doc
-                #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[derive(Debug, Clone, PartialEq, #serde)]
+                #gated_serde
                 #[serde(transparent)]
                 pub struct #name(pub #target);
             }
         }
-        TypeKind::Placeholder => quote! { #doc pub type #name = ::serde_json::Value; },
+        TypeKind::Placeholder => quote! { #cfg #doc pub type #name = ::serde_json::Value; },
     }
 }
 
@@ -94,10 +100,15 @@ fn emit_struct(model: &Model, id: usize, name: &Ident, doc: TokenStream, def: &S
         }
     });
     let default = derive_default.then(|| quote! { Default, });
+    let cfg = type_cfg(&model.types[id]);
     let constructor = constructor(model, id, def);
+    let constructor = (!constructor.is_empty()).then(|| quote! { #cfg #constructor });
+    let (serde, gated_serde) = serde_derives(model, &model.types[id]);
     quote! {
+        #cfg
         #doc
-        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default #serde)]
+        #gated_serde
         pub struct #name {
             #(#field_tokens)*
             #additional
@@ -240,7 +251,7 @@ pub(crate) fn emit_field(model: &Model, owner: usize, field: &Field) -> TokenStr
     }
 }
 
-fn emit_string_enum(name: &Ident, doc: TokenStream, values: &[EnumValue]) -> TokenStream {
+fn emit_string_enum(name: &Ident, doc: TokenStream, values: &[EnumValue], cfg: &TokenStream) -> TokenStream {
     let variants = values.iter().map(|value| {
         let variant = ident(&value.name);
         let text = if value.wire.is_empty() {
@@ -261,6 +272,7 @@ fn emit_string_enum(name: &Ident, doc: TokenStream, values: &[EnumValue]) -> Tok
         quote! { #wire => Self::#variant, }
     });
     quote! {
+        #cfg
         #doc
         ///
         /// Values this crate does not know decode as `Unknown`, so a new server value
@@ -273,6 +285,7 @@ fn emit_string_enum(name: &Ident, doc: TokenStream, values: &[EnumValue]) -> Tok
             Unknown(String),
         }
 
+        #cfg
         impl #name {
             /// The value as sent on the wire.
             pub fn as_str(&self) -> &str {
@@ -283,6 +296,7 @@ fn emit_string_enum(name: &Ident, doc: TokenStream, values: &[EnumValue]) -> Tok
             }
         }
 
+        #cfg
         impl From<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {
@@ -292,6 +306,7 @@ fn emit_string_enum(name: &Ident, doc: TokenStream, values: &[EnumValue]) -> Tok
             }
         }
 
+        #cfg
         impl ::std::str::FromStr for #name {
             type Err = ::std::convert::Infallible;
             fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -299,18 +314,21 @@ fn emit_string_enum(name: &Ident, doc: TokenStream, values: &[EnumValue]) -> Tok
             }
         }
 
+        #cfg
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
+        #cfg
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
+        #cfg
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
@@ -371,7 +389,11 @@ fn emit_tagged(
         }
     });
     let tag_doc = format!(" Tagged by the `{tag}` property.");
+    let cfg = type_cfg(&model.types[owner]);
+    let (serialize, deserialize) = serde_traits(model, &model.types[owner]);
+    let (serialize_cfg, deserialize_cfg) = (serialize.cfg(), deserialize.cfg());
     quote! {
+        #cfg
         #doc
         ///
         #[doc = #tag_doc]
@@ -383,6 +405,8 @@ fn emit_tagged(
             Unknown(::serde_json::Value),
         }
 
+        #cfg
+        #serialize_cfg
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
@@ -392,6 +416,8 @@ fn emit_tagged(
             }
         }
 
+        #cfg
+        #deserialize_cfg
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
@@ -443,18 +469,31 @@ fn emit_untagged(
         }
     });
     let union_name = name.to_string();
+    let cfg = type_cfg(&model.types[owner]);
+    let (serialize, deserialize) = serde_traits(model, &model.types[owner]);
+    let serialize = match serialize {
+        Serde::Always => quote! { #[derive(::serde::Serialize)] #[serde(untagged)] },
+        // `serde(untagged)` is only known where the derive is.
+        Serde::Gated(feature) => {
+            quote! { #[cfg_attr(feature = #feature, derive(::serde::Serialize), serde(untagged))] }
+        }
+    };
+    let deserialize_cfg = deserialize.cfg();
     quote! {
+        #cfg
         #doc
         ///
         /// Decoded by trying every variant and keeping the one that accounts for most of
         /// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
         /// more specific variant.
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-        #[serde(untagged)]
+        #[derive(Debug, Clone, PartialEq)]
+        #serialize
         pub enum #name {
             #(#variant_tokens)*
         }
 
+        #cfg
+        #deserialize_cfg
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
