@@ -21,8 +21,18 @@ use super::usage::{reachable, request_roots, response_roots, shared_response_roo
 use crate::ir::{Model, Operation, TypeRef};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Feature names apigen declares in every generated crate besides the groups.
-pub const RESERVED: &[&str] = &["default", "full", "mock", "tracing", "serialize-responses"];
+/// Feature names apigen declares in every generated crate besides the groups, and the
+/// names of its dependencies (cargo refuses a feature named like a dependency).
+pub const RESERVED: &[&str] = &[
+    "default",
+    "full",
+    "mock",
+    "tracing",
+    "serialize-responses",
+    "serde",
+    "serde-json",
+    "apigen-runtime",
+];
 
 /// Most groups a crate gets (crates.io allows 300 features; a few are apigen's own).
 pub const MAX_GROUPS: usize = 250;
@@ -168,6 +178,7 @@ mod tests {
         assert_eq!(feature_name("Full"), "full-ops");
         assert_eq!(feature_name("serialize responses"), "serialize-responses-ops");
         assert_eq!(feature_name("2fa"), "2fa");
+        assert_eq!(feature_name("serde"), "serde-ops");
     }
 
     fn operation(path: &str, tag: Option<&str>) -> Operation {

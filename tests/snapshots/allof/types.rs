@@ -150,7 +150,8 @@ pub struct Audit {
 /// `note` is optional in Audit and required here: required wins.
 ///
 /// Schema: `#/components/schemas/Record`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct Record {
     /// JSON: `note`.
     pub note: String,
@@ -184,7 +185,8 @@ impl Record {
 /// Both members declare `value`, as a string and as an integer.
 ///
 /// Schema: `#/components/schemas/Conflict`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct Conflict {
     /// JSON: `value`.
     pub value: i64,
@@ -260,7 +262,8 @@ impl TypedOnly {
 /// Decoded by trying every variant and keeping the one that accounts for most of
 /// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
 /// more specific variant.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(::serde::Serialize)]
 #[serde(untagged)]
 pub enum TypedUnion {
     #[allow(missing_docs)]
@@ -282,7 +285,8 @@ impl<'de> ::serde::Deserialize<'de> for TypedUnion {
     }
 }
 /// Schema: `#/paths/~1dogs~1{dogId}/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct GetDogResponse {
     /// JSON: `id`.
     pub id: String,

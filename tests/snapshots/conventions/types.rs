@@ -13,7 +13,8 @@
     rustdoc::invalid_html_tags
 )]
 /// Schema: `#/components/schemas/Note`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct Note {
     /// JSON: `id`.
     pub id: String,
@@ -31,7 +32,8 @@ impl Note {
     }
 }
 /// Schema: `#/components/schemas/Problem`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct Problem {
     /// Numeric error code.
     ///

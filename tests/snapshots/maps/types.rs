@@ -33,7 +33,8 @@ pub type Groups = ::std::collections::BTreeMap<String, Vec<String>>;
 /// Schema: `#/components/schemas/Sparse`.
 pub type Sparse = ::std::collections::BTreeMap<String, Option<String>>;
 /// Schema: `#/components/schemas/Counter`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct Counter {
     /// JSON: `count`.
     pub count: i64,
@@ -52,7 +53,8 @@ pub type Counters = ::std::collections::BTreeMap<String, Counter>;
 /// Properties plus typed additional properties.
 ///
 /// Schema: `#/components/schemas/Settings`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct Settings {
     /// JSON: `name`.
     pub name: String,
@@ -73,7 +75,8 @@ impl Settings {
 /// Properties plus `additionalProperties: true`.
 ///
 /// Schema: `#/components/schemas/Labelled`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct Labelled {
     /// JSON: `label`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -85,7 +88,8 @@ pub struct Labelled {
 /// Properties and `additionalProperties: false`.
 ///
 /// Schema: `#/components/schemas/Closed`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct Closed {
     /// JSON: `label`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -94,10 +98,12 @@ pub struct Closed {
 /// No properties, `additionalProperties: false`.
 ///
 /// Schema: `#/components/schemas/Empty`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct Empty {}
 /// Schema: `#/components/schemas/Stats`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct Stats {
     /// JSON: `scores`.
     pub scores: Scores,
@@ -157,7 +163,8 @@ impl Stats {
     }
 }
 /// Schema: `#/components/schemas/Stats/properties/byRegion/additionalProperties`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct StatsByRegionValue {
     /// JSON: `total`.
     pub total: i64,

@@ -13,7 +13,8 @@
     rustdoc::invalid_html_tags
 )]
 /// Schema: `#/components/schemas/Pin`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct Pin {
     /// JSON: `type`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -137,7 +138,8 @@ impl<'de> ::serde::Deserialize<'de> for Future {
     }
 }
 /// Schema: `#/components/schemas/IntoFuture`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct IntoFuture {
     /// JSON: `additional_properties`.
     #[serde(rename = "additional_properties")]
@@ -216,14 +218,16 @@ impl<'de> ::serde::Deserialize<'de> for Style {
     }
 }
 /// Schema: `#/components/schemas/CallOptions`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct CallOptions {
     /// JSON: `option`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub option: Option<Option2>,
 }
 /// Schema: `#/components/schemas/ErrorBody`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct ErrorBody2 {
     /// JSON: `message`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -234,8 +238,8 @@ pub struct ErrorBody2 {
 /// Decoded by trying every variant and keeping the one that accounts for most of
 /// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
 /// more specific variant.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize), serde(untagged))]
 pub enum Result2 {
     #[allow(missing_docs)]
     Option2(Option2),
@@ -284,7 +288,8 @@ impl Box2 {
 /// Schema: `#/components/schemas/Send`.
 pub type Send2 = Vec<Into2>;
 /// Schema: `#/components/schemas/Into`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct Into2 {
     /// JSON: `from`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -293,7 +298,8 @@ pub struct Into2 {
 /// Schema: `#/components/schemas/From`.
 pub type From2 = String;
 /// Schema: `#/components/schemas/Default`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct Default2 {
     /// JSON: `iterator`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -302,7 +308,8 @@ pub struct Default2 {
 /// Schema: `#/components/schemas/Iterator`.
 pub type Iterator2 = i64;
 /// Schema: `#/components/schemas/RequestSpec`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct RequestSpec {
     /// JSON: `default`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -311,7 +318,8 @@ pub struct RequestSpec {
 /// Schema: `#/components/schemas/Vec`.
 pub type Vec2 = Vec<String2>;
 /// Schema: `#/components/schemas/String`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct String2 {
     /// JSON: `value`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -336,7 +344,8 @@ pub type Item2 = i64;
 /// Schema: `#/components/schemas/ITEM`.
 pub type Item3 = bool;
 /// Schema: `#/components/schemas/Tree`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 #[serde(transparent)]
 pub struct Tree(pub Vec<Tree>);
 /// Schema: `#/components/schemas/Loop`.
@@ -344,7 +353,8 @@ pub type Loop = ::serde_json::Value;
 /// Schema: `#/components/schemas/Loop2`.
 pub type Loop2 = Loop;
 /// Schema: `#/components/schemas/Page`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct Page {
     /// JSON: `data`.
     pub data: Vec<String>,

@@ -15,7 +15,8 @@
 /// A schema named like a Rust keyword.
 ///
 /// Schema: `#/components/schemas/type`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct Type {
     /// JSON: `type`.
     pub r#type: String,
@@ -67,7 +68,8 @@ pub struct SelfValue {
 /// A component named like the inline response type of `listPets`.
 ///
 /// Schema: `#/components/schemas/ListPetsResponse`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct ListPetsResponse {
     /// JSON: `component`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -76,14 +78,16 @@ pub struct ListPetsResponse {
 /// Another plausible generated name.
 ///
 /// Schema: `#/components/schemas/PetsListResponse`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct PetsListResponse {
     /// JSON: `other`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub other: Option<bool>,
 }
 /// Schema: `#/components/schemas/Collide`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct Collide {
     /// JSON: `ASC`. Optional: `None` leaves the key out.
     #[serde(rename = "ASC", default, skip_serializing_if = "Option::is_none")]
@@ -181,7 +185,8 @@ impl<'de> ::serde::Deserialize<'de> for FooBar3 {
     }
 }
 /// Schema: `#/paths/~1pets/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct ListPetsResponse2 {
     /// JSON: `items`.
     pub items: Vec<Type>,
@@ -197,7 +202,8 @@ impl ListPetsResponse2 {
     }
 }
 /// Schema: `#/paths/~1pets/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct PostPetsRequest {
     /// JSON: `name`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -13,7 +13,8 @@
     rustdoc::invalid_html_tags
 )]
 /// Schema: `#/components/schemas/Problem`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct Problem {
     /// JSON: `message`.
     pub message: String,
@@ -50,7 +51,8 @@ impl Owner {
 /// A component that is itself nullable.
 ///
 /// Schema: `#/components/schemas/NullableOwner`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct NullableOwner {
     /// JSON: `id`.
     pub id: String,
@@ -63,7 +65,8 @@ impl NullableOwner {
     }
 }
 /// Schema: `#/components/schemas/Widget`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct Widget {
     /// JSON: `id`.
     pub id: String,
@@ -182,7 +185,8 @@ impl Widget {
     }
 }
 /// Schema: `#/components/schemas/WidgetUpdate`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct WidgetUpdate {
     /// Required, not nullable.
     ///

@@ -37,7 +37,8 @@ impl Owner {
 /// A component that is itself nullable.
 ///
 /// Schema: `#/components/schemas/NullableOwner`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct NullableOwner {
     /// JSON: `id`.
     pub id: String,
@@ -50,7 +51,8 @@ impl NullableOwner {
     }
 }
 /// Schema: `#/components/schemas/Widget`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct Widget {
     /// JSON: `id`.
     pub id: String,
@@ -216,7 +218,8 @@ impl Widget {
     }
 }
 /// Schema: `#/components/schemas/WidgetUpdate`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct WidgetUpdate {
     /// Required, not nullable.
     ///
@@ -336,8 +339,8 @@ impl<'de> ::serde::Deserialize<'de> for WidgetKind {
 /// Decoded by trying every variant and keeping the one that accounts for most of
 /// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
 /// more specific variant.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize), serde(untagged))]
 pub enum WidgetCode {
     #[allow(missing_docs)]
     Integer(i64),
@@ -364,8 +367,8 @@ impl<'de> ::serde::Deserialize<'de> for WidgetCode {
 /// Decoded by trying every variant and keeping the one that accounts for most of
 /// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
 /// more specific variant.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize), serde(untagged))]
 pub enum WidgetSize {
     #[allow(missing_docs)]
     Integer(i64),

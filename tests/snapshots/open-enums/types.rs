@@ -297,7 +297,8 @@ impl<'de> ::serde::Deserialize<'de> for Spelling {
     }
 }
 /// Schema: `#/components/schemas/Item`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct Item {
     /// JSON: `id`.
     pub id: String,

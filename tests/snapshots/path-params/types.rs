@@ -13,7 +13,8 @@
     rustdoc::invalid_html_tags
 )]
 /// Schema: `#/paths/~1threads~1{threadId}~1messages/get/parameters/0/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct ThreadsThreadMessagesListFilter {
     /// JSON: `sender`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -23,14 +24,16 @@ pub struct ThreadsThreadMessagesListFilter {
     pub unread: Option<bool>,
 }
 /// Schema: `#/paths/~1items~1{itemId}/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct SelfValueResponse {
     /// JSON: `id`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 }
 /// Schema: `#/paths/~1items/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct ListItems2Request {
     /// JSON: `name`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]

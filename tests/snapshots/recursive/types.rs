@@ -13,7 +13,8 @@
     rustdoc::invalid_html_tags
 )]
 /// Schema: `#/components/schemas/TreeNode`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct TreeNode {
     /// JSON: `value`.
     pub value: String,
@@ -35,7 +36,8 @@ impl TreeNode {
     }
 }
 /// Schema: `#/components/schemas/ListNode`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct ListNode {
     /// JSON: `value`.
     pub value: i64,
@@ -51,7 +53,8 @@ impl ListNode {
     }
 }
 /// Schema: `#/components/schemas/A`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct A {
     /// JSON: `name`.
     pub name: String,
@@ -67,7 +70,8 @@ impl A {
     }
 }
 /// Schema: `#/components/schemas/B`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct B {
     /// JSON: `a`.
     pub a: Box<A>,
@@ -100,7 +104,8 @@ impl Dir {
 /// Decoded by trying every variant and keeping the one that accounts for most of
 /// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
 /// more specific variant.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(::serde::Serialize)]
 #[serde(untagged)]
 pub enum Expr {
     #[allow(missing_docs)]

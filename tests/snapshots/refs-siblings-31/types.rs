@@ -17,7 +17,8 @@
 /// Schema: `#/components/schemas/AccountId`.
 pub type AccountId = String;
 /// Schema: `#/components/schemas/Money`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct Money {
     /// JSON: `amount`.
     pub amount: f64,
@@ -39,7 +40,8 @@ impl Money {
 /// Schema: `#/components/schemas/MaybeLabel`.
 pub type MaybeLabel = String;
 /// Schema: `#/components/schemas/Account`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct Account {
     /// The account's own id (a `$ref` with a description).
     ///

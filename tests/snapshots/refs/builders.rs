@@ -15,6 +15,7 @@ use ::apigen_runtime::query::Style;
 use ::std::future::{Future, IntoFuture};
 use ::std::pin::Pin;
 /// `^[a-z0-9]+$`
+#[allow(dead_code)]
 static PATTERN_0: ::apigen_runtime::Pattern = ::apigen_runtime::Pattern::new(
     "^[a-z0-9]+$",
 );

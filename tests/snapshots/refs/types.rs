@@ -50,7 +50,8 @@ pub type Incidents = Vec<IncidentsItem>;
 /// Schema: `#/components/schemas/UrgencyAlias`.
 pub type UrgencyAlias = IncidentUrgency;
 /// Schema: `#/components/schemas/Escalated`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct Escalated {
     /// JSON: `id`.
     pub id: String,
@@ -71,7 +72,8 @@ impl Escalated {
 /// Schema: `#/components/schemas/ItemAliasAlias`.
 pub type ItemAliasAlias = ItemAlias;
 /// Schema: `#/components/schemas/a~1b`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct AB {
     /// JSON: `slash`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -150,7 +152,8 @@ impl IncidentsItem {
     }
 }
 /// Schema: `#/paths/~1broken/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct GetBrokenResponse {
     /// JSON: `ok`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -236,7 +239,8 @@ impl<'de> ::serde::Deserialize<'de> for Level {
     }
 }
 /// Schema: `#/paths/~1incidents/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct ListIncidentsResponse {
     /// JSON: `first`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -252,7 +256,8 @@ pub struct ListIncidentsResponse {
     pub escalated: Option<Escalated>,
 }
 /// Schema: `#/components/responses/Conflict/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct Conflict {
     /// JSON: `reason`.
     pub reason: String,

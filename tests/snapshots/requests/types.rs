@@ -32,7 +32,8 @@ impl Note {
     }
 }
 /// Schema: `#/paths/~1tokens/post/requestBody/content/application~1x-www-form-urlencoded/schema`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct CreateTokenRequest {
     /// JSON: `grant_type`.
     pub grant_type: String,
@@ -55,21 +56,24 @@ impl CreateTokenRequest {
     }
 }
 /// Schema: `#/paths/~1tokens/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/metadata`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct CreateTokenRequestMetadata {
     /// JSON: `source`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
 /// Schema: `#/paths/~1tokens/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct CreateTokenResponse {
     /// JSON: `token`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
 }
 /// Schema: `#/paths/~1uploads/post/requestBody/content/multipart~1form-data/schema`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct UploadFileRequest {
     /// JSON: `file`.
     pub file: ::apigen_runtime::Binary,
@@ -92,14 +96,16 @@ impl UploadFileRequest {
     }
 }
 /// Schema: `#/paths/~1uploads/post/requestBody/content/multipart~1form-data/schema/properties/meta`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct UploadFileRequestMeta {
     /// JSON: `tags`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
 }
 /// Schema: `#/paths/~1notes/get/parameters/4/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct ListNotesFilter {
     /// JSON: `author`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -109,7 +115,8 @@ pub struct ListNotesFilter {
     pub after: Option<::apigen_runtime::Timestamp>,
 }
 /// Schema: `#/paths/~1notes/get/parameters/5/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct ListNotesPoint {
     /// JSON: `x`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -119,7 +126,8 @@ pub struct ListNotesPoint {
     pub y: Option<i64>,
 }
 /// Schema: `#/paths/~1notes/get/parameters/6/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct ListNotesBox {
     /// JSON: `w`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]

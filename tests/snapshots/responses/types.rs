@@ -13,7 +13,8 @@
     rustdoc::invalid_html_tags
 )]
 /// Schema: `#/components/schemas/JobResult`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct JobResult {
     /// JSON: `id`.
     pub id: String,
@@ -31,7 +32,8 @@ impl JobResult {
     }
 }
 /// Schema: `#/components/schemas/JobQueued`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct JobQueued {
     /// JSON: `id`.
     pub id: String,
@@ -46,7 +48,8 @@ impl JobQueued {
     }
 }
 /// Schema: `#/components/schemas/Error`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct Error2 {
     /// JSON: `message`.
     pub message: String,
@@ -59,7 +62,8 @@ impl Error2 {
     }
 }
 /// Schema: `#/components/schemas/ProblemDetails`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct ProblemDetails {
     /// JSON: `type`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -139,6 +139,7 @@ pub enum Vehicle {
     /// A variant not known to this version of the crate, kept as sent.
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for Vehicle {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -170,7 +171,8 @@ impl<'de> ::serde::Deserialize<'de> for Vehicle {
     }
 }
 /// Schema: `#/components/schemas/Car`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct Car {
     /// JSON: `vehicleType`.
     #[serde(rename = "vehicleType")]
@@ -189,7 +191,8 @@ impl Car {
     }
 }
 /// Schema: `#/components/schemas/Bike`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct Bike {
     /// JSON: `vehicleType`.
     #[serde(rename = "vehicleType")]
@@ -225,6 +228,7 @@ pub enum Event {
     /// A variant not known to this version of the crate, kept as sent.
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for Event {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -269,7 +273,8 @@ impl<'de> ::serde::Deserialize<'de> for Event {
     }
 }
 /// Schema: `#/components/schemas/MessageCreated`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct MessageCreated {
     /// JSON: `type`.
     pub r#type: MessageCreatedType,
@@ -290,7 +295,8 @@ impl MessageCreated {
     }
 }
 /// Schema: `#/components/schemas/MessageDeleted`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct MessageDeleted {
     /// JSON: `type`.
     pub r#type: MessageDeletedType,
@@ -308,7 +314,8 @@ impl MessageDeleted {
     }
 }
 /// Schema: `#/components/schemas/ThreadArchived`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct ThreadArchived {
     /// JSON: `type`.
     pub r#type: ThreadArchivedType,
@@ -401,6 +408,7 @@ pub enum Outcome {
     /// A variant not known to this version of the crate, kept as sent.
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for Outcome {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -439,8 +447,8 @@ impl<'de> ::serde::Deserialize<'de> for Outcome {
 /// Decoded by trying every variant and keeping the one that accounts for most of
 /// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
 /// more specific variant.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize), serde(untagged))]
 pub enum LookupValue {
     #[allow(missing_docs)]
     Variant2(LookupValueVariant2),
@@ -1052,7 +1060,8 @@ impl<'de> ::serde::Deserialize<'de> for ShapeGroupFillGradientMode {
     }
 }
 /// Schema: `#/components/schemas/Outcome/oneOf/0`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct OutcomeUnknown {
     /// JSON: `status`.
     pub status: OutcomeUnknownStatus,
@@ -1122,7 +1131,8 @@ impl<'de> ::serde::Deserialize<'de> for OutcomeUnknownStatus {
     }
 }
 /// Schema: `#/components/schemas/Outcome/oneOf/1`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct OutcomeOk {
     /// JSON: `status`.
     pub status: OutcomeOkStatus,

@@ -68,6 +68,7 @@ pub enum Actor {
     /// A variant not known to this version of the crate, kept as sent.
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for Actor {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -117,6 +118,7 @@ pub enum AnyActor {
     /// A variant not known to this version of the crate, kept as sent.
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for AnyActor {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -154,8 +156,8 @@ impl<'de> ::serde::Deserialize<'de> for AnyActor {
 /// Decoded by trying every variant and keeping the one that accounts for most of
 /// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
 /// more specific variant.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize), serde(untagged))]
 pub enum Scalar {
     #[allow(missing_docs)]
     Integer(i64),
@@ -185,8 +187,8 @@ impl<'de> ::serde::Deserialize<'de> for Scalar {
 /// Decoded by trying every variant and keeping the one that accounts for most of
 /// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
 /// more specific variant.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize), serde(untagged))]
 pub enum Flag {
     #[allow(missing_docs)]
     Bool(bool),
@@ -213,8 +215,8 @@ impl<'de> ::serde::Deserialize<'de> for Flag {
 /// Decoded by trying every variant and keeping the one that accounts for most of
 /// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
 /// more specific variant.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize), serde(untagged))]
 pub enum Payload {
     #[allow(missing_docs)]
     Team(Team),
@@ -241,8 +243,8 @@ impl<'de> ::serde::Deserialize<'de> for Payload {
 /// Decoded by trying every variant and keeping the one that accounts for most of
 /// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
 /// more specific variant.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize), serde(untagged))]
 pub enum Entry {
     #[allow(missing_docs)]
     Team(Team),
@@ -269,8 +271,8 @@ impl<'de> ::serde::Deserialize<'de> for Entry {
 /// Decoded by trying every variant and keeping the one that accounts for most of
 /// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
 /// more specific variant.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize), serde(untagged))]
 pub enum WithFallback {
     #[allow(missing_docs)]
     User(User),
@@ -297,8 +299,8 @@ impl<'de> ::serde::Deserialize<'de> for WithFallback {
 /// Decoded by trying every variant and keeping the one that accounts for most of
 /// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
 /// more specific variant.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize), serde(untagged))]
 pub enum MaybeScalar {
     #[allow(missing_docs)]
     Integer(i64),
@@ -429,7 +431,8 @@ impl Detail {
 /// Decoded by trying every variant and keeping the one that accounts for most of
 /// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
 /// more specific variant.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(::serde::Serialize)]
 #[serde(untagged)]
 pub enum Person {
     #[allow(missing_docs)]
@@ -486,7 +489,8 @@ impl DeepItem {
 /// Decoded by trying every variant and keeping the one that accounts for most of
 /// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
 /// more specific variant.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(::serde::Serialize)]
 #[serde(untagged)]
 pub enum Boxed {
     #[allow(missing_docs)]
@@ -508,7 +512,8 @@ impl<'de> ::serde::Deserialize<'de> for Boxed {
     }
 }
 /// Schema: `#/components/schemas/Feed`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct Feed {
     /// JSON: `actors`.
     pub actors: Vec<Actor>,
@@ -606,8 +611,8 @@ impl BoxedVariant1 {
 /// Decoded by trying every variant and keeping the one that accounts for most of
 /// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
 /// more specific variant.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize), serde(untagged))]
 pub enum FeedMatrixItemItem {
     #[allow(missing_docs)]
     Integer(i64),
@@ -632,8 +637,8 @@ impl<'de> ::serde::Deserialize<'de> for FeedMatrixItemItem {
 /// Decoded by trying every variant and keeping the one that accounts for most of
 /// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
 /// more specific variant.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize), serde(untagged))]
 pub enum SearchResponseItem {
     #[allow(missing_docs)]
     Team(Team),
