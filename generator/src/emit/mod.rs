@@ -263,6 +263,73 @@ paths:
         &rest[..end]
     }
 
+    const TAGGED: &str = r##"
+openapi: 3.0.3
+info: { title: Tagged, version: "1" }
+paths:
+  /v1/pets:
+    post:
+      operationId: createPet
+      tags: [Pets]
+      requestBody:
+        content: { application/json: { schema: { $ref: "#/components/schemas/NewPet" } } }
+      responses:
+        "200": { description: ok, content: { application/json: { schema: { $ref: "#/components/schemas/Pet" } } } }
+  /v1/stores:
+    get:
+      operationId: listStores
+      responses:
+        "200": { description: ok, content: { application/json: { schema: { $ref: "#/components/schemas/Store" } } } }
+components:
+  schemas:
+    NewPet: { type: object, properties: { name: { type: string } } }
+    Pet: { type: object, properties: { name: { type: string } } }
+    Store: { type: object, properties: { pets: { type: array, items: { $ref: "#/components/schemas/Pet" } } } }
+"##;
+
+    #[test]
+    fn feature_groups_gate_operations_and_the_types_only_they_use() {
+        let settings = crate::Settings::new("tagged", "tagged.yaml").with_feature_groups(true);
+        let output = crate::generate(TAGGED, "tagged.yaml", &settings)
+            .unwrap_or_else(|err| panic!("tagged spec does not generate: {err}"));
+        assert_eq!(output.feature_groups, ["pets", "stores"]);
+        let operations = file(&output, "operations.rs");
+        assert!(
+            operations.contains("#[cfg(feature = \"pets\")]\n    /// `POST /v1/pets`"),
+            "{operations}"
+        );
+        let types = file(&output, "types.rs");
+        assert!(
+            types.contains("#[cfg(feature = \"pets\")]\n/// Schema: `#/components/schemas/NewPet`."),
+            "{types}"
+        );
+        // Every group reaches `Pet`: always compiled.
+        assert!(types.contains("}\n/// Schema: `#/components/schemas/Pet`."), "{types}");
+        // Request-only: Serialize, and Deserialize for the mock's body matchers.
+        assert!(types.contains("#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]\n#[cfg_attr(feature = \"mock\", derive(::serde::Deserialize))]\npub struct NewPet"), "{types}");
+        // Response-only: Deserialize, and Serialize on request.
+        assert!(types.contains("#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]\n#[cfg_attr(feature = \"serialize-responses\", derive(::serde::Serialize))]\npub struct Pet"), "{types}");
+        for path in ["builders.rs", "mock.rs"] {
+            assert!(file(&output, path).contains("#[cfg(feature = \"stores\")]"), "{path}");
+        }
+        // Off by default (build.rs use): no group gates, response Serialize under `mock`.
+        let plain = crate::generate(TAGGED, "tagged.yaml", &crate::Settings::new("tagged", "tagged.yaml"))
+            .unwrap_or_else(|err| panic!("tagged spec does not generate: {err}"));
+        assert!(plain.feature_groups.is_empty());
+        assert!(plain
+            .files
+            .iter()
+            .all(|file| !file.contents.contains("feature = \"pets\"")));
+        assert!(file(&plain, "types.rs")
+            .contains("#[cfg_attr(feature = \"mock\", derive(::serde::Serialize))]\npub struct Pet"));
+        let manifest = crate::standalone::features_table(&output.feature_groups);
+        assert!(
+            manifest.contains("default = [\"full\"]\nfull = [\n    \"pets\",\n    \"stores\",\n]\n"),
+            "{manifest}"
+        );
+        assert!(manifest.contains("\npets = []\nstores = []\n"), "{manifest}");
+    }
+
     #[test]
     fn titles_ending_in_api_are_not_repeated() {
         assert_eq!(api_name("InboxApp API"), "InboxApp API");
