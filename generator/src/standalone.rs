@@ -290,6 +290,19 @@ fn readme(output: &Output, options: &CrateOptions) -> String {
         text,
         "```rust,no_run\n#[tokio::main]\nasync fn main() -> Result<(), {module}::Error> {{\n    let client = {module}::Client::builder()\n{base_url}        .build()?;\n{call}    Ok(())\n}}\n```\n"
     );
+    if let Some(first) = output.feature_groups.first() {
+        let _ = writeln!(
+            text,
+            "## Features\n\nEach operation group is a cargo feature, all on by default (`full`): {}. To compile\nonly some, e.g. `{first}`:\n\n```toml\n{} = {{ path = \"…\", default-features = false, features = [\"{first}\"] }}\n```\n\n`serialize-responses` adds `Serialize` to the types only ever received; `mock` (a typed\nmock server for tests) turns it on.\n",
+            output
+                .feature_groups
+                .iter()
+                .map(|group| format!("`{group}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            options.name
+        );
+    }
     let _ = writeln!(text, "## Regenerating\n");
     let _ = writeln!(
         text,
