@@ -9,8 +9,10 @@
 
 pub mod base64;
 pub mod builder;
+pub mod call;
 pub mod client;
 pub mod datetime;
+pub mod de;
 pub mod enums;
 pub mod error;
 pub mod execute;

@@ -10,10 +10,8 @@
 #![allow(unused_imports)]
 use super::operations::*;
 use super::{Client, Error, ErrorBody};
-use ::apigen_runtime::{CallOptions, RequestSpec, Response};
+use ::apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
 use ::apigen_runtime::query::Style;
-use ::std::future::{Future, IntoFuture};
-use ::std::pin::Pin;
 /// `^[0-9a-z]+$`
 #[allow(dead_code)]
 static PATTERN_0: ::apigen_runtime::Pattern = ::apigen_runtime::Pattern::new(
@@ -29,51 +27,22 @@ pub struct GetTeam<'a> {
 }
 #[cfg(feature = "team")]
 impl<'a> GetTeam<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::Team, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::Team>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/team",
             ["/team"].concat(),
         );
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::Team>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "team")]
-impl<'a> IntoFuture for GetTeam<'a> {
-    type Output = Result<super::types::Team, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(GetTeam => super::types::Team, Error, ErrorBody);
 #[cfg(feature = "account-links")]
 /// Request builder for [`Client::list_account_links`] (`GET /account-links`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -84,51 +53,24 @@ pub struct ListAccountLinks<'a> {
 }
 #[cfg(feature = "account-links")]
 impl<'a> ListAccountLinks<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<Vec<super::types::AccountLink>, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<Vec<super::types::AccountLink>>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/account-links",
             ["/account-links"].concat(),
         );
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<Vec<super::types::AccountLink>>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "account-links")]
-impl<'a> IntoFuture for ListAccountLinks<'a> {
-    type Output = Result<Vec<super::types::AccountLink>, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    ListAccountLinks => Vec < super::types::AccountLink >, Error, ErrorBody
+);
 #[cfg(feature = "members")]
 /// Request builder for [`Client::list_members`] (`GET /members`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -139,51 +81,24 @@ pub struct ListMembers<'a> {
 }
 #[cfg(feature = "members")]
 impl<'a> ListMembers<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<Vec<super::types::Member>, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<Vec<super::types::Member>>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/members",
             ["/members"].concat(),
         );
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<Vec<super::types::Member>>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "members")]
-impl<'a> IntoFuture for ListMembers<'a> {
-    type Output = Result<Vec<super::types::Member>, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    ListMembers => Vec < super::types::Member >, Error, ErrorBody
+);
 #[cfg(feature = "members")]
 /// Request builder for [`Client::get_member`] (`GET /members/{memberId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -195,30 +110,7 @@ pub struct GetMember<'a> {
 }
 #[cfg(feature = "members")]
 impl<'a> GetMember<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::Member, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::Member>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_member_id = ::apigen_runtime::path::segment(
             "memberId",
             &self.member_id,
@@ -229,22 +121,16 @@ impl<'a> GetMember<'a> {
             "/members/{memberId}",
             ["/members/", &path_member_id].concat(),
         );
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::Member>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "members")]
-impl<'a> IntoFuture for GetMember<'a> {
-    type Output = Result<super::types::Member, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(GetMember => super::types::Member, Error, ErrorBody);
 #[cfg(feature = "threads")]
 /// Request builder for [`Client::list_threads`] (`GET /threads`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -349,30 +235,7 @@ impl<'a> ListThreads<'a> {
     > + Send + 'a {
         ::apigen_runtime::pagination::items(self.pages(), |page| page.threads)
     }
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::ListThreadsResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::ListThreadsResponse>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/threads",
@@ -395,22 +258,18 @@ impl<'a> ListThreads<'a> {
         request.query("inbox", &self.inbox, Style::Form { explode: true })?;
         request.query("filters", &self.filters, Style::DeepObject)?;
         request.query("limit", &self.limit, Style::Form { explode: true })?;
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::ListThreadsResponse>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "threads")]
-impl<'a> IntoFuture for ListThreads<'a> {
-    type Output = Result<super::types::ListThreadsResponse, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    ListThreads => super::types::ListThreadsResponse, Error, ErrorBody
+);
 #[cfg(feature = "threads")]
 /// Request builder for [`Client::create_thread`] (`POST /threads`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -422,36 +281,7 @@ pub struct CreateThread<'a> {
 }
 #[cfg(feature = "threads")]
 impl<'a> CreateThread<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::Thread, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::Thread>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::POST,
             "/threads",
@@ -460,22 +290,18 @@ impl<'a> CreateThread<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::Thread>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "threads")]
-impl<'a> IntoFuture for CreateThread<'a> {
-    type Output = Result<super::types::Thread, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    CreateThread => super::types::Thread, Error, ErrorBody, idempotency_key
+);
 #[cfg(feature = "threads")]
 /// Request builder for [`Client::lookup_thread`] (`GET /threads/lookup`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -503,30 +329,7 @@ impl<'a> LookupThread<'a> {
         self.external_id = Some(value.into());
         self
     }
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<Option<super::types::Thread>, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<Option<super::types::Thread>>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/threads/lookup",
@@ -545,22 +348,18 @@ impl<'a> LookupThread<'a> {
                 Style::Form { explode: true },
             )?;
         request.query("externalId", &self.external_id, Style::Form { explode: true })?;
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<Option<super::types::Thread>>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "threads")]
-impl<'a> IntoFuture for LookupThread<'a> {
-    type Output = Result<Option<super::types::Thread>, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    LookupThread => Option < super::types::Thread >, Error, ErrorBody
+);
 #[cfg(feature = "threads")]
 /// Request builder for [`Client::lookup_threads_by_username`] (`GET /threads/lookup-by-username`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -580,30 +379,7 @@ impl<'a> LookupThreadsByUsername<'a> {
         self.account_link_ids = Some(value);
         self
     }
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<Vec<super::types::Thread>, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<Vec<super::types::Thread>>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/threads/lookup-by-username",
@@ -616,22 +392,18 @@ impl<'a> LookupThreadsByUsername<'a> {
                 &self.account_link_ids,
                 Style::Form { explode: true },
             )?;
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<Vec<super::types::Thread>>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "threads")]
-impl<'a> IntoFuture for LookupThreadsByUsername<'a> {
-    type Output = Result<Vec<super::types::Thread>, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    LookupThreadsByUsername => Vec < super::types::Thread >, Error, ErrorBody
+);
 #[cfg(feature = "messages")]
 /// Request builder for [`Client::quick_send_message`] (`POST /threads/messages`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -643,36 +415,7 @@ pub struct QuickSendMessage<'a> {
 }
 #[cfg(feature = "messages")]
 impl<'a> QuickSendMessage<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::QuickSendMessageResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::QuickSendMessageResponse>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::POST,
             "/threads/messages",
@@ -681,22 +424,19 @@ impl<'a> QuickSendMessage<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::QuickSendMessageResponse>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "messages")]
-impl<'a> IntoFuture for QuickSendMessage<'a> {
-    type Output = Result<super::types::QuickSendMessageResponse, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    QuickSendMessage => super::types::QuickSendMessageResponse, Error, ErrorBody,
+    idempotency_key
+);
 #[cfg(feature = "threads")]
 /// Request builder for [`Client::get_thread`] (`GET /threads/{threadId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -708,30 +448,7 @@ pub struct GetThread<'a> {
 }
 #[cfg(feature = "threads")]
 impl<'a> GetThread<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::Thread, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::Thread>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_thread_id = ::apigen_runtime::path::segment(
             "threadId",
             &self.thread_id,
@@ -742,22 +459,16 @@ impl<'a> GetThread<'a> {
             "/threads/{threadId}",
             ["/threads/", &path_thread_id].concat(),
         );
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::Thread>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "threads")]
-impl<'a> IntoFuture for GetThread<'a> {
-    type Output = Result<super::types::Thread, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(GetThread => super::types::Thread, Error, ErrorBody);
 #[cfg(feature = "threads")]
 /// Request builder for [`Client::delete_thread`] (`DELETE /threads/{threadId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -769,28 +480,7 @@ pub struct DeleteThread<'a> {
 }
 #[cfg(feature = "threads")]
 impl<'a> DeleteThread<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_thread_id = ::apigen_runtime::path::segment(
             "threadId",
             &self.thread_id,
@@ -802,22 +492,14 @@ impl<'a> DeleteThread<'a> {
             ["/threads/", &path_thread_id].concat(),
         );
         request.json(&::serde_json::Map::new())?;
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(response: RawResponse) -> Result<Response<()>, Error> {
         response.empty()
     }
 }
 #[cfg(feature = "threads")]
-impl<'a> IntoFuture for DeleteThread<'a> {
-    type Output = Result<(), Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(DeleteThread => (), Error, ErrorBody);
 #[cfg(feature = "threads")]
 /// Request builder for [`Client::update_thread`] (`PATCH /threads/{threadId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -830,36 +512,7 @@ pub struct UpdateThread<'a> {
 }
 #[cfg(feature = "threads")]
 impl<'a> UpdateThread<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::Thread, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::Thread>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_thread_id = ::apigen_runtime::path::segment(
             "threadId",
             &self.thread_id,
@@ -873,22 +526,18 @@ impl<'a> UpdateThread<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::Thread>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "threads")]
-impl<'a> IntoFuture for UpdateThread<'a> {
-    type Output = Result<super::types::Thread, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    UpdateThread => super::types::Thread, Error, ErrorBody, idempotency_key
+);
 #[cfg(feature = "threads")]
 /// Request builder for [`Client::send_typing_indicator`] (`POST /threads/{threadId}/typing`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -900,36 +549,7 @@ pub struct SendTypingIndicator<'a> {
 }
 #[cfg(feature = "threads")]
 impl<'a> SendTypingIndicator<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::SendTypingIndicatorResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::SendTypingIndicatorResponse>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_thread_id = ::apigen_runtime::path::segment(
             "threadId",
             &self.thread_id,
@@ -941,22 +561,19 @@ impl<'a> SendTypingIndicator<'a> {
             ["/threads/", &path_thread_id, "/typing"].concat(),
         );
         request.json(&::serde_json::Map::new())?;
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::SendTypingIndicatorResponse>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "threads")]
-impl<'a> IntoFuture for SendTypingIndicator<'a> {
-    type Output = Result<super::types::SendTypingIndicatorResponse, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    SendTypingIndicator => super::types::SendTypingIndicatorResponse, Error, ErrorBody,
+    idempotency_key
+);
 #[cfg(feature = "threads")]
 /// Request builder for [`Client::update_thread_settings`] (`PATCH /threads/{threadId}/settings`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -969,36 +586,7 @@ pub struct UpdateThreadSettings<'a> {
 }
 #[cfg(feature = "threads")]
 impl<'a> UpdateThreadSettings<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::ThreadSettings, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::ThreadSettings>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_thread_id = ::apigen_runtime::path::segment(
             "threadId",
             &self.thread_id,
@@ -1012,22 +600,19 @@ impl<'a> UpdateThreadSettings<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::ThreadSettings>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "threads")]
-impl<'a> IntoFuture for UpdateThreadSettings<'a> {
-    type Output = Result<super::types::ThreadSettings, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    UpdateThreadSettings => super::types::ThreadSettings, Error, ErrorBody,
+    idempotency_key
+);
 #[cfg(feature = "messages")]
 /// Request builder for [`Client::list_messages`] (`GET /threads/{threadId}/messages`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -1109,30 +694,7 @@ impl<'a> ListMessages<'a> {
     > + Send + 'a {
         ::apigen_runtime::pagination::items(self.pages(), |page| page.messages)
     }
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::ListMessagesResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::ListMessagesResponse>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_thread_id = ::apigen_runtime::path::segment(
             "threadId",
             &self.thread_id,
@@ -1152,22 +714,18 @@ impl<'a> ListMessages<'a> {
             )?;
         request.query("cursor", &self.cursor, Style::DeepObject)?;
         request.query("limit", &self.limit, Style::Form { explode: true })?;
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::ListMessagesResponse>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "messages")]
-impl<'a> IntoFuture for ListMessages<'a> {
-    type Output = Result<super::types::ListMessagesResponse, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    ListMessages => super::types::ListMessagesResponse, Error, ErrorBody
+);
 #[cfg(feature = "messages")]
 /// Request builder for [`Client::send_message`] (`POST /threads/{threadId}/messages`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -1180,36 +738,7 @@ pub struct SendMessage<'a> {
 }
 #[cfg(feature = "messages")]
 impl<'a> SendMessage<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::Message, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::Message>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_thread_id = ::apigen_runtime::path::segment(
             "threadId",
             &self.thread_id,
@@ -1223,22 +752,18 @@ impl<'a> SendMessage<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::Message>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "messages")]
-impl<'a> IntoFuture for SendMessage<'a> {
-    type Output = Result<super::types::Message, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    SendMessage => super::types::Message, Error, ErrorBody, idempotency_key
+);
 #[cfg(feature = "messages")]
 /// Request builder for [`Client::delete_message`] (`DELETE /threads/{threadId}/messages/{messageId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -1252,30 +777,7 @@ pub struct DeleteMessage<'a> {
 }
 #[cfg(feature = "messages")]
 impl<'a> DeleteMessage<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::DeleteMessageResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::DeleteMessageResponse>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_thread_id = ::apigen_runtime::path::segment(
             "threadId",
             &self.thread_id,
@@ -1294,22 +796,18 @@ impl<'a> DeleteMessage<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::DeleteMessageResponse>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "messages")]
-impl<'a> IntoFuture for DeleteMessage<'a> {
-    type Output = Result<super::types::DeleteMessageResponse, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    DeleteMessage => super::types::DeleteMessageResponse, Error, ErrorBody
+);
 #[cfg(feature = "messages")]
 /// Request builder for [`Client::edit_message`] (`PATCH /threads/{threadId}/messages/{messageId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -1323,36 +821,7 @@ pub struct EditMessage<'a> {
 }
 #[cfg(feature = "messages")]
 impl<'a> EditMessage<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::EditMessageResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::EditMessageResponse>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_thread_id = ::apigen_runtime::path::segment(
             "threadId",
             &self.thread_id,
@@ -1371,22 +840,18 @@ impl<'a> EditMessage<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::EditMessageResponse>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "messages")]
-impl<'a> IntoFuture for EditMessage<'a> {
-    type Output = Result<super::types::EditMessageResponse, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    EditMessage => super::types::EditMessageResponse, Error, ErrorBody, idempotency_key
+);
 #[cfg(feature = "messages")]
 /// Request builder for [`Client::get_message_history`] (`GET /threads/{threadId}/messages/{messageId}/history`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -1399,30 +864,7 @@ pub struct GetMessageHistory<'a> {
 }
 #[cfg(feature = "messages")]
 impl<'a> GetMessageHistory<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::MessageHistory, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::MessageHistory>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_thread_id = ::apigen_runtime::path::segment(
             "threadId",
             &self.thread_id,
@@ -1439,22 +881,18 @@ impl<'a> GetMessageHistory<'a> {
             ["/threads/", &path_thread_id, "/messages/", &path_message_id, "/history"]
                 .concat(),
         );
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::MessageHistory>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "messages")]
-impl<'a> IntoFuture for GetMessageHistory<'a> {
-    type Output = Result<super::types::MessageHistory, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    GetMessageHistory => super::types::MessageHistory, Error, ErrorBody
+);
 #[cfg(feature = "messages")]
 /// Request builder for [`Client::add_reaction`] (`POST /threads/{threadId}/messages/{messageId}/reactions/reactions`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -1468,36 +906,7 @@ pub struct AddReaction<'a> {
 }
 #[cfg(feature = "messages")]
 impl<'a> AddReaction<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::ReactionResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::ReactionResponse>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_thread_id = ::apigen_runtime::path::segment(
             "threadId",
             &self.thread_id,
@@ -1523,22 +932,18 @@ impl<'a> AddReaction<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::ReactionResponse>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "messages")]
-impl<'a> IntoFuture for AddReaction<'a> {
-    type Output = Result<super::types::ReactionResponse, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    AddReaction => super::types::ReactionResponse, Error, ErrorBody, idempotency_key
+);
 #[cfg(feature = "messages")]
 /// Request builder for [`Client::remove_reaction`] (`DELETE /threads/{threadId}/messages/{messageId}/reactions/reactions`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -1552,30 +957,7 @@ pub struct RemoveReaction<'a> {
 }
 #[cfg(feature = "messages")]
 impl<'a> RemoveReaction<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::ReactionResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::ReactionResponse>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_thread_id = ::apigen_runtime::path::segment(
             "threadId",
             &self.thread_id,
@@ -1601,22 +983,18 @@ impl<'a> RemoveReaction<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::ReactionResponse>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "messages")]
-impl<'a> IntoFuture for RemoveReaction<'a> {
-    type Output = Result<super::types::ReactionResponse, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    RemoveReaction => super::types::ReactionResponse, Error, ErrorBody
+);
 #[cfg(feature = "prospects")]
 /// Request builder for [`Client::lookup_prospect`] (`GET /prospects/lookup`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -1628,52 +1006,25 @@ pub struct LookupProspect<'a> {
 }
 #[cfg(feature = "prospects")]
 impl<'a> LookupProspect<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::ProspectWithContext, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::ProspectWithContext>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/prospects/lookup",
             ["/prospects/lookup"].concat(),
         );
         request.query("platformId", &self.platform_id, Style::Form { explode: true })?;
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::ProspectWithContext>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "prospects")]
-impl<'a> IntoFuture for LookupProspect<'a> {
-    type Output = Result<super::types::ProspectWithContext, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    LookupProspect => super::types::ProspectWithContext, Error, ErrorBody
+);
 #[cfg(feature = "prospects")]
 /// Request builder for [`Client::get_prospect`] (`GET /prospects/{prospectId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -1685,30 +1036,7 @@ pub struct GetProspect<'a> {
 }
 #[cfg(feature = "prospects")]
 impl<'a> GetProspect<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::ProspectWithContext, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::ProspectWithContext>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_prospect_id = ::apigen_runtime::path::segment(
             "prospectId",
             &self.prospect_id,
@@ -1719,22 +1047,18 @@ impl<'a> GetProspect<'a> {
             "/prospects/{prospectId}",
             ["/prospects/", &path_prospect_id].concat(),
         );
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::ProspectWithContext>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "prospects")]
-impl<'a> IntoFuture for GetProspect<'a> {
-    type Output = Result<super::types::ProspectWithContext, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    GetProspect => super::types::ProspectWithContext, Error, ErrorBody
+);
 #[cfg(feature = "prospects")]
 /// Request builder for [`Client::update_prospect_context`] (`PATCH /prospects/{prospectId}/context`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -1747,36 +1071,7 @@ pub struct UpdateProspectContext<'a> {
 }
 #[cfg(feature = "prospects")]
 impl<'a> UpdateProspectContext<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::ProspectWithContext, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::ProspectWithContext>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_prospect_id = ::apigen_runtime::path::segment(
             "prospectId",
             &self.prospect_id,
@@ -1790,22 +1085,19 @@ impl<'a> UpdateProspectContext<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::ProspectWithContext>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "prospects")]
-impl<'a> IntoFuture for UpdateProspectContext<'a> {
-    type Output = Result<super::types::ProspectWithContext, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    UpdateProspectContext => super::types::ProspectWithContext, Error, ErrorBody,
+    idempotency_key
+);
 #[cfg(feature = "tags")]
 /// Request builder for [`Client::list_tags`] (`GET /tags`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -1816,51 +1108,24 @@ pub struct ListTags<'a> {
 }
 #[cfg(feature = "tags")]
 impl<'a> ListTags<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<Vec<super::types::Tag>, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<Vec<super::types::Tag>>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/tags",
             ["/tags"].concat(),
         );
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<Vec<super::types::Tag>>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "tags")]
-impl<'a> IntoFuture for ListTags<'a> {
-    type Output = Result<Vec<super::types::Tag>, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    ListTags => Vec < super::types::Tag >, Error, ErrorBody
+);
 #[cfg(feature = "tags")]
 /// Request builder for [`Client::create_tag`] (`POST /tags`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -1872,34 +1137,7 @@ pub struct CreateTag<'a> {
 }
 #[cfg(feature = "tags")]
 impl<'a> CreateTag<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::Tag, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(self) -> Result<Response<super::types::Tag>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::POST,
             "/tags",
@@ -1908,22 +1146,18 @@ impl<'a> CreateTag<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::Tag>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "tags")]
-impl<'a> IntoFuture for CreateTag<'a> {
-    type Output = Result<super::types::Tag, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    CreateTag => super::types::Tag, Error, ErrorBody, idempotency_key
+);
 #[cfg(feature = "tags")]
 /// Request builder for [`Client::list_tag_colors`] (`GET /tags/colors`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -1934,51 +1168,24 @@ pub struct ListTagColors<'a> {
 }
 #[cfg(feature = "tags")]
 impl<'a> ListTagColors<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<Vec<super::types::Color>, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<Vec<super::types::Color>>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/tags/colors",
             ["/tags/colors"].concat(),
         );
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<Vec<super::types::Color>>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "tags")]
-impl<'a> IntoFuture for ListTagColors<'a> {
-    type Output = Result<Vec<super::types::Color>, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    ListTagColors => Vec < super::types::Color >, Error, ErrorBody
+);
 #[cfg(feature = "tags")]
 /// Request builder for [`Client::get_tag`] (`GET /tags/{tagId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -1990,28 +1197,7 @@ pub struct GetTag<'a> {
 }
 #[cfg(feature = "tags")]
 impl<'a> GetTag<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::Tag, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(self) -> Result<Response<super::types::Tag>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_tag_id = ::apigen_runtime::path::segment(
             "tagId",
             &self.tag_id,
@@ -2022,22 +1208,16 @@ impl<'a> GetTag<'a> {
             "/tags/{tagId}",
             ["/tags/", &path_tag_id].concat(),
         );
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::Tag>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "tags")]
-impl<'a> IntoFuture for GetTag<'a> {
-    type Output = Result<super::types::Tag, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(GetTag => super::types::Tag, Error, ErrorBody);
 #[cfg(feature = "tags")]
 /// Request builder for [`Client::delete_tag`] (`DELETE /tags/{tagId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -2049,28 +1229,7 @@ pub struct DeleteTag<'a> {
 }
 #[cfg(feature = "tags")]
 impl<'a> DeleteTag<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_tag_id = ::apigen_runtime::path::segment(
             "tagId",
             &self.tag_id,
@@ -2082,22 +1241,14 @@ impl<'a> DeleteTag<'a> {
             ["/tags/", &path_tag_id].concat(),
         );
         request.json(&::serde_json::Map::new())?;
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(response: RawResponse) -> Result<Response<()>, Error> {
         response.empty()
     }
 }
 #[cfg(feature = "tags")]
-impl<'a> IntoFuture for DeleteTag<'a> {
-    type Output = Result<(), Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(DeleteTag => (), Error, ErrorBody);
 #[cfg(feature = "tags")]
 /// Request builder for [`Client::update_tag`] (`PATCH /tags/{tagId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -2110,34 +1261,7 @@ pub struct UpdateTag<'a> {
 }
 #[cfg(feature = "tags")]
 impl<'a> UpdateTag<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::Tag, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(self) -> Result<Response<super::types::Tag>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_tag_id = ::apigen_runtime::path::segment(
             "tagId",
             &self.tag_id,
@@ -2151,22 +1275,18 @@ impl<'a> UpdateTag<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::Tag>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "tags")]
-impl<'a> IntoFuture for UpdateTag<'a> {
-    type Output = Result<super::types::Tag, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    UpdateTag => super::types::Tag, Error, ErrorBody, idempotency_key
+);
 #[cfg(feature = "statuses")]
 /// Request builder for [`Client::list_statuses`] (`GET /statuses`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -2177,51 +1297,24 @@ pub struct ListStatuses<'a> {
 }
 #[cfg(feature = "statuses")]
 impl<'a> ListStatuses<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<Vec<super::types::Status>, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<Vec<super::types::Status>>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/statuses",
             ["/statuses"].concat(),
         );
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<Vec<super::types::Status>>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "statuses")]
-impl<'a> IntoFuture for ListStatuses<'a> {
-    type Output = Result<Vec<super::types::Status>, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    ListStatuses => Vec < super::types::Status >, Error, ErrorBody
+);
 #[cfg(feature = "statuses")]
 /// Request builder for [`Client::create_status`] (`POST /statuses`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -2233,36 +1326,7 @@ pub struct CreateStatus<'a> {
 }
 #[cfg(feature = "statuses")]
 impl<'a> CreateStatus<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::Status, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::Status>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::POST,
             "/statuses",
@@ -2271,22 +1335,18 @@ impl<'a> CreateStatus<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::Status>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "statuses")]
-impl<'a> IntoFuture for CreateStatus<'a> {
-    type Output = Result<super::types::Status, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    CreateStatus => super::types::Status, Error, ErrorBody, idempotency_key
+);
 #[cfg(feature = "statuses")]
 /// Request builder for [`Client::list_status_colors`] (`GET /statuses/colors`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -2297,51 +1357,24 @@ pub struct ListStatusColors<'a> {
 }
 #[cfg(feature = "statuses")]
 impl<'a> ListStatusColors<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<Vec<super::types::Color>, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<Vec<super::types::Color>>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/statuses/colors",
             ["/statuses/colors"].concat(),
         );
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<Vec<super::types::Color>>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "statuses")]
-impl<'a> IntoFuture for ListStatusColors<'a> {
-    type Output = Result<Vec<super::types::Color>, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    ListStatusColors => Vec < super::types::Color >, Error, ErrorBody
+);
 #[cfg(feature = "statuses")]
 /// Request builder for [`Client::get_status`] (`GET /statuses/{statusId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -2353,30 +1386,7 @@ pub struct GetStatus<'a> {
 }
 #[cfg(feature = "statuses")]
 impl<'a> GetStatus<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::Status, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::Status>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_status_id = ::apigen_runtime::path::segment(
             "statusId",
             &self.status_id,
@@ -2387,22 +1397,16 @@ impl<'a> GetStatus<'a> {
             "/statuses/{statusId}",
             ["/statuses/", &path_status_id].concat(),
         );
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::Status>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "statuses")]
-impl<'a> IntoFuture for GetStatus<'a> {
-    type Output = Result<super::types::Status, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(GetStatus => super::types::Status, Error, ErrorBody);
 #[cfg(feature = "statuses")]
 /// Request builder for [`Client::delete_status`] (`DELETE /statuses/{statusId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -2414,28 +1418,7 @@ pub struct DeleteStatus<'a> {
 }
 #[cfg(feature = "statuses")]
 impl<'a> DeleteStatus<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_status_id = ::apigen_runtime::path::segment(
             "statusId",
             &self.status_id,
@@ -2447,22 +1430,14 @@ impl<'a> DeleteStatus<'a> {
             ["/statuses/", &path_status_id].concat(),
         );
         request.json(&::serde_json::Map::new())?;
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(response: RawResponse) -> Result<Response<()>, Error> {
         response.empty()
     }
 }
 #[cfg(feature = "statuses")]
-impl<'a> IntoFuture for DeleteStatus<'a> {
-    type Output = Result<(), Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(DeleteStatus => (), Error, ErrorBody);
 #[cfg(feature = "statuses")]
 /// Request builder for [`Client::update_status`] (`PATCH /statuses/{statusId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -2475,36 +1450,7 @@ pub struct UpdateStatus<'a> {
 }
 #[cfg(feature = "statuses")]
 impl<'a> UpdateStatus<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::Status, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::Status>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_status_id = ::apigen_runtime::path::segment(
             "statusId",
             &self.status_id,
@@ -2518,22 +1464,18 @@ impl<'a> UpdateStatus<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::Status>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "statuses")]
-impl<'a> IntoFuture for UpdateStatus<'a> {
-    type Output = Result<super::types::Status, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    UpdateStatus => super::types::Status, Error, ErrorBody, idempotency_key
+);
 #[cfg(feature = "colors")]
 /// Request builder for [`Client::list_colors`] (`GET /colors`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -2544,51 +1486,24 @@ pub struct ListColors<'a> {
 }
 #[cfg(feature = "colors")]
 impl<'a> ListColors<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<Vec<super::types::Color>, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<Vec<super::types::Color>>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/colors",
             ["/colors"].concat(),
         );
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<Vec<super::types::Color>>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "colors")]
-impl<'a> IntoFuture for ListColors<'a> {
-    type Output = Result<Vec<super::types::Color>, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    ListColors => Vec < super::types::Color >, Error, ErrorBody
+);
 #[cfg(feature = "events")]
 /// Request builder for [`Client::list_events`] (`GET /events`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -2647,30 +1562,7 @@ impl<'a> ListEvents<'a> {
     > + Send + 'a {
         ::apigen_runtime::pagination::items(self.pages(), |page| page.events)
     }
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::ListEventsResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::ListEventsResponse>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/events",
@@ -2678,22 +1570,18 @@ impl<'a> ListEvents<'a> {
         );
         request.query("afterSeq", &self.after_seq, Style::Form { explode: true })?;
         request.query("limit", &self.limit, Style::Form { explode: true })?;
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::ListEventsResponse>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "events")]
-impl<'a> IntoFuture for ListEvents<'a> {
-    type Output = Result<super::types::ListEventsResponse, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    ListEvents => super::types::ListEventsResponse, Error, ErrorBody
+);
 #[cfg(feature = "lists")]
 /// Request builder for [`Client::add_list_leads`] (`POST /lists/{listId}/leads`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -2706,36 +1594,7 @@ pub struct AddListLeads<'a> {
 }
 #[cfg(feature = "lists")]
 impl<'a> AddListLeads<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::AddListLeadsResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::AddListLeadsResponse>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_list_id = ::apigen_runtime::path::segment(
             "listId",
             &self.list_id,
@@ -2749,22 +1608,18 @@ impl<'a> AddListLeads<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::AddListLeadsResponse>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "lists")]
-impl<'a> IntoFuture for AddListLeads<'a> {
-    type Output = Result<super::types::AddListLeadsResponse, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    AddListLeads => super::types::AddListLeadsResponse, Error, ErrorBody, idempotency_key
+);
 #[cfg(feature = "lists")]
 /// Request builder for [`Client::remove_list_leads`] (`DELETE /lists/{listId}/leads`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -2777,30 +1632,7 @@ pub struct RemoveListLeads<'a> {
 }
 #[cfg(feature = "lists")]
 impl<'a> RemoveListLeads<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::RemoveListLeadsResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::RemoveListLeadsResponse>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_list_id = ::apigen_runtime::path::segment(
             "listId",
             &self.list_id,
@@ -2814,22 +1646,18 @@ impl<'a> RemoveListLeads<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::RemoveListLeadsResponse>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "lists")]
-impl<'a> IntoFuture for RemoveListLeads<'a> {
-    type Output = Result<super::types::RemoveListLeadsResponse, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    RemoveListLeads => super::types::RemoveListLeadsResponse, Error, ErrorBody
+);
 #[cfg(feature = "lists")]
 /// Request builder for [`Client::update_list_lead`] (`PATCH /lists/{listId}/leads/{platformId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -2843,36 +1671,7 @@ pub struct UpdateListLead<'a> {
 }
 #[cfg(feature = "lists")]
 impl<'a> UpdateListLead<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::UpdateLeadResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::UpdateLeadResponse>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_list_id = ::apigen_runtime::path::segment(
             "listId",
             &self.list_id,
@@ -2891,22 +1690,18 @@ impl<'a> UpdateListLead<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::UpdateLeadResponse>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "lists")]
-impl<'a> IntoFuture for UpdateListLead<'a> {
-    type Output = Result<super::types::UpdateLeadResponse, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    UpdateListLead => super::types::UpdateLeadResponse, Error, ErrorBody, idempotency_key
+);
 #[cfg(feature = "import-jobs")]
 /// Request builder for [`Client::list_import_jobs`] (`GET /lists/{listId}/import-jobs`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -2971,30 +1766,7 @@ impl<'a> ListImportJobs<'a> {
     > + Send + 'a {
         ::apigen_runtime::pagination::items(self.pages(), |page| page.data)
     }
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::ListImportJobsResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::ListImportJobsResponse>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_list_id = ::apigen_runtime::path::segment(
             "listId",
             &self.list_id,
@@ -3008,22 +1780,18 @@ impl<'a> ListImportJobs<'a> {
         request.query("status", &self.status, Style::Form { explode: true })?;
         request.query("cursor", &self.cursor, Style::Form { explode: true })?;
         request.query("limit", &self.limit, Style::Form { explode: true })?;
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::ListImportJobsResponse>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "import-jobs")]
-impl<'a> IntoFuture for ListImportJobs<'a> {
-    type Output = Result<super::types::ListImportJobsResponse, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    ListImportJobs => super::types::ListImportJobsResponse, Error, ErrorBody
+);
 #[cfg(feature = "import-jobs")]
 /// Request builder for [`Client::create_import_job`] (`POST /lists/{listId}/import-jobs`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -3036,36 +1804,7 @@ pub struct CreateImportJob<'a> {
 }
 #[cfg(feature = "import-jobs")]
 impl<'a> CreateImportJob<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::ImportJob, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::ImportJob>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_list_id = ::apigen_runtime::path::segment(
             "listId",
             &self.list_id,
@@ -3079,22 +1818,18 @@ impl<'a> CreateImportJob<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::ImportJob>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "import-jobs")]
-impl<'a> IntoFuture for CreateImportJob<'a> {
-    type Output = Result<super::types::ImportJob, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    CreateImportJob => super::types::ImportJob, Error, ErrorBody, idempotency_key
+);
 #[cfg(feature = "import-jobs")]
 /// Request builder for [`Client::cancel_import_job`] (`POST /lists/{listId}/import-jobs/{jobId}/cancel`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -3107,36 +1842,7 @@ pub struct CancelImportJob<'a> {
 }
 #[cfg(feature = "import-jobs")]
 impl<'a> CancelImportJob<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::ImportJob, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::ImportJob>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_list_id = ::apigen_runtime::path::segment(
             "listId",
             &self.list_id,
@@ -3153,22 +1859,18 @@ impl<'a> CancelImportJob<'a> {
             ["/lists/", &path_list_id, "/import-jobs/", &path_job_id, "/cancel"].concat(),
         );
         request.json(&::serde_json::Map::new())?;
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::ImportJob>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "import-jobs")]
-impl<'a> IntoFuture for CancelImportJob<'a> {
-    type Output = Result<super::types::ImportJob, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    CancelImportJob => super::types::ImportJob, Error, ErrorBody, idempotency_key
+);
 #[cfg(feature = "campaigns")]
 /// Request builder for [`Client::get_campaign`] (`GET /campaigns/{campaignId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -3180,30 +1882,7 @@ pub struct GetCampaign<'a> {
 }
 #[cfg(feature = "campaigns")]
 impl<'a> GetCampaign<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::Campaign, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::Campaign>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_campaign_id = ::apigen_runtime::path::segment(
             "campaignId",
             &self.campaign_id,
@@ -3214,22 +1893,18 @@ impl<'a> GetCampaign<'a> {
             "/campaigns/{campaignId}",
             ["/campaigns/", &path_campaign_id].concat(),
         );
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::Campaign>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "campaigns")]
-impl<'a> IntoFuture for GetCampaign<'a> {
-    type Output = Result<super::types::Campaign, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    GetCampaign => super::types::Campaign, Error, ErrorBody
+);
 #[cfg(feature = "campaigns")]
 /// Request builder for [`Client::pause_campaign`] (`POST /campaigns/{campaignId}/pause`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -3241,36 +1916,7 @@ pub struct PauseCampaign<'a> {
 }
 #[cfg(feature = "campaigns")]
 impl<'a> PauseCampaign<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::Campaign, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::Campaign>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_campaign_id = ::apigen_runtime::path::segment(
             "campaignId",
             &self.campaign_id,
@@ -3282,22 +1928,18 @@ impl<'a> PauseCampaign<'a> {
             ["/campaigns/", &path_campaign_id, "/pause"].concat(),
         );
         request.json(&::serde_json::Map::new())?;
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::Campaign>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "campaigns")]
-impl<'a> IntoFuture for PauseCampaign<'a> {
-    type Output = Result<super::types::Campaign, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    PauseCampaign => super::types::Campaign, Error, ErrorBody, idempotency_key
+);
 #[cfg(feature = "campaigns")]
 /// Request builder for [`Client::enable_campaign`] (`POST /campaigns/v2/{campaignId}/enable`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -3309,36 +1951,7 @@ pub struct EnableCampaign<'a> {
 }
 #[cfg(feature = "campaigns")]
 impl<'a> EnableCampaign<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::CampaignV2, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::CampaignV2>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_campaign_id = ::apigen_runtime::path::segment(
             "campaignId",
             &self.campaign_id,
@@ -3350,22 +1963,18 @@ impl<'a> EnableCampaign<'a> {
             ["/campaigns/v2/", &path_campaign_id, "/enable"].concat(),
         );
         request.json(&::serde_json::Map::new())?;
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::CampaignV2>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "campaigns")]
-impl<'a> IntoFuture for EnableCampaign<'a> {
-    type Output = Result<super::types::CampaignV2, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    EnableCampaign => super::types::CampaignV2, Error, ErrorBody, idempotency_key
+);
 #[cfg(feature = "campaigns")]
 /// Request builder for [`Client::update_campaign_sequence`] (`PUT /campaigns/v2/{campaignId}/sequence`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -3378,30 +1987,7 @@ pub struct UpdateCampaignSequence<'a> {
 }
 #[cfg(feature = "campaigns")]
 impl<'a> UpdateCampaignSequence<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::CampaignSequence, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::CampaignSequence>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_campaign_id = ::apigen_runtime::path::segment(
             "campaignId",
             &self.campaign_id,
@@ -3415,22 +2001,18 @@ impl<'a> UpdateCampaignSequence<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::CampaignSequence>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "campaigns")]
-impl<'a> IntoFuture for UpdateCampaignSequence<'a> {
-    type Output = Result<super::types::CampaignSequence, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    UpdateCampaignSequence => super::types::CampaignSequence, Error, ErrorBody
+);
 #[cfg(feature = "campaigns")]
 /// Request builder for [`Client::add_campaign_leads`] (`POST /campaigns/v2/{campaignId}/leads`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -3443,36 +2025,7 @@ pub struct AddCampaignLeads<'a> {
 }
 #[cfg(feature = "campaigns")]
 impl<'a> AddCampaignLeads<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::AddCampaignLeadsResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::AddCampaignLeadsResponse>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_campaign_id = ::apigen_runtime::path::segment(
             "campaignId",
             &self.campaign_id,
@@ -3486,22 +2039,19 @@ impl<'a> AddCampaignLeads<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::AddCampaignLeadsResponse>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "campaigns")]
-impl<'a> IntoFuture for AddCampaignLeads<'a> {
-    type Output = Result<super::types::AddCampaignLeadsResponse, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    AddCampaignLeads => super::types::AddCampaignLeadsResponse, Error, ErrorBody,
+    idempotency_key
+);
 #[cfg(feature = "campaigns")]
 /// Request builder for [`Client::update_campaign_lead`] (`PATCH /campaigns/v2/{campaignId}/leads/{identifier}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -3515,36 +2065,7 @@ pub struct UpdateCampaignLead<'a> {
 }
 #[cfg(feature = "campaigns")]
 impl<'a> UpdateCampaignLead<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::UpdateLeadResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::UpdateLeadResponse>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_campaign_id = ::apigen_runtime::path::segment(
             "campaignId",
             &self.campaign_id,
@@ -3563,22 +2084,19 @@ impl<'a> UpdateCampaignLead<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::UpdateLeadResponse>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "campaigns")]
-impl<'a> IntoFuture for UpdateCampaignLead<'a> {
-    type Output = Result<super::types::UpdateLeadResponse, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    UpdateCampaignLead => super::types::UpdateLeadResponse, Error, ErrorBody,
+    idempotency_key
+);
 #[cfg(feature = "campaigns")]
 /// Request builder for [`Client::cancel_campaign_lead`] (`POST /campaigns/v2/{campaignId}/leads/{identifier}/cancel`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -3592,36 +2110,7 @@ pub struct CancelCampaignLead<'a> {
 }
 #[cfg(feature = "campaigns")]
 impl<'a> CancelCampaignLead<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::SuccessResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::SuccessResponse>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_campaign_id = ::apigen_runtime::path::segment(
             "campaignId",
             &self.campaign_id,
@@ -3641,22 +2130,19 @@ impl<'a> CancelCampaignLead<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::SuccessResponse>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "campaigns")]
-impl<'a> IntoFuture for CancelCampaignLead<'a> {
-    type Output = Result<super::types::SuccessResponse, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    CancelCampaignLead => super::types::SuccessResponse, Error, ErrorBody,
+    idempotency_key
+);
 #[cfg(feature = "campaigns")]
 /// Request builder for [`Client::update_campaign_lead_rules`] (`PATCH /campaigns/v2/{campaignId}/rules`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -3669,36 +2155,7 @@ pub struct UpdateCampaignLeadRules<'a> {
 }
 #[cfg(feature = "campaigns")]
 impl<'a> UpdateCampaignLeadRules<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::SuccessResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::SuccessResponse>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_campaign_id = ::apigen_runtime::path::segment(
             "campaignId",
             &self.campaign_id,
@@ -3712,22 +2169,19 @@ impl<'a> UpdateCampaignLeadRules<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::SuccessResponse>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "campaigns")]
-impl<'a> IntoFuture for UpdateCampaignLeadRules<'a> {
-    type Output = Result<super::types::SuccessResponse, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    UpdateCampaignLeadRules => super::types::SuccessResponse, Error, ErrorBody,
+    idempotency_key
+);
 #[cfg(feature = "campaigns")]
 /// Request builder for [`Client::update_campaign_column`] (`PATCH /campaigns/v2/{campaignId}/columns/{columnId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -3741,36 +2195,7 @@ pub struct UpdateCampaignColumn<'a> {
 }
 #[cfg(feature = "campaigns")]
 impl<'a> UpdateCampaignColumn<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::Column, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::Column>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_campaign_id = ::apigen_runtime::path::segment(
             "campaignId",
             &self.campaign_id,
@@ -3789,19 +2214,15 @@ impl<'a> UpdateCampaignColumn<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::Column>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "campaigns")]
-impl<'a> IntoFuture for UpdateCampaignColumn<'a> {
-    type Output = Result<super::types::Column, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    UpdateCampaignColumn => super::types::Column, Error, ErrorBody, idempotency_key
+);

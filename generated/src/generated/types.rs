@@ -15,11 +15,60 @@
 /// Body of every error response.
 ///
 /// Schema: `#/components/schemas/ErrorResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ErrorResponse {
     /// JSON: `error`.
     pub error: ErrorDetail,
+}
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for ErrorResponse {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("error", &self.error)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ErrorResponse {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["error"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ErrorResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ErrorResponse")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ErrorResponse, __A::Error> {
+                let mut field_0: Option<ErrorDetail> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "error")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ErrorResponse {
+                    error: ::apigen_runtime::de::required(field_0, "error")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ErrorResponse", __FIELDS, __Visitor)
+    }
 }
 impl ErrorResponse {
     /// Creates the value from its required fields (`error`); constant fields are set, optional fields are left out.
@@ -31,8 +80,7 @@ impl ErrorResponse {
 /// What went wrong.
 ///
 /// Schema: `#/components/schemas/ErrorDetail`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ErrorDetail {
     /// JSON: `code`.
     pub code: ErrorCode,
@@ -45,6 +93,76 @@ pub struct ErrorDetail {
     /// JSON: `status`.
     pub status: i64,
 }
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for ErrorDetail {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("code", &self.code)?;
+        map.serialize_entry("message", &self.message)?;
+        map.serialize_entry("status", &self.status)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ErrorDetail {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["code", "message", "status"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ErrorDetail;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ErrorDetail")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ErrorDetail, __A::Error> {
+                let mut field_0: Option<ErrorCode> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<i64> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "code")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "message",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "status",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ErrorDetail {
+                    code: ::apigen_runtime::de::required(field_0, "code")?,
+                    message: ::apigen_runtime::de::required(field_1, "message")?,
+                    status: ::apigen_runtime::de::required(field_2, "status")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ErrorDetail", __FIELDS, __Visitor)
+    }
+}
 impl ErrorDetail {
     /// Creates the value from its required fields (`code`, `message`, `status`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -56,77 +174,21 @@ impl ErrorDetail {
         }
     }
 }
-/// Machine-readable error identifier. These are the codes the error reference names; its 400, 409, 422 and 500 rows give no code name, and the `*_NOT_FOUND` codes are shared by the endpoints that address the same kind of resource (a message path answers `THREAD_NOT_FOUND` when its thread is unknown). Other values must be expected and are kept as sent.
-///
-/// Schema: `#/components/schemas/ErrorCode`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ErrorCode {
-    /// `UNAUTHORIZED`
-    Unauthorized,
-    /// `FORBIDDEN`
-    Forbidden,
-    /// `THREAD_NOT_FOUND`
-    ThreadNotFound,
-    /// `PROSPECT_NOT_FOUND`
-    ProspectNotFound,
-    /// `RATE_LIMITED`
-    RateLimited,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl ErrorCode {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unauthorized => "UNAUTHORIZED",
-            Self::Forbidden => "FORBIDDEN",
-            Self::ThreadNotFound => "THREAD_NOT_FOUND",
-            Self::ProspectNotFound => "PROSPECT_NOT_FOUND",
-            Self::RateLimited => "RATE_LIMITED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for ErrorCode {
-    fn from(value: &str) -> Self {
-        match value {
-            "UNAUTHORIZED" => Self::Unauthorized,
-            "FORBIDDEN" => Self::Forbidden,
-            "THREAD_NOT_FOUND" => Self::ThreadNotFound,
-            "PROSPECT_NOT_FOUND" => Self::ProspectNotFound,
-            "RATE_LIMITED" => Self::RateLimited,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for ErrorCode {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ErrorCode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ErrorCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Machine-readable error identifier. These are the codes the error reference names; its 400, 409, 422 and 500 rows give no code name, and the `*_NOT_FOUND` codes are shared by the endpoints that address the same kind of resource (a message path answers `THREAD_NOT_FOUND` when its thread is unknown). Other values must be expected and are kept as sent.
+    ///
+    /// Schema: `#/components/schemas/ErrorCode`.
+    pub enum ErrorCode {
+        /// `UNAUTHORIZED`
+        Unauthorized = "UNAUTHORIZED",
+        /// `FORBIDDEN`
+        Forbidden = "FORBIDDEN",
+        /// `THREAD_NOT_FOUND`
+        ThreadNotFound = "THREAD_NOT_FOUND",
+        /// `PROSPECT_NOT_FOUND`
+        ProspectNotFound = "PROSPECT_NOT_FOUND",
+        /// `RATE_LIMITED`
+        RateLimited = "RATE_LIMITED",
     }
 }
 #[cfg(
@@ -144,72 +206,22 @@ impl<'de> ::serde::Deserialize<'de> for ErrorCode {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct EmptyObject {}
-/// Social platform: X (`twitter`), or `sandbox`, the test platform that account links and messages of a sandbox workspace report.
-///
-/// Schema: `#/components/schemas/Platform`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Platform {
-    /// `twitter`
-    Twitter,
-    /// `sandbox`
-    Sandbox,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl Platform {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Twitter => "twitter",
-            Self::Sandbox => "sandbox",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for Platform {
-    fn from(value: &str) -> Self {
-        match value {
-            "twitter" => Self::Twitter,
-            "sandbox" => Self::Sandbox,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for Platform {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for Platform {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for Platform {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Platform {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Social platform: X (`twitter`), or `sandbox`, the test platform that account links and messages of a sandbox workspace report.
+    ///
+    /// Schema: `#/components/schemas/Platform`.
+    pub enum Platform {
+        /// `twitter`
+        Twitter = "twitter",
+        /// `sandbox`
+        Sandbox = "sandbox",
     }
 }
 #[cfg(any(feature = "messages", feature = "threads"))]
 /// Position in a thread or message listing. Send its two fields back as `cursorId` and `cursorTimestamp` to get the following page.
 ///
 /// Schema: `#/components/schemas/PageCursor`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PageCursor {
     /// Id of the last item on the page.
     ///
@@ -219,6 +231,67 @@ pub struct PageCursor {
     ///
     /// JSON: `timestamp`.
     pub timestamp: ::apigen_runtime::Timestamp,
+}
+#[cfg(any(feature = "messages", feature = "threads"))]
+impl ::serde::Serialize for PageCursor {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("timestamp", &self.timestamp)?;
+        map.end()
+    }
+}
+#[cfg(any(feature = "messages", feature = "threads"))]
+impl<'de> ::serde::Deserialize<'de> for PageCursor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["id", "timestamp"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PageCursor;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PageCursor")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<PageCursor, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<::apigen_runtime::Timestamp> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "timestamp",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PageCursor {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    timestamp: ::apigen_runtime::de::required(field_1, "timestamp")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PageCursor", __FIELDS, __Visitor)
+    }
 }
 #[cfg(any(feature = "messages", feature = "threads"))]
 impl PageCursor {
@@ -232,13 +305,68 @@ impl PageCursor {
 /// Bare acknowledgement returned by some campaign operations.
 ///
 /// Schema: `#/components/schemas/SuccessResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SuccessResponse {
     /// Success marker. Its type is not documented (any JSON value).
     ///
     /// JSON: `success`.
     pub success: ::serde_json::Value,
+}
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for SuccessResponse {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("success", &self.success)?;
+        map.end()
+    }
+}
+#[cfg(feature = "campaigns")]
+impl<'de> ::serde::Deserialize<'de> for SuccessResponse {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["success"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = SuccessResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SuccessResponse")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<SuccessResponse, __A::Error> {
+                let mut field_0: Option<::serde_json::Value> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "success",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SuccessResponse {
+                    success: ::apigen_runtime::de::required(field_0, "success")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SuccessResponse", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "campaigns")]
 impl SuccessResponse {
@@ -252,8 +380,7 @@ impl SuccessResponse {
 /// The team (workspace) that owns the API token.
 ///
 /// Schema: `#/components/schemas/Team`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Team {
     /// Team id.
     ///
@@ -270,21 +397,14 @@ pub struct Team {
     /// URL of the team's avatar, or null. Not present in every revision of the documentation, so it may be missing from responses.
     ///
     /// JSON: `image`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub image: Option<::apigen_runtime::Nullable<String>>,
     /// When the team was created.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt")]
     pub created_at: ::apigen_runtime::Timestamp,
     /// When the team was last modified, or null if never.
     ///
     /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "updatedAt", default)]
     pub updated_at: Option<::apigen_runtime::Timestamp>,
     /// Currency code in which prospect valuations are expressed.
     ///
@@ -293,8 +413,131 @@ pub struct Team {
     /// Whether Inbox support staff may access the team.
     ///
     /// JSON: `allowSupportAccess`.
-    #[serde(rename = "allowSupportAccess")]
     pub allow_support_access: bool,
+}
+#[cfg(feature = "team")]
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for Team {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("slug", &self.slug)?;
+        if let Some(value) = &self.image {
+            map.serialize_entry("image", value)?;
+        }
+        map.serialize_entry("createdAt", &self.created_at)?;
+        map.serialize_entry("updatedAt", &self.updated_at)?;
+        map.serialize_entry("currency", &self.currency)?;
+        map.serialize_entry("allowSupportAccess", &self.allow_support_access)?;
+        map.end()
+    }
+}
+#[cfg(feature = "team")]
+impl<'de> ::serde::Deserialize<'de> for Team {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "id",
+            "name",
+            "slug",
+            "image",
+            "createdAt",
+            "updatedAt",
+            "currency",
+            "allowSupportAccess",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Team;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Team")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Team, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<::apigen_runtime::Nullable<String>> = None;
+                let mut field_4: Option<::apigen_runtime::Timestamp> = None;
+                let mut field_5: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_6: Option<String> = None;
+                let mut field_7: Option<bool> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "name")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_2, "slug")?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_3, "image")?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "createdAt",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_5,
+                                "updatedAt",
+                            )?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_6,
+                                "currency",
+                            )?
+                        }
+                        Some(7usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_7,
+                                "allowSupportAccess",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Team {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    name: ::apigen_runtime::de::required(field_1, "name")?,
+                    slug: ::apigen_runtime::de::required(field_2, "slug")?,
+                    image: field_3,
+                    created_at: ::apigen_runtime::de::required(field_4, "createdAt")?,
+                    updated_at: field_5.unwrap_or_default(),
+                    currency: ::apigen_runtime::de::required(field_6, "currency")?,
+                    allow_support_access: ::apigen_runtime::de::required(
+                        field_7,
+                        "allowSupportAccess",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Team", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "team")]
 impl Team {
@@ -321,83 +564,24 @@ impl Team {
     }
 }
 #[cfg(feature = "account-links")]
-/// Connection state of an account link. `offline` means X signed the account out and it must be reconnected; `paused` is a rarer, Inbox-side state (for example when the team is pending deletion).
-///
-/// Schema: `#/components/schemas/AccountLinkStatus`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AccountLinkStatus {
-    /// `active`
-    Active,
-    /// `offline`
-    Offline,
-    /// `paused`
-    Paused,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-#[cfg(feature = "account-links")]
-impl AccountLinkStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Offline => "offline",
-            Self::Paused => "paused",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "account-links")]
-impl From<&str> for AccountLinkStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "offline" => Self::Offline,
-            "paused" => Self::Paused,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "account-links")]
-impl ::std::str::FromStr for AccountLinkStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "account-links")]
-impl ::std::fmt::Display for AccountLinkStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "account-links")]
-impl ::serde::Serialize for AccountLinkStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "account-links")]
-impl<'de> ::serde::Deserialize<'de> for AccountLinkStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Connection state of an account link. `offline` means X signed the account out and it must be reconnected; `paused` is a rarer, Inbox-side state (for example when the team is pending deletion).
+    ///
+    /// Schema: `#/components/schemas/AccountLinkStatus`.
+    pub enum AccountLinkStatus {
+        /// `active`
+        Active = "active",
+        /// `offline`
+        Offline = "offline",
+        /// `paused`
+        Paused = "paused",
     }
 }
 #[cfg(feature = "account-links")]
 /// An X account connected to the team, through which DMs are sent and received.
 ///
 /// Schema: `#/components/schemas/AccountLink`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AccountLink {
     /// Account link id.
     ///
@@ -408,7 +592,6 @@ pub struct AccountLink {
     /// X user id of the connected account.
     ///
     /// JSON: `platformId`.
-    #[serde(rename = "platformId")]
     pub platform_id: String,
     /// Display name of the X account.
     ///
@@ -425,94 +608,167 @@ pub struct AccountLink {
     /// When the account was connected to the team.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt")]
     pub created_at: ::apigen_runtime::Timestamp,
     /// JSON: `status`.
     pub status: AccountLinkStatus,
     /// When the first full synchronisation finished; null until then.
     ///
     /// JSON: `syncedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "syncedAt", default)]
     pub synced_at: Option<::apigen_runtime::Timestamp>,
 }
-#[cfg(feature = "members")]
-/// Permission level of a team member.
-///
-/// Schema: `#/components/schemas/MemberRole`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MemberRole {
-    /// `owner`
-    Owner,
-    /// `admin`
-    Admin,
-    /// `user`
-    User,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-#[cfg(feature = "members")]
-impl MemberRole {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Owner => "owner",
-            Self::Admin => "admin",
-            Self::User => "user",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "members")]
-impl From<&str> for MemberRole {
-    fn from(value: &str) -> Self {
-        match value {
-            "owner" => Self::Owner,
-            "admin" => Self::Admin,
-            "user" => Self::User,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "members")]
-impl ::std::str::FromStr for MemberRole {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "members")]
-impl ::std::fmt::Display for MemberRole {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "members")]
-impl ::serde::Serialize for MemberRole {
-    fn serialize<S: ::serde::Serializer>(
+#[cfg(feature = "account-links")]
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for AccountLink {
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("platform", &self.platform)?;
+        map.serialize_entry("platformId", &self.platform_id)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("username", &self.username)?;
+        map.serialize_entry("image", &self.image)?;
+        map.serialize_entry("createdAt", &self.created_at)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("syncedAt", &self.synced_at)?;
+        map.end()
+    }
+}
+#[cfg(feature = "account-links")]
+impl<'de> ::serde::Deserialize<'de> for AccountLink {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "id",
+            "platform",
+            "platformId",
+            "name",
+            "username",
+            "image",
+            "createdAt",
+            "status",
+            "syncedAt",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = AccountLink;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccountLink")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<AccountLink, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Platform> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<::apigen_runtime::Timestamp> = None;
+                let mut field_7: Option<AccountLinkStatus> = None;
+                let mut field_8: Option<Option<::apigen_runtime::Timestamp>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "platform",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "platformId",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_3, "name")?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "username",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_5, "image")?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_6,
+                                "createdAt",
+                            )?
+                        }
+                        Some(7usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_7,
+                                "status",
+                            )?
+                        }
+                        Some(8usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_8,
+                                "syncedAt",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AccountLink {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    platform: ::apigen_runtime::de::required(field_1, "platform")?,
+                    platform_id: ::apigen_runtime::de::required(field_2, "platformId")?,
+                    name: ::apigen_runtime::de::required(field_3, "name")?,
+                    username: ::apigen_runtime::de::required(field_4, "username")?,
+                    image: ::apigen_runtime::de::required(field_5, "image")?,
+                    created_at: ::apigen_runtime::de::required(field_6, "createdAt")?,
+                    status: ::apigen_runtime::de::required(field_7, "status")?,
+                    synced_at: field_8.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("AccountLink", __FIELDS, __Visitor)
     }
 }
 #[cfg(feature = "members")]
-impl<'de> ::serde::Deserialize<'de> for MemberRole {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Permission level of a team member.
+    ///
+    /// Schema: `#/components/schemas/MemberRole`.
+    pub enum MemberRole {
+        /// `owner`
+        Owner = "owner",
+        /// `admin`
+        Admin = "admin",
+        /// `user`
+        User = "user",
     }
 }
 #[cfg(feature = "members")]
 /// An Inbox user who belongs to the team.
 ///
 /// Schema: `#/components/schemas/Member`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Member {
     /// Membership id; this is the id used for assignees.
     ///
@@ -521,12 +777,10 @@ pub struct Member {
     /// Id of the underlying Inbox user, who may belong to several teams.
     ///
     /// JSON: `userId`.
-    #[serde(rename = "userId")]
     pub user_id: String,
     /// Full name, if set.
     ///
     /// JSON: `name`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub name: Option<String>,
     /// Email address of the user.
     ///
@@ -535,20 +789,132 @@ pub struct Member {
     /// Avatar URL, if any.
     ///
     /// JSON: `image`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub image: Option<String>,
     /// JSON: `role`.
     pub role: MemberRole,
     /// When the user joined the team.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt")]
     pub created_at: ::apigen_runtime::Timestamp,
     /// When the membership was last modified, or null if never.
     ///
     /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "updatedAt", default)]
     pub updated_at: Option<::apigen_runtime::Timestamp>,
+}
+#[cfg(feature = "members")]
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for Member {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("userId", &self.user_id)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("email", &self.email)?;
+        map.serialize_entry("image", &self.image)?;
+        map.serialize_entry("role", &self.role)?;
+        map.serialize_entry("createdAt", &self.created_at)?;
+        map.serialize_entry("updatedAt", &self.updated_at)?;
+        map.end()
+    }
+}
+#[cfg(feature = "members")]
+impl<'de> ::serde::Deserialize<'de> for Member {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "id",
+            "userId",
+            "name",
+            "email",
+            "image",
+            "role",
+            "createdAt",
+            "updatedAt",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Member;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Member")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Member, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut field_5: Option<MemberRole> = None;
+                let mut field_6: Option<::apigen_runtime::Timestamp> = None;
+                let mut field_7: Option<Option<::apigen_runtime::Timestamp>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "userId",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_2, "name")?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_3, "email")?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_4, "image")?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_5, "role")?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_6,
+                                "createdAt",
+                            )?
+                        }
+                        Some(7usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_7,
+                                "updatedAt",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Member {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    user_id: ::apigen_runtime::de::required(field_1, "userId")?,
+                    name: field_2.unwrap_or_default(),
+                    email: ::apigen_runtime::de::required(field_3, "email")?,
+                    image: field_4.unwrap_or_default(),
+                    role: ::apigen_runtime::de::required(field_5, "role")?,
+                    created_at: ::apigen_runtime::de::required(field_6, "createdAt")?,
+                    updated_at: field_7.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Member", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "members")]
 impl Member {
@@ -577,8 +943,7 @@ impl Member {
 /// A label that can be attached to prospects.
 ///
 /// Schema: `#/components/schemas/Tag`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Tag {
     /// Tag id.
     ///
@@ -591,8 +956,71 @@ pub struct Tag {
     /// Hex color of the tag, or null when none is set.
     ///
     /// JSON: `color`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub color: Option<String>,
+}
+#[cfg(feature = "tags")]
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for Tag {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("color", &self.color)?;
+        map.end()
+    }
+}
+#[cfg(feature = "tags")]
+impl<'de> ::serde::Deserialize<'de> for Tag {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["id", "name", "color"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Tag;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Tag")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Tag, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "name")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_2, "color")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Tag {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    name: ::apigen_runtime::de::required(field_1, "name")?,
+                    color: field_2.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Tag", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "tags")]
 impl Tag {
@@ -610,8 +1038,7 @@ impl Tag {
 /// A pipeline stage that a prospect can be placed in.
 ///
 /// Schema: `#/components/schemas/Status`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Status {
     /// Status id.
     ///
@@ -624,13 +1051,85 @@ pub struct Status {
     /// Hex color of the status, or null when none is set.
     ///
     /// JSON: `color`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub color: Option<String>,
     /// When the status was created.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt")]
     pub created_at: ::apigen_runtime::Timestamp,
+}
+#[cfg(feature = "statuses")]
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for Status {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("color", &self.color)?;
+        map.serialize_entry("createdAt", &self.created_at)?;
+        map.end()
+    }
+}
+#[cfg(feature = "statuses")]
+impl<'de> ::serde::Deserialize<'de> for Status {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["id", "name", "color", "createdAt"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Status;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Status")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Status, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<::apigen_runtime::Timestamp> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "name")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_2, "color")?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "createdAt",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Status {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    name: ::apigen_runtime::de::required(field_1, "name")?,
+                    color: field_2.unwrap_or_default(),
+                    created_at: ::apigen_runtime::de::required(field_3, "createdAt")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Status", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "statuses")]
 impl Status {
@@ -653,8 +1152,7 @@ impl Status {
 /// One entry of the predefined color palette.
 ///
 /// Schema: `#/components/schemas/Color`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Color {
     /// Color name, accepted wherever a color can be set.
     ///
@@ -664,6 +1162,64 @@ pub struct Color {
     ///
     /// JSON: `hex`.
     pub hex: String,
+}
+#[cfg(any(feature = "colors", feature = "statuses", feature = "tags"))]
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for Color {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("hex", &self.hex)?;
+        map.end()
+    }
+}
+#[cfg(any(feature = "colors", feature = "statuses", feature = "tags"))]
+impl<'de> ::serde::Deserialize<'de> for Color {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["name", "hex"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Color;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Color")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Color, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "name")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "hex")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Color {
+                    name: ::apigen_runtime::de::required(field_0, "name")?,
+                    hex: ::apigen_runtime::de::required(field_1, "hex")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Color", __FIELDS, __Visitor)
+    }
 }
 #[cfg(any(feature = "colors", feature = "statuses", feature = "tags"))]
 impl Color {
@@ -676,213 +1232,53 @@ impl Color {
         }
     }
 }
-/// Kind of verification badge shown on the X profile.
-///
-/// Schema: `#/components/schemas/VerificationType`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum VerificationType {
-    /// `none`
-    None,
-    /// `verified`
-    Verified,
-    /// `business`
-    Business,
-    /// `government`
-    Government,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl VerificationType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Verified => "verified",
-            Self::Business => "business",
-            Self::Government => "government",
-            Self::Unknown(value) => value.as_str(),
-        }
+::apigen_runtime::open_enum! {
+    /// Kind of verification badge shown on the X profile.
+    ///
+    /// Schema: `#/components/schemas/VerificationType`.
+    pub enum VerificationType {
+        /// `none`
+        None = "none",
+        /// `verified`
+        Verified = "verified",
+        /// `business`
+        Business = "business",
+        /// `government`
+        Government = "government",
     }
 }
-impl From<&str> for VerificationType {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "verified" => Self::Verified,
-            "business" => Self::Business,
-            "government" => Self::Government,
-            other => Self::Unknown(other.to_owned()),
-        }
+::apigen_runtime::open_enum! {
+    /// Kind of X account.
+    ///
+    /// Schema: `#/components/schemas/ProfileType`.
+    pub enum ProfileType {
+        /// `personal`
+        Personal = "personal",
+        /// `business`
+        Business = "business",
+        /// `government`
+        Government = "government",
     }
 }
-impl ::std::str::FromStr for VerificationType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for VerificationType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for VerificationType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VerificationType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-/// Kind of X account.
-///
-/// Schema: `#/components/schemas/ProfileType`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ProfileType {
-    /// `personal`
-    Personal,
-    /// `business`
-    Business,
-    /// `government`
-    Government,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl ProfileType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Personal => "personal",
-            Self::Business => "business",
-            Self::Government => "government",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for ProfileType {
-    fn from(value: &str) -> Self {
-        match value {
-            "personal" => Self::Personal,
-            "business" => Self::Business,
-            "government" => Self::Government,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for ProfileType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ProfileType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ProfileType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProfileType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-/// Where the returned profile data came from.
-///
-/// Schema: `#/components/schemas/ProfileSource`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ProfileSource {
-    /// `cached`
-    Cached,
-    /// `indexed`
-    Indexed,
-    /// `live`
-    Live,
-    /// `merged`
-    Merged,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl ProfileSource {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cached => "cached",
-            Self::Indexed => "indexed",
-            Self::Live => "live",
-            Self::Merged => "merged",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for ProfileSource {
-    fn from(value: &str) -> Self {
-        match value {
-            "cached" => Self::Cached,
-            "indexed" => Self::Indexed,
-            "live" => Self::Live,
-            "merged" => Self::Merged,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for ProfileSource {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ProfileSource {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ProfileSource {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProfileSource {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Where the returned profile data came from.
+    ///
+    /// Schema: `#/components/schemas/ProfileSource`.
+    pub enum ProfileSource {
+        /// `cached`
+        Cached = "cached",
+        /// `indexed`
+        Indexed = "indexed",
+        /// `live`
+        Live = "live",
+        /// `merged`
+        Merged = "merged",
     }
 }
 /// A link found in the profile, with the character range it occupies.
 ///
 /// Schema: `#/components/schemas/UrlEntity`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UrlEntity {
     /// Shortened URL as it appears in the text.
     ///
@@ -891,17 +1287,97 @@ pub struct UrlEntity {
     /// Full target URL.
     ///
     /// JSON: `expandedUrl`.
-    #[serde(rename = "expandedUrl")]
     pub expanded_url: String,
     /// URL as X displays it.
     ///
     /// JSON: `displayUrl`.
-    #[serde(rename = "displayUrl")]
     pub display_url: String,
     /// Start and end character offsets of the link.
     ///
     /// JSON: `indices`.
     pub indices: Vec<i64>,
+}
+impl ::serde::Serialize for UrlEntity {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("url", &self.url)?;
+        map.serialize_entry("expandedUrl", &self.expanded_url)?;
+        map.serialize_entry("displayUrl", &self.display_url)?;
+        map.serialize_entry("indices", &self.indices)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UrlEntity {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["url", "expandedUrl", "displayUrl", "indices"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UrlEntity;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UrlEntity")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UrlEntity, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<Vec<i64>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "url")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "expandedUrl",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "displayUrl",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "indices",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UrlEntity {
+                    url: ::apigen_runtime::de::required(field_0, "url")?,
+                    expanded_url: ::apigen_runtime::de::required(
+                        field_1,
+                        "expandedUrl",
+                    )?,
+                    display_url: ::apigen_runtime::de::required(field_2, "displayUrl")?,
+                    indices: ::apigen_runtime::de::required(field_3, "indices")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UrlEntity", __FIELDS, __Visitor)
+    }
 }
 impl UrlEntity {
     /// Creates the value from its required fields (`url`, `expanded_url`, `display_url`, `indices`); constant fields are set, optional fields are left out.
@@ -923,53 +1399,207 @@ impl UrlEntity {
 /// X-specific profile data.
 ///
 /// Schema: `#/components/schemas/PlatformData`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PlatformData {
     /// Blue check (subscription) verification.
     ///
     /// JSON: `isVerifiedBlue`.
-    #[serde(rename = "isVerifiedBlue")]
     pub is_verified_blue: bool,
     /// Gold check (organisation) verification.
     ///
     /// JSON: `isVerifiedGold`.
-    #[serde(rename = "isVerifiedGold")]
     pub is_verified_gold: bool,
     /// Gray check (government) verification.
     ///
     /// JSON: `isVerifiedGray`.
-    #[serde(rename = "isVerifiedGray")]
     pub is_verified_gray: bool,
     /// X professional-category code, if the account has one.
     ///
     /// JSON: `professionalCategory`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "professionalCategory", default)]
     pub professional_category: Option<String>,
     /// Links found in the profile.
     ///
     /// JSON: `urlEntities`.
-    #[serde(rename = "urlEntities")]
     pub url_entities: Vec<UrlEntity>,
     /// Profile banner image URL.
     ///
     /// JSON: `bannerUrl`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "bannerUrl", default)]
     pub banner_url: Option<String>,
     /// Number of posts reported by X.
     ///
     /// JSON: `tweetsCount`.
-    #[serde(rename = "tweetsCount")]
     pub tweets_count: i64,
     /// Number of likes reported by X.
     ///
     /// JSON: `favoritesCount`.
-    #[serde(rename = "favoritesCount")]
     pub favorites_count: i64,
     /// The raw X user object, unmodified, when available.
     ///
     /// JSON: `rawData`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "rawData", default)]
     pub raw_data: Option<::serde_json::Map<String, ::serde_json::Value>>,
+}
+impl ::serde::Serialize for PlatformData {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("isVerifiedBlue", &self.is_verified_blue)?;
+        map.serialize_entry("isVerifiedGold", &self.is_verified_gold)?;
+        map.serialize_entry("isVerifiedGray", &self.is_verified_gray)?;
+        map.serialize_entry("professionalCategory", &self.professional_category)?;
+        map.serialize_entry("urlEntities", &self.url_entities)?;
+        map.serialize_entry("bannerUrl", &self.banner_url)?;
+        map.serialize_entry("tweetsCount", &self.tweets_count)?;
+        map.serialize_entry("favoritesCount", &self.favorites_count)?;
+        map.serialize_entry("rawData", &self.raw_data)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PlatformData {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "isVerifiedBlue",
+            "isVerifiedGold",
+            "isVerifiedGray",
+            "professionalCategory",
+            "urlEntities",
+            "bannerUrl",
+            "tweetsCount",
+            "favoritesCount",
+            "rawData",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PlatformData;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PlatformData")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<PlatformData, __A::Error> {
+                let mut field_0: Option<bool> = None;
+                let mut field_1: Option<bool> = None;
+                let mut field_2: Option<bool> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Vec<UrlEntity>> = None;
+                let mut field_5: Option<Option<String>> = None;
+                let mut field_6: Option<i64> = None;
+                let mut field_7: Option<i64> = None;
+                let mut field_8: Option<
+                    Option<::serde_json::Map<String, ::serde_json::Value>>,
+                > = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "isVerifiedBlue",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "isVerifiedGold",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "isVerifiedGray",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "professionalCategory",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "urlEntities",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_5,
+                                "bannerUrl",
+                            )?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_6,
+                                "tweetsCount",
+                            )?
+                        }
+                        Some(7usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_7,
+                                "favoritesCount",
+                            )?
+                        }
+                        Some(8usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_8,
+                                "rawData",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PlatformData {
+                    is_verified_blue: ::apigen_runtime::de::required(
+                        field_0,
+                        "isVerifiedBlue",
+                    )?,
+                    is_verified_gold: ::apigen_runtime::de::required(
+                        field_1,
+                        "isVerifiedGold",
+                    )?,
+                    is_verified_gray: ::apigen_runtime::de::required(
+                        field_2,
+                        "isVerifiedGray",
+                    )?,
+                    professional_category: field_3.unwrap_or_default(),
+                    url_entities: ::apigen_runtime::de::required(
+                        field_4,
+                        "urlEntities",
+                    )?,
+                    banner_url: field_5.unwrap_or_default(),
+                    tweets_count: ::apigen_runtime::de::required(
+                        field_6,
+                        "tweetsCount",
+                    )?,
+                    favorites_count: ::apigen_runtime::de::required(
+                        field_7,
+                        "favoritesCount",
+                    )?,
+                    raw_data: field_8.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("PlatformData", __FIELDS, __Visitor)
+    }
 }
 impl PlatformData {
     /// Creates the value from its required fields (`is_verified_blue`, `is_verified_gold`, `is_verified_gray`, `url_entities`, `tweets_count`, `favorites_count`); constant fields are set, optional fields are left out.
@@ -998,29 +1628,25 @@ impl PlatformData {
 /// An X profile as known to Inbox. `platformId` is the X user id; `externalId` is the Inbox id of the prospect.
 ///
 /// Schema: `#/components/schemas/Prospect`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Prospect {
     /// JSON: `platform`.
     pub platform: Platform,
     /// X user id of the prospect.
     ///
     /// JSON: `platformId`.
-    #[serde(rename = "platformId")]
     pub platform_id: String,
     /// Inbox id of the prospect (the id used by the prospect endpoints and thread creation), or null if the profile was never imported into Inbox. Older records may use a legacy id format.
     ///
     /// JSON: `externalId`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "externalId", default)]
     pub external_id: Option<String>,
     /// Internal search-index id of the profile, if indexed.
     ///
     /// JSON: `documentId`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "documentId", default)]
     pub document_id: Option<i64>,
     /// Display name on X.
     ///
     /// JSON: `displayName`.
-    #[serde(rename = "displayName")]
     pub display_name: String,
     /// X username without the `@` (lowercase).
     ///
@@ -1033,127 +1659,526 @@ pub struct Prospect {
     /// Avatar URL.
     ///
     /// JSON: `image`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub image: Option<String>,
     /// Avatar URL at the highest available resolution.
     ///
     /// JSON: `imageNormalized`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "imageNormalized", default)]
     pub image_normalized: Option<String>,
     /// Profile bio.
     ///
     /// JSON: `bio`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub bio: Option<String>,
     /// Location given on the profile.
     ///
     /// JSON: `location`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub location: Option<String>,
     /// Link to the profile on X.
     ///
     /// JSON: `profileUrl`.
-    #[serde(rename = "profileUrl")]
     pub profile_url: String,
     /// Website linked from the profile.
     ///
     /// JSON: `websiteUrl`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "websiteUrl", default)]
     pub website_url: Option<String>,
     /// Domain of `websiteUrl`.
     ///
     /// JSON: `websiteDomain`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "websiteDomain", default)]
     pub website_domain: Option<String>,
     /// JSON: `verified`.
     pub verified: VerificationType,
     /// JSON: `profileType`.
-    #[serde(rename = "profileType")]
     pub profile_type: ProfileType,
     /// Whether the account's posts are protected (private).
     ///
     /// JSON: `isProtected`.
-    #[serde(rename = "isProtected")]
     pub is_protected: bool,
     /// Number of followers.
     ///
     /// JSON: `followerCount`.
-    #[serde(rename = "followerCount")]
     pub follower_count: i64,
     /// Number of accounts followed.
     ///
     /// JSON: `followingCount`.
-    #[serde(rename = "followingCount")]
     pub following_count: i64,
     /// Number of posts.
     ///
     /// JSON: `postCount`.
-    #[serde(rename = "postCount")]
     pub post_count: i64,
     /// Engagement count, when known.
     ///
     /// JSON: `engagementCount`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "engagementCount", default)]
     pub engagement_count: Option<i64>,
     /// Number of X lists the account appears on, when known.
     ///
     /// JSON: `listedCount`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "listedCount", default)]
     pub listed_count: Option<i64>,
     /// When the X account was created.
     ///
     /// JSON: `platformCreatedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "platformCreatedAt", default)]
     pub platform_created_at: Option<::apigen_runtime::Timestamp>,
     /// When Inbox first saw this profile.
     ///
     /// JSON: `firstSeenAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "firstSeenAt", default)]
     pub first_seen_at: Option<::apigen_runtime::Timestamp>,
     /// When Inbox last refreshed this profile.
     ///
     /// JSON: `lastUpdatedAt`.
-    #[serde(rename = "lastUpdatedAt")]
     pub last_updated_at: ::apigen_runtime::Timestamp,
     /// When the profile data was last enriched.
     ///
     /// JSON: `lastEnrichedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "lastEnrichedAt", default)]
     pub last_enriched_at: Option<::apigen_runtime::Timestamp>,
     /// Last observed activity of the account.
     ///
     /// JSON: `lastActiveAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "lastActiveAt", default)]
     pub last_active_at: Option<::apigen_runtime::Timestamp>,
     /// JSON: `source`.
     pub source: ProfileSource,
     /// True when the profile was refreshed within the last 7 days.
     ///
     /// JSON: `isFresh`.
-    #[serde(rename = "isFresh")]
     pub is_fresh: bool,
     /// True when the profile has not been refreshed for 30 days or more.
     ///
     /// JSON: `isStale`.
-    #[serde(rename = "isStale")]
     pub is_stale: bool,
     /// Confidence in the accuracy of the profile data, from 0 to 1.
     ///
     /// JSON: `confidence`.
     pub confidence: f64,
     /// JSON: `platformData`.
-    #[serde(rename = "platformData")]
     pub platform_data: PlatformData,
     /// State of the X account (for example `active`). Only seen in lead update responses; absent elsewhere.
     ///
     /// JSON: `accountStatus`. Optional: `None` leaves the key out.
-    #[serde(rename = "accountStatus", default, skip_serializing_if = "Option::is_none")]
     pub account_status: Option<String>,
+}
+impl ::serde::Serialize for Prospect {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("platform", &self.platform)?;
+        map.serialize_entry("platformId", &self.platform_id)?;
+        map.serialize_entry("externalId", &self.external_id)?;
+        map.serialize_entry("documentId", &self.document_id)?;
+        map.serialize_entry("displayName", &self.display_name)?;
+        map.serialize_entry("username", &self.username)?;
+        map.serialize_entry("handle", &self.handle)?;
+        map.serialize_entry("image", &self.image)?;
+        map.serialize_entry("imageNormalized", &self.image_normalized)?;
+        map.serialize_entry("bio", &self.bio)?;
+        map.serialize_entry("location", &self.location)?;
+        map.serialize_entry("profileUrl", &self.profile_url)?;
+        map.serialize_entry("websiteUrl", &self.website_url)?;
+        map.serialize_entry("websiteDomain", &self.website_domain)?;
+        map.serialize_entry("verified", &self.verified)?;
+        map.serialize_entry("profileType", &self.profile_type)?;
+        map.serialize_entry("isProtected", &self.is_protected)?;
+        map.serialize_entry("followerCount", &self.follower_count)?;
+        map.serialize_entry("followingCount", &self.following_count)?;
+        map.serialize_entry("postCount", &self.post_count)?;
+        map.serialize_entry("engagementCount", &self.engagement_count)?;
+        map.serialize_entry("listedCount", &self.listed_count)?;
+        map.serialize_entry("platformCreatedAt", &self.platform_created_at)?;
+        map.serialize_entry("firstSeenAt", &self.first_seen_at)?;
+        map.serialize_entry("lastUpdatedAt", &self.last_updated_at)?;
+        map.serialize_entry("lastEnrichedAt", &self.last_enriched_at)?;
+        map.serialize_entry("lastActiveAt", &self.last_active_at)?;
+        map.serialize_entry("source", &self.source)?;
+        map.serialize_entry("isFresh", &self.is_fresh)?;
+        map.serialize_entry("isStale", &self.is_stale)?;
+        map.serialize_entry("confidence", &self.confidence)?;
+        map.serialize_entry("platformData", &self.platform_data)?;
+        if let Some(value) = &self.account_status {
+            map.serialize_entry("accountStatus", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Prospect {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "platform",
+            "platformId",
+            "externalId",
+            "documentId",
+            "displayName",
+            "username",
+            "handle",
+            "image",
+            "imageNormalized",
+            "bio",
+            "location",
+            "profileUrl",
+            "websiteUrl",
+            "websiteDomain",
+            "verified",
+            "profileType",
+            "isProtected",
+            "followerCount",
+            "followingCount",
+            "postCount",
+            "engagementCount",
+            "listedCount",
+            "platformCreatedAt",
+            "firstSeenAt",
+            "lastUpdatedAt",
+            "lastEnrichedAt",
+            "lastActiveAt",
+            "source",
+            "isFresh",
+            "isStale",
+            "confidence",
+            "platformData",
+            "accountStatus",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Prospect;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Prospect")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Prospect, __A::Error> {
+                let mut field_0: Option<Platform> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<i64>> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<String> = None;
+                let mut field_7: Option<Option<String>> = None;
+                let mut field_8: Option<Option<String>> = None;
+                let mut field_9: Option<Option<String>> = None;
+                let mut field_10: Option<Option<String>> = None;
+                let mut field_11: Option<String> = None;
+                let mut field_12: Option<Option<String>> = None;
+                let mut field_13: Option<Option<String>> = None;
+                let mut field_14: Option<VerificationType> = None;
+                let mut field_15: Option<ProfileType> = None;
+                let mut field_16: Option<bool> = None;
+                let mut field_17: Option<i64> = None;
+                let mut field_18: Option<i64> = None;
+                let mut field_19: Option<i64> = None;
+                let mut field_20: Option<Option<i64>> = None;
+                let mut field_21: Option<Option<i64>> = None;
+                let mut field_22: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_23: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_24: Option<::apigen_runtime::Timestamp> = None;
+                let mut field_25: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_26: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_27: Option<ProfileSource> = None;
+                let mut field_28: Option<bool> = None;
+                let mut field_29: Option<bool> = None;
+                let mut field_30: Option<f64> = None;
+                let mut field_31: Option<PlatformData> = None;
+                let mut field_32: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "platform",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "platformId",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "externalId",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "documentId",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "displayName",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_5,
+                                "username",
+                            )?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_6,
+                                "handle",
+                            )?
+                        }
+                        Some(7usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_7, "image")?
+                        }
+                        Some(8usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_8,
+                                "imageNormalized",
+                            )?
+                        }
+                        Some(9usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_9, "bio")?
+                        }
+                        Some(10usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_10,
+                                "location",
+                            )?
+                        }
+                        Some(11usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_11,
+                                "profileUrl",
+                            )?
+                        }
+                        Some(12usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_12,
+                                "websiteUrl",
+                            )?
+                        }
+                        Some(13usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_13,
+                                "websiteDomain",
+                            )?
+                        }
+                        Some(14usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_14,
+                                "verified",
+                            )?
+                        }
+                        Some(15usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_15,
+                                "profileType",
+                            )?
+                        }
+                        Some(16usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_16,
+                                "isProtected",
+                            )?
+                        }
+                        Some(17usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_17,
+                                "followerCount",
+                            )?
+                        }
+                        Some(18usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_18,
+                                "followingCount",
+                            )?
+                        }
+                        Some(19usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_19,
+                                "postCount",
+                            )?
+                        }
+                        Some(20usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_20,
+                                "engagementCount",
+                            )?
+                        }
+                        Some(21usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_21,
+                                "listedCount",
+                            )?
+                        }
+                        Some(22usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_22,
+                                "platformCreatedAt",
+                            )?
+                        }
+                        Some(23usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_23,
+                                "firstSeenAt",
+                            )?
+                        }
+                        Some(24usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_24,
+                                "lastUpdatedAt",
+                            )?
+                        }
+                        Some(25usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_25,
+                                "lastEnrichedAt",
+                            )?
+                        }
+                        Some(26usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_26,
+                                "lastActiveAt",
+                            )?
+                        }
+                        Some(27usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_27,
+                                "source",
+                            )?
+                        }
+                        Some(28usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_28,
+                                "isFresh",
+                            )?
+                        }
+                        Some(29usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_29,
+                                "isStale",
+                            )?
+                        }
+                        Some(30usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_30,
+                                "confidence",
+                            )?
+                        }
+                        Some(31usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_31,
+                                "platformData",
+                            )?
+                        }
+                        Some(32usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_32,
+                                "accountStatus",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Prospect {
+                    platform: ::apigen_runtime::de::required(field_0, "platform")?,
+                    platform_id: ::apigen_runtime::de::required(field_1, "platformId")?,
+                    external_id: field_2.unwrap_or_default(),
+                    document_id: field_3.unwrap_or_default(),
+                    display_name: ::apigen_runtime::de::required(
+                        field_4,
+                        "displayName",
+                    )?,
+                    username: ::apigen_runtime::de::required(field_5, "username")?,
+                    handle: ::apigen_runtime::de::required(field_6, "handle")?,
+                    image: field_7.unwrap_or_default(),
+                    image_normalized: field_8.unwrap_or_default(),
+                    bio: field_9.unwrap_or_default(),
+                    location: field_10.unwrap_or_default(),
+                    profile_url: ::apigen_runtime::de::required(field_11, "profileUrl")?,
+                    website_url: field_12.unwrap_or_default(),
+                    website_domain: field_13.unwrap_or_default(),
+                    verified: ::apigen_runtime::de::required(field_14, "verified")?,
+                    profile_type: ::apigen_runtime::de::required(
+                        field_15,
+                        "profileType",
+                    )?,
+                    is_protected: ::apigen_runtime::de::required(
+                        field_16,
+                        "isProtected",
+                    )?,
+                    follower_count: ::apigen_runtime::de::required(
+                        field_17,
+                        "followerCount",
+                    )?,
+                    following_count: ::apigen_runtime::de::required(
+                        field_18,
+                        "followingCount",
+                    )?,
+                    post_count: ::apigen_runtime::de::required(field_19, "postCount")?,
+                    engagement_count: field_20.unwrap_or_default(),
+                    listed_count: field_21.unwrap_or_default(),
+                    platform_created_at: field_22.unwrap_or_default(),
+                    first_seen_at: field_23.unwrap_or_default(),
+                    last_updated_at: ::apigen_runtime::de::required(
+                        field_24,
+                        "lastUpdatedAt",
+                    )?,
+                    last_enriched_at: field_25.unwrap_or_default(),
+                    last_active_at: field_26.unwrap_or_default(),
+                    source: ::apigen_runtime::de::required(field_27, "source")?,
+                    is_fresh: ::apigen_runtime::de::required(field_28, "isFresh")?,
+                    is_stale: ::apigen_runtime::de::required(field_29, "isStale")?,
+                    confidence: ::apigen_runtime::de::required(field_30, "confidence")?,
+                    platform_data: ::apigen_runtime::de::required(
+                        field_31,
+                        "platformData",
+                    )?,
+                    account_status: field_32.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Prospect", __FIELDS, __Visitor)
+    }
 }
 /// Short reference to one of the team's threads with a prospect.
 ///
 /// Schema: `#/components/schemas/ProspectThreadSummary`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProspectThreadSummary {
     /// Thread id.
     ///
@@ -1162,18 +2187,102 @@ pub struct ProspectThreadSummary {
     /// Account link that owns the thread.
     ///
     /// JSON: `accountLinkId`.
-    #[serde(rename = "accountLinkId")]
     pub account_link_id: String,
     /// Time of the last message, or null if there is none.
     ///
     /// JSON: `lastMessageTimestamp`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "lastMessageTimestamp", default)]
     pub last_message_timestamp: Option<::apigen_runtime::Timestamp>,
     /// When the thread was created.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt")]
     pub created_at: ::apigen_runtime::Timestamp,
+}
+impl ::serde::Serialize for ProspectThreadSummary {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("accountLinkId", &self.account_link_id)?;
+        map.serialize_entry("lastMessageTimestamp", &self.last_message_timestamp)?;
+        map.serialize_entry("createdAt", &self.created_at)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProspectThreadSummary {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "id",
+            "accountLinkId",
+            "lastMessageTimestamp",
+            "createdAt",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ProspectThreadSummary;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ProspectThreadSummary")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ProspectThreadSummary, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_3: Option<::apigen_runtime::Timestamp> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "accountLinkId",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "lastMessageTimestamp",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "createdAt",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ProspectThreadSummary {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    account_link_id: ::apigen_runtime::de::required(
+                        field_1,
+                        "accountLinkId",
+                    )?,
+                    last_message_timestamp: field_2.unwrap_or_default(),
+                    created_at: ::apigen_runtime::de::required(field_3, "createdAt")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ProspectThreadSummary", __FIELDS, __Visitor)
+    }
 }
 impl ProspectThreadSummary {
     /// Creates the value from its required fields (`id`, `account_link_id`, `created_at`); constant fields are set, optional fields are left out.
@@ -1194,7 +2303,7 @@ impl ProspectThreadSummary {
 /// The team's CRM data about a prospect.
 ///
 /// Schema: `#/components/schemas/ProspectContext`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProspectContext {
     /// Ids of the tags attached to the prospect.
     ///
@@ -1203,37 +2312,131 @@ pub struct ProspectContext {
     /// Id of the prospect's pipeline status, or null.
     ///
     /// JSON: `statusId`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "statusId", default)]
     pub status_id: Option<String>,
     /// Deal value, in the team's currency, or null.
     ///
     /// JSON: `valuation`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub valuation: Option<f64>,
     /// Free-text notes, or null.
     ///
     /// JSON: `notes`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub notes: Option<String>,
     /// Member the prospect is assigned to, or null. Documented for webhook payloads; may be absent from REST responses.
     ///
     /// JSON: `assigneeId`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        rename = "assigneeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub assignee_id: Option<::apigen_runtime::Nullable<String>>,
     /// The team's threads with this prospect. Included by the prospect endpoints; absent when the prospect is embedded in a thread.
     ///
     /// JSON: `threads`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub threads: Option<::apigen_runtime::Nullable<Vec<ProspectThreadSummary>>>,
+}
+impl ::serde::Serialize for ProspectContext {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("tags", &self.tags)?;
+        map.serialize_entry("statusId", &self.status_id)?;
+        map.serialize_entry("valuation", &self.valuation)?;
+        map.serialize_entry("notes", &self.notes)?;
+        if let Some(value) = &self.assignee_id {
+            map.serialize_entry("assigneeId", value)?;
+        }
+        if let Some(value) = &self.threads {
+            map.serialize_entry("threads", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProspectContext {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "tags",
+            "statusId",
+            "valuation",
+            "notes",
+            "assigneeId",
+            "threads",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ProspectContext;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ProspectContext")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ProspectContext, __A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<f64>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<::apigen_runtime::Nullable<String>> = None;
+                let mut field_5: Option<
+                    ::apigen_runtime::Nullable<Vec<ProspectThreadSummary>>,
+                > = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "tags")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "statusId",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "valuation",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_3, "notes")?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "assigneeId",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_5,
+                                "threads",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ProspectContext {
+                    tags: ::apigen_runtime::de::required(field_0, "tags")?,
+                    status_id: field_1.unwrap_or_default(),
+                    valuation: field_2.unwrap_or_default(),
+                    notes: field_3.unwrap_or_default(),
+                    assignee_id: field_4,
+                    threads: field_5,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ProspectContext", __FIELDS, __Visitor)
+    }
 }
 impl ProspectContext {
     /// Creates the value from its required fields (`tags`); constant fields are set, optional fields are left out.
@@ -1253,30 +2456,25 @@ impl ProspectContext {
 /// A prospect (same fields as `Prospect`) together with the team's CRM context for it.
 ///
 /// Schema: `#/components/schemas/ProspectWithContext`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProspectWithContext {
     /// JSON: `platform`.
     pub platform: Platform,
     /// X user id of the prospect.
     ///
     /// JSON: `platformId`.
-    #[serde(rename = "platformId")]
     pub platform_id: String,
     /// Inbox id of the prospect (the id used by the prospect endpoints and thread creation), or null if the profile was never imported into Inbox. Older records may use a legacy id format.
     ///
     /// JSON: `externalId`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "externalId", default)]
     pub external_id: Option<String>,
     /// Internal search-index id of the profile, if indexed.
     ///
     /// JSON: `documentId`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "documentId", default)]
     pub document_id: Option<i64>,
     /// Display name on X.
     ///
     /// JSON: `displayName`.
-    #[serde(rename = "displayName")]
     pub display_name: String,
     /// X username without the `@` (lowercase).
     ///
@@ -1289,327 +2487,580 @@ pub struct ProspectWithContext {
     /// Avatar URL.
     ///
     /// JSON: `image`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub image: Option<String>,
     /// Avatar URL at the highest available resolution.
     ///
     /// JSON: `imageNormalized`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "imageNormalized", default)]
     pub image_normalized: Option<String>,
     /// Profile bio.
     ///
     /// JSON: `bio`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub bio: Option<String>,
     /// Location given on the profile.
     ///
     /// JSON: `location`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub location: Option<String>,
     /// Link to the profile on X.
     ///
     /// JSON: `profileUrl`.
-    #[serde(rename = "profileUrl")]
     pub profile_url: String,
     /// Website linked from the profile.
     ///
     /// JSON: `websiteUrl`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "websiteUrl", default)]
     pub website_url: Option<String>,
     /// Domain of `websiteUrl`.
     ///
     /// JSON: `websiteDomain`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "websiteDomain", default)]
     pub website_domain: Option<String>,
     /// JSON: `verified`.
     pub verified: VerificationType,
     /// JSON: `profileType`.
-    #[serde(rename = "profileType")]
     pub profile_type: ProfileType,
     /// Whether the account's posts are protected (private).
     ///
     /// JSON: `isProtected`.
-    #[serde(rename = "isProtected")]
     pub is_protected: bool,
     /// Number of followers.
     ///
     /// JSON: `followerCount`.
-    #[serde(rename = "followerCount")]
     pub follower_count: i64,
     /// Number of accounts followed.
     ///
     /// JSON: `followingCount`.
-    #[serde(rename = "followingCount")]
     pub following_count: i64,
     /// Number of posts.
     ///
     /// JSON: `postCount`.
-    #[serde(rename = "postCount")]
     pub post_count: i64,
     /// Engagement count, when known.
     ///
     /// JSON: `engagementCount`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "engagementCount", default)]
     pub engagement_count: Option<i64>,
     /// Number of X lists the account appears on, when known.
     ///
     /// JSON: `listedCount`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "listedCount", default)]
     pub listed_count: Option<i64>,
     /// When the X account was created.
     ///
     /// JSON: `platformCreatedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "platformCreatedAt", default)]
     pub platform_created_at: Option<::apigen_runtime::Timestamp>,
     /// When Inbox first saw this profile.
     ///
     /// JSON: `firstSeenAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "firstSeenAt", default)]
     pub first_seen_at: Option<::apigen_runtime::Timestamp>,
     /// When Inbox last refreshed this profile.
     ///
     /// JSON: `lastUpdatedAt`.
-    #[serde(rename = "lastUpdatedAt")]
     pub last_updated_at: ::apigen_runtime::Timestamp,
     /// When the profile data was last enriched.
     ///
     /// JSON: `lastEnrichedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "lastEnrichedAt", default)]
     pub last_enriched_at: Option<::apigen_runtime::Timestamp>,
     /// Last observed activity of the account.
     ///
     /// JSON: `lastActiveAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "lastActiveAt", default)]
     pub last_active_at: Option<::apigen_runtime::Timestamp>,
     /// JSON: `source`.
     pub source: ProfileSource,
     /// True when the profile was refreshed within the last 7 days.
     ///
     /// JSON: `isFresh`.
-    #[serde(rename = "isFresh")]
     pub is_fresh: bool,
     /// True when the profile has not been refreshed for 30 days or more.
     ///
     /// JSON: `isStale`.
-    #[serde(rename = "isStale")]
     pub is_stale: bool,
     /// Confidence in the accuracy of the profile data, from 0 to 1.
     ///
     /// JSON: `confidence`.
     pub confidence: f64,
     /// JSON: `platformData`.
-    #[serde(rename = "platformData")]
     pub platform_data: PlatformData,
     /// State of the X account (for example `active`). Only seen in lead update responses; absent elsewhere.
     ///
     /// JSON: `accountStatus`. Optional: `None` leaves the key out.
-    #[serde(rename = "accountStatus", default, skip_serializing_if = "Option::is_none")]
     pub account_status: Option<String>,
     /// JSON: `context`.
     pub context: ProspectContext,
 }
-#[cfg(feature = "threads")]
-/// Inbox view of the thread list: `default` (active conversations), `no-reply` (waiting for your answer), `requests` (message requests) or `archived` (threads marked done).
-///
-/// Schema: `#/components/schemas/InboxView`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum InboxView {
-    /// `default`
-    Default,
-    /// `no-reply`
-    NoReply,
-    /// `requests`
-    Requests,
-    /// `archived`
-    Archived,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-#[cfg(feature = "threads")]
-impl InboxView {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Default => "default",
-            Self::NoReply => "no-reply",
-            Self::Requests => "requests",
-            Self::Archived => "archived",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "threads")]
-impl From<&str> for InboxView {
-    fn from(value: &str) -> Self {
-        match value {
-            "default" => Self::Default,
-            "no-reply" => Self::NoReply,
-            "requests" => Self::Requests,
-            "archived" => Self::Archived,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "threads")]
-impl ::std::str::FromStr for InboxView {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "threads")]
-impl ::std::fmt::Display for InboxView {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "threads")]
-impl ::serde::Serialize for InboxView {
-    fn serialize<S: ::serde::Serializer>(
+#[cfg(any(feature = "prospects", feature = "threads"))]
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for ProspectWithContext {
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("platform", &self.platform)?;
+        map.serialize_entry("platformId", &self.platform_id)?;
+        map.serialize_entry("externalId", &self.external_id)?;
+        map.serialize_entry("documentId", &self.document_id)?;
+        map.serialize_entry("displayName", &self.display_name)?;
+        map.serialize_entry("username", &self.username)?;
+        map.serialize_entry("handle", &self.handle)?;
+        map.serialize_entry("image", &self.image)?;
+        map.serialize_entry("imageNormalized", &self.image_normalized)?;
+        map.serialize_entry("bio", &self.bio)?;
+        map.serialize_entry("location", &self.location)?;
+        map.serialize_entry("profileUrl", &self.profile_url)?;
+        map.serialize_entry("websiteUrl", &self.website_url)?;
+        map.serialize_entry("websiteDomain", &self.website_domain)?;
+        map.serialize_entry("verified", &self.verified)?;
+        map.serialize_entry("profileType", &self.profile_type)?;
+        map.serialize_entry("isProtected", &self.is_protected)?;
+        map.serialize_entry("followerCount", &self.follower_count)?;
+        map.serialize_entry("followingCount", &self.following_count)?;
+        map.serialize_entry("postCount", &self.post_count)?;
+        map.serialize_entry("engagementCount", &self.engagement_count)?;
+        map.serialize_entry("listedCount", &self.listed_count)?;
+        map.serialize_entry("platformCreatedAt", &self.platform_created_at)?;
+        map.serialize_entry("firstSeenAt", &self.first_seen_at)?;
+        map.serialize_entry("lastUpdatedAt", &self.last_updated_at)?;
+        map.serialize_entry("lastEnrichedAt", &self.last_enriched_at)?;
+        map.serialize_entry("lastActiveAt", &self.last_active_at)?;
+        map.serialize_entry("source", &self.source)?;
+        map.serialize_entry("isFresh", &self.is_fresh)?;
+        map.serialize_entry("isStale", &self.is_stale)?;
+        map.serialize_entry("confidence", &self.confidence)?;
+        map.serialize_entry("platformData", &self.platform_data)?;
+        if let Some(value) = &self.account_status {
+            map.serialize_entry("accountStatus", value)?;
+        }
+        map.serialize_entry("context", &self.context)?;
+        map.end()
+    }
+}
+#[cfg(any(feature = "prospects", feature = "threads"))]
+impl<'de> ::serde::Deserialize<'de> for ProspectWithContext {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "platform",
+            "platformId",
+            "externalId",
+            "documentId",
+            "displayName",
+            "username",
+            "handle",
+            "image",
+            "imageNormalized",
+            "bio",
+            "location",
+            "profileUrl",
+            "websiteUrl",
+            "websiteDomain",
+            "verified",
+            "profileType",
+            "isProtected",
+            "followerCount",
+            "followingCount",
+            "postCount",
+            "engagementCount",
+            "listedCount",
+            "platformCreatedAt",
+            "firstSeenAt",
+            "lastUpdatedAt",
+            "lastEnrichedAt",
+            "lastActiveAt",
+            "source",
+            "isFresh",
+            "isStale",
+            "confidence",
+            "platformData",
+            "accountStatus",
+            "context",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ProspectWithContext;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ProspectWithContext")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ProspectWithContext, __A::Error> {
+                let mut field_0: Option<Platform> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<i64>> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<String> = None;
+                let mut field_7: Option<Option<String>> = None;
+                let mut field_8: Option<Option<String>> = None;
+                let mut field_9: Option<Option<String>> = None;
+                let mut field_10: Option<Option<String>> = None;
+                let mut field_11: Option<String> = None;
+                let mut field_12: Option<Option<String>> = None;
+                let mut field_13: Option<Option<String>> = None;
+                let mut field_14: Option<VerificationType> = None;
+                let mut field_15: Option<ProfileType> = None;
+                let mut field_16: Option<bool> = None;
+                let mut field_17: Option<i64> = None;
+                let mut field_18: Option<i64> = None;
+                let mut field_19: Option<i64> = None;
+                let mut field_20: Option<Option<i64>> = None;
+                let mut field_21: Option<Option<i64>> = None;
+                let mut field_22: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_23: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_24: Option<::apigen_runtime::Timestamp> = None;
+                let mut field_25: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_26: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_27: Option<ProfileSource> = None;
+                let mut field_28: Option<bool> = None;
+                let mut field_29: Option<bool> = None;
+                let mut field_30: Option<f64> = None;
+                let mut field_31: Option<PlatformData> = None;
+                let mut field_32: Option<Option<String>> = None;
+                let mut field_33: Option<ProspectContext> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "platform",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "platformId",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "externalId",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "documentId",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "displayName",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_5,
+                                "username",
+                            )?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_6,
+                                "handle",
+                            )?
+                        }
+                        Some(7usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_7, "image")?
+                        }
+                        Some(8usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_8,
+                                "imageNormalized",
+                            )?
+                        }
+                        Some(9usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_9, "bio")?
+                        }
+                        Some(10usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_10,
+                                "location",
+                            )?
+                        }
+                        Some(11usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_11,
+                                "profileUrl",
+                            )?
+                        }
+                        Some(12usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_12,
+                                "websiteUrl",
+                            )?
+                        }
+                        Some(13usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_13,
+                                "websiteDomain",
+                            )?
+                        }
+                        Some(14usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_14,
+                                "verified",
+                            )?
+                        }
+                        Some(15usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_15,
+                                "profileType",
+                            )?
+                        }
+                        Some(16usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_16,
+                                "isProtected",
+                            )?
+                        }
+                        Some(17usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_17,
+                                "followerCount",
+                            )?
+                        }
+                        Some(18usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_18,
+                                "followingCount",
+                            )?
+                        }
+                        Some(19usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_19,
+                                "postCount",
+                            )?
+                        }
+                        Some(20usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_20,
+                                "engagementCount",
+                            )?
+                        }
+                        Some(21usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_21,
+                                "listedCount",
+                            )?
+                        }
+                        Some(22usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_22,
+                                "platformCreatedAt",
+                            )?
+                        }
+                        Some(23usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_23,
+                                "firstSeenAt",
+                            )?
+                        }
+                        Some(24usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_24,
+                                "lastUpdatedAt",
+                            )?
+                        }
+                        Some(25usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_25,
+                                "lastEnrichedAt",
+                            )?
+                        }
+                        Some(26usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_26,
+                                "lastActiveAt",
+                            )?
+                        }
+                        Some(27usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_27,
+                                "source",
+                            )?
+                        }
+                        Some(28usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_28,
+                                "isFresh",
+                            )?
+                        }
+                        Some(29usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_29,
+                                "isStale",
+                            )?
+                        }
+                        Some(30usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_30,
+                                "confidence",
+                            )?
+                        }
+                        Some(31usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_31,
+                                "platformData",
+                            )?
+                        }
+                        Some(32usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_32,
+                                "accountStatus",
+                            )?
+                        }
+                        Some(33usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_33,
+                                "context",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ProspectWithContext {
+                    platform: ::apigen_runtime::de::required(field_0, "platform")?,
+                    platform_id: ::apigen_runtime::de::required(field_1, "platformId")?,
+                    external_id: field_2.unwrap_or_default(),
+                    document_id: field_3.unwrap_or_default(),
+                    display_name: ::apigen_runtime::de::required(
+                        field_4,
+                        "displayName",
+                    )?,
+                    username: ::apigen_runtime::de::required(field_5, "username")?,
+                    handle: ::apigen_runtime::de::required(field_6, "handle")?,
+                    image: field_7.unwrap_or_default(),
+                    image_normalized: field_8.unwrap_or_default(),
+                    bio: field_9.unwrap_or_default(),
+                    location: field_10.unwrap_or_default(),
+                    profile_url: ::apigen_runtime::de::required(field_11, "profileUrl")?,
+                    website_url: field_12.unwrap_or_default(),
+                    website_domain: field_13.unwrap_or_default(),
+                    verified: ::apigen_runtime::de::required(field_14, "verified")?,
+                    profile_type: ::apigen_runtime::de::required(
+                        field_15,
+                        "profileType",
+                    )?,
+                    is_protected: ::apigen_runtime::de::required(
+                        field_16,
+                        "isProtected",
+                    )?,
+                    follower_count: ::apigen_runtime::de::required(
+                        field_17,
+                        "followerCount",
+                    )?,
+                    following_count: ::apigen_runtime::de::required(
+                        field_18,
+                        "followingCount",
+                    )?,
+                    post_count: ::apigen_runtime::de::required(field_19, "postCount")?,
+                    engagement_count: field_20.unwrap_or_default(),
+                    listed_count: field_21.unwrap_or_default(),
+                    platform_created_at: field_22.unwrap_or_default(),
+                    first_seen_at: field_23.unwrap_or_default(),
+                    last_updated_at: ::apigen_runtime::de::required(
+                        field_24,
+                        "lastUpdatedAt",
+                    )?,
+                    last_enriched_at: field_25.unwrap_or_default(),
+                    last_active_at: field_26.unwrap_or_default(),
+                    source: ::apigen_runtime::de::required(field_27, "source")?,
+                    is_fresh: ::apigen_runtime::de::required(field_28, "isFresh")?,
+                    is_stale: ::apigen_runtime::de::required(field_29, "isStale")?,
+                    confidence: ::apigen_runtime::de::required(field_30, "confidence")?,
+                    platform_data: ::apigen_runtime::de::required(
+                        field_31,
+                        "platformData",
+                    )?,
+                    account_status: field_32.unwrap_or_default(),
+                    context: ::apigen_runtime::de::required(field_33, "context")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ProspectWithContext", __FIELDS, __Visitor)
     }
 }
 #[cfg(feature = "threads")]
-impl<'de> ::serde::Deserialize<'de> for InboxView {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Inbox view of the thread list: `default` (active conversations), `no-reply` (waiting for your answer), `requests` (message requests) or `archived` (threads marked done).
+    ///
+    /// Schema: `#/components/schemas/InboxView`.
+    pub enum InboxView {
+        /// `default`
+        Default = "default",
+        /// `no-reply`
+        NoReply = "no-reply",
+        /// `requests`
+        Requests = "requests",
+        /// `archived`
+        Archived = "archived",
     }
 }
-/// `active` threads appear in the inbox; `idle` ones are kept out of the main inbox view (for example a thread opened just to preview a profile).
-///
-/// Schema: `#/components/schemas/ThreadStatus`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ThreadStatus {
-    /// `active`
-    Active,
-    /// `idle`
-    Idle,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl ThreadStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Idle => "idle",
-            Self::Unknown(value) => value.as_str(),
-        }
+::apigen_runtime::open_enum! {
+    /// `active` threads appear in the inbox; `idle` ones are kept out of the main inbox view (for example a thread opened just to preview a profile).
+    ///
+    /// Schema: `#/components/schemas/ThreadStatus`.
+    pub enum ThreadStatus {
+        /// `active`
+        Active = "active",
+        /// `idle`
+        Idle = "idle",
     }
 }
-impl From<&str> for ThreadStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "idle" => Self::Idle,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for ThreadStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ThreadStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ThreadStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ThreadStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-/// Transport of the conversation. New conversations are `unencrypted`; once both sides have sent a message the thread becomes `xChat` (encrypted X Chat), which enables typing indicators, edits and deletions.
-///
-/// Schema: `#/components/schemas/ThreadVariant`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ThreadVariant {
-    /// `unencrypted`
-    Unencrypted,
-    /// `xChat`
-    XChat,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl ThreadVariant {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unencrypted => "unencrypted",
-            Self::XChat => "xChat",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for ThreadVariant {
-    fn from(value: &str) -> Self {
-        match value {
-            "unencrypted" => Self::Unencrypted,
-            "xChat" => Self::XChat,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for ThreadVariant {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ThreadVariant {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ThreadVariant {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ThreadVariant {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Transport of the conversation. New conversations are `unencrypted`; once both sides have sent a message the thread becomes `xChat` (encrypted X Chat), which enables typing indicators, edits and deletions.
+    ///
+    /// Schema: `#/components/schemas/ThreadVariant`.
+    pub enum ThreadVariant {
+        /// `unencrypted`
+        Unencrypted = "unencrypted",
+        /// `xChat`
+        XChat = "xChat",
     }
 }
 /// Preview of the latest message of a thread.
 ///
 /// Schema: `#/components/schemas/ThreadLastMessage`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ThreadLastMessage {
     /// Message id.
     ///
@@ -1622,23 +3073,125 @@ pub struct ThreadLastMessage {
     /// Either the thread's account link id or the prospect's external id. Not validated against the id pattern because legacy ids exist.
     ///
     /// JSON: `authorId`.
-    #[serde(rename = "authorId")]
     pub author_id: String,
     /// When the message was created.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt")]
     pub created_at: ::apigen_runtime::Timestamp,
     /// Inbox user who wrote it (a user id, not a member id), if any.
     ///
     /// JSON: `userId`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "userId", default)]
     pub user_id: Option<String>,
     /// Campaign that sent it, if any.
     ///
     /// JSON: `campaignId`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "campaignId", default)]
     pub campaign_id: Option<String>,
+}
+impl ::serde::Serialize for ThreadLastMessage {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("content", &self.content)?;
+        map.serialize_entry("authorId", &self.author_id)?;
+        map.serialize_entry("createdAt", &self.created_at)?;
+        map.serialize_entry("userId", &self.user_id)?;
+        map.serialize_entry("campaignId", &self.campaign_id)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ThreadLastMessage {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "id",
+            "content",
+            "authorId",
+            "createdAt",
+            "userId",
+            "campaignId",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ThreadLastMessage;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ThreadLastMessage")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ThreadLastMessage, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<::apigen_runtime::Timestamp> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut field_5: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "content",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "authorId",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "createdAt",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "userId",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_5,
+                                "campaignId",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ThreadLastMessage {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    content: ::apigen_runtime::de::required(field_1, "content")?,
+                    author_id: ::apigen_runtime::de::required(field_2, "authorId")?,
+                    created_at: ::apigen_runtime::de::required(field_3, "createdAt")?,
+                    user_id: field_4.unwrap_or_default(),
+                    campaign_id: field_5.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ThreadLastMessage", __FIELDS, __Visitor)
+    }
 }
 impl ThreadLastMessage {
     /// Creates the value from its required fields (`id`, `content`, `author_id`, `created_at`); constant fields are set, optional fields are left out.
@@ -1663,8 +3216,7 @@ impl ThreadLastMessage {
 /// One direct-message conversation, with a team account link on one side and a prospect on the other.
 ///
 /// Schema: `#/components/schemas/Thread`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Thread {
     /// Inbox id of the thread.
     ///
@@ -1675,7 +3227,6 @@ pub struct Thread {
     /// X conversation id, `<smaller user id>:<larger user id>`.
     ///
     /// JSON: `platformId`.
-    #[serde(rename = "platformId")]
     pub platform_id: String,
     /// Whether the thread is marked done (archived).
     ///
@@ -1684,22 +3235,18 @@ pub struct Thread {
     /// Member assigned to the thread, or null.
     ///
     /// JSON: `assigneeId`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "assigneeId", default)]
     pub assignee_id: Option<String>,
     /// Time of the latest message, or null if there are none.
     ///
     /// JSON: `lastMessageTimestamp`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "lastMessageTimestamp", default)]
     pub last_message_timestamp: Option<::apigen_runtime::Timestamp>,
     /// Time used for ordering; the latest message time, or the creation time when there are no messages.
     ///
     /// JSON: `computedSortTimestamp`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "computedSortTimestamp", default)]
     pub computed_sort_timestamp: Option<::apigen_runtime::Timestamp>,
     /// When the thread was created in Inbox.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt")]
     pub created_at: ::apigen_runtime::Timestamp,
     /// JSON: `status`.
     pub status: ThreadStatus,
@@ -1708,48 +3255,324 @@ pub struct Thread {
     /// The team's account link in this conversation.
     ///
     /// JSON: `accountLinkId`.
-    #[serde(rename = "accountLinkId")]
     pub account_link_id: String,
     /// Whether Inbox is still loading the conversation's history from X.
     ///
     /// JSON: `isSyncing`.
-    #[serde(rename = "isSyncing")]
     pub is_syncing: bool,
     /// Whether the conversation is a message request.
     ///
     /// JSON: `isRequest`.
-    #[serde(rename = "isRequest")]
     pub is_request: bool,
     /// Per-thread typing-indicator setting; null means the team default applies.
     ///
     /// JSON: `typingIndicatorsEnabled`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "typingIndicatorsEnabled", default)]
     pub typing_indicators_enabled: Option<bool>,
     /// Preview of the latest message, or null if there are none.
     ///
     /// JSON: `lastMessage`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "lastMessage", default)]
     pub last_message: Option<ThreadLastMessage>,
     /// JSON: `prospect`.
     pub prospect: ProspectWithContext,
 }
 #[cfg(feature = "threads")]
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for Thread {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("platform", &self.platform)?;
+        map.serialize_entry("platformId", &self.platform_id)?;
+        map.serialize_entry("done", &self.done)?;
+        map.serialize_entry("assigneeId", &self.assignee_id)?;
+        map.serialize_entry("lastMessageTimestamp", &self.last_message_timestamp)?;
+        map.serialize_entry("computedSortTimestamp", &self.computed_sort_timestamp)?;
+        map.serialize_entry("createdAt", &self.created_at)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("variant", &self.variant)?;
+        map.serialize_entry("accountLinkId", &self.account_link_id)?;
+        map.serialize_entry("isSyncing", &self.is_syncing)?;
+        map.serialize_entry("isRequest", &self.is_request)?;
+        map.serialize_entry("typingIndicatorsEnabled", &self.typing_indicators_enabled)?;
+        map.serialize_entry("lastMessage", &self.last_message)?;
+        map.serialize_entry("prospect", &self.prospect)?;
+        map.end()
+    }
+}
+#[cfg(feature = "threads")]
+impl<'de> ::serde::Deserialize<'de> for Thread {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "id",
+            "platform",
+            "platformId",
+            "done",
+            "assigneeId",
+            "lastMessageTimestamp",
+            "computedSortTimestamp",
+            "createdAt",
+            "status",
+            "variant",
+            "accountLinkId",
+            "isSyncing",
+            "isRequest",
+            "typingIndicatorsEnabled",
+            "lastMessage",
+            "prospect",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Thread;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Thread")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Thread, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Platform> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<bool> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut field_5: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_6: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_7: Option<::apigen_runtime::Timestamp> = None;
+                let mut field_8: Option<ThreadStatus> = None;
+                let mut field_9: Option<ThreadVariant> = None;
+                let mut field_10: Option<String> = None;
+                let mut field_11: Option<bool> = None;
+                let mut field_12: Option<bool> = None;
+                let mut field_13: Option<Option<bool>> = None;
+                let mut field_14: Option<Option<ThreadLastMessage>> = None;
+                let mut field_15: Option<ProspectWithContext> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "platform",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "platformId",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_3, "done")?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "assigneeId",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_5,
+                                "lastMessageTimestamp",
+                            )?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_6,
+                                "computedSortTimestamp",
+                            )?
+                        }
+                        Some(7usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_7,
+                                "createdAt",
+                            )?
+                        }
+                        Some(8usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_8,
+                                "status",
+                            )?
+                        }
+                        Some(9usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_9,
+                                "variant",
+                            )?
+                        }
+                        Some(10usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_10,
+                                "accountLinkId",
+                            )?
+                        }
+                        Some(11usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_11,
+                                "isSyncing",
+                            )?
+                        }
+                        Some(12usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_12,
+                                "isRequest",
+                            )?
+                        }
+                        Some(13usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_13,
+                                "typingIndicatorsEnabled",
+                            )?
+                        }
+                        Some(14usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_14,
+                                "lastMessage",
+                            )?
+                        }
+                        Some(15usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_15,
+                                "prospect",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Thread {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    platform: ::apigen_runtime::de::required(field_1, "platform")?,
+                    platform_id: ::apigen_runtime::de::required(field_2, "platformId")?,
+                    done: ::apigen_runtime::de::required(field_3, "done")?,
+                    assignee_id: field_4.unwrap_or_default(),
+                    last_message_timestamp: field_5.unwrap_or_default(),
+                    computed_sort_timestamp: field_6.unwrap_or_default(),
+                    created_at: ::apigen_runtime::de::required(field_7, "createdAt")?,
+                    status: ::apigen_runtime::de::required(field_8, "status")?,
+                    variant: ::apigen_runtime::de::required(field_9, "variant")?,
+                    account_link_id: ::apigen_runtime::de::required(
+                        field_10,
+                        "accountLinkId",
+                    )?,
+                    is_syncing: ::apigen_runtime::de::required(field_11, "isSyncing")?,
+                    is_request: ::apigen_runtime::de::required(field_12, "isRequest")?,
+                    typing_indicators_enabled: field_13.unwrap_or_default(),
+                    last_message: field_14.unwrap_or_default(),
+                    prospect: ::apigen_runtime::de::required(field_15, "prospect")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Thread", __FIELDS, __Visitor)
+    }
+}
+#[cfg(feature = "threads")]
 /// Per-thread settings.
 ///
 /// Schema: `#/components/schemas/ThreadSettings`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ThreadSettings {
     /// The thread the settings belong to.
     ///
     /// JSON: `threadId`.
-    #[serde(rename = "threadId")]
     pub thread_id: String,
     /// Whether typing indicators are on; null means the team default applies.
     ///
     /// JSON: `typingIndicatorsEnabled`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "typingIndicatorsEnabled", default)]
     pub typing_indicators_enabled: Option<bool>,
+}
+#[cfg(feature = "threads")]
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for ThreadSettings {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("threadId", &self.thread_id)?;
+        map.serialize_entry("typingIndicatorsEnabled", &self.typing_indicators_enabled)?;
+        map.end()
+    }
+}
+#[cfg(feature = "threads")]
+impl<'de> ::serde::Deserialize<'de> for ThreadSettings {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["threadId", "typingIndicatorsEnabled"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ThreadSettings;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ThreadSettings")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ThreadSettings, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<bool>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "threadId",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "typingIndicatorsEnabled",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ThreadSettings {
+                    thread_id: ::apigen_runtime::de::required(field_0, "threadId")?,
+                    typing_indicators_enabled: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ThreadSettings", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "threads")]
 impl ThreadSettings {
@@ -1763,393 +3586,537 @@ impl ThreadSettings {
     }
 }
 #[cfg(feature = "threads")]
-/// Sort direction by recency.
-///
-/// Schema: `#/components/schemas/SortOrder`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SortOrder {
-    /// `asc`
-    Asc,
-    /// `desc`
-    Desc,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-#[cfg(feature = "threads")]
-impl SortOrder {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "asc",
-            Self::Desc => "desc",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "threads")]
-impl From<&str> for SortOrder {
-    fn from(value: &str) -> Self {
-        match value {
-            "asc" => Self::Asc,
-            "desc" => Self::Desc,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "threads")]
-impl ::std::str::FromStr for SortOrder {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "threads")]
-impl ::std::fmt::Display for SortOrder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "threads")]
-impl ::serde::Serialize for SortOrder {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "threads")]
-impl<'de> ::serde::Deserialize<'de> for SortOrder {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Sort direction by recency.
+    ///
+    /// Schema: `#/components/schemas/SortOrder`.
+    pub enum SortOrder {
+        /// `asc`
+        Asc = "asc",
+        /// `desc`
+        Desc = "desc",
     }
 }
 #[cfg(feature = "threads")]
 /// Filter threads by the prospect's tags.
 ///
 /// Schema: `#/components/schemas/ThreadTagFilter`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThreadTagFilter {
     /// Keep threads whose prospect has any of these tags.
     ///
     /// JSON: `selectedIds`. Optional: `None` leaves the key out.
-    #[serde(rename = "selectedIds", default, skip_serializing_if = "Option::is_none")]
     pub selected_ids: Option<Vec<String>>,
     /// Keep threads whose prospect has no tag at all.
     ///
     /// JSON: `noTags`. Optional: `None` leaves the key out.
-    #[serde(rename = "noTags", default, skip_serializing_if = "Option::is_none")]
     pub no_tags: Option<bool>,
+}
+#[cfg(feature = "threads")]
+impl ::serde::Serialize for ThreadTagFilter {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.selected_ids {
+            map.serialize_entry("selectedIds", value)?;
+        }
+        if let Some(value) = &self.no_tags {
+            map.serialize_entry("noTags", value)?;
+        }
+        map.end()
+    }
+}
+#[cfg(feature = "threads")]
+#[cfg(feature = "mock")]
+impl<'de> ::serde::Deserialize<'de> for ThreadTagFilter {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["selectedIds", "noTags"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ThreadTagFilter;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ThreadTagFilter")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ThreadTagFilter, __A::Error> {
+                let mut field_0: Option<Option<Vec<String>>> = None;
+                let mut field_1: Option<Option<bool>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "selectedIds",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "noTags",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ThreadTagFilter {
+                    selected_ids: field_0.unwrap_or_default(),
+                    no_tags: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ThreadTagFilter", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "threads")]
 /// Filter threads by the prospect's pipeline status.
 ///
 /// Schema: `#/components/schemas/ThreadStatusFilter`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThreadStatusFilter {
     /// Keep threads whose prospect is in any of these statuses.
     ///
     /// JSON: `selectedIds`. Optional: `None` leaves the key out.
-    #[serde(rename = "selectedIds", default, skip_serializing_if = "Option::is_none")]
     pub selected_ids: Option<Vec<String>>,
     /// Keep threads whose prospect has no status.
     ///
     /// JSON: `noStatus`. Optional: `None` leaves the key out.
-    #[serde(rename = "noStatus", default, skip_serializing_if = "Option::is_none")]
     pub no_status: Option<bool>,
+}
+#[cfg(feature = "threads")]
+impl ::serde::Serialize for ThreadStatusFilter {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.selected_ids {
+            map.serialize_entry("selectedIds", value)?;
+        }
+        if let Some(value) = &self.no_status {
+            map.serialize_entry("noStatus", value)?;
+        }
+        map.end()
+    }
+}
+#[cfg(feature = "threads")]
+#[cfg(feature = "mock")]
+impl<'de> ::serde::Deserialize<'de> for ThreadStatusFilter {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["selectedIds", "noStatus"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ThreadStatusFilter;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ThreadStatusFilter")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ThreadStatusFilter, __A::Error> {
+                let mut field_0: Option<Option<Vec<String>>> = None;
+                let mut field_1: Option<Option<bool>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "selectedIds",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "noStatus",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ThreadStatusFilter {
+                    selected_ids: field_0.unwrap_or_default(),
+                    no_status: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ThreadStatusFilter", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "threads")]
 /// Filter threads by assignee.
 ///
 /// Schema: `#/components/schemas/ThreadAssigneeFilter`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThreadAssigneeFilter {
     /// Keep threads assigned to any of these members.
     ///
     /// JSON: `selectedIds`. Optional: `None` leaves the key out.
-    #[serde(rename = "selectedIds", default, skip_serializing_if = "Option::is_none")]
     pub selected_ids: Option<Vec<String>>,
     /// Keep unassigned threads.
     ///
     /// JSON: `noAssignee`. Optional: `None` leaves the key out.
-    #[serde(rename = "noAssignee", default, skip_serializing_if = "Option::is_none")]
     pub no_assignee: Option<bool>,
+}
+#[cfg(feature = "threads")]
+impl ::serde::Serialize for ThreadAssigneeFilter {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.selected_ids {
+            map.serialize_entry("selectedIds", value)?;
+        }
+        if let Some(value) = &self.no_assignee {
+            map.serialize_entry("noAssignee", value)?;
+        }
+        map.end()
+    }
+}
+#[cfg(feature = "threads")]
+#[cfg(feature = "mock")]
+impl<'de> ::serde::Deserialize<'de> for ThreadAssigneeFilter {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["selectedIds", "noAssignee"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ThreadAssigneeFilter;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ThreadAssigneeFilter")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ThreadAssigneeFilter, __A::Error> {
+                let mut field_0: Option<Option<Vec<String>>> = None;
+                let mut field_1: Option<Option<bool>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "selectedIds",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "noAssignee",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ThreadAssigneeFilter {
+                    selected_ids: field_0.unwrap_or_default(),
+                    no_assignee: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ThreadAssigneeFilter", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "threads")]
 /// Filter threads by the campaign that started them.
 ///
 /// Schema: `#/components/schemas/ThreadCampaignFilter`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThreadCampaignFilter {
     /// Keep threads belonging to any of these campaigns.
     ///
     /// JSON: `selectedIds`. Optional: `None` leaves the key out.
-    #[serde(rename = "selectedIds", default, skip_serializing_if = "Option::is_none")]
     pub selected_ids: Option<Vec<String>>,
     /// Keep threads not linked to any campaign.
     ///
     /// JSON: `noCampaign`. Optional: `None` leaves the key out.
-    #[serde(rename = "noCampaign", default, skip_serializing_if = "Option::is_none")]
     pub no_campaign: Option<bool>,
+}
+#[cfg(feature = "threads")]
+impl ::serde::Serialize for ThreadCampaignFilter {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.selected_ids {
+            map.serialize_entry("selectedIds", value)?;
+        }
+        if let Some(value) = &self.no_campaign {
+            map.serialize_entry("noCampaign", value)?;
+        }
+        map.end()
+    }
+}
+#[cfg(feature = "threads")]
+#[cfg(feature = "mock")]
+impl<'de> ::serde::Deserialize<'de> for ThreadCampaignFilter {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["selectedIds", "noCampaign"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ThreadCampaignFilter;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ThreadCampaignFilter")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ThreadCampaignFilter, __A::Error> {
+                let mut field_0: Option<Option<Vec<String>>> = None;
+                let mut field_1: Option<Option<bool>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "selectedIds",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "noCampaign",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ThreadCampaignFilter {
+                    selected_ids: field_0.unwrap_or_default(),
+                    no_campaign: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ThreadCampaignFilter", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "threads")]
 /// Advanced thread filters (query parameter `filters`, nested bracket notation). Within a group the selected ids are OR-ed; groups are AND-ed.
 ///
 /// Schema: `#/components/schemas/ThreadFilters`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThreadFilters {
     /// JSON: `tags`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<ThreadTagFilter>,
     /// JSON: `statuses`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statuses: Option<ThreadStatusFilter>,
     /// JSON: `assignees`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignees: Option<ThreadAssigneeFilter>,
     /// JSON: `campaigns`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub campaigns: Option<ThreadCampaignFilter>,
     /// JSON: `sortOrder`. Optional: `None` leaves the key out.
-    #[serde(rename = "sortOrder", default, skip_serializing_if = "Option::is_none")]
     pub sort_order: Option<SortOrder>,
 }
 #[cfg(feature = "threads")]
-/// Outcome of a typing-indicator request.
-///
-/// Schema: `#/components/schemas/TypingIndicatorStatus`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TypingIndicatorStatus {
-    /// `sent`
-    Sent,
-    /// `skipped`
-    Skipped,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-#[cfg(feature = "threads")]
-impl TypingIndicatorStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sent => "sent",
-            Self::Skipped => "skipped",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "threads")]
-impl From<&str> for TypingIndicatorStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "sent" => Self::Sent,
-            "skipped" => Self::Skipped,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "threads")]
-impl ::std::str::FromStr for TypingIndicatorStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "threads")]
-impl ::std::fmt::Display for TypingIndicatorStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "threads")]
-impl ::serde::Serialize for TypingIndicatorStatus {
-    fn serialize<S: ::serde::Serializer>(
+impl ::serde::Serialize for ThreadFilters {
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "threads")]
-impl<'de> ::serde::Deserialize<'de> for TypingIndicatorStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-#[cfg(feature = "threads")]
-/// Why a typing indicator was not sent: throttled (`rateLimited`), switched off for the thread or team (`typingDisabled`), not possible for this thread (`unsupported`) or blocked because outbound messaging is off (`outboundDisabled`).
-///
-/// Schema: `#/components/schemas/TypingSkipReason`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TypingSkipReason {
-    /// `rateLimited`
-    RateLimited,
-    /// `typingDisabled`
-    TypingDisabled,
-    /// `unsupported`
-    Unsupported,
-    /// `outboundDisabled`
-    OutboundDisabled,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-#[cfg(feature = "threads")]
-impl TypingSkipReason {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RateLimited => "rateLimited",
-            Self::TypingDisabled => "typingDisabled",
-            Self::Unsupported => "unsupported",
-            Self::OutboundDisabled => "outboundDisabled",
-            Self::Unknown(value) => value.as_str(),
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.tags {
+            map.serialize_entry("tags", value)?;
         }
-    }
-}
-#[cfg(feature = "threads")]
-impl From<&str> for TypingSkipReason {
-    fn from(value: &str) -> Self {
-        match value {
-            "rateLimited" => Self::RateLimited,
-            "typingDisabled" => Self::TypingDisabled,
-            "unsupported" => Self::Unsupported,
-            "outboundDisabled" => Self::OutboundDisabled,
-            other => Self::Unknown(other.to_owned()),
+        if let Some(value) = &self.statuses {
+            map.serialize_entry("statuses", value)?;
         }
-    }
-}
-#[cfg(feature = "threads")]
-impl ::std::str::FromStr for TypingSkipReason {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "threads")]
-impl ::std::fmt::Display for TypingSkipReason {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "threads")]
-impl ::serde::Serialize for TypingSkipReason {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "threads")]
-impl<'de> ::serde::Deserialize<'de> for TypingSkipReason {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-/// How a message entered Inbox: `internal` (written in the Inbox app), `external` (synced from X) or `api` (sent through this API).
-///
-/// Schema: `#/components/schemas/MessageOrigin`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MessageOrigin {
-    /// `internal`
-    Internal,
-    /// `external`
-    External,
-    /// `api`
-    Api,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl MessageOrigin {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Internal => "internal",
-            Self::External => "external",
-            Self::Api => "api",
-            Self::Unknown(value) => value.as_str(),
+        if let Some(value) = &self.assignees {
+            map.serialize_entry("assignees", value)?;
         }
-    }
-}
-impl From<&str> for MessageOrigin {
-    fn from(value: &str) -> Self {
-        match value {
-            "internal" => Self::Internal,
-            "external" => Self::External,
-            "api" => Self::Api,
-            other => Self::Unknown(other.to_owned()),
+        if let Some(value) = &self.campaigns {
+            map.serialize_entry("campaigns", value)?;
         }
+        if let Some(value) = &self.sort_order {
+            map.serialize_entry("sortOrder", value)?;
+        }
+        map.end()
     }
 }
-impl ::std::str::FromStr for MessageOrigin {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
+#[cfg(feature = "threads")]
+#[cfg(feature = "mock")]
+impl<'de> ::serde::Deserialize<'de> for ThreadFilters {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "tags",
+            "statuses",
+            "assignees",
+            "campaigns",
+            "sortOrder",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ThreadFilters;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ThreadFilters")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ThreadFilters, __A::Error> {
+                let mut field_0: Option<Option<ThreadTagFilter>> = None;
+                let mut field_1: Option<Option<ThreadStatusFilter>> = None;
+                let mut field_2: Option<Option<ThreadAssigneeFilter>> = None;
+                let mut field_3: Option<Option<ThreadCampaignFilter>> = None;
+                let mut field_4: Option<Option<SortOrder>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "tags")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "statuses",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "assignees",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "campaigns",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "sortOrder",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ThreadFilters {
+                    tags: field_0.unwrap_or_default(),
+                    statuses: field_1.unwrap_or_default(),
+                    assignees: field_2.unwrap_or_default(),
+                    campaigns: field_3.unwrap_or_default(),
+                    sort_order: field_4.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ThreadFilters", __FIELDS, __Visitor)
     }
 }
-impl ::std::fmt::Display for MessageOrigin {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
+#[cfg(feature = "threads")]
+::apigen_runtime::open_enum! {
+    /// Outcome of a typing-indicator request.
+    ///
+    /// Schema: `#/components/schemas/TypingIndicatorStatus`.
+    pub enum TypingIndicatorStatus {
+        /// `sent`
+        Sent = "sent",
+        /// `skipped`
+        Skipped = "skipped",
     }
 }
-impl ::serde::Serialize for MessageOrigin {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+#[cfg(feature = "threads")]
+::apigen_runtime::open_enum! {
+    /// Why a typing indicator was not sent: throttled (`rateLimited`), switched off for the thread or team (`typingDisabled`), not possible for this thread (`unsupported`) or blocked because outbound messaging is off (`outboundDisabled`).
+    ///
+    /// Schema: `#/components/schemas/TypingSkipReason`.
+    pub enum TypingSkipReason {
+        /// `rateLimited`
+        RateLimited = "rateLimited",
+        /// `typingDisabled`
+        TypingDisabled = "typingDisabled",
+        /// `unsupported`
+        Unsupported = "unsupported",
+        /// `outboundDisabled`
+        OutboundDisabled = "outboundDisabled",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for MessageOrigin {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// How a message entered Inbox: `internal` (written in the Inbox app), `external` (synced from X) or `api` (sent through this API).
+    ///
+    /// Schema: `#/components/schemas/MessageOrigin`.
+    pub enum MessageOrigin {
+        /// `internal`
+        Internal = "internal",
+        /// `external`
+        External = "external",
+        /// `api`
+        Api = "api",
     }
 }
 /// A single DM inside a thread.
 ///
 /// Schema: `#/components/schemas/Message`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Message {
     /// JSON: `platform`.
     pub platform: Platform,
     /// Team the message belongs to.
     ///
     /// JSON: `teamId`.
-    #[serde(rename = "teamId")]
     pub team_id: String,
     /// Thread the message belongs to.
     ///
     /// JSON: `threadId`.
-    #[serde(rename = "threadId")]
     pub thread_id: String,
     /// Inbox id of the message.
     ///
@@ -2158,22 +4125,18 @@ pub struct Message {
     /// Inbox user who sent the message, when it was sent by a person through Inbox.
     ///
     /// JSON: `userId`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "userId", default)]
     pub user_id: Option<String>,
     /// When the message was created.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt")]
     pub created_at: ::apigen_runtime::Timestamp,
     /// When the message was last changed (for example edited), or null.
     ///
     /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "updatedAt", default)]
     pub updated_at: Option<::apigen_runtime::Timestamp>,
     /// X id of the message, once known.
     ///
     /// JSON: `platformId`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "platformId", default)]
     pub platform_id: Option<String>,
     /// Message text.
     ///
@@ -2182,27 +4145,22 @@ pub struct Message {
     /// Campaign that sent the message, if any.
     ///
     /// JSON: `campaignId`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "campaignId", default)]
     pub campaign_id: Option<String>,
     /// Sender: the thread's account link id when the team sent it, or the prospect's external id when the prospect did. May be a legacy id, so it is not checked against the id pattern.
     ///
     /// JSON: `authorId`.
-    #[serde(rename = "authorId")]
     pub author_id: String,
     /// How the message entered Inbox, when known.
     ///
     /// JSON: `origin`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub origin: Option<MessageOrigin>,
     /// Details of the message this one replies to, if any (untyped JSON; null when not a reply).
     ///
     /// JSON: `replyData`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "replyData", default)]
     pub reply_data: Option<::serde_json::Value>,
     /// Details of a forwarded message, if any (untyped JSON; null when not a forward).
     ///
     /// JSON: `forwardData`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "forwardData", default)]
     pub forward_data: Option<::serde_json::Value>,
     /// Normalised URLs, mentions, hashtags and shared posts found in the text (untyped JSON, often null).
     ///
@@ -2219,30 +4177,296 @@ pub struct Message {
     /// Whether the message was sent over encrypted X Chat, when known.
     ///
     /// JSON: `isEncrypted`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "isEncrypted", default)]
     pub is_encrypted: Option<bool>,
     /// True once the message text has been changed.
     ///
     /// JSON: `isEdited`.
-    #[serde(rename = "isEdited")]
     pub is_edited: bool,
     /// When the message was deleted in Inbox, or null.
     ///
     /// JSON: `deletedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "deletedAt", default)]
     pub deleted_at: Option<::apigen_runtime::Timestamp>,
     /// When the message was deleted on X, or null.
     ///
     /// JSON: `platformDeletedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "platformDeletedAt", default)]
     pub platform_deleted_at: Option<::apigen_runtime::Timestamp>,
+}
+impl ::serde::Serialize for Message {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("platform", &self.platform)?;
+        map.serialize_entry("teamId", &self.team_id)?;
+        map.serialize_entry("threadId", &self.thread_id)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("userId", &self.user_id)?;
+        map.serialize_entry("createdAt", &self.created_at)?;
+        map.serialize_entry("updatedAt", &self.updated_at)?;
+        map.serialize_entry("platformId", &self.platform_id)?;
+        map.serialize_entry("content", &self.content)?;
+        map.serialize_entry("campaignId", &self.campaign_id)?;
+        map.serialize_entry("authorId", &self.author_id)?;
+        map.serialize_entry("origin", &self.origin)?;
+        map.serialize_entry("replyData", &self.reply_data)?;
+        map.serialize_entry("forwardData", &self.forward_data)?;
+        map.serialize_entry("entities", &self.entities)?;
+        map.serialize_entry("attachment", &self.attachment)?;
+        map.serialize_entry("reactions", &self.reactions)?;
+        map.serialize_entry("isEncrypted", &self.is_encrypted)?;
+        map.serialize_entry("isEdited", &self.is_edited)?;
+        map.serialize_entry("deletedAt", &self.deleted_at)?;
+        map.serialize_entry("platformDeletedAt", &self.platform_deleted_at)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Message {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "platform",
+            "teamId",
+            "threadId",
+            "id",
+            "userId",
+            "createdAt",
+            "updatedAt",
+            "platformId",
+            "content",
+            "campaignId",
+            "authorId",
+            "origin",
+            "replyData",
+            "forwardData",
+            "entities",
+            "attachment",
+            "reactions",
+            "isEncrypted",
+            "isEdited",
+            "deletedAt",
+            "platformDeletedAt",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Message;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Message")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Message, __A::Error> {
+                let mut field_0: Option<Platform> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut field_5: Option<::apigen_runtime::Timestamp> = None;
+                let mut field_6: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_7: Option<Option<String>> = None;
+                let mut field_8: Option<String> = None;
+                let mut field_9: Option<Option<String>> = None;
+                let mut field_10: Option<String> = None;
+                let mut field_11: Option<Option<MessageOrigin>> = None;
+                let mut field_12: Option<Option<::serde_json::Value>> = None;
+                let mut field_13: Option<Option<::serde_json::Value>> = None;
+                let mut field_14: Option<::serde_json::Value> = None;
+                let mut field_15: Option<::serde_json::Value> = None;
+                let mut field_16: Option<Vec<::serde_json::Value>> = None;
+                let mut field_17: Option<Option<bool>> = None;
+                let mut field_18: Option<bool> = None;
+                let mut field_19: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_20: Option<Option<::apigen_runtime::Timestamp>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "platform",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "teamId",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "threadId",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_3, "id")?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "userId",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_5,
+                                "createdAt",
+                            )?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_6,
+                                "updatedAt",
+                            )?
+                        }
+                        Some(7usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_7,
+                                "platformId",
+                            )?
+                        }
+                        Some(8usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_8,
+                                "content",
+                            )?
+                        }
+                        Some(9usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_9,
+                                "campaignId",
+                            )?
+                        }
+                        Some(10usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_10,
+                                "authorId",
+                            )?
+                        }
+                        Some(11usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_11,
+                                "origin",
+                            )?
+                        }
+                        Some(12usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_12,
+                                "replyData",
+                            )?
+                        }
+                        Some(13usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_13,
+                                "forwardData",
+                            )?
+                        }
+                        Some(14usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_14,
+                                "entities",
+                            )?
+                        }
+                        Some(15usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_15,
+                                "attachment",
+                            )?
+                        }
+                        Some(16usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_16,
+                                "reactions",
+                            )?
+                        }
+                        Some(17usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_17,
+                                "isEncrypted",
+                            )?
+                        }
+                        Some(18usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_18,
+                                "isEdited",
+                            )?
+                        }
+                        Some(19usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_19,
+                                "deletedAt",
+                            )?
+                        }
+                        Some(20usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_20,
+                                "platformDeletedAt",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Message {
+                    platform: ::apigen_runtime::de::required(field_0, "platform")?,
+                    team_id: ::apigen_runtime::de::required(field_1, "teamId")?,
+                    thread_id: ::apigen_runtime::de::required(field_2, "threadId")?,
+                    id: ::apigen_runtime::de::required(field_3, "id")?,
+                    user_id: field_4.unwrap_or_default(),
+                    created_at: ::apigen_runtime::de::required(field_5, "createdAt")?,
+                    updated_at: field_6.unwrap_or_default(),
+                    platform_id: field_7.unwrap_or_default(),
+                    content: ::apigen_runtime::de::required(field_8, "content")?,
+                    campaign_id: field_9.unwrap_or_default(),
+                    author_id: ::apigen_runtime::de::required(field_10, "authorId")?,
+                    origin: field_11.unwrap_or_default(),
+                    reply_data: field_12.unwrap_or_default(),
+                    forward_data: field_13.unwrap_or_default(),
+                    entities: ::apigen_runtime::de::required(field_14, "entities")?,
+                    attachment: ::apigen_runtime::de::required(field_15, "attachment")?,
+                    reactions: ::apigen_runtime::de::required(field_16, "reactions")?,
+                    is_encrypted: field_17.unwrap_or_default(),
+                    is_edited: ::apigen_runtime::de::required(field_18, "isEdited")?,
+                    deleted_at: field_19.unwrap_or_default(),
+                    platform_deleted_at: field_20.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Message", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "messages")]
 /// One stored version of a message (the original or an edit).
 ///
 /// Schema: `#/components/schemas/MessageVersion`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MessageVersion {
     /// Id of the message.
     ///
@@ -2251,7 +4475,6 @@ pub struct MessageVersion {
     /// X id of the message, once known.
     ///
     /// JSON: `platformId`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "platformId", default)]
     pub platform_id: Option<String>,
     /// JSON: `platform`.
     pub platform: Platform,
@@ -2262,67 +4485,54 @@ pub struct MessageVersion {
     /// Sender (account link id or prospect external id; may be a legacy id).
     ///
     /// JSON: `authorId`.
-    #[serde(rename = "authorId")]
     pub author_id: String,
     /// Inbox user who wrote this version, if any.
     ///
     /// JSON: `userId`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "userId", default)]
     pub user_id: Option<String>,
     /// Team id.
     ///
     /// JSON: `teamId`.
-    #[serde(rename = "teamId")]
     pub team_id: String,
     /// Thread id.
     ///
     /// JSON: `threadId`.
-    #[serde(rename = "threadId")]
     pub thread_id: String,
     /// Campaign that sent the message, if any.
     ///
     /// JSON: `campaignId`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "campaignId", default)]
     pub campaign_id: Option<String>,
     /// Campaign step that produced the message, if any.
     ///
     /// JSON: `campaignStepId`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "campaignStepId", default)]
     pub campaign_step_id: Option<String>,
     /// How the message entered Inbox, when known.
     ///
     /// JSON: `origin`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub origin: Option<MessageOrigin>,
     /// Where this edit was made; null for the original version.
     ///
     /// JSON: `editOrigin`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "editOrigin", default)]
     pub edit_origin: Option<MessageOrigin>,
     /// Reply details (untyped JSON), null when not a reply.
     ///
     /// JSON: `replyData`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "replyData", default)]
     pub reply_data: Option<::serde_json::Value>,
     /// Forward details (untyped JSON), null when not a forward.
     ///
     /// JSON: `forwardData`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "forwardData", default)]
     pub forward_data: Option<::serde_json::Value>,
     /// When this version was created.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt")]
     pub created_at: ::apigen_runtime::Timestamp,
     /// Whether this version was sent over encrypted X Chat, when known.
     ///
     /// JSON: `isEncrypted`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "isEncrypted", default)]
     pub is_encrypted: Option<bool>,
     /// Additional expanded message data (untyped JSON), or null.
     ///
     /// JSON: `expandedData`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "expandedData", default)]
     pub expanded_data: Option<::serde_json::Value>,
     /// Normalised entities of this version (untyped JSON).
     ///
@@ -2338,98 +4548,397 @@ pub struct MessageVersion {
     pub reactions: Vec<::serde_json::Value>,
 }
 #[cfg(feature = "messages")]
-/// Whether a message was deleted only for its author (`self`) or for everyone (`all`).
-///
-/// Schema: `#/components/schemas/DeletionType`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DeletionType {
-    /// `self`
-    SelfValue,
-    /// `all`
-    All,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-#[cfg(feature = "messages")]
-impl DeletionType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SelfValue => "self",
-            Self::All => "all",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "messages")]
-impl From<&str> for DeletionType {
-    fn from(value: &str) -> Self {
-        match value {
-            "self" => Self::SelfValue,
-            "all" => Self::All,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "messages")]
-impl ::std::str::FromStr for DeletionType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "messages")]
-impl ::std::fmt::Display for DeletionType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "messages")]
-impl ::serde::Serialize for DeletionType {
-    fn serialize<S: ::serde::Serializer>(
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for MessageVersion {
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("platformId", &self.platform_id)?;
+        map.serialize_entry("platform", &self.platform)?;
+        map.serialize_entry("content", &self.content)?;
+        map.serialize_entry("authorId", &self.author_id)?;
+        map.serialize_entry("userId", &self.user_id)?;
+        map.serialize_entry("teamId", &self.team_id)?;
+        map.serialize_entry("threadId", &self.thread_id)?;
+        map.serialize_entry("campaignId", &self.campaign_id)?;
+        map.serialize_entry("campaignStepId", &self.campaign_step_id)?;
+        map.serialize_entry("origin", &self.origin)?;
+        map.serialize_entry("editOrigin", &self.edit_origin)?;
+        map.serialize_entry("replyData", &self.reply_data)?;
+        map.serialize_entry("forwardData", &self.forward_data)?;
+        map.serialize_entry("createdAt", &self.created_at)?;
+        map.serialize_entry("isEncrypted", &self.is_encrypted)?;
+        map.serialize_entry("expandedData", &self.expanded_data)?;
+        map.serialize_entry("entities", &self.entities)?;
+        map.serialize_entry("attachment", &self.attachment)?;
+        map.serialize_entry("reactions", &self.reactions)?;
+        map.end()
     }
 }
 #[cfg(feature = "messages")]
-impl<'de> ::serde::Deserialize<'de> for DeletionType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+impl<'de> ::serde::Deserialize<'de> for MessageVersion {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "id",
+            "platformId",
+            "platform",
+            "content",
+            "authorId",
+            "userId",
+            "teamId",
+            "threadId",
+            "campaignId",
+            "campaignStepId",
+            "origin",
+            "editOrigin",
+            "replyData",
+            "forwardData",
+            "createdAt",
+            "isEncrypted",
+            "expandedData",
+            "entities",
+            "attachment",
+            "reactions",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MessageVersion;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MessageVersion")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<MessageVersion, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Platform> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<Option<String>> = None;
+                let mut field_6: Option<String> = None;
+                let mut field_7: Option<String> = None;
+                let mut field_8: Option<Option<String>> = None;
+                let mut field_9: Option<Option<String>> = None;
+                let mut field_10: Option<Option<MessageOrigin>> = None;
+                let mut field_11: Option<Option<MessageOrigin>> = None;
+                let mut field_12: Option<Option<::serde_json::Value>> = None;
+                let mut field_13: Option<Option<::serde_json::Value>> = None;
+                let mut field_14: Option<::apigen_runtime::Timestamp> = None;
+                let mut field_15: Option<Option<bool>> = None;
+                let mut field_16: Option<Option<::serde_json::Value>> = None;
+                let mut field_17: Option<::serde_json::Value> = None;
+                let mut field_18: Option<::serde_json::Value> = None;
+                let mut field_19: Option<Vec<::serde_json::Value>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "platformId",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "platform",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "content",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "authorId",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_5,
+                                "userId",
+                            )?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_6,
+                                "teamId",
+                            )?
+                        }
+                        Some(7usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_7,
+                                "threadId",
+                            )?
+                        }
+                        Some(8usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_8,
+                                "campaignId",
+                            )?
+                        }
+                        Some(9usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_9,
+                                "campaignStepId",
+                            )?
+                        }
+                        Some(10usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_10,
+                                "origin",
+                            )?
+                        }
+                        Some(11usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_11,
+                                "editOrigin",
+                            )?
+                        }
+                        Some(12usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_12,
+                                "replyData",
+                            )?
+                        }
+                        Some(13usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_13,
+                                "forwardData",
+                            )?
+                        }
+                        Some(14usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_14,
+                                "createdAt",
+                            )?
+                        }
+                        Some(15usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_15,
+                                "isEncrypted",
+                            )?
+                        }
+                        Some(16usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_16,
+                                "expandedData",
+                            )?
+                        }
+                        Some(17usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_17,
+                                "entities",
+                            )?
+                        }
+                        Some(18usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_18,
+                                "attachment",
+                            )?
+                        }
+                        Some(19usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_19,
+                                "reactions",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(MessageVersion {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    platform_id: field_1.unwrap_or_default(),
+                    platform: ::apigen_runtime::de::required(field_2, "platform")?,
+                    content: ::apigen_runtime::de::required(field_3, "content")?,
+                    author_id: ::apigen_runtime::de::required(field_4, "authorId")?,
+                    user_id: field_5.unwrap_or_default(),
+                    team_id: ::apigen_runtime::de::required(field_6, "teamId")?,
+                    thread_id: ::apigen_runtime::de::required(field_7, "threadId")?,
+                    campaign_id: field_8.unwrap_or_default(),
+                    campaign_step_id: field_9.unwrap_or_default(),
+                    origin: field_10.unwrap_or_default(),
+                    edit_origin: field_11.unwrap_or_default(),
+                    reply_data: field_12.unwrap_or_default(),
+                    forward_data: field_13.unwrap_or_default(),
+                    created_at: ::apigen_runtime::de::required(field_14, "createdAt")?,
+                    is_encrypted: field_15.unwrap_or_default(),
+                    expanded_data: field_16.unwrap_or_default(),
+                    entities: ::apigen_runtime::de::required(field_17, "entities")?,
+                    attachment: ::apigen_runtime::de::required(field_18, "attachment")?,
+                    reactions: ::apigen_runtime::de::required(field_19, "reactions")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("MessageVersion", __FIELDS, __Visitor)
+    }
+}
+#[cfg(feature = "messages")]
+::apigen_runtime::open_enum! {
+    /// Whether a message was deleted only for its author (`self`) or for everyone (`all`).
+    ///
+    /// Schema: `#/components/schemas/DeletionType`.
+    pub enum DeletionType {
+        /// `self`
+        SelfValue = "self",
+        /// `all`
+        All = "all",
     }
 }
 #[cfg(feature = "messages")]
 /// How and when a message was deleted.
 ///
 /// Schema: `#/components/schemas/MessageDeletion`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MessageDeletion {
     /// When the message was deleted.
     ///
     /// JSON: `deletedAt`.
-    #[serde(rename = "deletedAt")]
     pub deleted_at: ::apigen_runtime::Timestamp,
     /// JSON: `deletionType`.
-    #[serde(rename = "deletionType")]
     pub deletion_type: DeletionType,
     /// X user id of whoever deleted the message, when known.
     ///
     /// JSON: `deletionAuthorPlatformId`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "deletionAuthorPlatformId", default)]
     pub deletion_author_platform_id: Option<String>,
     /// Where the deletion was made, when known.
     ///
     /// JSON: `origin`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub origin: Option<MessageOrigin>,
+}
+#[cfg(feature = "messages")]
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for MessageDeletion {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("deletedAt", &self.deleted_at)?;
+        map.serialize_entry("deletionType", &self.deletion_type)?;
+        map.serialize_entry(
+            "deletionAuthorPlatformId",
+            &self.deletion_author_platform_id,
+        )?;
+        map.serialize_entry("origin", &self.origin)?;
+        map.end()
+    }
+}
+#[cfg(feature = "messages")]
+impl<'de> ::serde::Deserialize<'de> for MessageDeletion {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "deletedAt",
+            "deletionType",
+            "deletionAuthorPlatformId",
+            "origin",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MessageDeletion;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MessageDeletion")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<MessageDeletion, __A::Error> {
+                let mut field_0: Option<::apigen_runtime::Timestamp> = None;
+                let mut field_1: Option<DeletionType> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<MessageOrigin>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "deletedAt",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "deletionType",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "deletionAuthorPlatformId",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "origin",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(MessageDeletion {
+                    deleted_at: ::apigen_runtime::de::required(field_0, "deletedAt")?,
+                    deletion_type: ::apigen_runtime::de::required(
+                        field_1,
+                        "deletionType",
+                    )?,
+                    deletion_author_platform_id: field_2.unwrap_or_default(),
+                    origin: field_3.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("MessageDeletion", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "messages")]
 impl MessageDeletion {
@@ -2451,8 +4960,7 @@ impl MessageDeletion {
 /// Edit and deletion history of a message.
 ///
 /// Schema: `#/components/schemas/MessageHistory`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MessageHistory {
     /// All versions, oldest first; the first is the original text when it is known.
     ///
@@ -2461,8 +4969,73 @@ pub struct MessageHistory {
     /// Deletion details, or null if the message has not been deleted.
     ///
     /// JSON: `deletion`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub deletion: Option<MessageDeletion>,
+}
+#[cfg(feature = "messages")]
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for MessageHistory {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("versions", &self.versions)?;
+        map.serialize_entry("deletion", &self.deletion)?;
+        map.end()
+    }
+}
+#[cfg(feature = "messages")]
+impl<'de> ::serde::Deserialize<'de> for MessageHistory {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["versions", "deletion"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MessageHistory;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MessageHistory")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<MessageHistory, __A::Error> {
+                let mut field_0: Option<Vec<MessageVersion>> = None;
+                let mut field_1: Option<Option<MessageDeletion>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "versions",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "deletion",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(MessageHistory {
+                    versions: ::apigen_runtime::de::required(field_0, "versions")?,
+                    deletion: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("MessageHistory", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "messages")]
 impl MessageHistory {
@@ -2472,81 +5045,26 @@ impl MessageHistory {
         Self { versions, deletion: None }
     }
 }
-/// Lifecycle state of a campaign.
-///
-/// Schema: `#/components/schemas/CampaignStatus`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CampaignStatus {
-    /// `draft`
-    Draft,
-    /// `active`
-    Active,
-    /// `paused`
-    Paused,
-    /// `completed`
-    Completed,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl CampaignStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "draft",
-            Self::Active => "active",
-            Self::Paused => "paused",
-            Self::Completed => "completed",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for CampaignStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "draft" => Self::Draft,
-            "active" => Self::Active,
-            "paused" => Self::Paused,
-            "completed" => Self::Completed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for CampaignStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for CampaignStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CampaignStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CampaignStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Lifecycle state of a campaign.
+    ///
+    /// Schema: `#/components/schemas/CampaignStatus`.
+    pub enum CampaignStatus {
+        /// `draft`
+        Draft = "draft",
+        /// `active`
+        Active = "active",
+        /// `paused`
+        Paused = "paused",
+        /// `completed`
+        Completed = "completed",
     }
 }
 #[cfg(feature = "campaigns")]
 /// A daily sending window, in minutes after midnight in the campaign's time zone.
 ///
 /// Schema: `#/components/schemas/ScheduleWindow`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ScheduleWindow {
     /// Minute of the day at which sending may start (540 = 09:00).
     ///
@@ -2556,6 +5074,64 @@ pub struct ScheduleWindow {
     ///
     /// JSON: `end`.
     pub end: u64,
+}
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for ScheduleWindow {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("start", &self.start)?;
+        map.serialize_entry("end", &self.end)?;
+        map.end()
+    }
+}
+#[cfg(feature = "campaigns")]
+impl<'de> ::serde::Deserialize<'de> for ScheduleWindow {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["start", "end"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ScheduleWindow;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ScheduleWindow")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ScheduleWindow, __A::Error> {
+                let mut field_0: Option<u64> = None;
+                let mut field_1: Option<u64> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "start")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "end")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ScheduleWindow {
+                    start: ::apigen_runtime::de::required(field_0, "start")?,
+                    end: ::apigen_runtime::de::required(field_1, "end")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ScheduleWindow", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "campaigns")]
 impl ScheduleWindow {
@@ -2569,7 +5145,7 @@ impl ScheduleWindow {
 /// Literal text inserted as is.
 ///
 /// Schema: `#/components/schemas/StaticSegment`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StaticSegment {
     /// JSON: `type`.
     pub r#type: StaticSegmentType,
@@ -2577,6 +5153,63 @@ pub struct StaticSegment {
     ///
     /// JSON: `text`.
     pub text: String,
+}
+#[cfg(feature = "campaigns")]
+impl ::serde::Serialize for StaticSegment {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("text", &self.text)?;
+        map.end()
+    }
+}
+#[cfg(feature = "campaigns")]
+impl<'de> ::serde::Deserialize<'de> for StaticSegment {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["type", "text"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = StaticSegment;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct StaticSegment")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<StaticSegment, __A::Error> {
+                let mut field_0: Option<StaticSegmentType> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "type")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "text")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(StaticSegment {
+                    r#type: ::apigen_runtime::de::required(field_0, "type")?,
+                    text: ::apigen_runtime::de::required(field_1, "text")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("StaticSegment", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "campaigns")]
 impl StaticSegment {
@@ -2593,7 +5226,7 @@ impl StaticSegment {
 /// A list of alternatives; one is picked at random for each message.
 ///
 /// Schema: `#/components/schemas/VariationSegment`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VariationSegment {
     /// JSON: `type`.
     pub r#type: VariationSegmentType,
@@ -2601,6 +5234,67 @@ pub struct VariationSegment {
     ///
     /// JSON: `options`.
     pub options: Vec<String>,
+}
+#[cfg(feature = "campaigns")]
+impl ::serde::Serialize for VariationSegment {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("options", &self.options)?;
+        map.end()
+    }
+}
+#[cfg(feature = "campaigns")]
+impl<'de> ::serde::Deserialize<'de> for VariationSegment {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["type", "options"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = VariationSegment;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct VariationSegment")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<VariationSegment, __A::Error> {
+                let mut field_0: Option<VariationSegmentType> = None;
+                let mut field_1: Option<Vec<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "type")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "options",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(VariationSegment {
+                    r#type: ::apigen_runtime::de::required(field_0, "type")?,
+                    options: ::apigen_runtime::de::required(field_1, "options")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("VariationSegment", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "campaigns")]
 impl VariationSegment {
@@ -2617,7 +5311,7 @@ impl VariationSegment {
 /// A placeholder replaced with the lead's value for a variable. The variable must exist on the campaign (`first-name` always does).
 ///
 /// Schema: `#/components/schemas/VariableSegment`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VariableSegment {
     /// JSON: `type`.
     pub r#type: VariableSegmentType,
@@ -2628,8 +5322,76 @@ pub struct VariableSegment {
     /// Text used when the lead has no value for the variable.
     ///
     /// JSON: `fallback`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<String>,
+}
+#[cfg(feature = "campaigns")]
+impl ::serde::Serialize for VariableSegment {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.fallback {
+            map.serialize_entry("fallback", value)?;
+        }
+        map.end()
+    }
+}
+#[cfg(feature = "campaigns")]
+impl<'de> ::serde::Deserialize<'de> for VariableSegment {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["type", "name", "fallback"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = VariableSegment;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct VariableSegment")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<VariableSegment, __A::Error> {
+                let mut field_0: Option<VariableSegmentType> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "type")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "name")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "fallback",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(VariableSegment {
+                    r#type: ::apigen_runtime::de::required(field_0, "type")?,
+                    name: ::apigen_runtime::de::required(field_1, "name")?,
+                    fallback: field_2.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("VariableSegment", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "campaigns")]
 impl VariableSegment {
@@ -2706,12 +5468,67 @@ impl<'de> ::serde::Deserialize<'de> for MessageSegment {
 /// Content of a message step; the segments are concatenated in order.
 ///
 /// Schema: `#/components/schemas/MessageStepData`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MessageStepData {
     /// Template segments.
     ///
     /// JSON: `segments`.
     pub segments: Vec<MessageSegment>,
+}
+#[cfg(feature = "campaigns")]
+impl ::serde::Serialize for MessageStepData {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("segments", &self.segments)?;
+        map.end()
+    }
+}
+#[cfg(feature = "campaigns")]
+impl<'de> ::serde::Deserialize<'de> for MessageStepData {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["segments"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MessageStepData;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MessageStepData")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<MessageStepData, __A::Error> {
+                let mut field_0: Option<Vec<MessageSegment>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "segments",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(MessageStepData {
+                    segments: ::apigen_runtime::de::required(field_0, "segments")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("MessageStepData", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "campaigns")]
 impl MessageStepData {
@@ -2725,17 +5542,80 @@ impl MessageStepData {
 /// Content of a delay step.
 ///
 /// Schema: `#/components/schemas/DelayStepData`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DelayStepData {
     /// Length of the pause in seconds; this is the value that counts.
     ///
     /// JSON: `delaySeconds`.
-    #[serde(rename = "delaySeconds")]
     pub delay_seconds: u64,
     /// Unit in which the delay is shown in the app. Only `days` is documented; other values may exist.
     ///
     /// JSON: `unit`.
     pub unit: String,
+}
+#[cfg(feature = "campaigns")]
+impl ::serde::Serialize for DelayStepData {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("delaySeconds", &self.delay_seconds)?;
+        map.serialize_entry("unit", &self.unit)?;
+        map.end()
+    }
+}
+#[cfg(feature = "campaigns")]
+impl<'de> ::serde::Deserialize<'de> for DelayStepData {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["delaySeconds", "unit"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = DelayStepData;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DelayStepData")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<DelayStepData, __A::Error> {
+                let mut field_0: Option<u64> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "delaySeconds",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "unit")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(DelayStepData {
+                    delay_seconds: ::apigen_runtime::de::required(
+                        field_0,
+                        "delaySeconds",
+                    )?,
+                    unit: ::apigen_runtime::de::required(field_1, "unit")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("DelayStepData", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "campaigns")]
 impl DelayStepData {
@@ -2752,8 +5632,7 @@ impl DelayStepData {
 /// A sequence step that sends a message.
 ///
 /// Schema: `#/components/schemas/CampaignMessageStep`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CampaignMessageStep {
     /// Step id.
     ///
@@ -2768,14 +5647,91 @@ pub struct CampaignMessageStep {
     /// Sequence version the step belongs to; the highest version is the live one.
     ///
     /// JSON: `campaignVersion`. Optional: `None` leaves the key out.
-    #[serde(
-        rename = "campaignVersion",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub campaign_version: Option<i64>,
     /// JSON: `data`.
     pub data: MessageStepData,
+}
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for CampaignMessageStep {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("rank", &self.rank)?;
+        if let Some(value) = &self.campaign_version {
+            map.serialize_entry("campaignVersion", value)?;
+        }
+        map.serialize_entry("data", &self.data)?;
+        map.end()
+    }
+}
+#[cfg(feature = "campaigns")]
+impl<'de> ::serde::Deserialize<'de> for CampaignMessageStep {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["id", "type", "rank", "campaignVersion", "data"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CampaignMessageStep;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CampaignMessageStep")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CampaignMessageStep, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<CampaignMessageStepType> = None;
+                let mut field_2: Option<u64> = None;
+                let mut field_3: Option<Option<i64>> = None;
+                let mut field_4: Option<MessageStepData> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "type")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_2, "rank")?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "campaignVersion",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_4, "data")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CampaignMessageStep {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    r#type: ::apigen_runtime::de::required(field_1, "type")?,
+                    rank: ::apigen_runtime::de::required(field_2, "rank")?,
+                    campaign_version: field_3.unwrap_or_default(),
+                    data: ::apigen_runtime::de::required(field_4, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CampaignMessageStep", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "campaigns")]
 impl CampaignMessageStep {
@@ -2795,8 +5751,7 @@ impl CampaignMessageStep {
 /// A sequence step that waits before the next step.
 ///
 /// Schema: `#/components/schemas/CampaignDelayStep`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CampaignDelayStep {
     /// Step id.
     ///
@@ -2811,14 +5766,91 @@ pub struct CampaignDelayStep {
     /// Sequence version the step belongs to; the highest version is the live one.
     ///
     /// JSON: `campaignVersion`. Optional: `None` leaves the key out.
-    #[serde(
-        rename = "campaignVersion",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub campaign_version: Option<i64>,
     /// JSON: `data`.
     pub data: DelayStepData,
+}
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for CampaignDelayStep {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("rank", &self.rank)?;
+        if let Some(value) = &self.campaign_version {
+            map.serialize_entry("campaignVersion", value)?;
+        }
+        map.serialize_entry("data", &self.data)?;
+        map.end()
+    }
+}
+#[cfg(feature = "campaigns")]
+impl<'de> ::serde::Deserialize<'de> for CampaignDelayStep {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["id", "type", "rank", "campaignVersion", "data"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CampaignDelayStep;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CampaignDelayStep")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CampaignDelayStep, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<CampaignDelayStepType> = None;
+                let mut field_2: Option<u64> = None;
+                let mut field_3: Option<Option<i64>> = None;
+                let mut field_4: Option<DelayStepData> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "type")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_2, "rank")?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "campaignVersion",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_4, "data")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CampaignDelayStep {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    r#type: ::apigen_runtime::de::required(field_1, "type")?,
+                    rank: ::apigen_runtime::de::required(field_2, "rank")?,
+                    campaign_version: field_3.unwrap_or_default(),
+                    data: ::apigen_runtime::de::required(field_4, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CampaignDelayStep", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "campaigns")]
 impl CampaignDelayStep {
@@ -2888,13 +5920,70 @@ impl<'de> ::serde::Deserialize<'de> for CampaignStep {
 /// A message step to create; the server assigns its id and rank.
 ///
 /// Schema: `#/components/schemas/CampaignMessageStepInput`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CampaignMessageStepInput {
     /// JSON: `type`.
     pub r#type: CampaignMessageStepInputType,
     /// JSON: `data`.
     pub data: MessageStepData,
+}
+#[cfg(feature = "campaigns")]
+impl ::serde::Serialize for CampaignMessageStepInput {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("data", &self.data)?;
+        map.end()
+    }
+}
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "mock")]
+impl<'de> ::serde::Deserialize<'de> for CampaignMessageStepInput {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["type", "data"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CampaignMessageStepInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CampaignMessageStepInput")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CampaignMessageStepInput, __A::Error> {
+                let mut field_0: Option<CampaignMessageStepInputType> = None;
+                let mut field_1: Option<MessageStepData> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "type")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "data")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CampaignMessageStepInput {
+                    r#type: ::apigen_runtime::de::required(field_0, "type")?,
+                    data: ::apigen_runtime::de::required(field_1, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CampaignMessageStepInput", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "campaigns")]
 impl CampaignMessageStepInput {
@@ -2911,13 +6000,70 @@ impl CampaignMessageStepInput {
 /// A delay step to create; the server assigns its id and rank.
 ///
 /// Schema: `#/components/schemas/CampaignDelayStepInput`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CampaignDelayStepInput {
     /// JSON: `type`.
     pub r#type: CampaignDelayStepInputType,
     /// JSON: `data`.
     pub data: DelayStepData,
+}
+#[cfg(feature = "campaigns")]
+impl ::serde::Serialize for CampaignDelayStepInput {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("data", &self.data)?;
+        map.end()
+    }
+}
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "mock")]
+impl<'de> ::serde::Deserialize<'de> for CampaignDelayStepInput {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["type", "data"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CampaignDelayStepInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CampaignDelayStepInput")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CampaignDelayStepInput, __A::Error> {
+                let mut field_0: Option<CampaignDelayStepInputType> = None;
+                let mut field_1: Option<DelayStepData> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "type")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "data")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CampaignDelayStepInput {
+                    r#type: ::apigen_runtime::de::required(field_0, "type")?,
+                    data: ::apigen_runtime::de::required(field_1, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CampaignDelayStepInput", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "campaigns")]
 impl CampaignDelayStepInput {
@@ -3022,8 +6168,7 @@ pub type OtherStepData = ::serde_json::Map<String, ::serde_json::Value>;
 /// A step of a v2 campaign sequence. The documented examples show only `id`, `rank` and `data`, so `type` is optional here.
 ///
 /// Schema: `#/components/schemas/CampaignSequenceStep`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CampaignSequenceStep {
     /// Step id.
     ///
@@ -3036,10 +6181,81 @@ pub struct CampaignSequenceStep {
     /// Step kind (`message`, `delay`, or another kind such as the like-tweet step), when the server includes it.
     ///
     /// JSON: `type`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// JSON: `data`.
     pub data: CampaignStepData,
+}
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for CampaignSequenceStep {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("rank", &self.rank)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        map.serialize_entry("data", &self.data)?;
+        map.end()
+    }
+}
+#[cfg(feature = "campaigns")]
+impl<'de> ::serde::Deserialize<'de> for CampaignSequenceStep {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["id", "rank", "type", "data"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CampaignSequenceStep;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CampaignSequenceStep")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CampaignSequenceStep, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<u64> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<CampaignStepData> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "rank")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_2, "type")?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_3, "data")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CampaignSequenceStep {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    rank: ::apigen_runtime::de::required(field_1, "rank")?,
+                    r#type: field_2.unwrap_or_default(),
+                    data: ::apigen_runtime::de::required(field_3, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CampaignSequenceStep", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "campaigns")]
 impl CampaignSequenceStep {
@@ -3058,8 +6274,7 @@ impl CampaignSequenceStep {
 /// A versioned campaign sequence.
 ///
 /// Schema: `#/components/schemas/CampaignSequence`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CampaignSequence {
     /// Sequence version number; each replacement creates a new one.
     ///
@@ -3069,6 +6284,68 @@ pub struct CampaignSequence {
     ///
     /// JSON: `steps`.
     pub steps: Vec<CampaignSequenceStep>,
+}
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for CampaignSequence {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("steps", &self.steps)?;
+        map.end()
+    }
+}
+#[cfg(feature = "campaigns")]
+impl<'de> ::serde::Deserialize<'de> for CampaignSequence {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["version", "steps"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CampaignSequence;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CampaignSequence")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CampaignSequence, __A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<Vec<CampaignSequenceStep>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "version",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "steps")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CampaignSequence {
+                    version: ::apigen_runtime::de::required(field_0, "version")?,
+                    steps: ::apigen_runtime::de::required(field_1, "steps")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CampaignSequence", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "campaigns")]
 impl CampaignSequence {
@@ -3082,18 +6359,82 @@ impl CampaignSequence {
 /// A list used for campaign targeting.
 ///
 /// Schema: `#/components/schemas/CampaignList`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CampaignList {
     /// Id of the list.
     ///
     /// JSON: `listId`.
-    #[serde(rename = "listId")]
     pub list_id: String,
     /// False when the list's leads are targeted; true when they are excluded.
     ///
     /// JSON: `exclude`.
     pub exclude: bool,
+}
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for CampaignList {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("listId", &self.list_id)?;
+        map.serialize_entry("exclude", &self.exclude)?;
+        map.end()
+    }
+}
+#[cfg(feature = "campaigns")]
+impl<'de> ::serde::Deserialize<'de> for CampaignList {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["listId", "exclude"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CampaignList;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CampaignList")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CampaignList, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<bool> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "listId",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "exclude",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CampaignList {
+                    list_id: ::apigen_runtime::de::required(field_0, "listId")?,
+                    exclude: ::apigen_runtime::de::required(field_1, "exclude")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CampaignList", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "campaigns")]
 impl CampaignList {
@@ -3110,14 +6451,68 @@ impl CampaignList {
 /// Parameters of the `setStatus` automation action.
 ///
 /// Schema: `#/components/schemas/SetStatusActionData`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SetStatusActionData {
     /// Status given to the prospect.
     ///
     /// JSON: `statusId`.
-    #[serde(rename = "statusId")]
     pub status_id: String,
+}
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for SetStatusActionData {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("statusId", &self.status_id)?;
+        map.end()
+    }
+}
+#[cfg(feature = "campaigns")]
+impl<'de> ::serde::Deserialize<'de> for SetStatusActionData {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["statusId"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = SetStatusActionData;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SetStatusActionData")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<SetStatusActionData, __A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "statusId",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SetStatusActionData {
+                    status_id: ::apigen_runtime::de::required(field_0, "statusId")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SetStatusActionData", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "campaigns")]
 impl SetStatusActionData {
@@ -3133,8 +6528,7 @@ impl SetStatusActionData {
 /// A rule that runs when prospects react to the campaign. The documented automation sets a pipeline status on a prospect's first reply.
 ///
 /// Schema: `#/components/schemas/CampaignAutomation`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CampaignAutomation {
     /// Automation id.
     ///
@@ -3149,12 +6543,103 @@ pub struct CampaignAutomation {
     /// JSON: `action`.
     pub action: CampaignAutomationAction,
     /// JSON: `actionData`.
-    #[serde(rename = "actionData")]
     pub action_data: SetStatusActionData,
     /// Whether the automation is active.
     ///
     /// JSON: `enabled`.
     pub enabled: bool,
+}
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for CampaignAutomation {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("trigger", &self.trigger)?;
+        map.serialize_entry("action", &self.action)?;
+        map.serialize_entry("actionData", &self.action_data)?;
+        map.serialize_entry("enabled", &self.enabled)?;
+        map.end()
+    }
+}
+#[cfg(feature = "campaigns")]
+impl<'de> ::serde::Deserialize<'de> for CampaignAutomation {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["id", "trigger", "action", "actionData", "enabled"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CampaignAutomation;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CampaignAutomation")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CampaignAutomation, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<CampaignAutomationTrigger> = None;
+                let mut field_2: Option<CampaignAutomationAction> = None;
+                let mut field_3: Option<SetStatusActionData> = None;
+                let mut field_4: Option<bool> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "trigger",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "action",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "actionData",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "enabled",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CampaignAutomation {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    trigger: ::apigen_runtime::de::required(field_1, "trigger")?,
+                    action: ::apigen_runtime::de::required(field_2, "action")?,
+                    action_data: ::apigen_runtime::de::required(field_3, "actionData")?,
+                    enabled: ::apigen_runtime::de::required(field_4, "enabled")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CampaignAutomation", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "campaigns")]
 impl CampaignAutomation {
@@ -3178,8 +6663,7 @@ impl CampaignAutomation {
 /// Automation as returned by the v2 campaign routes (the `action` key may be absent).
 ///
 /// Schema: `#/components/schemas/CampaignV2Automation`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CampaignV2Automation {
     /// Automation id.
     ///
@@ -3192,15 +6676,107 @@ pub struct CampaignV2Automation {
     /// Sets the prospect's pipeline status.
     ///
     /// JSON: `action`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<CampaignV2AutomationAction>,
     /// JSON: `actionData`.
-    #[serde(rename = "actionData")]
     pub action_data: SetStatusActionData,
     /// Whether the automation is active.
     ///
     /// JSON: `enabled`.
     pub enabled: bool,
+}
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for CampaignV2Automation {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("trigger", &self.trigger)?;
+        if let Some(value) = &self.action {
+            map.serialize_entry("action", value)?;
+        }
+        map.serialize_entry("actionData", &self.action_data)?;
+        map.serialize_entry("enabled", &self.enabled)?;
+        map.end()
+    }
+}
+#[cfg(feature = "campaigns")]
+impl<'de> ::serde::Deserialize<'de> for CampaignV2Automation {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["id", "trigger", "action", "actionData", "enabled"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CampaignV2Automation;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CampaignV2Automation")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CampaignV2Automation, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<CampaignV2AutomationTrigger> = None;
+                let mut field_2: Option<Option<CampaignV2AutomationAction>> = None;
+                let mut field_3: Option<SetStatusActionData> = None;
+                let mut field_4: Option<bool> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "trigger",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "action",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "actionData",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "enabled",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CampaignV2Automation {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    trigger: ::apigen_runtime::de::required(field_1, "trigger")?,
+                    action: field_2.unwrap_or_default(),
+                    action_data: ::apigen_runtime::de::required(field_3, "actionData")?,
+                    enabled: ::apigen_runtime::de::required(field_4, "enabled")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CampaignV2Automation", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "campaigns")]
 impl CampaignV2Automation {
@@ -3224,19 +6800,85 @@ impl CampaignV2Automation {
 /// A custom template variable defined on a campaign.
 ///
 /// Schema: `#/components/schemas/CustomVariable`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomVariable {
     /// Human-friendly name of the variable.
     ///
     /// JSON: `displayName`.
-    #[serde(rename = "displayName")]
     pub display_name: String,
     /// What the variable holds, or null.
     ///
     /// JSON: `description`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub description: Option<String>,
+}
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for CustomVariable {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("displayName", &self.display_name)?;
+        map.serialize_entry("description", &self.description)?;
+        map.end()
+    }
+}
+#[cfg(feature = "campaigns")]
+impl<'de> ::serde::Deserialize<'de> for CustomVariable {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["displayName", "description"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CustomVariable;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CustomVariable")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CustomVariable, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "displayName",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "description",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CustomVariable {
+                    display_name: ::apigen_runtime::de::required(
+                        field_0,
+                        "displayName",
+                    )?,
+                    description: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("CustomVariable", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "campaigns")]
 impl CustomVariable {
@@ -3253,8 +6895,7 @@ impl CustomVariable {
 /// An outbound DM campaign in the original (v1) representation, returned by `GET /campaigns/{campaignId}` and the pause operation.
 ///
 /// Schema: `#/components/schemas/Campaign`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Campaign {
     /// Campaign id.
     ///
@@ -3267,64 +6908,52 @@ pub struct Campaign {
     /// Optional free-text description.
     ///
     /// JSON: `description`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub description: Option<String>,
     /// JSON: `status`.
     pub status: CampaignStatus,
     /// Dry-run flag (no real messages). Always false in production.
     ///
     /// JSON: `dryRun`.
-    #[serde(rename = "dryRun")]
     pub dry_run: bool,
     /// Number of prospects the campaign targets. It may still move while `isHydrating` is true; in the meantime `estimatedTargets` gives a projection.
     ///
     /// JSON: `targetsCount`.
-    #[serde(rename = "targetsCount")]
     pub targets_count: u64,
     /// Prospects the campaign has dispatched. A dispatched prospect is not guaranteed to have received the message (a send can still fail, for example on a spam filter), but counts here so the campaign can finish.
     ///
     /// JSON: `contactedCount`.
-    #[serde(rename = "contactedCount")]
     pub contacted_count: u64,
     /// Distinct prospects who replied; each prospect counts once.
     ///
     /// JSON: `repliesCount`.
-    #[serde(rename = "repliesCount")]
     pub replies_count: u64,
     /// Share of targets contacted so far (0 = none, 1 = all).
     ///
     /// JSON: `completionRate`.
-    #[serde(rename = "completionRate")]
     pub completion_rate: f64,
     /// Share of contacted targets that replied (0 = none, 1 = all).
     ///
     /// JSON: `replyRate`.
-    #[serde(rename = "replyRate")]
     pub reply_rate: f64,
     /// When the campaign was created.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt")]
     pub created_at: ::apigen_runtime::Timestamp,
     /// When the campaign was last modified, or null if it never was.
     ///
     /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "updatedAt", default)]
     pub updated_at: Option<::apigen_runtime::Timestamp>,
     /// When the campaign was paused, or null.
     ///
     /// JSON: `pausedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "pausedAt", default)]
     pub paused_at: Option<::apigen_runtime::Timestamp>,
     /// When the campaign completed, or null.
     ///
     /// JSON: `completedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "completedAt", default)]
     pub completed_at: Option<::apigen_runtime::Timestamp>,
     /// When the campaign was last started or resumed, or null if never.
     ///
     /// JSON: `lastStartedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "lastStartedAt", default)]
     pub last_started_at: Option<::apigen_runtime::Timestamp>,
     /// Campaign kind; always `sequence`.
     ///
@@ -3333,32 +6962,26 @@ pub struct Campaign {
     /// Maximum messages per hour for each sending account. More than 20 an hour is discouraged for account safety.
     ///
     /// JSON: `hourlyMessageRate`.
-    #[serde(rename = "hourlyMessageRate")]
     pub hourly_message_rate: u64,
     /// IANA time zone in which the sending schedule is interpreted.
     ///
     /// JSON: `scheduleTimezone`.
-    #[serde(rename = "scheduleTimezone")]
     pub schedule_timezone: String,
     /// Sending window per weekday, keyed "0" (Sunday) to "6" (Saturday). A missing day means no sending on that day.
     ///
     /// JSON: `scheduleHours`.
-    #[serde(rename = "scheduleHours")]
     pub schedule_hours: ::std::collections::BTreeMap<String, ScheduleWindow>,
     /// Expected number of targets that can really be reached, estimated from past reachability rates. Mainly of interest while `isHydrating` is true.
     ///
     /// JSON: `estimatedTargets`.
-    #[serde(rename = "estimatedTargets")]
     pub estimated_targets: u64,
     /// True while Inbox is still working out which prospects the linked accounts can actually DM. This runs in the background and can be slow for big campaigns; once it ends, `targetsCount` is final.
     ///
     /// JSON: `isHydrating`.
-    #[serde(rename = "isHydrating")]
     pub is_hydrating: bool,
     /// True while the campaign plans its sends by distributing the leads of its lists among the sending accounts (usually seconds; minutes for very large campaigns).
     ///
     /// JSON: `isBuildingPlan`.
-    #[serde(rename = "isBuildingPlan")]
     pub is_building_plan: bool,
     /// The sequence, ordered by `rank`.
     ///
@@ -3371,7 +6994,6 @@ pub struct Campaign {
     /// Account links that send the campaign's messages.
     ///
     /// JSON: `accountLinkIds`.
-    #[serde(rename = "accountLinkIds")]
     pub account_link_ids: Vec<String>,
     /// Automations attached to the campaign.
     ///
@@ -3380,31 +7002,480 @@ pub struct Campaign {
     /// Custom template variables, keyed by variable name. Every variable used in a message step must be defined here, except `first-name`, which always exists.
     ///
     /// JSON: `customVariables`.
-    #[serde(rename = "customVariables")]
     pub custom_variables: ::std::collections::BTreeMap<String, CustomVariable>,
+}
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for Campaign {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("dryRun", &self.dry_run)?;
+        map.serialize_entry("targetsCount", &self.targets_count)?;
+        map.serialize_entry("contactedCount", &self.contacted_count)?;
+        map.serialize_entry("repliesCount", &self.replies_count)?;
+        map.serialize_entry("completionRate", &self.completion_rate)?;
+        map.serialize_entry("replyRate", &self.reply_rate)?;
+        map.serialize_entry("createdAt", &self.created_at)?;
+        map.serialize_entry("updatedAt", &self.updated_at)?;
+        map.serialize_entry("pausedAt", &self.paused_at)?;
+        map.serialize_entry("completedAt", &self.completed_at)?;
+        map.serialize_entry("lastStartedAt", &self.last_started_at)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("hourlyMessageRate", &self.hourly_message_rate)?;
+        map.serialize_entry("scheduleTimezone", &self.schedule_timezone)?;
+        map.serialize_entry("scheduleHours", &self.schedule_hours)?;
+        map.serialize_entry("estimatedTargets", &self.estimated_targets)?;
+        map.serialize_entry("isHydrating", &self.is_hydrating)?;
+        map.serialize_entry("isBuildingPlan", &self.is_building_plan)?;
+        map.serialize_entry("steps", &self.steps)?;
+        map.serialize_entry("lists", &self.lists)?;
+        map.serialize_entry("accountLinkIds", &self.account_link_ids)?;
+        map.serialize_entry("automations", &self.automations)?;
+        map.serialize_entry("customVariables", &self.custom_variables)?;
+        map.end()
+    }
+}
+#[cfg(feature = "campaigns")]
+impl<'de> ::serde::Deserialize<'de> for Campaign {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "id",
+            "name",
+            "description",
+            "status",
+            "dryRun",
+            "targetsCount",
+            "contactedCount",
+            "repliesCount",
+            "completionRate",
+            "replyRate",
+            "createdAt",
+            "updatedAt",
+            "pausedAt",
+            "completedAt",
+            "lastStartedAt",
+            "type",
+            "hourlyMessageRate",
+            "scheduleTimezone",
+            "scheduleHours",
+            "estimatedTargets",
+            "isHydrating",
+            "isBuildingPlan",
+            "steps",
+            "lists",
+            "accountLinkIds",
+            "automations",
+            "customVariables",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Campaign;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Campaign")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Campaign, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<CampaignStatus> = None;
+                let mut field_4: Option<bool> = None;
+                let mut field_5: Option<u64> = None;
+                let mut field_6: Option<u64> = None;
+                let mut field_7: Option<u64> = None;
+                let mut field_8: Option<f64> = None;
+                let mut field_9: Option<f64> = None;
+                let mut field_10: Option<::apigen_runtime::Timestamp> = None;
+                let mut field_11: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_12: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_13: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_14: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_15: Option<CampaignType> = None;
+                let mut field_16: Option<u64> = None;
+                let mut field_17: Option<String> = None;
+                let mut field_18: Option<
+                    ::std::collections::BTreeMap<String, ScheduleWindow>,
+                > = None;
+                let mut field_19: Option<u64> = None;
+                let mut field_20: Option<bool> = None;
+                let mut field_21: Option<bool> = None;
+                let mut field_22: Option<Vec<CampaignStep>> = None;
+                let mut field_23: Option<Vec<CampaignList>> = None;
+                let mut field_24: Option<Vec<String>> = None;
+                let mut field_25: Option<Vec<CampaignAutomation>> = None;
+                let mut field_26: Option<
+                    ::std::collections::BTreeMap<String, CustomVariable>,
+                > = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "name")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "description",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "status",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "dryRun",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_5,
+                                "targetsCount",
+                            )?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_6,
+                                "contactedCount",
+                            )?
+                        }
+                        Some(7usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_7,
+                                "repliesCount",
+                            )?
+                        }
+                        Some(8usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_8,
+                                "completionRate",
+                            )?
+                        }
+                        Some(9usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_9,
+                                "replyRate",
+                            )?
+                        }
+                        Some(10usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_10,
+                                "createdAt",
+                            )?
+                        }
+                        Some(11usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_11,
+                                "updatedAt",
+                            )?
+                        }
+                        Some(12usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_12,
+                                "pausedAt",
+                            )?
+                        }
+                        Some(13usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_13,
+                                "completedAt",
+                            )?
+                        }
+                        Some(14usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_14,
+                                "lastStartedAt",
+                            )?
+                        }
+                        Some(15usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_15, "type")?
+                        }
+                        Some(16usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_16,
+                                "hourlyMessageRate",
+                            )?
+                        }
+                        Some(17usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_17,
+                                "scheduleTimezone",
+                            )?
+                        }
+                        Some(18usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_18,
+                                "scheduleHours",
+                            )?
+                        }
+                        Some(19usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_19,
+                                "estimatedTargets",
+                            )?
+                        }
+                        Some(20usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_20,
+                                "isHydrating",
+                            )?
+                        }
+                        Some(21usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_21,
+                                "isBuildingPlan",
+                            )?
+                        }
+                        Some(22usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_22,
+                                "steps",
+                            )?
+                        }
+                        Some(23usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_23,
+                                "lists",
+                            )?
+                        }
+                        Some(24usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_24,
+                                "accountLinkIds",
+                            )?
+                        }
+                        Some(25usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_25,
+                                "automations",
+                            )?
+                        }
+                        Some(26usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_26,
+                                "customVariables",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Campaign {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    name: ::apigen_runtime::de::required(field_1, "name")?,
+                    description: field_2.unwrap_or_default(),
+                    status: ::apigen_runtime::de::required(field_3, "status")?,
+                    dry_run: ::apigen_runtime::de::required(field_4, "dryRun")?,
+                    targets_count: ::apigen_runtime::de::required(
+                        field_5,
+                        "targetsCount",
+                    )?,
+                    contacted_count: ::apigen_runtime::de::required(
+                        field_6,
+                        "contactedCount",
+                    )?,
+                    replies_count: ::apigen_runtime::de::required(
+                        field_7,
+                        "repliesCount",
+                    )?,
+                    completion_rate: ::apigen_runtime::de::required(
+                        field_8,
+                        "completionRate",
+                    )?,
+                    reply_rate: ::apigen_runtime::de::required(field_9, "replyRate")?,
+                    created_at: ::apigen_runtime::de::required(field_10, "createdAt")?,
+                    updated_at: field_11.unwrap_or_default(),
+                    paused_at: field_12.unwrap_or_default(),
+                    completed_at: field_13.unwrap_or_default(),
+                    last_started_at: field_14.unwrap_or_default(),
+                    r#type: ::apigen_runtime::de::required(field_15, "type")?,
+                    hourly_message_rate: ::apigen_runtime::de::required(
+                        field_16,
+                        "hourlyMessageRate",
+                    )?,
+                    schedule_timezone: ::apigen_runtime::de::required(
+                        field_17,
+                        "scheduleTimezone",
+                    )?,
+                    schedule_hours: ::apigen_runtime::de::required(
+                        field_18,
+                        "scheduleHours",
+                    )?,
+                    estimated_targets: ::apigen_runtime::de::required(
+                        field_19,
+                        "estimatedTargets",
+                    )?,
+                    is_hydrating: ::apigen_runtime::de::required(
+                        field_20,
+                        "isHydrating",
+                    )?,
+                    is_building_plan: ::apigen_runtime::de::required(
+                        field_21,
+                        "isBuildingPlan",
+                    )?,
+                    steps: ::apigen_runtime::de::required(field_22, "steps")?,
+                    lists: ::apigen_runtime::de::required(field_23, "lists")?,
+                    account_link_ids: ::apigen_runtime::de::required(
+                        field_24,
+                        "accountLinkIds",
+                    )?,
+                    automations: ::apigen_runtime::de::required(
+                        field_25,
+                        "automations",
+                    )?,
+                    custom_variables: ::apigen_runtime::de::required(
+                        field_26,
+                        "customVariables",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Campaign", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "campaigns")]
 /// A list whose leads are continuously fed into the campaign.
 ///
 /// Schema: `#/components/schemas/CampaignSyncedList`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CampaignSyncedList {
     /// Id of the list.
     ///
     /// JSON: `listId`.
-    #[serde(rename = "listId")]
     pub list_id: String,
     /// Name of the list.
     ///
     /// JSON: `listName`.
-    #[serde(rename = "listName")]
     pub list_name: String,
     /// Maps the list's custom column ids to the campaign's custom column ids.
     ///
     /// JSON: `columnMapping`.
-    #[serde(rename = "columnMapping")]
     pub column_mapping: ::std::collections::BTreeMap<String, String>,
+}
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for CampaignSyncedList {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("listId", &self.list_id)?;
+        map.serialize_entry("listName", &self.list_name)?;
+        map.serialize_entry("columnMapping", &self.column_mapping)?;
+        map.end()
+    }
+}
+#[cfg(feature = "campaigns")]
+impl<'de> ::serde::Deserialize<'de> for CampaignSyncedList {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["listId", "listName", "columnMapping"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CampaignSyncedList;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CampaignSyncedList")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CampaignSyncedList, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<::std::collections::BTreeMap<String, String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "listId",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "listName",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "columnMapping",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CampaignSyncedList {
+                    list_id: ::apigen_runtime::de::required(field_0, "listId")?,
+                    list_name: ::apigen_runtime::de::required(field_1, "listName")?,
+                    column_mapping: ::apigen_runtime::de::required(
+                        field_2,
+                        "columnMapping",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CampaignSyncedList", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "campaigns")]
 impl CampaignSyncedList {
@@ -3426,19 +7497,82 @@ impl CampaignSyncedList {
 /// A list whose leads are kept out of the campaign.
 ///
 /// Schema: `#/components/schemas/CampaignExcludedList`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CampaignExcludedList {
     /// Id of the list.
     ///
     /// JSON: `listId`.
-    #[serde(rename = "listId")]
     pub list_id: String,
     /// Name of the list.
     ///
     /// JSON: `listName`.
-    #[serde(rename = "listName")]
     pub list_name: String,
+}
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for CampaignExcludedList {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("listId", &self.list_id)?;
+        map.serialize_entry("listName", &self.list_name)?;
+        map.end()
+    }
+}
+#[cfg(feature = "campaigns")]
+impl<'de> ::serde::Deserialize<'de> for CampaignExcludedList {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["listId", "listName"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CampaignExcludedList;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CampaignExcludedList")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CampaignExcludedList, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "listId",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "listName",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CampaignExcludedList {
+                    list_id: ::apigen_runtime::de::required(field_0, "listId")?,
+                    list_name: ::apigen_runtime::de::required(field_1, "listName")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CampaignExcludedList", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "campaigns")]
 impl CampaignExcludedList {
@@ -3455,29 +7589,127 @@ impl CampaignExcludedList {
 /// Rules deciding which leads enter the campaign automatically.
 ///
 /// Schema: `#/components/schemas/CampaignRules`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CampaignRules {
     /// Lists that feed leads into the campaign.
     ///
     /// JSON: `syncedLists`.
-    #[serde(rename = "syncedLists")]
     pub synced_lists: Vec<CampaignSyncedList>,
     /// User lists whose leads are excluded.
     ///
     /// JSON: `excludedLists`.
-    #[serde(rename = "excludedLists")]
     pub excluded_lists: Vec<CampaignExcludedList>,
     /// Whether people already messaged from any linked account are excluded.
     ///
     /// JSON: `excludeContacted`.
-    #[serde(rename = "excludeContacted")]
     pub exclude_contacted: bool,
     /// Whether people with a two-way conversation are excluded.
     ///
     /// JSON: `excludeMutuals`.
-    #[serde(rename = "excludeMutuals")]
     pub exclude_mutuals: bool,
+}
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for CampaignRules {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("syncedLists", &self.synced_lists)?;
+        map.serialize_entry("excludedLists", &self.excluded_lists)?;
+        map.serialize_entry("excludeContacted", &self.exclude_contacted)?;
+        map.serialize_entry("excludeMutuals", &self.exclude_mutuals)?;
+        map.end()
+    }
+}
+#[cfg(feature = "campaigns")]
+impl<'de> ::serde::Deserialize<'de> for CampaignRules {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "syncedLists",
+            "excludedLists",
+            "excludeContacted",
+            "excludeMutuals",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CampaignRules;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CampaignRules")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CampaignRules, __A::Error> {
+                let mut field_0: Option<Vec<CampaignSyncedList>> = None;
+                let mut field_1: Option<Vec<CampaignExcludedList>> = None;
+                let mut field_2: Option<bool> = None;
+                let mut field_3: Option<bool> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "syncedLists",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "excludedLists",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "excludeContacted",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "excludeMutuals",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CampaignRules {
+                    synced_lists: ::apigen_runtime::de::required(
+                        field_0,
+                        "syncedLists",
+                    )?,
+                    excluded_lists: ::apigen_runtime::de::required(
+                        field_1,
+                        "excludedLists",
+                    )?,
+                    exclude_contacted: ::apigen_runtime::de::required(
+                        field_2,
+                        "excludeContacted",
+                    )?,
+                    exclude_mutuals: ::apigen_runtime::de::required(
+                        field_3,
+                        "excludeMutuals",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CampaignRules", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "campaigns")]
 impl CampaignRules {
@@ -3501,8 +7733,7 @@ impl CampaignRules {
 /// An outbound DM campaign in the v2 representation used by the `/campaigns/v2/...` routes: an `enabled` flag instead of `status`, lead rules, and a versioned sequence.
 ///
 /// Schema: `#/components/schemas/CampaignV2`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CampaignV2 {
     /// Campaign id.
     ///
@@ -3515,7 +7746,6 @@ pub struct CampaignV2 {
     /// Optional free-text description.
     ///
     /// JSON: `description`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub description: Option<String>,
     /// Whether the campaign is switched on.
     ///
@@ -3524,67 +7754,54 @@ pub struct CampaignV2 {
     /// Dry-run flag (no real messages). Always false in production.
     ///
     /// JSON: `dryRun`.
-    #[serde(rename = "dryRun")]
     pub dry_run: bool,
     /// Prospects targeted by the campaign.
     ///
     /// JSON: `targetsCount`.
-    #[serde(rename = "targetsCount")]
     pub targets_count: u64,
     /// Prospects the campaign has dispatched.
     ///
     /// JSON: `contactedCount`.
-    #[serde(rename = "contactedCount")]
     pub contacted_count: u64,
     /// Distinct prospects who replied.
     ///
     /// JSON: `repliesCount`.
-    #[serde(rename = "repliesCount")]
     pub replies_count: u64,
     /// Share of targets contacted so far (0 to 1).
     ///
     /// JSON: `completionRate`.
-    #[serde(rename = "completionRate")]
     pub completion_rate: f64,
     /// Share of contacted targets that replied (0 to 1).
     ///
     /// JSON: `replyRate`.
-    #[serde(rename = "replyRate")]
     pub reply_rate: f64,
     /// Maximum messages per hour for each sending account.
     ///
     /// JSON: `hourlyMessageRate`.
-    #[serde(rename = "hourlyMessageRate")]
     pub hourly_message_rate: u64,
     /// IANA time zone of the sending schedule.
     ///
     /// JSON: `scheduleTimezone`.
-    #[serde(rename = "scheduleTimezone")]
     pub schedule_timezone: String,
     /// Sending window per weekday, keyed "0" (Sunday) to "6" (Saturday); a missing day means no sending.
     ///
     /// JSON: `scheduleHours`.
-    #[serde(rename = "scheduleHours")]
     pub schedule_hours: ::std::collections::BTreeMap<String, ScheduleWindow>,
     /// True while prospects are being assigned to sending accounts.
     ///
     /// JSON: `isBuildingPlan`.
-    #[serde(rename = "isBuildingPlan")]
     pub is_building_plan: bool,
     /// True while leads from synced lists are being brought in.
     ///
     /// JSON: `isSyncing`.
-    #[serde(rename = "isSyncing")]
     pub is_syncing: bool,
     /// Number of leads assessed so far for the campaign's scope.
     ///
     /// JSON: `scopeAssessedCount`.
-    #[serde(rename = "scopeAssessedCount")]
     pub scope_assessed_count: u64,
     /// Account links that send the campaign's messages.
     ///
     /// JSON: `accountLinkIds`.
-    #[serde(rename = "accountLinkIds")]
     pub account_link_ids: Vec<String>,
     /// JSON: `rules`.
     pub rules: CampaignRules,
@@ -3597,35 +7814,378 @@ pub struct CampaignV2 {
     /// When the campaign was created.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt")]
     pub created_at: ::apigen_runtime::Timestamp,
     /// When the campaign was last modified, or null if it never was.
     ///
     /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "updatedAt", default)]
     pub updated_at: Option<::apigen_runtime::Timestamp>,
     /// When the campaign was last paused, or null.
     ///
     /// JSON: `pausedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "pausedAt", default)]
     pub paused_at: Option<::apigen_runtime::Timestamp>,
     /// When the campaign completed, or null.
     ///
     /// JSON: `completedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "completedAt", default)]
     pub completed_at: Option<::apigen_runtime::Timestamp>,
     /// When the campaign was last started or resumed, or null.
     ///
     /// JSON: `lastStartedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "lastStartedAt", default)]
     pub last_started_at: Option<::apigen_runtime::Timestamp>,
+}
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for CampaignV2 {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("enabled", &self.enabled)?;
+        map.serialize_entry("dryRun", &self.dry_run)?;
+        map.serialize_entry("targetsCount", &self.targets_count)?;
+        map.serialize_entry("contactedCount", &self.contacted_count)?;
+        map.serialize_entry("repliesCount", &self.replies_count)?;
+        map.serialize_entry("completionRate", &self.completion_rate)?;
+        map.serialize_entry("replyRate", &self.reply_rate)?;
+        map.serialize_entry("hourlyMessageRate", &self.hourly_message_rate)?;
+        map.serialize_entry("scheduleTimezone", &self.schedule_timezone)?;
+        map.serialize_entry("scheduleHours", &self.schedule_hours)?;
+        map.serialize_entry("isBuildingPlan", &self.is_building_plan)?;
+        map.serialize_entry("isSyncing", &self.is_syncing)?;
+        map.serialize_entry("scopeAssessedCount", &self.scope_assessed_count)?;
+        map.serialize_entry("accountLinkIds", &self.account_link_ids)?;
+        map.serialize_entry("rules", &self.rules)?;
+        map.serialize_entry("sequence", &self.sequence)?;
+        map.serialize_entry("automations", &self.automations)?;
+        map.serialize_entry("createdAt", &self.created_at)?;
+        map.serialize_entry("updatedAt", &self.updated_at)?;
+        map.serialize_entry("pausedAt", &self.paused_at)?;
+        map.serialize_entry("completedAt", &self.completed_at)?;
+        map.serialize_entry("lastStartedAt", &self.last_started_at)?;
+        map.end()
+    }
+}
+#[cfg(feature = "campaigns")]
+impl<'de> ::serde::Deserialize<'de> for CampaignV2 {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "id",
+            "name",
+            "description",
+            "enabled",
+            "dryRun",
+            "targetsCount",
+            "contactedCount",
+            "repliesCount",
+            "completionRate",
+            "replyRate",
+            "hourlyMessageRate",
+            "scheduleTimezone",
+            "scheduleHours",
+            "isBuildingPlan",
+            "isSyncing",
+            "scopeAssessedCount",
+            "accountLinkIds",
+            "rules",
+            "sequence",
+            "automations",
+            "createdAt",
+            "updatedAt",
+            "pausedAt",
+            "completedAt",
+            "lastStartedAt",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CampaignV2;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CampaignV2")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CampaignV2, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<bool> = None;
+                let mut field_4: Option<bool> = None;
+                let mut field_5: Option<u64> = None;
+                let mut field_6: Option<u64> = None;
+                let mut field_7: Option<u64> = None;
+                let mut field_8: Option<f64> = None;
+                let mut field_9: Option<f64> = None;
+                let mut field_10: Option<u64> = None;
+                let mut field_11: Option<String> = None;
+                let mut field_12: Option<
+                    ::std::collections::BTreeMap<String, ScheduleWindow>,
+                > = None;
+                let mut field_13: Option<bool> = None;
+                let mut field_14: Option<bool> = None;
+                let mut field_15: Option<u64> = None;
+                let mut field_16: Option<Vec<String>> = None;
+                let mut field_17: Option<CampaignRules> = None;
+                let mut field_18: Option<CampaignSequence> = None;
+                let mut field_19: Option<Vec<CampaignV2Automation>> = None;
+                let mut field_20: Option<::apigen_runtime::Timestamp> = None;
+                let mut field_21: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_22: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_23: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_24: Option<Option<::apigen_runtime::Timestamp>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "name")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "description",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "enabled",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "dryRun",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_5,
+                                "targetsCount",
+                            )?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_6,
+                                "contactedCount",
+                            )?
+                        }
+                        Some(7usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_7,
+                                "repliesCount",
+                            )?
+                        }
+                        Some(8usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_8,
+                                "completionRate",
+                            )?
+                        }
+                        Some(9usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_9,
+                                "replyRate",
+                            )?
+                        }
+                        Some(10usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_10,
+                                "hourlyMessageRate",
+                            )?
+                        }
+                        Some(11usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_11,
+                                "scheduleTimezone",
+                            )?
+                        }
+                        Some(12usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_12,
+                                "scheduleHours",
+                            )?
+                        }
+                        Some(13usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_13,
+                                "isBuildingPlan",
+                            )?
+                        }
+                        Some(14usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_14,
+                                "isSyncing",
+                            )?
+                        }
+                        Some(15usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_15,
+                                "scopeAssessedCount",
+                            )?
+                        }
+                        Some(16usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_16,
+                                "accountLinkIds",
+                            )?
+                        }
+                        Some(17usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_17,
+                                "rules",
+                            )?
+                        }
+                        Some(18usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_18,
+                                "sequence",
+                            )?
+                        }
+                        Some(19usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_19,
+                                "automations",
+                            )?
+                        }
+                        Some(20usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_20,
+                                "createdAt",
+                            )?
+                        }
+                        Some(21usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_21,
+                                "updatedAt",
+                            )?
+                        }
+                        Some(22usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_22,
+                                "pausedAt",
+                            )?
+                        }
+                        Some(23usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_23,
+                                "completedAt",
+                            )?
+                        }
+                        Some(24usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_24,
+                                "lastStartedAt",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CampaignV2 {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    name: ::apigen_runtime::de::required(field_1, "name")?,
+                    description: field_2.unwrap_or_default(),
+                    enabled: ::apigen_runtime::de::required(field_3, "enabled")?,
+                    dry_run: ::apigen_runtime::de::required(field_4, "dryRun")?,
+                    targets_count: ::apigen_runtime::de::required(
+                        field_5,
+                        "targetsCount",
+                    )?,
+                    contacted_count: ::apigen_runtime::de::required(
+                        field_6,
+                        "contactedCount",
+                    )?,
+                    replies_count: ::apigen_runtime::de::required(
+                        field_7,
+                        "repliesCount",
+                    )?,
+                    completion_rate: ::apigen_runtime::de::required(
+                        field_8,
+                        "completionRate",
+                    )?,
+                    reply_rate: ::apigen_runtime::de::required(field_9, "replyRate")?,
+                    hourly_message_rate: ::apigen_runtime::de::required(
+                        field_10,
+                        "hourlyMessageRate",
+                    )?,
+                    schedule_timezone: ::apigen_runtime::de::required(
+                        field_11,
+                        "scheduleTimezone",
+                    )?,
+                    schedule_hours: ::apigen_runtime::de::required(
+                        field_12,
+                        "scheduleHours",
+                    )?,
+                    is_building_plan: ::apigen_runtime::de::required(
+                        field_13,
+                        "isBuildingPlan",
+                    )?,
+                    is_syncing: ::apigen_runtime::de::required(field_14, "isSyncing")?,
+                    scope_assessed_count: ::apigen_runtime::de::required(
+                        field_15,
+                        "scopeAssessedCount",
+                    )?,
+                    account_link_ids: ::apigen_runtime::de::required(
+                        field_16,
+                        "accountLinkIds",
+                    )?,
+                    rules: ::apigen_runtime::de::required(field_17, "rules")?,
+                    sequence: ::apigen_runtime::de::required(field_18, "sequence")?,
+                    automations: ::apigen_runtime::de::required(
+                        field_19,
+                        "automations",
+                    )?,
+                    created_at: ::apigen_runtime::de::required(field_20, "createdAt")?,
+                    updated_at: field_21.unwrap_or_default(),
+                    paused_at: field_22.unwrap_or_default(),
+                    completed_at: field_23.unwrap_or_default(),
+                    last_started_at: field_24.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("CampaignV2", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "campaigns")]
 /// A custom data column of a campaign.
 ///
 /// Schema: `#/components/schemas/Column`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Column {
     /// Column id (`custom_<id>` for custom columns).
     ///
@@ -3642,22 +8202,118 @@ pub struct Column {
     /// When the column was created.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt")]
     pub created_at: ::apigen_runtime::Timestamp,
     /// When the column was last changed, or null.
     ///
     /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "updatedAt", default)]
     pub updated_at: Option<::apigen_runtime::Timestamp>,
     /// What the column contains, if described.
     ///
     /// JSON: `description`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub description: Option<::apigen_runtime::Nullable<String>>,
+}
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for Column {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("createdAt", &self.created_at)?;
+        map.serialize_entry("updatedAt", &self.updated_at)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        map.end()
+    }
+}
+#[cfg(feature = "campaigns")]
+impl<'de> ::serde::Deserialize<'de> for Column {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "id",
+            "name",
+            "type",
+            "createdAt",
+            "updatedAt",
+            "description",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Column;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Column")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Column, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<::serde_json::Value> = None;
+                let mut field_3: Option<::apigen_runtime::Timestamp> = None;
+                let mut field_4: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_5: Option<::apigen_runtime::Nullable<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "name")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_2, "type")?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "createdAt",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "updatedAt",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_5,
+                                "description",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Column {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    name: ::apigen_runtime::de::required(field_1, "name")?,
+                    r#type: ::apigen_runtime::de::required(field_2, "type")?,
+                    created_at: ::apigen_runtime::de::required(field_3, "createdAt")?,
+                    updated_at: field_4.unwrap_or_default(),
+                    description: field_5,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Column", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "campaigns")]
 impl Column {
@@ -3680,117 +8336,216 @@ impl Column {
     }
 }
 #[cfg(feature = "campaigns")]
-/// How a lead identifier in the path is interpreted.
-///
-/// Schema: `#/components/schemas/LeadIdentifierType`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum LeadIdentifierType {
-    /// `platformId`
-    PlatformId,
-    /// `username`
-    Username,
-    /// `externalId`
-    ExternalId,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-#[cfg(feature = "campaigns")]
-impl LeadIdentifierType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PlatformId => "platformId",
-            Self::Username => "username",
-            Self::ExternalId => "externalId",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "campaigns")]
-impl From<&str> for LeadIdentifierType {
-    fn from(value: &str) -> Self {
-        match value {
-            "platformId" => Self::PlatformId,
-            "username" => Self::Username,
-            "externalId" => Self::ExternalId,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "campaigns")]
-impl ::std::str::FromStr for LeadIdentifierType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "campaigns")]
-impl ::std::fmt::Display for LeadIdentifierType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "campaigns")]
-impl ::serde::Serialize for LeadIdentifierType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "campaigns")]
-impl<'de> ::serde::Deserialize<'de> for LeadIdentifierType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// How a lead identifier in the path is interpreted.
+    ///
+    /// Schema: `#/components/schemas/LeadIdentifierType`.
+    pub enum LeadIdentifierType {
+        /// `platformId`
+        PlatformId = "platformId",
+        /// `username`
+        Username = "username",
+        /// `externalId`
+        ExternalId = "externalId",
     }
 }
 #[cfg(feature = "campaigns")]
 /// One lead in the mixed `leads` array, identified by exactly one of `platformId`, `username` or `externalId`, with optional column values.
 ///
 /// Schema: `#/components/schemas/CampaignLeadInput`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CampaignLeadInput {
     /// X user id.
     ///
     /// JSON: `platformId`. Optional: `None` leaves the key out.
-    #[serde(rename = "platformId", default, skip_serializing_if = "Option::is_none")]
     pub platform_id: Option<String>,
     /// X username (without `@`).
     ///
     /// JSON: `username`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Inbox external id.
     ///
     /// JSON: `externalId`. Optional: `None` leaves the key out.
-    #[serde(rename = "externalId", default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// JSON: `platform`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<Platform>,
     /// Column values for this lead, keyed by column id (untyped JSON object).
     ///
     /// JSON: `data`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<::serde_json::Value>,
+}
+#[cfg(feature = "campaigns")]
+impl ::serde::Serialize for CampaignLeadInput {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.platform_id {
+            map.serialize_entry("platformId", value)?;
+        }
+        if let Some(value) = &self.username {
+            map.serialize_entry("username", value)?;
+        }
+        if let Some(value) = &self.external_id {
+            map.serialize_entry("externalId", value)?;
+        }
+        if let Some(value) = &self.platform {
+            map.serialize_entry("platform", value)?;
+        }
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        map.end()
+    }
+}
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "mock")]
+impl<'de> ::serde::Deserialize<'de> for CampaignLeadInput {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "platformId",
+            "username",
+            "externalId",
+            "platform",
+            "data",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CampaignLeadInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CampaignLeadInput")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CampaignLeadInput, __A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<Platform>> = None;
+                let mut field_4: Option<Option<::serde_json::Value>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "platformId",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "username",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "externalId",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "platform",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_4, "data")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CampaignLeadInput {
+                    platform_id: field_0.unwrap_or_default(),
+                    username: field_1.unwrap_or_default(),
+                    external_id: field_2.unwrap_or_default(),
+                    platform: field_3.unwrap_or_default(),
+                    data: field_4.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("CampaignLeadInput", __FIELDS, __Visitor)
+    }
 }
 #[cfg(any(feature = "campaigns", feature = "lists"))]
 /// Result of a lead update. Only the `prospect` member is documented; the stored reference is cut off after it, so further members may follow.
 ///
 /// Schema: `#/components/schemas/UpdateLeadResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateLeadResponse {
     /// JSON: `prospect`.
     pub prospect: LeadProspect,
+}
+#[cfg(any(feature = "campaigns", feature = "lists"))]
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for UpdateLeadResponse {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("prospect", &self.prospect)?;
+        map.end()
+    }
+}
+#[cfg(any(feature = "campaigns", feature = "lists"))]
+impl<'de> ::serde::Deserialize<'de> for UpdateLeadResponse {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["prospect"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateLeadResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateLeadResponse")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UpdateLeadResponse, __A::Error> {
+                let mut field_0: Option<LeadProspect> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "prospect",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateLeadResponse {
+                    prospect: ::apigen_runtime::de::required(field_0, "prospect")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UpdateLeadResponse", __FIELDS, __Visitor)
+    }
 }
 #[cfg(any(feature = "campaigns", feature = "lists"))]
 impl UpdateLeadResponse {
@@ -3804,30 +8559,25 @@ impl UpdateLeadResponse {
 /// The prospect returned by the lead-update operations: the fields of `Prospect`, except that `verified`, `profileType` and `source` may be absent, as in the campaign update-lead example. Keep in sync with `Prospect`.
 ///
 /// Schema: `#/components/schemas/LeadProspect`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LeadProspect {
     /// JSON: `platform`.
     pub platform: Platform,
     /// X user id of the prospect.
     ///
     /// JSON: `platformId`.
-    #[serde(rename = "platformId")]
     pub platform_id: String,
     /// Inbox id of the prospect (the id used by the prospect endpoints and thread creation), or null if the profile was never imported into Inbox. Older records may use a legacy id format.
     ///
     /// JSON: `externalId`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "externalId", default)]
     pub external_id: Option<String>,
     /// Internal search-index id of the profile, if indexed.
     ///
     /// JSON: `documentId`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "documentId", default)]
     pub document_id: Option<i64>,
     /// Display name on X.
     ///
     /// JSON: `displayName`.
-    #[serde(rename = "displayName")]
     pub display_name: String,
     /// X username without the `@` (lowercase).
     ///
@@ -3840,219 +8590,555 @@ pub struct LeadProspect {
     /// Avatar URL.
     ///
     /// JSON: `image`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub image: Option<String>,
     /// Avatar URL at the highest available resolution.
     ///
     /// JSON: `imageNormalized`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "imageNormalized", default)]
     pub image_normalized: Option<String>,
     /// Profile bio.
     ///
     /// JSON: `bio`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub bio: Option<String>,
     /// Location given on the profile.
     ///
     /// JSON: `location`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub location: Option<String>,
     /// Link to the profile on X.
     ///
     /// JSON: `profileUrl`.
-    #[serde(rename = "profileUrl")]
     pub profile_url: String,
     /// Website linked from the profile.
     ///
     /// JSON: `websiteUrl`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "websiteUrl", default)]
     pub website_url: Option<String>,
     /// Domain of `websiteUrl`.
     ///
     /// JSON: `websiteDomain`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "websiteDomain", default)]
     pub website_domain: Option<String>,
     /// JSON: `verified`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<VerificationType>,
     /// JSON: `profileType`. Optional: `None` leaves the key out.
-    #[serde(rename = "profileType", default, skip_serializing_if = "Option::is_none")]
     pub profile_type: Option<ProfileType>,
     /// Whether the account's posts are protected (private).
     ///
     /// JSON: `isProtected`.
-    #[serde(rename = "isProtected")]
     pub is_protected: bool,
     /// Number of followers.
     ///
     /// JSON: `followerCount`.
-    #[serde(rename = "followerCount")]
     pub follower_count: i64,
     /// Number of accounts followed.
     ///
     /// JSON: `followingCount`.
-    #[serde(rename = "followingCount")]
     pub following_count: i64,
     /// Number of posts.
     ///
     /// JSON: `postCount`.
-    #[serde(rename = "postCount")]
     pub post_count: i64,
     /// Engagement count, when known.
     ///
     /// JSON: `engagementCount`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "engagementCount", default)]
     pub engagement_count: Option<i64>,
     /// Number of X lists the account appears on, when known.
     ///
     /// JSON: `listedCount`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "listedCount", default)]
     pub listed_count: Option<i64>,
     /// When the X account was created.
     ///
     /// JSON: `platformCreatedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "platformCreatedAt", default)]
     pub platform_created_at: Option<::apigen_runtime::Timestamp>,
     /// When Inbox first saw this profile.
     ///
     /// JSON: `firstSeenAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "firstSeenAt", default)]
     pub first_seen_at: Option<::apigen_runtime::Timestamp>,
     /// When Inbox last refreshed this profile.
     ///
     /// JSON: `lastUpdatedAt`.
-    #[serde(rename = "lastUpdatedAt")]
     pub last_updated_at: ::apigen_runtime::Timestamp,
     /// When the profile data was last enriched.
     ///
     /// JSON: `lastEnrichedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "lastEnrichedAt", default)]
     pub last_enriched_at: Option<::apigen_runtime::Timestamp>,
     /// Last observed activity of the account.
     ///
     /// JSON: `lastActiveAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "lastActiveAt", default)]
     pub last_active_at: Option<::apigen_runtime::Timestamp>,
     /// JSON: `source`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<ProfileSource>,
     /// True when the profile was refreshed within the last 7 days.
     ///
     /// JSON: `isFresh`.
-    #[serde(rename = "isFresh")]
     pub is_fresh: bool,
     /// True when the profile has not been refreshed for 30 days or more.
     ///
     /// JSON: `isStale`.
-    #[serde(rename = "isStale")]
     pub is_stale: bool,
     /// Confidence in the accuracy of the profile data, from 0 to 1.
     ///
     /// JSON: `confidence`.
     pub confidence: f64,
     /// JSON: `platformData`.
-    #[serde(rename = "platformData")]
     pub platform_data: PlatformData,
     /// State of the X account (for example `active`). Only seen in lead update responses; absent elsewhere.
     ///
     /// JSON: `accountStatus`. Optional: `None` leaves the key out.
-    #[serde(rename = "accountStatus", default, skip_serializing_if = "Option::is_none")]
     pub account_status: Option<String>,
 }
-#[cfg(feature = "import-jobs")]
-/// State of an import job. `queued` waits for a free worker slot; `starting` has a slot and is about to run.
-///
-/// Schema: `#/components/schemas/ImportJobStatus`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ImportJobStatus {
-    /// `queued`
-    Queued,
-    /// `starting`
-    Starting,
-    /// `running`
-    Running,
-    /// `paused`
-    Paused,
-    /// `completed`
-    Completed,
-    /// `failed`
-    Failed,
-    /// `canceled`
-    Canceled,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-#[cfg(feature = "import-jobs")]
-impl ImportJobStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Queued => "queued",
-            Self::Starting => "starting",
-            Self::Running => "running",
-            Self::Paused => "paused",
-            Self::Completed => "completed",
-            Self::Failed => "failed",
-            Self::Canceled => "canceled",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "import-jobs")]
-impl From<&str> for ImportJobStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "queued" => Self::Queued,
-            "starting" => Self::Starting,
-            "running" => Self::Running,
-            "paused" => Self::Paused,
-            "completed" => Self::Completed,
-            "failed" => Self::Failed,
-            "canceled" => Self::Canceled,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "import-jobs")]
-impl ::std::str::FromStr for ImportJobStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "import-jobs")]
-impl ::std::fmt::Display for ImportJobStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "import-jobs")]
-impl ::serde::Serialize for ImportJobStatus {
-    fn serialize<S: ::serde::Serializer>(
+#[cfg(any(feature = "campaigns", feature = "lists"))]
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for LeadProspect {
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("platform", &self.platform)?;
+        map.serialize_entry("platformId", &self.platform_id)?;
+        map.serialize_entry("externalId", &self.external_id)?;
+        map.serialize_entry("documentId", &self.document_id)?;
+        map.serialize_entry("displayName", &self.display_name)?;
+        map.serialize_entry("username", &self.username)?;
+        map.serialize_entry("handle", &self.handle)?;
+        map.serialize_entry("image", &self.image)?;
+        map.serialize_entry("imageNormalized", &self.image_normalized)?;
+        map.serialize_entry("bio", &self.bio)?;
+        map.serialize_entry("location", &self.location)?;
+        map.serialize_entry("profileUrl", &self.profile_url)?;
+        map.serialize_entry("websiteUrl", &self.website_url)?;
+        map.serialize_entry("websiteDomain", &self.website_domain)?;
+        if let Some(value) = &self.verified {
+            map.serialize_entry("verified", value)?;
+        }
+        if let Some(value) = &self.profile_type {
+            map.serialize_entry("profileType", value)?;
+        }
+        map.serialize_entry("isProtected", &self.is_protected)?;
+        map.serialize_entry("followerCount", &self.follower_count)?;
+        map.serialize_entry("followingCount", &self.following_count)?;
+        map.serialize_entry("postCount", &self.post_count)?;
+        map.serialize_entry("engagementCount", &self.engagement_count)?;
+        map.serialize_entry("listedCount", &self.listed_count)?;
+        map.serialize_entry("platformCreatedAt", &self.platform_created_at)?;
+        map.serialize_entry("firstSeenAt", &self.first_seen_at)?;
+        map.serialize_entry("lastUpdatedAt", &self.last_updated_at)?;
+        map.serialize_entry("lastEnrichedAt", &self.last_enriched_at)?;
+        map.serialize_entry("lastActiveAt", &self.last_active_at)?;
+        if let Some(value) = &self.source {
+            map.serialize_entry("source", value)?;
+        }
+        map.serialize_entry("isFresh", &self.is_fresh)?;
+        map.serialize_entry("isStale", &self.is_stale)?;
+        map.serialize_entry("confidence", &self.confidence)?;
+        map.serialize_entry("platformData", &self.platform_data)?;
+        if let Some(value) = &self.account_status {
+            map.serialize_entry("accountStatus", value)?;
+        }
+        map.end()
+    }
+}
+#[cfg(any(feature = "campaigns", feature = "lists"))]
+impl<'de> ::serde::Deserialize<'de> for LeadProspect {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "platform",
+            "platformId",
+            "externalId",
+            "documentId",
+            "displayName",
+            "username",
+            "handle",
+            "image",
+            "imageNormalized",
+            "bio",
+            "location",
+            "profileUrl",
+            "websiteUrl",
+            "websiteDomain",
+            "verified",
+            "profileType",
+            "isProtected",
+            "followerCount",
+            "followingCount",
+            "postCount",
+            "engagementCount",
+            "listedCount",
+            "platformCreatedAt",
+            "firstSeenAt",
+            "lastUpdatedAt",
+            "lastEnrichedAt",
+            "lastActiveAt",
+            "source",
+            "isFresh",
+            "isStale",
+            "confidence",
+            "platformData",
+            "accountStatus",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = LeadProspect;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct LeadProspect")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<LeadProspect, __A::Error> {
+                let mut field_0: Option<Platform> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<i64>> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<String> = None;
+                let mut field_7: Option<Option<String>> = None;
+                let mut field_8: Option<Option<String>> = None;
+                let mut field_9: Option<Option<String>> = None;
+                let mut field_10: Option<Option<String>> = None;
+                let mut field_11: Option<String> = None;
+                let mut field_12: Option<Option<String>> = None;
+                let mut field_13: Option<Option<String>> = None;
+                let mut field_14: Option<Option<VerificationType>> = None;
+                let mut field_15: Option<Option<ProfileType>> = None;
+                let mut field_16: Option<bool> = None;
+                let mut field_17: Option<i64> = None;
+                let mut field_18: Option<i64> = None;
+                let mut field_19: Option<i64> = None;
+                let mut field_20: Option<Option<i64>> = None;
+                let mut field_21: Option<Option<i64>> = None;
+                let mut field_22: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_23: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_24: Option<::apigen_runtime::Timestamp> = None;
+                let mut field_25: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_26: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_27: Option<Option<ProfileSource>> = None;
+                let mut field_28: Option<bool> = None;
+                let mut field_29: Option<bool> = None;
+                let mut field_30: Option<f64> = None;
+                let mut field_31: Option<PlatformData> = None;
+                let mut field_32: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "platform",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "platformId",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "externalId",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "documentId",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "displayName",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_5,
+                                "username",
+                            )?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_6,
+                                "handle",
+                            )?
+                        }
+                        Some(7usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_7, "image")?
+                        }
+                        Some(8usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_8,
+                                "imageNormalized",
+                            )?
+                        }
+                        Some(9usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_9, "bio")?
+                        }
+                        Some(10usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_10,
+                                "location",
+                            )?
+                        }
+                        Some(11usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_11,
+                                "profileUrl",
+                            )?
+                        }
+                        Some(12usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_12,
+                                "websiteUrl",
+                            )?
+                        }
+                        Some(13usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_13,
+                                "websiteDomain",
+                            )?
+                        }
+                        Some(14usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_14,
+                                "verified",
+                            )?
+                        }
+                        Some(15usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_15,
+                                "profileType",
+                            )?
+                        }
+                        Some(16usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_16,
+                                "isProtected",
+                            )?
+                        }
+                        Some(17usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_17,
+                                "followerCount",
+                            )?
+                        }
+                        Some(18usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_18,
+                                "followingCount",
+                            )?
+                        }
+                        Some(19usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_19,
+                                "postCount",
+                            )?
+                        }
+                        Some(20usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_20,
+                                "engagementCount",
+                            )?
+                        }
+                        Some(21usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_21,
+                                "listedCount",
+                            )?
+                        }
+                        Some(22usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_22,
+                                "platformCreatedAt",
+                            )?
+                        }
+                        Some(23usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_23,
+                                "firstSeenAt",
+                            )?
+                        }
+                        Some(24usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_24,
+                                "lastUpdatedAt",
+                            )?
+                        }
+                        Some(25usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_25,
+                                "lastEnrichedAt",
+                            )?
+                        }
+                        Some(26usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_26,
+                                "lastActiveAt",
+                            )?
+                        }
+                        Some(27usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_27,
+                                "source",
+                            )?
+                        }
+                        Some(28usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_28,
+                                "isFresh",
+                            )?
+                        }
+                        Some(29usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_29,
+                                "isStale",
+                            )?
+                        }
+                        Some(30usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_30,
+                                "confidence",
+                            )?
+                        }
+                        Some(31usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_31,
+                                "platformData",
+                            )?
+                        }
+                        Some(32usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_32,
+                                "accountStatus",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(LeadProspect {
+                    platform: ::apigen_runtime::de::required(field_0, "platform")?,
+                    platform_id: ::apigen_runtime::de::required(field_1, "platformId")?,
+                    external_id: field_2.unwrap_or_default(),
+                    document_id: field_3.unwrap_or_default(),
+                    display_name: ::apigen_runtime::de::required(
+                        field_4,
+                        "displayName",
+                    )?,
+                    username: ::apigen_runtime::de::required(field_5, "username")?,
+                    handle: ::apigen_runtime::de::required(field_6, "handle")?,
+                    image: field_7.unwrap_or_default(),
+                    image_normalized: field_8.unwrap_or_default(),
+                    bio: field_9.unwrap_or_default(),
+                    location: field_10.unwrap_or_default(),
+                    profile_url: ::apigen_runtime::de::required(field_11, "profileUrl")?,
+                    website_url: field_12.unwrap_or_default(),
+                    website_domain: field_13.unwrap_or_default(),
+                    verified: field_14.unwrap_or_default(),
+                    profile_type: field_15.unwrap_or_default(),
+                    is_protected: ::apigen_runtime::de::required(
+                        field_16,
+                        "isProtected",
+                    )?,
+                    follower_count: ::apigen_runtime::de::required(
+                        field_17,
+                        "followerCount",
+                    )?,
+                    following_count: ::apigen_runtime::de::required(
+                        field_18,
+                        "followingCount",
+                    )?,
+                    post_count: ::apigen_runtime::de::required(field_19, "postCount")?,
+                    engagement_count: field_20.unwrap_or_default(),
+                    listed_count: field_21.unwrap_or_default(),
+                    platform_created_at: field_22.unwrap_or_default(),
+                    first_seen_at: field_23.unwrap_or_default(),
+                    last_updated_at: ::apigen_runtime::de::required(
+                        field_24,
+                        "lastUpdatedAt",
+                    )?,
+                    last_enriched_at: field_25.unwrap_or_default(),
+                    last_active_at: field_26.unwrap_or_default(),
+                    source: field_27.unwrap_or_default(),
+                    is_fresh: ::apigen_runtime::de::required(field_28, "isFresh")?,
+                    is_stale: ::apigen_runtime::de::required(field_29, "isStale")?,
+                    confidence: ::apigen_runtime::de::required(field_30, "confidence")?,
+                    platform_data: ::apigen_runtime::de::required(
+                        field_31,
+                        "platformData",
+                    )?,
+                    account_status: field_32.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("LeadProspect", __FIELDS, __Visitor)
     }
 }
 #[cfg(feature = "import-jobs")]
-impl<'de> ::serde::Deserialize<'de> for ImportJobStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// State of an import job. `queued` waits for a free worker slot; `starting` has a slot and is about to run.
+    ///
+    /// Schema: `#/components/schemas/ImportJobStatus`.
+    pub enum ImportJobStatus {
+        /// `queued`
+        Queued = "queued",
+        /// `starting`
+        Starting = "starting",
+        /// `running`
+        Running = "running",
+        /// `paused`
+        Paused = "paused",
+        /// `completed`
+        Completed = "completed",
+        /// `failed`
+        Failed = "failed",
+        /// `canceled`
+        Canceled = "canceled",
     }
 }
 #[cfg(feature = "import-jobs")]
 /// A background job that imports leads into a list.
 ///
 /// Schema: `#/components/schemas/ImportJob`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ImportJob {
     /// Import job id.
     ///
@@ -4067,66 +9153,299 @@ pub struct ImportJob {
     /// Number of items to import, when known.
     ///
     /// JSON: `totalCount`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "totalCount", default)]
     pub total_count: Option<i64>,
     /// Items handled so far.
     ///
     /// JSON: `processedCount`.
-    #[serde(rename = "processedCount")]
     pub processed_count: i64,
     /// Leads added to the list.
     ///
     /// JSON: `addedCount`.
-    #[serde(rename = "addedCount")]
     pub added_count: i64,
     /// Leads skipped because they were already in the list.
     ///
     /// JSON: `skippedCount`.
-    #[serde(rename = "skippedCount")]
     pub skipped_count: i64,
     /// Leads that could not be imported.
     ///
     /// JSON: `failedCount`.
-    #[serde(rename = "failedCount")]
     pub failed_count: i64,
     /// Failure message when the job failed, otherwise null.
     ///
     /// JSON: `error`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub error: Option<String>,
     /// When the job was created.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt")]
     pub created_at: ::apigen_runtime::Timestamp,
     /// When the job last changed.
     ///
     /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "updatedAt", default)]
     pub updated_at: Option<::apigen_runtime::Timestamp>,
     /// When the job finished, or null while it is still going.
     ///
     /// JSON: `completedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "completedAt", default)]
     pub completed_at: Option<::apigen_runtime::Timestamp>,
+}
+#[cfg(feature = "import-jobs")]
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for ImportJob {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("totalCount", &self.total_count)?;
+        map.serialize_entry("processedCount", &self.processed_count)?;
+        map.serialize_entry("addedCount", &self.added_count)?;
+        map.serialize_entry("skippedCount", &self.skipped_count)?;
+        map.serialize_entry("failedCount", &self.failed_count)?;
+        map.serialize_entry("error", &self.error)?;
+        map.serialize_entry("createdAt", &self.created_at)?;
+        map.serialize_entry("updatedAt", &self.updated_at)?;
+        map.serialize_entry("completedAt", &self.completed_at)?;
+        map.end()
+    }
+}
+#[cfg(feature = "import-jobs")]
+impl<'de> ::serde::Deserialize<'de> for ImportJob {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "id",
+            "type",
+            "status",
+            "totalCount",
+            "processedCount",
+            "addedCount",
+            "skippedCount",
+            "failedCount",
+            "error",
+            "createdAt",
+            "updatedAt",
+            "completedAt",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ImportJob;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ImportJob")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ImportJob, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<ImportJobStatus> = None;
+                let mut field_3: Option<Option<i64>> = None;
+                let mut field_4: Option<i64> = None;
+                let mut field_5: Option<i64> = None;
+                let mut field_6: Option<i64> = None;
+                let mut field_7: Option<i64> = None;
+                let mut field_8: Option<Option<String>> = None;
+                let mut field_9: Option<::apigen_runtime::Timestamp> = None;
+                let mut field_10: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_11: Option<Option<::apigen_runtime::Timestamp>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "type")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "status",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "totalCount",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "processedCount",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_5,
+                                "addedCount",
+                            )?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_6,
+                                "skippedCount",
+                            )?
+                        }
+                        Some(7usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_7,
+                                "failedCount",
+                            )?
+                        }
+                        Some(8usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_8, "error")?
+                        }
+                        Some(9usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_9,
+                                "createdAt",
+                            )?
+                        }
+                        Some(10usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_10,
+                                "updatedAt",
+                            )?
+                        }
+                        Some(11usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_11,
+                                "completedAt",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ImportJob {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    r#type: ::apigen_runtime::de::required(field_1, "type")?,
+                    status: ::apigen_runtime::de::required(field_2, "status")?,
+                    total_count: field_3.unwrap_or_default(),
+                    processed_count: ::apigen_runtime::de::required(
+                        field_4,
+                        "processedCount",
+                    )?,
+                    added_count: ::apigen_runtime::de::required(field_5, "addedCount")?,
+                    skipped_count: ::apigen_runtime::de::required(
+                        field_6,
+                        "skippedCount",
+                    )?,
+                    failed_count: ::apigen_runtime::de::required(
+                        field_7,
+                        "failedCount",
+                    )?,
+                    error: field_8.unwrap_or_default(),
+                    created_at: ::apigen_runtime::de::required(field_9, "createdAt")?,
+                    updated_at: field_10.unwrap_or_default(),
+                    completed_at: field_11.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ImportJob", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "import-jobs")]
 /// Sends one CSV column to one list column.
 ///
 /// Schema: `#/components/schemas/CsvColumnMapping`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CsvColumnMapping {
     /// Header of the CSV column.
     ///
     /// JSON: `csvHeader`.
-    #[serde(rename = "csvHeader")]
     pub csv_header: String,
     /// Id of the list column that receives the values.
     ///
     /// JSON: `targetColumnId`.
-    #[serde(rename = "targetColumnId")]
     pub target_column_id: String,
+}
+#[cfg(feature = "import-jobs")]
+impl ::serde::Serialize for CsvColumnMapping {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("csvHeader", &self.csv_header)?;
+        map.serialize_entry("targetColumnId", &self.target_column_id)?;
+        map.end()
+    }
+}
+#[cfg(feature = "import-jobs")]
+#[cfg(feature = "mock")]
+impl<'de> ::serde::Deserialize<'de> for CsvColumnMapping {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["csvHeader", "targetColumnId"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CsvColumnMapping;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CsvColumnMapping")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CsvColumnMapping, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "csvHeader",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "targetColumnId",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CsvColumnMapping {
+                    csv_header: ::apigen_runtime::de::required(field_0, "csvHeader")?,
+                    target_column_id: ::apigen_runtime::de::required(
+                        field_1,
+                        "targetColumnId",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CsvColumnMapping", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "import-jobs")]
 impl CsvColumnMapping {
@@ -4146,8 +9465,7 @@ impl CsvColumnMapping {
 /// Import leads from CSV text sent inline.
 ///
 /// Schema: `#/components/schemas/CsvImportConfig`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CsvImportConfig {
     /// Selects the CSV importer.
     ///
@@ -4160,18 +9478,119 @@ pub struct CsvImportConfig {
     /// Original file name, for display.
     ///
     /// JSON: `fileName`. Optional: `None` leaves the key out.
-    #[serde(rename = "fileName", default, skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
     /// Which CSV column fills which list column.
     ///
     /// JSON: `columnMapping`. Optional: `None` leaves the key out.
-    #[serde(rename = "columnMapping", default, skip_serializing_if = "Option::is_none")]
     pub column_mapping: Option<Vec<CsvColumnMapping>>,
     /// What to do when a lead already has values. Only `overwrite` is documented.
     ///
     /// JSON: `mergeStrategy`. Optional: `None` leaves the key out.
-    #[serde(rename = "mergeStrategy", default, skip_serializing_if = "Option::is_none")]
     pub merge_strategy: Option<String>,
+}
+#[cfg(feature = "import-jobs")]
+impl ::serde::Serialize for CsvImportConfig {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("content", &self.content)?;
+        if let Some(value) = &self.file_name {
+            map.serialize_entry("fileName", value)?;
+        }
+        if let Some(value) = &self.column_mapping {
+            map.serialize_entry("columnMapping", value)?;
+        }
+        if let Some(value) = &self.merge_strategy {
+            map.serialize_entry("mergeStrategy", value)?;
+        }
+        map.end()
+    }
+}
+#[cfg(feature = "import-jobs")]
+#[cfg(feature = "mock")]
+impl<'de> ::serde::Deserialize<'de> for CsvImportConfig {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "type",
+            "content",
+            "fileName",
+            "columnMapping",
+            "mergeStrategy",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CsvImportConfig;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CsvImportConfig")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CsvImportConfig, __A::Error> {
+                let mut field_0: Option<CsvImportConfigType> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<Vec<CsvColumnMapping>>> = None;
+                let mut field_4: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "type")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "content",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "fileName",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "columnMapping",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "mergeStrategy",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CsvImportConfig {
+                    r#type: ::apigen_runtime::de::required(field_0, "type")?,
+                    content: ::apigen_runtime::de::required(field_1, "content")?,
+                    file_name: field_2.unwrap_or_default(),
+                    column_mapping: field_3.unwrap_or_default(),
+                    merge_strategy: field_4.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("CsvImportConfig", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "import-jobs")]
 impl CsvImportConfig {
@@ -4231,203 +9650,84 @@ impl<'de> ::serde::Deserialize<'de> for ImportConfig {
     }
 }
 #[cfg(feature = "events")]
-/// Event type in `resource.action` form. `thread.assigned` and `thread.unassigned` are deprecated in favour of `prospect.assigneeChanged`, since assignees now live on the prospect.
-///
-/// Schema: `#/components/schemas/WebhookEventType`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WebhookEventType {
-    /// `thread.created`
-    ThreadCreated,
-    /// `thread.deleted`
-    ThreadDeleted,
-    /// `thread.assigned`
-    ThreadAssigned,
-    /// `thread.unassigned`
-    ThreadUnassigned,
-    /// `thread.archived`
-    ThreadArchived,
-    /// `thread.unarchived`
-    ThreadUnarchived,
-    /// `thread.typing`
-    ThreadTyping,
-    /// `message.created`
-    MessageCreated,
-    /// `message.edited`
-    MessageEdited,
-    /// `message.deleted`
-    MessageDeleted,
-    /// `message.reactionAdded`
-    MessageReactionAdded,
-    /// `message.reactionRemoved`
-    MessageReactionRemoved,
-    /// `prospect.created`
-    ProspectCreated,
-    /// `prospect.statusChanged`
-    ProspectStatusChanged,
-    /// `prospect.tagsChanged`
-    ProspectTagsChanged,
-    /// `prospect.notesChanged`
-    ProspectNotesChanged,
-    /// `prospect.valuationChanged`
-    ProspectValuationChanged,
-    /// `prospect.assigneeChanged`
-    ProspectAssigneeChanged,
-    /// `prospect.enriched`
-    ProspectEnriched,
-    /// `tag.created`
-    TagCreated,
-    /// `tag.updated`
-    TagUpdated,
-    /// `tag.deleted`
-    TagDeleted,
-    /// `status.created`
-    StatusCreated,
-    /// `status.updated`
-    StatusUpdated,
-    /// `status.deleted`
-    StatusDeleted,
-    /// `campaign.created`
-    CampaignCreated,
-    /// `campaign.started`
-    CampaignStarted,
-    /// `campaign.paused`
-    CampaignPaused,
-    /// `campaign.resumed`
-    CampaignResumed,
-    /// `campaign.completed`
-    CampaignCompleted,
-    /// `target.contacted`
-    TargetContacted,
-    /// `target.followUpSent`
-    TargetFollowUpSent,
-    /// `target.replied`
-    TargetReplied,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-#[cfg(feature = "events")]
-impl WebhookEventType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ThreadCreated => "thread.created",
-            Self::ThreadDeleted => "thread.deleted",
-            Self::ThreadAssigned => "thread.assigned",
-            Self::ThreadUnassigned => "thread.unassigned",
-            Self::ThreadArchived => "thread.archived",
-            Self::ThreadUnarchived => "thread.unarchived",
-            Self::ThreadTyping => "thread.typing",
-            Self::MessageCreated => "message.created",
-            Self::MessageEdited => "message.edited",
-            Self::MessageDeleted => "message.deleted",
-            Self::MessageReactionAdded => "message.reactionAdded",
-            Self::MessageReactionRemoved => "message.reactionRemoved",
-            Self::ProspectCreated => "prospect.created",
-            Self::ProspectStatusChanged => "prospect.statusChanged",
-            Self::ProspectTagsChanged => "prospect.tagsChanged",
-            Self::ProspectNotesChanged => "prospect.notesChanged",
-            Self::ProspectValuationChanged => "prospect.valuationChanged",
-            Self::ProspectAssigneeChanged => "prospect.assigneeChanged",
-            Self::ProspectEnriched => "prospect.enriched",
-            Self::TagCreated => "tag.created",
-            Self::TagUpdated => "tag.updated",
-            Self::TagDeleted => "tag.deleted",
-            Self::StatusCreated => "status.created",
-            Self::StatusUpdated => "status.updated",
-            Self::StatusDeleted => "status.deleted",
-            Self::CampaignCreated => "campaign.created",
-            Self::CampaignStarted => "campaign.started",
-            Self::CampaignPaused => "campaign.paused",
-            Self::CampaignResumed => "campaign.resumed",
-            Self::CampaignCompleted => "campaign.completed",
-            Self::TargetContacted => "target.contacted",
-            Self::TargetFollowUpSent => "target.followUpSent",
-            Self::TargetReplied => "target.replied",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "events")]
-impl From<&str> for WebhookEventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "thread.created" => Self::ThreadCreated,
-            "thread.deleted" => Self::ThreadDeleted,
-            "thread.assigned" => Self::ThreadAssigned,
-            "thread.unassigned" => Self::ThreadUnassigned,
-            "thread.archived" => Self::ThreadArchived,
-            "thread.unarchived" => Self::ThreadUnarchived,
-            "thread.typing" => Self::ThreadTyping,
-            "message.created" => Self::MessageCreated,
-            "message.edited" => Self::MessageEdited,
-            "message.deleted" => Self::MessageDeleted,
-            "message.reactionAdded" => Self::MessageReactionAdded,
-            "message.reactionRemoved" => Self::MessageReactionRemoved,
-            "prospect.created" => Self::ProspectCreated,
-            "prospect.statusChanged" => Self::ProspectStatusChanged,
-            "prospect.tagsChanged" => Self::ProspectTagsChanged,
-            "prospect.notesChanged" => Self::ProspectNotesChanged,
-            "prospect.valuationChanged" => Self::ProspectValuationChanged,
-            "prospect.assigneeChanged" => Self::ProspectAssigneeChanged,
-            "prospect.enriched" => Self::ProspectEnriched,
-            "tag.created" => Self::TagCreated,
-            "tag.updated" => Self::TagUpdated,
-            "tag.deleted" => Self::TagDeleted,
-            "status.created" => Self::StatusCreated,
-            "status.updated" => Self::StatusUpdated,
-            "status.deleted" => Self::StatusDeleted,
-            "campaign.created" => Self::CampaignCreated,
-            "campaign.started" => Self::CampaignStarted,
-            "campaign.paused" => Self::CampaignPaused,
-            "campaign.resumed" => Self::CampaignResumed,
-            "campaign.completed" => Self::CampaignCompleted,
-            "target.contacted" => Self::TargetContacted,
-            "target.followUpSent" => Self::TargetFollowUpSent,
-            "target.replied" => Self::TargetReplied,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "events")]
-impl ::std::str::FromStr for WebhookEventType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "events")]
-impl ::std::fmt::Display for WebhookEventType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "events")]
-impl ::serde::Serialize for WebhookEventType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "events")]
-impl<'de> ::serde::Deserialize<'de> for WebhookEventType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Event type in `resource.action` form. `thread.assigned` and `thread.unassigned` are deprecated in favour of `prospect.assigneeChanged`, since assignees now live on the prospect.
+    ///
+    /// Schema: `#/components/schemas/WebhookEventType`.
+    pub enum WebhookEventType {
+        /// `thread.created`
+        ThreadCreated = "thread.created",
+        /// `thread.deleted`
+        ThreadDeleted = "thread.deleted",
+        /// `thread.assigned`
+        ThreadAssigned = "thread.assigned",
+        /// `thread.unassigned`
+        ThreadUnassigned = "thread.unassigned",
+        /// `thread.archived`
+        ThreadArchived = "thread.archived",
+        /// `thread.unarchived`
+        ThreadUnarchived = "thread.unarchived",
+        /// `thread.typing`
+        ThreadTyping = "thread.typing",
+        /// `message.created`
+        MessageCreated = "message.created",
+        /// `message.edited`
+        MessageEdited = "message.edited",
+        /// `message.deleted`
+        MessageDeleted = "message.deleted",
+        /// `message.reactionAdded`
+        MessageReactionAdded = "message.reactionAdded",
+        /// `message.reactionRemoved`
+        MessageReactionRemoved = "message.reactionRemoved",
+        /// `prospect.created`
+        ProspectCreated = "prospect.created",
+        /// `prospect.statusChanged`
+        ProspectStatusChanged = "prospect.statusChanged",
+        /// `prospect.tagsChanged`
+        ProspectTagsChanged = "prospect.tagsChanged",
+        /// `prospect.notesChanged`
+        ProspectNotesChanged = "prospect.notesChanged",
+        /// `prospect.valuationChanged`
+        ProspectValuationChanged = "prospect.valuationChanged",
+        /// `prospect.assigneeChanged`
+        ProspectAssigneeChanged = "prospect.assigneeChanged",
+        /// `prospect.enriched`
+        ProspectEnriched = "prospect.enriched",
+        /// `tag.created`
+        TagCreated = "tag.created",
+        /// `tag.updated`
+        TagUpdated = "tag.updated",
+        /// `tag.deleted`
+        TagDeleted = "tag.deleted",
+        /// `status.created`
+        StatusCreated = "status.created",
+        /// `status.updated`
+        StatusUpdated = "status.updated",
+        /// `status.deleted`
+        StatusDeleted = "status.deleted",
+        /// `campaign.created`
+        CampaignCreated = "campaign.created",
+        /// `campaign.started`
+        CampaignStarted = "campaign.started",
+        /// `campaign.paused`
+        CampaignPaused = "campaign.paused",
+        /// `campaign.resumed`
+        CampaignResumed = "campaign.resumed",
+        /// `campaign.completed`
+        CampaignCompleted = "campaign.completed",
+        /// `target.contacted`
+        TargetContacted = "target.contacted",
+        /// `target.followUpSent`
+        TargetFollowUpSent = "target.followUpSent",
+        /// `target.replied`
+        TargetReplied = "target.replied",
     }
 }
 #[cfg(feature = "events")]
 /// Envelope shared by webhook deliveries and the events feed. Webhook deliveries are POSTed as JSON and signed in the `X-Inbox-Signature` header (`t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`).
 ///
 /// Schema: `#/components/schemas/WebhookEvent`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebhookEvent {
     /// Unique event id; use it to drop duplicate deliveries.
     ///
@@ -4440,7 +9740,6 @@ pub struct WebhookEvent {
     /// Team the event belongs to.
     ///
     /// JSON: `teamId`.
-    #[serde(rename = "teamId")]
     pub team_id: String,
     /// JSON: `type`.
     pub r#type: WebhookEventType,
@@ -4457,18 +9756,192 @@ pub struct WebhookEvent {
     /// JSON: `data`.
     pub data: ::serde_json::Map<String, ::serde_json::Value>,
 }
+#[cfg(feature = "events")]
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for WebhookEvent {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("seq", &self.seq)?;
+        map.serialize_entry("teamId", &self.team_id)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("timestamp", &self.timestamp)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("data", &self.data)?;
+        map.end()
+    }
+}
+#[cfg(feature = "events")]
+impl<'de> ::serde::Deserialize<'de> for WebhookEvent {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "id",
+            "seq",
+            "teamId",
+            "type",
+            "timestamp",
+            "version",
+            "data",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = WebhookEvent;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct WebhookEvent")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<WebhookEvent, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<u64> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<WebhookEventType> = None;
+                let mut field_4: Option<::apigen_runtime::Timestamp> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<
+                    ::serde_json::Map<String, ::serde_json::Value>,
+                > = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "seq")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "teamId",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_3, "type")?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "timestamp",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_5,
+                                "version",
+                            )?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_6, "data")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WebhookEvent {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    seq: ::apigen_runtime::de::required(field_1, "seq")?,
+                    team_id: ::apigen_runtime::de::required(field_2, "teamId")?,
+                    r#type: ::apigen_runtime::de::required(field_3, "type")?,
+                    timestamp: ::apigen_runtime::de::required(field_4, "timestamp")?,
+                    version: ::apigen_runtime::de::required(field_5, "version")?,
+                    data: ::apigen_runtime::de::required(field_6, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("WebhookEvent", __FIELDS, __Visitor)
+    }
+}
 /// Payload of the thread events (`thread.created`, `thread.archived`, ...).
 ///
 /// Schema: `#/components/schemas/ThreadPayload`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ThreadPayload {
     /// JSON: `thread`.
     pub thread: WebhookThread,
     /// The prospect; sent by `thread.created` only.
     ///
     /// JSON: `prospect`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prospect: Option<WebhookProspect>,
+}
+impl ::serde::Serialize for ThreadPayload {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("thread", &self.thread)?;
+        if let Some(value) = &self.prospect {
+            map.serialize_entry("prospect", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ThreadPayload {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["thread", "prospect"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ThreadPayload;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ThreadPayload")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ThreadPayload, __A::Error> {
+                let mut field_0: Option<WebhookThread> = None;
+                let mut field_1: Option<Option<WebhookProspect>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "thread",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "prospect",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ThreadPayload {
+                    thread: ::apigen_runtime::de::required(field_0, "thread")?,
+                    prospect: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ThreadPayload", __FIELDS, __Visitor)
+    }
 }
 impl ThreadPayload {
     /// Creates the value from its required fields (`thread`); constant fields are set, optional fields are left out.
@@ -4480,18 +9953,82 @@ impl ThreadPayload {
 /// Payload of `thread.typing`.
 ///
 /// Schema: `#/components/schemas/ThreadTypingPayload`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ThreadTypingPayload {
     /// Inbox id of the thread.
     ///
     /// JSON: `threadId`.
-    #[serde(rename = "threadId")]
     pub thread_id: String,
     /// X user id of the prospect who is typing.
     ///
     /// JSON: `senderPlatformId`.
-    #[serde(rename = "senderPlatformId")]
     pub sender_platform_id: String,
+}
+impl ::serde::Serialize for ThreadTypingPayload {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("threadId", &self.thread_id)?;
+        map.serialize_entry("senderPlatformId", &self.sender_platform_id)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ThreadTypingPayload {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["threadId", "senderPlatformId"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ThreadTypingPayload;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ThreadTypingPayload")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ThreadTypingPayload, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "threadId",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "senderPlatformId",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ThreadTypingPayload {
+                    thread_id: ::apigen_runtime::de::required(field_0, "threadId")?,
+                    sender_platform_id: ::apigen_runtime::de::required(
+                        field_1,
+                        "senderPlatformId",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ThreadTypingPayload", __FIELDS, __Visitor)
+    }
 }
 impl ThreadTypingPayload {
     /// Creates the value from its required fields (`thread_id`, `sender_platform_id`); constant fields are set, optional fields are left out.
@@ -4509,12 +10046,75 @@ impl ThreadTypingPayload {
 /// Payload of `message.created`. The documented example is cut off after `thread`; further members are ignored.
 ///
 /// Schema: `#/components/schemas/MessageCreatedPayload`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MessageCreatedPayload {
     /// JSON: `message`.
     pub message: Message,
     /// JSON: `thread`.
     pub thread: WebhookThread,
+}
+impl ::serde::Serialize for MessageCreatedPayload {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("message", &self.message)?;
+        map.serialize_entry("thread", &self.thread)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MessageCreatedPayload {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["message", "thread"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MessageCreatedPayload;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MessageCreatedPayload")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<MessageCreatedPayload, __A::Error> {
+                let mut field_0: Option<Message> = None;
+                let mut field_1: Option<WebhookThread> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "message",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "thread",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(MessageCreatedPayload {
+                    message: ::apigen_runtime::de::required(field_0, "message")?,
+                    thread: ::apigen_runtime::de::required(field_1, "thread")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("MessageCreatedPayload", __FIELDS, __Visitor)
+    }
 }
 impl MessageCreatedPayload {
     /// Creates the value from its required fields (`message`, `thread`); constant fields are set, optional fields are left out.
@@ -4526,7 +10126,7 @@ impl MessageCreatedPayload {
 /// Payload of `message.edited`.
 ///
 /// Schema: `#/components/schemas/MessageEditedPayload`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MessageEditedPayload {
     /// The message after the edit (`isEdited` true, `updatedAt` the edit time).
     ///
@@ -4535,8 +10135,70 @@ pub struct MessageEditedPayload {
     /// Inbox id of the thread.
     ///
     /// JSON: `threadId`.
-    #[serde(rename = "threadId")]
     pub thread_id: String,
+}
+impl ::serde::Serialize for MessageEditedPayload {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("message", &self.message)?;
+        map.serialize_entry("threadId", &self.thread_id)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MessageEditedPayload {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["message", "threadId"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MessageEditedPayload;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MessageEditedPayload")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<MessageEditedPayload, __A::Error> {
+                let mut field_0: Option<Message> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "message",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "threadId",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(MessageEditedPayload {
+                    message: ::apigen_runtime::de::required(field_0, "message")?,
+                    thread_id: ::apigen_runtime::de::required(field_1, "threadId")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("MessageEditedPayload", __FIELDS, __Visitor)
+    }
 }
 impl MessageEditedPayload {
     /// Creates the value from its required fields (`message`, `thread_id`); constant fields are set, optional fields are left out.
@@ -4551,18 +10213,79 @@ impl MessageEditedPayload {
 /// Payload of `message.deleted`.
 ///
 /// Schema: `#/components/schemas/MessageDeletedPayload`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MessageDeletedPayload {
     /// Inbox id of the deleted message.
     ///
     /// JSON: `messageId`.
-    #[serde(rename = "messageId")]
     pub message_id: String,
     /// Inbox id of the thread it belonged to.
     ///
     /// JSON: `threadId`.
-    #[serde(rename = "threadId")]
     pub thread_id: String,
+}
+impl ::serde::Serialize for MessageDeletedPayload {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("messageId", &self.message_id)?;
+        map.serialize_entry("threadId", &self.thread_id)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MessageDeletedPayload {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["messageId", "threadId"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MessageDeletedPayload;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MessageDeletedPayload")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<MessageDeletedPayload, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "messageId",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "threadId",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(MessageDeletedPayload {
+                    message_id: ::apigen_runtime::de::required(field_0, "messageId")?,
+                    thread_id: ::apigen_runtime::de::required(field_1, "threadId")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("MessageDeletedPayload", __FIELDS, __Visitor)
+    }
 }
 impl MessageDeletedPayload {
     /// Creates the value from its required fields (`message_id`, `thread_id`); constant fields are set, optional fields are left out.
@@ -4577,20 +10300,91 @@ impl MessageDeletedPayload {
 /// Payload of `message.reactionAdded` and `message.reactionRemoved`.
 ///
 /// Schema: `#/components/schemas/ReactionPayload`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReactionPayload {
     /// Inbox id of the message.
     ///
     /// JSON: `messageId`.
-    #[serde(rename = "messageId")]
     pub message_id: String,
     /// Inbox id of the thread containing it.
     ///
     /// JSON: `threadId`.
-    #[serde(rename = "threadId")]
     pub thread_id: String,
     /// JSON: `reaction`.
     pub reaction: WebhookReaction,
+}
+impl ::serde::Serialize for ReactionPayload {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("messageId", &self.message_id)?;
+        map.serialize_entry("threadId", &self.thread_id)?;
+        map.serialize_entry("reaction", &self.reaction)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ReactionPayload {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["messageId", "threadId", "reaction"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ReactionPayload;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ReactionPayload")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ReactionPayload, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<WebhookReaction> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "messageId",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "threadId",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "reaction",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ReactionPayload {
+                    message_id: ::apigen_runtime::de::required(field_0, "messageId")?,
+                    thread_id: ::apigen_runtime::de::required(field_1, "threadId")?,
+                    reaction: ::apigen_runtime::de::required(field_2, "reaction")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ReactionPayload", __FIELDS, __Visitor)
+    }
 }
 impl ReactionPayload {
     /// Creates the value from its required fields (`message_id`, `thread_id`, `reaction`); constant fields are set, optional fields are left out.
@@ -4610,7 +10404,7 @@ impl ReactionPayload {
 /// A reaction on a message, as webhooks send it.
 ///
 /// Schema: `#/components/schemas/WebhookReaction`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebhookReaction {
     /// The emoji.
     ///
@@ -4619,13 +10413,83 @@ pub struct WebhookReaction {
     /// X user id of whoever reacted.
     ///
     /// JSON: `senderPlatformId`.
-    #[serde(rename = "senderPlatformId")]
     pub sender_platform_id: String,
     /// When the reaction was made.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt")]
     pub created_at: ::apigen_runtime::Timestamp,
+}
+impl ::serde::Serialize for WebhookReaction {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("emoji", &self.emoji)?;
+        map.serialize_entry("senderPlatformId", &self.sender_platform_id)?;
+        map.serialize_entry("createdAt", &self.created_at)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WebhookReaction {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["emoji", "senderPlatformId", "createdAt"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = WebhookReaction;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct WebhookReaction")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<WebhookReaction, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<::apigen_runtime::Timestamp> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "emoji")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "senderPlatformId",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "createdAt",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WebhookReaction {
+                    emoji: ::apigen_runtime::de::required(field_0, "emoji")?,
+                    sender_platform_id: ::apigen_runtime::de::required(
+                        field_1,
+                        "senderPlatformId",
+                    )?,
+                    created_at: ::apigen_runtime::de::required(field_2, "createdAt")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("WebhookReaction", __FIELDS, __Visitor)
+    }
 }
 impl WebhookReaction {
     /// Creates the value from its required fields (`emoji`, `sender_platform_id`, `created_at`); constant fields are set, optional fields are left out.
@@ -4645,10 +10509,63 @@ impl WebhookReaction {
 /// Payload of the prospect events (`prospect.statusChanged`, ...).
 ///
 /// Schema: `#/components/schemas/ProspectPayload`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProspectPayload {
     /// JSON: `prospect`.
     pub prospect: WebhookProspect,
+}
+impl ::serde::Serialize for ProspectPayload {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("prospect", &self.prospect)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProspectPayload {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["prospect"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ProspectPayload;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ProspectPayload")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ProspectPayload, __A::Error> {
+                let mut field_0: Option<WebhookProspect> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "prospect",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ProspectPayload {
+                    prospect: ::apigen_runtime::de::required(field_0, "prospect")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ProspectPayload", __FIELDS, __Visitor)
+    }
 }
 impl ProspectPayload {
     /// Creates the value from its required fields (`prospect`); constant fields are set, optional fields are left out.
@@ -4660,10 +10577,63 @@ impl ProspectPayload {
 /// Payload of the campaign events (`campaign.started`, ...).
 ///
 /// Schema: `#/components/schemas/CampaignPayload`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CampaignPayload {
     /// JSON: `campaign`.
     pub campaign: WebhookCampaign,
+}
+impl ::serde::Serialize for CampaignPayload {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("campaign", &self.campaign)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CampaignPayload {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["campaign"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CampaignPayload;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CampaignPayload")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CampaignPayload, __A::Error> {
+                let mut field_0: Option<WebhookCampaign> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "campaign",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CampaignPayload {
+                    campaign: ::apigen_runtime::de::required(field_0, "campaign")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CampaignPayload", __FIELDS, __Visitor)
+    }
 }
 impl CampaignPayload {
     /// Creates the value from its required fields (`campaign`); constant fields are set, optional fields are left out.
@@ -4675,18 +10645,103 @@ impl CampaignPayload {
 /// Payload of the campaign target events (`target.contacted`, `target.followUpSent`, `target.replied`). The examples are cut off after `thread`; the migration guide also lists `message` and `prospect`, so those are optional.
 ///
 /// Schema: `#/components/schemas/TargetPayload`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TargetPayload {
     /// JSON: `campaign`.
     pub campaign: WebhookCampaign,
     /// JSON: `thread`.
     pub thread: WebhookThread,
     /// JSON: `message`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<Message>,
     /// JSON: `prospect`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prospect: Option<WebhookProspect>,
+}
+impl ::serde::Serialize for TargetPayload {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("campaign", &self.campaign)?;
+        map.serialize_entry("thread", &self.thread)?;
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        if let Some(value) = &self.prospect {
+            map.serialize_entry("prospect", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TargetPayload {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["campaign", "thread", "message", "prospect"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = TargetPayload;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct TargetPayload")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<TargetPayload, __A::Error> {
+                let mut field_0: Option<WebhookCampaign> = None;
+                let mut field_1: Option<WebhookThread> = None;
+                let mut field_2: Option<Option<Message>> = None;
+                let mut field_3: Option<Option<WebhookProspect>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "campaign",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "thread",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "message",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "prospect",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(TargetPayload {
+                    campaign: ::apigen_runtime::de::required(field_0, "campaign")?,
+                    thread: ::apigen_runtime::de::required(field_1, "thread")?,
+                    message: field_2.unwrap_or_default(),
+                    prospect: field_3.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("TargetPayload", __FIELDS, __Visitor)
+    }
 }
 impl TargetPayload {
     /// Creates the value from its required fields (`campaign`, `thread`); constant fields are set, optional fields are left out.
@@ -4703,7 +10758,7 @@ impl TargetPayload {
 /// A thread as webhooks embed it: the fields of `Thread`, with the slim `WebhookProspect`. Keep in sync with `Thread`.
 ///
 /// Schema: `#/components/schemas/WebhookThread`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebhookThread {
     /// Inbox id of the thread.
     ///
@@ -4714,7 +10769,6 @@ pub struct WebhookThread {
     /// X conversation id, `<smaller user id>:<larger user id>`.
     ///
     /// JSON: `platformId`.
-    #[serde(rename = "platformId")]
     pub platform_id: String,
     /// Whether the thread is marked done (archived).
     ///
@@ -4723,22 +10777,18 @@ pub struct WebhookThread {
     /// Member assigned to the thread, or null.
     ///
     /// JSON: `assigneeId`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "assigneeId", default)]
     pub assignee_id: Option<String>,
     /// Time of the latest message.
     ///
     /// JSON: `lastMessageTimestamp`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "lastMessageTimestamp", default)]
     pub last_message_timestamp: Option<::apigen_runtime::Timestamp>,
     /// Time used for ordering threads.
     ///
     /// JSON: `computedSortTimestamp`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "computedSortTimestamp", default)]
     pub computed_sort_timestamp: Option<::apigen_runtime::Timestamp>,
     /// When the thread was created in Inbox.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt")]
     pub created_at: ::apigen_runtime::Timestamp,
     /// JSON: `status`.
     pub status: ThreadStatus,
@@ -4747,57 +10797,263 @@ pub struct WebhookThread {
     /// The team's account link in this conversation.
     ///
     /// JSON: `accountLinkId`.
-    #[serde(rename = "accountLinkId")]
     pub account_link_id: String,
     /// Whether Inbox is still loading the history from X.
     ///
     /// JSON: `isSyncing`.
-    #[serde(rename = "isSyncing")]
     pub is_syncing: bool,
     /// Whether the conversation is a message request.
     ///
     /// JSON: `isRequest`.
-    #[serde(rename = "isRequest")]
     pub is_request: bool,
     /// Per-thread typing-indicator setting; null means the team default.
     ///
     /// JSON: `typingIndicatorsEnabled`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "typingIndicatorsEnabled", default)]
     pub typing_indicators_enabled: Option<bool>,
     /// Preview of the latest message.
     ///
     /// JSON: `lastMessage`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "lastMessage", default)]
     pub last_message: Option<ThreadLastMessage>,
     /// JSON: `prospect`.
     pub prospect: WebhookProspect,
 }
+impl ::serde::Serialize for WebhookThread {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("platform", &self.platform)?;
+        map.serialize_entry("platformId", &self.platform_id)?;
+        map.serialize_entry("done", &self.done)?;
+        map.serialize_entry("assigneeId", &self.assignee_id)?;
+        map.serialize_entry("lastMessageTimestamp", &self.last_message_timestamp)?;
+        map.serialize_entry("computedSortTimestamp", &self.computed_sort_timestamp)?;
+        map.serialize_entry("createdAt", &self.created_at)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("variant", &self.variant)?;
+        map.serialize_entry("accountLinkId", &self.account_link_id)?;
+        map.serialize_entry("isSyncing", &self.is_syncing)?;
+        map.serialize_entry("isRequest", &self.is_request)?;
+        map.serialize_entry("typingIndicatorsEnabled", &self.typing_indicators_enabled)?;
+        map.serialize_entry("lastMessage", &self.last_message)?;
+        map.serialize_entry("prospect", &self.prospect)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WebhookThread {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "id",
+            "platform",
+            "platformId",
+            "done",
+            "assigneeId",
+            "lastMessageTimestamp",
+            "computedSortTimestamp",
+            "createdAt",
+            "status",
+            "variant",
+            "accountLinkId",
+            "isSyncing",
+            "isRequest",
+            "typingIndicatorsEnabled",
+            "lastMessage",
+            "prospect",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = WebhookThread;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct WebhookThread")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<WebhookThread, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Platform> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<bool> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut field_5: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_6: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_7: Option<::apigen_runtime::Timestamp> = None;
+                let mut field_8: Option<ThreadStatus> = None;
+                let mut field_9: Option<ThreadVariant> = None;
+                let mut field_10: Option<String> = None;
+                let mut field_11: Option<bool> = None;
+                let mut field_12: Option<bool> = None;
+                let mut field_13: Option<Option<bool>> = None;
+                let mut field_14: Option<Option<ThreadLastMessage>> = None;
+                let mut field_15: Option<WebhookProspect> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "platform",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "platformId",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_3, "done")?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "assigneeId",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_5,
+                                "lastMessageTimestamp",
+                            )?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_6,
+                                "computedSortTimestamp",
+                            )?
+                        }
+                        Some(7usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_7,
+                                "createdAt",
+                            )?
+                        }
+                        Some(8usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_8,
+                                "status",
+                            )?
+                        }
+                        Some(9usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_9,
+                                "variant",
+                            )?
+                        }
+                        Some(10usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_10,
+                                "accountLinkId",
+                            )?
+                        }
+                        Some(11usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_11,
+                                "isSyncing",
+                            )?
+                        }
+                        Some(12usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_12,
+                                "isRequest",
+                            )?
+                        }
+                        Some(13usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_13,
+                                "typingIndicatorsEnabled",
+                            )?
+                        }
+                        Some(14usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_14,
+                                "lastMessage",
+                            )?
+                        }
+                        Some(15usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_15,
+                                "prospect",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WebhookThread {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    platform: ::apigen_runtime::de::required(field_1, "platform")?,
+                    platform_id: ::apigen_runtime::de::required(field_2, "platformId")?,
+                    done: ::apigen_runtime::de::required(field_3, "done")?,
+                    assignee_id: field_4.unwrap_or_default(),
+                    last_message_timestamp: field_5.unwrap_or_default(),
+                    computed_sort_timestamp: field_6.unwrap_or_default(),
+                    created_at: ::apigen_runtime::de::required(field_7, "createdAt")?,
+                    status: ::apigen_runtime::de::required(field_8, "status")?,
+                    variant: ::apigen_runtime::de::required(field_9, "variant")?,
+                    account_link_id: ::apigen_runtime::de::required(
+                        field_10,
+                        "accountLinkId",
+                    )?,
+                    is_syncing: ::apigen_runtime::de::required(field_11, "isSyncing")?,
+                    is_request: ::apigen_runtime::de::required(field_12, "isRequest")?,
+                    typing_indicators_enabled: field_13.unwrap_or_default(),
+                    last_message: field_14.unwrap_or_default(),
+                    prospect: ::apigen_runtime::de::required(field_15, "prospect")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("WebhookThread", __FIELDS, __Visitor)
+    }
+}
 /// A prospect as webhooks embed it. Prospect events carry most fields of `ProspectWithContext`; prospects inside a thread carry only the identity fields and `context`, so only those are required.
 ///
 /// Schema: `#/components/schemas/WebhookProspect`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebhookProspect {
     /// JSON: `platform`.
     pub platform: Platform,
     /// X user id of the prospect.
     ///
     /// JSON: `platformId`.
-    #[serde(rename = "platformId")]
     pub platform_id: String,
     /// Inbox id of the prospect.
     ///
     /// JSON: `externalId`. Optional: `None` leaves the key out.
-    #[serde(rename = "externalId", default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// Internal search-index id of the profile (not in the webhook examples).
     ///
     /// JSON: `documentId`. Optional: `None` leaves the key out.
-    #[serde(rename = "documentId", default, skip_serializing_if = "Option::is_none")]
     pub document_id: Option<i64>,
     /// Display name on X.
     ///
     /// JSON: `displayName`.
-    #[serde(rename = "displayName")]
     pub display_name: String,
     /// X username without the `@`.
     ///
@@ -4806,139 +11062,559 @@ pub struct WebhookProspect {
     /// X handle including the `@`.
     ///
     /// JSON: `handle`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handle: Option<String>,
     /// Avatar URL.
     ///
     /// JSON: `image`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// Avatar URL at the highest available resolution.
     ///
     /// JSON: `imageNormalized`. Optional: `None` leaves the key out.
-    #[serde(
-        rename = "imageNormalized",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub image_normalized: Option<String>,
     /// Profile bio.
     ///
     /// JSON: `bio`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bio: Option<String>,
     /// Location given on the profile.
     ///
     /// JSON: `location`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// Link to the profile on X.
     ///
     /// JSON: `profileUrl`. Optional: `None` leaves the key out.
-    #[serde(rename = "profileUrl", default, skip_serializing_if = "Option::is_none")]
     pub profile_url: Option<String>,
     /// Website linked from the profile.
     ///
     /// JSON: `websiteUrl`. Optional: `None` leaves the key out.
-    #[serde(rename = "websiteUrl", default, skip_serializing_if = "Option::is_none")]
     pub website_url: Option<String>,
     /// Domain of `websiteUrl`.
     ///
     /// JSON: `websiteDomain`. Optional: `None` leaves the key out.
-    #[serde(rename = "websiteDomain", default, skip_serializing_if = "Option::is_none")]
     pub website_domain: Option<String>,
     /// JSON: `verified`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<VerificationType>,
     /// JSON: `profileType`. Optional: `None` leaves the key out.
-    #[serde(rename = "profileType", default, skip_serializing_if = "Option::is_none")]
     pub profile_type: Option<ProfileType>,
     /// Whether the account's posts are protected.
     ///
     /// JSON: `isProtected`. Optional: `None` leaves the key out.
-    #[serde(rename = "isProtected", default, skip_serializing_if = "Option::is_none")]
     pub is_protected: Option<bool>,
     /// Number of followers.
     ///
     /// JSON: `followerCount`. Optional: `None` leaves the key out.
-    #[serde(rename = "followerCount", default, skip_serializing_if = "Option::is_none")]
     pub follower_count: Option<i64>,
     /// Number of accounts followed.
     ///
     /// JSON: `followingCount`. Optional: `None` leaves the key out.
-    #[serde(rename = "followingCount", default, skip_serializing_if = "Option::is_none")]
     pub following_count: Option<i64>,
     /// Number of posts.
     ///
     /// JSON: `postCount`. Optional: `None` leaves the key out.
-    #[serde(rename = "postCount", default, skip_serializing_if = "Option::is_none")]
     pub post_count: Option<i64>,
     /// Engagement count.
     ///
     /// JSON: `engagementCount`. Optional: `None` leaves the key out.
-    #[serde(
-        rename = "engagementCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub engagement_count: Option<i64>,
     /// Number of X lists the account appears on.
     ///
     /// JSON: `listedCount`. Optional: `None` leaves the key out.
-    #[serde(rename = "listedCount", default, skip_serializing_if = "Option::is_none")]
     pub listed_count: Option<i64>,
     /// When the X account was created.
     ///
     /// JSON: `platformCreatedAt`. Optional: `None` leaves the key out.
-    #[serde(
-        rename = "platformCreatedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub platform_created_at: Option<::apigen_runtime::Timestamp>,
     /// When Inbox first saw this profile.
     ///
     /// JSON: `firstSeenAt`. Optional: `None` leaves the key out.
-    #[serde(rename = "firstSeenAt", default, skip_serializing_if = "Option::is_none")]
     pub first_seen_at: Option<::apigen_runtime::Timestamp>,
     /// When Inbox last refreshed this profile.
     ///
     /// JSON: `lastUpdatedAt`. Optional: `None` leaves the key out.
-    #[serde(rename = "lastUpdatedAt", default, skip_serializing_if = "Option::is_none")]
     pub last_updated_at: Option<::apigen_runtime::Timestamp>,
     /// When the profile data was last enriched.
     ///
     /// JSON: `lastEnrichedAt`. Optional: `None` leaves the key out.
-    #[serde(rename = "lastEnrichedAt", default, skip_serializing_if = "Option::is_none")]
     pub last_enriched_at: Option<::apigen_runtime::Timestamp>,
     /// Last observed activity of the account.
     ///
     /// JSON: `lastActiveAt`. Optional: `None` leaves the key out.
-    #[serde(rename = "lastActiveAt", default, skip_serializing_if = "Option::is_none")]
     pub last_active_at: Option<::apigen_runtime::Timestamp>,
     /// JSON: `source`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<ProfileSource>,
     /// True when the profile was refreshed within the last 7 days.
     ///
     /// JSON: `isFresh`. Optional: `None` leaves the key out.
-    #[serde(rename = "isFresh", default, skip_serializing_if = "Option::is_none")]
     pub is_fresh: Option<bool>,
     /// True when the profile has not been refreshed for 30 days or more.
     ///
     /// JSON: `isStale`. Optional: `None` leaves the key out.
-    #[serde(rename = "isStale", default, skip_serializing_if = "Option::is_none")]
     pub is_stale: Option<bool>,
     /// Confidence in the profile data, from 0 to 1.
     ///
     /// JSON: `confidence`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f64>,
     /// JSON: `platformData`. Optional: `None` leaves the key out.
-    #[serde(rename = "platformData", default, skip_serializing_if = "Option::is_none")]
     pub platform_data: Option<PlatformData>,
     /// JSON: `context`.
     pub context: ProspectContext,
+}
+impl ::serde::Serialize for WebhookProspect {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("platform", &self.platform)?;
+        map.serialize_entry("platformId", &self.platform_id)?;
+        if let Some(value) = &self.external_id {
+            map.serialize_entry("externalId", value)?;
+        }
+        if let Some(value) = &self.document_id {
+            map.serialize_entry("documentId", value)?;
+        }
+        map.serialize_entry("displayName", &self.display_name)?;
+        map.serialize_entry("username", &self.username)?;
+        if let Some(value) = &self.handle {
+            map.serialize_entry("handle", value)?;
+        }
+        if let Some(value) = &self.image {
+            map.serialize_entry("image", value)?;
+        }
+        if let Some(value) = &self.image_normalized {
+            map.serialize_entry("imageNormalized", value)?;
+        }
+        if let Some(value) = &self.bio {
+            map.serialize_entry("bio", value)?;
+        }
+        if let Some(value) = &self.location {
+            map.serialize_entry("location", value)?;
+        }
+        if let Some(value) = &self.profile_url {
+            map.serialize_entry("profileUrl", value)?;
+        }
+        if let Some(value) = &self.website_url {
+            map.serialize_entry("websiteUrl", value)?;
+        }
+        if let Some(value) = &self.website_domain {
+            map.serialize_entry("websiteDomain", value)?;
+        }
+        if let Some(value) = &self.verified {
+            map.serialize_entry("verified", value)?;
+        }
+        if let Some(value) = &self.profile_type {
+            map.serialize_entry("profileType", value)?;
+        }
+        if let Some(value) = &self.is_protected {
+            map.serialize_entry("isProtected", value)?;
+        }
+        if let Some(value) = &self.follower_count {
+            map.serialize_entry("followerCount", value)?;
+        }
+        if let Some(value) = &self.following_count {
+            map.serialize_entry("followingCount", value)?;
+        }
+        if let Some(value) = &self.post_count {
+            map.serialize_entry("postCount", value)?;
+        }
+        if let Some(value) = &self.engagement_count {
+            map.serialize_entry("engagementCount", value)?;
+        }
+        if let Some(value) = &self.listed_count {
+            map.serialize_entry("listedCount", value)?;
+        }
+        if let Some(value) = &self.platform_created_at {
+            map.serialize_entry("platformCreatedAt", value)?;
+        }
+        if let Some(value) = &self.first_seen_at {
+            map.serialize_entry("firstSeenAt", value)?;
+        }
+        if let Some(value) = &self.last_updated_at {
+            map.serialize_entry("lastUpdatedAt", value)?;
+        }
+        if let Some(value) = &self.last_enriched_at {
+            map.serialize_entry("lastEnrichedAt", value)?;
+        }
+        if let Some(value) = &self.last_active_at {
+            map.serialize_entry("lastActiveAt", value)?;
+        }
+        if let Some(value) = &self.source {
+            map.serialize_entry("source", value)?;
+        }
+        if let Some(value) = &self.is_fresh {
+            map.serialize_entry("isFresh", value)?;
+        }
+        if let Some(value) = &self.is_stale {
+            map.serialize_entry("isStale", value)?;
+        }
+        if let Some(value) = &self.confidence {
+            map.serialize_entry("confidence", value)?;
+        }
+        if let Some(value) = &self.platform_data {
+            map.serialize_entry("platformData", value)?;
+        }
+        map.serialize_entry("context", &self.context)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WebhookProspect {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "platform",
+            "platformId",
+            "externalId",
+            "documentId",
+            "displayName",
+            "username",
+            "handle",
+            "image",
+            "imageNormalized",
+            "bio",
+            "location",
+            "profileUrl",
+            "websiteUrl",
+            "websiteDomain",
+            "verified",
+            "profileType",
+            "isProtected",
+            "followerCount",
+            "followingCount",
+            "postCount",
+            "engagementCount",
+            "listedCount",
+            "platformCreatedAt",
+            "firstSeenAt",
+            "lastUpdatedAt",
+            "lastEnrichedAt",
+            "lastActiveAt",
+            "source",
+            "isFresh",
+            "isStale",
+            "confidence",
+            "platformData",
+            "context",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = WebhookProspect;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct WebhookProspect")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<WebhookProspect, __A::Error> {
+                let mut field_0: Option<Platform> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<i64>> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<Option<String>> = None;
+                let mut field_7: Option<Option<String>> = None;
+                let mut field_8: Option<Option<String>> = None;
+                let mut field_9: Option<Option<String>> = None;
+                let mut field_10: Option<Option<String>> = None;
+                let mut field_11: Option<Option<String>> = None;
+                let mut field_12: Option<Option<String>> = None;
+                let mut field_13: Option<Option<String>> = None;
+                let mut field_14: Option<Option<VerificationType>> = None;
+                let mut field_15: Option<Option<ProfileType>> = None;
+                let mut field_16: Option<Option<bool>> = None;
+                let mut field_17: Option<Option<i64>> = None;
+                let mut field_18: Option<Option<i64>> = None;
+                let mut field_19: Option<Option<i64>> = None;
+                let mut field_20: Option<Option<i64>> = None;
+                let mut field_21: Option<Option<i64>> = None;
+                let mut field_22: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_23: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_24: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_25: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_26: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_27: Option<Option<ProfileSource>> = None;
+                let mut field_28: Option<Option<bool>> = None;
+                let mut field_29: Option<Option<bool>> = None;
+                let mut field_30: Option<Option<f64>> = None;
+                let mut field_31: Option<Option<PlatformData>> = None;
+                let mut field_32: Option<ProspectContext> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "platform",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "platformId",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "externalId",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "documentId",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "displayName",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_5,
+                                "username",
+                            )?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_6,
+                                "handle",
+                            )?
+                        }
+                        Some(7usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_7, "image")?
+                        }
+                        Some(8usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_8,
+                                "imageNormalized",
+                            )?
+                        }
+                        Some(9usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_9, "bio")?
+                        }
+                        Some(10usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_10,
+                                "location",
+                            )?
+                        }
+                        Some(11usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_11,
+                                "profileUrl",
+                            )?
+                        }
+                        Some(12usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_12,
+                                "websiteUrl",
+                            )?
+                        }
+                        Some(13usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_13,
+                                "websiteDomain",
+                            )?
+                        }
+                        Some(14usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_14,
+                                "verified",
+                            )?
+                        }
+                        Some(15usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_15,
+                                "profileType",
+                            )?
+                        }
+                        Some(16usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_16,
+                                "isProtected",
+                            )?
+                        }
+                        Some(17usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_17,
+                                "followerCount",
+                            )?
+                        }
+                        Some(18usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_18,
+                                "followingCount",
+                            )?
+                        }
+                        Some(19usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_19,
+                                "postCount",
+                            )?
+                        }
+                        Some(20usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_20,
+                                "engagementCount",
+                            )?
+                        }
+                        Some(21usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_21,
+                                "listedCount",
+                            )?
+                        }
+                        Some(22usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_22,
+                                "platformCreatedAt",
+                            )?
+                        }
+                        Some(23usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_23,
+                                "firstSeenAt",
+                            )?
+                        }
+                        Some(24usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_24,
+                                "lastUpdatedAt",
+                            )?
+                        }
+                        Some(25usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_25,
+                                "lastEnrichedAt",
+                            )?
+                        }
+                        Some(26usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_26,
+                                "lastActiveAt",
+                            )?
+                        }
+                        Some(27usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_27,
+                                "source",
+                            )?
+                        }
+                        Some(28usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_28,
+                                "isFresh",
+                            )?
+                        }
+                        Some(29usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_29,
+                                "isStale",
+                            )?
+                        }
+                        Some(30usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_30,
+                                "confidence",
+                            )?
+                        }
+                        Some(31usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_31,
+                                "platformData",
+                            )?
+                        }
+                        Some(32usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_32,
+                                "context",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WebhookProspect {
+                    platform: ::apigen_runtime::de::required(field_0, "platform")?,
+                    platform_id: ::apigen_runtime::de::required(field_1, "platformId")?,
+                    external_id: field_2.unwrap_or_default(),
+                    document_id: field_3.unwrap_or_default(),
+                    display_name: ::apigen_runtime::de::required(
+                        field_4,
+                        "displayName",
+                    )?,
+                    username: ::apigen_runtime::de::required(field_5, "username")?,
+                    handle: field_6.unwrap_or_default(),
+                    image: field_7.unwrap_or_default(),
+                    image_normalized: field_8.unwrap_or_default(),
+                    bio: field_9.unwrap_or_default(),
+                    location: field_10.unwrap_or_default(),
+                    profile_url: field_11.unwrap_or_default(),
+                    website_url: field_12.unwrap_or_default(),
+                    website_domain: field_13.unwrap_or_default(),
+                    verified: field_14.unwrap_or_default(),
+                    profile_type: field_15.unwrap_or_default(),
+                    is_protected: field_16.unwrap_or_default(),
+                    follower_count: field_17.unwrap_or_default(),
+                    following_count: field_18.unwrap_or_default(),
+                    post_count: field_19.unwrap_or_default(),
+                    engagement_count: field_20.unwrap_or_default(),
+                    listed_count: field_21.unwrap_or_default(),
+                    platform_created_at: field_22.unwrap_or_default(),
+                    first_seen_at: field_23.unwrap_or_default(),
+                    last_updated_at: field_24.unwrap_or_default(),
+                    last_enriched_at: field_25.unwrap_or_default(),
+                    last_active_at: field_26.unwrap_or_default(),
+                    source: field_27.unwrap_or_default(),
+                    is_fresh: field_28.unwrap_or_default(),
+                    is_stale: field_29.unwrap_or_default(),
+                    confidence: field_30.unwrap_or_default(),
+                    platform_data: field_31.unwrap_or_default(),
+                    context: ::apigen_runtime::de::required(field_32, "context")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("WebhookProspect", __FIELDS, __Visitor)
+    }
 }
 impl WebhookProspect {
     /// Creates the value from its required fields (`platform`, `platform_id`, `display_name`, `username`, `context`); constant fields are set, optional fields are left out.
@@ -4990,7 +11666,7 @@ impl WebhookProspect {
 /// A campaign as webhooks embed it: the counters and lifecycle fields of `Campaign`, without its configuration.
 ///
 /// Schema: `#/components/schemas/WebhookCampaign`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebhookCampaign {
     /// Campaign id.
     ///
@@ -5003,92 +11679,368 @@ pub struct WebhookCampaign {
     /// Free-text description.
     ///
     /// JSON: `description`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub description: Option<String>,
     /// JSON: `status`.
     pub status: CampaignStatus,
     /// Whether the campaign runs without sending messages.
     ///
     /// JSON: `dryRun`.
-    #[serde(rename = "dryRun")]
     pub dry_run: bool,
     /// Number of targets.
     ///
     /// JSON: `targetsCount`.
-    #[serde(rename = "targetsCount")]
     pub targets_count: u64,
     /// Number of targets contacted.
     ///
     /// JSON: `contactedCount`.
-    #[serde(rename = "contactedCount")]
     pub contacted_count: u64,
     /// Number of targets that replied.
     ///
     /// JSON: `repliesCount`.
-    #[serde(rename = "repliesCount")]
     pub replies_count: u64,
     /// Share of targets contacted, from 0 to 1.
     ///
     /// JSON: `completionRate`.
-    #[serde(rename = "completionRate")]
     pub completion_rate: f64,
     /// Share of contacted targets that replied, from 0 to 1.
     ///
     /// JSON: `replyRate`.
-    #[serde(rename = "replyRate")]
     pub reply_rate: f64,
     /// When the campaign was created.
     ///
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt")]
     pub created_at: ::apigen_runtime::Timestamp,
     /// When the campaign was last updated.
     ///
     /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "updatedAt", default)]
     pub updated_at: Option<::apigen_runtime::Timestamp>,
     /// When the campaign was paused.
     ///
     /// JSON: `pausedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "pausedAt", default)]
     pub paused_at: Option<::apigen_runtime::Timestamp>,
     /// When the campaign completed.
     ///
     /// JSON: `completedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "completedAt", default)]
     pub completed_at: Option<::apigen_runtime::Timestamp>,
     /// When the campaign was last started.
     ///
     /// JSON: `lastStartedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "lastStartedAt", default)]
     pub last_started_at: Option<::apigen_runtime::Timestamp>,
+}
+impl ::serde::Serialize for WebhookCampaign {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("dryRun", &self.dry_run)?;
+        map.serialize_entry("targetsCount", &self.targets_count)?;
+        map.serialize_entry("contactedCount", &self.contacted_count)?;
+        map.serialize_entry("repliesCount", &self.replies_count)?;
+        map.serialize_entry("completionRate", &self.completion_rate)?;
+        map.serialize_entry("replyRate", &self.reply_rate)?;
+        map.serialize_entry("createdAt", &self.created_at)?;
+        map.serialize_entry("updatedAt", &self.updated_at)?;
+        map.serialize_entry("pausedAt", &self.paused_at)?;
+        map.serialize_entry("completedAt", &self.completed_at)?;
+        map.serialize_entry("lastStartedAt", &self.last_started_at)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WebhookCampaign {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "id",
+            "name",
+            "description",
+            "status",
+            "dryRun",
+            "targetsCount",
+            "contactedCount",
+            "repliesCount",
+            "completionRate",
+            "replyRate",
+            "createdAt",
+            "updatedAt",
+            "pausedAt",
+            "completedAt",
+            "lastStartedAt",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = WebhookCampaign;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct WebhookCampaign")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<WebhookCampaign, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<CampaignStatus> = None;
+                let mut field_4: Option<bool> = None;
+                let mut field_5: Option<u64> = None;
+                let mut field_6: Option<u64> = None;
+                let mut field_7: Option<u64> = None;
+                let mut field_8: Option<f64> = None;
+                let mut field_9: Option<f64> = None;
+                let mut field_10: Option<::apigen_runtime::Timestamp> = None;
+                let mut field_11: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_12: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_13: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_14: Option<Option<::apigen_runtime::Timestamp>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "name")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "description",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "status",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "dryRun",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_5,
+                                "targetsCount",
+                            )?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_6,
+                                "contactedCount",
+                            )?
+                        }
+                        Some(7usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_7,
+                                "repliesCount",
+                            )?
+                        }
+                        Some(8usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_8,
+                                "completionRate",
+                            )?
+                        }
+                        Some(9usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_9,
+                                "replyRate",
+                            )?
+                        }
+                        Some(10usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_10,
+                                "createdAt",
+                            )?
+                        }
+                        Some(11usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_11,
+                                "updatedAt",
+                            )?
+                        }
+                        Some(12usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_12,
+                                "pausedAt",
+                            )?
+                        }
+                        Some(13usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_13,
+                                "completedAt",
+                            )?
+                        }
+                        Some(14usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_14,
+                                "lastStartedAt",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WebhookCampaign {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    name: ::apigen_runtime::de::required(field_1, "name")?,
+                    description: field_2.unwrap_or_default(),
+                    status: ::apigen_runtime::de::required(field_3, "status")?,
+                    dry_run: ::apigen_runtime::de::required(field_4, "dryRun")?,
+                    targets_count: ::apigen_runtime::de::required(
+                        field_5,
+                        "targetsCount",
+                    )?,
+                    contacted_count: ::apigen_runtime::de::required(
+                        field_6,
+                        "contactedCount",
+                    )?,
+                    replies_count: ::apigen_runtime::de::required(
+                        field_7,
+                        "repliesCount",
+                    )?,
+                    completion_rate: ::apigen_runtime::de::required(
+                        field_8,
+                        "completionRate",
+                    )?,
+                    reply_rate: ::apigen_runtime::de::required(field_9, "replyRate")?,
+                    created_at: ::apigen_runtime::de::required(field_10, "createdAt")?,
+                    updated_at: field_11.unwrap_or_default(),
+                    paused_at: field_12.unwrap_or_default(),
+                    completed_at: field_13.unwrap_or_default(),
+                    last_started_at: field_14.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("WebhookCampaign", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "threads")]
 /// Body of `createThread`. Give either `externalPlatformId` or `externalId`.
 ///
 /// Schema: `#/components/schemas/CreateThreadRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateThreadRequest {
     /// Account link that will own the thread.
     ///
     /// JSON: `accountLinkId`.
-    #[serde(rename = "accountLinkId")]
     pub account_link_id: String,
     /// X user id of the prospect. Required when `externalId` is not given.
     ///
     /// JSON: `externalPlatformId`. Optional: `None` leaves the key out.
-    #[serde(
-        rename = "externalPlatformId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub external_platform_id: Option<String>,
     /// Inbox id of the prospect. Required when `externalPlatformId` is not given.
     ///
     /// JSON: `externalId`. Optional: `None` leaves the key out.
-    #[serde(rename = "externalId", default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
+}
+#[cfg(feature = "threads")]
+impl ::serde::Serialize for CreateThreadRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("accountLinkId", &self.account_link_id)?;
+        if let Some(value) = &self.external_platform_id {
+            map.serialize_entry("externalPlatformId", value)?;
+        }
+        if let Some(value) = &self.external_id {
+            map.serialize_entry("externalId", value)?;
+        }
+        map.end()
+    }
+}
+#[cfg(feature = "threads")]
+#[cfg(feature = "mock")]
+impl<'de> ::serde::Deserialize<'de> for CreateThreadRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["accountLinkId", "externalPlatformId", "externalId"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateThreadRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CreateThreadRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreateThreadRequest, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "accountLinkId",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "externalPlatformId",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "externalId",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateThreadRequest {
+                    account_link_id: ::apigen_runtime::de::required(
+                        field_0,
+                        "accountLinkId",
+                    )?,
+                    external_platform_id: field_1.unwrap_or_default(),
+                    external_id: field_2.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateThreadRequest", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "threads")]
 impl CreateThreadRequest {
@@ -5106,49 +12058,158 @@ impl CreateThreadRequest {
 /// Body of `updateThread`. Omitted fields are left unchanged.
 ///
 /// Schema: `#/components/schemas/UpdateThreadRequest`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateThreadRequest {
     /// True marks the thread done (archived); false reopens it.
     ///
     /// JSON: `done`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub done: Option<bool>,
     /// Member to assign the thread to; `null` unassigns it.
     ///
     /// JSON: `assigneeId`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        rename = "assigneeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub assignee_id: Option<::apigen_runtime::Nullable<String>>,
+}
+#[cfg(feature = "threads")]
+impl ::serde::Serialize for UpdateThreadRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.done {
+            map.serialize_entry("done", value)?;
+        }
+        if let Some(value) = &self.assignee_id {
+            map.serialize_entry("assigneeId", value)?;
+        }
+        map.end()
+    }
+}
+#[cfg(feature = "threads")]
+#[cfg(feature = "mock")]
+impl<'de> ::serde::Deserialize<'de> for UpdateThreadRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["done", "assigneeId"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateThreadRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateThreadRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UpdateThreadRequest, __A::Error> {
+                let mut field_0: Option<Option<bool>> = None;
+                let mut field_1: Option<::apigen_runtime::Nullable<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "done")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "assigneeId",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateThreadRequest {
+                    done: field_0.unwrap_or_default(),
+                    assignee_id: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UpdateThreadRequest", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "threads")]
 /// Body of `updateThreadSettings`.
 ///
 /// Schema: `#/components/schemas/UpdateThreadSettingsRequest`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateThreadSettingsRequest {
     /// Turn typing indicators on or off for this thread; `null` clears the override so the team default applies.
     ///
     /// JSON: `typingIndicatorsEnabled`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        rename = "typingIndicatorsEnabled",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub typing_indicators_enabled: Option<::apigen_runtime::Nullable<bool>>,
+}
+#[cfg(feature = "threads")]
+impl ::serde::Serialize for UpdateThreadSettingsRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.typing_indicators_enabled {
+            map.serialize_entry("typingIndicatorsEnabled", value)?;
+        }
+        map.end()
+    }
+}
+#[cfg(feature = "threads")]
+#[cfg(feature = "mock")]
+impl<'de> ::serde::Deserialize<'de> for UpdateThreadSettingsRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["typingIndicatorsEnabled"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateThreadSettingsRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateThreadSettingsRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UpdateThreadSettingsRequest, __A::Error> {
+                let mut field_0: Option<::apigen_runtime::Nullable<bool>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "typingIndicatorsEnabled",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateThreadSettingsRequest {
+                    typing_indicators_enabled: field_0,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("UpdateThreadSettingsRequest", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "messages")]
 /// Body of `sendMessage`.
 ///
 /// Schema: `#/components/schemas/SendMessageRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SendMessageRequest {
     /// Message text.
     ///
@@ -5157,12 +12218,75 @@ pub struct SendMessageRequest {
     /// Id of an earlier message in the thread to reply to.
     ///
     /// JSON: `replyToMessageId`. Optional: `None` leaves the key out.
-    #[serde(
-        rename = "replyToMessageId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub reply_to_message_id: Option<String>,
+}
+#[cfg(feature = "messages")]
+impl ::serde::Serialize for SendMessageRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("content", &self.content)?;
+        if let Some(value) = &self.reply_to_message_id {
+            map.serialize_entry("replyToMessageId", value)?;
+        }
+        map.end()
+    }
+}
+#[cfg(feature = "messages")]
+#[cfg(feature = "mock")]
+impl<'de> ::serde::Deserialize<'de> for SendMessageRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["content", "replyToMessageId"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = SendMessageRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SendMessageRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<SendMessageRequest, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "content",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "replyToMessageId",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SendMessageRequest {
+                    content: ::apigen_runtime::de::required(field_0, "content")?,
+                    reply_to_message_id: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("SendMessageRequest", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "messages")]
 impl SendMessageRequest {
@@ -5179,13 +12303,11 @@ impl SendMessageRequest {
 /// Body of `quickSendMessage`. Give either `externalPlatformId` or `externalId`.
 ///
 /// Schema: `#/components/schemas/QuickSendMessageRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct QuickSendMessageRequest {
     /// Account link to send from.
     ///
     /// JSON: `accountLinkId`.
-    #[serde(rename = "accountLinkId")]
     pub account_link_id: String,
     /// Message text.
     ///
@@ -5194,17 +12316,109 @@ pub struct QuickSendMessageRequest {
     /// X user id of the recipient. Required when `externalId` is not given.
     ///
     /// JSON: `externalPlatformId`. Optional: `None` leaves the key out.
-    #[serde(
-        rename = "externalPlatformId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub external_platform_id: Option<String>,
     /// Inbox id of the recipient. Required when `externalPlatformId` is not given.
     ///
     /// JSON: `externalId`. Optional: `None` leaves the key out.
-    #[serde(rename = "externalId", default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
+}
+#[cfg(feature = "messages")]
+impl ::serde::Serialize for QuickSendMessageRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("accountLinkId", &self.account_link_id)?;
+        map.serialize_entry("content", &self.content)?;
+        if let Some(value) = &self.external_platform_id {
+            map.serialize_entry("externalPlatformId", value)?;
+        }
+        if let Some(value) = &self.external_id {
+            map.serialize_entry("externalId", value)?;
+        }
+        map.end()
+    }
+}
+#[cfg(feature = "messages")]
+#[cfg(feature = "mock")]
+impl<'de> ::serde::Deserialize<'de> for QuickSendMessageRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "accountLinkId",
+            "content",
+            "externalPlatformId",
+            "externalId",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = QuickSendMessageRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct QuickSendMessageRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<QuickSendMessageRequest, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "accountLinkId",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "content",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "externalPlatformId",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "externalId",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(QuickSendMessageRequest {
+                    account_link_id: ::apigen_runtime::de::required(
+                        field_0,
+                        "accountLinkId",
+                    )?,
+                    content: ::apigen_runtime::de::required(field_1, "content")?,
+                    external_platform_id: field_2.unwrap_or_default(),
+                    external_id: field_3.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("QuickSendMessageRequest", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "messages")]
 impl QuickSendMessageRequest {
@@ -5223,13 +12437,68 @@ impl QuickSendMessageRequest {
 /// Body of `editMessage`.
 ///
 /// Schema: `#/components/schemas/EditMessageRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EditMessageRequest {
     /// The new message text.
     ///
     /// JSON: `content`.
     pub content: String,
+}
+#[cfg(feature = "messages")]
+impl ::serde::Serialize for EditMessageRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("content", &self.content)?;
+        map.end()
+    }
+}
+#[cfg(feature = "messages")]
+#[cfg(feature = "mock")]
+impl<'de> ::serde::Deserialize<'de> for EditMessageRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["content"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = EditMessageRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct EditMessageRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<EditMessageRequest, __A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "content",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(EditMessageRequest {
+                    content: ::apigen_runtime::de::required(field_0, "content")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("EditMessageRequest", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "messages")]
 impl EditMessageRequest {
@@ -5243,26 +12512,133 @@ impl EditMessageRequest {
 /// Body of `deleteMessage`; may be empty.
 ///
 /// Schema: `#/components/schemas/DeleteMessageRequest`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteMessageRequest {
     /// True deletes the message for every participant; false only for the team's side.
     ///
     /// JSON: `deleteForAll`. Optional: `None` leaves the key out.
-    #[serde(rename = "deleteForAll", default, skip_serializing_if = "Option::is_none")]
     pub delete_for_all: Option<bool>,
+}
+#[cfg(feature = "messages")]
+impl ::serde::Serialize for DeleteMessageRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.delete_for_all {
+            map.serialize_entry("deleteForAll", value)?;
+        }
+        map.end()
+    }
+}
+#[cfg(feature = "messages")]
+#[cfg(feature = "mock")]
+impl<'de> ::serde::Deserialize<'de> for DeleteMessageRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["deleteForAll"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = DeleteMessageRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DeleteMessageRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<DeleteMessageRequest, __A::Error> {
+                let mut field_0: Option<Option<bool>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "deleteForAll",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(DeleteMessageRequest {
+                    delete_for_all: field_0.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("DeleteMessageRequest", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "messages")]
 /// Body of `addReaction` and `removeReaction`.
 ///
 /// Schema: `#/components/schemas/ReactionRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReactionRequest {
     /// The emoji, as the character itself.
     ///
     /// JSON: `emoji`.
     pub emoji: String,
+}
+#[cfg(feature = "messages")]
+impl ::serde::Serialize for ReactionRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("emoji", &self.emoji)?;
+        map.end()
+    }
+}
+#[cfg(feature = "messages")]
+#[cfg(feature = "mock")]
+impl<'de> ::serde::Deserialize<'de> for ReactionRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["emoji"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ReactionRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ReactionRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ReactionRequest, __A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "emoji")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ReactionRequest {
+                    emoji: ::apigen_runtime::de::required(field_0, "emoji")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ReactionRequest", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "messages")]
 impl ReactionRequest {
@@ -5276,69 +12652,173 @@ impl ReactionRequest {
 /// Body of `updateProspectContext`. Omitted fields are left unchanged; nullable fields accept `null` to clear them.
 ///
 /// Schema: `#/components/schemas/UpdateProspectContextRequest`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateProspectContextRequest {
     /// New notes; `null` clears them.
     ///
     /// JSON: `notes`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub notes: Option<::apigen_runtime::Nullable<String>>,
     /// New deal value in the team's currency; `null` clears it.
     ///
     /// JSON: `valuation`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub valuation: Option<::apigen_runtime::Nullable<f64>>,
     /// Pipeline status to set; `null` removes the status.
     ///
     /// JSON: `statusId`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        rename = "statusId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub status_id: Option<::apigen_runtime::Nullable<String>>,
     /// Ids of tags to attach.
     ///
     /// JSON: `addTags`. Optional: `None` leaves the key out.
-    #[serde(rename = "addTags", default, skip_serializing_if = "Option::is_none")]
     pub add_tags: Option<Vec<String>>,
     /// Ids of tags to detach.
     ///
     /// JSON: `removeTags`. Optional: `None` leaves the key out.
-    #[serde(rename = "removeTags", default, skip_serializing_if = "Option::is_none")]
     pub remove_tags: Option<Vec<String>>,
     /// Member to assign the prospect to; `null` unassigns.
     ///
     /// JSON: `assigneeId`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        rename = "assigneeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub assignee_id: Option<::apigen_runtime::Nullable<String>>,
     /// Marks the prospect's conversation done (true) or open again (false).
     ///
     /// JSON: `done`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub done: Option<bool>,
+}
+#[cfg(feature = "prospects")]
+impl ::serde::Serialize for UpdateProspectContextRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.notes {
+            map.serialize_entry("notes", value)?;
+        }
+        if let Some(value) = &self.valuation {
+            map.serialize_entry("valuation", value)?;
+        }
+        if let Some(value) = &self.status_id {
+            map.serialize_entry("statusId", value)?;
+        }
+        if let Some(value) = &self.add_tags {
+            map.serialize_entry("addTags", value)?;
+        }
+        if let Some(value) = &self.remove_tags {
+            map.serialize_entry("removeTags", value)?;
+        }
+        if let Some(value) = &self.assignee_id {
+            map.serialize_entry("assigneeId", value)?;
+        }
+        if let Some(value) = &self.done {
+            map.serialize_entry("done", value)?;
+        }
+        map.end()
+    }
+}
+#[cfg(feature = "prospects")]
+#[cfg(feature = "mock")]
+impl<'de> ::serde::Deserialize<'de> for UpdateProspectContextRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "notes",
+            "valuation",
+            "statusId",
+            "addTags",
+            "removeTags",
+            "assigneeId",
+            "done",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateProspectContextRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateProspectContextRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UpdateProspectContextRequest, __A::Error> {
+                let mut field_0: Option<::apigen_runtime::Nullable<String>> = None;
+                let mut field_1: Option<::apigen_runtime::Nullable<f64>> = None;
+                let mut field_2: Option<::apigen_runtime::Nullable<String>> = None;
+                let mut field_3: Option<Option<Vec<String>>> = None;
+                let mut field_4: Option<Option<Vec<String>>> = None;
+                let mut field_5: Option<::apigen_runtime::Nullable<String>> = None;
+                let mut field_6: Option<Option<bool>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "notes")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "valuation",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "statusId",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "addTags",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "removeTags",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_5,
+                                "assigneeId",
+                            )?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_6, "done")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateProspectContextRequest {
+                    notes: field_0,
+                    valuation: field_1,
+                    status_id: field_2,
+                    add_tags: field_3.unwrap_or_default(),
+                    remove_tags: field_4.unwrap_or_default(),
+                    assignee_id: field_5,
+                    done: field_6.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("UpdateProspectContextRequest", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "tags")]
 /// Body of `createTag`.
 ///
 /// Schema: `#/components/schemas/CreateTagRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateTagRequest {
     /// Tag name, unique within the team.
     ///
@@ -5347,12 +12827,67 @@ pub struct CreateTagRequest {
     /// A palette color name (see `listColors`) or a hex code; `null` or omitted for no color.
     ///
     /// JSON: `color`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub color: Option<::apigen_runtime::Nullable<String>>,
+}
+#[cfg(feature = "tags")]
+impl ::serde::Serialize for CreateTagRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.color {
+            map.serialize_entry("color", value)?;
+        }
+        map.end()
+    }
+}
+#[cfg(feature = "tags")]
+#[cfg(feature = "mock")]
+impl<'de> ::serde::Deserialize<'de> for CreateTagRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["name", "color"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateTagRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CreateTagRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreateTagRequest, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<::apigen_runtime::Nullable<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "name")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "color")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateTagRequest {
+                    name: ::apigen_runtime::de::required(field_0, "name")?,
+                    color: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateTagRequest", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "tags")]
 impl CreateTagRequest {
@@ -5369,30 +12904,84 @@ impl CreateTagRequest {
 /// Body of `updateTag`. Omitted fields are left unchanged.
 ///
 /// Schema: `#/components/schemas/UpdateTagRequest`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTagRequest {
     /// New tag name, unique within the team.
     ///
     /// JSON: `name`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// A palette color name or a hex code; `null` clears the color.
     ///
     /// JSON: `color`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub color: Option<::apigen_runtime::Nullable<String>>,
+}
+#[cfg(feature = "tags")]
+impl ::serde::Serialize for UpdateTagRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.color {
+            map.serialize_entry("color", value)?;
+        }
+        map.end()
+    }
+}
+#[cfg(feature = "tags")]
+#[cfg(feature = "mock")]
+impl<'de> ::serde::Deserialize<'de> for UpdateTagRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["name", "color"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateTagRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateTagRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UpdateTagRequest, __A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<::apigen_runtime::Nullable<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "name")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "color")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateTagRequest {
+                    name: field_0.unwrap_or_default(),
+                    color: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UpdateTagRequest", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "statuses")]
 /// Body of `createStatus`.
 ///
 /// Schema: `#/components/schemas/CreateStatusRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateStatusRequest {
     /// Status name, unique within the team.
     ///
@@ -5401,12 +12990,67 @@ pub struct CreateStatusRequest {
     /// A palette color name (see `listColors`) or a hex code; `null` or omitted for no color.
     ///
     /// JSON: `color`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub color: Option<::apigen_runtime::Nullable<String>>,
+}
+#[cfg(feature = "statuses")]
+impl ::serde::Serialize for CreateStatusRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.color {
+            map.serialize_entry("color", value)?;
+        }
+        map.end()
+    }
+}
+#[cfg(feature = "statuses")]
+#[cfg(feature = "mock")]
+impl<'de> ::serde::Deserialize<'de> for CreateStatusRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["name", "color"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateStatusRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CreateStatusRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreateStatusRequest, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<::apigen_runtime::Nullable<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "name")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "color")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateStatusRequest {
+                    name: ::apigen_runtime::de::required(field_0, "name")?,
+                    color: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateStatusRequest", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "statuses")]
 impl CreateStatusRequest {
@@ -5423,36 +13067,145 @@ impl CreateStatusRequest {
 /// Body of `updateStatus`. Omitted fields are left unchanged.
 ///
 /// Schema: `#/components/schemas/UpdateStatusRequest`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateStatusRequest {
     /// New status name, unique within the team.
     ///
     /// JSON: `name`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// A palette color name or a hex code; `null` clears the color.
     ///
     /// JSON: `color`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub color: Option<::apigen_runtime::Nullable<String>>,
+}
+#[cfg(feature = "statuses")]
+impl ::serde::Serialize for UpdateStatusRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.color {
+            map.serialize_entry("color", value)?;
+        }
+        map.end()
+    }
+}
+#[cfg(feature = "statuses")]
+#[cfg(feature = "mock")]
+impl<'de> ::serde::Deserialize<'de> for UpdateStatusRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["name", "color"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateStatusRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateStatusRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UpdateStatusRequest, __A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<::apigen_runtime::Nullable<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "name")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "color")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateStatusRequest {
+                    name: field_0.unwrap_or_default(),
+                    color: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UpdateStatusRequest", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "lists")]
 /// Body of `addListLeads`.
 ///
 /// Schema: `#/components/schemas/AddListLeadsRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddListLeadsRequest {
     /// X user ids to add (1 to 2,000).
     ///
     /// JSON: `platformIds`.
-    #[serde(rename = "platformIds")]
     pub platform_ids: Vec<String>,
+}
+#[cfg(feature = "lists")]
+impl ::serde::Serialize for AddListLeadsRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("platformIds", &self.platform_ids)?;
+        map.end()
+    }
+}
+#[cfg(feature = "lists")]
+#[cfg(feature = "mock")]
+impl<'de> ::serde::Deserialize<'de> for AddListLeadsRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["platformIds"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = AddListLeadsRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AddListLeadsRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<AddListLeadsRequest, __A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "platformIds",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AddListLeadsRequest {
+                    platform_ids: ::apigen_runtime::de::required(field_0, "platformIds")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AddListLeadsRequest", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "lists")]
 impl AddListLeadsRequest {
@@ -5466,14 +13219,68 @@ impl AddListLeadsRequest {
 /// Body of `removeListLeads`.
 ///
 /// Schema: `#/components/schemas/RemoveListLeadsRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RemoveListLeadsRequest {
     /// X user ids to remove (1 to 2,000).
     ///
     /// JSON: `platformIds`.
-    #[serde(rename = "platformIds")]
     pub platform_ids: Vec<String>,
+}
+#[cfg(feature = "lists")]
+impl ::serde::Serialize for RemoveListLeadsRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("platformIds", &self.platform_ids)?;
+        map.end()
+    }
+}
+#[cfg(feature = "lists")]
+#[cfg(feature = "mock")]
+impl<'de> ::serde::Deserialize<'de> for RemoveListLeadsRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["platformIds"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = RemoveListLeadsRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct RemoveListLeadsRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<RemoveListLeadsRequest, __A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "platformIds",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RemoveListLeadsRequest {
+                    platform_ids: ::apigen_runtime::de::required(field_0, "platformIds")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RemoveListLeadsRequest", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "lists")]
 impl RemoveListLeadsRequest {
@@ -5487,13 +13294,64 @@ impl RemoveListLeadsRequest {
 /// Body of `updateListLead`.
 ///
 /// Schema: `#/components/schemas/UpdateListLeadRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateListLeadRequest {
     /// Column values to set, keyed by column id (untyped JSON object).
     ///
     /// JSON: `data`.
     pub data: ::serde_json::Value,
+}
+#[cfg(feature = "lists")]
+impl ::serde::Serialize for UpdateListLeadRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("data", &self.data)?;
+        map.end()
+    }
+}
+#[cfg(feature = "lists")]
+#[cfg(feature = "mock")]
+impl<'de> ::serde::Deserialize<'de> for UpdateListLeadRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["data"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateListLeadRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateListLeadRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UpdateListLeadRequest, __A::Error> {
+                let mut field_0: Option<::serde_json::Value> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "data")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateListLeadRequest {
+                    data: ::apigen_runtime::de::required(field_0, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UpdateListLeadRequest", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "lists")]
 impl UpdateListLeadRequest {
@@ -5507,11 +13365,62 @@ impl UpdateListLeadRequest {
 /// Body of `createImportJob`.
 ///
 /// Schema: `#/components/schemas/CreateImportJobRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateImportJobRequest {
     /// JSON: `data`.
     pub data: ImportConfig,
+}
+#[cfg(feature = "import-jobs")]
+impl ::serde::Serialize for CreateImportJobRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("data", &self.data)?;
+        map.end()
+    }
+}
+#[cfg(feature = "import-jobs")]
+#[cfg(feature = "mock")]
+impl<'de> ::serde::Deserialize<'de> for CreateImportJobRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["data"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateImportJobRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CreateImportJobRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CreateImportJobRequest, __A::Error> {
+                let mut field_0: Option<ImportConfig> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "data")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateImportJobRequest {
+                    data: ::apigen_runtime::de::required(field_0, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateImportJobRequest", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "import-jobs")]
 impl CreateImportJobRequest {
@@ -5525,13 +13434,65 @@ impl CreateImportJobRequest {
 /// Body of `updateCampaignSequence`.
 ///
 /// Schema: `#/components/schemas/UpdateCampaignSequenceRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateCampaignSequenceRequest {
     /// The complete new sequence, in order. The server numbers the steps and gives them ids.
     ///
     /// JSON: `steps`.
     pub steps: Vec<CampaignStepInput>,
+}
+#[cfg(feature = "campaigns")]
+impl ::serde::Serialize for UpdateCampaignSequenceRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("steps", &self.steps)?;
+        map.end()
+    }
+}
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "mock")]
+impl<'de> ::serde::Deserialize<'de> for UpdateCampaignSequenceRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["steps"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateCampaignSequenceRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateCampaignSequenceRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UpdateCampaignSequenceRequest, __A::Error> {
+                let mut field_0: Option<Vec<CampaignStepInput>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "steps")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateCampaignSequenceRequest {
+                    steps: ::apigen_runtime::de::required(field_0, "steps")?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("UpdateCampaignSequenceRequest", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "campaigns")]
 impl UpdateCampaignSequenceRequest {
@@ -5545,70 +13506,304 @@ impl UpdateCampaignSequenceRequest {
 /// Body of `addCampaignLeads`. All fields are optional, but at least one way of naming leads should be used.
 ///
 /// Schema: `#/components/schemas/AddCampaignLeadsRequest`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddCampaignLeadsRequest {
     /// Platform of `platformIds` and `usernames`. Optional today (X is the default and only choice) but set it explicitly, as it will become required once more platforms exist. Ignored for `externalIds`.
     ///
     /// JSON: `platform`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<Platform>,
     /// X user ids (1 to 2,000).
     ///
     /// JSON: `platformIds`. Optional: `None` leaves the key out.
-    #[serde(rename = "platformIds", default, skip_serializing_if = "Option::is_none")]
     pub platform_ids: Option<Vec<String>>,
     /// X usernames (1 to 2,000); profiles unknown to Inbox are fetched.
     ///
     /// JSON: `usernames`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usernames: Option<Vec<String>>,
     /// Inbox external ids, which are platform independent (1 to 2,000).
     ///
     /// JSON: `externalIds`. Optional: `None` leaves the key out.
-    #[serde(rename = "externalIds", default, skip_serializing_if = "Option::is_none")]
     pub external_ids: Option<Vec<String>>,
     /// Mixed leads, each with its own identifier and optional column values.
     ///
     /// JSON: `leads`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub leads: Option<Vec<CampaignLeadInput>>,
+}
+#[cfg(feature = "campaigns")]
+impl ::serde::Serialize for AddCampaignLeadsRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.platform {
+            map.serialize_entry("platform", value)?;
+        }
+        if let Some(value) = &self.platform_ids {
+            map.serialize_entry("platformIds", value)?;
+        }
+        if let Some(value) = &self.usernames {
+            map.serialize_entry("usernames", value)?;
+        }
+        if let Some(value) = &self.external_ids {
+            map.serialize_entry("externalIds", value)?;
+        }
+        if let Some(value) = &self.leads {
+            map.serialize_entry("leads", value)?;
+        }
+        map.end()
+    }
+}
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "mock")]
+impl<'de> ::serde::Deserialize<'de> for AddCampaignLeadsRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "platform",
+            "platformIds",
+            "usernames",
+            "externalIds",
+            "leads",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = AddCampaignLeadsRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AddCampaignLeadsRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<AddCampaignLeadsRequest, __A::Error> {
+                let mut field_0: Option<Option<Platform>> = None;
+                let mut field_1: Option<Option<Vec<String>>> = None;
+                let mut field_2: Option<Option<Vec<String>>> = None;
+                let mut field_3: Option<Option<Vec<String>>> = None;
+                let mut field_4: Option<Option<Vec<CampaignLeadInput>>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "platform",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "platformIds",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "usernames",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "externalIds",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_4, "leads")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AddCampaignLeadsRequest {
+                    platform: field_0.unwrap_or_default(),
+                    platform_ids: field_1.unwrap_or_default(),
+                    usernames: field_2.unwrap_or_default(),
+                    external_ids: field_3.unwrap_or_default(),
+                    leads: field_4.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("AddCampaignLeadsRequest", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "campaigns")]
 /// Body of `cancelCampaignLead`; may be empty.
 ///
 /// Schema: `#/components/schemas/CancelCampaignLeadRequest`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CancelCampaignLeadRequest {
     /// JSON: `by`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by: Option<LeadIdentifierType>,
     /// Platform of the identifier; needed for `platformId` and `username` (defaults to X), ignored for `externalId`.
     ///
     /// JSON: `platform`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<Platform>,
+}
+#[cfg(feature = "campaigns")]
+impl ::serde::Serialize for CancelCampaignLeadRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.by {
+            map.serialize_entry("by", value)?;
+        }
+        if let Some(value) = &self.platform {
+            map.serialize_entry("platform", value)?;
+        }
+        map.end()
+    }
+}
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "mock")]
+impl<'de> ::serde::Deserialize<'de> for CancelCampaignLeadRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["by", "platform"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CancelCampaignLeadRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CancelCampaignLeadRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CancelCampaignLeadRequest, __A::Error> {
+                let mut field_0: Option<Option<LeadIdentifierType>> = None;
+                let mut field_1: Option<Option<Platform>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "by")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "platform",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CancelCampaignLeadRequest {
+                    by: field_0.unwrap_or_default(),
+                    platform: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("CancelCampaignLeadRequest", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "campaigns")]
 /// Body of `updateCampaignLead`.
 ///
 /// Schema: `#/components/schemas/UpdateCampaignLeadRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateCampaignLeadRequest {
     /// Column values to set, keyed by column id (untyped JSON object).
     ///
     /// JSON: `data`.
     pub data: ::serde_json::Value,
     /// JSON: `by`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by: Option<LeadIdentifierType>,
     /// Platform of the identifier; needed for `platformId` and `username` (defaults to X), ignored for `externalId`.
     ///
     /// JSON: `platform`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<Platform>,
+}
+#[cfg(feature = "campaigns")]
+impl ::serde::Serialize for UpdateCampaignLeadRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("data", &self.data)?;
+        if let Some(value) = &self.by {
+            map.serialize_entry("by", value)?;
+        }
+        if let Some(value) = &self.platform {
+            map.serialize_entry("platform", value)?;
+        }
+        map.end()
+    }
+}
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "mock")]
+impl<'de> ::serde::Deserialize<'de> for UpdateCampaignLeadRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["data", "by", "platform"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateCampaignLeadRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateCampaignLeadRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UpdateCampaignLeadRequest, __A::Error> {
+                let mut field_0: Option<::serde_json::Value> = None;
+                let mut field_1: Option<Option<LeadIdentifierType>> = None;
+                let mut field_2: Option<Option<Platform>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "data")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "by")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "platform",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateCampaignLeadRequest {
+                    data: ::apigen_runtime::de::required(field_0, "data")?,
+                    by: field_1.unwrap_or_default(),
+                    platform: field_2.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("UpdateCampaignLeadRequest", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "campaigns")]
 impl UpdateCampaignLeadRequest {
@@ -5626,41 +13821,27 @@ impl UpdateCampaignLeadRequest {
 /// Body of `updateCampaignLeadRules`. Omitted fields stay as they are; an empty array clears that selection.
 ///
 /// Schema: `#/components/schemas/UpdateCampaignLeadRulesRequest`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateCampaignLeadRulesRequest {
     /// Lists whose leads are continuously added to the campaign.
     ///
     /// JSON: `syncedListIds`. Optional: `None` leaves the key out.
-    #[serde(rename = "syncedListIds", default, skip_serializing_if = "Option::is_none")]
     pub synced_list_ids: Option<Vec<String>>,
     /// User-created lists whose leads are kept out of the campaign. Do not pass system lists here; use `excludeContacted` / `excludeMutuals`.
     ///
     /// JSON: `excludedListIds`. Optional: `None` leaves the key out.
-    #[serde(
-        rename = "excludedListIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub excluded_list_ids: Option<Vec<String>>,
     /// Exclude people any linked account has already messaged (the built-in "Contacted" list).
     ///
     /// JSON: `excludeContacted`. Optional: `None` leaves the key out.
-    #[serde(
-        rename = "excludeContacted",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub exclude_contacted: Option<bool>,
     /// Exclude people with a two-way conversation (the built-in "Mutual" list).
     ///
     /// JSON: `excludeMutuals`. Optional: `None` leaves the key out.
-    #[serde(rename = "excludeMutuals", default, skip_serializing_if = "Option::is_none")]
     pub exclude_mutuals: Option<bool>,
     /// Custom column mappings per synced list: source list id → (source column id → campaign column id). Only custom columns need mapping; profile data syncs by itself. Target columns must already exist and unmapped source columns are ignored.
     ///
     /// JSON: `columnMappings`. Optional: `None` leaves the key out.
-    #[serde(rename = "columnMappings", default, skip_serializing_if = "Option::is_none")]
     pub column_mappings: Option<
         ::std::collections::BTreeMap<
             String,
@@ -5670,37 +13851,228 @@ pub struct UpdateCampaignLeadRulesRequest {
     /// What happens to leads that came from a list that stops being synced. Only `unlink` is documented.
     ///
     /// JSON: `detachBehavior`. Optional: `None` leaves the key out.
-    #[serde(rename = "detachBehavior", default, skip_serializing_if = "Option::is_none")]
     pub detach_behavior: Option<String>,
+}
+#[cfg(feature = "campaigns")]
+impl ::serde::Serialize for UpdateCampaignLeadRulesRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.synced_list_ids {
+            map.serialize_entry("syncedListIds", value)?;
+        }
+        if let Some(value) = &self.excluded_list_ids {
+            map.serialize_entry("excludedListIds", value)?;
+        }
+        if let Some(value) = &self.exclude_contacted {
+            map.serialize_entry("excludeContacted", value)?;
+        }
+        if let Some(value) = &self.exclude_mutuals {
+            map.serialize_entry("excludeMutuals", value)?;
+        }
+        if let Some(value) = &self.column_mappings {
+            map.serialize_entry("columnMappings", value)?;
+        }
+        if let Some(value) = &self.detach_behavior {
+            map.serialize_entry("detachBehavior", value)?;
+        }
+        map.end()
+    }
+}
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "mock")]
+impl<'de> ::serde::Deserialize<'de> for UpdateCampaignLeadRulesRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "syncedListIds",
+            "excludedListIds",
+            "excludeContacted",
+            "excludeMutuals",
+            "columnMappings",
+            "detachBehavior",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateCampaignLeadRulesRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateCampaignLeadRulesRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UpdateCampaignLeadRulesRequest, __A::Error> {
+                let mut field_0: Option<Option<Vec<String>>> = None;
+                let mut field_1: Option<Option<Vec<String>>> = None;
+                let mut field_2: Option<Option<bool>> = None;
+                let mut field_3: Option<Option<bool>> = None;
+                let mut field_4: Option<
+                    Option<
+                        ::std::collections::BTreeMap<
+                            String,
+                            ::std::collections::BTreeMap<String, String>,
+                        >,
+                    >,
+                > = None;
+                let mut field_5: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "syncedListIds",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "excludedListIds",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "excludeContacted",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "excludeMutuals",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "columnMappings",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_5,
+                                "detachBehavior",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateCampaignLeadRulesRequest {
+                    synced_list_ids: field_0.unwrap_or_default(),
+                    excluded_list_ids: field_1.unwrap_or_default(),
+                    exclude_contacted: field_2.unwrap_or_default(),
+                    exclude_mutuals: field_3.unwrap_or_default(),
+                    column_mappings: field_4.unwrap_or_default(),
+                    detach_behavior: field_5.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("UpdateCampaignLeadRulesRequest", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "campaigns")]
 /// Body of `updateCampaignColumn`. Omitted fields are left unchanged.
 ///
 /// Schema: `#/components/schemas/UpdateCampaignColumnRequest`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateCampaignColumnRequest {
     /// New column name.
     ///
     /// JSON: `name`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// New column description; `null` clears it.
     ///
     /// JSON: `description`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub description: Option<::apigen_runtime::Nullable<String>>,
+}
+#[cfg(feature = "campaigns")]
+impl ::serde::Serialize for UpdateCampaignColumnRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        map.end()
+    }
+}
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "mock")]
+impl<'de> ::serde::Deserialize<'de> for UpdateCampaignColumnRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["name", "description"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateCampaignColumnRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateCampaignColumnRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UpdateCampaignColumnRequest, __A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<::apigen_runtime::Nullable<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "name")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "description",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateCampaignColumnRequest {
+                    name: field_0.unwrap_or_default(),
+                    description: field_1,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("UpdateCampaignColumnRequest", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "threads")]
 /// One page of threads.
 ///
 /// Schema: `#/components/schemas/ListThreadsResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListThreadsResponse {
     /// The threads on this page.
     ///
@@ -5709,8 +14081,73 @@ pub struct ListThreadsResponse {
     /// Cursor of the next page, or null on the last page.
     ///
     /// JSON: `nextCursor`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "nextCursor", default)]
     pub next_cursor: Option<PageCursor>,
+}
+#[cfg(feature = "threads")]
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for ListThreadsResponse {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("threads", &self.threads)?;
+        map.serialize_entry("nextCursor", &self.next_cursor)?;
+        map.end()
+    }
+}
+#[cfg(feature = "threads")]
+impl<'de> ::serde::Deserialize<'de> for ListThreadsResponse {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["threads", "nextCursor"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ListThreadsResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListThreadsResponse")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ListThreadsResponse, __A::Error> {
+                let mut field_0: Option<Vec<Thread>> = None;
+                let mut field_1: Option<Option<PageCursor>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "threads",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "nextCursor",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ListThreadsResponse {
+                    threads: ::apigen_runtime::de::required(field_0, "threads")?,
+                    next_cursor: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListThreadsResponse", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "threads")]
 impl ListThreadsResponse {
@@ -5724,18 +14161,15 @@ impl ListThreadsResponse {
 /// One page of a thread's messages.
 ///
 /// Schema: `#/components/schemas/ListMessagesResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListMessagesResponse {
     /// Team id.
     ///
     /// JSON: `teamId`.
-    #[serde(rename = "teamId")]
     pub team_id: String,
     /// Thread id.
     ///
     /// JSON: `threadId`.
-    #[serde(rename = "threadId")]
     pub thread_id: String,
     /// The messages on this page.
     ///
@@ -5744,13 +14178,113 @@ pub struct ListMessagesResponse {
     /// Cursor of the next page, or null on the last page.
     ///
     /// JSON: `nextCursor`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "nextCursor", default)]
     pub next_cursor: Option<PageCursor>,
     /// True while the thread's history is still being loaded from X, so older messages may still appear.
     ///
     /// JSON: `isSyncing`.
-    #[serde(rename = "isSyncing")]
     pub is_syncing: bool,
+}
+#[cfg(feature = "messages")]
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for ListMessagesResponse {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("teamId", &self.team_id)?;
+        map.serialize_entry("threadId", &self.thread_id)?;
+        map.serialize_entry("messages", &self.messages)?;
+        map.serialize_entry("nextCursor", &self.next_cursor)?;
+        map.serialize_entry("isSyncing", &self.is_syncing)?;
+        map.end()
+    }
+}
+#[cfg(feature = "messages")]
+impl<'de> ::serde::Deserialize<'de> for ListMessagesResponse {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "teamId",
+            "threadId",
+            "messages",
+            "nextCursor",
+            "isSyncing",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ListMessagesResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListMessagesResponse")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ListMessagesResponse, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Vec<Message>> = None;
+                let mut field_3: Option<Option<PageCursor>> = None;
+                let mut field_4: Option<bool> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "teamId",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "threadId",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "messages",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "nextCursor",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "isSyncing",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ListMessagesResponse {
+                    team_id: ::apigen_runtime::de::required(field_0, "teamId")?,
+                    thread_id: ::apigen_runtime::de::required(field_1, "threadId")?,
+                    messages: ::apigen_runtime::de::required(field_2, "messages")?,
+                    next_cursor: field_3.unwrap_or_default(),
+                    is_syncing: ::apigen_runtime::de::required(field_4, "isSyncing")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListMessagesResponse", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "messages")]
 impl ListMessagesResponse {
@@ -5775,14 +14309,81 @@ impl ListMessagesResponse {
 /// Outcome of `sendTypingIndicator`.
 ///
 /// Schema: `#/components/schemas/SendTypingIndicatorResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SendTypingIndicatorResponse {
     /// JSON: `status`.
     pub status: TypingIndicatorStatus,
     /// JSON: `reason`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<TypingSkipReason>,
+}
+#[cfg(feature = "threads")]
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for SendTypingIndicatorResponse {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        if let Some(value) = &self.reason {
+            map.serialize_entry("reason", value)?;
+        }
+        map.end()
+    }
+}
+#[cfg(feature = "threads")]
+impl<'de> ::serde::Deserialize<'de> for SendTypingIndicatorResponse {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["status", "reason"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = SendTypingIndicatorResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SendTypingIndicatorResponse")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<SendTypingIndicatorResponse, __A::Error> {
+                let mut field_0: Option<TypingIndicatorStatus> = None;
+                let mut field_1: Option<Option<TypingSkipReason>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "status",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "reason",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SendTypingIndicatorResponse {
+                    status: ::apigen_runtime::de::required(field_0, "status")?,
+                    reason: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("SendTypingIndicatorResponse", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "threads")]
 impl SendTypingIndicatorResponse {
@@ -5796,8 +14397,7 @@ impl SendTypingIndicatorResponse {
 /// Outcome of `editMessage`.
 ///
 /// Schema: `#/components/schemas/EditMessageResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EditMessageResponse {
     /// Whether the edit went through.
     ///
@@ -5806,7 +14406,6 @@ pub struct EditMessageResponse {
     /// The edited message.
     ///
     /// JSON: `messageId`.
-    #[serde(rename = "messageId")]
     pub message_id: String,
     /// The message text after the edit.
     ///
@@ -5815,8 +14414,93 @@ pub struct EditMessageResponse {
     /// When the edit was made.
     ///
     /// JSON: `editedAt`.
-    #[serde(rename = "editedAt")]
     pub edited_at: ::apigen_runtime::Timestamp,
+}
+#[cfg(feature = "messages")]
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for EditMessageResponse {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("success", &self.success)?;
+        map.serialize_entry("messageId", &self.message_id)?;
+        map.serialize_entry("content", &self.content)?;
+        map.serialize_entry("editedAt", &self.edited_at)?;
+        map.end()
+    }
+}
+#[cfg(feature = "messages")]
+impl<'de> ::serde::Deserialize<'de> for EditMessageResponse {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["success", "messageId", "content", "editedAt"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = EditMessageResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct EditMessageResponse")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<EditMessageResponse, __A::Error> {
+                let mut field_0: Option<bool> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<::apigen_runtime::Timestamp> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "success",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "messageId",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "content",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "editedAt",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(EditMessageResponse {
+                    success: ::apigen_runtime::de::required(field_0, "success")?,
+                    message_id: ::apigen_runtime::de::required(field_1, "messageId")?,
+                    content: ::apigen_runtime::de::required(field_2, "content")?,
+                    edited_at: ::apigen_runtime::de::required(field_3, "editedAt")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("EditMessageResponse", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "messages")]
 impl EditMessageResponse {
@@ -5840,8 +14524,7 @@ impl EditMessageResponse {
 /// Outcome of `deleteMessage`.
 ///
 /// Schema: `#/components/schemas/DeleteMessageResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeleteMessageResponse {
     /// Whether the deletion went through.
     ///
@@ -5850,13 +14533,87 @@ pub struct DeleteMessageResponse {
     /// The deleted message.
     ///
     /// JSON: `messageId`.
-    #[serde(rename = "messageId")]
     pub message_id: String,
     /// When the message was deleted.
     ///
     /// JSON: `deletedAt`.
-    #[serde(rename = "deletedAt")]
     pub deleted_at: ::apigen_runtime::Timestamp,
+}
+#[cfg(feature = "messages")]
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for DeleteMessageResponse {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("success", &self.success)?;
+        map.serialize_entry("messageId", &self.message_id)?;
+        map.serialize_entry("deletedAt", &self.deleted_at)?;
+        map.end()
+    }
+}
+#[cfg(feature = "messages")]
+impl<'de> ::serde::Deserialize<'de> for DeleteMessageResponse {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["success", "messageId", "deletedAt"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = DeleteMessageResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DeleteMessageResponse")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<DeleteMessageResponse, __A::Error> {
+                let mut field_0: Option<bool> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<::apigen_runtime::Timestamp> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "success",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "messageId",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "deletedAt",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(DeleteMessageResponse {
+                    success: ::apigen_runtime::de::required(field_0, "success")?,
+                    message_id: ::apigen_runtime::de::required(field_1, "messageId")?,
+                    deleted_at: ::apigen_runtime::de::required(field_2, "deletedAt")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("DeleteMessageResponse", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "messages")]
 impl DeleteMessageResponse {
@@ -5878,8 +14635,7 @@ impl DeleteMessageResponse {
 /// Outcome of `addReaction` / `removeReaction`.
 ///
 /// Schema: `#/components/schemas/ReactionResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReactionResponse {
     /// Whether the change went through.
     ///
@@ -5888,8 +14644,73 @@ pub struct ReactionResponse {
     /// Id of the message whose reactions changed.
     ///
     /// JSON: `messageId`.
-    #[serde(rename = "messageId")]
     pub message_id: String,
+}
+#[cfg(feature = "messages")]
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for ReactionResponse {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("success", &self.success)?;
+        map.serialize_entry("messageId", &self.message_id)?;
+        map.end()
+    }
+}
+#[cfg(feature = "messages")]
+impl<'de> ::serde::Deserialize<'de> for ReactionResponse {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["success", "messageId"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ReactionResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ReactionResponse")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ReactionResponse, __A::Error> {
+                let mut field_0: Option<bool> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "success",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "messageId",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ReactionResponse {
+                    success: ::apigen_runtime::de::required(field_0, "success")?,
+                    message_id: ::apigen_runtime::de::required(field_1, "messageId")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ReactionResponse", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "messages")]
 impl ReactionResponse {
@@ -5906,8 +14727,7 @@ impl ReactionResponse {
 /// The thread a quick-sent message landed in.
 ///
 /// Schema: `#/components/schemas/QuickSendThread`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct QuickSendThread {
     /// Thread id.
     ///
@@ -5916,8 +14736,69 @@ pub struct QuickSendThread {
     /// X conversation id, when already known.
     ///
     /// JSON: `platformId`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "platformId", default)]
     pub platform_id: Option<String>,
+}
+#[cfg(feature = "messages")]
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for QuickSendThread {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("platformId", &self.platform_id)?;
+        map.end()
+    }
+}
+#[cfg(feature = "messages")]
+impl<'de> ::serde::Deserialize<'de> for QuickSendThread {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["id", "platformId"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = QuickSendThread;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct QuickSendThread")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<QuickSendThread, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "platformId",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(QuickSendThread {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    platform_id: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("QuickSendThread", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "messages")]
 impl QuickSendThread {
@@ -5934,13 +14815,78 @@ impl QuickSendThread {
 /// Outcome of `quickSendMessage`.
 ///
 /// Schema: `#/components/schemas/QuickSendMessageResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct QuickSendMessageResponse {
     /// JSON: `message`.
     pub message: Message,
     /// JSON: `thread`.
     pub thread: QuickSendThread,
+}
+#[cfg(feature = "messages")]
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for QuickSendMessageResponse {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("message", &self.message)?;
+        map.serialize_entry("thread", &self.thread)?;
+        map.end()
+    }
+}
+#[cfg(feature = "messages")]
+impl<'de> ::serde::Deserialize<'de> for QuickSendMessageResponse {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["message", "thread"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = QuickSendMessageResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct QuickSendMessageResponse")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<QuickSendMessageResponse, __A::Error> {
+                let mut field_0: Option<Message> = None;
+                let mut field_1: Option<QuickSendThread> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "message",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "thread",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(QuickSendMessageResponse {
+                    message: ::apigen_runtime::de::required(field_0, "message")?,
+                    thread: ::apigen_runtime::de::required(field_1, "thread")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("QuickSendMessageResponse", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "messages")]
 impl QuickSendMessageResponse {
@@ -5954,8 +14900,7 @@ impl QuickSendMessageResponse {
 /// One page of the event feed.
 ///
 /// Schema: `#/components/schemas/ListEventsResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListEventsResponse {
     /// Events in ascending `seq` order.
     ///
@@ -5964,13 +14909,87 @@ pub struct ListEventsResponse {
     /// Whether more events follow this page.
     ///
     /// JSON: `hasMore`.
-    #[serde(rename = "hasMore")]
     pub has_more: bool,
     /// `seq` of the last event on the page (pass it as `afterSeq`), or null when the page is empty.
     ///
     /// JSON: `lastSeq`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "lastSeq", default)]
     pub last_seq: Option<u64>,
+}
+#[cfg(feature = "events")]
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for ListEventsResponse {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("events", &self.events)?;
+        map.serialize_entry("hasMore", &self.has_more)?;
+        map.serialize_entry("lastSeq", &self.last_seq)?;
+        map.end()
+    }
+}
+#[cfg(feature = "events")]
+impl<'de> ::serde::Deserialize<'de> for ListEventsResponse {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["events", "hasMore", "lastSeq"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ListEventsResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListEventsResponse")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ListEventsResponse, __A::Error> {
+                let mut field_0: Option<Vec<WebhookEvent>> = None;
+                let mut field_1: Option<bool> = None;
+                let mut field_2: Option<Option<u64>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "events",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "hasMore",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "lastSeq",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ListEventsResponse {
+                    events: ::apigen_runtime::de::required(field_0, "events")?,
+                    has_more: ::apigen_runtime::de::required(field_1, "hasMore")?,
+                    last_seq: field_2.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListEventsResponse", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "events")]
 impl ListEventsResponse {
@@ -5988,8 +15007,7 @@ impl ListEventsResponse {
 /// Outcome of `addListLeads`, as X user ids.
 ///
 /// Schema: `#/components/schemas/AddListLeadsResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddListLeadsResponse {
     /// Ids that were added to the list.
     ///
@@ -6005,6 +15023,78 @@ pub struct AddListLeadsResponse {
     pub failed: Vec<String>,
 }
 #[cfg(feature = "lists")]
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for AddListLeadsResponse {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("added", &self.added)?;
+        map.serialize_entry("skipped", &self.skipped)?;
+        map.serialize_entry("failed", &self.failed)?;
+        map.end()
+    }
+}
+#[cfg(feature = "lists")]
+impl<'de> ::serde::Deserialize<'de> for AddListLeadsResponse {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["added", "skipped", "failed"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = AddListLeadsResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AddListLeadsResponse")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<AddListLeadsResponse, __A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<Vec<String>> = None;
+                let mut field_2: Option<Vec<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "added")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "skipped",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "failed",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AddListLeadsResponse {
+                    added: ::apigen_runtime::de::required(field_0, "added")?,
+                    skipped: ::apigen_runtime::de::required(field_1, "skipped")?,
+                    failed: ::apigen_runtime::de::required(field_2, "failed")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AddListLeadsResponse", __FIELDS, __Visitor)
+    }
+}
+#[cfg(feature = "lists")]
 impl AddListLeadsResponse {
     /// Creates the value from its required fields (`added`, `skipped`, `failed`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -6016,13 +15106,68 @@ impl AddListLeadsResponse {
 /// Outcome of `removeListLeads`.
 ///
 /// Schema: `#/components/schemas/RemoveListLeadsResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RemoveListLeadsResponse {
     /// Number of leads actually removed.
     ///
     /// JSON: `removed`.
     pub removed: u64,
+}
+#[cfg(feature = "lists")]
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for RemoveListLeadsResponse {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("removed", &self.removed)?;
+        map.end()
+    }
+}
+#[cfg(feature = "lists")]
+impl<'de> ::serde::Deserialize<'de> for RemoveListLeadsResponse {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["removed"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = RemoveListLeadsResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct RemoveListLeadsResponse")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<RemoveListLeadsResponse, __A::Error> {
+                let mut field_0: Option<u64> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "removed",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RemoveListLeadsResponse {
+                    removed: ::apigen_runtime::de::required(field_0, "removed")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RemoveListLeadsResponse", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "lists")]
 impl RemoveListLeadsResponse {
@@ -6036,8 +15181,7 @@ impl RemoveListLeadsResponse {
 /// One page of import jobs.
 ///
 /// Schema: `#/components/schemas/ListImportJobsResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListImportJobsResponse {
     /// The import jobs on this page.
     ///
@@ -6046,8 +15190,69 @@ pub struct ListImportJobsResponse {
     /// Cursor of the next page (pass it as `cursor`), or null on the last page.
     ///
     /// JSON: `nextCursor`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "nextCursor", default)]
     pub next_cursor: Option<String>,
+}
+#[cfg(feature = "import-jobs")]
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for ListImportJobsResponse {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("data", &self.data)?;
+        map.serialize_entry("nextCursor", &self.next_cursor)?;
+        map.end()
+    }
+}
+#[cfg(feature = "import-jobs")]
+impl<'de> ::serde::Deserialize<'de> for ListImportJobsResponse {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["data", "nextCursor"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ListImportJobsResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListImportJobsResponse")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ListImportJobsResponse, __A::Error> {
+                let mut field_0: Option<Vec<ImportJob>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "data")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "nextCursor",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ListImportJobsResponse {
+                    data: ::apigen_runtime::de::required(field_0, "data")?,
+                    next_cursor: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListImportJobsResponse", __FIELDS, __Visitor)
+    }
 }
 #[cfg(feature = "import-jobs")]
 impl ListImportJobsResponse {
@@ -6061,8 +15266,7 @@ impl ListImportJobsResponse {
 /// Outcome of `addCampaignLeads`.
 ///
 /// Schema: `#/components/schemas/AddCampaignLeadsResponse`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddCampaignLeadsResponse {
     /// Leads added to the campaign.
     ///
@@ -6078,6 +15282,78 @@ pub struct AddCampaignLeadsResponse {
     pub failed: u64,
 }
 #[cfg(feature = "campaigns")]
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for AddCampaignLeadsResponse {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("added", &self.added)?;
+        map.serialize_entry("skipped", &self.skipped)?;
+        map.serialize_entry("failed", &self.failed)?;
+        map.end()
+    }
+}
+#[cfg(feature = "campaigns")]
+impl<'de> ::serde::Deserialize<'de> for AddCampaignLeadsResponse {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["added", "skipped", "failed"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = AddCampaignLeadsResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AddCampaignLeadsResponse")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<AddCampaignLeadsResponse, __A::Error> {
+                let mut field_0: Option<u64> = None;
+                let mut field_1: Option<u64> = None;
+                let mut field_2: Option<u64> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "added")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "skipped",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "failed",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AddCampaignLeadsResponse {
+                    added: ::apigen_runtime::de::required(field_0, "added")?,
+                    skipped: ::apigen_runtime::de::required(field_1, "skipped")?,
+                    failed: ::apigen_runtime::de::required(field_2, "failed")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AddCampaignLeadsResponse", __FIELDS, __Visitor)
+    }
+}
+#[cfg(feature = "campaigns")]
 impl AddCampaignLeadsResponse {
     /// Creates the value from its required fields (`added`, `skipped`, `failed`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -6086,820 +15362,118 @@ impl AddCampaignLeadsResponse {
     }
 }
 #[cfg(feature = "campaigns")]
-/// Schema: `#/components/schemas/StaticSegment/properties/type`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum StaticSegmentType {
-    /// `static`
-    Static,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-#[cfg(feature = "campaigns")]
-impl StaticSegmentType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Static => "static",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "campaigns")]
-impl From<&str> for StaticSegmentType {
-    fn from(value: &str) -> Self {
-        match value {
-            "static" => Self::Static,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "campaigns")]
-impl ::std::str::FromStr for StaticSegmentType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "campaigns")]
-impl ::std::fmt::Display for StaticSegmentType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "campaigns")]
-impl ::serde::Serialize for StaticSegmentType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "campaigns")]
-impl<'de> ::serde::Deserialize<'de> for StaticSegmentType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-#[cfg(feature = "campaigns")]
-/// Schema: `#/components/schemas/VariationSegment/properties/type`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum VariationSegmentType {
-    /// `variation`
-    Variation,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-#[cfg(feature = "campaigns")]
-impl VariationSegmentType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Variation => "variation",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "campaigns")]
-impl From<&str> for VariationSegmentType {
-    fn from(value: &str) -> Self {
-        match value {
-            "variation" => Self::Variation,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "campaigns")]
-impl ::std::str::FromStr for VariationSegmentType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "campaigns")]
-impl ::std::fmt::Display for VariationSegmentType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "campaigns")]
-impl ::serde::Serialize for VariationSegmentType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "campaigns")]
-impl<'de> ::serde::Deserialize<'de> for VariationSegmentType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-#[cfg(feature = "campaigns")]
-/// Schema: `#/components/schemas/VariableSegment/properties/type`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum VariableSegmentType {
-    /// `variable`
-    Variable,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-#[cfg(feature = "campaigns")]
-impl VariableSegmentType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Variable => "variable",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "campaigns")]
-impl From<&str> for VariableSegmentType {
-    fn from(value: &str) -> Self {
-        match value {
-            "variable" => Self::Variable,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "campaigns")]
-impl ::std::str::FromStr for VariableSegmentType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "campaigns")]
-impl ::std::fmt::Display for VariableSegmentType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "campaigns")]
-impl ::serde::Serialize for VariableSegmentType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "campaigns")]
-impl<'de> ::serde::Deserialize<'de> for VariableSegmentType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-#[cfg(feature = "campaigns")]
-/// Schema: `#/components/schemas/CampaignMessageStep/properties/type`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CampaignMessageStepType {
-    /// `message`
-    Message,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-#[cfg(feature = "campaigns")]
-impl CampaignMessageStepType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Message => "message",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "campaigns")]
-impl From<&str> for CampaignMessageStepType {
-    fn from(value: &str) -> Self {
-        match value {
-            "message" => Self::Message,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "campaigns")]
-impl ::std::str::FromStr for CampaignMessageStepType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "campaigns")]
-impl ::std::fmt::Display for CampaignMessageStepType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "campaigns")]
-impl ::serde::Serialize for CampaignMessageStepType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "campaigns")]
-impl<'de> ::serde::Deserialize<'de> for CampaignMessageStepType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-#[cfg(feature = "campaigns")]
-/// Schema: `#/components/schemas/CampaignDelayStep/properties/type`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CampaignDelayStepType {
-    /// `delay`
-    Delay,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-#[cfg(feature = "campaigns")]
-impl CampaignDelayStepType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Delay => "delay",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "campaigns")]
-impl From<&str> for CampaignDelayStepType {
-    fn from(value: &str) -> Self {
-        match value {
-            "delay" => Self::Delay,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "campaigns")]
-impl ::std::str::FromStr for CampaignDelayStepType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "campaigns")]
-impl ::std::fmt::Display for CampaignDelayStepType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "campaigns")]
-impl ::serde::Serialize for CampaignDelayStepType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "campaigns")]
-impl<'de> ::serde::Deserialize<'de> for CampaignDelayStepType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-#[cfg(feature = "campaigns")]
-/// Schema: `#/components/schemas/CampaignMessageStepInput/properties/type`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CampaignMessageStepInputType {
-    /// `message`
-    Message,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-#[cfg(feature = "campaigns")]
-impl CampaignMessageStepInputType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Message => "message",
-            Self::Unknown(value) => value.as_str(),
-        }
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/StaticSegment/properties/type`.
+    pub enum StaticSegmentType {
+        /// `static`
+        Static = "static",
     }
 }
 #[cfg(feature = "campaigns")]
-impl From<&str> for CampaignMessageStepInputType {
-    fn from(value: &str) -> Self {
-        match value {
-            "message" => Self::Message,
-            other => Self::Unknown(other.to_owned()),
-        }
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/VariationSegment/properties/type`.
+    pub enum VariationSegmentType {
+        /// `variation`
+        Variation = "variation",
     }
 }
 #[cfg(feature = "campaigns")]
-impl ::std::str::FromStr for CampaignMessageStepInputType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/VariableSegment/properties/type`.
+    pub enum VariableSegmentType {
+        /// `variable`
+        Variable = "variable",
     }
 }
 #[cfg(feature = "campaigns")]
-impl ::std::fmt::Display for CampaignMessageStepInputType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/CampaignMessageStep/properties/type`.
+    pub enum CampaignMessageStepType {
+        /// `message`
+        Message = "message",
     }
 }
 #[cfg(feature = "campaigns")]
-impl ::serde::Serialize for CampaignMessageStepInputType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/CampaignDelayStep/properties/type`.
+    pub enum CampaignDelayStepType {
+        /// `delay`
+        Delay = "delay",
     }
 }
 #[cfg(feature = "campaigns")]
-impl<'de> ::serde::Deserialize<'de> for CampaignMessageStepInputType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/CampaignMessageStepInput/properties/type`.
+    pub enum CampaignMessageStepInputType {
+        /// `message`
+        Message = "message",
     }
-}
-#[cfg(feature = "campaigns")]
-/// Schema: `#/components/schemas/CampaignDelayStepInput/properties/type`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CampaignDelayStepInputType {
-    /// `delay`
-    Delay,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-#[cfg(feature = "campaigns")]
-impl CampaignDelayStepInputType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Delay => "delay",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "campaigns")]
-impl From<&str> for CampaignDelayStepInputType {
-    fn from(value: &str) -> Self {
-        match value {
-            "delay" => Self::Delay,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "campaigns")]
-impl ::std::str::FromStr for CampaignDelayStepInputType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "campaigns")]
-impl ::std::fmt::Display for CampaignDelayStepInputType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "campaigns")]
-impl ::serde::Serialize for CampaignDelayStepInputType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "campaigns")]
-impl<'de> ::serde::Deserialize<'de> for CampaignDelayStepInputType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-#[cfg(feature = "campaigns")]
-/// Runs when a prospect sends their first reply to the campaign.
-///
-/// Schema: `#/components/schemas/CampaignAutomation/properties/trigger`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CampaignAutomationTrigger {
-    /// `prospectFirstReply`
-    ProspectFirstReply,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-#[cfg(feature = "campaigns")]
-impl CampaignAutomationTrigger {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ProspectFirstReply => "prospectFirstReply",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "campaigns")]
-impl From<&str> for CampaignAutomationTrigger {
-    fn from(value: &str) -> Self {
-        match value {
-            "prospectFirstReply" => Self::ProspectFirstReply,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "campaigns")]
-impl ::std::str::FromStr for CampaignAutomationTrigger {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "campaigns")]
-impl ::std::fmt::Display for CampaignAutomationTrigger {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "campaigns")]
-impl ::serde::Serialize for CampaignAutomationTrigger {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "campaigns")]
-impl<'de> ::serde::Deserialize<'de> for CampaignAutomationTrigger {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-#[cfg(feature = "campaigns")]
-/// Sets the prospect's pipeline status.
-///
-/// Schema: `#/components/schemas/CampaignAutomation/properties/action`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CampaignAutomationAction {
-    /// `setStatus`
-    SetStatus,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-#[cfg(feature = "campaigns")]
-impl CampaignAutomationAction {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SetStatus => "setStatus",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "campaigns")]
-impl From<&str> for CampaignAutomationAction {
-    fn from(value: &str) -> Self {
-        match value {
-            "setStatus" => Self::SetStatus,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "campaigns")]
-impl ::std::str::FromStr for CampaignAutomationAction {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "campaigns")]
-impl ::std::fmt::Display for CampaignAutomationAction {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "campaigns")]
-impl ::serde::Serialize for CampaignAutomationAction {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "campaigns")]
-impl<'de> ::serde::Deserialize<'de> for CampaignAutomationAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-#[cfg(feature = "campaigns")]
-/// Runs when a prospect sends their first reply to the campaign.
-///
-/// Schema: `#/components/schemas/CampaignV2Automation/properties/trigger`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CampaignV2AutomationTrigger {
-    /// `prospectFirstReply`
-    ProspectFirstReply,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-#[cfg(feature = "campaigns")]
-impl CampaignV2AutomationTrigger {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ProspectFirstReply => "prospectFirstReply",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "campaigns")]
-impl From<&str> for CampaignV2AutomationTrigger {
-    fn from(value: &str) -> Self {
-        match value {
-            "prospectFirstReply" => Self::ProspectFirstReply,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "campaigns")]
-impl ::std::str::FromStr for CampaignV2AutomationTrigger {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "campaigns")]
-impl ::std::fmt::Display for CampaignV2AutomationTrigger {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "campaigns")]
-impl ::serde::Serialize for CampaignV2AutomationTrigger {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "campaigns")]
-impl<'de> ::serde::Deserialize<'de> for CampaignV2AutomationTrigger {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-#[cfg(feature = "campaigns")]
-/// Sets the prospect's pipeline status.
-///
-/// Schema: `#/components/schemas/CampaignV2Automation/properties/action`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CampaignV2AutomationAction {
-    /// `setStatus`
-    SetStatus,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-#[cfg(feature = "campaigns")]
-impl CampaignV2AutomationAction {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SetStatus => "setStatus",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "campaigns")]
-impl From<&str> for CampaignV2AutomationAction {
-    fn from(value: &str) -> Self {
-        match value {
-            "setStatus" => Self::SetStatus,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "campaigns")]
-impl ::std::str::FromStr for CampaignV2AutomationAction {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "campaigns")]
-impl ::std::fmt::Display for CampaignV2AutomationAction {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "campaigns")]
-impl ::serde::Serialize for CampaignV2AutomationAction {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "campaigns")]
-impl<'de> ::serde::Deserialize<'de> for CampaignV2AutomationAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-#[cfg(feature = "campaigns")]
-/// Campaign kind; always `sequence`.
-///
-/// Schema: `#/components/schemas/Campaign/properties/type`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CampaignType {
-    /// `sequence`
-    Sequence,
-    /// A value not known to this version of the crate.
-    Unknown(String),
 }
 #[cfg(feature = "campaigns")]
-impl CampaignType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sequence => "sequence",
-            Self::Unknown(value) => value.as_str(),
-        }
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/CampaignDelayStepInput/properties/type`.
+    pub enum CampaignDelayStepInputType {
+        /// `delay`
+        Delay = "delay",
     }
 }
 #[cfg(feature = "campaigns")]
-impl From<&str> for CampaignType {
-    fn from(value: &str) -> Self {
-        match value {
-            "sequence" => Self::Sequence,
-            other => Self::Unknown(other.to_owned()),
-        }
+::apigen_runtime::open_enum! {
+    /// Runs when a prospect sends their first reply to the campaign.
+    ///
+    /// Schema: `#/components/schemas/CampaignAutomation/properties/trigger`.
+    pub enum CampaignAutomationTrigger {
+        /// `prospectFirstReply`
+        ProspectFirstReply = "prospectFirstReply",
     }
 }
 #[cfg(feature = "campaigns")]
-impl ::std::str::FromStr for CampaignType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Sets the prospect's pipeline status.
+    ///
+    /// Schema: `#/components/schemas/CampaignAutomation/properties/action`.
+    pub enum CampaignAutomationAction {
+        /// `setStatus`
+        SetStatus = "setStatus",
     }
 }
 #[cfg(feature = "campaigns")]
-impl ::std::fmt::Display for CampaignType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
+::apigen_runtime::open_enum! {
+    /// Runs when a prospect sends their first reply to the campaign.
+    ///
+    /// Schema: `#/components/schemas/CampaignV2Automation/properties/trigger`.
+    pub enum CampaignV2AutomationTrigger {
+        /// `prospectFirstReply`
+        ProspectFirstReply = "prospectFirstReply",
     }
 }
 #[cfg(feature = "campaigns")]
-impl ::serde::Serialize for CampaignType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+::apigen_runtime::open_enum! {
+    /// Sets the prospect's pipeline status.
+    ///
+    /// Schema: `#/components/schemas/CampaignV2Automation/properties/action`.
+    pub enum CampaignV2AutomationAction {
+        /// `setStatus`
+        SetStatus = "setStatus",
     }
 }
 #[cfg(feature = "campaigns")]
-impl<'de> ::serde::Deserialize<'de> for CampaignType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Campaign kind; always `sequence`.
+    ///
+    /// Schema: `#/components/schemas/Campaign/properties/type`.
+    pub enum CampaignType {
+        /// `sequence`
+        Sequence = "sequence",
     }
 }
 #[cfg(feature = "import-jobs")]
-/// Selects the CSV importer.
-///
-/// Schema: `#/components/schemas/CsvImportConfig/properties/type`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CsvImportConfigType {
-    /// `csv`
-    Csv,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-#[cfg(feature = "import-jobs")]
-impl CsvImportConfigType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Csv => "csv",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "import-jobs")]
-impl From<&str> for CsvImportConfigType {
-    fn from(value: &str) -> Self {
-        match value {
-            "csv" => Self::Csv,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "import-jobs")]
-impl ::std::str::FromStr for CsvImportConfigType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "import-jobs")]
-impl ::std::fmt::Display for CsvImportConfigType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "import-jobs")]
-impl ::serde::Serialize for CsvImportConfigType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "import-jobs")]
-impl<'de> ::serde::Deserialize<'de> for CsvImportConfigType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Selects the CSV importer.
+    ///
+    /// Schema: `#/components/schemas/CsvImportConfig/properties/type`.
+    pub enum CsvImportConfigType {
+        /// `csv`
+        Csv = "csv",
     }
 }

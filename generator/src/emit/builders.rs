@@ -26,10 +26,8 @@ pub fn header(patterns: &BTreeMap<String, usize>) -> TokenStream {
         #![allow(unused_imports)]
         use super::operations::*;
         use super::{Client, Error, ErrorBody};
-        use ::apigen_runtime::{CallOptions, RequestSpec, Response};
+        use ::apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
         use ::apigen_runtime::query::Style;
-        use ::std::future::{Future, IntoFuture};
-        use ::std::pin::Pin;
 
         #(#pattern_statics)*
     }
@@ -149,7 +147,6 @@ fn builder(model: &Model, operation: &Operation, patterns: &BTreeMap<String, usi
                 }
             }
         });
-    let idempotency_key = idempotency_key_setter(operation);
     let output = success_type(model, operation);
     let send_body = send_body(model, operation, patterns);
     let decode = match &operation.success {
@@ -158,6 +155,10 @@ fn builder(model: &Model, operation: &Operation, patterns: &BTreeMap<String, usi
     };
     // Feature-group gate, prepended to every top-level item (see `emit::features`).
     let cfg = super::features::operation_cfg(operation);
+    // The per-call options, `send`, `send_with_response` and `IntoFuture` come from the
+    // runtime's macro, and the sending runs in its shared future: per operation only
+    // the encoding and the choice of decoder are generated, with no `async fn`.
+    let idempotency_key = accepts_idempotency_key(operation).then(|| quote! { , idempotency_key });
     quote! {
         #cfg
         #[doc = #builder_doc]
@@ -177,68 +178,25 @@ fn builder(model: &Model, operation: &Operation, patterns: &BTreeMap<String, usi
             #body_setter
             #stream_methods
 
-            /// Adds a header to this call only.
-            pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-                self.options.headers.push((name.into(), value.into()));
-                self
-            }
-
-            /// Overrides the per-attempt timeout for this call.
-            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-                self.options.timeout = Some(timeout);
-                self
-            }
-
-            /// Overrides the maximum number of retries for this call.
-            pub fn max_retries(mut self, retries: u32) -> Self {
-                self.options.max_retries = Some(retries);
-                self
-            }
-
-            #idempotency_key
-
-            /// Sends the request and decodes the response body.
-            pub async fn send(self) -> Result<#output, Error> {
-                self.send_with_response().await.map(Response::into_body)
-            }
-
-            /// Sends the request and returns the body with the HTTP status and headers
-            /// (for example the rate-limit headers).
-            pub async fn send_with_response(self) -> Result<Response<#output>, Error> {
+            fn encode_request(&self) -> Result<RequestSpec, Error> {
                 #send_body
-                let response = self.client.raw().execute::<ErrorBody>(request, &self.options).await?;
+                Ok(request)
+            }
+
+            fn decode_response(response: RawResponse) -> Result<Response<#output>, Error> {
                 #decode
             }
         }
 
-        // Boxed because the `async fn send` future has no nameable type; one allocation
-        // per call is noise next to an HTTP round trip, and it lets `.await` go
-        // straight on the builder.
         #cfg
-        impl<'a> IntoFuture for #builder<'a> {
-            type Output = Result<#output, Error>;
-            type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-            fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
-            }
-        }
+        ::apigen_runtime::request_builder!(#builder => #output, Error, ErrorBody #idempotency_key);
     }
 }
 
-/// The `idempotency_key` setter, only for POST and PATCH: the runtime already retries
-/// the idempotent methods, so for them a key would change nothing.
-fn idempotency_key_setter(operation: &Operation) -> TokenStream {
-    if !matches!(operation.http_method.as_str(), "POST" | "PATCH") {
-        return quote! {};
-    }
-    quote! {
-        /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-        /// this call safe to retry after a 5xx, a timeout or a lost connection.
-        pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-            self.options.idempotency_key = Some(key.into());
-            self
-        }
-    }
+/// Whether the builder gets `idempotency_key()`: only POST and PATCH, since the runtime
+/// already retries the idempotent methods, so for them a key would change nothing.
+fn accepts_idempotency_key(operation: &Operation) -> bool {
+    matches!(operation.http_method.as_str(), "POST" | "PATCH")
 }
 
 /// Encodes a multipart body: one part per field of the body struct (`Binary` fields as

@@ -8,11 +8,13 @@
 
 pub mod builders;
 pub mod client;
+pub mod deserialize;
 pub mod docs;
 pub mod features;
 pub mod mock;
 pub mod pagination;
 pub mod profile;
+pub mod serialize;
 pub mod typeref;
 pub mod types;
 pub mod webhooks;
@@ -214,8 +216,79 @@ fn root(model: &Model, settings: &Settings) -> TokenStream {
 /// the unformatted tokens are written so `cargo check` points at the problem.
 fn render(tokens: TokenStream) -> String {
     match syn::parse2::<syn::File>(tokens.clone()) {
-        Ok(file) => prettyplease::unparse(&file),
+        Ok(file) => unparse(file),
         Err(_) => format!("{tokens}\n"),
+    }
+}
+
+/// `prettyplease::unparse`, except that the runtime's `open_enum! { enum … }`
+/// invocations are laid out like the enum item they hold (one variant per line, doc
+/// comments as `///`), where `prettyplease` would print the body verbatim as a run of
+/// tokens; one value added to an enum then reads as one added line in a diff.
+fn unparse(file: syn::File) -> String {
+    let mut text = String::new();
+    let mut run = syn::File {
+        shebang: file.shebang,
+        attrs: file.attrs,
+        items: Vec::new(),
+    };
+    for item in file.items {
+        let enum_item = match &item {
+            syn::Item::Macro(invocation)
+                if invocation
+                    .mac
+                    .path
+                    .segments
+                    .last()
+                    .is_some_and(|s| s.ident == "open_enum") =>
+            {
+                syn::parse2::<syn::ItemEnum>(invocation.mac.tokens.clone())
+                    .ok()
+                    .map(|inner| (invocation, inner))
+            }
+            _ => None,
+        };
+        let Some((invocation, inner)) = enum_item else {
+            run.items.push(item);
+            continue;
+        };
+        let before = std::mem::take(&mut run.items);
+        if !before.is_empty() || !run.attrs.is_empty() {
+            text.push_str(&prettyplease::unparse(&syn::File {
+                shebang: run.shebang.take(),
+                attrs: std::mem::take(&mut run.attrs),
+                items: before,
+            }));
+        }
+        // The invocation with an empty body prints its attributes and path; the enum
+        // goes inside, indented.
+        let mut empty = invocation.clone();
+        empty.mac.tokens = TokenStream::new();
+        let head = prettyplease::unparse(&single(syn::Item::Macro(empty)));
+        let head = head.trim_end().trim_end_matches("{}").trim_end();
+        text.push_str(head);
+        text.push_str(" {\n");
+        for line in prettyplease::unparse(&single(syn::Item::Enum(inner))).lines() {
+            if !line.is_empty() {
+                text.push_str("    ");
+                text.push_str(line);
+            }
+            text.push('\n');
+        }
+        text.push_str("}\n");
+    }
+    if !run.items.is_empty() || !run.attrs.is_empty() {
+        text.push_str(&prettyplease::unparse(&run));
+    }
+    text
+}
+
+/// A file holding only `item`.
+fn single(item: syn::Item) -> syn::File {
+    syn::File {
+        shebang: None,
+        attrs: Vec::new(),
+        items: vec![item],
     }
 }
 
@@ -331,6 +404,24 @@ components:
     }
 
     #[test]
+    fn open_enum_invocations_are_laid_out_like_enums() {
+        let tokens = quote::quote! {
+            #![allow(unused)]
+            pub struct Before;
+            #[cfg(feature = "things")]
+            ::apigen_runtime::open_enum! {
+                /// Colour.
+                pub enum Colour { /// `red`
+                    Red = "red", /// `dark blue`
+                    DarkBlue = "dark blue", }
+            }
+            pub struct After;
+        };
+        let expected = "#![allow(unused)]\npub struct Before;\n#[cfg(feature = \"things\")]\n::apigen_runtime::open_enum! {\n    /// Colour.\n    pub enum Colour {\n        /// `red`\n        Red = \"red\",\n        /// `dark blue`\n        DarkBlue = \"dark blue\",\n    }\n}\npub struct After;\n";
+        assert_eq!(super::render(tokens), expected);
+    }
+
+    #[test]
     fn titles_ending_in_api_are_not_repeated() {
         assert_eq!(api_name("InboxApp API"), "InboxApp API");
         assert_eq!(api_name("Spotify Web Api"), "Spotify Web Api");
@@ -358,7 +449,8 @@ components:
             ("PatchThing", true),
             ("DeleteThing", false),
         ] {
-            let has_key = builder_impl(&builders, name).contains("pub fn idempotency_key(");
+            // The setter comes from the runtime's `request_builder!` when it is asked for.
+            let has_key = builder_impl(&builders, name).contains("ErrorBody, idempotency_key");
             assert_eq!(has_key, expected, "{name}: idempotency_key present = {has_key}");
         }
     }

@@ -90,7 +90,10 @@ fn emit_type(model: &Model, id: usize, def: &TypeDef) -> TokenStream {
 fn emit_struct(model: &Model, id: usize, name: &Ident, doc: TokenStream, def: &StructDef) -> TokenStream {
     let fields: Vec<&Field> = def.fields.iter().collect();
     let derive_default = fields.iter().all(|field| field.presence != Presence::Required);
-    let field_tokens = fields.iter().map(|field| emit_field(model, id, field));
+    // Written-out serde impls (no `additionalProperties`, at least one field) read no
+    // `#[serde]` attributes, and without a serde derive none may be present.
+    let derived = def.additional.is_some() || def.fields.is_empty();
+    let field_tokens = fields.iter().map(|field| emit_field(model, id, field, derived));
     let additional = def.additional.as_ref().map(|ty| {
         let value = tokens(model, ty, Scope::Types);
         quote! {
@@ -103,16 +106,39 @@ fn emit_struct(model: &Model, id: usize, name: &Ident, doc: TokenStream, def: &S
     let cfg = type_cfg(&model.types[id]);
     let constructor = constructor(model, id, def);
     let constructor = (!constructor.is_empty()).then(|| quote! { #cfg #constructor });
-    let (serde, gated_serde) = serde_derives(model, &model.types[id]);
+    // Written-out impls where the struct allows them (else derives); either way only
+    // the directions `model::usage` asks for, gated ones under their feature.
+    let (serialize, deserialize) = serde_traits(model, &model.types[id]);
+    let serialize_impl = super::serialize::struct_impl(name, def);
+    let deserialize_impl = super::deserialize::struct_impl(model, id, name, def);
+    let mut derives = Vec::new();
+    let mut gated_derives = Vec::new();
+    for (serde, written, path) in [
+        (serialize, serialize_impl.is_some(), quote! { ::serde::Serialize }),
+        (deserialize, deserialize_impl.is_some(), quote! { ::serde::Deserialize }),
+    ] {
+        match (written, serde) {
+            (true, _) => {}
+            (false, Serde::Always) => derives.push(quote! { #path, }),
+            (false, Serde::Gated(feature)) => {
+                gated_derives.push(quote! { #[cfg_attr(feature = #feature, derive(#path))] })
+            }
+        }
+    }
+    let (serialize_cfg, deserialize_cfg) = (serialize.cfg(), deserialize.cfg());
+    let serialize_impl = serialize_impl.map(|item| quote! { #cfg #serialize_cfg #item });
+    let deserialize_impl = deserialize_impl.map(|item| quote! { #cfg #deserialize_cfg #item });
     quote! {
         #cfg
         #doc
-        #[derive(Debug, Clone, PartialEq, #default #serde)]
-        #gated_serde
+        #[derive(Debug, Clone, PartialEq, #default #(#derives)*)]
+        #(#gated_derives)*
         pub struct #name {
             #(#field_tokens)*
             #additional
         }
+        #serialize_impl
+        #deserialize_impl
         #constructor
     }
 }
@@ -205,29 +231,36 @@ fn constructor(model: &Model, id: usize, def: &StructDef) -> TokenStream {
 }
 
 /// One struct field with its docs and serde attributes (also used by `webhooks`).
-pub(crate) fn emit_field(model: &Model, owner: usize, field: &Field) -> TokenStream {
-    let name = ident(&field.name);
+/// The Rust type of a struct field: its type (boxed when recursive) wrapped as its
+/// presence requires.
+pub(crate) fn field_type(model: &Model, owner: usize, field: &Field) -> TokenStream {
     let inner = if needs_box(model, owner, &field.ty) {
         boxed_tokens(model, &field.ty, Scope::Types)
     } else {
         tokens(model, &field.ty, Scope::Types)
     };
+    match field.presence {
+        Presence::Required => inner,
+        Presence::RequiredNullable | Presence::Optional => quote! { Option<#inner> },
+        Presence::OptionalNullable => quote! { Option<::apigen_runtime::Nullable<#inner>> },
+    }
+}
+
+/// A struct field with its docs, and with its `#[serde]` attribute when `serde_attrs`
+/// (the struct derives its serde impls).
+pub(crate) fn emit_field(model: &Model, owner: usize, field: &Field, serde_attrs: bool) -> TokenStream {
+    let name = ident(&field.name);
+    let ty = field_type(model, owner, field);
     let wire = &field.wire;
     let rename = (field.name.trim_start_matches("r#") != wire.as_str()).then(|| quote! { rename = #wire, });
-    let (ty, serde) = match field.presence {
-        Presence::Required => (inner, quote! { #rename }),
-        Presence::RequiredNullable => (quote! { Option<#inner> }, quote! { #rename default, }),
-        Presence::Optional => (
-            quote! { Option<#inner> },
-            quote! { #rename default, skip_serializing_if = "Option::is_none", },
-        ),
-        Presence::OptionalNullable => (
-            quote! { Option<::apigen_runtime::Nullable<#inner>> },
-            quote! {
-                #rename default, skip_serializing_if = "Option::is_none",
-                deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-            },
-        ),
+    let serde = match field.presence {
+        Presence::Required => quote! { #rename },
+        Presence::RequiredNullable => quote! { #rename default, },
+        Presence::Optional => quote! { #rename default, skip_serializing_if = "Option::is_none", },
+        Presence::OptionalNullable => quote! {
+            #rename default, skip_serializing_if = "Option::is_none",
+            deserialize_with = "::apigen_runtime::nullable::deserialize_present",
+        },
     };
     let presence_note = match field.presence {
         Presence::Required => "",
@@ -239,7 +272,7 @@ pub(crate) fn emit_field(model: &Model, owner: usize, field: &Field) -> TokenStr
     };
     let wire_note = format!("JSON: `{wire}`. {presence_note}");
     let doc = docs::attrs([field.doc.as_deref().unwrap_or(""), wire_note.trim_end()]);
-    let serde_attr = if serde.is_empty() {
+    let serde_attr = if serde.is_empty() || !serde_attrs {
         quote! {}
     } else {
         quote! { #[serde(#serde)] }
@@ -259,79 +292,17 @@ fn emit_string_enum(name: &Ident, doc: TokenStream, values: &[EnumValue], cfg: &
         } else {
             format!(" `{}`", value.wire)
         };
-        quote! { #[doc = #text] #variant, }
-    });
-    let as_str = values.iter().map(|value| {
-        let variant = ident(&value.name);
         let wire = &value.wire;
-        quote! { Self::#variant => #wire, }
+        quote! { #[doc = #text] #variant = #wire, }
     });
-    let from_str = values.iter().map(|value| {
-        let variant = ident(&value.name);
-        let wire = &value.wire;
-        quote! { #wire => Self::#variant, }
-    });
+    // The impls (`as_str`, `From<&str>`, `FromStr`, `Display`, serde) come from the
+    // runtime's macro: per enum only the wire values are generated.
     quote! {
         #cfg
-        #doc
-        ///
-        /// Values this crate does not know decode as `Unknown`, so a new server value
-        /// never breaks decoding.
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#variants)*
-            /// A value not known to this version of the crate.
-            Unknown(String),
-        }
-
-        #cfg
-        impl #name {
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#as_str)*
-                    Self::Unknown(value) => value.as_str(),
-                }
-            }
-        }
-
-        #cfg
-        impl From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #(#from_str)*
-                    other => Self::Unknown(other.to_owned()),
-                }
-            }
-        }
-
-        #cfg
-        impl ::std::str::FromStr for #name {
-            type Err = ::std::convert::Infallible;
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Ok(Self::from(value))
-            }
-        }
-
-        #cfg
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        #cfg
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        #cfg
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+        ::apigen_runtime::open_enum! {
+            #doc
+            pub enum #name {
+                #(#variants)*
             }
         }
     }

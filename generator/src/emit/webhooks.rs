@@ -182,7 +182,7 @@ fn envelope_struct(model: &Model, envelope: &Envelope) -> TokenStream {
     for member in &envelope.members {
         match member {
             EnvelopeMember::Field(field) => {
-                let tokens = emit_field(model, usize::MAX, field);
+                let tokens = emit_field(model, usize::MAX, field, true);
                 public.push(tokens.clone());
                 raw.push(tokens);
                 let name = ident(&field.name);

@@ -191,6 +191,8 @@ fn parameters(
         "idempotency_key",
         "send_with_response",
         "into_future",
+        "encode_request",
+        "decode_response",
     ]);
     if paginated {
         // The builder's stream methods; a query parameter `items` gets `items2`.

@@ -84,6 +84,13 @@ impl TypeBuilder<'_> {
                 _ => 0,
             })
             .collect();
+        // One member (stripe's `anyOf: [{$ref}]` around expandable fields) is that member:
+        // an alias decodes the same values without an enum to match on or to compile.
+        if variants.len() == 1 {
+            if let Some(only) = variants.pop() {
+                return TypeKind::Alias(only.ty);
+            }
+        }
         order_untagged(&mut variants, &required_counts);
         TypeKind::Untagged(variants)
     }
@@ -301,6 +308,22 @@ mod tests {
         assert!(matches!(kind("Shape"), TypeKind::Tagged { tag, variants } if tag == "kind" && variants.len() == 2));
         assert!(
             matches!(kind("Mixed"), TypeKind::Untagged(variants) if variants[0].ty == TypeRef::Integer { bits: 64, signed: true })
+        );
+    }
+
+    #[test]
+    fn a_one_member_union_is_its_member() {
+        let (types, diagnostics) = build_for_test(json!({"components": {"schemas": {
+            "Address": {"type": "object", "properties": {"city": {"type": "string"}}},
+            "Holder": {"anyOf": [{"$ref": "#/components/schemas/Address"}]}
+        }}}));
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let address = types.iter().position(|def| def.name == "Address").expect("exists");
+        let holder = types.iter().find(|def| def.name == "Holder").expect("exists");
+        assert!(
+            matches!(&holder.kind, TypeKind::Alias(TypeRef::Named(id)) if *id == address),
+            "{:?}",
+            holder.kind
         );
     }
 

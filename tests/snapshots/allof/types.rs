@@ -13,13 +13,69 @@
     rustdoc::invalid_html_tags
 )]
 /// Schema: `#/components/schemas/Address`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Address {
     /// JSON: `city`.
     pub city: String,
     /// JSON: `zip`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
+}
+impl ::serde::Serialize for Address {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("city", &self.city)?;
+        if let Some(value) = &self.zip {
+            map.serialize_entry("zip", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Address {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["city", "zip"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Address;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Address")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Address, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "city")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "zip")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Address {
+                    city: ::apigen_runtime::de::required(field_0, "city")?,
+                    zip: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Address", __FIELDS, __Visitor)
+    }
 }
 impl Address {
     /// Creates the value from its required fields (`city`); constant fields are set, optional fields are left out.
@@ -32,13 +88,73 @@ impl Address {
     }
 }
 /// Schema: `#/components/schemas/Base`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Base {
     /// JSON: `id`.
     pub id: String,
     /// JSON: `createdAt`. Optional: `None` leaves the key out.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::apigen_runtime::Timestamp>,
+}
+impl ::serde::Serialize for Base {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("createdAt", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Base {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["id", "createdAt"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Base;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Base")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Base, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<::apigen_runtime::Timestamp>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "createdAt",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Base {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    created_at: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Base", __FIELDS, __Visitor)
+    }
 }
 impl Base {
     /// Creates the value from its required fields (`id`); constant fields are set, optional fields are left out.
@@ -51,15 +167,81 @@ impl Base {
     }
 }
 /// Schema: `#/components/schemas/Named`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Named {
     /// JSON: `id`.
     pub id: String,
     /// JSON: `createdAt`. Optional: `None` leaves the key out.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::apigen_runtime::Timestamp>,
     /// JSON: `name`.
     pub name: String,
+}
+impl ::serde::Serialize for Named {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("createdAt", value)?;
+        }
+        map.serialize_entry("name", &self.name)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Named {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["id", "createdAt", "name"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Named;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Named")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Named, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_2: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "createdAt",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_2, "name")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Named {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    created_at: field_1.unwrap_or_default(),
+                    name: ::apigen_runtime::de::required(field_2, "name")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Named", __FIELDS, __Visitor)
+    }
 }
 impl Named {
     /// Creates the value from its required fields (`id`, `name`); constant fields are set, optional fields are left out.
@@ -73,21 +255,101 @@ impl Named {
     }
 }
 /// Schema: `#/components/schemas/Pet`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Pet {
     /// JSON: `id`.
     pub id: String,
     /// JSON: `createdAt`. Optional: `None` leaves the key out.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::apigen_runtime::Timestamp>,
     /// JSON: `name`.
     pub name: String,
     /// JSON: `home`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub home: Option<Address>,
     /// JSON: `tags`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
+}
+impl ::serde::Serialize for Pet {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("createdAt", value)?;
+        }
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.home {
+            map.serialize_entry("home", value)?;
+        }
+        if let Some(value) = &self.tags {
+            map.serialize_entry("tags", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Pet {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["id", "createdAt", "name", "home", "tags"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Pet;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Pet")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Pet, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<Option<Address>> = None;
+                let mut field_4: Option<Option<Vec<String>>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "createdAt",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_2, "name")?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_3, "home")?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_4, "tags")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Pet {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    created_at: field_1.unwrap_or_default(),
+                    name: ::apigen_runtime::de::required(field_2, "name")?,
+                    home: field_3.unwrap_or_default(),
+                    tags: field_4.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Pet", __FIELDS, __Visitor)
+    }
 }
 impl Pet {
     /// Creates the value from its required fields (`id`, `name`); constant fields are set, optional fields are left out.
@@ -105,23 +367,109 @@ impl Pet {
 /// Three levels of allOf below it.
 ///
 /// Schema: `#/components/schemas/Dog`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Dog {
     /// JSON: `id`.
     pub id: String,
     /// JSON: `createdAt`. Optional: `None` leaves the key out.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::apigen_runtime::Timestamp>,
     /// JSON: `name`.
     pub name: String,
     /// JSON: `home`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub home: Option<Address>,
     /// JSON: `tags`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// JSON: `barks`.
     pub barks: bool,
+}
+impl ::serde::Serialize for Dog {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("createdAt", value)?;
+        }
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.home {
+            map.serialize_entry("home", value)?;
+        }
+        if let Some(value) = &self.tags {
+            map.serialize_entry("tags", value)?;
+        }
+        map.serialize_entry("barks", &self.barks)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Dog {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["id", "createdAt", "name", "home", "tags", "barks"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Dog;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Dog")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Dog, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<Option<Address>> = None;
+                let mut field_4: Option<Option<Vec<String>>> = None;
+                let mut field_5: Option<bool> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "createdAt",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_2, "name")?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_3, "home")?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_4, "tags")?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_5, "barks")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Dog {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    created_at: field_1.unwrap_or_default(),
+                    name: ::apigen_runtime::de::required(field_2, "name")?,
+                    home: field_3.unwrap_or_default(),
+                    tags: field_4.unwrap_or_default(),
+                    barks: ::apigen_runtime::de::required(field_5, "barks")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Dog", __FIELDS, __Visitor)
+    }
 }
 impl Dog {
     /// Creates the value from its required fields (`id`, `name`, `barks`); constant fields are set, optional fields are left out.
@@ -138,36 +486,177 @@ impl Dog {
     }
 }
 /// Schema: `#/components/schemas/Audit`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Audit {
     /// JSON: `note`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// JSON: `by`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by: Option<String>,
+}
+impl ::serde::Serialize for Audit {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.note {
+            map.serialize_entry("note", value)?;
+        }
+        if let Some(value) = &self.by {
+            map.serialize_entry("by", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Audit {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["note", "by"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Audit;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Audit")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Audit, __A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "note")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "by")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Audit {
+                    note: field_0.unwrap_or_default(),
+                    by: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Audit", __FIELDS, __Visitor)
+    }
 }
 /// `note` is optional in Audit and required here: required wins.
 ///
 /// Schema: `#/components/schemas/Record`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Record {
     /// JSON: `note`.
     pub note: String,
     /// JSON: `by`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by: Option<String>,
     /// JSON: `id`.
     pub id: String,
     /// JSON: `createdAt`. Optional: `None` leaves the key out.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::apigen_runtime::Timestamp>,
     /// A one-member allOf used to attach a description.
     ///
     /// JSON: `address`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<Address>,
+}
+impl ::serde::Serialize for Record {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("note", &self.note)?;
+        if let Some(value) = &self.by {
+            map.serialize_entry("by", value)?;
+        }
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("createdAt", value)?;
+        }
+        if let Some(value) = &self.address {
+            map.serialize_entry("address", value)?;
+        }
+        map.end()
+    }
+}
+#[cfg(feature = "mock")]
+impl<'de> ::serde::Deserialize<'de> for Record {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["note", "by", "id", "createdAt", "address"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Record;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Record")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Record, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_4: Option<Option<Address>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "note")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "by")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_2, "id")?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "createdAt",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "address",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Record {
+                    note: ::apigen_runtime::de::required(field_0, "note")?,
+                    by: field_1.unwrap_or_default(),
+                    id: ::apigen_runtime::de::required(field_2, "id")?,
+                    created_at: field_3.unwrap_or_default(),
+                    address: field_4.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Record", __FIELDS, __Visitor)
+    }
 }
 impl Record {
     /// Creates the value from its required fields (`note`, `id`); constant fields are set, optional fields are left out.
@@ -185,11 +674,60 @@ impl Record {
 /// Both members declare `value`, as a string and as an integer.
 ///
 /// Schema: `#/components/schemas/Conflict`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Conflict {
     /// JSON: `value`.
     pub value: i64,
+}
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for Conflict {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("value", &self.value)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Conflict {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["value"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Conflict;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Conflict")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Conflict, __A::Error> {
+                let mut field_0: Option<i64> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "value")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Conflict {
+                    value: ::apigen_runtime::de::required(field_0, "value")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Conflict", __FIELDS, __Visitor)
+    }
 }
 impl Conflict {
     /// Creates the value from its required fields (`value`); constant fields are set, optional fields are left out.
@@ -201,15 +739,79 @@ impl Conflict {
 /// `type: object` and own properties beside `allOf`: merges like the bare form.
 ///
 /// Schema: `#/components/schemas/TypedExtended`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TypedExtended {
     /// JSON: `id`.
     pub id: String,
     /// JSON: `createdAt`.
-    #[serde(rename = "createdAt")]
     pub created_at: ::apigen_runtime::Timestamp,
     /// JSON: `extra`.
     pub extra: String,
+}
+impl ::serde::Serialize for TypedExtended {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("createdAt", &self.created_at)?;
+        map.serialize_entry("extra", &self.extra)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TypedExtended {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["id", "createdAt", "extra"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = TypedExtended;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct TypedExtended")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<TypedExtended, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<::apigen_runtime::Timestamp> = None;
+                let mut field_2: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "createdAt",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_2, "extra")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(TypedExtended {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    created_at: ::apigen_runtime::de::required(field_1, "createdAt")?,
+                    extra: ::apigen_runtime::de::required(field_2, "extra")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("TypedExtended", __FIELDS, __Visitor)
+    }
 }
 impl TypedExtended {
     /// Creates the value from its required fields (`id`, `created_at`, `extra`); constant fields are set, optional fields are left out.
@@ -229,19 +831,89 @@ impl TypedExtended {
 /// `type: object` beside a two-member `allOf`, nothing else.
 ///
 /// Schema: `#/components/schemas/TypedOnly`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TypedOnly {
     /// JSON: `city`.
     pub city: String,
     /// JSON: `zip`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// JSON: `note`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// JSON: `by`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by: Option<String>,
+}
+impl ::serde::Serialize for TypedOnly {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("city", &self.city)?;
+        if let Some(value) = &self.zip {
+            map.serialize_entry("zip", value)?;
+        }
+        if let Some(value) = &self.note {
+            map.serialize_entry("note", value)?;
+        }
+        if let Some(value) = &self.by {
+            map.serialize_entry("by", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TypedOnly {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["city", "zip", "note", "by"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = TypedOnly;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct TypedOnly")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<TypedOnly, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "city")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "zip")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_2, "note")?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_3, "by")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(TypedOnly {
+                    city: ::apigen_runtime::de::required(field_0, "city")?,
+                    zip: field_1.unwrap_or_default(),
+                    note: field_2.unwrap_or_default(),
+                    by: field_3.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("TypedOnly", __FIELDS, __Visitor)
+    }
 }
 impl TypedOnly {
     /// Creates the value from its required fields (`city`); constant fields are set, optional fields are left out.
@@ -285,27 +957,130 @@ impl<'de> ::serde::Deserialize<'de> for TypedUnion {
     }
 }
 /// Schema: `#/paths/~1dogs~1{dogId}/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetDogResponse {
     /// JSON: `id`.
     pub id: String,
     /// JSON: `createdAt`. Optional: `None` leaves the key out.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::apigen_runtime::Timestamp>,
     /// JSON: `name`.
     pub name: String,
     /// JSON: `home`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub home: Option<Address>,
     /// JSON: `tags`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// JSON: `barks`.
     pub barks: bool,
     /// JSON: `fetchedAt`.
-    #[serde(rename = "fetchedAt")]
     pub fetched_at: ::apigen_runtime::Timestamp,
+}
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for GetDogResponse {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("createdAt", value)?;
+        }
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.home {
+            map.serialize_entry("home", value)?;
+        }
+        if let Some(value) = &self.tags {
+            map.serialize_entry("tags", value)?;
+        }
+        map.serialize_entry("barks", &self.barks)?;
+        map.serialize_entry("fetchedAt", &self.fetched_at)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GetDogResponse {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "id",
+            "createdAt",
+            "name",
+            "home",
+            "tags",
+            "barks",
+            "fetchedAt",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GetDogResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GetDogResponse")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<GetDogResponse, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<Option<Address>> = None;
+                let mut field_4: Option<Option<Vec<String>>> = None;
+                let mut field_5: Option<bool> = None;
+                let mut field_6: Option<::apigen_runtime::Timestamp> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "createdAt",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_2, "name")?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_3, "home")?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_4, "tags")?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_5, "barks")?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_6,
+                                "fetchedAt",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(GetDogResponse {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    created_at: field_1.unwrap_or_default(),
+                    name: ::apigen_runtime::de::required(field_2, "name")?,
+                    home: field_3.unwrap_or_default(),
+                    tags: field_4.unwrap_or_default(),
+                    barks: ::apigen_runtime::de::required(field_5, "barks")?,
+                    fetched_at: ::apigen_runtime::de::required(field_6, "fetchedAt")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetDogResponse", __FIELDS, __Visitor)
+    }
 }
 impl GetDogResponse {
     /// Creates the value from its required fields (`id`, `name`, `barks`, `fetched_at`); constant fields are set, optional fields are left out.

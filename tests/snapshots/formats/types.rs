@@ -13,67 +13,319 @@
     rustdoc::invalid_html_tags
 )]
 /// Schema: `#/components/schemas/Sample`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Sample {
     /// JSON: `at`.
     pub at: ::apigen_runtime::Timestamp,
     /// JSON: `day`.
     pub day: ::apigen_runtime::chrono::NaiveDate,
     /// JSON: `clock`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clock: Option<String>,
     /// JSON: `id`.
     pub id: String,
     /// JSON: `link`.
     pub link: String,
     /// JSON: `email`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// JSON: `blob`.
     pub blob: String,
     /// JSON: `raw`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub raw: Option<::apigen_runtime::Binary>,
     /// JSON: `secret`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// JSON: `custom`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom: Option<String>,
     /// JSON: `i32`.
     pub i32: i32,
     /// JSON: `i64`.
     pub i64: i64,
     /// JSON: `u32`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub u32: Option<u32>,
     /// JSON: `u64`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub u64: Option<u64>,
     /// JSON: `count`.
     pub count: u64,
     /// JSON: `byteSized`. Optional: `None` leaves the key out.
-    #[serde(rename = "byteSized", default, skip_serializing_if = "Option::is_none")]
     pub byte_sized: Option<u64>,
     /// JSON: `f32`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub f32: Option<f32>,
     /// JSON: `f64`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub f64: Option<f64>,
     /// JSON: `weird`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weird: Option<f64>,
     /// JSON: `huge`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huge: Option<u64>,
     /// JSON: `hugeNegative`. Optional: `None` leaves the key out.
-    #[serde(rename = "hugeNegative", default, skip_serializing_if = "Option::is_none")]
     pub huge_negative: Option<i64>,
     /// JSON: `i64Min`. Optional: `None` leaves the key out.
-    #[serde(rename = "i64Min", default, skip_serializing_if = "Option::is_none")]
     pub i64_min: Option<i64>,
     /// JSON: `beyondU128`. Optional: `None` leaves the key out.
-    #[serde(rename = "beyondU128", default, skip_serializing_if = "Option::is_none")]
     pub beyond_u128: Option<u64>,
+}
+impl ::serde::Serialize for Sample {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("at", &self.at)?;
+        map.serialize_entry("day", &self.day)?;
+        if let Some(value) = &self.clock {
+            map.serialize_entry("clock", value)?;
+        }
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("link", &self.link)?;
+        if let Some(value) = &self.email {
+            map.serialize_entry("email", value)?;
+        }
+        map.serialize_entry("blob", &self.blob)?;
+        if let Some(value) = &self.raw {
+            map.serialize_entry("raw", value)?;
+        }
+        if let Some(value) = &self.secret {
+            map.serialize_entry("secret", value)?;
+        }
+        if let Some(value) = &self.custom {
+            map.serialize_entry("custom", value)?;
+        }
+        map.serialize_entry("i32", &self.i32)?;
+        map.serialize_entry("i64", &self.i64)?;
+        if let Some(value) = &self.u32 {
+            map.serialize_entry("u32", value)?;
+        }
+        if let Some(value) = &self.u64 {
+            map.serialize_entry("u64", value)?;
+        }
+        map.serialize_entry("count", &self.count)?;
+        if let Some(value) = &self.byte_sized {
+            map.serialize_entry("byteSized", value)?;
+        }
+        if let Some(value) = &self.f32 {
+            map.serialize_entry("f32", value)?;
+        }
+        if let Some(value) = &self.f64 {
+            map.serialize_entry("f64", value)?;
+        }
+        if let Some(value) = &self.weird {
+            map.serialize_entry("weird", value)?;
+        }
+        if let Some(value) = &self.huge {
+            map.serialize_entry("huge", value)?;
+        }
+        if let Some(value) = &self.huge_negative {
+            map.serialize_entry("hugeNegative", value)?;
+        }
+        if let Some(value) = &self.i64_min {
+            map.serialize_entry("i64Min", value)?;
+        }
+        if let Some(value) = &self.beyond_u128 {
+            map.serialize_entry("beyondU128", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Sample {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "at",
+            "day",
+            "clock",
+            "id",
+            "link",
+            "email",
+            "blob",
+            "raw",
+            "secret",
+            "custom",
+            "i32",
+            "i64",
+            "u32",
+            "u64",
+            "count",
+            "byteSized",
+            "f32",
+            "f64",
+            "weird",
+            "huge",
+            "hugeNegative",
+            "i64Min",
+            "beyondU128",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Sample;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Sample")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Sample, __A::Error> {
+                let mut field_0: Option<::apigen_runtime::Timestamp> = None;
+                let mut field_1: Option<::apigen_runtime::chrono::NaiveDate> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<Option<String>> = None;
+                let mut field_6: Option<String> = None;
+                let mut field_7: Option<Option<::apigen_runtime::Binary>> = None;
+                let mut field_8: Option<Option<String>> = None;
+                let mut field_9: Option<Option<String>> = None;
+                let mut field_10: Option<i32> = None;
+                let mut field_11: Option<i64> = None;
+                let mut field_12: Option<Option<u32>> = None;
+                let mut field_13: Option<Option<u64>> = None;
+                let mut field_14: Option<u64> = None;
+                let mut field_15: Option<Option<u64>> = None;
+                let mut field_16: Option<Option<f32>> = None;
+                let mut field_17: Option<Option<f64>> = None;
+                let mut field_18: Option<Option<f64>> = None;
+                let mut field_19: Option<Option<u64>> = None;
+                let mut field_20: Option<Option<i64>> = None;
+                let mut field_21: Option<Option<i64>> = None;
+                let mut field_22: Option<Option<u64>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "at")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "day")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_2, "clock")?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_3, "id")?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_4, "link")?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_5, "email")?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_6, "blob")?
+                        }
+                        Some(7usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_7, "raw")?
+                        }
+                        Some(8usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_8,
+                                "secret",
+                            )?
+                        }
+                        Some(9usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_9,
+                                "custom",
+                            )?
+                        }
+                        Some(10usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_10, "i32")?
+                        }
+                        Some(11usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_11, "i64")?
+                        }
+                        Some(12usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_12, "u32")?
+                        }
+                        Some(13usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_13, "u64")?
+                        }
+                        Some(14usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_14,
+                                "count",
+                            )?
+                        }
+                        Some(15usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_15,
+                                "byteSized",
+                            )?
+                        }
+                        Some(16usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_16, "f32")?
+                        }
+                        Some(17usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_17, "f64")?
+                        }
+                        Some(18usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_18,
+                                "weird",
+                            )?
+                        }
+                        Some(19usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_19, "huge")?
+                        }
+                        Some(20usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_20,
+                                "hugeNegative",
+                            )?
+                        }
+                        Some(21usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_21,
+                                "i64Min",
+                            )?
+                        }
+                        Some(22usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_22,
+                                "beyondU128",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Sample {
+                    at: ::apigen_runtime::de::required(field_0, "at")?,
+                    day: ::apigen_runtime::de::required(field_1, "day")?,
+                    clock: field_2.unwrap_or_default(),
+                    id: ::apigen_runtime::de::required(field_3, "id")?,
+                    link: ::apigen_runtime::de::required(field_4, "link")?,
+                    email: field_5.unwrap_or_default(),
+                    blob: ::apigen_runtime::de::required(field_6, "blob")?,
+                    raw: field_7.unwrap_or_default(),
+                    secret: field_8.unwrap_or_default(),
+                    custom: field_9.unwrap_or_default(),
+                    i32: ::apigen_runtime::de::required(field_10, "i32")?,
+                    i64: ::apigen_runtime::de::required(field_11, "i64")?,
+                    u32: field_12.unwrap_or_default(),
+                    u64: field_13.unwrap_or_default(),
+                    count: ::apigen_runtime::de::required(field_14, "count")?,
+                    byte_sized: field_15.unwrap_or_default(),
+                    f32: field_16.unwrap_or_default(),
+                    f64: field_17.unwrap_or_default(),
+                    weird: field_18.unwrap_or_default(),
+                    huge: field_19.unwrap_or_default(),
+                    huge_negative: field_20.unwrap_or_default(),
+                    i64_min: field_21.unwrap_or_default(),
+                    beyond_u128: field_22.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Sample", __FIELDS, __Visitor)
+    }
 }

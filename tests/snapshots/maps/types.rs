@@ -33,11 +33,60 @@ pub type Groups = ::std::collections::BTreeMap<String, Vec<String>>;
 /// Schema: `#/components/schemas/Sparse`.
 pub type Sparse = ::std::collections::BTreeMap<String, Option<String>>;
 /// Schema: `#/components/schemas/Counter`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Counter {
     /// JSON: `count`.
     pub count: i64,
+}
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for Counter {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("count", &self.count)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Counter {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["count"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Counter;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Counter")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Counter, __A::Error> {
+                let mut field_0: Option<i64> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "count")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Counter {
+                    count: ::apigen_runtime::de::required(field_0, "count")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Counter", __FIELDS, __Visitor)
+    }
 }
 impl Counter {
     /// Creates the value from its required fields (`count`); constant fields are set, optional fields are left out.
@@ -88,12 +137,62 @@ pub struct Labelled {
 /// Properties and `additionalProperties: false`.
 ///
 /// Schema: `#/components/schemas/Closed`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Closed {
     /// JSON: `label`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+}
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for Closed {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.label {
+            map.serialize_entry("label", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Closed {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["label"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Closed;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Closed")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Closed, __A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "label")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Closed {
+                    label: field_0.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Closed", __FIELDS, __Visitor)
+    }
 }
 /// No properties, `additionalProperties: false`.
 ///
@@ -102,46 +201,225 @@ pub struct Closed {
 #[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct Empty {}
 /// Schema: `#/components/schemas/Stats`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Stats {
     /// JSON: `scores`.
     pub scores: Scores,
     /// JSON: `groups`.
     pub groups: Groups,
     /// JSON: `sparse`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sparse: Option<Sparse>,
     /// JSON: `counters`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub counters: Option<Counters>,
     /// JSON: `anything`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anything: Option<Anything>,
     /// JSON: `freeForm`. Optional: `None` leaves the key out.
-    #[serde(rename = "freeForm", default, skip_serializing_if = "Option::is_none")]
     pub free_form: Option<FreeForm>,
     /// JSON: `labelled`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labelled: Option<Labelled>,
     /// JSON: `closed`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed: Option<Closed>,
     /// JSON: `empty`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub empty: Option<Empty>,
     /// Inline map with inline object values.
     ///
     /// JSON: `byRegion`. Optional: `None` leaves the key out.
-    #[serde(rename = "byRegion", default, skip_serializing_if = "Option::is_none")]
     pub by_region: Option<::std::collections::BTreeMap<String, StatsByRegionValue>>,
     /// Inline map of maps of numbers.
     ///
     /// JSON: `matrix`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matrix: Option<
         ::std::collections::BTreeMap<String, ::std::collections::BTreeMap<String, f64>>,
     >,
+}
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for Stats {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("scores", &self.scores)?;
+        map.serialize_entry("groups", &self.groups)?;
+        if let Some(value) = &self.sparse {
+            map.serialize_entry("sparse", value)?;
+        }
+        if let Some(value) = &self.counters {
+            map.serialize_entry("counters", value)?;
+        }
+        if let Some(value) = &self.anything {
+            map.serialize_entry("anything", value)?;
+        }
+        if let Some(value) = &self.free_form {
+            map.serialize_entry("freeForm", value)?;
+        }
+        if let Some(value) = &self.labelled {
+            map.serialize_entry("labelled", value)?;
+        }
+        if let Some(value) = &self.closed {
+            map.serialize_entry("closed", value)?;
+        }
+        if let Some(value) = &self.empty {
+            map.serialize_entry("empty", value)?;
+        }
+        if let Some(value) = &self.by_region {
+            map.serialize_entry("byRegion", value)?;
+        }
+        if let Some(value) = &self.matrix {
+            map.serialize_entry("matrix", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Stats {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "scores",
+            "groups",
+            "sparse",
+            "counters",
+            "anything",
+            "freeForm",
+            "labelled",
+            "closed",
+            "empty",
+            "byRegion",
+            "matrix",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Stats;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Stats")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Stats, __A::Error> {
+                let mut field_0: Option<Scores> = None;
+                let mut field_1: Option<Groups> = None;
+                let mut field_2: Option<Option<Sparse>> = None;
+                let mut field_3: Option<Option<Counters>> = None;
+                let mut field_4: Option<Option<Anything>> = None;
+                let mut field_5: Option<Option<FreeForm>> = None;
+                let mut field_6: Option<Option<Labelled>> = None;
+                let mut field_7: Option<Option<Closed>> = None;
+                let mut field_8: Option<Option<Empty>> = None;
+                let mut field_9: Option<
+                    Option<::std::collections::BTreeMap<String, StatsByRegionValue>>,
+                > = None;
+                let mut field_10: Option<
+                    Option<
+                        ::std::collections::BTreeMap<
+                            String,
+                            ::std::collections::BTreeMap<String, f64>,
+                        >,
+                    >,
+                > = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "scores",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "groups",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "sparse",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "counters",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "anything",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_5,
+                                "freeForm",
+                            )?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_6,
+                                "labelled",
+                            )?
+                        }
+                        Some(7usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_7,
+                                "closed",
+                            )?
+                        }
+                        Some(8usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_8, "empty")?
+                        }
+                        Some(9usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_9,
+                                "byRegion",
+                            )?
+                        }
+                        Some(10usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_10,
+                                "matrix",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Stats {
+                    scores: ::apigen_runtime::de::required(field_0, "scores")?,
+                    groups: ::apigen_runtime::de::required(field_1, "groups")?,
+                    sparse: field_2.unwrap_or_default(),
+                    counters: field_3.unwrap_or_default(),
+                    anything: field_4.unwrap_or_default(),
+                    free_form: field_5.unwrap_or_default(),
+                    labelled: field_6.unwrap_or_default(),
+                    closed: field_7.unwrap_or_default(),
+                    empty: field_8.unwrap_or_default(),
+                    by_region: field_9.unwrap_or_default(),
+                    matrix: field_10.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Stats", __FIELDS, __Visitor)
+    }
 }
 impl Stats {
     /// Creates the value from its required fields (`scores`, `groups`); constant fields are set, optional fields are left out.
@@ -163,14 +441,74 @@ impl Stats {
     }
 }
 /// Schema: `#/components/schemas/Stats/properties/byRegion/additionalProperties`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StatsByRegionValue {
     /// JSON: `total`.
     pub total: i64,
     /// JSON: `updatedAt`. Optional: `None` leaves the key out.
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<::apigen_runtime::Timestamp>,
+}
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for StatsByRegionValue {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("total", &self.total)?;
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("updatedAt", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StatsByRegionValue {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["total", "updatedAt"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = StatsByRegionValue;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct StatsByRegionValue")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<StatsByRegionValue, __A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<Option<::apigen_runtime::Timestamp>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "total")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "updatedAt",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(StatsByRegionValue {
+                    total: ::apigen_runtime::de::required(field_0, "total")?,
+                    updated_at: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("StatsByRegionValue", __FIELDS, __Visitor)
+    }
 }
 impl StatsByRegionValue {
     /// Creates the value from its required fields (`total`); constant fields are set, optional fields are left out.

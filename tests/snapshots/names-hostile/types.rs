@@ -13,128 +13,196 @@
     rustdoc::invalid_html_tags
 )]
 /// Schema: `#/components/schemas/Pin`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Pin {
     /// JSON: `type`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// JSON: `self`. Optional: `None` leaves the key out.
-    #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
     /// JSON: `super`. Optional: `None` leaves the key out.
-    #[serde(rename = "super", default, skip_serializing_if = "Option::is_none")]
     pub super_: Option<String>,
     /// JSON: `crate`. Optional: `None` leaves the key out.
-    #[serde(rename = "crate", default, skip_serializing_if = "Option::is_none")]
     pub crate_: Option<String>,
     /// JSON: `fn`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#fn: Option<String>,
     /// JSON: ``. Optional: `None` leaves the key out.
-    #[serde(rename = "", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// JSON: `1x`. Optional: `None` leaves the key out.
-    #[serde(rename = "1x", default, skip_serializing_if = "Option::is_none")]
     pub _1x: Option<i64>,
     /// JSON: `é`. Optional: `None` leaves the key out.
-    #[serde(rename = "é", default, skip_serializing_if = "Option::is_none")]
     pub ue9: Option<String>,
     /// JSON: `id`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// JSON: `Id`. Optional: `None` leaves the key out.
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id2: Option<String>,
     /// JSON: `ID`. Optional: `None` leaves the key out.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id3: Option<String>,
 }
-/// Schema: `#/components/schemas/Future`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Future {
-    /// The empty string.
-    Value,
-    /// `1`
-    V1,
-    /// `Self`
-    SelfValue,
-    /// `self`
-    SelfValue2,
-    /// `type`
-    Type,
-    /// `é`
-    UC9,
-    /// `E`
-    E,
-    /// `e`
-    E2,
-    /// `Unknown`
-    Unknown2,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl Future {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Value => "",
-            Self::V1 => "1",
-            Self::SelfValue => "Self",
-            Self::SelfValue2 => "self",
-            Self::Type => "type",
-            Self::UC9 => "é",
-            Self::E => "E",
-            Self::E2 => "e",
-            Self::Unknown2 => "Unknown",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for Future {
-    fn from(value: &str) -> Self {
-        match value {
-            "" => Self::Value,
-            "1" => Self::V1,
-            "Self" => Self::SelfValue,
-            "self" => Self::SelfValue2,
-            "type" => Self::Type,
-            "é" => Self::UC9,
-            "E" => Self::E,
-            "e" => Self::E2,
-            "Unknown" => Self::Unknown2,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for Future {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for Future {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for Future {
-    fn serialize<S: ::serde::Serializer>(
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for Pin {
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        if let Some(value) = &self.super_ {
+            map.serialize_entry("super", value)?;
+        }
+        if let Some(value) = &self.crate_ {
+            map.serialize_entry("crate", value)?;
+        }
+        if let Some(value) = &self.r#fn {
+            map.serialize_entry("fn", value)?;
+        }
+        if let Some(value) = &self.value {
+            map.serialize_entry("", value)?;
+        }
+        if let Some(value) = &self._1x {
+            map.serialize_entry("1x", value)?;
+        }
+        if let Some(value) = &self.ue9 {
+            map.serialize_entry("é", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.id2 {
+            map.serialize_entry("Id", value)?;
+        }
+        if let Some(value) = &self.id3 {
+            map.serialize_entry("ID", value)?;
+        }
+        map.end()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Future {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+impl<'de> ::serde::Deserialize<'de> for Pin {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "type",
+            "self",
+            "super",
+            "crate",
+            "fn",
+            "",
+            "1x",
+            "é",
+            "id",
+            "Id",
+            "ID",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Pin;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Pin")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Pin, __A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut field_5: Option<Option<String>> = None;
+                let mut field_6: Option<Option<i64>> = None;
+                let mut field_7: Option<Option<String>> = None;
+                let mut field_8: Option<Option<String>> = None;
+                let mut field_9: Option<Option<String>> = None;
+                let mut field_10: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "type")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "self")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_2, "super")?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_3, "crate")?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_4, "fn")?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_5, "")?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_6, "1x")?
+                        }
+                        Some(7usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_7, "é")?
+                        }
+                        Some(8usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_8, "id")?
+                        }
+                        Some(9usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_9, "Id")?
+                        }
+                        Some(10usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_10, "ID")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Pin {
+                    r#type: field_0.unwrap_or_default(),
+                    self_: field_1.unwrap_or_default(),
+                    super_: field_2.unwrap_or_default(),
+                    crate_: field_3.unwrap_or_default(),
+                    r#fn: field_4.unwrap_or_default(),
+                    value: field_5.unwrap_or_default(),
+                    _1x: field_6.unwrap_or_default(),
+                    ue9: field_7.unwrap_or_default(),
+                    id: field_8.unwrap_or_default(),
+                    id2: field_9.unwrap_or_default(),
+                    id3: field_10.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Pin", __FIELDS, __Visitor)
+    }
+}
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/Future`.
+    pub enum Future {
+        /// The empty string.
+        Value = "",
+        /// `1`
+        V1 = "1",
+        /// `Self`
+        SelfValue = "Self",
+        /// `self`
+        SelfValue2 = "self",
+        /// `type`
+        Type = "type",
+        /// `é`
+        UC9 = "é",
+        /// `E`
+        E = "E",
+        /// `e`
+        E2 = "e",
+        /// `Unknown`
+        Unknown2 = "Unknown",
     }
 }
 /// Schema: `#/components/schemas/IntoFuture`.
@@ -158,80 +226,138 @@ impl IntoFuture {
         }
     }
 }
-/// Schema: `#/components/schemas/Style`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Style {
-    /// `a`
-    A,
-    /// `b`
-    B,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl Style {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::A => "a",
-            Self::B => "b",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for Style {
-    fn from(value: &str) -> Self {
-        match value {
-            "a" => Self::A,
-            "b" => Self::B,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for Style {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for Style {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for Style {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Style {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/Style`.
+    pub enum Style {
+        /// `a`
+        A = "a",
+        /// `b`
+        B = "b",
     }
 }
 /// Schema: `#/components/schemas/CallOptions`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CallOptions {
     /// JSON: `option`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub option: Option<Option2>,
 }
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for CallOptions {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.option {
+            map.serialize_entry("option", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CallOptions {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["option"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CallOptions;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CallOptions")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CallOptions, __A::Error> {
+                let mut field_0: Option<Option<Option2>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "option",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CallOptions {
+                    option: field_0.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("CallOptions", __FIELDS, __Visitor)
+    }
+}
 /// Schema: `#/components/schemas/ErrorBody`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ErrorBody2 {
     /// JSON: `message`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for ErrorBody2 {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ErrorBody2 {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["message"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ErrorBody2;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ErrorBody2")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ErrorBody2, __A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "message",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ErrorBody2 {
+                    message: field_0.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ErrorBody2", __FIELDS, __Visitor)
+    }
 }
 /// Schema: `#/components/schemas/Result`.
 ///
@@ -260,10 +386,59 @@ impl<'de> ::serde::Deserialize<'de> for Result2 {
     }
 }
 /// Schema: `#/components/schemas/Option`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Option2 {
     /// JSON: `some`.
     pub some: String,
+}
+impl ::serde::Serialize for Option2 {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("some", &self.some)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Option2 {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["some"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Option2;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Option2")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Option2, __A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "some")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Option2 {
+                    some: ::apigen_runtime::de::required(field_0, "some")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Option2", __FIELDS, __Visitor)
+    }
 }
 impl Option2 {
     /// Creates the value from its required fields (`some`); constant fields are set, optional fields are left out.
@@ -273,10 +448,59 @@ impl Option2 {
     }
 }
 /// Schema: `#/components/schemas/Box`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Box2 {
     /// JSON: `none`.
     pub none: String,
+}
+impl ::serde::Serialize for Box2 {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("none", &self.none)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Box2 {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["none"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Box2;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Box2")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Box2, __A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "none")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Box2 {
+                    none: ::apigen_runtime::de::required(field_0, "none")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Box2", __FIELDS, __Visitor)
+    }
 }
 impl Box2 {
     /// Creates the value from its required fields (`none`); constant fields are set, optional fields are left out.
@@ -288,42 +512,250 @@ impl Box2 {
 /// Schema: `#/components/schemas/Send`.
 pub type Send2 = Vec<Into2>;
 /// Schema: `#/components/schemas/Into`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Into2 {
     /// JSON: `from`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<From2>,
+}
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for Into2 {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.from {
+            map.serialize_entry("from", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Into2 {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["from"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Into2;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Into2")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Into2, __A::Error> {
+                let mut field_0: Option<Option<From2>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "from")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Into2 {
+                    from: field_0.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Into2", __FIELDS, __Visitor)
+    }
 }
 /// Schema: `#/components/schemas/From`.
 pub type From2 = String;
 /// Schema: `#/components/schemas/Default`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Default2 {
     /// JSON: `iterator`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iterator: Option<Iterator2>,
+}
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for Default2 {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.iterator {
+            map.serialize_entry("iterator", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Default2 {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["iterator"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Default2;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Default2")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Default2, __A::Error> {
+                let mut field_0: Option<Option<Iterator2>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "iterator",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Default2 {
+                    iterator: field_0.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Default2", __FIELDS, __Visitor)
+    }
 }
 /// Schema: `#/components/schemas/Iterator`.
 pub type Iterator2 = i64;
 /// Schema: `#/components/schemas/RequestSpec`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestSpec {
     /// JSON: `default`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<Default2>,
+}
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for RequestSpec {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.default {
+            map.serialize_entry("default", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RequestSpec {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["default"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = RequestSpec;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct RequestSpec")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<RequestSpec, __A::Error> {
+                let mut field_0: Option<Option<Default2>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "default",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RequestSpec {
+                    default: field_0.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("RequestSpec", __FIELDS, __Visitor)
+    }
 }
 /// Schema: `#/components/schemas/Vec`.
 pub type Vec2 = Vec<String2>;
 /// Schema: `#/components/schemas/String`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct String2 {
     /// JSON: `value`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for String2 {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.value {
+            map.serialize_entry("value", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for String2 {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["value"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = String2;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct String2")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<String2, __A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "value")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(String2 {
+                    value: field_0.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("String2", __FIELDS, __Visitor)
+    }
 }
 /// Schema: `#/components/schemas/Client`.
 pub type Client2 = String;
@@ -353,14 +785,74 @@ pub type Loop = ::serde_json::Value;
 /// Schema: `#/components/schemas/Loop2`.
 pub type Loop2 = Loop;
 /// Schema: `#/components/schemas/Page`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Page {
     /// JSON: `data`.
     pub data: Vec<String>,
     /// JSON: `nextCursor`. Optional: `None` leaves the key out.
-    #[serde(rename = "nextCursor", default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
+}
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for Page {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("data", &self.data)?;
+        if let Some(value) = &self.next_cursor {
+            map.serialize_entry("nextCursor", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Page {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["data", "nextCursor"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Page;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Page")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Page, __A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "data")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "nextCursor",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Page {
+                    data: ::apigen_runtime::de::required(field_0, "data")?,
+                    next_cursor: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Page", __FIELDS, __Visitor)
+    }
 }
 impl Page {
     /// Creates the value from its required fields (`data`); constant fields are set, optional fields are left out.

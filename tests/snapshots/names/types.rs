@@ -15,8 +15,7 @@
 /// A schema named like a Rust keyword.
 ///
 /// Schema: `#/components/schemas/type`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Type {
     /// JSON: `type`.
     pub r#type: String,
@@ -25,17 +24,119 @@ pub struct Type {
     /// JSON: `async`.
     pub r#async: bool,
     /// JSON: `Self`. Optional: `None` leaves the key out.
-    #[serde(rename = "Self", default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
     /// JSON: `super`. Optional: `None` leaves the key out.
-    #[serde(rename = "super", default, skip_serializing_if = "Option::is_none")]
     pub super_: Option<i64>,
     /// JSON: ``. Optional: `None` leaves the key out.
-    #[serde(rename = "", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// JSON: `123abc`. Optional: `None` leaves the key out.
-    #[serde(rename = "123abc", default, skip_serializing_if = "Option::is_none")]
     pub _123abc: Option<String>,
+}
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for Type {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("ref", &self.r#ref)?;
+        map.serialize_entry("async", &self.r#async)?;
+        if let Some(value) = &self.self_ {
+            map.serialize_entry("Self", value)?;
+        }
+        if let Some(value) = &self.super_ {
+            map.serialize_entry("super", value)?;
+        }
+        if let Some(value) = &self.value {
+            map.serialize_entry("", value)?;
+        }
+        if let Some(value) = &self._123abc {
+            map.serialize_entry("123abc", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Type {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "type",
+            "ref",
+            "async",
+            "Self",
+            "super",
+            "",
+            "123abc",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Type;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Type")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Type, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<bool> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<i64>> = None;
+                let mut field_5: Option<Option<String>> = None;
+                let mut field_6: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "type")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "ref")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_2, "async")?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_3, "Self")?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_4, "super")?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_5, "")?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_6,
+                                "123abc",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Type {
+                    r#type: ::apigen_runtime::de::required(field_0, "type")?,
+                    r#ref: ::apigen_runtime::de::required(field_1, "ref")?,
+                    r#async: ::apigen_runtime::de::required(field_2, "async")?,
+                    self_: field_3.unwrap_or_default(),
+                    super_: field_4.unwrap_or_default(),
+                    value: field_5.unwrap_or_default(),
+                    _123abc: field_6.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Type", __FIELDS, __Visitor)
+    }
 }
 impl Type {
     /// Creates the value from its required fields (`type`, `ref`, `async`); constant fields are set, optional fields are left out.
@@ -59,140 +160,512 @@ impl Type {
 /// Schema named `Self`.
 ///
 /// Schema: `#/components/schemas/Self`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SelfValue {
     /// JSON: `move`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#move: Option<String>,
+}
+impl ::serde::Serialize for SelfValue {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#move {
+            map.serialize_entry("move", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SelfValue {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["move"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = SelfValue;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SelfValue")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<SelfValue, __A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "move")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SelfValue {
+                    r#move: field_0.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("SelfValue", __FIELDS, __Visitor)
+    }
 }
 /// A component named like the inline response type of `listPets`.
 ///
 /// Schema: `#/components/schemas/ListPetsResponse`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListPetsResponse {
     /// JSON: `component`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub component: Option<bool>,
+}
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for ListPetsResponse {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.component {
+            map.serialize_entry("component", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListPetsResponse {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["component"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ListPetsResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListPetsResponse")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ListPetsResponse, __A::Error> {
+                let mut field_0: Option<Option<bool>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "component",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ListPetsResponse {
+                    component: field_0.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListPetsResponse", __FIELDS, __Visitor)
+    }
 }
 /// Another plausible generated name.
 ///
 /// Schema: `#/components/schemas/PetsListResponse`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PetsListResponse {
     /// JSON: `other`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub other: Option<bool>,
 }
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for PetsListResponse {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.other {
+            map.serialize_entry("other", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PetsListResponse {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["other"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PetsListResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PetsListResponse")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<PetsListResponse, __A::Error> {
+                let mut field_0: Option<Option<bool>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "other")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PetsListResponse {
+                    other: field_0.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("PetsListResponse", __FIELDS, __Visitor)
+    }
+}
 /// Schema: `#/components/schemas/Collide`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Collide {
     /// JSON: `ASC`. Optional: `None` leaves the key out.
-    #[serde(rename = "ASC", default, skip_serializing_if = "Option::is_none")]
     pub asc: Option<String>,
     /// JSON: `asc`. Optional: `None` leaves the key out.
-    #[serde(rename = "asc", default, skip_serializing_if = "Option::is_none")]
     pub asc2: Option<String>,
     /// JSON: `+1`. Optional: `None` leaves the key out.
-    #[serde(rename = "+1", default, skip_serializing_if = "Option::is_none")]
     pub plus_1: Option<i64>,
     /// JSON: `-1`. Optional: `None` leaves the key out.
-    #[serde(rename = "-1", default, skip_serializing_if = "Option::is_none")]
     pub minus_1: Option<i64>,
     /// JSON: `foo_bar`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub foo_bar: Option<String>,
     /// JSON: `fooBar`. Optional: `None` leaves the key out.
-    #[serde(rename = "fooBar", default, skip_serializing_if = "Option::is_none")]
     pub foo_bar2: Option<String>,
     /// JSON: `FooBar`. Optional: `None` leaves the key out.
-    #[serde(rename = "FooBar", default, skip_serializing_if = "Option::is_none")]
     pub foo_bar3: Option<String>,
 }
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for Collide {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.asc {
+            map.serialize_entry("ASC", value)?;
+        }
+        if let Some(value) = &self.asc2 {
+            map.serialize_entry("asc", value)?;
+        }
+        if let Some(value) = &self.plus_1 {
+            map.serialize_entry("+1", value)?;
+        }
+        if let Some(value) = &self.minus_1 {
+            map.serialize_entry("-1", value)?;
+        }
+        if let Some(value) = &self.foo_bar {
+            map.serialize_entry("foo_bar", value)?;
+        }
+        if let Some(value) = &self.foo_bar2 {
+            map.serialize_entry("fooBar", value)?;
+        }
+        if let Some(value) = &self.foo_bar3 {
+            map.serialize_entry("FooBar", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Collide {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "ASC",
+            "asc",
+            "+1",
+            "-1",
+            "foo_bar",
+            "fooBar",
+            "FooBar",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Collide;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Collide")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Collide, __A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<i64>> = None;
+                let mut field_3: Option<Option<i64>> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut field_5: Option<Option<String>> = None;
+                let mut field_6: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "ASC")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "asc")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_2, "+1")?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_3, "-1")?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "foo_bar",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_5,
+                                "fooBar",
+                            )?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_6,
+                                "FooBar",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Collide {
+                    asc: field_0.unwrap_or_default(),
+                    asc2: field_1.unwrap_or_default(),
+                    plus_1: field_2.unwrap_or_default(),
+                    minus_1: field_3.unwrap_or_default(),
+                    foo_bar: field_4.unwrap_or_default(),
+                    foo_bar2: field_5.unwrap_or_default(),
+                    foo_bar3: field_6.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Collide", __FIELDS, __Visitor)
+    }
+}
 /// Schema: `#/components/schemas/foo_bar`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FooBar {
     /// JSON: `a`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub a: Option<String>,
 }
+impl ::serde::Serialize for FooBar {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.a {
+            map.serialize_entry("a", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FooBar {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["a"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = FooBar;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct FooBar")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<FooBar, __A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "a")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(FooBar {
+                    a: field_0.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("FooBar", __FIELDS, __Visitor)
+    }
+}
 /// Schema: `#/components/schemas/fooBar`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FooBar2 {
     /// JSON: `b`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub b: Option<String>,
 }
-/// Schema: `#/components/schemas/FooBar`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum FooBar3 {
-    /// `x`
-    X,
-    /// `y`
-    Y,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl FooBar3 {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::X => "x",
-            Self::Y => "y",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for FooBar3 {
-    fn from(value: &str) -> Self {
-        match value {
-            "x" => Self::X,
-            "y" => Self::Y,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for FooBar3 {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for FooBar3 {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for FooBar3 {
-    fn serialize<S: ::serde::Serializer>(
+impl ::serde::Serialize for FooBar2 {
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.b {
+            map.serialize_entry("b", value)?;
+        }
+        map.end()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for FooBar3 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+impl<'de> ::serde::Deserialize<'de> for FooBar2 {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["b"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = FooBar2;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct FooBar2")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<FooBar2, __A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "b")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(FooBar2 {
+                    b: field_0.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("FooBar2", __FIELDS, __Visitor)
+    }
+}
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/FooBar`.
+    pub enum FooBar3 {
+        /// `x`
+        X = "x",
+        /// `y`
+        Y = "y",
     }
 }
 /// Schema: `#/paths/~1pets/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListPetsResponse2 {
     /// JSON: `items`.
     pub items: Vec<Type>,
     /// JSON: `next`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
+}
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for ListPetsResponse2 {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("items", &self.items)?;
+        if let Some(value) = &self.next {
+            map.serialize_entry("next", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListPetsResponse2 {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["items", "next"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ListPetsResponse2;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListPetsResponse2")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ListPetsResponse2, __A::Error> {
+                let mut field_0: Option<Vec<Type>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "items")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "next")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ListPetsResponse2 {
+                    items: ::apigen_runtime::de::required(field_0, "items")?,
+                    next: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListPetsResponse2", __FIELDS, __Visitor)
+    }
 }
 impl ListPetsResponse2 {
     /// Creates the value from its required fields (`items`); constant fields are set, optional fields are left out.
@@ -202,10 +675,60 @@ impl ListPetsResponse2 {
     }
 }
 /// Schema: `#/paths/~1pets/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PostPetsRequest {
     /// JSON: `name`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+impl ::serde::Serialize for PostPetsRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        map.end()
+    }
+}
+#[cfg(feature = "mock")]
+impl<'de> ::serde::Deserialize<'de> for PostPetsRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["name"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PostPetsRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PostPetsRequest")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<PostPetsRequest, __A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "name")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(PostPetsRequest {
+                    name: field_0.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("PostPetsRequest", __FIELDS, __Visitor)
+    }
 }

@@ -13,11 +13,64 @@
     rustdoc::invalid_html_tags
 )]
 /// Schema: `#/components/schemas/Problem`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
     /// JSON: `message`.
     pub message: String,
+}
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for Problem {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("message", &self.message)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Problem {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["message"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Problem;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Problem")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Problem, __A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "message",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Problem {
+                    message: ::apigen_runtime::de::required(field_0, "message")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Problem", __FIELDS, __Visitor)
+    }
 }
 impl Problem {
     /// Creates the value from its required fields (`message`); constant fields are set, optional fields are left out.
@@ -29,17 +82,69 @@ impl Problem {
 /// Who owns a widget.
 ///
 /// Schema: `#/components/schemas/Owner`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Owner {
     /// JSON: `id`.
     pub id: String,
     /// JSON: `email`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub email: Option<::apigen_runtime::Nullable<String>>,
+}
+impl ::serde::Serialize for Owner {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.email {
+            map.serialize_entry("email", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Owner {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["id", "email"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Owner;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Owner")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Owner, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<::apigen_runtime::Nullable<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "email")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Owner {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    email: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Owner", __FIELDS, __Visitor)
+    }
 }
 impl Owner {
     /// Creates the value from its required fields (`id`); constant fields are set, optional fields are left out.
@@ -51,11 +156,60 @@ impl Owner {
 /// A component that is itself nullable.
 ///
 /// Schema: `#/components/schemas/NullableOwner`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NullableOwner {
     /// JSON: `id`.
     pub id: String,
+}
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for NullableOwner {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for NullableOwner {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["id"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = NullableOwner;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct NullableOwner")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<NullableOwner, __A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NullableOwner {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("NullableOwner", __FIELDS, __Visitor)
+    }
 }
 impl NullableOwner {
     /// Creates the value from its required fields (`id`); constant fields are set, optional fields are left out.
@@ -65,8 +219,7 @@ impl NullableOwner {
     }
 }
 /// Schema: `#/components/schemas/Widget`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Widget {
     /// JSON: `id`.
     pub id: String,
@@ -77,71 +230,38 @@ pub struct Widget {
     /// Required and nullable.
     ///
     /// JSON: `description`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub description: Option<String>,
     /// Optional, not nullable.
     ///
     /// JSON: `nickname`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
     /// Optional and nullable.
     ///
     /// JSON: `note`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub note: Option<::apigen_runtime::Nullable<String>>,
     /// JSON: `count`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub count: Option<i32>,
     /// JSON: `ratio`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub ratio: Option<::apigen_runtime::Nullable<f64>>,
     /// JSON: `enabled`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub enabled: Option<::apigen_runtime::Nullable<bool>>,
     /// Required nullable date-time.
     ///
     /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "updatedAt", default)]
     pub updated_at: Option<::apigen_runtime::Timestamp>,
     /// Optional nullable date-time.
     ///
     /// JSON: `createdAt`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        rename = "createdAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub created_at: Option<::apigen_runtime::Nullable<::apigen_runtime::Timestamp>>,
     /// Required nullable reference.
     ///
     /// JSON: `owner`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub owner: Option<Owner>,
     /// Optional nullable reference.
     ///
     /// JSON: `coOwner`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        rename = "coOwner",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub co_owner: Option<::apigen_runtime::Nullable<Owner>>,
     /// JSON: `previousOwner`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "previousOwner", default)]
     pub previous_owner: Option<NullableOwner>,
     /// Items may be null.
     ///
@@ -150,12 +270,209 @@ pub struct Widget {
     /// The array itself may be null.
     ///
     /// JSON: `labels`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub labels: Option<::apigen_runtime::Nullable<Vec<String>>>,
+}
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for Widget {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        if let Some(value) = &self.nickname {
+            map.serialize_entry("nickname", value)?;
+        }
+        if let Some(value) = &self.note {
+            map.serialize_entry("note", value)?;
+        }
+        map.serialize_entry("count", &self.count)?;
+        if let Some(value) = &self.ratio {
+            map.serialize_entry("ratio", value)?;
+        }
+        if let Some(value) = &self.enabled {
+            map.serialize_entry("enabled", value)?;
+        }
+        map.serialize_entry("updatedAt", &self.updated_at)?;
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("createdAt", value)?;
+        }
+        map.serialize_entry("owner", &self.owner)?;
+        if let Some(value) = &self.co_owner {
+            map.serialize_entry("coOwner", value)?;
+        }
+        map.serialize_entry("previousOwner", &self.previous_owner)?;
+        map.serialize_entry("tags", &self.tags)?;
+        if let Some(value) = &self.labels {
+            map.serialize_entry("labels", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Widget {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "id",
+            "name",
+            "description",
+            "nickname",
+            "note",
+            "count",
+            "ratio",
+            "enabled",
+            "updatedAt",
+            "createdAt",
+            "owner",
+            "coOwner",
+            "previousOwner",
+            "tags",
+            "labels",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Widget;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Widget")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Widget, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<::apigen_runtime::Nullable<String>> = None;
+                let mut field_5: Option<Option<i32>> = None;
+                let mut field_6: Option<::apigen_runtime::Nullable<f64>> = None;
+                let mut field_7: Option<::apigen_runtime::Nullable<bool>> = None;
+                let mut field_8: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_9: Option<
+                    ::apigen_runtime::Nullable<::apigen_runtime::Timestamp>,
+                > = None;
+                let mut field_10: Option<Option<Owner>> = None;
+                let mut field_11: Option<::apigen_runtime::Nullable<Owner>> = None;
+                let mut field_12: Option<Option<NullableOwner>> = None;
+                let mut field_13: Option<Vec<Option<String>>> = None;
+                let mut field_14: Option<::apigen_runtime::Nullable<Vec<String>>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "name")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "description",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "nickname",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_4, "note")?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_5, "count")?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_6, "ratio")?
+                        }
+                        Some(7usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_7,
+                                "enabled",
+                            )?
+                        }
+                        Some(8usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_8,
+                                "updatedAt",
+                            )?
+                        }
+                        Some(9usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_9,
+                                "createdAt",
+                            )?
+                        }
+                        Some(10usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_10,
+                                "owner",
+                            )?
+                        }
+                        Some(11usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_11,
+                                "coOwner",
+                            )?
+                        }
+                        Some(12usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_12,
+                                "previousOwner",
+                            )?
+                        }
+                        Some(13usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_13, "tags")?
+                        }
+                        Some(14usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_14,
+                                "labels",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Widget {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    name: ::apigen_runtime::de::required(field_1, "name")?,
+                    description: field_2.unwrap_or_default(),
+                    nickname: field_3.unwrap_or_default(),
+                    note: field_4,
+                    count: field_5.unwrap_or_default(),
+                    ratio: field_6,
+                    enabled: field_7,
+                    updated_at: field_8.unwrap_or_default(),
+                    created_at: field_9,
+                    owner: field_10.unwrap_or_default(),
+                    co_owner: field_11,
+                    previous_owner: field_12.unwrap_or_default(),
+                    tags: ::apigen_runtime::de::required(field_13, "tags")?,
+                    labels: field_14,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Widget", __FIELDS, __Visitor)
+    }
 }
 impl Widget {
     /// Creates the value from its required fields (`id`, `name`, `tags`); constant fields are set, optional fields are left out.
@@ -185,8 +502,7 @@ impl Widget {
     }
 }
 /// Schema: `#/components/schemas/WidgetUpdate`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WidgetUpdate {
     /// Required, not nullable.
     ///
@@ -195,38 +511,124 @@ pub struct WidgetUpdate {
     /// Required, nullable (send `null` to clear).
     ///
     /// JSON: `description`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub description: Option<String>,
     /// Optional, not nullable.
     ///
     /// JSON: `nickname`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
     /// Optional and nullable.
     ///
     /// JSON: `note`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub note: Option<::apigen_runtime::Nullable<String>>,
     /// Optional nullable reference (`null` unassigns).
     ///
     /// JSON: `owner`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub owner: Option<::apigen_runtime::Nullable<Owner>>,
     /// JSON: `count`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub count: Option<::apigen_runtime::Nullable<i64>>,
+}
+impl ::serde::Serialize for WidgetUpdate {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        if let Some(value) = &self.nickname {
+            map.serialize_entry("nickname", value)?;
+        }
+        if let Some(value) = &self.note {
+            map.serialize_entry("note", value)?;
+        }
+        if let Some(value) = &self.owner {
+            map.serialize_entry("owner", value)?;
+        }
+        if let Some(value) = &self.count {
+            map.serialize_entry("count", value)?;
+        }
+        map.end()
+    }
+}
+#[cfg(feature = "mock")]
+impl<'de> ::serde::Deserialize<'de> for WidgetUpdate {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "name",
+            "description",
+            "nickname",
+            "note",
+            "owner",
+            "count",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = WidgetUpdate;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct WidgetUpdate")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<WidgetUpdate, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<::apigen_runtime::Nullable<String>> = None;
+                let mut field_4: Option<::apigen_runtime::Nullable<Owner>> = None;
+                let mut field_5: Option<::apigen_runtime::Nullable<i64>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "name")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "description",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "nickname",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_3, "note")?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_4, "owner")?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_5, "count")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WidgetUpdate {
+                    name: ::apigen_runtime::de::required(field_0, "name")?,
+                    description: field_1.unwrap_or_default(),
+                    nickname: field_2.unwrap_or_default(),
+                    note: field_3,
+                    owner: field_4,
+                    count: field_5,
+                })
+            }
+        }
+        deserializer.deserialize_struct("WidgetUpdate", __FIELDS, __Visitor)
+    }
 }
 impl WidgetUpdate {
     /// Creates the value from its required fields (`name`); constant fields are set, optional fields are left out.

@@ -15,17 +15,69 @@
 /// Who owns a widget.
 ///
 /// Schema: `#/components/schemas/Owner`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Owner {
     /// JSON: `id`.
     pub id: String,
     /// JSON: `email`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub email: Option<::apigen_runtime::Nullable<String>>,
+}
+impl ::serde::Serialize for Owner {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.email {
+            map.serialize_entry("email", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Owner {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["id", "email"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Owner;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Owner")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Owner, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<::apigen_runtime::Nullable<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "email")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Owner {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    email: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Owner", __FIELDS, __Visitor)
+    }
 }
 impl Owner {
     /// Creates the value from its required fields (`id`); constant fields are set, optional fields are left out.
@@ -37,11 +89,60 @@ impl Owner {
 /// A component that is itself nullable.
 ///
 /// Schema: `#/components/schemas/NullableOwner`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NullableOwner {
     /// JSON: `id`.
     pub id: String,
+}
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for NullableOwner {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for NullableOwner {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["id"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = NullableOwner;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct NullableOwner")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<NullableOwner, __A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(NullableOwner {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("NullableOwner", __FIELDS, __Visitor)
+    }
 }
 impl NullableOwner {
     /// Creates the value from its required fields (`id`); constant fields are set, optional fields are left out.
@@ -51,8 +152,7 @@ impl NullableOwner {
     }
 }
 /// Schema: `#/components/schemas/Widget`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Widget {
     /// JSON: `id`.
     pub id: String,
@@ -67,81 +167,46 @@ pub struct Widget {
     /// Required and nullable.
     ///
     /// JSON: `description`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub description: Option<String>,
     /// Optional, not nullable.
     ///
     /// JSON: `nickname`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
     /// Optional and nullable.
     ///
     /// JSON: `note`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub note: Option<::apigen_runtime::Nullable<String>>,
     /// JSON: `count`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub count: Option<i32>,
     /// JSON: `ratio`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub ratio: Option<::apigen_runtime::Nullable<f64>>,
     /// JSON: `enabled`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub enabled: Option<::apigen_runtime::Nullable<bool>>,
     /// Required nullable date-time.
     ///
     /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "updatedAt", default)]
     pub updated_at: Option<::apigen_runtime::Timestamp>,
     /// Optional nullable date-time.
     ///
     /// JSON: `createdAt`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        rename = "createdAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub created_at: Option<::apigen_runtime::Nullable<::apigen_runtime::Timestamp>>,
     /// Required nullable reference (anyOf with null).
     ///
     /// JSON: `owner`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub owner: Option<Owner>,
     /// Required nullable reference (oneOf with null).
     ///
     /// JSON: `manager`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub manager: Option<Owner>,
     /// Optional nullable reference.
     ///
     /// JSON: `coOwner`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        rename = "coOwner",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub co_owner: Option<::apigen_runtime::Nullable<Owner>>,
     /// JSON: `previousOwner`. Always present in JSON; `None` is `null`.
-    #[serde(rename = "previousOwner", default)]
     pub previous_owner: Option<NullableOwner>,
     /// A `$ref` with a sibling description.
     ///
     /// JSON: `reviewer`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reviewer: Option<Owner>,
     /// Items may be null.
     ///
@@ -150,39 +215,285 @@ pub struct Widget {
     /// The array itself may be null.
     ///
     /// JSON: `labels`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub labels: Option<::apigen_runtime::Nullable<Vec<String>>>,
     /// A string or an integer, or null.
     ///
     /// JSON: `code`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub code: Option<::apigen_runtime::Nullable<WidgetCode>>,
     /// oneOf with more than one non-null member.
     ///
     /// JSON: `size`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub size: Option<::apigen_runtime::Nullable<WidgetSize>>,
     /// Only ever null.
     ///
     /// JSON: `nothing`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub nothing: Option<::apigen_runtime::Nullable<::serde_json::Value>>,
+}
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for Widget {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("kind", &self.kind)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        if let Some(value) = &self.nickname {
+            map.serialize_entry("nickname", value)?;
+        }
+        if let Some(value) = &self.note {
+            map.serialize_entry("note", value)?;
+        }
+        map.serialize_entry("count", &self.count)?;
+        if let Some(value) = &self.ratio {
+            map.serialize_entry("ratio", value)?;
+        }
+        if let Some(value) = &self.enabled {
+            map.serialize_entry("enabled", value)?;
+        }
+        map.serialize_entry("updatedAt", &self.updated_at)?;
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("createdAt", value)?;
+        }
+        map.serialize_entry("owner", &self.owner)?;
+        map.serialize_entry("manager", &self.manager)?;
+        if let Some(value) = &self.co_owner {
+            map.serialize_entry("coOwner", value)?;
+        }
+        map.serialize_entry("previousOwner", &self.previous_owner)?;
+        if let Some(value) = &self.reviewer {
+            map.serialize_entry("reviewer", value)?;
+        }
+        map.serialize_entry("tags", &self.tags)?;
+        if let Some(value) = &self.labels {
+            map.serialize_entry("labels", value)?;
+        }
+        if let Some(value) = &self.code {
+            map.serialize_entry("code", value)?;
+        }
+        if let Some(value) = &self.size {
+            map.serialize_entry("size", value)?;
+        }
+        if let Some(value) = &self.nothing {
+            map.serialize_entry("nothing", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Widget {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "id",
+            "kind",
+            "name",
+            "description",
+            "nickname",
+            "note",
+            "count",
+            "ratio",
+            "enabled",
+            "updatedAt",
+            "createdAt",
+            "owner",
+            "manager",
+            "coOwner",
+            "previousOwner",
+            "reviewer",
+            "tags",
+            "labels",
+            "code",
+            "size",
+            "nothing",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Widget;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Widget")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Widget, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<WidgetKind> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<String>> = None;
+                let mut field_5: Option<::apigen_runtime::Nullable<String>> = None;
+                let mut field_6: Option<Option<i32>> = None;
+                let mut field_7: Option<::apigen_runtime::Nullable<f64>> = None;
+                let mut field_8: Option<::apigen_runtime::Nullable<bool>> = None;
+                let mut field_9: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_10: Option<
+                    ::apigen_runtime::Nullable<::apigen_runtime::Timestamp>,
+                > = None;
+                let mut field_11: Option<Option<Owner>> = None;
+                let mut field_12: Option<Option<Owner>> = None;
+                let mut field_13: Option<::apigen_runtime::Nullable<Owner>> = None;
+                let mut field_14: Option<Option<NullableOwner>> = None;
+                let mut field_15: Option<Option<Owner>> = None;
+                let mut field_16: Option<Vec<Option<String>>> = None;
+                let mut field_17: Option<::apigen_runtime::Nullable<Vec<String>>> = None;
+                let mut field_18: Option<::apigen_runtime::Nullable<WidgetCode>> = None;
+                let mut field_19: Option<::apigen_runtime::Nullable<WidgetSize>> = None;
+                let mut field_20: Option<
+                    ::apigen_runtime::Nullable<::serde_json::Value>,
+                > = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "kind")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_2, "name")?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "description",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "nickname",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_5, "note")?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_6, "count")?
+                        }
+                        Some(7usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_7, "ratio")?
+                        }
+                        Some(8usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_8,
+                                "enabled",
+                            )?
+                        }
+                        Some(9usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_9,
+                                "updatedAt",
+                            )?
+                        }
+                        Some(10usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_10,
+                                "createdAt",
+                            )?
+                        }
+                        Some(11usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_11,
+                                "owner",
+                            )?
+                        }
+                        Some(12usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_12,
+                                "manager",
+                            )?
+                        }
+                        Some(13usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_13,
+                                "coOwner",
+                            )?
+                        }
+                        Some(14usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_14,
+                                "previousOwner",
+                            )?
+                        }
+                        Some(15usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_15,
+                                "reviewer",
+                            )?
+                        }
+                        Some(16usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_16, "tags")?
+                        }
+                        Some(17usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_17,
+                                "labels",
+                            )?
+                        }
+                        Some(18usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_18, "code")?
+                        }
+                        Some(19usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_19, "size")?
+                        }
+                        Some(20usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_20,
+                                "nothing",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Widget {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    kind: ::apigen_runtime::de::required(field_1, "kind")?,
+                    name: ::apigen_runtime::de::required(field_2, "name")?,
+                    description: field_3.unwrap_or_default(),
+                    nickname: field_4.unwrap_or_default(),
+                    note: field_5,
+                    count: field_6.unwrap_or_default(),
+                    ratio: field_7,
+                    enabled: field_8,
+                    updated_at: field_9.unwrap_or_default(),
+                    created_at: field_10,
+                    owner: field_11.unwrap_or_default(),
+                    manager: field_12.unwrap_or_default(),
+                    co_owner: field_13,
+                    previous_owner: field_14.unwrap_or_default(),
+                    reviewer: field_15.unwrap_or_default(),
+                    tags: ::apigen_runtime::de::required(field_16, "tags")?,
+                    labels: field_17,
+                    code: field_18,
+                    size: field_19,
+                    nothing: field_20,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Widget", __FIELDS, __Visitor)
+    }
 }
 impl Widget {
     /// Creates the value from its required fields (`id`, `name`, `tags`); constant fields are set, optional fields are left out.
@@ -218,8 +529,7 @@ impl Widget {
     }
 }
 /// Schema: `#/components/schemas/WidgetUpdate`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WidgetUpdate {
     /// Required, not nullable.
     ///
@@ -228,38 +538,124 @@ pub struct WidgetUpdate {
     /// Required, nullable (send `null` to clear).
     ///
     /// JSON: `description`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub description: Option<String>,
     /// Optional, not nullable.
     ///
     /// JSON: `nickname`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
     /// Optional and nullable.
     ///
     /// JSON: `note`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub note: Option<::apigen_runtime::Nullable<String>>,
     /// Optional nullable reference (`null` unassigns).
     ///
     /// JSON: `owner`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub owner: Option<::apigen_runtime::Nullable<Owner>>,
     /// JSON: `count`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub count: Option<::apigen_runtime::Nullable<u64>>,
+}
+impl ::serde::Serialize for WidgetUpdate {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        if let Some(value) = &self.nickname {
+            map.serialize_entry("nickname", value)?;
+        }
+        if let Some(value) = &self.note {
+            map.serialize_entry("note", value)?;
+        }
+        if let Some(value) = &self.owner {
+            map.serialize_entry("owner", value)?;
+        }
+        if let Some(value) = &self.count {
+            map.serialize_entry("count", value)?;
+        }
+        map.end()
+    }
+}
+#[cfg(feature = "mock")]
+impl<'de> ::serde::Deserialize<'de> for WidgetUpdate {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "name",
+            "description",
+            "nickname",
+            "note",
+            "owner",
+            "count",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = WidgetUpdate;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct WidgetUpdate")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<WidgetUpdate, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<::apigen_runtime::Nullable<String>> = None;
+                let mut field_4: Option<::apigen_runtime::Nullable<Owner>> = None;
+                let mut field_5: Option<::apigen_runtime::Nullable<u64>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "name")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "description",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "nickname",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_3, "note")?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_4, "owner")?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_5, "count")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WidgetUpdate {
+                    name: ::apigen_runtime::de::required(field_0, "name")?,
+                    description: field_1.unwrap_or_default(),
+                    nickname: field_2.unwrap_or_default(),
+                    note: field_3,
+                    owner: field_4,
+                    count: field_5,
+                })
+            }
+        }
+        deserializer.deserialize_struct("WidgetUpdate", __FIELDS, __Visitor)
+    }
 }
 impl WidgetUpdate {
     /// Creates the value from its required fields (`name`); constant fields are set, optional fields are left out.
@@ -275,61 +671,13 @@ impl WidgetUpdate {
         }
     }
 }
-/// Always `widget`.
-///
-/// Schema: `#/components/schemas/Widget/properties/kind`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WidgetKind {
-    /// `widget`
-    Widget,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl WidgetKind {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Widget => "widget",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for WidgetKind {
-    fn from(value: &str) -> Self {
-        match value {
-            "widget" => Self::Widget,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for WidgetKind {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for WidgetKind {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for WidgetKind {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for WidgetKind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Always `widget`.
+    ///
+    /// Schema: `#/components/schemas/Widget/properties/kind`.
+    pub enum WidgetKind {
+        /// `widget`
+        Widget = "widget",
     }
 }
 /// A string or an integer, or null.

@@ -12,293 +12,72 @@
     rustdoc::broken_intra_doc_links,
     rustdoc::invalid_html_tags
 )]
-/// Case collisions.
-///
-/// Schema: `#/components/schemas/SortOrder`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SortOrder {
-    /// `ASC`
-    Asc,
-    /// `asc`
-    Asc2,
-    /// `DESC`
-    Desc,
-    /// `desc`
-    Desc2,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl SortOrder {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "ASC",
-            Self::Asc2 => "asc",
-            Self::Desc => "DESC",
-            Self::Desc2 => "desc",
-            Self::Unknown(value) => value.as_str(),
-        }
+::apigen_runtime::open_enum! {
+    /// Case collisions.
+    ///
+    /// Schema: `#/components/schemas/SortOrder`.
+    pub enum SortOrder {
+        /// `ASC`
+        Asc = "ASC",
+        /// `asc`
+        Asc2 = "asc",
+        /// `DESC`
+        Desc = "DESC",
+        /// `desc`
+        Desc2 = "desc",
     }
 }
-impl From<&str> for SortOrder {
-    fn from(value: &str) -> Self {
-        match value {
-            "ASC" => Self::Asc,
-            "asc" => Self::Asc2,
-            "DESC" => Self::Desc,
-            "desc" => Self::Desc2,
-            other => Self::Unknown(other.to_owned()),
-        }
+::apigen_runtime::open_enum! {
+    /// Signs.
+    ///
+    /// Schema: `#/components/schemas/Vote`.
+    pub enum Vote {
+        /// `+1`
+        Plus1 = "+1",
+        /// `-1`
+        Minus1 = "-1",
+        /// `0`
+        V0 = "0",
     }
 }
-impl ::std::str::FromStr for SortOrder {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Rust keywords and the reserved `Unknown`.
+    ///
+    /// Schema: `#/components/schemas/Keyword`.
+    pub enum Keyword {
+        /// `type`
+        Type = "type",
+        /// `self`
+        SelfValue = "self",
+        /// `Self`
+        SelfValue2 = "Self",
+        /// `fn`
+        Fn = "fn",
+        /// `unknown`
+        Unknown2 = "unknown",
+        /// `Unknown`
+        Unknown3 = "Unknown",
+        /// The empty string.
+        Value = "",
     }
 }
-impl ::std::fmt::Display for SortOrder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for SortOrder {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SortOrder {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-/// Signs.
-///
-/// Schema: `#/components/schemas/Vote`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Vote {
-    /// `+1`
-    Plus1,
-    /// `-1`
-    Minus1,
-    /// `0`
-    V0,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl Vote {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Plus1 => "+1",
-            Self::Minus1 => "-1",
-            Self::V0 => "0",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for Vote {
-    fn from(value: &str) -> Self {
-        match value {
-            "+1" => Self::Plus1,
-            "-1" => Self::Minus1,
-            "0" => Self::V0,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for Vote {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for Vote {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for Vote {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Vote {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-/// Rust keywords and the reserved `Unknown`.
-///
-/// Schema: `#/components/schemas/Keyword`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Keyword {
-    /// `type`
-    Type,
-    /// `self`
-    SelfValue,
-    /// `Self`
-    SelfValue2,
-    /// `fn`
-    Fn,
-    /// `unknown`
-    Unknown2,
-    /// `Unknown`
-    Unknown3,
-    /// The empty string.
-    Value,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl Keyword {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Type => "type",
-            Self::SelfValue => "self",
-            Self::SelfValue2 => "Self",
-            Self::Fn => "fn",
-            Self::Unknown2 => "unknown",
-            Self::Unknown3 => "Unknown",
-            Self::Value => "",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for Keyword {
-    fn from(value: &str) -> Self {
-        match value {
-            "type" => Self::Type,
-            "self" => Self::SelfValue,
-            "Self" => Self::SelfValue2,
-            "fn" => Self::Fn,
-            "unknown" => Self::Unknown2,
-            "Unknown" => Self::Unknown3,
-            "" => Self::Value,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for Keyword {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for Keyword {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for Keyword {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Keyword {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-/// Spellings that map to the same Rust name.
-///
-/// Schema: `#/components/schemas/Spelling`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Spelling {
-    /// `in progress`
-    InProgress,
-    /// `in-progress`
-    InProgress2,
-    /// `IN_PROGRESS`
-    InProgress3,
-    /// `inProgress`
-    InProgress4,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl Spelling {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InProgress => "in progress",
-            Self::InProgress2 => "in-progress",
-            Self::InProgress3 => "IN_PROGRESS",
-            Self::InProgress4 => "inProgress",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for Spelling {
-    fn from(value: &str) -> Self {
-        match value {
-            "in progress" => Self::InProgress,
-            "in-progress" => Self::InProgress2,
-            "IN_PROGRESS" => Self::InProgress3,
-            "inProgress" => Self::InProgress4,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for Spelling {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for Spelling {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for Spelling {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Spelling {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Spellings that map to the same Rust name.
+    ///
+    /// Schema: `#/components/schemas/Spelling`.
+    pub enum Spelling {
+        /// `in progress`
+        InProgress = "in progress",
+        /// `in-progress`
+        InProgress2 = "in-progress",
+        /// `IN_PROGRESS`
+        InProgress3 = "IN_PROGRESS",
+        /// `inProgress`
+        InProgress4 = "inProgress",
     }
 }
 /// Schema: `#/components/schemas/Item`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Item {
     /// JSON: `id`.
     pub id: String,
@@ -307,27 +86,133 @@ pub struct Item {
     /// JSON: `keyword`.
     pub keyword: Keyword,
     /// JSON: `spelling`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spelling: Option<Spelling>,
     /// Inline enum on a property.
     ///
     /// JSON: `color`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<ItemColor>,
     /// Nullable inline enum that lists `null`.
     ///
     /// JSON: `shade`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub shade: Option<::apigen_runtime::Nullable<ItemShade>>,
     /// Integer enum (no Rust enum is generated for it).
     ///
     /// JSON: `priority`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
+}
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for Item {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("vote", &self.vote)?;
+        map.serialize_entry("keyword", &self.keyword)?;
+        if let Some(value) = &self.spelling {
+            map.serialize_entry("spelling", value)?;
+        }
+        if let Some(value) = &self.color {
+            map.serialize_entry("color", value)?;
+        }
+        if let Some(value) = &self.shade {
+            map.serialize_entry("shade", value)?;
+        }
+        if let Some(value) = &self.priority {
+            map.serialize_entry("priority", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Item {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "id",
+            "vote",
+            "keyword",
+            "spelling",
+            "color",
+            "shade",
+            "priority",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Item;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Item")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Item, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Vote> = None;
+                let mut field_2: Option<Keyword> = None;
+                let mut field_3: Option<Option<Spelling>> = None;
+                let mut field_4: Option<Option<ItemColor>> = None;
+                let mut field_5: Option<::apigen_runtime::Nullable<ItemShade>> = None;
+                let mut field_6: Option<Option<i64>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "vote")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "keyword",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "spelling",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_4, "color")?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_5, "shade")?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_6,
+                                "priority",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Item {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    vote: ::apigen_runtime::de::required(field_1, "vote")?,
+                    keyword: ::apigen_runtime::de::required(field_2, "keyword")?,
+                    spelling: field_3.unwrap_or_default(),
+                    color: field_4.unwrap_or_default(),
+                    shade: field_5,
+                    priority: field_6.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Item", __FIELDS, __Visitor)
+    }
 }
 impl Item {
     /// Creates the value from its required fields (`id`, `vote`, `keyword`); constant fields are set, optional fields are left out.
@@ -344,255 +229,49 @@ impl Item {
         }
     }
 }
-/// Inline enum on a property.
-///
-/// Schema: `#/components/schemas/Item/properties/color`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ItemColor {
-    /// `red`
-    Red,
-    /// `green`
-    Green,
-    /// `blue`
-    Blue,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl ItemColor {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Red => "red",
-            Self::Green => "green",
-            Self::Blue => "blue",
-            Self::Unknown(value) => value.as_str(),
-        }
+::apigen_runtime::open_enum! {
+    /// Inline enum on a property.
+    ///
+    /// Schema: `#/components/schemas/Item/properties/color`.
+    pub enum ItemColor {
+        /// `red`
+        Red = "red",
+        /// `green`
+        Green = "green",
+        /// `blue`
+        Blue = "blue",
     }
 }
-impl From<&str> for ItemColor {
-    fn from(value: &str) -> Self {
-        match value {
-            "red" => Self::Red,
-            "green" => Self::Green,
-            "blue" => Self::Blue,
-            other => Self::Unknown(other.to_owned()),
-        }
+::apigen_runtime::open_enum! {
+    /// Nullable inline enum that lists `null`.
+    ///
+    /// Schema: `#/components/schemas/Item/properties/shade`.
+    pub enum ItemShade {
+        /// `light`
+        Light = "light",
+        /// `dark`
+        Dark = "dark",
     }
 }
-impl ::std::str::FromStr for ItemColor {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Schema: `#/paths/~1items/get/parameters/1/schema`.
+    pub enum ListItemsStatus {
+        /// `open`
+        Open = "open",
+        /// `closed`
+        Closed = "closed",
+        /// `in-progress`
+        InProgress = "in-progress",
     }
 }
-impl ::std::fmt::Display for ItemColor {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ItemColor {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ItemColor {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-/// Nullable inline enum that lists `null`.
-///
-/// Schema: `#/components/schemas/Item/properties/shade`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ItemShade {
-    /// `light`
-    Light,
-    /// `dark`
-    Dark,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl ItemShade {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Light => "light",
-            Self::Dark => "dark",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for ItemShade {
-    fn from(value: &str) -> Self {
-        match value {
-            "light" => Self::Light,
-            "dark" => Self::Dark,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for ItemShade {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ItemShade {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ItemShade {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ItemShade {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-/// Schema: `#/paths/~1items/get/parameters/1/schema`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ListItemsStatus {
-    /// `open`
-    Open,
-    /// `closed`
-    Closed,
-    /// `in-progress`
-    InProgress,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl ListItemsStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Open => "open",
-            Self::Closed => "closed",
-            Self::InProgress => "in-progress",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for ListItemsStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "open" => Self::Open,
-            "closed" => Self::Closed,
-            "in-progress" => Self::InProgress,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for ListItemsStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ListItemsStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ListItemsStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ListItemsStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-/// Schema: `#/paths/~1items/get/parameters/2/schema/items`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ListItemsKindsItem {
-    /// `type`
-    Type,
-    /// `self`
-    SelfValue,
-    /// `other`
-    Other,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl ListItemsKindsItem {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Type => "type",
-            Self::SelfValue => "self",
-            Self::Other => "other",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for ListItemsKindsItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "type" => Self::Type,
-            "self" => Self::SelfValue,
-            "other" => Self::Other,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for ListItemsKindsItem {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ListItemsKindsItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ListItemsKindsItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ListItemsKindsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Schema: `#/paths/~1items/get/parameters/2/schema/items`.
+    pub enum ListItemsKindsItem {
+        /// `type`
+        Type = "type",
+        /// `self`
+        SelfValue = "self",
+        /// `other`
+        Other = "other",
     }
 }

@@ -10,7 +10,5 @@
 #![allow(unused_imports)]
 use super::operations::*;
 use super::{Client, Error, ErrorBody};
-use ::apigen_runtime::{CallOptions, RequestSpec, Response};
+use ::apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
 use ::apigen_runtime::query::Style;
-use ::std::future::{Future, IntoFuture};
-use ::std::pin::Pin;

@@ -10,10 +10,8 @@
 #![allow(unused_imports)]
 use super::operations::*;
 use super::{Client, Error, ErrorBody};
-use ::apigen_runtime::{CallOptions, RequestSpec, Response};
+use ::apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
 use ::apigen_runtime::query::Style;
-use ::std::future::{Future, IntoFuture};
-use ::std::pin::Pin;
 /// `^[0-9a-z]+$`
 #[allow(dead_code)]
 static PATTERN_0: ::apigen_runtime::Pattern = ::apigen_runtime::Pattern::new(
@@ -75,28 +73,7 @@ impl<'a> ThreadsThreadMessagesList<'a> {
         self.session = Some(value.into());
         self
     }
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<Vec<String>, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(self) -> Result<Response<Vec<String>>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_thread_id = ::apigen_runtime::path::segment(
             "threadId",
             &self.thread_id,
@@ -128,21 +105,15 @@ impl<'a> ThreadsThreadMessagesList<'a> {
             request
                 .cookie("session", ::apigen_runtime::path::text_of("session", value)?)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(response: RawResponse) -> Result<Response<Vec<String>>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for ThreadsThreadMessagesList<'a> {
-    type Output = Result<Vec<String>, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    ThreadsThreadMessagesList => Vec < String >, Error, ErrorBody
+);
 /// Request builder for [`Client::type`] (`GET /threads/{threadId}/messages/{messageId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -169,28 +140,7 @@ impl<'a> Type<'a> {
         self.body2 = Some(value.into());
         self
     }
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<String, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(self) -> Result<Response<String>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_thread_id = ::apigen_runtime::path::segment(
             "threadId",
             &self.thread_id,
@@ -208,21 +158,13 @@ impl<'a> Type<'a> {
         );
         request.query("type", &self.r#type, Style::Form { explode: true })?;
         request.query("body", &self.body2, Style::Form { explode: true })?;
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(response: RawResponse) -> Result<Response<String>, Error> {
         response.text()
     }
 }
-impl<'a> IntoFuture for Type<'a> {
-    type Output = Result<String, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(Type => String, Error, ErrorBody);
 /// Request builder for [`Client::self_`] (`GET /items/{itemId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -232,30 +174,7 @@ pub struct SelfValue<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> SelfValue<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::SelfValueResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::SelfValueResponse>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_item_id = ::apigen_runtime::path::segment(
             "itemId",
             &::apigen_runtime::path::text_of("itemId", &self.item_id)?,
@@ -266,21 +185,17 @@ impl<'a> SelfValue<'a> {
             "/items/{itemId}",
             ["/items/", &path_item_id].concat(),
         );
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::SelfValueResponse>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for SelfValue<'a> {
-    type Output = Result<super::types::SelfValueResponse, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    SelfValue => super::types::SelfValueResponse, Error, ErrorBody
+);
 /// Request builder for [`Client::delete_items_item_id`] (`DELETE /items/{itemId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -290,28 +205,7 @@ pub struct DeleteItemsItemId<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> DeleteItemsItemId<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_item_id = ::apigen_runtime::path::segment(
             "itemId",
             &::apigen_runtime::path::text_of("itemId", &self.item_id)?,
@@ -322,21 +216,13 @@ impl<'a> DeleteItemsItemId<'a> {
             "/items/{itemId}",
             ["/items/", &path_item_id].concat(),
         );
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(response: RawResponse) -> Result<Response<()>, Error> {
         response.empty()
     }
 }
-impl<'a> IntoFuture for DeleteItemsItemId<'a> {
-    type Output = Result<(), Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(DeleteItemsItemId => (), Error, ErrorBody);
 /// Request builder for [`Client::list_items`] (`GET /items`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -345,48 +231,19 @@ pub struct ListItems<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> ListItems<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<Vec<i64>, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(self) -> Result<Response<Vec<i64>>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/items",
             ["/items"].concat(),
         );
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(response: RawResponse) -> Result<Response<Vec<i64>>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for ListItems<'a> {
-    type Output = Result<Vec<i64>, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(ListItems => Vec < i64 >, Error, ErrorBody);
 /// Request builder for [`Client::list_items2`] (`POST /items`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -401,34 +258,7 @@ impl<'a> ListItems2<'a> {
         self.body = Some(value);
         self
     }
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::POST,
             "/items",
@@ -437,21 +267,13 @@ impl<'a> ListItems2<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(response: RawResponse) -> Result<Response<()>, Error> {
         response.empty()
     }
 }
-impl<'a> IntoFuture for ListItems2<'a> {
-    type Output = Result<(), Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(ListItems2 => (), Error, ErrorBody, idempotency_key);
 /// Request builder for [`Client::get_file_version`] (`GET /files/{fileId}/{version}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -462,30 +284,7 @@ pub struct GetFileVersion<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> GetFileVersion<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<::apigen_runtime::bytes::Bytes, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<::apigen_runtime::bytes::Bytes>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_file_id = ::apigen_runtime::path::segment(
             "fileId",
             &self.file_id,
@@ -501,18 +300,14 @@ impl<'a> GetFileVersion<'a> {
             "/files/{fileId}/{version}",
             ["/files/", &path_file_id, "/", &path_version].concat(),
         );
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<::apigen_runtime::bytes::Bytes>, Error> {
         response.bytes()
     }
 }
-impl<'a> IntoFuture for GetFileVersion<'a> {
-    type Output = Result<::apigen_runtime::bytes::Bytes, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    GetFileVersion => ::apigen_runtime::bytes::Bytes, Error, ErrorBody
+);

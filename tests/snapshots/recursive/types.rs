@@ -13,16 +13,86 @@
     rustdoc::invalid_html_tags
 )]
 /// Schema: `#/components/schemas/TreeNode`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TreeNode {
     /// JSON: `value`.
     pub value: String,
     /// JSON: `children`.
     pub children: Vec<TreeNode>,
     /// JSON: `parent`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<Box<TreeNode>>,
+}
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for TreeNode {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("value", &self.value)?;
+        map.serialize_entry("children", &self.children)?;
+        if let Some(value) = &self.parent {
+            map.serialize_entry("parent", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TreeNode {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["value", "children", "parent"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = TreeNode;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct TreeNode")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<TreeNode, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Vec<TreeNode>> = None;
+                let mut field_2: Option<Option<Box<TreeNode>>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "value")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "children",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "parent",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(TreeNode {
+                    value: ::apigen_runtime::de::required(field_0, "value")?,
+                    children: ::apigen_runtime::de::required(field_1, "children")?,
+                    parent: field_2.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("TreeNode", __FIELDS, __Visitor)
+    }
 }
 impl TreeNode {
     /// Creates the value from its required fields (`value`, `children`); constant fields are set, optional fields are left out.
@@ -36,14 +106,68 @@ impl TreeNode {
     }
 }
 /// Schema: `#/components/schemas/ListNode`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListNode {
     /// JSON: `value`.
     pub value: i64,
     /// JSON: `next`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub next: Option<Box<ListNode>>,
+}
+impl ::serde::Serialize for ListNode {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("value", &self.value)?;
+        map.serialize_entry("next", &self.next)?;
+        map.end()
+    }
+}
+#[cfg(feature = "mock")]
+impl<'de> ::serde::Deserialize<'de> for ListNode {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["value", "next"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ListNode;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListNode")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ListNode, __A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<Option<Box<ListNode>>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "value")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "next")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ListNode {
+                    value: ::apigen_runtime::de::required(field_0, "value")?,
+                    next: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListNode", __FIELDS, __Visitor)
+    }
 }
 impl ListNode {
     /// Creates the value from its required fields (`value`); constant fields are set, optional fields are left out.
@@ -53,14 +177,70 @@ impl ListNode {
     }
 }
 /// Schema: `#/components/schemas/A`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct A {
     /// JSON: `name`.
     pub name: String,
     /// JSON: `b`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub b: Option<Box<B>>,
+}
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for A {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.b {
+            map.serialize_entry("b", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for A {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["name", "b"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = A;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct A")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<A, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<Box<B>>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "name")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "b")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(A {
+                    name: ::apigen_runtime::de::required(field_0, "name")?,
+                    b: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("A", __FIELDS, __Visitor)
+    }
 }
 impl A {
     /// Creates the value from its required fields (`name`); constant fields are set, optional fields are left out.
@@ -70,14 +250,70 @@ impl A {
     }
 }
 /// Schema: `#/components/schemas/B`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct B {
     /// JSON: `a`.
     pub a: Box<A>,
     /// JSON: `count`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
+}
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for B {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("a", &self.a)?;
+        if let Some(value) = &self.count {
+            map.serialize_entry("count", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for B {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["a", "count"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = B;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct B")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<B, __A::Error> {
+                let mut field_0: Option<Box<A>> = None;
+                let mut field_1: Option<Option<i64>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "a")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "count")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(B {
+                    a: ::apigen_runtime::de::required(field_0, "a")?,
+                    count: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("B", __FIELDS, __Visitor)
+    }
 }
 impl B {
     /// Creates the value from its required fields (`a`); constant fields are set, optional fields are left out.
@@ -87,10 +323,63 @@ impl B {
     }
 }
 /// Schema: `#/components/schemas/Dir`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Dir {
     /// JSON: `entries`.
     pub entries: ::std::collections::BTreeMap<String, Dir>,
+}
+impl ::serde::Serialize for Dir {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("entries", &self.entries)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Dir {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["entries"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Dir;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Dir")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Dir, __A::Error> {
+                let mut field_0: Option<::std::collections::BTreeMap<String, Dir>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "entries",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Dir {
+                    entries: ::apigen_runtime::de::required(field_0, "entries")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Dir", __FIELDS, __Visitor)
+    }
 }
 impl Dir {
     /// Creates the value from its required fields (`entries`); constant fields are set, optional fields are left out.
@@ -127,12 +416,67 @@ impl<'de> ::serde::Deserialize<'de> for Expr {
     }
 }
 /// Schema: `#/components/schemas/Sum`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Sum {
     /// JSON: `left`.
     pub left: Box<Expr>,
     /// JSON: `right`.
     pub right: Box<Expr>,
+}
+impl ::serde::Serialize for Sum {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("left", &self.left)?;
+        map.serialize_entry("right", &self.right)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Sum {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["left", "right"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Sum;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Sum")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Sum, __A::Error> {
+                let mut field_0: Option<Box<Expr>> = None;
+                let mut field_1: Option<Box<Expr>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "left")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "right")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Sum {
+                    left: ::apigen_runtime::de::required(field_0, "left")?,
+                    right: ::apigen_runtime::de::required(field_1, "right")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Sum", __FIELDS, __Visitor)
+    }
 }
 impl Sum {
     /// Creates the value from its required fields (`left`, `right`); constant fields are set, optional fields are left out.

@@ -17,13 +17,76 @@
 /// Schema: `#/components/schemas/AccountId`.
 pub type AccountId = String;
 /// Schema: `#/components/schemas/Money`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Money {
     /// JSON: `amount`.
     pub amount: f64,
     /// JSON: `currency`.
     pub currency: MoneyCurrency,
+}
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for Money {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("amount", &self.amount)?;
+        map.serialize_entry("currency", &self.currency)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Money {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["amount", "currency"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Money;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Money")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Money, __A::Error> {
+                let mut field_0: Option<f64> = None;
+                let mut field_1: Option<MoneyCurrency> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "amount",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "currency",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Money {
+                    amount: ::apigen_runtime::de::required(field_0, "amount")?,
+                    currency: ::apigen_runtime::de::required(field_1, "currency")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Money", __FIELDS, __Visitor)
+    }
 }
 impl Money {
     /// Creates the value from its required fields (`amount`); constant fields are set, optional fields are left out.
@@ -40,8 +103,7 @@ impl Money {
 /// Schema: `#/components/schemas/MaybeLabel`.
 pub type MaybeLabel = String;
 /// Schema: `#/components/schemas/Account`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Account {
     /// The account's own id (a `$ref` with a description).
     ///
@@ -60,26 +122,158 @@ pub struct Account {
     /// Required and nullable `$ref`, spelled as a type-array oneOf.
     ///
     /// JSON: `overdraft`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub overdraft: Option<Money>,
     /// Optional `$ref` with a sibling `default`.
     ///
     /// JSON: `credit`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit: Option<Money>,
     /// JSON: `label`. Always present in JSON; `None` is `null`.
-    #[serde(default)]
     pub label: Option<MaybeLabel>,
     /// JSON: `ratio`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ratio: Option<f64>,
     /// JSON: `tier`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub tier: Option<::apigen_runtime::Nullable<u64>>,
+}
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for Account {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("kind", &self.kind)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("active", &self.active)?;
+        map.serialize_entry("balance", &self.balance)?;
+        map.serialize_entry("overdraft", &self.overdraft)?;
+        if let Some(value) = &self.credit {
+            map.serialize_entry("credit", value)?;
+        }
+        map.serialize_entry("label", &self.label)?;
+        if let Some(value) = &self.ratio {
+            map.serialize_entry("ratio", value)?;
+        }
+        if let Some(value) = &self.tier {
+            map.serialize_entry("tier", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Account {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "id",
+            "kind",
+            "version",
+            "active",
+            "balance",
+            "overdraft",
+            "credit",
+            "label",
+            "ratio",
+            "tier",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Account;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Account")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Account, __A::Error> {
+                let mut field_0: Option<AccountId> = None;
+                let mut field_1: Option<AccountKind> = None;
+                let mut field_2: Option<i64> = None;
+                let mut field_3: Option<bool> = None;
+                let mut field_4: Option<Money> = None;
+                let mut field_5: Option<Option<Money>> = None;
+                let mut field_6: Option<Option<Money>> = None;
+                let mut field_7: Option<Option<MaybeLabel>> = None;
+                let mut field_8: Option<Option<f64>> = None;
+                let mut field_9: Option<::apigen_runtime::Nullable<u64>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "kind")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "version",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "active",
+                            )?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "balance",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_5,
+                                "overdraft",
+                            )?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_6,
+                                "credit",
+                            )?
+                        }
+                        Some(7usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_7, "label")?
+                        }
+                        Some(8usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_8, "ratio")?
+                        }
+                        Some(9usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_9, "tier")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Account {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    kind: ::apigen_runtime::de::required(field_1, "kind")?,
+                    version: ::apigen_runtime::de::required(field_2, "version")?,
+                    active: ::apigen_runtime::de::required(field_3, "active")?,
+                    balance: ::apigen_runtime::de::required(field_4, "balance")?,
+                    overdraft: field_5.unwrap_or_default(),
+                    credit: field_6.unwrap_or_default(),
+                    label: field_7.unwrap_or_default(),
+                    ratio: field_8.unwrap_or_default(),
+                    tier: field_9,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Account", __FIELDS, __Visitor)
+    }
 }
 impl Account {
     /// Creates the value from its required fields (`id`, `version`, `active`, `balance`); constant fields are set, optional fields are left out.
@@ -99,113 +293,17 @@ impl Account {
         }
     }
 }
-/// Schema: `#/components/schemas/Money/properties/currency`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MoneyCurrency {
-    /// `EUR`
-    Eur,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl MoneyCurrency {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Eur => "EUR",
-            Self::Unknown(value) => value.as_str(),
-        }
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/Money/properties/currency`.
+    pub enum MoneyCurrency {
+        /// `EUR`
+        Eur = "EUR",
     }
 }
-impl From<&str> for MoneyCurrency {
-    fn from(value: &str) -> Self {
-        match value {
-            "EUR" => Self::Eur,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for MoneyCurrency {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for MoneyCurrency {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for MoneyCurrency {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MoneyCurrency {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-/// Schema: `#/components/schemas/Account/properties/kind`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AccountKind {
-    /// `account`
-    Account,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl AccountKind {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Account => "account",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for AccountKind {
-    fn from(value: &str) -> Self {
-        match value {
-            "account" => Self::Account,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for AccountKind {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for AccountKind {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for AccountKind {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AccountKind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/Account/properties/kind`.
+    pub enum AccountKind {
+        /// `account`
+        Account = "account",
     }
 }

@@ -10,10 +10,8 @@
 #![allow(unused_imports)]
 use super::operations::*;
 use super::{Client, Error, ErrorBody};
-use ::apigen_runtime::{CallOptions, RequestSpec, Response};
+use ::apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
 use ::apigen_runtime::query::Style;
-use ::std::future::{Future, IntoFuture};
-use ::std::pin::Pin;
 /// `^[a-z0-9]+$`
 #[allow(dead_code)]
 static PATTERN_0: ::apigen_runtime::Pattern = ::apigen_runtime::Pattern::new(
@@ -34,30 +32,7 @@ impl<'a> GetItem<'a> {
         self.limit = Some(value);
         self
     }
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::Item, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::Item>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_item_id = ::apigen_runtime::path::segment(
             "itemId",
             &self.item_id,
@@ -69,21 +44,15 @@ impl<'a> GetItem<'a> {
             ["/items/", &path_item_id].concat(),
         );
         request.query("limit", &self.limit, Style::Form { explode: true })?;
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::Item>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for GetItem<'a> {
-    type Output = Result<super::types::Item, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(GetItem => super::types::Item, Error, ErrorBody);
 /// Request builder for [`Client::put_item`] (`PUT /items/{itemId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -94,30 +63,7 @@ pub struct PutItem<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> PutItem<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::ItemAlias, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::ItemAlias>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_item_id = ::apigen_runtime::path::segment(
             "itemId",
             &self.item_id,
@@ -131,21 +77,15 @@ impl<'a> PutItem<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::ItemAlias>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for PutItem<'a> {
-    type Output = Result<super::types::ItemAlias, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(PutItem => super::types::ItemAlias, Error, ErrorBody);
 /// Request builder for [`Client::get_broken`] (`GET /broken`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -154,50 +94,23 @@ pub struct GetBroken<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> GetBroken<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::GetBrokenResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::GetBrokenResponse>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/broken",
             ["/broken"].concat(),
         );
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::GetBrokenResponse>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for GetBroken<'a> {
-    type Output = Result<super::types::GetBrokenResponse, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    GetBroken => super::types::GetBrokenResponse, Error, ErrorBody
+);
 /// Request builder for [`Client::list_incidents`] (`GET /incidents`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -218,30 +131,7 @@ impl<'a> ListIncidents<'a> {
         self.level = Some(value);
         self
     }
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::ListIncidentsResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::ListIncidentsResponse>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/incidents",
@@ -249,18 +139,14 @@ impl<'a> ListIncidents<'a> {
         );
         request.query("urgency", &self.urgency, Style::Form { explode: true })?;
         request.query("level", &self.level, Style::Form { explode: true })?;
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::ListIncidentsResponse>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for ListIncidents<'a> {
-    type Output = Result<super::types::ListIncidentsResponse, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    ListIncidents => super::types::ListIncidentsResponse, Error, ErrorBody
+);

@@ -15,15 +15,81 @@
 /// Schema: `#/components/schemas/ItemKey`.
 pub type ItemKey = String;
 /// Schema: `#/components/schemas/Item`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Item {
     /// JSON: `key`.
     pub key: ItemKey,
     /// JSON: `name`.
     pub name: String,
     /// JSON: `parent`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<Box<ItemAlias>>,
+}
+impl ::serde::Serialize for Item {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("key", &self.key)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.parent {
+            map.serialize_entry("parent", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Item {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["key", "name", "parent"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Item;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Item")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Item, __A::Error> {
+                let mut field_0: Option<ItemKey> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<Box<ItemAlias>>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "key")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "name")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "parent",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Item {
+                    key: ::apigen_runtime::de::required(field_0, "key")?,
+                    name: ::apigen_runtime::de::required(field_1, "name")?,
+                    parent: field_2.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Item", __FIELDS, __Visitor)
+    }
 }
 impl Item {
     /// Creates the value from its required fields (`key`, `name`); constant fields are set, optional fields are left out.
@@ -39,25 +105,139 @@ impl Item {
 /// Schema: `#/components/schemas/ItemAlias`.
 pub type ItemAlias = Item;
 /// Schema: `#/components/schemas/Incident`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Incident {
     /// JSON: `urgency`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urgency: Option<IncidentUrgency>,
+}
+impl ::serde::Serialize for Incident {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.urgency {
+            map.serialize_entry("urgency", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Incident {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["urgency"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Incident;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Incident")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Incident, __A::Error> {
+                let mut field_0: Option<Option<IncidentUrgency>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "urgency",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Incident {
+                    urgency: field_0.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Incident", __FIELDS, __Visitor)
+    }
 }
 /// Schema: `#/components/schemas/Incidents`.
 pub type Incidents = Vec<IncidentsItem>;
 /// Schema: `#/components/schemas/UrgencyAlias`.
 pub type UrgencyAlias = IncidentUrgency;
 /// Schema: `#/components/schemas/Escalated`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Escalated {
     /// JSON: `id`.
     pub id: String,
     /// JSON: `urgency`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urgency: Option<UrgencyAlias>,
+}
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for Escalated {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.urgency {
+            map.serialize_entry("urgency", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Escalated {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["id", "urgency"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Escalated;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Escalated")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Escalated, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<UrgencyAlias>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "urgency",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Escalated {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    urgency: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Escalated", __FIELDS, __Visitor)
+    }
 }
 impl Escalated {
     /// Creates the value from its required fields (`id`); constant fields are set, optional fields are left out.
@@ -72,77 +252,126 @@ impl Escalated {
 /// Schema: `#/components/schemas/ItemAliasAlias`.
 pub type ItemAliasAlias = ItemAlias;
 /// Schema: `#/components/schemas/a~1b`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AB {
     /// JSON: `slash`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slash: Option<bool>,
 }
-/// Schema: `#/components/schemas/Incident/properties/urgency`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum IncidentUrgency {
-    /// `high`
-    High,
-    /// `low`
-    Low,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl IncidentUrgency {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::High => "high",
-            Self::Low => "low",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for IncidentUrgency {
-    fn from(value: &str) -> Self {
-        match value {
-            "high" => Self::High,
-            "low" => Self::Low,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for IncidentUrgency {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for IncidentUrgency {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for IncidentUrgency {
-    fn serialize<S: ::serde::Serializer>(
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for AB {
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.slash {
+            map.serialize_entry("slash", value)?;
+        }
+        map.end()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for IncidentUrgency {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+impl<'de> ::serde::Deserialize<'de> for AB {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["slash"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = AB;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AB")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<AB, __A::Error> {
+                let mut field_0: Option<Option<bool>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "slash")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AB {
+                    slash: field_0.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("AB", __FIELDS, __Visitor)
+    }
+}
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/Incident/properties/urgency`.
+    pub enum IncidentUrgency {
+        /// `high`
+        High = "high",
+        /// `low`
+        Low = "low",
     }
 }
 /// Schema: `#/components/schemas/Incidents/items`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IncidentsItem {
     /// JSON: `id`.
     pub id: String,
+}
+impl ::serde::Serialize for IncidentsItem {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IncidentsItem {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["id"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = IncidentsItem;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct IncidentsItem")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<IncidentsItem, __A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(IncidentsItem {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("IncidentsItem", __FIELDS, __Visitor)
+    }
 }
 impl IncidentsItem {
     /// Creates the value from its required fields (`id`); constant fields are set, optional fields are left out.
@@ -152,115 +381,283 @@ impl IncidentsItem {
     }
 }
 /// Schema: `#/paths/~1broken/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetBrokenResponse {
     /// JSON: `ok`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ok: Option<String>,
     /// JSON: `gone`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub gone: Option<::apigen_runtime::Nullable<::serde_json::Value>>,
     /// JSON: `slashy`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slashy: Option<AB>,
     /// JSON: `name`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// JSON: `nowhere`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub nowhere: Option<::apigen_runtime::Nullable<::serde_json::Value>>,
 }
-/// Schema: `#/components/parameters/Level/schema`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Level {
-    /// `high`
-    High,
-    /// `low`
-    Low,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl Level {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::High => "high",
-            Self::Low => "low",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for Level {
-    fn from(value: &str) -> Self {
-        match value {
-            "high" => Self::High,
-            "low" => Self::Low,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for Level {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for Level {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for Level {
-    fn serialize<S: ::serde::Serializer>(
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for GetBrokenResponse {
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.ok {
+            map.serialize_entry("ok", value)?;
+        }
+        if let Some(value) = &self.gone {
+            map.serialize_entry("gone", value)?;
+        }
+        if let Some(value) = &self.slashy {
+            map.serialize_entry("slashy", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.nowhere {
+            map.serialize_entry("nowhere", value)?;
+        }
+        map.end()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Level {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+impl<'de> ::serde::Deserialize<'de> for GetBrokenResponse {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["ok", "gone", "slashy", "name", "nowhere"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GetBrokenResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GetBrokenResponse")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<GetBrokenResponse, __A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<
+                    ::apigen_runtime::Nullable<::serde_json::Value>,
+                > = None;
+                let mut field_2: Option<Option<AB>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<
+                    ::apigen_runtime::Nullable<::serde_json::Value>,
+                > = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "ok")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "gone")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "slashy",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_3, "name")?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "nowhere",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(GetBrokenResponse {
+                    ok: field_0.unwrap_or_default(),
+                    gone: field_1,
+                    slashy: field_2.unwrap_or_default(),
+                    name: field_3.unwrap_or_default(),
+                    nowhere: field_4,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetBrokenResponse", __FIELDS, __Visitor)
+    }
+}
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/parameters/Level/schema`.
+    pub enum Level {
+        /// `high`
+        High = "high",
+        /// `low`
+        Low = "low",
     }
 }
 /// Schema: `#/paths/~1incidents/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListIncidentsResponse {
     /// JSON: `first`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first: Option<IncidentsItem>,
     /// JSON: `urgency`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urgency: Option<UrgencyAlias>,
     /// JSON: `conflict`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conflict: Option<Conflict>,
     /// JSON: `escalated`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub escalated: Option<Escalated>,
 }
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for ListIncidentsResponse {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.first {
+            map.serialize_entry("first", value)?;
+        }
+        if let Some(value) = &self.urgency {
+            map.serialize_entry("urgency", value)?;
+        }
+        if let Some(value) = &self.conflict {
+            map.serialize_entry("conflict", value)?;
+        }
+        if let Some(value) = &self.escalated {
+            map.serialize_entry("escalated", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListIncidentsResponse {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["first", "urgency", "conflict", "escalated"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ListIncidentsResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListIncidentsResponse")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ListIncidentsResponse, __A::Error> {
+                let mut field_0: Option<Option<IncidentsItem>> = None;
+                let mut field_1: Option<Option<UrgencyAlias>> = None;
+                let mut field_2: Option<Option<Conflict>> = None;
+                let mut field_3: Option<Option<Escalated>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "first")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "urgency",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "conflict",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_3,
+                                "escalated",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ListIncidentsResponse {
+                    first: field_0.unwrap_or_default(),
+                    urgency: field_1.unwrap_or_default(),
+                    conflict: field_2.unwrap_or_default(),
+                    escalated: field_3.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListIncidentsResponse", __FIELDS, __Visitor)
+    }
+}
 /// Schema: `#/components/responses/Conflict/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Conflict {
     /// JSON: `reason`.
     pub reason: String,
+}
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for Conflict {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("reason", &self.reason)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Conflict {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["reason"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Conflict;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Conflict")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Conflict, __A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "reason",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Conflict {
+                    reason: ::apigen_runtime::de::required(field_0, "reason")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Conflict", __FIELDS, __Visitor)
+    }
 }
 impl Conflict {
     /// Creates the value from its required fields (`reason`); constant fields are set, optional fields are left out.

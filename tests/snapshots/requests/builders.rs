@@ -10,10 +10,8 @@
 #![allow(unused_imports)]
 use super::operations::*;
 use super::{Client, Error, ErrorBody};
-use ::apigen_runtime::{CallOptions, RequestSpec, Response};
+use ::apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
 use ::apigen_runtime::query::Style;
-use ::std::future::{Future, IntoFuture};
-use ::std::pin::Pin;
 /// Request builder for [`Client::create_token`] (`POST /tokens`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -23,36 +21,7 @@ pub struct CreateToken<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> CreateToken<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::CreateTokenResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::CreateTokenResponse>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::POST,
             "/tokens",
@@ -61,21 +30,17 @@ impl<'a> CreateToken<'a> {
         if let Some(body) = &self.body {
             request.form(body, &["metadata"])?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::CreateTokenResponse>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for CreateToken<'a> {
-    type Output = Result<super::types::CreateTokenResponse, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    CreateToken => super::types::CreateTokenResponse, Error, ErrorBody, idempotency_key
+);
 /// Request builder for [`Client::upload_file`] (`POST /uploads`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -85,34 +50,7 @@ pub struct UploadFile<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> UploadFile<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::POST,
             "/uploads",
@@ -132,21 +70,13 @@ impl<'a> UploadFile<'a> {
             }
             request.multipart(form);
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(response: RawResponse) -> Result<Response<()>, Error> {
         response.empty()
     }
 }
-impl<'a> IntoFuture for UploadFile<'a> {
-    type Output = Result<(), Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(UploadFile => (), Error, ErrorBody, idempotency_key);
 /// Request builder for [`Client::put_blob`] (`PUT /blobs/{key}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -171,28 +101,7 @@ impl<'a> PutBlob<'a> {
         self.theme = Some(value.into());
         self
     }
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_key = ::apigen_runtime::path::segment("key", &self.key, None)?;
         let mut request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::PUT,
@@ -223,21 +132,13 @@ impl<'a> PutBlob<'a> {
         if let Some(body) = &self.body {
             request.raw("application/octet-stream", body.clone());
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(response: RawResponse) -> Result<Response<()>, Error> {
         response.empty()
     }
 }
-impl<'a> IntoFuture for PutBlob<'a> {
-    type Output = Result<(), Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(PutBlob => (), Error, ErrorBody);
 /// Request builder for [`Client::list_notes`] (`GET /notes`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -289,30 +190,7 @@ impl<'a> ListNotes<'a> {
         self.r#box = Some(value);
         self
     }
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<Vec<super::types::Note>, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<Vec<super::types::Note>>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/notes",
@@ -326,21 +204,17 @@ impl<'a> ListNotes<'a> {
         request.query("point", &self.point, Style::Form { explode: true })?;
         request.query("box", &self.r#box, Style::Form { explode: false })?;
         request.query("sort", &self.sort, Style::Form { explode: true })?;
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<Vec<super::types::Note>>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for ListNotes<'a> {
-    type Output = Result<Vec<super::types::Note>, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    ListNotes => Vec < super::types::Note >, Error, ErrorBody
+);
 /// Request builder for [`Client::create_note`] (`POST /notes`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -355,34 +229,7 @@ impl<'a> CreateNote<'a> {
         self.body = Some(value);
         self
     }
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::POST,
             "/notes",
@@ -391,18 +238,10 @@ impl<'a> CreateNote<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(response: RawResponse) -> Result<Response<()>, Error> {
         response.empty()
     }
 }
-impl<'a> IntoFuture for CreateNote<'a> {
-    type Output = Result<(), Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(CreateNote => (), Error, ErrorBody, idempotency_key);

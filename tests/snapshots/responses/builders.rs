@@ -10,10 +10,8 @@
 #![allow(unused_imports)]
 use super::operations::*;
 use super::{Client, Error, ErrorBody};
-use ::apigen_runtime::{CallOptions, RequestSpec, Response};
+use ::apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
 use ::apigen_runtime::query::Style;
-use ::std::future::{Future, IntoFuture};
-use ::std::pin::Pin;
 /// Request builder for [`Client::create_job`] (`POST /jobs`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -22,44 +20,17 @@ pub struct CreateJob<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> CreateJob<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends an `Idempotency-Key` header (the same on every attempt), which makes
-    /// this call safe to retry after a 5xx, a timeout or a lost connection.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<CreateJobResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(self) -> Result<Response<CreateJobResponse>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::POST,
             "/jobs",
             ["/jobs"].concat(),
         );
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<CreateJobResponse>, Error> {
         match response.status() {
             200 => {
                 response
@@ -79,13 +50,9 @@ impl<'a> CreateJob<'a> {
         }
     }
 }
-impl<'a> IntoFuture for CreateJob<'a> {
-    type Output = Result<CreateJobResponse, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    CreateJob => CreateJobResponse, Error, ErrorBody, idempotency_key
+);
 /// Request builder for [`Client::get_job`] (`GET /jobs/{id}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -95,51 +62,22 @@ pub struct GetJob<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> GetJob<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::JobResult, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::JobResult>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_id = ::apigen_runtime::path::segment("id", &self.id, None)?;
         let request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/jobs/{id}",
             ["/jobs/", &path_id].concat(),
         );
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::JobResult>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for GetJob<'a> {
-    type Output = Result<super::types::JobResult, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(GetJob => super::types::JobResult, Error, ErrorBody);
 /// Request builder for [`Client::delete_job`] (`DELETE /jobs/{id}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -149,49 +87,20 @@ pub struct DeleteJob<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> DeleteJob<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_id = ::apigen_runtime::path::segment("id", &self.id, None)?;
         let request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::DELETE,
             "/jobs/{id}",
             ["/jobs/", &path_id].concat(),
         );
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(response: RawResponse) -> Result<Response<()>, Error> {
         response.empty()
     }
 }
-impl<'a> IntoFuture for DeleteJob<'a> {
-    type Output = Result<(), Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(DeleteJob => (), Error, ErrorBody);
 /// Request builder for [`Client::get_job_log`] (`GET /jobs/{id}/log`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -201,49 +110,20 @@ pub struct GetJobLog<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> GetJobLog<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<String, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(self) -> Result<Response<String>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_id = ::apigen_runtime::path::segment("id", &self.id, None)?;
         let request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/jobs/{id}/log",
             ["/jobs/", &path_id, "/log"].concat(),
         );
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(response: RawResponse) -> Result<Response<String>, Error> {
         response.text()
     }
 }
-impl<'a> IntoFuture for GetJobLog<'a> {
-    type Output = Result<String, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(GetJobLog => String, Error, ErrorBody);
 /// Request builder for [`Client::get_job_artifact`] (`GET /jobs/{id}/artifact`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -253,51 +133,24 @@ pub struct GetJobArtifact<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> GetJobArtifact<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<::apigen_runtime::bytes::Bytes, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<::apigen_runtime::bytes::Bytes>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_id = ::apigen_runtime::path::segment("id", &self.id, None)?;
         let request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/jobs/{id}/artifact",
             ["/jobs/", &path_id, "/artifact"].concat(),
         );
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<::apigen_runtime::bytes::Bytes>, Error> {
         response.bytes()
     }
 }
-impl<'a> IntoFuture for GetJobArtifact<'a> {
-    type Output = Result<::apigen_runtime::bytes::Bytes, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    GetJobArtifact => ::apigen_runtime::bytes::Bytes, Error, ErrorBody
+);
 /// Request builder for [`Client::ping`] (`HEAD /ping`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -306,45 +159,16 @@ pub struct Ping<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> Ping<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::HEAD,
             "/ping",
             ["/ping"].concat(),
         );
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(response: RawResponse) -> Result<Response<()>, Error> {
         response.empty()
     }
 }
-impl<'a> IntoFuture for Ping<'a> {
-    type Output = Result<(), Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(Ping => (), Error, ErrorBody);

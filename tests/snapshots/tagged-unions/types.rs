@@ -65,16 +65,85 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
     }
 }
 /// Schema: `#/components/schemas/Cat`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Cat {
     /// JSON: `petType`.
-    #[serde(rename = "petType")]
     pub pet_type: String,
     /// JSON: `name`.
     pub name: String,
     /// JSON: `indoor`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub indoor: Option<bool>,
+}
+impl ::serde::Serialize for Cat {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("petType", &self.pet_type)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.indoor {
+            map.serialize_entry("indoor", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Cat {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["petType", "name", "indoor"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Cat;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Cat")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Cat, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<bool>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "petType",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "name")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "indoor",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Cat {
+                    pet_type: ::apigen_runtime::de::required(field_0, "petType")?,
+                    name: ::apigen_runtime::de::required(field_1, "name")?,
+                    indoor: field_2.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Cat", __FIELDS, __Visitor)
+    }
 }
 impl Cat {
     /// Creates the value from its required fields (`pet_type`, `name`); constant fields are set, optional fields are left out.
@@ -88,16 +157,85 @@ impl Cat {
     }
 }
 /// Schema: `#/components/schemas/Dog`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Dog {
     /// JSON: `petType`.
-    #[serde(rename = "petType")]
     pub pet_type: String,
     /// JSON: `name`.
     pub name: String,
     /// JSON: `goodBoy`. Optional: `None` leaves the key out.
-    #[serde(rename = "goodBoy", default, skip_serializing_if = "Option::is_none")]
     pub good_boy: Option<bool>,
+}
+impl ::serde::Serialize for Dog {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("petType", &self.pet_type)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.good_boy {
+            map.serialize_entry("goodBoy", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Dog {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["petType", "name", "goodBoy"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Dog;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Dog")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Dog, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<bool>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "petType",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "name")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "goodBoy",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Dog {
+                    pet_type: ::apigen_runtime::de::required(field_0, "petType")?,
+                    name: ::apigen_runtime::de::required(field_1, "name")?,
+                    good_boy: field_2.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Dog", __FIELDS, __Visitor)
+    }
 }
 impl Dog {
     /// Creates the value from its required fields (`pet_type`, `name`); constant fields are set, optional fields are left out.
@@ -111,11 +249,63 @@ impl Dog {
     }
 }
 /// Schema: `#/components/schemas/Lizard`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Lizard {
     /// JSON: `petType`.
-    #[serde(rename = "petType")]
     pub pet_type: String,
+}
+impl ::serde::Serialize for Lizard {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("petType", &self.pet_type)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Lizard {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["petType"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Lizard;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Lizard")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Lizard, __A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "petType",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Lizard {
+                    pet_type: ::apigen_runtime::de::required(field_0, "petType")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Lizard", __FIELDS, __Visitor)
+    }
 }
 impl Lizard {
     /// Creates the value from its required fields (`pet_type`); constant fields are set, optional fields are left out.
@@ -171,14 +361,75 @@ impl<'de> ::serde::Deserialize<'de> for Vehicle {
     }
 }
 /// Schema: `#/components/schemas/Car`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Car {
     /// JSON: `vehicleType`.
-    #[serde(rename = "vehicleType")]
     pub vehicle_type: String,
     /// JSON: `doors`.
     pub doors: i64,
+}
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for Car {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vehicleType", &self.vehicle_type)?;
+        map.serialize_entry("doors", &self.doors)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Car {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["vehicleType", "doors"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Car;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Car")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Car, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<i64> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "vehicleType",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "doors")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Car {
+                    vehicle_type: ::apigen_runtime::de::required(
+                        field_0,
+                        "vehicleType",
+                    )?,
+                    doors: ::apigen_runtime::de::required(field_1, "doors")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Car", __FIELDS, __Visitor)
+    }
 }
 impl Car {
     /// Creates the value from its required fields (`vehicle_type`, `doors`); constant fields are set, optional fields are left out.
@@ -191,15 +442,77 @@ impl Car {
     }
 }
 /// Schema: `#/components/schemas/Bike`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Bike {
     /// JSON: `vehicleType`.
-    #[serde(rename = "vehicleType")]
     pub vehicle_type: String,
     /// JSON: `gears`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gears: Option<i64>,
+}
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for Bike {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("vehicleType", &self.vehicle_type)?;
+        if let Some(value) = &self.gears {
+            map.serialize_entry("gears", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Bike {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["vehicleType", "gears"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Bike;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Bike")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Bike, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<i64>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "vehicleType",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "gears")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Bike {
+                    vehicle_type: ::apigen_runtime::de::required(
+                        field_0,
+                        "vehicleType",
+                    )?,
+                    gears: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Bike", __FIELDS, __Visitor)
+    }
 }
 impl Bike {
     /// Creates the value from its required fields (`vehicle_type`); constant fields are set, optional fields are left out.
@@ -273,8 +586,7 @@ impl<'de> ::serde::Deserialize<'de> for Event {
     }
 }
 /// Schema: `#/components/schemas/MessageCreated`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MessageCreated {
     /// JSON: `type`.
     pub r#type: MessageCreatedType,
@@ -282,6 +594,68 @@ pub struct MessageCreated {
     pub id: String,
     /// JSON: `text`.
     pub text: String,
+}
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for MessageCreated {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("text", &self.text)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MessageCreated {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["type", "id", "text"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MessageCreated;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MessageCreated")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<MessageCreated, __A::Error> {
+                let mut field_0: Option<MessageCreatedType> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "type")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "id")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_2, "text")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(MessageCreated {
+                    r#type: ::apigen_runtime::de::required(field_0, "type")?,
+                    id: ::apigen_runtime::de::required(field_1, "id")?,
+                    text: ::apigen_runtime::de::required(field_2, "text")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("MessageCreated", __FIELDS, __Visitor)
+    }
 }
 impl MessageCreated {
     /// Creates the value from its required fields (`id`, `text`); constant fields are set, optional fields are left out.
@@ -295,13 +669,68 @@ impl MessageCreated {
     }
 }
 /// Schema: `#/components/schemas/MessageDeleted`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MessageDeleted {
     /// JSON: `type`.
     pub r#type: MessageDeletedType,
     /// JSON: `id`.
     pub id: String,
+}
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for MessageDeleted {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("id", &self.id)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MessageDeleted {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["type", "id"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MessageDeleted;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MessageDeleted")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<MessageDeleted, __A::Error> {
+                let mut field_0: Option<MessageDeletedType> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "type")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "id")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(MessageDeleted {
+                    r#type: ::apigen_runtime::de::required(field_0, "type")?,
+                    id: ::apigen_runtime::de::required(field_1, "id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("MessageDeleted", __FIELDS, __Visitor)
+    }
 }
 impl MessageDeleted {
     /// Creates the value from its required fields (`id`); constant fields are set, optional fields are left out.
@@ -314,8 +743,7 @@ impl MessageDeleted {
     }
 }
 /// Schema: `#/components/schemas/ThreadArchived`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ThreadArchived {
     /// JSON: `type`.
     pub r#type: ThreadArchivedType,
@@ -324,8 +752,75 @@ pub struct ThreadArchived {
     /// JSON: `thread`.
     pub thread: Vehicle,
     /// JSON: `pets`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pets: Option<Vec<Pet>>,
+}
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for ThreadArchived {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("thread", &self.thread)?;
+        if let Some(value) = &self.pets {
+            map.serialize_entry("pets", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ThreadArchived {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["type", "thread", "pets"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ThreadArchived;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ThreadArchived")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ThreadArchived, __A::Error> {
+                let mut field_0: Option<ThreadArchivedType> = None;
+                let mut field_1: Option<Vehicle> = None;
+                let mut field_2: Option<Option<Vec<Pet>>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "type")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "thread",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_2, "pets")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ThreadArchived {
+                    r#type: ::apigen_runtime::de::required(field_0, "type")?,
+                    thread: ::apigen_runtime::de::required(field_1, "thread")?,
+                    pets: field_2.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ThreadArchived", __FIELDS, __Visitor)
+    }
 }
 impl ThreadArchived {
     /// Creates the value from its required fields (`thread`); constant fields are set, optional fields are left out.
@@ -471,178 +966,93 @@ impl<'de> ::serde::Deserialize<'de> for LookupValue {
             .finish("LookupValue")
     }
 }
-/// Schema: `#/components/schemas/MessageCreated/properties/type`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MessageCreatedType {
-    /// `message.created`
-    MessageCreated,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl MessageCreatedType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MessageCreated => "message.created",
-            Self::Unknown(value) => value.as_str(),
-        }
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/MessageCreated/properties/type`.
+    pub enum MessageCreatedType {
+        /// `message.created`
+        MessageCreated = "message.created",
     }
 }
-impl From<&str> for MessageCreatedType {
-    fn from(value: &str) -> Self {
-        match value {
-            "message.created" => Self::MessageCreated,
-            other => Self::Unknown(other.to_owned()),
-        }
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/MessageDeleted/properties/type`.
+    pub enum MessageDeletedType {
+        /// `message.deleted`
+        MessageDeleted = "message.deleted",
     }
 }
-impl ::std::str::FromStr for MessageCreatedType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for MessageCreatedType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for MessageCreatedType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MessageCreatedType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-/// Schema: `#/components/schemas/MessageDeleted/properties/type`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MessageDeletedType {
-    /// `message.deleted`
-    MessageDeleted,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl MessageDeletedType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MessageDeleted => "message.deleted",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for MessageDeletedType {
-    fn from(value: &str) -> Self {
-        match value {
-            "message.deleted" => Self::MessageDeleted,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for MessageDeletedType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for MessageDeletedType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for MessageDeletedType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MessageDeletedType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
-    }
-}
-/// Schema: `#/components/schemas/ThreadArchived/properties/type`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ThreadArchivedType {
-    /// `thread.archived`
-    ThreadArchived,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl ThreadArchivedType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ThreadArchived => "thread.archived",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for ThreadArchivedType {
-    fn from(value: &str) -> Self {
-        match value {
-            "thread.archived" => Self::ThreadArchived,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for ThreadArchivedType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ThreadArchivedType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ThreadArchivedType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ThreadArchivedType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/ThreadArchived/properties/type`.
+    pub enum ThreadArchivedType {
+        /// `thread.archived`
+        ThreadArchived = "thread.archived",
     }
 }
 /// Schema: `#/components/schemas/Shape/oneOf/0`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ShapeCircle {
     /// JSON: `kind`.
     pub kind: ShapeCircleKind,
     /// JSON: `radius`.
     pub radius: f64,
+}
+impl ::serde::Serialize for ShapeCircle {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("kind", &self.kind)?;
+        map.serialize_entry("radius", &self.radius)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ShapeCircle {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["kind", "radius"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ShapeCircle;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ShapeCircle")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShapeCircle, __A::Error> {
+                let mut field_0: Option<ShapeCircleKind> = None;
+                let mut field_1: Option<f64> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "kind")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "radius",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShapeCircle {
+                    kind: ::apigen_runtime::de::required(field_0, "kind")?,
+                    radius: ::apigen_runtime::de::required(field_1, "radius")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ShapeCircle", __FIELDS, __Visitor)
+    }
 }
 impl ShapeCircle {
     /// Creates the value from its required fields (`radius`); constant fields are set, optional fields are left out.
@@ -654,63 +1064,15 @@ impl ShapeCircle {
         }
     }
 }
-/// Schema: `#/components/schemas/Shape/oneOf/0/properties/kind`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ShapeCircleKind {
-    /// `circle`
-    Circle,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl ShapeCircleKind {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Circle => "circle",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for ShapeCircleKind {
-    fn from(value: &str) -> Self {
-        match value {
-            "circle" => Self::Circle,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for ShapeCircleKind {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ShapeCircleKind {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ShapeCircleKind {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ShapeCircleKind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/Shape/oneOf/0/properties/kind`.
+    pub enum ShapeCircleKind {
+        /// `circle`
+        Circle = "circle",
     }
 }
 /// Schema: `#/components/schemas/Shape/oneOf/1`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ShapeRectangle {
     /// JSON: `kind`.
     pub kind: ShapeRectangleKind,
@@ -718,6 +1080,71 @@ pub struct ShapeRectangle {
     pub width: f64,
     /// JSON: `height`.
     pub height: f64,
+}
+impl ::serde::Serialize for ShapeRectangle {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("kind", &self.kind)?;
+        map.serialize_entry("width", &self.width)?;
+        map.serialize_entry("height", &self.height)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ShapeRectangle {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["kind", "width", "height"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ShapeRectangle;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ShapeRectangle")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShapeRectangle, __A::Error> {
+                let mut field_0: Option<ShapeRectangleKind> = None;
+                let mut field_1: Option<f64> = None;
+                let mut field_2: Option<f64> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "kind")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "width")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "height",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShapeRectangle {
+                    kind: ::apigen_runtime::de::required(field_0, "kind")?,
+                    width: ::apigen_runtime::de::required(field_1, "width")?,
+                    height: ::apigen_runtime::de::required(field_2, "height")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ShapeRectangle", __FIELDS, __Visitor)
+    }
 }
 impl ShapeRectangle {
     /// Creates the value from its required fields (`width`, `height`); constant fields are set, optional fields are left out.
@@ -730,63 +1157,15 @@ impl ShapeRectangle {
         }
     }
 }
-/// Schema: `#/components/schemas/Shape/oneOf/1/properties/kind`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ShapeRectangleKind {
-    /// `rectangle`
-    Rectangle,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl ShapeRectangleKind {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Rectangle => "rectangle",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for ShapeRectangleKind {
-    fn from(value: &str) -> Self {
-        match value {
-            "rectangle" => Self::Rectangle,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for ShapeRectangleKind {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ShapeRectangleKind {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ShapeRectangleKind {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ShapeRectangleKind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/Shape/oneOf/1/properties/kind`.
+    pub enum ShapeRectangleKind {
+        /// `rectangle`
+        Rectangle = "rectangle",
     }
 }
 /// Schema: `#/components/schemas/Shape/oneOf/2`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ShapeGroup {
     /// JSON: `kind`.
     pub kind: ShapeGroupKind,
@@ -795,8 +1174,70 @@ pub struct ShapeGroup {
     /// Inline union inside a variant.
     ///
     /// JSON: `fill`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fill: Option<ShapeGroupFill>,
+}
+impl ::serde::Serialize for ShapeGroup {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("kind", &self.kind)?;
+        map.serialize_entry("parts", &self.parts)?;
+        if let Some(value) = &self.fill {
+            map.serialize_entry("fill", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ShapeGroup {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["kind", "parts", "fill"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ShapeGroup;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ShapeGroup")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShapeGroup, __A::Error> {
+                let mut field_0: Option<ShapeGroupKind> = None;
+                let mut field_1: Option<Vec<Shape>> = None;
+                let mut field_2: Option<Option<ShapeGroupFill>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "kind")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "parts")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_2, "fill")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShapeGroup {
+                    kind: ::apigen_runtime::de::required(field_0, "kind")?,
+                    parts: ::apigen_runtime::de::required(field_1, "parts")?,
+                    fill: field_2.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ShapeGroup", __FIELDS, __Visitor)
+    }
 }
 impl ShapeGroup {
     /// Creates the value from its required fields (`parts`); constant fields are set, optional fields are left out.
@@ -809,59 +1250,11 @@ impl ShapeGroup {
         }
     }
 }
-/// Schema: `#/components/schemas/Shape/oneOf/2/properties/kind`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ShapeGroupKind {
-    /// `group`
-    Group,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl ShapeGroupKind {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Group => "group",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for ShapeGroupKind {
-    fn from(value: &str) -> Self {
-        match value {
-            "group" => Self::Group,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for ShapeGroupKind {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ShapeGroupKind {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ShapeGroupKind {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ShapeGroupKind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/Shape/oneOf/2/properties/kind`.
+    pub enum ShapeGroupKind {
+        /// `group`
+        Group = "group",
     }
 }
 /// Inline union inside a variant.
@@ -911,12 +1304,67 @@ impl<'de> ::serde::Deserialize<'de> for ShapeGroupFill {
     }
 }
 /// Schema: `#/components/schemas/Shape/oneOf/2/properties/fill/oneOf/0`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ShapeGroupFillSolid {
     /// JSON: `mode`.
     pub mode: ShapeGroupFillSolidMode,
     /// JSON: `color`.
     pub color: String,
+}
+impl ::serde::Serialize for ShapeGroupFillSolid {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("mode", &self.mode)?;
+        map.serialize_entry("color", &self.color)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ShapeGroupFillSolid {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["mode", "color"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ShapeGroupFillSolid;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ShapeGroupFillSolid")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShapeGroupFillSolid, __A::Error> {
+                let mut field_0: Option<ShapeGroupFillSolidMode> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "mode")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "color")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShapeGroupFillSolid {
+                    mode: ::apigen_runtime::de::required(field_0, "mode")?,
+                    color: ::apigen_runtime::de::required(field_1, "color")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ShapeGroupFillSolid", __FIELDS, __Visitor)
+    }
 }
 impl ShapeGroupFillSolid {
     /// Creates the value from its required fields (`color`); constant fields are set, optional fields are left out.
@@ -928,63 +1376,15 @@ impl ShapeGroupFillSolid {
         }
     }
 }
-/// Schema: `#/components/schemas/Shape/oneOf/2/properties/fill/oneOf/0/properties/mode`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ShapeGroupFillSolidMode {
-    /// `solid`
-    Solid,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl ShapeGroupFillSolidMode {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Solid => "solid",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for ShapeGroupFillSolidMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "solid" => Self::Solid,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for ShapeGroupFillSolidMode {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ShapeGroupFillSolidMode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ShapeGroupFillSolidMode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ShapeGroupFillSolidMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/Shape/oneOf/2/properties/fill/oneOf/0/properties/mode`.
+    pub enum ShapeGroupFillSolidMode {
+        /// `solid`
+        Solid = "solid",
     }
 }
 /// Schema: `#/components/schemas/Shape/oneOf/2/properties/fill/oneOf/1`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ShapeGroupFillGradient {
     /// JSON: `mode`.
     pub mode: ShapeGroupFillGradientMode,
@@ -992,6 +1392,67 @@ pub struct ShapeGroupFillGradient {
     pub from: String,
     /// JSON: `to`.
     pub to: String,
+}
+impl ::serde::Serialize for ShapeGroupFillGradient {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("mode", &self.mode)?;
+        map.serialize_entry("from", &self.from)?;
+        map.serialize_entry("to", &self.to)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ShapeGroupFillGradient {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["mode", "from", "to"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ShapeGroupFillGradient;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ShapeGroupFillGradient")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShapeGroupFillGradient, __A::Error> {
+                let mut field_0: Option<ShapeGroupFillGradientMode> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "mode")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "from")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_2, "to")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShapeGroupFillGradient {
+                    mode: ::apigen_runtime::de::required(field_0, "mode")?,
+                    from: ::apigen_runtime::de::required(field_1, "from")?,
+                    to: ::apigen_runtime::de::required(field_2, "to")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ShapeGroupFillGradient", __FIELDS, __Visitor)
+    }
 }
 impl ShapeGroupFillGradient {
     /// Creates the value from its required fields (`from`, `to`); constant fields are set, optional fields are left out.
@@ -1004,67 +1465,72 @@ impl ShapeGroupFillGradient {
         }
     }
 }
-/// Schema: `#/components/schemas/Shape/oneOf/2/properties/fill/oneOf/1/properties/mode`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ShapeGroupFillGradientMode {
-    /// `gradient`
-    Gradient,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl ShapeGroupFillGradientMode {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Gradient => "gradient",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for ShapeGroupFillGradientMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "gradient" => Self::Gradient,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for ShapeGroupFillGradientMode {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ShapeGroupFillGradientMode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ShapeGroupFillGradientMode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ShapeGroupFillGradientMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/Shape/oneOf/2/properties/fill/oneOf/1/properties/mode`.
+    pub enum ShapeGroupFillGradientMode {
+        /// `gradient`
+        Gradient = "gradient",
     }
 }
 /// Schema: `#/components/schemas/Outcome/oneOf/0`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OutcomeUnknown {
     /// JSON: `status`.
     pub status: OutcomeUnknownStatus,
+}
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for OutcomeUnknown {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OutcomeUnknown {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["status"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = OutcomeUnknown;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct OutcomeUnknown")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<OutcomeUnknown, __A::Error> {
+                let mut field_0: Option<OutcomeUnknownStatus> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "status",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(OutcomeUnknown {
+                    status: ::apigen_runtime::de::required(field_0, "status")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("OutcomeUnknown", __FIELDS, __Visitor)
+    }
 }
 impl OutcomeUnknown {
     /// Creates the value; constant fields are set, optional fields are left out.
@@ -1075,69 +1541,80 @@ impl OutcomeUnknown {
         }
     }
 }
-/// Schema: `#/components/schemas/Outcome/oneOf/0/properties/status`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum OutcomeUnknownStatus {
-    /// `unknown`
-    Unknown2,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl OutcomeUnknownStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unknown2 => "unknown",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for OutcomeUnknownStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "unknown" => Self::Unknown2,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for OutcomeUnknownStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for OutcomeUnknownStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OutcomeUnknownStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OutcomeUnknownStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/Outcome/oneOf/0/properties/status`.
+    pub enum OutcomeUnknownStatus {
+        /// `unknown`
+        Unknown2 = "unknown",
     }
 }
 /// Schema: `#/components/schemas/Outcome/oneOf/1`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OutcomeOk {
     /// JSON: `status`.
     pub status: OutcomeOkStatus,
     /// JSON: `value`.
     pub value: String,
+}
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for OutcomeOk {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("value", &self.value)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OutcomeOk {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["status", "value"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = OutcomeOk;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct OutcomeOk")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<OutcomeOk, __A::Error> {
+                let mut field_0: Option<OutcomeOkStatus> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "status",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "value")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(OutcomeOk {
+                    status: ::apigen_runtime::de::required(field_0, "status")?,
+                    value: ::apigen_runtime::de::required(field_1, "value")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("OutcomeOk", __FIELDS, __Visitor)
+    }
 }
 impl OutcomeOk {
     /// Creates the value from its required fields (`value`); constant fields are set, optional fields are left out.
@@ -1149,69 +1626,77 @@ impl OutcomeOk {
         }
     }
 }
-/// Schema: `#/components/schemas/Outcome/oneOf/1/properties/status`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum OutcomeOkStatus {
-    /// `ok`
-    Ok,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl OutcomeOkStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ok => "ok",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for OutcomeOkStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "ok" => Self::Ok,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for OutcomeOkStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for OutcomeOkStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OutcomeOkStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OutcomeOkStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/Outcome/oneOf/1/properties/status`.
+    pub enum OutcomeOkStatus {
+        /// `ok`
+        Ok = "ok",
     }
 }
 /// Schema: `#/components/schemas/LookupValue/oneOf/2`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LookupValueVariant2 {
     /// JSON: `value`.
     pub value: String,
     /// JSON: `unit`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
+}
+impl ::serde::Serialize for LookupValueVariant2 {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("value", &self.value)?;
+        if let Some(value) = &self.unit {
+            map.serialize_entry("unit", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LookupValueVariant2 {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["value", "unit"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = LookupValueVariant2;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct LookupValueVariant2")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<LookupValueVariant2, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "value")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "unit")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(LookupValueVariant2 {
+                    value: ::apigen_runtime::de::required(field_0, "value")?,
+                    unit: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("LookupValueVariant2", __FIELDS, __Visitor)
+    }
 }
 impl LookupValueVariant2 {
     /// Creates the value from its required fields (`value`); constant fields are set, optional fields are left out.

@@ -10,10 +10,8 @@
 #![allow(unused_imports)]
 use super::operations::*;
 use super::{Client, Error, ErrorBody};
-use ::apigen_runtime::{CallOptions, RequestSpec, Response};
+use ::apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
 use ::apigen_runtime::query::Style;
-use ::std::future::{Future, IntoFuture};
-use ::std::pin::Pin;
 /// Request builder for [`Client::get_feed`] (`GET /feed`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -22,50 +20,21 @@ pub struct GetFeed<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> GetFeed<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<super::types::Feed, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<super::types::Feed>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/feed",
             ["/feed"].concat(),
         );
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::Feed>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for GetFeed<'a> {
-    type Output = Result<super::types::Feed, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(GetFeed => super::types::Feed, Error, ErrorBody);
 /// Request builder for [`Client::search`] (`GET /search`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -75,48 +44,21 @@ pub struct Search<'a> {
     pub(super) options: CallOptions,
 }
 impl<'a> Search<'a> {
-    /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the per-attempt timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the maximum number of retries for this call.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<Vec<super::types::SearchResponseItem>, Error> {
-        self.send_with_response().await.map(Response::into_body)
-    }
-    /// Sends the request and returns the body with the HTTP status and headers
-    /// (for example the rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<Vec<super::types::SearchResponseItem>>, Error> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/search",
             ["/search"].concat(),
         );
         request.query("q", &self.q, Style::Form { explode: true })?;
-        let response = self
-            .client
-            .raw()
-            .execute::<ErrorBody>(request, &self.options)
-            .await?;
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<Vec<super::types::SearchResponseItem>>, Error> {
         response.json()
     }
 }
-impl<'a> IntoFuture for Search<'a> {
-    type Output = Result<Vec<super::types::SearchResponseItem>, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+::apigen_runtime::request_builder!(
+    Search => Vec < super::types::SearchResponseItem >, Error, ErrorBody
+);

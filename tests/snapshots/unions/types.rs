@@ -13,12 +13,67 @@
     rustdoc::invalid_html_tags
 )]
 /// Schema: `#/components/schemas/User`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct User {
     /// JSON: `kind`.
     pub kind: String,
     /// JSON: `login`.
     pub login: String,
+}
+impl ::serde::Serialize for User {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("kind", &self.kind)?;
+        map.serialize_entry("login", &self.login)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for User {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["kind", "login"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = User;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct User")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<User, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "kind")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "login")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(User {
+                    kind: ::apigen_runtime::de::required(field_0, "kind")?,
+                    login: ::apigen_runtime::de::required(field_1, "login")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("User", __FIELDS, __Visitor)
+    }
 }
 impl User {
     /// Creates the value from its required fields (`kind`, `login`); constant fields are set, optional fields are left out.
@@ -31,7 +86,7 @@ impl User {
     }
 }
 /// Schema: `#/components/schemas/Team`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Team {
     /// JSON: `kind`.
     pub kind: String,
@@ -39,6 +94,71 @@ pub struct Team {
     pub slug: String,
     /// JSON: `members`.
     pub members: i64,
+}
+impl ::serde::Serialize for Team {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("kind", &self.kind)?;
+        map.serialize_entry("slug", &self.slug)?;
+        map.serialize_entry("members", &self.members)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Team {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["kind", "slug", "members"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Team;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Team")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Team, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<i64> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "kind")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "slug")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "members",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Team {
+                    kind: ::apigen_runtime::de::required(field_0, "kind")?,
+                    slug: ::apigen_runtime::de::required(field_1, "slug")?,
+                    members: ::apigen_runtime::de::required(field_2, "members")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Team", __FIELDS, __Visitor)
+    }
 }
 impl Team {
     /// Creates the value from its required fields (`kind`, `slug`, `members`); constant fields are set, optional fields are left out.
@@ -320,79 +440,83 @@ impl<'de> ::serde::Deserialize<'de> for MaybeScalar {
             .finish("MaybeScalar")
     }
 }
-/// A oneOf of documented one-value string enums (as dropshot writes them).
-///
-/// Schema: `#/components/schemas/SortMode`.
-///
-/// Values this crate does not know decode as `Unknown`, so a new server value
-/// never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SortMode {
-    /// `name_ascending`
-    NameAscending,
-    /// `name_descending`
-    NameDescending,
-    /// `id_ascending`
-    IdAscending,
-    /// A value not known to this version of the crate.
-    Unknown(String),
-}
-impl SortMode {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NameAscending => "name_ascending",
-            Self::NameDescending => "name_descending",
-            Self::IdAscending => "id_ascending",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for SortMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "name_ascending" => Self::NameAscending,
-            "name_descending" => Self::NameDescending,
-            "id_ascending" => Self::IdAscending,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for SortMode {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for SortMode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for SortMode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SortMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::apigen_runtime::enums::deserialize_str(deserializer, |value| Self::from(value))
+::apigen_runtime::open_enum! {
+    /// A oneOf of documented one-value string enums (as dropshot writes them).
+    ///
+    /// Schema: `#/components/schemas/SortMode`.
+    pub enum SortMode {
+        /// `name_ascending`
+        NameAscending = "name_ascending",
+        /// `name_descending`
+        NameDescending = "name_descending",
+        /// `id_ascending`
+        IdAscending = "id_ascending",
     }
 }
 /// Schema: `#/components/schemas/Summary`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// JSON: `id`.
     pub id: String,
     /// JSON: `name`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+impl ::serde::Serialize for Summary {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Summary {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["id", "name"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Summary;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Summary")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Summary, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "name")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Summary {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    name: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Summary", __FIELDS, __Visitor)
+    }
 }
 impl Summary {
     /// Creates the value from its required fields (`id`); constant fields are set, optional fields are left out.
@@ -402,16 +526,79 @@ impl Summary {
     }
 }
 /// Schema: `#/components/schemas/Detail`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Detail {
     /// JSON: `id`.
     pub id: String,
     /// JSON: `name`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// JSON: `email`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+}
+impl ::serde::Serialize for Detail {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.email {
+            map.serialize_entry("email", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Detail {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["id", "name", "email"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Detail;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Detail")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Detail, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "name")?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_2, "email")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Detail {
+                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    name: field_1.unwrap_or_default(),
+                    email: field_2.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Detail", __FIELDS, __Visitor)
+    }
 }
 impl Detail {
     /// Creates the value from its required fields (`id`); constant fields are set, optional fields are left out.
@@ -454,10 +641,59 @@ impl<'de> ::serde::Deserialize<'de> for Person {
     }
 }
 /// Schema: `#/components/schemas/ShallowItem`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ShallowItem {
     /// JSON: `x`.
     pub x: i64,
+}
+impl ::serde::Serialize for ShallowItem {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("x", &self.x)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ShallowItem {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["x"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ShallowItem;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ShallowItem")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ShallowItem, __A::Error> {
+                let mut field_0: Option<i64> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "x")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ShallowItem {
+                    x: ::apigen_runtime::de::required(field_0, "x")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ShallowItem", __FIELDS, __Visitor)
+    }
 }
 impl ShallowItem {
     /// Creates the value from its required fields (`x`); constant fields are set, optional fields are left out.
@@ -467,13 +703,69 @@ impl ShallowItem {
     }
 }
 /// Schema: `#/components/schemas/DeepItem`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeepItem {
     /// JSON: `x`.
     pub x: i64,
     /// JSON: `y`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<i64>,
+}
+impl ::serde::Serialize for DeepItem {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("x", &self.x)?;
+        if let Some(value) = &self.y {
+            map.serialize_entry("y", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DeepItem {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["x", "y"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = DeepItem;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DeepItem")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<DeepItem, __A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<Option<i64>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "x")?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_1, "y")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(DeepItem {
+                    x: ::apigen_runtime::de::required(field_0, "x")?,
+                    y: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("DeepItem", __FIELDS, __Visitor)
+    }
 }
 impl DeepItem {
     /// Creates the value from its required fields (`x`); constant fields are set, optional fields are left out.
@@ -512,42 +804,187 @@ impl<'de> ::serde::Deserialize<'de> for Boxed {
     }
 }
 /// Schema: `#/components/schemas/Feed`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Feed {
     /// JSON: `actors`.
     pub actors: Vec<Actor>,
     /// JSON: `anyActors`. Optional: `None` leaves the key out.
-    #[serde(rename = "anyActors", default, skip_serializing_if = "Option::is_none")]
     pub any_actors: Option<Vec<AnyActor>>,
     /// JSON: `values`.
     pub values: Vec<Scalar>,
     /// JSON: `flags`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flags: Option<Vec<Flag>>,
     /// JSON: `payloads`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payloads: Option<Vec<Payload>>,
     /// JSON: `entries`.
     pub entries: Vec<Entry>,
     /// JSON: `fallback`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<WithFallback>,
     /// JSON: `maybe`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::apigen_runtime::nullable::deserialize_present",
-    )]
     pub maybe: Option<::apigen_runtime::Nullable<MaybeScalar>>,
     /// JSON: `sort`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort: Option<SortMode>,
     /// An array of arrays of inline unions.
     ///
     /// JSON: `matrix`. Optional: `None` leaves the key out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matrix: Option<Vec<Vec<FeedMatrixItemItem>>>,
+}
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for Feed {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("actors", &self.actors)?;
+        if let Some(value) = &self.any_actors {
+            map.serialize_entry("anyActors", value)?;
+        }
+        map.serialize_entry("values", &self.values)?;
+        if let Some(value) = &self.flags {
+            map.serialize_entry("flags", value)?;
+        }
+        if let Some(value) = &self.payloads {
+            map.serialize_entry("payloads", value)?;
+        }
+        map.serialize_entry("entries", &self.entries)?;
+        if let Some(value) = &self.fallback {
+            map.serialize_entry("fallback", value)?;
+        }
+        if let Some(value) = &self.maybe {
+            map.serialize_entry("maybe", value)?;
+        }
+        if let Some(value) = &self.sort {
+            map.serialize_entry("sort", value)?;
+        }
+        if let Some(value) = &self.matrix {
+            map.serialize_entry("matrix", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Feed {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[
+            "actors",
+            "anyActors",
+            "values",
+            "flags",
+            "payloads",
+            "entries",
+            "fallback",
+            "maybe",
+            "sort",
+            "matrix",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Feed;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Feed")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Feed, __A::Error> {
+                let mut field_0: Option<Vec<Actor>> = None;
+                let mut field_1: Option<Option<Vec<AnyActor>>> = None;
+                let mut field_2: Option<Vec<Scalar>> = None;
+                let mut field_3: Option<Option<Vec<Flag>>> = None;
+                let mut field_4: Option<Option<Vec<Payload>>> = None;
+                let mut field_5: Option<Vec<Entry>> = None;
+                let mut field_6: Option<Option<WithFallback>> = None;
+                let mut field_7: Option<::apigen_runtime::Nullable<MaybeScalar>> = None;
+                let mut field_8: Option<Option<SortMode>> = None;
+                let mut field_9: Option<Option<Vec<Vec<FeedMatrixItemItem>>>> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_0,
+                                "actors",
+                            )?
+                        }
+                        Some(1usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_1,
+                                "anyActors",
+                            )?
+                        }
+                        Some(2usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "values",
+                            )?
+                        }
+                        Some(3usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_3, "flags")?
+                        }
+                        Some(4usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_4,
+                                "payloads",
+                            )?
+                        }
+                        Some(5usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_5,
+                                "entries",
+                            )?
+                        }
+                        Some(6usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_6,
+                                "fallback",
+                            )?
+                        }
+                        Some(7usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_7, "maybe")?
+                        }
+                        Some(8usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_8, "sort")?
+                        }
+                        Some(9usize) => {
+                            ::apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_9,
+                                "matrix",
+                            )?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Feed {
+                    actors: ::apigen_runtime::de::required(field_0, "actors")?,
+                    any_actors: field_1.unwrap_or_default(),
+                    values: ::apigen_runtime::de::required(field_2, "values")?,
+                    flags: field_3.unwrap_or_default(),
+                    payloads: field_4.unwrap_or_default(),
+                    entries: ::apigen_runtime::de::required(field_5, "entries")?,
+                    fallback: field_6.unwrap_or_default(),
+                    maybe: field_7,
+                    sort: field_8.unwrap_or_default(),
+                    matrix: field_9.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Feed", __FIELDS, __Visitor)
+    }
 }
 impl Feed {
     /// Creates the value from its required fields (`actors`, `values`, `entries`); constant fields are set, optional fields are left out.
@@ -568,10 +1005,59 @@ impl Feed {
     }
 }
 /// Schema: `#/components/schemas/Entry/anyOf/0`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EntryVariant0 {
     /// JSON: `slug`.
     pub slug: String,
+}
+impl ::serde::Serialize for EntryVariant0 {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("slug", &self.slug)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EntryVariant0 {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["slug"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = EntryVariant0;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct EntryVariant0")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<EntryVariant0, __A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "slug")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(EntryVariant0 {
+                    slug: ::apigen_runtime::de::required(field_0, "slug")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("EntryVariant0", __FIELDS, __Visitor)
+    }
 }
 impl EntryVariant0 {
     /// Creates the value from its required fields (`slug`); constant fields are set, optional fields are left out.
@@ -581,10 +1067,59 @@ impl EntryVariant0 {
     }
 }
 /// Schema: `#/components/schemas/Boxed/oneOf/0`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BoxedVariant0 {
     /// JSON: `item`.
     pub item: ShallowItem,
+}
+impl ::serde::Serialize for BoxedVariant0 {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("item", &self.item)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BoxedVariant0 {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["item"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = BoxedVariant0;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct BoxedVariant0")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<BoxedVariant0, __A::Error> {
+                let mut field_0: Option<ShallowItem> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "item")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(BoxedVariant0 {
+                    item: ::apigen_runtime::de::required(field_0, "item")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("BoxedVariant0", __FIELDS, __Visitor)
+    }
 }
 impl BoxedVariant0 {
     /// Creates the value from its required fields (`item`); constant fields are set, optional fields are left out.
@@ -594,10 +1129,59 @@ impl BoxedVariant0 {
     }
 }
 /// Schema: `#/components/schemas/Boxed/oneOf/1`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BoxedVariant1 {
     /// JSON: `item`.
     pub item: DeepItem,
+}
+impl ::serde::Serialize for BoxedVariant1 {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("item", &self.item)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BoxedVariant1 {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["item"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = BoxedVariant1;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct BoxedVariant1")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<BoxedVariant1, __A::Error> {
+                let mut field_0: Option<DeepItem> = None;
+                while let Some(index) = ::apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            ::apigen_runtime::de::value(&mut map, &mut field_0, "item")?
+                        }
+                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(BoxedVariant1 {
+                    item: ::apigen_runtime::de::required(field_0, "item")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("BoxedVariant1", __FIELDS, __Visitor)
+    }
 }
 impl BoxedVariant1 {
     /// Creates the value from its required fields (`item`); constant fields are set, optional fields are left out.
