@@ -379,9 +379,23 @@ components:
         // Every group reaches `Pet`: always compiled.
         assert!(types.contains("}\n/// Schema: `#/components/schemas/Pet`."), "{types}");
         // Request-only: Serialize, and Deserialize for the mock's body matchers.
-        assert!(types.contains("#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]\n#[cfg_attr(feature = \"mock\", derive(::serde::Deserialize))]\npub struct NewPet"), "{types}");
+        assert!(
+            types.contains("#[cfg(feature = \"pets\")]\nimpl ::serde::Serialize for NewPet"),
+            "{types}"
+        );
+        assert!(
+            types.contains("#[cfg(feature = \"pets\")]\n#[cfg(feature = \"mock\")]\nimpl<'de> ::serde::Deserialize<'de> for NewPet"),
+            "{types}"
+        );
         // Response-only: Deserialize, and Serialize on request.
-        assert!(types.contains("#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]\n#[cfg_attr(feature = \"serialize-responses\", derive(::serde::Serialize))]\npub struct Pet"), "{types}");
+        assert!(
+            types.contains("#[cfg(feature = \"serialize-responses\")]\nimpl ::serde::Serialize for Pet"),
+            "{types}"
+        );
+        assert!(
+            types.contains("}\nimpl<'de> ::serde::Deserialize<'de> for Pet"),
+            "{types}"
+        );
         for path in ["builders.rs", "mock.rs"] {
             assert!(file(&output, path).contains("#[cfg(feature = \"stores\")]"), "{path}");
         }
@@ -393,8 +407,7 @@ components:
             .files
             .iter()
             .all(|file| !file.contents.contains("feature = \"pets\"")));
-        assert!(file(&plain, "types.rs")
-            .contains("#[cfg_attr(feature = \"mock\", derive(::serde::Serialize))]\npub struct Pet"));
+        assert!(file(&plain, "types.rs").contains("#[cfg(feature = \"mock\")]\nimpl ::serde::Serialize for Pet"));
         let manifest = crate::standalone::features_table(&output.feature_groups);
         assert!(
             manifest.contains("default = [\"full\"]\nfull = [\n    \"pets\",\n    \"stores\",\n]\n"),
