@@ -49,9 +49,10 @@ use std::time::Duration;
 
 use apigen_runtime::chrono::Utc;
 use hmac::{Hmac, Mac};
-use serde_json::Value;
 use sha2::Sha256;
 
+// The events feed (`listEvents`) and its types belong to the `events` feature group.
+#[cfg(feature = "events")]
 use crate::types::{WebhookEvent, WebhookEventType};
 
 pub use crate::generated::webhooks::{Event, EventData, WebhookError, EVENT_TYPES, SIGNATURE_HEADER};
@@ -60,6 +61,7 @@ pub use crate::generated::webhooks::{Event, EventData, WebhookError, EVENT_TYPES
 /// five minutes, in either direction.
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
 
+#[cfg(feature = "events")]
 impl Event {
     /// The event type as a [`WebhookEventType`] (an open enum: unknown types are
     /// [`WebhookEventType::Unknown`]).
@@ -68,13 +70,14 @@ impl Event {
     }
 }
 
+#[cfg(feature = "events")]
 impl TryFrom<WebhookEvent> for Event {
     type Error = WebhookError;
 
     /// Types the payload of an event returned by the events feed (`listEvents`).
     fn try_from(event: WebhookEvent) -> Result<Self, WebhookError> {
         let event_type = event.r#type.as_str().to_owned();
-        let data = EventData::decode(&event_type, Value::Object(event.data))?;
+        let data = EventData::decode(&event_type, serde_json::Value::Object(event.data))?;
         Ok(Self {
             id: event.id,
             seq: event.seq,

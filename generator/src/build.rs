@@ -115,6 +115,7 @@ pub struct Builder {
     crate_name: Option<String>,
     regenerate_command: Option<String>,
     label: Option<String>,
+    feature_groups: bool,
 }
 
 impl Builder {
@@ -127,7 +128,17 @@ impl Builder {
             crate_name: None,
             regenerate_command: None,
             label: None,
+            feature_groups: false,
         }
+    }
+
+    /// Gates operation groups behind cargo features (see
+    /// [`Settings::feature_groups`]); off by default, because code generated into
+    /// `OUT_DIR` lives in a crate that does not declare them. [`Builder::generate_crate`]
+    /// always turns it on (it writes the `[features]` table).
+    pub fn feature_groups(mut self, on: bool) -> Self {
+        self.feature_groups = on;
+        self
     }
 
     /// Adds an overlay file, applied after those already added.
@@ -167,7 +178,9 @@ impl Builder {
             .or_else(|| std::env::var("CARGO_PKG_NAME").ok())
             .unwrap_or_else(|| "client".to_owned());
         let command = self.regenerate_command.as_deref().unwrap_or("cargo build (build.rs)");
-        let mut settings = Settings::new(name, &label).with_regenerate_command(command);
+        let mut settings = Settings::new(name, &label)
+            .with_regenerate_command(command)
+            .with_feature_groups(self.feature_groups);
         for path in &self.overlays {
             settings = settings.with_overlay(read_overlay(path)?);
         }
@@ -204,7 +217,7 @@ impl Builder {
     /// Writes a standalone crate into `dir` (see [`standalone::crate_files`]); generated
     /// `.rs` files left over from an earlier generation are removed.
     pub fn generate_crate(&self, dir: &Path, options: &CrateOptions) -> Result<Output, BuildError> {
-        let output = self.generate()?;
+        let output = self.clone().feature_groups(true).generate()?;
         let files = standalone::crate_files(&output, options)?;
         let generated = dir.join("src/generated");
         if let Ok(entries) = fs::read_dir(&generated) {

@@ -31,6 +31,12 @@ pub struct Model {
     /// The API's own conventions (error code field, rate-limit headers, …), emitted
     /// as the generated crate's `API` profile.
     pub conventions: ApiConventions,
+    /// The cargo features of the operation groups, sorted (empty when feature groups
+    /// are off); see `model::features`.
+    pub feature_groups: Vec<String>,
+    /// What gates "Serialize on response-only types": `serialize-responses` in crates
+    /// whose manifest apigen writes, `mock` otherwise (see `emit::types`).
+    pub serialize_responses_feature: &'static str,
 }
 
 /// What the runtime must be told about one API, resolved from the spec and the
@@ -122,6 +128,31 @@ pub struct TypeDef {
     pub pointer: String,
     /// The shape.
     pub kind: TypeKind,
+    /// Whether requests and/or responses reach it (decides its serde derives); filled
+    /// in by `model::usage` once every type and operation is built.
+    pub usage: Usage,
+    /// The cargo features (operation groups) that gate it, sorted; empty means always
+    /// compiled. Filled in by `model::features` when feature groups are on.
+    pub features: Vec<String>,
+}
+
+/// Which way a named type travels, from `model::usage`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Usage {
+    /// Reachable from a request body or parameter of some operation: needs `Serialize`.
+    pub request: bool,
+    /// Reachable from a success body, an error body, a pagination item or a webhook
+    /// payload: needs `Deserialize`.
+    pub response: bool,
+    /// Reachable from a variant of a response-reachable untagged union, which is
+    /// decoded by re-encoding each candidate: needs `Serialize` even if response-only.
+    pub untagged_response: bool,
+    /// Reachable from a type that no operation or webhook reaches (an unused
+    /// component, kept whole so users can build it by hand): needs both traits.
+    pub from_unused: bool,
+    /// Reachable from a webhook payload or envelope: the generated `Event` and
+    /// `EventData` serialize back to the delivery, so it keeps `Serialize`.
+    pub webhook: bool,
 }
 
 /// The shape of a named type.
@@ -247,6 +278,11 @@ pub struct Operation {
     /// Typed error bodies by status, when this operation documents error bodies that
     /// differ from the crate-wide [`Model::error_type`].
     pub error_enum: Option<ErrorEnum>,
+    /// The operation's first tag, if it has one (decides its feature group).
+    pub tag: Option<String>,
+    /// The cargo feature (operation group) that gates it; `None` when feature groups
+    /// are off. Filled in by `model::features`.
+    pub feature: Option<String>,
 }
 
 /// Which error responses a variant of an [`ErrorEnum`] stands for.

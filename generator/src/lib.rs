@@ -65,6 +65,14 @@ pub struct Settings {
     pub regenerate_command: String,
     /// Overlays applied, in order, to the loaded document before normalisation.
     pub overlays: Vec<Overlay>,
+    /// Gate operations and the types only they use behind one cargo feature per
+    /// operation group ([`Output::feature_groups`]), and `Serialize` on response-only
+    /// types behind `serialize-responses`. Only for code in a crate whose `Cargo.toml`
+    /// declares those features (standalone crates do; see
+    /// [`standalone::features_table`]). Off by default: code `include!`d from a
+    /// `build.rs` lives in the user's crate, which does not declare them (there,
+    /// response-only types derive `Serialize` under the `mock` feature).
+    pub feature_groups: bool,
 }
 
 impl Settings {
@@ -75,7 +83,14 @@ impl Settings {
             spec_label: spec_label.into(),
             regenerate_command: "cargo xtask codegen".into(),
             overlays: Vec::new(),
+            feature_groups: false,
         }
+    }
+
+    /// Turns feature groups on or off (see [`Settings::feature_groups`]).
+    pub fn with_feature_groups(mut self, on: bool) -> Self {
+        self.feature_groups = on;
+        self
     }
 
     /// Sets the command named in generated file headers.
@@ -132,6 +147,10 @@ pub struct Output {
     /// How many schemas that declare properties became typed Rust types, and which
     /// did not (pointers into the normalised document).
     pub typedness: typedness::Typedness,
+    /// The cargo features of the operation groups, sorted (empty unless
+    /// [`Settings::feature_groups`]); the crate's `Cargo.toml` must declare each, plus
+    /// `full` (all of them, on by default) and `serialize-responses`.
+    pub feature_groups: Vec<String>,
 }
 
 /// Generates client source from spec text. `file_name` decides YAML vs JSON parsing
@@ -157,6 +176,10 @@ pub fn generate_from_value(mut value: serde_json::Value, settings: &Settings) ->
     let pointed = model::refs::pointed_schemas(&value);
     let mut model = model::build_with_webhooks(&document, &pointed, &webhooks, &mut diagnostics)?;
     model.examples = model::examples::collect(&value);
+    if settings.feature_groups {
+        model::features::apply(&mut model);
+        model.serialize_responses_feature = "serialize-responses";
+    }
     let files = emit::emit(&model, settings);
     let types = manifest::types(&model);
     let typedness = typedness::measure(&value, &types);
@@ -196,6 +219,7 @@ fn finish(
         operations: manifest::operations(model),
         typedness,
         types,
+        feature_groups: model.feature_groups.clone(),
     }
 }
 

@@ -191,9 +191,61 @@ fn manifest(output: &Output, options: &CrateOptions) -> Result<String, CrateErro
         text,
         "serde_json = {{ version = \"1\", features = [\"float_roundtrip\"] }}"
     );
-    // The typed mock server (`mock` module) compiles only when asked for.
-    let _ = writeln!(text, "\n[features]\nmock = [\"apigen-runtime/mock\"]");
+    let _ = writeln!(text, "\n[features]");
+    text.push_str(&features_table(&output.feature_groups));
+    // The typed mock server (`mock` module) compiles only when asked for; it encodes
+    // response bodies, so it needs `serialize-responses`.
+    let _ = writeln!(
+        text,
+        "## A typed mock server (`mock` module) for tests of code calling the client."
+    );
+    let _ = writeln!(text, "mock = [\"apigen-runtime/mock\", \"serialize-responses\"]");
     Ok(text)
+}
+
+/// The lines of a `[features]` table that apigen owns: `default` (= `full`), `full` (every
+/// operation group), `serialize-responses` and one feature per group (see
+/// [`Output::feature_groups`]). Every crate holding generated code with
+/// [`crate::Settings::feature_groups`] on must declare them, plus `mock`
+/// (`["apigen-runtime/mock", "serialize-responses"]`).
+pub fn features_table(feature_groups: &[String]) -> String {
+    let mut text = String::new();
+    let _ = writeln!(
+        text,
+        "## Every operation group. Compile a slice with `default-features = false, features = [\"<group>\", …]`."
+    );
+    let _ = writeln!(text, "default = [\"full\"]");
+    if feature_groups.is_empty() {
+        let _ = writeln!(text, "full = []");
+    } else {
+        let _ = writeln!(text, "full = [");
+        for group in feature_groups {
+            let _ = writeln!(text, "    {},", toml_string(group));
+        }
+        let _ = writeln!(text, "]");
+    }
+    let _ = writeln!(
+        text,
+        "## `Serialize` on types only ever received (to cache, forward or mock responses)."
+    );
+    let _ = writeln!(text, "serialize-responses = []");
+    let _ = writeln!(
+        text,
+        "## Operation groups: the operations of one tag (or first path segment) and the types only they use."
+    );
+    for group in feature_groups {
+        let _ = writeln!(text, "{} = []", toml_key(group));
+    }
+    text
+}
+
+/// A feature name as a TOML key (group names are kebab-case ASCII, so always bare).
+fn toml_key(name: &str) -> String {
+    if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        name.to_owned()
+    } else {
+        toml_string(name)
+    }
 }
 
 fn readme(output: &Output, options: &CrateOptions) -> String {
@@ -238,6 +290,19 @@ fn readme(output: &Output, options: &CrateOptions) -> String {
         text,
         "```rust,no_run\n#[tokio::main]\nasync fn main() -> Result<(), {module}::Error> {{\n    let client = {module}::Client::builder()\n{base_url}        .build()?;\n{call}    Ok(())\n}}\n```\n"
     );
+    if let Some(first) = output.feature_groups.first() {
+        let _ = writeln!(
+            text,
+            "## Features\n\nEach operation group is a cargo feature, all on by default (`full`): {}. To compile\nonly some, e.g. `{first}`:\n\n```toml\n{} = {{ path = \"…\", default-features = false, features = [\"{first}\"] }}\n```\n\n`serialize-responses` adds `Serialize` to the types only ever received; `mock` (a typed\nmock server for tests) turns it on.\n",
+            output
+                .feature_groups
+                .iter()
+                .map(|group| format!("`{group}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            options.name
+        );
+    }
     let _ = writeln!(text, "## Regenerating\n");
     let _ = writeln!(
         text,

@@ -171,7 +171,10 @@ mod tests {
 
     #[test]
     fn missing_duplicate_and_mistyped_members_are_errors() {
-        assert_eq!(decode(r#"{"note": "n"}"#), Err("missing field `id` at line 1 column 13".into()));
+        assert_eq!(
+            decode(r#"{"note": "n"}"#),
+            Err("missing field `id` at line 1 column 13".into())
+        );
         assert!(decode(r#"{"id": "a", "id": "b"}"#).is_err_and(|err| err.starts_with("duplicate field `id`")));
         assert!(decode(r#"{"id": 5}"#).is_err_and(|err| err.starts_with("invalid type: integer `5`")));
         assert!(decode(r#"["a"]"#).is_err_and(|err| err.contains("expected struct Sample")));

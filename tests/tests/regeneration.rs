@@ -10,8 +10,12 @@ fn root() -> &'static Path {
 #[test]
 fn committed_sdk_matches_a_fresh_generation() {
     let output = xtask::codegen::generate_sdk(root()).expect("spec generates");
-    let stale = xtask::codegen::sync_files(&root().join(xtask::codegen::OUT_DIR), &output.files, true)
+    let mut stale = xtask::codegen::sync_files(&root().join(xtask::codegen::OUT_DIR), &output.files, true)
         .expect("generated files readable");
+    stale.extend(
+        xtask::codegen::sync_manifest_features(&root().join(xtask::codegen::MANIFEST), &output.feature_groups, true)
+            .expect("generated/Cargo.toml readable"),
+    );
     assert!(
         stale.is_empty(),
         "generated code is stale: {stale:?}\nrun `cargo xtask codegen` and commit the result"

@@ -37,7 +37,8 @@ pub fn generate_sdk(root: &Path) -> Result<apigen::Output, XtaskError> {
     // Relative labels keep the generated headers free of this machine's paths.
     let mut builder = Builder::new(root.join(SPEC))
         .crate_name("inboxapp")
-        .regenerate_command("cargo xtask codegen");
+        .regenerate_command("cargo xtask codegen")
+        .feature_groups(true);
     for overlay in sdk_overlays(root) {
         builder = builder.overlay(overlay);
     }
@@ -63,7 +64,12 @@ pub fn run_codegen(args: &[String]) -> Result<(), XtaskError> {
         let place = build::located(Path::new(SPEC), &text, &diagnostic.pointer);
         eprintln!("warning: {place}: {diagnostic}");
     }
-    let stale = sync_files(&root.join(OUT_DIR), &output.files, check)?;
+    let mut stale = sync_files(&root.join(OUT_DIR), &output.files, check)?;
+    stale.extend(sync_manifest_features(
+        &root.join(MANIFEST),
+        &output.feature_groups,
+        check,
+    )?);
     if check {
         if stale.is_empty() {
             println!("{OUT_DIR} is up to date with {SPEC}");
@@ -79,6 +85,50 @@ pub fn run_codegen(args: &[String]) -> Result<(), XtaskError> {
         started.elapsed().as_millis()
     );
     Ok(())
+}
+
+/// The InboxApp crate's hand-written manifest, whose `[features]` table holds a block
+/// apigen writes (see [`sync_manifest_features`]).
+pub const MANIFEST: &str = "generated/Cargo.toml";
+/// First line of the generated block of feature lines in [`MANIFEST`].
+pub const FEATURES_BEGIN: &str = "# BEGIN apigen features: written by `cargo xtask codegen`, do not edit by hand.";
+/// Last line of that block.
+pub const FEATURES_END: &str = "# END apigen features";
+
+/// Makes the marked block of [`MANIFEST`]'s `[features]` table declare exactly the
+/// generated code's features (`default`, `full`, `serialize-responses`, one per
+/// operation group: `apigen::standalone::features_table`). Returns the manifest's path
+/// when it was (or, with `check`, would be) changed; a manifest without the markers is
+/// an error that says what to paste.
+pub fn sync_manifest_features(manifest: &Path, groups: &[String], check: bool) -> Result<Option<PathBuf>, XtaskError> {
+    let text = fs::read_to_string(manifest).map_err(XtaskError::io("read", manifest))?;
+    let text = text.replace("\r\n", "\n");
+    let block = format!(
+        "{FEATURES_BEGIN}\n{}{FEATURES_END}\n",
+        apigen::standalone::features_table(groups)
+    );
+    let (Some(begin), Some(end)) = (text.find(FEATURES_BEGIN), text.find(FEATURES_END)) else {
+        return Err(XtaskError::Usage(format!(
+            "{} has no generated features block; paste this into its [features] table and run `cargo xtask codegen` again:\n\n{block}",
+            manifest.display()
+        )));
+    };
+    let end = end + FEATURES_END.len();
+    let end = if text[end..].starts_with('\n') { end + 1 } else { end };
+    if begin > end {
+        return Err(XtaskError::Usage(format!(
+            "{}: `{FEATURES_END}` comes before `{FEATURES_BEGIN}`",
+            manifest.display()
+        )));
+    }
+    let updated = format!("{}{block}{}", &text[..begin], &text[end..]);
+    if updated == text {
+        return Ok(None);
+    }
+    if !check {
+        fs::write(manifest, updated).map_err(XtaskError::io("write", manifest))?;
+    }
+    Ok(Some(manifest.to_path_buf()))
 }
 
 /// Makes `dir` hold exactly `files`. In check mode nothing is written; returns the

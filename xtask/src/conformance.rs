@@ -135,7 +135,8 @@ pub fn run(args: &[String]) -> Result<(), XtaskError> {
         let crate_name = crate_name_for(&file_name);
         let text = fs::read_to_string(spec).map_err(XtaskError::io("read", spec))?;
         let settings = apigen::Settings::new(&crate_name, &file_name)
-            .with_regenerate_command(format!("cargo xtask conformance --only {file_name}"));
+            .with_regenerate_command(format!("cargo xtask conformance --only {file_name}"))
+            .with_feature_groups(true);
         let started = Instant::now();
         let generated = std::panic::catch_unwind(|| apigen::generate(&text, &file_name, &settings));
         let generate_ms = started.elapsed().as_millis();
@@ -405,6 +406,9 @@ fn run_harness(workspace: &Path, target: &Path, package: &str, input: &Path) -> 
             package,
             "--example",
             "conformance_vectors",
+            // Re-encoding decoded responses needs `Serialize` on response-only types.
+            "--features",
+            "serialize-responses",
             "--",
         ])
         .arg(input)

@@ -13,9 +13,11 @@ use super::{Client, Error, ErrorBody};
 use ::apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
 use ::apigen_runtime::query::Style;
 /// `^[0-9a-z]+$`
+#[allow(dead_code)]
 static PATTERN_0: ::apigen_runtime::Pattern = ::apigen_runtime::Pattern::new(
     "^[0-9a-z]+$",
 );
+#[cfg(feature = "team")]
 /// Request builder for [`Client::get_team`] (`GET /team`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -23,6 +25,7 @@ pub struct GetTeam<'a> {
     pub(super) client: &'a Client,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "team")]
 impl<'a> GetTeam<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
@@ -38,7 +41,9 @@ impl<'a> GetTeam<'a> {
         response.json()
     }
 }
+#[cfg(feature = "team")]
 ::apigen_runtime::request_builder!(GetTeam => super::types::Team, Error, ErrorBody);
+#[cfg(feature = "account-links")]
 /// Request builder for [`Client::list_account_links`] (`GET /account-links`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -46,6 +51,7 @@ pub struct ListAccountLinks<'a> {
     pub(super) client: &'a Client,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "account-links")]
 impl<'a> ListAccountLinks<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
@@ -61,9 +67,11 @@ impl<'a> ListAccountLinks<'a> {
         response.json()
     }
 }
+#[cfg(feature = "account-links")]
 ::apigen_runtime::request_builder!(
     ListAccountLinks => Vec < super::types::AccountLink >, Error, ErrorBody
 );
+#[cfg(feature = "members")]
 /// Request builder for [`Client::list_members`] (`GET /members`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -71,6 +79,7 @@ pub struct ListMembers<'a> {
     pub(super) client: &'a Client,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "members")]
 impl<'a> ListMembers<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
@@ -86,9 +95,11 @@ impl<'a> ListMembers<'a> {
         response.json()
     }
 }
+#[cfg(feature = "members")]
 ::apigen_runtime::request_builder!(
     ListMembers => Vec < super::types::Member >, Error, ErrorBody
 );
+#[cfg(feature = "members")]
 /// Request builder for [`Client::get_member`] (`GET /members/{memberId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -97,6 +108,7 @@ pub struct GetMember<'a> {
     pub(super) member_id: String,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "members")]
 impl<'a> GetMember<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_member_id = ::apigen_runtime::path::segment(
@@ -117,7 +129,9 @@ impl<'a> GetMember<'a> {
         response.json()
     }
 }
+#[cfg(feature = "members")]
 ::apigen_runtime::request_builder!(GetMember => super::types::Member, Error, ErrorBody);
+#[cfg(feature = "threads")]
 /// Request builder for [`Client::list_threads`] (`GET /threads`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -132,6 +146,7 @@ pub struct ListThreads<'a> {
     pub(super) limit: Option<u64>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "threads")]
 impl<'a> ListThreads<'a> {
     /// Only return threads belonging to these account links. Omit to include every account link of the team. Encoded by repeating the key (`accountLinkIds=a&accountLinkIds=b`); bracket forms are accepted too.
     ///
@@ -251,9 +266,11 @@ impl<'a> ListThreads<'a> {
         response.json()
     }
 }
+#[cfg(feature = "threads")]
 ::apigen_runtime::request_builder!(
     ListThreads => super::types::ListThreadsResponse, Error, ErrorBody
 );
+#[cfg(feature = "threads")]
 /// Request builder for [`Client::create_thread`] (`POST /threads`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -262,6 +279,7 @@ pub struct CreateThread<'a> {
     pub(super) body: Option<super::types::CreateThreadRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "threads")]
 impl<'a> CreateThread<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
@@ -280,9 +298,11 @@ impl<'a> CreateThread<'a> {
         response.json()
     }
 }
+#[cfg(feature = "threads")]
 ::apigen_runtime::request_builder!(
     CreateThread => super::types::Thread, Error, ErrorBody, idempotency_key
 );
+#[cfg(feature = "threads")]
 /// Request builder for [`Client::lookup_thread`] (`GET /threads/lookup`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -293,6 +313,7 @@ pub struct LookupThread<'a> {
     pub(super) external_id: Option<String>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "threads")]
 impl<'a> LookupThread<'a> {
     /// X user id of the prospect. Required when `externalId` is not given.
     ///
@@ -335,9 +356,11 @@ impl<'a> LookupThread<'a> {
         response.json()
     }
 }
+#[cfg(feature = "threads")]
 ::apigen_runtime::request_builder!(
     LookupThread => Option < super::types::Thread >, Error, ErrorBody
 );
+#[cfg(feature = "threads")]
 /// Request builder for [`Client::lookup_threads_by_username`] (`GET /threads/lookup-by-username`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -347,6 +370,7 @@ pub struct LookupThreadsByUsername<'a> {
     pub(super) account_link_ids: Option<Vec<String>>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "threads")]
 impl<'a> LookupThreadsByUsername<'a> {
     /// Only search threads of these account links. Omit to search all of the team's account links.
     ///
@@ -376,9 +400,11 @@ impl<'a> LookupThreadsByUsername<'a> {
         response.json()
     }
 }
+#[cfg(feature = "threads")]
 ::apigen_runtime::request_builder!(
     LookupThreadsByUsername => Vec < super::types::Thread >, Error, ErrorBody
 );
+#[cfg(feature = "messages")]
 /// Request builder for [`Client::quick_send_message`] (`POST /threads/messages`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -387,6 +413,7 @@ pub struct QuickSendMessage<'a> {
     pub(super) body: Option<super::types::QuickSendMessageRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "messages")]
 impl<'a> QuickSendMessage<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
@@ -405,10 +432,12 @@ impl<'a> QuickSendMessage<'a> {
         response.json()
     }
 }
+#[cfg(feature = "messages")]
 ::apigen_runtime::request_builder!(
     QuickSendMessage => super::types::QuickSendMessageResponse, Error, ErrorBody,
     idempotency_key
 );
+#[cfg(feature = "threads")]
 /// Request builder for [`Client::get_thread`] (`GET /threads/{threadId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -417,6 +446,7 @@ pub struct GetThread<'a> {
     pub(super) thread_id: String,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "threads")]
 impl<'a> GetThread<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_thread_id = ::apigen_runtime::path::segment(
@@ -437,7 +467,9 @@ impl<'a> GetThread<'a> {
         response.json()
     }
 }
+#[cfg(feature = "threads")]
 ::apigen_runtime::request_builder!(GetThread => super::types::Thread, Error, ErrorBody);
+#[cfg(feature = "threads")]
 /// Request builder for [`Client::delete_thread`] (`DELETE /threads/{threadId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -446,6 +478,7 @@ pub struct DeleteThread<'a> {
     pub(super) thread_id: String,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "threads")]
 impl<'a> DeleteThread<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_thread_id = ::apigen_runtime::path::segment(
@@ -465,7 +498,9 @@ impl<'a> DeleteThread<'a> {
         response.empty()
     }
 }
+#[cfg(feature = "threads")]
 ::apigen_runtime::request_builder!(DeleteThread => (), Error, ErrorBody);
+#[cfg(feature = "threads")]
 /// Request builder for [`Client::update_thread`] (`PATCH /threads/{threadId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -475,6 +510,7 @@ pub struct UpdateThread<'a> {
     pub(super) body: Option<super::types::UpdateThreadRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "threads")]
 impl<'a> UpdateThread<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_thread_id = ::apigen_runtime::path::segment(
@@ -498,9 +534,11 @@ impl<'a> UpdateThread<'a> {
         response.json()
     }
 }
+#[cfg(feature = "threads")]
 ::apigen_runtime::request_builder!(
     UpdateThread => super::types::Thread, Error, ErrorBody, idempotency_key
 );
+#[cfg(feature = "threads")]
 /// Request builder for [`Client::send_typing_indicator`] (`POST /threads/{threadId}/typing`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -509,6 +547,7 @@ pub struct SendTypingIndicator<'a> {
     pub(super) thread_id: String,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "threads")]
 impl<'a> SendTypingIndicator<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_thread_id = ::apigen_runtime::path::segment(
@@ -530,10 +569,12 @@ impl<'a> SendTypingIndicator<'a> {
         response.json()
     }
 }
+#[cfg(feature = "threads")]
 ::apigen_runtime::request_builder!(
     SendTypingIndicator => super::types::SendTypingIndicatorResponse, Error, ErrorBody,
     idempotency_key
 );
+#[cfg(feature = "threads")]
 /// Request builder for [`Client::update_thread_settings`] (`PATCH /threads/{threadId}/settings`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -543,6 +584,7 @@ pub struct UpdateThreadSettings<'a> {
     pub(super) body: Option<super::types::UpdateThreadSettingsRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "threads")]
 impl<'a> UpdateThreadSettings<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_thread_id = ::apigen_runtime::path::segment(
@@ -566,10 +608,12 @@ impl<'a> UpdateThreadSettings<'a> {
         response.json()
     }
 }
+#[cfg(feature = "threads")]
 ::apigen_runtime::request_builder!(
     UpdateThreadSettings => super::types::ThreadSettings, Error, ErrorBody,
     idempotency_key
 );
+#[cfg(feature = "messages")]
 /// Request builder for [`Client::list_messages`] (`GET /threads/{threadId}/messages`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -582,6 +626,7 @@ pub struct ListMessages<'a> {
     pub(super) limit: Option<u64>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "messages")]
 impl<'a> ListMessages<'a> {
     /// `id` of the previous page's `nextCursor`. Must be sent together with `cursorTimestamp`, and cannot be combined with the deprecated `cursor` object. Omit both to get the first page.
     ///
@@ -677,9 +722,11 @@ impl<'a> ListMessages<'a> {
         response.json()
     }
 }
+#[cfg(feature = "messages")]
 ::apigen_runtime::request_builder!(
     ListMessages => super::types::ListMessagesResponse, Error, ErrorBody
 );
+#[cfg(feature = "messages")]
 /// Request builder for [`Client::send_message`] (`POST /threads/{threadId}/messages`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -689,6 +736,7 @@ pub struct SendMessage<'a> {
     pub(super) body: Option<super::types::SendMessageRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "messages")]
 impl<'a> SendMessage<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_thread_id = ::apigen_runtime::path::segment(
@@ -712,9 +760,11 @@ impl<'a> SendMessage<'a> {
         response.json()
     }
 }
+#[cfg(feature = "messages")]
 ::apigen_runtime::request_builder!(
     SendMessage => super::types::Message, Error, ErrorBody, idempotency_key
 );
+#[cfg(feature = "messages")]
 /// Request builder for [`Client::delete_message`] (`DELETE /threads/{threadId}/messages/{messageId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -725,6 +775,7 @@ pub struct DeleteMessage<'a> {
     pub(super) body: Option<super::types::DeleteMessageRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "messages")]
 impl<'a> DeleteMessage<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_thread_id = ::apigen_runtime::path::segment(
@@ -753,9 +804,11 @@ impl<'a> DeleteMessage<'a> {
         response.json()
     }
 }
+#[cfg(feature = "messages")]
 ::apigen_runtime::request_builder!(
     DeleteMessage => super::types::DeleteMessageResponse, Error, ErrorBody
 );
+#[cfg(feature = "messages")]
 /// Request builder for [`Client::edit_message`] (`PATCH /threads/{threadId}/messages/{messageId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -766,6 +819,7 @@ pub struct EditMessage<'a> {
     pub(super) body: Option<super::types::EditMessageRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "messages")]
 impl<'a> EditMessage<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_thread_id = ::apigen_runtime::path::segment(
@@ -794,9 +848,11 @@ impl<'a> EditMessage<'a> {
         response.json()
     }
 }
+#[cfg(feature = "messages")]
 ::apigen_runtime::request_builder!(
     EditMessage => super::types::EditMessageResponse, Error, ErrorBody, idempotency_key
 );
+#[cfg(feature = "messages")]
 /// Request builder for [`Client::get_message_history`] (`GET /threads/{threadId}/messages/{messageId}/history`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -806,6 +862,7 @@ pub struct GetMessageHistory<'a> {
     pub(super) message_id: String,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "messages")]
 impl<'a> GetMessageHistory<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_thread_id = ::apigen_runtime::path::segment(
@@ -832,9 +889,11 @@ impl<'a> GetMessageHistory<'a> {
         response.json()
     }
 }
+#[cfg(feature = "messages")]
 ::apigen_runtime::request_builder!(
     GetMessageHistory => super::types::MessageHistory, Error, ErrorBody
 );
+#[cfg(feature = "messages")]
 /// Request builder for [`Client::add_reaction`] (`POST /threads/{threadId}/messages/{messageId}/reactions/reactions`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -845,6 +904,7 @@ pub struct AddReaction<'a> {
     pub(super) body: Option<super::types::ReactionRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "messages")]
 impl<'a> AddReaction<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_thread_id = ::apigen_runtime::path::segment(
@@ -880,9 +940,11 @@ impl<'a> AddReaction<'a> {
         response.json()
     }
 }
+#[cfg(feature = "messages")]
 ::apigen_runtime::request_builder!(
     AddReaction => super::types::ReactionResponse, Error, ErrorBody, idempotency_key
 );
+#[cfg(feature = "messages")]
 /// Request builder for [`Client::remove_reaction`] (`DELETE /threads/{threadId}/messages/{messageId}/reactions/reactions`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -893,6 +955,7 @@ pub struct RemoveReaction<'a> {
     pub(super) body: Option<super::types::ReactionRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "messages")]
 impl<'a> RemoveReaction<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_thread_id = ::apigen_runtime::path::segment(
@@ -928,9 +991,11 @@ impl<'a> RemoveReaction<'a> {
         response.json()
     }
 }
+#[cfg(feature = "messages")]
 ::apigen_runtime::request_builder!(
     RemoveReaction => super::types::ReactionResponse, Error, ErrorBody
 );
+#[cfg(feature = "prospects")]
 /// Request builder for [`Client::lookup_prospect`] (`GET /prospects/lookup`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -939,6 +1004,7 @@ pub struct LookupProspect<'a> {
     pub(super) platform_id: String,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "prospects")]
 impl<'a> LookupProspect<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
@@ -955,9 +1021,11 @@ impl<'a> LookupProspect<'a> {
         response.json()
     }
 }
+#[cfg(feature = "prospects")]
 ::apigen_runtime::request_builder!(
     LookupProspect => super::types::ProspectWithContext, Error, ErrorBody
 );
+#[cfg(feature = "prospects")]
 /// Request builder for [`Client::get_prospect`] (`GET /prospects/{prospectId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -966,6 +1034,7 @@ pub struct GetProspect<'a> {
     pub(super) prospect_id: String,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "prospects")]
 impl<'a> GetProspect<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_prospect_id = ::apigen_runtime::path::segment(
@@ -986,9 +1055,11 @@ impl<'a> GetProspect<'a> {
         response.json()
     }
 }
+#[cfg(feature = "prospects")]
 ::apigen_runtime::request_builder!(
     GetProspect => super::types::ProspectWithContext, Error, ErrorBody
 );
+#[cfg(feature = "prospects")]
 /// Request builder for [`Client::update_prospect_context`] (`PATCH /prospects/{prospectId}/context`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -998,6 +1069,7 @@ pub struct UpdateProspectContext<'a> {
     pub(super) body: Option<super::types::UpdateProspectContextRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "prospects")]
 impl<'a> UpdateProspectContext<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_prospect_id = ::apigen_runtime::path::segment(
@@ -1021,10 +1093,12 @@ impl<'a> UpdateProspectContext<'a> {
         response.json()
     }
 }
+#[cfg(feature = "prospects")]
 ::apigen_runtime::request_builder!(
     UpdateProspectContext => super::types::ProspectWithContext, Error, ErrorBody,
     idempotency_key
 );
+#[cfg(feature = "tags")]
 /// Request builder for [`Client::list_tags`] (`GET /tags`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1032,6 +1106,7 @@ pub struct ListTags<'a> {
     pub(super) client: &'a Client,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "tags")]
 impl<'a> ListTags<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
@@ -1047,9 +1122,11 @@ impl<'a> ListTags<'a> {
         response.json()
     }
 }
+#[cfg(feature = "tags")]
 ::apigen_runtime::request_builder!(
     ListTags => Vec < super::types::Tag >, Error, ErrorBody
 );
+#[cfg(feature = "tags")]
 /// Request builder for [`Client::create_tag`] (`POST /tags`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1058,6 +1135,7 @@ pub struct CreateTag<'a> {
     pub(super) body: Option<super::types::CreateTagRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "tags")]
 impl<'a> CreateTag<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
@@ -1076,9 +1154,11 @@ impl<'a> CreateTag<'a> {
         response.json()
     }
 }
+#[cfg(feature = "tags")]
 ::apigen_runtime::request_builder!(
     CreateTag => super::types::Tag, Error, ErrorBody, idempotency_key
 );
+#[cfg(feature = "tags")]
 /// Request builder for [`Client::list_tag_colors`] (`GET /tags/colors`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1086,6 +1166,7 @@ pub struct ListTagColors<'a> {
     pub(super) client: &'a Client,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "tags")]
 impl<'a> ListTagColors<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
@@ -1101,9 +1182,11 @@ impl<'a> ListTagColors<'a> {
         response.json()
     }
 }
+#[cfg(feature = "tags")]
 ::apigen_runtime::request_builder!(
     ListTagColors => Vec < super::types::Color >, Error, ErrorBody
 );
+#[cfg(feature = "tags")]
 /// Request builder for [`Client::get_tag`] (`GET /tags/{tagId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1112,6 +1195,7 @@ pub struct GetTag<'a> {
     pub(super) tag_id: String,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "tags")]
 impl<'a> GetTag<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_tag_id = ::apigen_runtime::path::segment(
@@ -1132,7 +1216,9 @@ impl<'a> GetTag<'a> {
         response.json()
     }
 }
+#[cfg(feature = "tags")]
 ::apigen_runtime::request_builder!(GetTag => super::types::Tag, Error, ErrorBody);
+#[cfg(feature = "tags")]
 /// Request builder for [`Client::delete_tag`] (`DELETE /tags/{tagId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1141,6 +1227,7 @@ pub struct DeleteTag<'a> {
     pub(super) tag_id: String,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "tags")]
 impl<'a> DeleteTag<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_tag_id = ::apigen_runtime::path::segment(
@@ -1160,7 +1247,9 @@ impl<'a> DeleteTag<'a> {
         response.empty()
     }
 }
+#[cfg(feature = "tags")]
 ::apigen_runtime::request_builder!(DeleteTag => (), Error, ErrorBody);
+#[cfg(feature = "tags")]
 /// Request builder for [`Client::update_tag`] (`PATCH /tags/{tagId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1170,6 +1259,7 @@ pub struct UpdateTag<'a> {
     pub(super) body: Option<super::types::UpdateTagRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "tags")]
 impl<'a> UpdateTag<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_tag_id = ::apigen_runtime::path::segment(
@@ -1193,9 +1283,11 @@ impl<'a> UpdateTag<'a> {
         response.json()
     }
 }
+#[cfg(feature = "tags")]
 ::apigen_runtime::request_builder!(
     UpdateTag => super::types::Tag, Error, ErrorBody, idempotency_key
 );
+#[cfg(feature = "statuses")]
 /// Request builder for [`Client::list_statuses`] (`GET /statuses`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1203,6 +1295,7 @@ pub struct ListStatuses<'a> {
     pub(super) client: &'a Client,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "statuses")]
 impl<'a> ListStatuses<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
@@ -1218,9 +1311,11 @@ impl<'a> ListStatuses<'a> {
         response.json()
     }
 }
+#[cfg(feature = "statuses")]
 ::apigen_runtime::request_builder!(
     ListStatuses => Vec < super::types::Status >, Error, ErrorBody
 );
+#[cfg(feature = "statuses")]
 /// Request builder for [`Client::create_status`] (`POST /statuses`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1229,6 +1324,7 @@ pub struct CreateStatus<'a> {
     pub(super) body: Option<super::types::CreateStatusRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "statuses")]
 impl<'a> CreateStatus<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
@@ -1247,9 +1343,11 @@ impl<'a> CreateStatus<'a> {
         response.json()
     }
 }
+#[cfg(feature = "statuses")]
 ::apigen_runtime::request_builder!(
     CreateStatus => super::types::Status, Error, ErrorBody, idempotency_key
 );
+#[cfg(feature = "statuses")]
 /// Request builder for [`Client::list_status_colors`] (`GET /statuses/colors`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1257,6 +1355,7 @@ pub struct ListStatusColors<'a> {
     pub(super) client: &'a Client,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "statuses")]
 impl<'a> ListStatusColors<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
@@ -1272,9 +1371,11 @@ impl<'a> ListStatusColors<'a> {
         response.json()
     }
 }
+#[cfg(feature = "statuses")]
 ::apigen_runtime::request_builder!(
     ListStatusColors => Vec < super::types::Color >, Error, ErrorBody
 );
+#[cfg(feature = "statuses")]
 /// Request builder for [`Client::get_status`] (`GET /statuses/{statusId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1283,6 +1384,7 @@ pub struct GetStatus<'a> {
     pub(super) status_id: String,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "statuses")]
 impl<'a> GetStatus<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_status_id = ::apigen_runtime::path::segment(
@@ -1303,7 +1405,9 @@ impl<'a> GetStatus<'a> {
         response.json()
     }
 }
+#[cfg(feature = "statuses")]
 ::apigen_runtime::request_builder!(GetStatus => super::types::Status, Error, ErrorBody);
+#[cfg(feature = "statuses")]
 /// Request builder for [`Client::delete_status`] (`DELETE /statuses/{statusId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1312,6 +1416,7 @@ pub struct DeleteStatus<'a> {
     pub(super) status_id: String,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "statuses")]
 impl<'a> DeleteStatus<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_status_id = ::apigen_runtime::path::segment(
@@ -1331,7 +1436,9 @@ impl<'a> DeleteStatus<'a> {
         response.empty()
     }
 }
+#[cfg(feature = "statuses")]
 ::apigen_runtime::request_builder!(DeleteStatus => (), Error, ErrorBody);
+#[cfg(feature = "statuses")]
 /// Request builder for [`Client::update_status`] (`PATCH /statuses/{statusId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1341,6 +1448,7 @@ pub struct UpdateStatus<'a> {
     pub(super) body: Option<super::types::UpdateStatusRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "statuses")]
 impl<'a> UpdateStatus<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_status_id = ::apigen_runtime::path::segment(
@@ -1364,9 +1472,11 @@ impl<'a> UpdateStatus<'a> {
         response.json()
     }
 }
+#[cfg(feature = "statuses")]
 ::apigen_runtime::request_builder!(
     UpdateStatus => super::types::Status, Error, ErrorBody, idempotency_key
 );
+#[cfg(feature = "colors")]
 /// Request builder for [`Client::list_colors`] (`GET /colors`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1374,6 +1484,7 @@ pub struct ListColors<'a> {
     pub(super) client: &'a Client,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "colors")]
 impl<'a> ListColors<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
@@ -1389,9 +1500,11 @@ impl<'a> ListColors<'a> {
         response.json()
     }
 }
+#[cfg(feature = "colors")]
 ::apigen_runtime::request_builder!(
     ListColors => Vec < super::types::Color >, Error, ErrorBody
 );
+#[cfg(feature = "events")]
 /// Request builder for [`Client::list_events`] (`GET /events`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1401,6 +1514,7 @@ pub struct ListEvents<'a> {
     pub(super) limit: Option<u64>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "events")]
 impl<'a> ListEvents<'a> {
     /// Only return events whose `seq` is greater than this value. Omit to start with the oldest retained event.
     ///
@@ -1464,9 +1578,11 @@ impl<'a> ListEvents<'a> {
         response.json()
     }
 }
+#[cfg(feature = "events")]
 ::apigen_runtime::request_builder!(
     ListEvents => super::types::ListEventsResponse, Error, ErrorBody
 );
+#[cfg(feature = "lists")]
 /// Request builder for [`Client::add_list_leads`] (`POST /lists/{listId}/leads`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1476,6 +1592,7 @@ pub struct AddListLeads<'a> {
     pub(super) body: Option<super::types::AddListLeadsRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "lists")]
 impl<'a> AddListLeads<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_list_id = ::apigen_runtime::path::segment(
@@ -1499,9 +1616,11 @@ impl<'a> AddListLeads<'a> {
         response.json()
     }
 }
+#[cfg(feature = "lists")]
 ::apigen_runtime::request_builder!(
     AddListLeads => super::types::AddListLeadsResponse, Error, ErrorBody, idempotency_key
 );
+#[cfg(feature = "lists")]
 /// Request builder for [`Client::remove_list_leads`] (`DELETE /lists/{listId}/leads`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1511,6 +1630,7 @@ pub struct RemoveListLeads<'a> {
     pub(super) body: Option<super::types::RemoveListLeadsRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "lists")]
 impl<'a> RemoveListLeads<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_list_id = ::apigen_runtime::path::segment(
@@ -1534,9 +1654,11 @@ impl<'a> RemoveListLeads<'a> {
         response.json()
     }
 }
+#[cfg(feature = "lists")]
 ::apigen_runtime::request_builder!(
     RemoveListLeads => super::types::RemoveListLeadsResponse, Error, ErrorBody
 );
+#[cfg(feature = "lists")]
 /// Request builder for [`Client::update_list_lead`] (`PATCH /lists/{listId}/leads/{platformId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1547,6 +1669,7 @@ pub struct UpdateListLead<'a> {
     pub(super) body: Option<super::types::UpdateListLeadRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "lists")]
 impl<'a> UpdateListLead<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_list_id = ::apigen_runtime::path::segment(
@@ -1575,9 +1698,11 @@ impl<'a> UpdateListLead<'a> {
         response.json()
     }
 }
+#[cfg(feature = "lists")]
 ::apigen_runtime::request_builder!(
     UpdateListLead => super::types::UpdateLeadResponse, Error, ErrorBody, idempotency_key
 );
+#[cfg(feature = "import-jobs")]
 /// Request builder for [`Client::list_import_jobs`] (`GET /lists/{listId}/import-jobs`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1589,6 +1714,7 @@ pub struct ListImportJobs<'a> {
     pub(super) limit: Option<u64>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "import-jobs")]
 impl<'a> ListImportJobs<'a> {
     /// Only return jobs in one of these states (repeat the key for several values). Omit to return jobs in every state.
     ///
@@ -1662,9 +1788,11 @@ impl<'a> ListImportJobs<'a> {
         response.json()
     }
 }
+#[cfg(feature = "import-jobs")]
 ::apigen_runtime::request_builder!(
     ListImportJobs => super::types::ListImportJobsResponse, Error, ErrorBody
 );
+#[cfg(feature = "import-jobs")]
 /// Request builder for [`Client::create_import_job`] (`POST /lists/{listId}/import-jobs`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1674,6 +1802,7 @@ pub struct CreateImportJob<'a> {
     pub(super) body: Option<super::types::CreateImportJobRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "import-jobs")]
 impl<'a> CreateImportJob<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_list_id = ::apigen_runtime::path::segment(
@@ -1697,9 +1826,11 @@ impl<'a> CreateImportJob<'a> {
         response.json()
     }
 }
+#[cfg(feature = "import-jobs")]
 ::apigen_runtime::request_builder!(
     CreateImportJob => super::types::ImportJob, Error, ErrorBody, idempotency_key
 );
+#[cfg(feature = "import-jobs")]
 /// Request builder for [`Client::cancel_import_job`] (`POST /lists/{listId}/import-jobs/{jobId}/cancel`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1709,6 +1840,7 @@ pub struct CancelImportJob<'a> {
     pub(super) job_id: String,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "import-jobs")]
 impl<'a> CancelImportJob<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_list_id = ::apigen_runtime::path::segment(
@@ -1735,9 +1867,11 @@ impl<'a> CancelImportJob<'a> {
         response.json()
     }
 }
+#[cfg(feature = "import-jobs")]
 ::apigen_runtime::request_builder!(
     CancelImportJob => super::types::ImportJob, Error, ErrorBody, idempotency_key
 );
+#[cfg(feature = "campaigns")]
 /// Request builder for [`Client::get_campaign`] (`GET /campaigns/{campaignId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1746,6 +1880,7 @@ pub struct GetCampaign<'a> {
     pub(super) campaign_id: String,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "campaigns")]
 impl<'a> GetCampaign<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_campaign_id = ::apigen_runtime::path::segment(
@@ -1766,9 +1901,11 @@ impl<'a> GetCampaign<'a> {
         response.json()
     }
 }
+#[cfg(feature = "campaigns")]
 ::apigen_runtime::request_builder!(
     GetCampaign => super::types::Campaign, Error, ErrorBody
 );
+#[cfg(feature = "campaigns")]
 /// Request builder for [`Client::pause_campaign`] (`POST /campaigns/{campaignId}/pause`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1777,6 +1914,7 @@ pub struct PauseCampaign<'a> {
     pub(super) campaign_id: String,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "campaigns")]
 impl<'a> PauseCampaign<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_campaign_id = ::apigen_runtime::path::segment(
@@ -1798,9 +1936,11 @@ impl<'a> PauseCampaign<'a> {
         response.json()
     }
 }
+#[cfg(feature = "campaigns")]
 ::apigen_runtime::request_builder!(
     PauseCampaign => super::types::Campaign, Error, ErrorBody, idempotency_key
 );
+#[cfg(feature = "campaigns")]
 /// Request builder for [`Client::enable_campaign`] (`POST /campaigns/v2/{campaignId}/enable`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1809,6 +1949,7 @@ pub struct EnableCampaign<'a> {
     pub(super) campaign_id: String,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "campaigns")]
 impl<'a> EnableCampaign<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_campaign_id = ::apigen_runtime::path::segment(
@@ -1830,9 +1971,11 @@ impl<'a> EnableCampaign<'a> {
         response.json()
     }
 }
+#[cfg(feature = "campaigns")]
 ::apigen_runtime::request_builder!(
     EnableCampaign => super::types::CampaignV2, Error, ErrorBody, idempotency_key
 );
+#[cfg(feature = "campaigns")]
 /// Request builder for [`Client::update_campaign_sequence`] (`PUT /campaigns/v2/{campaignId}/sequence`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1842,6 +1985,7 @@ pub struct UpdateCampaignSequence<'a> {
     pub(super) body: Option<super::types::UpdateCampaignSequenceRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "campaigns")]
 impl<'a> UpdateCampaignSequence<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_campaign_id = ::apigen_runtime::path::segment(
@@ -1865,9 +2009,11 @@ impl<'a> UpdateCampaignSequence<'a> {
         response.json()
     }
 }
+#[cfg(feature = "campaigns")]
 ::apigen_runtime::request_builder!(
     UpdateCampaignSequence => super::types::CampaignSequence, Error, ErrorBody
 );
+#[cfg(feature = "campaigns")]
 /// Request builder for [`Client::add_campaign_leads`] (`POST /campaigns/v2/{campaignId}/leads`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1877,6 +2023,7 @@ pub struct AddCampaignLeads<'a> {
     pub(super) body: Option<super::types::AddCampaignLeadsRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "campaigns")]
 impl<'a> AddCampaignLeads<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_campaign_id = ::apigen_runtime::path::segment(
@@ -1900,10 +2047,12 @@ impl<'a> AddCampaignLeads<'a> {
         response.json()
     }
 }
+#[cfg(feature = "campaigns")]
 ::apigen_runtime::request_builder!(
     AddCampaignLeads => super::types::AddCampaignLeadsResponse, Error, ErrorBody,
     idempotency_key
 );
+#[cfg(feature = "campaigns")]
 /// Request builder for [`Client::update_campaign_lead`] (`PATCH /campaigns/v2/{campaignId}/leads/{identifier}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1914,6 +2063,7 @@ pub struct UpdateCampaignLead<'a> {
     pub(super) body: Option<super::types::UpdateCampaignLeadRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "campaigns")]
 impl<'a> UpdateCampaignLead<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_campaign_id = ::apigen_runtime::path::segment(
@@ -1942,10 +2092,12 @@ impl<'a> UpdateCampaignLead<'a> {
         response.json()
     }
 }
+#[cfg(feature = "campaigns")]
 ::apigen_runtime::request_builder!(
     UpdateCampaignLead => super::types::UpdateLeadResponse, Error, ErrorBody,
     idempotency_key
 );
+#[cfg(feature = "campaigns")]
 /// Request builder for [`Client::cancel_campaign_lead`] (`POST /campaigns/v2/{campaignId}/leads/{identifier}/cancel`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1956,6 +2108,7 @@ pub struct CancelCampaignLead<'a> {
     pub(super) body: Option<super::types::CancelCampaignLeadRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "campaigns")]
 impl<'a> CancelCampaignLead<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_campaign_id = ::apigen_runtime::path::segment(
@@ -1985,10 +2138,12 @@ impl<'a> CancelCampaignLead<'a> {
         response.json()
     }
 }
+#[cfg(feature = "campaigns")]
 ::apigen_runtime::request_builder!(
     CancelCampaignLead => super::types::SuccessResponse, Error, ErrorBody,
     idempotency_key
 );
+#[cfg(feature = "campaigns")]
 /// Request builder for [`Client::update_campaign_lead_rules`] (`PATCH /campaigns/v2/{campaignId}/rules`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1998,6 +2153,7 @@ pub struct UpdateCampaignLeadRules<'a> {
     pub(super) body: Option<super::types::UpdateCampaignLeadRulesRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "campaigns")]
 impl<'a> UpdateCampaignLeadRules<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_campaign_id = ::apigen_runtime::path::segment(
@@ -2021,10 +2177,12 @@ impl<'a> UpdateCampaignLeadRules<'a> {
         response.json()
     }
 }
+#[cfg(feature = "campaigns")]
 ::apigen_runtime::request_builder!(
     UpdateCampaignLeadRules => super::types::SuccessResponse, Error, ErrorBody,
     idempotency_key
 );
+#[cfg(feature = "campaigns")]
 /// Request builder for [`Client::update_campaign_column`] (`PATCH /campaigns/v2/{campaignId}/columns/{columnId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -2035,6 +2193,7 @@ pub struct UpdateCampaignColumn<'a> {
     pub(super) body: Option<super::types::UpdateCampaignColumnRequest>,
     pub(super) options: CallOptions,
 }
+#[cfg(feature = "campaigns")]
 impl<'a> UpdateCampaignColumn<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let path_campaign_id = ::apigen_runtime::path::segment(
@@ -2063,6 +2222,7 @@ impl<'a> UpdateCampaignColumn<'a> {
         response.json()
     }
 }
+#[cfg(feature = "campaigns")]
 ::apigen_runtime::request_builder!(
     UpdateCampaignColumn => super::types::Column, Error, ErrorBody, idempotency_key
 );

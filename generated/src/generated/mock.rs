@@ -113,6 +113,7 @@ impl MockServer {
     pub fn raw(&self) -> &::apigen_runtime::mock::MockServer {
         &self.inner
     }
+    #[cfg(feature = "team")]
     /// Mocks `getTeam` (`GET /team`): every request matches until matchers are added.
     pub fn get_team(&self) -> GetTeamMock<'_> {
         GetTeamMock {
@@ -120,6 +121,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("getTeam"),
         }
     }
+    #[cfg(feature = "account-links")]
     /// Mocks `listAccountLinks` (`GET /account-links`): every request matches until matchers are added.
     pub fn list_account_links(&self) -> ListAccountLinksMock<'_> {
         ListAccountLinksMock {
@@ -127,6 +129,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("listAccountLinks"),
         }
     }
+    #[cfg(feature = "members")]
     /// Mocks `listMembers` (`GET /members`): every request matches until matchers are added.
     pub fn list_members(&self) -> ListMembersMock<'_> {
         ListMembersMock {
@@ -134,6 +137,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("listMembers"),
         }
     }
+    #[cfg(feature = "members")]
     /// Mocks `getMember` (`GET /members/{memberId}`): every request matches until matchers are added.
     pub fn get_member(&self) -> GetMemberMock<'_> {
         GetMemberMock {
@@ -141,6 +145,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("getMember"),
         }
     }
+    #[cfg(feature = "threads")]
     /// Mocks `listThreads` (`GET /threads`): every request matches until matchers are added.
     pub fn list_threads(&self) -> ListThreadsMock<'_> {
         ListThreadsMock {
@@ -148,6 +153,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("listThreads"),
         }
     }
+    #[cfg(feature = "threads")]
     /// Mocks `createThread` (`POST /threads`): every request matches until matchers are added.
     pub fn create_thread(&self) -> CreateThreadMock<'_> {
         CreateThreadMock {
@@ -155,6 +161,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("createThread"),
         }
     }
+    #[cfg(feature = "threads")]
     /// Mocks `lookupThread` (`GET /threads/lookup`): every request matches until matchers are added.
     pub fn lookup_thread(&self) -> LookupThreadMock<'_> {
         LookupThreadMock {
@@ -162,6 +169,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("lookupThread"),
         }
     }
+    #[cfg(feature = "threads")]
     /// Mocks `lookupThreadsByUsername` (`GET /threads/lookup-by-username`): every request matches until matchers are added.
     pub fn lookup_threads_by_username(&self) -> LookupThreadsByUsernameMock<'_> {
         LookupThreadsByUsernameMock {
@@ -169,6 +177,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("lookupThreadsByUsername"),
         }
     }
+    #[cfg(feature = "messages")]
     /// Mocks `quickSendMessage` (`POST /threads/messages`): every request matches until matchers are added.
     pub fn quick_send_message(&self) -> QuickSendMessageMock<'_> {
         QuickSendMessageMock {
@@ -176,6 +185,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("quickSendMessage"),
         }
     }
+    #[cfg(feature = "threads")]
     /// Mocks `getThread` (`GET /threads/{threadId}`): every request matches until matchers are added.
     pub fn get_thread(&self) -> GetThreadMock<'_> {
         GetThreadMock {
@@ -183,6 +193,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("getThread"),
         }
     }
+    #[cfg(feature = "threads")]
     /// Mocks `deleteThread` (`DELETE /threads/{threadId}`): every request matches until matchers are added.
     pub fn delete_thread(&self) -> DeleteThreadMock<'_> {
         DeleteThreadMock {
@@ -190,6 +201,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("deleteThread"),
         }
     }
+    #[cfg(feature = "threads")]
     /// Mocks `updateThread` (`PATCH /threads/{threadId}`): every request matches until matchers are added.
     pub fn update_thread(&self) -> UpdateThreadMock<'_> {
         UpdateThreadMock {
@@ -197,6 +209,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("updateThread"),
         }
     }
+    #[cfg(feature = "threads")]
     /// Mocks `sendTypingIndicator` (`POST /threads/{threadId}/typing`): every request matches until matchers are added.
     pub fn send_typing_indicator(&self) -> SendTypingIndicatorMock<'_> {
         SendTypingIndicatorMock {
@@ -204,6 +217,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("sendTypingIndicator"),
         }
     }
+    #[cfg(feature = "threads")]
     /// Mocks `updateThreadSettings` (`PATCH /threads/{threadId}/settings`): every request matches until matchers are added.
     pub fn update_thread_settings(&self) -> UpdateThreadSettingsMock<'_> {
         UpdateThreadSettingsMock {
@@ -211,6 +225,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("updateThreadSettings"),
         }
     }
+    #[cfg(feature = "messages")]
     /// Mocks `listMessages` (`GET /threads/{threadId}/messages`): every request matches until matchers are added.
     pub fn list_messages(&self) -> ListMessagesMock<'_> {
         ListMessagesMock {
@@ -218,6 +233,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("listMessages"),
         }
     }
+    #[cfg(feature = "messages")]
     /// Mocks `sendMessage` (`POST /threads/{threadId}/messages`): every request matches until matchers are added.
     pub fn send_message(&self) -> SendMessageMock<'_> {
         SendMessageMock {
@@ -225,6 +241,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("sendMessage"),
         }
     }
+    #[cfg(feature = "messages")]
     /// Mocks `deleteMessage` (`DELETE /threads/{threadId}/messages/{messageId}`): every request matches until matchers are added.
     pub fn delete_message(&self) -> DeleteMessageMock<'_> {
         DeleteMessageMock {
@@ -232,6 +249,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("deleteMessage"),
         }
     }
+    #[cfg(feature = "messages")]
     /// Mocks `editMessage` (`PATCH /threads/{threadId}/messages/{messageId}`): every request matches until matchers are added.
     pub fn edit_message(&self) -> EditMessageMock<'_> {
         EditMessageMock {
@@ -239,6 +257,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("editMessage"),
         }
     }
+    #[cfg(feature = "messages")]
     /// Mocks `getMessageHistory` (`GET /threads/{threadId}/messages/{messageId}/history`): every request matches until matchers are added.
     pub fn get_message_history(&self) -> GetMessageHistoryMock<'_> {
         GetMessageHistoryMock {
@@ -246,6 +265,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("getMessageHistory"),
         }
     }
+    #[cfg(feature = "messages")]
     /// Mocks `addReaction` (`POST /threads/{threadId}/messages/{messageId}/reactions/reactions`): every request matches until matchers are added.
     pub fn add_reaction(&self) -> AddReactionMock<'_> {
         AddReactionMock {
@@ -253,6 +273,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("addReaction"),
         }
     }
+    #[cfg(feature = "messages")]
     /// Mocks `removeReaction` (`DELETE /threads/{threadId}/messages/{messageId}/reactions/reactions`): every request matches until matchers are added.
     pub fn remove_reaction(&self) -> RemoveReactionMock<'_> {
         RemoveReactionMock {
@@ -260,6 +281,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("removeReaction"),
         }
     }
+    #[cfg(feature = "prospects")]
     /// Mocks `lookupProspect` (`GET /prospects/lookup`): every request matches until matchers are added.
     pub fn lookup_prospect(&self) -> LookupProspectMock<'_> {
         LookupProspectMock {
@@ -267,6 +289,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("lookupProspect"),
         }
     }
+    #[cfg(feature = "prospects")]
     /// Mocks `getProspect` (`GET /prospects/{prospectId}`): every request matches until matchers are added.
     pub fn get_prospect(&self) -> GetProspectMock<'_> {
         GetProspectMock {
@@ -274,6 +297,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("getProspect"),
         }
     }
+    #[cfg(feature = "prospects")]
     /// Mocks `updateProspectContext` (`PATCH /prospects/{prospectId}/context`): every request matches until matchers are added.
     pub fn update_prospect_context(&self) -> UpdateProspectContextMock<'_> {
         UpdateProspectContextMock {
@@ -281,6 +305,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("updateProspectContext"),
         }
     }
+    #[cfg(feature = "tags")]
     /// Mocks `listTags` (`GET /tags`): every request matches until matchers are added.
     pub fn list_tags(&self) -> ListTagsMock<'_> {
         ListTagsMock {
@@ -288,6 +313,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("listTags"),
         }
     }
+    #[cfg(feature = "tags")]
     /// Mocks `createTag` (`POST /tags`): every request matches until matchers are added.
     pub fn create_tag(&self) -> CreateTagMock<'_> {
         CreateTagMock {
@@ -295,6 +321,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("createTag"),
         }
     }
+    #[cfg(feature = "tags")]
     /// Mocks `listTagColors` (`GET /tags/colors`): every request matches until matchers are added.
     pub fn list_tag_colors(&self) -> ListTagColorsMock<'_> {
         ListTagColorsMock {
@@ -302,6 +329,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("listTagColors"),
         }
     }
+    #[cfg(feature = "tags")]
     /// Mocks `getTag` (`GET /tags/{tagId}`): every request matches until matchers are added.
     pub fn get_tag(&self) -> GetTagMock<'_> {
         GetTagMock {
@@ -309,6 +337,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("getTag"),
         }
     }
+    #[cfg(feature = "tags")]
     /// Mocks `deleteTag` (`DELETE /tags/{tagId}`): every request matches until matchers are added.
     pub fn delete_tag(&self) -> DeleteTagMock<'_> {
         DeleteTagMock {
@@ -316,6 +345,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("deleteTag"),
         }
     }
+    #[cfg(feature = "tags")]
     /// Mocks `updateTag` (`PATCH /tags/{tagId}`): every request matches until matchers are added.
     pub fn update_tag(&self) -> UpdateTagMock<'_> {
         UpdateTagMock {
@@ -323,6 +353,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("updateTag"),
         }
     }
+    #[cfg(feature = "statuses")]
     /// Mocks `listStatuses` (`GET /statuses`): every request matches until matchers are added.
     pub fn list_statuses(&self) -> ListStatusesMock<'_> {
         ListStatusesMock {
@@ -330,6 +361,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("listStatuses"),
         }
     }
+    #[cfg(feature = "statuses")]
     /// Mocks `createStatus` (`POST /statuses`): every request matches until matchers are added.
     pub fn create_status(&self) -> CreateStatusMock<'_> {
         CreateStatusMock {
@@ -337,6 +369,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("createStatus"),
         }
     }
+    #[cfg(feature = "statuses")]
     /// Mocks `listStatusColors` (`GET /statuses/colors`): every request matches until matchers are added.
     pub fn list_status_colors(&self) -> ListStatusColorsMock<'_> {
         ListStatusColorsMock {
@@ -344,6 +377,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("listStatusColors"),
         }
     }
+    #[cfg(feature = "statuses")]
     /// Mocks `getStatus` (`GET /statuses/{statusId}`): every request matches until matchers are added.
     pub fn get_status(&self) -> GetStatusMock<'_> {
         GetStatusMock {
@@ -351,6 +385,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("getStatus"),
         }
     }
+    #[cfg(feature = "statuses")]
     /// Mocks `deleteStatus` (`DELETE /statuses/{statusId}`): every request matches until matchers are added.
     pub fn delete_status(&self) -> DeleteStatusMock<'_> {
         DeleteStatusMock {
@@ -358,6 +393,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("deleteStatus"),
         }
     }
+    #[cfg(feature = "statuses")]
     /// Mocks `updateStatus` (`PATCH /statuses/{statusId}`): every request matches until matchers are added.
     pub fn update_status(&self) -> UpdateStatusMock<'_> {
         UpdateStatusMock {
@@ -365,6 +401,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("updateStatus"),
         }
     }
+    #[cfg(feature = "colors")]
     /// Mocks `listColors` (`GET /colors`): every request matches until matchers are added.
     pub fn list_colors(&self) -> ListColorsMock<'_> {
         ListColorsMock {
@@ -372,6 +409,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("listColors"),
         }
     }
+    #[cfg(feature = "events")]
     /// Mocks `listEvents` (`GET /events`): every request matches until matchers are added.
     pub fn list_events(&self) -> ListEventsMock<'_> {
         ListEventsMock {
@@ -379,6 +417,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("listEvents"),
         }
     }
+    #[cfg(feature = "lists")]
     /// Mocks `addListLeads` (`POST /lists/{listId}/leads`): every request matches until matchers are added.
     pub fn add_list_leads(&self) -> AddListLeadsMock<'_> {
         AddListLeadsMock {
@@ -386,6 +425,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("addListLeads"),
         }
     }
+    #[cfg(feature = "lists")]
     /// Mocks `removeListLeads` (`DELETE /lists/{listId}/leads`): every request matches until matchers are added.
     pub fn remove_list_leads(&self) -> RemoveListLeadsMock<'_> {
         RemoveListLeadsMock {
@@ -393,6 +433,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("removeListLeads"),
         }
     }
+    #[cfg(feature = "lists")]
     /// Mocks `updateListLead` (`PATCH /lists/{listId}/leads/{platformId}`): every request matches until matchers are added.
     pub fn update_list_lead(&self) -> UpdateListLeadMock<'_> {
         UpdateListLeadMock {
@@ -400,6 +441,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("updateListLead"),
         }
     }
+    #[cfg(feature = "import-jobs")]
     /// Mocks `listImportJobs` (`GET /lists/{listId}/import-jobs`): every request matches until matchers are added.
     pub fn list_import_jobs(&self) -> ListImportJobsMock<'_> {
         ListImportJobsMock {
@@ -407,6 +449,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("listImportJobs"),
         }
     }
+    #[cfg(feature = "import-jobs")]
     /// Mocks `createImportJob` (`POST /lists/{listId}/import-jobs`): every request matches until matchers are added.
     pub fn create_import_job(&self) -> CreateImportJobMock<'_> {
         CreateImportJobMock {
@@ -414,6 +457,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("createImportJob"),
         }
     }
+    #[cfg(feature = "import-jobs")]
     /// Mocks `cancelImportJob` (`POST /lists/{listId}/import-jobs/{jobId}/cancel`): every request matches until matchers are added.
     pub fn cancel_import_job(&self) -> CancelImportJobMock<'_> {
         CancelImportJobMock {
@@ -421,6 +465,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("cancelImportJob"),
         }
     }
+    #[cfg(feature = "campaigns")]
     /// Mocks `getCampaign` (`GET /campaigns/{campaignId}`): every request matches until matchers are added.
     pub fn get_campaign(&self) -> GetCampaignMock<'_> {
         GetCampaignMock {
@@ -428,6 +473,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("getCampaign"),
         }
     }
+    #[cfg(feature = "campaigns")]
     /// Mocks `pauseCampaign` (`POST /campaigns/{campaignId}/pause`): every request matches until matchers are added.
     pub fn pause_campaign(&self) -> PauseCampaignMock<'_> {
         PauseCampaignMock {
@@ -435,6 +481,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("pauseCampaign"),
         }
     }
+    #[cfg(feature = "campaigns")]
     /// Mocks `enableCampaign` (`POST /campaigns/v2/{campaignId}/enable`): every request matches until matchers are added.
     pub fn enable_campaign(&self) -> EnableCampaignMock<'_> {
         EnableCampaignMock {
@@ -442,6 +489,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("enableCampaign"),
         }
     }
+    #[cfg(feature = "campaigns")]
     /// Mocks `updateCampaignSequence` (`PUT /campaigns/v2/{campaignId}/sequence`): every request matches until matchers are added.
     pub fn update_campaign_sequence(&self) -> UpdateCampaignSequenceMock<'_> {
         UpdateCampaignSequenceMock {
@@ -449,6 +497,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("updateCampaignSequence"),
         }
     }
+    #[cfg(feature = "campaigns")]
     /// Mocks `addCampaignLeads` (`POST /campaigns/v2/{campaignId}/leads`): every request matches until matchers are added.
     pub fn add_campaign_leads(&self) -> AddCampaignLeadsMock<'_> {
         AddCampaignLeadsMock {
@@ -456,6 +505,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("addCampaignLeads"),
         }
     }
+    #[cfg(feature = "campaigns")]
     /// Mocks `updateCampaignLead` (`PATCH /campaigns/v2/{campaignId}/leads/{identifier}`): every request matches until matchers are added.
     pub fn update_campaign_lead(&self) -> UpdateCampaignLeadMock<'_> {
         UpdateCampaignLeadMock {
@@ -463,6 +513,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("updateCampaignLead"),
         }
     }
+    #[cfg(feature = "campaigns")]
     /// Mocks `cancelCampaignLead` (`POST /campaigns/v2/{campaignId}/leads/{identifier}/cancel`): every request matches until matchers are added.
     pub fn cancel_campaign_lead(&self) -> CancelCampaignLeadMock<'_> {
         CancelCampaignLeadMock {
@@ -470,6 +521,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("cancelCampaignLead"),
         }
     }
+    #[cfg(feature = "campaigns")]
     /// Mocks `updateCampaignLeadRules` (`PATCH /campaigns/v2/{campaignId}/rules`): every request matches until matchers are added.
     pub fn update_campaign_lead_rules(&self) -> UpdateCampaignLeadRulesMock<'_> {
         UpdateCampaignLeadRulesMock {
@@ -477,6 +529,7 @@ impl MockServer {
             mock: ::apigen_runtime::mock::Mock::new("updateCampaignLeadRules"),
         }
     }
+    #[cfg(feature = "campaigns")]
     /// Mocks `updateCampaignColumn` (`PATCH /campaigns/v2/{campaignId}/columns/{columnId}`): every request matches until matchers are added.
     pub fn update_campaign_column(&self) -> UpdateCampaignColumnMock<'_> {
         UpdateCampaignColumnMock {
@@ -485,6 +538,7 @@ impl MockServer {
         }
     }
 }
+#[cfg(feature = "team")]
 /// Matchers and responders for `getTeam`; see [`MockServer::get_team`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -492,6 +546,7 @@ pub struct GetTeamMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "team")]
 impl<'a> GetTeamMock<'a> {
     /// Only requests for which `condition` holds match.
     pub fn when(
@@ -539,6 +594,7 @@ impl<'a> GetTeamMock<'a> {
         )
     }
 }
+#[cfg(feature = "account-links")]
 /// Matchers and responders for `listAccountLinks`; see [`MockServer::list_account_links`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -546,6 +602,7 @@ pub struct ListAccountLinksMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "account-links")]
 impl<'a> ListAccountLinksMock<'a> {
     /// Only requests for which `condition` holds match.
     pub fn when(
@@ -593,6 +650,7 @@ impl<'a> ListAccountLinksMock<'a> {
         )
     }
 }
+#[cfg(feature = "members")]
 /// Matchers and responders for `listMembers`; see [`MockServer::list_members`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -600,6 +658,7 @@ pub struct ListMembersMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "members")]
 impl<'a> ListMembersMock<'a> {
     /// Only requests for which `condition` holds match.
     pub fn when(
@@ -647,6 +706,7 @@ impl<'a> ListMembersMock<'a> {
         )
     }
 }
+#[cfg(feature = "members")]
 /// Matchers and responders for `getMember`; see [`MockServer::get_member`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -654,6 +714,7 @@ pub struct GetMemberMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "members")]
 impl<'a> GetMemberMock<'a> {
     /// Only requests whose path parameter `memberId` is `value` (as the client encodes it) match.
     pub fn member_id(mut self, value: impl Into<String>) -> Self {
@@ -715,6 +776,7 @@ impl<'a> GetMemberMock<'a> {
         )
     }
 }
+#[cfg(feature = "threads")]
 /// Matchers and responders for `listThreads`; see [`MockServer::list_threads`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -722,6 +784,7 @@ pub struct ListThreadsMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "threads")]
 impl<'a> ListThreadsMock<'a> {
     /// Only requests whose query parameter `accountLinkIds` is `value` (as the client encodes it) match.
     pub fn account_link_ids(mut self, value: Vec<String>) -> Self {
@@ -848,6 +911,7 @@ impl<'a> ListThreadsMock<'a> {
         )
     }
 }
+#[cfg(feature = "threads")]
 /// Matchers and responders for `createThread`; see [`MockServer::create_thread`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -855,6 +919,7 @@ pub struct CreateThreadMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "threads")]
 impl<'a> CreateThreadMock<'a> {
     /// Only requests whose JSON body equals `body` match.
     pub fn body(mut self, body: &super::types::CreateThreadRequest) -> Self {
@@ -933,6 +998,7 @@ impl<'a> CreateThreadMock<'a> {
         )
     }
 }
+#[cfg(feature = "threads")]
 /// Matchers and responders for `lookupThread`; see [`MockServer::lookup_thread`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -940,6 +1006,7 @@ pub struct LookupThreadMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "threads")]
 impl<'a> LookupThreadMock<'a> {
     /// Only requests whose query parameter `accountLinkId` is `value` (as the client encodes it) match.
     pub fn account_link_id(mut self, value: impl Into<String>) -> Self {
@@ -1026,6 +1093,7 @@ impl<'a> LookupThreadMock<'a> {
         )
     }
 }
+#[cfg(feature = "threads")]
 /// Matchers and responders for `lookupThreadsByUsername`; see [`MockServer::lookup_threads_by_username`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -1033,6 +1101,7 @@ pub struct LookupThreadsByUsernameMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "threads")]
 impl<'a> LookupThreadsByUsernameMock<'a> {
     /// Only requests whose query parameter `username` is `value` (as the client encodes it) match.
     pub fn username(mut self, value: impl Into<String>) -> Self {
@@ -1106,6 +1175,7 @@ impl<'a> LookupThreadsByUsernameMock<'a> {
         )
     }
 }
+#[cfg(feature = "messages")]
 /// Matchers and responders for `quickSendMessage`; see [`MockServer::quick_send_message`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -1113,6 +1183,7 @@ pub struct QuickSendMessageMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "messages")]
 impl<'a> QuickSendMessageMock<'a> {
     /// Only requests whose JSON body equals `body` match.
     pub fn body(mut self, body: &super::types::QuickSendMessageRequest) -> Self {
@@ -1191,6 +1262,7 @@ impl<'a> QuickSendMessageMock<'a> {
         )
     }
 }
+#[cfg(feature = "threads")]
 /// Matchers and responders for `getThread`; see [`MockServer::get_thread`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -1198,6 +1270,7 @@ pub struct GetThreadMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "threads")]
 impl<'a> GetThreadMock<'a> {
     /// Only requests whose path parameter `threadId` is `value` (as the client encodes it) match.
     pub fn thread_id(mut self, value: impl Into<String>) -> Self {
@@ -1259,6 +1332,7 @@ impl<'a> GetThreadMock<'a> {
         )
     }
 }
+#[cfg(feature = "threads")]
 /// Matchers and responders for `deleteThread`; see [`MockServer::delete_thread`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -1266,6 +1340,7 @@ pub struct DeleteThreadMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "threads")]
 impl<'a> DeleteThreadMock<'a> {
     /// Only requests whose path parameter `threadId` is `value` (as the client encodes it) match.
     pub fn thread_id(mut self, value: impl Into<String>) -> Self {
@@ -1347,6 +1422,7 @@ impl<'a> DeleteThreadMock<'a> {
         )
     }
 }
+#[cfg(feature = "threads")]
 /// Matchers and responders for `updateThread`; see [`MockServer::update_thread`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -1354,6 +1430,7 @@ pub struct UpdateThreadMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "threads")]
 impl<'a> UpdateThreadMock<'a> {
     /// Only requests whose path parameter `threadId` is `value` (as the client encodes it) match.
     pub fn thread_id(mut self, value: impl Into<String>) -> Self {
@@ -1437,6 +1514,7 @@ impl<'a> UpdateThreadMock<'a> {
         )
     }
 }
+#[cfg(feature = "threads")]
 /// Matchers and responders for `sendTypingIndicator`; see [`MockServer::send_typing_indicator`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -1444,6 +1522,7 @@ pub struct SendTypingIndicatorMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "threads")]
 impl<'a> SendTypingIndicatorMock<'a> {
     /// Only requests whose path parameter `threadId` is `value` (as the client encodes it) match.
     pub fn thread_id(mut self, value: impl Into<String>) -> Self {
@@ -1528,6 +1607,7 @@ impl<'a> SendTypingIndicatorMock<'a> {
         )
     }
 }
+#[cfg(feature = "threads")]
 /// Matchers and responders for `updateThreadSettings`; see [`MockServer::update_thread_settings`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -1535,6 +1615,7 @@ pub struct UpdateThreadSettingsMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "threads")]
 impl<'a> UpdateThreadSettingsMock<'a> {
     /// Only requests whose path parameter `threadId` is `value` (as the client encodes it) match.
     pub fn thread_id(mut self, value: impl Into<String>) -> Self {
@@ -1618,6 +1699,7 @@ impl<'a> UpdateThreadSettingsMock<'a> {
         )
     }
 }
+#[cfg(feature = "messages")]
 /// Matchers and responders for `listMessages`; see [`MockServer::list_messages`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -1625,6 +1707,7 @@ pub struct ListMessagesMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "messages")]
 impl<'a> ListMessagesMock<'a> {
     /// Only requests whose path parameter `threadId` is `value` (as the client encodes it) match.
     pub fn thread_id(mut self, value: impl Into<String>) -> Self {
@@ -1732,6 +1815,7 @@ impl<'a> ListMessagesMock<'a> {
         )
     }
 }
+#[cfg(feature = "messages")]
 /// Matchers and responders for `sendMessage`; see [`MockServer::send_message`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -1739,6 +1823,7 @@ pub struct SendMessageMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "messages")]
 impl<'a> SendMessageMock<'a> {
     /// Only requests whose path parameter `threadId` is `value` (as the client encodes it) match.
     pub fn thread_id(mut self, value: impl Into<String>) -> Self {
@@ -1822,6 +1907,7 @@ impl<'a> SendMessageMock<'a> {
         )
     }
 }
+#[cfg(feature = "messages")]
 /// Matchers and responders for `deleteMessage`; see [`MockServer::delete_message`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -1829,6 +1915,7 @@ pub struct DeleteMessageMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "messages")]
 impl<'a> DeleteMessageMock<'a> {
     /// Only requests whose path parameter `threadId` is `value` (as the client encodes it) match.
     pub fn thread_id(mut self, value: impl Into<String>) -> Self {
@@ -1917,6 +2004,7 @@ impl<'a> DeleteMessageMock<'a> {
         )
     }
 }
+#[cfg(feature = "messages")]
 /// Matchers and responders for `editMessage`; see [`MockServer::edit_message`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -1924,6 +2012,7 @@ pub struct EditMessageMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "messages")]
 impl<'a> EditMessageMock<'a> {
     /// Only requests whose path parameter `threadId` is `value` (as the client encodes it) match.
     pub fn thread_id(mut self, value: impl Into<String>) -> Self {
@@ -2012,6 +2101,7 @@ impl<'a> EditMessageMock<'a> {
         )
     }
 }
+#[cfg(feature = "messages")]
 /// Matchers and responders for `getMessageHistory`; see [`MockServer::get_message_history`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -2019,6 +2109,7 @@ pub struct GetMessageHistoryMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "messages")]
 impl<'a> GetMessageHistoryMock<'a> {
     /// Only requests whose path parameter `threadId` is `value` (as the client encodes it) match.
     pub fn thread_id(mut self, value: impl Into<String>) -> Self {
@@ -2085,6 +2176,7 @@ impl<'a> GetMessageHistoryMock<'a> {
         )
     }
 }
+#[cfg(feature = "messages")]
 /// Matchers and responders for `addReaction`; see [`MockServer::add_reaction`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -2092,6 +2184,7 @@ pub struct AddReactionMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "messages")]
 impl<'a> AddReactionMock<'a> {
     /// Only requests whose path parameter `threadId` is `value` (as the client encodes it) match.
     pub fn thread_id(mut self, value: impl Into<String>) -> Self {
@@ -2180,6 +2273,7 @@ impl<'a> AddReactionMock<'a> {
         )
     }
 }
+#[cfg(feature = "messages")]
 /// Matchers and responders for `removeReaction`; see [`MockServer::remove_reaction`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -2187,6 +2281,7 @@ pub struct RemoveReactionMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "messages")]
 impl<'a> RemoveReactionMock<'a> {
     /// Only requests whose path parameter `threadId` is `value` (as the client encodes it) match.
     pub fn thread_id(mut self, value: impl Into<String>) -> Self {
@@ -2275,6 +2370,7 @@ impl<'a> RemoveReactionMock<'a> {
         )
     }
 }
+#[cfg(feature = "prospects")]
 /// Matchers and responders for `lookupProspect`; see [`MockServer::lookup_prospect`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -2282,6 +2378,7 @@ pub struct LookupProspectMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "prospects")]
 impl<'a> LookupProspectMock<'a> {
     /// Only requests whose query parameter `platformId` is `value` (as the client encodes it) match.
     pub fn platform_id(mut self, value: impl Into<String>) -> Self {
@@ -2351,6 +2448,7 @@ impl<'a> LookupProspectMock<'a> {
         )
     }
 }
+#[cfg(feature = "prospects")]
 /// Matchers and responders for `getProspect`; see [`MockServer::get_prospect`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -2358,6 +2456,7 @@ pub struct GetProspectMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "prospects")]
 impl<'a> GetProspectMock<'a> {
     /// Only requests whose path parameter `prospectId` is `value` (as the client encodes it) match.
     pub fn prospect_id(mut self, value: impl Into<String>) -> Self {
@@ -2419,6 +2518,7 @@ impl<'a> GetProspectMock<'a> {
         )
     }
 }
+#[cfg(feature = "prospects")]
 /// Matchers and responders for `updateProspectContext`; see [`MockServer::update_prospect_context`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -2426,6 +2526,7 @@ pub struct UpdateProspectContextMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "prospects")]
 impl<'a> UpdateProspectContextMock<'a> {
     /// Only requests whose path parameter `prospectId` is `value` (as the client encodes it) match.
     pub fn prospect_id(mut self, value: impl Into<String>) -> Self {
@@ -2509,6 +2610,7 @@ impl<'a> UpdateProspectContextMock<'a> {
         )
     }
 }
+#[cfg(feature = "tags")]
 /// Matchers and responders for `listTags`; see [`MockServer::list_tags`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -2516,6 +2618,7 @@ pub struct ListTagsMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "tags")]
 impl<'a> ListTagsMock<'a> {
     /// Only requests for which `condition` holds match.
     pub fn when(
@@ -2563,6 +2666,7 @@ impl<'a> ListTagsMock<'a> {
         )
     }
 }
+#[cfg(feature = "tags")]
 /// Matchers and responders for `createTag`; see [`MockServer::create_tag`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -2570,6 +2674,7 @@ pub struct CreateTagMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "tags")]
 impl<'a> CreateTagMock<'a> {
     /// Only requests whose JSON body equals `body` match.
     pub fn body(mut self, body: &super::types::CreateTagRequest) -> Self {
@@ -2639,6 +2744,7 @@ impl<'a> CreateTagMock<'a> {
         )
     }
 }
+#[cfg(feature = "tags")]
 /// Matchers and responders for `listTagColors`; see [`MockServer::list_tag_colors`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -2646,6 +2752,7 @@ pub struct ListTagColorsMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "tags")]
 impl<'a> ListTagColorsMock<'a> {
     /// Only requests for which `condition` holds match.
     pub fn when(
@@ -2693,6 +2800,7 @@ impl<'a> ListTagColorsMock<'a> {
         )
     }
 }
+#[cfg(feature = "tags")]
 /// Matchers and responders for `getTag`; see [`MockServer::get_tag`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -2700,6 +2808,7 @@ pub struct GetTagMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "tags")]
 impl<'a> GetTagMock<'a> {
     /// Only requests whose path parameter `tagId` is `value` (as the client encodes it) match.
     pub fn tag_id(mut self, value: impl Into<String>) -> Self {
@@ -2761,6 +2870,7 @@ impl<'a> GetTagMock<'a> {
         )
     }
 }
+#[cfg(feature = "tags")]
 /// Matchers and responders for `deleteTag`; see [`MockServer::delete_tag`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -2768,6 +2878,7 @@ pub struct DeleteTagMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "tags")]
 impl<'a> DeleteTagMock<'a> {
     /// Only requests whose path parameter `tagId` is `value` (as the client encodes it) match.
     pub fn tag_id(mut self, value: impl Into<String>) -> Self {
@@ -2849,6 +2960,7 @@ impl<'a> DeleteTagMock<'a> {
         )
     }
 }
+#[cfg(feature = "tags")]
 /// Matchers and responders for `updateTag`; see [`MockServer::update_tag`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -2856,6 +2968,7 @@ pub struct UpdateTagMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "tags")]
 impl<'a> UpdateTagMock<'a> {
     /// Only requests whose path parameter `tagId` is `value` (as the client encodes it) match.
     pub fn tag_id(mut self, value: impl Into<String>) -> Self {
@@ -2939,6 +3052,7 @@ impl<'a> UpdateTagMock<'a> {
         )
     }
 }
+#[cfg(feature = "statuses")]
 /// Matchers and responders for `listStatuses`; see [`MockServer::list_statuses`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -2946,6 +3060,7 @@ pub struct ListStatusesMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "statuses")]
 impl<'a> ListStatusesMock<'a> {
     /// Only requests for which `condition` holds match.
     pub fn when(
@@ -2993,6 +3108,7 @@ impl<'a> ListStatusesMock<'a> {
         )
     }
 }
+#[cfg(feature = "statuses")]
 /// Matchers and responders for `createStatus`; see [`MockServer::create_status`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -3000,6 +3116,7 @@ pub struct CreateStatusMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "statuses")]
 impl<'a> CreateStatusMock<'a> {
     /// Only requests whose JSON body equals `body` match.
     pub fn body(mut self, body: &super::types::CreateStatusRequest) -> Self {
@@ -3069,6 +3186,7 @@ impl<'a> CreateStatusMock<'a> {
         )
     }
 }
+#[cfg(feature = "statuses")]
 /// Matchers and responders for `listStatusColors`; see [`MockServer::list_status_colors`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -3076,6 +3194,7 @@ pub struct ListStatusColorsMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "statuses")]
 impl<'a> ListStatusColorsMock<'a> {
     /// Only requests for which `condition` holds match.
     pub fn when(
@@ -3123,6 +3242,7 @@ impl<'a> ListStatusColorsMock<'a> {
         )
     }
 }
+#[cfg(feature = "statuses")]
 /// Matchers and responders for `getStatus`; see [`MockServer::get_status`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -3130,6 +3250,7 @@ pub struct GetStatusMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "statuses")]
 impl<'a> GetStatusMock<'a> {
     /// Only requests whose path parameter `statusId` is `value` (as the client encodes it) match.
     pub fn status_id(mut self, value: impl Into<String>) -> Self {
@@ -3191,6 +3312,7 @@ impl<'a> GetStatusMock<'a> {
         )
     }
 }
+#[cfg(feature = "statuses")]
 /// Matchers and responders for `deleteStatus`; see [`MockServer::delete_status`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -3198,6 +3320,7 @@ pub struct DeleteStatusMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "statuses")]
 impl<'a> DeleteStatusMock<'a> {
     /// Only requests whose path parameter `statusId` is `value` (as the client encodes it) match.
     pub fn status_id(mut self, value: impl Into<String>) -> Self {
@@ -3279,6 +3402,7 @@ impl<'a> DeleteStatusMock<'a> {
         )
     }
 }
+#[cfg(feature = "statuses")]
 /// Matchers and responders for `updateStatus`; see [`MockServer::update_status`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -3286,6 +3410,7 @@ pub struct UpdateStatusMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "statuses")]
 impl<'a> UpdateStatusMock<'a> {
     /// Only requests whose path parameter `statusId` is `value` (as the client encodes it) match.
     pub fn status_id(mut self, value: impl Into<String>) -> Self {
@@ -3369,6 +3494,7 @@ impl<'a> UpdateStatusMock<'a> {
         )
     }
 }
+#[cfg(feature = "colors")]
 /// Matchers and responders for `listColors`; see [`MockServer::list_colors`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -3376,6 +3502,7 @@ pub struct ListColorsMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "colors")]
 impl<'a> ListColorsMock<'a> {
     /// Only requests for which `condition` holds match.
     pub fn when(
@@ -3423,6 +3550,7 @@ impl<'a> ListColorsMock<'a> {
         )
     }
 }
+#[cfg(feature = "events")]
 /// Matchers and responders for `listEvents`; see [`MockServer::list_events`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -3430,6 +3558,7 @@ pub struct ListEventsMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "events")]
 impl<'a> ListEventsMock<'a> {
     /// Only requests whose query parameter `afterSeq` is `value` (as the client encodes it) match.
     pub fn after_seq(mut self, value: u64) -> Self {
@@ -3503,6 +3632,7 @@ impl<'a> ListEventsMock<'a> {
         )
     }
 }
+#[cfg(feature = "lists")]
 /// Matchers and responders for `addListLeads`; see [`MockServer::add_list_leads`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -3510,6 +3640,7 @@ pub struct AddListLeadsMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "lists")]
 impl<'a> AddListLeadsMock<'a> {
     /// Only requests whose path parameter `listId` is `value` (as the client encodes it) match.
     pub fn list_id(mut self, value: impl Into<String>) -> Self {
@@ -3593,6 +3724,7 @@ impl<'a> AddListLeadsMock<'a> {
         )
     }
 }
+#[cfg(feature = "lists")]
 /// Matchers and responders for `removeListLeads`; see [`MockServer::remove_list_leads`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -3600,6 +3732,7 @@ pub struct RemoveListLeadsMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "lists")]
 impl<'a> RemoveListLeadsMock<'a> {
     /// Only requests whose path parameter `listId` is `value` (as the client encodes it) match.
     pub fn list_id(mut self, value: impl Into<String>) -> Self {
@@ -3683,6 +3816,7 @@ impl<'a> RemoveListLeadsMock<'a> {
         )
     }
 }
+#[cfg(feature = "lists")]
 /// Matchers and responders for `updateListLead`; see [`MockServer::update_list_lead`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -3690,6 +3824,7 @@ pub struct UpdateListLeadMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "lists")]
 impl<'a> UpdateListLeadMock<'a> {
     /// Only requests whose path parameter `listId` is `value` (as the client encodes it) match.
     pub fn list_id(mut self, value: impl Into<String>) -> Self {
@@ -3778,6 +3913,7 @@ impl<'a> UpdateListLeadMock<'a> {
         )
     }
 }
+#[cfg(feature = "import-jobs")]
 /// Matchers and responders for `listImportJobs`; see [`MockServer::list_import_jobs`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -3785,6 +3921,7 @@ pub struct ListImportJobsMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "import-jobs")]
 impl<'a> ListImportJobsMock<'a> {
     /// Only requests whose path parameter `listId` is `value` (as the client encodes it) match.
     pub fn list_id(mut self, value: impl Into<String>) -> Self {
@@ -3885,6 +4022,7 @@ impl<'a> ListImportJobsMock<'a> {
         )
     }
 }
+#[cfg(feature = "import-jobs")]
 /// Matchers and responders for `createImportJob`; see [`MockServer::create_import_job`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -3892,6 +4030,7 @@ pub struct CreateImportJobMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "import-jobs")]
 impl<'a> CreateImportJobMock<'a> {
     /// Only requests whose path parameter `listId` is `value` (as the client encodes it) match.
     pub fn list_id(mut self, value: impl Into<String>) -> Self {
@@ -3975,6 +4114,7 @@ impl<'a> CreateImportJobMock<'a> {
         )
     }
 }
+#[cfg(feature = "import-jobs")]
 /// Matchers and responders for `cancelImportJob`; see [`MockServer::cancel_import_job`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -3982,6 +4122,7 @@ pub struct CancelImportJobMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "import-jobs")]
 impl<'a> CancelImportJobMock<'a> {
     /// Only requests whose path parameter `listId` is `value` (as the client encodes it) match.
     pub fn list_id(mut self, value: impl Into<String>) -> Self {
@@ -4068,6 +4209,7 @@ impl<'a> CancelImportJobMock<'a> {
         )
     }
 }
+#[cfg(feature = "campaigns")]
 /// Matchers and responders for `getCampaign`; see [`MockServer::get_campaign`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -4075,6 +4217,7 @@ pub struct GetCampaignMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "campaigns")]
 impl<'a> GetCampaignMock<'a> {
     /// Only requests whose path parameter `campaignId` is `value` (as the client encodes it) match.
     pub fn campaign_id(mut self, value: impl Into<String>) -> Self {
@@ -4136,6 +4279,7 @@ impl<'a> GetCampaignMock<'a> {
         )
     }
 }
+#[cfg(feature = "campaigns")]
 /// Matchers and responders for `pauseCampaign`; see [`MockServer::pause_campaign`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -4143,6 +4287,7 @@ pub struct PauseCampaignMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "campaigns")]
 impl<'a> PauseCampaignMock<'a> {
     /// Only requests whose path parameter `campaignId` is `value` (as the client encodes it) match.
     pub fn campaign_id(mut self, value: impl Into<String>) -> Self {
@@ -4224,6 +4369,7 @@ impl<'a> PauseCampaignMock<'a> {
         )
     }
 }
+#[cfg(feature = "campaigns")]
 /// Matchers and responders for `enableCampaign`; see [`MockServer::enable_campaign`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -4231,6 +4377,7 @@ pub struct EnableCampaignMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "campaigns")]
 impl<'a> EnableCampaignMock<'a> {
     /// Only requests whose path parameter `campaignId` is `value` (as the client encodes it) match.
     pub fn campaign_id(mut self, value: impl Into<String>) -> Self {
@@ -4312,6 +4459,7 @@ impl<'a> EnableCampaignMock<'a> {
         )
     }
 }
+#[cfg(feature = "campaigns")]
 /// Matchers and responders for `updateCampaignSequence`; see [`MockServer::update_campaign_sequence`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -4319,6 +4467,7 @@ pub struct UpdateCampaignSequenceMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "campaigns")]
 impl<'a> UpdateCampaignSequenceMock<'a> {
     /// Only requests whose path parameter `campaignId` is `value` (as the client encodes it) match.
     pub fn campaign_id(mut self, value: impl Into<String>) -> Self {
@@ -4402,6 +4551,7 @@ impl<'a> UpdateCampaignSequenceMock<'a> {
         )
     }
 }
+#[cfg(feature = "campaigns")]
 /// Matchers and responders for `addCampaignLeads`; see [`MockServer::add_campaign_leads`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -4409,6 +4559,7 @@ pub struct AddCampaignLeadsMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "campaigns")]
 impl<'a> AddCampaignLeadsMock<'a> {
     /// Only requests whose path parameter `campaignId` is `value` (as the client encodes it) match.
     pub fn campaign_id(mut self, value: impl Into<String>) -> Self {
@@ -4492,6 +4643,7 @@ impl<'a> AddCampaignLeadsMock<'a> {
         )
     }
 }
+#[cfg(feature = "campaigns")]
 /// Matchers and responders for `updateCampaignLead`; see [`MockServer::update_campaign_lead`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -4499,6 +4651,7 @@ pub struct UpdateCampaignLeadMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "campaigns")]
 impl<'a> UpdateCampaignLeadMock<'a> {
     /// Only requests whose path parameter `campaignId` is `value` (as the client encodes it) match.
     pub fn campaign_id(mut self, value: impl Into<String>) -> Self {
@@ -4587,6 +4740,7 @@ impl<'a> UpdateCampaignLeadMock<'a> {
         )
     }
 }
+#[cfg(feature = "campaigns")]
 /// Matchers and responders for `cancelCampaignLead`; see [`MockServer::cancel_campaign_lead`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -4594,6 +4748,7 @@ pub struct CancelCampaignLeadMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "campaigns")]
 impl<'a> CancelCampaignLeadMock<'a> {
     /// Only requests whose path parameter `campaignId` is `value` (as the client encodes it) match.
     pub fn campaign_id(mut self, value: impl Into<String>) -> Self {
@@ -4682,6 +4837,7 @@ impl<'a> CancelCampaignLeadMock<'a> {
         )
     }
 }
+#[cfg(feature = "campaigns")]
 /// Matchers and responders for `updateCampaignLeadRules`; see [`MockServer::update_campaign_lead_rules`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -4689,6 +4845,7 @@ pub struct UpdateCampaignLeadRulesMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "campaigns")]
 impl<'a> UpdateCampaignLeadRulesMock<'a> {
     /// Only requests whose path parameter `campaignId` is `value` (as the client encodes it) match.
     pub fn campaign_id(mut self, value: impl Into<String>) -> Self {
@@ -4772,6 +4929,7 @@ impl<'a> UpdateCampaignLeadRulesMock<'a> {
         )
     }
 }
+#[cfg(feature = "campaigns")]
 /// Matchers and responders for `updateCampaignColumn`; see [`MockServer::update_campaign_column`].
 #[derive(Debug)]
 #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -4779,6 +4937,7 @@ pub struct UpdateCampaignColumnMock<'a> {
     server: &'a MockServer,
     mock: ::apigen_runtime::mock::Mock,
 }
+#[cfg(feature = "campaigns")]
 impl<'a> UpdateCampaignColumnMock<'a> {
     /// Only requests whose path parameter `campaignId` is `value` (as the client encodes it) match.
     pub fn campaign_id(mut self, value: impl Into<String>) -> Self {

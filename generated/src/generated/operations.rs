@@ -12,6 +12,7 @@ use super::builders::*;
 use super::{Client, Error};
 use ::apigen_runtime::CallOptions;
 impl Client {
+    #[cfg(feature = "team")]
     /// Get team
     ///
     /// Returns the team that owns the API token used for the request.
@@ -25,6 +26,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "account-links")]
     /// List account links
     ///
     /// Returns every X account connected to the team. The result is not paginated: all account links come back in a single JSON array.
@@ -38,6 +40,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "members")]
     /// List members
     ///
     /// Returns every member of the team in a single, unpaginated JSON array.
@@ -51,6 +54,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "members")]
     /// Get member
     ///
     /// Returns one member of the team by its member id.
@@ -68,6 +72,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "threads")]
     /// List threads
     ///
     /// Lists the team's threads, most recent first by default, one page at a time. Narrow the result with an inbox view, a set of account links and the `filters` object. To fetch the next page, repeat the request with `cursorId` and `cursorTimestamp` set from the previous page's `nextCursor`; `nextCursor` is null on the last page.
@@ -88,6 +93,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "threads")]
     /// Create thread
     ///
     /// Opens an active thread between one of the team's account links and a prospect. Identify the prospect with either `externalPlatformId` (the X user id) or `externalId` (the prospect's Inbox id); one of the two is required.
@@ -108,6 +114,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "threads")]
     /// Look up a thread
     ///
     /// Finds the thread between an account link and a prospect. Give the prospect as either `externalPlatformId` or `externalId` (one is required). Responds with `null` when no such thread exists.
@@ -127,6 +134,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "threads")]
     /// Look up threads by username
     ///
     /// Returns every thread the team has with the prospect whose X username matches exactly, across all account links unless `accountLinkIds` narrows the search. The result is an unpaginated array, empty when nothing matches.
@@ -148,6 +156,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "messages")]
     /// Quick send a message
     ///
     /// Sends a message to a prospect without knowing the thread id: the thread between the account link and the prospect is found, or created when it does not exist yet, and the message is sent in it. Identify the prospect with `externalPlatformId` or `externalId` (one is required). Sending the first message of a conversation requires the Outbound Messages add-on.
@@ -168,6 +177,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "threads")]
     /// Get thread
     ///
     /// Returns one thread, including its last message and the prospect with CRM context.
@@ -185,6 +195,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "threads")]
     /// Delete thread
     ///
     /// Soft-deletes a thread in Inbox. The request body is an empty JSON object and a successful response has no body.
@@ -202,6 +213,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "threads")]
     /// Update thread
     ///
     /// Marks a thread done (archived) or open again, and/or changes the member it is assigned to. Fields left out of the body are not changed.
@@ -225,6 +237,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "threads")]
     /// Send typing indicator
     ///
     /// Shows the prospect a "typing" indicator from the team's side of the thread. Only X Chat (encrypted) threads support it; in other cases, or when the indicator is throttled or disabled, the response reports `skipped` together with the reason.
@@ -245,6 +258,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "threads")]
     /// Update thread settings
     ///
     /// Changes per-thread settings. Currently this is whether typing indicators are enabled; `null` makes the thread follow the team default again.
@@ -268,6 +282,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "messages")]
     /// List messages
     ///
     /// Lists the messages of a thread one page at a time. To fetch the next page, repeat the request with `cursorId` and `cursorTimestamp` set from the previous page's `nextCursor`; `nextCursor` is null on the last page.
@@ -289,6 +304,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "messages")]
     /// Send message
     ///
     /// Sends a message in the thread from the thread's account link, optionally as a reply to an earlier message. If the thread has no messages yet this is an outbound first contact, which requires the Outbound Messages add-on.
@@ -312,6 +328,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "messages")]
     /// Delete message
     ///
     /// Deletes a message, by default for every participant. Only X Chat (encrypted) threads support deletion. Inbox keeps the original content, which stays readable through the message history.
@@ -338,6 +355,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "messages")]
     /// Edit message
     ///
     /// Replaces the text of a message that was sent from the team's side. Only X Chat (encrypted) threads support editing. Earlier versions remain available through the message history.
@@ -364,6 +382,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "messages")]
     /// Get message history
     ///
     /// Returns every stored version of a message in chronological order (the original first, when known, then each edit) plus deletion details if the message was deleted.
@@ -387,6 +406,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "messages")]
     /// Add reaction
     ///
     /// Reacts to a message with an emoji on behalf of the thread's account link. Not available in sandbox threads. The path really does repeat the `reactions` segment.
@@ -413,6 +433,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "messages")]
     /// Remove reaction
     ///
     /// Removes an emoji reaction that the thread's account link had put on a message. Not available in sandbox threads. The path really does repeat the `reactions` segment.
@@ -439,6 +460,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "prospects")]
     /// Look up a prospect
     ///
     /// Finds a prospect known to Inbox by X user id and returns it with the team's CRM context. When Inbox has no such prospect the answer is a 404 with the code `PROSPECT_NOT_FOUND`. Only profiles already in Inbox can be found; this is not a search over all of X.
@@ -456,6 +478,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "prospects")]
     /// Get prospect
     ///
     /// Returns one prospect with its profile data and the team's CRM context, including the team's threads with that prospect.
@@ -473,6 +496,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "prospects")]
     /// Update prospect context
     ///
     /// Changes the team's CRM data for a prospect: notes, valuation, pipeline status, tags, assignee and the done flag. Only the fields present in the body are touched; send `null` to clear a nullable field.
@@ -496,6 +520,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "tags")]
     /// List tags
     ///
     /// Returns every tag of the team in a single, unpaginated JSON array.
@@ -509,6 +534,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "tags")]
     /// Create tag
     ///
     /// Creates a tag. No two tags of a team may share a name.
@@ -526,6 +552,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "tags")]
     /// List tag colors
     ///
     /// Returns the predefined colors that a tag can use. Pass a color's `name` (or any hex code) as the tag's `color`.
@@ -539,6 +566,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "tags")]
     /// Get tag
     ///
     /// Returns one tag.
@@ -556,6 +584,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "tags")]
     /// Delete tag
     ///
     /// Deletes a tag and detaches it from every prospect that carried it. The request body is an empty JSON object and a successful response has no body.
@@ -573,6 +602,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "tags")]
     /// Update tag
     ///
     /// Renames a tag and/or changes its color. Omitted fields are left unchanged.
@@ -596,6 +626,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "statuses")]
     /// List statuses
     ///
     /// Returns every pipeline status of the team in a single, unpaginated JSON array.
@@ -609,6 +640,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "statuses")]
     /// Create status
     ///
     /// Creates a pipeline status. No two statuses of a team may share a name.
@@ -629,6 +661,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "statuses")]
     /// List status colors
     ///
     /// Returns the predefined colors that a status can use. Pass a color's `name` (or any hex code) as the status's `color`.
@@ -642,6 +675,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "statuses")]
     /// Get status
     ///
     /// Returns one pipeline status.
@@ -659,6 +693,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "statuses")]
     /// Delete status
     ///
     /// Deletes a pipeline status; prospects that were in it no longer have a status. The request body is an empty JSON object and a successful response has no body.
@@ -676,6 +711,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "statuses")]
     /// Update status
     ///
     /// Renames a status and/or changes its color. Omitted fields are left unchanged.
@@ -699,6 +735,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "colors")]
     /// List colors
     ///
     /// Returns the predefined color palette shared by tags and statuses. Pass a color's `name` (or any hex code) when creating or updating either.
@@ -712,6 +749,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "events")]
     /// List events
     ///
     /// Replays the webhook events emitted for the team during the last 7 days, in ascending sequence order. Start without `afterSeq` (or with the last sequence number you processed) and keep passing the response's `lastSeq` as `afterSeq` while `hasMore` is true. Each event has the same envelope as a webhook delivery.
@@ -727,6 +765,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "lists")]
     /// Add leads to a list
     ///
     /// Adds up to 2,000 X users to a list, identified by their X user ids. The response splits the submitted ids into added ones, ones already present and ones that could not be resolved.
@@ -750,6 +789,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "lists")]
     /// Remove leads from a list
     ///
     /// Removes up to 2,000 leads from a list, identified by their X user ids, and reports how many were actually removed.
@@ -775,6 +815,7 @@ impl Client {
     }
 }
 impl Client {
+    #[cfg(feature = "lists")]
     /// Update a list lead
     ///
     /// Sets column values for one lead of a list, addressed by its X user id.
@@ -801,6 +842,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "import-jobs")]
     /// List import jobs
     ///
     /// Lists the import jobs of a list, optionally only those in certain states, one page at a time. Pass the previous response's `nextCursor` as `cursor` to get the next page; it is null on the last page.
@@ -821,6 +863,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "import-jobs")]
     /// Create import job
     ///
     /// Starts a background job that imports leads into the list. The `type` of the import configuration selects the source; a CSV upload sends the file content inline together with a header-to-column mapping. The job starts out `queued`; poll the import-job list to follow its progress.
@@ -844,6 +887,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "import-jobs")]
     /// Cancel import job
     ///
     /// Stops an import job that is still queued or running. The request body is an empty JSON object. (The method and path are inferred: the stored reference page does not show them.)
@@ -867,6 +911,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "campaigns")]
     /// Get campaign
     ///
     /// Returns a campaign in the original (v1) representation: lifecycle `status`, progress counters, sending schedule, sequence steps, targeted lists, automations and custom variables.
@@ -884,6 +929,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "campaigns")]
     /// Pause campaign
     ///
     /// Pauses an active campaign: it stops contacting new targets and sending follow-ups, while existing conversations carry on. The request body is an empty JSON object. (The method and path are inferred: the stored reference page does not show them.)
@@ -901,6 +947,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "campaigns")]
     /// Enable campaign
     ///
     /// Switches a campaign on so that it starts (or resumes) sending. The request body is an empty JSON object; the response uses the v2 campaign representation.
@@ -918,6 +965,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "campaigns")]
     /// Replace campaign sequence
     ///
     /// Replaces the campaign's whole sequence with the given steps, creating a new sequence version (earlier versions are kept for history). The server assigns step ids and ranks from the order of the array. Every variable used in a message must exist on the campaign.
@@ -941,6 +989,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "campaigns")]
     /// Add campaign leads
     ///
     /// Adds leads directly to a campaign. Leads can be given as X user ids, usernames (unknown profiles are fetched automatically), Inbox external ids, or as a mixed `leads` array that can also carry per-lead column values. Each id array takes 1 to 2,000 entries. The response counts the leads that were added, skipped and failed.
@@ -964,6 +1013,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "campaigns")]
     /// Update campaign lead
     ///
     /// Sets column values for one lead of a campaign. The path identifier is read as an X user id unless `by` says it is a username or an Inbox external id.
@@ -990,6 +1040,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "campaigns")]
     /// Cancel campaign lead
     ///
     /// Stops the campaign sequence for one lead so that no further messages are sent to it; the lead moves to the `canceled` stage. The path identifier is read as an X user id unless `by` (sent in the JSON body) says it is a username or an Inbox external id.
@@ -1016,6 +1067,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "campaigns")]
     /// Update campaign lead rules
     ///
     /// Changes which leads flow into the campaign automatically. Synced lists keep feeding their leads into the campaign (and a lead leaves the campaign once it is in none of the synced lists that contributed it); excluded lists, plus the built-in "contacted" and "mutual" exclusions, keep leads out even when a synced list contains them. Omitted fields stay as they are; an empty array clears a list selection.
@@ -1039,6 +1091,7 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    #[cfg(feature = "campaigns")]
     /// Update campaign column
     ///
     /// Renames a custom column of a campaign and/or changes its description. Omitted fields are left unchanged; a `null` description clears it.

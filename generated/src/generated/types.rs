@@ -20,6 +20,7 @@ pub struct ErrorResponse {
     /// JSON: `error`.
     pub error: ErrorDetail,
 }
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for ErrorResponse {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -92,6 +93,7 @@ pub struct ErrorDetail {
     /// JSON: `status`.
     pub status: i64,
 }
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for ErrorDetail {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -189,10 +191,20 @@ impl ErrorDetail {
         RateLimited = "RATE_LIMITED",
     }
 }
+#[cfg(
+    any(
+        feature = "campaigns",
+        feature = "import-jobs",
+        feature = "statuses",
+        feature = "tags",
+        feature = "threads"
+    )
+)]
 /// An empty JSON object (`{}`), used as the body of operations that take no input.
 ///
 /// Schema: `#/components/schemas/EmptyObject`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct EmptyObject {}
 ::apigen_runtime::open_enum! {
     /// Social platform: X (`twitter`), or `sandbox`, the test platform that account links and messages of a sandbox workspace report.
@@ -205,6 +217,7 @@ pub struct EmptyObject {}
         Sandbox = "sandbox",
     }
 }
+#[cfg(any(feature = "messages", feature = "threads"))]
 /// Position in a thread or message listing. Send its two fields back as `cursorId` and `cursorTimestamp` to get the following page.
 ///
 /// Schema: `#/components/schemas/PageCursor`.
@@ -219,6 +232,7 @@ pub struct PageCursor {
     /// JSON: `timestamp`.
     pub timestamp: ::apigen_runtime::Timestamp,
 }
+#[cfg(any(feature = "messages", feature = "threads"))]
 impl ::serde::Serialize for PageCursor {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -231,6 +245,7 @@ impl ::serde::Serialize for PageCursor {
         map.end()
     }
 }
+#[cfg(any(feature = "messages", feature = "threads"))]
 impl<'de> ::serde::Deserialize<'de> for PageCursor {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -278,6 +293,7 @@ impl<'de> ::serde::Deserialize<'de> for PageCursor {
         deserializer.deserialize_struct("PageCursor", __FIELDS, __Visitor)
     }
 }
+#[cfg(any(feature = "messages", feature = "threads"))]
 impl PageCursor {
     /// Creates the value from its required fields (`id`, `timestamp`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -285,6 +301,7 @@ impl PageCursor {
         Self { id: id.into(), timestamp }
     }
 }
+#[cfg(feature = "campaigns")]
 /// Bare acknowledgement returned by some campaign operations.
 ///
 /// Schema: `#/components/schemas/SuccessResponse`.
@@ -295,6 +312,8 @@ pub struct SuccessResponse {
     /// JSON: `success`.
     pub success: ::serde_json::Value,
 }
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for SuccessResponse {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -306,6 +325,7 @@ impl ::serde::Serialize for SuccessResponse {
         map.end()
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'de> ::serde::Deserialize<'de> for SuccessResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -348,6 +368,7 @@ impl<'de> ::serde::Deserialize<'de> for SuccessResponse {
         deserializer.deserialize_struct("SuccessResponse", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "campaigns")]
 impl SuccessResponse {
     /// Creates the value from its required fields (`success`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -355,6 +376,7 @@ impl SuccessResponse {
         Self { success }
     }
 }
+#[cfg(feature = "team")]
 /// The team (workspace) that owns the API token.
 ///
 /// Schema: `#/components/schemas/Team`.
@@ -393,6 +415,8 @@ pub struct Team {
     /// JSON: `allowSupportAccess`.
     pub allow_support_access: bool,
 }
+#[cfg(feature = "team")]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for Team {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -413,6 +437,7 @@ impl ::serde::Serialize for Team {
         map.end()
     }
 }
+#[cfg(feature = "team")]
 impl<'de> ::serde::Deserialize<'de> for Team {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -514,6 +539,7 @@ impl<'de> ::serde::Deserialize<'de> for Team {
         deserializer.deserialize_struct("Team", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "team")]
 impl Team {
     /// Creates the value from its required fields (`id`, `name`, `slug`, `created_at`, `currency`, `allow_support_access`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -537,6 +563,7 @@ impl Team {
         }
     }
 }
+#[cfg(feature = "account-links")]
 ::apigen_runtime::open_enum! {
     /// Connection state of an account link. `offline` means X signed the account out and it must be reconnected; `paused` is a rarer, Inbox-side state (for example when the team is pending deletion).
     ///
@@ -550,6 +577,7 @@ impl Team {
         Paused = "paused",
     }
 }
+#[cfg(feature = "account-links")]
 /// An X account connected to the team, through which DMs are sent and received.
 ///
 /// Schema: `#/components/schemas/AccountLink`.
@@ -588,6 +616,8 @@ pub struct AccountLink {
     /// JSON: `syncedAt`. Always present in JSON; `None` is `null`.
     pub synced_at: Option<::apigen_runtime::Timestamp>,
 }
+#[cfg(feature = "account-links")]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for AccountLink {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -607,6 +637,7 @@ impl ::serde::Serialize for AccountLink {
         map.end()
     }
 }
+#[cfg(feature = "account-links")]
 impl<'de> ::serde::Deserialize<'de> for AccountLink {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -719,6 +750,7 @@ impl<'de> ::serde::Deserialize<'de> for AccountLink {
         deserializer.deserialize_struct("AccountLink", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "members")]
 ::apigen_runtime::open_enum! {
     /// Permission level of a team member.
     ///
@@ -732,6 +764,7 @@ impl<'de> ::serde::Deserialize<'de> for AccountLink {
         User = "user",
     }
 }
+#[cfg(feature = "members")]
 /// An Inbox user who belongs to the team.
 ///
 /// Schema: `#/components/schemas/Member`.
@@ -768,6 +801,8 @@ pub struct Member {
     /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
     pub updated_at: Option<::apigen_runtime::Timestamp>,
 }
+#[cfg(feature = "members")]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for Member {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -786,6 +821,7 @@ impl ::serde::Serialize for Member {
         map.end()
     }
 }
+#[cfg(feature = "members")]
 impl<'de> ::serde::Deserialize<'de> for Member {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -880,6 +916,7 @@ impl<'de> ::serde::Deserialize<'de> for Member {
         deserializer.deserialize_struct("Member", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "members")]
 impl Member {
     /// Creates the value from its required fields (`id`, `user_id`, `email`, `role`, `created_at`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -902,6 +939,7 @@ impl Member {
         }
     }
 }
+#[cfg(feature = "tags")]
 /// A label that can be attached to prospects.
 ///
 /// Schema: `#/components/schemas/Tag`.
@@ -920,6 +958,8 @@ pub struct Tag {
     /// JSON: `color`. Always present in JSON; `None` is `null`.
     pub color: Option<String>,
 }
+#[cfg(feature = "tags")]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for Tag {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -933,6 +973,7 @@ impl ::serde::Serialize for Tag {
         map.end()
     }
 }
+#[cfg(feature = "tags")]
 impl<'de> ::serde::Deserialize<'de> for Tag {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -981,6 +1022,7 @@ impl<'de> ::serde::Deserialize<'de> for Tag {
         deserializer.deserialize_struct("Tag", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "tags")]
 impl Tag {
     /// Creates the value from its required fields (`id`, `name`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -992,6 +1034,7 @@ impl Tag {
         }
     }
 }
+#[cfg(feature = "statuses")]
 /// A pipeline stage that a prospect can be placed in.
 ///
 /// Schema: `#/components/schemas/Status`.
@@ -1014,6 +1057,8 @@ pub struct Status {
     /// JSON: `createdAt`.
     pub created_at: ::apigen_runtime::Timestamp,
 }
+#[cfg(feature = "statuses")]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for Status {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -1028,6 +1073,7 @@ impl ::serde::Serialize for Status {
         map.end()
     }
 }
+#[cfg(feature = "statuses")]
 impl<'de> ::serde::Deserialize<'de> for Status {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1085,6 +1131,7 @@ impl<'de> ::serde::Deserialize<'de> for Status {
         deserializer.deserialize_struct("Status", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "statuses")]
 impl Status {
     /// Creates the value from its required fields (`id`, `name`, `created_at`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -1101,6 +1148,7 @@ impl Status {
         }
     }
 }
+#[cfg(any(feature = "colors", feature = "statuses", feature = "tags"))]
 /// One entry of the predefined color palette.
 ///
 /// Schema: `#/components/schemas/Color`.
@@ -1115,6 +1163,8 @@ pub struct Color {
     /// JSON: `hex`.
     pub hex: String,
 }
+#[cfg(any(feature = "colors", feature = "statuses", feature = "tags"))]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for Color {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -1127,6 +1177,7 @@ impl ::serde::Serialize for Color {
         map.end()
     }
 }
+#[cfg(any(feature = "colors", feature = "statuses", feature = "tags"))]
 impl<'de> ::serde::Deserialize<'de> for Color {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1170,6 +1221,7 @@ impl<'de> ::serde::Deserialize<'de> for Color {
         deserializer.deserialize_struct("Color", __FIELDS, __Visitor)
     }
 }
+#[cfg(any(feature = "colors", feature = "statuses", feature = "tags"))]
 impl Color {
     /// Creates the value from its required fields (`name`, `hex`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -2400,6 +2452,7 @@ impl ProspectContext {
         }
     }
 }
+#[cfg(any(feature = "prospects", feature = "threads"))]
 /// A prospect (same fields as `Prospect`) together with the team's CRM context for it.
 ///
 /// Schema: `#/components/schemas/ProspectWithContext`.
@@ -2530,6 +2583,8 @@ pub struct ProspectWithContext {
     /// JSON: `context`.
     pub context: ProspectContext,
 }
+#[cfg(any(feature = "prospects", feature = "threads"))]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for ProspectWithContext {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -2576,6 +2631,7 @@ impl ::serde::Serialize for ProspectWithContext {
         map.end()
     }
 }
+#[cfg(any(feature = "prospects", feature = "threads"))]
 impl<'de> ::serde::Deserialize<'de> for ProspectWithContext {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2963,6 +3019,7 @@ impl<'de> ::serde::Deserialize<'de> for ProspectWithContext {
         deserializer.deserialize_struct("ProspectWithContext", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "threads")]
 ::apigen_runtime::open_enum! {
     /// Inbox view of the thread list: `default` (active conversations), `no-reply` (waiting for your answer), `requests` (message requests) or `archived` (threads marked done).
     ///
@@ -3155,6 +3212,7 @@ impl ThreadLastMessage {
         }
     }
 }
+#[cfg(feature = "threads")]
 /// One direct-message conversation, with a team account link on one side and a prospect on the other.
 ///
 /// Schema: `#/components/schemas/Thread`.
@@ -3217,6 +3275,8 @@ pub struct Thread {
     /// JSON: `prospect`.
     pub prospect: ProspectWithContext,
 }
+#[cfg(feature = "threads")]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for Thread {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -3243,6 +3303,7 @@ impl ::serde::Serialize for Thread {
         map.end()
     }
 }
+#[cfg(feature = "threads")]
 impl<'de> ::serde::Deserialize<'de> for Thread {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3432,6 +3493,7 @@ impl<'de> ::serde::Deserialize<'de> for Thread {
         deserializer.deserialize_struct("Thread", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "threads")]
 /// Per-thread settings.
 ///
 /// Schema: `#/components/schemas/ThreadSettings`.
@@ -3446,6 +3508,8 @@ pub struct ThreadSettings {
     /// JSON: `typingIndicatorsEnabled`. Always present in JSON; `None` is `null`.
     pub typing_indicators_enabled: Option<bool>,
 }
+#[cfg(feature = "threads")]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for ThreadSettings {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -3458,6 +3522,7 @@ impl ::serde::Serialize for ThreadSettings {
         map.end()
     }
 }
+#[cfg(feature = "threads")]
 impl<'de> ::serde::Deserialize<'de> for ThreadSettings {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3509,6 +3574,7 @@ impl<'de> ::serde::Deserialize<'de> for ThreadSettings {
         deserializer.deserialize_struct("ThreadSettings", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "threads")]
 impl ThreadSettings {
     /// Creates the value from its required fields (`thread_id`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -3519,6 +3585,7 @@ impl ThreadSettings {
         }
     }
 }
+#[cfg(feature = "threads")]
 ::apigen_runtime::open_enum! {
     /// Sort direction by recency.
     ///
@@ -3530,6 +3597,7 @@ impl ThreadSettings {
         Desc = "desc",
     }
 }
+#[cfg(feature = "threads")]
 /// Filter threads by the prospect's tags.
 ///
 /// Schema: `#/components/schemas/ThreadTagFilter`.
@@ -3544,6 +3612,7 @@ pub struct ThreadTagFilter {
     /// JSON: `noTags`. Optional: `None` leaves the key out.
     pub no_tags: Option<bool>,
 }
+#[cfg(feature = "threads")]
 impl ::serde::Serialize for ThreadTagFilter {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -3560,6 +3629,8 @@ impl ::serde::Serialize for ThreadTagFilter {
         map.end()
     }
 }
+#[cfg(feature = "threads")]
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for ThreadTagFilter {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3611,6 +3682,7 @@ impl<'de> ::serde::Deserialize<'de> for ThreadTagFilter {
         deserializer.deserialize_struct("ThreadTagFilter", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "threads")]
 /// Filter threads by the prospect's pipeline status.
 ///
 /// Schema: `#/components/schemas/ThreadStatusFilter`.
@@ -3625,6 +3697,7 @@ pub struct ThreadStatusFilter {
     /// JSON: `noStatus`. Optional: `None` leaves the key out.
     pub no_status: Option<bool>,
 }
+#[cfg(feature = "threads")]
 impl ::serde::Serialize for ThreadStatusFilter {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -3641,6 +3714,8 @@ impl ::serde::Serialize for ThreadStatusFilter {
         map.end()
     }
 }
+#[cfg(feature = "threads")]
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for ThreadStatusFilter {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3692,6 +3767,7 @@ impl<'de> ::serde::Deserialize<'de> for ThreadStatusFilter {
         deserializer.deserialize_struct("ThreadStatusFilter", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "threads")]
 /// Filter threads by assignee.
 ///
 /// Schema: `#/components/schemas/ThreadAssigneeFilter`.
@@ -3706,6 +3782,7 @@ pub struct ThreadAssigneeFilter {
     /// JSON: `noAssignee`. Optional: `None` leaves the key out.
     pub no_assignee: Option<bool>,
 }
+#[cfg(feature = "threads")]
 impl ::serde::Serialize for ThreadAssigneeFilter {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -3722,6 +3799,8 @@ impl ::serde::Serialize for ThreadAssigneeFilter {
         map.end()
     }
 }
+#[cfg(feature = "threads")]
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for ThreadAssigneeFilter {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3773,6 +3852,7 @@ impl<'de> ::serde::Deserialize<'de> for ThreadAssigneeFilter {
         deserializer.deserialize_struct("ThreadAssigneeFilter", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "threads")]
 /// Filter threads by the campaign that started them.
 ///
 /// Schema: `#/components/schemas/ThreadCampaignFilter`.
@@ -3787,6 +3867,7 @@ pub struct ThreadCampaignFilter {
     /// JSON: `noCampaign`. Optional: `None` leaves the key out.
     pub no_campaign: Option<bool>,
 }
+#[cfg(feature = "threads")]
 impl ::serde::Serialize for ThreadCampaignFilter {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -3803,6 +3884,8 @@ impl ::serde::Serialize for ThreadCampaignFilter {
         map.end()
     }
 }
+#[cfg(feature = "threads")]
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for ThreadCampaignFilter {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3854,6 +3937,7 @@ impl<'de> ::serde::Deserialize<'de> for ThreadCampaignFilter {
         deserializer.deserialize_struct("ThreadCampaignFilter", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "threads")]
 /// Advanced thread filters (query parameter `filters`, nested bracket notation). Within a group the selected ids are OR-ed; groups are AND-ed.
 ///
 /// Schema: `#/components/schemas/ThreadFilters`.
@@ -3870,6 +3954,7 @@ pub struct ThreadFilters {
     /// JSON: `sortOrder`. Optional: `None` leaves the key out.
     pub sort_order: Option<SortOrder>,
 }
+#[cfg(feature = "threads")]
 impl ::serde::Serialize for ThreadFilters {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -3895,6 +3980,8 @@ impl ::serde::Serialize for ThreadFilters {
         map.end()
     }
 }
+#[cfg(feature = "threads")]
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for ThreadFilters {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3975,6 +4062,7 @@ impl<'de> ::serde::Deserialize<'de> for ThreadFilters {
         deserializer.deserialize_struct("ThreadFilters", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "threads")]
 ::apigen_runtime::open_enum! {
     /// Outcome of a typing-indicator request.
     ///
@@ -3986,6 +4074,7 @@ impl<'de> ::serde::Deserialize<'de> for ThreadFilters {
         Skipped = "skipped",
     }
 }
+#[cfg(feature = "threads")]
 ::apigen_runtime::open_enum! {
     /// Why a typing indicator was not sent: throttled (`rateLimited`), switched off for the thread or team (`typingDisabled`), not possible for this thread (`unsupported`) or blocked because outbound messaging is off (`outboundDisabled`).
     ///
@@ -4373,6 +4462,7 @@ impl<'de> ::serde::Deserialize<'de> for Message {
         deserializer.deserialize_struct("Message", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "messages")]
 /// One stored version of a message (the original or an edit).
 ///
 /// Schema: `#/components/schemas/MessageVersion`.
@@ -4457,6 +4547,8 @@ pub struct MessageVersion {
     /// JSON: `reactions`.
     pub reactions: Vec<::serde_json::Value>,
 }
+#[cfg(feature = "messages")]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for MessageVersion {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -4487,6 +4579,7 @@ impl ::serde::Serialize for MessageVersion {
         map.end()
     }
 }
+#[cfg(feature = "messages")]
 impl<'de> ::serde::Deserialize<'de> for MessageVersion {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4717,6 +4810,7 @@ impl<'de> ::serde::Deserialize<'de> for MessageVersion {
         deserializer.deserialize_struct("MessageVersion", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "messages")]
 ::apigen_runtime::open_enum! {
     /// Whether a message was deleted only for its author (`self`) or for everyone (`all`).
     ///
@@ -4728,6 +4822,7 @@ impl<'de> ::serde::Deserialize<'de> for MessageVersion {
         All = "all",
     }
 }
+#[cfg(feature = "messages")]
 /// How and when a message was deleted.
 ///
 /// Schema: `#/components/schemas/MessageDeletion`.
@@ -4748,6 +4843,8 @@ pub struct MessageDeletion {
     /// JSON: `origin`. Always present in JSON; `None` is `null`.
     pub origin: Option<MessageOrigin>,
 }
+#[cfg(feature = "messages")]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for MessageDeletion {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -4765,6 +4862,7 @@ impl ::serde::Serialize for MessageDeletion {
         map.end()
     }
 }
+#[cfg(feature = "messages")]
 impl<'de> ::serde::Deserialize<'de> for MessageDeletion {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4842,6 +4940,7 @@ impl<'de> ::serde::Deserialize<'de> for MessageDeletion {
         deserializer.deserialize_struct("MessageDeletion", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "messages")]
 impl MessageDeletion {
     /// Creates the value from its required fields (`deleted_at`, `deletion_type`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -4857,6 +4956,7 @@ impl MessageDeletion {
         }
     }
 }
+#[cfg(feature = "messages")]
 /// Edit and deletion history of a message.
 ///
 /// Schema: `#/components/schemas/MessageHistory`.
@@ -4871,6 +4971,8 @@ pub struct MessageHistory {
     /// JSON: `deletion`. Always present in JSON; `None` is `null`.
     pub deletion: Option<MessageDeletion>,
 }
+#[cfg(feature = "messages")]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for MessageHistory {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -4883,6 +4985,7 @@ impl ::serde::Serialize for MessageHistory {
         map.end()
     }
 }
+#[cfg(feature = "messages")]
 impl<'de> ::serde::Deserialize<'de> for MessageHistory {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4934,6 +5037,7 @@ impl<'de> ::serde::Deserialize<'de> for MessageHistory {
         deserializer.deserialize_struct("MessageHistory", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "messages")]
 impl MessageHistory {
     /// Creates the value from its required fields (`versions`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -4956,6 +5060,7 @@ impl MessageHistory {
         Completed = "completed",
     }
 }
+#[cfg(feature = "campaigns")]
 /// A daily sending window, in minutes after midnight in the campaign's time zone.
 ///
 /// Schema: `#/components/schemas/ScheduleWindow`.
@@ -4970,6 +5075,8 @@ pub struct ScheduleWindow {
     /// JSON: `end`.
     pub end: u64,
 }
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for ScheduleWindow {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -4982,6 +5089,7 @@ impl ::serde::Serialize for ScheduleWindow {
         map.end()
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'de> ::serde::Deserialize<'de> for ScheduleWindow {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5025,6 +5133,7 @@ impl<'de> ::serde::Deserialize<'de> for ScheduleWindow {
         deserializer.deserialize_struct("ScheduleWindow", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "campaigns")]
 impl ScheduleWindow {
     /// Creates the value from its required fields (`start`, `end`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -5032,6 +5141,7 @@ impl ScheduleWindow {
         Self { start, end }
     }
 }
+#[cfg(feature = "campaigns")]
 /// Literal text inserted as is.
 ///
 /// Schema: `#/components/schemas/StaticSegment`.
@@ -5044,6 +5154,7 @@ pub struct StaticSegment {
     /// JSON: `text`.
     pub text: String,
 }
+#[cfg(feature = "campaigns")]
 impl ::serde::Serialize for StaticSegment {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -5056,6 +5167,7 @@ impl ::serde::Serialize for StaticSegment {
         map.end()
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'de> ::serde::Deserialize<'de> for StaticSegment {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5099,6 +5211,7 @@ impl<'de> ::serde::Deserialize<'de> for StaticSegment {
         deserializer.deserialize_struct("StaticSegment", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "campaigns")]
 impl StaticSegment {
     /// Creates the value from its required fields (`text`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -5109,6 +5222,7 @@ impl StaticSegment {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 /// A list of alternatives; one is picked at random for each message.
 ///
 /// Schema: `#/components/schemas/VariationSegment`.
@@ -5121,6 +5235,7 @@ pub struct VariationSegment {
     /// JSON: `options`.
     pub options: Vec<String>,
 }
+#[cfg(feature = "campaigns")]
 impl ::serde::Serialize for VariationSegment {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -5133,6 +5248,7 @@ impl ::serde::Serialize for VariationSegment {
         map.end()
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'de> ::serde::Deserialize<'de> for VariationSegment {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5180,6 +5296,7 @@ impl<'de> ::serde::Deserialize<'de> for VariationSegment {
         deserializer.deserialize_struct("VariationSegment", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "campaigns")]
 impl VariationSegment {
     /// Creates the value from its required fields (`options`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -5190,6 +5307,7 @@ impl VariationSegment {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 /// A placeholder replaced with the lead's value for a variable. The variable must exist on the campaign (`first-name` always does).
 ///
 /// Schema: `#/components/schemas/VariableSegment`.
@@ -5206,6 +5324,7 @@ pub struct VariableSegment {
     /// JSON: `fallback`. Optional: `None` leaves the key out.
     pub fallback: Option<String>,
 }
+#[cfg(feature = "campaigns")]
 impl ::serde::Serialize for VariableSegment {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -5221,6 +5340,7 @@ impl ::serde::Serialize for VariableSegment {
         map.end()
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'de> ::serde::Deserialize<'de> for VariableSegment {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5273,6 +5393,7 @@ impl<'de> ::serde::Deserialize<'de> for VariableSegment {
         deserializer.deserialize_struct("VariableSegment", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "campaigns")]
 impl VariableSegment {
     /// Creates the value from its required fields (`name`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -5284,6 +5405,7 @@ impl VariableSegment {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 /// One piece of a message template, tagged by `type`.
 ///
 /// Schema: `#/components/schemas/MessageSegment`.
@@ -5301,6 +5423,7 @@ pub enum MessageSegment {
     /// A variant not known to this version of the crate, kept as sent.
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "campaigns")]
 impl ::serde::Serialize for MessageSegment {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -5316,6 +5439,7 @@ impl ::serde::Serialize for MessageSegment {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'de> ::serde::Deserialize<'de> for MessageSegment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5340,6 +5464,7 @@ impl<'de> ::serde::Deserialize<'de> for MessageSegment {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 /// Content of a message step; the segments are concatenated in order.
 ///
 /// Schema: `#/components/schemas/MessageStepData`.
@@ -5350,6 +5475,7 @@ pub struct MessageStepData {
     /// JSON: `segments`.
     pub segments: Vec<MessageSegment>,
 }
+#[cfg(feature = "campaigns")]
 impl ::serde::Serialize for MessageStepData {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -5361,6 +5487,7 @@ impl ::serde::Serialize for MessageStepData {
         map.end()
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'de> ::serde::Deserialize<'de> for MessageStepData {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5403,6 +5530,7 @@ impl<'de> ::serde::Deserialize<'de> for MessageStepData {
         deserializer.deserialize_struct("MessageStepData", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "campaigns")]
 impl MessageStepData {
     /// Creates the value from its required fields (`segments`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -5410,6 +5538,7 @@ impl MessageStepData {
         Self { segments }
     }
 }
+#[cfg(feature = "campaigns")]
 /// Content of a delay step.
 ///
 /// Schema: `#/components/schemas/DelayStepData`.
@@ -5424,6 +5553,7 @@ pub struct DelayStepData {
     /// JSON: `unit`.
     pub unit: String,
 }
+#[cfg(feature = "campaigns")]
 impl ::serde::Serialize for DelayStepData {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -5436,6 +5566,7 @@ impl ::serde::Serialize for DelayStepData {
         map.end()
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'de> ::serde::Deserialize<'de> for DelayStepData {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5486,6 +5617,7 @@ impl<'de> ::serde::Deserialize<'de> for DelayStepData {
         deserializer.deserialize_struct("DelayStepData", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "campaigns")]
 impl DelayStepData {
     /// Creates the value from its required fields (`delay_seconds`, `unit`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -5496,6 +5628,7 @@ impl DelayStepData {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 /// A sequence step that sends a message.
 ///
 /// Schema: `#/components/schemas/CampaignMessageStep`.
@@ -5518,6 +5651,8 @@ pub struct CampaignMessageStep {
     /// JSON: `data`.
     pub data: MessageStepData,
 }
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for CampaignMessageStep {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -5535,6 +5670,7 @@ impl ::serde::Serialize for CampaignMessageStep {
         map.end()
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'de> ::serde::Deserialize<'de> for CampaignMessageStep {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5597,6 +5733,7 @@ impl<'de> ::serde::Deserialize<'de> for CampaignMessageStep {
         deserializer.deserialize_struct("CampaignMessageStep", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "campaigns")]
 impl CampaignMessageStep {
     /// Creates the value from its required fields (`id`, `rank`, `data`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -5610,6 +5747,7 @@ impl CampaignMessageStep {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 /// A sequence step that waits before the next step.
 ///
 /// Schema: `#/components/schemas/CampaignDelayStep`.
@@ -5632,6 +5770,8 @@ pub struct CampaignDelayStep {
     /// JSON: `data`.
     pub data: DelayStepData,
 }
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for CampaignDelayStep {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -5649,6 +5789,7 @@ impl ::serde::Serialize for CampaignDelayStep {
         map.end()
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'de> ::serde::Deserialize<'de> for CampaignDelayStep {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5711,6 +5852,7 @@ impl<'de> ::serde::Deserialize<'de> for CampaignDelayStep {
         deserializer.deserialize_struct("CampaignDelayStep", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "campaigns")]
 impl CampaignDelayStep {
     /// Creates the value from its required fields (`id`, `rank`, `data`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -5724,6 +5866,7 @@ impl CampaignDelayStep {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 /// One step of a campaign sequence, tagged by `type`. Updating the sequence creates a new version; older steps are kept for history.
 ///
 /// Schema: `#/components/schemas/CampaignStep`.
@@ -5739,6 +5882,8 @@ pub enum CampaignStep {
     /// A variant not known to this version of the crate, kept as sent.
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for CampaignStep {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -5751,6 +5896,7 @@ impl ::serde::Serialize for CampaignStep {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'de> ::serde::Deserialize<'de> for CampaignStep {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5770,6 +5916,7 @@ impl<'de> ::serde::Deserialize<'de> for CampaignStep {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 /// A message step to create; the server assigns its id and rank.
 ///
 /// Schema: `#/components/schemas/CampaignMessageStepInput`.
@@ -5780,6 +5927,7 @@ pub struct CampaignMessageStepInput {
     /// JSON: `data`.
     pub data: MessageStepData,
 }
+#[cfg(feature = "campaigns")]
 impl ::serde::Serialize for CampaignMessageStepInput {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -5792,6 +5940,8 @@ impl ::serde::Serialize for CampaignMessageStepInput {
         map.end()
     }
 }
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for CampaignMessageStepInput {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5835,6 +5985,7 @@ impl<'de> ::serde::Deserialize<'de> for CampaignMessageStepInput {
         deserializer.deserialize_struct("CampaignMessageStepInput", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "campaigns")]
 impl CampaignMessageStepInput {
     /// Creates the value from its required fields (`data`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -5845,6 +5996,7 @@ impl CampaignMessageStepInput {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 /// A delay step to create; the server assigns its id and rank.
 ///
 /// Schema: `#/components/schemas/CampaignDelayStepInput`.
@@ -5855,6 +6007,7 @@ pub struct CampaignDelayStepInput {
     /// JSON: `data`.
     pub data: DelayStepData,
 }
+#[cfg(feature = "campaigns")]
 impl ::serde::Serialize for CampaignDelayStepInput {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -5867,6 +6020,8 @@ impl ::serde::Serialize for CampaignDelayStepInput {
         map.end()
     }
 }
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for CampaignDelayStepInput {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5910,6 +6065,7 @@ impl<'de> ::serde::Deserialize<'de> for CampaignDelayStepInput {
         deserializer.deserialize_struct("CampaignDelayStepInput", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "campaigns")]
 impl CampaignDelayStepInput {
     /// Creates the value from its required fields (`data`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -5920,6 +6076,7 @@ impl CampaignDelayStepInput {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 /// A step of a new sequence, tagged by `type`.
 ///
 /// Schema: `#/components/schemas/CampaignStepInput`.
@@ -5935,6 +6092,7 @@ pub enum CampaignStepInput {
     /// A variant not known to this version of the crate, kept as sent.
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "campaigns")]
 impl ::serde::Serialize for CampaignStepInput {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -5947,6 +6105,8 @@ impl ::serde::Serialize for CampaignStepInput {
         }
     }
 }
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for CampaignStepInput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5966,6 +6126,7 @@ impl<'de> ::serde::Deserialize<'de> for CampaignStepInput {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 /// Content of a v2 sequence step: message data (with `segments`), delay data (with `delaySeconds`), or the data of another step kind such as the "Like tweet" step, whose fields are not documented and are kept as a JSON object. Told apart by their required fields.
 ///
 /// Schema: `#/components/schemas/CampaignStepData`.
@@ -5973,8 +6134,8 @@ impl<'de> ::serde::Deserialize<'de> for CampaignStepInput {
 /// Decoded by trying every variant and keeping the one that accounts for most of
 /// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
 /// more specific variant.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize), serde(untagged))]
 pub enum CampaignStepData {
     #[allow(missing_docs)]
     DelayStepData(DelayStepData),
@@ -5983,6 +6144,7 @@ pub enum CampaignStepData {
     #[allow(missing_docs)]
     OtherStepData(OtherStepData),
 }
+#[cfg(feature = "campaigns")]
 impl<'de> ::serde::Deserialize<'de> for CampaignStepData {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5997,10 +6159,12 @@ impl<'de> ::serde::Deserialize<'de> for CampaignStepData {
             .finish("CampaignStepData")
     }
 }
+#[cfg(feature = "campaigns")]
 /// Data of a step kind without a documented shape (the "Like tweet" step of the update-sequence page), kept as the JSON object that was sent.
 ///
 /// Schema: `#/components/schemas/OtherStepData`.
 pub type OtherStepData = ::serde_json::Map<String, ::serde_json::Value>;
+#[cfg(feature = "campaigns")]
 /// A step of a v2 campaign sequence. The documented examples show only `id`, `rank` and `data`, so `type` is optional here.
 ///
 /// Schema: `#/components/schemas/CampaignSequenceStep`.
@@ -6021,6 +6185,8 @@ pub struct CampaignSequenceStep {
     /// JSON: `data`.
     pub data: CampaignStepData,
 }
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for CampaignSequenceStep {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -6037,6 +6203,7 @@ impl ::serde::Serialize for CampaignSequenceStep {
         map.end()
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'de> ::serde::Deserialize<'de> for CampaignSequenceStep {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6090,6 +6257,7 @@ impl<'de> ::serde::Deserialize<'de> for CampaignSequenceStep {
         deserializer.deserialize_struct("CampaignSequenceStep", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "campaigns")]
 impl CampaignSequenceStep {
     /// Creates the value from its required fields (`id`, `rank`, `data`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -6102,6 +6270,7 @@ impl CampaignSequenceStep {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 /// A versioned campaign sequence.
 ///
 /// Schema: `#/components/schemas/CampaignSequence`.
@@ -6116,6 +6285,8 @@ pub struct CampaignSequence {
     /// JSON: `steps`.
     pub steps: Vec<CampaignSequenceStep>,
 }
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for CampaignSequence {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -6128,6 +6299,7 @@ impl ::serde::Serialize for CampaignSequence {
         map.end()
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'de> ::serde::Deserialize<'de> for CampaignSequence {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6175,6 +6347,7 @@ impl<'de> ::serde::Deserialize<'de> for CampaignSequence {
         deserializer.deserialize_struct("CampaignSequence", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "campaigns")]
 impl CampaignSequence {
     /// Creates the value from its required fields (`version`, `steps`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -6182,6 +6355,7 @@ impl CampaignSequence {
         Self { version, steps }
     }
 }
+#[cfg(feature = "campaigns")]
 /// A list used for campaign targeting.
 ///
 /// Schema: `#/components/schemas/CampaignList`.
@@ -6196,6 +6370,8 @@ pub struct CampaignList {
     /// JSON: `exclude`.
     pub exclude: bool,
 }
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for CampaignList {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -6208,6 +6384,7 @@ impl ::serde::Serialize for CampaignList {
         map.end()
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'de> ::serde::Deserialize<'de> for CampaignList {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6259,6 +6436,7 @@ impl<'de> ::serde::Deserialize<'de> for CampaignList {
         deserializer.deserialize_struct("CampaignList", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "campaigns")]
 impl CampaignList {
     /// Creates the value from its required fields (`list_id`, `exclude`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -6269,6 +6447,7 @@ impl CampaignList {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 /// Parameters of the `setStatus` automation action.
 ///
 /// Schema: `#/components/schemas/SetStatusActionData`.
@@ -6279,6 +6458,8 @@ pub struct SetStatusActionData {
     /// JSON: `statusId`.
     pub status_id: String,
 }
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for SetStatusActionData {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -6290,6 +6471,7 @@ impl ::serde::Serialize for SetStatusActionData {
         map.end()
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'de> ::serde::Deserialize<'de> for SetStatusActionData {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6332,6 +6514,7 @@ impl<'de> ::serde::Deserialize<'de> for SetStatusActionData {
         deserializer.deserialize_struct("SetStatusActionData", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "campaigns")]
 impl SetStatusActionData {
     /// Creates the value from its required fields (`status_id`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -6341,6 +6524,7 @@ impl SetStatusActionData {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 /// A rule that runs when prospects react to the campaign. The documented automation sets a pipeline status on a prospect's first reply.
 ///
 /// Schema: `#/components/schemas/CampaignAutomation`.
@@ -6365,6 +6549,8 @@ pub struct CampaignAutomation {
     /// JSON: `enabled`.
     pub enabled: bool,
 }
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for CampaignAutomation {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -6380,6 +6566,7 @@ impl ::serde::Serialize for CampaignAutomation {
         map.end()
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'de> ::serde::Deserialize<'de> for CampaignAutomation {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6454,6 +6641,7 @@ impl<'de> ::serde::Deserialize<'de> for CampaignAutomation {
         deserializer.deserialize_struct("CampaignAutomation", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "campaigns")]
 impl CampaignAutomation {
     /// Creates the value from its required fields (`id`, `action_data`, `enabled`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -6471,6 +6659,7 @@ impl CampaignAutomation {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 /// Automation as returned by the v2 campaign routes (the `action` key may be absent).
 ///
 /// Schema: `#/components/schemas/CampaignV2Automation`.
@@ -6495,6 +6684,8 @@ pub struct CampaignV2Automation {
     /// JSON: `enabled`.
     pub enabled: bool,
 }
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for CampaignV2Automation {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -6512,6 +6703,7 @@ impl ::serde::Serialize for CampaignV2Automation {
         map.end()
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'de> ::serde::Deserialize<'de> for CampaignV2Automation {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6586,6 +6778,7 @@ impl<'de> ::serde::Deserialize<'de> for CampaignV2Automation {
         deserializer.deserialize_struct("CampaignV2Automation", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "campaigns")]
 impl CampaignV2Automation {
     /// Creates the value from its required fields (`id`, `action_data`, `enabled`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -6603,6 +6796,7 @@ impl CampaignV2Automation {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 /// A custom template variable defined on a campaign.
 ///
 /// Schema: `#/components/schemas/CustomVariable`.
@@ -6617,6 +6811,8 @@ pub struct CustomVariable {
     /// JSON: `description`. Always present in JSON; `None` is `null`.
     pub description: Option<String>,
 }
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for CustomVariable {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -6629,6 +6825,7 @@ impl ::serde::Serialize for CustomVariable {
         map.end()
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'de> ::serde::Deserialize<'de> for CustomVariable {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6683,6 +6880,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomVariable {
         deserializer.deserialize_struct("CustomVariable", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "campaigns")]
 impl CustomVariable {
     /// Creates the value from its required fields (`display_name`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -6693,6 +6891,7 @@ impl CustomVariable {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 /// An outbound DM campaign in the original (v1) representation, returned by `GET /campaigns/{campaignId}` and the pause operation.
 ///
 /// Schema: `#/components/schemas/Campaign`.
@@ -6805,6 +7004,8 @@ pub struct Campaign {
     /// JSON: `customVariables`.
     pub custom_variables: ::std::collections::BTreeMap<String, CustomVariable>,
 }
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for Campaign {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -6842,6 +7043,7 @@ impl ::serde::Serialize for Campaign {
         map.end()
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'de> ::serde::Deserialize<'de> for Campaign {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -7177,6 +7379,7 @@ impl<'de> ::serde::Deserialize<'de> for Campaign {
         deserializer.deserialize_struct("Campaign", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "campaigns")]
 /// A list whose leads are continuously fed into the campaign.
 ///
 /// Schema: `#/components/schemas/CampaignSyncedList`.
@@ -7195,6 +7398,8 @@ pub struct CampaignSyncedList {
     /// JSON: `columnMapping`.
     pub column_mapping: ::std::collections::BTreeMap<String, String>,
 }
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for CampaignSyncedList {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -7208,6 +7413,7 @@ impl ::serde::Serialize for CampaignSyncedList {
         map.end()
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'de> ::serde::Deserialize<'de> for CampaignSyncedList {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -7271,6 +7477,7 @@ impl<'de> ::serde::Deserialize<'de> for CampaignSyncedList {
         deserializer.deserialize_struct("CampaignSyncedList", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "campaigns")]
 impl CampaignSyncedList {
     /// Creates the value from its required fields (`list_id`, `list_name`, `column_mapping`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -7286,6 +7493,7 @@ impl CampaignSyncedList {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 /// A list whose leads are kept out of the campaign.
 ///
 /// Schema: `#/components/schemas/CampaignExcludedList`.
@@ -7300,6 +7508,8 @@ pub struct CampaignExcludedList {
     /// JSON: `listName`.
     pub list_name: String,
 }
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for CampaignExcludedList {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -7312,6 +7522,7 @@ impl ::serde::Serialize for CampaignExcludedList {
         map.end()
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'de> ::serde::Deserialize<'de> for CampaignExcludedList {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -7363,6 +7574,7 @@ impl<'de> ::serde::Deserialize<'de> for CampaignExcludedList {
         deserializer.deserialize_struct("CampaignExcludedList", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "campaigns")]
 impl CampaignExcludedList {
     /// Creates the value from its required fields (`list_id`, `list_name`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -7373,6 +7585,7 @@ impl CampaignExcludedList {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 /// Rules deciding which leads enter the campaign automatically.
 ///
 /// Schema: `#/components/schemas/CampaignRules`.
@@ -7395,6 +7608,8 @@ pub struct CampaignRules {
     /// JSON: `excludeMutuals`.
     pub exclude_mutuals: bool,
 }
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for CampaignRules {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -7409,6 +7624,7 @@ impl ::serde::Serialize for CampaignRules {
         map.end()
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'de> ::serde::Deserialize<'de> for CampaignRules {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -7495,6 +7711,7 @@ impl<'de> ::serde::Deserialize<'de> for CampaignRules {
         deserializer.deserialize_struct("CampaignRules", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "campaigns")]
 impl CampaignRules {
     /// Creates the value from its required fields (`synced_lists`, `excluded_lists`, `exclude_contacted`, `exclude_mutuals`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -7512,6 +7729,7 @@ impl CampaignRules {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 /// An outbound DM campaign in the v2 representation used by the `/campaigns/v2/...` routes: an `enabled` flag instead of `status`, lead rules, and a versioned sequence.
 ///
 /// Schema: `#/components/schemas/CampaignV2`.
@@ -7614,6 +7832,8 @@ pub struct CampaignV2 {
     /// JSON: `lastStartedAt`. Always present in JSON; `None` is `null`.
     pub last_started_at: Option<::apigen_runtime::Timestamp>,
 }
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for CampaignV2 {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -7649,6 +7869,7 @@ impl ::serde::Serialize for CampaignV2 {
         map.end()
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'de> ::serde::Deserialize<'de> for CampaignV2 {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -7960,6 +8181,7 @@ impl<'de> ::serde::Deserialize<'de> for CampaignV2 {
         deserializer.deserialize_struct("CampaignV2", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "campaigns")]
 /// A custom data column of a campaign.
 ///
 /// Schema: `#/components/schemas/Column`.
@@ -7990,6 +8212,8 @@ pub struct Column {
     /// JSON: `description`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
     pub description: Option<::apigen_runtime::Nullable<String>>,
 }
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for Column {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -8008,6 +8232,7 @@ impl ::serde::Serialize for Column {
         map.end()
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'de> ::serde::Deserialize<'de> for Column {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -8090,6 +8315,7 @@ impl<'de> ::serde::Deserialize<'de> for Column {
         deserializer.deserialize_struct("Column", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "campaigns")]
 impl Column {
     /// Creates the value from its required fields (`id`, `name`, `type`, `created_at`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -8109,6 +8335,7 @@ impl Column {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 ::apigen_runtime::open_enum! {
     /// How a lead identifier in the path is interpreted.
     ///
@@ -8122,6 +8349,7 @@ impl Column {
         ExternalId = "externalId",
     }
 }
+#[cfg(feature = "campaigns")]
 /// One lead in the mixed `leads` array, identified by exactly one of `platformId`, `username` or `externalId`, with optional column values.
 ///
 /// Schema: `#/components/schemas/CampaignLeadInput`.
@@ -8146,6 +8374,7 @@ pub struct CampaignLeadInput {
     /// JSON: `data`. Optional: `None` leaves the key out.
     pub data: Option<::serde_json::Value>,
 }
+#[cfg(feature = "campaigns")]
 impl ::serde::Serialize for CampaignLeadInput {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -8171,6 +8400,8 @@ impl ::serde::Serialize for CampaignLeadInput {
         map.end()
     }
 }
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for CampaignLeadInput {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -8251,6 +8482,7 @@ impl<'de> ::serde::Deserialize<'de> for CampaignLeadInput {
         deserializer.deserialize_struct("CampaignLeadInput", __FIELDS, __Visitor)
     }
 }
+#[cfg(any(feature = "campaigns", feature = "lists"))]
 /// Result of a lead update. Only the `prospect` member is documented; the stored reference is cut off after it, so further members may follow.
 ///
 /// Schema: `#/components/schemas/UpdateLeadResponse`.
@@ -8259,6 +8491,8 @@ pub struct UpdateLeadResponse {
     /// JSON: `prospect`.
     pub prospect: LeadProspect,
 }
+#[cfg(any(feature = "campaigns", feature = "lists"))]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for UpdateLeadResponse {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -8270,6 +8504,7 @@ impl ::serde::Serialize for UpdateLeadResponse {
         map.end()
     }
 }
+#[cfg(any(feature = "campaigns", feature = "lists"))]
 impl<'de> ::serde::Deserialize<'de> for UpdateLeadResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -8312,6 +8547,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateLeadResponse {
         deserializer.deserialize_struct("UpdateLeadResponse", __FIELDS, __Visitor)
     }
 }
+#[cfg(any(feature = "campaigns", feature = "lists"))]
 impl UpdateLeadResponse {
     /// Creates the value from its required fields (`prospect`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -8319,6 +8555,7 @@ impl UpdateLeadResponse {
         Self { prospect }
     }
 }
+#[cfg(any(feature = "campaigns", feature = "lists"))]
 /// The prospect returned by the lead-update operations: the fields of `Prospect`, except that `verified`, `profileType` and `source` may be absent, as in the campaign update-lead example. Keep in sync with `Prospect`.
 ///
 /// Schema: `#/components/schemas/LeadProspect`.
@@ -8447,6 +8684,8 @@ pub struct LeadProspect {
     /// JSON: `accountStatus`. Optional: `None` leaves the key out.
     pub account_status: Option<String>,
 }
+#[cfg(any(feature = "campaigns", feature = "lists"))]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for LeadProspect {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -8498,6 +8737,7 @@ impl ::serde::Serialize for LeadProspect {
         map.end()
     }
 }
+#[cfg(any(feature = "campaigns", feature = "lists"))]
 impl<'de> ::serde::Deserialize<'de> for LeadProspect {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -8872,6 +9112,7 @@ impl<'de> ::serde::Deserialize<'de> for LeadProspect {
         deserializer.deserialize_struct("LeadProspect", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "import-jobs")]
 ::apigen_runtime::open_enum! {
     /// State of an import job. `queued` waits for a free worker slot; `starting` has a slot and is about to run.
     ///
@@ -8893,6 +9134,7 @@ impl<'de> ::serde::Deserialize<'de> for LeadProspect {
         Canceled = "canceled",
     }
 }
+#[cfg(feature = "import-jobs")]
 /// A background job that imports leads into a list.
 ///
 /// Schema: `#/components/schemas/ImportJob`.
@@ -8945,6 +9187,8 @@ pub struct ImportJob {
     /// JSON: `completedAt`. Always present in JSON; `None` is `null`.
     pub completed_at: Option<::apigen_runtime::Timestamp>,
 }
+#[cfg(feature = "import-jobs")]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for ImportJob {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -8967,6 +9211,7 @@ impl ::serde::Serialize for ImportJob {
         map.end()
     }
 }
+#[cfg(feature = "import-jobs")]
 impl<'de> ::serde::Deserialize<'de> for ImportJob {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9118,6 +9363,7 @@ impl<'de> ::serde::Deserialize<'de> for ImportJob {
         deserializer.deserialize_struct("ImportJob", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "import-jobs")]
 /// Sends one CSV column to one list column.
 ///
 /// Schema: `#/components/schemas/CsvColumnMapping`.
@@ -9132,6 +9378,7 @@ pub struct CsvColumnMapping {
     /// JSON: `targetColumnId`.
     pub target_column_id: String,
 }
+#[cfg(feature = "import-jobs")]
 impl ::serde::Serialize for CsvColumnMapping {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -9144,6 +9391,8 @@ impl ::serde::Serialize for CsvColumnMapping {
         map.end()
     }
 }
+#[cfg(feature = "import-jobs")]
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for CsvColumnMapping {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9198,6 +9447,7 @@ impl<'de> ::serde::Deserialize<'de> for CsvColumnMapping {
         deserializer.deserialize_struct("CsvColumnMapping", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "import-jobs")]
 impl CsvColumnMapping {
     /// Creates the value from its required fields (`csv_header`, `target_column_id`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -9211,6 +9461,7 @@ impl CsvColumnMapping {
         }
     }
 }
+#[cfg(feature = "import-jobs")]
 /// Import leads from CSV text sent inline.
 ///
 /// Schema: `#/components/schemas/CsvImportConfig`.
@@ -9237,6 +9488,7 @@ pub struct CsvImportConfig {
     /// JSON: `mergeStrategy`. Optional: `None` leaves the key out.
     pub merge_strategy: Option<String>,
 }
+#[cfg(feature = "import-jobs")]
 impl ::serde::Serialize for CsvImportConfig {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -9258,6 +9510,8 @@ impl ::serde::Serialize for CsvImportConfig {
         map.end()
     }
 }
+#[cfg(feature = "import-jobs")]
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for CsvImportConfig {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9338,6 +9592,7 @@ impl<'de> ::serde::Deserialize<'de> for CsvImportConfig {
         deserializer.deserialize_struct("CsvImportConfig", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "import-jobs")]
 impl CsvImportConfig {
     /// Creates the value from its required fields (`content`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -9351,6 +9606,7 @@ impl CsvImportConfig {
         }
     }
 }
+#[cfg(feature = "import-jobs")]
 /// Import source configuration, tagged by `type`. Only the CSV variant is documented; others (such as followers or likes importers) exist but their fields are unknown.
 ///
 /// Schema: `#/components/schemas/ImportConfig`.
@@ -9364,6 +9620,7 @@ pub enum ImportConfig {
     /// A variant not known to this version of the crate, kept as sent.
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "import-jobs")]
 impl ::serde::Serialize for ImportConfig {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -9375,6 +9632,8 @@ impl ::serde::Serialize for ImportConfig {
         }
     }
 }
+#[cfg(feature = "import-jobs")]
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for ImportConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9390,6 +9649,7 @@ impl<'de> ::serde::Deserialize<'de> for ImportConfig {
         }
     }
 }
+#[cfg(feature = "events")]
 ::apigen_runtime::open_enum! {
     /// Event type in `resource.action` form. `thread.assigned` and `thread.unassigned` are deprecated in favour of `prospect.assigneeChanged`, since assignees now live on the prospect.
     ///
@@ -9463,6 +9723,7 @@ impl<'de> ::serde::Deserialize<'de> for ImportConfig {
         TargetReplied = "target.replied",
     }
 }
+#[cfg(feature = "events")]
 /// Envelope shared by webhook deliveries and the events feed. Webhook deliveries are POSTed as JSON and signed in the `X-Inbox-Signature` header (`t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`).
 ///
 /// Schema: `#/components/schemas/WebhookEvent`.
@@ -9495,6 +9756,8 @@ pub struct WebhookEvent {
     /// JSON: `data`.
     pub data: ::serde_json::Map<String, ::serde_json::Value>,
 }
+#[cfg(feature = "events")]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for WebhookEvent {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -9512,6 +9775,7 @@ impl ::serde::Serialize for WebhookEvent {
         map.end()
     }
 }
+#[cfg(feature = "events")]
 impl<'de> ::serde::Deserialize<'de> for WebhookEvent {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11676,6 +11940,7 @@ impl<'de> ::serde::Deserialize<'de> for WebhookCampaign {
         deserializer.deserialize_struct("WebhookCampaign", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "threads")]
 /// Body of `createThread`. Give either `externalPlatformId` or `externalId`.
 ///
 /// Schema: `#/components/schemas/CreateThreadRequest`.
@@ -11694,6 +11959,7 @@ pub struct CreateThreadRequest {
     /// JSON: `externalId`. Optional: `None` leaves the key out.
     pub external_id: Option<String>,
 }
+#[cfg(feature = "threads")]
 impl ::serde::Serialize for CreateThreadRequest {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -11711,6 +11977,8 @@ impl ::serde::Serialize for CreateThreadRequest {
         map.end()
     }
 }
+#[cfg(feature = "threads")]
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for CreateThreadRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11774,6 +12042,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateThreadRequest {
         deserializer.deserialize_struct("CreateThreadRequest", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "threads")]
 impl CreateThreadRequest {
     /// Creates the value from its required fields (`account_link_id`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -11785,6 +12054,7 @@ impl CreateThreadRequest {
         }
     }
 }
+#[cfg(feature = "threads")]
 /// Body of `updateThread`. Omitted fields are left unchanged.
 ///
 /// Schema: `#/components/schemas/UpdateThreadRequest`.
@@ -11799,6 +12069,7 @@ pub struct UpdateThreadRequest {
     /// JSON: `assigneeId`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
     pub assignee_id: Option<::apigen_runtime::Nullable<String>>,
 }
+#[cfg(feature = "threads")]
 impl ::serde::Serialize for UpdateThreadRequest {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -11815,6 +12086,8 @@ impl ::serde::Serialize for UpdateThreadRequest {
         map.end()
     }
 }
+#[cfg(feature = "threads")]
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for UpdateThreadRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11862,6 +12135,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateThreadRequest {
         deserializer.deserialize_struct("UpdateThreadRequest", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "threads")]
 /// Body of `updateThreadSettings`.
 ///
 /// Schema: `#/components/schemas/UpdateThreadSettingsRequest`.
@@ -11872,6 +12146,7 @@ pub struct UpdateThreadSettingsRequest {
     /// JSON: `typingIndicatorsEnabled`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
     pub typing_indicators_enabled: Option<::apigen_runtime::Nullable<bool>>,
 }
+#[cfg(feature = "threads")]
 impl ::serde::Serialize for UpdateThreadSettingsRequest {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -11885,6 +12160,8 @@ impl ::serde::Serialize for UpdateThreadSettingsRequest {
         map.end()
     }
 }
+#[cfg(feature = "threads")]
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for UpdateThreadSettingsRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11928,6 +12205,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateThreadSettingsRequest {
             .deserialize_struct("UpdateThreadSettingsRequest", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "messages")]
 /// Body of `sendMessage`.
 ///
 /// Schema: `#/components/schemas/SendMessageRequest`.
@@ -11942,6 +12220,7 @@ pub struct SendMessageRequest {
     /// JSON: `replyToMessageId`. Optional: `None` leaves the key out.
     pub reply_to_message_id: Option<String>,
 }
+#[cfg(feature = "messages")]
 impl ::serde::Serialize for SendMessageRequest {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -11956,6 +12235,8 @@ impl ::serde::Serialize for SendMessageRequest {
         map.end()
     }
 }
+#[cfg(feature = "messages")]
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for SendMessageRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12007,6 +12288,7 @@ impl<'de> ::serde::Deserialize<'de> for SendMessageRequest {
         deserializer.deserialize_struct("SendMessageRequest", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "messages")]
 impl SendMessageRequest {
     /// Creates the value from its required fields (`content`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -12017,6 +12299,7 @@ impl SendMessageRequest {
         }
     }
 }
+#[cfg(feature = "messages")]
 /// Body of `quickSendMessage`. Give either `externalPlatformId` or `externalId`.
 ///
 /// Schema: `#/components/schemas/QuickSendMessageRequest`.
@@ -12039,6 +12322,7 @@ pub struct QuickSendMessageRequest {
     /// JSON: `externalId`. Optional: `None` leaves the key out.
     pub external_id: Option<String>,
 }
+#[cfg(feature = "messages")]
 impl ::serde::Serialize for QuickSendMessageRequest {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -12057,6 +12341,8 @@ impl ::serde::Serialize for QuickSendMessageRequest {
         map.end()
     }
 }
+#[cfg(feature = "messages")]
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for QuickSendMessageRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12134,6 +12420,7 @@ impl<'de> ::serde::Deserialize<'de> for QuickSendMessageRequest {
         deserializer.deserialize_struct("QuickSendMessageRequest", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "messages")]
 impl QuickSendMessageRequest {
     /// Creates the value from its required fields (`account_link_id`, `content`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -12146,6 +12433,7 @@ impl QuickSendMessageRequest {
         }
     }
 }
+#[cfg(feature = "messages")]
 /// Body of `editMessage`.
 ///
 /// Schema: `#/components/schemas/EditMessageRequest`.
@@ -12156,6 +12444,7 @@ pub struct EditMessageRequest {
     /// JSON: `content`.
     pub content: String,
 }
+#[cfg(feature = "messages")]
 impl ::serde::Serialize for EditMessageRequest {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -12167,6 +12456,8 @@ impl ::serde::Serialize for EditMessageRequest {
         map.end()
     }
 }
+#[cfg(feature = "messages")]
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for EditMessageRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12209,6 +12500,7 @@ impl<'de> ::serde::Deserialize<'de> for EditMessageRequest {
         deserializer.deserialize_struct("EditMessageRequest", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "messages")]
 impl EditMessageRequest {
     /// Creates the value from its required fields (`content`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -12216,6 +12508,7 @@ impl EditMessageRequest {
         Self { content: content.into() }
     }
 }
+#[cfg(feature = "messages")]
 /// Body of `deleteMessage`; may be empty.
 ///
 /// Schema: `#/components/schemas/DeleteMessageRequest`.
@@ -12226,6 +12519,7 @@ pub struct DeleteMessageRequest {
     /// JSON: `deleteForAll`. Optional: `None` leaves the key out.
     pub delete_for_all: Option<bool>,
 }
+#[cfg(feature = "messages")]
 impl ::serde::Serialize for DeleteMessageRequest {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -12239,6 +12533,8 @@ impl ::serde::Serialize for DeleteMessageRequest {
         map.end()
     }
 }
+#[cfg(feature = "messages")]
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for DeleteMessageRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12281,6 +12577,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteMessageRequest {
         deserializer.deserialize_struct("DeleteMessageRequest", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "messages")]
 /// Body of `addReaction` and `removeReaction`.
 ///
 /// Schema: `#/components/schemas/ReactionRequest`.
@@ -12291,6 +12588,7 @@ pub struct ReactionRequest {
     /// JSON: `emoji`.
     pub emoji: String,
 }
+#[cfg(feature = "messages")]
 impl ::serde::Serialize for ReactionRequest {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -12302,6 +12600,8 @@ impl ::serde::Serialize for ReactionRequest {
         map.end()
     }
 }
+#[cfg(feature = "messages")]
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for ReactionRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12340,6 +12640,7 @@ impl<'de> ::serde::Deserialize<'de> for ReactionRequest {
         deserializer.deserialize_struct("ReactionRequest", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "messages")]
 impl ReactionRequest {
     /// Creates the value from its required fields (`emoji`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -12347,6 +12648,7 @@ impl ReactionRequest {
         Self { emoji: emoji.into() }
     }
 }
+#[cfg(feature = "prospects")]
 /// Body of `updateProspectContext`. Omitted fields are left unchanged; nullable fields accept `null` to clear them.
 ///
 /// Schema: `#/components/schemas/UpdateProspectContextRequest`.
@@ -12381,6 +12683,7 @@ pub struct UpdateProspectContextRequest {
     /// JSON: `done`. Optional: `None` leaves the key out.
     pub done: Option<bool>,
 }
+#[cfg(feature = "prospects")]
 impl ::serde::Serialize for UpdateProspectContextRequest {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -12412,6 +12715,8 @@ impl ::serde::Serialize for UpdateProspectContextRequest {
         map.end()
     }
 }
+#[cfg(feature = "prospects")]
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for UpdateProspectContextRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12509,6 +12814,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateProspectContextRequest {
             .deserialize_struct("UpdateProspectContextRequest", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "tags")]
 /// Body of `createTag`.
 ///
 /// Schema: `#/components/schemas/CreateTagRequest`.
@@ -12523,6 +12829,7 @@ pub struct CreateTagRequest {
     /// JSON: `color`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
     pub color: Option<::apigen_runtime::Nullable<String>>,
 }
+#[cfg(feature = "tags")]
 impl ::serde::Serialize for CreateTagRequest {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -12537,6 +12844,8 @@ impl ::serde::Serialize for CreateTagRequest {
         map.end()
     }
 }
+#[cfg(feature = "tags")]
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for CreateTagRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12580,6 +12889,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateTagRequest {
         deserializer.deserialize_struct("CreateTagRequest", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "tags")]
 impl CreateTagRequest {
     /// Creates the value from its required fields (`name`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -12590,6 +12900,7 @@ impl CreateTagRequest {
         }
     }
 }
+#[cfg(feature = "tags")]
 /// Body of `updateTag`. Omitted fields are left unchanged.
 ///
 /// Schema: `#/components/schemas/UpdateTagRequest`.
@@ -12604,6 +12915,7 @@ pub struct UpdateTagRequest {
     /// JSON: `color`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
     pub color: Option<::apigen_runtime::Nullable<String>>,
 }
+#[cfg(feature = "tags")]
 impl ::serde::Serialize for UpdateTagRequest {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -12620,6 +12932,8 @@ impl ::serde::Serialize for UpdateTagRequest {
         map.end()
     }
 }
+#[cfg(feature = "tags")]
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for UpdateTagRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12663,6 +12977,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateTagRequest {
         deserializer.deserialize_struct("UpdateTagRequest", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "statuses")]
 /// Body of `createStatus`.
 ///
 /// Schema: `#/components/schemas/CreateStatusRequest`.
@@ -12677,6 +12992,7 @@ pub struct CreateStatusRequest {
     /// JSON: `color`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
     pub color: Option<::apigen_runtime::Nullable<String>>,
 }
+#[cfg(feature = "statuses")]
 impl ::serde::Serialize for CreateStatusRequest {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -12691,6 +13007,8 @@ impl ::serde::Serialize for CreateStatusRequest {
         map.end()
     }
 }
+#[cfg(feature = "statuses")]
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for CreateStatusRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12734,6 +13052,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateStatusRequest {
         deserializer.deserialize_struct("CreateStatusRequest", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "statuses")]
 impl CreateStatusRequest {
     /// Creates the value from its required fields (`name`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -12744,6 +13063,7 @@ impl CreateStatusRequest {
         }
     }
 }
+#[cfg(feature = "statuses")]
 /// Body of `updateStatus`. Omitted fields are left unchanged.
 ///
 /// Schema: `#/components/schemas/UpdateStatusRequest`.
@@ -12758,6 +13078,7 @@ pub struct UpdateStatusRequest {
     /// JSON: `color`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
     pub color: Option<::apigen_runtime::Nullable<String>>,
 }
+#[cfg(feature = "statuses")]
 impl ::serde::Serialize for UpdateStatusRequest {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -12774,6 +13095,8 @@ impl ::serde::Serialize for UpdateStatusRequest {
         map.end()
     }
 }
+#[cfg(feature = "statuses")]
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for UpdateStatusRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12817,6 +13140,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateStatusRequest {
         deserializer.deserialize_struct("UpdateStatusRequest", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "lists")]
 /// Body of `addListLeads`.
 ///
 /// Schema: `#/components/schemas/AddListLeadsRequest`.
@@ -12827,6 +13151,7 @@ pub struct AddListLeadsRequest {
     /// JSON: `platformIds`.
     pub platform_ids: Vec<String>,
 }
+#[cfg(feature = "lists")]
 impl ::serde::Serialize for AddListLeadsRequest {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -12838,6 +13163,8 @@ impl ::serde::Serialize for AddListLeadsRequest {
         map.end()
     }
 }
+#[cfg(feature = "lists")]
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for AddListLeadsRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12880,6 +13207,7 @@ impl<'de> ::serde::Deserialize<'de> for AddListLeadsRequest {
         deserializer.deserialize_struct("AddListLeadsRequest", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "lists")]
 impl AddListLeadsRequest {
     /// Creates the value from its required fields (`platform_ids`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -12887,6 +13215,7 @@ impl AddListLeadsRequest {
         Self { platform_ids }
     }
 }
+#[cfg(feature = "lists")]
 /// Body of `removeListLeads`.
 ///
 /// Schema: `#/components/schemas/RemoveListLeadsRequest`.
@@ -12897,6 +13226,7 @@ pub struct RemoveListLeadsRequest {
     /// JSON: `platformIds`.
     pub platform_ids: Vec<String>,
 }
+#[cfg(feature = "lists")]
 impl ::serde::Serialize for RemoveListLeadsRequest {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -12908,6 +13238,8 @@ impl ::serde::Serialize for RemoveListLeadsRequest {
         map.end()
     }
 }
+#[cfg(feature = "lists")]
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for RemoveListLeadsRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12950,6 +13282,7 @@ impl<'de> ::serde::Deserialize<'de> for RemoveListLeadsRequest {
         deserializer.deserialize_struct("RemoveListLeadsRequest", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "lists")]
 impl RemoveListLeadsRequest {
     /// Creates the value from its required fields (`platform_ids`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -12957,6 +13290,7 @@ impl RemoveListLeadsRequest {
         Self { platform_ids }
     }
 }
+#[cfg(feature = "lists")]
 /// Body of `updateListLead`.
 ///
 /// Schema: `#/components/schemas/UpdateListLeadRequest`.
@@ -12967,6 +13301,7 @@ pub struct UpdateListLeadRequest {
     /// JSON: `data`.
     pub data: ::serde_json::Value,
 }
+#[cfg(feature = "lists")]
 impl ::serde::Serialize for UpdateListLeadRequest {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -12978,6 +13313,8 @@ impl ::serde::Serialize for UpdateListLeadRequest {
         map.end()
     }
 }
+#[cfg(feature = "lists")]
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for UpdateListLeadRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13016,6 +13353,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateListLeadRequest {
         deserializer.deserialize_struct("UpdateListLeadRequest", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "lists")]
 impl UpdateListLeadRequest {
     /// Creates the value from its required fields (`data`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -13023,6 +13361,7 @@ impl UpdateListLeadRequest {
         Self { data }
     }
 }
+#[cfg(feature = "import-jobs")]
 /// Body of `createImportJob`.
 ///
 /// Schema: `#/components/schemas/CreateImportJobRequest`.
@@ -13031,6 +13370,7 @@ pub struct CreateImportJobRequest {
     /// JSON: `data`.
     pub data: ImportConfig,
 }
+#[cfg(feature = "import-jobs")]
 impl ::serde::Serialize for CreateImportJobRequest {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -13042,6 +13382,8 @@ impl ::serde::Serialize for CreateImportJobRequest {
         map.end()
     }
 }
+#[cfg(feature = "import-jobs")]
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for CreateImportJobRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13080,6 +13422,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateImportJobRequest {
         deserializer.deserialize_struct("CreateImportJobRequest", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "import-jobs")]
 impl CreateImportJobRequest {
     /// Creates the value from its required fields (`data`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -13087,6 +13430,7 @@ impl CreateImportJobRequest {
         Self { data }
     }
 }
+#[cfg(feature = "campaigns")]
 /// Body of `updateCampaignSequence`.
 ///
 /// Schema: `#/components/schemas/UpdateCampaignSequenceRequest`.
@@ -13097,6 +13441,7 @@ pub struct UpdateCampaignSequenceRequest {
     /// JSON: `steps`.
     pub steps: Vec<CampaignStepInput>,
 }
+#[cfg(feature = "campaigns")]
 impl ::serde::Serialize for UpdateCampaignSequenceRequest {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -13108,6 +13453,8 @@ impl ::serde::Serialize for UpdateCampaignSequenceRequest {
         map.end()
     }
 }
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for UpdateCampaignSequenceRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13147,6 +13494,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateCampaignSequenceRequest {
             .deserialize_struct("UpdateCampaignSequenceRequest", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "campaigns")]
 impl UpdateCampaignSequenceRequest {
     /// Creates the value from its required fields (`steps`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -13154,6 +13502,7 @@ impl UpdateCampaignSequenceRequest {
         Self { steps }
     }
 }
+#[cfg(feature = "campaigns")]
 /// Body of `addCampaignLeads`. All fields are optional, but at least one way of naming leads should be used.
 ///
 /// Schema: `#/components/schemas/AddCampaignLeadsRequest`.
@@ -13180,6 +13529,7 @@ pub struct AddCampaignLeadsRequest {
     /// JSON: `leads`. Optional: `None` leaves the key out.
     pub leads: Option<Vec<CampaignLeadInput>>,
 }
+#[cfg(feature = "campaigns")]
 impl ::serde::Serialize for AddCampaignLeadsRequest {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -13205,6 +13555,8 @@ impl ::serde::Serialize for AddCampaignLeadsRequest {
         map.end()
     }
 }
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for AddCampaignLeadsRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13285,6 +13637,7 @@ impl<'de> ::serde::Deserialize<'de> for AddCampaignLeadsRequest {
         deserializer.deserialize_struct("AddCampaignLeadsRequest", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "campaigns")]
 /// Body of `cancelCampaignLead`; may be empty.
 ///
 /// Schema: `#/components/schemas/CancelCampaignLeadRequest`.
@@ -13297,6 +13650,7 @@ pub struct CancelCampaignLeadRequest {
     /// JSON: `platform`. Optional: `None` leaves the key out.
     pub platform: Option<Platform>,
 }
+#[cfg(feature = "campaigns")]
 impl ::serde::Serialize for CancelCampaignLeadRequest {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -13313,6 +13667,8 @@ impl ::serde::Serialize for CancelCampaignLeadRequest {
         map.end()
     }
 }
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for CancelCampaignLeadRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13360,6 +13716,7 @@ impl<'de> ::serde::Deserialize<'de> for CancelCampaignLeadRequest {
         deserializer.deserialize_struct("CancelCampaignLeadRequest", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "campaigns")]
 /// Body of `updateCampaignLead`.
 ///
 /// Schema: `#/components/schemas/UpdateCampaignLeadRequest`.
@@ -13376,6 +13733,7 @@ pub struct UpdateCampaignLeadRequest {
     /// JSON: `platform`. Optional: `None` leaves the key out.
     pub platform: Option<Platform>,
 }
+#[cfg(feature = "campaigns")]
 impl ::serde::Serialize for UpdateCampaignLeadRequest {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -13393,6 +13751,8 @@ impl ::serde::Serialize for UpdateCampaignLeadRequest {
         map.end()
     }
 }
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for UpdateCampaignLeadRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13445,6 +13805,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateCampaignLeadRequest {
         deserializer.deserialize_struct("UpdateCampaignLeadRequest", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "campaigns")]
 impl UpdateCampaignLeadRequest {
     /// Creates the value from its required fields (`data`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -13456,6 +13817,7 @@ impl UpdateCampaignLeadRequest {
         }
     }
 }
+#[cfg(feature = "campaigns")]
 /// Body of `updateCampaignLeadRules`. Omitted fields stay as they are; an empty array clears that selection.
 ///
 /// Schema: `#/components/schemas/UpdateCampaignLeadRulesRequest`.
@@ -13491,6 +13853,7 @@ pub struct UpdateCampaignLeadRulesRequest {
     /// JSON: `detachBehavior`. Optional: `None` leaves the key out.
     pub detach_behavior: Option<String>,
 }
+#[cfg(feature = "campaigns")]
 impl ::serde::Serialize for UpdateCampaignLeadRulesRequest {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -13519,6 +13882,8 @@ impl ::serde::Serialize for UpdateCampaignLeadRulesRequest {
         map.end()
     }
 }
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for UpdateCampaignLeadRulesRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13621,6 +13986,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateCampaignLeadRulesRequest {
             .deserialize_struct("UpdateCampaignLeadRulesRequest", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "campaigns")]
 /// Body of `updateCampaignColumn`. Omitted fields are left unchanged.
 ///
 /// Schema: `#/components/schemas/UpdateCampaignColumnRequest`.
@@ -13635,6 +14001,7 @@ pub struct UpdateCampaignColumnRequest {
     /// JSON: `description`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
     pub description: Option<::apigen_runtime::Nullable<String>>,
 }
+#[cfg(feature = "campaigns")]
 impl ::serde::Serialize for UpdateCampaignColumnRequest {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -13651,6 +14018,8 @@ impl ::serde::Serialize for UpdateCampaignColumnRequest {
         map.end()
     }
 }
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for UpdateCampaignColumnRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13699,6 +14068,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateCampaignColumnRequest {
             .deserialize_struct("UpdateCampaignColumnRequest", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "threads")]
 /// One page of threads.
 ///
 /// Schema: `#/components/schemas/ListThreadsResponse`.
@@ -13713,6 +14083,8 @@ pub struct ListThreadsResponse {
     /// JSON: `nextCursor`. Always present in JSON; `None` is `null`.
     pub next_cursor: Option<PageCursor>,
 }
+#[cfg(feature = "threads")]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for ListThreadsResponse {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -13725,6 +14097,7 @@ impl ::serde::Serialize for ListThreadsResponse {
         map.end()
     }
 }
+#[cfg(feature = "threads")]
 impl<'de> ::serde::Deserialize<'de> for ListThreadsResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13776,6 +14149,7 @@ impl<'de> ::serde::Deserialize<'de> for ListThreadsResponse {
         deserializer.deserialize_struct("ListThreadsResponse", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "threads")]
 impl ListThreadsResponse {
     /// Creates the value from its required fields (`threads`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -13783,6 +14157,7 @@ impl ListThreadsResponse {
         Self { threads, next_cursor: None }
     }
 }
+#[cfg(feature = "messages")]
 /// One page of a thread's messages.
 ///
 /// Schema: `#/components/schemas/ListMessagesResponse`.
@@ -13809,6 +14184,8 @@ pub struct ListMessagesResponse {
     /// JSON: `isSyncing`.
     pub is_syncing: bool,
 }
+#[cfg(feature = "messages")]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for ListMessagesResponse {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -13824,6 +14201,7 @@ impl ::serde::Serialize for ListMessagesResponse {
         map.end()
     }
 }
+#[cfg(feature = "messages")]
 impl<'de> ::serde::Deserialize<'de> for ListMessagesResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13908,6 +14286,7 @@ impl<'de> ::serde::Deserialize<'de> for ListMessagesResponse {
         deserializer.deserialize_struct("ListMessagesResponse", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "messages")]
 impl ListMessagesResponse {
     /// Creates the value from its required fields (`team_id`, `thread_id`, `messages`, `is_syncing`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -13926,6 +14305,7 @@ impl ListMessagesResponse {
         }
     }
 }
+#[cfg(feature = "threads")]
 /// Outcome of `sendTypingIndicator`.
 ///
 /// Schema: `#/components/schemas/SendTypingIndicatorResponse`.
@@ -13936,6 +14316,8 @@ pub struct SendTypingIndicatorResponse {
     /// JSON: `reason`. Optional: `None` leaves the key out.
     pub reason: Option<TypingSkipReason>,
 }
+#[cfg(feature = "threads")]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for SendTypingIndicatorResponse {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -13950,6 +14332,7 @@ impl ::serde::Serialize for SendTypingIndicatorResponse {
         map.end()
     }
 }
+#[cfg(feature = "threads")]
 impl<'de> ::serde::Deserialize<'de> for SendTypingIndicatorResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14002,6 +14385,7 @@ impl<'de> ::serde::Deserialize<'de> for SendTypingIndicatorResponse {
             .deserialize_struct("SendTypingIndicatorResponse", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "threads")]
 impl SendTypingIndicatorResponse {
     /// Creates the value from its required fields (`status`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -14009,6 +14393,7 @@ impl SendTypingIndicatorResponse {
         Self { status, reason: None }
     }
 }
+#[cfg(feature = "messages")]
 /// Outcome of `editMessage`.
 ///
 /// Schema: `#/components/schemas/EditMessageResponse`.
@@ -14031,6 +14416,8 @@ pub struct EditMessageResponse {
     /// JSON: `editedAt`.
     pub edited_at: ::apigen_runtime::Timestamp,
 }
+#[cfg(feature = "messages")]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for EditMessageResponse {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -14045,6 +14432,7 @@ impl ::serde::Serialize for EditMessageResponse {
         map.end()
     }
 }
+#[cfg(feature = "messages")]
 impl<'de> ::serde::Deserialize<'de> for EditMessageResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14114,6 +14502,7 @@ impl<'de> ::serde::Deserialize<'de> for EditMessageResponse {
         deserializer.deserialize_struct("EditMessageResponse", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "messages")]
 impl EditMessageResponse {
     /// Creates the value from its required fields (`success`, `message_id`, `content`, `edited_at`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -14131,6 +14520,7 @@ impl EditMessageResponse {
         }
     }
 }
+#[cfg(feature = "messages")]
 /// Outcome of `deleteMessage`.
 ///
 /// Schema: `#/components/schemas/DeleteMessageResponse`.
@@ -14149,6 +14539,8 @@ pub struct DeleteMessageResponse {
     /// JSON: `deletedAt`.
     pub deleted_at: ::apigen_runtime::Timestamp,
 }
+#[cfg(feature = "messages")]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for DeleteMessageResponse {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -14162,6 +14554,7 @@ impl ::serde::Serialize for DeleteMessageResponse {
         map.end()
     }
 }
+#[cfg(feature = "messages")]
 impl<'de> ::serde::Deserialize<'de> for DeleteMessageResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14222,6 +14615,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteMessageResponse {
         deserializer.deserialize_struct("DeleteMessageResponse", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "messages")]
 impl DeleteMessageResponse {
     /// Creates the value from its required fields (`success`, `message_id`, `deleted_at`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -14237,6 +14631,7 @@ impl DeleteMessageResponse {
         }
     }
 }
+#[cfg(feature = "messages")]
 /// Outcome of `addReaction` / `removeReaction`.
 ///
 /// Schema: `#/components/schemas/ReactionResponse`.
@@ -14251,6 +14646,8 @@ pub struct ReactionResponse {
     /// JSON: `messageId`.
     pub message_id: String,
 }
+#[cfg(feature = "messages")]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for ReactionResponse {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -14263,6 +14660,7 @@ impl ::serde::Serialize for ReactionResponse {
         map.end()
     }
 }
+#[cfg(feature = "messages")]
 impl<'de> ::serde::Deserialize<'de> for ReactionResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14314,6 +14712,7 @@ impl<'de> ::serde::Deserialize<'de> for ReactionResponse {
         deserializer.deserialize_struct("ReactionResponse", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "messages")]
 impl ReactionResponse {
     /// Creates the value from its required fields (`success`, `message_id`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -14324,6 +14723,7 @@ impl ReactionResponse {
         }
     }
 }
+#[cfg(feature = "messages")]
 /// The thread a quick-sent message landed in.
 ///
 /// Schema: `#/components/schemas/QuickSendThread`.
@@ -14338,6 +14738,8 @@ pub struct QuickSendThread {
     /// JSON: `platformId`. Always present in JSON; `None` is `null`.
     pub platform_id: Option<String>,
 }
+#[cfg(feature = "messages")]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for QuickSendThread {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -14350,6 +14752,7 @@ impl ::serde::Serialize for QuickSendThread {
         map.end()
     }
 }
+#[cfg(feature = "messages")]
 impl<'de> ::serde::Deserialize<'de> for QuickSendThread {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14397,6 +14800,7 @@ impl<'de> ::serde::Deserialize<'de> for QuickSendThread {
         deserializer.deserialize_struct("QuickSendThread", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "messages")]
 impl QuickSendThread {
     /// Creates the value from its required fields (`id`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -14407,6 +14811,7 @@ impl QuickSendThread {
         }
     }
 }
+#[cfg(feature = "messages")]
 /// Outcome of `quickSendMessage`.
 ///
 /// Schema: `#/components/schemas/QuickSendMessageResponse`.
@@ -14417,6 +14822,8 @@ pub struct QuickSendMessageResponse {
     /// JSON: `thread`.
     pub thread: QuickSendThread,
 }
+#[cfg(feature = "messages")]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for QuickSendMessageResponse {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -14429,6 +14836,7 @@ impl ::serde::Serialize for QuickSendMessageResponse {
         map.end()
     }
 }
+#[cfg(feature = "messages")]
 impl<'de> ::serde::Deserialize<'de> for QuickSendMessageResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14480,6 +14888,7 @@ impl<'de> ::serde::Deserialize<'de> for QuickSendMessageResponse {
         deserializer.deserialize_struct("QuickSendMessageResponse", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "messages")]
 impl QuickSendMessageResponse {
     /// Creates the value from its required fields (`message`, `thread`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -14487,6 +14896,7 @@ impl QuickSendMessageResponse {
         Self { message, thread }
     }
 }
+#[cfg(feature = "events")]
 /// One page of the event feed.
 ///
 /// Schema: `#/components/schemas/ListEventsResponse`.
@@ -14505,6 +14915,8 @@ pub struct ListEventsResponse {
     /// JSON: `lastSeq`. Always present in JSON; `None` is `null`.
     pub last_seq: Option<u64>,
 }
+#[cfg(feature = "events")]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for ListEventsResponse {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -14518,6 +14930,7 @@ impl ::serde::Serialize for ListEventsResponse {
         map.end()
     }
 }
+#[cfg(feature = "events")]
 impl<'de> ::serde::Deserialize<'de> for ListEventsResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14578,6 +14991,7 @@ impl<'de> ::serde::Deserialize<'de> for ListEventsResponse {
         deserializer.deserialize_struct("ListEventsResponse", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "events")]
 impl ListEventsResponse {
     /// Creates the value from its required fields (`events`, `has_more`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -14589,6 +15003,7 @@ impl ListEventsResponse {
         }
     }
 }
+#[cfg(feature = "lists")]
 /// Outcome of `addListLeads`, as X user ids.
 ///
 /// Schema: `#/components/schemas/AddListLeadsResponse`.
@@ -14607,6 +15022,8 @@ pub struct AddListLeadsResponse {
     /// JSON: `failed`.
     pub failed: Vec<String>,
 }
+#[cfg(feature = "lists")]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for AddListLeadsResponse {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -14620,6 +15037,7 @@ impl ::serde::Serialize for AddListLeadsResponse {
         map.end()
     }
 }
+#[cfg(feature = "lists")]
 impl<'de> ::serde::Deserialize<'de> for AddListLeadsResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14676,6 +15094,7 @@ impl<'de> ::serde::Deserialize<'de> for AddListLeadsResponse {
         deserializer.deserialize_struct("AddListLeadsResponse", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "lists")]
 impl AddListLeadsResponse {
     /// Creates the value from its required fields (`added`, `skipped`, `failed`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -14683,6 +15102,7 @@ impl AddListLeadsResponse {
         Self { added, skipped, failed }
     }
 }
+#[cfg(feature = "lists")]
 /// Outcome of `removeListLeads`.
 ///
 /// Schema: `#/components/schemas/RemoveListLeadsResponse`.
@@ -14693,6 +15113,8 @@ pub struct RemoveListLeadsResponse {
     /// JSON: `removed`.
     pub removed: u64,
 }
+#[cfg(feature = "lists")]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for RemoveListLeadsResponse {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -14704,6 +15126,7 @@ impl ::serde::Serialize for RemoveListLeadsResponse {
         map.end()
     }
 }
+#[cfg(feature = "lists")]
 impl<'de> ::serde::Deserialize<'de> for RemoveListLeadsResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14746,6 +15169,7 @@ impl<'de> ::serde::Deserialize<'de> for RemoveListLeadsResponse {
         deserializer.deserialize_struct("RemoveListLeadsResponse", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "lists")]
 impl RemoveListLeadsResponse {
     /// Creates the value from its required fields (`removed`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -14753,6 +15177,7 @@ impl RemoveListLeadsResponse {
         Self { removed }
     }
 }
+#[cfg(feature = "import-jobs")]
 /// One page of import jobs.
 ///
 /// Schema: `#/components/schemas/ListImportJobsResponse`.
@@ -14767,6 +15192,8 @@ pub struct ListImportJobsResponse {
     /// JSON: `nextCursor`. Always present in JSON; `None` is `null`.
     pub next_cursor: Option<String>,
 }
+#[cfg(feature = "import-jobs")]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for ListImportJobsResponse {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -14779,6 +15206,7 @@ impl ::serde::Serialize for ListImportJobsResponse {
         map.end()
     }
 }
+#[cfg(feature = "import-jobs")]
 impl<'de> ::serde::Deserialize<'de> for ListImportJobsResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14826,6 +15254,7 @@ impl<'de> ::serde::Deserialize<'de> for ListImportJobsResponse {
         deserializer.deserialize_struct("ListImportJobsResponse", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "import-jobs")]
 impl ListImportJobsResponse {
     /// Creates the value from its required fields (`data`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -14833,6 +15262,7 @@ impl ListImportJobsResponse {
         Self { data, next_cursor: None }
     }
 }
+#[cfg(feature = "campaigns")]
 /// Outcome of `addCampaignLeads`.
 ///
 /// Schema: `#/components/schemas/AddCampaignLeadsResponse`.
@@ -14851,6 +15281,8 @@ pub struct AddCampaignLeadsResponse {
     /// JSON: `failed`.
     pub failed: u64,
 }
+#[cfg(feature = "campaigns")]
+#[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for AddCampaignLeadsResponse {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -14864,6 +15296,7 @@ impl ::serde::Serialize for AddCampaignLeadsResponse {
         map.end()
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'de> ::serde::Deserialize<'de> for AddCampaignLeadsResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14920,6 +15353,7 @@ impl<'de> ::serde::Deserialize<'de> for AddCampaignLeadsResponse {
         deserializer.deserialize_struct("AddCampaignLeadsResponse", __FIELDS, __Visitor)
     }
 }
+#[cfg(feature = "campaigns")]
 impl AddCampaignLeadsResponse {
     /// Creates the value from its required fields (`added`, `skipped`, `failed`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
@@ -14927,6 +15361,7 @@ impl AddCampaignLeadsResponse {
         Self { added, skipped, failed }
     }
 }
+#[cfg(feature = "campaigns")]
 ::apigen_runtime::open_enum! {
     /// Schema: `#/components/schemas/StaticSegment/properties/type`.
     pub enum StaticSegmentType {
@@ -14934,6 +15369,7 @@ impl AddCampaignLeadsResponse {
         Static = "static",
     }
 }
+#[cfg(feature = "campaigns")]
 ::apigen_runtime::open_enum! {
     /// Schema: `#/components/schemas/VariationSegment/properties/type`.
     pub enum VariationSegmentType {
@@ -14941,6 +15377,7 @@ impl AddCampaignLeadsResponse {
         Variation = "variation",
     }
 }
+#[cfg(feature = "campaigns")]
 ::apigen_runtime::open_enum! {
     /// Schema: `#/components/schemas/VariableSegment/properties/type`.
     pub enum VariableSegmentType {
@@ -14948,6 +15385,7 @@ impl AddCampaignLeadsResponse {
         Variable = "variable",
     }
 }
+#[cfg(feature = "campaigns")]
 ::apigen_runtime::open_enum! {
     /// Schema: `#/components/schemas/CampaignMessageStep/properties/type`.
     pub enum CampaignMessageStepType {
@@ -14955,6 +15393,7 @@ impl AddCampaignLeadsResponse {
         Message = "message",
     }
 }
+#[cfg(feature = "campaigns")]
 ::apigen_runtime::open_enum! {
     /// Schema: `#/components/schemas/CampaignDelayStep/properties/type`.
     pub enum CampaignDelayStepType {
@@ -14962,6 +15401,7 @@ impl AddCampaignLeadsResponse {
         Delay = "delay",
     }
 }
+#[cfg(feature = "campaigns")]
 ::apigen_runtime::open_enum! {
     /// Schema: `#/components/schemas/CampaignMessageStepInput/properties/type`.
     pub enum CampaignMessageStepInputType {
@@ -14969,6 +15409,7 @@ impl AddCampaignLeadsResponse {
         Message = "message",
     }
 }
+#[cfg(feature = "campaigns")]
 ::apigen_runtime::open_enum! {
     /// Schema: `#/components/schemas/CampaignDelayStepInput/properties/type`.
     pub enum CampaignDelayStepInputType {
@@ -14976,6 +15417,7 @@ impl AddCampaignLeadsResponse {
         Delay = "delay",
     }
 }
+#[cfg(feature = "campaigns")]
 ::apigen_runtime::open_enum! {
     /// Runs when a prospect sends their first reply to the campaign.
     ///
@@ -14985,6 +15427,7 @@ impl AddCampaignLeadsResponse {
         ProspectFirstReply = "prospectFirstReply",
     }
 }
+#[cfg(feature = "campaigns")]
 ::apigen_runtime::open_enum! {
     /// Sets the prospect's pipeline status.
     ///
@@ -14994,6 +15437,7 @@ impl AddCampaignLeadsResponse {
         SetStatus = "setStatus",
     }
 }
+#[cfg(feature = "campaigns")]
 ::apigen_runtime::open_enum! {
     /// Runs when a prospect sends their first reply to the campaign.
     ///
@@ -15003,6 +15447,7 @@ impl AddCampaignLeadsResponse {
         ProspectFirstReply = "prospectFirstReply",
     }
 }
+#[cfg(feature = "campaigns")]
 ::apigen_runtime::open_enum! {
     /// Sets the prospect's pipeline status.
     ///
@@ -15012,6 +15457,7 @@ impl AddCampaignLeadsResponse {
         SetStatus = "setStatus",
     }
 }
+#[cfg(feature = "campaigns")]
 ::apigen_runtime::open_enum! {
     /// Campaign kind; always `sequence`.
     ///
@@ -15021,6 +15467,7 @@ impl AddCampaignLeadsResponse {
         Sequence = "sequence",
     }
 }
+#[cfg(feature = "import-jobs")]
 ::apigen_runtime::open_enum! {
     /// Selects the CSV importer.
     ///

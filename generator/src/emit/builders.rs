@@ -18,7 +18,7 @@ pub fn header(patterns: &BTreeMap<String, usize>) -> TokenStream {
     let pattern_statics = patterns.iter().map(|(source, index)| {
         let name = format_ident!("PATTERN_{}", index);
         let doc = format!(" `{source}`");
-        quote! { #[doc = #doc] static #name: ::apigen_runtime::Pattern = ::apigen_runtime::Pattern::new(#source); }
+        quote! { #[doc = #doc] #[allow(dead_code)] static #name: ::apigen_runtime::Pattern = ::apigen_runtime::Pattern::new(#source); }
     });
     quote! {
         #![allow(clippy::needless_lifetimes, clippy::doc_lazy_continuation)]
@@ -153,11 +153,14 @@ fn builder(model: &Model, operation: &Operation, patterns: &BTreeMap<String, usi
         ResponseBody::ByStatus(status_enum) => decode_by_status(model, status_enum),
         single => decode_call(single),
     };
+    // Feature-group gate, prepended to every top-level item (see `emit::features`).
+    let cfg = super::features::operation_cfg(operation);
     // The per-call options, `send`, `send_with_response` and `IntoFuture` come from the
     // runtime's macro, and the sending runs in its shared future: per operation only
     // the encoding and the choice of decoder are generated, with no `async fn`.
     let idempotency_key = accepts_idempotency_key(operation).then(|| quote! { , idempotency_key });
     quote! {
+        #cfg
         #[doc = #builder_doc]
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is awaited or sent"]
@@ -169,6 +172,7 @@ fn builder(model: &Model, operation: &Operation, patterns: &BTreeMap<String, usi
             pub(super) options: CallOptions,
         }
 
+        #cfg
         impl<'a> #builder<'a> {
             #(#setters)*
             #body_setter
@@ -184,6 +188,7 @@ fn builder(model: &Model, operation: &Operation, patterns: &BTreeMap<String, usi
             }
         }
 
+        #cfg
         ::apigen_runtime::request_builder!(#builder => #output, Error, ErrorBody #idempotency_key);
     }
 }

@@ -201,7 +201,9 @@ fn status_enums(operations: &[Operation], model: &Model) -> Vec<TokenStream> {
                     }
                 }
             });
+            let cfg = super::features::operation_cfg(operation);
             quote! {
+                #cfg
                 #[doc = #doc]
                 #[derive(Debug, Clone, PartialEq)]
                 #[non_exhaustive]
@@ -275,7 +277,9 @@ fn error_enums(operations: &[Operation], model: &Model) -> Vec<TokenStream> {
                     }
                 }
             };
+            let cfg = super::features::operation_cfg(operation);
             quote! {
+                #cfg
                 #[doc = #doc]
                 #[derive(Debug, Clone, PartialEq)]
                 #[non_exhaustive]
@@ -283,6 +287,7 @@ fn error_enums(operations: &[Operation], model: &Model) -> Vec<TokenStream> {
                     #(#variants)*
                 }
 
+                #cfg
                 impl #name {
                     /// Decodes the body of an API error by its status. `None` for other kinds
                     /// of error, undocumented statuses, and bodies that do not match.
@@ -405,7 +410,9 @@ fn client_method(model: &Model, operation: &Operation) -> TokenStream {
     let deprecated = operation
         .deprecated
         .then(|| quote! { #[deprecated = "deprecated in the API spec"] });
+    let cfg = super::features::operation_cfg(operation);
     quote! {
+        #cfg
         #doc
         #deprecated
         pub fn #method(&self, #(#arguments),*) -> #builder<'_> {

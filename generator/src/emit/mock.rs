@@ -147,13 +147,16 @@ fn operation_mock(model: &Model, operation: &Operation, method_name: &str) -> (T
         .collect();
     let body = body_matchers(model, operation);
     let responders = responders(model, operation);
+    let cfg = super::features::operation_cfg(operation);
     let method_tokens = quote! {
+        #cfg
         #[doc = #summary]
         pub fn #method(&self) -> #builder<'_> {
             #builder { server: self, mock: ::apigen_runtime::mock::Mock::new(#id) }
         }
     };
     let builder_tokens = quote! {
+        #cfg
         #[doc = #builder_doc]
         #[derive(Debug)]
         #[must_use = "a mock does nothing until a `respond` method registers it"]
@@ -162,6 +165,7 @@ fn operation_mock(model: &Model, operation: &Operation, method_name: &str) -> (T
             mock: ::apigen_runtime::mock::Mock,
         }
 
+        #cfg
         impl<'a> #builder<'a> {
             #(#matchers)*
             #body

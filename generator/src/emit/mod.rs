@@ -10,6 +10,7 @@ pub mod builders;
 pub mod client;
 pub mod deserialize;
 pub mod docs;
+pub mod features;
 pub mod mock;
 pub mod pagination;
 pub mod profile;
@@ -333,6 +334,86 @@ paths:
         let rest = &builders[start..];
         let end = rest.find("/// Request builder for").unwrap_or(rest.len());
         &rest[..end]
+    }
+
+    const TAGGED: &str = r##"
+openapi: 3.0.3
+info: { title: Tagged, version: "1" }
+paths:
+  /v1/pets:
+    post:
+      operationId: createPet
+      tags: [Pets]
+      requestBody:
+        content: { application/json: { schema: { $ref: "#/components/schemas/NewPet" } } }
+      responses:
+        "200": { description: ok, content: { application/json: { schema: { $ref: "#/components/schemas/Pet" } } } }
+  /v1/stores:
+    get:
+      operationId: listStores
+      responses:
+        "200": { description: ok, content: { application/json: { schema: { $ref: "#/components/schemas/Store" } } } }
+components:
+  schemas:
+    NewPet: { type: object, properties: { name: { type: string } } }
+    Pet: { type: object, properties: { name: { type: string } } }
+    Store: { type: object, properties: { pets: { type: array, items: { $ref: "#/components/schemas/Pet" } } } }
+"##;
+
+    #[test]
+    fn feature_groups_gate_operations_and_the_types_only_they_use() {
+        let settings = crate::Settings::new("tagged", "tagged.yaml").with_feature_groups(true);
+        let output = crate::generate(TAGGED, "tagged.yaml", &settings)
+            .unwrap_or_else(|err| panic!("tagged spec does not generate: {err}"));
+        assert_eq!(output.feature_groups, ["pets", "stores"]);
+        let operations = file(&output, "operations.rs");
+        assert!(
+            operations.contains("#[cfg(feature = \"pets\")]\n    /// `POST /v1/pets`"),
+            "{operations}"
+        );
+        let types = file(&output, "types.rs");
+        assert!(
+            types.contains("#[cfg(feature = \"pets\")]\n/// Schema: `#/components/schemas/NewPet`."),
+            "{types}"
+        );
+        // Every group reaches `Pet`: always compiled.
+        assert!(types.contains("}\n/// Schema: `#/components/schemas/Pet`."), "{types}");
+        // Request-only: Serialize, and Deserialize for the mock's body matchers.
+        assert!(
+            types.contains("#[cfg(feature = \"pets\")]\nimpl ::serde::Serialize for NewPet"),
+            "{types}"
+        );
+        assert!(
+            types.contains("#[cfg(feature = \"pets\")]\n#[cfg(feature = \"mock\")]\nimpl<'de> ::serde::Deserialize<'de> for NewPet"),
+            "{types}"
+        );
+        // Response-only: Deserialize, and Serialize on request.
+        assert!(
+            types.contains("#[cfg(feature = \"serialize-responses\")]\nimpl ::serde::Serialize for Pet"),
+            "{types}"
+        );
+        assert!(
+            types.contains("}\nimpl<'de> ::serde::Deserialize<'de> for Pet"),
+            "{types}"
+        );
+        for path in ["builders.rs", "mock.rs"] {
+            assert!(file(&output, path).contains("#[cfg(feature = \"stores\")]"), "{path}");
+        }
+        // Off by default (build.rs use): no group gates, response Serialize under `mock`.
+        let plain = crate::generate(TAGGED, "tagged.yaml", &crate::Settings::new("tagged", "tagged.yaml"))
+            .unwrap_or_else(|err| panic!("tagged spec does not generate: {err}"));
+        assert!(plain.feature_groups.is_empty());
+        assert!(plain
+            .files
+            .iter()
+            .all(|file| !file.contents.contains("feature = \"pets\"")));
+        assert!(file(&plain, "types.rs").contains("#[cfg(feature = \"mock\")]\nimpl ::serde::Serialize for Pet"));
+        let manifest = crate::standalone::features_table(&output.feature_groups);
+        assert!(
+            manifest.contains("default = [\"full\"]\nfull = [\n    \"pets\",\n    \"stores\",\n]\n"),
+            "{manifest}"
+        );
+        assert!(manifest.contains("\npets = []\nstores = []\n"), "{manifest}");
     }
 
     #[test]

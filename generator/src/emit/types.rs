@@ -1,6 +1,7 @@
 //! Named types → Rust items (structs, open string enums, unions, aliases).
 
 use super::docs;
+use super::features::{serde_derives, serde_traits, type_cfg, Serde};
 use super::typeref::{boxed_tokens, needs_box, tokens, Scope};
 use crate::ir::{
     EnumValue, Field, Model, Presence, StructDef, TaggedVariant, TypeDef, TypeKind, TypeRef, UntaggedVariant,
@@ -55,14 +56,16 @@ fn type_doc(def: &TypeDef) -> TokenStream {
 fn emit_type(model: &Model, id: usize, def: &TypeDef) -> TokenStream {
     let name = ident(&def.name);
     let doc = type_doc(def);
+    // The feature-group gate, prepended to every top-level item of the type.
+    let cfg = type_cfg(def);
     match &def.kind {
         TypeKind::Struct(def_struct) => emit_struct(model, id, &name, doc, def_struct),
-        TypeKind::StringEnum(values) => emit_string_enum(&name, doc, values),
+        TypeKind::StringEnum(values) => emit_string_enum(&name, doc, values, &cfg),
         TypeKind::Tagged { tag, variants } => emit_tagged(model, id, &name, doc, tag, variants),
         TypeKind::Untagged(variants) => emit_untagged(model, id, &name, doc, variants),
         TypeKind::Alias(ty) => {
             let target = tokens(model, ty, Scope::Types);
-            quote! { #doc pub type #name = #target; }
+            quote! { #cfg #doc pub type #name = #target; }
         }
         TypeKind::Newtype(ty) => {
             let target = if needs_box(model, id, ty) {
@@ -70,14 +73,17 @@ fn emit_type(model: &Model, id: usize, def: &TypeDef) -> TokenStream {
             } else {
                 tokens(model, ty, Scope::Types)
             };
+            let (serde, gated_serde) = serde_derives(model, def);
             quote! {
+                #cfg
                 #doc
-                #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[derive(Debug, Clone, PartialEq, #serde)]
+                #gated_serde
                 #[serde(transparent)]
                 pub struct #name(pub #target);
             }
         }
-        TypeKind::Placeholder => quote! { #doc pub type #name = ::serde_json::Value; },
+        TypeKind::Placeholder => quote! { #cfg #doc pub type #name = ::serde_json::Value; },
     }
 }
 
@@ -97,14 +103,36 @@ fn emit_struct(model: &Model, id: usize, name: &Ident, doc: TokenStream, def: &S
         }
     });
     let default = derive_default.then(|| quote! { Default, });
+    let cfg = type_cfg(&model.types[id]);
     let constructor = constructor(model, id, def);
+    let constructor = (!constructor.is_empty()).then(|| quote! { #cfg #constructor });
+    // Written-out impls where the struct allows them (else derives); either way only
+    // the directions `model::usage` asks for, gated ones under their feature.
+    let (serialize, deserialize) = serde_traits(model, &model.types[id]);
     let serialize_impl = super::serialize::struct_impl(name, def);
-    let derive_serialize = serialize_impl.is_none().then(|| quote! { ::serde::Serialize, });
     let deserialize_impl = super::deserialize::struct_impl(model, id, name, def);
-    let derive_deserialize = deserialize_impl.is_none().then(|| quote! { ::serde::Deserialize, });
+    let mut derives = Vec::new();
+    let mut gated_derives = Vec::new();
+    for (serde, written, path) in [
+        (serialize, serialize_impl.is_some(), quote! { ::serde::Serialize }),
+        (deserialize, deserialize_impl.is_some(), quote! { ::serde::Deserialize }),
+    ] {
+        match (written, serde) {
+            (true, _) => {}
+            (false, Serde::Always) => derives.push(quote! { #path, }),
+            (false, Serde::Gated(feature)) => {
+                gated_derives.push(quote! { #[cfg_attr(feature = #feature, derive(#path))] })
+            }
+        }
+    }
+    let (serialize_cfg, deserialize_cfg) = (serialize.cfg(), deserialize.cfg());
+    let serialize_impl = serialize_impl.map(|item| quote! { #cfg #serialize_cfg #item });
+    let deserialize_impl = deserialize_impl.map(|item| quote! { #cfg #deserialize_cfg #item });
     quote! {
+        #cfg
         #doc
-        #[derive(Debug, Clone, PartialEq, #default #derive_serialize #derive_deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default #(#derives)*)]
+        #(#gated_derives)*
         pub struct #name {
             #(#field_tokens)*
             #additional
@@ -256,7 +284,7 @@ pub(crate) fn emit_field(model: &Model, owner: usize, field: &Field, serde_attrs
     }
 }
 
-fn emit_string_enum(name: &Ident, doc: TokenStream, values: &[EnumValue]) -> TokenStream {
+fn emit_string_enum(name: &Ident, doc: TokenStream, values: &[EnumValue], cfg: &TokenStream) -> TokenStream {
     let variants = values.iter().map(|value| {
         let variant = ident(&value.name);
         let text = if value.wire.is_empty() {
@@ -270,6 +298,7 @@ fn emit_string_enum(name: &Ident, doc: TokenStream, values: &[EnumValue]) -> Tok
     // The impls (`as_str`, `From<&str>`, `FromStr`, `Display`, serde) come from the
     // runtime's macro: per enum only the wire values are generated.
     quote! {
+        #cfg
         ::apigen_runtime::open_enum! {
             #doc
             pub enum #name {
@@ -331,7 +360,11 @@ fn emit_tagged(
         }
     });
     let tag_doc = format!(" Tagged by the `{tag}` property.");
+    let cfg = type_cfg(&model.types[owner]);
+    let (serialize, deserialize) = serde_traits(model, &model.types[owner]);
+    let (serialize_cfg, deserialize_cfg) = (serialize.cfg(), deserialize.cfg());
     quote! {
+        #cfg
         #doc
         ///
         #[doc = #tag_doc]
@@ -343,6 +376,8 @@ fn emit_tagged(
             Unknown(::serde_json::Value),
         }
 
+        #cfg
+        #serialize_cfg
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
@@ -352,6 +387,8 @@ fn emit_tagged(
             }
         }
 
+        #cfg
+        #deserialize_cfg
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
@@ -403,18 +440,31 @@ fn emit_untagged(
         }
     });
     let union_name = name.to_string();
+    let cfg = type_cfg(&model.types[owner]);
+    let (serialize, deserialize) = serde_traits(model, &model.types[owner]);
+    let serialize = match serialize {
+        Serde::Always => quote! { #[derive(::serde::Serialize)] #[serde(untagged)] },
+        // `serde(untagged)` is only known where the derive is.
+        Serde::Gated(feature) => {
+            quote! { #[cfg_attr(feature = #feature, derive(::serde::Serialize), serde(untagged))] }
+        }
+    };
+    let deserialize_cfg = deserialize.cfg();
     quote! {
+        #cfg
         #doc
         ///
         /// Decoded by trying every variant and keeping the one that accounts for most of
         /// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
         /// more specific variant.
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-        #[serde(untagged)]
+        #[derive(Debug, Clone, PartialEq)]
+        #serialize
         pub enum #name {
             #(#variant_tokens)*
         }
 
+        #cfg
+        #deserialize_cfg
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;

@@ -11,12 +11,14 @@
 mod all_of;
 pub mod conventions;
 pub mod examples;
+pub mod features;
 mod keywords;
 pub mod operations;
 mod pagination;
 pub mod refs;
 pub mod types;
 mod unions;
+pub mod usage;
 pub mod webhooks;
 
 use crate::diagnostics::{Diagnostic, GenerateError};
@@ -58,7 +60,7 @@ pub fn build_with_webhooks(
             "no absolute server URL; `Client::builder()` needs `.base_url(...)` before `build()`",
         ));
     }
-    Ok(Model {
+    let mut model = Model {
         title: document.info.title.clone(),
         description: document.info.description.clone(),
         version: document.info.version.clone(),
@@ -70,5 +72,9 @@ pub fn build_with_webhooks(
         webhooks,
         examples: Default::default(),
         conventions,
-    })
+        feature_groups: Vec::new(),
+        serialize_responses_feature: "mock",
+    };
+    usage::apply(&mut model);
+    Ok(model)
 }

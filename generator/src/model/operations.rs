@@ -109,6 +109,8 @@ pub fn build(document: &OpenAPI, types: &mut TypeBuilder<'_>) -> (Vec<Operation>
                 success,
                 pagination,
                 error_enum: None,
+                tag: operation.tags.first().cloned(),
+                feature: None,
             });
         }
     }

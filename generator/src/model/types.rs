@@ -128,6 +128,8 @@ impl<'a> TypeBuilder<'a> {
                 doc: None,
                 pointer,
                 kind: TypeKind::Placeholder,
+                usage: Default::default(),
+                features: Vec::new(),
             });
             self.components.insert(name.clone(), id);
             let nullable = match schema {
@@ -524,6 +526,8 @@ impl<'a> TypeBuilder<'a> {
             doc: schema_doc(schema),
             pointer: pointer.to_owned(),
             kind: TypeKind::Placeholder,
+            usage: Default::default(),
+            features: Vec::new(),
         });
         let kind = self.named_kind(schema, pointer, &name);
         self.types[id].kind = kind;

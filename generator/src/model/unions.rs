@@ -169,6 +169,8 @@ impl TypeBuilder<'_> {
                         doc: None,
                         pointer: member_pointer.clone(),
                         kind: TypeKind::Placeholder,
+                        usage: Default::default(),
+                        features: Vec::new(),
                     });
                     let def = self.struct_def(object, &member_pointer, &rust_name);
                     self.types[id].kind = TypeKind::Struct(def);

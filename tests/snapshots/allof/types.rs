@@ -591,6 +591,7 @@ impl ::serde::Serialize for Record {
         map.end()
     }
 }
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for Record {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -678,6 +679,7 @@ pub struct Conflict {
     /// JSON: `value`.
     pub value: i64,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for Conflict {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -932,7 +934,8 @@ impl TypedOnly {
 /// Decoded by trying every variant and keeping the one that accounts for most of
 /// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
 /// more specific variant.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(::serde::Serialize)]
 #[serde(untagged)]
 pub enum TypedUnion {
     #[allow(missing_docs)]
@@ -971,6 +974,7 @@ pub struct GetDogResponse {
     /// JSON: `fetchedAt`.
     pub fetched_at: ::apigen_runtime::Timestamp,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for GetDogResponse {
     fn serialize<__S: ::serde::Serializer>(
         &self,

@@ -20,6 +20,7 @@ pub struct Note {
     /// JSON: `text`.
     pub text: String,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for Note {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -99,6 +100,7 @@ pub struct Problem {
     /// JSON: `status`.
     pub status: i64,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for Problem {
     fn serialize<__S: ::serde::Serializer>(
         &self,

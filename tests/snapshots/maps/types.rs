@@ -38,6 +38,7 @@ pub struct Counter {
     /// JSON: `count`.
     pub count: i64,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for Counter {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -101,7 +102,8 @@ pub type Counters = ::std::collections::BTreeMap<String, Counter>;
 /// Properties plus typed additional properties.
 ///
 /// Schema: `#/components/schemas/Settings`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct Settings {
     /// JSON: `name`.
     pub name: String,
@@ -122,7 +124,8 @@ impl Settings {
 /// Properties plus `additionalProperties: true`.
 ///
 /// Schema: `#/components/schemas/Labelled`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct Labelled {
     /// JSON: `label`. Optional: `None` leaves the key out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -139,6 +142,7 @@ pub struct Closed {
     /// JSON: `label`. Optional: `None` leaves the key out.
     pub label: Option<String>,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for Closed {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -193,7 +197,8 @@ impl<'de> ::serde::Deserialize<'de> for Closed {
 /// No properties, `additionalProperties: false`.
 ///
 /// Schema: `#/components/schemas/Empty`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 pub struct Empty {}
 /// Schema: `#/components/schemas/Stats`.
 #[derive(Debug, Clone, PartialEq)]
@@ -227,6 +232,7 @@ pub struct Stats {
         ::std::collections::BTreeMap<String, ::std::collections::BTreeMap<String, f64>>,
     >,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for Stats {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -442,6 +448,7 @@ pub struct StatsByRegionValue {
     /// JSON: `updatedAt`. Optional: `None` leaves the key out.
     pub updated_at: Option<::apigen_runtime::Timestamp>,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for StatsByRegionValue {
     fn serialize<__S: ::serde::Serializer>(
         &self,

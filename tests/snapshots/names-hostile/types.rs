@@ -38,6 +38,7 @@ pub struct Pin {
     /// JSON: `ID`. Optional: `None` leaves the key out.
     pub id3: Option<String>,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for Pin {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -205,7 +206,8 @@ impl<'de> ::serde::Deserialize<'de> for Pin {
     }
 }
 /// Schema: `#/components/schemas/IntoFuture`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct IntoFuture {
     /// JSON: `additional_properties`.
     #[serde(rename = "additional_properties")]
@@ -239,6 +241,7 @@ pub struct CallOptions {
     /// JSON: `option`. Optional: `None` leaves the key out.
     pub option: Option<Option2>,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for CallOptions {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -300,6 +303,7 @@ pub struct ErrorBody2 {
     /// JSON: `message`. Optional: `None` leaves the key out.
     pub message: Option<String>,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for ErrorBody2 {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -360,8 +364,8 @@ impl<'de> ::serde::Deserialize<'de> for ErrorBody2 {
 /// Decoded by trying every variant and keeping the one that accounts for most of
 /// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
 /// more specific variant.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize), serde(untagged))]
 pub enum Result2 {
     #[allow(missing_docs)]
     Option2(Option2),
@@ -513,6 +517,7 @@ pub struct Into2 {
     /// JSON: `from`. Optional: `None` leaves the key out.
     pub from: Option<From2>,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for Into2 {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -572,6 +577,7 @@ pub struct Default2 {
     /// JSON: `iterator`. Optional: `None` leaves the key out.
     pub iterator: Option<Iterator2>,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for Default2 {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -635,6 +641,7 @@ pub struct RequestSpec {
     /// JSON: `default`. Optional: `None` leaves the key out.
     pub default: Option<Default2>,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for RequestSpec {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -698,6 +705,7 @@ pub struct String2 {
     /// JSON: `value`. Optional: `None` leaves the key out.
     pub value: Option<String>,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for String2 {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -768,7 +776,8 @@ pub type Item2 = i64;
 /// Schema: `#/components/schemas/ITEM`.
 pub type Item3 = bool;
 /// Schema: `#/components/schemas/Tree`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
 #[serde(transparent)]
 pub struct Tree(pub Vec<Tree>);
 /// Schema: `#/components/schemas/Loop`.
@@ -783,6 +792,7 @@ pub struct Page {
     /// JSON: `nextCursor`. Optional: `None` leaves the key out.
     pub next_cursor: Option<String>,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for Page {
     fn serialize<__S: ::serde::Serializer>(
         &self,

@@ -32,6 +32,7 @@ pub struct Type {
     /// JSON: `123abc`. Optional: `None` leaves the key out.
     pub _123abc: Option<String>,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for Type {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -223,6 +224,7 @@ pub struct ListPetsResponse {
     /// JSON: `component`. Optional: `None` leaves the key out.
     pub component: Option<bool>,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for ListPetsResponse {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -286,6 +288,7 @@ pub struct PetsListResponse {
     /// JSON: `other`. Optional: `None` leaves the key out.
     pub other: Option<bool>,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for PetsListResponse {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -355,6 +358,7 @@ pub struct Collide {
     /// JSON: `FooBar`. Optional: `None` leaves the key out.
     pub foo_bar3: Option<String>,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for Collide {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -605,6 +609,7 @@ pub struct ListPetsResponse2 {
     /// JSON: `next`. Optional: `None` leaves the key out.
     pub next: Option<String>,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for ListPetsResponse2 {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -688,6 +693,7 @@ impl ::serde::Serialize for PostPetsRequest {
         map.end()
     }
 }
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for PostPetsRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,

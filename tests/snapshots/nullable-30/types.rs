@@ -18,6 +18,7 @@ pub struct Problem {
     /// JSON: `message`.
     pub message: String,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for Problem {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -160,6 +161,7 @@ pub struct NullableOwner {
     /// JSON: `id`.
     pub id: String,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for NullableOwner {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -270,6 +272,7 @@ pub struct Widget {
     /// JSON: `labels`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
     pub labels: Option<::apigen_runtime::Nullable<Vec<String>>>,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for Widget {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -548,6 +551,7 @@ impl ::serde::Serialize for WidgetUpdate {
         map.end()
     }
 }
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for WidgetUpdate {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,

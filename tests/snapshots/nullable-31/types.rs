@@ -94,6 +94,7 @@ pub struct NullableOwner {
     /// JSON: `id`.
     pub id: String,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for NullableOwner {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -228,6 +229,7 @@ pub struct Widget {
     /// JSON: `nothing`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
     pub nothing: Option<::apigen_runtime::Nullable<::serde_json::Value>>,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for Widget {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -576,6 +578,7 @@ impl ::serde::Serialize for WidgetUpdate {
         map.end()
     }
 }
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for WidgetUpdate {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -684,8 +687,8 @@ impl WidgetUpdate {
 /// Decoded by trying every variant and keeping the one that accounts for most of
 /// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
 /// more specific variant.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize), serde(untagged))]
 pub enum WidgetCode {
     #[allow(missing_docs)]
     Integer(i64),
@@ -712,8 +715,8 @@ impl<'de> ::serde::Deserialize<'de> for WidgetCode {
 /// Decoded by trying every variant and keeping the one that accounts for most of
 /// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
 /// more specific variant.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize), serde(untagged))]
 pub enum WidgetSize {
     #[allow(missing_docs)]
     Integer(i64),

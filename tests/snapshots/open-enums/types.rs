@@ -100,6 +100,7 @@ pub struct Item {
     /// JSON: `priority`. Optional: `None` leaves the key out.
     pub priority: Option<i64>,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for Item {
     fn serialize<__S: ::serde::Serializer>(
         &self,

@@ -13,10 +13,12 @@ use super::{Client, Error, ErrorBody};
 use ::apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
 use ::apigen_runtime::query::Style;
 /// `^[0-9a-z]+$`
+#[allow(dead_code)]
 static PATTERN_0: ::apigen_runtime::Pattern = ::apigen_runtime::Pattern::new(
     "^[0-9a-z]+$",
 );
 /// `^msg_[0-9A-Za-z]{8,}$`
+#[allow(dead_code)]
 static PATTERN_1: ::apigen_runtime::Pattern = ::apigen_runtime::Pattern::new(
     "^msg_[0-9A-Za-z]{8,}$",
 );

@@ -36,6 +36,7 @@ impl ::serde::Serialize for ThreadsThreadMessagesListFilter {
         map.end()
     }
 }
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for ThreadsThreadMessagesListFilter {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -94,6 +95,7 @@ pub struct SelfValueResponse {
     /// JSON: `id`. Optional: `None` leaves the key out.
     pub id: Option<i64>,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for SelfValueResponse {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -164,6 +166,7 @@ impl ::serde::Serialize for ListItems2Request {
         map.end()
     }
 }
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for ListItems2Request {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,

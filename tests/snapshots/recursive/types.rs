@@ -22,6 +22,7 @@ pub struct TreeNode {
     /// JSON: `parent`. Optional: `None` leaves the key out.
     pub parent: Option<Box<TreeNode>>,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for TreeNode {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -124,6 +125,7 @@ impl ::serde::Serialize for ListNode {
         map.end()
     }
 }
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for ListNode {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -182,6 +184,7 @@ pub struct A {
     /// JSON: `b`. Optional: `None` leaves the key out.
     pub b: Option<Box<B>>,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for A {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -254,6 +257,7 @@ pub struct B {
     /// JSON: `count`. Optional: `None` leaves the key out.
     pub count: Option<i64>,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for B {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -389,7 +393,8 @@ impl Dir {
 /// Decoded by trying every variant and keeping the one that accounts for most of
 /// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
 /// more specific variant.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(::serde::Serialize)]
 #[serde(untagged)]
 pub enum Expr {
     #[allow(missing_docs)]

@@ -24,6 +24,7 @@ pub struct Money {
     /// JSON: `currency`.
     pub currency: MoneyCurrency,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for Money {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -133,6 +134,7 @@ pub struct Account {
     /// JSON: `tier`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
     pub tier: Option<::apigen_runtime::Nullable<u64>>,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for Account {
     fn serialize<__S: ::serde::Serializer>(
         &self,

@@ -13,6 +13,7 @@ use super::{Client, Error, ErrorBody};
 use ::apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
 use ::apigen_runtime::query::Style;
 /// `^[a-z0-9]+$`
+#[allow(dead_code)]
 static PATTERN_0: ::apigen_runtime::Pattern = ::apigen_runtime::Pattern::new(
     "^[a-z0-9]+$",
 );

@@ -177,6 +177,7 @@ pub struct Escalated {
     /// JSON: `urgency`. Optional: `None` leaves the key out.
     pub urgency: Option<UrgencyAlias>,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for Escalated {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -256,6 +257,7 @@ pub struct AB {
     /// JSON: `slash`. Optional: `None` leaves the key out.
     pub slash: Option<bool>,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for AB {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -392,6 +394,7 @@ pub struct GetBrokenResponse {
     /// JSON: `nowhere`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
     pub nowhere: Option<::apigen_runtime::Nullable<::serde_json::Value>>,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for GetBrokenResponse {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -508,6 +511,7 @@ pub struct ListIncidentsResponse {
     /// JSON: `escalated`. Optional: `None` leaves the key out.
     pub escalated: Option<Escalated>,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for ListIncidentsResponse {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -601,6 +605,7 @@ pub struct Conflict {
     /// JSON: `reason`.
     pub reason: String,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for Conflict {
     fn serialize<__S: ::serde::Serializer>(
         &self,

@@ -118,6 +118,7 @@ impl ::serde::Serialize for CreateTokenRequest {
         map.end()
     }
 }
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for CreateTokenRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -204,6 +205,7 @@ impl ::serde::Serialize for CreateTokenRequestMetadata {
         map.end()
     }
 }
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for CreateTokenRequestMetadata {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -253,6 +255,7 @@ pub struct CreateTokenResponse {
     /// JSON: `token`. Optional: `None` leaves the key out.
     pub token: Option<String>,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for CreateTokenResponse {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -331,6 +334,7 @@ impl ::serde::Serialize for UploadFileRequest {
         map.end()
     }
 }
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for UploadFileRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -413,6 +417,7 @@ impl ::serde::Serialize for UploadFileRequestMeta {
         map.end()
     }
 }
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for UploadFileRequestMeta {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -475,6 +480,7 @@ impl ::serde::Serialize for ListNotesFilter {
         map.end()
     }
 }
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for ListNotesFilter {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -546,6 +552,7 @@ impl ::serde::Serialize for ListNotesPoint {
         map.end()
     }
 }
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for ListNotesPoint {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -613,6 +620,7 @@ impl ::serde::Serialize for ListNotesBox {
         map.end()
     }
 }
+#[cfg(feature = "mock")]
 impl<'de> ::serde::Deserialize<'de> for ListNotesBox {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,

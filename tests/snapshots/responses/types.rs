@@ -20,6 +20,7 @@ pub struct JobResult {
     /// JSON: `output`.
     pub output: String,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for JobResult {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -97,6 +98,7 @@ pub struct JobQueued {
     /// JSON: `position`.
     pub position: i64,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for JobQueued {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -169,6 +171,7 @@ pub struct Error2 {
     /// JSON: `message`.
     pub message: String,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for Error2 {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -243,6 +246,7 @@ pub struct ProblemDetails {
     /// JSON: `instance`. Optional: `None` leaves the key out.
     pub instance: Option<String>,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for ProblemDetails {
     fn serialize<__S: ::serde::Serializer>(
         &self,

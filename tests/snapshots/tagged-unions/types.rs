@@ -329,6 +329,7 @@ pub enum Vehicle {
     /// A variant not known to this version of the crate, kept as sent.
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for Vehicle {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -367,6 +368,7 @@ pub struct Car {
     /// JSON: `doors`.
     pub doors: i64,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for Car {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -447,6 +449,7 @@ pub struct Bike {
     /// JSON: `gears`. Optional: `None` leaves the key out.
     pub gears: Option<i64>,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for Bike {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -538,6 +541,7 @@ pub enum Event {
     /// A variant not known to this version of the crate, kept as sent.
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for Event {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -591,6 +595,7 @@ pub struct MessageCreated {
     /// JSON: `text`.
     pub text: String,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for MessageCreated {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -671,6 +676,7 @@ pub struct MessageDeleted {
     /// JSON: `id`.
     pub id: String,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for MessageDeleted {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -748,6 +754,7 @@ pub struct ThreadArchived {
     /// JSON: `pets`. Optional: `None` leaves the key out.
     pub pets: Option<Vec<Pet>>,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for ThreadArchived {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -896,6 +903,7 @@ pub enum Outcome {
     /// A variant not known to this version of the crate, kept as sent.
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for Outcome {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -934,8 +942,8 @@ impl<'de> ::serde::Deserialize<'de> for Outcome {
 /// Decoded by trying every variant and keeping the one that accounts for most of
 /// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
 /// more specific variant.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize), serde(untagged))]
 pub enum LookupValue {
     #[allow(missing_docs)]
     Variant2(LookupValueVariant2),
@@ -1470,6 +1478,7 @@ pub struct OutcomeUnknown {
     /// JSON: `status`.
     pub status: OutcomeUnknownStatus,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for OutcomeUnknown {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -1547,6 +1556,7 @@ pub struct OutcomeOk {
     /// JSON: `value`.
     pub value: String,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for OutcomeOk {
     fn serialize<__S: ::serde::Serializer>(
         &self,

@@ -188,6 +188,7 @@ pub enum Actor {
     /// A variant not known to this version of the crate, kept as sent.
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for Actor {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -237,6 +238,7 @@ pub enum AnyActor {
     /// A variant not known to this version of the crate, kept as sent.
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for AnyActor {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -274,8 +276,8 @@ impl<'de> ::serde::Deserialize<'de> for AnyActor {
 /// Decoded by trying every variant and keeping the one that accounts for most of
 /// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
 /// more specific variant.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize), serde(untagged))]
 pub enum Scalar {
     #[allow(missing_docs)]
     Integer(i64),
@@ -305,8 +307,8 @@ impl<'de> ::serde::Deserialize<'de> for Scalar {
 /// Decoded by trying every variant and keeping the one that accounts for most of
 /// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
 /// more specific variant.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize), serde(untagged))]
 pub enum Flag {
     #[allow(missing_docs)]
     Bool(bool),
@@ -333,8 +335,8 @@ impl<'de> ::serde::Deserialize<'de> for Flag {
 /// Decoded by trying every variant and keeping the one that accounts for most of
 /// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
 /// more specific variant.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize), serde(untagged))]
 pub enum Payload {
     #[allow(missing_docs)]
     Team(Team),
@@ -361,8 +363,8 @@ impl<'de> ::serde::Deserialize<'de> for Payload {
 /// Decoded by trying every variant and keeping the one that accounts for most of
 /// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
 /// more specific variant.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize), serde(untagged))]
 pub enum Entry {
     #[allow(missing_docs)]
     Team(Team),
@@ -389,8 +391,8 @@ impl<'de> ::serde::Deserialize<'de> for Entry {
 /// Decoded by trying every variant and keeping the one that accounts for most of
 /// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
 /// more specific variant.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize), serde(untagged))]
 pub enum WithFallback {
     #[allow(missing_docs)]
     User(User),
@@ -417,8 +419,8 @@ impl<'de> ::serde::Deserialize<'de> for WithFallback {
 /// Decoded by trying every variant and keeping the one that accounts for most of
 /// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
 /// more specific variant.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize), serde(untagged))]
 pub enum MaybeScalar {
     #[allow(missing_docs)]
     Integer(i64),
@@ -616,7 +618,8 @@ impl Detail {
 /// Decoded by trying every variant and keeping the one that accounts for most of
 /// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
 /// more specific variant.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(::serde::Serialize)]
 #[serde(untagged)]
 pub enum Person {
     #[allow(missing_docs)]
@@ -778,7 +781,8 @@ impl DeepItem {
 /// Decoded by trying every variant and keeping the one that accounts for most of
 /// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
 /// more specific variant.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(::serde::Serialize)]
 #[serde(untagged)]
 pub enum Boxed {
     #[allow(missing_docs)]
@@ -825,6 +829,7 @@ pub struct Feed {
     /// JSON: `matrix`. Optional: `None` leaves the key out.
     pub matrix: Option<Vec<Vec<FeedMatrixItemItem>>>,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for Feed {
     fn serialize<__S: ::serde::Serializer>(
         &self,
@@ -1190,8 +1195,8 @@ impl BoxedVariant1 {
 /// Decoded by trying every variant and keeping the one that accounts for most of
 /// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
 /// more specific variant.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize), serde(untagged))]
 pub enum FeedMatrixItemItem {
     #[allow(missing_docs)]
     Integer(i64),
@@ -1216,8 +1221,8 @@ impl<'de> ::serde::Deserialize<'de> for FeedMatrixItemItem {
 /// Decoded by trying every variant and keeping the one that accounts for most of
 /// the payload (see `apigen_runtime::unions::Untagged`); ties go to the earlier,
 /// more specific variant.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(::serde::Serialize), serde(untagged))]
 pub enum SearchResponseItem {
     #[allow(missing_docs)]
     Team(Team),
