@@ -3,7 +3,7 @@
 //! `#[derive(Deserialize)]` emits per struct a field-identifier enum with its visitor
 //! and a sequence visitor that JSON never uses; this impl is one `visit_map` loop over
 //! the helpers of `apigen_runtime::de`, which rustc checks in a fraction of the time
-//! (see ARCHITECTURE.md, "What a generated type costs"). Structs with
+//! (ARCHITECTURE.md, "What each change of issue 10 bought"). Structs with
 //! `additionalProperties` (the derive's `flatten`) and empty structs keep the derive.
 
 use super::types::{field_type, ident};
