@@ -60,8 +60,9 @@ pub fn run_codegen(args: &[String]) -> Result<(), XtaskError> {
     let started = std::time::Instant::now();
     let output = generate_sdk(&root)?;
     let text = fs::read_to_string(root.join(SPEC)).unwrap_or_default();
+    let locator = build::Locator::new(Path::new(SPEC), &text);
     for diagnostic in &output.diagnostics {
-        let place = build::located(Path::new(SPEC), &text, &diagnostic.pointer);
+        let place = locator.locate(&diagnostic.pointer);
         eprintln!("warning: {place}: {diagnostic}");
     }
     let mut stale = sync_files(&root.join(OUT_DIR), &output.files, check)?;
@@ -209,11 +210,9 @@ pub fn run_generate(args: &[String]) -> Result<(), XtaskError> {
     };
     let output = builder.generate_crate(&out, &options)?;
     let text = fs::read_to_string(&spec).unwrap_or_default();
+    let locator = build::Locator::new(&spec, &text);
     for diagnostic in &output.diagnostics {
-        println!(
-            "diagnostic: {}: {diagnostic}",
-            build::located(&spec, &text, &diagnostic.pointer)
-        );
+        println!("diagnostic: {}: {diagnostic}", locator.locate(&diagnostic.pointer));
     }
     println!(
         "{}: {}/{} operations, {} types, {} diagnostics → {}",
