@@ -23,9 +23,10 @@ pub struct Args {
     /// OpenAPI Overlay 1.0 document applied before generation; repeat to apply several, in order
     #[arg(long = "overlay", value_name = "FILE")]
     overlays: Vec<PathBuf>,
-    /// Where the crate gets apigen-runtime: a version requirement (default: this apigen's
-    /// major.minor), path=DIR (written relative to --out; an absolute DIR is converted),
-    /// or git=URL[#REV]
+    /// Where the crate gets apigen-runtime: `vendored` (the default: a copy of the runtime's
+    /// source inside the crate, which builds with crates.io alone), a version requirement
+    /// of an apigen-runtime you publish to your registry, path=DIR (written relative to
+    /// --out; an absolute DIR is converted), or git=URL[#REV]
     #[arg(long, value_name = "SOURCE", value_parser = RuntimeSource::parse)]
     runtime: Option<RuntimeSource>,
     /// Overwrite a Cargo.toml in --out that apigen did not write
@@ -103,7 +104,7 @@ fn regenerate_command(args: &Args, runtime: &RuntimeSource) -> String {
         RuntimeSource::Version(requirement) if args.runtime.is_some() => {
             command.push_str(&format!(" --runtime {requirement}"))
         }
-        RuntimeSource::Version(_) => {}
+        RuntimeSource::Version(_) | RuntimeSource::Vendored => {}
         RuntimeSource::Path(path) => command.push_str(&format!(" --runtime path={path}")),
         RuntimeSource::Git { url, rev: Some(rev) } => command.push_str(&format!(" --runtime git={url}#{rev}")),
         RuntimeSource::Git { url, rev: None } => command.push_str(&format!(" --runtime git={url}")),

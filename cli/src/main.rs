@@ -19,8 +19,10 @@ use std::process::ExitCode;
     long_about = "\
 apigen reads an OpenAPI 3.0 or 3.1 document (YAML or JSON) and writes the source of a typed \
 async Rust client: one method per operation on `Client`, a request builder per operation, \
-serde types for every schema. The generated crate depends on the `apigen-runtime` crate \
-(configuration, retries, encoding, errors), serde and serde_json.
+serde types for every schema, and the client's authentication methods from the spec's \
+security schemes. The generated crate carries its own copy of apigen's runtime (configuration, \
+retries, encoding, errors) in src/generated/apigen_runtime/, so it builds with crates.io alone; \
+--runtime makes it depend on an apigen-runtime crate you provide instead.
 
 Output is deterministic: the same spec and options give byte-identical files. Constructs the \
 generator cannot express exactly are reported as diagnostics with a JSON pointer and, where \
@@ -31,10 +33,11 @@ OpenAPI Overlay 1.0 documents (--overlay) correct a spec you do not own without 
 each action's JSONPath target is updated (deep merge) or removed before generation.",
     after_long_help = "\
 EXAMPLES:
-    Generate a crate next to your project, runtime from crates.io (the default):
+    Generate a crate next to your project (with its own runtime copy, the default):
         apigen generate --spec petstore.yaml --out ../petstore-client --name petstore
 
-    Use a checkout of the runtime, written relative to the generated crate:
+    Share one runtime checkout between several generated crates (written relative to
+    the generated crate):
         apigen generate --spec api.json --out clients/api --name api-client \\
             --runtime path=../../apigen/runtime
 

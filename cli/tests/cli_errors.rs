@@ -130,10 +130,9 @@ fn generate_never_overwrites_a_crate_it_did_not_write() {
     let again = apigen(&args);
     assert!(again.status.success(), "{}", text(&again.stderr));
     let manifest = std::fs::read_to_string(fresh.join("Cargo.toml")).unwrap();
-    assert!(
-        manifest.contains("apigen-runtime = { version = \"0.1\" }"),
-        "{manifest}"
-    );
+    // The default: the crate carries its own runtime copy, not a dependency on it.
+    assert!(!manifest.contains("apigen-runtime ="), "{manifest}");
+    assert!(fresh.join("src/generated/apigen_runtime/mod.rs").exists());
 }
 
 #[test]
@@ -144,5 +143,7 @@ fn help_reads_like_a_manual() {
         assert!(help.contains(part), "--help lacks {part}:\n{help}");
     }
     let out = apigen(&["generate", "--help"]);
-    assert!(text(&out.stdout).contains("path=DIR"), "{}", text(&out.stdout));
+    let generate_help = text(&out.stdout);
+    assert!(generate_help.contains("path=DIR"), "{generate_help}");
+    assert!(generate_help.contains("vendored"), "{generate_help}");
 }

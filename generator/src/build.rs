@@ -110,6 +110,30 @@ pub fn read(path: &Path) -> Result<String, BuildError> {
     })
 }
 
+/// Removes the `.rs` files under `dir` (whose path relative to the crate is `relative`),
+/// recursively, that `files` no longer holds, and the folders left empty: an earlier
+/// generation's modules, or a runtime copy the crate no longer uses.
+fn remove_stale(dir: &Path, relative: &str, files: &[(String, String)]) -> Result<(), BuildError> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Ok(());
+    };
+    let write_error = |path: PathBuf| move |source| BuildError::Write { path, source };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let current = format!("{relative}/{name}");
+        let path = entry.path();
+        if path.is_dir() {
+            remove_stale(&path, &current, files)?;
+            if fs::read_dir(&path).is_ok_and(|mut rest| rest.next().is_none()) {
+                fs::remove_dir(&path).map_err(write_error(path.clone()))?;
+            }
+        } else if name.ends_with(".rs") && !files.iter().any(|(file, _)| *file == current) {
+            fs::remove_file(&path).map_err(write_error(path.clone()))?;
+        }
+    }
+    Ok(())
+}
+
 /// Writes `files` under `dir` (creating directories), leaving other files alone.
 pub fn write_files(dir: &Path, files: &[(String, String)]) -> Result<(), BuildError> {
     for (relative, contents) in files {
@@ -138,6 +162,7 @@ pub struct Builder {
     regenerate_command: Option<String>,
     label: Option<String>,
     feature_groups: bool,
+    vendored_runtime: bool,
 }
 
 impl Builder {
@@ -151,7 +176,19 @@ impl Builder {
             regenerate_command: None,
             label: None,
             feature_groups: false,
+            vendored_runtime: true,
         }
+    }
+
+    /// Writes a copy of the runtime next to the generated code (`apigen/apigen_runtime/`
+    /// in `OUT_DIR`, see [`crate::vendor`]), so the crate needs no `apigen-runtime`
+    /// dependency, only the runtime's own dependencies ([`crate::vendor::dependencies`]:
+    /// `reqwest`, `tokio`, `serde`, …). On by default. `false`: the code uses the
+    /// `apigen-runtime` crate, which the including crate must depend on.
+    /// [`Builder::generate_crate`] follows its [`CrateOptions::runtime`] instead.
+    pub fn vendored_runtime(mut self, on: bool) -> Self {
+        self.vendored_runtime = on;
+        self
     }
 
     /// Gates operation groups behind cargo features (see
@@ -202,7 +239,8 @@ impl Builder {
         let command = self.regenerate_command.as_deref().unwrap_or("cargo build (build.rs)");
         let mut settings = Settings::new(name, &label)
             .with_regenerate_command(command)
-            .with_feature_groups(self.feature_groups);
+            .with_feature_groups(self.feature_groups)
+            .with_vendored_runtime(self.vendored_runtime);
         for path in &self.overlays {
             settings = settings.with_overlay(read_overlay(path)?);
         }
@@ -239,21 +277,13 @@ impl Builder {
     /// Writes a standalone crate into `dir` (see [`standalone::crate_files`]); generated
     /// `.rs` files left over from an earlier generation are removed.
     pub fn generate_crate(&self, dir: &Path, options: &CrateOptions) -> Result<Output, BuildError> {
-        let output = self.clone().feature_groups(true).generate()?;
+        let output = self
+            .clone()
+            .feature_groups(true)
+            .vendored_runtime(options.runtime.is_vendored())
+            .generate()?;
         let files = standalone::crate_files(&output, options)?;
-        let generated = dir.join("src/generated");
-        if let Ok(entries) = fs::read_dir(&generated) {
-            for entry in entries.flatten() {
-                let name = entry.file_name().to_string_lossy().into_owned();
-                let current = format!("src/generated/{name}");
-                if name.ends_with(".rs") && !files.iter().any(|(path, _)| *path == current) {
-                    fs::remove_file(entry.path()).map_err(|source| BuildError::Write {
-                        path: entry.path(),
-                        source,
-                    })?;
-                }
-            }
-        }
+        remove_stale(&dir.join("src/generated"), "src/generated", &files)?;
         write_files(dir, &files)?;
         Ok(output)
     }

@@ -44,6 +44,7 @@ pub(crate) mod pointer;
 mod source_map;
 pub mod standalone;
 pub mod typedness;
+pub mod vendor;
 
 #[cfg(feature = "build")]
 pub mod build;
@@ -73,6 +74,12 @@ pub struct Settings {
     /// `build.rs` lives in the user's crate, which does not declare them (there,
     /// response-only types derive `Serialize` under the `mock` feature).
     pub feature_groups: bool,
+    /// Write a copy of the runtime into the output ([`vendor`]): the files gain an
+    /// `apigen_runtime/` module, and generated code names it instead of the
+    /// `apigen-runtime` crate. The crate holding the code then needs the runtime's
+    /// dependencies ([`vendor::dependencies`]) instead of `apigen-runtime`. Off by
+    /// default (the code depends on the `apigen-runtime` crate).
+    pub vendor_runtime: bool,
 }
 
 impl Settings {
@@ -84,7 +91,14 @@ impl Settings {
             regenerate_command: "cargo xtask codegen".into(),
             overlays: Vec::new(),
             feature_groups: false,
+            vendor_runtime: false,
         }
+    }
+
+    /// Turns the runtime copy on or off (see [`Settings::vendor_runtime`]).
+    pub fn with_vendored_runtime(mut self, on: bool) -> Self {
+        self.vendor_runtime = on;
+        self
     }
 
     /// Turns feature groups on or off (see [`Settings::feature_groups`]).
@@ -180,7 +194,14 @@ pub fn generate_from_value(mut value: serde_json::Value, settings: &Settings) ->
         model::features::apply(&mut model);
         model.serialize_responses_feature = "serialize-responses";
     }
-    let files = emit::emit(&model, settings);
+    let mut files = emit::emit(&model, settings);
+    if settings.vendor_runtime {
+        files.extend(
+            vendor::files()
+                .into_iter()
+                .map(|(path, contents)| GeneratedFile { path, contents }),
+        );
+    }
     let types = manifest::types(&model);
     let typedness = typedness::measure(&value, &types);
     Ok(finish(

@@ -11,9 +11,15 @@ use std::path::{Component, Path};
 const RUNTIME_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Where the generated crate gets `apigen-runtime` from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum RuntimeSource {
-    /// A registry version requirement (e.g. `0.1`): the default, for a published runtime.
+    /// A copy of the runtime's source inside the crate (`src/generated/apigen_runtime/`,
+    /// see [`crate::vendor`]): the default. The crate builds with crates.io alone, and
+    /// crates generated from different specs build side by side in one binary.
+    #[default]
+    Vendored,
+    /// A registry version requirement (e.g. `0.1`), for a runtime published to a
+    /// registry you use.
     Version(String),
     /// A path relative to the generated crate's directory (e.g. `../apigen-runtime`).
     Path(String),
@@ -26,20 +32,16 @@ pub enum RuntimeSource {
     },
 }
 
-impl Default for RuntimeSource {
-    /// The version requirement matching this generator (`major.minor`).
-    fn default() -> Self {
-        Self::Version(default_requirement())
-    }
-}
-
 fn default_requirement() -> String {
     RUNTIME_VERSION.splitn(3, '.').take(2).collect::<Vec<_>>().join(".")
 }
 
 impl RuntimeSource {
-    /// Parses the CLI form: `VERSION`, `path=REL`, `git=URL` or `git=URL#REV`.
+    /// Parses the CLI form: `vendored`, `VERSION`, `path=REL`, `git=URL` or `git=URL#REV`.
     pub fn parse(text: &str) -> Result<Self, CrateError> {
+        if text == "vendored" {
+            return Ok(Self::Vendored);
+        }
         if let Some(path) = text.strip_prefix("path=") {
             return Ok(Self::Path(path.to_owned()));
         }
@@ -65,15 +67,17 @@ impl RuntimeSource {
             Ok(Self::Version(text.to_owned()))
         } else {
             Err(CrateError::Runtime(format!(
-                "{text:?} is not a version requirement; use VERSION, path=REL or git=URL[#REV]"
+                "{text:?} is not a version requirement; use vendored, VERSION, path=REL or git=URL[#REV]"
             )))
         }
     }
 
-    /// The TOML inline table after `apigen-runtime = `.
-    fn to_toml(&self) -> Result<String, CrateError> {
+    /// The TOML inline table after `apigen-runtime = ` (`None` for the vendored copy,
+    /// which is no dependency).
+    fn to_toml(&self) -> Result<Option<String>, CrateError> {
         let version = default_requirement();
-        Ok(match self {
+        Ok(Some(match self {
+            Self::Vendored => return Ok(None),
             Self::Version(requirement) => format!("{{ version = {} }}", toml_string(requirement)),
             Self::Path(path) => {
                 let path = path.replace('\\', "/");
@@ -99,7 +103,12 @@ impl RuntimeSource {
             Self::Git { url, rev: None } => {
                 format!("{{ git = {}, version = {} }}", toml_string(url), toml_string(&version))
             }
-        })
+        }))
+    }
+
+    /// Whether the crate holds its own copy of the runtime.
+    pub fn is_vendored(&self) -> bool {
+        matches!(self, Self::Vendored)
     }
 }
 
@@ -115,7 +124,7 @@ pub struct CrateOptions {
 }
 
 impl CrateOptions {
-    /// A crate `name` depending on the runtime by version requirement.
+    /// A crate `name` with its own copy of the runtime.
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -185,12 +194,26 @@ fn manifest(output: &Output, options: &CrateOptions) -> Result<String, CrateErro
     }
     let _ = writeln!(text, "readme = \"README.md\"");
     let _ = writeln!(text, "\n[dependencies]");
-    let _ = writeln!(text, "apigen-runtime = {}", options.runtime.to_toml()?);
-    let _ = writeln!(text, "serde = {{ version = \"1\", features = [\"derive\"] }}");
-    let _ = writeln!(
-        text,
-        "serde_json = {{ version = \"1\", features = [\"float_roundtrip\"] }}"
-    );
+    match options.runtime.to_toml()? {
+        Some(runtime) => {
+            let _ = writeln!(text, "apigen-runtime = {runtime}");
+            let _ = writeln!(text, "serde = {{ version = \"1\", features = [\"derive\"] }}");
+            let _ = writeln!(
+                text,
+                "serde_json = {{ version = \"1\", features = [\"float_roundtrip\"] }}"
+            );
+        }
+        None => {
+            let _ = writeln!(
+                text,
+                "# What the runtime copy in src/generated/apigen_runtime/ needs (apigen-runtime {}'s dependencies).",
+                crate::vendor::RUNTIME_VERSION
+            );
+            for (name, table) in crate::vendor::dependencies() {
+                let _ = writeln!(text, "{name} = {table}");
+            }
+        }
+    }
     let _ = writeln!(text, "\n[features]");
     text.push_str(&features_table(&output.feature_groups));
     // The typed mock server (`mock` module) compiles only when asked for; it encodes
@@ -199,8 +222,41 @@ fn manifest(output: &Output, options: &CrateOptions) -> Result<String, CrateErro
         text,
         "## A typed mock server (`mock` module) for tests of code calling the client."
     );
-    let _ = writeln!(text, "mock = [\"apigen-runtime/mock\", \"serialize-responses\"]");
+    let _ = writeln!(
+        text,
+        "mock = [{}]",
+        runtime_feature(&options.runtime, "mock", &["serialize-responses"])
+    );
+    let _ = writeln!(
+        text,
+        "## One `tracing` span per request and per attempt (method, path template, status, attempts)."
+    );
+    let _ = writeln!(
+        text,
+        "tracing = [{}]",
+        runtime_feature(&options.runtime, "tracing", &[])
+    );
     Ok(text)
+}
+
+/// The members of the crate's feature `name` that turns on the runtime's feature of
+/// that name: `apigen-runtime/name`, or, for the runtime copy, that feature's own
+/// members; then `extra`.
+fn runtime_feature(runtime: &RuntimeSource, name: &str, extra: &[&str]) -> String {
+    let mut members: Vec<String> = if runtime.is_vendored() {
+        crate::vendor::features()
+            .filter(|(feature, _)| *feature == name)
+            .flat_map(|(_, members)| members.iter().map(|member| (*member).to_owned()))
+            .collect()
+    } else {
+        vec![format!("apigen-runtime/{name}")]
+    };
+    members.extend(extra.iter().map(|member| (*member).to_owned()));
+    members
+        .iter()
+        .map(|member| toml_string(member))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The lines of a `[features]` table that apigen owns: `default` (= `full`), `full` (every
@@ -302,6 +358,28 @@ fn readme(output: &Output, options: &CrateOptions) -> String {
                 .join(", "),
             options.name
         );
+    }
+    let _ = writeln!(text, "## The runtime\n");
+    match &options.runtime {
+        RuntimeSource::Vendored => {
+            let _ = writeln!(
+                text,
+                "Configuration, request execution, retries, encoding and errors come from\n`apigen-runtime` {version}, which apigen {version} copied into `src/generated/apigen_runtime/`\n(reachable as `{module}::apigen_runtime`). The copy is the same for every crate that apigen\nversion writes; regenerating with a newer apigen replaces it. Its dependencies\n(`reqwest`, `tokio`, `serde`, …) are listed in `Cargo.toml`; nothing comes from outside\ncrates.io. Crates generated from different specs each carry their copy and build side\nby side in one binary.\n",
+                version = crate::vendor::RUNTIME_VERSION
+            );
+        }
+        other => {
+            let source = match other {
+                RuntimeSource::Version(requirement) => format!("version `{requirement}` from your registry"),
+                RuntimeSource::Path(path) => format!("the checkout at `{path}` (relative to this crate)"),
+                RuntimeSource::Git { url, .. } => format!("the git repository `{url}`"),
+                RuntimeSource::Vendored => String::new(),
+            };
+            let _ = writeln!(
+                text,
+                "Configuration, request execution, retries, encoding and errors come from the\n`apigen-runtime` crate: {source} (see `Cargo.toml`).\n"
+            );
+        }
     }
     let _ = writeln!(text, "## Regenerating\n");
     let _ = writeln!(
@@ -422,7 +500,7 @@ mod tests {
         );
         assert!(RuntimeSource::parse("not a version!").is_err());
         assert_eq!(
-            RuntimeSource::Path("../rt".into()).to_toml().unwrap(),
+            RuntimeSource::Path("../rt".into()).to_toml().unwrap().unwrap(),
             "{ path = \"../rt\", version = \"0.1\" }"
         );
         assert!(RuntimeSource::Path("/abs/rt".into()).to_toml().is_err());
@@ -431,9 +509,13 @@ mod tests {
             RuntimeSource::parse("git=https://h/r.git#v1")
                 .unwrap()
                 .to_toml()
+                .unwrap()
                 .unwrap(),
             "{ git = \"https://h/r.git\", rev = \"v1\", version = \"0.1\" }"
         );
+        assert_eq!(RuntimeSource::parse("vendored").unwrap(), RuntimeSource::Vendored);
+        assert_eq!(RuntimeSource::default(), RuntimeSource::Vendored);
+        assert_eq!(RuntimeSource::Vendored.to_toml().unwrap(), None);
         assert_eq!(api_name("Keeper API"), "Keeper API");
         assert_eq!(api_name("Petstore"), "Petstore API");
     }

@@ -38,7 +38,9 @@ pub fn generate_sdk(root: &Path) -> Result<apigen::Output, XtaskError> {
     let mut builder = Builder::new(root.join(SPEC))
         .crate_name("inboxapp")
         .regenerate_command("cargo xtask codegen")
-        .feature_groups(true);
+        .feature_groups(true)
+        // The SDK depends on the workspace's `apigen-runtime` crate.
+        .vendored_runtime(false);
     for overlay in sdk_overlays(root) {
         builder = builder.overlay(overlay);
     }

@@ -10,13 +10,11 @@
 #![allow(unused_imports)]
 use super::operations::*;
 use super::{Client, Error, ErrorBody};
-use ::apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
-use ::apigen_runtime::query::Style;
+use apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
+use apigen_runtime::query::Style;
 /// `^[0-9a-z]+$`
 #[allow(dead_code)]
-static PATTERN_0: ::apigen_runtime::Pattern = ::apigen_runtime::Pattern::new(
-    "^[0-9a-z]+$",
-);
+static PATTERN_0: apigen_runtime::Pattern = apigen_runtime::Pattern::new("^[0-9a-z]+$");
 #[cfg(feature = "team")]
 /// Request builder for [`Client::get_team`] (`GET /team`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -29,7 +27,7 @@ pub struct GetTeam<'a> {
 impl<'a> GetTeam<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/team",
             ["/team"].concat(),
         );
@@ -42,7 +40,7 @@ impl<'a> GetTeam<'a> {
     }
 }
 #[cfg(feature = "team")]
-::apigen_runtime::request_builder!(GetTeam => super::types::Team, Error, ErrorBody);
+apigen_runtime::request_builder!(GetTeam => super::types::Team, Error, ErrorBody);
 #[cfg(feature = "account-links")]
 /// Request builder for [`Client::list_account_links`] (`GET /account-links`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -55,7 +53,7 @@ pub struct ListAccountLinks<'a> {
 impl<'a> ListAccountLinks<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/account-links",
             ["/account-links"].concat(),
         );
@@ -68,7 +66,7 @@ impl<'a> ListAccountLinks<'a> {
     }
 }
 #[cfg(feature = "account-links")]
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     ListAccountLinks => Vec < super::types::AccountLink >, Error, ErrorBody
 );
 #[cfg(feature = "members")]
@@ -83,7 +81,7 @@ pub struct ListMembers<'a> {
 impl<'a> ListMembers<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/members",
             ["/members"].concat(),
         );
@@ -96,7 +94,7 @@ impl<'a> ListMembers<'a> {
     }
 }
 #[cfg(feature = "members")]
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     ListMembers => Vec < super::types::Member >, Error, ErrorBody
 );
 #[cfg(feature = "members")]
@@ -111,13 +109,13 @@ pub struct GetMember<'a> {
 #[cfg(feature = "members")]
 impl<'a> GetMember<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_member_id = ::apigen_runtime::path::segment(
+        let path_member_id = apigen_runtime::path::segment(
             "memberId",
             &self.member_id,
             Some(&PATTERN_0),
         )?;
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/members/{memberId}",
             ["/members/", &path_member_id].concat(),
         );
@@ -130,7 +128,7 @@ impl<'a> GetMember<'a> {
     }
 }
 #[cfg(feature = "members")]
-::apigen_runtime::request_builder!(GetMember => super::types::Member, Error, ErrorBody);
+apigen_runtime::request_builder!(GetMember => super::types::Member, Error, ErrorBody);
 #[cfg(feature = "threads")]
 /// Request builder for [`Client::list_threads`] (`GET /threads`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -139,7 +137,7 @@ pub struct ListThreads<'a> {
     pub(super) client: &'a Client,
     pub(super) account_link_ids: Option<Vec<String>>,
     pub(super) cursor_id: Option<String>,
-    pub(super) cursor_timestamp: Option<::apigen_runtime::Timestamp>,
+    pub(super) cursor_timestamp: Option<apigen_runtime::Timestamp>,
     pub(super) cursor: Option<super::types::PageCursor>,
     pub(super) inbox: Option<super::types::InboxView>,
     pub(super) filters: Option<super::types::ThreadFilters>,
@@ -165,7 +163,7 @@ impl<'a> ListThreads<'a> {
     /// `timestamp` of the previous page's `nextCursor`. Must be sent together with `cursorId`.
     ///
     /// Sets the optional query parameter `cursorTimestamp`.
-    pub fn cursor_timestamp(mut self, value: ::apigen_runtime::Timestamp) -> Self {
+    pub fn cursor_timestamp(mut self, value: apigen_runtime::Timestamp) -> Self {
         self.cursor_timestamp = Some(value);
         self
     }
@@ -201,10 +199,10 @@ impl<'a> ListThreads<'a> {
     /// Streams every page, starting with this request and then following the cursor (`cursorId`, `cursorTimestamp`) with all other parameters unchanged. Ends after the last page; an error is yielded once and ends the stream.
     pub fn pages(
         self,
-    ) -> impl ::apigen_runtime::pagination::Stream<
+    ) -> impl apigen_runtime::pagination::Stream<
         Item = Result<super::types::ListThreadsResponse, Error>,
     > + Send + 'a {
-        ::apigen_runtime::pagination::pages(
+        apigen_runtime::pagination::pages(
             self,
             |request| Box::pin(request.send()),
             |mut request, page| {
@@ -230,14 +228,14 @@ impl<'a> ListThreads<'a> {
     /// Streams every item (`threads`) of every page; see [`pages`](Self::pages).
     pub fn items(
         self,
-    ) -> impl ::apigen_runtime::pagination::Stream<
+    ) -> impl apigen_runtime::pagination::Stream<
         Item = Result<super::types::Thread, Error>,
     > + Send + 'a {
-        ::apigen_runtime::pagination::items(self.pages(), |page| page.threads)
+        apigen_runtime::pagination::items(self.pages(), |page| page.threads)
     }
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/threads",
             ["/threads"].concat(),
         );
@@ -267,7 +265,7 @@ impl<'a> ListThreads<'a> {
     }
 }
 #[cfg(feature = "threads")]
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     ListThreads => super::types::ListThreadsResponse, Error, ErrorBody
 );
 #[cfg(feature = "threads")]
@@ -283,7 +281,7 @@ pub struct CreateThread<'a> {
 impl<'a> CreateThread<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::POST,
+            apigen_runtime::reqwest::Method::POST,
             "/threads",
             ["/threads"].concat(),
         );
@@ -299,7 +297,7 @@ impl<'a> CreateThread<'a> {
     }
 }
 #[cfg(feature = "threads")]
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     CreateThread => super::types::Thread, Error, ErrorBody, idempotency_key
 );
 #[cfg(feature = "threads")]
@@ -331,7 +329,7 @@ impl<'a> LookupThread<'a> {
     }
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/threads/lookup",
             ["/threads/lookup"].concat(),
         );
@@ -357,7 +355,7 @@ impl<'a> LookupThread<'a> {
     }
 }
 #[cfg(feature = "threads")]
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     LookupThread => Option < super::types::Thread >, Error, ErrorBody
 );
 #[cfg(feature = "threads")]
@@ -381,7 +379,7 @@ impl<'a> LookupThreadsByUsername<'a> {
     }
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/threads/lookup-by-username",
             ["/threads/lookup-by-username"].concat(),
         );
@@ -401,7 +399,7 @@ impl<'a> LookupThreadsByUsername<'a> {
     }
 }
 #[cfg(feature = "threads")]
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     LookupThreadsByUsername => Vec < super::types::Thread >, Error, ErrorBody
 );
 #[cfg(feature = "messages")]
@@ -417,7 +415,7 @@ pub struct QuickSendMessage<'a> {
 impl<'a> QuickSendMessage<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::POST,
+            apigen_runtime::reqwest::Method::POST,
             "/threads/messages",
             ["/threads/messages"].concat(),
         );
@@ -433,7 +431,7 @@ impl<'a> QuickSendMessage<'a> {
     }
 }
 #[cfg(feature = "messages")]
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     QuickSendMessage => super::types::QuickSendMessageResponse, Error, ErrorBody,
     idempotency_key
 );
@@ -449,13 +447,13 @@ pub struct GetThread<'a> {
 #[cfg(feature = "threads")]
 impl<'a> GetThread<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_thread_id = ::apigen_runtime::path::segment(
+        let path_thread_id = apigen_runtime::path::segment(
             "threadId",
             &self.thread_id,
             Some(&PATTERN_0),
         )?;
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/threads/{threadId}",
             ["/threads/", &path_thread_id].concat(),
         );
@@ -468,7 +466,7 @@ impl<'a> GetThread<'a> {
     }
 }
 #[cfg(feature = "threads")]
-::apigen_runtime::request_builder!(GetThread => super::types::Thread, Error, ErrorBody);
+apigen_runtime::request_builder!(GetThread => super::types::Thread, Error, ErrorBody);
 #[cfg(feature = "threads")]
 /// Request builder for [`Client::delete_thread`] (`DELETE /threads/{threadId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -481,13 +479,13 @@ pub struct DeleteThread<'a> {
 #[cfg(feature = "threads")]
 impl<'a> DeleteThread<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_thread_id = ::apigen_runtime::path::segment(
+        let path_thread_id = apigen_runtime::path::segment(
             "threadId",
             &self.thread_id,
             Some(&PATTERN_0),
         )?;
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::DELETE,
+            apigen_runtime::reqwest::Method::DELETE,
             "/threads/{threadId}",
             ["/threads/", &path_thread_id].concat(),
         );
@@ -499,7 +497,7 @@ impl<'a> DeleteThread<'a> {
     }
 }
 #[cfg(feature = "threads")]
-::apigen_runtime::request_builder!(DeleteThread => (), Error, ErrorBody);
+apigen_runtime::request_builder!(DeleteThread => (), Error, ErrorBody);
 #[cfg(feature = "threads")]
 /// Request builder for [`Client::update_thread`] (`PATCH /threads/{threadId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -513,13 +511,13 @@ pub struct UpdateThread<'a> {
 #[cfg(feature = "threads")]
 impl<'a> UpdateThread<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_thread_id = ::apigen_runtime::path::segment(
+        let path_thread_id = apigen_runtime::path::segment(
             "threadId",
             &self.thread_id,
             Some(&PATTERN_0),
         )?;
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::PATCH,
+            apigen_runtime::reqwest::Method::PATCH,
             "/threads/{threadId}",
             ["/threads/", &path_thread_id].concat(),
         );
@@ -535,7 +533,7 @@ impl<'a> UpdateThread<'a> {
     }
 }
 #[cfg(feature = "threads")]
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     UpdateThread => super::types::Thread, Error, ErrorBody, idempotency_key
 );
 #[cfg(feature = "threads")]
@@ -550,13 +548,13 @@ pub struct SendTypingIndicator<'a> {
 #[cfg(feature = "threads")]
 impl<'a> SendTypingIndicator<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_thread_id = ::apigen_runtime::path::segment(
+        let path_thread_id = apigen_runtime::path::segment(
             "threadId",
             &self.thread_id,
             Some(&PATTERN_0),
         )?;
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::POST,
+            apigen_runtime::reqwest::Method::POST,
             "/threads/{threadId}/typing",
             ["/threads/", &path_thread_id, "/typing"].concat(),
         );
@@ -570,7 +568,7 @@ impl<'a> SendTypingIndicator<'a> {
     }
 }
 #[cfg(feature = "threads")]
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     SendTypingIndicator => super::types::SendTypingIndicatorResponse, Error, ErrorBody,
     idempotency_key
 );
@@ -587,13 +585,13 @@ pub struct UpdateThreadSettings<'a> {
 #[cfg(feature = "threads")]
 impl<'a> UpdateThreadSettings<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_thread_id = ::apigen_runtime::path::segment(
+        let path_thread_id = apigen_runtime::path::segment(
             "threadId",
             &self.thread_id,
             Some(&PATTERN_0),
         )?;
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::PATCH,
+            apigen_runtime::reqwest::Method::PATCH,
             "/threads/{threadId}/settings",
             ["/threads/", &path_thread_id, "/settings"].concat(),
         );
@@ -609,7 +607,7 @@ impl<'a> UpdateThreadSettings<'a> {
     }
 }
 #[cfg(feature = "threads")]
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     UpdateThreadSettings => super::types::ThreadSettings, Error, ErrorBody,
     idempotency_key
 );
@@ -621,7 +619,7 @@ pub struct ListMessages<'a> {
     pub(super) client: &'a Client,
     pub(super) thread_id: String,
     pub(super) cursor_id: Option<String>,
-    pub(super) cursor_timestamp: Option<::apigen_runtime::Timestamp>,
+    pub(super) cursor_timestamp: Option<apigen_runtime::Timestamp>,
     pub(super) cursor: Option<super::types::PageCursor>,
     pub(super) limit: Option<u64>,
     pub(super) options: CallOptions,
@@ -638,7 +636,7 @@ impl<'a> ListMessages<'a> {
     /// `timestamp` of the previous page's `nextCursor`. Must be sent together with `cursorId`.
     ///
     /// Sets the optional query parameter `cursorTimestamp`.
-    pub fn cursor_timestamp(mut self, value: ::apigen_runtime::Timestamp) -> Self {
+    pub fn cursor_timestamp(mut self, value: apigen_runtime::Timestamp) -> Self {
         self.cursor_timestamp = Some(value);
         self
     }
@@ -660,10 +658,10 @@ impl<'a> ListMessages<'a> {
     /// Streams every page, starting with this request and then following the cursor (`cursorId`, `cursorTimestamp`) with all other parameters unchanged. Ends after the last page; an error is yielded once and ends the stream.
     pub fn pages(
         self,
-    ) -> impl ::apigen_runtime::pagination::Stream<
+    ) -> impl apigen_runtime::pagination::Stream<
         Item = Result<super::types::ListMessagesResponse, Error>,
     > + Send + 'a {
-        ::apigen_runtime::pagination::pages(
+        apigen_runtime::pagination::pages(
             self,
             |request| Box::pin(request.send()),
             |mut request, page| {
@@ -689,19 +687,19 @@ impl<'a> ListMessages<'a> {
     /// Streams every item (`messages`) of every page; see [`pages`](Self::pages).
     pub fn items(
         self,
-    ) -> impl ::apigen_runtime::pagination::Stream<
+    ) -> impl apigen_runtime::pagination::Stream<
         Item = Result<super::types::Message, Error>,
     > + Send + 'a {
-        ::apigen_runtime::pagination::items(self.pages(), |page| page.messages)
+        apigen_runtime::pagination::items(self.pages(), |page| page.messages)
     }
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_thread_id = ::apigen_runtime::path::segment(
+        let path_thread_id = apigen_runtime::path::segment(
             "threadId",
             &self.thread_id,
             Some(&PATTERN_0),
         )?;
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/threads/{threadId}/messages",
             ["/threads/", &path_thread_id, "/messages"].concat(),
         );
@@ -723,7 +721,7 @@ impl<'a> ListMessages<'a> {
     }
 }
 #[cfg(feature = "messages")]
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     ListMessages => super::types::ListMessagesResponse, Error, ErrorBody
 );
 #[cfg(feature = "messages")]
@@ -739,13 +737,13 @@ pub struct SendMessage<'a> {
 #[cfg(feature = "messages")]
 impl<'a> SendMessage<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_thread_id = ::apigen_runtime::path::segment(
+        let path_thread_id = apigen_runtime::path::segment(
             "threadId",
             &self.thread_id,
             Some(&PATTERN_0),
         )?;
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::POST,
+            apigen_runtime::reqwest::Method::POST,
             "/threads/{threadId}/messages",
             ["/threads/", &path_thread_id, "/messages"].concat(),
         );
@@ -761,7 +759,7 @@ impl<'a> SendMessage<'a> {
     }
 }
 #[cfg(feature = "messages")]
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     SendMessage => super::types::Message, Error, ErrorBody, idempotency_key
 );
 #[cfg(feature = "messages")]
@@ -778,18 +776,18 @@ pub struct DeleteMessage<'a> {
 #[cfg(feature = "messages")]
 impl<'a> DeleteMessage<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_thread_id = ::apigen_runtime::path::segment(
+        let path_thread_id = apigen_runtime::path::segment(
             "threadId",
             &self.thread_id,
             Some(&PATTERN_0),
         )?;
-        let path_message_id = ::apigen_runtime::path::segment(
+        let path_message_id = apigen_runtime::path::segment(
             "messageId",
             &self.message_id,
             Some(&PATTERN_0),
         )?;
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::DELETE,
+            apigen_runtime::reqwest::Method::DELETE,
             "/threads/{threadId}/messages/{messageId}",
             ["/threads/", &path_thread_id, "/messages/", &path_message_id].concat(),
         );
@@ -805,7 +803,7 @@ impl<'a> DeleteMessage<'a> {
     }
 }
 #[cfg(feature = "messages")]
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     DeleteMessage => super::types::DeleteMessageResponse, Error, ErrorBody
 );
 #[cfg(feature = "messages")]
@@ -822,18 +820,18 @@ pub struct EditMessage<'a> {
 #[cfg(feature = "messages")]
 impl<'a> EditMessage<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_thread_id = ::apigen_runtime::path::segment(
+        let path_thread_id = apigen_runtime::path::segment(
             "threadId",
             &self.thread_id,
             Some(&PATTERN_0),
         )?;
-        let path_message_id = ::apigen_runtime::path::segment(
+        let path_message_id = apigen_runtime::path::segment(
             "messageId",
             &self.message_id,
             Some(&PATTERN_0),
         )?;
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::PATCH,
+            apigen_runtime::reqwest::Method::PATCH,
             "/threads/{threadId}/messages/{messageId}",
             ["/threads/", &path_thread_id, "/messages/", &path_message_id].concat(),
         );
@@ -849,7 +847,7 @@ impl<'a> EditMessage<'a> {
     }
 }
 #[cfg(feature = "messages")]
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     EditMessage => super::types::EditMessageResponse, Error, ErrorBody, idempotency_key
 );
 #[cfg(feature = "messages")]
@@ -865,18 +863,18 @@ pub struct GetMessageHistory<'a> {
 #[cfg(feature = "messages")]
 impl<'a> GetMessageHistory<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_thread_id = ::apigen_runtime::path::segment(
+        let path_thread_id = apigen_runtime::path::segment(
             "threadId",
             &self.thread_id,
             Some(&PATTERN_0),
         )?;
-        let path_message_id = ::apigen_runtime::path::segment(
+        let path_message_id = apigen_runtime::path::segment(
             "messageId",
             &self.message_id,
             Some(&PATTERN_0),
         )?;
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/threads/{threadId}/messages/{messageId}/history",
             ["/threads/", &path_thread_id, "/messages/", &path_message_id, "/history"]
                 .concat(),
@@ -890,7 +888,7 @@ impl<'a> GetMessageHistory<'a> {
     }
 }
 #[cfg(feature = "messages")]
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     GetMessageHistory => super::types::MessageHistory, Error, ErrorBody
 );
 #[cfg(feature = "messages")]
@@ -907,18 +905,18 @@ pub struct AddReaction<'a> {
 #[cfg(feature = "messages")]
 impl<'a> AddReaction<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_thread_id = ::apigen_runtime::path::segment(
+        let path_thread_id = apigen_runtime::path::segment(
             "threadId",
             &self.thread_id,
             Some(&PATTERN_0),
         )?;
-        let path_message_id = ::apigen_runtime::path::segment(
+        let path_message_id = apigen_runtime::path::segment(
             "messageId",
             &self.message_id,
             Some(&PATTERN_0),
         )?;
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::POST,
+            apigen_runtime::reqwest::Method::POST,
             "/threads/{threadId}/messages/{messageId}/reactions/reactions",
             [
                 "/threads/",
@@ -941,7 +939,7 @@ impl<'a> AddReaction<'a> {
     }
 }
 #[cfg(feature = "messages")]
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     AddReaction => super::types::ReactionResponse, Error, ErrorBody, idempotency_key
 );
 #[cfg(feature = "messages")]
@@ -958,18 +956,18 @@ pub struct RemoveReaction<'a> {
 #[cfg(feature = "messages")]
 impl<'a> RemoveReaction<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_thread_id = ::apigen_runtime::path::segment(
+        let path_thread_id = apigen_runtime::path::segment(
             "threadId",
             &self.thread_id,
             Some(&PATTERN_0),
         )?;
-        let path_message_id = ::apigen_runtime::path::segment(
+        let path_message_id = apigen_runtime::path::segment(
             "messageId",
             &self.message_id,
             Some(&PATTERN_0),
         )?;
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::DELETE,
+            apigen_runtime::reqwest::Method::DELETE,
             "/threads/{threadId}/messages/{messageId}/reactions/reactions",
             [
                 "/threads/",
@@ -992,7 +990,7 @@ impl<'a> RemoveReaction<'a> {
     }
 }
 #[cfg(feature = "messages")]
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     RemoveReaction => super::types::ReactionResponse, Error, ErrorBody
 );
 #[cfg(feature = "prospects")]
@@ -1008,7 +1006,7 @@ pub struct LookupProspect<'a> {
 impl<'a> LookupProspect<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/prospects/lookup",
             ["/prospects/lookup"].concat(),
         );
@@ -1022,7 +1020,7 @@ impl<'a> LookupProspect<'a> {
     }
 }
 #[cfg(feature = "prospects")]
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     LookupProspect => super::types::ProspectWithContext, Error, ErrorBody
 );
 #[cfg(feature = "prospects")]
@@ -1037,13 +1035,13 @@ pub struct GetProspect<'a> {
 #[cfg(feature = "prospects")]
 impl<'a> GetProspect<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_prospect_id = ::apigen_runtime::path::segment(
+        let path_prospect_id = apigen_runtime::path::segment(
             "prospectId",
             &self.prospect_id,
             Some(&PATTERN_0),
         )?;
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/prospects/{prospectId}",
             ["/prospects/", &path_prospect_id].concat(),
         );
@@ -1056,7 +1054,7 @@ impl<'a> GetProspect<'a> {
     }
 }
 #[cfg(feature = "prospects")]
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     GetProspect => super::types::ProspectWithContext, Error, ErrorBody
 );
 #[cfg(feature = "prospects")]
@@ -1072,13 +1070,13 @@ pub struct UpdateProspectContext<'a> {
 #[cfg(feature = "prospects")]
 impl<'a> UpdateProspectContext<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_prospect_id = ::apigen_runtime::path::segment(
+        let path_prospect_id = apigen_runtime::path::segment(
             "prospectId",
             &self.prospect_id,
             Some(&PATTERN_0),
         )?;
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::PATCH,
+            apigen_runtime::reqwest::Method::PATCH,
             "/prospects/{prospectId}/context",
             ["/prospects/", &path_prospect_id, "/context"].concat(),
         );
@@ -1094,7 +1092,7 @@ impl<'a> UpdateProspectContext<'a> {
     }
 }
 #[cfg(feature = "prospects")]
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     UpdateProspectContext => super::types::ProspectWithContext, Error, ErrorBody,
     idempotency_key
 );
@@ -1110,7 +1108,7 @@ pub struct ListTags<'a> {
 impl<'a> ListTags<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/tags",
             ["/tags"].concat(),
         );
@@ -1123,7 +1121,7 @@ impl<'a> ListTags<'a> {
     }
 }
 #[cfg(feature = "tags")]
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     ListTags => Vec < super::types::Tag >, Error, ErrorBody
 );
 #[cfg(feature = "tags")]
@@ -1139,7 +1137,7 @@ pub struct CreateTag<'a> {
 impl<'a> CreateTag<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::POST,
+            apigen_runtime::reqwest::Method::POST,
             "/tags",
             ["/tags"].concat(),
         );
@@ -1155,7 +1153,7 @@ impl<'a> CreateTag<'a> {
     }
 }
 #[cfg(feature = "tags")]
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     CreateTag => super::types::Tag, Error, ErrorBody, idempotency_key
 );
 #[cfg(feature = "tags")]
@@ -1170,7 +1168,7 @@ pub struct ListTagColors<'a> {
 impl<'a> ListTagColors<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/tags/colors",
             ["/tags/colors"].concat(),
         );
@@ -1183,7 +1181,7 @@ impl<'a> ListTagColors<'a> {
     }
 }
 #[cfg(feature = "tags")]
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     ListTagColors => Vec < super::types::Color >, Error, ErrorBody
 );
 #[cfg(feature = "tags")]
@@ -1198,13 +1196,13 @@ pub struct GetTag<'a> {
 #[cfg(feature = "tags")]
 impl<'a> GetTag<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_tag_id = ::apigen_runtime::path::segment(
+        let path_tag_id = apigen_runtime::path::segment(
             "tagId",
             &self.tag_id,
             Some(&PATTERN_0),
         )?;
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/tags/{tagId}",
             ["/tags/", &path_tag_id].concat(),
         );
@@ -1217,7 +1215,7 @@ impl<'a> GetTag<'a> {
     }
 }
 #[cfg(feature = "tags")]
-::apigen_runtime::request_builder!(GetTag => super::types::Tag, Error, ErrorBody);
+apigen_runtime::request_builder!(GetTag => super::types::Tag, Error, ErrorBody);
 #[cfg(feature = "tags")]
 /// Request builder for [`Client::delete_tag`] (`DELETE /tags/{tagId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -1230,13 +1228,13 @@ pub struct DeleteTag<'a> {
 #[cfg(feature = "tags")]
 impl<'a> DeleteTag<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_tag_id = ::apigen_runtime::path::segment(
+        let path_tag_id = apigen_runtime::path::segment(
             "tagId",
             &self.tag_id,
             Some(&PATTERN_0),
         )?;
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::DELETE,
+            apigen_runtime::reqwest::Method::DELETE,
             "/tags/{tagId}",
             ["/tags/", &path_tag_id].concat(),
         );
@@ -1248,7 +1246,7 @@ impl<'a> DeleteTag<'a> {
     }
 }
 #[cfg(feature = "tags")]
-::apigen_runtime::request_builder!(DeleteTag => (), Error, ErrorBody);
+apigen_runtime::request_builder!(DeleteTag => (), Error, ErrorBody);
 #[cfg(feature = "tags")]
 /// Request builder for [`Client::update_tag`] (`PATCH /tags/{tagId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -1262,13 +1260,13 @@ pub struct UpdateTag<'a> {
 #[cfg(feature = "tags")]
 impl<'a> UpdateTag<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_tag_id = ::apigen_runtime::path::segment(
+        let path_tag_id = apigen_runtime::path::segment(
             "tagId",
             &self.tag_id,
             Some(&PATTERN_0),
         )?;
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::PATCH,
+            apigen_runtime::reqwest::Method::PATCH,
             "/tags/{tagId}",
             ["/tags/", &path_tag_id].concat(),
         );
@@ -1284,7 +1282,7 @@ impl<'a> UpdateTag<'a> {
     }
 }
 #[cfg(feature = "tags")]
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     UpdateTag => super::types::Tag, Error, ErrorBody, idempotency_key
 );
 #[cfg(feature = "statuses")]
@@ -1299,7 +1297,7 @@ pub struct ListStatuses<'a> {
 impl<'a> ListStatuses<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/statuses",
             ["/statuses"].concat(),
         );
@@ -1312,7 +1310,7 @@ impl<'a> ListStatuses<'a> {
     }
 }
 #[cfg(feature = "statuses")]
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     ListStatuses => Vec < super::types::Status >, Error, ErrorBody
 );
 #[cfg(feature = "statuses")]
@@ -1328,7 +1326,7 @@ pub struct CreateStatus<'a> {
 impl<'a> CreateStatus<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::POST,
+            apigen_runtime::reqwest::Method::POST,
             "/statuses",
             ["/statuses"].concat(),
         );
@@ -1344,7 +1342,7 @@ impl<'a> CreateStatus<'a> {
     }
 }
 #[cfg(feature = "statuses")]
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     CreateStatus => super::types::Status, Error, ErrorBody, idempotency_key
 );
 #[cfg(feature = "statuses")]
@@ -1359,7 +1357,7 @@ pub struct ListStatusColors<'a> {
 impl<'a> ListStatusColors<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/statuses/colors",
             ["/statuses/colors"].concat(),
         );
@@ -1372,7 +1370,7 @@ impl<'a> ListStatusColors<'a> {
     }
 }
 #[cfg(feature = "statuses")]
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     ListStatusColors => Vec < super::types::Color >, Error, ErrorBody
 );
 #[cfg(feature = "statuses")]
@@ -1387,13 +1385,13 @@ pub struct GetStatus<'a> {
 #[cfg(feature = "statuses")]
 impl<'a> GetStatus<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_status_id = ::apigen_runtime::path::segment(
+        let path_status_id = apigen_runtime::path::segment(
             "statusId",
             &self.status_id,
             Some(&PATTERN_0),
         )?;
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/statuses/{statusId}",
             ["/statuses/", &path_status_id].concat(),
         );
@@ -1406,7 +1404,7 @@ impl<'a> GetStatus<'a> {
     }
 }
 #[cfg(feature = "statuses")]
-::apigen_runtime::request_builder!(GetStatus => super::types::Status, Error, ErrorBody);
+apigen_runtime::request_builder!(GetStatus => super::types::Status, Error, ErrorBody);
 #[cfg(feature = "statuses")]
 /// Request builder for [`Client::delete_status`] (`DELETE /statuses/{statusId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -1419,13 +1417,13 @@ pub struct DeleteStatus<'a> {
 #[cfg(feature = "statuses")]
 impl<'a> DeleteStatus<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_status_id = ::apigen_runtime::path::segment(
+        let path_status_id = apigen_runtime::path::segment(
             "statusId",
             &self.status_id,
             Some(&PATTERN_0),
         )?;
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::DELETE,
+            apigen_runtime::reqwest::Method::DELETE,
             "/statuses/{statusId}",
             ["/statuses/", &path_status_id].concat(),
         );
@@ -1437,7 +1435,7 @@ impl<'a> DeleteStatus<'a> {
     }
 }
 #[cfg(feature = "statuses")]
-::apigen_runtime::request_builder!(DeleteStatus => (), Error, ErrorBody);
+apigen_runtime::request_builder!(DeleteStatus => (), Error, ErrorBody);
 #[cfg(feature = "statuses")]
 /// Request builder for [`Client::update_status`] (`PATCH /statuses/{statusId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -1451,13 +1449,13 @@ pub struct UpdateStatus<'a> {
 #[cfg(feature = "statuses")]
 impl<'a> UpdateStatus<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_status_id = ::apigen_runtime::path::segment(
+        let path_status_id = apigen_runtime::path::segment(
             "statusId",
             &self.status_id,
             Some(&PATTERN_0),
         )?;
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::PATCH,
+            apigen_runtime::reqwest::Method::PATCH,
             "/statuses/{statusId}",
             ["/statuses/", &path_status_id].concat(),
         );
@@ -1473,7 +1471,7 @@ impl<'a> UpdateStatus<'a> {
     }
 }
 #[cfg(feature = "statuses")]
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     UpdateStatus => super::types::Status, Error, ErrorBody, idempotency_key
 );
 #[cfg(feature = "colors")]
@@ -1488,7 +1486,7 @@ pub struct ListColors<'a> {
 impl<'a> ListColors<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/colors",
             ["/colors"].concat(),
         );
@@ -1501,7 +1499,7 @@ impl<'a> ListColors<'a> {
     }
 }
 #[cfg(feature = "colors")]
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     ListColors => Vec < super::types::Color >, Error, ErrorBody
 );
 #[cfg(feature = "events")]
@@ -1533,10 +1531,10 @@ impl<'a> ListEvents<'a> {
     /// Streams every page, starting with this request and then following the cursor (`afterSeq`) with all other parameters unchanged. Ends after the last page; an error is yielded once and ends the stream.
     pub fn pages(
         self,
-    ) -> impl ::apigen_runtime::pagination::Stream<
+    ) -> impl apigen_runtime::pagination::Stream<
         Item = Result<super::types::ListEventsResponse, Error>,
     > + Send + 'a {
-        ::apigen_runtime::pagination::pages(
+        apigen_runtime::pagination::pages(
             self,
             |request| Box::pin(request.send()),
             |mut request, page| {
@@ -1557,14 +1555,14 @@ impl<'a> ListEvents<'a> {
     /// Streams every item (`events`) of every page; see [`pages`](Self::pages).
     pub fn items(
         self,
-    ) -> impl ::apigen_runtime::pagination::Stream<
+    ) -> impl apigen_runtime::pagination::Stream<
         Item = Result<super::types::WebhookEvent, Error>,
     > + Send + 'a {
-        ::apigen_runtime::pagination::items(self.pages(), |page| page.events)
+        apigen_runtime::pagination::items(self.pages(), |page| page.events)
     }
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/events",
             ["/events"].concat(),
         );
@@ -1579,7 +1577,7 @@ impl<'a> ListEvents<'a> {
     }
 }
 #[cfg(feature = "events")]
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     ListEvents => super::types::ListEventsResponse, Error, ErrorBody
 );
 #[cfg(feature = "lists")]
@@ -1595,13 +1593,13 @@ pub struct AddListLeads<'a> {
 #[cfg(feature = "lists")]
 impl<'a> AddListLeads<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_list_id = ::apigen_runtime::path::segment(
+        let path_list_id = apigen_runtime::path::segment(
             "listId",
             &self.list_id,
             Some(&PATTERN_0),
         )?;
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::POST,
+            apigen_runtime::reqwest::Method::POST,
             "/lists/{listId}/leads",
             ["/lists/", &path_list_id, "/leads"].concat(),
         );
@@ -1617,7 +1615,7 @@ impl<'a> AddListLeads<'a> {
     }
 }
 #[cfg(feature = "lists")]
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     AddListLeads => super::types::AddListLeadsResponse, Error, ErrorBody, idempotency_key
 );
 #[cfg(feature = "lists")]
@@ -1633,13 +1631,13 @@ pub struct RemoveListLeads<'a> {
 #[cfg(feature = "lists")]
 impl<'a> RemoveListLeads<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_list_id = ::apigen_runtime::path::segment(
+        let path_list_id = apigen_runtime::path::segment(
             "listId",
             &self.list_id,
             Some(&PATTERN_0),
         )?;
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::DELETE,
+            apigen_runtime::reqwest::Method::DELETE,
             "/lists/{listId}/leads",
             ["/lists/", &path_list_id, "/leads"].concat(),
         );
@@ -1655,7 +1653,7 @@ impl<'a> RemoveListLeads<'a> {
     }
 }
 #[cfg(feature = "lists")]
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     RemoveListLeads => super::types::RemoveListLeadsResponse, Error, ErrorBody
 );
 #[cfg(feature = "lists")]
@@ -1672,18 +1670,18 @@ pub struct UpdateListLead<'a> {
 #[cfg(feature = "lists")]
 impl<'a> UpdateListLead<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_list_id = ::apigen_runtime::path::segment(
+        let path_list_id = apigen_runtime::path::segment(
             "listId",
             &self.list_id,
             Some(&PATTERN_0),
         )?;
-        let path_platform_id = ::apigen_runtime::path::segment(
+        let path_platform_id = apigen_runtime::path::segment(
             "platformId",
             &self.platform_id,
             None,
         )?;
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::PATCH,
+            apigen_runtime::reqwest::Method::PATCH,
             "/lists/{listId}/leads/{platformId}",
             ["/lists/", &path_list_id, "/leads/", &path_platform_id].concat(),
         );
@@ -1699,7 +1697,7 @@ impl<'a> UpdateListLead<'a> {
     }
 }
 #[cfg(feature = "lists")]
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     UpdateListLead => super::types::UpdateLeadResponse, Error, ErrorBody, idempotency_key
 );
 #[cfg(feature = "import-jobs")]
@@ -1740,10 +1738,10 @@ impl<'a> ListImportJobs<'a> {
     /// Streams every page, starting with this request and then following the cursor (`cursor`) with all other parameters unchanged. Ends after the last page; an error is yielded once and ends the stream.
     pub fn pages(
         self,
-    ) -> impl ::apigen_runtime::pagination::Stream<
+    ) -> impl apigen_runtime::pagination::Stream<
         Item = Result<super::types::ListImportJobsResponse, Error>,
     > + Send + 'a {
-        ::apigen_runtime::pagination::pages(
+        apigen_runtime::pagination::pages(
             self,
             |request| Box::pin(request.send()),
             |mut request, page| {
@@ -1761,19 +1759,19 @@ impl<'a> ListImportJobs<'a> {
     /// Streams every item (`data`) of every page; see [`pages`](Self::pages).
     pub fn items(
         self,
-    ) -> impl ::apigen_runtime::pagination::Stream<
+    ) -> impl apigen_runtime::pagination::Stream<
         Item = Result<super::types::ImportJob, Error>,
     > + Send + 'a {
-        ::apigen_runtime::pagination::items(self.pages(), |page| page.data)
+        apigen_runtime::pagination::items(self.pages(), |page| page.data)
     }
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_list_id = ::apigen_runtime::path::segment(
+        let path_list_id = apigen_runtime::path::segment(
             "listId",
             &self.list_id,
             Some(&PATTERN_0),
         )?;
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/lists/{listId}/import-jobs",
             ["/lists/", &path_list_id, "/import-jobs"].concat(),
         );
@@ -1789,7 +1787,7 @@ impl<'a> ListImportJobs<'a> {
     }
 }
 #[cfg(feature = "import-jobs")]
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     ListImportJobs => super::types::ListImportJobsResponse, Error, ErrorBody
 );
 #[cfg(feature = "import-jobs")]
@@ -1805,13 +1803,13 @@ pub struct CreateImportJob<'a> {
 #[cfg(feature = "import-jobs")]
 impl<'a> CreateImportJob<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_list_id = ::apigen_runtime::path::segment(
+        let path_list_id = apigen_runtime::path::segment(
             "listId",
             &self.list_id,
             Some(&PATTERN_0),
         )?;
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::POST,
+            apigen_runtime::reqwest::Method::POST,
             "/lists/{listId}/import-jobs",
             ["/lists/", &path_list_id, "/import-jobs"].concat(),
         );
@@ -1827,7 +1825,7 @@ impl<'a> CreateImportJob<'a> {
     }
 }
 #[cfg(feature = "import-jobs")]
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     CreateImportJob => super::types::ImportJob, Error, ErrorBody, idempotency_key
 );
 #[cfg(feature = "import-jobs")]
@@ -1843,18 +1841,18 @@ pub struct CancelImportJob<'a> {
 #[cfg(feature = "import-jobs")]
 impl<'a> CancelImportJob<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_list_id = ::apigen_runtime::path::segment(
+        let path_list_id = apigen_runtime::path::segment(
             "listId",
             &self.list_id,
             Some(&PATTERN_0),
         )?;
-        let path_job_id = ::apigen_runtime::path::segment(
+        let path_job_id = apigen_runtime::path::segment(
             "jobId",
             &self.job_id,
             Some(&PATTERN_0),
         )?;
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::POST,
+            apigen_runtime::reqwest::Method::POST,
             "/lists/{listId}/import-jobs/{jobId}/cancel",
             ["/lists/", &path_list_id, "/import-jobs/", &path_job_id, "/cancel"].concat(),
         );
@@ -1868,7 +1866,7 @@ impl<'a> CancelImportJob<'a> {
     }
 }
 #[cfg(feature = "import-jobs")]
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     CancelImportJob => super::types::ImportJob, Error, ErrorBody, idempotency_key
 );
 #[cfg(feature = "campaigns")]
@@ -1883,13 +1881,13 @@ pub struct GetCampaign<'a> {
 #[cfg(feature = "campaigns")]
 impl<'a> GetCampaign<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_campaign_id = ::apigen_runtime::path::segment(
+        let path_campaign_id = apigen_runtime::path::segment(
             "campaignId",
             &self.campaign_id,
             Some(&PATTERN_0),
         )?;
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/campaigns/{campaignId}",
             ["/campaigns/", &path_campaign_id].concat(),
         );
@@ -1902,7 +1900,7 @@ impl<'a> GetCampaign<'a> {
     }
 }
 #[cfg(feature = "campaigns")]
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     GetCampaign => super::types::Campaign, Error, ErrorBody
 );
 #[cfg(feature = "campaigns")]
@@ -1917,13 +1915,13 @@ pub struct PauseCampaign<'a> {
 #[cfg(feature = "campaigns")]
 impl<'a> PauseCampaign<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_campaign_id = ::apigen_runtime::path::segment(
+        let path_campaign_id = apigen_runtime::path::segment(
             "campaignId",
             &self.campaign_id,
             Some(&PATTERN_0),
         )?;
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::POST,
+            apigen_runtime::reqwest::Method::POST,
             "/campaigns/{campaignId}/pause",
             ["/campaigns/", &path_campaign_id, "/pause"].concat(),
         );
@@ -1937,7 +1935,7 @@ impl<'a> PauseCampaign<'a> {
     }
 }
 #[cfg(feature = "campaigns")]
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     PauseCampaign => super::types::Campaign, Error, ErrorBody, idempotency_key
 );
 #[cfg(feature = "campaigns")]
@@ -1952,13 +1950,13 @@ pub struct EnableCampaign<'a> {
 #[cfg(feature = "campaigns")]
 impl<'a> EnableCampaign<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_campaign_id = ::apigen_runtime::path::segment(
+        let path_campaign_id = apigen_runtime::path::segment(
             "campaignId",
             &self.campaign_id,
             Some(&PATTERN_0),
         )?;
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::POST,
+            apigen_runtime::reqwest::Method::POST,
             "/campaigns/v2/{campaignId}/enable",
             ["/campaigns/v2/", &path_campaign_id, "/enable"].concat(),
         );
@@ -1972,7 +1970,7 @@ impl<'a> EnableCampaign<'a> {
     }
 }
 #[cfg(feature = "campaigns")]
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     EnableCampaign => super::types::CampaignV2, Error, ErrorBody, idempotency_key
 );
 #[cfg(feature = "campaigns")]
@@ -1988,13 +1986,13 @@ pub struct UpdateCampaignSequence<'a> {
 #[cfg(feature = "campaigns")]
 impl<'a> UpdateCampaignSequence<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_campaign_id = ::apigen_runtime::path::segment(
+        let path_campaign_id = apigen_runtime::path::segment(
             "campaignId",
             &self.campaign_id,
             Some(&PATTERN_0),
         )?;
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::PUT,
+            apigen_runtime::reqwest::Method::PUT,
             "/campaigns/v2/{campaignId}/sequence",
             ["/campaigns/v2/", &path_campaign_id, "/sequence"].concat(),
         );
@@ -2010,7 +2008,7 @@ impl<'a> UpdateCampaignSequence<'a> {
     }
 }
 #[cfg(feature = "campaigns")]
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     UpdateCampaignSequence => super::types::CampaignSequence, Error, ErrorBody
 );
 #[cfg(feature = "campaigns")]
@@ -2026,13 +2024,13 @@ pub struct AddCampaignLeads<'a> {
 #[cfg(feature = "campaigns")]
 impl<'a> AddCampaignLeads<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_campaign_id = ::apigen_runtime::path::segment(
+        let path_campaign_id = apigen_runtime::path::segment(
             "campaignId",
             &self.campaign_id,
             Some(&PATTERN_0),
         )?;
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::POST,
+            apigen_runtime::reqwest::Method::POST,
             "/campaigns/v2/{campaignId}/leads",
             ["/campaigns/v2/", &path_campaign_id, "/leads"].concat(),
         );
@@ -2048,7 +2046,7 @@ impl<'a> AddCampaignLeads<'a> {
     }
 }
 #[cfg(feature = "campaigns")]
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     AddCampaignLeads => super::types::AddCampaignLeadsResponse, Error, ErrorBody,
     idempotency_key
 );
@@ -2066,18 +2064,18 @@ pub struct UpdateCampaignLead<'a> {
 #[cfg(feature = "campaigns")]
 impl<'a> UpdateCampaignLead<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_campaign_id = ::apigen_runtime::path::segment(
+        let path_campaign_id = apigen_runtime::path::segment(
             "campaignId",
             &self.campaign_id,
             Some(&PATTERN_0),
         )?;
-        let path_identifier = ::apigen_runtime::path::segment(
+        let path_identifier = apigen_runtime::path::segment(
             "identifier",
             &self.identifier,
             None,
         )?;
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::PATCH,
+            apigen_runtime::reqwest::Method::PATCH,
             "/campaigns/v2/{campaignId}/leads/{identifier}",
             ["/campaigns/v2/", &path_campaign_id, "/leads/", &path_identifier].concat(),
         );
@@ -2093,7 +2091,7 @@ impl<'a> UpdateCampaignLead<'a> {
     }
 }
 #[cfg(feature = "campaigns")]
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     UpdateCampaignLead => super::types::UpdateLeadResponse, Error, ErrorBody,
     idempotency_key
 );
@@ -2111,18 +2109,18 @@ pub struct CancelCampaignLead<'a> {
 #[cfg(feature = "campaigns")]
 impl<'a> CancelCampaignLead<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_campaign_id = ::apigen_runtime::path::segment(
+        let path_campaign_id = apigen_runtime::path::segment(
             "campaignId",
             &self.campaign_id,
             Some(&PATTERN_0),
         )?;
-        let path_identifier = ::apigen_runtime::path::segment(
+        let path_identifier = apigen_runtime::path::segment(
             "identifier",
             &self.identifier,
             None,
         )?;
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::POST,
+            apigen_runtime::reqwest::Method::POST,
             "/campaigns/v2/{campaignId}/leads/{identifier}/cancel",
             ["/campaigns/v2/", &path_campaign_id, "/leads/", &path_identifier, "/cancel"]
                 .concat(),
@@ -2139,7 +2137,7 @@ impl<'a> CancelCampaignLead<'a> {
     }
 }
 #[cfg(feature = "campaigns")]
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     CancelCampaignLead => super::types::SuccessResponse, Error, ErrorBody,
     idempotency_key
 );
@@ -2156,13 +2154,13 @@ pub struct UpdateCampaignLeadRules<'a> {
 #[cfg(feature = "campaigns")]
 impl<'a> UpdateCampaignLeadRules<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_campaign_id = ::apigen_runtime::path::segment(
+        let path_campaign_id = apigen_runtime::path::segment(
             "campaignId",
             &self.campaign_id,
             Some(&PATTERN_0),
         )?;
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::PATCH,
+            apigen_runtime::reqwest::Method::PATCH,
             "/campaigns/v2/{campaignId}/rules",
             ["/campaigns/v2/", &path_campaign_id, "/rules"].concat(),
         );
@@ -2178,7 +2176,7 @@ impl<'a> UpdateCampaignLeadRules<'a> {
     }
 }
 #[cfg(feature = "campaigns")]
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     UpdateCampaignLeadRules => super::types::SuccessResponse, Error, ErrorBody,
     idempotency_key
 );
@@ -2196,18 +2194,18 @@ pub struct UpdateCampaignColumn<'a> {
 #[cfg(feature = "campaigns")]
 impl<'a> UpdateCampaignColumn<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_campaign_id = ::apigen_runtime::path::segment(
+        let path_campaign_id = apigen_runtime::path::segment(
             "campaignId",
             &self.campaign_id,
             Some(&PATTERN_0),
         )?;
-        let path_column_id = ::apigen_runtime::path::segment(
+        let path_column_id = apigen_runtime::path::segment(
             "columnId",
             &self.column_id,
             None,
         )?;
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::PATCH,
+            apigen_runtime::reqwest::Method::PATCH,
             "/campaigns/v2/{campaignId}/columns/{columnId}",
             ["/campaigns/v2/", &path_campaign_id, "/columns/", &path_column_id].concat(),
         );
@@ -2223,6 +2221,6 @@ impl<'a> UpdateCampaignColumn<'a> {
     }
 }
 #[cfg(feature = "campaigns")]
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     UpdateCampaignColumn => super::types::Column, Error, ErrorBody, idempotency_key
 );

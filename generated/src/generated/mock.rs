@@ -7,9 +7,9 @@
 //! register what each operation answers, run the code under test, then inspect
 //! [`MockServer::requests`]. Unmatched requests get a `501`.
 #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
-pub use ::apigen_runtime::mock::{MockHandle, MockReply, MockRequest};
+pub use apigen_runtime::mock::{MockHandle, MockReply, MockRequest};
 /// Every operation: id, method, path template (for routing requests).
-static ROUTES: &[::apigen_runtime::mock::Route] = &[
+static ROUTES: &[apigen_runtime::mock::Route] = &[
     ("getTeam", "GET", "/team"),
     ("listAccountLinks", "GET", "/account-links"),
     ("listMembers", "GET", "/members"),
@@ -79,13 +79,13 @@ static ROUTES: &[::apigen_runtime::mock::Route] = &[
 /// A mock server for this API on an ephemeral port of 127.0.0.1.
 #[derive(Debug)]
 pub struct MockServer {
-    inner: ::apigen_runtime::mock::MockServer,
+    inner: apigen_runtime::mock::MockServer,
 }
 impl MockServer {
     /// Starts the server (inside a Tokio runtime).
     pub async fn start() -> ::std::io::Result<Self> {
         Ok(Self {
-            inner: ::apigen_runtime::mock::MockServer::start(ROUTES).await?,
+            inner: apigen_runtime::mock::MockServer::start(ROUTES).await?,
         })
     }
     /// The server's base URL.
@@ -110,7 +110,7 @@ impl MockServer {
         self.inner.reset()
     }
     /// The untyped server, to register a hand-built `apigen_runtime::mock::Mock`.
-    pub fn raw(&self) -> &::apigen_runtime::mock::MockServer {
+    pub fn raw(&self) -> &apigen_runtime::mock::MockServer {
         &self.inner
     }
     #[cfg(feature = "team")]
@@ -118,7 +118,7 @@ impl MockServer {
     pub fn get_team(&self) -> GetTeamMock<'_> {
         GetTeamMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("getTeam"),
+            mock: apigen_runtime::mock::Mock::new("getTeam"),
         }
     }
     #[cfg(feature = "account-links")]
@@ -126,7 +126,7 @@ impl MockServer {
     pub fn list_account_links(&self) -> ListAccountLinksMock<'_> {
         ListAccountLinksMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("listAccountLinks"),
+            mock: apigen_runtime::mock::Mock::new("listAccountLinks"),
         }
     }
     #[cfg(feature = "members")]
@@ -134,7 +134,7 @@ impl MockServer {
     pub fn list_members(&self) -> ListMembersMock<'_> {
         ListMembersMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("listMembers"),
+            mock: apigen_runtime::mock::Mock::new("listMembers"),
         }
     }
     #[cfg(feature = "members")]
@@ -142,7 +142,7 @@ impl MockServer {
     pub fn get_member(&self) -> GetMemberMock<'_> {
         GetMemberMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("getMember"),
+            mock: apigen_runtime::mock::Mock::new("getMember"),
         }
     }
     #[cfg(feature = "threads")]
@@ -150,7 +150,7 @@ impl MockServer {
     pub fn list_threads(&self) -> ListThreadsMock<'_> {
         ListThreadsMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("listThreads"),
+            mock: apigen_runtime::mock::Mock::new("listThreads"),
         }
     }
     #[cfg(feature = "threads")]
@@ -158,7 +158,7 @@ impl MockServer {
     pub fn create_thread(&self) -> CreateThreadMock<'_> {
         CreateThreadMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("createThread"),
+            mock: apigen_runtime::mock::Mock::new("createThread"),
         }
     }
     #[cfg(feature = "threads")]
@@ -166,7 +166,7 @@ impl MockServer {
     pub fn lookup_thread(&self) -> LookupThreadMock<'_> {
         LookupThreadMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("lookupThread"),
+            mock: apigen_runtime::mock::Mock::new("lookupThread"),
         }
     }
     #[cfg(feature = "threads")]
@@ -174,7 +174,7 @@ impl MockServer {
     pub fn lookup_threads_by_username(&self) -> LookupThreadsByUsernameMock<'_> {
         LookupThreadsByUsernameMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("lookupThreadsByUsername"),
+            mock: apigen_runtime::mock::Mock::new("lookupThreadsByUsername"),
         }
     }
     #[cfg(feature = "messages")]
@@ -182,7 +182,7 @@ impl MockServer {
     pub fn quick_send_message(&self) -> QuickSendMessageMock<'_> {
         QuickSendMessageMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("quickSendMessage"),
+            mock: apigen_runtime::mock::Mock::new("quickSendMessage"),
         }
     }
     #[cfg(feature = "threads")]
@@ -190,7 +190,7 @@ impl MockServer {
     pub fn get_thread(&self) -> GetThreadMock<'_> {
         GetThreadMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("getThread"),
+            mock: apigen_runtime::mock::Mock::new("getThread"),
         }
     }
     #[cfg(feature = "threads")]
@@ -198,7 +198,7 @@ impl MockServer {
     pub fn delete_thread(&self) -> DeleteThreadMock<'_> {
         DeleteThreadMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("deleteThread"),
+            mock: apigen_runtime::mock::Mock::new("deleteThread"),
         }
     }
     #[cfg(feature = "threads")]
@@ -206,7 +206,7 @@ impl MockServer {
     pub fn update_thread(&self) -> UpdateThreadMock<'_> {
         UpdateThreadMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("updateThread"),
+            mock: apigen_runtime::mock::Mock::new("updateThread"),
         }
     }
     #[cfg(feature = "threads")]
@@ -214,7 +214,7 @@ impl MockServer {
     pub fn send_typing_indicator(&self) -> SendTypingIndicatorMock<'_> {
         SendTypingIndicatorMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("sendTypingIndicator"),
+            mock: apigen_runtime::mock::Mock::new("sendTypingIndicator"),
         }
     }
     #[cfg(feature = "threads")]
@@ -222,7 +222,7 @@ impl MockServer {
     pub fn update_thread_settings(&self) -> UpdateThreadSettingsMock<'_> {
         UpdateThreadSettingsMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("updateThreadSettings"),
+            mock: apigen_runtime::mock::Mock::new("updateThreadSettings"),
         }
     }
     #[cfg(feature = "messages")]
@@ -230,7 +230,7 @@ impl MockServer {
     pub fn list_messages(&self) -> ListMessagesMock<'_> {
         ListMessagesMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("listMessages"),
+            mock: apigen_runtime::mock::Mock::new("listMessages"),
         }
     }
     #[cfg(feature = "messages")]
@@ -238,7 +238,7 @@ impl MockServer {
     pub fn send_message(&self) -> SendMessageMock<'_> {
         SendMessageMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("sendMessage"),
+            mock: apigen_runtime::mock::Mock::new("sendMessage"),
         }
     }
     #[cfg(feature = "messages")]
@@ -246,7 +246,7 @@ impl MockServer {
     pub fn delete_message(&self) -> DeleteMessageMock<'_> {
         DeleteMessageMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("deleteMessage"),
+            mock: apigen_runtime::mock::Mock::new("deleteMessage"),
         }
     }
     #[cfg(feature = "messages")]
@@ -254,7 +254,7 @@ impl MockServer {
     pub fn edit_message(&self) -> EditMessageMock<'_> {
         EditMessageMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("editMessage"),
+            mock: apigen_runtime::mock::Mock::new("editMessage"),
         }
     }
     #[cfg(feature = "messages")]
@@ -262,7 +262,7 @@ impl MockServer {
     pub fn get_message_history(&self) -> GetMessageHistoryMock<'_> {
         GetMessageHistoryMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("getMessageHistory"),
+            mock: apigen_runtime::mock::Mock::new("getMessageHistory"),
         }
     }
     #[cfg(feature = "messages")]
@@ -270,7 +270,7 @@ impl MockServer {
     pub fn add_reaction(&self) -> AddReactionMock<'_> {
         AddReactionMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("addReaction"),
+            mock: apigen_runtime::mock::Mock::new("addReaction"),
         }
     }
     #[cfg(feature = "messages")]
@@ -278,7 +278,7 @@ impl MockServer {
     pub fn remove_reaction(&self) -> RemoveReactionMock<'_> {
         RemoveReactionMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("removeReaction"),
+            mock: apigen_runtime::mock::Mock::new("removeReaction"),
         }
     }
     #[cfg(feature = "prospects")]
@@ -286,7 +286,7 @@ impl MockServer {
     pub fn lookup_prospect(&self) -> LookupProspectMock<'_> {
         LookupProspectMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("lookupProspect"),
+            mock: apigen_runtime::mock::Mock::new("lookupProspect"),
         }
     }
     #[cfg(feature = "prospects")]
@@ -294,7 +294,7 @@ impl MockServer {
     pub fn get_prospect(&self) -> GetProspectMock<'_> {
         GetProspectMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("getProspect"),
+            mock: apigen_runtime::mock::Mock::new("getProspect"),
         }
     }
     #[cfg(feature = "prospects")]
@@ -302,7 +302,7 @@ impl MockServer {
     pub fn update_prospect_context(&self) -> UpdateProspectContextMock<'_> {
         UpdateProspectContextMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("updateProspectContext"),
+            mock: apigen_runtime::mock::Mock::new("updateProspectContext"),
         }
     }
     #[cfg(feature = "tags")]
@@ -310,7 +310,7 @@ impl MockServer {
     pub fn list_tags(&self) -> ListTagsMock<'_> {
         ListTagsMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("listTags"),
+            mock: apigen_runtime::mock::Mock::new("listTags"),
         }
     }
     #[cfg(feature = "tags")]
@@ -318,7 +318,7 @@ impl MockServer {
     pub fn create_tag(&self) -> CreateTagMock<'_> {
         CreateTagMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("createTag"),
+            mock: apigen_runtime::mock::Mock::new("createTag"),
         }
     }
     #[cfg(feature = "tags")]
@@ -326,7 +326,7 @@ impl MockServer {
     pub fn list_tag_colors(&self) -> ListTagColorsMock<'_> {
         ListTagColorsMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("listTagColors"),
+            mock: apigen_runtime::mock::Mock::new("listTagColors"),
         }
     }
     #[cfg(feature = "tags")]
@@ -334,7 +334,7 @@ impl MockServer {
     pub fn get_tag(&self) -> GetTagMock<'_> {
         GetTagMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("getTag"),
+            mock: apigen_runtime::mock::Mock::new("getTag"),
         }
     }
     #[cfg(feature = "tags")]
@@ -342,7 +342,7 @@ impl MockServer {
     pub fn delete_tag(&self) -> DeleteTagMock<'_> {
         DeleteTagMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("deleteTag"),
+            mock: apigen_runtime::mock::Mock::new("deleteTag"),
         }
     }
     #[cfg(feature = "tags")]
@@ -350,7 +350,7 @@ impl MockServer {
     pub fn update_tag(&self) -> UpdateTagMock<'_> {
         UpdateTagMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("updateTag"),
+            mock: apigen_runtime::mock::Mock::new("updateTag"),
         }
     }
     #[cfg(feature = "statuses")]
@@ -358,7 +358,7 @@ impl MockServer {
     pub fn list_statuses(&self) -> ListStatusesMock<'_> {
         ListStatusesMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("listStatuses"),
+            mock: apigen_runtime::mock::Mock::new("listStatuses"),
         }
     }
     #[cfg(feature = "statuses")]
@@ -366,7 +366,7 @@ impl MockServer {
     pub fn create_status(&self) -> CreateStatusMock<'_> {
         CreateStatusMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("createStatus"),
+            mock: apigen_runtime::mock::Mock::new("createStatus"),
         }
     }
     #[cfg(feature = "statuses")]
@@ -374,7 +374,7 @@ impl MockServer {
     pub fn list_status_colors(&self) -> ListStatusColorsMock<'_> {
         ListStatusColorsMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("listStatusColors"),
+            mock: apigen_runtime::mock::Mock::new("listStatusColors"),
         }
     }
     #[cfg(feature = "statuses")]
@@ -382,7 +382,7 @@ impl MockServer {
     pub fn get_status(&self) -> GetStatusMock<'_> {
         GetStatusMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("getStatus"),
+            mock: apigen_runtime::mock::Mock::new("getStatus"),
         }
     }
     #[cfg(feature = "statuses")]
@@ -390,7 +390,7 @@ impl MockServer {
     pub fn delete_status(&self) -> DeleteStatusMock<'_> {
         DeleteStatusMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("deleteStatus"),
+            mock: apigen_runtime::mock::Mock::new("deleteStatus"),
         }
     }
     #[cfg(feature = "statuses")]
@@ -398,7 +398,7 @@ impl MockServer {
     pub fn update_status(&self) -> UpdateStatusMock<'_> {
         UpdateStatusMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("updateStatus"),
+            mock: apigen_runtime::mock::Mock::new("updateStatus"),
         }
     }
     #[cfg(feature = "colors")]
@@ -406,7 +406,7 @@ impl MockServer {
     pub fn list_colors(&self) -> ListColorsMock<'_> {
         ListColorsMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("listColors"),
+            mock: apigen_runtime::mock::Mock::new("listColors"),
         }
     }
     #[cfg(feature = "events")]
@@ -414,7 +414,7 @@ impl MockServer {
     pub fn list_events(&self) -> ListEventsMock<'_> {
         ListEventsMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("listEvents"),
+            mock: apigen_runtime::mock::Mock::new("listEvents"),
         }
     }
     #[cfg(feature = "lists")]
@@ -422,7 +422,7 @@ impl MockServer {
     pub fn add_list_leads(&self) -> AddListLeadsMock<'_> {
         AddListLeadsMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("addListLeads"),
+            mock: apigen_runtime::mock::Mock::new("addListLeads"),
         }
     }
     #[cfg(feature = "lists")]
@@ -430,7 +430,7 @@ impl MockServer {
     pub fn remove_list_leads(&self) -> RemoveListLeadsMock<'_> {
         RemoveListLeadsMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("removeListLeads"),
+            mock: apigen_runtime::mock::Mock::new("removeListLeads"),
         }
     }
     #[cfg(feature = "lists")]
@@ -438,7 +438,7 @@ impl MockServer {
     pub fn update_list_lead(&self) -> UpdateListLeadMock<'_> {
         UpdateListLeadMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("updateListLead"),
+            mock: apigen_runtime::mock::Mock::new("updateListLead"),
         }
     }
     #[cfg(feature = "import-jobs")]
@@ -446,7 +446,7 @@ impl MockServer {
     pub fn list_import_jobs(&self) -> ListImportJobsMock<'_> {
         ListImportJobsMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("listImportJobs"),
+            mock: apigen_runtime::mock::Mock::new("listImportJobs"),
         }
     }
     #[cfg(feature = "import-jobs")]
@@ -454,7 +454,7 @@ impl MockServer {
     pub fn create_import_job(&self) -> CreateImportJobMock<'_> {
         CreateImportJobMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("createImportJob"),
+            mock: apigen_runtime::mock::Mock::new("createImportJob"),
         }
     }
     #[cfg(feature = "import-jobs")]
@@ -462,7 +462,7 @@ impl MockServer {
     pub fn cancel_import_job(&self) -> CancelImportJobMock<'_> {
         CancelImportJobMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("cancelImportJob"),
+            mock: apigen_runtime::mock::Mock::new("cancelImportJob"),
         }
     }
     #[cfg(feature = "campaigns")]
@@ -470,7 +470,7 @@ impl MockServer {
     pub fn get_campaign(&self) -> GetCampaignMock<'_> {
         GetCampaignMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("getCampaign"),
+            mock: apigen_runtime::mock::Mock::new("getCampaign"),
         }
     }
     #[cfg(feature = "campaigns")]
@@ -478,7 +478,7 @@ impl MockServer {
     pub fn pause_campaign(&self) -> PauseCampaignMock<'_> {
         PauseCampaignMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("pauseCampaign"),
+            mock: apigen_runtime::mock::Mock::new("pauseCampaign"),
         }
     }
     #[cfg(feature = "campaigns")]
@@ -486,7 +486,7 @@ impl MockServer {
     pub fn enable_campaign(&self) -> EnableCampaignMock<'_> {
         EnableCampaignMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("enableCampaign"),
+            mock: apigen_runtime::mock::Mock::new("enableCampaign"),
         }
     }
     #[cfg(feature = "campaigns")]
@@ -494,7 +494,7 @@ impl MockServer {
     pub fn update_campaign_sequence(&self) -> UpdateCampaignSequenceMock<'_> {
         UpdateCampaignSequenceMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("updateCampaignSequence"),
+            mock: apigen_runtime::mock::Mock::new("updateCampaignSequence"),
         }
     }
     #[cfg(feature = "campaigns")]
@@ -502,7 +502,7 @@ impl MockServer {
     pub fn add_campaign_leads(&self) -> AddCampaignLeadsMock<'_> {
         AddCampaignLeadsMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("addCampaignLeads"),
+            mock: apigen_runtime::mock::Mock::new("addCampaignLeads"),
         }
     }
     #[cfg(feature = "campaigns")]
@@ -510,7 +510,7 @@ impl MockServer {
     pub fn update_campaign_lead(&self) -> UpdateCampaignLeadMock<'_> {
         UpdateCampaignLeadMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("updateCampaignLead"),
+            mock: apigen_runtime::mock::Mock::new("updateCampaignLead"),
         }
     }
     #[cfg(feature = "campaigns")]
@@ -518,7 +518,7 @@ impl MockServer {
     pub fn cancel_campaign_lead(&self) -> CancelCampaignLeadMock<'_> {
         CancelCampaignLeadMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("cancelCampaignLead"),
+            mock: apigen_runtime::mock::Mock::new("cancelCampaignLead"),
         }
     }
     #[cfg(feature = "campaigns")]
@@ -526,7 +526,7 @@ impl MockServer {
     pub fn update_campaign_lead_rules(&self) -> UpdateCampaignLeadRulesMock<'_> {
         UpdateCampaignLeadRulesMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("updateCampaignLeadRules"),
+            mock: apigen_runtime::mock::Mock::new("updateCampaignLeadRules"),
         }
     }
     #[cfg(feature = "campaigns")]
@@ -534,7 +534,7 @@ impl MockServer {
     pub fn update_campaign_column(&self) -> UpdateCampaignColumnMock<'_> {
         UpdateCampaignColumnMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("updateCampaignColumn"),
+            mock: apigen_runtime::mock::Mock::new("updateCampaignColumn"),
         }
     }
 }
@@ -544,7 +544,7 @@ impl MockServer {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct GetTeamMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "team")]
 impl<'a> GetTeamMock<'a> {
@@ -600,7 +600,7 @@ impl<'a> GetTeamMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct ListAccountLinksMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "account-links")]
 impl<'a> ListAccountLinksMock<'a> {
@@ -656,7 +656,7 @@ impl<'a> ListAccountLinksMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct ListMembersMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "members")]
 impl<'a> ListMembersMock<'a> {
@@ -712,7 +712,7 @@ impl<'a> ListMembersMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct GetMemberMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "members")]
 impl<'a> GetMemberMock<'a> {
@@ -782,7 +782,7 @@ impl<'a> GetMemberMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct ListThreadsMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "threads")]
 impl<'a> ListThreadsMock<'a> {
@@ -793,7 +793,7 @@ impl<'a> ListThreadsMock<'a> {
             .query(
                 "accountLinkIds",
                 &value,
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
@@ -806,20 +806,20 @@ impl<'a> ListThreadsMock<'a> {
             .query(
                 "cursorId",
                 &value.into(),
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
         self
     }
     /// Only requests whose query parameter `cursorTimestamp` is `value` (as the client encodes it) match.
-    pub fn cursor_timestamp(mut self, value: ::apigen_runtime::Timestamp) -> Self {
+    pub fn cursor_timestamp(mut self, value: apigen_runtime::Timestamp) -> Self {
         self.mock = self
             .mock
             .query(
                 "cursorTimestamp",
                 &value,
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
@@ -829,7 +829,7 @@ impl<'a> ListThreadsMock<'a> {
     pub fn cursor(mut self, value: super::types::PageCursor) -> Self {
         self.mock = self
             .mock
-            .query("cursor", &value, ::apigen_runtime::query::Style::DeepObject);
+            .query("cursor", &value, apigen_runtime::query::Style::DeepObject);
         self
     }
     /// Only requests whose query parameter `inbox` is `value` (as the client encodes it) match.
@@ -839,7 +839,7 @@ impl<'a> ListThreadsMock<'a> {
             .query(
                 "inbox",
                 &value,
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
@@ -849,7 +849,7 @@ impl<'a> ListThreadsMock<'a> {
     pub fn filters(mut self, value: super::types::ThreadFilters) -> Self {
         self.mock = self
             .mock
-            .query("filters", &value, ::apigen_runtime::query::Style::DeepObject);
+            .query("filters", &value, apigen_runtime::query::Style::DeepObject);
         self
     }
     /// Only requests whose query parameter `limit` is `value` (as the client encodes it) match.
@@ -859,7 +859,7 @@ impl<'a> ListThreadsMock<'a> {
             .query(
                 "limit",
                 &value,
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
@@ -917,7 +917,7 @@ impl<'a> ListThreadsMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct CreateThreadMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "threads")]
 impl<'a> CreateThreadMock<'a> {
@@ -1004,7 +1004,7 @@ impl<'a> CreateThreadMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct LookupThreadMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "threads")]
 impl<'a> LookupThreadMock<'a> {
@@ -1015,7 +1015,7 @@ impl<'a> LookupThreadMock<'a> {
             .query(
                 "accountLinkId",
                 &value.into(),
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
@@ -1028,7 +1028,7 @@ impl<'a> LookupThreadMock<'a> {
             .query(
                 "externalPlatformId",
                 &value.into(),
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
@@ -1041,7 +1041,7 @@ impl<'a> LookupThreadMock<'a> {
             .query(
                 "externalId",
                 &value.into(),
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
@@ -1099,7 +1099,7 @@ impl<'a> LookupThreadMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct LookupThreadsByUsernameMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "threads")]
 impl<'a> LookupThreadsByUsernameMock<'a> {
@@ -1110,7 +1110,7 @@ impl<'a> LookupThreadsByUsernameMock<'a> {
             .query(
                 "username",
                 &value.into(),
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
@@ -1123,7 +1123,7 @@ impl<'a> LookupThreadsByUsernameMock<'a> {
             .query(
                 "accountLinkIds",
                 &value,
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
@@ -1181,7 +1181,7 @@ impl<'a> LookupThreadsByUsernameMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct QuickSendMessageMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "messages")]
 impl<'a> QuickSendMessageMock<'a> {
@@ -1268,7 +1268,7 @@ impl<'a> QuickSendMessageMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct GetThreadMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "threads")]
 impl<'a> GetThreadMock<'a> {
@@ -1338,7 +1338,7 @@ impl<'a> GetThreadMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct DeleteThreadMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "threads")]
 impl<'a> DeleteThreadMock<'a> {
@@ -1428,7 +1428,7 @@ impl<'a> DeleteThreadMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct UpdateThreadMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "threads")]
 impl<'a> UpdateThreadMock<'a> {
@@ -1520,7 +1520,7 @@ impl<'a> UpdateThreadMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct SendTypingIndicatorMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "threads")]
 impl<'a> SendTypingIndicatorMock<'a> {
@@ -1613,7 +1613,7 @@ impl<'a> SendTypingIndicatorMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct UpdateThreadSettingsMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "threads")]
 impl<'a> UpdateThreadSettingsMock<'a> {
@@ -1705,7 +1705,7 @@ impl<'a> UpdateThreadSettingsMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct ListMessagesMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "messages")]
 impl<'a> ListMessagesMock<'a> {
@@ -1721,20 +1721,20 @@ impl<'a> ListMessagesMock<'a> {
             .query(
                 "cursorId",
                 &value.into(),
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
         self
     }
     /// Only requests whose query parameter `cursorTimestamp` is `value` (as the client encodes it) match.
-    pub fn cursor_timestamp(mut self, value: ::apigen_runtime::Timestamp) -> Self {
+    pub fn cursor_timestamp(mut self, value: apigen_runtime::Timestamp) -> Self {
         self.mock = self
             .mock
             .query(
                 "cursorTimestamp",
                 &value,
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
@@ -1744,7 +1744,7 @@ impl<'a> ListMessagesMock<'a> {
     pub fn cursor(mut self, value: super::types::PageCursor) -> Self {
         self.mock = self
             .mock
-            .query("cursor", &value, ::apigen_runtime::query::Style::DeepObject);
+            .query("cursor", &value, apigen_runtime::query::Style::DeepObject);
         self
     }
     /// Only requests whose query parameter `limit` is `value` (as the client encodes it) match.
@@ -1754,7 +1754,7 @@ impl<'a> ListMessagesMock<'a> {
             .query(
                 "limit",
                 &value,
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
@@ -1821,7 +1821,7 @@ impl<'a> ListMessagesMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct SendMessageMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "messages")]
 impl<'a> SendMessageMock<'a> {
@@ -1913,7 +1913,7 @@ impl<'a> SendMessageMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct DeleteMessageMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "messages")]
 impl<'a> DeleteMessageMock<'a> {
@@ -2010,7 +2010,7 @@ impl<'a> DeleteMessageMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct EditMessageMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "messages")]
 impl<'a> EditMessageMock<'a> {
@@ -2107,7 +2107,7 @@ impl<'a> EditMessageMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct GetMessageHistoryMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "messages")]
 impl<'a> GetMessageHistoryMock<'a> {
@@ -2182,7 +2182,7 @@ impl<'a> GetMessageHistoryMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct AddReactionMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "messages")]
 impl<'a> AddReactionMock<'a> {
@@ -2279,7 +2279,7 @@ impl<'a> AddReactionMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct RemoveReactionMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "messages")]
 impl<'a> RemoveReactionMock<'a> {
@@ -2376,7 +2376,7 @@ impl<'a> RemoveReactionMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct LookupProspectMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "prospects")]
 impl<'a> LookupProspectMock<'a> {
@@ -2387,7 +2387,7 @@ impl<'a> LookupProspectMock<'a> {
             .query(
                 "platformId",
                 &value.into(),
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
@@ -2454,7 +2454,7 @@ impl<'a> LookupProspectMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct GetProspectMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "prospects")]
 impl<'a> GetProspectMock<'a> {
@@ -2524,7 +2524,7 @@ impl<'a> GetProspectMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct UpdateProspectContextMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "prospects")]
 impl<'a> UpdateProspectContextMock<'a> {
@@ -2616,7 +2616,7 @@ impl<'a> UpdateProspectContextMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct ListTagsMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "tags")]
 impl<'a> ListTagsMock<'a> {
@@ -2672,7 +2672,7 @@ impl<'a> ListTagsMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct CreateTagMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "tags")]
 impl<'a> CreateTagMock<'a> {
@@ -2750,7 +2750,7 @@ impl<'a> CreateTagMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct ListTagColorsMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "tags")]
 impl<'a> ListTagColorsMock<'a> {
@@ -2806,7 +2806,7 @@ impl<'a> ListTagColorsMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct GetTagMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "tags")]
 impl<'a> GetTagMock<'a> {
@@ -2876,7 +2876,7 @@ impl<'a> GetTagMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct DeleteTagMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "tags")]
 impl<'a> DeleteTagMock<'a> {
@@ -2966,7 +2966,7 @@ impl<'a> DeleteTagMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct UpdateTagMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "tags")]
 impl<'a> UpdateTagMock<'a> {
@@ -3058,7 +3058,7 @@ impl<'a> UpdateTagMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct ListStatusesMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "statuses")]
 impl<'a> ListStatusesMock<'a> {
@@ -3114,7 +3114,7 @@ impl<'a> ListStatusesMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct CreateStatusMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "statuses")]
 impl<'a> CreateStatusMock<'a> {
@@ -3192,7 +3192,7 @@ impl<'a> CreateStatusMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct ListStatusColorsMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "statuses")]
 impl<'a> ListStatusColorsMock<'a> {
@@ -3248,7 +3248,7 @@ impl<'a> ListStatusColorsMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct GetStatusMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "statuses")]
 impl<'a> GetStatusMock<'a> {
@@ -3318,7 +3318,7 @@ impl<'a> GetStatusMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct DeleteStatusMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "statuses")]
 impl<'a> DeleteStatusMock<'a> {
@@ -3408,7 +3408,7 @@ impl<'a> DeleteStatusMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct UpdateStatusMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "statuses")]
 impl<'a> UpdateStatusMock<'a> {
@@ -3500,7 +3500,7 @@ impl<'a> UpdateStatusMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct ListColorsMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "colors")]
 impl<'a> ListColorsMock<'a> {
@@ -3556,7 +3556,7 @@ impl<'a> ListColorsMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct ListEventsMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "events")]
 impl<'a> ListEventsMock<'a> {
@@ -3567,7 +3567,7 @@ impl<'a> ListEventsMock<'a> {
             .query(
                 "afterSeq",
                 &value,
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
@@ -3580,7 +3580,7 @@ impl<'a> ListEventsMock<'a> {
             .query(
                 "limit",
                 &value,
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
@@ -3638,7 +3638,7 @@ impl<'a> ListEventsMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct AddListLeadsMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "lists")]
 impl<'a> AddListLeadsMock<'a> {
@@ -3730,7 +3730,7 @@ impl<'a> AddListLeadsMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct RemoveListLeadsMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "lists")]
 impl<'a> RemoveListLeadsMock<'a> {
@@ -3822,7 +3822,7 @@ impl<'a> RemoveListLeadsMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct UpdateListLeadMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "lists")]
 impl<'a> UpdateListLeadMock<'a> {
@@ -3919,7 +3919,7 @@ impl<'a> UpdateListLeadMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct ListImportJobsMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "import-jobs")]
 impl<'a> ListImportJobsMock<'a> {
@@ -3935,7 +3935,7 @@ impl<'a> ListImportJobsMock<'a> {
             .query(
                 "status",
                 &value,
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
@@ -3948,7 +3948,7 @@ impl<'a> ListImportJobsMock<'a> {
             .query(
                 "cursor",
                 &value.into(),
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
@@ -3961,7 +3961,7 @@ impl<'a> ListImportJobsMock<'a> {
             .query(
                 "limit",
                 &value,
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
@@ -4028,7 +4028,7 @@ impl<'a> ListImportJobsMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct CreateImportJobMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "import-jobs")]
 impl<'a> CreateImportJobMock<'a> {
@@ -4120,7 +4120,7 @@ impl<'a> CreateImportJobMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct CancelImportJobMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "import-jobs")]
 impl<'a> CancelImportJobMock<'a> {
@@ -4215,7 +4215,7 @@ impl<'a> CancelImportJobMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct GetCampaignMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "campaigns")]
 impl<'a> GetCampaignMock<'a> {
@@ -4285,7 +4285,7 @@ impl<'a> GetCampaignMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct PauseCampaignMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "campaigns")]
 impl<'a> PauseCampaignMock<'a> {
@@ -4375,7 +4375,7 @@ impl<'a> PauseCampaignMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct EnableCampaignMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "campaigns")]
 impl<'a> EnableCampaignMock<'a> {
@@ -4465,7 +4465,7 @@ impl<'a> EnableCampaignMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct UpdateCampaignSequenceMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "campaigns")]
 impl<'a> UpdateCampaignSequenceMock<'a> {
@@ -4557,7 +4557,7 @@ impl<'a> UpdateCampaignSequenceMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct AddCampaignLeadsMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "campaigns")]
 impl<'a> AddCampaignLeadsMock<'a> {
@@ -4649,7 +4649,7 @@ impl<'a> AddCampaignLeadsMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct UpdateCampaignLeadMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "campaigns")]
 impl<'a> UpdateCampaignLeadMock<'a> {
@@ -4746,7 +4746,7 @@ impl<'a> UpdateCampaignLeadMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct CancelCampaignLeadMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "campaigns")]
 impl<'a> CancelCampaignLeadMock<'a> {
@@ -4843,7 +4843,7 @@ impl<'a> CancelCampaignLeadMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct UpdateCampaignLeadRulesMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "campaigns")]
 impl<'a> UpdateCampaignLeadRulesMock<'a> {
@@ -4935,7 +4935,7 @@ impl<'a> UpdateCampaignLeadRulesMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct UpdateCampaignColumnMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 #[cfg(feature = "campaigns")]
 impl<'a> UpdateCampaignColumnMock<'a> {

@@ -51,19 +51,19 @@ impl<'de> ::serde::Deserialize<'de> for ErrorResponse {
                 mut map: __A,
             ) -> Result<ErrorResponse, __A::Error> {
                 let mut field_0: Option<ErrorDetail> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "error")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "error")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(ErrorResponse {
-                    error: ::apigen_runtime::de::required(field_0, "error")?,
+                    error: apigen_runtime::de::required(field_0, "error")?,
                 })
             }
         }
@@ -128,35 +128,27 @@ impl<'de> ::serde::Deserialize<'de> for ErrorDetail {
                 let mut field_0: Option<ErrorCode> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<i64> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "code")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "code")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_1,
-                                "message",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "message")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_2,
-                                "status",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "status")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(ErrorDetail {
-                    code: ::apigen_runtime::de::required(field_0, "code")?,
-                    message: ::apigen_runtime::de::required(field_1, "message")?,
-                    status: ::apigen_runtime::de::required(field_2, "status")?,
+                    code: apigen_runtime::de::required(field_0, "code")?,
+                    message: apigen_runtime::de::required(field_1, "message")?,
+                    status: apigen_runtime::de::required(field_2, "status")?,
                 })
             }
         }
@@ -174,7 +166,7 @@ impl ErrorDetail {
         }
     }
 }
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Machine-readable error identifier. These are the codes the error reference names; its 400, 409, 422 and 500 rows give no code name, and the `*_NOT_FOUND` codes are shared by the endpoints that address the same kind of resource (a message path answers `THREAD_NOT_FOUND` when its thread is unknown). Other values must be expected and are kept as sent.
     ///
     /// Schema: `#/components/schemas/ErrorCode`.
@@ -206,7 +198,7 @@ impl ErrorDetail {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[cfg_attr(feature = "mock", derive(::serde::Deserialize))]
 pub struct EmptyObject {}
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Social platform: X (`twitter`), or `sandbox`, the test platform that account links and messages of a sandbox workspace report.
     ///
     /// Schema: `#/components/schemas/Platform`.
@@ -230,7 +222,7 @@ pub struct PageCursor {
     /// Sort timestamp of the last item on the page.
     ///
     /// JSON: `timestamp`.
-    pub timestamp: ::apigen_runtime::Timestamp,
+    pub timestamp: apigen_runtime::Timestamp,
 }
 #[cfg(any(feature = "messages", feature = "threads"))]
 impl ::serde::Serialize for PageCursor {
@@ -265,28 +257,28 @@ impl<'de> ::serde::Deserialize<'de> for PageCursor {
                 mut map: __A,
             ) -> Result<PageCursor, __A::Error> {
                 let mut field_0: Option<String> = None;
-                let mut field_1: Option<::apigen_runtime::Timestamp> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                let mut field_1: Option<apigen_runtime::Timestamp> = None;
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "timestamp",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(PageCursor {
-                    id: ::apigen_runtime::de::required(field_0, "id")?,
-                    timestamp: ::apigen_runtime::de::required(field_1, "timestamp")?,
+                    id: apigen_runtime::de::required(field_0, "id")?,
+                    timestamp: apigen_runtime::de::required(field_1, "timestamp")?,
                 })
             }
         }
@@ -297,7 +289,7 @@ impl<'de> ::serde::Deserialize<'de> for PageCursor {
 impl PageCursor {
     /// Creates the value from its required fields (`id`, `timestamp`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl Into<String>, timestamp: ::apigen_runtime::Timestamp) -> Self {
+    pub fn new(id: impl Into<String>, timestamp: apigen_runtime::Timestamp) -> Self {
         Self { id: id.into(), timestamp }
     }
 }
@@ -345,23 +337,19 @@ impl<'de> ::serde::Deserialize<'de> for SuccessResponse {
                 mut map: __A,
             ) -> Result<SuccessResponse, __A::Error> {
                 let mut field_0: Option<::serde_json::Value> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_0,
-                                "success",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "success")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(SuccessResponse {
-                    success: ::apigen_runtime::de::required(field_0, "success")?,
+                    success: apigen_runtime::de::required(field_0, "success")?,
                 })
             }
         }
@@ -397,15 +385,15 @@ pub struct Team {
     /// URL of the team's avatar, or null. Not present in every revision of the documentation, so it may be missing from responses.
     ///
     /// JSON: `image`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    pub image: Option<::apigen_runtime::Nullable<String>>,
+    pub image: Option<apigen_runtime::Nullable<String>>,
     /// When the team was created.
     ///
     /// JSON: `createdAt`.
-    pub created_at: ::apigen_runtime::Timestamp,
+    pub created_at: apigen_runtime::Timestamp,
     /// When the team was last modified, or null if never.
     ///
     /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
-    pub updated_at: Option<::apigen_runtime::Timestamp>,
+    pub updated_at: Option<apigen_runtime::Timestamp>,
     /// Currency code in which prospect valuations are expressed.
     ///
     /// JSON: `currency`.
@@ -468,68 +456,68 @@ impl<'de> ::serde::Deserialize<'de> for Team {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<String> = None;
-                let mut field_3: Option<::apigen_runtime::Nullable<String>> = None;
-                let mut field_4: Option<::apigen_runtime::Timestamp> = None;
-                let mut field_5: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_3: Option<apigen_runtime::Nullable<String>> = None;
+                let mut field_4: Option<apigen_runtime::Timestamp> = None;
+                let mut field_5: Option<Option<apigen_runtime::Timestamp>> = None;
                 let mut field_6: Option<String> = None;
                 let mut field_7: Option<bool> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "name")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "name")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_2, "slug")?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "slug")?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_3, "image")?
+                            apigen_runtime::de::value(&mut map, &mut field_3, "image")?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_4,
                                 "createdAt",
                             )?
                         }
                         Some(5usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_5,
                                 "updatedAt",
                             )?
                         }
                         Some(6usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_6,
                                 "currency",
                             )?
                         }
                         Some(7usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_7,
                                 "allowSupportAccess",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Team {
-                    id: ::apigen_runtime::de::required(field_0, "id")?,
-                    name: ::apigen_runtime::de::required(field_1, "name")?,
-                    slug: ::apigen_runtime::de::required(field_2, "slug")?,
+                    id: apigen_runtime::de::required(field_0, "id")?,
+                    name: apigen_runtime::de::required(field_1, "name")?,
+                    slug: apigen_runtime::de::required(field_2, "slug")?,
                     image: field_3,
-                    created_at: ::apigen_runtime::de::required(field_4, "createdAt")?,
+                    created_at: apigen_runtime::de::required(field_4, "createdAt")?,
                     updated_at: field_5.unwrap_or_default(),
-                    currency: ::apigen_runtime::de::required(field_6, "currency")?,
-                    allow_support_access: ::apigen_runtime::de::required(
+                    currency: apigen_runtime::de::required(field_6, "currency")?,
+                    allow_support_access: apigen_runtime::de::required(
                         field_7,
                         "allowSupportAccess",
                     )?,
@@ -547,7 +535,7 @@ impl Team {
         id: impl Into<String>,
         name: impl Into<String>,
         slug: impl Into<String>,
-        created_at: ::apigen_runtime::Timestamp,
+        created_at: apigen_runtime::Timestamp,
         currency: impl Into<String>,
         allow_support_access: bool,
     ) -> Self {
@@ -564,7 +552,7 @@ impl Team {
     }
 }
 #[cfg(feature = "account-links")]
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Connection state of an account link. `offline` means X signed the account out and it must be reconnected; `paused` is a rarer, Inbox-side state (for example when the team is pending deletion).
     ///
     /// Schema: `#/components/schemas/AccountLinkStatus`.
@@ -608,13 +596,13 @@ pub struct AccountLink {
     /// When the account was connected to the team.
     ///
     /// JSON: `createdAt`.
-    pub created_at: ::apigen_runtime::Timestamp,
+    pub created_at: apigen_runtime::Timestamp,
     /// JSON: `status`.
     pub status: AccountLinkStatus,
     /// When the first full synchronisation finished; null until then.
     ///
     /// JSON: `syncedAt`. Always present in JSON; `None` is `null`.
-    pub synced_at: Option<::apigen_runtime::Timestamp>,
+    pub synced_at: Option<apigen_runtime::Timestamp>,
 }
 #[cfg(feature = "account-links")]
 #[cfg(feature = "serialize-responses")]
@@ -672,77 +660,73 @@ impl<'de> ::serde::Deserialize<'de> for AccountLink {
                 let mut field_3: Option<String> = None;
                 let mut field_4: Option<String> = None;
                 let mut field_5: Option<String> = None;
-                let mut field_6: Option<::apigen_runtime::Timestamp> = None;
+                let mut field_6: Option<apigen_runtime::Timestamp> = None;
                 let mut field_7: Option<AccountLinkStatus> = None;
-                let mut field_8: Option<Option<::apigen_runtime::Timestamp>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                let mut field_8: Option<Option<apigen_runtime::Timestamp>> = None;
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "platform",
                             )?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "platformId",
                             )?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_3, "name")?
+                            apigen_runtime::de::value(&mut map, &mut field_3, "name")?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_4,
                                 "username",
                             )?
                         }
                         Some(5usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_5, "image")?
+                            apigen_runtime::de::value(&mut map, &mut field_5, "image")?
                         }
                         Some(6usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_6,
                                 "createdAt",
                             )?
                         }
                         Some(7usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_7,
-                                "status",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_7, "status")?
                         }
                         Some(8usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_8,
                                 "syncedAt",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(AccountLink {
-                    id: ::apigen_runtime::de::required(field_0, "id")?,
-                    platform: ::apigen_runtime::de::required(field_1, "platform")?,
-                    platform_id: ::apigen_runtime::de::required(field_2, "platformId")?,
-                    name: ::apigen_runtime::de::required(field_3, "name")?,
-                    username: ::apigen_runtime::de::required(field_4, "username")?,
-                    image: ::apigen_runtime::de::required(field_5, "image")?,
-                    created_at: ::apigen_runtime::de::required(field_6, "createdAt")?,
-                    status: ::apigen_runtime::de::required(field_7, "status")?,
+                    id: apigen_runtime::de::required(field_0, "id")?,
+                    platform: apigen_runtime::de::required(field_1, "platform")?,
+                    platform_id: apigen_runtime::de::required(field_2, "platformId")?,
+                    name: apigen_runtime::de::required(field_3, "name")?,
+                    username: apigen_runtime::de::required(field_4, "username")?,
+                    image: apigen_runtime::de::required(field_5, "image")?,
+                    created_at: apigen_runtime::de::required(field_6, "createdAt")?,
+                    status: apigen_runtime::de::required(field_7, "status")?,
                     synced_at: field_8.unwrap_or_default(),
                 })
             }
@@ -751,7 +735,7 @@ impl<'de> ::serde::Deserialize<'de> for AccountLink {
     }
 }
 #[cfg(feature = "members")]
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Permission level of a team member.
     ///
     /// Schema: `#/components/schemas/MemberRole`.
@@ -795,11 +779,11 @@ pub struct Member {
     /// When the user joined the team.
     ///
     /// JSON: `createdAt`.
-    pub created_at: ::apigen_runtime::Timestamp,
+    pub created_at: apigen_runtime::Timestamp,
     /// When the membership was last modified, or null if never.
     ///
     /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
-    pub updated_at: Option<::apigen_runtime::Timestamp>,
+    pub updated_at: Option<apigen_runtime::Timestamp>,
 }
 #[cfg(feature = "members")]
 #[cfg(feature = "serialize-responses")]
@@ -855,60 +839,56 @@ impl<'de> ::serde::Deserialize<'de> for Member {
                 let mut field_3: Option<String> = None;
                 let mut field_4: Option<Option<String>> = None;
                 let mut field_5: Option<MemberRole> = None;
-                let mut field_6: Option<::apigen_runtime::Timestamp> = None;
-                let mut field_7: Option<Option<::apigen_runtime::Timestamp>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                let mut field_6: Option<apigen_runtime::Timestamp> = None;
+                let mut field_7: Option<Option<apigen_runtime::Timestamp>> = None;
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_1,
-                                "userId",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "userId")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_2, "name")?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "name")?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_3, "email")?
+                            apigen_runtime::de::value(&mut map, &mut field_3, "email")?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_4, "image")?
+                            apigen_runtime::de::value(&mut map, &mut field_4, "image")?
                         }
                         Some(5usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_5, "role")?
+                            apigen_runtime::de::value(&mut map, &mut field_5, "role")?
                         }
                         Some(6usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_6,
                                 "createdAt",
                             )?
                         }
                         Some(7usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_7,
                                 "updatedAt",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Member {
-                    id: ::apigen_runtime::de::required(field_0, "id")?,
-                    user_id: ::apigen_runtime::de::required(field_1, "userId")?,
+                    id: apigen_runtime::de::required(field_0, "id")?,
+                    user_id: apigen_runtime::de::required(field_1, "userId")?,
                     name: field_2.unwrap_or_default(),
-                    email: ::apigen_runtime::de::required(field_3, "email")?,
+                    email: apigen_runtime::de::required(field_3, "email")?,
                     image: field_4.unwrap_or_default(),
-                    role: ::apigen_runtime::de::required(field_5, "role")?,
-                    created_at: ::apigen_runtime::de::required(field_6, "createdAt")?,
+                    role: apigen_runtime::de::required(field_5, "role")?,
+                    created_at: apigen_runtime::de::required(field_6, "createdAt")?,
                     updated_at: field_7.unwrap_or_default(),
                 })
             }
@@ -925,7 +905,7 @@ impl Member {
         user_id: impl Into<String>,
         email: impl Into<String>,
         role: MemberRole,
-        created_at: ::apigen_runtime::Timestamp,
+        created_at: apigen_runtime::Timestamp,
     ) -> Self {
         Self {
             id: id.into(),
@@ -995,26 +975,26 @@ impl<'de> ::serde::Deserialize<'de> for Tag {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<Option<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "name")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "name")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_2, "color")?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "color")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Tag {
-                    id: ::apigen_runtime::de::required(field_0, "id")?,
-                    name: ::apigen_runtime::de::required(field_1, "name")?,
+                    id: apigen_runtime::de::required(field_0, "id")?,
+                    name: apigen_runtime::de::required(field_1, "name")?,
                     color: field_2.unwrap_or_default(),
                 })
             }
@@ -1055,7 +1035,7 @@ pub struct Status {
     /// When the status was created.
     ///
     /// JSON: `createdAt`.
-    pub created_at: ::apigen_runtime::Timestamp,
+    pub created_at: apigen_runtime::Timestamp,
 }
 #[cfg(feature = "statuses")]
 #[cfg(feature = "serialize-responses")]
@@ -1095,36 +1075,36 @@ impl<'de> ::serde::Deserialize<'de> for Status {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<::apigen_runtime::Timestamp> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                let mut field_3: Option<apigen_runtime::Timestamp> = None;
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "name")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "name")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_2, "color")?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "color")?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "createdAt",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Status {
-                    id: ::apigen_runtime::de::required(field_0, "id")?,
-                    name: ::apigen_runtime::de::required(field_1, "name")?,
+                    id: apigen_runtime::de::required(field_0, "id")?,
+                    name: apigen_runtime::de::required(field_1, "name")?,
                     color: field_2.unwrap_or_default(),
-                    created_at: ::apigen_runtime::de::required(field_3, "createdAt")?,
+                    created_at: apigen_runtime::de::required(field_3, "createdAt")?,
                 })
             }
         }
@@ -1138,7 +1118,7 @@ impl Status {
     pub fn new(
         id: impl Into<String>,
         name: impl Into<String>,
-        created_at: ::apigen_runtime::Timestamp,
+        created_at: apigen_runtime::Timestamp,
     ) -> Self {
         Self {
             id: id.into(),
@@ -1198,23 +1178,23 @@ impl<'de> ::serde::Deserialize<'de> for Color {
             ) -> Result<Color, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "name")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "name")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "hex")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "hex")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Color {
-                    name: ::apigen_runtime::de::required(field_0, "name")?,
-                    hex: ::apigen_runtime::de::required(field_1, "hex")?,
+                    name: apigen_runtime::de::required(field_0, "name")?,
+                    hex: apigen_runtime::de::required(field_1, "hex")?,
                 })
             }
         }
@@ -1232,7 +1212,7 @@ impl Color {
         }
     }
 }
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Kind of verification badge shown on the X profile.
     ///
     /// Schema: `#/components/schemas/VerificationType`.
@@ -1247,7 +1227,7 @@ impl Color {
         Government = "government",
     }
 }
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Kind of X account.
     ///
     /// Schema: `#/components/schemas/ProfileType`.
@@ -1260,7 +1240,7 @@ impl Color {
         Government = "government",
     }
 }
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Where the returned profile data came from.
     ///
     /// Schema: `#/components/schemas/ProfileSource`.
@@ -1333,46 +1313,39 @@ impl<'de> ::serde::Deserialize<'de> for UrlEntity {
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<String> = None;
                 let mut field_3: Option<Vec<i64>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "url")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "url")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "expandedUrl",
                             )?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "displayUrl",
                             )?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_3,
-                                "indices",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_3, "indices")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(UrlEntity {
-                    url: ::apigen_runtime::de::required(field_0, "url")?,
-                    expanded_url: ::apigen_runtime::de::required(
-                        field_1,
-                        "expandedUrl",
-                    )?,
-                    display_url: ::apigen_runtime::de::required(field_2, "displayUrl")?,
-                    indices: ::apigen_runtime::de::required(field_3, "indices")?,
+                    url: apigen_runtime::de::required(field_0, "url")?,
+                    expanded_url: apigen_runtime::de::required(field_1, "expandedUrl")?,
+                    display_url: apigen_runtime::de::required(field_2, "displayUrl")?,
+                    indices: apigen_runtime::de::required(field_3, "indices")?,
                 })
             }
         }
@@ -1496,101 +1469,91 @@ impl<'de> ::serde::Deserialize<'de> for PlatformData {
                 let mut field_8: Option<
                     Option<::serde_json::Map<String, ::serde_json::Value>>,
                 > = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "isVerifiedBlue",
                             )?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "isVerifiedGold",
                             )?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "isVerifiedGray",
                             )?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "professionalCategory",
                             )?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_4,
                                 "urlEntities",
                             )?
                         }
                         Some(5usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_5,
                                 "bannerUrl",
                             )?
                         }
                         Some(6usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_6,
                                 "tweetsCount",
                             )?
                         }
                         Some(7usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_7,
                                 "favoritesCount",
                             )?
                         }
                         Some(8usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_8,
-                                "rawData",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_8, "rawData")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(PlatformData {
-                    is_verified_blue: ::apigen_runtime::de::required(
+                    is_verified_blue: apigen_runtime::de::required(
                         field_0,
                         "isVerifiedBlue",
                     )?,
-                    is_verified_gold: ::apigen_runtime::de::required(
+                    is_verified_gold: apigen_runtime::de::required(
                         field_1,
                         "isVerifiedGold",
                     )?,
-                    is_verified_gray: ::apigen_runtime::de::required(
+                    is_verified_gray: apigen_runtime::de::required(
                         field_2,
                         "isVerifiedGray",
                     )?,
                     professional_category: field_3.unwrap_or_default(),
-                    url_entities: ::apigen_runtime::de::required(
-                        field_4,
-                        "urlEntities",
-                    )?,
+                    url_entities: apigen_runtime::de::required(field_4, "urlEntities")?,
                     banner_url: field_5.unwrap_or_default(),
-                    tweets_count: ::apigen_runtime::de::required(
-                        field_6,
-                        "tweetsCount",
-                    )?,
-                    favorites_count: ::apigen_runtime::de::required(
+                    tweets_count: apigen_runtime::de::required(field_6, "tweetsCount")?,
+                    favorites_count: apigen_runtime::de::required(
                         field_7,
                         "favoritesCount",
                     )?,
@@ -1715,23 +1678,23 @@ pub struct Prospect {
     /// When the X account was created.
     ///
     /// JSON: `platformCreatedAt`. Always present in JSON; `None` is `null`.
-    pub platform_created_at: Option<::apigen_runtime::Timestamp>,
+    pub platform_created_at: Option<apigen_runtime::Timestamp>,
     /// When Inbox first saw this profile.
     ///
     /// JSON: `firstSeenAt`. Always present in JSON; `None` is `null`.
-    pub first_seen_at: Option<::apigen_runtime::Timestamp>,
+    pub first_seen_at: Option<apigen_runtime::Timestamp>,
     /// When Inbox last refreshed this profile.
     ///
     /// JSON: `lastUpdatedAt`.
-    pub last_updated_at: ::apigen_runtime::Timestamp,
+    pub last_updated_at: apigen_runtime::Timestamp,
     /// When the profile data was last enriched.
     ///
     /// JSON: `lastEnrichedAt`. Always present in JSON; `None` is `null`.
-    pub last_enriched_at: Option<::apigen_runtime::Timestamp>,
+    pub last_enriched_at: Option<apigen_runtime::Timestamp>,
     /// Last observed activity of the account.
     ///
     /// JSON: `lastActiveAt`. Always present in JSON; `None` is `null`.
-    pub last_active_at: Option<::apigen_runtime::Timestamp>,
+    pub last_active_at: Option<apigen_runtime::Timestamp>,
     /// JSON: `source`.
     pub source: ProfileSource,
     /// True when the profile was refreshed within the last 7 days.
@@ -1872,299 +1835,282 @@ impl<'de> ::serde::Deserialize<'de> for Prospect {
                 let mut field_19: Option<i64> = None;
                 let mut field_20: Option<Option<i64>> = None;
                 let mut field_21: Option<Option<i64>> = None;
-                let mut field_22: Option<Option<::apigen_runtime::Timestamp>> = None;
-                let mut field_23: Option<Option<::apigen_runtime::Timestamp>> = None;
-                let mut field_24: Option<::apigen_runtime::Timestamp> = None;
-                let mut field_25: Option<Option<::apigen_runtime::Timestamp>> = None;
-                let mut field_26: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_22: Option<Option<apigen_runtime::Timestamp>> = None;
+                let mut field_23: Option<Option<apigen_runtime::Timestamp>> = None;
+                let mut field_24: Option<apigen_runtime::Timestamp> = None;
+                let mut field_25: Option<Option<apigen_runtime::Timestamp>> = None;
+                let mut field_26: Option<Option<apigen_runtime::Timestamp>> = None;
                 let mut field_27: Option<ProfileSource> = None;
                 let mut field_28: Option<bool> = None;
                 let mut field_29: Option<bool> = None;
                 let mut field_30: Option<f64> = None;
                 let mut field_31: Option<PlatformData> = None;
                 let mut field_32: Option<Option<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "platform",
                             )?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "platformId",
                             )?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "externalId",
                             )?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "documentId",
                             )?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_4,
                                 "displayName",
                             )?
                         }
                         Some(5usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_5,
                                 "username",
                             )?
                         }
                         Some(6usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_6,
-                                "handle",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_6, "handle")?
                         }
                         Some(7usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_7, "image")?
+                            apigen_runtime::de::value(&mut map, &mut field_7, "image")?
                         }
                         Some(8usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_8,
                                 "imageNormalized",
                             )?
                         }
                         Some(9usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_9, "bio")?
+                            apigen_runtime::de::value(&mut map, &mut field_9, "bio")?
                         }
                         Some(10usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_10,
                                 "location",
                             )?
                         }
                         Some(11usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_11,
                                 "profileUrl",
                             )?
                         }
                         Some(12usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_12,
                                 "websiteUrl",
                             )?
                         }
                         Some(13usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_13,
                                 "websiteDomain",
                             )?
                         }
                         Some(14usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_14,
                                 "verified",
                             )?
                         }
                         Some(15usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_15,
                                 "profileType",
                             )?
                         }
                         Some(16usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_16,
                                 "isProtected",
                             )?
                         }
                         Some(17usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_17,
                                 "followerCount",
                             )?
                         }
                         Some(18usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_18,
                                 "followingCount",
                             )?
                         }
                         Some(19usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_19,
                                 "postCount",
                             )?
                         }
                         Some(20usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_20,
                                 "engagementCount",
                             )?
                         }
                         Some(21usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_21,
                                 "listedCount",
                             )?
                         }
                         Some(22usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_22,
                                 "platformCreatedAt",
                             )?
                         }
                         Some(23usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_23,
                                 "firstSeenAt",
                             )?
                         }
                         Some(24usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_24,
                                 "lastUpdatedAt",
                             )?
                         }
                         Some(25usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_25,
                                 "lastEnrichedAt",
                             )?
                         }
                         Some(26usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_26,
                                 "lastActiveAt",
                             )?
                         }
                         Some(27usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_27,
-                                "source",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_27, "source")?
                         }
                         Some(28usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_28,
                                 "isFresh",
                             )?
                         }
                         Some(29usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_29,
                                 "isStale",
                             )?
                         }
                         Some(30usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_30,
                                 "confidence",
                             )?
                         }
                         Some(31usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_31,
                                 "platformData",
                             )?
                         }
                         Some(32usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_32,
                                 "accountStatus",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Prospect {
-                    platform: ::apigen_runtime::de::required(field_0, "platform")?,
-                    platform_id: ::apigen_runtime::de::required(field_1, "platformId")?,
+                    platform: apigen_runtime::de::required(field_0, "platform")?,
+                    platform_id: apigen_runtime::de::required(field_1, "platformId")?,
                     external_id: field_2.unwrap_or_default(),
                     document_id: field_3.unwrap_or_default(),
-                    display_name: ::apigen_runtime::de::required(
-                        field_4,
-                        "displayName",
-                    )?,
-                    username: ::apigen_runtime::de::required(field_5, "username")?,
-                    handle: ::apigen_runtime::de::required(field_6, "handle")?,
+                    display_name: apigen_runtime::de::required(field_4, "displayName")?,
+                    username: apigen_runtime::de::required(field_5, "username")?,
+                    handle: apigen_runtime::de::required(field_6, "handle")?,
                     image: field_7.unwrap_or_default(),
                     image_normalized: field_8.unwrap_or_default(),
                     bio: field_9.unwrap_or_default(),
                     location: field_10.unwrap_or_default(),
-                    profile_url: ::apigen_runtime::de::required(field_11, "profileUrl")?,
+                    profile_url: apigen_runtime::de::required(field_11, "profileUrl")?,
                     website_url: field_12.unwrap_or_default(),
                     website_domain: field_13.unwrap_or_default(),
-                    verified: ::apigen_runtime::de::required(field_14, "verified")?,
-                    profile_type: ::apigen_runtime::de::required(
-                        field_15,
-                        "profileType",
-                    )?,
-                    is_protected: ::apigen_runtime::de::required(
-                        field_16,
-                        "isProtected",
-                    )?,
-                    follower_count: ::apigen_runtime::de::required(
+                    verified: apigen_runtime::de::required(field_14, "verified")?,
+                    profile_type: apigen_runtime::de::required(field_15, "profileType")?,
+                    is_protected: apigen_runtime::de::required(field_16, "isProtected")?,
+                    follower_count: apigen_runtime::de::required(
                         field_17,
                         "followerCount",
                     )?,
-                    following_count: ::apigen_runtime::de::required(
+                    following_count: apigen_runtime::de::required(
                         field_18,
                         "followingCount",
                     )?,
-                    post_count: ::apigen_runtime::de::required(field_19, "postCount")?,
+                    post_count: apigen_runtime::de::required(field_19, "postCount")?,
                     engagement_count: field_20.unwrap_or_default(),
                     listed_count: field_21.unwrap_or_default(),
                     platform_created_at: field_22.unwrap_or_default(),
                     first_seen_at: field_23.unwrap_or_default(),
-                    last_updated_at: ::apigen_runtime::de::required(
+                    last_updated_at: apigen_runtime::de::required(
                         field_24,
                         "lastUpdatedAt",
                     )?,
                     last_enriched_at: field_25.unwrap_or_default(),
                     last_active_at: field_26.unwrap_or_default(),
-                    source: ::apigen_runtime::de::required(field_27, "source")?,
-                    is_fresh: ::apigen_runtime::de::required(field_28, "isFresh")?,
-                    is_stale: ::apigen_runtime::de::required(field_29, "isStale")?,
-                    confidence: ::apigen_runtime::de::required(field_30, "confidence")?,
-                    platform_data: ::apigen_runtime::de::required(
+                    source: apigen_runtime::de::required(field_27, "source")?,
+                    is_fresh: apigen_runtime::de::required(field_28, "isFresh")?,
+                    is_stale: apigen_runtime::de::required(field_29, "isStale")?,
+                    confidence: apigen_runtime::de::required(field_30, "confidence")?,
+                    platform_data: apigen_runtime::de::required(
                         field_31,
                         "platformData",
                     )?,
@@ -2191,11 +2137,11 @@ pub struct ProspectThreadSummary {
     /// Time of the last message, or null if there is none.
     ///
     /// JSON: `lastMessageTimestamp`. Always present in JSON; `None` is `null`.
-    pub last_message_timestamp: Option<::apigen_runtime::Timestamp>,
+    pub last_message_timestamp: Option<apigen_runtime::Timestamp>,
     /// When the thread was created.
     ///
     /// JSON: `createdAt`.
-    pub created_at: ::apigen_runtime::Timestamp,
+    pub created_at: apigen_runtime::Timestamp,
 }
 impl ::serde::Serialize for ProspectThreadSummary {
     fn serialize<__S: ::serde::Serializer>(
@@ -2236,48 +2182,48 @@ impl<'de> ::serde::Deserialize<'de> for ProspectThreadSummary {
             ) -> Result<ProspectThreadSummary, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
-                let mut field_2: Option<Option<::apigen_runtime::Timestamp>> = None;
-                let mut field_3: Option<::apigen_runtime::Timestamp> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                let mut field_2: Option<Option<apigen_runtime::Timestamp>> = None;
+                let mut field_3: Option<apigen_runtime::Timestamp> = None;
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "accountLinkId",
                             )?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "lastMessageTimestamp",
                             )?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "createdAt",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(ProspectThreadSummary {
-                    id: ::apigen_runtime::de::required(field_0, "id")?,
-                    account_link_id: ::apigen_runtime::de::required(
+                    id: apigen_runtime::de::required(field_0, "id")?,
+                    account_link_id: apigen_runtime::de::required(
                         field_1,
                         "accountLinkId",
                     )?,
                     last_message_timestamp: field_2.unwrap_or_default(),
-                    created_at: ::apigen_runtime::de::required(field_3, "createdAt")?,
+                    created_at: apigen_runtime::de::required(field_3, "createdAt")?,
                 })
             }
         }
@@ -2290,7 +2236,7 @@ impl ProspectThreadSummary {
     pub fn new(
         id: impl Into<String>,
         account_link_id: impl Into<String>,
-        created_at: ::apigen_runtime::Timestamp,
+        created_at: apigen_runtime::Timestamp,
     ) -> Self {
         Self {
             id: id.into(),
@@ -2324,11 +2270,11 @@ pub struct ProspectContext {
     /// Member the prospect is assigned to, or null. Documented for webhook payloads; may be absent from REST responses.
     ///
     /// JSON: `assigneeId`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    pub assignee_id: Option<::apigen_runtime::Nullable<String>>,
+    pub assignee_id: Option<apigen_runtime::Nullable<String>>,
     /// The team's threads with this prospect. Included by the prospect endpoints; absent when the prospect is embedded in a thread.
     ///
     /// JSON: `threads`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    pub threads: Option<::apigen_runtime::Nullable<Vec<ProspectThreadSummary>>>,
+    pub threads: Option<apigen_runtime::Nullable<Vec<ProspectThreadSummary>>>,
 }
 impl ::serde::Serialize for ProspectContext {
     fn serialize<__S: ::serde::Serializer>(
@@ -2379,54 +2325,50 @@ impl<'de> ::serde::Deserialize<'de> for ProspectContext {
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<f64>> = None;
                 let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<::apigen_runtime::Nullable<String>> = None;
+                let mut field_4: Option<apigen_runtime::Nullable<String>> = None;
                 let mut field_5: Option<
-                    ::apigen_runtime::Nullable<Vec<ProspectThreadSummary>>,
+                    apigen_runtime::Nullable<Vec<ProspectThreadSummary>>,
                 > = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "tags")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "tags")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "statusId",
                             )?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "valuation",
                             )?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_3, "notes")?
+                            apigen_runtime::de::value(&mut map, &mut field_3, "notes")?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_4,
                                 "assigneeId",
                             )?
                         }
                         Some(5usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_5,
-                                "threads",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_5, "threads")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(ProspectContext {
-                    tags: ::apigen_runtime::de::required(field_0, "tags")?,
+                    tags: apigen_runtime::de::required(field_0, "tags")?,
                     status_id: field_1.unwrap_or_default(),
                     valuation: field_2.unwrap_or_default(),
                     notes: field_3.unwrap_or_default(),
@@ -2543,23 +2485,23 @@ pub struct ProspectWithContext {
     /// When the X account was created.
     ///
     /// JSON: `platformCreatedAt`. Always present in JSON; `None` is `null`.
-    pub platform_created_at: Option<::apigen_runtime::Timestamp>,
+    pub platform_created_at: Option<apigen_runtime::Timestamp>,
     /// When Inbox first saw this profile.
     ///
     /// JSON: `firstSeenAt`. Always present in JSON; `None` is `null`.
-    pub first_seen_at: Option<::apigen_runtime::Timestamp>,
+    pub first_seen_at: Option<apigen_runtime::Timestamp>,
     /// When Inbox last refreshed this profile.
     ///
     /// JSON: `lastUpdatedAt`.
-    pub last_updated_at: ::apigen_runtime::Timestamp,
+    pub last_updated_at: apigen_runtime::Timestamp,
     /// When the profile data was last enriched.
     ///
     /// JSON: `lastEnrichedAt`. Always present in JSON; `None` is `null`.
-    pub last_enriched_at: Option<::apigen_runtime::Timestamp>,
+    pub last_enriched_at: Option<apigen_runtime::Timestamp>,
     /// Last observed activity of the account.
     ///
     /// JSON: `lastActiveAt`. Always present in JSON; `None` is `null`.
-    pub last_active_at: Option<::apigen_runtime::Timestamp>,
+    pub last_active_at: Option<apigen_runtime::Timestamp>,
     /// JSON: `source`.
     pub source: ProfileSource,
     /// True when the profile was refreshed within the last 7 days.
@@ -2707,11 +2649,11 @@ impl<'de> ::serde::Deserialize<'de> for ProspectWithContext {
                 let mut field_19: Option<i64> = None;
                 let mut field_20: Option<Option<i64>> = None;
                 let mut field_21: Option<Option<i64>> = None;
-                let mut field_22: Option<Option<::apigen_runtime::Timestamp>> = None;
-                let mut field_23: Option<Option<::apigen_runtime::Timestamp>> = None;
-                let mut field_24: Option<::apigen_runtime::Timestamp> = None;
-                let mut field_25: Option<Option<::apigen_runtime::Timestamp>> = None;
-                let mut field_26: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_22: Option<Option<apigen_runtime::Timestamp>> = None;
+                let mut field_23: Option<Option<apigen_runtime::Timestamp>> = None;
+                let mut field_24: Option<apigen_runtime::Timestamp> = None;
+                let mut field_25: Option<Option<apigen_runtime::Timestamp>> = None;
+                let mut field_26: Option<Option<apigen_runtime::Timestamp>> = None;
                 let mut field_27: Option<ProfileSource> = None;
                 let mut field_28: Option<bool> = None;
                 let mut field_29: Option<bool> = None;
@@ -2719,300 +2661,283 @@ impl<'de> ::serde::Deserialize<'de> for ProspectWithContext {
                 let mut field_31: Option<PlatformData> = None;
                 let mut field_32: Option<Option<String>> = None;
                 let mut field_33: Option<ProspectContext> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "platform",
                             )?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "platformId",
                             )?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "externalId",
                             )?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "documentId",
                             )?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_4,
                                 "displayName",
                             )?
                         }
                         Some(5usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_5,
                                 "username",
                             )?
                         }
                         Some(6usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_6,
-                                "handle",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_6, "handle")?
                         }
                         Some(7usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_7, "image")?
+                            apigen_runtime::de::value(&mut map, &mut field_7, "image")?
                         }
                         Some(8usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_8,
                                 "imageNormalized",
                             )?
                         }
                         Some(9usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_9, "bio")?
+                            apigen_runtime::de::value(&mut map, &mut field_9, "bio")?
                         }
                         Some(10usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_10,
                                 "location",
                             )?
                         }
                         Some(11usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_11,
                                 "profileUrl",
                             )?
                         }
                         Some(12usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_12,
                                 "websiteUrl",
                             )?
                         }
                         Some(13usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_13,
                                 "websiteDomain",
                             )?
                         }
                         Some(14usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_14,
                                 "verified",
                             )?
                         }
                         Some(15usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_15,
                                 "profileType",
                             )?
                         }
                         Some(16usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_16,
                                 "isProtected",
                             )?
                         }
                         Some(17usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_17,
                                 "followerCount",
                             )?
                         }
                         Some(18usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_18,
                                 "followingCount",
                             )?
                         }
                         Some(19usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_19,
                                 "postCount",
                             )?
                         }
                         Some(20usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_20,
                                 "engagementCount",
                             )?
                         }
                         Some(21usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_21,
                                 "listedCount",
                             )?
                         }
                         Some(22usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_22,
                                 "platformCreatedAt",
                             )?
                         }
                         Some(23usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_23,
                                 "firstSeenAt",
                             )?
                         }
                         Some(24usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_24,
                                 "lastUpdatedAt",
                             )?
                         }
                         Some(25usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_25,
                                 "lastEnrichedAt",
                             )?
                         }
                         Some(26usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_26,
                                 "lastActiveAt",
                             )?
                         }
                         Some(27usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_27,
-                                "source",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_27, "source")?
                         }
                         Some(28usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_28,
                                 "isFresh",
                             )?
                         }
                         Some(29usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_29,
                                 "isStale",
                             )?
                         }
                         Some(30usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_30,
                                 "confidence",
                             )?
                         }
                         Some(31usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_31,
                                 "platformData",
                             )?
                         }
                         Some(32usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_32,
                                 "accountStatus",
                             )?
                         }
                         Some(33usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_33,
                                 "context",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(ProspectWithContext {
-                    platform: ::apigen_runtime::de::required(field_0, "platform")?,
-                    platform_id: ::apigen_runtime::de::required(field_1, "platformId")?,
+                    platform: apigen_runtime::de::required(field_0, "platform")?,
+                    platform_id: apigen_runtime::de::required(field_1, "platformId")?,
                     external_id: field_2.unwrap_or_default(),
                     document_id: field_3.unwrap_or_default(),
-                    display_name: ::apigen_runtime::de::required(
-                        field_4,
-                        "displayName",
-                    )?,
-                    username: ::apigen_runtime::de::required(field_5, "username")?,
-                    handle: ::apigen_runtime::de::required(field_6, "handle")?,
+                    display_name: apigen_runtime::de::required(field_4, "displayName")?,
+                    username: apigen_runtime::de::required(field_5, "username")?,
+                    handle: apigen_runtime::de::required(field_6, "handle")?,
                     image: field_7.unwrap_or_default(),
                     image_normalized: field_8.unwrap_or_default(),
                     bio: field_9.unwrap_or_default(),
                     location: field_10.unwrap_or_default(),
-                    profile_url: ::apigen_runtime::de::required(field_11, "profileUrl")?,
+                    profile_url: apigen_runtime::de::required(field_11, "profileUrl")?,
                     website_url: field_12.unwrap_or_default(),
                     website_domain: field_13.unwrap_or_default(),
-                    verified: ::apigen_runtime::de::required(field_14, "verified")?,
-                    profile_type: ::apigen_runtime::de::required(
-                        field_15,
-                        "profileType",
-                    )?,
-                    is_protected: ::apigen_runtime::de::required(
-                        field_16,
-                        "isProtected",
-                    )?,
-                    follower_count: ::apigen_runtime::de::required(
+                    verified: apigen_runtime::de::required(field_14, "verified")?,
+                    profile_type: apigen_runtime::de::required(field_15, "profileType")?,
+                    is_protected: apigen_runtime::de::required(field_16, "isProtected")?,
+                    follower_count: apigen_runtime::de::required(
                         field_17,
                         "followerCount",
                     )?,
-                    following_count: ::apigen_runtime::de::required(
+                    following_count: apigen_runtime::de::required(
                         field_18,
                         "followingCount",
                     )?,
-                    post_count: ::apigen_runtime::de::required(field_19, "postCount")?,
+                    post_count: apigen_runtime::de::required(field_19, "postCount")?,
                     engagement_count: field_20.unwrap_or_default(),
                     listed_count: field_21.unwrap_or_default(),
                     platform_created_at: field_22.unwrap_or_default(),
                     first_seen_at: field_23.unwrap_or_default(),
-                    last_updated_at: ::apigen_runtime::de::required(
+                    last_updated_at: apigen_runtime::de::required(
                         field_24,
                         "lastUpdatedAt",
                     )?,
                     last_enriched_at: field_25.unwrap_or_default(),
                     last_active_at: field_26.unwrap_or_default(),
-                    source: ::apigen_runtime::de::required(field_27, "source")?,
-                    is_fresh: ::apigen_runtime::de::required(field_28, "isFresh")?,
-                    is_stale: ::apigen_runtime::de::required(field_29, "isStale")?,
-                    confidence: ::apigen_runtime::de::required(field_30, "confidence")?,
-                    platform_data: ::apigen_runtime::de::required(
+                    source: apigen_runtime::de::required(field_27, "source")?,
+                    is_fresh: apigen_runtime::de::required(field_28, "isFresh")?,
+                    is_stale: apigen_runtime::de::required(field_29, "isStale")?,
+                    confidence: apigen_runtime::de::required(field_30, "confidence")?,
+                    platform_data: apigen_runtime::de::required(
                         field_31,
                         "platformData",
                     )?,
                     account_status: field_32.unwrap_or_default(),
-                    context: ::apigen_runtime::de::required(field_33, "context")?,
+                    context: apigen_runtime::de::required(field_33, "context")?,
                 })
             }
         }
@@ -3020,7 +2945,7 @@ impl<'de> ::serde::Deserialize<'de> for ProspectWithContext {
     }
 }
 #[cfg(feature = "threads")]
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Inbox view of the thread list: `default` (active conversations), `no-reply` (waiting for your answer), `requests` (message requests) or `archived` (threads marked done).
     ///
     /// Schema: `#/components/schemas/InboxView`.
@@ -3035,7 +2960,7 @@ impl<'de> ::serde::Deserialize<'de> for ProspectWithContext {
         Archived = "archived",
     }
 }
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// `active` threads appear in the inbox; `idle` ones are kept out of the main inbox view (for example a thread opened just to preview a profile).
     ///
     /// Schema: `#/components/schemas/ThreadStatus`.
@@ -3046,7 +2971,7 @@ impl<'de> ::serde::Deserialize<'de> for ProspectWithContext {
         Idle = "idle",
     }
 }
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Transport of the conversation. New conversations are `unencrypted`; once both sides have sent a message the thread becomes `xChat` (encrypted X Chat), which enables typing indicators, edits and deletions.
     ///
     /// Schema: `#/components/schemas/ThreadVariant`.
@@ -3077,7 +3002,7 @@ pub struct ThreadLastMessage {
     /// When the message was created.
     ///
     /// JSON: `createdAt`.
-    pub created_at: ::apigen_runtime::Timestamp,
+    pub created_at: apigen_runtime::Timestamp,
     /// Inbox user who wrote it (a user id, not a member id), if any.
     ///
     /// JSON: `userId`. Always present in JSON; `None` is `null`.
@@ -3131,60 +3056,52 @@ impl<'de> ::serde::Deserialize<'de> for ThreadLastMessage {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<String> = None;
-                let mut field_3: Option<::apigen_runtime::Timestamp> = None;
+                let mut field_3: Option<apigen_runtime::Timestamp> = None;
                 let mut field_4: Option<Option<String>> = None;
                 let mut field_5: Option<Option<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_1,
-                                "content",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "content")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "authorId",
                             )?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "createdAt",
                             )?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_4,
-                                "userId",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_4, "userId")?
                         }
                         Some(5usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_5,
                                 "campaignId",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(ThreadLastMessage {
-                    id: ::apigen_runtime::de::required(field_0, "id")?,
-                    content: ::apigen_runtime::de::required(field_1, "content")?,
-                    author_id: ::apigen_runtime::de::required(field_2, "authorId")?,
-                    created_at: ::apigen_runtime::de::required(field_3, "createdAt")?,
+                    id: apigen_runtime::de::required(field_0, "id")?,
+                    content: apigen_runtime::de::required(field_1, "content")?,
+                    author_id: apigen_runtime::de::required(field_2, "authorId")?,
+                    created_at: apigen_runtime::de::required(field_3, "createdAt")?,
                     user_id: field_4.unwrap_or_default(),
                     campaign_id: field_5.unwrap_or_default(),
                 })
@@ -3200,7 +3117,7 @@ impl ThreadLastMessage {
         id: impl Into<String>,
         content: impl Into<String>,
         author_id: impl Into<String>,
-        created_at: ::apigen_runtime::Timestamp,
+        created_at: apigen_runtime::Timestamp,
     ) -> Self {
         Self {
             id: id.into(),
@@ -3239,15 +3156,15 @@ pub struct Thread {
     /// Time of the latest message, or null if there are none.
     ///
     /// JSON: `lastMessageTimestamp`. Always present in JSON; `None` is `null`.
-    pub last_message_timestamp: Option<::apigen_runtime::Timestamp>,
+    pub last_message_timestamp: Option<apigen_runtime::Timestamp>,
     /// Time used for ordering; the latest message time, or the creation time when there are no messages.
     ///
     /// JSON: `computedSortTimestamp`. Always present in JSON; `None` is `null`.
-    pub computed_sort_timestamp: Option<::apigen_runtime::Timestamp>,
+    pub computed_sort_timestamp: Option<apigen_runtime::Timestamp>,
     /// When the thread was created in Inbox.
     ///
     /// JSON: `createdAt`.
-    pub created_at: ::apigen_runtime::Timestamp,
+    pub created_at: apigen_runtime::Timestamp,
     /// JSON: `status`.
     pub status: ThreadStatus,
     /// JSON: `variant`.
@@ -3344,9 +3261,9 @@ impl<'de> ::serde::Deserialize<'de> for Thread {
                 let mut field_2: Option<String> = None;
                 let mut field_3: Option<bool> = None;
                 let mut field_4: Option<Option<String>> = None;
-                let mut field_5: Option<Option<::apigen_runtime::Timestamp>> = None;
-                let mut field_6: Option<Option<::apigen_runtime::Timestamp>> = None;
-                let mut field_7: Option<::apigen_runtime::Timestamp> = None;
+                let mut field_5: Option<Option<apigen_runtime::Timestamp>> = None;
+                let mut field_6: Option<Option<apigen_runtime::Timestamp>> = None;
+                let mut field_7: Option<apigen_runtime::Timestamp> = None;
                 let mut field_8: Option<ThreadStatus> = None;
                 let mut field_9: Option<ThreadVariant> = None;
                 let mut field_10: Option<String> = None;
@@ -3355,138 +3272,130 @@ impl<'de> ::serde::Deserialize<'de> for Thread {
                 let mut field_13: Option<Option<bool>> = None;
                 let mut field_14: Option<Option<ThreadLastMessage>> = None;
                 let mut field_15: Option<ProspectWithContext> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "platform",
                             )?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "platformId",
                             )?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_3, "done")?
+                            apigen_runtime::de::value(&mut map, &mut field_3, "done")?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_4,
                                 "assigneeId",
                             )?
                         }
                         Some(5usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_5,
                                 "lastMessageTimestamp",
                             )?
                         }
                         Some(6usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_6,
                                 "computedSortTimestamp",
                             )?
                         }
                         Some(7usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_7,
                                 "createdAt",
                             )?
                         }
                         Some(8usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_8,
-                                "status",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_8, "status")?
                         }
                         Some(9usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_9,
-                                "variant",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_9, "variant")?
                         }
                         Some(10usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_10,
                                 "accountLinkId",
                             )?
                         }
                         Some(11usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_11,
                                 "isSyncing",
                             )?
                         }
                         Some(12usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_12,
                                 "isRequest",
                             )?
                         }
                         Some(13usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_13,
                                 "typingIndicatorsEnabled",
                             )?
                         }
                         Some(14usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_14,
                                 "lastMessage",
                             )?
                         }
                         Some(15usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_15,
                                 "prospect",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Thread {
-                    id: ::apigen_runtime::de::required(field_0, "id")?,
-                    platform: ::apigen_runtime::de::required(field_1, "platform")?,
-                    platform_id: ::apigen_runtime::de::required(field_2, "platformId")?,
-                    done: ::apigen_runtime::de::required(field_3, "done")?,
+                    id: apigen_runtime::de::required(field_0, "id")?,
+                    platform: apigen_runtime::de::required(field_1, "platform")?,
+                    platform_id: apigen_runtime::de::required(field_2, "platformId")?,
+                    done: apigen_runtime::de::required(field_3, "done")?,
                     assignee_id: field_4.unwrap_or_default(),
                     last_message_timestamp: field_5.unwrap_or_default(),
                     computed_sort_timestamp: field_6.unwrap_or_default(),
-                    created_at: ::apigen_runtime::de::required(field_7, "createdAt")?,
-                    status: ::apigen_runtime::de::required(field_8, "status")?,
-                    variant: ::apigen_runtime::de::required(field_9, "variant")?,
-                    account_link_id: ::apigen_runtime::de::required(
+                    created_at: apigen_runtime::de::required(field_7, "createdAt")?,
+                    status: apigen_runtime::de::required(field_8, "status")?,
+                    variant: apigen_runtime::de::required(field_9, "variant")?,
+                    account_link_id: apigen_runtime::de::required(
                         field_10,
                         "accountLinkId",
                     )?,
-                    is_syncing: ::apigen_runtime::de::required(field_11, "isSyncing")?,
-                    is_request: ::apigen_runtime::de::required(field_12, "isRequest")?,
+                    is_syncing: apigen_runtime::de::required(field_11, "isSyncing")?,
+                    is_request: apigen_runtime::de::required(field_12, "isRequest")?,
                     typing_indicators_enabled: field_13.unwrap_or_default(),
                     last_message: field_14.unwrap_or_default(),
-                    prospect: ::apigen_runtime::de::required(field_15, "prospect")?,
+                    prospect: apigen_runtime::de::required(field_15, "prospect")?,
                 })
             }
         }
@@ -3543,30 +3452,30 @@ impl<'de> ::serde::Deserialize<'de> for ThreadSettings {
             ) -> Result<ThreadSettings, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<bool>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "threadId",
                             )?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "typingIndicatorsEnabled",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(ThreadSettings {
-                    thread_id: ::apigen_runtime::de::required(field_0, "threadId")?,
+                    thread_id: apigen_runtime::de::required(field_0, "threadId")?,
                     typing_indicators_enabled: field_1.unwrap_or_default(),
                 })
             }
@@ -3586,7 +3495,7 @@ impl ThreadSettings {
     }
 }
 #[cfg(feature = "threads")]
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Sort direction by recency.
     ///
     /// Schema: `#/components/schemas/SortOrder`.
@@ -3651,26 +3560,22 @@ impl<'de> ::serde::Deserialize<'de> for ThreadTagFilter {
             ) -> Result<ThreadTagFilter, __A::Error> {
                 let mut field_0: Option<Option<Vec<String>>> = None;
                 let mut field_1: Option<Option<bool>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "selectedIds",
                             )?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_1,
-                                "noTags",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "noTags")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(ThreadTagFilter {
@@ -3736,26 +3641,26 @@ impl<'de> ::serde::Deserialize<'de> for ThreadStatusFilter {
             ) -> Result<ThreadStatusFilter, __A::Error> {
                 let mut field_0: Option<Option<Vec<String>>> = None;
                 let mut field_1: Option<Option<bool>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "selectedIds",
                             )?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "noStatus",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(ThreadStatusFilter {
@@ -3821,26 +3726,26 @@ impl<'de> ::serde::Deserialize<'de> for ThreadAssigneeFilter {
             ) -> Result<ThreadAssigneeFilter, __A::Error> {
                 let mut field_0: Option<Option<Vec<String>>> = None;
                 let mut field_1: Option<Option<bool>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "selectedIds",
                             )?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "noAssignee",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(ThreadAssigneeFilter {
@@ -3906,26 +3811,26 @@ impl<'de> ::serde::Deserialize<'de> for ThreadCampaignFilter {
             ) -> Result<ThreadCampaignFilter, __A::Error> {
                 let mut field_0: Option<Option<Vec<String>>> = None;
                 let mut field_1: Option<Option<bool>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "selectedIds",
                             )?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "noCampaign",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(ThreadCampaignFilter {
@@ -4011,43 +3916,43 @@ impl<'de> ::serde::Deserialize<'de> for ThreadFilters {
                 let mut field_2: Option<Option<ThreadAssigneeFilter>> = None;
                 let mut field_3: Option<Option<ThreadCampaignFilter>> = None;
                 let mut field_4: Option<Option<SortOrder>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "tags")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "tags")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "statuses",
                             )?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "assignees",
                             )?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "campaigns",
                             )?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_4,
                                 "sortOrder",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(ThreadFilters {
@@ -4063,7 +3968,7 @@ impl<'de> ::serde::Deserialize<'de> for ThreadFilters {
     }
 }
 #[cfg(feature = "threads")]
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Outcome of a typing-indicator request.
     ///
     /// Schema: `#/components/schemas/TypingIndicatorStatus`.
@@ -4075,7 +3980,7 @@ impl<'de> ::serde::Deserialize<'de> for ThreadFilters {
     }
 }
 #[cfg(feature = "threads")]
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Why a typing indicator was not sent: throttled (`rateLimited`), switched off for the thread or team (`typingDisabled`), not possible for this thread (`unsupported`) or blocked because outbound messaging is off (`outboundDisabled`).
     ///
     /// Schema: `#/components/schemas/TypingSkipReason`.
@@ -4090,7 +3995,7 @@ impl<'de> ::serde::Deserialize<'de> for ThreadFilters {
         OutboundDisabled = "outboundDisabled",
     }
 }
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// How a message entered Inbox: `internal` (written in the Inbox app), `external` (synced from X) or `api` (sent through this API).
     ///
     /// Schema: `#/components/schemas/MessageOrigin`.
@@ -4129,11 +4034,11 @@ pub struct Message {
     /// When the message was created.
     ///
     /// JSON: `createdAt`.
-    pub created_at: ::apigen_runtime::Timestamp,
+    pub created_at: apigen_runtime::Timestamp,
     /// When the message was last changed (for example edited), or null.
     ///
     /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
-    pub updated_at: Option<::apigen_runtime::Timestamp>,
+    pub updated_at: Option<apigen_runtime::Timestamp>,
     /// X id of the message, once known.
     ///
     /// JSON: `platformId`. Always present in JSON; `None` is `null`.
@@ -4185,11 +4090,11 @@ pub struct Message {
     /// When the message was deleted in Inbox, or null.
     ///
     /// JSON: `deletedAt`. Always present in JSON; `None` is `null`.
-    pub deleted_at: Option<::apigen_runtime::Timestamp>,
+    pub deleted_at: Option<apigen_runtime::Timestamp>,
     /// When the message was deleted on X, or null.
     ///
     /// JSON: `platformDeletedAt`. Always present in JSON; `None` is `null`.
-    pub platform_deleted_at: Option<::apigen_runtime::Timestamp>,
+    pub platform_deleted_at: Option<apigen_runtime::Timestamp>,
 }
 impl ::serde::Serialize for Message {
     fn serialize<__S: ::serde::Serializer>(
@@ -4267,8 +4172,8 @@ impl<'de> ::serde::Deserialize<'de> for Message {
                 let mut field_2: Option<String> = None;
                 let mut field_3: Option<String> = None;
                 let mut field_4: Option<Option<String>> = None;
-                let mut field_5: Option<::apigen_runtime::Timestamp> = None;
-                let mut field_6: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_5: Option<apigen_runtime::Timestamp> = None;
+                let mut field_6: Option<Option<apigen_runtime::Timestamp>> = None;
                 let mut field_7: Option<Option<String>> = None;
                 let mut field_8: Option<String> = None;
                 let mut field_9: Option<Option<String>> = None;
@@ -4281,179 +4186,163 @@ impl<'de> ::serde::Deserialize<'de> for Message {
                 let mut field_16: Option<Vec<::serde_json::Value>> = None;
                 let mut field_17: Option<Option<bool>> = None;
                 let mut field_18: Option<bool> = None;
-                let mut field_19: Option<Option<::apigen_runtime::Timestamp>> = None;
-                let mut field_20: Option<Option<::apigen_runtime::Timestamp>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                let mut field_19: Option<Option<apigen_runtime::Timestamp>> = None;
+                let mut field_20: Option<Option<apigen_runtime::Timestamp>> = None;
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "platform",
                             )?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_1,
-                                "teamId",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "teamId")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "threadId",
                             )?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_3, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_3, "id")?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_4,
-                                "userId",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_4, "userId")?
                         }
                         Some(5usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_5,
                                 "createdAt",
                             )?
                         }
                         Some(6usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_6,
                                 "updatedAt",
                             )?
                         }
                         Some(7usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_7,
                                 "platformId",
                             )?
                         }
                         Some(8usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_8,
-                                "content",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_8, "content")?
                         }
                         Some(9usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_9,
                                 "campaignId",
                             )?
                         }
                         Some(10usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_10,
                                 "authorId",
                             )?
                         }
                         Some(11usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_11,
-                                "origin",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_11, "origin")?
                         }
                         Some(12usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_12,
                                 "replyData",
                             )?
                         }
                         Some(13usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_13,
                                 "forwardData",
                             )?
                         }
                         Some(14usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_14,
                                 "entities",
                             )?
                         }
                         Some(15usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_15,
                                 "attachment",
                             )?
                         }
                         Some(16usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_16,
                                 "reactions",
                             )?
                         }
                         Some(17usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_17,
                                 "isEncrypted",
                             )?
                         }
                         Some(18usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_18,
                                 "isEdited",
                             )?
                         }
                         Some(19usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_19,
                                 "deletedAt",
                             )?
                         }
                         Some(20usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_20,
                                 "platformDeletedAt",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Message {
-                    platform: ::apigen_runtime::de::required(field_0, "platform")?,
-                    team_id: ::apigen_runtime::de::required(field_1, "teamId")?,
-                    thread_id: ::apigen_runtime::de::required(field_2, "threadId")?,
-                    id: ::apigen_runtime::de::required(field_3, "id")?,
+                    platform: apigen_runtime::de::required(field_0, "platform")?,
+                    team_id: apigen_runtime::de::required(field_1, "teamId")?,
+                    thread_id: apigen_runtime::de::required(field_2, "threadId")?,
+                    id: apigen_runtime::de::required(field_3, "id")?,
                     user_id: field_4.unwrap_or_default(),
-                    created_at: ::apigen_runtime::de::required(field_5, "createdAt")?,
+                    created_at: apigen_runtime::de::required(field_5, "createdAt")?,
                     updated_at: field_6.unwrap_or_default(),
                     platform_id: field_7.unwrap_or_default(),
-                    content: ::apigen_runtime::de::required(field_8, "content")?,
+                    content: apigen_runtime::de::required(field_8, "content")?,
                     campaign_id: field_9.unwrap_or_default(),
-                    author_id: ::apigen_runtime::de::required(field_10, "authorId")?,
+                    author_id: apigen_runtime::de::required(field_10, "authorId")?,
                     origin: field_11.unwrap_or_default(),
                     reply_data: field_12.unwrap_or_default(),
                     forward_data: field_13.unwrap_or_default(),
-                    entities: ::apigen_runtime::de::required(field_14, "entities")?,
-                    attachment: ::apigen_runtime::de::required(field_15, "attachment")?,
-                    reactions: ::apigen_runtime::de::required(field_16, "reactions")?,
+                    entities: apigen_runtime::de::required(field_14, "entities")?,
+                    attachment: apigen_runtime::de::required(field_15, "attachment")?,
+                    reactions: apigen_runtime::de::required(field_16, "reactions")?,
                     is_encrypted: field_17.unwrap_or_default(),
-                    is_edited: ::apigen_runtime::de::required(field_18, "isEdited")?,
+                    is_edited: apigen_runtime::de::required(field_18, "isEdited")?,
                     deleted_at: field_19.unwrap_or_default(),
                     platform_deleted_at: field_20.unwrap_or_default(),
                 })
@@ -4525,7 +4414,7 @@ pub struct MessageVersion {
     /// When this version was created.
     ///
     /// JSON: `createdAt`.
-    pub created_at: ::apigen_runtime::Timestamp,
+    pub created_at: apigen_runtime::Timestamp,
     /// Whether this version was sent over encrypted X Chat, when known.
     ///
     /// JSON: `isEncrypted`. Always present in JSON; `None` is `null`.
@@ -4633,177 +4522,161 @@ impl<'de> ::serde::Deserialize<'de> for MessageVersion {
                 let mut field_11: Option<Option<MessageOrigin>> = None;
                 let mut field_12: Option<Option<::serde_json::Value>> = None;
                 let mut field_13: Option<Option<::serde_json::Value>> = None;
-                let mut field_14: Option<::apigen_runtime::Timestamp> = None;
+                let mut field_14: Option<apigen_runtime::Timestamp> = None;
                 let mut field_15: Option<Option<bool>> = None;
                 let mut field_16: Option<Option<::serde_json::Value>> = None;
                 let mut field_17: Option<::serde_json::Value> = None;
                 let mut field_18: Option<::serde_json::Value> = None;
                 let mut field_19: Option<Vec<::serde_json::Value>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "platformId",
                             )?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "platform",
                             )?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_3,
-                                "content",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_3, "content")?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_4,
                                 "authorId",
                             )?
                         }
                         Some(5usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_5,
-                                "userId",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_5, "userId")?
                         }
                         Some(6usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_6,
-                                "teamId",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_6, "teamId")?
                         }
                         Some(7usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_7,
                                 "threadId",
                             )?
                         }
                         Some(8usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_8,
                                 "campaignId",
                             )?
                         }
                         Some(9usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_9,
                                 "campaignStepId",
                             )?
                         }
                         Some(10usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_10,
-                                "origin",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_10, "origin")?
                         }
                         Some(11usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_11,
                                 "editOrigin",
                             )?
                         }
                         Some(12usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_12,
                                 "replyData",
                             )?
                         }
                         Some(13usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_13,
                                 "forwardData",
                             )?
                         }
                         Some(14usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_14,
                                 "createdAt",
                             )?
                         }
                         Some(15usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_15,
                                 "isEncrypted",
                             )?
                         }
                         Some(16usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_16,
                                 "expandedData",
                             )?
                         }
                         Some(17usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_17,
                                 "entities",
                             )?
                         }
                         Some(18usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_18,
                                 "attachment",
                             )?
                         }
                         Some(19usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_19,
                                 "reactions",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(MessageVersion {
-                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    id: apigen_runtime::de::required(field_0, "id")?,
                     platform_id: field_1.unwrap_or_default(),
-                    platform: ::apigen_runtime::de::required(field_2, "platform")?,
-                    content: ::apigen_runtime::de::required(field_3, "content")?,
-                    author_id: ::apigen_runtime::de::required(field_4, "authorId")?,
+                    platform: apigen_runtime::de::required(field_2, "platform")?,
+                    content: apigen_runtime::de::required(field_3, "content")?,
+                    author_id: apigen_runtime::de::required(field_4, "authorId")?,
                     user_id: field_5.unwrap_or_default(),
-                    team_id: ::apigen_runtime::de::required(field_6, "teamId")?,
-                    thread_id: ::apigen_runtime::de::required(field_7, "threadId")?,
+                    team_id: apigen_runtime::de::required(field_6, "teamId")?,
+                    thread_id: apigen_runtime::de::required(field_7, "threadId")?,
                     campaign_id: field_8.unwrap_or_default(),
                     campaign_step_id: field_9.unwrap_or_default(),
                     origin: field_10.unwrap_or_default(),
                     edit_origin: field_11.unwrap_or_default(),
                     reply_data: field_12.unwrap_or_default(),
                     forward_data: field_13.unwrap_or_default(),
-                    created_at: ::apigen_runtime::de::required(field_14, "createdAt")?,
+                    created_at: apigen_runtime::de::required(field_14, "createdAt")?,
                     is_encrypted: field_15.unwrap_or_default(),
                     expanded_data: field_16.unwrap_or_default(),
-                    entities: ::apigen_runtime::de::required(field_17, "entities")?,
-                    attachment: ::apigen_runtime::de::required(field_18, "attachment")?,
-                    reactions: ::apigen_runtime::de::required(field_19, "reactions")?,
+                    entities: apigen_runtime::de::required(field_17, "entities")?,
+                    attachment: apigen_runtime::de::required(field_18, "attachment")?,
+                    reactions: apigen_runtime::de::required(field_19, "reactions")?,
                 })
             }
         }
@@ -4811,7 +4684,7 @@ impl<'de> ::serde::Deserialize<'de> for MessageVersion {
     }
 }
 #[cfg(feature = "messages")]
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Whether a message was deleted only for its author (`self`) or for everyone (`all`).
     ///
     /// Schema: `#/components/schemas/DeletionType`.
@@ -4831,7 +4704,7 @@ pub struct MessageDeletion {
     /// When the message was deleted.
     ///
     /// JSON: `deletedAt`.
-    pub deleted_at: ::apigen_runtime::Timestamp,
+    pub deleted_at: apigen_runtime::Timestamp,
     /// JSON: `deletionType`.
     pub deletion_type: DeletionType,
     /// X user id of whoever deleted the message, when known.
@@ -4886,49 +4759,45 @@ impl<'de> ::serde::Deserialize<'de> for MessageDeletion {
                 self,
                 mut map: __A,
             ) -> Result<MessageDeletion, __A::Error> {
-                let mut field_0: Option<::apigen_runtime::Timestamp> = None;
+                let mut field_0: Option<apigen_runtime::Timestamp> = None;
                 let mut field_1: Option<DeletionType> = None;
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Option<MessageOrigin>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "deletedAt",
                             )?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "deletionType",
                             )?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "deletionAuthorPlatformId",
                             )?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_3,
-                                "origin",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_3, "origin")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(MessageDeletion {
-                    deleted_at: ::apigen_runtime::de::required(field_0, "deletedAt")?,
-                    deletion_type: ::apigen_runtime::de::required(
+                    deleted_at: apigen_runtime::de::required(field_0, "deletedAt")?,
+                    deletion_type: apigen_runtime::de::required(
                         field_1,
                         "deletionType",
                     )?,
@@ -4945,7 +4814,7 @@ impl MessageDeletion {
     /// Creates the value from its required fields (`deleted_at`, `deletion_type`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(
-        deleted_at: ::apigen_runtime::Timestamp,
+        deleted_at: apigen_runtime::Timestamp,
         deletion_type: DeletionType,
     ) -> Self {
         Self {
@@ -5006,30 +4875,30 @@ impl<'de> ::serde::Deserialize<'de> for MessageHistory {
             ) -> Result<MessageHistory, __A::Error> {
                 let mut field_0: Option<Vec<MessageVersion>> = None;
                 let mut field_1: Option<Option<MessageDeletion>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "versions",
                             )?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "deletion",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(MessageHistory {
-                    versions: ::apigen_runtime::de::required(field_0, "versions")?,
+                    versions: apigen_runtime::de::required(field_0, "versions")?,
                     deletion: field_1.unwrap_or_default(),
                 })
             }
@@ -5045,7 +4914,7 @@ impl MessageHistory {
         Self { versions, deletion: None }
     }
 }
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Lifecycle state of a campaign.
     ///
     /// Schema: `#/components/schemas/CampaignStatus`.
@@ -5110,23 +4979,23 @@ impl<'de> ::serde::Deserialize<'de> for ScheduleWindow {
             ) -> Result<ScheduleWindow, __A::Error> {
                 let mut field_0: Option<u64> = None;
                 let mut field_1: Option<u64> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "start")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "start")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "end")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "end")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(ScheduleWindow {
-                    start: ::apigen_runtime::de::required(field_0, "start")?,
-                    end: ::apigen_runtime::de::required(field_1, "end")?,
+                    start: apigen_runtime::de::required(field_0, "start")?,
+                    end: apigen_runtime::de::required(field_1, "end")?,
                 })
             }
         }
@@ -5188,23 +5057,23 @@ impl<'de> ::serde::Deserialize<'de> for StaticSegment {
             ) -> Result<StaticSegment, __A::Error> {
                 let mut field_0: Option<StaticSegmentType> = None;
                 let mut field_1: Option<String> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "type")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "type")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "text")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "text")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(StaticSegment {
-                    r#type: ::apigen_runtime::de::required(field_0, "type")?,
-                    text: ::apigen_runtime::de::required(field_1, "text")?,
+                    r#type: apigen_runtime::de::required(field_0, "type")?,
+                    text: apigen_runtime::de::required(field_1, "text")?,
                 })
             }
         }
@@ -5269,27 +5138,23 @@ impl<'de> ::serde::Deserialize<'de> for VariationSegment {
             ) -> Result<VariationSegment, __A::Error> {
                 let mut field_0: Option<VariationSegmentType> = None;
                 let mut field_1: Option<Vec<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "type")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "type")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_1,
-                                "options",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "options")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(VariationSegment {
-                    r#type: ::apigen_runtime::de::required(field_0, "type")?,
-                    options: ::apigen_runtime::de::required(field_1, "options")?,
+                    r#type: apigen_runtime::de::required(field_0, "type")?,
+                    options: apigen_runtime::de::required(field_1, "options")?,
                 })
             }
         }
@@ -5362,30 +5227,30 @@ impl<'de> ::serde::Deserialize<'de> for VariableSegment {
                 let mut field_0: Option<VariableSegmentType> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<Option<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "type")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "type")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "name")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "name")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "fallback",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(VariableSegment {
-                    r#type: ::apigen_runtime::de::required(field_0, "type")?,
-                    name: ::apigen_runtime::de::required(field_1, "name")?,
+                    r#type: apigen_runtime::de::required(field_0, "type")?,
+                    name: apigen_runtime::de::required(field_1, "name")?,
                     fallback: field_2.unwrap_or_default(),
                 })
             }
@@ -5447,17 +5312,16 @@ impl<'de> ::serde::Deserialize<'de> for MessageSegment {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match ::apigen_runtime::unions::tag_of(&value, "type") {
+        match apigen_runtime::unions::tag_of(&value, "type") {
             Some("static") => {
-                ::apigen_runtime::unions::decode_variant(value, "static")
-                    .map(Self::Static)
+                apigen_runtime::unions::decode_variant(value, "static").map(Self::Static)
             }
             Some("variation") => {
-                ::apigen_runtime::unions::decode_variant(value, "variation")
+                apigen_runtime::unions::decode_variant(value, "variation")
                     .map(Self::Variation)
             }
             Some("variable") => {
-                ::apigen_runtime::unions::decode_variant(value, "variable")
+                apigen_runtime::unions::decode_variant(value, "variable")
                     .map(Self::Variable)
             }
             _ => Ok(Self::Unknown(value)),
@@ -5507,23 +5371,23 @@ impl<'de> ::serde::Deserialize<'de> for MessageStepData {
                 mut map: __A,
             ) -> Result<MessageStepData, __A::Error> {
                 let mut field_0: Option<Vec<MessageSegment>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "segments",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(MessageStepData {
-                    segments: ::apigen_runtime::de::required(field_0, "segments")?,
+                    segments: apigen_runtime::de::required(field_0, "segments")?,
                 })
             }
         }
@@ -5587,30 +5451,30 @@ impl<'de> ::serde::Deserialize<'de> for DelayStepData {
             ) -> Result<DelayStepData, __A::Error> {
                 let mut field_0: Option<u64> = None;
                 let mut field_1: Option<String> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "delaySeconds",
                             )?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "unit")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "unit")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(DelayStepData {
-                    delay_seconds: ::apigen_runtime::de::required(
+                    delay_seconds: apigen_runtime::de::required(
                         field_0,
                         "delaySeconds",
                     )?,
-                    unit: ::apigen_runtime::de::required(field_1, "unit")?,
+                    unit: apigen_runtime::de::required(field_1, "unit")?,
                 })
             }
         }
@@ -5694,39 +5558,39 @@ impl<'de> ::serde::Deserialize<'de> for CampaignMessageStep {
                 let mut field_2: Option<u64> = None;
                 let mut field_3: Option<Option<i64>> = None;
                 let mut field_4: Option<MessageStepData> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "type")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "type")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_2, "rank")?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "rank")?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "campaignVersion",
                             )?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_4, "data")?
+                            apigen_runtime::de::value(&mut map, &mut field_4, "data")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(CampaignMessageStep {
-                    id: ::apigen_runtime::de::required(field_0, "id")?,
-                    r#type: ::apigen_runtime::de::required(field_1, "type")?,
-                    rank: ::apigen_runtime::de::required(field_2, "rank")?,
+                    id: apigen_runtime::de::required(field_0, "id")?,
+                    r#type: apigen_runtime::de::required(field_1, "type")?,
+                    rank: apigen_runtime::de::required(field_2, "rank")?,
                     campaign_version: field_3.unwrap_or_default(),
-                    data: ::apigen_runtime::de::required(field_4, "data")?,
+                    data: apigen_runtime::de::required(field_4, "data")?,
                 })
             }
         }
@@ -5813,39 +5677,39 @@ impl<'de> ::serde::Deserialize<'de> for CampaignDelayStep {
                 let mut field_2: Option<u64> = None;
                 let mut field_3: Option<Option<i64>> = None;
                 let mut field_4: Option<DelayStepData> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "type")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "type")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_2, "rank")?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "rank")?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "campaignVersion",
                             )?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_4, "data")?
+                            apigen_runtime::de::value(&mut map, &mut field_4, "data")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(CampaignDelayStep {
-                    id: ::apigen_runtime::de::required(field_0, "id")?,
-                    r#type: ::apigen_runtime::de::required(field_1, "type")?,
-                    rank: ::apigen_runtime::de::required(field_2, "rank")?,
+                    id: apigen_runtime::de::required(field_0, "id")?,
+                    r#type: apigen_runtime::de::required(field_1, "type")?,
+                    rank: apigen_runtime::de::required(field_2, "rank")?,
                     campaign_version: field_3.unwrap_or_default(),
-                    data: ::apigen_runtime::de::required(field_4, "data")?,
+                    data: apigen_runtime::de::required(field_4, "data")?,
                 })
             }
         }
@@ -5904,13 +5768,13 @@ impl<'de> ::serde::Deserialize<'de> for CampaignStep {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match ::apigen_runtime::unions::tag_of(&value, "type") {
+        match apigen_runtime::unions::tag_of(&value, "type") {
             Some("message") => {
-                ::apigen_runtime::unions::decode_variant(value, "message")
+                apigen_runtime::unions::decode_variant(value, "message")
                     .map(Self::Message)
             }
             Some("delay") => {
-                ::apigen_runtime::unions::decode_variant(value, "delay").map(Self::Delay)
+                apigen_runtime::unions::decode_variant(value, "delay").map(Self::Delay)
             }
             _ => Ok(Self::Unknown(value)),
         }
@@ -5962,23 +5826,23 @@ impl<'de> ::serde::Deserialize<'de> for CampaignMessageStepInput {
             ) -> Result<CampaignMessageStepInput, __A::Error> {
                 let mut field_0: Option<CampaignMessageStepInputType> = None;
                 let mut field_1: Option<MessageStepData> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "type")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "type")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "data")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "data")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(CampaignMessageStepInput {
-                    r#type: ::apigen_runtime::de::required(field_0, "type")?,
-                    data: ::apigen_runtime::de::required(field_1, "data")?,
+                    r#type: apigen_runtime::de::required(field_0, "type")?,
+                    data: apigen_runtime::de::required(field_1, "data")?,
                 })
             }
         }
@@ -6042,23 +5906,23 @@ impl<'de> ::serde::Deserialize<'de> for CampaignDelayStepInput {
             ) -> Result<CampaignDelayStepInput, __A::Error> {
                 let mut field_0: Option<CampaignDelayStepInputType> = None;
                 let mut field_1: Option<DelayStepData> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "type")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "type")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "data")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "data")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(CampaignDelayStepInput {
-                    r#type: ::apigen_runtime::de::required(field_0, "type")?,
-                    data: ::apigen_runtime::de::required(field_1, "data")?,
+                    r#type: apigen_runtime::de::required(field_0, "type")?,
+                    data: apigen_runtime::de::required(field_1, "data")?,
                 })
             }
         }
@@ -6114,13 +5978,13 @@ impl<'de> ::serde::Deserialize<'de> for CampaignStepInput {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match ::apigen_runtime::unions::tag_of(&value, "type") {
+        match apigen_runtime::unions::tag_of(&value, "type") {
             Some("message") => {
-                ::apigen_runtime::unions::decode_variant(value, "message")
+                apigen_runtime::unions::decode_variant(value, "message")
                     .map(Self::Message)
             }
             Some("delay") => {
-                ::apigen_runtime::unions::decode_variant(value, "delay").map(Self::Delay)
+                apigen_runtime::unions::decode_variant(value, "delay").map(Self::Delay)
             }
             _ => Ok(Self::Unknown(value)),
         }
@@ -6152,7 +6016,7 @@ impl<'de> ::serde::Deserialize<'de> for CampaignStepData {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        ::apigen_runtime::unions::Untagged::new(&value)
+        apigen_runtime::unions::Untagged::new(&value)
             .variant(Self::DelayStepData)
             .variant(Self::MessageStepData)
             .variant(Self::OtherStepData)
@@ -6226,31 +6090,31 @@ impl<'de> ::serde::Deserialize<'de> for CampaignSequenceStep {
                 let mut field_1: Option<u64> = None;
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<CampaignStepData> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "rank")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "rank")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_2, "type")?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "type")?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_3, "data")?
+                            apigen_runtime::de::value(&mut map, &mut field_3, "data")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(CampaignSequenceStep {
-                    id: ::apigen_runtime::de::required(field_0, "id")?,
-                    rank: ::apigen_runtime::de::required(field_1, "rank")?,
+                    id: apigen_runtime::de::required(field_0, "id")?,
+                    rank: apigen_runtime::de::required(field_1, "rank")?,
                     r#type: field_2.unwrap_or_default(),
-                    data: ::apigen_runtime::de::required(field_3, "data")?,
+                    data: apigen_runtime::de::required(field_3, "data")?,
                 })
             }
         }
@@ -6320,27 +6184,23 @@ impl<'de> ::serde::Deserialize<'de> for CampaignSequence {
             ) -> Result<CampaignSequence, __A::Error> {
                 let mut field_0: Option<i64> = None;
                 let mut field_1: Option<Vec<CampaignSequenceStep>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_0,
-                                "version",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "version")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "steps")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "steps")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(CampaignSequence {
-                    version: ::apigen_runtime::de::required(field_0, "version")?,
-                    steps: ::apigen_runtime::de::required(field_1, "steps")?,
+                    version: apigen_runtime::de::required(field_0, "version")?,
+                    steps: apigen_runtime::de::required(field_1, "steps")?,
                 })
             }
         }
@@ -6405,31 +6265,23 @@ impl<'de> ::serde::Deserialize<'de> for CampaignList {
             ) -> Result<CampaignList, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<bool> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_0,
-                                "listId",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "listId")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_1,
-                                "exclude",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "exclude")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(CampaignList {
-                    list_id: ::apigen_runtime::de::required(field_0, "listId")?,
-                    exclude: ::apigen_runtime::de::required(field_1, "exclude")?,
+                    list_id: apigen_runtime::de::required(field_0, "listId")?,
+                    exclude: apigen_runtime::de::required(field_1, "exclude")?,
                 })
             }
         }
@@ -6491,23 +6343,23 @@ impl<'de> ::serde::Deserialize<'de> for SetStatusActionData {
                 mut map: __A,
             ) -> Result<SetStatusActionData, __A::Error> {
                 let mut field_0: Option<String> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "statusId",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(SetStatusActionData {
-                    status_id: ::apigen_runtime::de::required(field_0, "statusId")?,
+                    status_id: apigen_runtime::de::required(field_0, "statusId")?,
                 })
             }
         }
@@ -6590,51 +6442,39 @@ impl<'de> ::serde::Deserialize<'de> for CampaignAutomation {
                 let mut field_2: Option<CampaignAutomationAction> = None;
                 let mut field_3: Option<SetStatusActionData> = None;
                 let mut field_4: Option<bool> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_1,
-                                "trigger",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "trigger")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_2,
-                                "action",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "action")?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "actionData",
                             )?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_4,
-                                "enabled",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_4, "enabled")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(CampaignAutomation {
-                    id: ::apigen_runtime::de::required(field_0, "id")?,
-                    trigger: ::apigen_runtime::de::required(field_1, "trigger")?,
-                    action: ::apigen_runtime::de::required(field_2, "action")?,
-                    action_data: ::apigen_runtime::de::required(field_3, "actionData")?,
-                    enabled: ::apigen_runtime::de::required(field_4, "enabled")?,
+                    id: apigen_runtime::de::required(field_0, "id")?,
+                    trigger: apigen_runtime::de::required(field_1, "trigger")?,
+                    action: apigen_runtime::de::required(field_2, "action")?,
+                    action_data: apigen_runtime::de::required(field_3, "actionData")?,
+                    enabled: apigen_runtime::de::required(field_4, "enabled")?,
                 })
             }
         }
@@ -6727,51 +6567,39 @@ impl<'de> ::serde::Deserialize<'de> for CampaignV2Automation {
                 let mut field_2: Option<Option<CampaignV2AutomationAction>> = None;
                 let mut field_3: Option<SetStatusActionData> = None;
                 let mut field_4: Option<bool> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_1,
-                                "trigger",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "trigger")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_2,
-                                "action",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "action")?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "actionData",
                             )?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_4,
-                                "enabled",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_4, "enabled")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(CampaignV2Automation {
-                    id: ::apigen_runtime::de::required(field_0, "id")?,
-                    trigger: ::apigen_runtime::de::required(field_1, "trigger")?,
+                    id: apigen_runtime::de::required(field_0, "id")?,
+                    trigger: apigen_runtime::de::required(field_1, "trigger")?,
                     action: field_2.unwrap_or_default(),
-                    action_data: ::apigen_runtime::de::required(field_3, "actionData")?,
-                    enabled: ::apigen_runtime::de::required(field_4, "enabled")?,
+                    action_data: apigen_runtime::de::required(field_3, "actionData")?,
+                    enabled: apigen_runtime::de::required(field_4, "enabled")?,
                 })
             }
         }
@@ -6846,33 +6674,30 @@ impl<'de> ::serde::Deserialize<'de> for CustomVariable {
             ) -> Result<CustomVariable, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "displayName",
                             )?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "description",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(CustomVariable {
-                    display_name: ::apigen_runtime::de::required(
-                        field_0,
-                        "displayName",
-                    )?,
+                    display_name: apigen_runtime::de::required(field_0, "displayName")?,
                     description: field_1.unwrap_or_default(),
                 })
             }
@@ -6938,23 +6763,23 @@ pub struct Campaign {
     /// When the campaign was created.
     ///
     /// JSON: `createdAt`.
-    pub created_at: ::apigen_runtime::Timestamp,
+    pub created_at: apigen_runtime::Timestamp,
     /// When the campaign was last modified, or null if it never was.
     ///
     /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
-    pub updated_at: Option<::apigen_runtime::Timestamp>,
+    pub updated_at: Option<apigen_runtime::Timestamp>,
     /// When the campaign was paused, or null.
     ///
     /// JSON: `pausedAt`. Always present in JSON; `None` is `null`.
-    pub paused_at: Option<::apigen_runtime::Timestamp>,
+    pub paused_at: Option<apigen_runtime::Timestamp>,
     /// When the campaign completed, or null.
     ///
     /// JSON: `completedAt`. Always present in JSON; `None` is `null`.
-    pub completed_at: Option<::apigen_runtime::Timestamp>,
+    pub completed_at: Option<apigen_runtime::Timestamp>,
     /// When the campaign was last started or resumed, or null if never.
     ///
     /// JSON: `lastStartedAt`. Always present in JSON; `None` is `null`.
-    pub last_started_at: Option<::apigen_runtime::Timestamp>,
+    pub last_started_at: Option<apigen_runtime::Timestamp>,
     /// Campaign kind; always `sequence`.
     ///
     /// JSON: `type`.
@@ -7100,11 +6925,11 @@ impl<'de> ::serde::Deserialize<'de> for Campaign {
                 let mut field_7: Option<u64> = None;
                 let mut field_8: Option<f64> = None;
                 let mut field_9: Option<f64> = None;
-                let mut field_10: Option<::apigen_runtime::Timestamp> = None;
-                let mut field_11: Option<Option<::apigen_runtime::Timestamp>> = None;
-                let mut field_12: Option<Option<::apigen_runtime::Timestamp>> = None;
-                let mut field_13: Option<Option<::apigen_runtime::Timestamp>> = None;
-                let mut field_14: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_10: Option<apigen_runtime::Timestamp> = None;
+                let mut field_11: Option<Option<apigen_runtime::Timestamp>> = None;
+                let mut field_12: Option<Option<apigen_runtime::Timestamp>> = None;
+                let mut field_13: Option<Option<apigen_runtime::Timestamp>> = None;
+                let mut field_14: Option<Option<apigen_runtime::Timestamp>> = None;
                 let mut field_15: Option<CampaignType> = None;
                 let mut field_16: Option<u64> = None;
                 let mut field_17: Option<String> = None;
@@ -7121,255 +6946,233 @@ impl<'de> ::serde::Deserialize<'de> for Campaign {
                 let mut field_26: Option<
                     ::std::collections::BTreeMap<String, CustomVariable>,
                 > = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "name")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "name")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "description",
                             )?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_3,
-                                "status",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_3, "status")?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_4,
-                                "dryRun",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_4, "dryRun")?
                         }
                         Some(5usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_5,
                                 "targetsCount",
                             )?
                         }
                         Some(6usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_6,
                                 "contactedCount",
                             )?
                         }
                         Some(7usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_7,
                                 "repliesCount",
                             )?
                         }
                         Some(8usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_8,
                                 "completionRate",
                             )?
                         }
                         Some(9usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_9,
                                 "replyRate",
                             )?
                         }
                         Some(10usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_10,
                                 "createdAt",
                             )?
                         }
                         Some(11usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_11,
                                 "updatedAt",
                             )?
                         }
                         Some(12usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_12,
                                 "pausedAt",
                             )?
                         }
                         Some(13usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_13,
                                 "completedAt",
                             )?
                         }
                         Some(14usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_14,
                                 "lastStartedAt",
                             )?
                         }
                         Some(15usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_15, "type")?
+                            apigen_runtime::de::value(&mut map, &mut field_15, "type")?
                         }
                         Some(16usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_16,
                                 "hourlyMessageRate",
                             )?
                         }
                         Some(17usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_17,
                                 "scheduleTimezone",
                             )?
                         }
                         Some(18usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_18,
                                 "scheduleHours",
                             )?
                         }
                         Some(19usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_19,
                                 "estimatedTargets",
                             )?
                         }
                         Some(20usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_20,
                                 "isHydrating",
                             )?
                         }
                         Some(21usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_21,
                                 "isBuildingPlan",
                             )?
                         }
                         Some(22usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_22,
-                                "steps",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_22, "steps")?
                         }
                         Some(23usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_23,
-                                "lists",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_23, "lists")?
                         }
                         Some(24usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_24,
                                 "accountLinkIds",
                             )?
                         }
                         Some(25usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_25,
                                 "automations",
                             )?
                         }
                         Some(26usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_26,
                                 "customVariables",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Campaign {
-                    id: ::apigen_runtime::de::required(field_0, "id")?,
-                    name: ::apigen_runtime::de::required(field_1, "name")?,
+                    id: apigen_runtime::de::required(field_0, "id")?,
+                    name: apigen_runtime::de::required(field_1, "name")?,
                     description: field_2.unwrap_or_default(),
-                    status: ::apigen_runtime::de::required(field_3, "status")?,
-                    dry_run: ::apigen_runtime::de::required(field_4, "dryRun")?,
-                    targets_count: ::apigen_runtime::de::required(
+                    status: apigen_runtime::de::required(field_3, "status")?,
+                    dry_run: apigen_runtime::de::required(field_4, "dryRun")?,
+                    targets_count: apigen_runtime::de::required(
                         field_5,
                         "targetsCount",
                     )?,
-                    contacted_count: ::apigen_runtime::de::required(
+                    contacted_count: apigen_runtime::de::required(
                         field_6,
                         "contactedCount",
                     )?,
-                    replies_count: ::apigen_runtime::de::required(
+                    replies_count: apigen_runtime::de::required(
                         field_7,
                         "repliesCount",
                     )?,
-                    completion_rate: ::apigen_runtime::de::required(
+                    completion_rate: apigen_runtime::de::required(
                         field_8,
                         "completionRate",
                     )?,
-                    reply_rate: ::apigen_runtime::de::required(field_9, "replyRate")?,
-                    created_at: ::apigen_runtime::de::required(field_10, "createdAt")?,
+                    reply_rate: apigen_runtime::de::required(field_9, "replyRate")?,
+                    created_at: apigen_runtime::de::required(field_10, "createdAt")?,
                     updated_at: field_11.unwrap_or_default(),
                     paused_at: field_12.unwrap_or_default(),
                     completed_at: field_13.unwrap_or_default(),
                     last_started_at: field_14.unwrap_or_default(),
-                    r#type: ::apigen_runtime::de::required(field_15, "type")?,
-                    hourly_message_rate: ::apigen_runtime::de::required(
+                    r#type: apigen_runtime::de::required(field_15, "type")?,
+                    hourly_message_rate: apigen_runtime::de::required(
                         field_16,
                         "hourlyMessageRate",
                     )?,
-                    schedule_timezone: ::apigen_runtime::de::required(
+                    schedule_timezone: apigen_runtime::de::required(
                         field_17,
                         "scheduleTimezone",
                     )?,
-                    schedule_hours: ::apigen_runtime::de::required(
+                    schedule_hours: apigen_runtime::de::required(
                         field_18,
                         "scheduleHours",
                     )?,
-                    estimated_targets: ::apigen_runtime::de::required(
+                    estimated_targets: apigen_runtime::de::required(
                         field_19,
                         "estimatedTargets",
                     )?,
-                    is_hydrating: ::apigen_runtime::de::required(
-                        field_20,
-                        "isHydrating",
-                    )?,
-                    is_building_plan: ::apigen_runtime::de::required(
+                    is_hydrating: apigen_runtime::de::required(field_20, "isHydrating")?,
+                    is_building_plan: apigen_runtime::de::required(
                         field_21,
                         "isBuildingPlan",
                     )?,
-                    steps: ::apigen_runtime::de::required(field_22, "steps")?,
-                    lists: ::apigen_runtime::de::required(field_23, "lists")?,
-                    account_link_ids: ::apigen_runtime::de::required(
+                    steps: apigen_runtime::de::required(field_22, "steps")?,
+                    lists: apigen_runtime::de::required(field_23, "lists")?,
+                    account_link_ids: apigen_runtime::de::required(
                         field_24,
                         "accountLinkIds",
                     )?,
-                    automations: ::apigen_runtime::de::required(
-                        field_25,
-                        "automations",
-                    )?,
-                    custom_variables: ::apigen_runtime::de::required(
+                    automations: apigen_runtime::de::required(field_25, "automations")?,
+                    custom_variables: apigen_runtime::de::required(
                         field_26,
                         "customVariables",
                     )?,
@@ -7435,39 +7238,35 @@ impl<'de> ::serde::Deserialize<'de> for CampaignSyncedList {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<::std::collections::BTreeMap<String, String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_0,
-                                "listId",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "listId")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "listName",
                             )?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "columnMapping",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(CampaignSyncedList {
-                    list_id: ::apigen_runtime::de::required(field_0, "listId")?,
-                    list_name: ::apigen_runtime::de::required(field_1, "listName")?,
-                    column_mapping: ::apigen_runtime::de::required(
+                    list_id: apigen_runtime::de::required(field_0, "listId")?,
+                    list_name: apigen_runtime::de::required(field_1, "listName")?,
+                    column_mapping: apigen_runtime::de::required(
                         field_2,
                         "columnMapping",
                     )?,
@@ -7543,31 +7342,27 @@ impl<'de> ::serde::Deserialize<'de> for CampaignExcludedList {
             ) -> Result<CampaignExcludedList, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_0,
-                                "listId",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "listId")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "listName",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(CampaignExcludedList {
-                    list_id: ::apigen_runtime::de::required(field_0, "listId")?,
-                    list_name: ::apigen_runtime::de::required(field_1, "listName")?,
+                    list_id: apigen_runtime::de::required(field_0, "listId")?,
+                    list_name: apigen_runtime::de::required(field_1, "listName")?,
                 })
             }
         }
@@ -7652,56 +7447,53 @@ impl<'de> ::serde::Deserialize<'de> for CampaignRules {
                 let mut field_1: Option<Vec<CampaignExcludedList>> = None;
                 let mut field_2: Option<bool> = None;
                 let mut field_3: Option<bool> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "syncedLists",
                             )?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "excludedLists",
                             )?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "excludeContacted",
                             )?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "excludeMutuals",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(CampaignRules {
-                    synced_lists: ::apigen_runtime::de::required(
-                        field_0,
-                        "syncedLists",
-                    )?,
-                    excluded_lists: ::apigen_runtime::de::required(
+                    synced_lists: apigen_runtime::de::required(field_0, "syncedLists")?,
+                    excluded_lists: apigen_runtime::de::required(
                         field_1,
                         "excludedLists",
                     )?,
-                    exclude_contacted: ::apigen_runtime::de::required(
+                    exclude_contacted: apigen_runtime::de::required(
                         field_2,
                         "excludeContacted",
                     )?,
-                    exclude_mutuals: ::apigen_runtime::de::required(
+                    exclude_mutuals: apigen_runtime::de::required(
                         field_3,
                         "excludeMutuals",
                     )?,
@@ -7814,23 +7606,23 @@ pub struct CampaignV2 {
     /// When the campaign was created.
     ///
     /// JSON: `createdAt`.
-    pub created_at: ::apigen_runtime::Timestamp,
+    pub created_at: apigen_runtime::Timestamp,
     /// When the campaign was last modified, or null if it never was.
     ///
     /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
-    pub updated_at: Option<::apigen_runtime::Timestamp>,
+    pub updated_at: Option<apigen_runtime::Timestamp>,
     /// When the campaign was last paused, or null.
     ///
     /// JSON: `pausedAt`. Always present in JSON; `None` is `null`.
-    pub paused_at: Option<::apigen_runtime::Timestamp>,
+    pub paused_at: Option<apigen_runtime::Timestamp>,
     /// When the campaign completed, or null.
     ///
     /// JSON: `completedAt`. Always present in JSON; `None` is `null`.
-    pub completed_at: Option<::apigen_runtime::Timestamp>,
+    pub completed_at: Option<apigen_runtime::Timestamp>,
     /// When the campaign was last started or resumed, or null.
     ///
     /// JSON: `lastStartedAt`. Always present in JSON; `None` is `null`.
-    pub last_started_at: Option<::apigen_runtime::Timestamp>,
+    pub last_started_at: Option<apigen_runtime::Timestamp>,
 }
 #[cfg(feature = "campaigns")]
 #[cfg(feature = "serialize-responses")]
@@ -7936,241 +7728,226 @@ impl<'de> ::serde::Deserialize<'de> for CampaignV2 {
                 let mut field_17: Option<CampaignRules> = None;
                 let mut field_18: Option<CampaignSequence> = None;
                 let mut field_19: Option<Vec<CampaignV2Automation>> = None;
-                let mut field_20: Option<::apigen_runtime::Timestamp> = None;
-                let mut field_21: Option<Option<::apigen_runtime::Timestamp>> = None;
-                let mut field_22: Option<Option<::apigen_runtime::Timestamp>> = None;
-                let mut field_23: Option<Option<::apigen_runtime::Timestamp>> = None;
-                let mut field_24: Option<Option<::apigen_runtime::Timestamp>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                let mut field_20: Option<apigen_runtime::Timestamp> = None;
+                let mut field_21: Option<Option<apigen_runtime::Timestamp>> = None;
+                let mut field_22: Option<Option<apigen_runtime::Timestamp>> = None;
+                let mut field_23: Option<Option<apigen_runtime::Timestamp>> = None;
+                let mut field_24: Option<Option<apigen_runtime::Timestamp>> = None;
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "name")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "name")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "description",
                             )?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_3,
-                                "enabled",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_3, "enabled")?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_4,
-                                "dryRun",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_4, "dryRun")?
                         }
                         Some(5usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_5,
                                 "targetsCount",
                             )?
                         }
                         Some(6usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_6,
                                 "contactedCount",
                             )?
                         }
                         Some(7usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_7,
                                 "repliesCount",
                             )?
                         }
                         Some(8usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_8,
                                 "completionRate",
                             )?
                         }
                         Some(9usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_9,
                                 "replyRate",
                             )?
                         }
                         Some(10usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_10,
                                 "hourlyMessageRate",
                             )?
                         }
                         Some(11usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_11,
                                 "scheduleTimezone",
                             )?
                         }
                         Some(12usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_12,
                                 "scheduleHours",
                             )?
                         }
                         Some(13usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_13,
                                 "isBuildingPlan",
                             )?
                         }
                         Some(14usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_14,
                                 "isSyncing",
                             )?
                         }
                         Some(15usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_15,
                                 "scopeAssessedCount",
                             )?
                         }
                         Some(16usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_16,
                                 "accountLinkIds",
                             )?
                         }
                         Some(17usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_17,
-                                "rules",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_17, "rules")?
                         }
                         Some(18usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_18,
                                 "sequence",
                             )?
                         }
                         Some(19usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_19,
                                 "automations",
                             )?
                         }
                         Some(20usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_20,
                                 "createdAt",
                             )?
                         }
                         Some(21usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_21,
                                 "updatedAt",
                             )?
                         }
                         Some(22usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_22,
                                 "pausedAt",
                             )?
                         }
                         Some(23usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_23,
                                 "completedAt",
                             )?
                         }
                         Some(24usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_24,
                                 "lastStartedAt",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(CampaignV2 {
-                    id: ::apigen_runtime::de::required(field_0, "id")?,
-                    name: ::apigen_runtime::de::required(field_1, "name")?,
+                    id: apigen_runtime::de::required(field_0, "id")?,
+                    name: apigen_runtime::de::required(field_1, "name")?,
                     description: field_2.unwrap_or_default(),
-                    enabled: ::apigen_runtime::de::required(field_3, "enabled")?,
-                    dry_run: ::apigen_runtime::de::required(field_4, "dryRun")?,
-                    targets_count: ::apigen_runtime::de::required(
+                    enabled: apigen_runtime::de::required(field_3, "enabled")?,
+                    dry_run: apigen_runtime::de::required(field_4, "dryRun")?,
+                    targets_count: apigen_runtime::de::required(
                         field_5,
                         "targetsCount",
                     )?,
-                    contacted_count: ::apigen_runtime::de::required(
+                    contacted_count: apigen_runtime::de::required(
                         field_6,
                         "contactedCount",
                     )?,
-                    replies_count: ::apigen_runtime::de::required(
+                    replies_count: apigen_runtime::de::required(
                         field_7,
                         "repliesCount",
                     )?,
-                    completion_rate: ::apigen_runtime::de::required(
+                    completion_rate: apigen_runtime::de::required(
                         field_8,
                         "completionRate",
                     )?,
-                    reply_rate: ::apigen_runtime::de::required(field_9, "replyRate")?,
-                    hourly_message_rate: ::apigen_runtime::de::required(
+                    reply_rate: apigen_runtime::de::required(field_9, "replyRate")?,
+                    hourly_message_rate: apigen_runtime::de::required(
                         field_10,
                         "hourlyMessageRate",
                     )?,
-                    schedule_timezone: ::apigen_runtime::de::required(
+                    schedule_timezone: apigen_runtime::de::required(
                         field_11,
                         "scheduleTimezone",
                     )?,
-                    schedule_hours: ::apigen_runtime::de::required(
+                    schedule_hours: apigen_runtime::de::required(
                         field_12,
                         "scheduleHours",
                     )?,
-                    is_building_plan: ::apigen_runtime::de::required(
+                    is_building_plan: apigen_runtime::de::required(
                         field_13,
                         "isBuildingPlan",
                     )?,
-                    is_syncing: ::apigen_runtime::de::required(field_14, "isSyncing")?,
-                    scope_assessed_count: ::apigen_runtime::de::required(
+                    is_syncing: apigen_runtime::de::required(field_14, "isSyncing")?,
+                    scope_assessed_count: apigen_runtime::de::required(
                         field_15,
                         "scopeAssessedCount",
                     )?,
-                    account_link_ids: ::apigen_runtime::de::required(
+                    account_link_ids: apigen_runtime::de::required(
                         field_16,
                         "accountLinkIds",
                     )?,
-                    rules: ::apigen_runtime::de::required(field_17, "rules")?,
-                    sequence: ::apigen_runtime::de::required(field_18, "sequence")?,
-                    automations: ::apigen_runtime::de::required(
-                        field_19,
-                        "automations",
-                    )?,
-                    created_at: ::apigen_runtime::de::required(field_20, "createdAt")?,
+                    rules: apigen_runtime::de::required(field_17, "rules")?,
+                    sequence: apigen_runtime::de::required(field_18, "sequence")?,
+                    automations: apigen_runtime::de::required(field_19, "automations")?,
+                    created_at: apigen_runtime::de::required(field_20, "createdAt")?,
                     updated_at: field_21.unwrap_or_default(),
                     paused_at: field_22.unwrap_or_default(),
                     completed_at: field_23.unwrap_or_default(),
@@ -8202,15 +7979,15 @@ pub struct Column {
     /// When the column was created.
     ///
     /// JSON: `createdAt`.
-    pub created_at: ::apigen_runtime::Timestamp,
+    pub created_at: apigen_runtime::Timestamp,
     /// When the column was last changed, or null.
     ///
     /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
-    pub updated_at: Option<::apigen_runtime::Timestamp>,
+    pub updated_at: Option<apigen_runtime::Timestamp>,
     /// What the column contains, if described.
     ///
     /// JSON: `description`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    pub description: Option<::apigen_runtime::Nullable<String>>,
+    pub description: Option<apigen_runtime::Nullable<String>>,
 }
 #[cfg(feature = "campaigns")]
 #[cfg(feature = "serialize-responses")]
@@ -8261,52 +8038,52 @@ impl<'de> ::serde::Deserialize<'de> for Column {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<::serde_json::Value> = None;
-                let mut field_3: Option<::apigen_runtime::Timestamp> = None;
-                let mut field_4: Option<Option<::apigen_runtime::Timestamp>> = None;
-                let mut field_5: Option<::apigen_runtime::Nullable<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                let mut field_3: Option<apigen_runtime::Timestamp> = None;
+                let mut field_4: Option<Option<apigen_runtime::Timestamp>> = None;
+                let mut field_5: Option<apigen_runtime::Nullable<String>> = None;
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "name")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "name")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_2, "type")?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "type")?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "createdAt",
                             )?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_4,
                                 "updatedAt",
                             )?
                         }
                         Some(5usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_5,
                                 "description",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Column {
-                    id: ::apigen_runtime::de::required(field_0, "id")?,
-                    name: ::apigen_runtime::de::required(field_1, "name")?,
-                    r#type: ::apigen_runtime::de::required(field_2, "type")?,
-                    created_at: ::apigen_runtime::de::required(field_3, "createdAt")?,
+                    id: apigen_runtime::de::required(field_0, "id")?,
+                    name: apigen_runtime::de::required(field_1, "name")?,
+                    r#type: apigen_runtime::de::required(field_2, "type")?,
+                    created_at: apigen_runtime::de::required(field_3, "createdAt")?,
                     updated_at: field_4.unwrap_or_default(),
                     description: field_5,
                 })
@@ -8323,7 +8100,7 @@ impl Column {
         id: impl Into<String>,
         name: impl Into<String>,
         r#type: ::serde_json::Value,
-        created_at: ::apigen_runtime::Timestamp,
+        created_at: apigen_runtime::Timestamp,
     ) -> Self {
         Self {
             id: id.into(),
@@ -8336,7 +8113,7 @@ impl Column {
     }
 }
 #[cfg(feature = "campaigns")]
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// How a lead identifier in the path is interpreted.
     ///
     /// Schema: `#/components/schemas/LeadIdentifierType`.
@@ -8431,43 +8208,43 @@ impl<'de> ::serde::Deserialize<'de> for CampaignLeadInput {
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Option<Platform>> = None;
                 let mut field_4: Option<Option<::serde_json::Value>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "platformId",
                             )?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "username",
                             )?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "externalId",
                             )?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "platform",
                             )?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_4, "data")?
+                            apigen_runtime::de::value(&mut map, &mut field_4, "data")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(CampaignLeadInput {
@@ -8524,23 +8301,23 @@ impl<'de> ::serde::Deserialize<'de> for UpdateLeadResponse {
                 mut map: __A,
             ) -> Result<UpdateLeadResponse, __A::Error> {
                 let mut field_0: Option<LeadProspect> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "prospect",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(UpdateLeadResponse {
-                    prospect: ::apigen_runtime::de::required(field_0, "prospect")?,
+                    prospect: apigen_runtime::de::required(field_0, "prospect")?,
                 })
             }
         }
@@ -8646,23 +8423,23 @@ pub struct LeadProspect {
     /// When the X account was created.
     ///
     /// JSON: `platformCreatedAt`. Always present in JSON; `None` is `null`.
-    pub platform_created_at: Option<::apigen_runtime::Timestamp>,
+    pub platform_created_at: Option<apigen_runtime::Timestamp>,
     /// When Inbox first saw this profile.
     ///
     /// JSON: `firstSeenAt`. Always present in JSON; `None` is `null`.
-    pub first_seen_at: Option<::apigen_runtime::Timestamp>,
+    pub first_seen_at: Option<apigen_runtime::Timestamp>,
     /// When Inbox last refreshed this profile.
     ///
     /// JSON: `lastUpdatedAt`.
-    pub last_updated_at: ::apigen_runtime::Timestamp,
+    pub last_updated_at: apigen_runtime::Timestamp,
     /// When the profile data was last enriched.
     ///
     /// JSON: `lastEnrichedAt`. Always present in JSON; `None` is `null`.
-    pub last_enriched_at: Option<::apigen_runtime::Timestamp>,
+    pub last_enriched_at: Option<apigen_runtime::Timestamp>,
     /// Last observed activity of the account.
     ///
     /// JSON: `lastActiveAt`. Always present in JSON; `None` is `null`.
-    pub last_active_at: Option<::apigen_runtime::Timestamp>,
+    pub last_active_at: Option<apigen_runtime::Timestamp>,
     /// JSON: `source`. Optional: `None` leaves the key out.
     pub source: Option<ProfileSource>,
     /// True when the profile was refreshed within the last 7 days.
@@ -8812,296 +8589,282 @@ impl<'de> ::serde::Deserialize<'de> for LeadProspect {
                 let mut field_19: Option<i64> = None;
                 let mut field_20: Option<Option<i64>> = None;
                 let mut field_21: Option<Option<i64>> = None;
-                let mut field_22: Option<Option<::apigen_runtime::Timestamp>> = None;
-                let mut field_23: Option<Option<::apigen_runtime::Timestamp>> = None;
-                let mut field_24: Option<::apigen_runtime::Timestamp> = None;
-                let mut field_25: Option<Option<::apigen_runtime::Timestamp>> = None;
-                let mut field_26: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_22: Option<Option<apigen_runtime::Timestamp>> = None;
+                let mut field_23: Option<Option<apigen_runtime::Timestamp>> = None;
+                let mut field_24: Option<apigen_runtime::Timestamp> = None;
+                let mut field_25: Option<Option<apigen_runtime::Timestamp>> = None;
+                let mut field_26: Option<Option<apigen_runtime::Timestamp>> = None;
                 let mut field_27: Option<Option<ProfileSource>> = None;
                 let mut field_28: Option<bool> = None;
                 let mut field_29: Option<bool> = None;
                 let mut field_30: Option<f64> = None;
                 let mut field_31: Option<PlatformData> = None;
                 let mut field_32: Option<Option<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "platform",
                             )?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "platformId",
                             )?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "externalId",
                             )?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "documentId",
                             )?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_4,
                                 "displayName",
                             )?
                         }
                         Some(5usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_5,
                                 "username",
                             )?
                         }
                         Some(6usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_6,
-                                "handle",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_6, "handle")?
                         }
                         Some(7usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_7, "image")?
+                            apigen_runtime::de::value(&mut map, &mut field_7, "image")?
                         }
                         Some(8usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_8,
                                 "imageNormalized",
                             )?
                         }
                         Some(9usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_9, "bio")?
+                            apigen_runtime::de::value(&mut map, &mut field_9, "bio")?
                         }
                         Some(10usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_10,
                                 "location",
                             )?
                         }
                         Some(11usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_11,
                                 "profileUrl",
                             )?
                         }
                         Some(12usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_12,
                                 "websiteUrl",
                             )?
                         }
                         Some(13usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_13,
                                 "websiteDomain",
                             )?
                         }
                         Some(14usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_14,
                                 "verified",
                             )?
                         }
                         Some(15usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_15,
                                 "profileType",
                             )?
                         }
                         Some(16usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_16,
                                 "isProtected",
                             )?
                         }
                         Some(17usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_17,
                                 "followerCount",
                             )?
                         }
                         Some(18usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_18,
                                 "followingCount",
                             )?
                         }
                         Some(19usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_19,
                                 "postCount",
                             )?
                         }
                         Some(20usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_20,
                                 "engagementCount",
                             )?
                         }
                         Some(21usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_21,
                                 "listedCount",
                             )?
                         }
                         Some(22usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_22,
                                 "platformCreatedAt",
                             )?
                         }
                         Some(23usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_23,
                                 "firstSeenAt",
                             )?
                         }
                         Some(24usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_24,
                                 "lastUpdatedAt",
                             )?
                         }
                         Some(25usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_25,
                                 "lastEnrichedAt",
                             )?
                         }
                         Some(26usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_26,
                                 "lastActiveAt",
                             )?
                         }
                         Some(27usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_27,
-                                "source",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_27, "source")?
                         }
                         Some(28usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_28,
                                 "isFresh",
                             )?
                         }
                         Some(29usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_29,
                                 "isStale",
                             )?
                         }
                         Some(30usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_30,
                                 "confidence",
                             )?
                         }
                         Some(31usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_31,
                                 "platformData",
                             )?
                         }
                         Some(32usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_32,
                                 "accountStatus",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(LeadProspect {
-                    platform: ::apigen_runtime::de::required(field_0, "platform")?,
-                    platform_id: ::apigen_runtime::de::required(field_1, "platformId")?,
+                    platform: apigen_runtime::de::required(field_0, "platform")?,
+                    platform_id: apigen_runtime::de::required(field_1, "platformId")?,
                     external_id: field_2.unwrap_or_default(),
                     document_id: field_3.unwrap_or_default(),
-                    display_name: ::apigen_runtime::de::required(
-                        field_4,
-                        "displayName",
-                    )?,
-                    username: ::apigen_runtime::de::required(field_5, "username")?,
-                    handle: ::apigen_runtime::de::required(field_6, "handle")?,
+                    display_name: apigen_runtime::de::required(field_4, "displayName")?,
+                    username: apigen_runtime::de::required(field_5, "username")?,
+                    handle: apigen_runtime::de::required(field_6, "handle")?,
                     image: field_7.unwrap_or_default(),
                     image_normalized: field_8.unwrap_or_default(),
                     bio: field_9.unwrap_or_default(),
                     location: field_10.unwrap_or_default(),
-                    profile_url: ::apigen_runtime::de::required(field_11, "profileUrl")?,
+                    profile_url: apigen_runtime::de::required(field_11, "profileUrl")?,
                     website_url: field_12.unwrap_or_default(),
                     website_domain: field_13.unwrap_or_default(),
                     verified: field_14.unwrap_or_default(),
                     profile_type: field_15.unwrap_or_default(),
-                    is_protected: ::apigen_runtime::de::required(
-                        field_16,
-                        "isProtected",
-                    )?,
-                    follower_count: ::apigen_runtime::de::required(
+                    is_protected: apigen_runtime::de::required(field_16, "isProtected")?,
+                    follower_count: apigen_runtime::de::required(
                         field_17,
                         "followerCount",
                     )?,
-                    following_count: ::apigen_runtime::de::required(
+                    following_count: apigen_runtime::de::required(
                         field_18,
                         "followingCount",
                     )?,
-                    post_count: ::apigen_runtime::de::required(field_19, "postCount")?,
+                    post_count: apigen_runtime::de::required(field_19, "postCount")?,
                     engagement_count: field_20.unwrap_or_default(),
                     listed_count: field_21.unwrap_or_default(),
                     platform_created_at: field_22.unwrap_or_default(),
                     first_seen_at: field_23.unwrap_or_default(),
-                    last_updated_at: ::apigen_runtime::de::required(
+                    last_updated_at: apigen_runtime::de::required(
                         field_24,
                         "lastUpdatedAt",
                     )?,
                     last_enriched_at: field_25.unwrap_or_default(),
                     last_active_at: field_26.unwrap_or_default(),
                     source: field_27.unwrap_or_default(),
-                    is_fresh: ::apigen_runtime::de::required(field_28, "isFresh")?,
-                    is_stale: ::apigen_runtime::de::required(field_29, "isStale")?,
-                    confidence: ::apigen_runtime::de::required(field_30, "confidence")?,
-                    platform_data: ::apigen_runtime::de::required(
+                    is_fresh: apigen_runtime::de::required(field_28, "isFresh")?,
+                    is_stale: apigen_runtime::de::required(field_29, "isStale")?,
+                    confidence: apigen_runtime::de::required(field_30, "confidence")?,
+                    platform_data: apigen_runtime::de::required(
                         field_31,
                         "platformData",
                     )?,
@@ -9113,7 +8876,7 @@ impl<'de> ::serde::Deserialize<'de> for LeadProspect {
     }
 }
 #[cfg(feature = "import-jobs")]
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// State of an import job. `queued` waits for a free worker slot; `starting` has a slot and is about to run.
     ///
     /// Schema: `#/components/schemas/ImportJobStatus`.
@@ -9177,15 +8940,15 @@ pub struct ImportJob {
     /// When the job was created.
     ///
     /// JSON: `createdAt`.
-    pub created_at: ::apigen_runtime::Timestamp,
+    pub created_at: apigen_runtime::Timestamp,
     /// When the job last changed.
     ///
     /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
-    pub updated_at: Option<::apigen_runtime::Timestamp>,
+    pub updated_at: Option<apigen_runtime::Timestamp>,
     /// When the job finished, or null while it is still going.
     ///
     /// JSON: `completedAt`. Always present in JSON; `None` is `null`.
-    pub completed_at: Option<::apigen_runtime::Timestamp>,
+    pub completed_at: Option<apigen_runtime::Timestamp>,
 }
 #[cfg(feature = "import-jobs")]
 #[cfg(feature = "serialize-responses")]
@@ -9252,109 +9015,102 @@ impl<'de> ::serde::Deserialize<'de> for ImportJob {
                 let mut field_6: Option<i64> = None;
                 let mut field_7: Option<i64> = None;
                 let mut field_8: Option<Option<String>> = None;
-                let mut field_9: Option<::apigen_runtime::Timestamp> = None;
-                let mut field_10: Option<Option<::apigen_runtime::Timestamp>> = None;
-                let mut field_11: Option<Option<::apigen_runtime::Timestamp>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                let mut field_9: Option<apigen_runtime::Timestamp> = None;
+                let mut field_10: Option<Option<apigen_runtime::Timestamp>> = None;
+                let mut field_11: Option<Option<apigen_runtime::Timestamp>> = None;
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "type")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "type")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_2,
-                                "status",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "status")?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "totalCount",
                             )?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_4,
                                 "processedCount",
                             )?
                         }
                         Some(5usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_5,
                                 "addedCount",
                             )?
                         }
                         Some(6usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_6,
                                 "skippedCount",
                             )?
                         }
                         Some(7usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_7,
                                 "failedCount",
                             )?
                         }
                         Some(8usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_8, "error")?
+                            apigen_runtime::de::value(&mut map, &mut field_8, "error")?
                         }
                         Some(9usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_9,
                                 "createdAt",
                             )?
                         }
                         Some(10usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_10,
                                 "updatedAt",
                             )?
                         }
                         Some(11usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_11,
                                 "completedAt",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(ImportJob {
-                    id: ::apigen_runtime::de::required(field_0, "id")?,
-                    r#type: ::apigen_runtime::de::required(field_1, "type")?,
-                    status: ::apigen_runtime::de::required(field_2, "status")?,
+                    id: apigen_runtime::de::required(field_0, "id")?,
+                    r#type: apigen_runtime::de::required(field_1, "type")?,
+                    status: apigen_runtime::de::required(field_2, "status")?,
                     total_count: field_3.unwrap_or_default(),
-                    processed_count: ::apigen_runtime::de::required(
+                    processed_count: apigen_runtime::de::required(
                         field_4,
                         "processedCount",
                     )?,
-                    added_count: ::apigen_runtime::de::required(field_5, "addedCount")?,
-                    skipped_count: ::apigen_runtime::de::required(
+                    added_count: apigen_runtime::de::required(field_5, "addedCount")?,
+                    skipped_count: apigen_runtime::de::required(
                         field_6,
                         "skippedCount",
                     )?,
-                    failed_count: ::apigen_runtime::de::required(
-                        field_7,
-                        "failedCount",
-                    )?,
+                    failed_count: apigen_runtime::de::required(field_7, "failedCount")?,
                     error: field_8.unwrap_or_default(),
-                    created_at: ::apigen_runtime::de::required(field_9, "createdAt")?,
+                    created_at: apigen_runtime::de::required(field_9, "createdAt")?,
                     updated_at: field_10.unwrap_or_default(),
                     completed_at: field_11.unwrap_or_default(),
                 })
@@ -9413,31 +9169,31 @@ impl<'de> ::serde::Deserialize<'de> for CsvColumnMapping {
             ) -> Result<CsvColumnMapping, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "csvHeader",
                             )?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "targetColumnId",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(CsvColumnMapping {
-                    csv_header: ::apigen_runtime::de::required(field_0, "csvHeader")?,
-                    target_column_id: ::apigen_runtime::de::required(
+                    csv_header: apigen_runtime::de::required(field_0, "csvHeader")?,
+                    target_column_id: apigen_runtime::de::required(
                         field_1,
                         "targetColumnId",
                     )?,
@@ -9541,48 +9297,44 @@ impl<'de> ::serde::Deserialize<'de> for CsvImportConfig {
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Option<Vec<CsvColumnMapping>>> = None;
                 let mut field_4: Option<Option<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "type")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "type")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_1,
-                                "content",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "content")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "fileName",
                             )?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "columnMapping",
                             )?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_4,
                                 "mergeStrategy",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(CsvImportConfig {
-                    r#type: ::apigen_runtime::de::required(field_0, "type")?,
-                    content: ::apigen_runtime::de::required(field_1, "content")?,
+                    r#type: apigen_runtime::de::required(field_0, "type")?,
+                    content: apigen_runtime::de::required(field_1, "content")?,
                     file_name: field_2.unwrap_or_default(),
                     column_mapping: field_3.unwrap_or_default(),
                     merge_strategy: field_4.unwrap_or_default(),
@@ -9641,16 +9393,16 @@ impl<'de> ::serde::Deserialize<'de> for ImportConfig {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match ::apigen_runtime::unions::tag_of(&value, "type") {
+        match apigen_runtime::unions::tag_of(&value, "type") {
             Some("csv") => {
-                ::apigen_runtime::unions::decode_variant(value, "csv").map(Self::Csv)
+                apigen_runtime::unions::decode_variant(value, "csv").map(Self::Csv)
             }
             _ => Ok(Self::Unknown(value)),
         }
     }
 }
 #[cfg(feature = "events")]
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Event type in `resource.action` form. `thread.assigned` and `thread.unassigned` are deprecated in favour of `prospect.assigneeChanged`, since assignees now live on the prospect.
     ///
     /// Schema: `#/components/schemas/WebhookEventType`.
@@ -9746,7 +9498,7 @@ pub struct WebhookEvent {
     /// When the event happened.
     ///
     /// JSON: `timestamp`.
-    pub timestamp: ::apigen_runtime::Timestamp,
+    pub timestamp: apigen_runtime::Timestamp,
     /// Payload schema version; currently always "1.0".
     ///
     /// JSON: `version`.
@@ -9806,60 +9558,52 @@ impl<'de> ::serde::Deserialize<'de> for WebhookEvent {
                 let mut field_1: Option<u64> = None;
                 let mut field_2: Option<String> = None;
                 let mut field_3: Option<WebhookEventType> = None;
-                let mut field_4: Option<::apigen_runtime::Timestamp> = None;
+                let mut field_4: Option<apigen_runtime::Timestamp> = None;
                 let mut field_5: Option<String> = None;
                 let mut field_6: Option<
                     ::serde_json::Map<String, ::serde_json::Value>,
                 > = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "seq")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "seq")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_2,
-                                "teamId",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "teamId")?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_3, "type")?
+                            apigen_runtime::de::value(&mut map, &mut field_3, "type")?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_4,
                                 "timestamp",
                             )?
                         }
                         Some(5usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_5,
-                                "version",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_5, "version")?
                         }
                         Some(6usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_6, "data")?
+                            apigen_runtime::de::value(&mut map, &mut field_6, "data")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(WebhookEvent {
-                    id: ::apigen_runtime::de::required(field_0, "id")?,
-                    seq: ::apigen_runtime::de::required(field_1, "seq")?,
-                    team_id: ::apigen_runtime::de::required(field_2, "teamId")?,
-                    r#type: ::apigen_runtime::de::required(field_3, "type")?,
-                    timestamp: ::apigen_runtime::de::required(field_4, "timestamp")?,
-                    version: ::apigen_runtime::de::required(field_5, "version")?,
-                    data: ::apigen_runtime::de::required(field_6, "data")?,
+                    id: apigen_runtime::de::required(field_0, "id")?,
+                    seq: apigen_runtime::de::required(field_1, "seq")?,
+                    team_id: apigen_runtime::de::required(field_2, "teamId")?,
+                    r#type: apigen_runtime::de::required(field_3, "type")?,
+                    timestamp: apigen_runtime::de::required(field_4, "timestamp")?,
+                    version: apigen_runtime::de::required(field_5, "version")?,
+                    data: apigen_runtime::de::required(field_6, "data")?,
                 })
             }
         }
@@ -9912,30 +9656,26 @@ impl<'de> ::serde::Deserialize<'de> for ThreadPayload {
             ) -> Result<ThreadPayload, __A::Error> {
                 let mut field_0: Option<WebhookThread> = None;
                 let mut field_1: Option<Option<WebhookProspect>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_0,
-                                "thread",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "thread")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "prospect",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(ThreadPayload {
-                    thread: ::apigen_runtime::de::required(field_0, "thread")?,
+                    thread: apigen_runtime::de::required(field_0, "thread")?,
                     prospect: field_1.unwrap_or_default(),
                 })
             }
@@ -9996,31 +9736,31 @@ impl<'de> ::serde::Deserialize<'de> for ThreadTypingPayload {
             ) -> Result<ThreadTypingPayload, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "threadId",
                             )?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "senderPlatformId",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(ThreadTypingPayload {
-                    thread_id: ::apigen_runtime::de::required(field_0, "threadId")?,
-                    sender_platform_id: ::apigen_runtime::de::required(
+                    thread_id: apigen_runtime::de::required(field_0, "threadId")?,
+                    sender_platform_id: apigen_runtime::de::required(
                         field_1,
                         "senderPlatformId",
                     )?,
@@ -10085,31 +9825,23 @@ impl<'de> ::serde::Deserialize<'de> for MessageCreatedPayload {
             ) -> Result<MessageCreatedPayload, __A::Error> {
                 let mut field_0: Option<Message> = None;
                 let mut field_1: Option<WebhookThread> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_0,
-                                "message",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "message")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_1,
-                                "thread",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "thread")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(MessageCreatedPayload {
-                    message: ::apigen_runtime::de::required(field_0, "message")?,
-                    thread: ::apigen_runtime::de::required(field_1, "thread")?,
+                    message: apigen_runtime::de::required(field_0, "message")?,
+                    thread: apigen_runtime::de::required(field_1, "thread")?,
                 })
             }
         }
@@ -10169,31 +9901,27 @@ impl<'de> ::serde::Deserialize<'de> for MessageEditedPayload {
             ) -> Result<MessageEditedPayload, __A::Error> {
                 let mut field_0: Option<Message> = None;
                 let mut field_1: Option<String> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_0,
-                                "message",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "message")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "threadId",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(MessageEditedPayload {
-                    message: ::apigen_runtime::de::required(field_0, "message")?,
-                    thread_id: ::apigen_runtime::de::required(field_1, "threadId")?,
+                    message: apigen_runtime::de::required(field_0, "message")?,
+                    thread_id: apigen_runtime::de::required(field_1, "threadId")?,
                 })
             }
         }
@@ -10256,31 +9984,31 @@ impl<'de> ::serde::Deserialize<'de> for MessageDeletedPayload {
             ) -> Result<MessageDeletedPayload, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "messageId",
                             )?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "threadId",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(MessageDeletedPayload {
-                    message_id: ::apigen_runtime::de::required(field_0, "messageId")?,
-                    thread_id: ::apigen_runtime::de::required(field_1, "threadId")?,
+                    message_id: apigen_runtime::de::required(field_0, "messageId")?,
+                    thread_id: apigen_runtime::de::required(field_1, "threadId")?,
                 })
             }
         }
@@ -10347,39 +10075,39 @@ impl<'de> ::serde::Deserialize<'de> for ReactionPayload {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<WebhookReaction> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "messageId",
                             )?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "threadId",
                             )?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "reaction",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(ReactionPayload {
-                    message_id: ::apigen_runtime::de::required(field_0, "messageId")?,
-                    thread_id: ::apigen_runtime::de::required(field_1, "threadId")?,
-                    reaction: ::apigen_runtime::de::required(field_2, "reaction")?,
+                    message_id: apigen_runtime::de::required(field_0, "messageId")?,
+                    thread_id: apigen_runtime::de::required(field_1, "threadId")?,
+                    reaction: apigen_runtime::de::required(field_2, "reaction")?,
                 })
             }
         }
@@ -10417,7 +10145,7 @@ pub struct WebhookReaction {
     /// When the reaction was made.
     ///
     /// JSON: `createdAt`.
-    pub created_at: ::apigen_runtime::Timestamp,
+    pub created_at: apigen_runtime::Timestamp,
 }
 impl ::serde::Serialize for WebhookReaction {
     fn serialize<__S: ::serde::Serializer>(
@@ -10452,39 +10180,39 @@ impl<'de> ::serde::Deserialize<'de> for WebhookReaction {
             ) -> Result<WebhookReaction, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
-                let mut field_2: Option<::apigen_runtime::Timestamp> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                let mut field_2: Option<apigen_runtime::Timestamp> = None;
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "emoji")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "emoji")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "senderPlatformId",
                             )?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "createdAt",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(WebhookReaction {
-                    emoji: ::apigen_runtime::de::required(field_0, "emoji")?,
-                    sender_platform_id: ::apigen_runtime::de::required(
+                    emoji: apigen_runtime::de::required(field_0, "emoji")?,
+                    sender_platform_id: apigen_runtime::de::required(
                         field_1,
                         "senderPlatformId",
                     )?,
-                    created_at: ::apigen_runtime::de::required(field_2, "createdAt")?,
+                    created_at: apigen_runtime::de::required(field_2, "createdAt")?,
                 })
             }
         }
@@ -10497,7 +10225,7 @@ impl WebhookReaction {
     pub fn new(
         emoji: impl Into<String>,
         sender_platform_id: impl Into<String>,
-        created_at: ::apigen_runtime::Timestamp,
+        created_at: apigen_runtime::Timestamp,
     ) -> Self {
         Self {
             emoji: emoji.into(),
@@ -10544,23 +10272,23 @@ impl<'de> ::serde::Deserialize<'de> for ProspectPayload {
                 mut map: __A,
             ) -> Result<ProspectPayload, __A::Error> {
                 let mut field_0: Option<WebhookProspect> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "prospect",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(ProspectPayload {
-                    prospect: ::apigen_runtime::de::required(field_0, "prospect")?,
+                    prospect: apigen_runtime::de::required(field_0, "prospect")?,
                 })
             }
         }
@@ -10612,23 +10340,23 @@ impl<'de> ::serde::Deserialize<'de> for CampaignPayload {
                 mut map: __A,
             ) -> Result<CampaignPayload, __A::Error> {
                 let mut field_0: Option<WebhookCampaign> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "campaign",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(CampaignPayload {
-                    campaign: ::apigen_runtime::de::required(field_0, "campaign")?,
+                    campaign: apigen_runtime::de::required(field_0, "campaign")?,
                 })
             }
         }
@@ -10696,45 +10424,37 @@ impl<'de> ::serde::Deserialize<'de> for TargetPayload {
                 let mut field_1: Option<WebhookThread> = None;
                 let mut field_2: Option<Option<Message>> = None;
                 let mut field_3: Option<Option<WebhookProspect>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "campaign",
                             )?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_1,
-                                "thread",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "thread")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_2,
-                                "message",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "message")?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "prospect",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(TargetPayload {
-                    campaign: ::apigen_runtime::de::required(field_0, "campaign")?,
-                    thread: ::apigen_runtime::de::required(field_1, "thread")?,
+                    campaign: apigen_runtime::de::required(field_0, "campaign")?,
+                    thread: apigen_runtime::de::required(field_1, "thread")?,
                     message: field_2.unwrap_or_default(),
                     prospect: field_3.unwrap_or_default(),
                 })
@@ -10781,15 +10501,15 @@ pub struct WebhookThread {
     /// Time of the latest message.
     ///
     /// JSON: `lastMessageTimestamp`. Always present in JSON; `None` is `null`.
-    pub last_message_timestamp: Option<::apigen_runtime::Timestamp>,
+    pub last_message_timestamp: Option<apigen_runtime::Timestamp>,
     /// Time used for ordering threads.
     ///
     /// JSON: `computedSortTimestamp`. Always present in JSON; `None` is `null`.
-    pub computed_sort_timestamp: Option<::apigen_runtime::Timestamp>,
+    pub computed_sort_timestamp: Option<apigen_runtime::Timestamp>,
     /// When the thread was created in Inbox.
     ///
     /// JSON: `createdAt`.
-    pub created_at: ::apigen_runtime::Timestamp,
+    pub created_at: apigen_runtime::Timestamp,
     /// JSON: `status`.
     pub status: ThreadStatus,
     /// JSON: `variant`.
@@ -10883,9 +10603,9 @@ impl<'de> ::serde::Deserialize<'de> for WebhookThread {
                 let mut field_2: Option<String> = None;
                 let mut field_3: Option<bool> = None;
                 let mut field_4: Option<Option<String>> = None;
-                let mut field_5: Option<Option<::apigen_runtime::Timestamp>> = None;
-                let mut field_6: Option<Option<::apigen_runtime::Timestamp>> = None;
-                let mut field_7: Option<::apigen_runtime::Timestamp> = None;
+                let mut field_5: Option<Option<apigen_runtime::Timestamp>> = None;
+                let mut field_6: Option<Option<apigen_runtime::Timestamp>> = None;
+                let mut field_7: Option<apigen_runtime::Timestamp> = None;
                 let mut field_8: Option<ThreadStatus> = None;
                 let mut field_9: Option<ThreadVariant> = None;
                 let mut field_10: Option<String> = None;
@@ -10894,138 +10614,130 @@ impl<'de> ::serde::Deserialize<'de> for WebhookThread {
                 let mut field_13: Option<Option<bool>> = None;
                 let mut field_14: Option<Option<ThreadLastMessage>> = None;
                 let mut field_15: Option<WebhookProspect> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "platform",
                             )?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "platformId",
                             )?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_3, "done")?
+                            apigen_runtime::de::value(&mut map, &mut field_3, "done")?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_4,
                                 "assigneeId",
                             )?
                         }
                         Some(5usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_5,
                                 "lastMessageTimestamp",
                             )?
                         }
                         Some(6usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_6,
                                 "computedSortTimestamp",
                             )?
                         }
                         Some(7usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_7,
                                 "createdAt",
                             )?
                         }
                         Some(8usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_8,
-                                "status",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_8, "status")?
                         }
                         Some(9usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_9,
-                                "variant",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_9, "variant")?
                         }
                         Some(10usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_10,
                                 "accountLinkId",
                             )?
                         }
                         Some(11usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_11,
                                 "isSyncing",
                             )?
                         }
                         Some(12usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_12,
                                 "isRequest",
                             )?
                         }
                         Some(13usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_13,
                                 "typingIndicatorsEnabled",
                             )?
                         }
                         Some(14usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_14,
                                 "lastMessage",
                             )?
                         }
                         Some(15usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_15,
                                 "prospect",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(WebhookThread {
-                    id: ::apigen_runtime::de::required(field_0, "id")?,
-                    platform: ::apigen_runtime::de::required(field_1, "platform")?,
-                    platform_id: ::apigen_runtime::de::required(field_2, "platformId")?,
-                    done: ::apigen_runtime::de::required(field_3, "done")?,
+                    id: apigen_runtime::de::required(field_0, "id")?,
+                    platform: apigen_runtime::de::required(field_1, "platform")?,
+                    platform_id: apigen_runtime::de::required(field_2, "platformId")?,
+                    done: apigen_runtime::de::required(field_3, "done")?,
                     assignee_id: field_4.unwrap_or_default(),
                     last_message_timestamp: field_5.unwrap_or_default(),
                     computed_sort_timestamp: field_6.unwrap_or_default(),
-                    created_at: ::apigen_runtime::de::required(field_7, "createdAt")?,
-                    status: ::apigen_runtime::de::required(field_8, "status")?,
-                    variant: ::apigen_runtime::de::required(field_9, "variant")?,
-                    account_link_id: ::apigen_runtime::de::required(
+                    created_at: apigen_runtime::de::required(field_7, "createdAt")?,
+                    status: apigen_runtime::de::required(field_8, "status")?,
+                    variant: apigen_runtime::de::required(field_9, "variant")?,
+                    account_link_id: apigen_runtime::de::required(
                         field_10,
                         "accountLinkId",
                     )?,
-                    is_syncing: ::apigen_runtime::de::required(field_11, "isSyncing")?,
-                    is_request: ::apigen_runtime::de::required(field_12, "isRequest")?,
+                    is_syncing: apigen_runtime::de::required(field_11, "isSyncing")?,
+                    is_request: apigen_runtime::de::required(field_12, "isRequest")?,
                     typing_indicators_enabled: field_13.unwrap_or_default(),
                     last_message: field_14.unwrap_or_default(),
-                    prospect: ::apigen_runtime::de::required(field_15, "prospect")?,
+                    prospect: apigen_runtime::de::required(field_15, "prospect")?,
                 })
             }
         }
@@ -11122,23 +10834,23 @@ pub struct WebhookProspect {
     /// When the X account was created.
     ///
     /// JSON: `platformCreatedAt`. Optional: `None` leaves the key out.
-    pub platform_created_at: Option<::apigen_runtime::Timestamp>,
+    pub platform_created_at: Option<apigen_runtime::Timestamp>,
     /// When Inbox first saw this profile.
     ///
     /// JSON: `firstSeenAt`. Optional: `None` leaves the key out.
-    pub first_seen_at: Option<::apigen_runtime::Timestamp>,
+    pub first_seen_at: Option<apigen_runtime::Timestamp>,
     /// When Inbox last refreshed this profile.
     ///
     /// JSON: `lastUpdatedAt`. Optional: `None` leaves the key out.
-    pub last_updated_at: Option<::apigen_runtime::Timestamp>,
+    pub last_updated_at: Option<apigen_runtime::Timestamp>,
     /// When the profile data was last enriched.
     ///
     /// JSON: `lastEnrichedAt`. Optional: `None` leaves the key out.
-    pub last_enriched_at: Option<::apigen_runtime::Timestamp>,
+    pub last_enriched_at: Option<apigen_runtime::Timestamp>,
     /// Last observed activity of the account.
     ///
     /// JSON: `lastActiveAt`. Optional: `None` leaves the key out.
-    pub last_active_at: Option<::apigen_runtime::Timestamp>,
+    pub last_active_at: Option<apigen_runtime::Timestamp>,
     /// JSON: `source`. Optional: `None` leaves the key out.
     pub source: Option<ProfileSource>,
     /// True when the profile was refreshed within the last 7 days.
@@ -11331,258 +11043,247 @@ impl<'de> ::serde::Deserialize<'de> for WebhookProspect {
                 let mut field_19: Option<Option<i64>> = None;
                 let mut field_20: Option<Option<i64>> = None;
                 let mut field_21: Option<Option<i64>> = None;
-                let mut field_22: Option<Option<::apigen_runtime::Timestamp>> = None;
-                let mut field_23: Option<Option<::apigen_runtime::Timestamp>> = None;
-                let mut field_24: Option<Option<::apigen_runtime::Timestamp>> = None;
-                let mut field_25: Option<Option<::apigen_runtime::Timestamp>> = None;
-                let mut field_26: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_22: Option<Option<apigen_runtime::Timestamp>> = None;
+                let mut field_23: Option<Option<apigen_runtime::Timestamp>> = None;
+                let mut field_24: Option<Option<apigen_runtime::Timestamp>> = None;
+                let mut field_25: Option<Option<apigen_runtime::Timestamp>> = None;
+                let mut field_26: Option<Option<apigen_runtime::Timestamp>> = None;
                 let mut field_27: Option<Option<ProfileSource>> = None;
                 let mut field_28: Option<Option<bool>> = None;
                 let mut field_29: Option<Option<bool>> = None;
                 let mut field_30: Option<Option<f64>> = None;
                 let mut field_31: Option<Option<PlatformData>> = None;
                 let mut field_32: Option<ProspectContext> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "platform",
                             )?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "platformId",
                             )?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "externalId",
                             )?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "documentId",
                             )?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_4,
                                 "displayName",
                             )?
                         }
                         Some(5usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_5,
                                 "username",
                             )?
                         }
                         Some(6usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_6,
-                                "handle",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_6, "handle")?
                         }
                         Some(7usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_7, "image")?
+                            apigen_runtime::de::value(&mut map, &mut field_7, "image")?
                         }
                         Some(8usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_8,
                                 "imageNormalized",
                             )?
                         }
                         Some(9usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_9, "bio")?
+                            apigen_runtime::de::value(&mut map, &mut field_9, "bio")?
                         }
                         Some(10usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_10,
                                 "location",
                             )?
                         }
                         Some(11usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_11,
                                 "profileUrl",
                             )?
                         }
                         Some(12usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_12,
                                 "websiteUrl",
                             )?
                         }
                         Some(13usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_13,
                                 "websiteDomain",
                             )?
                         }
                         Some(14usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_14,
                                 "verified",
                             )?
                         }
                         Some(15usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_15,
                                 "profileType",
                             )?
                         }
                         Some(16usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_16,
                                 "isProtected",
                             )?
                         }
                         Some(17usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_17,
                                 "followerCount",
                             )?
                         }
                         Some(18usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_18,
                                 "followingCount",
                             )?
                         }
                         Some(19usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_19,
                                 "postCount",
                             )?
                         }
                         Some(20usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_20,
                                 "engagementCount",
                             )?
                         }
                         Some(21usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_21,
                                 "listedCount",
                             )?
                         }
                         Some(22usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_22,
                                 "platformCreatedAt",
                             )?
                         }
                         Some(23usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_23,
                                 "firstSeenAt",
                             )?
                         }
                         Some(24usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_24,
                                 "lastUpdatedAt",
                             )?
                         }
                         Some(25usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_25,
                                 "lastEnrichedAt",
                             )?
                         }
                         Some(26usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_26,
                                 "lastActiveAt",
                             )?
                         }
                         Some(27usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_27,
-                                "source",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_27, "source")?
                         }
                         Some(28usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_28,
                                 "isFresh",
                             )?
                         }
                         Some(29usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_29,
                                 "isStale",
                             )?
                         }
                         Some(30usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_30,
                                 "confidence",
                             )?
                         }
                         Some(31usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_31,
                                 "platformData",
                             )?
                         }
                         Some(32usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_32,
                                 "context",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(WebhookProspect {
-                    platform: ::apigen_runtime::de::required(field_0, "platform")?,
-                    platform_id: ::apigen_runtime::de::required(field_1, "platformId")?,
+                    platform: apigen_runtime::de::required(field_0, "platform")?,
+                    platform_id: apigen_runtime::de::required(field_1, "platformId")?,
                     external_id: field_2.unwrap_or_default(),
                     document_id: field_3.unwrap_or_default(),
-                    display_name: ::apigen_runtime::de::required(
-                        field_4,
-                        "displayName",
-                    )?,
-                    username: ::apigen_runtime::de::required(field_5, "username")?,
+                    display_name: apigen_runtime::de::required(field_4, "displayName")?,
+                    username: apigen_runtime::de::required(field_5, "username")?,
                     handle: field_6.unwrap_or_default(),
                     image: field_7.unwrap_or_default(),
                     image_normalized: field_8.unwrap_or_default(),
@@ -11609,7 +11310,7 @@ impl<'de> ::serde::Deserialize<'de> for WebhookProspect {
                     is_stale: field_29.unwrap_or_default(),
                     confidence: field_30.unwrap_or_default(),
                     platform_data: field_31.unwrap_or_default(),
-                    context: ::apigen_runtime::de::required(field_32, "context")?,
+                    context: apigen_runtime::de::required(field_32, "context")?,
                 })
             }
         }
@@ -11709,23 +11410,23 @@ pub struct WebhookCampaign {
     /// When the campaign was created.
     ///
     /// JSON: `createdAt`.
-    pub created_at: ::apigen_runtime::Timestamp,
+    pub created_at: apigen_runtime::Timestamp,
     /// When the campaign was last updated.
     ///
     /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
-    pub updated_at: Option<::apigen_runtime::Timestamp>,
+    pub updated_at: Option<apigen_runtime::Timestamp>,
     /// When the campaign was paused.
     ///
     /// JSON: `pausedAt`. Always present in JSON; `None` is `null`.
-    pub paused_at: Option<::apigen_runtime::Timestamp>,
+    pub paused_at: Option<apigen_runtime::Timestamp>,
     /// When the campaign completed.
     ///
     /// JSON: `completedAt`. Always present in JSON; `None` is `null`.
-    pub completed_at: Option<::apigen_runtime::Timestamp>,
+    pub completed_at: Option<apigen_runtime::Timestamp>,
     /// When the campaign was last started.
     ///
     /// JSON: `lastStartedAt`. Always present in JSON; `None` is `null`.
-    pub last_started_at: Option<::apigen_runtime::Timestamp>,
+    pub last_started_at: Option<apigen_runtime::Timestamp>,
 }
 impl ::serde::Serialize for WebhookCampaign {
     fn serialize<__S: ::serde::Serializer>(
@@ -11796,140 +11497,132 @@ impl<'de> ::serde::Deserialize<'de> for WebhookCampaign {
                 let mut field_7: Option<u64> = None;
                 let mut field_8: Option<f64> = None;
                 let mut field_9: Option<f64> = None;
-                let mut field_10: Option<::apigen_runtime::Timestamp> = None;
-                let mut field_11: Option<Option<::apigen_runtime::Timestamp>> = None;
-                let mut field_12: Option<Option<::apigen_runtime::Timestamp>> = None;
-                let mut field_13: Option<Option<::apigen_runtime::Timestamp>> = None;
-                let mut field_14: Option<Option<::apigen_runtime::Timestamp>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                let mut field_10: Option<apigen_runtime::Timestamp> = None;
+                let mut field_11: Option<Option<apigen_runtime::Timestamp>> = None;
+                let mut field_12: Option<Option<apigen_runtime::Timestamp>> = None;
+                let mut field_13: Option<Option<apigen_runtime::Timestamp>> = None;
+                let mut field_14: Option<Option<apigen_runtime::Timestamp>> = None;
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "name")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "name")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "description",
                             )?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_3,
-                                "status",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_3, "status")?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_4,
-                                "dryRun",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_4, "dryRun")?
                         }
                         Some(5usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_5,
                                 "targetsCount",
                             )?
                         }
                         Some(6usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_6,
                                 "contactedCount",
                             )?
                         }
                         Some(7usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_7,
                                 "repliesCount",
                             )?
                         }
                         Some(8usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_8,
                                 "completionRate",
                             )?
                         }
                         Some(9usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_9,
                                 "replyRate",
                             )?
                         }
                         Some(10usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_10,
                                 "createdAt",
                             )?
                         }
                         Some(11usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_11,
                                 "updatedAt",
                             )?
                         }
                         Some(12usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_12,
                                 "pausedAt",
                             )?
                         }
                         Some(13usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_13,
                                 "completedAt",
                             )?
                         }
                         Some(14usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_14,
                                 "lastStartedAt",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(WebhookCampaign {
-                    id: ::apigen_runtime::de::required(field_0, "id")?,
-                    name: ::apigen_runtime::de::required(field_1, "name")?,
+                    id: apigen_runtime::de::required(field_0, "id")?,
+                    name: apigen_runtime::de::required(field_1, "name")?,
                     description: field_2.unwrap_or_default(),
-                    status: ::apigen_runtime::de::required(field_3, "status")?,
-                    dry_run: ::apigen_runtime::de::required(field_4, "dryRun")?,
-                    targets_count: ::apigen_runtime::de::required(
+                    status: apigen_runtime::de::required(field_3, "status")?,
+                    dry_run: apigen_runtime::de::required(field_4, "dryRun")?,
+                    targets_count: apigen_runtime::de::required(
                         field_5,
                         "targetsCount",
                     )?,
-                    contacted_count: ::apigen_runtime::de::required(
+                    contacted_count: apigen_runtime::de::required(
                         field_6,
                         "contactedCount",
                     )?,
-                    replies_count: ::apigen_runtime::de::required(
+                    replies_count: apigen_runtime::de::required(
                         field_7,
                         "repliesCount",
                     )?,
-                    completion_rate: ::apigen_runtime::de::required(
+                    completion_rate: apigen_runtime::de::required(
                         field_8,
                         "completionRate",
                     )?,
-                    reply_rate: ::apigen_runtime::de::required(field_9, "replyRate")?,
-                    created_at: ::apigen_runtime::de::required(field_10, "createdAt")?,
+                    reply_rate: apigen_runtime::de::required(field_9, "replyRate")?,
+                    created_at: apigen_runtime::de::required(field_10, "createdAt")?,
                     updated_at: field_11.unwrap_or_default(),
                     paused_at: field_12.unwrap_or_default(),
                     completed_at: field_13.unwrap_or_default(),
@@ -12000,37 +11693,37 @@ impl<'de> ::serde::Deserialize<'de> for CreateThreadRequest {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "accountLinkId",
                             )?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "externalPlatformId",
                             )?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "externalId",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(CreateThreadRequest {
-                    account_link_id: ::apigen_runtime::de::required(
+                    account_link_id: apigen_runtime::de::required(
                         field_0,
                         "accountLinkId",
                     )?,
@@ -12067,7 +11760,7 @@ pub struct UpdateThreadRequest {
     /// Member to assign the thread to; `null` unassigns it.
     ///
     /// JSON: `assigneeId`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    pub assignee_id: Option<::apigen_runtime::Nullable<String>>,
+    pub assignee_id: Option<apigen_runtime::Nullable<String>>,
 }
 #[cfg(feature = "threads")]
 impl ::serde::Serialize for UpdateThreadRequest {
@@ -12107,23 +11800,23 @@ impl<'de> ::serde::Deserialize<'de> for UpdateThreadRequest {
                 mut map: __A,
             ) -> Result<UpdateThreadRequest, __A::Error> {
                 let mut field_0: Option<Option<bool>> = None;
-                let mut field_1: Option<::apigen_runtime::Nullable<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                let mut field_1: Option<apigen_runtime::Nullable<String>> = None;
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "done")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "done")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "assigneeId",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(UpdateThreadRequest {
@@ -12144,7 +11837,7 @@ pub struct UpdateThreadSettingsRequest {
     /// Turn typing indicators on or off for this thread; `null` clears the override so the team default applies.
     ///
     /// JSON: `typingIndicatorsEnabled`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    pub typing_indicators_enabled: Option<::apigen_runtime::Nullable<bool>>,
+    pub typing_indicators_enabled: Option<apigen_runtime::Nullable<bool>>,
 }
 #[cfg(feature = "threads")]
 impl ::serde::Serialize for UpdateThreadSettingsRequest {
@@ -12180,20 +11873,20 @@ impl<'de> ::serde::Deserialize<'de> for UpdateThreadSettingsRequest {
                 self,
                 mut map: __A,
             ) -> Result<UpdateThreadSettingsRequest, __A::Error> {
-                let mut field_0: Option<::apigen_runtime::Nullable<bool>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                let mut field_0: Option<apigen_runtime::Nullable<bool>> = None;
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "typingIndicatorsEnabled",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(UpdateThreadSettingsRequest {
@@ -12257,30 +11950,26 @@ impl<'de> ::serde::Deserialize<'de> for SendMessageRequest {
             ) -> Result<SendMessageRequest, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_0,
-                                "content",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "content")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "replyToMessageId",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(SendMessageRequest {
-                    content: ::apigen_runtime::de::required(field_0, "content")?,
+                    content: apigen_runtime::de::required(field_0, "content")?,
                     reply_to_message_id: field_1.unwrap_or_default(),
                 })
             }
@@ -12370,48 +12059,44 @@ impl<'de> ::serde::Deserialize<'de> for QuickSendMessageRequest {
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Option<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "accountLinkId",
                             )?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_1,
-                                "content",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "content")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "externalPlatformId",
                             )?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "externalId",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(QuickSendMessageRequest {
-                    account_link_id: ::apigen_runtime::de::required(
+                    account_link_id: apigen_runtime::de::required(
                         field_0,
                         "accountLinkId",
                     )?,
-                    content: ::apigen_runtime::de::required(field_1, "content")?,
+                    content: apigen_runtime::de::required(field_1, "content")?,
                     external_platform_id: field_2.unwrap_or_default(),
                     external_id: field_3.unwrap_or_default(),
                 })
@@ -12477,23 +12162,19 @@ impl<'de> ::serde::Deserialize<'de> for EditMessageRequest {
                 mut map: __A,
             ) -> Result<EditMessageRequest, __A::Error> {
                 let mut field_0: Option<String> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_0,
-                                "content",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "content")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(EditMessageRequest {
-                    content: ::apigen_runtime::de::required(field_0, "content")?,
+                    content: apigen_runtime::de::required(field_0, "content")?,
                 })
             }
         }
@@ -12554,19 +12235,19 @@ impl<'de> ::serde::Deserialize<'de> for DeleteMessageRequest {
                 mut map: __A,
             ) -> Result<DeleteMessageRequest, __A::Error> {
                 let mut field_0: Option<Option<bool>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "deleteForAll",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(DeleteMessageRequest {
@@ -12621,19 +12302,19 @@ impl<'de> ::serde::Deserialize<'de> for ReactionRequest {
                 mut map: __A,
             ) -> Result<ReactionRequest, __A::Error> {
                 let mut field_0: Option<String> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "emoji")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "emoji")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(ReactionRequest {
-                    emoji: ::apigen_runtime::de::required(field_0, "emoji")?,
+                    emoji: apigen_runtime::de::required(field_0, "emoji")?,
                 })
             }
         }
@@ -12657,15 +12338,15 @@ pub struct UpdateProspectContextRequest {
     /// New notes; `null` clears them.
     ///
     /// JSON: `notes`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    pub notes: Option<::apigen_runtime::Nullable<String>>,
+    pub notes: Option<apigen_runtime::Nullable<String>>,
     /// New deal value in the team's currency; `null` clears it.
     ///
     /// JSON: `valuation`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    pub valuation: Option<::apigen_runtime::Nullable<f64>>,
+    pub valuation: Option<apigen_runtime::Nullable<f64>>,
     /// Pipeline status to set; `null` removes the status.
     ///
     /// JSON: `statusId`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    pub status_id: Option<::apigen_runtime::Nullable<String>>,
+    pub status_id: Option<apigen_runtime::Nullable<String>>,
     /// Ids of tags to attach.
     ///
     /// JSON: `addTags`. Optional: `None` leaves the key out.
@@ -12677,7 +12358,7 @@ pub struct UpdateProspectContextRequest {
     /// Member to assign the prospect to; `null` unassigns.
     ///
     /// JSON: `assigneeId`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    pub assignee_id: Option<::apigen_runtime::Nullable<String>>,
+    pub assignee_id: Option<apigen_runtime::Nullable<String>>,
     /// Marks the prospect's conversation done (true) or open again (false).
     ///
     /// JSON: `done`. Optional: `None` leaves the key out.
@@ -12743,60 +12424,56 @@ impl<'de> ::serde::Deserialize<'de> for UpdateProspectContextRequest {
                 self,
                 mut map: __A,
             ) -> Result<UpdateProspectContextRequest, __A::Error> {
-                let mut field_0: Option<::apigen_runtime::Nullable<String>> = None;
-                let mut field_1: Option<::apigen_runtime::Nullable<f64>> = None;
-                let mut field_2: Option<::apigen_runtime::Nullable<String>> = None;
+                let mut field_0: Option<apigen_runtime::Nullable<String>> = None;
+                let mut field_1: Option<apigen_runtime::Nullable<f64>> = None;
+                let mut field_2: Option<apigen_runtime::Nullable<String>> = None;
                 let mut field_3: Option<Option<Vec<String>>> = None;
                 let mut field_4: Option<Option<Vec<String>>> = None;
-                let mut field_5: Option<::apigen_runtime::Nullable<String>> = None;
+                let mut field_5: Option<apigen_runtime::Nullable<String>> = None;
                 let mut field_6: Option<Option<bool>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "notes")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "notes")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "valuation",
                             )?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "statusId",
                             )?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_3,
-                                "addTags",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_3, "addTags")?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_4,
                                 "removeTags",
                             )?
                         }
                         Some(5usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_5,
                                 "assigneeId",
                             )?
                         }
                         Some(6usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_6, "done")?
+                            apigen_runtime::de::value(&mut map, &mut field_6, "done")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(UpdateProspectContextRequest {
@@ -12827,7 +12504,7 @@ pub struct CreateTagRequest {
     /// A palette color name (see `listColors`) or a hex code; `null` or omitted for no color.
     ///
     /// JSON: `color`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    pub color: Option<::apigen_runtime::Nullable<String>>,
+    pub color: Option<apigen_runtime::Nullable<String>>,
 }
 #[cfg(feature = "tags")]
 impl ::serde::Serialize for CreateTagRequest {
@@ -12865,23 +12542,23 @@ impl<'de> ::serde::Deserialize<'de> for CreateTagRequest {
                 mut map: __A,
             ) -> Result<CreateTagRequest, __A::Error> {
                 let mut field_0: Option<String> = None;
-                let mut field_1: Option<::apigen_runtime::Nullable<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                let mut field_1: Option<apigen_runtime::Nullable<String>> = None;
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "name")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "name")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "color")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "color")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(CreateTagRequest {
-                    name: ::apigen_runtime::de::required(field_0, "name")?,
+                    name: apigen_runtime::de::required(field_0, "name")?,
                     color: field_1,
                 })
             }
@@ -12913,7 +12590,7 @@ pub struct UpdateTagRequest {
     /// A palette color name or a hex code; `null` clears the color.
     ///
     /// JSON: `color`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    pub color: Option<::apigen_runtime::Nullable<String>>,
+    pub color: Option<apigen_runtime::Nullable<String>>,
 }
 #[cfg(feature = "tags")]
 impl ::serde::Serialize for UpdateTagRequest {
@@ -12953,19 +12630,19 @@ impl<'de> ::serde::Deserialize<'de> for UpdateTagRequest {
                 mut map: __A,
             ) -> Result<UpdateTagRequest, __A::Error> {
                 let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<::apigen_runtime::Nullable<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                let mut field_1: Option<apigen_runtime::Nullable<String>> = None;
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "name")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "name")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "color")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "color")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(UpdateTagRequest {
@@ -12990,7 +12667,7 @@ pub struct CreateStatusRequest {
     /// A palette color name (see `listColors`) or a hex code; `null` or omitted for no color.
     ///
     /// JSON: `color`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    pub color: Option<::apigen_runtime::Nullable<String>>,
+    pub color: Option<apigen_runtime::Nullable<String>>,
 }
 #[cfg(feature = "statuses")]
 impl ::serde::Serialize for CreateStatusRequest {
@@ -13028,23 +12705,23 @@ impl<'de> ::serde::Deserialize<'de> for CreateStatusRequest {
                 mut map: __A,
             ) -> Result<CreateStatusRequest, __A::Error> {
                 let mut field_0: Option<String> = None;
-                let mut field_1: Option<::apigen_runtime::Nullable<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                let mut field_1: Option<apigen_runtime::Nullable<String>> = None;
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "name")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "name")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "color")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "color")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(CreateStatusRequest {
-                    name: ::apigen_runtime::de::required(field_0, "name")?,
+                    name: apigen_runtime::de::required(field_0, "name")?,
                     color: field_1,
                 })
             }
@@ -13076,7 +12753,7 @@ pub struct UpdateStatusRequest {
     /// A palette color name or a hex code; `null` clears the color.
     ///
     /// JSON: `color`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    pub color: Option<::apigen_runtime::Nullable<String>>,
+    pub color: Option<apigen_runtime::Nullable<String>>,
 }
 #[cfg(feature = "statuses")]
 impl ::serde::Serialize for UpdateStatusRequest {
@@ -13116,19 +12793,19 @@ impl<'de> ::serde::Deserialize<'de> for UpdateStatusRequest {
                 mut map: __A,
             ) -> Result<UpdateStatusRequest, __A::Error> {
                 let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<::apigen_runtime::Nullable<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                let mut field_1: Option<apigen_runtime::Nullable<String>> = None;
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "name")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "name")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "color")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "color")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(UpdateStatusRequest {
@@ -13184,23 +12861,23 @@ impl<'de> ::serde::Deserialize<'de> for AddListLeadsRequest {
                 mut map: __A,
             ) -> Result<AddListLeadsRequest, __A::Error> {
                 let mut field_0: Option<Vec<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "platformIds",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(AddListLeadsRequest {
-                    platform_ids: ::apigen_runtime::de::required(field_0, "platformIds")?,
+                    platform_ids: apigen_runtime::de::required(field_0, "platformIds")?,
                 })
             }
         }
@@ -13259,23 +12936,23 @@ impl<'de> ::serde::Deserialize<'de> for RemoveListLeadsRequest {
                 mut map: __A,
             ) -> Result<RemoveListLeadsRequest, __A::Error> {
                 let mut field_0: Option<Vec<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "platformIds",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(RemoveListLeadsRequest {
-                    platform_ids: ::apigen_runtime::de::required(field_0, "platformIds")?,
+                    platform_ids: apigen_runtime::de::required(field_0, "platformIds")?,
                 })
             }
         }
@@ -13334,19 +13011,19 @@ impl<'de> ::serde::Deserialize<'de> for UpdateListLeadRequest {
                 mut map: __A,
             ) -> Result<UpdateListLeadRequest, __A::Error> {
                 let mut field_0: Option<::serde_json::Value> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "data")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "data")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(UpdateListLeadRequest {
-                    data: ::apigen_runtime::de::required(field_0, "data")?,
+                    data: apigen_runtime::de::required(field_0, "data")?,
                 })
             }
         }
@@ -13403,19 +13080,19 @@ impl<'de> ::serde::Deserialize<'de> for CreateImportJobRequest {
                 mut map: __A,
             ) -> Result<CreateImportJobRequest, __A::Error> {
                 let mut field_0: Option<ImportConfig> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "data")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "data")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(CreateImportJobRequest {
-                    data: ::apigen_runtime::de::required(field_0, "data")?,
+                    data: apigen_runtime::de::required(field_0, "data")?,
                 })
             }
         }
@@ -13474,19 +13151,19 @@ impl<'de> ::serde::Deserialize<'de> for UpdateCampaignSequenceRequest {
                 mut map: __A,
             ) -> Result<UpdateCampaignSequenceRequest, __A::Error> {
                 let mut field_0: Option<Vec<CampaignStepInput>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "steps")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "steps")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(UpdateCampaignSequenceRequest {
-                    steps: ::apigen_runtime::de::required(field_0, "steps")?,
+                    steps: apigen_runtime::de::required(field_0, "steps")?,
                 })
             }
         }
@@ -13586,43 +13263,43 @@ impl<'de> ::serde::Deserialize<'de> for AddCampaignLeadsRequest {
                 let mut field_2: Option<Option<Vec<String>>> = None;
                 let mut field_3: Option<Option<Vec<String>>> = None;
                 let mut field_4: Option<Option<Vec<CampaignLeadInput>>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "platform",
                             )?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "platformIds",
                             )?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "usernames",
                             )?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "externalIds",
                             )?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_4, "leads")?
+                            apigen_runtime::de::value(&mut map, &mut field_4, "leads")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(AddCampaignLeadsRequest {
@@ -13689,22 +13366,22 @@ impl<'de> ::serde::Deserialize<'de> for CancelCampaignLeadRequest {
             ) -> Result<CancelCampaignLeadRequest, __A::Error> {
                 let mut field_0: Option<Option<LeadIdentifierType>> = None;
                 let mut field_1: Option<Option<Platform>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "by")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "by")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "platform",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(CancelCampaignLeadRequest {
@@ -13774,29 +13451,29 @@ impl<'de> ::serde::Deserialize<'de> for UpdateCampaignLeadRequest {
                 let mut field_0: Option<::serde_json::Value> = None;
                 let mut field_1: Option<Option<LeadIdentifierType>> = None;
                 let mut field_2: Option<Option<Platform>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "data")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "data")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "by")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "by")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "platform",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(UpdateCampaignLeadRequest {
-                    data: ::apigen_runtime::de::required(field_0, "data")?,
+                    data: apigen_runtime::de::required(field_0, "data")?,
                     by: field_1.unwrap_or_default(),
                     platform: field_2.unwrap_or_default(),
                 })
@@ -13922,54 +13599,54 @@ impl<'de> ::serde::Deserialize<'de> for UpdateCampaignLeadRulesRequest {
                     >,
                 > = None;
                 let mut field_5: Option<Option<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "syncedListIds",
                             )?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "excludedListIds",
                             )?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "excludeContacted",
                             )?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "excludeMutuals",
                             )?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_4,
                                 "columnMappings",
                             )?
                         }
                         Some(5usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_5,
                                 "detachBehavior",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(UpdateCampaignLeadRulesRequest {
@@ -13999,7 +13676,7 @@ pub struct UpdateCampaignColumnRequest {
     /// New column description; `null` clears it.
     ///
     /// JSON: `description`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    pub description: Option<::apigen_runtime::Nullable<String>>,
+    pub description: Option<apigen_runtime::Nullable<String>>,
 }
 #[cfg(feature = "campaigns")]
 impl ::serde::Serialize for UpdateCampaignColumnRequest {
@@ -14039,23 +13716,23 @@ impl<'de> ::serde::Deserialize<'de> for UpdateCampaignColumnRequest {
                 mut map: __A,
             ) -> Result<UpdateCampaignColumnRequest, __A::Error> {
                 let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<::apigen_runtime::Nullable<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                let mut field_1: Option<apigen_runtime::Nullable<String>> = None;
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "name")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "name")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "description",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(UpdateCampaignColumnRequest {
@@ -14118,30 +13795,26 @@ impl<'de> ::serde::Deserialize<'de> for ListThreadsResponse {
             ) -> Result<ListThreadsResponse, __A::Error> {
                 let mut field_0: Option<Vec<Thread>> = None;
                 let mut field_1: Option<Option<PageCursor>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_0,
-                                "threads",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "threads")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "nextCursor",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(ListThreadsResponse {
-                    threads: ::apigen_runtime::de::required(field_0, "threads")?,
+                    threads: apigen_runtime::de::required(field_0, "threads")?,
                     next_cursor: field_1.unwrap_or_default(),
                 })
             }
@@ -14231,55 +13904,51 @@ impl<'de> ::serde::Deserialize<'de> for ListMessagesResponse {
                 let mut field_2: Option<Vec<Message>> = None;
                 let mut field_3: Option<Option<PageCursor>> = None;
                 let mut field_4: Option<bool> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_0,
-                                "teamId",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "teamId")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "threadId",
                             )?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "messages",
                             )?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "nextCursor",
                             )?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_4,
                                 "isSyncing",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(ListMessagesResponse {
-                    team_id: ::apigen_runtime::de::required(field_0, "teamId")?,
-                    thread_id: ::apigen_runtime::de::required(field_1, "threadId")?,
-                    messages: ::apigen_runtime::de::required(field_2, "messages")?,
+                    team_id: apigen_runtime::de::required(field_0, "teamId")?,
+                    thread_id: apigen_runtime::de::required(field_1, "threadId")?,
+                    messages: apigen_runtime::de::required(field_2, "messages")?,
                     next_cursor: field_3.unwrap_or_default(),
-                    is_syncing: ::apigen_runtime::de::required(field_4, "isSyncing")?,
+                    is_syncing: apigen_runtime::de::required(field_4, "isSyncing")?,
                 })
             }
         }
@@ -14353,30 +14022,22 @@ impl<'de> ::serde::Deserialize<'de> for SendTypingIndicatorResponse {
             ) -> Result<SendTypingIndicatorResponse, __A::Error> {
                 let mut field_0: Option<TypingIndicatorStatus> = None;
                 let mut field_1: Option<Option<TypingSkipReason>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_0,
-                                "status",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "status")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_1,
-                                "reason",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "reason")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(SendTypingIndicatorResponse {
-                    status: ::apigen_runtime::de::required(field_0, "status")?,
+                    status: apigen_runtime::de::required(field_0, "status")?,
                     reason: field_1.unwrap_or_default(),
                 })
             }
@@ -14414,7 +14075,7 @@ pub struct EditMessageResponse {
     /// When the edit was made.
     ///
     /// JSON: `editedAt`.
-    pub edited_at: ::apigen_runtime::Timestamp,
+    pub edited_at: apigen_runtime::Timestamp,
 }
 #[cfg(feature = "messages")]
 #[cfg(feature = "serialize-responses")]
@@ -14454,48 +14115,40 @@ impl<'de> ::serde::Deserialize<'de> for EditMessageResponse {
                 let mut field_0: Option<bool> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<String> = None;
-                let mut field_3: Option<::apigen_runtime::Timestamp> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                let mut field_3: Option<apigen_runtime::Timestamp> = None;
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_0,
-                                "success",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "success")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "messageId",
                             )?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_2,
-                                "content",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "content")?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "editedAt",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(EditMessageResponse {
-                    success: ::apigen_runtime::de::required(field_0, "success")?,
-                    message_id: ::apigen_runtime::de::required(field_1, "messageId")?,
-                    content: ::apigen_runtime::de::required(field_2, "content")?,
-                    edited_at: ::apigen_runtime::de::required(field_3, "editedAt")?,
+                    success: apigen_runtime::de::required(field_0, "success")?,
+                    message_id: apigen_runtime::de::required(field_1, "messageId")?,
+                    content: apigen_runtime::de::required(field_2, "content")?,
+                    edited_at: apigen_runtime::de::required(field_3, "editedAt")?,
                 })
             }
         }
@@ -14510,7 +14163,7 @@ impl EditMessageResponse {
         success: bool,
         message_id: impl Into<String>,
         content: impl Into<String>,
-        edited_at: ::apigen_runtime::Timestamp,
+        edited_at: apigen_runtime::Timestamp,
     ) -> Self {
         Self {
             success,
@@ -14537,7 +14190,7 @@ pub struct DeleteMessageResponse {
     /// When the message was deleted.
     ///
     /// JSON: `deletedAt`.
-    pub deleted_at: ::apigen_runtime::Timestamp,
+    pub deleted_at: apigen_runtime::Timestamp,
 }
 #[cfg(feature = "messages")]
 #[cfg(feature = "serialize-responses")]
@@ -14575,40 +14228,36 @@ impl<'de> ::serde::Deserialize<'de> for DeleteMessageResponse {
             ) -> Result<DeleteMessageResponse, __A::Error> {
                 let mut field_0: Option<bool> = None;
                 let mut field_1: Option<String> = None;
-                let mut field_2: Option<::apigen_runtime::Timestamp> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                let mut field_2: Option<apigen_runtime::Timestamp> = None;
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_0,
-                                "success",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "success")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "messageId",
                             )?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "deletedAt",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(DeleteMessageResponse {
-                    success: ::apigen_runtime::de::required(field_0, "success")?,
-                    message_id: ::apigen_runtime::de::required(field_1, "messageId")?,
-                    deleted_at: ::apigen_runtime::de::required(field_2, "deletedAt")?,
+                    success: apigen_runtime::de::required(field_0, "success")?,
+                    message_id: apigen_runtime::de::required(field_1, "messageId")?,
+                    deleted_at: apigen_runtime::de::required(field_2, "deletedAt")?,
                 })
             }
         }
@@ -14622,7 +14271,7 @@ impl DeleteMessageResponse {
     pub fn new(
         success: bool,
         message_id: impl Into<String>,
-        deleted_at: ::apigen_runtime::Timestamp,
+        deleted_at: apigen_runtime::Timestamp,
     ) -> Self {
         Self {
             success,
@@ -14681,31 +14330,27 @@ impl<'de> ::serde::Deserialize<'de> for ReactionResponse {
             ) -> Result<ReactionResponse, __A::Error> {
                 let mut field_0: Option<bool> = None;
                 let mut field_1: Option<String> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_0,
-                                "success",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "success")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "messageId",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(ReactionResponse {
-                    success: ::apigen_runtime::de::required(field_0, "success")?,
-                    message_id: ::apigen_runtime::de::required(field_1, "messageId")?,
+                    success: apigen_runtime::de::required(field_0, "success")?,
+                    message_id: apigen_runtime::de::required(field_1, "messageId")?,
                 })
             }
         }
@@ -14773,26 +14418,26 @@ impl<'de> ::serde::Deserialize<'de> for QuickSendThread {
             ) -> Result<QuickSendThread, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "platformId",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(QuickSendThread {
-                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    id: apigen_runtime::de::required(field_0, "id")?,
                     platform_id: field_1.unwrap_or_default(),
                 })
             }
@@ -14857,31 +14502,23 @@ impl<'de> ::serde::Deserialize<'de> for QuickSendMessageResponse {
             ) -> Result<QuickSendMessageResponse, __A::Error> {
                 let mut field_0: Option<Message> = None;
                 let mut field_1: Option<QuickSendThread> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_0,
-                                "message",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "message")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_1,
-                                "thread",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "thread")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(QuickSendMessageResponse {
-                    message: ::apigen_runtime::de::required(field_0, "message")?,
-                    thread: ::apigen_runtime::de::required(field_1, "thread")?,
+                    message: apigen_runtime::de::required(field_0, "message")?,
+                    thread: apigen_runtime::de::required(field_1, "thread")?,
                 })
             }
         }
@@ -14952,38 +14589,26 @@ impl<'de> ::serde::Deserialize<'de> for ListEventsResponse {
                 let mut field_0: Option<Vec<WebhookEvent>> = None;
                 let mut field_1: Option<bool> = None;
                 let mut field_2: Option<Option<u64>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_0,
-                                "events",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "events")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_1,
-                                "hasMore",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "hasMore")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_2,
-                                "lastSeq",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "lastSeq")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(ListEventsResponse {
-                    events: ::apigen_runtime::de::required(field_0, "events")?,
-                    has_more: ::apigen_runtime::de::required(field_1, "hasMore")?,
+                    events: apigen_runtime::de::required(field_0, "events")?,
+                    has_more: apigen_runtime::de::required(field_1, "hasMore")?,
                     last_seq: field_2.unwrap_or_default(),
                 })
             }
@@ -15059,35 +14684,27 @@ impl<'de> ::serde::Deserialize<'de> for AddListLeadsResponse {
                 let mut field_0: Option<Vec<String>> = None;
                 let mut field_1: Option<Vec<String>> = None;
                 let mut field_2: Option<Vec<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "added")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "added")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_1,
-                                "skipped",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "skipped")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_2,
-                                "failed",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "failed")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(AddListLeadsResponse {
-                    added: ::apigen_runtime::de::required(field_0, "added")?,
-                    skipped: ::apigen_runtime::de::required(field_1, "skipped")?,
-                    failed: ::apigen_runtime::de::required(field_2, "failed")?,
+                    added: apigen_runtime::de::required(field_0, "added")?,
+                    skipped: apigen_runtime::de::required(field_1, "skipped")?,
+                    failed: apigen_runtime::de::required(field_2, "failed")?,
                 })
             }
         }
@@ -15146,23 +14763,19 @@ impl<'de> ::serde::Deserialize<'de> for RemoveListLeadsResponse {
                 mut map: __A,
             ) -> Result<RemoveListLeadsResponse, __A::Error> {
                 let mut field_0: Option<u64> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_0,
-                                "removed",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "removed")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(RemoveListLeadsResponse {
-                    removed: ::apigen_runtime::de::required(field_0, "removed")?,
+                    removed: apigen_runtime::de::required(field_0, "removed")?,
                 })
             }
         }
@@ -15227,26 +14840,26 @@ impl<'de> ::serde::Deserialize<'de> for ListImportJobsResponse {
             ) -> Result<ListImportJobsResponse, __A::Error> {
                 let mut field_0: Option<Vec<ImportJob>> = None;
                 let mut field_1: Option<Option<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "data")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "data")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "nextCursor",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(ListImportJobsResponse {
-                    data: ::apigen_runtime::de::required(field_0, "data")?,
+                    data: apigen_runtime::de::required(field_0, "data")?,
                     next_cursor: field_1.unwrap_or_default(),
                 })
             }
@@ -15318,35 +14931,27 @@ impl<'de> ::serde::Deserialize<'de> for AddCampaignLeadsResponse {
                 let mut field_0: Option<u64> = None;
                 let mut field_1: Option<u64> = None;
                 let mut field_2: Option<u64> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "added")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "added")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_1,
-                                "skipped",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "skipped")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_2,
-                                "failed",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "failed")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(AddCampaignLeadsResponse {
-                    added: ::apigen_runtime::de::required(field_0, "added")?,
-                    skipped: ::apigen_runtime::de::required(field_1, "skipped")?,
-                    failed: ::apigen_runtime::de::required(field_2, "failed")?,
+                    added: apigen_runtime::de::required(field_0, "added")?,
+                    skipped: apigen_runtime::de::required(field_1, "skipped")?,
+                    failed: apigen_runtime::de::required(field_2, "failed")?,
                 })
             }
         }
@@ -15362,7 +14967,7 @@ impl AddCampaignLeadsResponse {
     }
 }
 #[cfg(feature = "campaigns")]
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Schema: `#/components/schemas/StaticSegment/properties/type`.
     pub enum StaticSegmentType {
         /// `static`
@@ -15370,7 +14975,7 @@ impl AddCampaignLeadsResponse {
     }
 }
 #[cfg(feature = "campaigns")]
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Schema: `#/components/schemas/VariationSegment/properties/type`.
     pub enum VariationSegmentType {
         /// `variation`
@@ -15378,7 +14983,7 @@ impl AddCampaignLeadsResponse {
     }
 }
 #[cfg(feature = "campaigns")]
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Schema: `#/components/schemas/VariableSegment/properties/type`.
     pub enum VariableSegmentType {
         /// `variable`
@@ -15386,7 +14991,7 @@ impl AddCampaignLeadsResponse {
     }
 }
 #[cfg(feature = "campaigns")]
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Schema: `#/components/schemas/CampaignMessageStep/properties/type`.
     pub enum CampaignMessageStepType {
         /// `message`
@@ -15394,7 +14999,7 @@ impl AddCampaignLeadsResponse {
     }
 }
 #[cfg(feature = "campaigns")]
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Schema: `#/components/schemas/CampaignDelayStep/properties/type`.
     pub enum CampaignDelayStepType {
         /// `delay`
@@ -15402,7 +15007,7 @@ impl AddCampaignLeadsResponse {
     }
 }
 #[cfg(feature = "campaigns")]
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Schema: `#/components/schemas/CampaignMessageStepInput/properties/type`.
     pub enum CampaignMessageStepInputType {
         /// `message`
@@ -15410,7 +15015,7 @@ impl AddCampaignLeadsResponse {
     }
 }
 #[cfg(feature = "campaigns")]
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Schema: `#/components/schemas/CampaignDelayStepInput/properties/type`.
     pub enum CampaignDelayStepInputType {
         /// `delay`
@@ -15418,7 +15023,7 @@ impl AddCampaignLeadsResponse {
     }
 }
 #[cfg(feature = "campaigns")]
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Runs when a prospect sends their first reply to the campaign.
     ///
     /// Schema: `#/components/schemas/CampaignAutomation/properties/trigger`.
@@ -15428,7 +15033,7 @@ impl AddCampaignLeadsResponse {
     }
 }
 #[cfg(feature = "campaigns")]
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Sets the prospect's pipeline status.
     ///
     /// Schema: `#/components/schemas/CampaignAutomation/properties/action`.
@@ -15438,7 +15043,7 @@ impl AddCampaignLeadsResponse {
     }
 }
 #[cfg(feature = "campaigns")]
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Runs when a prospect sends their first reply to the campaign.
     ///
     /// Schema: `#/components/schemas/CampaignV2Automation/properties/trigger`.
@@ -15448,7 +15053,7 @@ impl AddCampaignLeadsResponse {
     }
 }
 #[cfg(feature = "campaigns")]
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Sets the prospect's pipeline status.
     ///
     /// Schema: `#/components/schemas/CampaignV2Automation/properties/action`.
@@ -15458,7 +15063,7 @@ impl AddCampaignLeadsResponse {
     }
 }
 #[cfg(feature = "campaigns")]
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Campaign kind; always `sequence`.
     ///
     /// Schema: `#/components/schemas/Campaign/properties/type`.
@@ -15468,7 +15073,7 @@ impl AddCampaignLeadsResponse {
     }
 }
 #[cfg(feature = "import-jobs")]
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Selects the CSV importer.
     ///
     /// Schema: `#/components/schemas/CsvImportConfig/properties/type`.

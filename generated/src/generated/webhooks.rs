@@ -71,8 +71,8 @@ impl ::std::fmt::Display for WebhookError {
     }
 }
 impl ::std::error::Error for WebhookError {}
-impl From<::apigen_runtime::webhooks::PayloadError> for WebhookError {
-    fn from(err: ::apigen_runtime::webhooks::PayloadError) -> Self {
+impl From<apigen_runtime::webhooks::PayloadError> for WebhookError {
+    fn from(err: apigen_runtime::webhooks::PayloadError) -> Self {
         Self::InvalidPayload {
             path: err.path,
             message: err.message,
@@ -273,167 +273,167 @@ impl EventData {
             match event_type {
                 "thread.created" => {
                     Self::ThreadCreated(
-                        ::apigen_runtime::webhooks::decode_payload(data, "data")?,
+                        apigen_runtime::webhooks::decode_payload(data, "data")?,
                     )
                 }
                 "thread.deleted" => {
                     Self::ThreadDeleted(
-                        ::apigen_runtime::webhooks::decode_payload(data, "data")?,
+                        apigen_runtime::webhooks::decode_payload(data, "data")?,
                     )
                 }
                 "thread.assigned" => {
                     Self::ThreadAssigned(
-                        ::apigen_runtime::webhooks::decode_payload(data, "data")?,
+                        apigen_runtime::webhooks::decode_payload(data, "data")?,
                     )
                 }
                 "thread.unassigned" => {
                     Self::ThreadUnassigned(
-                        ::apigen_runtime::webhooks::decode_payload(data, "data")?,
+                        apigen_runtime::webhooks::decode_payload(data, "data")?,
                     )
                 }
                 "thread.archived" => {
                     Self::ThreadArchived(
-                        ::apigen_runtime::webhooks::decode_payload(data, "data")?,
+                        apigen_runtime::webhooks::decode_payload(data, "data")?,
                     )
                 }
                 "thread.unarchived" => {
                     Self::ThreadUnarchived(
-                        ::apigen_runtime::webhooks::decode_payload(data, "data")?,
+                        apigen_runtime::webhooks::decode_payload(data, "data")?,
                     )
                 }
                 "thread.typing" => {
                     Self::ThreadTyping(
-                        ::apigen_runtime::webhooks::decode_payload(data, "data")?,
+                        apigen_runtime::webhooks::decode_payload(data, "data")?,
                     )
                 }
                 "message.created" => {
                     Self::MessageCreated(
-                        ::apigen_runtime::webhooks::decode_payload(data, "data")?,
+                        apigen_runtime::webhooks::decode_payload(data, "data")?,
                     )
                 }
                 "message.edited" => {
                     Self::MessageEdited(
-                        ::apigen_runtime::webhooks::decode_payload(data, "data")?,
+                        apigen_runtime::webhooks::decode_payload(data, "data")?,
                     )
                 }
                 "message.deleted" => {
                     Self::MessageDeleted(
-                        ::apigen_runtime::webhooks::decode_payload(data, "data")?,
+                        apigen_runtime::webhooks::decode_payload(data, "data")?,
                     )
                 }
                 "message.reactionAdded" => {
                     Self::MessageReactionAdded(
-                        ::apigen_runtime::webhooks::decode_payload(data, "data")?,
+                        apigen_runtime::webhooks::decode_payload(data, "data")?,
                     )
                 }
                 "message.reactionRemoved" => {
                     Self::MessageReactionRemoved(
-                        ::apigen_runtime::webhooks::decode_payload(data, "data")?,
+                        apigen_runtime::webhooks::decode_payload(data, "data")?,
                     )
                 }
                 "prospect.created" => {
                     Self::ProspectCreated(
-                        ::apigen_runtime::webhooks::decode_payload(data, "data")?,
+                        apigen_runtime::webhooks::decode_payload(data, "data")?,
                     )
                 }
                 "prospect.statusChanged" => {
                     Self::ProspectStatusChanged(
-                        ::apigen_runtime::webhooks::decode_payload(data, "data")?,
+                        apigen_runtime::webhooks::decode_payload(data, "data")?,
                     )
                 }
                 "prospect.tagsChanged" => {
                     Self::ProspectTagsChanged(
-                        ::apigen_runtime::webhooks::decode_payload(data, "data")?,
+                        apigen_runtime::webhooks::decode_payload(data, "data")?,
                     )
                 }
                 "prospect.notesChanged" => {
                     Self::ProspectNotesChanged(
-                        ::apigen_runtime::webhooks::decode_payload(data, "data")?,
+                        apigen_runtime::webhooks::decode_payload(data, "data")?,
                     )
                 }
                 "prospect.valuationChanged" => {
                     Self::ProspectValuationChanged(
-                        ::apigen_runtime::webhooks::decode_payload(data, "data")?,
+                        apigen_runtime::webhooks::decode_payload(data, "data")?,
                     )
                 }
                 "prospect.assigneeChanged" => {
                     Self::ProspectAssigneeChanged(
-                        ::apigen_runtime::webhooks::decode_payload(data, "data")?,
+                        apigen_runtime::webhooks::decode_payload(data, "data")?,
                     )
                 }
                 "prospect.enriched" => {
                     Self::ProspectEnriched(
-                        ::apigen_runtime::webhooks::decode_payload(data, "data")?,
+                        apigen_runtime::webhooks::decode_payload(data, "data")?,
                     )
                 }
                 "tag.created" => {
                     Self::TagCreated(
-                        ::apigen_runtime::webhooks::decode_payload(data, "data")?,
+                        apigen_runtime::webhooks::decode_payload(data, "data")?,
                     )
                 }
                 "tag.updated" => {
                     Self::TagUpdated(
-                        ::apigen_runtime::webhooks::decode_payload(data, "data")?,
+                        apigen_runtime::webhooks::decode_payload(data, "data")?,
                     )
                 }
                 "tag.deleted" => {
                     Self::TagDeleted(
-                        ::apigen_runtime::webhooks::decode_payload(data, "data")?,
+                        apigen_runtime::webhooks::decode_payload(data, "data")?,
                     )
                 }
                 "status.created" => {
                     Self::StatusCreated(
-                        ::apigen_runtime::webhooks::decode_payload(data, "data")?,
+                        apigen_runtime::webhooks::decode_payload(data, "data")?,
                     )
                 }
                 "status.updated" => {
                     Self::StatusUpdated(
-                        ::apigen_runtime::webhooks::decode_payload(data, "data")?,
+                        apigen_runtime::webhooks::decode_payload(data, "data")?,
                     )
                 }
                 "status.deleted" => {
                     Self::StatusDeleted(
-                        ::apigen_runtime::webhooks::decode_payload(data, "data")?,
+                        apigen_runtime::webhooks::decode_payload(data, "data")?,
                     )
                 }
                 "campaign.created" => {
                     Self::CampaignCreated(
-                        ::apigen_runtime::webhooks::decode_payload(data, "data")?,
+                        apigen_runtime::webhooks::decode_payload(data, "data")?,
                     )
                 }
                 "campaign.started" => {
                     Self::CampaignStarted(
-                        ::apigen_runtime::webhooks::decode_payload(data, "data")?,
+                        apigen_runtime::webhooks::decode_payload(data, "data")?,
                     )
                 }
                 "campaign.paused" => {
                     Self::CampaignPaused(
-                        ::apigen_runtime::webhooks::decode_payload(data, "data")?,
+                        apigen_runtime::webhooks::decode_payload(data, "data")?,
                     )
                 }
                 "campaign.resumed" => {
                     Self::CampaignResumed(
-                        ::apigen_runtime::webhooks::decode_payload(data, "data")?,
+                        apigen_runtime::webhooks::decode_payload(data, "data")?,
                     )
                 }
                 "campaign.completed" => {
                     Self::CampaignCompleted(
-                        ::apigen_runtime::webhooks::decode_payload(data, "data")?,
+                        apigen_runtime::webhooks::decode_payload(data, "data")?,
                     )
                 }
                 "target.contacted" => {
                     Self::TargetContacted(
-                        ::apigen_runtime::webhooks::decode_payload(data, "data")?,
+                        apigen_runtime::webhooks::decode_payload(data, "data")?,
                     )
                 }
                 "target.followUpSent" => {
                     Self::TargetFollowUpSent(
-                        ::apigen_runtime::webhooks::decode_payload(data, "data")?,
+                        apigen_runtime::webhooks::decode_payload(data, "data")?,
                     )
                 }
                 "target.replied" => {
                     Self::TargetReplied(
-                        ::apigen_runtime::webhooks::decode_payload(data, "data")?,
+                        apigen_runtime::webhooks::decode_payload(data, "data")?,
                     )
                 }
                 _ => {
@@ -621,7 +621,7 @@ pub struct Event {
     /// When the event happened.
     ///
     /// JSON: `timestamp`.
-    pub timestamp: ::apigen_runtime::Timestamp,
+    pub timestamp: apigen_runtime::Timestamp,
     /// Payload schema version; currently always "1.0".
     ///
     /// JSON: `version`.
@@ -653,7 +653,7 @@ struct RawEvent {
     /// When the event happened.
     ///
     /// JSON: `timestamp`.
-    pub timestamp: ::apigen_runtime::Timestamp,
+    pub timestamp: apigen_runtime::Timestamp,
     /// Payload schema version; currently always "1.0".
     ///
     /// JSON: `version`.
@@ -679,7 +679,7 @@ impl Event {
     /// Decodes a webhook body (without checking any signature): the envelope,
     /// then the payload according to the event type.
     pub fn from_slice(body: &[u8]) -> Result<Self, WebhookError> {
-        let raw: RawEvent = ::apigen_runtime::webhooks::decode_envelope(body)?;
+        let raw: RawEvent = apigen_runtime::webhooks::decode_envelope(body)?;
         raw.into_event()
     }
 }

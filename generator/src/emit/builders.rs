@@ -18,7 +18,7 @@ pub fn header(patterns: &BTreeMap<String, usize>) -> TokenStream {
     let pattern_statics = patterns.iter().map(|(source, index)| {
         let name = format_ident!("PATTERN_{}", index);
         let doc = format!(" `{source}`");
-        quote! { #[doc = #doc] #[allow(dead_code)] static #name: ::apigen_runtime::Pattern = ::apigen_runtime::Pattern::new(#source); }
+        quote! { #[doc = #doc] #[allow(dead_code)] static #name: apigen_runtime::Pattern = apigen_runtime::Pattern::new(#source); }
     });
     quote! {
         #![allow(clippy::needless_lifetimes, clippy::doc_lazy_continuation)]
@@ -26,8 +26,8 @@ pub fn header(patterns: &BTreeMap<String, usize>) -> TokenStream {
         #![allow(unused_imports)]
         use super::operations::*;
         use super::{Client, Error, ErrorBody};
-        use ::apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
-        use ::apigen_runtime::query::Style;
+        use apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
+        use apigen_runtime::query::Style;
 
         #(#pattern_statics)*
     }
@@ -189,7 +189,7 @@ fn builder(model: &Model, operation: &Operation, patterns: &BTreeMap<String, usi
         }
 
         #cfg
-        ::apigen_runtime::request_builder!(#builder => #output, Error, ErrorBody #idempotency_key);
+        apigen_runtime::request_builder!(#builder => #output, Error, ErrorBody #idempotency_key);
     }
 }
 
@@ -213,7 +213,7 @@ fn multipart_body(model: &Model, ty: &TypeRef) -> TokenStream {
     // file name and content type; anything else is sent as plain form fields.
     let Some(fields) = fields else {
         return quote! {
-            let mut form = ::apigen_runtime::multipart::Form::new();
+            let mut form = apigen_runtime::multipart::Form::new();
             form.fields(body)?;
             request.multipart(form);
         };
@@ -232,12 +232,12 @@ fn multipart_body(model: &Model, ty: &TypeRef) -> TokenStream {
                 quote! { if let Some(value) = &body.#name { #add } }
             }
             crate::ir::Presence::OptionalNullable => {
-                quote! { if let Some(::apigen_runtime::Nullable::Value(value)) = &body.#name { #add } }
+                quote! { if let Some(apigen_runtime::Nullable::Value(value)) = &body.#name { #add } }
             }
         }
     });
     quote! {
-        let mut form = ::apigen_runtime::multipart::Form::new();
+        let mut form = apigen_runtime::multipart::Form::new();
         #(#parts)*
         request.multipart(form);
     }
@@ -278,10 +278,10 @@ fn send_body(model: &Model, operation: &Operation, patterns: &BTreeMap<String, u
             let text = if is_string(&param.ty) {
                 quote! { &self.#name }
             } else {
-                quote! { &::apigen_runtime::path::text_of(#wire_lit, &self.#name)? }
+                quote! { &apigen_runtime::path::text_of(#wire_lit, &self.#name)? }
             };
             statements.push(quote! {
-                let #local = ::apigen_runtime::path::segment(#wire_lit, #text, #pattern)?;
+                let #local = apigen_runtime::path::segment(#wire_lit, #text, #pattern)?;
             });
             pieces.push(quote! { &#local });
         }
@@ -306,7 +306,7 @@ fn send_body(model: &Model, operation: &Operation, patterns: &BTreeMap<String, u
     };
     statements.push(quote! {
         let #binding = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::#method,
+            apigen_runtime::reqwest::Method::#method,
             #template,
             [#(#pieces),*].concat(),
         );
@@ -332,7 +332,7 @@ fn send_body(model: &Model, operation: &Operation, patterns: &BTreeMap<String, u
                 };
                 statements.push(quote! {
                     if let Some(value) = #value {
-                        request.header(#wire, ::apigen_runtime::path::text_of(#wire, value)?);
+                        request.header(#wire, apigen_runtime::path::text_of(#wire, value)?);
                     }
                 });
             }
@@ -344,7 +344,7 @@ fn send_body(model: &Model, operation: &Operation, patterns: &BTreeMap<String, u
                 };
                 statements.push(quote! {
                     if let Some(value) = #value {
-                        request.cookie(#wire, ::apigen_runtime::path::text_of(#wire, value)?)?;
+                        request.cookie(#wire, apigen_runtime::path::text_of(#wire, value)?)?;
                     }
                 });
             }

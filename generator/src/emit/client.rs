@@ -44,7 +44,7 @@ pub fn header() -> TokenStream {
         #![allow(unused_imports)]
         use super::builders::*;
         use super::{Client, Error};
-        use ::apigen_runtime::CallOptions;
+        use apigen_runtime::CallOptions;
     }
 }
 
@@ -157,7 +157,7 @@ pub(super) fn body_type(model: &Model, body: &ResponseBody) -> TokenStream {
         ResponseBody::Json(ty) => tokens(model, ty, Scope::Sibling),
         ResponseBody::Empty => quote! { () },
         ResponseBody::Text => quote! { String },
-        ResponseBody::Bytes => quote! { ::apigen_runtime::bytes::Bytes },
+        ResponseBody::Bytes => quote! { apigen_runtime::bytes::Bytes },
         ResponseBody::ByStatus(status_enum) => {
             let name = format_ident!("{}", status_enum.name);
             quote! { #name }
@@ -292,7 +292,7 @@ fn error_enums(operations: &[Operation], model: &Model) -> Vec<TokenStream> {
                     /// Decodes the body of an API error by its status. `None` for other kinds
                     /// of error, undocumented statuses, and bodies that do not match.
                     pub fn from_error(error: &Error) -> Option<Self> {
-                        let ::apigen_runtime::Error::Api(api) = error else {
+                        let apigen_runtime::Error::Api(api) = error else {
                             return None;
                         };
                         #body

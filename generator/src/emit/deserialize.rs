@@ -32,14 +32,14 @@ pub fn struct_impl(model: &Model, owner: usize, name: &Ident, def: &StructDef) -
     let arms = def.fields.iter().enumerate().map(|(index, field)| {
         let local = slot(index);
         let wire = &field.wire;
-        quote! { Some(#index) => ::apigen_runtime::de::value(&mut map, &mut #local, #wire)?, }
+        quote! { Some(#index) => apigen_runtime::de::value(&mut map, &mut #local, #wire)?, }
     });
     let values = def.fields.iter().enumerate().map(|(index, field)| {
         let local = slot(index);
         let member = ident(&field.name);
         let wire = &field.wire;
         match field.presence {
-            Presence::Required => quote! { #member: ::apigen_runtime::de::required(#local, #wire)?, },
+            Presence::Required => quote! { #member: apigen_runtime::de::required(#local, #wire)?, },
             Presence::RequiredNullable | Presence::Optional => quote! { #member: #local.unwrap_or_default(), },
             Presence::OptionalNullable => quote! { #member: #local, },
         }
@@ -58,10 +58,10 @@ pub fn struct_impl(model: &Model, owner: usize, name: &Ident, def: &StructDef) -
                     }
                     fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, mut map: __A) -> Result<#name, __A::Error> {
                         #(#slots)*
-                        while let Some(index) = ::apigen_runtime::de::next_field(&mut map, __FIELDS)? {
+                        while let Some(index) = apigen_runtime::de::next_field(&mut map, __FIELDS)? {
                             match index {
                                 #(#arms)*
-                                _ => ::apigen_runtime::de::skip(&mut map)?,
+                                _ => apigen_runtime::de::skip(&mut map)?,
                             }
                         }
                         Ok(#name { #(#values)* })

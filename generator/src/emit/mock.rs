@@ -72,21 +72,21 @@ pub fn emit(model: &Model) -> TokenStream {
         #![doc = " [`MockServer::requests`]. Unmatched requests get a `501`."]
         #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
 
-        pub use ::apigen_runtime::mock::{MockHandle, MockReply, MockRequest};
+        pub use apigen_runtime::mock::{MockHandle, MockReply, MockRequest};
 
         /// Every operation: id, method, path template (for routing requests).
-        static ROUTES: &[::apigen_runtime::mock::Route] = &[#(#routes)*];
+        static ROUTES: &[apigen_runtime::mock::Route] = &[#(#routes)*];
 
         /// A mock server for this API on an ephemeral port of 127.0.0.1.
         #[derive(Debug)]
         pub struct MockServer {
-            inner: ::apigen_runtime::mock::MockServer,
+            inner: apigen_runtime::mock::MockServer,
         }
 
         impl MockServer {
             /// Starts the server (inside a Tokio runtime).
             pub async fn start() -> ::std::io::Result<Self> {
-                Ok(Self { inner: ::apigen_runtime::mock::MockServer::start(ROUTES).await? })
+                Ok(Self { inner: apigen_runtime::mock::MockServer::start(ROUTES).await? })
             }
 
             /// The server's base URL.
@@ -116,7 +116,7 @@ pub fn emit(model: &Model) -> TokenStream {
             }
 
             /// The untyped server, to register a hand-built `apigen_runtime::mock::Mock`.
-            pub fn raw(&self) -> &::apigen_runtime::mock::MockServer {
+            pub fn raw(&self) -> &apigen_runtime::mock::MockServer {
                 &self.inner
             }
 
@@ -152,7 +152,7 @@ fn operation_mock(model: &Model, operation: &Operation, method_name: &str) -> (T
         #cfg
         #[doc = #summary]
         pub fn #method(&self) -> #builder<'_> {
-            #builder { server: self, mock: ::apigen_runtime::mock::Mock::new(#id) }
+            #builder { server: self, mock: apigen_runtime::mock::Mock::new(#id) }
         }
     };
     let builder_tokens = quote! {
@@ -162,7 +162,7 @@ fn operation_mock(model: &Model, operation: &Operation, method_name: &str) -> (T
         #[must_use = "a mock does nothing until a `respond` method registers it"]
         pub struct #builder<'a> {
             server: &'a MockServer,
-            mock: ::apigen_runtime::mock::Mock,
+            mock: apigen_runtime::mock::Mock,
         }
 
         #cfg
@@ -215,10 +215,10 @@ fn param_matcher(model: &Model, param: &Param, names: &mut Namespace) -> Option<
         ParamLocation::Path => quote! { self.mock = self.mock.path_param(#wire, #value); },
         ParamLocation::Query => {
             let style = match param.style {
-                QueryStyle::Form(explode) => quote! { ::apigen_runtime::query::Style::Form { explode: #explode } },
-                QueryStyle::SpaceDelimited => quote! { ::apigen_runtime::query::Style::SpaceDelimited },
-                QueryStyle::PipeDelimited => quote! { ::apigen_runtime::query::Style::PipeDelimited },
-                QueryStyle::DeepObject => quote! { ::apigen_runtime::query::Style::DeepObject },
+                QueryStyle::Form(explode) => quote! { apigen_runtime::query::Style::Form { explode: #explode } },
+                QueryStyle::SpaceDelimited => quote! { apigen_runtime::query::Style::SpaceDelimited },
+                QueryStyle::PipeDelimited => quote! { apigen_runtime::query::Style::PipeDelimited },
+                QueryStyle::DeepObject => quote! { apigen_runtime::query::Style::DeepObject },
             };
             quote! { self.mock = self.mock.query(#wire, #value, #style); }
         }

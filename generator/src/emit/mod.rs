@@ -52,9 +52,17 @@ pub fn emit(model: &Model, settings: &Settings) -> Vec<GeneratedFile> {
     .into_iter()
     .chain(webhooks)
     .chain([mock])
-    .map(|(path, body)| GeneratedFile {
-        path: path.to_owned(),
-        contents: with_header(body, settings),
+    .map(|(path, body)| {
+        // Child modules name the runtime copy through their parent, where it lives.
+        let body = if settings.vendor_runtime && path != "mod.rs" {
+            after_inner_attributes(&body, "#[allow(unused_imports)]\nuse super::apigen_runtime;\n")
+        } else {
+            body
+        };
+        GeneratedFile {
+            path: path.to_owned(),
+            contents: with_header(body, settings),
+        }
     })
     .collect()
 }
@@ -145,6 +153,16 @@ fn root(model: &Model, settings: &Settings) -> TokenStream {
     let client_doc = format!(" Client for the {api}. Cheap to clone; clones share one connection pool.");
     let webhooks_mod = webhooks::module_decl(model);
     let mock_mod = mock::module_decl();
+    let runtime_mod = settings.vendor_runtime.then(|| {
+        let doc = format!(
+            " The runtime this client runs on: a copy of `apigen-runtime` {}, written here by apigen\n (configuration, request execution, encoding, errors). Regenerate to update it.",
+            crate::vendor::RUNTIME_VERSION
+        );
+        quote! {
+            #[doc = #doc]
+            pub mod apigen_runtime;
+        }
+    });
     quote! {
         #crate_docs
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
@@ -157,15 +175,16 @@ fn root(model: &Model, settings: &Settings) -> TokenStream {
         mod operations;
         #webhooks_mod
         #mock_mod
+        #runtime_mod
         #[allow(unused_imports)]
         pub use operations::*;
         // What users name in their own code, so a crate using the client does not have
         // to depend on the runtime crate to write these types down. `allow`: a crate may
         // include the generated module privately and use none of them.
         #[allow(unused_imports)]
-        pub use ::apigen_runtime::{ApiError, Binary, Nullable, RateLimit, Response};
+        pub use apigen_runtime::{ApiError, Binary, Nullable, RateLimit, Response};
         #[allow(unused_imports)]
-        pub use ::apigen_runtime::error::UnexpectedResponse;
+        pub use apigen_runtime::error::UnexpectedResponse;
 
         #[doc = #base_doc]
         pub const DEFAULT_BASE_URL: &str = #base_url;
@@ -179,19 +198,19 @@ fn root(model: &Model, settings: &Settings) -> TokenStream {
         pub type ErrorBody = #error_body;
 
         /// The error every call returns; see [`apigen_runtime::Error`].
-        pub type Error = ::apigen_runtime::Error<ErrorBody>;
+        pub type Error = apigen_runtime::Error<ErrorBody>;
 
         /// Configures a [`Client`]: credentials, base URL, timeouts, retries.
-        pub type ClientBuilder = ::apigen_runtime::ClientBuilder<Client, ErrorBody>;
+        pub type ClientBuilder = apigen_runtime::ClientBuilder<Client, ErrorBody>;
 
         #[doc = #client_doc]
         #[derive(Debug, Clone)]
         pub struct Client {
-            raw: ::apigen_runtime::RawClient,
+            raw: apigen_runtime::RawClient,
         }
 
-        impl From<::apigen_runtime::RawClient> for Client {
-            fn from(raw: ::apigen_runtime::RawClient) -> Self {
+        impl From<apigen_runtime::RawClient> for Client {
+            fn from(raw: apigen_runtime::RawClient) -> Self {
                 Self { raw }
             }
         }
@@ -204,7 +223,7 @@ fn root(model: &Model, settings: &Settings) -> TokenStream {
             }
 
             /// The configured HTTP machinery, for requests the spec does not describe.
-            pub fn raw(&self) -> &::apigen_runtime::RawClient {
+            pub fn raw(&self) -> &apigen_runtime::RawClient {
                 &self.raw
             }
         }
@@ -290,6 +309,25 @@ fn single(item: syn::Item) -> syn::File {
         attrs: Vec::new(),
         items: vec![item],
     }
+}
+
+/// `body` with `item` inserted after its leading inner attributes and doc comments
+/// (`#![…]`, `//!`), as `prettyplease` prints them.
+pub(crate) fn after_inner_attributes(body: &str, item: &str) -> String {
+    let mut offset = 0;
+    let mut in_attribute = false;
+    for line in body.split_inclusive('\n') {
+        let trimmed = line.trim_end();
+        if in_attribute {
+            in_attribute = trimmed != ")]";
+        } else if trimmed.starts_with("#![") {
+            in_attribute = !trimmed.ends_with(']');
+        } else if !(trimmed.starts_with("//!") || trimmed.is_empty()) {
+            break;
+        }
+        offset += line.len();
+    }
+    format!("{}{item}{}", &body[..offset], &body[offset..])
 }
 
 /// Stamps the "generated, do not edit" header.
@@ -422,7 +460,7 @@ components:
             #![allow(unused)]
             pub struct Before;
             #[cfg(feature = "things")]
-            ::apigen_runtime::open_enum! {
+            apigen_runtime::open_enum! {
                 /// Colour.
                 pub enum Colour { /// `red`
                     Red = "red", /// `dark blue`
@@ -430,7 +468,7 @@ components:
             }
             pub struct After;
         };
-        let expected = "#![allow(unused)]\npub struct Before;\n#[cfg(feature = \"things\")]\n::apigen_runtime::open_enum! {\n    /// Colour.\n    pub enum Colour {\n        /// `red`\n        Red = \"red\",\n        /// `dark blue`\n        DarkBlue = \"dark blue\",\n    }\n}\npub struct After;\n";
+        let expected = "#![allow(unused)]\npub struct Before;\n#[cfg(feature = \"things\")]\napigen_runtime::open_enum! {\n    /// Colour.\n    pub enum Colour {\n        /// `red`\n        Red = \"red\",\n        /// `dark blue`\n        DarkBlue = \"dark blue\",\n    }\n}\npub struct After;\n";
         assert_eq!(super::render(tokens), expected);
     }
 
@@ -451,7 +489,7 @@ components:
         let root = file(&output, "mod.rs");
         assert!(root.contains("pub mod builders;"));
         assert!(root.contains("//! Generated client for the Tiny API (version 1)."));
-        assert!(root.contains("pub use ::apigen_runtime::{ApiError, Binary, Nullable, RateLimit, Response};"));
+        assert!(root.contains("pub use apigen_runtime::{ApiError, Binary, Nullable, RateLimit, Response};"));
         let operations = file(&output, "operations.rs");
         assert!(!operations.contains("pub struct"), "builders leaked into operations.rs");
         let builders = file(&output, "builders.rs");

@@ -45,7 +45,7 @@ pub fn methods(model: &Model, operation: &Operation) -> TokenStream {
         let value = if same_type {
             quote! { #chain.cloned()? }
         } else {
-            quote! { #chain.and_then(::apigen_runtime::pagination::convert)? }
+            quote! { #chain.and_then(apigen_runtime::pagination::convert)? }
         };
         cursor_statements.push(quote! { let #local = #value; });
         let param_name = ident(&param.name);
@@ -95,8 +95,8 @@ pub fn methods(model: &Model, operation: &Operation) -> TokenStream {
     );
     quote! {
         #[doc = #pages_doc]
-        pub fn pages(self) -> impl ::apigen_runtime::pagination::Stream<Item = Result<#page_tokens, Error>> + Send + 'a {
-            ::apigen_runtime::pagination::pages(
+        pub fn pages(self) -> impl apigen_runtime::pagination::Stream<Item = Result<#page_tokens, Error>> + Send + 'a {
+            apigen_runtime::pagination::pages(
                 self,
                 |request| Box::pin(request.send()),
                 |mut request, page| {
@@ -112,8 +112,8 @@ pub fn methods(model: &Model, operation: &Operation) -> TokenStream {
         }
 
         #[doc = #items_doc]
-        pub fn items(self) -> impl ::apigen_runtime::pagination::Stream<Item = Result<#item_tokens, Error>> + Send + 'a {
-            ::apigen_runtime::pagination::items(self.pages(), |page| #extract)
+        pub fn items(self) -> impl apigen_runtime::pagination::Stream<Item = Result<#item_tokens, Error>> + Send + 'a {
+            apigen_runtime::pagination::items(self.pages(), |page| #extract)
         }
     }
 }

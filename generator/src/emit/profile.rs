@@ -33,16 +33,16 @@ pub fn api_const(conventions: &ApiConventions) -> TokenStream {
             ResetFormat::DeltaSeconds => quote! { DeltaSeconds },
             ResetFormat::Auto => quote! { Auto },
         };
-        headers.extend(quote! { .reset(#name, ::apigen_runtime::ResetFormat::#format) });
+        headers.extend(quote! { .reset(#name, apigen_runtime::ResetFormat::#format) });
     }
     if !headers.is_empty() {
-        setters.extend(quote! { .rate_limit_headers(::apigen_runtime::RateLimitHeaders::NONE #headers) });
+        setters.extend(quote! { .rate_limit_headers(apigen_runtime::RateLimitHeaders::NONE #headers) });
     }
     quote! {
         /// This API's conventions as the runtime needs them: base URL, `User-Agent`,
         /// where error bodies keep the code and message, and the request-id and
         /// rate-limit headers (from the spec and its `x-apigen-conventions` extension).
-        pub const API: ::apigen_runtime::ApiProfile =
-            ::apigen_runtime::ApiProfile::new(DEFAULT_BASE_URL, USER_AGENT) #setters;
+        pub const API: apigen_runtime::ApiProfile =
+            apigen_runtime::ApiProfile::new(DEFAULT_BASE_URL, USER_AGENT) #setters;
     }
 }

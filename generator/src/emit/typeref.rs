@@ -30,12 +30,12 @@ pub fn tokens(model: &Model, ty: &TypeRef, scope: Scope) -> TokenStream {
             quote! { #name }
         }
         // Keeps the offset and exact text the server sent (see `apigen_runtime::timestamp`).
-        TypeRef::DateTime => quote! { ::apigen_runtime::Timestamp },
-        TypeRef::Date => quote! { ::apigen_runtime::chrono::NaiveDate },
+        TypeRef::DateTime => quote! { apigen_runtime::Timestamp },
+        TypeRef::Date => quote! { apigen_runtime::chrono::NaiveDate },
         TypeRef::Json => quote! { ::serde_json::Value },
         TypeRef::JsonObject => quote! { ::serde_json::Map<String, ::serde_json::Value> },
-        TypeRef::Bytes => quote! { ::apigen_runtime::bytes::Bytes },
-        TypeRef::Binary => quote! { ::apigen_runtime::Binary },
+        TypeRef::Bytes => quote! { apigen_runtime::bytes::Bytes },
+        TypeRef::Binary => quote! { apigen_runtime::Binary },
         TypeRef::Unit => quote! { () },
         TypeRef::Named(id) => {
             let name = format_ident!("{}", model.types[*id].name);

@@ -242,7 +242,7 @@ pub(crate) fn field_type(model: &Model, owner: usize, field: &Field) -> TokenStr
     match field.presence {
         Presence::Required => inner,
         Presence::RequiredNullable | Presence::Optional => quote! { Option<#inner> },
-        Presence::OptionalNullable => quote! { Option<::apigen_runtime::Nullable<#inner>> },
+        Presence::OptionalNullable => quote! { Option<apigen_runtime::Nullable<#inner>> },
     }
 }
 
@@ -259,7 +259,7 @@ pub(crate) fn emit_field(model: &Model, owner: usize, field: &Field, serde_attrs
         Presence::Optional => quote! { #rename default, skip_serializing_if = "Option::is_none", },
         Presence::OptionalNullable => quote! {
             #rename default, skip_serializing_if = "Option::is_none",
-            deserialize_with = "::apigen_runtime::nullable::deserialize_present",
+            deserialize_with = "apigen_runtime::nullable::deserialize_present",
         },
     };
     let presence_note = match field.presence {
@@ -299,7 +299,7 @@ fn emit_string_enum(name: &Ident, doc: TokenStream, values: &[EnumValue], cfg: &
     // runtime's macro: per enum only the wire values are generated.
     quote! {
         #cfg
-        ::apigen_runtime::open_enum! {
+        apigen_runtime::open_enum! {
             #doc
             pub enum #name {
                 #(#variants)*
@@ -339,10 +339,10 @@ fn emit_tagged(
                 quote! { Self::#variant_name(payload) => ::serde::Serialize::serialize(payload, serializer), }
             }
             Some(_) => quote! {
-                Self::#variant_name(payload) => ::apigen_runtime::unions::serialize_tagged(serializer, #tag, #value, payload),
+                Self::#variant_name(payload) => apigen_runtime::unions::serialize_tagged(serializer, #tag, #value, payload),
             },
             None => quote! {
-                Self::#variant_name => ::apigen_runtime::unions::serialize_tag_only(serializer, #tag, #value),
+                Self::#variant_name => apigen_runtime::unions::serialize_tag_only(serializer, #tag, #value),
             },
         }
     });
@@ -351,10 +351,10 @@ fn emit_tagged(
         let value = &variant.tag_value;
         match &variant.payload {
             Some(payload) if needs_box(model, owner, payload) => quote! {
-                Some(#value) => ::apigen_runtime::unions::decode_variant(value, #value).map(|payload| Self::#variant_name(Box::new(payload))),
+                Some(#value) => apigen_runtime::unions::decode_variant(value, #value).map(|payload| Self::#variant_name(Box::new(payload))),
             },
             Some(_) => quote! {
-                Some(#value) => ::apigen_runtime::unions::decode_variant(value, #value).map(Self::#variant_name),
+                Some(#value) => apigen_runtime::unions::decode_variant(value, #value).map(Self::#variant_name),
             },
             None => quote! { Some(#value) => Ok(Self::#variant_name), },
         }
@@ -392,7 +392,7 @@ fn emit_tagged(
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                match ::apigen_runtime::unions::tag_of(&value, #tag) {
+                match apigen_runtime::unions::tag_of(&value, #tag) {
                     #(#decode_arms)*
                     _ => Ok(Self::Unknown(value)),
                 }
@@ -468,7 +468,7 @@ fn emit_untagged(
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                ::apigen_runtime::unions::Untagged::new(&value)
+                apigen_runtime::unions::Untagged::new(&value)
                     #(#tries)*
                     .finish(#union_name)
             }

@@ -78,7 +78,7 @@ fn event_data(model: &Model, webhooks: &Webhooks) -> TokenStream {
     let decode_arms = webhooks.events.iter().map(|event| {
         let name = ident(&event.variant);
         let key = &event.key;
-        quote! { #key => Self::#name(::apigen_runtime::webhooks::decode_payload(data, #at)?), }
+        quote! { #key => Self::#name(apigen_runtime::webhooks::decode_payload(data, #at)?), }
     });
     let type_arms = webhooks.events.iter().map(|event| {
         let name = ident(&event.variant);
@@ -147,13 +147,13 @@ fn tagged_decoding(tag: &str) -> TokenStream {
         impl EventData {
             #[doc = #doc]
             pub fn from_slice(body: &[u8]) -> Result<Self, WebhookError> {
-                let value: ::serde_json::Value = ::apigen_runtime::webhooks::decode_envelope(body)?;
+                let value: ::serde_json::Value = apigen_runtime::webhooks::decode_envelope(body)?;
                 Self::from_value(value)
             }
 
             /// Like [`EventData::from_slice`], from parsed JSON.
             pub fn from_value(value: ::serde_json::Value) -> Result<Self, WebhookError> {
-                let event_type = ::apigen_runtime::unions::tag_of(&value, #tag).unwrap_or_default().to_owned();
+                let event_type = apigen_runtime::unions::tag_of(&value, #tag).unwrap_or_default().to_owned();
                 Self::decode(&event_type, value)
             }
         }
@@ -227,7 +227,7 @@ fn envelope_struct(model: &Model, envelope: &Envelope) -> TokenStream {
             /// Decodes a webhook body (without checking any signature): the envelope,
             /// then the payload according to the event type.
             pub fn from_slice(body: &[u8]) -> Result<Self, WebhookError> {
-                let raw: RawEvent = ::apigen_runtime::webhooks::decode_envelope(body)?;
+                let raw: RawEvent = apigen_runtime::webhooks::decode_envelope(body)?;
                 raw.into_event()
             }
         }
@@ -315,8 +315,8 @@ fn error_type(header: Option<&str>) -> TokenStream {
 
         impl ::std::error::Error for WebhookError {}
 
-        impl From<::apigen_runtime::webhooks::PayloadError> for WebhookError {
-            fn from(err: ::apigen_runtime::webhooks::PayloadError) -> Self {
+        impl From<apigen_runtime::webhooks::PayloadError> for WebhookError {
+            fn from(err: apigen_runtime::webhooks::PayloadError) -> Self {
                 Self::InvalidPayload { path: err.path, message: err.message }
             }
         }

@@ -6,7 +6,8 @@
 //! `{parameter}` (`/v1/customers/{id}` → `customers`; a `.json`-style suffix is
 //! dropped). The name is the kebab-case of that text (lowercase ASCII letters, digits,
 //! `-`), so it is stable across regenerations; tags that give the same name share the
-//! group. A name equal to one of the features apigen declares itself ([`RESERVED`])
+//! group. A name equal to one of the features apigen declares itself ([`RESERVED`]) or to a
+//! dependency of the runtime copy (`tokio`, `regex`, …; [`crate::vendor::dependencies`])
 //! gets `-ops` appended (`default` → `default-ops`). Above [`MAX_GROUPS`] groups (crates.io
 //! accepts 300 features), the smallest group (fewest operations, then name) is merged
 //! into its neighbour in name order (the one before it, or after it if it is the
@@ -55,7 +56,10 @@ pub fn feature_name(text: &str) -> String {
     if out.is_empty() {
         out.push_str("other");
     }
-    if RESERVED.contains(&out.as_str()) {
+    // The runtime copy's dependencies are dependencies of a standalone crate, and a
+    // feature may not share a dependency's name.
+    let dependency = crate::vendor::dependencies().any(|(name, _)| name == out);
+    if RESERVED.contains(&out.as_str()) || dependency {
         out.push_str("-ops");
     }
     out
@@ -173,7 +177,8 @@ mod tests {
         assert_eq!(feature_name("Silos & Users"), "silos-users");
         assert_eq!(feature_name("payment_intents"), "payment-intents");
         assert_eq!(feature_name("Über"), "ber");
-        assert_eq!(feature_name("!!"), "other");
+        assert_eq!(feature_name("default"), "default-ops");
+        assert_eq!(feature_name("Tokio"), "tokio-ops");
         assert_eq!(feature_name("default"), "default-ops");
         assert_eq!(feature_name("Full"), "full-ops");
         assert_eq!(feature_name("serialize responses"), "serialize-responses-ops");

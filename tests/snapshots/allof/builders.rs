@@ -10,8 +10,8 @@
 #![allow(unused_imports)]
 use super::operations::*;
 use super::{Client, Error, ErrorBody};
-use ::apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
-use ::apigen_runtime::query::Style;
+use apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
+use apigen_runtime::query::Style;
 /// Request builder for [`Client::get_dog`] (`GET /dogs/{dogId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -22,9 +22,9 @@ pub struct GetDog<'a> {
 }
 impl<'a> GetDog<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_dog_id = ::apigen_runtime::path::segment("dogId", &self.dog_id, None)?;
+        let path_dog_id = apigen_runtime::path::segment("dogId", &self.dog_id, None)?;
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/dogs/{dogId}",
             ["/dogs/", &path_dog_id].concat(),
         );
@@ -36,7 +36,7 @@ impl<'a> GetDog<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     GetDog => super::types::GetDogResponse, Error, ErrorBody
 );
 /// Request builder for [`Client::create_record`] (`POST /records`). Set optional parameters, then `.await` it or call [`send`](Self::send).
@@ -50,7 +50,7 @@ pub struct CreateRecord<'a> {
 impl<'a> CreateRecord<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::POST,
+            apigen_runtime::reqwest::Method::POST,
             "/records",
             ["/records"].concat(),
         );
@@ -65,6 +65,6 @@ impl<'a> CreateRecord<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     CreateRecord => super::types::Conflict, Error, ErrorBody, idempotency_key
 );

@@ -7,22 +7,22 @@
 //! register what each operation answers, run the code under test, then inspect
 //! [`MockServer::requests`]. Unmatched requests get a `501`.
 #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
-pub use ::apigen_runtime::mock::{MockHandle, MockReply, MockRequest};
+pub use apigen_runtime::mock::{MockHandle, MockReply, MockRequest};
 /// Every operation: id, method, path template (for routing requests).
-static ROUTES: &[::apigen_runtime::mock::Route] = &[
+static ROUTES: &[apigen_runtime::mock::Route] = &[
     ("getDog", "GET", "/dogs/{dogId}"),
     ("createRecord", "POST", "/records"),
 ];
 /// A mock server for this API on an ephemeral port of 127.0.0.1.
 #[derive(Debug)]
 pub struct MockServer {
-    inner: ::apigen_runtime::mock::MockServer,
+    inner: apigen_runtime::mock::MockServer,
 }
 impl MockServer {
     /// Starts the server (inside a Tokio runtime).
     pub async fn start() -> ::std::io::Result<Self> {
         Ok(Self {
-            inner: ::apigen_runtime::mock::MockServer::start(ROUTES).await?,
+            inner: apigen_runtime::mock::MockServer::start(ROUTES).await?,
         })
     }
     /// The server's base URL.
@@ -47,21 +47,21 @@ impl MockServer {
         self.inner.reset()
     }
     /// The untyped server, to register a hand-built `apigen_runtime::mock::Mock`.
-    pub fn raw(&self) -> &::apigen_runtime::mock::MockServer {
+    pub fn raw(&self) -> &apigen_runtime::mock::MockServer {
         &self.inner
     }
     /// Mocks `getDog` (`GET /dogs/{dogId}`): every request matches until matchers are added.
     pub fn get_dog(&self) -> GetDogMock<'_> {
         GetDogMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("getDog"),
+            mock: apigen_runtime::mock::Mock::new("getDog"),
         }
     }
     /// Mocks `createRecord` (`POST /records`): every request matches until matchers are added.
     pub fn create_record(&self) -> CreateRecordMock<'_> {
         CreateRecordMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("createRecord"),
+            mock: apigen_runtime::mock::Mock::new("createRecord"),
         }
     }
 }
@@ -70,7 +70,7 @@ impl MockServer {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct GetDogMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> GetDogMock<'a> {
     /// Only requests whose path parameter `dogId` is `value` (as the client encodes it) match.
@@ -111,7 +111,7 @@ impl<'a> GetDogMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct CreateRecordMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> CreateRecordMock<'a> {
     /// Only requests whose JSON body equals `body` match.

@@ -10,7 +10,7 @@
 #![allow(unused_imports)]
 use super::builders::*;
 use super::{Client, Error};
-use ::apigen_runtime::CallOptions;
+use apigen_runtime::CallOptions;
 impl Client {
     /// `GET /dogs/{dogId}`
     ///

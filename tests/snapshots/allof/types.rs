@@ -54,22 +54,22 @@ impl<'de> ::serde::Deserialize<'de> for Address {
             ) -> Result<Address, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "city")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "city")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "zip")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "zip")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Address {
-                    city: ::apigen_runtime::de::required(field_0, "city")?,
+                    city: apigen_runtime::de::required(field_0, "city")?,
                     zip: field_1.unwrap_or_default(),
                 })
             }
@@ -93,7 +93,7 @@ pub struct Base {
     /// JSON: `id`.
     pub id: String,
     /// JSON: `createdAt`. Optional: `None` leaves the key out.
-    pub created_at: Option<::apigen_runtime::Timestamp>,
+    pub created_at: Option<apigen_runtime::Timestamp>,
 }
 impl ::serde::Serialize for Base {
     fn serialize<__S: ::serde::Serializer>(
@@ -128,27 +128,27 @@ impl<'de> ::serde::Deserialize<'de> for Base {
                 mut map: __A,
             ) -> Result<Base, __A::Error> {
                 let mut field_0: Option<String> = None;
-                let mut field_1: Option<Option<::apigen_runtime::Timestamp>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                let mut field_1: Option<Option<apigen_runtime::Timestamp>> = None;
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "createdAt",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Base {
-                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    id: apigen_runtime::de::required(field_0, "id")?,
                     created_at: field_1.unwrap_or_default(),
                 })
             }
@@ -172,7 +172,7 @@ pub struct Named {
     /// JSON: `id`.
     pub id: String,
     /// JSON: `createdAt`. Optional: `None` leaves the key out.
-    pub created_at: Option<::apigen_runtime::Timestamp>,
+    pub created_at: Option<apigen_runtime::Timestamp>,
     /// JSON: `name`.
     pub name: String,
 }
@@ -210,33 +210,33 @@ impl<'de> ::serde::Deserialize<'de> for Named {
                 mut map: __A,
             ) -> Result<Named, __A::Error> {
                 let mut field_0: Option<String> = None;
-                let mut field_1: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_1: Option<Option<apigen_runtime::Timestamp>> = None;
                 let mut field_2: Option<String> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "createdAt",
                             )?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_2, "name")?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "name")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Named {
-                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    id: apigen_runtime::de::required(field_0, "id")?,
                     created_at: field_1.unwrap_or_default(),
-                    name: ::apigen_runtime::de::required(field_2, "name")?,
+                    name: apigen_runtime::de::required(field_2, "name")?,
                 })
             }
         }
@@ -260,7 +260,7 @@ pub struct Pet {
     /// JSON: `id`.
     pub id: String,
     /// JSON: `createdAt`. Optional: `None` leaves the key out.
-    pub created_at: Option<::apigen_runtime::Timestamp>,
+    pub created_at: Option<apigen_runtime::Timestamp>,
     /// JSON: `name`.
     pub name: String,
     /// JSON: `home`. Optional: `None` leaves the key out.
@@ -308,41 +308,41 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
                 mut map: __A,
             ) -> Result<Pet, __A::Error> {
                 let mut field_0: Option<String> = None;
-                let mut field_1: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_1: Option<Option<apigen_runtime::Timestamp>> = None;
                 let mut field_2: Option<String> = None;
                 let mut field_3: Option<Option<Address>> = None;
                 let mut field_4: Option<Option<Vec<String>>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "createdAt",
                             )?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_2, "name")?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "name")?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_3, "home")?
+                            apigen_runtime::de::value(&mut map, &mut field_3, "home")?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_4, "tags")?
+                            apigen_runtime::de::value(&mut map, &mut field_4, "tags")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Pet {
-                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    id: apigen_runtime::de::required(field_0, "id")?,
                     created_at: field_1.unwrap_or_default(),
-                    name: ::apigen_runtime::de::required(field_2, "name")?,
+                    name: apigen_runtime::de::required(field_2, "name")?,
                     home: field_3.unwrap_or_default(),
                     tags: field_4.unwrap_or_default(),
                 })
@@ -372,7 +372,7 @@ pub struct Dog {
     /// JSON: `id`.
     pub id: String,
     /// JSON: `createdAt`. Optional: `None` leaves the key out.
-    pub created_at: Option<::apigen_runtime::Timestamp>,
+    pub created_at: Option<apigen_runtime::Timestamp>,
     /// JSON: `name`.
     pub name: String,
     /// JSON: `home`. Optional: `None` leaves the key out.
@@ -423,48 +423,48 @@ impl<'de> ::serde::Deserialize<'de> for Dog {
                 mut map: __A,
             ) -> Result<Dog, __A::Error> {
                 let mut field_0: Option<String> = None;
-                let mut field_1: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_1: Option<Option<apigen_runtime::Timestamp>> = None;
                 let mut field_2: Option<String> = None;
                 let mut field_3: Option<Option<Address>> = None;
                 let mut field_4: Option<Option<Vec<String>>> = None;
                 let mut field_5: Option<bool> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "createdAt",
                             )?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_2, "name")?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "name")?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_3, "home")?
+                            apigen_runtime::de::value(&mut map, &mut field_3, "home")?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_4, "tags")?
+                            apigen_runtime::de::value(&mut map, &mut field_4, "tags")?
                         }
                         Some(5usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_5, "barks")?
+                            apigen_runtime::de::value(&mut map, &mut field_5, "barks")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Dog {
-                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    id: apigen_runtime::de::required(field_0, "id")?,
                     created_at: field_1.unwrap_or_default(),
-                    name: ::apigen_runtime::de::required(field_2, "name")?,
+                    name: apigen_runtime::de::required(field_2, "name")?,
                     home: field_3.unwrap_or_default(),
                     tags: field_4.unwrap_or_default(),
-                    barks: ::apigen_runtime::de::required(field_5, "barks")?,
+                    barks: apigen_runtime::de::required(field_5, "barks")?,
                 })
             }
         }
@@ -529,18 +529,18 @@ impl<'de> ::serde::Deserialize<'de> for Audit {
             ) -> Result<Audit, __A::Error> {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "note")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "note")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "by")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "by")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Audit {
@@ -564,7 +564,7 @@ pub struct Record {
     /// JSON: `id`.
     pub id: String,
     /// JSON: `createdAt`. Optional: `None` leaves the key out.
-    pub created_at: Option<::apigen_runtime::Timestamp>,
+    pub created_at: Option<apigen_runtime::Timestamp>,
     /// A one-member allOf used to attach a description.
     ///
     /// JSON: `address`. Optional: `None` leaves the key out.
@@ -613,43 +613,39 @@ impl<'de> ::serde::Deserialize<'de> for Record {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<String> = None;
-                let mut field_3: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_3: Option<Option<apigen_runtime::Timestamp>> = None;
                 let mut field_4: Option<Option<Address>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "note")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "note")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "by")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "by")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_2, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "id")?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "createdAt",
                             )?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_4,
-                                "address",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_4, "address")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Record {
-                    note: ::apigen_runtime::de::required(field_0, "note")?,
+                    note: apigen_runtime::de::required(field_0, "note")?,
                     by: field_1.unwrap_or_default(),
-                    id: ::apigen_runtime::de::required(field_2, "id")?,
+                    id: apigen_runtime::de::required(field_2, "id")?,
                     created_at: field_3.unwrap_or_default(),
                     address: field_4.unwrap_or_default(),
                 })
@@ -710,19 +706,19 @@ impl<'de> ::serde::Deserialize<'de> for Conflict {
                 mut map: __A,
             ) -> Result<Conflict, __A::Error> {
                 let mut field_0: Option<i64> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "value")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "value")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Conflict {
-                    value: ::apigen_runtime::de::required(field_0, "value")?,
+                    value: apigen_runtime::de::required(field_0, "value")?,
                 })
             }
         }
@@ -744,7 +740,7 @@ pub struct TypedExtended {
     /// JSON: `id`.
     pub id: String,
     /// JSON: `createdAt`.
-    pub created_at: ::apigen_runtime::Timestamp,
+    pub created_at: apigen_runtime::Timestamp,
     /// JSON: `extra`.
     pub extra: String,
 }
@@ -780,33 +776,33 @@ impl<'de> ::serde::Deserialize<'de> for TypedExtended {
                 mut map: __A,
             ) -> Result<TypedExtended, __A::Error> {
                 let mut field_0: Option<String> = None;
-                let mut field_1: Option<::apigen_runtime::Timestamp> = None;
+                let mut field_1: Option<apigen_runtime::Timestamp> = None;
                 let mut field_2: Option<String> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "createdAt",
                             )?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_2, "extra")?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "extra")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(TypedExtended {
-                    id: ::apigen_runtime::de::required(field_0, "id")?,
-                    created_at: ::apigen_runtime::de::required(field_1, "createdAt")?,
-                    extra: ::apigen_runtime::de::required(field_2, "extra")?,
+                    id: apigen_runtime::de::required(field_0, "id")?,
+                    created_at: apigen_runtime::de::required(field_1, "createdAt")?,
+                    extra: apigen_runtime::de::required(field_2, "extra")?,
                 })
             }
         }
@@ -818,7 +814,7 @@ impl TypedExtended {
     #[allow(clippy::new_without_default)]
     pub fn new(
         id: impl Into<String>,
-        created_at: ::apigen_runtime::Timestamp,
+        created_at: apigen_runtime::Timestamp,
         extra: impl Into<String>,
     ) -> Self {
         Self {
@@ -884,28 +880,28 @@ impl<'de> ::serde::Deserialize<'de> for TypedOnly {
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Option<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "city")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "city")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "zip")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "zip")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_2, "note")?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "note")?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_3, "by")?
+                            apigen_runtime::de::value(&mut map, &mut field_3, "by")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(TypedOnly {
-                    city: ::apigen_runtime::de::required(field_0, "city")?,
+                    city: apigen_runtime::de::required(field_0, "city")?,
                     zip: field_1.unwrap_or_default(),
                     note: field_2.unwrap_or_default(),
                     by: field_3.unwrap_or_default(),
@@ -950,7 +946,7 @@ impl<'de> ::serde::Deserialize<'de> for TypedUnion {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        ::apigen_runtime::unions::Untagged::new(&value)
+        apigen_runtime::unions::Untagged::new(&value)
             .variant(Self::Address)
             .variant(Self::Base)
             .finish("TypedUnion")
@@ -962,7 +958,7 @@ pub struct GetDogResponse {
     /// JSON: `id`.
     pub id: String,
     /// JSON: `createdAt`. Optional: `None` leaves the key out.
-    pub created_at: Option<::apigen_runtime::Timestamp>,
+    pub created_at: Option<apigen_runtime::Timestamp>,
     /// JSON: `name`.
     pub name: String,
     /// JSON: `home`. Optional: `None` leaves the key out.
@@ -972,7 +968,7 @@ pub struct GetDogResponse {
     /// JSON: `barks`.
     pub barks: bool,
     /// JSON: `fetchedAt`.
-    pub fetched_at: ::apigen_runtime::Timestamp,
+    pub fetched_at: apigen_runtime::Timestamp,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for GetDogResponse {
@@ -1025,57 +1021,57 @@ impl<'de> ::serde::Deserialize<'de> for GetDogResponse {
                 mut map: __A,
             ) -> Result<GetDogResponse, __A::Error> {
                 let mut field_0: Option<String> = None;
-                let mut field_1: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_1: Option<Option<apigen_runtime::Timestamp>> = None;
                 let mut field_2: Option<String> = None;
                 let mut field_3: Option<Option<Address>> = None;
                 let mut field_4: Option<Option<Vec<String>>> = None;
                 let mut field_5: Option<bool> = None;
-                let mut field_6: Option<::apigen_runtime::Timestamp> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                let mut field_6: Option<apigen_runtime::Timestamp> = None;
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "createdAt",
                             )?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_2, "name")?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "name")?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_3, "home")?
+                            apigen_runtime::de::value(&mut map, &mut field_3, "home")?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_4, "tags")?
+                            apigen_runtime::de::value(&mut map, &mut field_4, "tags")?
                         }
                         Some(5usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_5, "barks")?
+                            apigen_runtime::de::value(&mut map, &mut field_5, "barks")?
                         }
                         Some(6usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_6,
                                 "fetchedAt",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(GetDogResponse {
-                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    id: apigen_runtime::de::required(field_0, "id")?,
                     created_at: field_1.unwrap_or_default(),
-                    name: ::apigen_runtime::de::required(field_2, "name")?,
+                    name: apigen_runtime::de::required(field_2, "name")?,
                     home: field_3.unwrap_or_default(),
                     tags: field_4.unwrap_or_default(),
-                    barks: ::apigen_runtime::de::required(field_5, "barks")?,
-                    fetched_at: ::apigen_runtime::de::required(field_6, "fetchedAt")?,
+                    barks: apigen_runtime::de::required(field_5, "barks")?,
+                    fetched_at: apigen_runtime::de::required(field_6, "fetchedAt")?,
                 })
             }
         }
@@ -1089,7 +1085,7 @@ impl GetDogResponse {
         id: impl Into<String>,
         name: impl Into<String>,
         barks: bool,
-        fetched_at: ::apigen_runtime::Timestamp,
+        fetched_at: apigen_runtime::Timestamp,
     ) -> Self {
         Self {
             id: id.into(),

@@ -10,8 +10,8 @@
 #![allow(unused_imports)]
 use super::operations::*;
 use super::{Client, Error, ErrorBody};
-use ::apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
-use ::apigen_runtime::query::Style;
+use apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
+use apigen_runtime::query::Style;
 /// Request builder for [`Client::get_note`] (`GET /notes/{id}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -22,9 +22,9 @@ pub struct GetNote<'a> {
 }
 impl<'a> GetNote<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_id = ::apigen_runtime::path::segment("id", &self.id, None)?;
+        let path_id = apigen_runtime::path::segment("id", &self.id, None)?;
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/notes/{id}",
             ["/notes/", &path_id].concat(),
         );
@@ -36,4 +36,4 @@ impl<'a> GetNote<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(GetNote => super::types::Note, Error, ErrorBody);
+apigen_runtime::request_builder!(GetNote => super::types::Note, Error, ErrorBody);

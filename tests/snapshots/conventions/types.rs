@@ -53,23 +53,23 @@ impl<'de> ::serde::Deserialize<'de> for Note {
             ) -> Result<Note, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "text")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "text")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Note {
-                    id: ::apigen_runtime::de::required(field_0, "id")?,
-                    text: ::apigen_runtime::de::required(field_1, "text")?,
+                    id: apigen_runtime::de::required(field_0, "id")?,
+                    text: apigen_runtime::de::required(field_1, "text")?,
                 })
             }
         }
@@ -139,43 +139,35 @@ impl<'de> ::serde::Deserialize<'de> for Problem {
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<i64> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "code")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "code")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_1,
-                                "message",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "message")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "more_info",
                             )?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_3,
-                                "status",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_3, "status")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Problem {
-                    code: ::apigen_runtime::de::required(field_0, "code")?,
-                    message: ::apigen_runtime::de::required(field_1, "message")?,
+                    code: apigen_runtime::de::required(field_0, "code")?,
+                    message: apigen_runtime::de::required(field_1, "message")?,
                     more_info: field_2.unwrap_or_default(),
-                    status: ::apigen_runtime::de::required(field_3, "status")?,
+                    status: apigen_runtime::de::required(field_3, "status")?,
                 })
             }
         }

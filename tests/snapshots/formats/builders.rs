@@ -10,15 +10,15 @@
 #![allow(unused_imports)]
 use super::operations::*;
 use super::{Client, Error, ErrorBody};
-use ::apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
-use ::apigen_runtime::query::Style;
+use apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
+use apigen_runtime::query::Style;
 /// Request builder for [`Client::create_sample`] (`POST /samples`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateSample<'a> {
     pub(super) client: &'a Client,
-    pub(super) since: Option<::apigen_runtime::Timestamp>,
-    pub(super) day: Option<::apigen_runtime::chrono::NaiveDate>,
+    pub(super) since: Option<apigen_runtime::Timestamp>,
+    pub(super) day: Option<apigen_runtime::chrono::NaiveDate>,
     pub(super) trace: Option<String>,
     pub(super) big: Option<u64>,
     pub(super) body: Option<super::types::Sample>,
@@ -26,12 +26,12 @@ pub struct CreateSample<'a> {
 }
 impl<'a> CreateSample<'a> {
     /// Sets the optional query parameter `since`.
-    pub fn since(mut self, value: ::apigen_runtime::Timestamp) -> Self {
+    pub fn since(mut self, value: apigen_runtime::Timestamp) -> Self {
         self.since = Some(value);
         self
     }
     /// Sets the optional query parameter `day`.
-    pub fn day(mut self, value: ::apigen_runtime::chrono::NaiveDate) -> Self {
+    pub fn day(mut self, value: apigen_runtime::chrono::NaiveDate) -> Self {
         self.day = Some(value);
         self
     }
@@ -47,14 +47,14 @@ impl<'a> CreateSample<'a> {
     }
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::POST,
+            apigen_runtime::reqwest::Method::POST,
             "/samples",
             ["/samples"].concat(),
         );
         request.query("since", &self.since, Style::Form { explode: true })?;
         request.query("day", &self.day, Style::Form { explode: true })?;
         if let Some(value) = self.trace.as_ref() {
-            request.header("trace", ::apigen_runtime::path::text_of("trace", value)?);
+            request.header("trace", apigen_runtime::path::text_of("trace", value)?);
         }
         request.query("big", &self.big, Style::Form { explode: true })?;
         if let Some(body) = &self.body {
@@ -68,6 +68,6 @@ impl<'a> CreateSample<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     CreateSample => super::types::Sample, Error, ErrorBody, idempotency_key
 );

@@ -7,21 +7,19 @@
 //! register what each operation answers, run the code under test, then inspect
 //! [`MockServer::requests`]. Unmatched requests get a `501`.
 #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
-pub use ::apigen_runtime::mock::{MockHandle, MockReply, MockRequest};
+pub use apigen_runtime::mock::{MockHandle, MockReply, MockRequest};
 /// Every operation: id, method, path template (for routing requests).
-static ROUTES: &[::apigen_runtime::mock::Route] = &[
-    ("createSample", "POST", "/samples"),
-];
+static ROUTES: &[apigen_runtime::mock::Route] = &[("createSample", "POST", "/samples")];
 /// A mock server for this API on an ephemeral port of 127.0.0.1.
 #[derive(Debug)]
 pub struct MockServer {
-    inner: ::apigen_runtime::mock::MockServer,
+    inner: apigen_runtime::mock::MockServer,
 }
 impl MockServer {
     /// Starts the server (inside a Tokio runtime).
     pub async fn start() -> ::std::io::Result<Self> {
         Ok(Self {
-            inner: ::apigen_runtime::mock::MockServer::start(ROUTES).await?,
+            inner: apigen_runtime::mock::MockServer::start(ROUTES).await?,
         })
     }
     /// The server's base URL.
@@ -46,14 +44,14 @@ impl MockServer {
         self.inner.reset()
     }
     /// The untyped server, to register a hand-built `apigen_runtime::mock::Mock`.
-    pub fn raw(&self) -> &::apigen_runtime::mock::MockServer {
+    pub fn raw(&self) -> &apigen_runtime::mock::MockServer {
         &self.inner
     }
     /// Mocks `createSample` (`POST /samples`): every request matches until matchers are added.
     pub fn create_sample(&self) -> CreateSampleMock<'_> {
         CreateSampleMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("createSample"),
+            mock: apigen_runtime::mock::Mock::new("createSample"),
         }
     }
 }
@@ -62,30 +60,30 @@ impl MockServer {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct CreateSampleMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> CreateSampleMock<'a> {
     /// Only requests whose query parameter `since` is `value` (as the client encodes it) match.
-    pub fn since(mut self, value: ::apigen_runtime::Timestamp) -> Self {
+    pub fn since(mut self, value: apigen_runtime::Timestamp) -> Self {
         self.mock = self
             .mock
             .query(
                 "since",
                 &value,
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
         self
     }
     /// Only requests whose query parameter `day` is `value` (as the client encodes it) match.
-    pub fn day(mut self, value: ::apigen_runtime::chrono::NaiveDate) -> Self {
+    pub fn day(mut self, value: apigen_runtime::chrono::NaiveDate) -> Self {
         self.mock = self
             .mock
             .query(
                 "day",
                 &value,
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
@@ -98,7 +96,7 @@ impl<'a> CreateSampleMock<'a> {
             .query(
                 "big",
                 &value,
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );

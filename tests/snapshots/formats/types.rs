@@ -16,9 +16,9 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sample {
     /// JSON: `at`.
-    pub at: ::apigen_runtime::Timestamp,
+    pub at: apigen_runtime::Timestamp,
     /// JSON: `day`.
-    pub day: ::apigen_runtime::chrono::NaiveDate,
+    pub day: apigen_runtime::chrono::NaiveDate,
     /// JSON: `clock`. Optional: `None` leaves the key out.
     pub clock: Option<String>,
     /// JSON: `id`.
@@ -30,7 +30,7 @@ pub struct Sample {
     /// JSON: `blob`.
     pub blob: String,
     /// JSON: `raw`. Optional: `None` leaves the key out.
-    pub raw: Option<::apigen_runtime::Binary>,
+    pub raw: Option<apigen_runtime::Binary>,
     /// JSON: `secret`. Optional: `None` leaves the key out.
     pub secret: Option<String>,
     /// JSON: `custom`. Optional: `None` leaves the key out.
@@ -167,14 +167,14 @@ impl<'de> ::serde::Deserialize<'de> for Sample {
                 self,
                 mut map: __A,
             ) -> Result<Sample, __A::Error> {
-                let mut field_0: Option<::apigen_runtime::Timestamp> = None;
-                let mut field_1: Option<::apigen_runtime::chrono::NaiveDate> = None;
+                let mut field_0: Option<apigen_runtime::Timestamp> = None;
+                let mut field_1: Option<apigen_runtime::chrono::NaiveDate> = None;
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<String> = None;
                 let mut field_4: Option<String> = None;
                 let mut field_5: Option<Option<String>> = None;
                 let mut field_6: Option<String> = None;
-                let mut field_7: Option<Option<::apigen_runtime::Binary>> = None;
+                let mut field_7: Option<Option<apigen_runtime::Binary>> = None;
                 let mut field_8: Option<Option<String>> = None;
                 let mut field_9: Option<Option<String>> = None;
                 let mut field_10: Option<i32> = None;
@@ -190,131 +190,111 @@ impl<'de> ::serde::Deserialize<'de> for Sample {
                 let mut field_20: Option<Option<i64>> = None;
                 let mut field_21: Option<Option<i64>> = None;
                 let mut field_22: Option<Option<u64>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "at")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "at")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "day")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "day")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_2, "clock")?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "clock")?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_3, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_3, "id")?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_4, "link")?
+                            apigen_runtime::de::value(&mut map, &mut field_4, "link")?
                         }
                         Some(5usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_5, "email")?
+                            apigen_runtime::de::value(&mut map, &mut field_5, "email")?
                         }
                         Some(6usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_6, "blob")?
+                            apigen_runtime::de::value(&mut map, &mut field_6, "blob")?
                         }
                         Some(7usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_7, "raw")?
+                            apigen_runtime::de::value(&mut map, &mut field_7, "raw")?
                         }
                         Some(8usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_8,
-                                "secret",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_8, "secret")?
                         }
                         Some(9usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_9,
-                                "custom",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_9, "custom")?
                         }
                         Some(10usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_10, "i32")?
+                            apigen_runtime::de::value(&mut map, &mut field_10, "i32")?
                         }
                         Some(11usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_11, "i64")?
+                            apigen_runtime::de::value(&mut map, &mut field_11, "i64")?
                         }
                         Some(12usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_12, "u32")?
+                            apigen_runtime::de::value(&mut map, &mut field_12, "u32")?
                         }
                         Some(13usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_13, "u64")?
+                            apigen_runtime::de::value(&mut map, &mut field_13, "u64")?
                         }
                         Some(14usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_14,
-                                "count",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_14, "count")?
                         }
                         Some(15usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_15,
                                 "byteSized",
                             )?
                         }
                         Some(16usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_16, "f32")?
+                            apigen_runtime::de::value(&mut map, &mut field_16, "f32")?
                         }
                         Some(17usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_17, "f64")?
+                            apigen_runtime::de::value(&mut map, &mut field_17, "f64")?
                         }
                         Some(18usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_18,
-                                "weird",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_18, "weird")?
                         }
                         Some(19usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_19, "huge")?
+                            apigen_runtime::de::value(&mut map, &mut field_19, "huge")?
                         }
                         Some(20usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_20,
                                 "hugeNegative",
                             )?
                         }
                         Some(21usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_21,
-                                "i64Min",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_21, "i64Min")?
                         }
                         Some(22usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_22,
                                 "beyondU128",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Sample {
-                    at: ::apigen_runtime::de::required(field_0, "at")?,
-                    day: ::apigen_runtime::de::required(field_1, "day")?,
+                    at: apigen_runtime::de::required(field_0, "at")?,
+                    day: apigen_runtime::de::required(field_1, "day")?,
                     clock: field_2.unwrap_or_default(),
-                    id: ::apigen_runtime::de::required(field_3, "id")?,
-                    link: ::apigen_runtime::de::required(field_4, "link")?,
+                    id: apigen_runtime::de::required(field_3, "id")?,
+                    link: apigen_runtime::de::required(field_4, "link")?,
                     email: field_5.unwrap_or_default(),
-                    blob: ::apigen_runtime::de::required(field_6, "blob")?,
+                    blob: apigen_runtime::de::required(field_6, "blob")?,
                     raw: field_7.unwrap_or_default(),
                     secret: field_8.unwrap_or_default(),
                     custom: field_9.unwrap_or_default(),
-                    i32: ::apigen_runtime::de::required(field_10, "i32")?,
-                    i64: ::apigen_runtime::de::required(field_11, "i64")?,
+                    i32: apigen_runtime::de::required(field_10, "i32")?,
+                    i64: apigen_runtime::de::required(field_11, "i64")?,
                     u32: field_12.unwrap_or_default(),
                     u64: field_13.unwrap_or_default(),
-                    count: ::apigen_runtime::de::required(field_14, "count")?,
+                    count: apigen_runtime::de::required(field_14, "count")?,
                     byte_sized: field_15.unwrap_or_default(),
                     f32: field_16.unwrap_or_default(),
                     f64: field_17.unwrap_or_default(),

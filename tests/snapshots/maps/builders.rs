@@ -10,8 +10,8 @@
 #![allow(unused_imports)]
 use super::operations::*;
 use super::{Client, Error, ErrorBody};
-use ::apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
-use ::apigen_runtime::query::Style;
+use apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
+use apigen_runtime::query::Style;
 /// Request builder for [`Client::get_stats`] (`GET /stats`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -22,7 +22,7 @@ pub struct GetStats<'a> {
 impl<'a> GetStats<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/stats",
             ["/stats"].concat(),
         );
@@ -34,7 +34,7 @@ impl<'a> GetStats<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(GetStats => super::types::Stats, Error, ErrorBody);
+apigen_runtime::request_builder!(GetStats => super::types::Stats, Error, ErrorBody);
 /// Request builder for [`Client::put_scores`] (`PUT /stats`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -46,7 +46,7 @@ pub struct PutScores<'a> {
 impl<'a> PutScores<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::PUT,
+            apigen_runtime::reqwest::Method::PUT,
             "/stats",
             ["/stats"].concat(),
         );
@@ -59,7 +59,7 @@ impl<'a> PutScores<'a> {
         response.empty()
     }
 }
-::apigen_runtime::request_builder!(PutScores => (), Error, ErrorBody);
+apigen_runtime::request_builder!(PutScores => (), Error, ErrorBody);
 /// Request builder for [`Client::update_settings`] (`POST /settings`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -71,7 +71,7 @@ pub struct UpdateSettings<'a> {
 impl<'a> UpdateSettings<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::POST,
+            apigen_runtime::reqwest::Method::POST,
             "/settings",
             ["/settings"].concat(),
         );
@@ -86,7 +86,7 @@ impl<'a> UpdateSettings<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     UpdateSettings => ::serde_json::Map < String, ::serde_json::Value >, Error,
     ErrorBody, idempotency_key
 );

@@ -7,9 +7,9 @@
 //! register what each operation answers, run the code under test, then inspect
 //! [`MockServer::requests`]. Unmatched requests get a `501`.
 #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
-pub use ::apigen_runtime::mock::{MockHandle, MockReply, MockRequest};
+pub use apigen_runtime::mock::{MockHandle, MockReply, MockRequest};
 /// Every operation: id, method, path template (for routing requests).
-static ROUTES: &[::apigen_runtime::mock::Route] = &[
+static ROUTES: &[apigen_runtime::mock::Route] = &[
     ("getStats", "GET", "/stats"),
     ("putScores", "PUT", "/stats"),
     ("updateSettings", "POST", "/settings"),
@@ -17,13 +17,13 @@ static ROUTES: &[::apigen_runtime::mock::Route] = &[
 /// A mock server for this API on an ephemeral port of 127.0.0.1.
 #[derive(Debug)]
 pub struct MockServer {
-    inner: ::apigen_runtime::mock::MockServer,
+    inner: apigen_runtime::mock::MockServer,
 }
 impl MockServer {
     /// Starts the server (inside a Tokio runtime).
     pub async fn start() -> ::std::io::Result<Self> {
         Ok(Self {
-            inner: ::apigen_runtime::mock::MockServer::start(ROUTES).await?,
+            inner: apigen_runtime::mock::MockServer::start(ROUTES).await?,
         })
     }
     /// The server's base URL.
@@ -48,28 +48,28 @@ impl MockServer {
         self.inner.reset()
     }
     /// The untyped server, to register a hand-built `apigen_runtime::mock::Mock`.
-    pub fn raw(&self) -> &::apigen_runtime::mock::MockServer {
+    pub fn raw(&self) -> &apigen_runtime::mock::MockServer {
         &self.inner
     }
     /// Mocks `getStats` (`GET /stats`): every request matches until matchers are added.
     pub fn get_stats(&self) -> GetStatsMock<'_> {
         GetStatsMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("getStats"),
+            mock: apigen_runtime::mock::Mock::new("getStats"),
         }
     }
     /// Mocks `putScores` (`PUT /stats`): every request matches until matchers are added.
     pub fn put_scores(&self) -> PutScoresMock<'_> {
         PutScoresMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("putScores"),
+            mock: apigen_runtime::mock::Mock::new("putScores"),
         }
     }
     /// Mocks `updateSettings` (`POST /settings`): every request matches until matchers are added.
     pub fn update_settings(&self) -> UpdateSettingsMock<'_> {
         UpdateSettingsMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("updateSettings"),
+            mock: apigen_runtime::mock::Mock::new("updateSettings"),
         }
     }
 }
@@ -78,7 +78,7 @@ impl MockServer {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct GetStatsMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> GetStatsMock<'a> {
     /// Only requests for which `condition` holds match.
@@ -114,7 +114,7 @@ impl<'a> GetStatsMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct PutScoresMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> PutScoresMock<'a> {
     /// Only requests whose JSON body equals `body` match.
@@ -172,7 +172,7 @@ impl<'a> PutScoresMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct UpdateSettingsMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> UpdateSettingsMock<'a> {
     /// Only requests whose JSON body equals `body` match.

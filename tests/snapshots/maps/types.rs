@@ -69,19 +69,19 @@ impl<'de> ::serde::Deserialize<'de> for Counter {
                 mut map: __A,
             ) -> Result<Counter, __A::Error> {
                 let mut field_0: Option<i64> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "count")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "count")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Counter {
-                    count: ::apigen_runtime::de::required(field_0, "count")?,
+                    count: apigen_runtime::de::required(field_0, "count")?,
                 })
             }
         }
@@ -175,15 +175,15 @@ impl<'de> ::serde::Deserialize<'de> for Closed {
                 mut map: __A,
             ) -> Result<Closed, __A::Error> {
                 let mut field_0: Option<Option<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "label")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "label")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Closed {
@@ -322,90 +322,70 @@ impl<'de> ::serde::Deserialize<'de> for Stats {
                         >,
                     >,
                 > = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_0,
-                                "scores",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "scores")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_1,
-                                "groups",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "groups")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_2,
-                                "sparse",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "sparse")?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "counters",
                             )?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_4,
                                 "anything",
                             )?
                         }
                         Some(5usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_5,
                                 "freeForm",
                             )?
                         }
                         Some(6usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_6,
                                 "labelled",
                             )?
                         }
                         Some(7usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_7,
-                                "closed",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_7, "closed")?
                         }
                         Some(8usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_8, "empty")?
+                            apigen_runtime::de::value(&mut map, &mut field_8, "empty")?
                         }
                         Some(9usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_9,
                                 "byRegion",
                             )?
                         }
                         Some(10usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_10,
-                                "matrix",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_10, "matrix")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Stats {
-                    scores: ::apigen_runtime::de::required(field_0, "scores")?,
-                    groups: ::apigen_runtime::de::required(field_1, "groups")?,
+                    scores: apigen_runtime::de::required(field_0, "scores")?,
+                    groups: apigen_runtime::de::required(field_1, "groups")?,
                     sparse: field_2.unwrap_or_default(),
                     counters: field_3.unwrap_or_default(),
                     anything: field_4.unwrap_or_default(),
@@ -446,7 +426,7 @@ pub struct StatsByRegionValue {
     /// JSON: `total`.
     pub total: i64,
     /// JSON: `updatedAt`. Optional: `None` leaves the key out.
-    pub updated_at: Option<::apigen_runtime::Timestamp>,
+    pub updated_at: Option<apigen_runtime::Timestamp>,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for StatsByRegionValue {
@@ -482,27 +462,27 @@ impl<'de> ::serde::Deserialize<'de> for StatsByRegionValue {
                 mut map: __A,
             ) -> Result<StatsByRegionValue, __A::Error> {
                 let mut field_0: Option<i64> = None;
-                let mut field_1: Option<Option<::apigen_runtime::Timestamp>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                let mut field_1: Option<Option<apigen_runtime::Timestamp>> = None;
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "total")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "total")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "updatedAt",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(StatsByRegionValue {
-                    total: ::apigen_runtime::de::required(field_0, "total")?,
+                    total: apigen_runtime::de::required(field_0, "total")?,
                     updated_at: field_1.unwrap_or_default(),
                 })
             }

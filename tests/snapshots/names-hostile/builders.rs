@@ -10,8 +10,8 @@
 #![allow(unused_imports)]
 use super::operations::*;
 use super::{Client, Error, ErrorBody};
-use ::apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
-use ::apigen_runtime::query::Style;
+use apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
+use apigen_runtime::query::Style;
 /// Request builder for [`Client::pin`] (`GET /pin`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -22,7 +22,7 @@ pub struct Pin2<'a> {
 impl<'a> Pin2<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/pin",
             ["/pin"].concat(),
         );
@@ -34,7 +34,7 @@ impl<'a> Pin2<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(Pin2 => super::types::Pin, Error, ErrorBody);
+apigen_runtime::request_builder!(Pin2 => super::types::Pin, Error, ErrorBody);
 /// Request builder for [`Client::future`] (`GET /future`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -51,7 +51,7 @@ impl<'a> Future2<'a> {
     }
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/future",
             ["/future"].concat(),
         );
@@ -64,7 +64,7 @@ impl<'a> Future2<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(Future2 => super::types::Future, Error, ErrorBody);
+apigen_runtime::request_builder!(Future2 => super::types::Future, Error, ErrorBody);
 /// Request builder for [`Client::into_future`] (`POST /into-future`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -76,7 +76,7 @@ pub struct IntoFuture2<'a> {
 impl<'a> IntoFuture2<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::POST,
+            apigen_runtime::reqwest::Method::POST,
             "/into-future",
             ["/into-future"].concat(),
         );
@@ -89,7 +89,7 @@ impl<'a> IntoFuture2<'a> {
         response.empty()
     }
 }
-::apigen_runtime::request_builder!(IntoFuture2 => (), Error, ErrorBody, idempotency_key);
+apigen_runtime::request_builder!(IntoFuture2 => (), Error, ErrorBody, idempotency_key);
 /// Request builder for [`Client::style`] (`GET /misc/{self}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -130,9 +130,9 @@ impl<'a> Style2<'a> {
         self
     }
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_self_ = ::apigen_runtime::path::segment("self", &self.self_, None)?;
+        let path_self_ = apigen_runtime::path::segment("self", &self.self_, None)?;
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/misc/{self}",
             ["/misc/", &path_self_].concat(),
         );
@@ -149,9 +149,7 @@ impl<'a> Style2<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(
-    Style2 => super::types::CallOptions, Error, ErrorBody
-);
+apigen_runtime::request_builder!(Style2 => super::types::CallOptions, Error, ErrorBody);
 /// Request builder for [`Client::result`] (`GET /prelude`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -162,7 +160,7 @@ pub struct Result2<'a> {
 impl<'a> Result2<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/prelude",
             ["/prelude"].concat(),
         );
@@ -174,7 +172,7 @@ impl<'a> Result2<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(Result2 => super::types::Result2, Error, ErrorBody);
+apigen_runtime::request_builder!(Result2 => super::types::Result2, Error, ErrorBody);
 /// Request builder for [`Client::send`] (`PUT /prelude`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -185,7 +183,7 @@ pub struct Send2<'a> {
 impl<'a> Send2<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::PUT,
+            apigen_runtime::reqwest::Method::PUT,
             "/prelude",
             ["/prelude"].concat(),
         );
@@ -197,7 +195,7 @@ impl<'a> Send2<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(Send2 => super::types::Send2, Error, ErrorBody);
+apigen_runtime::request_builder!(Send2 => super::types::Send2, Error, ErrorBody);
 /// Request builder for [`Client::option`] (`POST /prelude`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -208,7 +206,7 @@ pub struct Option2<'a> {
 impl<'a> Option2<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::POST,
+            apigen_runtime::reqwest::Method::POST,
             "/prelude",
             ["/prelude"].concat(),
         );
@@ -220,7 +218,7 @@ impl<'a> Option2<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     Option2 => super::types::Option2, Error, ErrorBody, idempotency_key
 );
 /// Request builder for [`Client::box`] (`DELETE /prelude`). Set optional parameters, then `.await` it or call [`send`](Self::send).
@@ -233,7 +231,7 @@ pub struct Box2<'a> {
 impl<'a> Box2<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::DELETE,
+            apigen_runtime::reqwest::Method::DELETE,
             "/prelude",
             ["/prelude"].concat(),
         );
@@ -243,7 +241,7 @@ impl<'a> Box2<'a> {
         response.empty()
     }
 }
-::apigen_runtime::request_builder!(Box2 => (), Error, ErrorBody);
+apigen_runtime::request_builder!(Box2 => (), Error, ErrorBody);
 /// Request builder for [`Client::request_spec`] (`PATCH /prelude`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -254,7 +252,7 @@ pub struct RequestSpec2<'a> {
 impl<'a> RequestSpec2<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::PATCH,
+            apigen_runtime::reqwest::Method::PATCH,
             "/prelude",
             ["/prelude"].concat(),
         );
@@ -266,7 +264,7 @@ impl<'a> RequestSpec2<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     RequestSpec2 => super::types::RequestSpec, Error, ErrorBody, idempotency_key
 );
 /// Request builder for [`Client::vec`] (`GET /more`). Set optional parameters, then `.await` it or call [`send`](Self::send).
@@ -279,7 +277,7 @@ pub struct Vec2<'a> {
 impl<'a> Vec2<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/more",
             ["/more"].concat(),
         );
@@ -291,7 +289,7 @@ impl<'a> Vec2<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(Vec2 => super::types::Vec2, Error, ErrorBody);
+apigen_runtime::request_builder!(Vec2 => super::types::Vec2, Error, ErrorBody);
 /// Request builder for [`Client::error_body`] (`PUT /more`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -302,7 +300,7 @@ pub struct ErrorBody2<'a> {
 impl<'a> ErrorBody2<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::PUT,
+            apigen_runtime::reqwest::Method::PUT,
             "/more",
             ["/more"].concat(),
         );
@@ -314,7 +312,7 @@ impl<'a> ErrorBody2<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(ErrorBody2 => super::types::Tree, Error, ErrorBody);
+apigen_runtime::request_builder!(ErrorBody2 => super::types::Tree, Error, ErrorBody);
 /// Request builder for [`Client::string`] (`POST /more`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -325,7 +323,7 @@ pub struct String2<'a> {
 impl<'a> String2<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::POST,
+            apigen_runtime::reqwest::Method::POST,
             "/more",
             ["/more"].concat(),
         );
@@ -337,7 +335,7 @@ impl<'a> String2<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     String2 => super::types::String2, Error, ErrorBody, idempotency_key
 );
 /// Request builder for [`Client::into`] (`DELETE /more`). Set optional parameters, then `.await` it or call [`send`](Self::send).
@@ -350,7 +348,7 @@ pub struct Into2<'a> {
 impl<'a> Into2<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::DELETE,
+            apigen_runtime::reqwest::Method::DELETE,
             "/more",
             ["/more"].concat(),
         );
@@ -360,7 +358,7 @@ impl<'a> Into2<'a> {
         response.empty()
     }
 }
-::apigen_runtime::request_builder!(Into2 => (), Error, ErrorBody);
+apigen_runtime::request_builder!(Into2 => (), Error, ErrorBody);
 /// Request builder for [`Client::client`] (`PATCH /more`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -371,7 +369,7 @@ pub struct Client2<'a> {
 impl<'a> Client2<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::PATCH,
+            apigen_runtime::reqwest::Method::PATCH,
             "/more",
             ["/more"].concat(),
         );
@@ -383,7 +381,7 @@ impl<'a> Client2<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     Client2 => super::types::Loop, Error, ErrorBody, idempotency_key
 );
 /// Request builder for [`Client::list_pages`] (`GET /pages`). Set optional parameters, then `.await` it or call [`send`](Self::send).
@@ -415,10 +413,10 @@ impl<'a> ListPages<'a> {
     /// Streams every page, starting with this request and then following the cursor (`cursor`) with all other parameters unchanged. Ends after the last page; an error is yielded once and ends the stream.
     pub fn pages(
         self,
-    ) -> impl ::apigen_runtime::pagination::Stream<
+    ) -> impl apigen_runtime::pagination::Stream<
         Item = Result<super::types::Page, Error>,
     > + Send + 'a {
-        ::apigen_runtime::pagination::pages(
+        apigen_runtime::pagination::pages(
             self,
             |request| Box::pin(request.send()),
             |mut request, page| {
@@ -436,14 +434,14 @@ impl<'a> ListPages<'a> {
     /// Streams every item (`data`) of every page; see [`pages`](Self::pages).
     pub fn items(
         self,
-    ) -> impl ::apigen_runtime::pagination::Stream<
+    ) -> impl apigen_runtime::pagination::Stream<
         Item = Result<String, Error>,
     > + Send + 'a {
-        ::apigen_runtime::pagination::items(self.pages(), |page| page.data)
+        apigen_runtime::pagination::items(self.pages(), |page| page.data)
     }
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/pages",
             ["/pages"].concat(),
         );
@@ -458,4 +456,4 @@ impl<'a> ListPages<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(ListPages => super::types::Page, Error, ErrorBody);
+apigen_runtime::request_builder!(ListPages => super::types::Page, Error, ErrorBody);

@@ -7,9 +7,9 @@
 //! register what each operation answers, run the code under test, then inspect
 //! [`MockServer::requests`]. Unmatched requests get a `501`.
 #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
-pub use ::apigen_runtime::mock::{MockHandle, MockReply, MockRequest};
+pub use apigen_runtime::mock::{MockHandle, MockReply, MockRequest};
 /// Every operation: id, method, path template (for routing requests).
-static ROUTES: &[::apigen_runtime::mock::Route] = &[
+static ROUTES: &[apigen_runtime::mock::Route] = &[
     ("pin", "GET", "/pin"),
     ("future", "GET", "/future"),
     ("intoFuture", "POST", "/into-future"),
@@ -29,13 +29,13 @@ static ROUTES: &[::apigen_runtime::mock::Route] = &[
 /// A mock server for this API on an ephemeral port of 127.0.0.1.
 #[derive(Debug)]
 pub struct MockServer {
-    inner: ::apigen_runtime::mock::MockServer,
+    inner: apigen_runtime::mock::MockServer,
 }
 impl MockServer {
     /// Starts the server (inside a Tokio runtime).
     pub async fn start() -> ::std::io::Result<Self> {
         Ok(Self {
-            inner: ::apigen_runtime::mock::MockServer::start(ROUTES).await?,
+            inner: apigen_runtime::mock::MockServer::start(ROUTES).await?,
         })
     }
     /// The server's base URL.
@@ -60,112 +60,112 @@ impl MockServer {
         self.inner.reset()
     }
     /// The untyped server, to register a hand-built `apigen_runtime::mock::Mock`.
-    pub fn raw(&self) -> &::apigen_runtime::mock::MockServer {
+    pub fn raw(&self) -> &apigen_runtime::mock::MockServer {
         &self.inner
     }
     /// Mocks `pin` (`GET /pin`): every request matches until matchers are added.
     pub fn pin(&self) -> Pin2Mock<'_> {
         Pin2Mock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("pin"),
+            mock: apigen_runtime::mock::Mock::new("pin"),
         }
     }
     /// Mocks `future` (`GET /future`): every request matches until matchers are added.
     pub fn future(&self) -> Future2Mock<'_> {
         Future2Mock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("future"),
+            mock: apigen_runtime::mock::Mock::new("future"),
         }
     }
     /// Mocks `intoFuture` (`POST /into-future`): every request matches until matchers are added.
     pub fn into_future(&self) -> IntoFuture2Mock<'_> {
         IntoFuture2Mock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("intoFuture"),
+            mock: apigen_runtime::mock::Mock::new("intoFuture"),
         }
     }
     /// Mocks `style` (`GET /misc/{self}`): every request matches until matchers are added.
     pub fn style(&self) -> Style2Mock<'_> {
         Style2Mock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("style"),
+            mock: apigen_runtime::mock::Mock::new("style"),
         }
     }
     /// Mocks `result` (`GET /prelude`): every request matches until matchers are added.
     pub fn result(&self) -> Result2Mock<'_> {
         Result2Mock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("result"),
+            mock: apigen_runtime::mock::Mock::new("result"),
         }
     }
     /// Mocks `send` (`PUT /prelude`): every request matches until matchers are added.
     pub fn send(&self) -> Send2Mock<'_> {
         Send2Mock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("send"),
+            mock: apigen_runtime::mock::Mock::new("send"),
         }
     }
     /// Mocks `option` (`POST /prelude`): every request matches until matchers are added.
     pub fn option(&self) -> Option2Mock<'_> {
         Option2Mock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("option"),
+            mock: apigen_runtime::mock::Mock::new("option"),
         }
     }
     /// Mocks `box` (`DELETE /prelude`): every request matches until matchers are added.
     pub fn r#box(&self) -> Box2Mock<'_> {
         Box2Mock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("box"),
+            mock: apigen_runtime::mock::Mock::new("box"),
         }
     }
     /// Mocks `requestSpec` (`PATCH /prelude`): every request matches until matchers are added.
     pub fn request_spec(&self) -> RequestSpec2Mock<'_> {
         RequestSpec2Mock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("requestSpec"),
+            mock: apigen_runtime::mock::Mock::new("requestSpec"),
         }
     }
     /// Mocks `vec` (`GET /more`): every request matches until matchers are added.
     pub fn vec(&self) -> Vec2Mock<'_> {
         Vec2Mock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("vec"),
+            mock: apigen_runtime::mock::Mock::new("vec"),
         }
     }
     /// Mocks `errorBody` (`PUT /more`): every request matches until matchers are added.
     pub fn error_body(&self) -> ErrorBody2Mock<'_> {
         ErrorBody2Mock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("errorBody"),
+            mock: apigen_runtime::mock::Mock::new("errorBody"),
         }
     }
     /// Mocks `string` (`POST /more`): every request matches until matchers are added.
     pub fn string(&self) -> String2Mock<'_> {
         String2Mock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("string"),
+            mock: apigen_runtime::mock::Mock::new("string"),
         }
     }
     /// Mocks `into` (`DELETE /more`): every request matches until matchers are added.
     pub fn into(&self) -> Into2Mock<'_> {
         Into2Mock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("into"),
+            mock: apigen_runtime::mock::Mock::new("into"),
         }
     }
     /// Mocks `client` (`PATCH /more`): every request matches until matchers are added.
     pub fn client(&self) -> Client2Mock<'_> {
         Client2Mock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("client"),
+            mock: apigen_runtime::mock::Mock::new("client"),
         }
     }
     /// Mocks `listPages` (`GET /pages`): every request matches until matchers are added.
     pub fn list_pages(&self) -> ListPagesMock<'_> {
         ListPagesMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("listPages"),
+            mock: apigen_runtime::mock::Mock::new("listPages"),
         }
     }
 }
@@ -174,7 +174,7 @@ impl MockServer {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct Pin2Mock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> Pin2Mock<'a> {
     /// Only requests for which `condition` holds match.
@@ -210,7 +210,7 @@ impl<'a> Pin2Mock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct Future2Mock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> Future2Mock<'a> {
     /// Only requests whose query parameter `style` is `value` (as the client encodes it) match.
@@ -220,7 +220,7 @@ impl<'a> Future2Mock<'a> {
             .query(
                 "style",
                 &value,
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
@@ -259,7 +259,7 @@ impl<'a> Future2Mock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct IntoFuture2Mock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> IntoFuture2Mock<'a> {
     /// Only requests whose JSON body equals `body` match.
@@ -315,7 +315,7 @@ impl<'a> IntoFuture2Mock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct Style2Mock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> Style2Mock<'a> {
     /// Only requests whose path parameter `self` is `value` (as the client encodes it) match.
@@ -330,7 +330,7 @@ impl<'a> Style2Mock<'a> {
             .query(
                 "",
                 &value.into(),
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
@@ -343,7 +343,7 @@ impl<'a> Style2Mock<'a> {
             .query(
                 "1st",
                 &value,
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
@@ -356,7 +356,7 @@ impl<'a> Style2Mock<'a> {
             .query(
                 "ñandú",
                 &value.into(),
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
@@ -369,7 +369,7 @@ impl<'a> Style2Mock<'a> {
             .query(
                 "Type",
                 &value.into(),
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
@@ -382,7 +382,7 @@ impl<'a> Style2Mock<'a> {
             .query(
                 "type",
                 &value.into(),
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
@@ -421,7 +421,7 @@ impl<'a> Style2Mock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct Result2Mock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> Result2Mock<'a> {
     /// Only requests for which `condition` holds match.
@@ -457,7 +457,7 @@ impl<'a> Result2Mock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct Send2Mock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> Send2Mock<'a> {
     /// Only requests for which `condition` holds match.
@@ -493,7 +493,7 @@ impl<'a> Send2Mock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct Option2Mock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> Option2Mock<'a> {
     /// Only requests for which `condition` holds match.
@@ -529,7 +529,7 @@ impl<'a> Option2Mock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct Box2Mock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> Box2Mock<'a> {
     /// Only requests for which `condition` holds match.
@@ -565,7 +565,7 @@ impl<'a> Box2Mock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct RequestSpec2Mock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> RequestSpec2Mock<'a> {
     /// Only requests for which `condition` holds match.
@@ -601,7 +601,7 @@ impl<'a> RequestSpec2Mock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct Vec2Mock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> Vec2Mock<'a> {
     /// Only requests for which `condition` holds match.
@@ -637,7 +637,7 @@ impl<'a> Vec2Mock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct ErrorBody2Mock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> ErrorBody2Mock<'a> {
     /// Only requests for which `condition` holds match.
@@ -673,7 +673,7 @@ impl<'a> ErrorBody2Mock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct String2Mock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> String2Mock<'a> {
     /// Only requests for which `condition` holds match.
@@ -709,7 +709,7 @@ impl<'a> String2Mock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct Into2Mock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> Into2Mock<'a> {
     /// Only requests for which `condition` holds match.
@@ -745,7 +745,7 @@ impl<'a> Into2Mock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct Client2Mock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> Client2Mock<'a> {
     /// Only requests for which `condition` holds match.
@@ -781,7 +781,7 @@ impl<'a> Client2Mock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct ListPagesMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> ListPagesMock<'a> {
     /// Only requests whose query parameter `items` is `value` (as the client encodes it) match.
@@ -791,7 +791,7 @@ impl<'a> ListPagesMock<'a> {
             .query(
                 "items",
                 &value,
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
@@ -804,7 +804,7 @@ impl<'a> ListPagesMock<'a> {
             .query(
                 "pages",
                 &value,
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
@@ -817,7 +817,7 @@ impl<'a> ListPagesMock<'a> {
             .query(
                 "cursor",
                 &value.into(),
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );

@@ -123,45 +123,45 @@ impl<'de> ::serde::Deserialize<'de> for Pin {
                 let mut field_8: Option<Option<String>> = None;
                 let mut field_9: Option<Option<String>> = None;
                 let mut field_10: Option<Option<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "type")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "type")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "self")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "self")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_2, "super")?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "super")?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_3, "crate")?
+                            apigen_runtime::de::value(&mut map, &mut field_3, "crate")?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_4, "fn")?
+                            apigen_runtime::de::value(&mut map, &mut field_4, "fn")?
                         }
                         Some(5usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_5, "")?
+                            apigen_runtime::de::value(&mut map, &mut field_5, "")?
                         }
                         Some(6usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_6, "1x")?
+                            apigen_runtime::de::value(&mut map, &mut field_6, "1x")?
                         }
                         Some(7usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_7, "é")?
+                            apigen_runtime::de::value(&mut map, &mut field_7, "é")?
                         }
                         Some(8usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_8, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_8, "id")?
                         }
                         Some(9usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_9, "Id")?
+                            apigen_runtime::de::value(&mut map, &mut field_9, "Id")?
                         }
                         Some(10usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_10, "ID")?
+                            apigen_runtime::de::value(&mut map, &mut field_10, "ID")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Pin {
@@ -182,7 +182,7 @@ impl<'de> ::serde::Deserialize<'de> for Pin {
         deserializer.deserialize_struct("Pin", __FIELDS, __Visitor)
     }
 }
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Schema: `#/components/schemas/Future`.
     pub enum Future {
         /// The empty string.
@@ -226,7 +226,7 @@ impl IntoFuture {
         }
     }
 }
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Schema: `#/components/schemas/Style`.
     pub enum Style {
         /// `a`
@@ -274,19 +274,15 @@ impl<'de> ::serde::Deserialize<'de> for CallOptions {
                 mut map: __A,
             ) -> Result<CallOptions, __A::Error> {
                 let mut field_0: Option<Option<Option2>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_0,
-                                "option",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "option")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(CallOptions {
@@ -336,19 +332,15 @@ impl<'de> ::serde::Deserialize<'de> for ErrorBody2 {
                 mut map: __A,
             ) -> Result<ErrorBody2, __A::Error> {
                 let mut field_0: Option<Option<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_0,
-                                "message",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "message")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(ErrorBody2 {
@@ -379,7 +371,7 @@ impl<'de> ::serde::Deserialize<'de> for Result2 {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        ::apigen_runtime::unions::Untagged::new(&value)
+        apigen_runtime::unions::Untagged::new(&value)
             .variant(Self::Option2)
             .variant(Self::Box2)
             .finish("Result2")
@@ -421,19 +413,19 @@ impl<'de> ::serde::Deserialize<'de> for Option2 {
                 mut map: __A,
             ) -> Result<Option2, __A::Error> {
                 let mut field_0: Option<String> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "some")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "some")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Option2 {
-                    some: ::apigen_runtime::de::required(field_0, "some")?,
+                    some: apigen_runtime::de::required(field_0, "some")?,
                 })
             }
         }
@@ -483,19 +475,19 @@ impl<'de> ::serde::Deserialize<'de> for Box2 {
                 mut map: __A,
             ) -> Result<Box2, __A::Error> {
                 let mut field_0: Option<String> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "none")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "none")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Box2 {
-                    none: ::apigen_runtime::de::required(field_0, "none")?,
+                    none: apigen_runtime::de::required(field_0, "none")?,
                 })
             }
         }
@@ -550,15 +542,15 @@ impl<'de> ::serde::Deserialize<'de> for Into2 {
                 mut map: __A,
             ) -> Result<Into2, __A::Error> {
                 let mut field_0: Option<Option<From2>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "from")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "from")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Into2 {
@@ -610,19 +602,19 @@ impl<'de> ::serde::Deserialize<'de> for Default2 {
                 mut map: __A,
             ) -> Result<Default2, __A::Error> {
                 let mut field_0: Option<Option<Iterator2>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "iterator",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Default2 {
@@ -674,19 +666,15 @@ impl<'de> ::serde::Deserialize<'de> for RequestSpec {
                 mut map: __A,
             ) -> Result<RequestSpec, __A::Error> {
                 let mut field_0: Option<Option<Default2>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_0,
-                                "default",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "default")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(RequestSpec {
@@ -738,15 +726,15 @@ impl<'de> ::serde::Deserialize<'de> for String2 {
                 mut map: __A,
             ) -> Result<String2, __A::Error> {
                 let mut field_0: Option<Option<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "value")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "value")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(String2 {
@@ -827,26 +815,26 @@ impl<'de> ::serde::Deserialize<'de> for Page {
             ) -> Result<Page, __A::Error> {
                 let mut field_0: Option<Vec<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "data")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "data")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "nextCursor",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Page {
-                    data: ::apigen_runtime::de::required(field_0, "data")?,
+                    data: apigen_runtime::de::required(field_0, "data")?,
                     next_cursor: field_1.unwrap_or_default(),
                 })
             }

@@ -10,8 +10,8 @@
 #![allow(unused_imports)]
 use super::operations::*;
 use super::{Client, Error, ErrorBody};
-use ::apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
-use ::apigen_runtime::query::Style;
+use apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
+use apigen_runtime::query::Style;
 /// Request builder for [`Client::list_pets`] (`GET /pets`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -22,7 +22,7 @@ pub struct ListPets<'a> {
 impl<'a> ListPets<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/pets",
             ["/pets"].concat(),
         );
@@ -34,7 +34,7 @@ impl<'a> ListPets<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     ListPets => super::types::ListPetsResponse2, Error, ErrorBody
 );
 /// Request builder for [`Client::post_pets`] (`POST /pets`). Set optional parameters, then `.await` it or call [`send`](Self::send).
@@ -53,7 +53,7 @@ impl<'a> PostPets<'a> {
     }
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::POST,
+            apigen_runtime::reqwest::Method::POST,
             "/pets",
             ["/pets"].concat(),
         );
@@ -68,7 +68,7 @@ impl<'a> PostPets<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     PostPets => super::types::PetsListResponse, Error, ErrorBody, idempotency_key
 );
 /// Request builder for [`Client::pets_get_by_id`] (`GET /pets/{id}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
@@ -99,15 +99,15 @@ impl<'a> PetsGetById<'a> {
         self
     }
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_id = ::apigen_runtime::path::segment("id", &self.id, None)?;
+        let path_id = apigen_runtime::path::segment("id", &self.id, None)?;
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/pets/{id}",
             ["/pets/", &path_id].concat(),
         );
         request.query("id", &self.id2, Style::Form { explode: true })?;
         if let Some(value) = self.id3.as_ref() {
-            request.header("id", ::apigen_runtime::path::text_of("id", value)?);
+            request.header("id", apigen_runtime::path::text_of("id", value)?);
         }
         request.query("ID", &self.id4, Style::Form { explode: true })?;
         Ok(request)
@@ -118,9 +118,7 @@ impl<'a> PetsGetById<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(
-    PetsGetById => super::types::Collide, Error, ErrorBody
-);
+apigen_runtime::request_builder!(PetsGetById => super::types::Collide, Error, ErrorBody);
 /// Request builder for [`Client::_2_delete_pet_now`] (`DELETE /pets/{id}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -174,20 +172,20 @@ impl<'a> V2DeletePetNow<'a> {
         self
     }
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_id = ::apigen_runtime::path::segment("id", &self.id, None)?;
+        let path_id = apigen_runtime::path::segment("id", &self.id, None)?;
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::DELETE,
+            apigen_runtime::reqwest::Method::DELETE,
             "/pets/{id}",
             ["/pets/", &path_id].concat(),
         );
         request.query("match", &self.r#match, Style::Form { explode: true })?;
         request.query("self", &self.self_, Style::Form { explode: true })?;
         if let Some(value) = self.crate_.as_ref() {
-            request.header("crate", ::apigen_runtime::path::text_of("crate", value)?);
+            request.header("crate", apigen_runtime::path::text_of("crate", value)?);
         }
         request.query("timeout", &self.timeout2, Style::Form { explode: true })?;
         if let Some(value) = self.header2.as_ref() {
-            request.header("header", ::apigen_runtime::path::text_of("header", value)?);
+            request.header("header", apigen_runtime::path::text_of("header", value)?);
         }
         request.query("client", &self.client2, Style::Form { explode: true })?;
         request.query("options", &self.options2, Style::Form { explode: true })?;
@@ -198,7 +196,7 @@ impl<'a> V2DeletePetNow<'a> {
         response.empty()
     }
 }
-::apigen_runtime::request_builder!(V2DeletePetNow => (), Error, ErrorBody);
+apigen_runtime::request_builder!(V2DeletePetNow => (), Error, ErrorBody);
 /// Request builder for [`Client::get_pets_pet_id_toys_toy_id`] (`GET /pets/{pet-id}/toys/{toy_id}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -210,14 +208,14 @@ pub struct GetPetsPetIdToysToyId<'a> {
 }
 impl<'a> GetPetsPetIdToysToyId<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_pet_id = ::apigen_runtime::path::segment("pet-id", &self.pet_id, None)?;
-        let path_toy_id = ::apigen_runtime::path::segment(
+        let path_pet_id = apigen_runtime::path::segment("pet-id", &self.pet_id, None)?;
+        let path_toy_id = apigen_runtime::path::segment(
             "toy_id",
-            &::apigen_runtime::path::text_of("toy_id", &self.toy_id)?,
+            &apigen_runtime::path::text_of("toy_id", &self.toy_id)?,
             None,
         )?;
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/pets/{pet-id}/toys/{toy_id}",
             ["/pets/", &path_pet_id, "/toys/", &path_toy_id].concat(),
         );
@@ -229,6 +227,6 @@ impl<'a> GetPetsPetIdToysToyId<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     GetPetsPetIdToysToyId => super::types::ListPetsResponse, Error, ErrorBody
 );

@@ -7,9 +7,9 @@
 //! register what each operation answers, run the code under test, then inspect
 //! [`MockServer::requests`]. Unmatched requests get a `501`.
 #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
-pub use ::apigen_runtime::mock::{MockHandle, MockReply, MockRequest};
+pub use apigen_runtime::mock::{MockHandle, MockReply, MockRequest};
 /// Every operation: id, method, path template (for routing requests).
-static ROUTES: &[::apigen_runtime::mock::Route] = &[
+static ROUTES: &[apigen_runtime::mock::Route] = &[
     ("listPets", "GET", "/pets"),
     ("post_pets", "POST", "/pets"),
     ("pets.get.byId", "GET", "/pets/{id}"),
@@ -19,13 +19,13 @@ static ROUTES: &[::apigen_runtime::mock::Route] = &[
 /// A mock server for this API on an ephemeral port of 127.0.0.1.
 #[derive(Debug)]
 pub struct MockServer {
-    inner: ::apigen_runtime::mock::MockServer,
+    inner: apigen_runtime::mock::MockServer,
 }
 impl MockServer {
     /// Starts the server (inside a Tokio runtime).
     pub async fn start() -> ::std::io::Result<Self> {
         Ok(Self {
-            inner: ::apigen_runtime::mock::MockServer::start(ROUTES).await?,
+            inner: apigen_runtime::mock::MockServer::start(ROUTES).await?,
         })
     }
     /// The server's base URL.
@@ -50,42 +50,42 @@ impl MockServer {
         self.inner.reset()
     }
     /// The untyped server, to register a hand-built `apigen_runtime::mock::Mock`.
-    pub fn raw(&self) -> &::apigen_runtime::mock::MockServer {
+    pub fn raw(&self) -> &apigen_runtime::mock::MockServer {
         &self.inner
     }
     /// Mocks `listPets` (`GET /pets`): every request matches until matchers are added.
     pub fn list_pets(&self) -> ListPetsMock<'_> {
         ListPetsMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("listPets"),
+            mock: apigen_runtime::mock::Mock::new("listPets"),
         }
     }
     /// Mocks `post_pets` (`POST /pets`): every request matches until matchers are added.
     pub fn post_pets(&self) -> PostPetsMock<'_> {
         PostPetsMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("post_pets"),
+            mock: apigen_runtime::mock::Mock::new("post_pets"),
         }
     }
     /// Mocks `pets.get.byId` (`GET /pets/{id}`): every request matches until matchers are added.
     pub fn pets_get_by_id(&self) -> PetsGetByIdMock<'_> {
         PetsGetByIdMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("pets.get.byId"),
+            mock: apigen_runtime::mock::Mock::new("pets.get.byId"),
         }
     }
     /// Mocks `2 delete::pet now!` (`DELETE /pets/{id}`): every request matches until matchers are added.
     pub fn _2_delete_pet_now(&self) -> V2DeletePetNowMock<'_> {
         V2DeletePetNowMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("2 delete::pet now!"),
+            mock: apigen_runtime::mock::Mock::new("2 delete::pet now!"),
         }
     }
     /// Mocks `get_pets_pet-id_toys_toy_id` (`GET /pets/{pet-id}/toys/{toy_id}`): every request matches until matchers are added.
     pub fn get_pets_pet_id_toys_toy_id(&self) -> GetPetsPetIdToysToyIdMock<'_> {
         GetPetsPetIdToysToyIdMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("get_pets_pet-id_toys_toy_id"),
+            mock: apigen_runtime::mock::Mock::new("get_pets_pet-id_toys_toy_id"),
         }
     }
 }
@@ -94,7 +94,7 @@ impl MockServer {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct ListPetsMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> ListPetsMock<'a> {
     /// Only requests for which `condition` holds match.
@@ -130,7 +130,7 @@ impl<'a> ListPetsMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct PostPetsMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> PostPetsMock<'a> {
     /// Only requests whose JSON body equals `body` match.
@@ -188,7 +188,7 @@ impl<'a> PostPetsMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct PetsGetByIdMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> PetsGetByIdMock<'a> {
     /// Only requests whose path parameter `id` is `value` (as the client encodes it) match.
@@ -203,7 +203,7 @@ impl<'a> PetsGetByIdMock<'a> {
             .query(
                 "id",
                 &value.into(),
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
@@ -216,7 +216,7 @@ impl<'a> PetsGetByIdMock<'a> {
             .query(
                 "ID",
                 &value,
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
@@ -255,7 +255,7 @@ impl<'a> PetsGetByIdMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct V2DeletePetNowMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> V2DeletePetNowMock<'a> {
     /// Only requests whose path parameter `id` is `value` (as the client encodes it) match.
@@ -270,7 +270,7 @@ impl<'a> V2DeletePetNowMock<'a> {
             .query(
                 "match",
                 &value.into(),
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
@@ -283,7 +283,7 @@ impl<'a> V2DeletePetNowMock<'a> {
             .query(
                 "self",
                 &value,
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
@@ -296,7 +296,7 @@ impl<'a> V2DeletePetNowMock<'a> {
             .query(
                 "timeout",
                 &value,
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
@@ -309,7 +309,7 @@ impl<'a> V2DeletePetNowMock<'a> {
             .query(
                 "client",
                 &value.into(),
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
@@ -322,7 +322,7 @@ impl<'a> V2DeletePetNowMock<'a> {
             .query(
                 "options",
                 &value.into(),
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
@@ -335,7 +335,7 @@ impl<'a> V2DeletePetNowMock<'a> {
             .query(
                 "send",
                 &value,
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
@@ -374,7 +374,7 @@ impl<'a> V2DeletePetNowMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct GetPetsPetIdToysToyIdMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> GetPetsPetIdToysToyIdMock<'a> {
     /// Only requests whose path parameter `pet-id` is `value` (as the client encodes it) match.

@@ -91,43 +91,39 @@ impl<'de> ::serde::Deserialize<'de> for Type {
                 let mut field_4: Option<Option<i64>> = None;
                 let mut field_5: Option<Option<String>> = None;
                 let mut field_6: Option<Option<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "type")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "type")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "ref")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "ref")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_2, "async")?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "async")?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_3, "Self")?
+                            apigen_runtime::de::value(&mut map, &mut field_3, "Self")?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_4, "super")?
+                            apigen_runtime::de::value(&mut map, &mut field_4, "super")?
                         }
                         Some(5usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_5, "")?
+                            apigen_runtime::de::value(&mut map, &mut field_5, "")?
                         }
                         Some(6usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_6,
-                                "123abc",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_6, "123abc")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Type {
-                    r#type: ::apigen_runtime::de::required(field_0, "type")?,
-                    r#ref: ::apigen_runtime::de::required(field_1, "ref")?,
-                    r#async: ::apigen_runtime::de::required(field_2, "async")?,
+                    r#type: apigen_runtime::de::required(field_0, "type")?,
+                    r#ref: apigen_runtime::de::required(field_1, "ref")?,
+                    r#async: apigen_runtime::de::required(field_2, "async")?,
                     self_: field_3.unwrap_or_default(),
                     super_: field_4.unwrap_or_default(),
                     value: field_5.unwrap_or_default(),
@@ -197,15 +193,15 @@ impl<'de> ::serde::Deserialize<'de> for SelfValue {
                 mut map: __A,
             ) -> Result<SelfValue, __A::Error> {
                 let mut field_0: Option<Option<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "move")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "move")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(SelfValue {
@@ -257,19 +253,19 @@ impl<'de> ::serde::Deserialize<'de> for ListPetsResponse {
                 mut map: __A,
             ) -> Result<ListPetsResponse, __A::Error> {
                 let mut field_0: Option<Option<bool>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "component",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(ListPetsResponse {
@@ -321,15 +317,15 @@ impl<'de> ::serde::Deserialize<'de> for PetsListResponse {
                 mut map: __A,
             ) -> Result<PetsListResponse, __A::Error> {
                 let mut field_0: Option<Option<bool>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "other")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "other")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(PetsListResponse {
@@ -423,45 +419,33 @@ impl<'de> ::serde::Deserialize<'de> for Collide {
                 let mut field_4: Option<Option<String>> = None;
                 let mut field_5: Option<Option<String>> = None;
                 let mut field_6: Option<Option<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "ASC")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "ASC")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "asc")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "asc")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_2, "+1")?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "+1")?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_3, "-1")?
+                            apigen_runtime::de::value(&mut map, &mut field_3, "-1")?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_4,
-                                "foo_bar",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_4, "foo_bar")?
                         }
                         Some(5usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_5,
-                                "fooBar",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_5, "fooBar")?
                         }
                         Some(6usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_6,
-                                "FooBar",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_6, "FooBar")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Collide {
@@ -516,15 +500,15 @@ impl<'de> ::serde::Deserialize<'de> for FooBar {
                 mut map: __A,
             ) -> Result<FooBar, __A::Error> {
                 let mut field_0: Option<Option<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "a")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "a")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(FooBar {
@@ -573,15 +557,15 @@ impl<'de> ::serde::Deserialize<'de> for FooBar2 {
                 mut map: __A,
             ) -> Result<FooBar2, __A::Error> {
                 let mut field_0: Option<Option<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "b")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "b")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(FooBar2 {
@@ -592,7 +576,7 @@ impl<'de> ::serde::Deserialize<'de> for FooBar2 {
         deserializer.deserialize_struct("FooBar2", __FIELDS, __Visitor)
     }
 }
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Schema: `#/components/schemas/FooBar`.
     pub enum FooBar3 {
         /// `x`
@@ -644,22 +628,22 @@ impl<'de> ::serde::Deserialize<'de> for ListPetsResponse2 {
             ) -> Result<ListPetsResponse2, __A::Error> {
                 let mut field_0: Option<Vec<Type>> = None;
                 let mut field_1: Option<Option<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "items")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "items")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "next")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "next")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(ListPetsResponse2 {
-                    items: ::apigen_runtime::de::required(field_0, "items")?,
+                    items: apigen_runtime::de::required(field_0, "items")?,
                     next: field_1.unwrap_or_default(),
                 })
             }
@@ -713,15 +697,15 @@ impl<'de> ::serde::Deserialize<'de> for PostPetsRequest {
                 mut map: __A,
             ) -> Result<PostPetsRequest, __A::Error> {
                 let mut field_0: Option<Option<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "name")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "name")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(PostPetsRequest {

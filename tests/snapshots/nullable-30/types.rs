@@ -49,23 +49,19 @@ impl<'de> ::serde::Deserialize<'de> for Problem {
                 mut map: __A,
             ) -> Result<Problem, __A::Error> {
                 let mut field_0: Option<String> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_0,
-                                "message",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "message")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Problem {
-                    message: ::apigen_runtime::de::required(field_0, "message")?,
+                    message: apigen_runtime::de::required(field_0, "message")?,
                 })
             }
         }
@@ -87,7 +83,7 @@ pub struct Owner {
     /// JSON: `id`.
     pub id: String,
     /// JSON: `email`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    pub email: Option<::apigen_runtime::Nullable<String>>,
+    pub email: Option<apigen_runtime::Nullable<String>>,
 }
 impl ::serde::Serialize for Owner {
     fn serialize<__S: ::serde::Serializer>(
@@ -122,23 +118,23 @@ impl<'de> ::serde::Deserialize<'de> for Owner {
                 mut map: __A,
             ) -> Result<Owner, __A::Error> {
                 let mut field_0: Option<String> = None;
-                let mut field_1: Option<::apigen_runtime::Nullable<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                let mut field_1: Option<apigen_runtime::Nullable<String>> = None;
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "email")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "email")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Owner {
-                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    id: apigen_runtime::de::required(field_0, "id")?,
                     email: field_1,
                 })
             }
@@ -192,19 +188,19 @@ impl<'de> ::serde::Deserialize<'de> for NullableOwner {
                 mut map: __A,
             ) -> Result<NullableOwner, __A::Error> {
                 let mut field_0: Option<String> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(NullableOwner {
-                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    id: apigen_runtime::de::required(field_0, "id")?,
                 })
             }
         }
@@ -238,21 +234,21 @@ pub struct Widget {
     /// Optional and nullable.
     ///
     /// JSON: `note`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    pub note: Option<::apigen_runtime::Nullable<String>>,
+    pub note: Option<apigen_runtime::Nullable<String>>,
     /// JSON: `count`. Always present in JSON; `None` is `null`.
     pub count: Option<i32>,
     /// JSON: `ratio`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    pub ratio: Option<::apigen_runtime::Nullable<f64>>,
+    pub ratio: Option<apigen_runtime::Nullable<f64>>,
     /// JSON: `enabled`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    pub enabled: Option<::apigen_runtime::Nullable<bool>>,
+    pub enabled: Option<apigen_runtime::Nullable<bool>>,
     /// Required nullable date-time.
     ///
     /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
-    pub updated_at: Option<::apigen_runtime::Timestamp>,
+    pub updated_at: Option<apigen_runtime::Timestamp>,
     /// Optional nullable date-time.
     ///
     /// JSON: `createdAt`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    pub created_at: Option<::apigen_runtime::Nullable<::apigen_runtime::Timestamp>>,
+    pub created_at: Option<apigen_runtime::Nullable<apigen_runtime::Timestamp>>,
     /// Required nullable reference.
     ///
     /// JSON: `owner`. Always present in JSON; `None` is `null`.
@@ -260,7 +256,7 @@ pub struct Widget {
     /// Optional nullable reference.
     ///
     /// JSON: `coOwner`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    pub co_owner: Option<::apigen_runtime::Nullable<Owner>>,
+    pub co_owner: Option<apigen_runtime::Nullable<Owner>>,
     /// JSON: `previousOwner`. Always present in JSON; `None` is `null`.
     pub previous_owner: Option<NullableOwner>,
     /// Items may be null.
@@ -270,7 +266,7 @@ pub struct Widget {
     /// The array itself may be null.
     ///
     /// JSON: `labels`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    pub labels: Option<::apigen_runtime::Nullable<Vec<String>>>,
+    pub labels: Option<apigen_runtime::Nullable<Vec<String>>>,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for Widget {
@@ -350,111 +346,99 @@ impl<'de> ::serde::Deserialize<'de> for Widget {
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<::apigen_runtime::Nullable<String>> = None;
+                let mut field_4: Option<apigen_runtime::Nullable<String>> = None;
                 let mut field_5: Option<Option<i32>> = None;
-                let mut field_6: Option<::apigen_runtime::Nullable<f64>> = None;
-                let mut field_7: Option<::apigen_runtime::Nullable<bool>> = None;
-                let mut field_8: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_6: Option<apigen_runtime::Nullable<f64>> = None;
+                let mut field_7: Option<apigen_runtime::Nullable<bool>> = None;
+                let mut field_8: Option<Option<apigen_runtime::Timestamp>> = None;
                 let mut field_9: Option<
-                    ::apigen_runtime::Nullable<::apigen_runtime::Timestamp>,
+                    apigen_runtime::Nullable<apigen_runtime::Timestamp>,
                 > = None;
                 let mut field_10: Option<Option<Owner>> = None;
-                let mut field_11: Option<::apigen_runtime::Nullable<Owner>> = None;
+                let mut field_11: Option<apigen_runtime::Nullable<Owner>> = None;
                 let mut field_12: Option<Option<NullableOwner>> = None;
                 let mut field_13: Option<Vec<Option<String>>> = None;
-                let mut field_14: Option<::apigen_runtime::Nullable<Vec<String>>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                let mut field_14: Option<apigen_runtime::Nullable<Vec<String>>> = None;
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "name")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "name")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "description",
                             )?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "nickname",
                             )?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_4, "note")?
+                            apigen_runtime::de::value(&mut map, &mut field_4, "note")?
                         }
                         Some(5usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_5, "count")?
+                            apigen_runtime::de::value(&mut map, &mut field_5, "count")?
                         }
                         Some(6usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_6, "ratio")?
+                            apigen_runtime::de::value(&mut map, &mut field_6, "ratio")?
                         }
                         Some(7usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_7,
-                                "enabled",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_7, "enabled")?
                         }
                         Some(8usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_8,
                                 "updatedAt",
                             )?
                         }
                         Some(9usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_9,
                                 "createdAt",
                             )?
                         }
                         Some(10usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_10,
-                                "owner",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_10, "owner")?
                         }
                         Some(11usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_11,
                                 "coOwner",
                             )?
                         }
                         Some(12usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_12,
                                 "previousOwner",
                             )?
                         }
                         Some(13usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_13, "tags")?
+                            apigen_runtime::de::value(&mut map, &mut field_13, "tags")?
                         }
                         Some(14usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_14,
-                                "labels",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_14, "labels")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Widget {
-                    id: ::apigen_runtime::de::required(field_0, "id")?,
-                    name: ::apigen_runtime::de::required(field_1, "name")?,
+                    id: apigen_runtime::de::required(field_0, "id")?,
+                    name: apigen_runtime::de::required(field_1, "name")?,
                     description: field_2.unwrap_or_default(),
                     nickname: field_3.unwrap_or_default(),
                     note: field_4,
@@ -466,7 +450,7 @@ impl<'de> ::serde::Deserialize<'de> for Widget {
                     owner: field_10.unwrap_or_default(),
                     co_owner: field_11,
                     previous_owner: field_12.unwrap_or_default(),
-                    tags: ::apigen_runtime::de::required(field_13, "tags")?,
+                    tags: apigen_runtime::de::required(field_13, "tags")?,
                     labels: field_14,
                 })
             }
@@ -519,13 +503,13 @@ pub struct WidgetUpdate {
     /// Optional and nullable.
     ///
     /// JSON: `note`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    pub note: Option<::apigen_runtime::Nullable<String>>,
+    pub note: Option<apigen_runtime::Nullable<String>>,
     /// Optional nullable reference (`null` unassigns).
     ///
     /// JSON: `owner`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    pub owner: Option<::apigen_runtime::Nullable<Owner>>,
+    pub owner: Option<apigen_runtime::Nullable<Owner>>,
     /// JSON: `count`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    pub count: Option<::apigen_runtime::Nullable<i64>>,
+    pub count: Option<apigen_runtime::Nullable<i64>>,
 }
 impl ::serde::Serialize for WidgetUpdate {
     fn serialize<__S: ::serde::Serializer>(
@@ -580,45 +564,45 @@ impl<'de> ::serde::Deserialize<'de> for WidgetUpdate {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<::apigen_runtime::Nullable<String>> = None;
-                let mut field_4: Option<::apigen_runtime::Nullable<Owner>> = None;
-                let mut field_5: Option<::apigen_runtime::Nullable<i64>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                let mut field_3: Option<apigen_runtime::Nullable<String>> = None;
+                let mut field_4: Option<apigen_runtime::Nullable<Owner>> = None;
+                let mut field_5: Option<apigen_runtime::Nullable<i64>> = None;
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "name")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "name")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "description",
                             )?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "nickname",
                             )?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_3, "note")?
+                            apigen_runtime::de::value(&mut map, &mut field_3, "note")?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_4, "owner")?
+                            apigen_runtime::de::value(&mut map, &mut field_4, "owner")?
                         }
                         Some(5usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_5, "count")?
+                            apigen_runtime::de::value(&mut map, &mut field_5, "count")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(WidgetUpdate {
-                    name: ::apigen_runtime::de::required(field_0, "name")?,
+                    name: apigen_runtime::de::required(field_0, "name")?,
                     description: field_1.unwrap_or_default(),
                     nickname: field_2.unwrap_or_default(),
                     note: field_3,

@@ -10,8 +10,8 @@
 #![allow(unused_imports)]
 use super::operations::*;
 use super::{Client, Error, ErrorBody};
-use ::apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
-use ::apigen_runtime::query::Style;
+use apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
+use apigen_runtime::query::Style;
 /// Request builder for [`Client::get_widget`] (`GET /widgets/{widgetId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -22,13 +22,13 @@ pub struct GetWidget<'a> {
 }
 impl<'a> GetWidget<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_widget_id = ::apigen_runtime::path::segment(
+        let path_widget_id = apigen_runtime::path::segment(
             "widgetId",
             &self.widget_id,
             None,
         )?;
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/widgets/{widgetId}",
             ["/widgets/", &path_widget_id].concat(),
         );
@@ -40,7 +40,7 @@ impl<'a> GetWidget<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(GetWidget => super::types::Widget, Error, ErrorBody);
+apigen_runtime::request_builder!(GetWidget => super::types::Widget, Error, ErrorBody);
 /// Request builder for [`Client::update_widget`] (`PATCH /widgets/{widgetId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -52,13 +52,13 @@ pub struct UpdateWidget<'a> {
 }
 impl<'a> UpdateWidget<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_widget_id = ::apigen_runtime::path::segment(
+        let path_widget_id = apigen_runtime::path::segment(
             "widgetId",
             &self.widget_id,
             None,
         )?;
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::PATCH,
+            apigen_runtime::reqwest::Method::PATCH,
             "/widgets/{widgetId}",
             ["/widgets/", &path_widget_id].concat(),
         );
@@ -73,7 +73,7 @@ impl<'a> UpdateWidget<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     UpdateWidget => super::types::Widget, Error, ErrorBody, idempotency_key
 );
 /// Request builder for [`Client::get_widget_owner`] (`GET /widgets/{widgetId}/owner`). Set optional parameters, then `.await` it or call [`send`](Self::send).
@@ -86,13 +86,13 @@ pub struct GetWidgetOwner<'a> {
 }
 impl<'a> GetWidgetOwner<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_widget_id = ::apigen_runtime::path::segment(
+        let path_widget_id = apigen_runtime::path::segment(
             "widgetId",
             &self.widget_id,
             None,
         )?;
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/widgets/{widgetId}/owner",
             ["/widgets/", &path_widget_id, "/owner"].concat(),
         );
@@ -104,6 +104,6 @@ impl<'a> GetWidgetOwner<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     GetWidgetOwner => Option < super::types::Owner >, Error, ErrorBody
 );

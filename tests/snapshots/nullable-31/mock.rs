@@ -7,9 +7,9 @@
 //! register what each operation answers, run the code under test, then inspect
 //! [`MockServer::requests`]. Unmatched requests get a `501`.
 #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
-pub use ::apigen_runtime::mock::{MockHandle, MockReply, MockRequest};
+pub use apigen_runtime::mock::{MockHandle, MockReply, MockRequest};
 /// Every operation: id, method, path template (for routing requests).
-static ROUTES: &[::apigen_runtime::mock::Route] = &[
+static ROUTES: &[apigen_runtime::mock::Route] = &[
     ("getWidget", "GET", "/widgets/{widgetId}"),
     ("updateWidget", "PATCH", "/widgets/{widgetId}"),
     ("getWidgetOwner", "GET", "/widgets/{widgetId}/owner"),
@@ -17,13 +17,13 @@ static ROUTES: &[::apigen_runtime::mock::Route] = &[
 /// A mock server for this API on an ephemeral port of 127.0.0.1.
 #[derive(Debug)]
 pub struct MockServer {
-    inner: ::apigen_runtime::mock::MockServer,
+    inner: apigen_runtime::mock::MockServer,
 }
 impl MockServer {
     /// Starts the server (inside a Tokio runtime).
     pub async fn start() -> ::std::io::Result<Self> {
         Ok(Self {
-            inner: ::apigen_runtime::mock::MockServer::start(ROUTES).await?,
+            inner: apigen_runtime::mock::MockServer::start(ROUTES).await?,
         })
     }
     /// The server's base URL.
@@ -48,28 +48,28 @@ impl MockServer {
         self.inner.reset()
     }
     /// The untyped server, to register a hand-built `apigen_runtime::mock::Mock`.
-    pub fn raw(&self) -> &::apigen_runtime::mock::MockServer {
+    pub fn raw(&self) -> &apigen_runtime::mock::MockServer {
         &self.inner
     }
     /// Mocks `getWidget` (`GET /widgets/{widgetId}`): every request matches until matchers are added.
     pub fn get_widget(&self) -> GetWidgetMock<'_> {
         GetWidgetMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("getWidget"),
+            mock: apigen_runtime::mock::Mock::new("getWidget"),
         }
     }
     /// Mocks `updateWidget` (`PATCH /widgets/{widgetId}`): every request matches until matchers are added.
     pub fn update_widget(&self) -> UpdateWidgetMock<'_> {
         UpdateWidgetMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("updateWidget"),
+            mock: apigen_runtime::mock::Mock::new("updateWidget"),
         }
     }
     /// Mocks `getWidgetOwner` (`GET /widgets/{widgetId}/owner`): every request matches until matchers are added.
     pub fn get_widget_owner(&self) -> GetWidgetOwnerMock<'_> {
         GetWidgetOwnerMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("getWidgetOwner"),
+            mock: apigen_runtime::mock::Mock::new("getWidgetOwner"),
         }
     }
 }
@@ -78,7 +78,7 @@ impl MockServer {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct GetWidgetMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> GetWidgetMock<'a> {
     /// Only requests whose path parameter `widgetId` is `value` (as the client encodes it) match.
@@ -119,7 +119,7 @@ impl<'a> GetWidgetMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct UpdateWidgetMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> UpdateWidgetMock<'a> {
     /// Only requests whose path parameter `widgetId` is `value` (as the client encodes it) match.
@@ -180,7 +180,7 @@ impl<'a> UpdateWidgetMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct GetWidgetOwnerMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> GetWidgetOwnerMock<'a> {
     /// Only requests whose path parameter `widgetId` is `value` (as the client encodes it) match.

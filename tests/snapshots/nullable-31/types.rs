@@ -20,7 +20,7 @@ pub struct Owner {
     /// JSON: `id`.
     pub id: String,
     /// JSON: `email`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    pub email: Option<::apigen_runtime::Nullable<String>>,
+    pub email: Option<apigen_runtime::Nullable<String>>,
 }
 impl ::serde::Serialize for Owner {
     fn serialize<__S: ::serde::Serializer>(
@@ -55,23 +55,23 @@ impl<'de> ::serde::Deserialize<'de> for Owner {
                 mut map: __A,
             ) -> Result<Owner, __A::Error> {
                 let mut field_0: Option<String> = None;
-                let mut field_1: Option<::apigen_runtime::Nullable<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                let mut field_1: Option<apigen_runtime::Nullable<String>> = None;
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "email")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "email")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Owner {
-                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    id: apigen_runtime::de::required(field_0, "id")?,
                     email: field_1,
                 })
             }
@@ -125,19 +125,19 @@ impl<'de> ::serde::Deserialize<'de> for NullableOwner {
                 mut map: __A,
             ) -> Result<NullableOwner, __A::Error> {
                 let mut field_0: Option<String> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(NullableOwner {
-                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    id: apigen_runtime::de::required(field_0, "id")?,
                 })
             }
         }
@@ -175,21 +175,21 @@ pub struct Widget {
     /// Optional and nullable.
     ///
     /// JSON: `note`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    pub note: Option<::apigen_runtime::Nullable<String>>,
+    pub note: Option<apigen_runtime::Nullable<String>>,
     /// JSON: `count`. Always present in JSON; `None` is `null`.
     pub count: Option<i32>,
     /// JSON: `ratio`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    pub ratio: Option<::apigen_runtime::Nullable<f64>>,
+    pub ratio: Option<apigen_runtime::Nullable<f64>>,
     /// JSON: `enabled`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    pub enabled: Option<::apigen_runtime::Nullable<bool>>,
+    pub enabled: Option<apigen_runtime::Nullable<bool>>,
     /// Required nullable date-time.
     ///
     /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
-    pub updated_at: Option<::apigen_runtime::Timestamp>,
+    pub updated_at: Option<apigen_runtime::Timestamp>,
     /// Optional nullable date-time.
     ///
     /// JSON: `createdAt`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    pub created_at: Option<::apigen_runtime::Nullable<::apigen_runtime::Timestamp>>,
+    pub created_at: Option<apigen_runtime::Nullable<apigen_runtime::Timestamp>>,
     /// Required nullable reference (anyOf with null).
     ///
     /// JSON: `owner`. Always present in JSON; `None` is `null`.
@@ -201,7 +201,7 @@ pub struct Widget {
     /// Optional nullable reference.
     ///
     /// JSON: `coOwner`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    pub co_owner: Option<::apigen_runtime::Nullable<Owner>>,
+    pub co_owner: Option<apigen_runtime::Nullable<Owner>>,
     /// JSON: `previousOwner`. Always present in JSON; `None` is `null`.
     pub previous_owner: Option<NullableOwner>,
     /// A `$ref` with a sibling description.
@@ -215,19 +215,19 @@ pub struct Widget {
     /// The array itself may be null.
     ///
     /// JSON: `labels`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    pub labels: Option<::apigen_runtime::Nullable<Vec<String>>>,
+    pub labels: Option<apigen_runtime::Nullable<Vec<String>>>,
     /// A string or an integer, or null.
     ///
     /// JSON: `code`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    pub code: Option<::apigen_runtime::Nullable<WidgetCode>>,
+    pub code: Option<apigen_runtime::Nullable<WidgetCode>>,
     /// oneOf with more than one non-null member.
     ///
     /// JSON: `size`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    pub size: Option<::apigen_runtime::Nullable<WidgetSize>>,
+    pub size: Option<apigen_runtime::Nullable<WidgetSize>>,
     /// Only ever null.
     ///
     /// JSON: `nothing`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    pub nothing: Option<::apigen_runtime::Nullable<::serde_json::Value>>,
+    pub nothing: Option<apigen_runtime::Nullable<::serde_json::Value>>,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for Widget {
@@ -328,149 +328,137 @@ impl<'de> ::serde::Deserialize<'de> for Widget {
                 let mut field_2: Option<String> = None;
                 let mut field_3: Option<Option<String>> = None;
                 let mut field_4: Option<Option<String>> = None;
-                let mut field_5: Option<::apigen_runtime::Nullable<String>> = None;
+                let mut field_5: Option<apigen_runtime::Nullable<String>> = None;
                 let mut field_6: Option<Option<i32>> = None;
-                let mut field_7: Option<::apigen_runtime::Nullable<f64>> = None;
-                let mut field_8: Option<::apigen_runtime::Nullable<bool>> = None;
-                let mut field_9: Option<Option<::apigen_runtime::Timestamp>> = None;
+                let mut field_7: Option<apigen_runtime::Nullable<f64>> = None;
+                let mut field_8: Option<apigen_runtime::Nullable<bool>> = None;
+                let mut field_9: Option<Option<apigen_runtime::Timestamp>> = None;
                 let mut field_10: Option<
-                    ::apigen_runtime::Nullable<::apigen_runtime::Timestamp>,
+                    apigen_runtime::Nullable<apigen_runtime::Timestamp>,
                 > = None;
                 let mut field_11: Option<Option<Owner>> = None;
                 let mut field_12: Option<Option<Owner>> = None;
-                let mut field_13: Option<::apigen_runtime::Nullable<Owner>> = None;
+                let mut field_13: Option<apigen_runtime::Nullable<Owner>> = None;
                 let mut field_14: Option<Option<NullableOwner>> = None;
                 let mut field_15: Option<Option<Owner>> = None;
                 let mut field_16: Option<Vec<Option<String>>> = None;
-                let mut field_17: Option<::apigen_runtime::Nullable<Vec<String>>> = None;
-                let mut field_18: Option<::apigen_runtime::Nullable<WidgetCode>> = None;
-                let mut field_19: Option<::apigen_runtime::Nullable<WidgetSize>> = None;
+                let mut field_17: Option<apigen_runtime::Nullable<Vec<String>>> = None;
+                let mut field_18: Option<apigen_runtime::Nullable<WidgetCode>> = None;
+                let mut field_19: Option<apigen_runtime::Nullable<WidgetSize>> = None;
                 let mut field_20: Option<
-                    ::apigen_runtime::Nullable<::serde_json::Value>,
+                    apigen_runtime::Nullable<::serde_json::Value>,
                 > = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "kind")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "kind")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_2, "name")?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "name")?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "description",
                             )?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_4,
                                 "nickname",
                             )?
                         }
                         Some(5usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_5, "note")?
+                            apigen_runtime::de::value(&mut map, &mut field_5, "note")?
                         }
                         Some(6usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_6, "count")?
+                            apigen_runtime::de::value(&mut map, &mut field_6, "count")?
                         }
                         Some(7usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_7, "ratio")?
+                            apigen_runtime::de::value(&mut map, &mut field_7, "ratio")?
                         }
                         Some(8usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_8,
-                                "enabled",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_8, "enabled")?
                         }
                         Some(9usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_9,
                                 "updatedAt",
                             )?
                         }
                         Some(10usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_10,
                                 "createdAt",
                             )?
                         }
                         Some(11usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_11,
-                                "owner",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_11, "owner")?
                         }
                         Some(12usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_12,
                                 "manager",
                             )?
                         }
                         Some(13usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_13,
                                 "coOwner",
                             )?
                         }
                         Some(14usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_14,
                                 "previousOwner",
                             )?
                         }
                         Some(15usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_15,
                                 "reviewer",
                             )?
                         }
                         Some(16usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_16, "tags")?
+                            apigen_runtime::de::value(&mut map, &mut field_16, "tags")?
                         }
                         Some(17usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_17,
-                                "labels",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_17, "labels")?
                         }
                         Some(18usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_18, "code")?
+                            apigen_runtime::de::value(&mut map, &mut field_18, "code")?
                         }
                         Some(19usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_19, "size")?
+                            apigen_runtime::de::value(&mut map, &mut field_19, "size")?
                         }
                         Some(20usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_20,
                                 "nothing",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Widget {
-                    id: ::apigen_runtime::de::required(field_0, "id")?,
-                    kind: ::apigen_runtime::de::required(field_1, "kind")?,
-                    name: ::apigen_runtime::de::required(field_2, "name")?,
+                    id: apigen_runtime::de::required(field_0, "id")?,
+                    kind: apigen_runtime::de::required(field_1, "kind")?,
+                    name: apigen_runtime::de::required(field_2, "name")?,
                     description: field_3.unwrap_or_default(),
                     nickname: field_4.unwrap_or_default(),
                     note: field_5,
@@ -484,7 +472,7 @@ impl<'de> ::serde::Deserialize<'de> for Widget {
                     co_owner: field_13,
                     previous_owner: field_14.unwrap_or_default(),
                     reviewer: field_15.unwrap_or_default(),
-                    tags: ::apigen_runtime::de::required(field_16, "tags")?,
+                    tags: apigen_runtime::de::required(field_16, "tags")?,
                     labels: field_17,
                     code: field_18,
                     size: field_19,
@@ -546,13 +534,13 @@ pub struct WidgetUpdate {
     /// Optional and nullable.
     ///
     /// JSON: `note`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    pub note: Option<::apigen_runtime::Nullable<String>>,
+    pub note: Option<apigen_runtime::Nullable<String>>,
     /// Optional nullable reference (`null` unassigns).
     ///
     /// JSON: `owner`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    pub owner: Option<::apigen_runtime::Nullable<Owner>>,
+    pub owner: Option<apigen_runtime::Nullable<Owner>>,
     /// JSON: `count`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    pub count: Option<::apigen_runtime::Nullable<u64>>,
+    pub count: Option<apigen_runtime::Nullable<u64>>,
 }
 impl ::serde::Serialize for WidgetUpdate {
     fn serialize<__S: ::serde::Serializer>(
@@ -607,45 +595,45 @@ impl<'de> ::serde::Deserialize<'de> for WidgetUpdate {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<::apigen_runtime::Nullable<String>> = None;
-                let mut field_4: Option<::apigen_runtime::Nullable<Owner>> = None;
-                let mut field_5: Option<::apigen_runtime::Nullable<u64>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                let mut field_3: Option<apigen_runtime::Nullable<String>> = None;
+                let mut field_4: Option<apigen_runtime::Nullable<Owner>> = None;
+                let mut field_5: Option<apigen_runtime::Nullable<u64>> = None;
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "name")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "name")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "description",
                             )?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "nickname",
                             )?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_3, "note")?
+                            apigen_runtime::de::value(&mut map, &mut field_3, "note")?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_4, "owner")?
+                            apigen_runtime::de::value(&mut map, &mut field_4, "owner")?
                         }
                         Some(5usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_5, "count")?
+                            apigen_runtime::de::value(&mut map, &mut field_5, "count")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(WidgetUpdate {
-                    name: ::apigen_runtime::de::required(field_0, "name")?,
+                    name: apigen_runtime::de::required(field_0, "name")?,
                     description: field_1.unwrap_or_default(),
                     nickname: field_2.unwrap_or_default(),
                     note: field_3,
@@ -671,7 +659,7 @@ impl WidgetUpdate {
         }
     }
 }
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Always `widget`.
     ///
     /// Schema: `#/components/schemas/Widget/properties/kind`.
@@ -702,7 +690,7 @@ impl<'de> ::serde::Deserialize<'de> for WidgetCode {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        ::apigen_runtime::unions::Untagged::new(&value)
+        apigen_runtime::unions::Untagged::new(&value)
             .variant(Self::Integer)
             .variant(Self::String)
             .finish("WidgetCode")
@@ -730,7 +718,7 @@ impl<'de> ::serde::Deserialize<'de> for WidgetSize {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        ::apigen_runtime::unions::Untagged::new(&value)
+        apigen_runtime::unions::Untagged::new(&value)
             .variant(Self::Integer)
             .variant(Self::String)
             .finish("WidgetSize")

@@ -10,8 +10,8 @@
 #![allow(unused_imports)]
 use super::operations::*;
 use super::{Client, Error, ErrorBody};
-use ::apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
-use ::apigen_runtime::query::Style;
+use apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
+use apigen_runtime::query::Style;
 /// Request builder for [`Client::list_items`] (`GET /items`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -47,7 +47,7 @@ impl<'a> ListItems<'a> {
     }
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/items",
             ["/items"].concat(),
         );
@@ -63,6 +63,6 @@ impl<'a> ListItems<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     ListItems => Vec < super::types::Item >, Error, ErrorBody
 );

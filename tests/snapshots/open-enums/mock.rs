@@ -7,19 +7,19 @@
 //! register what each operation answers, run the code under test, then inspect
 //! [`MockServer::requests`]. Unmatched requests get a `501`.
 #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
-pub use ::apigen_runtime::mock::{MockHandle, MockReply, MockRequest};
+pub use apigen_runtime::mock::{MockHandle, MockReply, MockRequest};
 /// Every operation: id, method, path template (for routing requests).
-static ROUTES: &[::apigen_runtime::mock::Route] = &[("listItems", "GET", "/items")];
+static ROUTES: &[apigen_runtime::mock::Route] = &[("listItems", "GET", "/items")];
 /// A mock server for this API on an ephemeral port of 127.0.0.1.
 #[derive(Debug)]
 pub struct MockServer {
-    inner: ::apigen_runtime::mock::MockServer,
+    inner: apigen_runtime::mock::MockServer,
 }
 impl MockServer {
     /// Starts the server (inside a Tokio runtime).
     pub async fn start() -> ::std::io::Result<Self> {
         Ok(Self {
-            inner: ::apigen_runtime::mock::MockServer::start(ROUTES).await?,
+            inner: apigen_runtime::mock::MockServer::start(ROUTES).await?,
         })
     }
     /// The server's base URL.
@@ -44,14 +44,14 @@ impl MockServer {
         self.inner.reset()
     }
     /// The untyped server, to register a hand-built `apigen_runtime::mock::Mock`.
-    pub fn raw(&self) -> &::apigen_runtime::mock::MockServer {
+    pub fn raw(&self) -> &apigen_runtime::mock::MockServer {
         &self.inner
     }
     /// Mocks `listItems` (`GET /items`): every request matches until matchers are added.
     pub fn list_items(&self) -> ListItemsMock<'_> {
         ListItemsMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("listItems"),
+            mock: apigen_runtime::mock::Mock::new("listItems"),
         }
     }
 }
@@ -60,7 +60,7 @@ impl MockServer {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct ListItemsMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> ListItemsMock<'a> {
     /// Only requests whose query parameter `order` is `value` (as the client encodes it) match.
@@ -70,7 +70,7 @@ impl<'a> ListItemsMock<'a> {
             .query(
                 "order",
                 &value,
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
@@ -83,7 +83,7 @@ impl<'a> ListItemsMock<'a> {
             .query(
                 "status",
                 &value,
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
@@ -96,7 +96,7 @@ impl<'a> ListItemsMock<'a> {
             .query(
                 "kinds",
                 &value,
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
@@ -109,7 +109,7 @@ impl<'a> ListItemsMock<'a> {
             .query(
                 "level",
                 &value,
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );

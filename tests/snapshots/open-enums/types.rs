@@ -12,7 +12,7 @@
     rustdoc::broken_intra_doc_links,
     rustdoc::invalid_html_tags
 )]
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Case collisions.
     ///
     /// Schema: `#/components/schemas/SortOrder`.
@@ -27,7 +27,7 @@
         Desc2 = "desc",
     }
 }
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Signs.
     ///
     /// Schema: `#/components/schemas/Vote`.
@@ -40,7 +40,7 @@
         V0 = "0",
     }
 }
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Rust keywords and the reserved `Unknown`.
     ///
     /// Schema: `#/components/schemas/Keyword`.
@@ -61,7 +61,7 @@
         Value = "",
     }
 }
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Spellings that map to the same Rust name.
     ///
     /// Schema: `#/components/schemas/Spelling`.
@@ -94,7 +94,7 @@ pub struct Item {
     /// Nullable inline enum that lists `null`.
     ///
     /// JSON: `shade`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    pub shade: Option<::apigen_runtime::Nullable<ItemShade>>,
+    pub shade: Option<apigen_runtime::Nullable<ItemShade>>,
     /// Integer enum (no Rust enum is generated for it).
     ///
     /// JSON: `priority`. Optional: `None` leaves the key out.
@@ -157,53 +157,49 @@ impl<'de> ::serde::Deserialize<'de> for Item {
                 let mut field_2: Option<Keyword> = None;
                 let mut field_3: Option<Option<Spelling>> = None;
                 let mut field_4: Option<Option<ItemColor>> = None;
-                let mut field_5: Option<::apigen_runtime::Nullable<ItemShade>> = None;
+                let mut field_5: Option<apigen_runtime::Nullable<ItemShade>> = None;
                 let mut field_6: Option<Option<i64>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "vote")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "vote")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_2,
-                                "keyword",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "keyword")?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "spelling",
                             )?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_4, "color")?
+                            apigen_runtime::de::value(&mut map, &mut field_4, "color")?
                         }
                         Some(5usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_5, "shade")?
+                            apigen_runtime::de::value(&mut map, &mut field_5, "shade")?
                         }
                         Some(6usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_6,
                                 "priority",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Item {
-                    id: ::apigen_runtime::de::required(field_0, "id")?,
-                    vote: ::apigen_runtime::de::required(field_1, "vote")?,
-                    keyword: ::apigen_runtime::de::required(field_2, "keyword")?,
+                    id: apigen_runtime::de::required(field_0, "id")?,
+                    vote: apigen_runtime::de::required(field_1, "vote")?,
+                    keyword: apigen_runtime::de::required(field_2, "keyword")?,
                     spelling: field_3.unwrap_or_default(),
                     color: field_4.unwrap_or_default(),
                     shade: field_5,
@@ -229,7 +225,7 @@ impl Item {
         }
     }
 }
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Inline enum on a property.
     ///
     /// Schema: `#/components/schemas/Item/properties/color`.
@@ -242,7 +238,7 @@ impl Item {
         Blue = "blue",
     }
 }
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Nullable inline enum that lists `null`.
     ///
     /// Schema: `#/components/schemas/Item/properties/shade`.
@@ -253,7 +249,7 @@ impl Item {
         Dark = "dark",
     }
 }
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Schema: `#/paths/~1items/get/parameters/1/schema`.
     pub enum ListItemsStatus {
         /// `open`
@@ -264,7 +260,7 @@ impl Item {
         InProgress = "in-progress",
     }
 }
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Schema: `#/paths/~1items/get/parameters/2/schema/items`.
     pub enum ListItemsKindsItem {
         /// `type`

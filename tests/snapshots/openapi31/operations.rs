@@ -10,4 +10,4 @@
 #![allow(unused_imports)]
 use super::builders::*;
 use super::{Client, Error};
-use ::apigen_runtime::CallOptions;
+use apigen_runtime::CallOptions;

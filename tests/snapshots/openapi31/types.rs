@@ -20,7 +20,7 @@ pub struct Pet {
     /// JSON: `name`.
     pub name: String,
     /// JSON: `tag`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    pub tag: Option<::apigen_runtime::Nullable<String>>,
+    pub tag: Option<apigen_runtime::Nullable<String>>,
 }
 impl ::serde::Serialize for Pet {
     fn serialize<__S: ::serde::Serializer>(
@@ -57,27 +57,27 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
             ) -> Result<Pet, __A::Error> {
                 let mut field_0: Option<i64> = None;
                 let mut field_1: Option<String> = None;
-                let mut field_2: Option<::apigen_runtime::Nullable<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                let mut field_2: Option<apigen_runtime::Nullable<String>> = None;
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "name")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "name")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_2, "tag")?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "tag")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Pet {
-                    id: ::apigen_runtime::de::required(field_0, "id")?,
-                    name: ::apigen_runtime::de::required(field_1, "name")?,
+                    id: apigen_runtime::de::required(field_0, "id")?,
+                    name: apigen_runtime::de::required(field_1, "name")?,
                     tag: field_2,
                 })
             }
@@ -102,7 +102,7 @@ pub struct PetDeletedWebhook {
     /// JSON: `id`.
     pub id: i64,
     /// JSON: `reason`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    pub reason: Option<::apigen_runtime::Nullable<String>>,
+    pub reason: Option<apigen_runtime::Nullable<String>>,
 }
 impl ::serde::Serialize for PetDeletedWebhook {
     fn serialize<__S: ::serde::Serializer>(
@@ -137,27 +137,23 @@ impl<'de> ::serde::Deserialize<'de> for PetDeletedWebhook {
                 mut map: __A,
             ) -> Result<PetDeletedWebhook, __A::Error> {
                 let mut field_0: Option<i64> = None;
-                let mut field_1: Option<::apigen_runtime::Nullable<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                let mut field_1: Option<apigen_runtime::Nullable<String>> = None;
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_1,
-                                "reason",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "reason")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(PetDeletedWebhook {
-                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    id: apigen_runtime::de::required(field_0, "id")?,
                     reason: field_1,
                 })
             }

@@ -69,8 +69,8 @@ impl ::std::fmt::Display for WebhookError {
     }
 }
 impl ::std::error::Error for WebhookError {}
-impl From<::apigen_runtime::webhooks::PayloadError> for WebhookError {
-    fn from(err: ::apigen_runtime::webhooks::PayloadError) -> Self {
+impl From<apigen_runtime::webhooks::PayloadError> for WebhookError {
+    fn from(err: apigen_runtime::webhooks::PayloadError) -> Self {
         Self::InvalidPayload {
             path: err.path,
             message: err.message,
@@ -112,11 +112,11 @@ impl EventData {
         Ok(
             match event_type {
                 "newPet" => {
-                    Self::NewPet(::apigen_runtime::webhooks::decode_payload(data, ".")?)
+                    Self::NewPet(apigen_runtime::webhooks::decode_payload(data, ".")?)
                 }
                 "petDeleted" => {
                     Self::PetDeleted(
-                        ::apigen_runtime::webhooks::decode_payload(data, ".")?,
+                        apigen_runtime::webhooks::decode_payload(data, ".")?,
                     )
                 }
                 _ => {

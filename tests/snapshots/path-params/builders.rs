@@ -10,16 +10,14 @@
 #![allow(unused_imports)]
 use super::operations::*;
 use super::{Client, Error, ErrorBody};
-use ::apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
-use ::apigen_runtime::query::Style;
+use apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
+use apigen_runtime::query::Style;
 /// `^[0-9a-z]+$`
 #[allow(dead_code)]
-static PATTERN_0: ::apigen_runtime::Pattern = ::apigen_runtime::Pattern::new(
-    "^[0-9a-z]+$",
-);
+static PATTERN_0: apigen_runtime::Pattern = apigen_runtime::Pattern::new("^[0-9a-z]+$");
 /// `^msg_[0-9A-Za-z]{8,}$`
 #[allow(dead_code)]
-static PATTERN_1: ::apigen_runtime::Pattern = ::apigen_runtime::Pattern::new(
+static PATTERN_1: apigen_runtime::Pattern = apigen_runtime::Pattern::new(
     "^msg_[0-9A-Za-z]{8,}$",
 );
 /// Request builder for [`Client::threads_thread_messages_list`] (`GET /threads/{threadId}/messages`). Set optional parameters, then `.await` it or call [`send`](Self::send).
@@ -74,13 +72,13 @@ impl<'a> ThreadsThreadMessagesList<'a> {
         self
     }
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_thread_id = ::apigen_runtime::path::segment(
+        let path_thread_id = apigen_runtime::path::segment(
             "threadId",
             &self.thread_id,
             Some(&PATTERN_0),
         )?;
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/threads/{threadId}/messages",
             ["/threads/", &path_thread_id, "/messages"].concat(),
         );
@@ -91,19 +89,18 @@ impl<'a> ThreadsThreadMessagesList<'a> {
             request
                 .header(
                     "X-Request-Id",
-                    ::apigen_runtime::path::text_of("X-Request-Id", value)?,
+                    apigen_runtime::path::text_of("X-Request-Id", value)?,
                 );
         }
         if let Some(value) = self.x_page_size.as_ref() {
             request
                 .header(
                     "X-Page-Size",
-                    ::apigen_runtime::path::text_of("X-Page-Size", value)?,
+                    apigen_runtime::path::text_of("X-Page-Size", value)?,
                 );
         }
         if let Some(value) = self.session.as_ref() {
-            request
-                .cookie("session", ::apigen_runtime::path::text_of("session", value)?)?;
+            request.cookie("session", apigen_runtime::path::text_of("session", value)?)?;
         }
         Ok(request)
     }
@@ -111,7 +108,7 @@ impl<'a> ThreadsThreadMessagesList<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     ThreadsThreadMessagesList => Vec < String >, Error, ErrorBody
 );
 /// Request builder for [`Client::type`] (`GET /threads/{threadId}/messages/{messageId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
@@ -141,18 +138,18 @@ impl<'a> Type<'a> {
         self
     }
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_thread_id = ::apigen_runtime::path::segment(
+        let path_thread_id = apigen_runtime::path::segment(
             "threadId",
             &self.thread_id,
             Some(&PATTERN_0),
         )?;
-        let path_message_id = ::apigen_runtime::path::segment(
+        let path_message_id = apigen_runtime::path::segment(
             "messageId",
             &self.message_id,
             Some(&PATTERN_1),
         )?;
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/threads/{threadId}/messages/{messageId}",
             ["/threads/", &path_thread_id, "/messages/", &path_message_id].concat(),
         );
@@ -164,7 +161,7 @@ impl<'a> Type<'a> {
         response.text()
     }
 }
-::apigen_runtime::request_builder!(Type => String, Error, ErrorBody);
+apigen_runtime::request_builder!(Type => String, Error, ErrorBody);
 /// Request builder for [`Client::self_`] (`GET /items/{itemId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -175,13 +172,13 @@ pub struct SelfValue<'a> {
 }
 impl<'a> SelfValue<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_item_id = ::apigen_runtime::path::segment(
+        let path_item_id = apigen_runtime::path::segment(
             "itemId",
-            &::apigen_runtime::path::text_of("itemId", &self.item_id)?,
+            &apigen_runtime::path::text_of("itemId", &self.item_id)?,
             None,
         )?;
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/items/{itemId}",
             ["/items/", &path_item_id].concat(),
         );
@@ -193,7 +190,7 @@ impl<'a> SelfValue<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     SelfValue => super::types::SelfValueResponse, Error, ErrorBody
 );
 /// Request builder for [`Client::delete_items_item_id`] (`DELETE /items/{itemId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
@@ -206,13 +203,13 @@ pub struct DeleteItemsItemId<'a> {
 }
 impl<'a> DeleteItemsItemId<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_item_id = ::apigen_runtime::path::segment(
+        let path_item_id = apigen_runtime::path::segment(
             "itemId",
-            &::apigen_runtime::path::text_of("itemId", &self.item_id)?,
+            &apigen_runtime::path::text_of("itemId", &self.item_id)?,
             None,
         )?;
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::DELETE,
+            apigen_runtime::reqwest::Method::DELETE,
             "/items/{itemId}",
             ["/items/", &path_item_id].concat(),
         );
@@ -222,7 +219,7 @@ impl<'a> DeleteItemsItemId<'a> {
         response.empty()
     }
 }
-::apigen_runtime::request_builder!(DeleteItemsItemId => (), Error, ErrorBody);
+apigen_runtime::request_builder!(DeleteItemsItemId => (), Error, ErrorBody);
 /// Request builder for [`Client::list_items`] (`GET /items`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -233,7 +230,7 @@ pub struct ListItems<'a> {
 impl<'a> ListItems<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/items",
             ["/items"].concat(),
         );
@@ -243,7 +240,7 @@ impl<'a> ListItems<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(ListItems => Vec < i64 >, Error, ErrorBody);
+apigen_runtime::request_builder!(ListItems => Vec < i64 >, Error, ErrorBody);
 /// Request builder for [`Client::list_items2`] (`POST /items`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -260,7 +257,7 @@ impl<'a> ListItems2<'a> {
     }
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::POST,
+            apigen_runtime::reqwest::Method::POST,
             "/items",
             ["/items"].concat(),
         );
@@ -273,7 +270,7 @@ impl<'a> ListItems2<'a> {
         response.empty()
     }
 }
-::apigen_runtime::request_builder!(ListItems2 => (), Error, ErrorBody, idempotency_key);
+apigen_runtime::request_builder!(ListItems2 => (), Error, ErrorBody, idempotency_key);
 /// Request builder for [`Client::get_file_version`] (`GET /files/{fileId}/{version}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -285,18 +282,14 @@ pub struct GetFileVersion<'a> {
 }
 impl<'a> GetFileVersion<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_file_id = ::apigen_runtime::path::segment(
-            "fileId",
-            &self.file_id,
-            None,
-        )?;
-        let path_version = ::apigen_runtime::path::segment(
+        let path_file_id = apigen_runtime::path::segment("fileId", &self.file_id, None)?;
+        let path_version = apigen_runtime::path::segment(
             "version",
             &self.version,
             None,
         )?;
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/files/{fileId}/{version}",
             ["/files/", &path_file_id, "/", &path_version].concat(),
         );
@@ -304,10 +297,10 @@ impl<'a> GetFileVersion<'a> {
     }
     fn decode_response(
         response: RawResponse,
-    ) -> Result<Response<::apigen_runtime::bytes::Bytes>, Error> {
+    ) -> Result<Response<apigen_runtime::bytes::Bytes>, Error> {
         response.bytes()
     }
 }
-::apigen_runtime::request_builder!(
-    GetFileVersion => ::apigen_runtime::bytes::Bytes, Error, ErrorBody
+apigen_runtime::request_builder!(
+    GetFileVersion => apigen_runtime::bytes::Bytes, Error, ErrorBody
 );

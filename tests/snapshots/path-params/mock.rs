@@ -7,9 +7,9 @@
 //! register what each operation answers, run the code under test, then inspect
 //! [`MockServer::requests`]. Unmatched requests get a `501`.
 #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
-pub use ::apigen_runtime::mock::{MockHandle, MockReply, MockRequest};
+pub use apigen_runtime::mock::{MockHandle, MockReply, MockRequest};
 /// Every operation: id, method, path template (for routing requests).
-static ROUTES: &[::apigen_runtime::mock::Route] = &[
+static ROUTES: &[apigen_runtime::mock::Route] = &[
     ("threads.thread.messages.list", "GET", "/threads/{threadId}/messages"),
     ("type", "GET", "/threads/{threadId}/messages/{messageId}"),
     ("self", "GET", "/items/{itemId}"),
@@ -21,13 +21,13 @@ static ROUTES: &[::apigen_runtime::mock::Route] = &[
 /// A mock server for this API on an ephemeral port of 127.0.0.1.
 #[derive(Debug)]
 pub struct MockServer {
-    inner: ::apigen_runtime::mock::MockServer,
+    inner: apigen_runtime::mock::MockServer,
 }
 impl MockServer {
     /// Starts the server (inside a Tokio runtime).
     pub async fn start() -> ::std::io::Result<Self> {
         Ok(Self {
-            inner: ::apigen_runtime::mock::MockServer::start(ROUTES).await?,
+            inner: apigen_runtime::mock::MockServer::start(ROUTES).await?,
         })
     }
     /// The server's base URL.
@@ -52,56 +52,56 @@ impl MockServer {
         self.inner.reset()
     }
     /// The untyped server, to register a hand-built `apigen_runtime::mock::Mock`.
-    pub fn raw(&self) -> &::apigen_runtime::mock::MockServer {
+    pub fn raw(&self) -> &apigen_runtime::mock::MockServer {
         &self.inner
     }
     /// Mocks `threads.thread.messages.list` (`GET /threads/{threadId}/messages`): every request matches until matchers are added.
     pub fn threads_thread_messages_list(&self) -> ThreadsThreadMessagesListMock<'_> {
         ThreadsThreadMessagesListMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("threads.thread.messages.list"),
+            mock: apigen_runtime::mock::Mock::new("threads.thread.messages.list"),
         }
     }
     /// Mocks `type` (`GET /threads/{threadId}/messages/{messageId}`): every request matches until matchers are added.
     pub fn r#type(&self) -> TypeMock<'_> {
         TypeMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("type"),
+            mock: apigen_runtime::mock::Mock::new("type"),
         }
     }
     /// Mocks `self` (`GET /items/{itemId}`): every request matches until matchers are added.
     pub fn self_(&self) -> SelfValueMock<'_> {
         SelfValueMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("self"),
+            mock: apigen_runtime::mock::Mock::new("self"),
         }
     }
     /// Mocks `delete_items_itemId` (`DELETE /items/{itemId}`): every request matches until matchers are added.
     pub fn delete_items_item_id(&self) -> DeleteItemsItemIdMock<'_> {
         DeleteItemsItemIdMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("delete_items_itemId"),
+            mock: apigen_runtime::mock::Mock::new("delete_items_itemId"),
         }
     }
     /// Mocks `list-items` (`GET /items`): every request matches until matchers are added.
     pub fn list_items(&self) -> ListItemsMock<'_> {
         ListItemsMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("list-items"),
+            mock: apigen_runtime::mock::Mock::new("list-items"),
         }
     }
     /// Mocks `listItems` (`POST /items`): every request matches until matchers are added.
     pub fn list_items2(&self) -> ListItems2Mock<'_> {
         ListItems2Mock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("listItems"),
+            mock: apigen_runtime::mock::Mock::new("listItems"),
         }
     }
     /// Mocks `getFileVersion` (`GET /files/{fileId}/{version}`): every request matches until matchers are added.
     pub fn get_file_version(&self) -> GetFileVersionMock<'_> {
         GetFileVersionMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("getFileVersion"),
+            mock: apigen_runtime::mock::Mock::new("getFileVersion"),
         }
     }
 }
@@ -110,7 +110,7 @@ impl MockServer {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct ThreadsThreadMessagesListMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> ThreadsThreadMessagesListMock<'a> {
     /// Only requests whose path parameter `threadId` is `value` (as the client encodes it) match.
@@ -125,7 +125,7 @@ impl<'a> ThreadsThreadMessagesListMock<'a> {
     ) -> Self {
         self.mock = self
             .mock
-            .query("filter", &value, ::apigen_runtime::query::Style::DeepObject);
+            .query("filter", &value, apigen_runtime::query::Style::DeepObject);
         self
     }
     /// Only requests whose query parameter `ids` is `value` (as the client encodes it) match.
@@ -135,7 +135,7 @@ impl<'a> ThreadsThreadMessagesListMock<'a> {
             .query(
                 "ids",
                 &value,
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
@@ -148,7 +148,7 @@ impl<'a> ThreadsThreadMessagesListMock<'a> {
             .query(
                 "tags",
                 &value,
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: false,
                 },
             );
@@ -187,7 +187,7 @@ impl<'a> ThreadsThreadMessagesListMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct TypeMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> TypeMock<'a> {
     /// Only requests whose path parameter `threadId` is `value` (as the client encodes it) match.
@@ -207,7 +207,7 @@ impl<'a> TypeMock<'a> {
             .query(
                 "type",
                 &value.into(),
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
@@ -220,7 +220,7 @@ impl<'a> TypeMock<'a> {
             .query(
                 "body",
                 &value.into(),
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
@@ -259,7 +259,7 @@ impl<'a> TypeMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct SelfValueMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> SelfValueMock<'a> {
     /// Only requests whose path parameter `itemId` is `value` (as the client encodes it) match.
@@ -300,7 +300,7 @@ impl<'a> SelfValueMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct DeleteItemsItemIdMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> DeleteItemsItemIdMock<'a> {
     /// Only requests whose path parameter `itemId` is `value` (as the client encodes it) match.
@@ -341,7 +341,7 @@ impl<'a> DeleteItemsItemIdMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct ListItemsMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> ListItemsMock<'a> {
     /// Only requests for which `condition` holds match.
@@ -377,7 +377,7 @@ impl<'a> ListItemsMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct ListItems2Mock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> ListItems2Mock<'a> {
     /// Only requests whose JSON body equals `body` match.
@@ -435,7 +435,7 @@ impl<'a> ListItems2Mock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct GetFileVersionMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> GetFileVersionMock<'a> {
     /// Only requests whose path parameter `fileId` is `value` (as the client encodes it) match.

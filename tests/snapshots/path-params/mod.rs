@@ -19,9 +19,9 @@ pub mod mock;
 #[allow(unused_imports)]
 pub use operations::*;
 #[allow(unused_imports)]
-pub use ::apigen_runtime::{ApiError, Binary, Nullable, RateLimit, Response};
+pub use apigen_runtime::{ApiError, Binary, Nullable, RateLimit, Response};
 #[allow(unused_imports)]
-pub use ::apigen_runtime::error::UnexpectedResponse;
+pub use apigen_runtime::error::UnexpectedResponse;
 /// The server URL from the spec: `https://api.example.com`.
 pub const DEFAULT_BASE_URL: &str = "https://api.example.com";
 /// The `User-Agent` sent by default: crate name and version.
@@ -29,23 +29,23 @@ pub const USER_AGENT: &str = concat!("fixture/", env!("CARGO_PKG_VERSION"));
 /// This API's conventions as the runtime needs them: base URL, `User-Agent`,
 /// where error bodies keep the code and message, and the request-id and
 /// rate-limit headers (from the spec and its `x-apigen-conventions` extension).
-pub const API: ::apigen_runtime::ApiProfile = ::apigen_runtime::ApiProfile::new(
+pub const API: apigen_runtime::ApiProfile = apigen_runtime::ApiProfile::new(
     DEFAULT_BASE_URL,
     USER_AGENT,
 );
 /// The API documents no single error body, so error bodies are kept as JSON.
 pub type ErrorBody = ::serde_json::Value;
 /// The error every call returns; see [`apigen_runtime::Error`].
-pub type Error = ::apigen_runtime::Error<ErrorBody>;
+pub type Error = apigen_runtime::Error<ErrorBody>;
 /// Configures a [`Client`]: credentials, base URL, timeouts, retries.
-pub type ClientBuilder = ::apigen_runtime::ClientBuilder<Client, ErrorBody>;
+pub type ClientBuilder = apigen_runtime::ClientBuilder<Client, ErrorBody>;
 /// Client for the Path params API. Cheap to clone; clones share one connection pool.
 #[derive(Debug, Clone)]
 pub struct Client {
-    raw: ::apigen_runtime::RawClient,
+    raw: apigen_runtime::RawClient,
 }
-impl From<::apigen_runtime::RawClient> for Client {
-    fn from(raw: ::apigen_runtime::RawClient) -> Self {
+impl From<apigen_runtime::RawClient> for Client {
+    fn from(raw: apigen_runtime::RawClient) -> Self {
         Self { raw }
     }
 }
@@ -56,7 +56,7 @@ impl Client {
         ClientBuilder::new(API)
     }
     /// The configured HTTP machinery, for requests the spec does not describe.
-    pub fn raw(&self) -> &::apigen_runtime::RawClient {
+    pub fn raw(&self) -> &apigen_runtime::RawClient {
         &self.raw
     }
 }

@@ -57,26 +57,18 @@ impl<'de> ::serde::Deserialize<'de> for ThreadsThreadMessagesListFilter {
             ) -> Result<ThreadsThreadMessagesListFilter, __A::Error> {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<bool>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_0,
-                                "sender",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "sender")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_1,
-                                "unread",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "unread")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(ThreadsThreadMessagesListFilter {
@@ -128,15 +120,15 @@ impl<'de> ::serde::Deserialize<'de> for SelfValueResponse {
                 mut map: __A,
             ) -> Result<SelfValueResponse, __A::Error> {
                 let mut field_0: Option<Option<i64>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(SelfValueResponse {
@@ -186,15 +178,15 @@ impl<'de> ::serde::Deserialize<'de> for ListItems2Request {
                 mut map: __A,
             ) -> Result<ListItems2Request, __A::Error> {
                 let mut field_0: Option<Option<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "name")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "name")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(ListItems2Request {

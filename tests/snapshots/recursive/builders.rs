@@ -10,8 +10,8 @@
 #![allow(unused_imports)]
 use super::operations::*;
 use super::{Client, Error, ErrorBody};
-use ::apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
-use ::apigen_runtime::query::Style;
+use apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
+use apigen_runtime::query::Style;
 /// Request builder for [`Client::get_tree`] (`GET /tree`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -22,7 +22,7 @@ pub struct GetTree<'a> {
 impl<'a> GetTree<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/tree",
             ["/tree"].concat(),
         );
@@ -34,7 +34,7 @@ impl<'a> GetTree<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(GetTree => super::types::TreeNode, Error, ErrorBody);
+apigen_runtime::request_builder!(GetTree => super::types::TreeNode, Error, ErrorBody);
 /// Request builder for [`Client::post_list`] (`POST /list`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -46,7 +46,7 @@ pub struct PostList<'a> {
 impl<'a> PostList<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::POST,
+            apigen_runtime::reqwest::Method::POST,
             "/list",
             ["/list"].concat(),
         );
@@ -61,6 +61,6 @@ impl<'a> PostList<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     PostList => super::types::A, Error, ErrorBody, idempotency_key
 );

@@ -59,34 +59,30 @@ impl<'de> ::serde::Deserialize<'de> for TreeNode {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Vec<TreeNode>> = None;
                 let mut field_2: Option<Option<Box<TreeNode>>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "value")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "value")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "children",
                             )?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_2,
-                                "parent",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "parent")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(TreeNode {
-                    value: ::apigen_runtime::de::required(field_0, "value")?,
-                    children: ::apigen_runtime::de::required(field_1, "children")?,
+                    value: apigen_runtime::de::required(field_0, "value")?,
+                    children: apigen_runtime::de::required(field_1, "children")?,
                     parent: field_2.unwrap_or_default(),
                 })
             }
@@ -146,22 +142,22 @@ impl<'de> ::serde::Deserialize<'de> for ListNode {
             ) -> Result<ListNode, __A::Error> {
                 let mut field_0: Option<i64> = None;
                 let mut field_1: Option<Option<Box<ListNode>>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "value")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "value")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "next")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "next")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(ListNode {
-                    value: ::apigen_runtime::de::required(field_0, "value")?,
+                    value: apigen_runtime::de::required(field_0, "value")?,
                     next: field_1.unwrap_or_default(),
                 })
             }
@@ -219,22 +215,22 @@ impl<'de> ::serde::Deserialize<'de> for A {
             ) -> Result<A, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<Box<B>>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "name")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "name")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "b")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "b")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(A {
-                    name: ::apigen_runtime::de::required(field_0, "name")?,
+                    name: apigen_runtime::de::required(field_0, "name")?,
                     b: field_1.unwrap_or_default(),
                 })
             }
@@ -292,22 +288,22 @@ impl<'de> ::serde::Deserialize<'de> for B {
             ) -> Result<B, __A::Error> {
                 let mut field_0: Option<Box<A>> = None;
                 let mut field_1: Option<Option<i64>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "a")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "a")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "count")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "count")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(B {
-                    a: ::apigen_runtime::de::required(field_0, "a")?,
+                    a: apigen_runtime::de::required(field_0, "a")?,
                     count: field_1.unwrap_or_default(),
                 })
             }
@@ -358,23 +354,19 @@ impl<'de> ::serde::Deserialize<'de> for Dir {
                 mut map: __A,
             ) -> Result<Dir, __A::Error> {
                 let mut field_0: Option<::std::collections::BTreeMap<String, Dir>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_0,
-                                "entries",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "entries")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Dir {
-                    entries: ::apigen_runtime::de::required(field_0, "entries")?,
+                    entries: apigen_runtime::de::required(field_0, "entries")?,
                 })
             }
         }
@@ -409,7 +401,7 @@ impl<'de> ::serde::Deserialize<'de> for Expr {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        ::apigen_runtime::unions::Untagged::new(&value)
+        apigen_runtime::unions::Untagged::new(&value)
             .variant(|payload: Sum| Self::Sum(Box::new(payload)))
             .variant(Self::Integer)
             .finish("Expr")
@@ -455,23 +447,23 @@ impl<'de> ::serde::Deserialize<'de> for Sum {
             ) -> Result<Sum, __A::Error> {
                 let mut field_0: Option<Box<Expr>> = None;
                 let mut field_1: Option<Box<Expr>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "left")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "left")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "right")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "right")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Sum {
-                    left: ::apigen_runtime::de::required(field_0, "left")?,
-                    right: ::apigen_runtime::de::required(field_1, "right")?,
+                    left: apigen_runtime::de::required(field_0, "left")?,
+                    right: apigen_runtime::de::required(field_1, "right")?,
                 })
             }
         }

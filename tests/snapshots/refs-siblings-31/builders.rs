@@ -10,8 +10,8 @@
 #![allow(unused_imports)]
 use super::operations::*;
 use super::{Client, Error, ErrorBody};
-use ::apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
-use ::apigen_runtime::query::Style;
+use apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
+use apigen_runtime::query::Style;
 /// Request builder for [`Client::get_account`] (`GET /accounts/{accountId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -28,13 +28,13 @@ impl<'a> GetAccount<'a> {
         self
     }
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_account_id = ::apigen_runtime::path::segment(
+        let path_account_id = apigen_runtime::path::segment(
             "accountId",
             &self.account_id,
             None,
         )?;
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/accounts/{accountId}",
             ["/accounts/", &path_account_id].concat(),
         );
@@ -47,6 +47,4 @@ impl<'a> GetAccount<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(
-    GetAccount => super::types::Account, Error, ErrorBody
-);
+apigen_runtime::request_builder!(GetAccount => super::types::Account, Error, ErrorBody);

@@ -7,21 +7,21 @@
 //! register what each operation answers, run the code under test, then inspect
 //! [`MockServer::requests`]. Unmatched requests get a `501`.
 #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
-pub use ::apigen_runtime::mock::{MockHandle, MockReply, MockRequest};
+pub use apigen_runtime::mock::{MockHandle, MockReply, MockRequest};
 /// Every operation: id, method, path template (for routing requests).
-static ROUTES: &[::apigen_runtime::mock::Route] = &[
+static ROUTES: &[apigen_runtime::mock::Route] = &[
     ("getAccount", "GET", "/accounts/{accountId}"),
 ];
 /// A mock server for this API on an ephemeral port of 127.0.0.1.
 #[derive(Debug)]
 pub struct MockServer {
-    inner: ::apigen_runtime::mock::MockServer,
+    inner: apigen_runtime::mock::MockServer,
 }
 impl MockServer {
     /// Starts the server (inside a Tokio runtime).
     pub async fn start() -> ::std::io::Result<Self> {
         Ok(Self {
-            inner: ::apigen_runtime::mock::MockServer::start(ROUTES).await?,
+            inner: apigen_runtime::mock::MockServer::start(ROUTES).await?,
         })
     }
     /// The server's base URL.
@@ -46,14 +46,14 @@ impl MockServer {
         self.inner.reset()
     }
     /// The untyped server, to register a hand-built `apigen_runtime::mock::Mock`.
-    pub fn raw(&self) -> &::apigen_runtime::mock::MockServer {
+    pub fn raw(&self) -> &apigen_runtime::mock::MockServer {
         &self.inner
     }
     /// Mocks `getAccount` (`GET /accounts/{accountId}`): every request matches until matchers are added.
     pub fn get_account(&self) -> GetAccountMock<'_> {
         GetAccountMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("getAccount"),
+            mock: apigen_runtime::mock::Mock::new("getAccount"),
         }
     }
 }
@@ -62,7 +62,7 @@ impl MockServer {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct GetAccountMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> GetAccountMock<'a> {
     /// Only requests whose path parameter `accountId` is `value` (as the client encodes it) match.
@@ -77,7 +77,7 @@ impl<'a> GetAccountMock<'a> {
             .query(
                 "limit",
                 &value,
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );

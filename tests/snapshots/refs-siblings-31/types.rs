@@ -57,31 +57,27 @@ impl<'de> ::serde::Deserialize<'de> for Money {
             ) -> Result<Money, __A::Error> {
                 let mut field_0: Option<f64> = None;
                 let mut field_1: Option<MoneyCurrency> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_0,
-                                "amount",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "amount")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "currency",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Money {
-                    amount: ::apigen_runtime::de::required(field_0, "amount")?,
-                    currency: ::apigen_runtime::de::required(field_1, "currency")?,
+                    amount: apigen_runtime::de::required(field_0, "amount")?,
+                    currency: apigen_runtime::de::required(field_1, "currency")?,
                 })
             }
         }
@@ -132,7 +128,7 @@ pub struct Account {
     /// JSON: `ratio`. Optional: `None` leaves the key out.
     pub ratio: Option<f64>,
     /// JSON: `tier`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    pub tier: Option<::apigen_runtime::Nullable<u64>>,
+    pub tier: Option<apigen_runtime::Nullable<u64>>,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for Account {
@@ -199,71 +195,55 @@ impl<'de> ::serde::Deserialize<'de> for Account {
                 let mut field_6: Option<Option<Money>> = None;
                 let mut field_7: Option<Option<MaybeLabel>> = None;
                 let mut field_8: Option<Option<f64>> = None;
-                let mut field_9: Option<::apigen_runtime::Nullable<u64>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                let mut field_9: Option<apigen_runtime::Nullable<u64>> = None;
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "kind")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "kind")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_2,
-                                "version",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "version")?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_3,
-                                "active",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_3, "active")?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_4,
-                                "balance",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_4, "balance")?
                         }
                         Some(5usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_5,
                                 "overdraft",
                             )?
                         }
                         Some(6usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_6,
-                                "credit",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_6, "credit")?
                         }
                         Some(7usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_7, "label")?
+                            apigen_runtime::de::value(&mut map, &mut field_7, "label")?
                         }
                         Some(8usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_8, "ratio")?
+                            apigen_runtime::de::value(&mut map, &mut field_8, "ratio")?
                         }
                         Some(9usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_9, "tier")?
+                            apigen_runtime::de::value(&mut map, &mut field_9, "tier")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Account {
-                    id: ::apigen_runtime::de::required(field_0, "id")?,
-                    kind: ::apigen_runtime::de::required(field_1, "kind")?,
-                    version: ::apigen_runtime::de::required(field_2, "version")?,
-                    active: ::apigen_runtime::de::required(field_3, "active")?,
-                    balance: ::apigen_runtime::de::required(field_4, "balance")?,
+                    id: apigen_runtime::de::required(field_0, "id")?,
+                    kind: apigen_runtime::de::required(field_1, "kind")?,
+                    version: apigen_runtime::de::required(field_2, "version")?,
+                    active: apigen_runtime::de::required(field_3, "active")?,
+                    balance: apigen_runtime::de::required(field_4, "balance")?,
                     overdraft: field_5.unwrap_or_default(),
                     credit: field_6.unwrap_or_default(),
                     label: field_7.unwrap_or_default(),
@@ -293,14 +273,14 @@ impl Account {
         }
     }
 }
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Schema: `#/components/schemas/Money/properties/currency`.
     pub enum MoneyCurrency {
         /// `EUR`
         Eur = "EUR",
     }
 }
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Schema: `#/components/schemas/Account/properties/kind`.
     pub enum AccountKind {
         /// `account`

@@ -10,13 +10,11 @@
 #![allow(unused_imports)]
 use super::operations::*;
 use super::{Client, Error, ErrorBody};
-use ::apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
-use ::apigen_runtime::query::Style;
+use apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
+use apigen_runtime::query::Style;
 /// `^[a-z0-9]+$`
 #[allow(dead_code)]
-static PATTERN_0: ::apigen_runtime::Pattern = ::apigen_runtime::Pattern::new(
-    "^[a-z0-9]+$",
-);
+static PATTERN_0: apigen_runtime::Pattern = apigen_runtime::Pattern::new("^[a-z0-9]+$");
 /// Request builder for [`Client::get_item`] (`GET /items/{itemId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -33,13 +31,13 @@ impl<'a> GetItem<'a> {
         self
     }
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_item_id = ::apigen_runtime::path::segment(
+        let path_item_id = apigen_runtime::path::segment(
             "itemId",
             &self.item_id,
             Some(&PATTERN_0),
         )?;
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/items/{itemId}",
             ["/items/", &path_item_id].concat(),
         );
@@ -52,7 +50,7 @@ impl<'a> GetItem<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(GetItem => super::types::Item, Error, ErrorBody);
+apigen_runtime::request_builder!(GetItem => super::types::Item, Error, ErrorBody);
 /// Request builder for [`Client::put_item`] (`PUT /items/{itemId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -64,13 +62,13 @@ pub struct PutItem<'a> {
 }
 impl<'a> PutItem<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_item_id = ::apigen_runtime::path::segment(
+        let path_item_id = apigen_runtime::path::segment(
             "itemId",
             &self.item_id,
             Some(&PATTERN_0),
         )?;
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::PUT,
+            apigen_runtime::reqwest::Method::PUT,
             "/items/{itemId}",
             ["/items/", &path_item_id].concat(),
         );
@@ -85,7 +83,7 @@ impl<'a> PutItem<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(PutItem => super::types::ItemAlias, Error, ErrorBody);
+apigen_runtime::request_builder!(PutItem => super::types::ItemAlias, Error, ErrorBody);
 /// Request builder for [`Client::get_broken`] (`GET /broken`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -96,7 +94,7 @@ pub struct GetBroken<'a> {
 impl<'a> GetBroken<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/broken",
             ["/broken"].concat(),
         );
@@ -108,7 +106,7 @@ impl<'a> GetBroken<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     GetBroken => super::types::GetBrokenResponse, Error, ErrorBody
 );
 /// Request builder for [`Client::list_incidents`] (`GET /incidents`). Set optional parameters, then `.await` it or call [`send`](Self::send).
@@ -133,7 +131,7 @@ impl<'a> ListIncidents<'a> {
     }
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/incidents",
             ["/incidents"].concat(),
         );
@@ -147,6 +145,6 @@ impl<'a> ListIncidents<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     ListIncidents => super::types::ListIncidentsResponse, Error, ErrorBody
 );

@@ -7,9 +7,9 @@
 //! register what each operation answers, run the code under test, then inspect
 //! [`MockServer::requests`]. Unmatched requests get a `501`.
 #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
-pub use ::apigen_runtime::mock::{MockHandle, MockReply, MockRequest};
+pub use apigen_runtime::mock::{MockHandle, MockReply, MockRequest};
 /// Every operation: id, method, path template (for routing requests).
-static ROUTES: &[::apigen_runtime::mock::Route] = &[
+static ROUTES: &[apigen_runtime::mock::Route] = &[
     ("getItem", "GET", "/items/{itemId}"),
     ("putItem", "PUT", "/items/{itemId}"),
     ("getBroken", "GET", "/broken"),
@@ -18,13 +18,13 @@ static ROUTES: &[::apigen_runtime::mock::Route] = &[
 /// A mock server for this API on an ephemeral port of 127.0.0.1.
 #[derive(Debug)]
 pub struct MockServer {
-    inner: ::apigen_runtime::mock::MockServer,
+    inner: apigen_runtime::mock::MockServer,
 }
 impl MockServer {
     /// Starts the server (inside a Tokio runtime).
     pub async fn start() -> ::std::io::Result<Self> {
         Ok(Self {
-            inner: ::apigen_runtime::mock::MockServer::start(ROUTES).await?,
+            inner: apigen_runtime::mock::MockServer::start(ROUTES).await?,
         })
     }
     /// The server's base URL.
@@ -49,35 +49,35 @@ impl MockServer {
         self.inner.reset()
     }
     /// The untyped server, to register a hand-built `apigen_runtime::mock::Mock`.
-    pub fn raw(&self) -> &::apigen_runtime::mock::MockServer {
+    pub fn raw(&self) -> &apigen_runtime::mock::MockServer {
         &self.inner
     }
     /// Mocks `getItem` (`GET /items/{itemId}`): every request matches until matchers are added.
     pub fn get_item(&self) -> GetItemMock<'_> {
         GetItemMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("getItem"),
+            mock: apigen_runtime::mock::Mock::new("getItem"),
         }
     }
     /// Mocks `putItem` (`PUT /items/{itemId}`): every request matches until matchers are added.
     pub fn put_item(&self) -> PutItemMock<'_> {
         PutItemMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("putItem"),
+            mock: apigen_runtime::mock::Mock::new("putItem"),
         }
     }
     /// Mocks `getBroken` (`GET /broken`): every request matches until matchers are added.
     pub fn get_broken(&self) -> GetBrokenMock<'_> {
         GetBrokenMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("getBroken"),
+            mock: apigen_runtime::mock::Mock::new("getBroken"),
         }
     }
     /// Mocks `listIncidents` (`GET /incidents`): every request matches until matchers are added.
     pub fn list_incidents(&self) -> ListIncidentsMock<'_> {
         ListIncidentsMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("listIncidents"),
+            mock: apigen_runtime::mock::Mock::new("listIncidents"),
         }
     }
 }
@@ -86,7 +86,7 @@ impl MockServer {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct GetItemMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> GetItemMock<'a> {
     /// Only requests whose path parameter `itemId` is `value` (as the client encodes it) match.
@@ -101,7 +101,7 @@ impl<'a> GetItemMock<'a> {
             .query(
                 "limit",
                 &value,
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
@@ -140,7 +140,7 @@ impl<'a> GetItemMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct PutItemMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> PutItemMock<'a> {
     /// Only requests whose path parameter `itemId` is `value` (as the client encodes it) match.
@@ -201,7 +201,7 @@ impl<'a> PutItemMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct GetBrokenMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> GetBrokenMock<'a> {
     /// Only requests for which `condition` holds match.
@@ -237,7 +237,7 @@ impl<'a> GetBrokenMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct ListIncidentsMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> ListIncidentsMock<'a> {
     /// Only requests whose query parameter `urgency` is `value` (as the client encodes it) match.
@@ -247,7 +247,7 @@ impl<'a> ListIncidentsMock<'a> {
             .query(
                 "urgency",
                 &value,
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
@@ -260,7 +260,7 @@ impl<'a> ListIncidentsMock<'a> {
             .query(
                 "level",
                 &value,
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );

@@ -60,30 +60,26 @@ impl<'de> ::serde::Deserialize<'de> for Item {
                 let mut field_0: Option<ItemKey> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<Option<Box<ItemAlias>>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "key")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "key")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "name")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "name")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_2,
-                                "parent",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "parent")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Item {
-                    key: ::apigen_runtime::de::required(field_0, "key")?,
-                    name: ::apigen_runtime::de::required(field_1, "name")?,
+                    key: apigen_runtime::de::required(field_0, "key")?,
+                    name: apigen_runtime::de::required(field_1, "name")?,
                     parent: field_2.unwrap_or_default(),
                 })
             }
@@ -142,19 +138,15 @@ impl<'de> ::serde::Deserialize<'de> for Incident {
                 mut map: __A,
             ) -> Result<Incident, __A::Error> {
                 let mut field_0: Option<Option<IncidentUrgency>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_0,
-                                "urgency",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "urgency")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Incident {
@@ -212,26 +204,22 @@ impl<'de> ::serde::Deserialize<'de> for Escalated {
             ) -> Result<Escalated, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<UrgencyAlias>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_1,
-                                "urgency",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "urgency")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Escalated {
-                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    id: apigen_runtime::de::required(field_0, "id")?,
                     urgency: field_1.unwrap_or_default(),
                 })
             }
@@ -290,15 +278,15 @@ impl<'de> ::serde::Deserialize<'de> for AB {
                 mut map: __A,
             ) -> Result<AB, __A::Error> {
                 let mut field_0: Option<Option<bool>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "slash")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "slash")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(AB {
@@ -309,7 +297,7 @@ impl<'de> ::serde::Deserialize<'de> for AB {
         deserializer.deserialize_struct("AB", __FIELDS, __Visitor)
     }
 }
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Schema: `#/components/schemas/Incident/properties/urgency`.
     pub enum IncidentUrgency {
         /// `high`
@@ -354,19 +342,19 @@ impl<'de> ::serde::Deserialize<'de> for IncidentsItem {
                 mut map: __A,
             ) -> Result<IncidentsItem, __A::Error> {
                 let mut field_0: Option<String> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(IncidentsItem {
-                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    id: apigen_runtime::de::required(field_0, "id")?,
                 })
             }
         }
@@ -386,13 +374,13 @@ pub struct GetBrokenResponse {
     /// JSON: `ok`. Optional: `None` leaves the key out.
     pub ok: Option<String>,
     /// JSON: `gone`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    pub gone: Option<::apigen_runtime::Nullable<::serde_json::Value>>,
+    pub gone: Option<apigen_runtime::Nullable<::serde_json::Value>>,
     /// JSON: `slashy`. Optional: `None` leaves the key out.
     pub slashy: Option<AB>,
     /// JSON: `name`. Optional: `None` leaves the key out.
     pub name: Option<String>,
     /// JSON: `nowhere`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    pub nowhere: Option<::apigen_runtime::Nullable<::serde_json::Value>>,
+    pub nowhere: Option<apigen_runtime::Nullable<::serde_json::Value>>,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for GetBrokenResponse {
@@ -439,43 +427,31 @@ impl<'de> ::serde::Deserialize<'de> for GetBrokenResponse {
                 mut map: __A,
             ) -> Result<GetBrokenResponse, __A::Error> {
                 let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<
-                    ::apigen_runtime::Nullable<::serde_json::Value>,
-                > = None;
+                let mut field_1: Option<apigen_runtime::Nullable<::serde_json::Value>> = None;
                 let mut field_2: Option<Option<AB>> = None;
                 let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<
-                    ::apigen_runtime::Nullable<::serde_json::Value>,
-                > = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                let mut field_4: Option<apigen_runtime::Nullable<::serde_json::Value>> = None;
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "ok")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "ok")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "gone")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "gone")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_2,
-                                "slashy",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "slashy")?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_3, "name")?
+                            apigen_runtime::de::value(&mut map, &mut field_3, "name")?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_4,
-                                "nowhere",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_4, "nowhere")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(GetBrokenResponse {
@@ -490,7 +466,7 @@ impl<'de> ::serde::Deserialize<'de> for GetBrokenResponse {
         deserializer.deserialize_struct("GetBrokenResponse", __FIELDS, __Visitor)
     }
 }
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Schema: `#/components/parameters/Level/schema`.
     pub enum Level {
         /// `high`
@@ -556,36 +532,32 @@ impl<'de> ::serde::Deserialize<'de> for ListIncidentsResponse {
                 let mut field_1: Option<Option<UrgencyAlias>> = None;
                 let mut field_2: Option<Option<Conflict>> = None;
                 let mut field_3: Option<Option<Escalated>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "first")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "first")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_1,
-                                "urgency",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "urgency")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "conflict",
                             )?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "escalated",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(ListIncidentsResponse {
@@ -636,23 +608,19 @@ impl<'de> ::serde::Deserialize<'de> for Conflict {
                 mut map: __A,
             ) -> Result<Conflict, __A::Error> {
                 let mut field_0: Option<String> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_0,
-                                "reason",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "reason")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Conflict {
-                    reason: ::apigen_runtime::de::required(field_0, "reason")?,
+                    reason: apigen_runtime::de::required(field_0, "reason")?,
                 })
             }
         }

@@ -10,8 +10,8 @@
 #![allow(unused_imports)]
 use super::operations::*;
 use super::{Client, Error, ErrorBody};
-use ::apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
-use ::apigen_runtime::query::Style;
+use apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
+use apigen_runtime::query::Style;
 /// Request builder for [`Client::create_token`] (`POST /tokens`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -23,7 +23,7 @@ pub struct CreateToken<'a> {
 impl<'a> CreateToken<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::POST,
+            apigen_runtime::reqwest::Method::POST,
             "/tokens",
             ["/tokens"].concat(),
         );
@@ -38,7 +38,7 @@ impl<'a> CreateToken<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     CreateToken => super::types::CreateTokenResponse, Error, ErrorBody, idempotency_key
 );
 /// Request builder for [`Client::upload_file`] (`POST /uploads`). Set optional parameters, then `.await` it or call [`send`](Self::send).
@@ -52,12 +52,12 @@ pub struct UploadFile<'a> {
 impl<'a> UploadFile<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::POST,
+            apigen_runtime::reqwest::Method::POST,
             "/uploads",
             ["/uploads"].concat(),
         );
         if let Some(body) = &self.body {
-            let mut form = ::apigen_runtime::multipart::Form::new();
+            let mut form = apigen_runtime::multipart::Form::new();
             {
                 let value = &body.file;
                 form.file("file", value);
@@ -76,7 +76,7 @@ impl<'a> UploadFile<'a> {
         response.empty()
     }
 }
-::apigen_runtime::request_builder!(UploadFile => (), Error, ErrorBody, idempotency_key);
+apigen_runtime::request_builder!(UploadFile => (), Error, ErrorBody, idempotency_key);
 /// Request builder for [`Client::put_blob`] (`PUT /blobs/{key}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -87,7 +87,7 @@ pub struct PutBlob<'a> {
     pub(super) x_retry: bool,
     pub(super) session_id: String,
     pub(super) theme: Option<String>,
-    pub(super) body: Option<::apigen_runtime::bytes::Bytes>,
+    pub(super) body: Option<apigen_runtime::bytes::Bytes>,
     pub(super) options: CallOptions,
 }
 impl<'a> PutBlob<'a> {
@@ -102,9 +102,9 @@ impl<'a> PutBlob<'a> {
         self
     }
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_key = ::apigen_runtime::path::segment("key", &self.key, None)?;
+        let path_key = apigen_runtime::path::segment("key", &self.key, None)?;
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::PUT,
+            apigen_runtime::reqwest::Method::PUT,
             "/blobs/{key}",
             ["/blobs/", &path_key].concat(),
         );
@@ -112,22 +112,21 @@ impl<'a> PutBlob<'a> {
             request
                 .header(
                     "Content-MD5",
-                    ::apigen_runtime::path::text_of("Content-MD5", value)?,
+                    apigen_runtime::path::text_of("Content-MD5", value)?,
                 );
         }
         if let Some(value) = Some(&self.x_retry) {
-            request
-                .header("X-Retry", ::apigen_runtime::path::text_of("X-Retry", value)?);
+            request.header("X-Retry", apigen_runtime::path::text_of("X-Retry", value)?);
         }
         if let Some(value) = Some(&self.session_id) {
             request
                 .cookie(
                     "session_id",
-                    ::apigen_runtime::path::text_of("session_id", value)?,
+                    apigen_runtime::path::text_of("session_id", value)?,
                 )?;
         }
         if let Some(value) = self.theme.as_ref() {
-            request.cookie("theme", ::apigen_runtime::path::text_of("theme", value)?)?;
+            request.cookie("theme", apigen_runtime::path::text_of("theme", value)?)?;
         }
         if let Some(body) = &self.body {
             request.raw("application/octet-stream", body.clone());
@@ -138,7 +137,7 @@ impl<'a> PutBlob<'a> {
         response.empty()
     }
 }
-::apigen_runtime::request_builder!(PutBlob => (), Error, ErrorBody);
+apigen_runtime::request_builder!(PutBlob => (), Error, ErrorBody);
 /// Request builder for [`Client::list_notes`] (`GET /notes`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -192,7 +191,7 @@ impl<'a> ListNotes<'a> {
     }
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/notes",
             ["/notes"].concat(),
         );
@@ -212,7 +211,7 @@ impl<'a> ListNotes<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     ListNotes => Vec < super::types::Note >, Error, ErrorBody
 );
 /// Request builder for [`Client::create_note`] (`POST /notes`). Set optional parameters, then `.await` it or call [`send`](Self::send).
@@ -231,7 +230,7 @@ impl<'a> CreateNote<'a> {
     }
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::POST,
+            apigen_runtime::reqwest::Method::POST,
             "/notes",
             ["/notes"].concat(),
         );
@@ -244,4 +243,4 @@ impl<'a> CreateNote<'a> {
         response.empty()
     }
 }
-::apigen_runtime::request_builder!(CreateNote => (), Error, ErrorBody, idempotency_key);
+apigen_runtime::request_builder!(CreateNote => (), Error, ErrorBody, idempotency_key);

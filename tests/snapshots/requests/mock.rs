@@ -7,9 +7,9 @@
 //! register what each operation answers, run the code under test, then inspect
 //! [`MockServer::requests`]. Unmatched requests get a `501`.
 #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
-pub use ::apigen_runtime::mock::{MockHandle, MockReply, MockRequest};
+pub use apigen_runtime::mock::{MockHandle, MockReply, MockRequest};
 /// Every operation: id, method, path template (for routing requests).
-static ROUTES: &[::apigen_runtime::mock::Route] = &[
+static ROUTES: &[apigen_runtime::mock::Route] = &[
     ("createToken", "POST", "/tokens"),
     ("uploadFile", "POST", "/uploads"),
     ("putBlob", "PUT", "/blobs/{key}"),
@@ -19,13 +19,13 @@ static ROUTES: &[::apigen_runtime::mock::Route] = &[
 /// A mock server for this API on an ephemeral port of 127.0.0.1.
 #[derive(Debug)]
 pub struct MockServer {
-    inner: ::apigen_runtime::mock::MockServer,
+    inner: apigen_runtime::mock::MockServer,
 }
 impl MockServer {
     /// Starts the server (inside a Tokio runtime).
     pub async fn start() -> ::std::io::Result<Self> {
         Ok(Self {
-            inner: ::apigen_runtime::mock::MockServer::start(ROUTES).await?,
+            inner: apigen_runtime::mock::MockServer::start(ROUTES).await?,
         })
     }
     /// The server's base URL.
@@ -50,42 +50,42 @@ impl MockServer {
         self.inner.reset()
     }
     /// The untyped server, to register a hand-built `apigen_runtime::mock::Mock`.
-    pub fn raw(&self) -> &::apigen_runtime::mock::MockServer {
+    pub fn raw(&self) -> &apigen_runtime::mock::MockServer {
         &self.inner
     }
     /// Mocks `createToken` (`POST /tokens`): every request matches until matchers are added.
     pub fn create_token(&self) -> CreateTokenMock<'_> {
         CreateTokenMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("createToken"),
+            mock: apigen_runtime::mock::Mock::new("createToken"),
         }
     }
     /// Mocks `uploadFile` (`POST /uploads`): every request matches until matchers are added.
     pub fn upload_file(&self) -> UploadFileMock<'_> {
         UploadFileMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("uploadFile"),
+            mock: apigen_runtime::mock::Mock::new("uploadFile"),
         }
     }
     /// Mocks `putBlob` (`PUT /blobs/{key}`): every request matches until matchers are added.
     pub fn put_blob(&self) -> PutBlobMock<'_> {
         PutBlobMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("putBlob"),
+            mock: apigen_runtime::mock::Mock::new("putBlob"),
         }
     }
     /// Mocks `listNotes` (`GET /notes`): every request matches until matchers are added.
     pub fn list_notes(&self) -> ListNotesMock<'_> {
         ListNotesMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("listNotes"),
+            mock: apigen_runtime::mock::Mock::new("listNotes"),
         }
     }
     /// Mocks `createNote` (`POST /notes`): every request matches until matchers are added.
     pub fn create_note(&self) -> CreateNoteMock<'_> {
         CreateNoteMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("createNote"),
+            mock: apigen_runtime::mock::Mock::new("createNote"),
         }
     }
 }
@@ -94,7 +94,7 @@ impl MockServer {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct CreateTokenMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> CreateTokenMock<'a> {
     /// Only requests for which `condition` holds match.
@@ -130,7 +130,7 @@ impl<'a> CreateTokenMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct UploadFileMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> UploadFileMock<'a> {
     /// Only requests for which `condition` holds match.
@@ -166,7 +166,7 @@ impl<'a> UploadFileMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct PutBlobMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> PutBlobMock<'a> {
     /// Only requests whose path parameter `key` is `value` (as the client encodes it) match.
@@ -207,7 +207,7 @@ impl<'a> PutBlobMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct ListNotesMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> ListNotesMock<'a> {
     /// Only requests whose query parameter `ids` is `value` (as the client encodes it) match.
@@ -217,7 +217,7 @@ impl<'a> ListNotesMock<'a> {
             .query(
                 "ids",
                 &value,
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
@@ -230,7 +230,7 @@ impl<'a> ListNotesMock<'a> {
             .query(
                 "tags",
                 &value,
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: false,
                 },
             );
@@ -240,21 +240,21 @@ impl<'a> ListNotesMock<'a> {
     pub fn words(mut self, value: Vec<String>) -> Self {
         self.mock = self
             .mock
-            .query("words", &value, ::apigen_runtime::query::Style::SpaceDelimited);
+            .query("words", &value, apigen_runtime::query::Style::SpaceDelimited);
         self
     }
     /// Only requests whose query parameter `levels` is `value` (as the client encodes it) match.
     pub fn levels(mut self, value: Vec<String>) -> Self {
         self.mock = self
             .mock
-            .query("levels", &value, ::apigen_runtime::query::Style::PipeDelimited);
+            .query("levels", &value, apigen_runtime::query::Style::PipeDelimited);
         self
     }
     /// Only requests whose query parameter `filter` is `value` (as the client encodes it) match.
     pub fn filter(mut self, value: super::types::ListNotesFilter) -> Self {
         self.mock = self
             .mock
-            .query("filter", &value, ::apigen_runtime::query::Style::DeepObject);
+            .query("filter", &value, apigen_runtime::query::Style::DeepObject);
         self
     }
     /// Only requests whose query parameter `point` is `value` (as the client encodes it) match.
@@ -264,7 +264,7 @@ impl<'a> ListNotesMock<'a> {
             .query(
                 "point",
                 &value,
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
@@ -277,7 +277,7 @@ impl<'a> ListNotesMock<'a> {
             .query(
                 "box",
                 &value,
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: false,
                 },
             );
@@ -290,7 +290,7 @@ impl<'a> ListNotesMock<'a> {
             .query(
                 "sort",
                 &value,
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );
@@ -329,7 +329,7 @@ impl<'a> ListNotesMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct CreateNoteMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> CreateNoteMock<'a> {
     /// Only requests whose JSON body equals `body` match.

@@ -10,7 +10,7 @@
 #![allow(unused_imports)]
 use super::builders::*;
 use super::{Client, Error};
-use ::apigen_runtime::CallOptions;
+use apigen_runtime::CallOptions;
 impl Client {
     /// `POST /tokens`
     ///
@@ -55,7 +55,7 @@ impl Client {
         key: impl Into<String>,
         x_retry: bool,
         session_id: impl Into<String>,
-        body: ::apigen_runtime::bytes::Bytes,
+        body: apigen_runtime::bytes::Bytes,
     ) -> PutBlob<'_> {
         PutBlob {
             client: self,

@@ -54,26 +54,22 @@ impl<'de> ::serde::Deserialize<'de> for Note {
             ) -> Result<Note, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<bool>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "text")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "text")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_1,
-                                "pinned",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "pinned")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Note {
-                    text: ::apigen_runtime::de::required(field_0, "text")?,
+                    text: apigen_runtime::de::required(field_0, "text")?,
                     pinned: field_1.unwrap_or_default(),
                 })
             }
@@ -140,33 +136,33 @@ impl<'de> ::serde::Deserialize<'de> for CreateTokenRequest {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<Vec<String>>> = None;
                 let mut field_2: Option<Option<CreateTokenRequestMetadata>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "grant_type",
                             )?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "scope")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "scope")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "metadata",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(CreateTokenRequest {
-                    grant_type: ::apigen_runtime::de::required(field_0, "grant_type")?,
+                    grant_type: apigen_runtime::de::required(field_0, "grant_type")?,
                     scope: field_1.unwrap_or_default(),
                     metadata: field_2.unwrap_or_default(),
                 })
@@ -225,19 +221,15 @@ impl<'de> ::serde::Deserialize<'de> for CreateTokenRequestMetadata {
                 mut map: __A,
             ) -> Result<CreateTokenRequestMetadata, __A::Error> {
                 let mut field_0: Option<Option<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_0,
-                                "source",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "source")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(CreateTokenRequestMetadata {
@@ -288,15 +280,15 @@ impl<'de> ::serde::Deserialize<'de> for CreateTokenResponse {
                 mut map: __A,
             ) -> Result<CreateTokenResponse, __A::Error> {
                 let mut field_0: Option<Option<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "token")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "token")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(CreateTokenResponse {
@@ -311,7 +303,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateTokenResponse {
 #[derive(Debug, Clone, PartialEq)]
 pub struct UploadFileRequest {
     /// JSON: `file`.
-    pub file: ::apigen_runtime::Binary,
+    pub file: apigen_runtime::Binary,
     /// JSON: `description`. Optional: `None` leaves the key out.
     pub description: Option<String>,
     /// JSON: `meta`. Optional: `None` leaves the key out.
@@ -353,32 +345,32 @@ impl<'de> ::serde::Deserialize<'de> for UploadFileRequest {
                 self,
                 mut map: __A,
             ) -> Result<UploadFileRequest, __A::Error> {
-                let mut field_0: Option<::apigen_runtime::Binary> = None;
+                let mut field_0: Option<apigen_runtime::Binary> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<UploadFileRequestMeta>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "file")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "file")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "description",
                             )?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_2, "meta")?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "meta")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(UploadFileRequest {
-                    file: ::apigen_runtime::de::required(field_0, "file")?,
+                    file: apigen_runtime::de::required(field_0, "file")?,
                     description: field_1.unwrap_or_default(),
                     meta: field_2.unwrap_or_default(),
                 })
@@ -390,7 +382,7 @@ impl<'de> ::serde::Deserialize<'de> for UploadFileRequest {
 impl UploadFileRequest {
     /// Creates the value from its required fields (`file`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
-    pub fn new(file: ::apigen_runtime::Binary) -> Self {
+    pub fn new(file: apigen_runtime::Binary) -> Self {
         Self {
             file,
             description: None,
@@ -437,15 +429,15 @@ impl<'de> ::serde::Deserialize<'de> for UploadFileRequestMeta {
                 mut map: __A,
             ) -> Result<UploadFileRequestMeta, __A::Error> {
                 let mut field_0: Option<Option<Vec<String>>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "tags")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "tags")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(UploadFileRequestMeta {
@@ -462,7 +454,7 @@ pub struct ListNotesFilter {
     /// JSON: `author`. Optional: `None` leaves the key out.
     pub author: Option<String>,
     /// JSON: `after`. Optional: `None` leaves the key out.
-    pub after: Option<::apigen_runtime::Timestamp>,
+    pub after: Option<apigen_runtime::Timestamp>,
 }
 impl ::serde::Serialize for ListNotesFilter {
     fn serialize<__S: ::serde::Serializer>(
@@ -500,23 +492,19 @@ impl<'de> ::serde::Deserialize<'de> for ListNotesFilter {
                 mut map: __A,
             ) -> Result<ListNotesFilter, __A::Error> {
                 let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<::apigen_runtime::Timestamp>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                let mut field_1: Option<Option<apigen_runtime::Timestamp>> = None;
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_0,
-                                "author",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "author")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "after")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "after")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(ListNotesFilter {
@@ -573,18 +561,18 @@ impl<'de> ::serde::Deserialize<'de> for ListNotesPoint {
             ) -> Result<ListNotesPoint, __A::Error> {
                 let mut field_0: Option<Option<i64>> = None;
                 let mut field_1: Option<Option<i64>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "x")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "x")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "y")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "y")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(ListNotesPoint {
@@ -641,18 +629,18 @@ impl<'de> ::serde::Deserialize<'de> for ListNotesBox {
             ) -> Result<ListNotesBox, __A::Error> {
                 let mut field_0: Option<Option<i64>> = None;
                 let mut field_1: Option<Option<i64>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "w")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "w")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "h")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "h")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(ListNotesBox {
@@ -664,7 +652,7 @@ impl<'de> ::serde::Deserialize<'de> for ListNotesBox {
         deserializer.deserialize_struct("ListNotesBox", __FIELDS, __Visitor)
     }
 }
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Schema: `#/paths/~1notes/get/parameters/7/schema`.
     pub enum ListNotesSort {
         /// `asc`

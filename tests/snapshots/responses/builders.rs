@@ -10,8 +10,8 @@
 #![allow(unused_imports)]
 use super::operations::*;
 use super::{Client, Error, ErrorBody};
-use ::apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
-use ::apigen_runtime::query::Style;
+use apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
+use apigen_runtime::query::Style;
 /// Request builder for [`Client::create_job`] (`POST /jobs`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -22,7 +22,7 @@ pub struct CreateJob<'a> {
 impl<'a> CreateJob<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::POST,
+            apigen_runtime::reqwest::Method::POST,
             "/jobs",
             ["/jobs"].concat(),
         );
@@ -50,7 +50,7 @@ impl<'a> CreateJob<'a> {
         }
     }
 }
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     CreateJob => CreateJobResponse, Error, ErrorBody, idempotency_key
 );
 /// Request builder for [`Client::get_job`] (`GET /jobs/{id}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
@@ -63,9 +63,9 @@ pub struct GetJob<'a> {
 }
 impl<'a> GetJob<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_id = ::apigen_runtime::path::segment("id", &self.id, None)?;
+        let path_id = apigen_runtime::path::segment("id", &self.id, None)?;
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/jobs/{id}",
             ["/jobs/", &path_id].concat(),
         );
@@ -77,7 +77,7 @@ impl<'a> GetJob<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(GetJob => super::types::JobResult, Error, ErrorBody);
+apigen_runtime::request_builder!(GetJob => super::types::JobResult, Error, ErrorBody);
 /// Request builder for [`Client::delete_job`] (`DELETE /jobs/{id}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -88,9 +88,9 @@ pub struct DeleteJob<'a> {
 }
 impl<'a> DeleteJob<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_id = ::apigen_runtime::path::segment("id", &self.id, None)?;
+        let path_id = apigen_runtime::path::segment("id", &self.id, None)?;
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::DELETE,
+            apigen_runtime::reqwest::Method::DELETE,
             "/jobs/{id}",
             ["/jobs/", &path_id].concat(),
         );
@@ -100,7 +100,7 @@ impl<'a> DeleteJob<'a> {
         response.empty()
     }
 }
-::apigen_runtime::request_builder!(DeleteJob => (), Error, ErrorBody);
+apigen_runtime::request_builder!(DeleteJob => (), Error, ErrorBody);
 /// Request builder for [`Client::get_job_log`] (`GET /jobs/{id}/log`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -111,9 +111,9 @@ pub struct GetJobLog<'a> {
 }
 impl<'a> GetJobLog<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_id = ::apigen_runtime::path::segment("id", &self.id, None)?;
+        let path_id = apigen_runtime::path::segment("id", &self.id, None)?;
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/jobs/{id}/log",
             ["/jobs/", &path_id, "/log"].concat(),
         );
@@ -123,7 +123,7 @@ impl<'a> GetJobLog<'a> {
         response.text()
     }
 }
-::apigen_runtime::request_builder!(GetJobLog => String, Error, ErrorBody);
+apigen_runtime::request_builder!(GetJobLog => String, Error, ErrorBody);
 /// Request builder for [`Client::get_job_artifact`] (`GET /jobs/{id}/artifact`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -134,9 +134,9 @@ pub struct GetJobArtifact<'a> {
 }
 impl<'a> GetJobArtifact<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_id = ::apigen_runtime::path::segment("id", &self.id, None)?;
+        let path_id = apigen_runtime::path::segment("id", &self.id, None)?;
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/jobs/{id}/artifact",
             ["/jobs/", &path_id, "/artifact"].concat(),
         );
@@ -144,12 +144,12 @@ impl<'a> GetJobArtifact<'a> {
     }
     fn decode_response(
         response: RawResponse,
-    ) -> Result<Response<::apigen_runtime::bytes::Bytes>, Error> {
+    ) -> Result<Response<apigen_runtime::bytes::Bytes>, Error> {
         response.bytes()
     }
 }
-::apigen_runtime::request_builder!(
-    GetJobArtifact => ::apigen_runtime::bytes::Bytes, Error, ErrorBody
+apigen_runtime::request_builder!(
+    GetJobArtifact => apigen_runtime::bytes::Bytes, Error, ErrorBody
 );
 /// Request builder for [`Client::ping`] (`HEAD /ping`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -161,7 +161,7 @@ pub struct Ping<'a> {
 impl<'a> Ping<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::HEAD,
+            apigen_runtime::reqwest::Method::HEAD,
             "/ping",
             ["/ping"].concat(),
         );
@@ -171,4 +171,4 @@ impl<'a> Ping<'a> {
         response.empty()
     }
 }
-::apigen_runtime::request_builder!(Ping => (), Error, ErrorBody);
+apigen_runtime::request_builder!(Ping => (), Error, ErrorBody);

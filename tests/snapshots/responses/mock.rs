@@ -7,9 +7,9 @@
 //! register what each operation answers, run the code under test, then inspect
 //! [`MockServer::requests`]. Unmatched requests get a `501`.
 #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
-pub use ::apigen_runtime::mock::{MockHandle, MockReply, MockRequest};
+pub use apigen_runtime::mock::{MockHandle, MockReply, MockRequest};
 /// Every operation: id, method, path template (for routing requests).
-static ROUTES: &[::apigen_runtime::mock::Route] = &[
+static ROUTES: &[apigen_runtime::mock::Route] = &[
     ("createJob", "POST", "/jobs"),
     ("getJob", "GET", "/jobs/{id}"),
     ("deleteJob", "DELETE", "/jobs/{id}"),
@@ -20,13 +20,13 @@ static ROUTES: &[::apigen_runtime::mock::Route] = &[
 /// A mock server for this API on an ephemeral port of 127.0.0.1.
 #[derive(Debug)]
 pub struct MockServer {
-    inner: ::apigen_runtime::mock::MockServer,
+    inner: apigen_runtime::mock::MockServer,
 }
 impl MockServer {
     /// Starts the server (inside a Tokio runtime).
     pub async fn start() -> ::std::io::Result<Self> {
         Ok(Self {
-            inner: ::apigen_runtime::mock::MockServer::start(ROUTES).await?,
+            inner: apigen_runtime::mock::MockServer::start(ROUTES).await?,
         })
     }
     /// The server's base URL.
@@ -51,49 +51,49 @@ impl MockServer {
         self.inner.reset()
     }
     /// The untyped server, to register a hand-built `apigen_runtime::mock::Mock`.
-    pub fn raw(&self) -> &::apigen_runtime::mock::MockServer {
+    pub fn raw(&self) -> &apigen_runtime::mock::MockServer {
         &self.inner
     }
     /// Mocks `createJob` (`POST /jobs`): every request matches until matchers are added.
     pub fn create_job(&self) -> CreateJobMock<'_> {
         CreateJobMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("createJob"),
+            mock: apigen_runtime::mock::Mock::new("createJob"),
         }
     }
     /// Mocks `getJob` (`GET /jobs/{id}`): every request matches until matchers are added.
     pub fn get_job(&self) -> GetJobMock<'_> {
         GetJobMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("getJob"),
+            mock: apigen_runtime::mock::Mock::new("getJob"),
         }
     }
     /// Mocks `deleteJob` (`DELETE /jobs/{id}`): every request matches until matchers are added.
     pub fn delete_job(&self) -> DeleteJobMock<'_> {
         DeleteJobMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("deleteJob"),
+            mock: apigen_runtime::mock::Mock::new("deleteJob"),
         }
     }
     /// Mocks `getJobLog` (`GET /jobs/{id}/log`): every request matches until matchers are added.
     pub fn get_job_log(&self) -> GetJobLogMock<'_> {
         GetJobLogMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("getJobLog"),
+            mock: apigen_runtime::mock::Mock::new("getJobLog"),
         }
     }
     /// Mocks `getJobArtifact` (`GET /jobs/{id}/artifact`): every request matches until matchers are added.
     pub fn get_job_artifact(&self) -> GetJobArtifactMock<'_> {
         GetJobArtifactMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("getJobArtifact"),
+            mock: apigen_runtime::mock::Mock::new("getJobArtifact"),
         }
     }
     /// Mocks `ping` (`HEAD /ping`): every request matches until matchers are added.
     pub fn ping(&self) -> PingMock<'_> {
         PingMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("ping"),
+            mock: apigen_runtime::mock::Mock::new("ping"),
         }
     }
 }
@@ -102,7 +102,7 @@ impl MockServer {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct CreateJobMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> CreateJobMock<'a> {
     /// Only requests for which `condition` holds match.
@@ -134,7 +134,7 @@ impl<'a> CreateJobMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct GetJobMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> GetJobMock<'a> {
     /// Only requests whose path parameter `id` is `value` (as the client encodes it) match.
@@ -175,7 +175,7 @@ impl<'a> GetJobMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct DeleteJobMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> DeleteJobMock<'a> {
     /// Only requests whose path parameter `id` is `value` (as the client encodes it) match.
@@ -216,7 +216,7 @@ impl<'a> DeleteJobMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct GetJobLogMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> GetJobLogMock<'a> {
     /// Only requests whose path parameter `id` is `value` (as the client encodes it) match.
@@ -257,7 +257,7 @@ impl<'a> GetJobLogMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct GetJobArtifactMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> GetJobArtifactMock<'a> {
     /// Only requests whose path parameter `id` is `value` (as the client encodes it) match.
@@ -298,7 +298,7 @@ impl<'a> GetJobArtifactMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct PingMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> PingMock<'a> {
     /// Only requests for which `condition` holds match.

@@ -10,7 +10,7 @@
 #![allow(unused_imports)]
 use super::builders::*;
 use super::{Client, Error};
-use ::apigen_runtime::CallOptions;
+use apigen_runtime::CallOptions;
 impl Client {
     /// `POST /jobs`
     ///
@@ -121,7 +121,7 @@ impl CreateJobError {
     /// Decodes the body of an API error by its status. `None` for other kinds
     /// of error, undocumented statuses, and bodies that do not match.
     pub fn from_error(error: &Error) -> Option<Self> {
-        let ::apigen_runtime::Error::Api(api) = error else {
+        let apigen_runtime::Error::Api(api) = error else {
             return None;
         };
         match api.status {
@@ -143,7 +143,7 @@ impl GetJobError {
     /// Decodes the body of an API error by its status. `None` for other kinds
     /// of error, undocumented statuses, and bodies that do not match.
     pub fn from_error(error: &Error) -> Option<Self> {
-        let ::apigen_runtime::Error::Api(api) = error else {
+        let apigen_runtime::Error::Api(api) = error else {
             return None;
         };
         match api.status {
@@ -165,7 +165,7 @@ impl DeleteJobError {
     /// Decodes the body of an API error by its status. `None` for other kinds
     /// of error, undocumented statuses, and bodies that do not match.
     pub fn from_error(error: &Error) -> Option<Self> {
-        let ::apigen_runtime::Error::Api(api) = error else {
+        let apigen_runtime::Error::Api(api) = error else {
             return None;
         };
         ::serde_json::from_slice(&api.raw).ok().map(Self::Default)
@@ -184,7 +184,7 @@ impl GetJobLogError {
     /// Decodes the body of an API error by its status. `None` for other kinds
     /// of error, undocumented statuses, and bodies that do not match.
     pub fn from_error(error: &Error) -> Option<Self> {
-        let ::apigen_runtime::Error::Api(api) = error else {
+        let apigen_runtime::Error::Api(api) = error else {
             return None;
         };
         ::serde_json::from_slice(&api.raw).ok().map(Self::Default)

@@ -53,27 +53,23 @@ impl<'de> ::serde::Deserialize<'de> for JobResult {
             ) -> Result<JobResult, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_1,
-                                "output",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "output")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(JobResult {
-                    id: ::apigen_runtime::de::required(field_0, "id")?,
-                    output: ::apigen_runtime::de::required(field_1, "output")?,
+                    id: apigen_runtime::de::required(field_0, "id")?,
+                    output: apigen_runtime::de::required(field_1, "output")?,
                 })
             }
         }
@@ -131,27 +127,27 @@ impl<'de> ::serde::Deserialize<'de> for JobQueued {
             ) -> Result<JobQueued, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<i64> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "position",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(JobQueued {
-                    id: ::apigen_runtime::de::required(field_0, "id")?,
-                    position: ::apigen_runtime::de::required(field_1, "position")?,
+                    id: apigen_runtime::de::required(field_0, "id")?,
+                    position: apigen_runtime::de::required(field_1, "position")?,
                 })
             }
         }
@@ -202,23 +198,19 @@ impl<'de> ::serde::Deserialize<'de> for Error2 {
                 mut map: __A,
             ) -> Result<Error2, __A::Error> {
                 let mut field_0: Option<String> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_0,
-                                "message",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "message")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Error2 {
-                    message: ::apigen_runtime::de::required(field_0, "message")?,
+                    message: apigen_runtime::de::required(field_0, "message")?,
                 })
             }
         }
@@ -295,39 +287,31 @@ impl<'de> ::serde::Deserialize<'de> for ProblemDetails {
                 let mut field_2: Option<Option<i64>> = None;
                 let mut field_3: Option<Option<String>> = None;
                 let mut field_4: Option<Option<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "type")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "type")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "title")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "title")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_2,
-                                "status",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "status")?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_3,
-                                "detail",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_3, "detail")?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_4,
                                 "instance",
                             )?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(ProblemDetails {

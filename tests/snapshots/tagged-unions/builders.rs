@@ -10,8 +10,8 @@
 #![allow(unused_imports)]
 use super::operations::*;
 use super::{Client, Error, ErrorBody};
-use ::apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
-use ::apigen_runtime::query::Style;
+use apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
+use apigen_runtime::query::Style;
 /// Request builder for [`Client::list_pets`] (`GET /pets`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -22,7 +22,7 @@ pub struct ListPets<'a> {
 impl<'a> ListPets<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/pets",
             ["/pets"].concat(),
         );
@@ -34,7 +34,7 @@ impl<'a> ListPets<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     ListPets => Vec < super::types::Pet >, Error, ErrorBody
 );
 /// Request builder for [`Client::create_pet`] (`POST /pets`). Set optional parameters, then `.await` it or call [`send`](Self::send).
@@ -48,7 +48,7 @@ pub struct CreatePet<'a> {
 impl<'a> CreatePet<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::POST,
+            apigen_runtime::reqwest::Method::POST,
             "/pets",
             ["/pets"].concat(),
         );
@@ -63,7 +63,7 @@ impl<'a> CreatePet<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     CreatePet => super::types::Pet, Error, ErrorBody, idempotency_key
 );
 /// Request builder for [`Client::create_cat`] (`POST /cats`). Set optional parameters, then `.await` it or call [`send`](Self::send).
@@ -77,7 +77,7 @@ pub struct CreateCat<'a> {
 impl<'a> CreateCat<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::POST,
+            apigen_runtime::reqwest::Method::POST,
             "/cats",
             ["/cats"].concat(),
         );
@@ -92,7 +92,7 @@ impl<'a> CreateCat<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     CreateCat => super::types::Cat, Error, ErrorBody, idempotency_key
 );
 /// Request builder for [`Client::list_events`] (`GET /events`). Set optional parameters, then `.await` it or call [`send`](Self::send).
@@ -105,7 +105,7 @@ pub struct ListEvents<'a> {
 impl<'a> ListEvents<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/events",
             ["/events"].concat(),
         );
@@ -117,7 +117,7 @@ impl<'a> ListEvents<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     ListEvents => Vec < super::types::Event >, Error, ErrorBody
 );
 /// Request builder for [`Client::create_shape`] (`POST /shapes`). Set optional parameters, then `.await` it or call [`send`](Self::send).
@@ -131,7 +131,7 @@ pub struct CreateShape<'a> {
 impl<'a> CreateShape<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::POST,
+            apigen_runtime::reqwest::Method::POST,
             "/shapes",
             ["/shapes"].concat(),
         );
@@ -146,7 +146,7 @@ impl<'a> CreateShape<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     CreateShape => super::types::Shape, Error, ErrorBody, idempotency_key
 );
 /// Request builder for [`Client::get_outcome`] (`GET /outcomes/{id}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
@@ -159,9 +159,9 @@ pub struct GetOutcome<'a> {
 }
 impl<'a> GetOutcome<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_id = ::apigen_runtime::path::segment("id", &self.id, None)?;
+        let path_id = apigen_runtime::path::segment("id", &self.id, None)?;
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/outcomes/{id}",
             ["/outcomes/", &path_id].concat(),
         );
@@ -173,9 +173,7 @@ impl<'a> GetOutcome<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(
-    GetOutcome => super::types::Outcome, Error, ErrorBody
-);
+apigen_runtime::request_builder!(GetOutcome => super::types::Outcome, Error, ErrorBody);
 /// Request builder for [`Client::lookup`] (`GET /lookups/{key}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -186,9 +184,9 @@ pub struct Lookup<'a> {
 }
 impl<'a> Lookup<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let path_key = ::apigen_runtime::path::segment("key", &self.key, None)?;
+        let path_key = apigen_runtime::path::segment("key", &self.key, None)?;
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/lookups/{key}",
             ["/lookups/", &path_key].concat(),
         );
@@ -200,6 +198,4 @@ impl<'a> Lookup<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(
-    Lookup => super::types::LookupValue, Error, ErrorBody
-);
+apigen_runtime::request_builder!(Lookup => super::types::LookupValue, Error, ErrorBody);

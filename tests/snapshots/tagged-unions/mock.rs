@@ -7,9 +7,9 @@
 //! register what each operation answers, run the code under test, then inspect
 //! [`MockServer::requests`]. Unmatched requests get a `501`.
 #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
-pub use ::apigen_runtime::mock::{MockHandle, MockReply, MockRequest};
+pub use apigen_runtime::mock::{MockHandle, MockReply, MockRequest};
 /// Every operation: id, method, path template (for routing requests).
-static ROUTES: &[::apigen_runtime::mock::Route] = &[
+static ROUTES: &[apigen_runtime::mock::Route] = &[
     ("listPets", "GET", "/pets"),
     ("createPet", "POST", "/pets"),
     ("createCat", "POST", "/cats"),
@@ -21,13 +21,13 @@ static ROUTES: &[::apigen_runtime::mock::Route] = &[
 /// A mock server for this API on an ephemeral port of 127.0.0.1.
 #[derive(Debug)]
 pub struct MockServer {
-    inner: ::apigen_runtime::mock::MockServer,
+    inner: apigen_runtime::mock::MockServer,
 }
 impl MockServer {
     /// Starts the server (inside a Tokio runtime).
     pub async fn start() -> ::std::io::Result<Self> {
         Ok(Self {
-            inner: ::apigen_runtime::mock::MockServer::start(ROUTES).await?,
+            inner: apigen_runtime::mock::MockServer::start(ROUTES).await?,
         })
     }
     /// The server's base URL.
@@ -52,56 +52,56 @@ impl MockServer {
         self.inner.reset()
     }
     /// The untyped server, to register a hand-built `apigen_runtime::mock::Mock`.
-    pub fn raw(&self) -> &::apigen_runtime::mock::MockServer {
+    pub fn raw(&self) -> &apigen_runtime::mock::MockServer {
         &self.inner
     }
     /// Mocks `listPets` (`GET /pets`): every request matches until matchers are added.
     pub fn list_pets(&self) -> ListPetsMock<'_> {
         ListPetsMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("listPets"),
+            mock: apigen_runtime::mock::Mock::new("listPets"),
         }
     }
     /// Mocks `createPet` (`POST /pets`): every request matches until matchers are added.
     pub fn create_pet(&self) -> CreatePetMock<'_> {
         CreatePetMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("createPet"),
+            mock: apigen_runtime::mock::Mock::new("createPet"),
         }
     }
     /// Mocks `createCat` (`POST /cats`): every request matches until matchers are added.
     pub fn create_cat(&self) -> CreateCatMock<'_> {
         CreateCatMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("createCat"),
+            mock: apigen_runtime::mock::Mock::new("createCat"),
         }
     }
     /// Mocks `listEvents` (`GET /events`): every request matches until matchers are added.
     pub fn list_events(&self) -> ListEventsMock<'_> {
         ListEventsMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("listEvents"),
+            mock: apigen_runtime::mock::Mock::new("listEvents"),
         }
     }
     /// Mocks `createShape` (`POST /shapes`): every request matches until matchers are added.
     pub fn create_shape(&self) -> CreateShapeMock<'_> {
         CreateShapeMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("createShape"),
+            mock: apigen_runtime::mock::Mock::new("createShape"),
         }
     }
     /// Mocks `getOutcome` (`GET /outcomes/{id}`): every request matches until matchers are added.
     pub fn get_outcome(&self) -> GetOutcomeMock<'_> {
         GetOutcomeMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("getOutcome"),
+            mock: apigen_runtime::mock::Mock::new("getOutcome"),
         }
     }
     /// Mocks `lookup` (`GET /lookups/{key}`): every request matches until matchers are added.
     pub fn lookup(&self) -> LookupMock<'_> {
         LookupMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("lookup"),
+            mock: apigen_runtime::mock::Mock::new("lookup"),
         }
     }
 }
@@ -110,7 +110,7 @@ impl MockServer {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct ListPetsMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> ListPetsMock<'a> {
     /// Only requests for which `condition` holds match.
@@ -146,7 +146,7 @@ impl<'a> ListPetsMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct CreatePetMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> CreatePetMock<'a> {
     /// Only requests whose JSON body equals `body` match.
@@ -200,7 +200,7 @@ impl<'a> CreatePetMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct CreateCatMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> CreateCatMock<'a> {
     /// Only requests whose JSON body equals `body` match.
@@ -254,7 +254,7 @@ impl<'a> CreateCatMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct ListEventsMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> ListEventsMock<'a> {
     /// Only requests for which `condition` holds match.
@@ -290,7 +290,7 @@ impl<'a> ListEventsMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct CreateShapeMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> CreateShapeMock<'a> {
     /// Only requests whose JSON body equals `body` match.
@@ -344,7 +344,7 @@ impl<'a> CreateShapeMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct GetOutcomeMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> GetOutcomeMock<'a> {
     /// Only requests whose path parameter `id` is `value` (as the client encodes it) match.
@@ -385,7 +385,7 @@ impl<'a> GetOutcomeMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct LookupMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> LookupMock<'a> {
     /// Only requests whose path parameter `key` is `value` (as the client encodes it) match.

@@ -49,16 +49,15 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match ::apigen_runtime::unions::tag_of(&value, "petType") {
+        match apigen_runtime::unions::tag_of(&value, "petType") {
             Some("cat") => {
-                ::apigen_runtime::unions::decode_variant(value, "cat").map(Self::Cat)
+                apigen_runtime::unions::decode_variant(value, "cat").map(Self::Cat)
             }
             Some("dog") => {
-                ::apigen_runtime::unions::decode_variant(value, "dog").map(Self::Dog)
+                apigen_runtime::unions::decode_variant(value, "dog").map(Self::Dog)
             }
             Some("lizard") => {
-                ::apigen_runtime::unions::decode_variant(value, "lizard")
-                    .map(Self::Lizard)
+                apigen_runtime::unions::decode_variant(value, "lizard").map(Self::Lizard)
             }
             _ => Ok(Self::Unknown(value)),
         }
@@ -110,34 +109,26 @@ impl<'de> ::serde::Deserialize<'de> for Cat {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<Option<bool>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_0,
-                                "petType",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "petType")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "name")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "name")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_2,
-                                "indoor",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "indoor")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Cat {
-                    pet_type: ::apigen_runtime::de::required(field_0, "petType")?,
-                    name: ::apigen_runtime::de::required(field_1, "name")?,
+                    pet_type: apigen_runtime::de::required(field_0, "petType")?,
+                    name: apigen_runtime::de::required(field_1, "name")?,
                     indoor: field_2.unwrap_or_default(),
                 })
             }
@@ -202,34 +193,26 @@ impl<'de> ::serde::Deserialize<'de> for Dog {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<Option<bool>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_0,
-                                "petType",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "petType")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "name")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "name")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_2,
-                                "goodBoy",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "goodBoy")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Dog {
-                    pet_type: ::apigen_runtime::de::required(field_0, "petType")?,
-                    name: ::apigen_runtime::de::required(field_1, "name")?,
+                    pet_type: apigen_runtime::de::required(field_0, "petType")?,
+                    name: apigen_runtime::de::required(field_1, "name")?,
                     good_boy: field_2.unwrap_or_default(),
                 })
             }
@@ -284,23 +267,19 @@ impl<'de> ::serde::Deserialize<'de> for Lizard {
                 mut map: __A,
             ) -> Result<Lizard, __A::Error> {
                 let mut field_0: Option<String> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_0,
-                                "petType",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "petType")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Lizard {
-                    pet_type: ::apigen_runtime::de::required(field_0, "petType")?,
+                    pet_type: apigen_runtime::de::required(field_0, "petType")?,
                 })
             }
         }
@@ -349,12 +328,12 @@ impl<'de> ::serde::Deserialize<'de> for Vehicle {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match ::apigen_runtime::unions::tag_of(&value, "vehicleType") {
+        match apigen_runtime::unions::tag_of(&value, "vehicleType") {
             Some("Car") => {
-                ::apigen_runtime::unions::decode_variant(value, "Car").map(Self::Car)
+                apigen_runtime::unions::decode_variant(value, "Car").map(Self::Car)
             }
             Some("Bike") => {
-                ::apigen_runtime::unions::decode_variant(value, "Bike").map(Self::Bike)
+                apigen_runtime::unions::decode_variant(value, "Bike").map(Self::Bike)
             }
             _ => Ok(Self::Unknown(value)),
         }
@@ -401,30 +380,27 @@ impl<'de> ::serde::Deserialize<'de> for Car {
             ) -> Result<Car, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<i64> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "vehicleType",
                             )?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "doors")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "doors")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Car {
-                    vehicle_type: ::apigen_runtime::de::required(
-                        field_0,
-                        "vehicleType",
-                    )?,
-                    doors: ::apigen_runtime::de::required(field_1, "doors")?,
+                    vehicle_type: apigen_runtime::de::required(field_0, "vehicleType")?,
+                    doors: apigen_runtime::de::required(field_1, "doors")?,
                 })
             }
         }
@@ -484,29 +460,26 @@ impl<'de> ::serde::Deserialize<'de> for Bike {
             ) -> Result<Bike, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<i64>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "vehicleType",
                             )?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "gears")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "gears")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Bike {
-                    vehicle_type: ::apigen_runtime::de::required(
-                        field_0,
-                        "vehicleType",
-                    )?,
+                    vehicle_type: apigen_runtime::de::required(field_0, "vehicleType")?,
                     gears: field_1.unwrap_or_default(),
                 })
             }
@@ -568,17 +541,17 @@ impl<'de> ::serde::Deserialize<'de> for Event {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match ::apigen_runtime::unions::tag_of(&value, "type") {
+        match apigen_runtime::unions::tag_of(&value, "type") {
             Some("message.created") => {
-                ::apigen_runtime::unions::decode_variant(value, "message.created")
+                apigen_runtime::unions::decode_variant(value, "message.created")
                     .map(Self::MessageCreated)
             }
             Some("message.deleted") => {
-                ::apigen_runtime::unions::decode_variant(value, "message.deleted")
+                apigen_runtime::unions::decode_variant(value, "message.deleted")
                     .map(Self::MessageDeleted)
             }
             Some("thread.archived") => {
-                ::apigen_runtime::unions::decode_variant(value, "thread.archived")
+                apigen_runtime::unions::decode_variant(value, "thread.archived")
                     .map(Self::ThreadArchived)
             }
             _ => Ok(Self::Unknown(value)),
@@ -630,27 +603,27 @@ impl<'de> ::serde::Deserialize<'de> for MessageCreated {
                 let mut field_0: Option<MessageCreatedType> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<String> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "type")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "type")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "id")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_2, "text")?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "text")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(MessageCreated {
-                    r#type: ::apigen_runtime::de::required(field_0, "type")?,
-                    id: ::apigen_runtime::de::required(field_1, "id")?,
-                    text: ::apigen_runtime::de::required(field_2, "text")?,
+                    r#type: apigen_runtime::de::required(field_0, "type")?,
+                    id: apigen_runtime::de::required(field_1, "id")?,
+                    text: apigen_runtime::de::required(field_2, "text")?,
                 })
             }
         }
@@ -709,23 +682,23 @@ impl<'de> ::serde::Deserialize<'de> for MessageDeleted {
             ) -> Result<MessageDeleted, __A::Error> {
                 let mut field_0: Option<MessageDeletedType> = None;
                 let mut field_1: Option<String> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "type")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "type")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "id")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(MessageDeleted {
-                    r#type: ::apigen_runtime::de::required(field_0, "type")?,
-                    id: ::apigen_runtime::de::required(field_1, "id")?,
+                    r#type: apigen_runtime::de::required(field_0, "type")?,
+                    id: apigen_runtime::de::required(field_1, "id")?,
                 })
             }
         }
@@ -791,30 +764,26 @@ impl<'de> ::serde::Deserialize<'de> for ThreadArchived {
                 let mut field_0: Option<ThreadArchivedType> = None;
                 let mut field_1: Option<Vehicle> = None;
                 let mut field_2: Option<Option<Vec<Pet>>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "type")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "type")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_1,
-                                "thread",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "thread")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_2, "pets")?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "pets")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(ThreadArchived {
-                    r#type: ::apigen_runtime::de::required(field_0, "type")?,
-                    thread: ::apigen_runtime::de::required(field_1, "thread")?,
+                    r#type: apigen_runtime::de::required(field_0, "type")?,
+                    thread: apigen_runtime::de::required(field_1, "thread")?,
                     pets: field_2.unwrap_or_default(),
                 })
             }
@@ -872,17 +841,16 @@ impl<'de> ::serde::Deserialize<'de> for Shape {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match ::apigen_runtime::unions::tag_of(&value, "kind") {
+        match apigen_runtime::unions::tag_of(&value, "kind") {
             Some("circle") => {
-                ::apigen_runtime::unions::decode_variant(value, "circle")
-                    .map(Self::Circle)
+                apigen_runtime::unions::decode_variant(value, "circle").map(Self::Circle)
             }
             Some("rectangle") => {
-                ::apigen_runtime::unions::decode_variant(value, "rectangle")
+                apigen_runtime::unions::decode_variant(value, "rectangle")
                     .map(Self::Rectangle)
             }
             Some("group") => {
-                ::apigen_runtime::unions::decode_variant(value, "group").map(Self::Group)
+                apigen_runtime::unions::decode_variant(value, "group").map(Self::Group)
             }
             _ => Ok(Self::Unknown(value)),
         }
@@ -923,13 +891,13 @@ impl<'de> ::serde::Deserialize<'de> for Outcome {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match ::apigen_runtime::unions::tag_of(&value, "status") {
+        match apigen_runtime::unions::tag_of(&value, "status") {
             Some("unknown") => {
-                ::apigen_runtime::unions::decode_variant(value, "unknown")
+                apigen_runtime::unions::decode_variant(value, "unknown")
                     .map(Self::Unknown2)
             }
             Some("ok") => {
-                ::apigen_runtime::unions::decode_variant(value, "ok").map(Self::Ok)
+                apigen_runtime::unions::decode_variant(value, "ok").map(Self::Ok)
             }
             _ => Ok(Self::Unknown(value)),
         }
@@ -959,28 +927,28 @@ impl<'de> ::serde::Deserialize<'de> for LookupValue {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        ::apigen_runtime::unions::Untagged::new(&value)
+        apigen_runtime::unions::Untagged::new(&value)
             .variant(Self::Variant2)
             .variant(Self::Integer)
             .variant(Self::String)
             .finish("LookupValue")
     }
 }
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Schema: `#/components/schemas/MessageCreated/properties/type`.
     pub enum MessageCreatedType {
         /// `message.created`
         MessageCreated = "message.created",
     }
 }
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Schema: `#/components/schemas/MessageDeleted/properties/type`.
     pub enum MessageDeletedType {
         /// `message.deleted`
         MessageDeleted = "message.deleted",
     }
 }
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Schema: `#/components/schemas/ThreadArchived/properties/type`.
     pub enum ThreadArchivedType {
         /// `thread.archived`
@@ -1027,27 +995,23 @@ impl<'de> ::serde::Deserialize<'de> for ShapeCircle {
             ) -> Result<ShapeCircle, __A::Error> {
                 let mut field_0: Option<ShapeCircleKind> = None;
                 let mut field_1: Option<f64> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "kind")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "kind")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_1,
-                                "radius",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "radius")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(ShapeCircle {
-                    kind: ::apigen_runtime::de::required(field_0, "kind")?,
-                    radius: ::apigen_runtime::de::required(field_1, "radius")?,
+                    kind: apigen_runtime::de::required(field_0, "kind")?,
+                    radius: apigen_runtime::de::required(field_1, "radius")?,
                 })
             }
         }
@@ -1064,7 +1028,7 @@ impl ShapeCircle {
         }
     }
 }
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Schema: `#/components/schemas/Shape/oneOf/0/properties/kind`.
     pub enum ShapeCircleKind {
         /// `circle`
@@ -1115,31 +1079,27 @@ impl<'de> ::serde::Deserialize<'de> for ShapeRectangle {
                 let mut field_0: Option<ShapeRectangleKind> = None;
                 let mut field_1: Option<f64> = None;
                 let mut field_2: Option<f64> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "kind")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "kind")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "width")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "width")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_2,
-                                "height",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "height")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(ShapeRectangle {
-                    kind: ::apigen_runtime::de::required(field_0, "kind")?,
-                    width: ::apigen_runtime::de::required(field_1, "width")?,
-                    height: ::apigen_runtime::de::required(field_2, "height")?,
+                    kind: apigen_runtime::de::required(field_0, "kind")?,
+                    width: apigen_runtime::de::required(field_1, "width")?,
+                    height: apigen_runtime::de::required(field_2, "height")?,
                 })
             }
         }
@@ -1157,7 +1117,7 @@ impl ShapeRectangle {
         }
     }
 }
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Schema: `#/components/schemas/Shape/oneOf/1/properties/kind`.
     pub enum ShapeRectangleKind {
         /// `rectangle`
@@ -1212,26 +1172,26 @@ impl<'de> ::serde::Deserialize<'de> for ShapeGroup {
                 let mut field_0: Option<ShapeGroupKind> = None;
                 let mut field_1: Option<Vec<Shape>> = None;
                 let mut field_2: Option<Option<ShapeGroupFill>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "kind")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "kind")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "parts")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "parts")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_2, "fill")?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "fill")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(ShapeGroup {
-                    kind: ::apigen_runtime::de::required(field_0, "kind")?,
-                    parts: ::apigen_runtime::de::required(field_1, "parts")?,
+                    kind: apigen_runtime::de::required(field_0, "kind")?,
+                    parts: apigen_runtime::de::required(field_1, "parts")?,
                     fill: field_2.unwrap_or_default(),
                 })
             }
@@ -1250,7 +1210,7 @@ impl ShapeGroup {
         }
     }
 }
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Schema: `#/components/schemas/Shape/oneOf/2/properties/kind`.
     pub enum ShapeGroupKind {
         /// `group`
@@ -1291,12 +1251,12 @@ impl<'de> ::serde::Deserialize<'de> for ShapeGroupFill {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match ::apigen_runtime::unions::tag_of(&value, "mode") {
+        match apigen_runtime::unions::tag_of(&value, "mode") {
             Some("solid") => {
-                ::apigen_runtime::unions::decode_variant(value, "solid").map(Self::Solid)
+                apigen_runtime::unions::decode_variant(value, "solid").map(Self::Solid)
             }
             Some("gradient") => {
-                ::apigen_runtime::unions::decode_variant(value, "gradient")
+                apigen_runtime::unions::decode_variant(value, "gradient")
                     .map(Self::Gradient)
             }
             _ => Ok(Self::Unknown(value)),
@@ -1343,23 +1303,23 @@ impl<'de> ::serde::Deserialize<'de> for ShapeGroupFillSolid {
             ) -> Result<ShapeGroupFillSolid, __A::Error> {
                 let mut field_0: Option<ShapeGroupFillSolidMode> = None;
                 let mut field_1: Option<String> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "mode")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "mode")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "color")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "color")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(ShapeGroupFillSolid {
-                    mode: ::apigen_runtime::de::required(field_0, "mode")?,
-                    color: ::apigen_runtime::de::required(field_1, "color")?,
+                    mode: apigen_runtime::de::required(field_0, "mode")?,
+                    color: apigen_runtime::de::required(field_1, "color")?,
                 })
             }
         }
@@ -1376,7 +1336,7 @@ impl ShapeGroupFillSolid {
         }
     }
 }
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Schema: `#/components/schemas/Shape/oneOf/2/properties/fill/oneOf/0/properties/mode`.
     pub enum ShapeGroupFillSolidMode {
         /// `solid`
@@ -1427,27 +1387,27 @@ impl<'de> ::serde::Deserialize<'de> for ShapeGroupFillGradient {
                 let mut field_0: Option<ShapeGroupFillGradientMode> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<String> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "mode")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "mode")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "from")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "from")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_2, "to")?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "to")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(ShapeGroupFillGradient {
-                    mode: ::apigen_runtime::de::required(field_0, "mode")?,
-                    from: ::apigen_runtime::de::required(field_1, "from")?,
-                    to: ::apigen_runtime::de::required(field_2, "to")?,
+                    mode: apigen_runtime::de::required(field_0, "mode")?,
+                    from: apigen_runtime::de::required(field_1, "from")?,
+                    to: apigen_runtime::de::required(field_2, "to")?,
                 })
             }
         }
@@ -1465,7 +1425,7 @@ impl ShapeGroupFillGradient {
         }
     }
 }
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Schema: `#/components/schemas/Shape/oneOf/2/properties/fill/oneOf/1/properties/mode`.
     pub enum ShapeGroupFillGradientMode {
         /// `gradient`
@@ -1509,23 +1469,19 @@ impl<'de> ::serde::Deserialize<'de> for OutcomeUnknown {
                 mut map: __A,
             ) -> Result<OutcomeUnknown, __A::Error> {
                 let mut field_0: Option<OutcomeUnknownStatus> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_0,
-                                "status",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "status")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(OutcomeUnknown {
-                    status: ::apigen_runtime::de::required(field_0, "status")?,
+                    status: apigen_runtime::de::required(field_0, "status")?,
                 })
             }
         }
@@ -1541,7 +1497,7 @@ impl OutcomeUnknown {
         }
     }
 }
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Schema: `#/components/schemas/Outcome/oneOf/0/properties/status`.
     pub enum OutcomeUnknownStatus {
         /// `unknown`
@@ -1589,27 +1545,23 @@ impl<'de> ::serde::Deserialize<'de> for OutcomeOk {
             ) -> Result<OutcomeOk, __A::Error> {
                 let mut field_0: Option<OutcomeOkStatus> = None;
                 let mut field_1: Option<String> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_0,
-                                "status",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "status")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "value")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "value")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(OutcomeOk {
-                    status: ::apigen_runtime::de::required(field_0, "status")?,
-                    value: ::apigen_runtime::de::required(field_1, "value")?,
+                    status: apigen_runtime::de::required(field_0, "status")?,
+                    value: apigen_runtime::de::required(field_1, "value")?,
                 })
             }
         }
@@ -1626,7 +1578,7 @@ impl OutcomeOk {
         }
     }
 }
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// Schema: `#/components/schemas/Outcome/oneOf/1/properties/status`.
     pub enum OutcomeOkStatus {
         /// `ok`
@@ -1675,22 +1627,22 @@ impl<'de> ::serde::Deserialize<'de> for LookupValueVariant2 {
             ) -> Result<LookupValueVariant2, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "value")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "value")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "unit")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "unit")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(LookupValueVariant2 {
-                    value: ::apigen_runtime::de::required(field_0, "value")?,
+                    value: apigen_runtime::de::required(field_0, "value")?,
                     unit: field_1.unwrap_or_default(),
                 })
             }

@@ -10,8 +10,8 @@
 #![allow(unused_imports)]
 use super::operations::*;
 use super::{Client, Error, ErrorBody};
-use ::apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
-use ::apigen_runtime::query::Style;
+use apigen_runtime::{CallOptions, RawResponse, RequestSpec, Response};
+use apigen_runtime::query::Style;
 /// Request builder for [`Client::get_feed`] (`GET /feed`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -22,7 +22,7 @@ pub struct GetFeed<'a> {
 impl<'a> GetFeed<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/feed",
             ["/feed"].concat(),
         );
@@ -34,7 +34,7 @@ impl<'a> GetFeed<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(GetFeed => super::types::Feed, Error, ErrorBody);
+apigen_runtime::request_builder!(GetFeed => super::types::Feed, Error, ErrorBody);
 /// Request builder for [`Client::search`] (`GET /search`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -46,7 +46,7 @@ pub struct Search<'a> {
 impl<'a> Search<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
         let mut request = RequestSpec::new(
-            ::apigen_runtime::reqwest::Method::GET,
+            apigen_runtime::reqwest::Method::GET,
             "/search",
             ["/search"].concat(),
         );
@@ -59,6 +59,6 @@ impl<'a> Search<'a> {
         response.json()
     }
 }
-::apigen_runtime::request_builder!(
+apigen_runtime::request_builder!(
     Search => Vec < super::types::SearchResponseItem >, Error, ErrorBody
 );

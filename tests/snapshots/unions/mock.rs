@@ -7,22 +7,22 @@
 //! register what each operation answers, run the code under test, then inspect
 //! [`MockServer::requests`]. Unmatched requests get a `501`.
 #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
-pub use ::apigen_runtime::mock::{MockHandle, MockReply, MockRequest};
+pub use apigen_runtime::mock::{MockHandle, MockReply, MockRequest};
 /// Every operation: id, method, path template (for routing requests).
-static ROUTES: &[::apigen_runtime::mock::Route] = &[
+static ROUTES: &[apigen_runtime::mock::Route] = &[
     ("getFeed", "GET", "/feed"),
     ("search", "GET", "/search"),
 ];
 /// A mock server for this API on an ephemeral port of 127.0.0.1.
 #[derive(Debug)]
 pub struct MockServer {
-    inner: ::apigen_runtime::mock::MockServer,
+    inner: apigen_runtime::mock::MockServer,
 }
 impl MockServer {
     /// Starts the server (inside a Tokio runtime).
     pub async fn start() -> ::std::io::Result<Self> {
         Ok(Self {
-            inner: ::apigen_runtime::mock::MockServer::start(ROUTES).await?,
+            inner: apigen_runtime::mock::MockServer::start(ROUTES).await?,
         })
     }
     /// The server's base URL.
@@ -47,21 +47,21 @@ impl MockServer {
         self.inner.reset()
     }
     /// The untyped server, to register a hand-built `apigen_runtime::mock::Mock`.
-    pub fn raw(&self) -> &::apigen_runtime::mock::MockServer {
+    pub fn raw(&self) -> &apigen_runtime::mock::MockServer {
         &self.inner
     }
     /// Mocks `getFeed` (`GET /feed`): every request matches until matchers are added.
     pub fn get_feed(&self) -> GetFeedMock<'_> {
         GetFeedMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("getFeed"),
+            mock: apigen_runtime::mock::Mock::new("getFeed"),
         }
     }
     /// Mocks `search` (`GET /search`): every request matches until matchers are added.
     pub fn search(&self) -> SearchMock<'_> {
         SearchMock {
             server: self,
-            mock: ::apigen_runtime::mock::Mock::new("search"),
+            mock: apigen_runtime::mock::Mock::new("search"),
         }
     }
 }
@@ -70,7 +70,7 @@ impl MockServer {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct GetFeedMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> GetFeedMock<'a> {
     /// Only requests for which `condition` holds match.
@@ -106,7 +106,7 @@ impl<'a> GetFeedMock<'a> {
 #[must_use = "a mock does nothing until a `respond` method registers it"]
 pub struct SearchMock<'a> {
     server: &'a MockServer,
-    mock: ::apigen_runtime::mock::Mock,
+    mock: apigen_runtime::mock::Mock,
 }
 impl<'a> SearchMock<'a> {
     /// Only requests whose query parameter `q` is `value` (as the client encodes it) match.
@@ -116,7 +116,7 @@ impl<'a> SearchMock<'a> {
             .query(
                 "q",
                 &value.into(),
-                ::apigen_runtime::query::Style::Form {
+                apigen_runtime::query::Style::Form {
                     explode: true,
                 },
             );

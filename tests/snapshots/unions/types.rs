@@ -52,23 +52,23 @@ impl<'de> ::serde::Deserialize<'de> for User {
             ) -> Result<User, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "kind")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "kind")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "login")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "login")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(User {
-                    kind: ::apigen_runtime::de::required(field_0, "kind")?,
-                    login: ::apigen_runtime::de::required(field_1, "login")?,
+                    kind: apigen_runtime::de::required(field_0, "kind")?,
+                    login: apigen_runtime::de::required(field_1, "login")?,
                 })
             }
         }
@@ -129,31 +129,27 @@ impl<'de> ::serde::Deserialize<'de> for Team {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<i64> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "kind")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "kind")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "slug")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "slug")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_2,
-                                "members",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "members")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Team {
-                    kind: ::apigen_runtime::de::required(field_0, "kind")?,
-                    slug: ::apigen_runtime::de::required(field_1, "slug")?,
-                    members: ::apigen_runtime::de::required(field_2, "members")?,
+                    kind: apigen_runtime::de::required(field_0, "kind")?,
+                    slug: apigen_runtime::de::required(field_1, "slug")?,
+                    members: apigen_runtime::de::required(field_2, "members")?,
                 })
             }
         }
@@ -209,15 +205,15 @@ impl<'de> ::serde::Deserialize<'de> for Actor {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match ::apigen_runtime::unions::tag_of(&value, "kind") {
+        match apigen_runtime::unions::tag_of(&value, "kind") {
             Some("user") => {
-                ::apigen_runtime::unions::decode_variant(value, "user").map(Self::User)
+                apigen_runtime::unions::decode_variant(value, "user").map(Self::User)
             }
             Some("bot") => {
-                ::apigen_runtime::unions::decode_variant(value, "bot").map(Self::Bot)
+                apigen_runtime::unions::decode_variant(value, "bot").map(Self::Bot)
             }
             Some("team") => {
-                ::apigen_runtime::unions::decode_variant(value, "team").map(Self::Team)
+                apigen_runtime::unions::decode_variant(value, "team").map(Self::Team)
             }
             _ => Ok(Self::Unknown(value)),
         }
@@ -258,12 +254,12 @@ impl<'de> ::serde::Deserialize<'de> for AnyActor {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match ::apigen_runtime::unions::tag_of(&value, "kind") {
+        match apigen_runtime::unions::tag_of(&value, "kind") {
             Some("User") => {
-                ::apigen_runtime::unions::decode_variant(value, "User").map(Self::User)
+                apigen_runtime::unions::decode_variant(value, "User").map(Self::User)
             }
             Some("Team") => {
-                ::apigen_runtime::unions::decode_variant(value, "Team").map(Self::Team)
+                apigen_runtime::unions::decode_variant(value, "Team").map(Self::Team)
             }
             _ => Ok(Self::Unknown(value)),
         }
@@ -293,7 +289,7 @@ impl<'de> ::serde::Deserialize<'de> for Scalar {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        ::apigen_runtime::unions::Untagged::new(&value)
+        apigen_runtime::unions::Untagged::new(&value)
             .variant(Self::Integer)
             .variant(Self::Number)
             .variant(Self::String)
@@ -322,7 +318,7 @@ impl<'de> ::serde::Deserialize<'de> for Flag {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        ::apigen_runtime::unions::Untagged::new(&value)
+        apigen_runtime::unions::Untagged::new(&value)
             .variant(Self::Bool)
             .variant(Self::String)
             .finish("Flag")
@@ -350,7 +346,7 @@ impl<'de> ::serde::Deserialize<'de> for Payload {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        ::apigen_runtime::unions::Untagged::new(&value)
+        apigen_runtime::unions::Untagged::new(&value)
             .variant(Self::Team)
             .variant(Self::Object)
             .finish("Payload")
@@ -378,7 +374,7 @@ impl<'de> ::serde::Deserialize<'de> for Entry {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        ::apigen_runtime::unions::Untagged::new(&value)
+        apigen_runtime::unions::Untagged::new(&value)
             .variant(Self::Team)
             .variant(Self::Variant0)
             .finish("Entry")
@@ -406,7 +402,7 @@ impl<'de> ::serde::Deserialize<'de> for WithFallback {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        ::apigen_runtime::unions::Untagged::new(&value)
+        apigen_runtime::unions::Untagged::new(&value)
             .variant(Self::User)
             .variant(Self::Json)
             .finish("WithFallback")
@@ -434,13 +430,13 @@ impl<'de> ::serde::Deserialize<'de> for MaybeScalar {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        ::apigen_runtime::unions::Untagged::new(&value)
+        apigen_runtime::unions::Untagged::new(&value)
             .variant(Self::Integer)
             .variant(Self::String)
             .finish("MaybeScalar")
     }
 }
-::apigen_runtime::open_enum! {
+apigen_runtime::open_enum! {
     /// A oneOf of documented one-value string enums (as dropshot writes them).
     ///
     /// Schema: `#/components/schemas/SortMode`.
@@ -495,22 +491,22 @@ impl<'de> ::serde::Deserialize<'de> for Summary {
             ) -> Result<Summary, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "name")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "name")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Summary {
-                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    id: apigen_runtime::de::required(field_0, "id")?,
                     name: field_1.unwrap_or_default(),
                 })
             }
@@ -573,25 +569,25 @@ impl<'de> ::serde::Deserialize<'de> for Detail {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<String>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "name")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "name")?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_2, "email")?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "email")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Detail {
-                    id: ::apigen_runtime::de::required(field_0, "id")?,
+                    id: apigen_runtime::de::required(field_0, "id")?,
                     name: field_1.unwrap_or_default(),
                     email: field_2.unwrap_or_default(),
                 })
@@ -634,7 +630,7 @@ impl<'de> ::serde::Deserialize<'de> for Person {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        ::apigen_runtime::unions::Untagged::new(&value)
+        apigen_runtime::unions::Untagged::new(&value)
             .variant(Self::Summary)
             .variant(Self::Detail)
             .finish("Person")
@@ -676,19 +672,19 @@ impl<'de> ::serde::Deserialize<'de> for ShallowItem {
                 mut map: __A,
             ) -> Result<ShallowItem, __A::Error> {
                 let mut field_0: Option<i64> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "x")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "x")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(ShallowItem {
-                    x: ::apigen_runtime::de::required(field_0, "x")?,
+                    x: apigen_runtime::de::required(field_0, "x")?,
                 })
             }
         }
@@ -744,22 +740,22 @@ impl<'de> ::serde::Deserialize<'de> for DeepItem {
             ) -> Result<DeepItem, __A::Error> {
                 let mut field_0: Option<i64> = None;
                 let mut field_1: Option<Option<i64>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "x")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "x")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_1, "y")?
+                            apigen_runtime::de::value(&mut map, &mut field_1, "y")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(DeepItem {
-                    x: ::apigen_runtime::de::required(field_0, "x")?,
+                    x: apigen_runtime::de::required(field_0, "x")?,
                     y: field_1.unwrap_or_default(),
                 })
             }
@@ -797,7 +793,7 @@ impl<'de> ::serde::Deserialize<'de> for Boxed {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        ::apigen_runtime::unions::Untagged::new(&value)
+        apigen_runtime::unions::Untagged::new(&value)
             .variant(Self::Variant0)
             .variant(Self::Variant1)
             .finish("Boxed")
@@ -821,7 +817,7 @@ pub struct Feed {
     /// JSON: `fallback`. Optional: `None` leaves the key out.
     pub fallback: Option<WithFallback>,
     /// JSON: `maybe`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
-    pub maybe: Option<::apigen_runtime::Nullable<MaybeScalar>>,
+    pub maybe: Option<apigen_runtime::Nullable<MaybeScalar>>,
     /// JSON: `sort`. Optional: `None` leaves the key out.
     pub sort: Option<SortMode>,
     /// An array of arrays of inline unions.
@@ -900,82 +896,66 @@ impl<'de> ::serde::Deserialize<'de> for Feed {
                 let mut field_4: Option<Option<Vec<Payload>>> = None;
                 let mut field_5: Option<Vec<Entry>> = None;
                 let mut field_6: Option<Option<WithFallback>> = None;
-                let mut field_7: Option<::apigen_runtime::Nullable<MaybeScalar>> = None;
+                let mut field_7: Option<apigen_runtime::Nullable<MaybeScalar>> = None;
                 let mut field_8: Option<Option<SortMode>> = None;
                 let mut field_9: Option<Option<Vec<Vec<FeedMatrixItemItem>>>> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_0,
-                                "actors",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "actors")?
                         }
                         Some(1usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "anyActors",
                             )?
                         }
                         Some(2usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_2,
-                                "values",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_2, "values")?
                         }
                         Some(3usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_3, "flags")?
+                            apigen_runtime::de::value(&mut map, &mut field_3, "flags")?
                         }
                         Some(4usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_4,
                                 "payloads",
                             )?
                         }
                         Some(5usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_5,
-                                "entries",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_5, "entries")?
                         }
                         Some(6usize) => {
-                            ::apigen_runtime::de::value(
+                            apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_6,
                                 "fallback",
                             )?
                         }
                         Some(7usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_7, "maybe")?
+                            apigen_runtime::de::value(&mut map, &mut field_7, "maybe")?
                         }
                         Some(8usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_8, "sort")?
+                            apigen_runtime::de::value(&mut map, &mut field_8, "sort")?
                         }
                         Some(9usize) => {
-                            ::apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_9,
-                                "matrix",
-                            )?
+                            apigen_runtime::de::value(&mut map, &mut field_9, "matrix")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(Feed {
-                    actors: ::apigen_runtime::de::required(field_0, "actors")?,
+                    actors: apigen_runtime::de::required(field_0, "actors")?,
                     any_actors: field_1.unwrap_or_default(),
-                    values: ::apigen_runtime::de::required(field_2, "values")?,
+                    values: apigen_runtime::de::required(field_2, "values")?,
                     flags: field_3.unwrap_or_default(),
                     payloads: field_4.unwrap_or_default(),
-                    entries: ::apigen_runtime::de::required(field_5, "entries")?,
+                    entries: apigen_runtime::de::required(field_5, "entries")?,
                     fallback: field_6.unwrap_or_default(),
                     maybe: field_7,
                     sort: field_8.unwrap_or_default(),
@@ -1040,19 +1020,19 @@ impl<'de> ::serde::Deserialize<'de> for EntryVariant0 {
                 mut map: __A,
             ) -> Result<EntryVariant0, __A::Error> {
                 let mut field_0: Option<String> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "slug")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "slug")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(EntryVariant0 {
-                    slug: ::apigen_runtime::de::required(field_0, "slug")?,
+                    slug: apigen_runtime::de::required(field_0, "slug")?,
                 })
             }
         }
@@ -1102,19 +1082,19 @@ impl<'de> ::serde::Deserialize<'de> for BoxedVariant0 {
                 mut map: __A,
             ) -> Result<BoxedVariant0, __A::Error> {
                 let mut field_0: Option<ShallowItem> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "item")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "item")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(BoxedVariant0 {
-                    item: ::apigen_runtime::de::required(field_0, "item")?,
+                    item: apigen_runtime::de::required(field_0, "item")?,
                 })
             }
         }
@@ -1164,19 +1144,19 @@ impl<'de> ::serde::Deserialize<'de> for BoxedVariant1 {
                 mut map: __A,
             ) -> Result<BoxedVariant1, __A::Error> {
                 let mut field_0: Option<DeepItem> = None;
-                while let Some(index) = ::apigen_runtime::de::next_field(
+                while let Some(index) = apigen_runtime::de::next_field(
                     &mut map,
                     __FIELDS,
                 )? {
                     match index {
                         Some(0usize) => {
-                            ::apigen_runtime::de::value(&mut map, &mut field_0, "item")?
+                            apigen_runtime::de::value(&mut map, &mut field_0, "item")?
                         }
-                        _ => ::apigen_runtime::de::skip(&mut map)?,
+                        _ => apigen_runtime::de::skip(&mut map)?,
                     }
                 }
                 Ok(BoxedVariant1 {
-                    item: ::apigen_runtime::de::required(field_0, "item")?,
+                    item: apigen_runtime::de::required(field_0, "item")?,
                 })
             }
         }
@@ -1210,7 +1190,7 @@ impl<'de> ::serde::Deserialize<'de> for FeedMatrixItemItem {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        ::apigen_runtime::unions::Untagged::new(&value)
+        apigen_runtime::unions::Untagged::new(&value)
             .variant(Self::Integer)
             .variant(Self::Bool)
             .finish("FeedMatrixItemItem")
@@ -1236,7 +1216,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchResponseItem {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        ::apigen_runtime::unions::Untagged::new(&value)
+        apigen_runtime::unions::Untagged::new(&value)
             .variant(Self::Team)
             .variant(Self::User)
             .finish("SearchResponseItem")
