@@ -48,7 +48,7 @@ pub use response::Response;
 pub use response::{RateLimit, RawResponse};
 pub use retry::{RetryConfig, Sleeper};
 pub use secret::SecretString;
-pub use timestamp::Timestamp;
+pub use timestamp::{Timestamp, TimestampError};
 
 /// Re-exported so generated code names one dependency only.
 pub use bytes;

@@ -52,15 +52,24 @@ async fn pause_campaign_sends_the_documented_request_and_decodes_every_field() {
     assert_eq!(campaign.replies_count, 118);
     assert_eq!(campaign.completion_rate, 0.5);
     assert_eq!(campaign.reply_rate, 0.05);
-    assert_eq!(campaign.created_at.to_rfc3339(), "2025-04-02T13:44:10+00:00");
     assert_eq!(
-        campaign.updated_at.map(|at| at.to_rfc3339()).as_deref(),
+        campaign.created_at.to_utc().expect("a date-time").to_rfc3339(),
+        "2025-04-02T13:44:10+00:00"
+    );
+    assert_eq!(
+        campaign
+            .updated_at
+            .and_then(|at| at.as_datetime().map(|at| at.to_rfc3339()))
+            .as_deref(),
         Some("2025-04-28T14:11:10+00:00")
     );
     assert_eq!(campaign.paused_at, None);
     assert_eq!(campaign.completed_at, None);
     assert_eq!(
-        campaign.last_started_at.map(|at| at.to_rfc3339()).as_deref(),
+        campaign
+            .last_started_at
+            .and_then(|at| at.as_datetime().map(|at| at.to_rfc3339()))
+            .as_deref(),
         Some("2025-04-02T13:45:00+00:00")
     );
     assert_eq!(campaign.r#type.as_str(), "sequence");

@@ -317,7 +317,10 @@ async fn list_threads() {
     assert_eq!(response.threads[0].variant, ThreadVariant::XChat);
     let next = response.next_cursor.expect("a next cursor");
     assert_eq!(next.id, THREAD_ID);
-    assert_eq!(next.timestamp.to_rfc3339(), "2025-01-15T16:45:00.123+00:00");
+    assert_eq!(
+        next.timestamp.datetime().expect("a date-time").to_rfc3339(),
+        "2025-01-15T16:45:00.123+00:00"
+    );
 }
 
 #[tokio::test]
@@ -714,7 +717,10 @@ async fn edit_message() {
         Some(json!({"content": "Thanks! How can I help?"})),
     );
     assert!(outcome.success);
-    assert_eq!(outcome.edited_at.to_rfc3339(), "2025-01-15T16:50:00+00:00");
+    assert_eq!(
+        outcome.edited_at.datetime().expect("a date-time").to_rfc3339(),
+        "2025-01-15T16:50:00+00:00"
+    );
 }
 
 #[tokio::test]
@@ -740,7 +746,10 @@ async fn delete_message() {
         Some(json!({"deleteForAll": false})),
     );
     assert!(deleted.success);
-    assert_eq!(deleted.deleted_at.to_rfc3339(), "2023-11-07T05:31:56+00:00");
+    assert_eq!(
+        deleted.deleted_at.datetime().expect("a date-time").to_rfc3339(),
+        "2023-11-07T05:31:56+00:00"
+    );
 }
 
 #[tokio::test]
@@ -1103,7 +1112,10 @@ async fn get_status() {
         None,
         None,
     );
-    assert_eq!(status.created_at.to_rfc3339(), "2023-11-07T05:31:56+00:00");
+    assert_eq!(
+        status.created_at.to_utc().expect("a date-time").to_rfc3339(),
+        "2023-11-07T05:31:56+00:00"
+    );
 }
 
 #[tokio::test]
@@ -1650,7 +1662,10 @@ async fn update_campaign_column() {
     );
     assert_eq!(column.r#type, json!("<unknown>"));
     assert_eq!(
-        column.updated_at.map(|at| at.to_rfc3339()).as_deref(),
+        column
+            .updated_at
+            .and_then(|at| at.as_datetime().map(|at| at.to_rfc3339()))
+            .as_deref(),
         Some("2023-11-07T05:31:56+00:00")
     );
 }

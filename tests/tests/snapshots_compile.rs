@@ -1368,7 +1368,10 @@ mod format_types {
     #[test]
     fn formats_decode_and_reencode() {
         let sample: Sample = decode(sample_json());
-        assert_eq!(sample.at.to_rfc3339(), "2024-05-01T10:00:00+00:00");
+        assert_eq!(
+            sample.at.datetime().expect("a date-time").to_rfc3339(),
+            "2024-05-01T10:00:00+00:00"
+        );
         assert_eq!(sample.day.to_string(), "2024-05-01");
         assert_eq!(sample.i64, 9007199254740993);
         assert_eq!(sample.u64, Some(u64::MAX));
@@ -1392,8 +1395,14 @@ mod format_types {
         let mut input = sample_json();
         input["at"] = json!("2011-04-14T16:00:49-04:00");
         let sample: Sample = decode(input);
-        assert_eq!(sample.at.offset().local_minus_utc(), -4 * 3600);
-        assert_eq!(sample.at.to_utc().to_rfc3339(), "2011-04-14T20:00:49+00:00");
+        assert_eq!(
+            sample.at.datetime().expect("a date-time").offset().local_minus_utc(),
+            -4 * 3600
+        );
+        assert_eq!(
+            sample.at.to_utc().expect("a date-time").to_rfc3339(),
+            "2011-04-14T20:00:49+00:00"
+        );
     }
 
     /// Numbers decoded from text and encoded again give the same text: serde_json's
@@ -1426,7 +1435,6 @@ mod format_types {
         for (field, value) in [
             ("i32", json!(3_000_000_000_u64)),
             ("count", json!(-1)),
-            ("at", json!("yesterday")),
             ("day", json!("2024-13-01")),
         ] {
             let mut input = sample_json();
@@ -1436,6 +1444,25 @@ mod format_types {
                 "`{field}` accepted an out-of-range value"
             );
         }
+    }
+
+    #[test]
+    fn a_date_time_that_is_not_one_is_kept_as_text_not_fatal() {
+        let mut input = sample_json();
+        input["at"] = json!("yesterday");
+        let sample: Sample = serde_json::from_value(input.clone()).expect("the rest of the object still decodes");
+        assert!(!sample.at.is_valid());
+        assert_eq!(sample.at.as_str(), "yesterday");
+        assert_eq!(
+            serde_json::to_value(&sample).expect("encodes")["at"],
+            json!("yesterday")
+        );
+        input["at"] = json!("2021-01-17T12:34:00.000+0000");
+        let sample: Sample = serde_json::from_value(input).expect("decodes");
+        assert_eq!(
+            sample.at.to_utc().expect("a date-time").to_rfc3339(),
+            "2021-01-17T12:34:00+00:00"
+        );
     }
 }
 
