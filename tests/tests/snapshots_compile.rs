@@ -682,6 +682,25 @@ mod allof_merge {
     }
 
     #[test]
+    fn a_refined_nested_object_decodes_every_member_of_the_base() {
+        let incident: allof::types::IncidentReference = decode(json!({
+            "id": "i1",
+            "type": "incident_reference",
+            "status": "resolved",
+            "tags": [{"label": "db", "color": "#ff0000"}],
+            "service": {"id": "s1", "name": "API", "escalation": {"level": 2, "owner": "ops"}}
+        }));
+        assert_eq!(incident.status.as_str(), "resolved");
+        let tags = incident.tags.expect("tags");
+        assert_eq!(tags[0].label.as_deref(), Some("db"));
+        assert_eq!(tags[0].color.as_deref(), Some("#ff0000"));
+        assert_eq!(incident.service.name, "API");
+        let escalation = incident.service.escalation.expect("escalation");
+        assert_eq!(escalation.level, Some(2_i32));
+        assert_eq!(escalation.owner.as_deref(), Some("ops"));
+    }
+
+    #[test]
     fn three_level_chain_has_every_level_s_fields() {
         let dog: Dog = decode(dog_json());
         assert_eq!(dog.id, "d1");

@@ -68,3 +68,34 @@ impl<'a> CreateRecord<'a> {
 apigen_runtime::request_builder!(
     CreateRecord => super::types::Conflict, Error, ErrorBody, idempotency_key
 );
+/// Request builder for [`Client::get_incident`] (`GET /incidents/{incidentId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetIncident<'a> {
+    pub(super) client: &'a Client,
+    pub(super) incident_id: String,
+    pub(super) options: CallOptions,
+}
+impl<'a> GetIncident<'a> {
+    fn encode_request(&self) -> Result<RequestSpec, Error> {
+        let path_incident_id = apigen_runtime::path::segment(
+            "incidentId",
+            &self.incident_id,
+            None,
+        )?;
+        let request = RequestSpec::new(
+            apigen_runtime::reqwest::Method::GET,
+            "/incidents/{incidentId}",
+            ["/incidents/", &path_incident_id].concat(),
+        );
+        Ok(request)
+    }
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<Response<super::types::IncidentReference>, Error> {
+        response.json()
+    }
+}
+apigen_runtime::request_builder!(
+    GetIncident => super::types::IncidentReference, Error, ErrorBody
+);

@@ -12,6 +12,7 @@ pub use apigen_runtime::mock::{MockHandle, MockReply, MockRequest};
 static ROUTES: &[apigen_runtime::mock::Route] = &[
     ("getDog", "GET", "/dogs/{dogId}"),
     ("createRecord", "POST", "/records"),
+    ("getIncident", "GET", "/incidents/{incidentId}"),
 ];
 /// A mock server for this API on an ephemeral port of 127.0.0.1.
 #[derive(Debug)]
@@ -62,6 +63,13 @@ impl MockServer {
         CreateRecordMock {
             server: self,
             mock: apigen_runtime::mock::Mock::new("createRecord"),
+        }
+    }
+    /// Mocks `getIncident` (`GET /incidents/{incidentId}`): every request matches until matchers are added.
+    pub fn get_incident(&self) -> GetIncidentMock<'_> {
+        GetIncidentMock {
+            server: self,
+            mock: apigen_runtime::mock::Mock::new("getIncident"),
         }
     }
 }
@@ -157,6 +165,47 @@ impl<'a> CreateRecordMock<'a> {
     }
     /// Registers the mock answering `200` with `body`.
     pub fn respond(self, body: &super::types::Conflict) -> MockHandle {
+        self.respond_with(MockReply::json(200, body))
+    }
+}
+/// Matchers and responders for `getIncident`; see [`MockServer::get_incident`].
+#[derive(Debug)]
+#[must_use = "a mock does nothing until a `respond` method registers it"]
+pub struct GetIncidentMock<'a> {
+    server: &'a MockServer,
+    mock: apigen_runtime::mock::Mock,
+}
+impl<'a> GetIncidentMock<'a> {
+    /// Only requests whose path parameter `incidentId` is `value` (as the client encodes it) match.
+    pub fn incident_id(mut self, value: impl Into<String>) -> Self {
+        self.mock = self.mock.path_param("incidentId", &value.into());
+        self
+    }
+    /// Only requests for which `condition` holds match.
+    pub fn when(
+        mut self,
+        condition: impl Fn(&MockRequest) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.mock = self.mock.when(condition);
+        self
+    }
+    /// Answers at most `times` requests.
+    pub fn times(mut self, times: usize) -> Self {
+        self.mock = self.mock.times(times);
+        self
+    }
+    /// Registers the mock with any reply: a status and body, a delay, a dropped
+    /// connection.
+    pub fn respond_with(self, reply: MockReply) -> MockHandle {
+        self.server.inner.register(self.mock.reply(reply))
+    }
+    /// Registers the mock answering `status` with an error body of the crate's
+    /// error type.
+    pub fn respond_error(self, status: u16, body: &super::ErrorBody) -> MockHandle {
+        self.respond_with(MockReply::json(status, body))
+    }
+    /// Registers the mock answering `200` with `body`.
+    pub fn respond(self, body: &super::types::IncidentReference) -> MockHandle {
         self.respond_with(MockReply::json(200, body))
     }
 }

@@ -38,4 +38,17 @@ impl Client {
             options: CallOptions::default(),
         }
     }
+    /// `GET /incidents/{incidentId}`
+    ///
+    /// Arguments:
+    /// - `incident_id`: path parameter `incidentId`.
+    ///
+    /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
+    pub fn get_incident(&self, incident_id: impl Into<String>) -> GetIncident<'_> {
+        GetIncident {
+            client: self,
+            incident_id: incident_id.into(),
+            options: CallOptions::default(),
+        }
+    }
 }

@@ -12,6 +12,221 @@
     rustdoc::broken_intra_doc_links,
     rustdoc::invalid_html_tags
 )]
+/// Schema: `#/components/schemas/Incident`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Incident {
+    /// JSON: `id`.
+    pub id: String,
+    /// JSON: `type`.
+    pub r#type: String,
+    /// JSON: `status`. Optional: `None` leaves the key out.
+    pub status: Option<IncidentStatus>,
+    /// JSON: `tags`. Optional: `None` leaves the key out.
+    pub tags: Option<Vec<IncidentTagsItem>>,
+    /// JSON: `service`.
+    pub service: IncidentService,
+}
+impl ::serde::Serialize for Incident {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("type", &self.r#type)?;
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.tags {
+            map.serialize_entry("tags", value)?;
+        }
+        map.serialize_entry("service", &self.service)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Incident {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["id", "type", "status", "tags", "service"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Incident;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Incident")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Incident, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<IncidentStatus>> = None;
+                let mut field_3: Option<Option<Vec<IncidentTagsItem>>> = None;
+                let mut field_4: Option<IncidentService> = None;
+                while let Some(index) = apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            apigen_runtime::de::value(&mut map, &mut field_1, "type")?
+                        }
+                        Some(2usize) => {
+                            apigen_runtime::de::value(&mut map, &mut field_2, "status")?
+                        }
+                        Some(3usize) => {
+                            apigen_runtime::de::value(&mut map, &mut field_3, "tags")?
+                        }
+                        Some(4usize) => {
+                            apigen_runtime::de::value(&mut map, &mut field_4, "service")?
+                        }
+                        _ => apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(Incident {
+                    id: apigen_runtime::de::required(field_0, "id")?,
+                    r#type: apigen_runtime::de::required(field_1, "type")?,
+                    status: field_2.unwrap_or_default(),
+                    tags: field_3.unwrap_or_default(),
+                    service: apigen_runtime::de::required(field_4, "service")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Incident", __FIELDS, __Visitor)
+    }
+}
+impl Incident {
+    /// Creates the value from its required fields (`id`, `type`, `service`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(
+        id: impl Into<String>,
+        r#type: impl Into<String>,
+        service: IncidentService,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            r#type: r#type.into(),
+            status: None,
+            tags: None,
+            service,
+        }
+    }
+}
+/// Schema: `#/components/schemas/IncidentReference`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncidentReference {
+    /// JSON: `id`.
+    pub id: String,
+    /// JSON: `type`.
+    pub r#type: IncidentReferenceType,
+    /// JSON: `status`.
+    pub status: IncidentReferenceStatus,
+    /// JSON: `tags`. Optional: `None` leaves the key out.
+    pub tags: Option<Vec<IncidentReferenceTagsItem>>,
+    /// JSON: `service`.
+    pub service: IncidentReferenceService,
+}
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for IncidentReference {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("status", &self.status)?;
+        if let Some(value) = &self.tags {
+            map.serialize_entry("tags", value)?;
+        }
+        map.serialize_entry("service", &self.service)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IncidentReference {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["id", "type", "status", "tags", "service"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = IncidentReference;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct IncidentReference")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<IncidentReference, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<IncidentReferenceType> = None;
+                let mut field_2: Option<IncidentReferenceStatus> = None;
+                let mut field_3: Option<Option<Vec<IncidentReferenceTagsItem>>> = None;
+                let mut field_4: Option<IncidentReferenceService> = None;
+                while let Some(index) = apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            apigen_runtime::de::value(&mut map, &mut field_1, "type")?
+                        }
+                        Some(2usize) => {
+                            apigen_runtime::de::value(&mut map, &mut field_2, "status")?
+                        }
+                        Some(3usize) => {
+                            apigen_runtime::de::value(&mut map, &mut field_3, "tags")?
+                        }
+                        Some(4usize) => {
+                            apigen_runtime::de::value(&mut map, &mut field_4, "service")?
+                        }
+                        _ => apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(IncidentReference {
+                    id: apigen_runtime::de::required(field_0, "id")?,
+                    r#type: apigen_runtime::de::required(field_1, "type")?,
+                    status: apigen_runtime::de::required(field_2, "status")?,
+                    tags: field_3.unwrap_or_default(),
+                    service: apigen_runtime::de::required(field_4, "service")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("IncidentReference", __FIELDS, __Visitor)
+    }
+}
+impl IncidentReference {
+    /// Creates the value from its required fields (`id`, `status`, `service`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(
+        id: impl Into<String>,
+        status: IncidentReferenceStatus,
+        service: IncidentReferenceService,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            r#type: IncidentReferenceType::IncidentReference,
+            status,
+            tags: None,
+            service,
+        }
+    }
+}
 /// Schema: `#/components/schemas/Address`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Address {
@@ -950,6 +1165,487 @@ impl<'de> ::serde::Deserialize<'de> for TypedUnion {
             .variant(Self::Address)
             .variant(Self::Base)
             .finish("TypedUnion")
+    }
+}
+apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/Incident/properties/status`.
+    pub enum IncidentStatus {
+        /// `open`
+        Open = "open",
+        /// `acknowledged`
+        Acknowledged = "acknowledged",
+        /// `resolved`
+        Resolved = "resolved",
+    }
+}
+/// Schema: `#/components/schemas/Incident/properties/tags/items`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IncidentTagsItem {
+    /// JSON: `label`. Optional: `None` leaves the key out.
+    pub label: Option<String>,
+    /// JSON: `color`. Optional: `None` leaves the key out.
+    pub color: Option<String>,
+}
+impl ::serde::Serialize for IncidentTagsItem {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.label {
+            map.serialize_entry("label", value)?;
+        }
+        if let Some(value) = &self.color {
+            map.serialize_entry("color", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IncidentTagsItem {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["label", "color"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = IncidentTagsItem;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct IncidentTagsItem")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<IncidentTagsItem, __A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                while let Some(index) = apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            apigen_runtime::de::value(&mut map, &mut field_0, "label")?
+                        }
+                        Some(1usize) => {
+                            apigen_runtime::de::value(&mut map, &mut field_1, "color")?
+                        }
+                        _ => apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(IncidentTagsItem {
+                    label: field_0.unwrap_or_default(),
+                    color: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("IncidentTagsItem", __FIELDS, __Visitor)
+    }
+}
+/// Schema: `#/components/schemas/Incident/properties/service`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncidentService {
+    /// JSON: `id`.
+    pub id: String,
+    /// JSON: `name`. Optional: `None` leaves the key out.
+    pub name: Option<String>,
+    /// JSON: `escalation`. Optional: `None` leaves the key out.
+    pub escalation: Option<IncidentServiceEscalation>,
+}
+impl ::serde::Serialize for IncidentService {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.escalation {
+            map.serialize_entry("escalation", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IncidentService {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["id", "name", "escalation"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = IncidentService;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct IncidentService")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<IncidentService, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<IncidentServiceEscalation>> = None;
+                while let Some(index) = apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            apigen_runtime::de::value(&mut map, &mut field_1, "name")?
+                        }
+                        Some(2usize) => {
+                            apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "escalation",
+                            )?
+                        }
+                        _ => apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(IncidentService {
+                    id: apigen_runtime::de::required(field_0, "id")?,
+                    name: field_1.unwrap_or_default(),
+                    escalation: field_2.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("IncidentService", __FIELDS, __Visitor)
+    }
+}
+impl IncidentService {
+    /// Creates the value from its required fields (`id`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            name: None,
+            escalation: None,
+        }
+    }
+}
+/// Schema: `#/components/schemas/Incident/properties/service/properties/escalation`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IncidentServiceEscalation {
+    /// JSON: `level`. Optional: `None` leaves the key out.
+    pub level: Option<i64>,
+    /// JSON: `owner`. Optional: `None` leaves the key out.
+    pub owner: Option<String>,
+}
+impl ::serde::Serialize for IncidentServiceEscalation {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.level {
+            map.serialize_entry("level", value)?;
+        }
+        if let Some(value) = &self.owner {
+            map.serialize_entry("owner", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IncidentServiceEscalation {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["level", "owner"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = IncidentServiceEscalation;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct IncidentServiceEscalation")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<IncidentServiceEscalation, __A::Error> {
+                let mut field_0: Option<Option<i64>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                while let Some(index) = apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            apigen_runtime::de::value(&mut map, &mut field_0, "level")?
+                        }
+                        Some(1usize) => {
+                            apigen_runtime::de::value(&mut map, &mut field_1, "owner")?
+                        }
+                        _ => apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(IncidentServiceEscalation {
+                    level: field_0.unwrap_or_default(),
+                    owner: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("IncidentServiceEscalation", __FIELDS, __Visitor)
+    }
+}
+apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/IncidentReference/properties/type`.
+    pub enum IncidentReferenceType {
+        /// `incident_reference`
+        IncidentReference = "incident_reference",
+    }
+}
+apigen_runtime::open_enum! {
+    /// Schema: `#/components/schemas/IncidentReference/properties/status`.
+    pub enum IncidentReferenceStatus {
+        /// `open`
+        Open = "open",
+        /// `resolved`
+        Resolved = "resolved",
+    }
+}
+/// Schema: `#/components/schemas/IncidentReference/properties/tags/items`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IncidentReferenceTagsItem {
+    /// JSON: `label`. Optional: `None` leaves the key out.
+    pub label: Option<String>,
+    /// JSON: `color`. Optional: `None` leaves the key out.
+    pub color: Option<String>,
+}
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for IncidentReferenceTagsItem {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.label {
+            map.serialize_entry("label", value)?;
+        }
+        if let Some(value) = &self.color {
+            map.serialize_entry("color", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IncidentReferenceTagsItem {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["label", "color"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = IncidentReferenceTagsItem;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct IncidentReferenceTagsItem")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<IncidentReferenceTagsItem, __A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                while let Some(index) = apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            apigen_runtime::de::value(&mut map, &mut field_0, "label")?
+                        }
+                        Some(1usize) => {
+                            apigen_runtime::de::value(&mut map, &mut field_1, "color")?
+                        }
+                        _ => apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(IncidentReferenceTagsItem {
+                    label: field_0.unwrap_or_default(),
+                    color: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("IncidentReferenceTagsItem", __FIELDS, __Visitor)
+    }
+}
+/// Schema: `#/components/schemas/IncidentReference/properties/service`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncidentReferenceService {
+    /// JSON: `id`.
+    pub id: String,
+    /// JSON: `name`.
+    pub name: String,
+    /// JSON: `escalation`. Optional: `None` leaves the key out.
+    pub escalation: Option<IncidentReferenceServiceEscalation>,
+}
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for IncidentReferenceService {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.escalation {
+            map.serialize_entry("escalation", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IncidentReferenceService {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["id", "name", "escalation"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = IncidentReferenceService;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct IncidentReferenceService")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<IncidentReferenceService, __A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<IncidentReferenceServiceEscalation>> = None;
+                while let Some(index) = apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
+                        }
+                        Some(1usize) => {
+                            apigen_runtime::de::value(&mut map, &mut field_1, "name")?
+                        }
+                        Some(2usize) => {
+                            apigen_runtime::de::value(
+                                &mut map,
+                                &mut field_2,
+                                "escalation",
+                            )?
+                        }
+                        _ => apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(IncidentReferenceService {
+                    id: apigen_runtime::de::required(field_0, "id")?,
+                    name: apigen_runtime::de::required(field_1, "name")?,
+                    escalation: field_2.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("IncidentReferenceService", __FIELDS, __Visitor)
+    }
+}
+impl IncidentReferenceService {
+    /// Creates the value from its required fields (`id`, `name`); constant fields are set, optional fields are left out.
+    #[allow(clippy::new_without_default)]
+    pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            escalation: None,
+        }
+    }
+}
+/// Schema: `#/components/schemas/IncidentReference/properties/service/properties/escalation`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IncidentReferenceServiceEscalation {
+    /// JSON: `level`. Optional: `None` leaves the key out.
+    pub level: Option<i32>,
+    /// JSON: `owner`. Optional: `None` leaves the key out.
+    pub owner: Option<String>,
+}
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for IncidentReferenceServiceEscalation {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.level {
+            map.serialize_entry("level", value)?;
+        }
+        if let Some(value) = &self.owner {
+            map.serialize_entry("owner", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IncidentReferenceServiceEscalation {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &["level", "owner"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = IncidentReferenceServiceEscalation;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct IncidentReferenceServiceEscalation")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<IncidentReferenceServiceEscalation, __A::Error> {
+                let mut field_0: Option<Option<i32>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                while let Some(index) = apigen_runtime::de::next_field(
+                    &mut map,
+                    __FIELDS,
+                )? {
+                    match index {
+                        Some(0usize) => {
+                            apigen_runtime::de::value(&mut map, &mut field_0, "level")?
+                        }
+                        Some(1usize) => {
+                            apigen_runtime::de::value(&mut map, &mut field_1, "owner")?
+                        }
+                        _ => apigen_runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(IncidentReferenceServiceEscalation {
+                    level: field_0.unwrap_or_default(),
+                    owner: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "IncidentReferenceServiceEscalation",
+                __FIELDS,
+                __Visitor,
+            )
     }
 }
 /// Schema: `#/paths/~1dogs~1{dogId}/get/responses/200/content/application~1json/schema`.
