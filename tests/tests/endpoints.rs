@@ -818,7 +818,7 @@ async fn remove_reaction() {
 // --- prospects -------------------------------------------------------------------------
 
 #[tokio::test]
-async fn lookup_prospect() {
+async fn lookup_prospect_accepts_both_documented_not_found_forms() {
     // The typed mock routes by `platformId`, so the order of the calls does not matter
     // (the scripted server would answer strictly in order).
     let server = inboxapp::mock::MockServer::start().await.expect("mock server");
@@ -832,12 +832,18 @@ async fn lookup_prospect() {
     server
         .lookup_prospect()
         .platform_id(PROSPECT_PLATFORM_ID)
-        .respond(&prospect);
+        .respond(&Some(prospect.clone()));
     // The error-codes page: an unknown prospect is a 404 with `PROSPECT_NOT_FOUND`.
     server.lookup_prospect().platform_id("44196397").respond_example_404();
+    // The reference page: an unknown prospect is a 200 with `null`.
+    server
+        .lookup_prospect()
+        .platform_id("55555")
+        .respond_with(inboxapp::mock::MockReply::json(200, &serde_json::Value::Null));
 
     let missing = client.lookup_prospect("44196397").await.expect_err("404 is an error");
     let found = client.lookup_prospect(PROSPECT_PLATFORM_ID).await.expect("succeeds");
+    let null = client.lookup_prospect("55555").await.expect("a null body is a success");
 
     let Error::Api(api) = &missing else {
         panic!("expected an API error, got {missing:?}");
@@ -845,13 +851,25 @@ async fn lookup_prospect() {
     assert_eq!(api.status, 404);
     let body = api.body.as_ref().expect("documented error body");
     assert_eq!(body.error.code, ErrorCode::ProspectNotFound);
+    assert_eq!(missing.code().as_deref(), Some("PROSPECT_NOT_FOUND"));
+    assert_eq!(null, None);
+    let found = found.expect("a prospect");
     assert_eq!(found.handle, "@janefounder");
     assert_eq!(found, prospect);
+
+    // What the README shows: both forms as `None`.
+    let either = match client.lookup_prospect("44196397").await {
+        Ok(prospect) => prospect,
+        Err(err) if err.status() == Some(404) => None,
+        Err(err) => panic!("unexpected {err}"),
+    };
+    assert_eq!(either, None);
+
     let requests = server.requests();
-    assert_eq!(requests.len(), 2);
+    assert_eq!(requests.len(), 4);
     for (request, query) in requests
         .iter()
-        .zip(["platformId=44196397", "platformId=1876543210987654321"])
+        .zip(["platformId=44196397", "platformId=1876543210987654321", "platformId=55555"])
     {
         assert_eq!(
             (request.method.as_str(), request.path.as_str()),

@@ -1015,13 +1015,13 @@ impl<'a> LookupProspect<'a> {
     }
     fn decode_response(
         response: RawResponse,
-    ) -> Result<Response<super::types::ProspectWithContext>, Error> {
+    ) -> Result<Response<Option<super::types::ProspectWithContext>>, Error> {
         response.json()
     }
 }
 #[cfg(feature = "prospects")]
 apigen_runtime::request_builder!(
-    LookupProspect => super::types::ProspectWithContext, Error, ErrorBody
+    LookupProspect => Option < super::types::ProspectWithContext >, Error, ErrorBody
 );
 #[cfg(feature = "prospects")]
 /// Request builder for [`Client::get_prospect`] (`GET /prospects/{prospectId}`). Set optional parameters, then `.await` it or call [`send`](Self::send).

@@ -2417,7 +2417,10 @@ impl<'a> LookupProspectMock<'a> {
         self.respond_with(MockReply::json(status, body))
     }
     /// Registers the mock answering `200` with `body`.
-    pub fn respond(self, body: &super::types::ProspectWithContext) -> MockHandle {
+    pub fn respond(
+        self,
+        body: &Option<super::types::ProspectWithContext>,
+    ) -> MockHandle {
         self.respond_with(MockReply::json(200, body))
     }
     /// Registers the mock answering `401` with the spec's example.

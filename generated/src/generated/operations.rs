@@ -463,7 +463,7 @@ impl Client {
     #[cfg(feature = "prospects")]
     /// Look up a prospect
     ///
-    /// Finds a prospect known to Inbox by X user id and returns it with the team's CRM context. When Inbox has no such prospect the answer is a 404 with the code `PROSPECT_NOT_FOUND`. Only profiles already in Inbox can be found; this is not a search over all of X.
+    /// Finds a prospect known to Inbox by X user id and returns it with the team's CRM context. The documentation gives two answers for a prospect Inbox does not know: `200` with a `null` body (the reference page), and a 404 with the code `PROSPECT_NOT_FOUND` (the error-codes page); the first is `Ok(None)`, the second an `Error::Api` with status 404. Only profiles already in Inbox can be found; this is not a search over all of X.
     ///
     /// `GET /prospects/lookup`
     ///
