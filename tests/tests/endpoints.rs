@@ -867,10 +867,11 @@ async fn lookup_prospect_accepts_both_documented_not_found_forms() {
 
     let requests = server.requests();
     assert_eq!(requests.len(), 4);
-    for (request, query) in requests
-        .iter()
-        .zip(["platformId=44196397", "platformId=1876543210987654321", "platformId=55555"])
-    {
+    for (request, query) in requests.iter().zip([
+        "platformId=44196397",
+        "platformId=1876543210987654321",
+        "platformId=55555",
+    ]) {
         assert_eq!(
             (request.method.as_str(), request.path.as_str()),
             ("GET", "/prospects/lookup")

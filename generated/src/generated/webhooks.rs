@@ -224,6 +224,18 @@ pub enum EventData {
         /// The payload, unchanged.
         data: ::serde_json::Value,
     },
+    /// A known event type whose payload does not fit its documented shape (the
+    /// server sent something the spec does not describe): the payload is kept
+    /// as JSON, with the decode error naming the JSON path of the problem. The
+    /// delivery's signature was still checked as usual.
+    Undecodable {
+        /// The event type, as sent.
+        event_type: String,
+        /// The payload, unchanged.
+        data: ::serde_json::Value,
+        /// Why it did not decode, and where.
+        error: apigen_runtime::webhooks::PayloadError,
+    },
 }
 /// Every event type [`EventData`] has a variant for, as sent.
 pub const EVENT_TYPES: &[&str] = &[
@@ -264,7 +276,8 @@ pub const EVENT_TYPES: &[&str] = &[
 impl EventData {
     /// Decodes `data` as the payload of `event_type`: an unknown type gives
     /// [`EventData::Unknown`]; a known one whose payload does not fit gives
-    /// [`WebhookError::InvalidPayload`] with the JSON path of the problem.
+    /// [`EventData::Undecodable`] with the JSON and the path of the problem. No
+    /// payload is rejected.
     pub fn decode(
         event_type: &str,
         data: ::serde_json::Value,
@@ -272,169 +285,499 @@ impl EventData {
         Ok(
             match event_type {
                 "thread.created" => {
-                    Self::ThreadCreated(
-                        apigen_runtime::webhooks::decode_payload(data, "data")?,
-                    )
+                    match apigen_runtime::webhooks::decode_payload(
+                        data.clone(),
+                        "data",
+                    ) {
+                        Ok(payload) => Self::ThreadCreated(payload),
+                        Err(error) => {
+                            Self::Undecodable {
+                                event_type: event_type.to_owned(),
+                                data,
+                                error,
+                            }
+                        }
+                    }
                 }
                 "thread.deleted" => {
-                    Self::ThreadDeleted(
-                        apigen_runtime::webhooks::decode_payload(data, "data")?,
-                    )
+                    match apigen_runtime::webhooks::decode_payload(
+                        data.clone(),
+                        "data",
+                    ) {
+                        Ok(payload) => Self::ThreadDeleted(payload),
+                        Err(error) => {
+                            Self::Undecodable {
+                                event_type: event_type.to_owned(),
+                                data,
+                                error,
+                            }
+                        }
+                    }
                 }
                 "thread.assigned" => {
-                    Self::ThreadAssigned(
-                        apigen_runtime::webhooks::decode_payload(data, "data")?,
-                    )
+                    match apigen_runtime::webhooks::decode_payload(
+                        data.clone(),
+                        "data",
+                    ) {
+                        Ok(payload) => Self::ThreadAssigned(payload),
+                        Err(error) => {
+                            Self::Undecodable {
+                                event_type: event_type.to_owned(),
+                                data,
+                                error,
+                            }
+                        }
+                    }
                 }
                 "thread.unassigned" => {
-                    Self::ThreadUnassigned(
-                        apigen_runtime::webhooks::decode_payload(data, "data")?,
-                    )
+                    match apigen_runtime::webhooks::decode_payload(
+                        data.clone(),
+                        "data",
+                    ) {
+                        Ok(payload) => Self::ThreadUnassigned(payload),
+                        Err(error) => {
+                            Self::Undecodable {
+                                event_type: event_type.to_owned(),
+                                data,
+                                error,
+                            }
+                        }
+                    }
                 }
                 "thread.archived" => {
-                    Self::ThreadArchived(
-                        apigen_runtime::webhooks::decode_payload(data, "data")?,
-                    )
+                    match apigen_runtime::webhooks::decode_payload(
+                        data.clone(),
+                        "data",
+                    ) {
+                        Ok(payload) => Self::ThreadArchived(payload),
+                        Err(error) => {
+                            Self::Undecodable {
+                                event_type: event_type.to_owned(),
+                                data,
+                                error,
+                            }
+                        }
+                    }
                 }
                 "thread.unarchived" => {
-                    Self::ThreadUnarchived(
-                        apigen_runtime::webhooks::decode_payload(data, "data")?,
-                    )
+                    match apigen_runtime::webhooks::decode_payload(
+                        data.clone(),
+                        "data",
+                    ) {
+                        Ok(payload) => Self::ThreadUnarchived(payload),
+                        Err(error) => {
+                            Self::Undecodable {
+                                event_type: event_type.to_owned(),
+                                data,
+                                error,
+                            }
+                        }
+                    }
                 }
                 "thread.typing" => {
-                    Self::ThreadTyping(
-                        apigen_runtime::webhooks::decode_payload(data, "data")?,
-                    )
+                    match apigen_runtime::webhooks::decode_payload(
+                        data.clone(),
+                        "data",
+                    ) {
+                        Ok(payload) => Self::ThreadTyping(payload),
+                        Err(error) => {
+                            Self::Undecodable {
+                                event_type: event_type.to_owned(),
+                                data,
+                                error,
+                            }
+                        }
+                    }
                 }
                 "message.created" => {
-                    Self::MessageCreated(
-                        apigen_runtime::webhooks::decode_payload(data, "data")?,
-                    )
+                    match apigen_runtime::webhooks::decode_payload(
+                        data.clone(),
+                        "data",
+                    ) {
+                        Ok(payload) => Self::MessageCreated(payload),
+                        Err(error) => {
+                            Self::Undecodable {
+                                event_type: event_type.to_owned(),
+                                data,
+                                error,
+                            }
+                        }
+                    }
                 }
                 "message.edited" => {
-                    Self::MessageEdited(
-                        apigen_runtime::webhooks::decode_payload(data, "data")?,
-                    )
+                    match apigen_runtime::webhooks::decode_payload(
+                        data.clone(),
+                        "data",
+                    ) {
+                        Ok(payload) => Self::MessageEdited(payload),
+                        Err(error) => {
+                            Self::Undecodable {
+                                event_type: event_type.to_owned(),
+                                data,
+                                error,
+                            }
+                        }
+                    }
                 }
                 "message.deleted" => {
-                    Self::MessageDeleted(
-                        apigen_runtime::webhooks::decode_payload(data, "data")?,
-                    )
+                    match apigen_runtime::webhooks::decode_payload(
+                        data.clone(),
+                        "data",
+                    ) {
+                        Ok(payload) => Self::MessageDeleted(payload),
+                        Err(error) => {
+                            Self::Undecodable {
+                                event_type: event_type.to_owned(),
+                                data,
+                                error,
+                            }
+                        }
+                    }
                 }
                 "message.reactionAdded" => {
-                    Self::MessageReactionAdded(
-                        apigen_runtime::webhooks::decode_payload(data, "data")?,
-                    )
+                    match apigen_runtime::webhooks::decode_payload(
+                        data.clone(),
+                        "data",
+                    ) {
+                        Ok(payload) => Self::MessageReactionAdded(payload),
+                        Err(error) => {
+                            Self::Undecodable {
+                                event_type: event_type.to_owned(),
+                                data,
+                                error,
+                            }
+                        }
+                    }
                 }
                 "message.reactionRemoved" => {
-                    Self::MessageReactionRemoved(
-                        apigen_runtime::webhooks::decode_payload(data, "data")?,
-                    )
+                    match apigen_runtime::webhooks::decode_payload(
+                        data.clone(),
+                        "data",
+                    ) {
+                        Ok(payload) => Self::MessageReactionRemoved(payload),
+                        Err(error) => {
+                            Self::Undecodable {
+                                event_type: event_type.to_owned(),
+                                data,
+                                error,
+                            }
+                        }
+                    }
                 }
                 "prospect.created" => {
-                    Self::ProspectCreated(
-                        apigen_runtime::webhooks::decode_payload(data, "data")?,
-                    )
+                    match apigen_runtime::webhooks::decode_payload(
+                        data.clone(),
+                        "data",
+                    ) {
+                        Ok(payload) => Self::ProspectCreated(payload),
+                        Err(error) => {
+                            Self::Undecodable {
+                                event_type: event_type.to_owned(),
+                                data,
+                                error,
+                            }
+                        }
+                    }
                 }
                 "prospect.statusChanged" => {
-                    Self::ProspectStatusChanged(
-                        apigen_runtime::webhooks::decode_payload(data, "data")?,
-                    )
+                    match apigen_runtime::webhooks::decode_payload(
+                        data.clone(),
+                        "data",
+                    ) {
+                        Ok(payload) => Self::ProspectStatusChanged(payload),
+                        Err(error) => {
+                            Self::Undecodable {
+                                event_type: event_type.to_owned(),
+                                data,
+                                error,
+                            }
+                        }
+                    }
                 }
                 "prospect.tagsChanged" => {
-                    Self::ProspectTagsChanged(
-                        apigen_runtime::webhooks::decode_payload(data, "data")?,
-                    )
+                    match apigen_runtime::webhooks::decode_payload(
+                        data.clone(),
+                        "data",
+                    ) {
+                        Ok(payload) => Self::ProspectTagsChanged(payload),
+                        Err(error) => {
+                            Self::Undecodable {
+                                event_type: event_type.to_owned(),
+                                data,
+                                error,
+                            }
+                        }
+                    }
                 }
                 "prospect.notesChanged" => {
-                    Self::ProspectNotesChanged(
-                        apigen_runtime::webhooks::decode_payload(data, "data")?,
-                    )
+                    match apigen_runtime::webhooks::decode_payload(
+                        data.clone(),
+                        "data",
+                    ) {
+                        Ok(payload) => Self::ProspectNotesChanged(payload),
+                        Err(error) => {
+                            Self::Undecodable {
+                                event_type: event_type.to_owned(),
+                                data,
+                                error,
+                            }
+                        }
+                    }
                 }
                 "prospect.valuationChanged" => {
-                    Self::ProspectValuationChanged(
-                        apigen_runtime::webhooks::decode_payload(data, "data")?,
-                    )
+                    match apigen_runtime::webhooks::decode_payload(
+                        data.clone(),
+                        "data",
+                    ) {
+                        Ok(payload) => Self::ProspectValuationChanged(payload),
+                        Err(error) => {
+                            Self::Undecodable {
+                                event_type: event_type.to_owned(),
+                                data,
+                                error,
+                            }
+                        }
+                    }
                 }
                 "prospect.assigneeChanged" => {
-                    Self::ProspectAssigneeChanged(
-                        apigen_runtime::webhooks::decode_payload(data, "data")?,
-                    )
+                    match apigen_runtime::webhooks::decode_payload(
+                        data.clone(),
+                        "data",
+                    ) {
+                        Ok(payload) => Self::ProspectAssigneeChanged(payload),
+                        Err(error) => {
+                            Self::Undecodable {
+                                event_type: event_type.to_owned(),
+                                data,
+                                error,
+                            }
+                        }
+                    }
                 }
                 "prospect.enriched" => {
-                    Self::ProspectEnriched(
-                        apigen_runtime::webhooks::decode_payload(data, "data")?,
-                    )
+                    match apigen_runtime::webhooks::decode_payload(
+                        data.clone(),
+                        "data",
+                    ) {
+                        Ok(payload) => Self::ProspectEnriched(payload),
+                        Err(error) => {
+                            Self::Undecodable {
+                                event_type: event_type.to_owned(),
+                                data,
+                                error,
+                            }
+                        }
+                    }
                 }
                 "tag.created" => {
-                    Self::TagCreated(
-                        apigen_runtime::webhooks::decode_payload(data, "data")?,
-                    )
+                    match apigen_runtime::webhooks::decode_payload(
+                        data.clone(),
+                        "data",
+                    ) {
+                        Ok(payload) => Self::TagCreated(payload),
+                        Err(error) => {
+                            Self::Undecodable {
+                                event_type: event_type.to_owned(),
+                                data,
+                                error,
+                            }
+                        }
+                    }
                 }
                 "tag.updated" => {
-                    Self::TagUpdated(
-                        apigen_runtime::webhooks::decode_payload(data, "data")?,
-                    )
+                    match apigen_runtime::webhooks::decode_payload(
+                        data.clone(),
+                        "data",
+                    ) {
+                        Ok(payload) => Self::TagUpdated(payload),
+                        Err(error) => {
+                            Self::Undecodable {
+                                event_type: event_type.to_owned(),
+                                data,
+                                error,
+                            }
+                        }
+                    }
                 }
                 "tag.deleted" => {
-                    Self::TagDeleted(
-                        apigen_runtime::webhooks::decode_payload(data, "data")?,
-                    )
+                    match apigen_runtime::webhooks::decode_payload(
+                        data.clone(),
+                        "data",
+                    ) {
+                        Ok(payload) => Self::TagDeleted(payload),
+                        Err(error) => {
+                            Self::Undecodable {
+                                event_type: event_type.to_owned(),
+                                data,
+                                error,
+                            }
+                        }
+                    }
                 }
                 "status.created" => {
-                    Self::StatusCreated(
-                        apigen_runtime::webhooks::decode_payload(data, "data")?,
-                    )
+                    match apigen_runtime::webhooks::decode_payload(
+                        data.clone(),
+                        "data",
+                    ) {
+                        Ok(payload) => Self::StatusCreated(payload),
+                        Err(error) => {
+                            Self::Undecodable {
+                                event_type: event_type.to_owned(),
+                                data,
+                                error,
+                            }
+                        }
+                    }
                 }
                 "status.updated" => {
-                    Self::StatusUpdated(
-                        apigen_runtime::webhooks::decode_payload(data, "data")?,
-                    )
+                    match apigen_runtime::webhooks::decode_payload(
+                        data.clone(),
+                        "data",
+                    ) {
+                        Ok(payload) => Self::StatusUpdated(payload),
+                        Err(error) => {
+                            Self::Undecodable {
+                                event_type: event_type.to_owned(),
+                                data,
+                                error,
+                            }
+                        }
+                    }
                 }
                 "status.deleted" => {
-                    Self::StatusDeleted(
-                        apigen_runtime::webhooks::decode_payload(data, "data")?,
-                    )
+                    match apigen_runtime::webhooks::decode_payload(
+                        data.clone(),
+                        "data",
+                    ) {
+                        Ok(payload) => Self::StatusDeleted(payload),
+                        Err(error) => {
+                            Self::Undecodable {
+                                event_type: event_type.to_owned(),
+                                data,
+                                error,
+                            }
+                        }
+                    }
                 }
                 "campaign.created" => {
-                    Self::CampaignCreated(
-                        apigen_runtime::webhooks::decode_payload(data, "data")?,
-                    )
+                    match apigen_runtime::webhooks::decode_payload(
+                        data.clone(),
+                        "data",
+                    ) {
+                        Ok(payload) => Self::CampaignCreated(payload),
+                        Err(error) => {
+                            Self::Undecodable {
+                                event_type: event_type.to_owned(),
+                                data,
+                                error,
+                            }
+                        }
+                    }
                 }
                 "campaign.started" => {
-                    Self::CampaignStarted(
-                        apigen_runtime::webhooks::decode_payload(data, "data")?,
-                    )
+                    match apigen_runtime::webhooks::decode_payload(
+                        data.clone(),
+                        "data",
+                    ) {
+                        Ok(payload) => Self::CampaignStarted(payload),
+                        Err(error) => {
+                            Self::Undecodable {
+                                event_type: event_type.to_owned(),
+                                data,
+                                error,
+                            }
+                        }
+                    }
                 }
                 "campaign.paused" => {
-                    Self::CampaignPaused(
-                        apigen_runtime::webhooks::decode_payload(data, "data")?,
-                    )
+                    match apigen_runtime::webhooks::decode_payload(
+                        data.clone(),
+                        "data",
+                    ) {
+                        Ok(payload) => Self::CampaignPaused(payload),
+                        Err(error) => {
+                            Self::Undecodable {
+                                event_type: event_type.to_owned(),
+                                data,
+                                error,
+                            }
+                        }
+                    }
                 }
                 "campaign.resumed" => {
-                    Self::CampaignResumed(
-                        apigen_runtime::webhooks::decode_payload(data, "data")?,
-                    )
+                    match apigen_runtime::webhooks::decode_payload(
+                        data.clone(),
+                        "data",
+                    ) {
+                        Ok(payload) => Self::CampaignResumed(payload),
+                        Err(error) => {
+                            Self::Undecodable {
+                                event_type: event_type.to_owned(),
+                                data,
+                                error,
+                            }
+                        }
+                    }
                 }
                 "campaign.completed" => {
-                    Self::CampaignCompleted(
-                        apigen_runtime::webhooks::decode_payload(data, "data")?,
-                    )
+                    match apigen_runtime::webhooks::decode_payload(
+                        data.clone(),
+                        "data",
+                    ) {
+                        Ok(payload) => Self::CampaignCompleted(payload),
+                        Err(error) => {
+                            Self::Undecodable {
+                                event_type: event_type.to_owned(),
+                                data,
+                                error,
+                            }
+                        }
+                    }
                 }
                 "target.contacted" => {
-                    Self::TargetContacted(
-                        apigen_runtime::webhooks::decode_payload(data, "data")?,
-                    )
+                    match apigen_runtime::webhooks::decode_payload(
+                        data.clone(),
+                        "data",
+                    ) {
+                        Ok(payload) => Self::TargetContacted(payload),
+                        Err(error) => {
+                            Self::Undecodable {
+                                event_type: event_type.to_owned(),
+                                data,
+                                error,
+                            }
+                        }
+                    }
                 }
                 "target.followUpSent" => {
-                    Self::TargetFollowUpSent(
-                        apigen_runtime::webhooks::decode_payload(data, "data")?,
-                    )
+                    match apigen_runtime::webhooks::decode_payload(
+                        data.clone(),
+                        "data",
+                    ) {
+                        Ok(payload) => Self::TargetFollowUpSent(payload),
+                        Err(error) => {
+                            Self::Undecodable {
+                                event_type: event_type.to_owned(),
+                                data,
+                                error,
+                            }
+                        }
+                    }
                 }
                 "target.replied" => {
-                    Self::TargetReplied(
-                        apigen_runtime::webhooks::decode_payload(data, "data")?,
-                    )
+                    match apigen_runtime::webhooks::decode_payload(
+                        data.clone(),
+                        "data",
+                    ) {
+                        Ok(payload) => Self::TargetReplied(payload),
+                        Err(error) => {
+                            Self::Undecodable {
+                                event_type: event_type.to_owned(),
+                                data,
+                                error,
+                            }
+                        }
+                    }
                 }
                 _ => {
                     Self::Unknown {
@@ -481,7 +824,9 @@ impl EventData {
             Self::TargetContacted(_) => "target.contacted",
             Self::TargetFollowUpSent(_) => "target.followUpSent",
             Self::TargetReplied(_) => "target.replied",
-            Self::Unknown { event_type, .. } => event_type,
+            Self::Unknown { event_type, .. } | Self::Undecodable { event_type, .. } => {
+                event_type
+            }
         }
     }
 }
@@ -590,7 +935,9 @@ impl ::serde::Serialize for EventData {
             Self::TargetReplied(payload) => {
                 ::serde::Serialize::serialize(payload, serializer)
             }
-            Self::Unknown { data, .. } => ::serde::Serialize::serialize(data, serializer),
+            Self::Unknown { data, .. } | Self::Undecodable { data, .. } => {
+                ::serde::Serialize::serialize(data, serializer)
+            }
         }
     }
 }

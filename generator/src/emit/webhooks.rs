@@ -78,7 +78,12 @@ fn event_data(model: &Model, webhooks: &Webhooks) -> TokenStream {
     let decode_arms = webhooks.events.iter().map(|event| {
         let name = ident(&event.variant);
         let key = &event.key;
-        quote! { #key => Self::#name(apigen_runtime::webhooks::decode_payload(data, #at)?), }
+        quote! {
+            #key => match apigen_runtime::webhooks::decode_payload(data.clone(), #at) {
+                Ok(payload) => Self::#name(payload),
+                Err(error) => Self::Undecodable { event_type: event_type.to_owned(), data, error },
+            },
+        }
     });
     let type_arms = webhooks.events.iter().map(|event| {
         let name = ident(&event.variant);
@@ -104,6 +109,18 @@ fn event_data(model: &Model, webhooks: &Webhooks) -> TokenStream {
                 /// The payload, unchanged.
                 data: ::serde_json::Value,
             },
+            /// A known event type whose payload does not fit its documented shape (the
+            /// server sent something the spec does not describe): the payload is kept
+            /// as JSON, with the decode error naming the JSON path of the problem. The
+            /// delivery's signature was still checked as usual.
+            Undecodable {
+                /// The event type, as sent.
+                event_type: String,
+                /// The payload, unchanged.
+                data: ::serde_json::Value,
+                /// Why it did not decode, and where.
+                error: apigen_runtime::webhooks::PayloadError,
+            },
         }
 
         /// Every event type [`EventData`] has a variant for, as sent.
@@ -112,7 +129,8 @@ fn event_data(model: &Model, webhooks: &Webhooks) -> TokenStream {
         impl EventData {
             /// Decodes `data` as the payload of `event_type`: an unknown type gives
             /// [`EventData::Unknown`]; a known one whose payload does not fit gives
-            /// [`WebhookError::InvalidPayload`] with the JSON path of the problem.
+            /// [`EventData::Undecodable`] with the JSON and the path of the problem. No
+            /// payload is rejected.
             pub fn decode(event_type: &str, data: ::serde_json::Value) -> Result<Self, WebhookError> {
                 Ok(match event_type {
                     #(#decode_arms)*
@@ -124,7 +142,7 @@ fn event_data(model: &Model, webhooks: &Webhooks) -> TokenStream {
             pub fn event_type(&self) -> &str {
                 match self {
                     #(#type_arms)*
-                    Self::Unknown { event_type, .. } => event_type,
+                    Self::Unknown { event_type, .. } | Self::Undecodable { event_type, .. } => event_type,
                 }
             }
         }
@@ -133,7 +151,9 @@ fn event_data(model: &Model, webhooks: &Webhooks) -> TokenStream {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
                     #(#serialize_arms)*
-                    Self::Unknown { data, .. } => ::serde::Serialize::serialize(data, serializer),
+                    Self::Unknown { data, .. } | Self::Undecodable { data, .. } => {
+                        ::serde::Serialize::serialize(data, serializer)
+                    }
                 }
             }
         }

@@ -98,13 +98,26 @@ pub enum EventData {
         /// The payload, unchanged.
         data: ::serde_json::Value,
     },
+    /// A known event type whose payload does not fit its documented shape (the
+    /// server sent something the spec does not describe): the payload is kept
+    /// as JSON, with the decode error naming the JSON path of the problem. The
+    /// delivery's signature was still checked as usual.
+    Undecodable {
+        /// The event type, as sent.
+        event_type: String,
+        /// The payload, unchanged.
+        data: ::serde_json::Value,
+        /// Why it did not decode, and where.
+        error: apigen_runtime::webhooks::PayloadError,
+    },
 }
 /// Every event type [`EventData`] has a variant for, as sent.
 pub const EVENT_TYPES: &[&str] = &["newPet", "petDeleted"];
 impl EventData {
     /// Decodes `data` as the payload of `event_type`: an unknown type gives
     /// [`EventData::Unknown`]; a known one whose payload does not fit gives
-    /// [`WebhookError::InvalidPayload`] with the JSON path of the problem.
+    /// [`EventData::Undecodable`] with the JSON and the path of the problem. No
+    /// payload is rejected.
     pub fn decode(
         event_type: &str,
         data: ::serde_json::Value,
@@ -112,12 +125,28 @@ impl EventData {
         Ok(
             match event_type {
                 "newPet" => {
-                    Self::NewPet(apigen_runtime::webhooks::decode_payload(data, ".")?)
+                    match apigen_runtime::webhooks::decode_payload(data.clone(), ".") {
+                        Ok(payload) => Self::NewPet(payload),
+                        Err(error) => {
+                            Self::Undecodable {
+                                event_type: event_type.to_owned(),
+                                data,
+                                error,
+                            }
+                        }
+                    }
                 }
                 "petDeleted" => {
-                    Self::PetDeleted(
-                        apigen_runtime::webhooks::decode_payload(data, ".")?,
-                    )
+                    match apigen_runtime::webhooks::decode_payload(data.clone(), ".") {
+                        Ok(payload) => Self::PetDeleted(payload),
+                        Err(error) => {
+                            Self::Undecodable {
+                                event_type: event_type.to_owned(),
+                                data,
+                                error,
+                            }
+                        }
+                    }
                 }
                 _ => {
                     Self::Unknown {
@@ -133,7 +162,9 @@ impl EventData {
         match self {
             Self::NewPet(_) => "newPet",
             Self::PetDeleted(_) => "petDeleted",
-            Self::Unknown { event_type, .. } => event_type,
+            Self::Unknown { event_type, .. } | Self::Undecodable { event_type, .. } => {
+                event_type
+            }
         }
     }
 }
@@ -147,7 +178,9 @@ impl ::serde::Serialize for EventData {
             Self::PetDeleted(payload) => {
                 ::serde::Serialize::serialize(payload, serializer)
             }
-            Self::Unknown { data, .. } => ::serde::Serialize::serialize(data, serializer),
+            Self::Unknown { data, .. } | Self::Undecodable { data, .. } => {
+                ::serde::Serialize::serialize(data, serializer)
+            }
         }
     }
 }
