@@ -9,8 +9,6 @@
 //! as does a page missing from the table. The pages are read by path; when the directory
 //! is absent the test prints what it skips and passes, except under `CI=true`.
 
-use std::path::PathBuf;
-
 use inboxapp::types::*;
 use inboxapp::webhooks::Event;
 use serde::de::DeserializeOwned;
@@ -352,25 +350,15 @@ fn examples(text: &str) -> Vec<Example> {
     found
 }
 
-fn pages_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/inboxapp/pages")
-}
-
 #[test]
 fn documented_examples_decode_through_the_sdk_types() {
-    let dir = pages_dir();
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "{} is missing; CI must have the documentation pages",
-            dir.display()
-        );
-        println!(
-            "skipped: {} is absent, so no documented example was checked",
-            dir.display()
-        );
+    // The corpus helper every corpus test uses: `$APIGEN_SHARED_DIR` or `../shared`;
+    // missing is a printed skip, or a failure under `CI=true`.
+    let Some(dir) = xtask::corpus::require_for_test("inboxapp/pages", "doc_examples: documented InboxApp examples")
+    else {
         return;
     };
+    let entries = std::fs::read_dir(&dir).unwrap_or_else(|err| panic!("{}: {err}", dir.display()));
     let mut pages: Vec<String> = entries
         .filter_map(Result::ok)
         .filter_map(|entry| entry.file_name().to_str().map(str::to_owned))
