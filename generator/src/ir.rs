@@ -37,6 +37,9 @@ pub struct Model {
     /// What gates "Serialize on response-only types": `serialize-responses` in crates
     /// whose manifest apigen writes, `mock` otherwise (see `emit::types`).
     pub serialize_responses_feature: &'static str,
+    /// Whether structs keep the members their schema does not declare (a field
+    /// `undeclared: apigen_runtime::Undeclared`; see [`crate::Settings::keep_undeclared`]).
+    pub keep_undeclared: bool,
 }
 
 /// What the runtime must be told about one API, resolved from the spec and the

@@ -80,6 +80,12 @@ pub struct Settings {
     /// dependencies ([`vendor::dependencies`]) instead of `apigen-runtime`. Off by
     /// default (the code depends on the `apigen-runtime` crate).
     pub vendor_runtime: bool,
+    /// Keep the members of a JSON object that its schema does not declare: every
+    /// struct without `additionalProperties` gets a field `undeclared`
+    /// (`apigen_runtime::Undeclared`) that decoding fills and encoding writes back, so a
+    /// response decoded and encoded again loses nothing. On by default (cost measured in
+    /// BENCHMARKS.md, "Undeclared members").
+    pub keep_undeclared: bool,
 }
 
 impl Settings {
@@ -92,7 +98,14 @@ impl Settings {
             overlays: Vec::new(),
             feature_groups: false,
             vendor_runtime: false,
+            keep_undeclared: true,
         }
+    }
+
+    /// Turns keeping undeclared members on or off (see [`Settings::keep_undeclared`]).
+    pub fn with_undeclared_members(mut self, keep: bool) -> Self {
+        self.keep_undeclared = keep;
+        self
     }
 
     /// Turns the runtime copy on or off (see [`Settings::vendor_runtime`]).
@@ -190,6 +203,7 @@ pub fn generate_from_value(mut value: serde_json::Value, settings: &Settings) ->
     let pointed = model::refs::pointed_schemas(&value);
     let mut model = model::build_with_webhooks(&document, &pointed, &webhooks, &mut diagnostics)?;
     model.examples = model::examples::collect(&value);
+    model.keep_undeclared = settings.keep_undeclared;
     if settings.feature_groups {
         model::features::apply(&mut model);
         model.serialize_responses_feature = "serialize-responses";

@@ -7,13 +7,83 @@
 //! each key in the struct's field list and stores values with [`value`]. The field
 //! lookup, duplicate and missing-field handling live here, compiled once.
 //!
-//! Behaviour matches the derive for JSON: unknown members are skipped, a duplicate
-//! member is an error, a missing required member is an error unless its type accepts
+//! Behaviour matches the derive for JSON, except that members the schema does not
+//! declare are kept ([`next_declared`] puts them in an [`Undeclared`]) where the derive
+//! would skip them ([`next_field`] and [`skip`] still skip, for code generated before).
+//! A duplicate member is an error, a missing required member is an error unless its type accepts
 //! absence (`Option`), and error paths (through `serde_path_to_error`) name the member.
 
+use crate::undeclared::Undeclared;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
+use serde_json::Value;
 use std::fmt;
+
+/// Reads keys of a JSON object until one of `fields`, and returns its position;
+/// members not in `fields` are stored in `undeclared` on the way. `None` at the end of
+/// the object.
+pub fn next_declared<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    fields: &'static [&'static str],
+    undeclared: &mut Undeclared,
+) -> Result<Option<usize>, A::Error> {
+    loop {
+        match map.next_key_seed(KeySeed(fields))? {
+            None => return Ok(None),
+            Some(Key::Declared(index)) => return Ok(Some(index)),
+            Some(Key::Undeclared(name)) => {
+                let value: Value = map.next_value()?;
+                undeclared.insert(name, value);
+            }
+        }
+    }
+}
+
+/// A key of a JSON object: the position of a declared field, or an undeclared name.
+enum Key {
+    Declared(usize),
+    Undeclared(String),
+}
+
+/// Looks a key up in a struct's field list, keeping the names it does not find.
+struct KeySeed(&'static [&'static str]);
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Key;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl Visitor<'_> for KeySeed {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a member name")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Self::Value, E> {
+        Ok(match self.0.iter().position(|field| *field == key) {
+            Some(index) => Key::Declared(index),
+            None => Key::Undeclared(key.to_owned()),
+        })
+    }
+
+    fn visit_string<E: de::Error>(self, key: String) -> Result<Self::Value, E> {
+        Ok(match self.0.iter().position(|field| *field == key) {
+            Some(index) => Key::Declared(index),
+            None => Key::Undeclared(key),
+        })
+    }
+
+    fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<Self::Value, E> {
+        match std::str::from_utf8(key) {
+            Ok(key) => self.visit_str(key),
+            Err(_) => Err(de::Error::invalid_value(de::Unexpected::Bytes(key), &self)),
+        }
+    }
+}
 
 /// Reads the next key of a JSON object and returns its position in `fields`:
 /// `Some(Some(i))` for a known field, `Some(None)` for an unknown member, `None` at
@@ -167,6 +237,55 @@ mod tests {
             parent: None,
         };
         assert_eq!(from_value.map_err(|err| err.to_string()), Ok(expected));
+    }
+
+    /// The same struct, keeping undeclared members as generated impls do.
+    #[derive(Debug, PartialEq)]
+    struct Kept {
+        id: String,
+        undeclared: Undeclared,
+    }
+
+    impl<'de> Deserialize<'de> for Kept {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            const FIELDS: &[&str] = &["id"];
+            struct KeptVisitor;
+            impl<'de> Visitor<'de> for KeptVisitor {
+                type Value = Kept;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("struct Kept")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Kept, A::Error> {
+                    let mut id: Option<String> = None;
+                    let mut undeclared = Undeclared::new();
+                    while let Some(index) = next_declared(&mut map, FIELDS, &mut undeclared)? {
+                        if index == 0 {
+                            value(&mut map, &mut id, "id")?;
+                        }
+                    }
+                    Ok(Kept {
+                        id: required(id, "id")?,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_struct("Kept", FIELDS, KeptVisitor)
+        }
+    }
+
+    #[test]
+    fn undeclared_members_are_kept_in_order_from_text_and_values() {
+        let text = r#"{"z": 1, "id": "a", "extra": {"deep": [1, 2]}, "\u0061b": null}"#;
+        let kept: Kept = serde_json::from_str(text).expect("decodes");
+        assert_eq!(kept.id, "a");
+        let names: Vec<&str> = kept.undeclared.iter().map(|(key, _)| key.as_str()).collect();
+        assert_eq!(names, ["z", "extra", "ab"]);
+        assert_eq!(kept.undeclared.get("extra"), Some(&serde_json::json!({"deep": [1, 2]})));
+        let from_value = Kept::deserialize(serde_json::json!({"id": "x", "more": true})).expect("decodes");
+        assert_eq!(from_value.undeclared.get("more"), Some(&serde_json::json!(true)));
+        let mut deserializer = serde_json::Deserializer::from_str(r#"{"id": 5, "other": 1}"#);
+        let error = serde_path_to_error::deserialize::<_, Kept>(&mut deserializer).err();
+        assert_eq!(error.map(|err| err.path().to_string()), Some("id".into()));
     }
 
     #[test]

@@ -32,6 +32,7 @@ pub mod retry;
 pub mod secret;
 mod spans;
 pub mod timestamp;
+pub mod undeclared;
 pub mod unions;
 pub mod webhooks;
 
@@ -49,6 +50,7 @@ pub use response::{RateLimit, RawResponse};
 pub use retry::{RetryConfig, Sleeper};
 pub use secret::SecretString;
 pub use timestamp::{Timestamp, TimestampError};
+pub use undeclared::Undeclared;
 
 /// Re-exported so generated code names one dependency only.
 pub use bytes;

@@ -73,7 +73,9 @@ impl<'v, T> Untagged<'v, T> {
         }
         match serde_json::from_value::<V>(self.value.clone()) {
             Ok(decoded) => {
-                let score = serde_json::to_value(&decoded).map_or(0, |again| kept(self.value, &again));
+                // Only declared members count: every candidate keeps undeclared ones.
+                let again = crate::undeclared::without_undeclared(|| serde_json::to_value(&decoded));
+                let score = again.map_or(0, |again| kept(self.value, &again));
                 if self.best.as_ref().is_none_or(|(best, _)| score > *best) {
                     self.best = Some((score, wrap(decoded)));
                 }

@@ -630,10 +630,10 @@ async fn list_messages() {
         .expect("succeeds");
     let _ = client
         .list_messages(THREAD_ID)
-        .cursor(PageCursor {
-            id: MESSAGE_ID.into(),
-            timestamp: "2025-01-15T16:45:00.500Z".parse().expect("timestamp"),
-        })
+        .cursor(PageCursor::new(
+            MESSAGE_ID,
+            "2025-01-15T16:45:00.500Z".parse().expect("timestamp"),
+        ))
         .await
         .expect("succeeds");
 
@@ -1457,27 +1457,22 @@ async fn update_campaign_sequence() {
             CAMPAIGN_ID,
             UpdateCampaignSequenceRequest {
                 steps: vec![
-                    CampaignStepInput::Message(CampaignMessageStepInput::new(MessageStepData {
-                        segments: vec![
-                            MessageSegment::Variation(VariationSegment::new(vec![
-                                "Hey".into(),
-                                "Hi".into(),
-                                "What's up".into(),
-                            ])),
-                            text(" "),
-                            variable("first-name", "there"),
-                            text(", saw your work at "),
-                            variable(COLUMN_ID, "your company"),
-                            text(" — would love to connect. Open to a quick chat?"),
-                        ],
-                    })),
-                    CampaignStepInput::Delay(CampaignDelayStepInput::new(DelayStepData {
-                        delay_seconds: 86400,
-                        unit: "days".into(),
-                    })),
-                    CampaignStepInput::Message(CampaignMessageStepInput::new(MessageStepData {
-                        segments: vec![text("Hey, just following up — would love to hear your thoughts!")],
-                    })),
+                    CampaignStepInput::Message(CampaignMessageStepInput::new(MessageStepData::new(vec![
+                        MessageSegment::Variation(VariationSegment::new(vec![
+                            "Hey".into(),
+                            "Hi".into(),
+                            "What's up".into(),
+                        ])),
+                        text(" "),
+                        variable("first-name", "there"),
+                        text(", saw your work at "),
+                        variable(COLUMN_ID, "your company"),
+                        text(" — would love to connect. Open to a quick chat?"),
+                    ]))),
+                    CampaignStepInput::Delay(CampaignDelayStepInput::new(DelayStepData::new(86400, "days"))),
+                    CampaignStepInput::Message(CampaignMessageStepInput::new(MessageStepData::new(vec![text(
+                        "Hey, just following up — would love to hear your thoughts!",
+                    )]))),
                 ],
             },
         )

@@ -193,6 +193,7 @@ mod nullable {
             nickname: None,
             note: Some(Nullable::Null),
             owner: Some(Nullable::Value(nullable_30::types::Owner {
+                undeclared: Default::default(),
                 id: "o1".into(),
                 email: None,
             })),
@@ -305,6 +306,7 @@ mod unions {
             "unknown variants keep their data"
         );
         let cat = Pet::Cat(Cat {
+            undeclared: Default::default(),
             pet_type: "cat".into(),
             name: "Tom".into(),
             indoor: None,
@@ -318,6 +320,7 @@ mod unions {
         assert_eq!(
             vehicle,
             Vehicle::Bike(Bike {
+                undeclared: Default::default(),
                 vehicle_type: "Bike".into(),
                 gears: Some(21)
             })
@@ -379,6 +382,7 @@ mod unions {
         assert_eq!(
             ok,
             Outcome::Ok(OutcomeOk {
+                undeclared: Default::default(),
                 status: OutcomeOkStatus::Ok,
                 value: "v".into()
             })
@@ -642,6 +646,7 @@ mod refs_siblings {
         assert_eq!(
             account.overdraft,
             Some(Money {
+                undeclared: Default::default(),
                 amount: 1.0,
                 currency: MoneyCurrency::Unknown("USD".into())
             })
@@ -700,6 +705,25 @@ mod allof_merge {
         let escalation = incident.service.escalation.expect("escalation");
         assert_eq!(escalation.level, Some(2_i32));
         assert_eq!(escalation.owner.as_deref(), Some("ops"));
+    }
+
+    #[test]
+    fn members_the_spec_does_not_declare_are_kept_readable_and_written_back() {
+        let mut sent = dog_json();
+        sent["color"] = json!("brown");
+        sent["home"]["planet"] = json!({"name": "Earth", "moons": [1]});
+        sent["vaccinations"] = json!([{"at": "2024-01-01"}]);
+        let dog: Dog = decode(sent.clone());
+        assert_eq!(dog.undeclared.get("color"), Some(&json!("brown")));
+        assert_eq!(dog.undeclared.len(), 2, "{:?}", dog.undeclared);
+        assert_eq!(
+            dog.home.as_ref().and_then(|home| home.undeclared.get("planet")),
+            Some(&json!({"name": "Earth", "moons": [1]})),
+            "nested objects keep theirs"
+        );
+        assert_eq!(encode(&dog), sent, "decode then encode gives back every member");
+        // Without undeclared members the struct equals one built by hand.
+        assert_eq!(decode::<Dog>(dog_json()), decode::<Dog>(dog_json()));
     }
 
     #[test]
@@ -784,9 +808,11 @@ mod union_members {
             decode::<Person>(json!({"id": "p2", "name": "Bo"})),
             Person::Summary(_)
         ));
-        // Unknown members stay accepted.
-        let with_unknown = decode::<Person>(json!({"id": "p3", "email": "e", "since": 2020}));
-        assert!(matches!(with_unknown, Person::Detail(_)));
+        // Unknown members stay accepted, do not sway the choice, and are kept.
+        let sent = json!({"id": "p3", "email": "e", "since": 2020});
+        let with_unknown = decode::<Person>(sent.clone());
+        assert!(matches!(&with_unknown, Person::Detail(d) if d.undeclared.get("since") == Some(&json!(2020))));
+        assert_eq!(encode(&with_unknown), sent, "the undeclared member is written back");
 
         let deep = json!({"item": {"x": 1, "y": 2}});
         let boxed: Boxed = decode(deep.clone());
@@ -928,10 +954,12 @@ mod union_members {
             results,
             vec![
                 SearchResponseItem::User(User {
+                    undeclared: Default::default(),
                     kind: "user".into(),
                     login: "u".into()
                 }),
                 SearchResponseItem::Team(Team {
+                    undeclared: Default::default(),
                     kind: "team".into(),
                     slug: "t".into(),
                     members: 1
@@ -1354,6 +1382,7 @@ mod request_shapes {
         client(&server)
             .create_note()
             .body(Note {
+                undeclared: Default::default(),
                 text: "hi".into(),
                 pinned: Some(true),
             })
@@ -1530,6 +1559,7 @@ mod ref_kinds {
     async fn request_body_ref_through_alias_chain() {
         let server = loopback([Reply::json(200, r#"{"key":"k1","name":"n"}"#)]).await;
         let body: ItemAliasAlias = Item {
+            undeclared: Default::default(),
             key: "k1".into(),
             name: "n".into(),
             parent: None,

@@ -19,6 +19,8 @@
 pub struct ErrorResponse {
     /// JSON: `error`.
     pub error: ErrorDetail,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for ErrorResponse {
@@ -29,6 +31,9 @@ impl ::serde::Serialize for ErrorResponse {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("error", &self.error)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -51,19 +56,22 @@ impl<'de> ::serde::Deserialize<'de> for ErrorResponse {
                 mut map: __A,
             ) -> Result<ErrorResponse, __A::Error> {
                 let mut field_0: Option<ErrorDetail> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "error")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(ErrorResponse {
                     error: apigen_runtime::de::required(field_0, "error")?,
+                    undeclared,
                 })
             }
         }
@@ -74,7 +82,10 @@ impl ErrorResponse {
     /// Creates the value from its required fields (`error`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(error: ErrorDetail) -> Self {
-        Self { error }
+        Self {
+            error,
+            undeclared: Default::default(),
+        }
     }
 }
 /// What went wrong.
@@ -92,6 +103,8 @@ pub struct ErrorDetail {
     ///
     /// JSON: `status`.
     pub status: i64,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "serialize-responses")]
 impl ::serde::Serialize for ErrorDetail {
@@ -104,6 +117,9 @@ impl ::serde::Serialize for ErrorDetail {
         map.serialize_entry("code", &self.code)?;
         map.serialize_entry("message", &self.message)?;
         map.serialize_entry("status", &self.status)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -128,27 +144,30 @@ impl<'de> ::serde::Deserialize<'de> for ErrorDetail {
                 let mut field_0: Option<ErrorCode> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<i64> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "code")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "message")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "status")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(ErrorDetail {
                     code: apigen_runtime::de::required(field_0, "code")?,
                     message: apigen_runtime::de::required(field_1, "message")?,
                     status: apigen_runtime::de::required(field_2, "status")?,
+                    undeclared,
                 })
             }
         }
@@ -163,6 +182,7 @@ impl ErrorDetail {
             code,
             message: message.into(),
             status,
+            undeclared: Default::default(),
         }
     }
 }
@@ -223,6 +243,8 @@ pub struct PageCursor {
     ///
     /// JSON: `timestamp`.
     pub timestamp: apigen_runtime::Timestamp,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(any(feature = "messages", feature = "threads"))]
 impl ::serde::Serialize for PageCursor {
@@ -234,6 +256,9 @@ impl ::serde::Serialize for PageCursor {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("id", &self.id)?;
         map.serialize_entry("timestamp", &self.timestamp)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -258,27 +283,30 @@ impl<'de> ::serde::Deserialize<'de> for PageCursor {
             ) -> Result<PageCursor, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<apigen_runtime::Timestamp> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "timestamp",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(PageCursor {
                     id: apigen_runtime::de::required(field_0, "id")?,
                     timestamp: apigen_runtime::de::required(field_1, "timestamp")?,
+                    undeclared,
                 })
             }
         }
@@ -290,7 +318,11 @@ impl PageCursor {
     /// Creates the value from its required fields (`id`, `timestamp`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(id: impl Into<String>, timestamp: apigen_runtime::Timestamp) -> Self {
-        Self { id: id.into(), timestamp }
+        Self {
+            id: id.into(),
+            timestamp,
+            undeclared: Default::default(),
+        }
     }
 }
 #[cfg(feature = "campaigns")]
@@ -303,6 +335,8 @@ pub struct SuccessResponse {
     ///
     /// JSON: `success`.
     pub success: ::serde_json::Value,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "campaigns")]
 #[cfg(feature = "serialize-responses")]
@@ -314,6 +348,9 @@ impl ::serde::Serialize for SuccessResponse {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("success", &self.success)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -337,19 +374,22 @@ impl<'de> ::serde::Deserialize<'de> for SuccessResponse {
                 mut map: __A,
             ) -> Result<SuccessResponse, __A::Error> {
                 let mut field_0: Option<::serde_json::Value> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "success")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(SuccessResponse {
                     success: apigen_runtime::de::required(field_0, "success")?,
+                    undeclared,
                 })
             }
         }
@@ -361,7 +401,10 @@ impl SuccessResponse {
     /// Creates the value from its required fields (`success`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(success: ::serde_json::Value) -> Self {
-        Self { success }
+        Self {
+            success,
+            undeclared: Default::default(),
+        }
     }
 }
 #[cfg(feature = "team")]
@@ -402,6 +445,8 @@ pub struct Team {
     ///
     /// JSON: `allowSupportAccess`.
     pub allow_support_access: bool,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "team")]
 #[cfg(feature = "serialize-responses")]
@@ -422,6 +467,9 @@ impl ::serde::Serialize for Team {
         map.serialize_entry("updatedAt", &self.updated_at)?;
         map.serialize_entry("currency", &self.currency)?;
         map.serialize_entry("allowSupportAccess", &self.allow_support_access)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -461,52 +509,54 @@ impl<'de> ::serde::Deserialize<'de> for Team {
                 let mut field_5: Option<Option<apigen_runtime::Timestamp>> = None;
                 let mut field_6: Option<String> = None;
                 let mut field_7: Option<bool> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "name")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "slug")?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(&mut map, &mut field_3, "image")?
                         }
-                        Some(4usize) => {
+                        4usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_4,
                                 "createdAt",
                             )?
                         }
-                        Some(5usize) => {
+                        5usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_5,
                                 "updatedAt",
                             )?
                         }
-                        Some(6usize) => {
+                        6usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_6,
                                 "currency",
                             )?
                         }
-                        Some(7usize) => {
+                        7usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_7,
                                 "allowSupportAccess",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Team {
@@ -521,6 +571,7 @@ impl<'de> ::serde::Deserialize<'de> for Team {
                         field_7,
                         "allowSupportAccess",
                     )?,
+                    undeclared,
                 })
             }
         }
@@ -548,6 +599,7 @@ impl Team {
             updated_at: None,
             currency: currency.into(),
             allow_support_access,
+            undeclared: Default::default(),
         }
     }
 }
@@ -603,6 +655,8 @@ pub struct AccountLink {
     ///
     /// JSON: `syncedAt`. Always present in JSON; `None` is `null`.
     pub synced_at: Option<apigen_runtime::Timestamp>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "account-links")]
 #[cfg(feature = "serialize-responses")]
@@ -622,6 +676,9 @@ impl ::serde::Serialize for AccountLink {
         map.serialize_entry("createdAt", &self.created_at)?;
         map.serialize_entry("status", &self.status)?;
         map.serialize_entry("syncedAt", &self.synced_at)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -663,59 +720,61 @@ impl<'de> ::serde::Deserialize<'de> for AccountLink {
                 let mut field_6: Option<apigen_runtime::Timestamp> = None;
                 let mut field_7: Option<AccountLinkStatus> = None;
                 let mut field_8: Option<Option<apigen_runtime::Timestamp>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "platform",
                             )?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "platformId",
                             )?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(&mut map, &mut field_3, "name")?
                         }
-                        Some(4usize) => {
+                        4usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_4,
                                 "username",
                             )?
                         }
-                        Some(5usize) => {
+                        5usize => {
                             apigen_runtime::de::value(&mut map, &mut field_5, "image")?
                         }
-                        Some(6usize) => {
+                        6usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_6,
                                 "createdAt",
                             )?
                         }
-                        Some(7usize) => {
+                        7usize => {
                             apigen_runtime::de::value(&mut map, &mut field_7, "status")?
                         }
-                        Some(8usize) => {
+                        8usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_8,
                                 "syncedAt",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(AccountLink {
@@ -728,6 +787,7 @@ impl<'de> ::serde::Deserialize<'de> for AccountLink {
                     created_at: apigen_runtime::de::required(field_6, "createdAt")?,
                     status: apigen_runtime::de::required(field_7, "status")?,
                     synced_at: field_8.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -784,6 +844,8 @@ pub struct Member {
     ///
     /// JSON: `updatedAt`. Always present in JSON; `None` is `null`.
     pub updated_at: Option<apigen_runtime::Timestamp>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "members")]
 #[cfg(feature = "serialize-responses")]
@@ -802,6 +864,9 @@ impl ::serde::Serialize for Member {
         map.serialize_entry("role", &self.role)?;
         map.serialize_entry("createdAt", &self.created_at)?;
         map.serialize_entry("updatedAt", &self.updated_at)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -841,44 +906,46 @@ impl<'de> ::serde::Deserialize<'de> for Member {
                 let mut field_5: Option<MemberRole> = None;
                 let mut field_6: Option<apigen_runtime::Timestamp> = None;
                 let mut field_7: Option<Option<apigen_runtime::Timestamp>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "userId")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "name")?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(&mut map, &mut field_3, "email")?
                         }
-                        Some(4usize) => {
+                        4usize => {
                             apigen_runtime::de::value(&mut map, &mut field_4, "image")?
                         }
-                        Some(5usize) => {
+                        5usize => {
                             apigen_runtime::de::value(&mut map, &mut field_5, "role")?
                         }
-                        Some(6usize) => {
+                        6usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_6,
                                 "createdAt",
                             )?
                         }
-                        Some(7usize) => {
+                        7usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_7,
                                 "updatedAt",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Member {
@@ -890,6 +957,7 @@ impl<'de> ::serde::Deserialize<'de> for Member {
                     role: apigen_runtime::de::required(field_5, "role")?,
                     created_at: apigen_runtime::de::required(field_6, "createdAt")?,
                     updated_at: field_7.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -916,6 +984,7 @@ impl Member {
             role,
             created_at,
             updated_at: None,
+            undeclared: Default::default(),
         }
     }
 }
@@ -937,6 +1006,8 @@ pub struct Tag {
     ///
     /// JSON: `color`. Always present in JSON; `None` is `null`.
     pub color: Option<String>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "tags")]
 #[cfg(feature = "serialize-responses")]
@@ -950,6 +1021,9 @@ impl ::serde::Serialize for Tag {
         map.serialize_entry("id", &self.id)?;
         map.serialize_entry("name", &self.name)?;
         map.serialize_entry("color", &self.color)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -975,27 +1049,30 @@ impl<'de> ::serde::Deserialize<'de> for Tag {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<Option<String>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "name")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "color")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Tag {
                     id: apigen_runtime::de::required(field_0, "id")?,
                     name: apigen_runtime::de::required(field_1, "name")?,
                     color: field_2.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -1011,6 +1088,7 @@ impl Tag {
             id: id.into(),
             name: name.into(),
             color: None,
+            undeclared: Default::default(),
         }
     }
 }
@@ -1036,6 +1114,8 @@ pub struct Status {
     ///
     /// JSON: `createdAt`.
     pub created_at: apigen_runtime::Timestamp,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "statuses")]
 #[cfg(feature = "serialize-responses")]
@@ -1050,6 +1130,9 @@ impl ::serde::Serialize for Status {
         map.serialize_entry("name", &self.name)?;
         map.serialize_entry("color", &self.color)?;
         map.serialize_entry("createdAt", &self.created_at)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -1076,28 +1159,30 @@ impl<'de> ::serde::Deserialize<'de> for Status {
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<apigen_runtime::Timestamp> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "name")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "color")?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "createdAt",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Status {
@@ -1105,6 +1190,7 @@ impl<'de> ::serde::Deserialize<'de> for Status {
                     name: apigen_runtime::de::required(field_1, "name")?,
                     color: field_2.unwrap_or_default(),
                     created_at: apigen_runtime::de::required(field_3, "createdAt")?,
+                    undeclared,
                 })
             }
         }
@@ -1125,6 +1211,7 @@ impl Status {
             name: name.into(),
             color: None,
             created_at,
+            undeclared: Default::default(),
         }
     }
 }
@@ -1142,6 +1229,8 @@ pub struct Color {
     ///
     /// JSON: `hex`.
     pub hex: String,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(any(feature = "colors", feature = "statuses", feature = "tags"))]
 #[cfg(feature = "serialize-responses")]
@@ -1154,6 +1243,9 @@ impl ::serde::Serialize for Color {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("name", &self.name)?;
         map.serialize_entry("hex", &self.hex)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -1178,23 +1270,26 @@ impl<'de> ::serde::Deserialize<'de> for Color {
             ) -> Result<Color, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "name")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "hex")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Color {
                     name: apigen_runtime::de::required(field_0, "name")?,
                     hex: apigen_runtime::de::required(field_1, "hex")?,
+                    undeclared,
                 })
             }
         }
@@ -1209,6 +1304,7 @@ impl Color {
         Self {
             name: name.into(),
             hex: hex.into(),
+            undeclared: Default::default(),
         }
     }
 }
@@ -1276,6 +1372,8 @@ pub struct UrlEntity {
     ///
     /// JSON: `indices`.
     pub indices: Vec<i64>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for UrlEntity {
     fn serialize<__S: ::serde::Serializer>(
@@ -1288,6 +1386,9 @@ impl ::serde::Serialize for UrlEntity {
         map.serialize_entry("expandedUrl", &self.expanded_url)?;
         map.serialize_entry("displayUrl", &self.display_url)?;
         map.serialize_entry("indices", &self.indices)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -1313,32 +1414,34 @@ impl<'de> ::serde::Deserialize<'de> for UrlEntity {
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<String> = None;
                 let mut field_3: Option<Vec<i64>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "url")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "expandedUrl",
                             )?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "displayUrl",
                             )?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(&mut map, &mut field_3, "indices")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(UrlEntity {
@@ -1346,6 +1449,7 @@ impl<'de> ::serde::Deserialize<'de> for UrlEntity {
                     expanded_url: apigen_runtime::de::required(field_1, "expandedUrl")?,
                     display_url: apigen_runtime::de::required(field_2, "displayUrl")?,
                     indices: apigen_runtime::de::required(field_3, "indices")?,
+                    undeclared,
                 })
             }
         }
@@ -1366,6 +1470,7 @@ impl UrlEntity {
             expanded_url: expanded_url.into(),
             display_url: display_url.into(),
             indices,
+            undeclared: Default::default(),
         }
     }
 }
@@ -1410,6 +1515,8 @@ pub struct PlatformData {
     ///
     /// JSON: `rawData`. Always present in JSON; `None` is `null`.
     pub raw_data: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for PlatformData {
     fn serialize<__S: ::serde::Serializer>(
@@ -1427,6 +1534,9 @@ impl ::serde::Serialize for PlatformData {
         map.serialize_entry("tweetsCount", &self.tweets_count)?;
         map.serialize_entry("favoritesCount", &self.favorites_count)?;
         map.serialize_entry("rawData", &self.raw_data)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -1469,71 +1579,73 @@ impl<'de> ::serde::Deserialize<'de> for PlatformData {
                 let mut field_8: Option<
                     Option<::serde_json::Map<String, ::serde_json::Value>>,
                 > = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "isVerifiedBlue",
                             )?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "isVerifiedGold",
                             )?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "isVerifiedGray",
                             )?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "professionalCategory",
                             )?
                         }
-                        Some(4usize) => {
+                        4usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_4,
                                 "urlEntities",
                             )?
                         }
-                        Some(5usize) => {
+                        5usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_5,
                                 "bannerUrl",
                             )?
                         }
-                        Some(6usize) => {
+                        6usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_6,
                                 "tweetsCount",
                             )?
                         }
-                        Some(7usize) => {
+                        7usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_7,
                                 "favoritesCount",
                             )?
                         }
-                        Some(8usize) => {
+                        8usize => {
                             apigen_runtime::de::value(&mut map, &mut field_8, "rawData")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(PlatformData {
@@ -1558,6 +1670,7 @@ impl<'de> ::serde::Deserialize<'de> for PlatformData {
                         "favoritesCount",
                     )?,
                     raw_data: field_8.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -1585,6 +1698,7 @@ impl PlatformData {
             tweets_count,
             favorites_count,
             raw_data: None,
+            undeclared: Default::default(),
         }
     }
 }
@@ -1715,6 +1829,8 @@ pub struct Prospect {
     ///
     /// JSON: `accountStatus`. Optional: `None` leaves the key out.
     pub account_status: Option<String>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for Prospect {
     fn serialize<__S: ::serde::Serializer>(
@@ -1757,6 +1873,9 @@ impl ::serde::Serialize for Prospect {
         map.serialize_entry("platformData", &self.platform_data)?;
         if let Some(value) = &self.account_status {
             map.serialize_entry("accountStatus", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -1846,227 +1965,229 @@ impl<'de> ::serde::Deserialize<'de> for Prospect {
                 let mut field_30: Option<f64> = None;
                 let mut field_31: Option<PlatformData> = None;
                 let mut field_32: Option<Option<String>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "platform",
                             )?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "platformId",
                             )?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "externalId",
                             )?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "documentId",
                             )?
                         }
-                        Some(4usize) => {
+                        4usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_4,
                                 "displayName",
                             )?
                         }
-                        Some(5usize) => {
+                        5usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_5,
                                 "username",
                             )?
                         }
-                        Some(6usize) => {
+                        6usize => {
                             apigen_runtime::de::value(&mut map, &mut field_6, "handle")?
                         }
-                        Some(7usize) => {
+                        7usize => {
                             apigen_runtime::de::value(&mut map, &mut field_7, "image")?
                         }
-                        Some(8usize) => {
+                        8usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_8,
                                 "imageNormalized",
                             )?
                         }
-                        Some(9usize) => {
+                        9usize => {
                             apigen_runtime::de::value(&mut map, &mut field_9, "bio")?
                         }
-                        Some(10usize) => {
+                        10usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_10,
                                 "location",
                             )?
                         }
-                        Some(11usize) => {
+                        11usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_11,
                                 "profileUrl",
                             )?
                         }
-                        Some(12usize) => {
+                        12usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_12,
                                 "websiteUrl",
                             )?
                         }
-                        Some(13usize) => {
+                        13usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_13,
                                 "websiteDomain",
                             )?
                         }
-                        Some(14usize) => {
+                        14usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_14,
                                 "verified",
                             )?
                         }
-                        Some(15usize) => {
+                        15usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_15,
                                 "profileType",
                             )?
                         }
-                        Some(16usize) => {
+                        16usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_16,
                                 "isProtected",
                             )?
                         }
-                        Some(17usize) => {
+                        17usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_17,
                                 "followerCount",
                             )?
                         }
-                        Some(18usize) => {
+                        18usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_18,
                                 "followingCount",
                             )?
                         }
-                        Some(19usize) => {
+                        19usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_19,
                                 "postCount",
                             )?
                         }
-                        Some(20usize) => {
+                        20usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_20,
                                 "engagementCount",
                             )?
                         }
-                        Some(21usize) => {
+                        21usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_21,
                                 "listedCount",
                             )?
                         }
-                        Some(22usize) => {
+                        22usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_22,
                                 "platformCreatedAt",
                             )?
                         }
-                        Some(23usize) => {
+                        23usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_23,
                                 "firstSeenAt",
                             )?
                         }
-                        Some(24usize) => {
+                        24usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_24,
                                 "lastUpdatedAt",
                             )?
                         }
-                        Some(25usize) => {
+                        25usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_25,
                                 "lastEnrichedAt",
                             )?
                         }
-                        Some(26usize) => {
+                        26usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_26,
                                 "lastActiveAt",
                             )?
                         }
-                        Some(27usize) => {
+                        27usize => {
                             apigen_runtime::de::value(&mut map, &mut field_27, "source")?
                         }
-                        Some(28usize) => {
+                        28usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_28,
                                 "isFresh",
                             )?
                         }
-                        Some(29usize) => {
+                        29usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_29,
                                 "isStale",
                             )?
                         }
-                        Some(30usize) => {
+                        30usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_30,
                                 "confidence",
                             )?
                         }
-                        Some(31usize) => {
+                        31usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_31,
                                 "platformData",
                             )?
                         }
-                        Some(32usize) => {
+                        32usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_32,
                                 "accountStatus",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Prospect {
@@ -2115,6 +2236,7 @@ impl<'de> ::serde::Deserialize<'de> for Prospect {
                         "platformData",
                     )?,
                     account_status: field_32.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -2142,6 +2264,8 @@ pub struct ProspectThreadSummary {
     ///
     /// JSON: `createdAt`.
     pub created_at: apigen_runtime::Timestamp,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for ProspectThreadSummary {
     fn serialize<__S: ::serde::Serializer>(
@@ -2154,6 +2278,9 @@ impl ::serde::Serialize for ProspectThreadSummary {
         map.serialize_entry("accountLinkId", &self.account_link_id)?;
         map.serialize_entry("lastMessageTimestamp", &self.last_message_timestamp)?;
         map.serialize_entry("createdAt", &self.created_at)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -2184,36 +2311,38 @@ impl<'de> ::serde::Deserialize<'de> for ProspectThreadSummary {
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<Option<apigen_runtime::Timestamp>> = None;
                 let mut field_3: Option<apigen_runtime::Timestamp> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "accountLinkId",
                             )?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "lastMessageTimestamp",
                             )?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "createdAt",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(ProspectThreadSummary {
@@ -2224,6 +2353,7 @@ impl<'de> ::serde::Deserialize<'de> for ProspectThreadSummary {
                     )?,
                     last_message_timestamp: field_2.unwrap_or_default(),
                     created_at: apigen_runtime::de::required(field_3, "createdAt")?,
+                    undeclared,
                 })
             }
         }
@@ -2243,6 +2373,7 @@ impl ProspectThreadSummary {
             account_link_id: account_link_id.into(),
             last_message_timestamp: None,
             created_at,
+            undeclared: Default::default(),
         }
     }
 }
@@ -2275,6 +2406,8 @@ pub struct ProspectContext {
     ///
     /// JSON: `threads`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
     pub threads: Option<apigen_runtime::Nullable<Vec<ProspectThreadSummary>>>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for ProspectContext {
     fn serialize<__S: ::serde::Serializer>(
@@ -2292,6 +2425,9 @@ impl ::serde::Serialize for ProspectContext {
         }
         if let Some(value) = &self.threads {
             map.serialize_entry("threads", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -2329,42 +2465,44 @@ impl<'de> ::serde::Deserialize<'de> for ProspectContext {
                 let mut field_5: Option<
                     apigen_runtime::Nullable<Vec<ProspectThreadSummary>>,
                 > = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "tags")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "statusId",
                             )?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "valuation",
                             )?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(&mut map, &mut field_3, "notes")?
                         }
-                        Some(4usize) => {
+                        4usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_4,
                                 "assigneeId",
                             )?
                         }
-                        Some(5usize) => {
+                        5usize => {
                             apigen_runtime::de::value(&mut map, &mut field_5, "threads")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(ProspectContext {
@@ -2374,6 +2512,7 @@ impl<'de> ::serde::Deserialize<'de> for ProspectContext {
                     notes: field_3.unwrap_or_default(),
                     assignee_id: field_4,
                     threads: field_5,
+                    undeclared,
                 })
             }
         }
@@ -2391,6 +2530,7 @@ impl ProspectContext {
             notes: None,
             assignee_id: None,
             threads: None,
+            undeclared: Default::default(),
         }
     }
 }
@@ -2524,6 +2664,8 @@ pub struct ProspectWithContext {
     pub account_status: Option<String>,
     /// JSON: `context`.
     pub context: ProspectContext,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(any(feature = "prospects", feature = "threads"))]
 #[cfg(feature = "serialize-responses")]
@@ -2570,6 +2712,9 @@ impl ::serde::Serialize for ProspectWithContext {
             map.serialize_entry("accountStatus", value)?;
         }
         map.serialize_entry("context", &self.context)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -2661,234 +2806,236 @@ impl<'de> ::serde::Deserialize<'de> for ProspectWithContext {
                 let mut field_31: Option<PlatformData> = None;
                 let mut field_32: Option<Option<String>> = None;
                 let mut field_33: Option<ProspectContext> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "platform",
                             )?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "platformId",
                             )?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "externalId",
                             )?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "documentId",
                             )?
                         }
-                        Some(4usize) => {
+                        4usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_4,
                                 "displayName",
                             )?
                         }
-                        Some(5usize) => {
+                        5usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_5,
                                 "username",
                             )?
                         }
-                        Some(6usize) => {
+                        6usize => {
                             apigen_runtime::de::value(&mut map, &mut field_6, "handle")?
                         }
-                        Some(7usize) => {
+                        7usize => {
                             apigen_runtime::de::value(&mut map, &mut field_7, "image")?
                         }
-                        Some(8usize) => {
+                        8usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_8,
                                 "imageNormalized",
                             )?
                         }
-                        Some(9usize) => {
+                        9usize => {
                             apigen_runtime::de::value(&mut map, &mut field_9, "bio")?
                         }
-                        Some(10usize) => {
+                        10usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_10,
                                 "location",
                             )?
                         }
-                        Some(11usize) => {
+                        11usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_11,
                                 "profileUrl",
                             )?
                         }
-                        Some(12usize) => {
+                        12usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_12,
                                 "websiteUrl",
                             )?
                         }
-                        Some(13usize) => {
+                        13usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_13,
                                 "websiteDomain",
                             )?
                         }
-                        Some(14usize) => {
+                        14usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_14,
                                 "verified",
                             )?
                         }
-                        Some(15usize) => {
+                        15usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_15,
                                 "profileType",
                             )?
                         }
-                        Some(16usize) => {
+                        16usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_16,
                                 "isProtected",
                             )?
                         }
-                        Some(17usize) => {
+                        17usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_17,
                                 "followerCount",
                             )?
                         }
-                        Some(18usize) => {
+                        18usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_18,
                                 "followingCount",
                             )?
                         }
-                        Some(19usize) => {
+                        19usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_19,
                                 "postCount",
                             )?
                         }
-                        Some(20usize) => {
+                        20usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_20,
                                 "engagementCount",
                             )?
                         }
-                        Some(21usize) => {
+                        21usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_21,
                                 "listedCount",
                             )?
                         }
-                        Some(22usize) => {
+                        22usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_22,
                                 "platformCreatedAt",
                             )?
                         }
-                        Some(23usize) => {
+                        23usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_23,
                                 "firstSeenAt",
                             )?
                         }
-                        Some(24usize) => {
+                        24usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_24,
                                 "lastUpdatedAt",
                             )?
                         }
-                        Some(25usize) => {
+                        25usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_25,
                                 "lastEnrichedAt",
                             )?
                         }
-                        Some(26usize) => {
+                        26usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_26,
                                 "lastActiveAt",
                             )?
                         }
-                        Some(27usize) => {
+                        27usize => {
                             apigen_runtime::de::value(&mut map, &mut field_27, "source")?
                         }
-                        Some(28usize) => {
+                        28usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_28,
                                 "isFresh",
                             )?
                         }
-                        Some(29usize) => {
+                        29usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_29,
                                 "isStale",
                             )?
                         }
-                        Some(30usize) => {
+                        30usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_30,
                                 "confidence",
                             )?
                         }
-                        Some(31usize) => {
+                        31usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_31,
                                 "platformData",
                             )?
                         }
-                        Some(32usize) => {
+                        32usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_32,
                                 "accountStatus",
                             )?
                         }
-                        Some(33usize) => {
+                        33usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_33,
                                 "context",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(ProspectWithContext {
@@ -2938,6 +3085,7 @@ impl<'de> ::serde::Deserialize<'de> for ProspectWithContext {
                     )?,
                     account_status: field_32.unwrap_or_default(),
                     context: apigen_runtime::de::required(field_33, "context")?,
+                    undeclared,
                 })
             }
         }
@@ -3011,6 +3159,8 @@ pub struct ThreadLastMessage {
     ///
     /// JSON: `campaignId`. Always present in JSON; `None` is `null`.
     pub campaign_id: Option<String>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for ThreadLastMessage {
     fn serialize<__S: ::serde::Serializer>(
@@ -3025,6 +3175,9 @@ impl ::serde::Serialize for ThreadLastMessage {
         map.serialize_entry("createdAt", &self.created_at)?;
         map.serialize_entry("userId", &self.user_id)?;
         map.serialize_entry("campaignId", &self.campaign_id)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -3059,42 +3212,44 @@ impl<'de> ::serde::Deserialize<'de> for ThreadLastMessage {
                 let mut field_3: Option<apigen_runtime::Timestamp> = None;
                 let mut field_4: Option<Option<String>> = None;
                 let mut field_5: Option<Option<String>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "content")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "authorId",
                             )?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "createdAt",
                             )?
                         }
-                        Some(4usize) => {
+                        4usize => {
                             apigen_runtime::de::value(&mut map, &mut field_4, "userId")?
                         }
-                        Some(5usize) => {
+                        5usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_5,
                                 "campaignId",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(ThreadLastMessage {
@@ -3104,6 +3259,7 @@ impl<'de> ::serde::Deserialize<'de> for ThreadLastMessage {
                     created_at: apigen_runtime::de::required(field_3, "createdAt")?,
                     user_id: field_4.unwrap_or_default(),
                     campaign_id: field_5.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -3126,6 +3282,7 @@ impl ThreadLastMessage {
             created_at,
             user_id: None,
             campaign_id: None,
+            undeclared: Default::default(),
         }
     }
 }
@@ -3191,6 +3348,8 @@ pub struct Thread {
     pub last_message: Option<ThreadLastMessage>,
     /// JSON: `prospect`.
     pub prospect: ProspectWithContext,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "threads")]
 #[cfg(feature = "serialize-responses")]
@@ -3217,6 +3376,9 @@ impl ::serde::Serialize for Thread {
         map.serialize_entry("typingIndicatorsEnabled", &self.typing_indicators_enabled)?;
         map.serialize_entry("lastMessage", &self.last_message)?;
         map.serialize_entry("prospect", &self.prospect)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -3272,108 +3434,110 @@ impl<'de> ::serde::Deserialize<'de> for Thread {
                 let mut field_13: Option<Option<bool>> = None;
                 let mut field_14: Option<Option<ThreadLastMessage>> = None;
                 let mut field_15: Option<ProspectWithContext> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "platform",
                             )?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "platformId",
                             )?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(&mut map, &mut field_3, "done")?
                         }
-                        Some(4usize) => {
+                        4usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_4,
                                 "assigneeId",
                             )?
                         }
-                        Some(5usize) => {
+                        5usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_5,
                                 "lastMessageTimestamp",
                             )?
                         }
-                        Some(6usize) => {
+                        6usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_6,
                                 "computedSortTimestamp",
                             )?
                         }
-                        Some(7usize) => {
+                        7usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_7,
                                 "createdAt",
                             )?
                         }
-                        Some(8usize) => {
+                        8usize => {
                             apigen_runtime::de::value(&mut map, &mut field_8, "status")?
                         }
-                        Some(9usize) => {
+                        9usize => {
                             apigen_runtime::de::value(&mut map, &mut field_9, "variant")?
                         }
-                        Some(10usize) => {
+                        10usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_10,
                                 "accountLinkId",
                             )?
                         }
-                        Some(11usize) => {
+                        11usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_11,
                                 "isSyncing",
                             )?
                         }
-                        Some(12usize) => {
+                        12usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_12,
                                 "isRequest",
                             )?
                         }
-                        Some(13usize) => {
+                        13usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_13,
                                 "typingIndicatorsEnabled",
                             )?
                         }
-                        Some(14usize) => {
+                        14usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_14,
                                 "lastMessage",
                             )?
                         }
-                        Some(15usize) => {
+                        15usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_15,
                                 "prospect",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Thread {
@@ -3396,6 +3560,7 @@ impl<'de> ::serde::Deserialize<'de> for Thread {
                     typing_indicators_enabled: field_13.unwrap_or_default(),
                     last_message: field_14.unwrap_or_default(),
                     prospect: apigen_runtime::de::required(field_15, "prospect")?,
+                    undeclared,
                 })
             }
         }
@@ -3416,6 +3581,8 @@ pub struct ThreadSettings {
     ///
     /// JSON: `typingIndicatorsEnabled`. Always present in JSON; `None` is `null`.
     pub typing_indicators_enabled: Option<bool>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "threads")]
 #[cfg(feature = "serialize-responses")]
@@ -3428,6 +3595,9 @@ impl ::serde::Serialize for ThreadSettings {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("threadId", &self.thread_id)?;
         map.serialize_entry("typingIndicatorsEnabled", &self.typing_indicators_enabled)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -3452,31 +3622,34 @@ impl<'de> ::serde::Deserialize<'de> for ThreadSettings {
             ) -> Result<ThreadSettings, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<bool>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "threadId",
                             )?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "typingIndicatorsEnabled",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(ThreadSettings {
                     thread_id: apigen_runtime::de::required(field_0, "threadId")?,
                     typing_indicators_enabled: field_1.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -3491,6 +3664,7 @@ impl ThreadSettings {
         Self {
             thread_id: thread_id.into(),
             typing_indicators_enabled: None,
+            undeclared: Default::default(),
         }
     }
 }
@@ -4095,6 +4269,8 @@ pub struct Message {
     ///
     /// JSON: `platformDeletedAt`. Always present in JSON; `None` is `null`.
     pub platform_deleted_at: Option<apigen_runtime::Timestamp>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for Message {
     fn serialize<__S: ::serde::Serializer>(
@@ -4124,6 +4300,9 @@ impl ::serde::Serialize for Message {
         map.serialize_entry("isEdited", &self.is_edited)?;
         map.serialize_entry("deletedAt", &self.deleted_at)?;
         map.serialize_entry("platformDeletedAt", &self.platform_deleted_at)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -4188,139 +4367,141 @@ impl<'de> ::serde::Deserialize<'de> for Message {
                 let mut field_18: Option<bool> = None;
                 let mut field_19: Option<Option<apigen_runtime::Timestamp>> = None;
                 let mut field_20: Option<Option<apigen_runtime::Timestamp>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "platform",
                             )?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "teamId")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "threadId",
                             )?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(&mut map, &mut field_3, "id")?
                         }
-                        Some(4usize) => {
+                        4usize => {
                             apigen_runtime::de::value(&mut map, &mut field_4, "userId")?
                         }
-                        Some(5usize) => {
+                        5usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_5,
                                 "createdAt",
                             )?
                         }
-                        Some(6usize) => {
+                        6usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_6,
                                 "updatedAt",
                             )?
                         }
-                        Some(7usize) => {
+                        7usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_7,
                                 "platformId",
                             )?
                         }
-                        Some(8usize) => {
+                        8usize => {
                             apigen_runtime::de::value(&mut map, &mut field_8, "content")?
                         }
-                        Some(9usize) => {
+                        9usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_9,
                                 "campaignId",
                             )?
                         }
-                        Some(10usize) => {
+                        10usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_10,
                                 "authorId",
                             )?
                         }
-                        Some(11usize) => {
+                        11usize => {
                             apigen_runtime::de::value(&mut map, &mut field_11, "origin")?
                         }
-                        Some(12usize) => {
+                        12usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_12,
                                 "replyData",
                             )?
                         }
-                        Some(13usize) => {
+                        13usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_13,
                                 "forwardData",
                             )?
                         }
-                        Some(14usize) => {
+                        14usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_14,
                                 "entities",
                             )?
                         }
-                        Some(15usize) => {
+                        15usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_15,
                                 "attachment",
                             )?
                         }
-                        Some(16usize) => {
+                        16usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_16,
                                 "reactions",
                             )?
                         }
-                        Some(17usize) => {
+                        17usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_17,
                                 "isEncrypted",
                             )?
                         }
-                        Some(18usize) => {
+                        18usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_18,
                                 "isEdited",
                             )?
                         }
-                        Some(19usize) => {
+                        19usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_19,
                                 "deletedAt",
                             )?
                         }
-                        Some(20usize) => {
+                        20usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_20,
                                 "platformDeletedAt",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Message {
@@ -4345,6 +4526,7 @@ impl<'de> ::serde::Deserialize<'de> for Message {
                     is_edited: apigen_runtime::de::required(field_18, "isEdited")?,
                     deleted_at: field_19.unwrap_or_default(),
                     platform_deleted_at: field_20.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -4435,6 +4617,8 @@ pub struct MessageVersion {
     ///
     /// JSON: `reactions`.
     pub reactions: Vec<::serde_json::Value>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "messages")]
 #[cfg(feature = "serialize-responses")]
@@ -4465,6 +4649,9 @@ impl ::serde::Serialize for MessageVersion {
         map.serialize_entry("entities", &self.entities)?;
         map.serialize_entry("attachment", &self.attachment)?;
         map.serialize_entry("reactions", &self.reactions)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -4528,132 +4715,134 @@ impl<'de> ::serde::Deserialize<'de> for MessageVersion {
                 let mut field_17: Option<::serde_json::Value> = None;
                 let mut field_18: Option<::serde_json::Value> = None;
                 let mut field_19: Option<Vec<::serde_json::Value>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "platformId",
                             )?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "platform",
                             )?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(&mut map, &mut field_3, "content")?
                         }
-                        Some(4usize) => {
+                        4usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_4,
                                 "authorId",
                             )?
                         }
-                        Some(5usize) => {
+                        5usize => {
                             apigen_runtime::de::value(&mut map, &mut field_5, "userId")?
                         }
-                        Some(6usize) => {
+                        6usize => {
                             apigen_runtime::de::value(&mut map, &mut field_6, "teamId")?
                         }
-                        Some(7usize) => {
+                        7usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_7,
                                 "threadId",
                             )?
                         }
-                        Some(8usize) => {
+                        8usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_8,
                                 "campaignId",
                             )?
                         }
-                        Some(9usize) => {
+                        9usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_9,
                                 "campaignStepId",
                             )?
                         }
-                        Some(10usize) => {
+                        10usize => {
                             apigen_runtime::de::value(&mut map, &mut field_10, "origin")?
                         }
-                        Some(11usize) => {
+                        11usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_11,
                                 "editOrigin",
                             )?
                         }
-                        Some(12usize) => {
+                        12usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_12,
                                 "replyData",
                             )?
                         }
-                        Some(13usize) => {
+                        13usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_13,
                                 "forwardData",
                             )?
                         }
-                        Some(14usize) => {
+                        14usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_14,
                                 "createdAt",
                             )?
                         }
-                        Some(15usize) => {
+                        15usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_15,
                                 "isEncrypted",
                             )?
                         }
-                        Some(16usize) => {
+                        16usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_16,
                                 "expandedData",
                             )?
                         }
-                        Some(17usize) => {
+                        17usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_17,
                                 "entities",
                             )?
                         }
-                        Some(18usize) => {
+                        18usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_18,
                                 "attachment",
                             )?
                         }
-                        Some(19usize) => {
+                        19usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_19,
                                 "reactions",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(MessageVersion {
@@ -4677,6 +4866,7 @@ impl<'de> ::serde::Deserialize<'de> for MessageVersion {
                     entities: apigen_runtime::de::required(field_17, "entities")?,
                     attachment: apigen_runtime::de::required(field_18, "attachment")?,
                     reactions: apigen_runtime::de::required(field_19, "reactions")?,
+                    undeclared,
                 })
             }
         }
@@ -4715,6 +4905,8 @@ pub struct MessageDeletion {
     ///
     /// JSON: `origin`. Always present in JSON; `None` is `null`.
     pub origin: Option<MessageOrigin>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "messages")]
 #[cfg(feature = "serialize-responses")]
@@ -4732,6 +4924,9 @@ impl ::serde::Serialize for MessageDeletion {
             &self.deletion_author_platform_id,
         )?;
         map.serialize_entry("origin", &self.origin)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -4763,36 +4958,38 @@ impl<'de> ::serde::Deserialize<'de> for MessageDeletion {
                 let mut field_1: Option<DeletionType> = None;
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Option<MessageOrigin>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "deletedAt",
                             )?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "deletionType",
                             )?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "deletionAuthorPlatformId",
                             )?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(&mut map, &mut field_3, "origin")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(MessageDeletion {
@@ -4803,6 +5000,7 @@ impl<'de> ::serde::Deserialize<'de> for MessageDeletion {
                     )?,
                     deletion_author_platform_id: field_2.unwrap_or_default(),
                     origin: field_3.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -4822,6 +5020,7 @@ impl MessageDeletion {
             deletion_type,
             deletion_author_platform_id: None,
             origin: None,
+            undeclared: Default::default(),
         }
     }
 }
@@ -4839,6 +5038,8 @@ pub struct MessageHistory {
     ///
     /// JSON: `deletion`. Always present in JSON; `None` is `null`.
     pub deletion: Option<MessageDeletion>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "messages")]
 #[cfg(feature = "serialize-responses")]
@@ -4851,6 +5052,9 @@ impl ::serde::Serialize for MessageHistory {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("versions", &self.versions)?;
         map.serialize_entry("deletion", &self.deletion)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -4875,31 +5079,34 @@ impl<'de> ::serde::Deserialize<'de> for MessageHistory {
             ) -> Result<MessageHistory, __A::Error> {
                 let mut field_0: Option<Vec<MessageVersion>> = None;
                 let mut field_1: Option<Option<MessageDeletion>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "versions",
                             )?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "deletion",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(MessageHistory {
                     versions: apigen_runtime::de::required(field_0, "versions")?,
                     deletion: field_1.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -4911,7 +5118,11 @@ impl MessageHistory {
     /// Creates the value from its required fields (`versions`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(versions: Vec<MessageVersion>) -> Self {
-        Self { versions, deletion: None }
+        Self {
+            versions,
+            deletion: None,
+            undeclared: Default::default(),
+        }
     }
 }
 apigen_runtime::open_enum! {
@@ -4943,6 +5154,8 @@ pub struct ScheduleWindow {
     ///
     /// JSON: `end`.
     pub end: u64,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "campaigns")]
 #[cfg(feature = "serialize-responses")]
@@ -4955,6 +5168,9 @@ impl ::serde::Serialize for ScheduleWindow {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("start", &self.start)?;
         map.serialize_entry("end", &self.end)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -4979,23 +5195,26 @@ impl<'de> ::serde::Deserialize<'de> for ScheduleWindow {
             ) -> Result<ScheduleWindow, __A::Error> {
                 let mut field_0: Option<u64> = None;
                 let mut field_1: Option<u64> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "start")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "end")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(ScheduleWindow {
                     start: apigen_runtime::de::required(field_0, "start")?,
                     end: apigen_runtime::de::required(field_1, "end")?,
+                    undeclared,
                 })
             }
         }
@@ -5007,7 +5226,11 @@ impl ScheduleWindow {
     /// Creates the value from its required fields (`start`, `end`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(start: u64, end: u64) -> Self {
-        Self { start, end }
+        Self {
+            start,
+            end,
+            undeclared: Default::default(),
+        }
     }
 }
 #[cfg(feature = "campaigns")]
@@ -5022,6 +5245,8 @@ pub struct StaticSegment {
     ///
     /// JSON: `text`.
     pub text: String,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "campaigns")]
 impl ::serde::Serialize for StaticSegment {
@@ -5033,6 +5258,9 @@ impl ::serde::Serialize for StaticSegment {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", &self.r#type)?;
         map.serialize_entry("text", &self.text)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -5057,23 +5285,26 @@ impl<'de> ::serde::Deserialize<'de> for StaticSegment {
             ) -> Result<StaticSegment, __A::Error> {
                 let mut field_0: Option<StaticSegmentType> = None;
                 let mut field_1: Option<String> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "type")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "text")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(StaticSegment {
                     r#type: apigen_runtime::de::required(field_0, "type")?,
                     text: apigen_runtime::de::required(field_1, "text")?,
+                    undeclared,
                 })
             }
         }
@@ -5088,6 +5319,7 @@ impl StaticSegment {
         Self {
             r#type: StaticSegmentType::Static,
             text: text.into(),
+            undeclared: Default::default(),
         }
     }
 }
@@ -5103,6 +5335,8 @@ pub struct VariationSegment {
     ///
     /// JSON: `options`.
     pub options: Vec<String>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "campaigns")]
 impl ::serde::Serialize for VariationSegment {
@@ -5114,6 +5348,9 @@ impl ::serde::Serialize for VariationSegment {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", &self.r#type)?;
         map.serialize_entry("options", &self.options)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -5138,23 +5375,26 @@ impl<'de> ::serde::Deserialize<'de> for VariationSegment {
             ) -> Result<VariationSegment, __A::Error> {
                 let mut field_0: Option<VariationSegmentType> = None;
                 let mut field_1: Option<Vec<String>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "type")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "options")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(VariationSegment {
                     r#type: apigen_runtime::de::required(field_0, "type")?,
                     options: apigen_runtime::de::required(field_1, "options")?,
+                    undeclared,
                 })
             }
         }
@@ -5169,6 +5409,7 @@ impl VariationSegment {
         Self {
             r#type: VariationSegmentType::Variation,
             options,
+            undeclared: Default::default(),
         }
     }
 }
@@ -5188,6 +5429,8 @@ pub struct VariableSegment {
     ///
     /// JSON: `fallback`. Optional: `None` leaves the key out.
     pub fallback: Option<String>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "campaigns")]
 impl ::serde::Serialize for VariableSegment {
@@ -5201,6 +5444,9 @@ impl ::serde::Serialize for VariableSegment {
         map.serialize_entry("name", &self.name)?;
         if let Some(value) = &self.fallback {
             map.serialize_entry("fallback", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -5227,31 +5473,34 @@ impl<'de> ::serde::Deserialize<'de> for VariableSegment {
                 let mut field_0: Option<VariableSegmentType> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<Option<String>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "type")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "name")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "fallback",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(VariableSegment {
                     r#type: apigen_runtime::de::required(field_0, "type")?,
                     name: apigen_runtime::de::required(field_1, "name")?,
                     fallback: field_2.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -5267,6 +5516,7 @@ impl VariableSegment {
             r#type: VariableSegmentType::Variable,
             name: name.into(),
             fallback: None,
+            undeclared: Default::default(),
         }
     }
 }
@@ -5338,6 +5588,8 @@ pub struct MessageStepData {
     ///
     /// JSON: `segments`.
     pub segments: Vec<MessageSegment>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "campaigns")]
 impl ::serde::Serialize for MessageStepData {
@@ -5348,6 +5600,9 @@ impl ::serde::Serialize for MessageStepData {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("segments", &self.segments)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -5371,23 +5626,26 @@ impl<'de> ::serde::Deserialize<'de> for MessageStepData {
                 mut map: __A,
             ) -> Result<MessageStepData, __A::Error> {
                 let mut field_0: Option<Vec<MessageSegment>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "segments",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(MessageStepData {
                     segments: apigen_runtime::de::required(field_0, "segments")?,
+                    undeclared,
                 })
             }
         }
@@ -5399,7 +5657,10 @@ impl MessageStepData {
     /// Creates the value from its required fields (`segments`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(segments: Vec<MessageSegment>) -> Self {
-        Self { segments }
+        Self {
+            segments,
+            undeclared: Default::default(),
+        }
     }
 }
 #[cfg(feature = "campaigns")]
@@ -5416,6 +5677,8 @@ pub struct DelayStepData {
     ///
     /// JSON: `unit`.
     pub unit: String,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "campaigns")]
 impl ::serde::Serialize for DelayStepData {
@@ -5427,6 +5690,9 @@ impl ::serde::Serialize for DelayStepData {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("delaySeconds", &self.delay_seconds)?;
         map.serialize_entry("unit", &self.unit)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -5451,22 +5717,24 @@ impl<'de> ::serde::Deserialize<'de> for DelayStepData {
             ) -> Result<DelayStepData, __A::Error> {
                 let mut field_0: Option<u64> = None;
                 let mut field_1: Option<String> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "delaySeconds",
                             )?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "unit")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(DelayStepData {
@@ -5475,6 +5743,7 @@ impl<'de> ::serde::Deserialize<'de> for DelayStepData {
                         "delaySeconds",
                     )?,
                     unit: apigen_runtime::de::required(field_1, "unit")?,
+                    undeclared,
                 })
             }
         }
@@ -5489,6 +5758,7 @@ impl DelayStepData {
         Self {
             delay_seconds,
             unit: unit.into(),
+            undeclared: Default::default(),
         }
     }
 }
@@ -5514,6 +5784,8 @@ pub struct CampaignMessageStep {
     pub campaign_version: Option<i64>,
     /// JSON: `data`.
     pub data: MessageStepData,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "campaigns")]
 #[cfg(feature = "serialize-responses")]
@@ -5531,6 +5803,9 @@ impl ::serde::Serialize for CampaignMessageStep {
             map.serialize_entry("campaignVersion", value)?;
         }
         map.serialize_entry("data", &self.data)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -5558,31 +5833,33 @@ impl<'de> ::serde::Deserialize<'de> for CampaignMessageStep {
                 let mut field_2: Option<u64> = None;
                 let mut field_3: Option<Option<i64>> = None;
                 let mut field_4: Option<MessageStepData> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "type")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "rank")?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "campaignVersion",
                             )?
                         }
-                        Some(4usize) => {
+                        4usize => {
                             apigen_runtime::de::value(&mut map, &mut field_4, "data")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(CampaignMessageStep {
@@ -5591,6 +5868,7 @@ impl<'de> ::serde::Deserialize<'de> for CampaignMessageStep {
                     rank: apigen_runtime::de::required(field_2, "rank")?,
                     campaign_version: field_3.unwrap_or_default(),
                     data: apigen_runtime::de::required(field_4, "data")?,
+                    undeclared,
                 })
             }
         }
@@ -5608,6 +5886,7 @@ impl CampaignMessageStep {
             rank,
             campaign_version: None,
             data,
+            undeclared: Default::default(),
         }
     }
 }
@@ -5633,6 +5912,8 @@ pub struct CampaignDelayStep {
     pub campaign_version: Option<i64>,
     /// JSON: `data`.
     pub data: DelayStepData,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "campaigns")]
 #[cfg(feature = "serialize-responses")]
@@ -5650,6 +5931,9 @@ impl ::serde::Serialize for CampaignDelayStep {
             map.serialize_entry("campaignVersion", value)?;
         }
         map.serialize_entry("data", &self.data)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -5677,31 +5961,33 @@ impl<'de> ::serde::Deserialize<'de> for CampaignDelayStep {
                 let mut field_2: Option<u64> = None;
                 let mut field_3: Option<Option<i64>> = None;
                 let mut field_4: Option<DelayStepData> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "type")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "rank")?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "campaignVersion",
                             )?
                         }
-                        Some(4usize) => {
+                        4usize => {
                             apigen_runtime::de::value(&mut map, &mut field_4, "data")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(CampaignDelayStep {
@@ -5710,6 +5996,7 @@ impl<'de> ::serde::Deserialize<'de> for CampaignDelayStep {
                     rank: apigen_runtime::de::required(field_2, "rank")?,
                     campaign_version: field_3.unwrap_or_default(),
                     data: apigen_runtime::de::required(field_4, "data")?,
+                    undeclared,
                 })
             }
         }
@@ -5727,6 +6014,7 @@ impl CampaignDelayStep {
             rank,
             campaign_version: None,
             data,
+            undeclared: Default::default(),
         }
     }
 }
@@ -6048,6 +6336,8 @@ pub struct CampaignSequenceStep {
     pub r#type: Option<String>,
     /// JSON: `data`.
     pub data: CampaignStepData,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "campaigns")]
 #[cfg(feature = "serialize-responses")]
@@ -6064,6 +6354,9 @@ impl ::serde::Serialize for CampaignSequenceStep {
             map.serialize_entry("type", value)?;
         }
         map.serialize_entry("data", &self.data)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -6090,24 +6383,26 @@ impl<'de> ::serde::Deserialize<'de> for CampaignSequenceStep {
                 let mut field_1: Option<u64> = None;
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<CampaignStepData> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "rank")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "type")?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(&mut map, &mut field_3, "data")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(CampaignSequenceStep {
@@ -6115,6 +6410,7 @@ impl<'de> ::serde::Deserialize<'de> for CampaignSequenceStep {
                     rank: apigen_runtime::de::required(field_1, "rank")?,
                     r#type: field_2.unwrap_or_default(),
                     data: apigen_runtime::de::required(field_3, "data")?,
+                    undeclared,
                 })
             }
         }
@@ -6131,6 +6427,7 @@ impl CampaignSequenceStep {
             rank,
             r#type: None,
             data,
+            undeclared: Default::default(),
         }
     }
 }
@@ -6148,6 +6445,8 @@ pub struct CampaignSequence {
     ///
     /// JSON: `steps`.
     pub steps: Vec<CampaignSequenceStep>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "campaigns")]
 #[cfg(feature = "serialize-responses")]
@@ -6160,6 +6459,9 @@ impl ::serde::Serialize for CampaignSequence {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("version", &self.version)?;
         map.serialize_entry("steps", &self.steps)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -6184,23 +6486,26 @@ impl<'de> ::serde::Deserialize<'de> for CampaignSequence {
             ) -> Result<CampaignSequence, __A::Error> {
                 let mut field_0: Option<i64> = None;
                 let mut field_1: Option<Vec<CampaignSequenceStep>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "version")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "steps")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(CampaignSequence {
                     version: apigen_runtime::de::required(field_0, "version")?,
                     steps: apigen_runtime::de::required(field_1, "steps")?,
+                    undeclared,
                 })
             }
         }
@@ -6212,7 +6517,11 @@ impl CampaignSequence {
     /// Creates the value from its required fields (`version`, `steps`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(version: i64, steps: Vec<CampaignSequenceStep>) -> Self {
-        Self { version, steps }
+        Self {
+            version,
+            steps,
+            undeclared: Default::default(),
+        }
     }
 }
 #[cfg(feature = "campaigns")]
@@ -6229,6 +6538,8 @@ pub struct CampaignList {
     ///
     /// JSON: `exclude`.
     pub exclude: bool,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "campaigns")]
 #[cfg(feature = "serialize-responses")]
@@ -6241,6 +6552,9 @@ impl ::serde::Serialize for CampaignList {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("listId", &self.list_id)?;
         map.serialize_entry("exclude", &self.exclude)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -6265,23 +6579,26 @@ impl<'de> ::serde::Deserialize<'de> for CampaignList {
             ) -> Result<CampaignList, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<bool> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "listId")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "exclude")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(CampaignList {
                     list_id: apigen_runtime::de::required(field_0, "listId")?,
                     exclude: apigen_runtime::de::required(field_1, "exclude")?,
+                    undeclared,
                 })
             }
         }
@@ -6296,6 +6613,7 @@ impl CampaignList {
         Self {
             list_id: list_id.into(),
             exclude,
+            undeclared: Default::default(),
         }
     }
 }
@@ -6309,6 +6627,8 @@ pub struct SetStatusActionData {
     ///
     /// JSON: `statusId`.
     pub status_id: String,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "campaigns")]
 #[cfg(feature = "serialize-responses")]
@@ -6320,6 +6640,9 @@ impl ::serde::Serialize for SetStatusActionData {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("statusId", &self.status_id)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -6343,23 +6666,26 @@ impl<'de> ::serde::Deserialize<'de> for SetStatusActionData {
                 mut map: __A,
             ) -> Result<SetStatusActionData, __A::Error> {
                 let mut field_0: Option<String> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "statusId",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(SetStatusActionData {
                     status_id: apigen_runtime::de::required(field_0, "statusId")?,
+                    undeclared,
                 })
             }
         }
@@ -6373,6 +6699,7 @@ impl SetStatusActionData {
     pub fn new(status_id: impl Into<String>) -> Self {
         Self {
             status_id: status_id.into(),
+            undeclared: Default::default(),
         }
     }
 }
@@ -6400,6 +6727,8 @@ pub struct CampaignAutomation {
     ///
     /// JSON: `enabled`.
     pub enabled: bool,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "campaigns")]
 #[cfg(feature = "serialize-responses")]
@@ -6415,6 +6744,9 @@ impl ::serde::Serialize for CampaignAutomation {
         map.serialize_entry("action", &self.action)?;
         map.serialize_entry("actionData", &self.action_data)?;
         map.serialize_entry("enabled", &self.enabled)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -6442,31 +6774,33 @@ impl<'de> ::serde::Deserialize<'de> for CampaignAutomation {
                 let mut field_2: Option<CampaignAutomationAction> = None;
                 let mut field_3: Option<SetStatusActionData> = None;
                 let mut field_4: Option<bool> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "trigger")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "action")?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "actionData",
                             )?
                         }
-                        Some(4usize) => {
+                        4usize => {
                             apigen_runtime::de::value(&mut map, &mut field_4, "enabled")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(CampaignAutomation {
@@ -6475,6 +6809,7 @@ impl<'de> ::serde::Deserialize<'de> for CampaignAutomation {
                     action: apigen_runtime::de::required(field_2, "action")?,
                     action_data: apigen_runtime::de::required(field_3, "actionData")?,
                     enabled: apigen_runtime::de::required(field_4, "enabled")?,
+                    undeclared,
                 })
             }
         }
@@ -6496,6 +6831,7 @@ impl CampaignAutomation {
             action: CampaignAutomationAction::SetStatus,
             action_data,
             enabled,
+            undeclared: Default::default(),
         }
     }
 }
@@ -6523,6 +6859,8 @@ pub struct CampaignV2Automation {
     ///
     /// JSON: `enabled`.
     pub enabled: bool,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "campaigns")]
 #[cfg(feature = "serialize-responses")]
@@ -6540,6 +6878,9 @@ impl ::serde::Serialize for CampaignV2Automation {
         }
         map.serialize_entry("actionData", &self.action_data)?;
         map.serialize_entry("enabled", &self.enabled)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -6567,31 +6908,33 @@ impl<'de> ::serde::Deserialize<'de> for CampaignV2Automation {
                 let mut field_2: Option<Option<CampaignV2AutomationAction>> = None;
                 let mut field_3: Option<SetStatusActionData> = None;
                 let mut field_4: Option<bool> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "trigger")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "action")?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "actionData",
                             )?
                         }
-                        Some(4usize) => {
+                        4usize => {
                             apigen_runtime::de::value(&mut map, &mut field_4, "enabled")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(CampaignV2Automation {
@@ -6600,6 +6943,7 @@ impl<'de> ::serde::Deserialize<'de> for CampaignV2Automation {
                     action: field_2.unwrap_or_default(),
                     action_data: apigen_runtime::de::required(field_3, "actionData")?,
                     enabled: apigen_runtime::de::required(field_4, "enabled")?,
+                    undeclared,
                 })
             }
         }
@@ -6621,6 +6965,7 @@ impl CampaignV2Automation {
             action: None,
             action_data,
             enabled,
+            undeclared: Default::default(),
         }
     }
 }
@@ -6638,6 +6983,8 @@ pub struct CustomVariable {
     ///
     /// JSON: `description`. Always present in JSON; `None` is `null`.
     pub description: Option<String>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "campaigns")]
 #[cfg(feature = "serialize-responses")]
@@ -6650,6 +6997,9 @@ impl ::serde::Serialize for CustomVariable {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("displayName", &self.display_name)?;
         map.serialize_entry("description", &self.description)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -6674,31 +7024,34 @@ impl<'de> ::serde::Deserialize<'de> for CustomVariable {
             ) -> Result<CustomVariable, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<String>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "displayName",
                             )?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "description",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(CustomVariable {
                     display_name: apigen_runtime::de::required(field_0, "displayName")?,
                     description: field_1.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -6713,6 +7066,7 @@ impl CustomVariable {
         Self {
             display_name: display_name.into(),
             description: None,
+            undeclared: Default::default(),
         }
     }
 }
@@ -6828,6 +7182,8 @@ pub struct Campaign {
     ///
     /// JSON: `customVariables`.
     pub custom_variables: ::std::collections::BTreeMap<String, CustomVariable>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "campaigns")]
 #[cfg(feature = "serialize-responses")]
@@ -6865,6 +7221,9 @@ impl ::serde::Serialize for Campaign {
         map.serialize_entry("accountLinkIds", &self.account_link_ids)?;
         map.serialize_entry("automations", &self.automations)?;
         map.serialize_entry("customVariables", &self.custom_variables)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -6946,173 +7305,175 @@ impl<'de> ::serde::Deserialize<'de> for Campaign {
                 let mut field_26: Option<
                     ::std::collections::BTreeMap<String, CustomVariable>,
                 > = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "name")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "description",
                             )?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(&mut map, &mut field_3, "status")?
                         }
-                        Some(4usize) => {
+                        4usize => {
                             apigen_runtime::de::value(&mut map, &mut field_4, "dryRun")?
                         }
-                        Some(5usize) => {
+                        5usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_5,
                                 "targetsCount",
                             )?
                         }
-                        Some(6usize) => {
+                        6usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_6,
                                 "contactedCount",
                             )?
                         }
-                        Some(7usize) => {
+                        7usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_7,
                                 "repliesCount",
                             )?
                         }
-                        Some(8usize) => {
+                        8usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_8,
                                 "completionRate",
                             )?
                         }
-                        Some(9usize) => {
+                        9usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_9,
                                 "replyRate",
                             )?
                         }
-                        Some(10usize) => {
+                        10usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_10,
                                 "createdAt",
                             )?
                         }
-                        Some(11usize) => {
+                        11usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_11,
                                 "updatedAt",
                             )?
                         }
-                        Some(12usize) => {
+                        12usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_12,
                                 "pausedAt",
                             )?
                         }
-                        Some(13usize) => {
+                        13usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_13,
                                 "completedAt",
                             )?
                         }
-                        Some(14usize) => {
+                        14usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_14,
                                 "lastStartedAt",
                             )?
                         }
-                        Some(15usize) => {
+                        15usize => {
                             apigen_runtime::de::value(&mut map, &mut field_15, "type")?
                         }
-                        Some(16usize) => {
+                        16usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_16,
                                 "hourlyMessageRate",
                             )?
                         }
-                        Some(17usize) => {
+                        17usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_17,
                                 "scheduleTimezone",
                             )?
                         }
-                        Some(18usize) => {
+                        18usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_18,
                                 "scheduleHours",
                             )?
                         }
-                        Some(19usize) => {
+                        19usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_19,
                                 "estimatedTargets",
                             )?
                         }
-                        Some(20usize) => {
+                        20usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_20,
                                 "isHydrating",
                             )?
                         }
-                        Some(21usize) => {
+                        21usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_21,
                                 "isBuildingPlan",
                             )?
                         }
-                        Some(22usize) => {
+                        22usize => {
                             apigen_runtime::de::value(&mut map, &mut field_22, "steps")?
                         }
-                        Some(23usize) => {
+                        23usize => {
                             apigen_runtime::de::value(&mut map, &mut field_23, "lists")?
                         }
-                        Some(24usize) => {
+                        24usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_24,
                                 "accountLinkIds",
                             )?
                         }
-                        Some(25usize) => {
+                        25usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_25,
                                 "automations",
                             )?
                         }
-                        Some(26usize) => {
+                        26usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_26,
                                 "customVariables",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Campaign {
@@ -7176,6 +7537,7 @@ impl<'de> ::serde::Deserialize<'de> for Campaign {
                         field_26,
                         "customVariables",
                     )?,
+                    undeclared,
                 })
             }
         }
@@ -7200,6 +7562,8 @@ pub struct CampaignSyncedList {
     ///
     /// JSON: `columnMapping`.
     pub column_mapping: ::std::collections::BTreeMap<String, String>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "campaigns")]
 #[cfg(feature = "serialize-responses")]
@@ -7213,6 +7577,9 @@ impl ::serde::Serialize for CampaignSyncedList {
         map.serialize_entry("listId", &self.list_id)?;
         map.serialize_entry("listName", &self.list_name)?;
         map.serialize_entry("columnMapping", &self.column_mapping)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -7238,29 +7605,31 @@ impl<'de> ::serde::Deserialize<'de> for CampaignSyncedList {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<::std::collections::BTreeMap<String, String>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "listId")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "listName",
                             )?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "columnMapping",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(CampaignSyncedList {
@@ -7270,6 +7639,7 @@ impl<'de> ::serde::Deserialize<'de> for CampaignSyncedList {
                         field_2,
                         "columnMapping",
                     )?,
+                    undeclared,
                 })
             }
         }
@@ -7289,6 +7659,7 @@ impl CampaignSyncedList {
             list_id: list_id.into(),
             list_name: list_name.into(),
             column_mapping,
+            undeclared: Default::default(),
         }
     }
 }
@@ -7306,6 +7677,8 @@ pub struct CampaignExcludedList {
     ///
     /// JSON: `listName`.
     pub list_name: String,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "campaigns")]
 #[cfg(feature = "serialize-responses")]
@@ -7318,6 +7691,9 @@ impl ::serde::Serialize for CampaignExcludedList {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("listId", &self.list_id)?;
         map.serialize_entry("listName", &self.list_name)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -7342,27 +7718,30 @@ impl<'de> ::serde::Deserialize<'de> for CampaignExcludedList {
             ) -> Result<CampaignExcludedList, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "listId")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "listName",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(CampaignExcludedList {
                     list_id: apigen_runtime::de::required(field_0, "listId")?,
                     list_name: apigen_runtime::de::required(field_1, "listName")?,
+                    undeclared,
                 })
             }
         }
@@ -7377,6 +7756,7 @@ impl CampaignExcludedList {
         Self {
             list_id: list_id.into(),
             list_name: list_name.into(),
+            undeclared: Default::default(),
         }
     }
 }
@@ -7402,6 +7782,8 @@ pub struct CampaignRules {
     ///
     /// JSON: `excludeMutuals`.
     pub exclude_mutuals: bool,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "campaigns")]
 #[cfg(feature = "serialize-responses")]
@@ -7416,6 +7798,9 @@ impl ::serde::Serialize for CampaignRules {
         map.serialize_entry("excludedLists", &self.excluded_lists)?;
         map.serialize_entry("excludeContacted", &self.exclude_contacted)?;
         map.serialize_entry("excludeMutuals", &self.exclude_mutuals)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -7447,40 +7832,42 @@ impl<'de> ::serde::Deserialize<'de> for CampaignRules {
                 let mut field_1: Option<Vec<CampaignExcludedList>> = None;
                 let mut field_2: Option<bool> = None;
                 let mut field_3: Option<bool> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "syncedLists",
                             )?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "excludedLists",
                             )?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "excludeContacted",
                             )?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "excludeMutuals",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(CampaignRules {
@@ -7497,6 +7884,7 @@ impl<'de> ::serde::Deserialize<'de> for CampaignRules {
                         field_3,
                         "excludeMutuals",
                     )?,
+                    undeclared,
                 })
             }
         }
@@ -7518,6 +7906,7 @@ impl CampaignRules {
             excluded_lists,
             exclude_contacted,
             exclude_mutuals,
+            undeclared: Default::default(),
         }
     }
 }
@@ -7623,6 +8012,8 @@ pub struct CampaignV2 {
     ///
     /// JSON: `lastStartedAt`. Always present in JSON; `None` is `null`.
     pub last_started_at: Option<apigen_runtime::Timestamp>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "campaigns")]
 #[cfg(feature = "serialize-responses")]
@@ -7658,6 +8049,9 @@ impl ::serde::Serialize for CampaignV2 {
         map.serialize_entry("pausedAt", &self.paused_at)?;
         map.serialize_entry("completedAt", &self.completed_at)?;
         map.serialize_entry("lastStartedAt", &self.last_started_at)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -7733,167 +8127,169 @@ impl<'de> ::serde::Deserialize<'de> for CampaignV2 {
                 let mut field_22: Option<Option<apigen_runtime::Timestamp>> = None;
                 let mut field_23: Option<Option<apigen_runtime::Timestamp>> = None;
                 let mut field_24: Option<Option<apigen_runtime::Timestamp>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "name")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "description",
                             )?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(&mut map, &mut field_3, "enabled")?
                         }
-                        Some(4usize) => {
+                        4usize => {
                             apigen_runtime::de::value(&mut map, &mut field_4, "dryRun")?
                         }
-                        Some(5usize) => {
+                        5usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_5,
                                 "targetsCount",
                             )?
                         }
-                        Some(6usize) => {
+                        6usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_6,
                                 "contactedCount",
                             )?
                         }
-                        Some(7usize) => {
+                        7usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_7,
                                 "repliesCount",
                             )?
                         }
-                        Some(8usize) => {
+                        8usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_8,
                                 "completionRate",
                             )?
                         }
-                        Some(9usize) => {
+                        9usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_9,
                                 "replyRate",
                             )?
                         }
-                        Some(10usize) => {
+                        10usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_10,
                                 "hourlyMessageRate",
                             )?
                         }
-                        Some(11usize) => {
+                        11usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_11,
                                 "scheduleTimezone",
                             )?
                         }
-                        Some(12usize) => {
+                        12usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_12,
                                 "scheduleHours",
                             )?
                         }
-                        Some(13usize) => {
+                        13usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_13,
                                 "isBuildingPlan",
                             )?
                         }
-                        Some(14usize) => {
+                        14usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_14,
                                 "isSyncing",
                             )?
                         }
-                        Some(15usize) => {
+                        15usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_15,
                                 "scopeAssessedCount",
                             )?
                         }
-                        Some(16usize) => {
+                        16usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_16,
                                 "accountLinkIds",
                             )?
                         }
-                        Some(17usize) => {
+                        17usize => {
                             apigen_runtime::de::value(&mut map, &mut field_17, "rules")?
                         }
-                        Some(18usize) => {
+                        18usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_18,
                                 "sequence",
                             )?
                         }
-                        Some(19usize) => {
+                        19usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_19,
                                 "automations",
                             )?
                         }
-                        Some(20usize) => {
+                        20usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_20,
                                 "createdAt",
                             )?
                         }
-                        Some(21usize) => {
+                        21usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_21,
                                 "updatedAt",
                             )?
                         }
-                        Some(22usize) => {
+                        22usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_22,
                                 "pausedAt",
                             )?
                         }
-                        Some(23usize) => {
+                        23usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_23,
                                 "completedAt",
                             )?
                         }
-                        Some(24usize) => {
+                        24usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_24,
                                 "lastStartedAt",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(CampaignV2 {
@@ -7952,6 +8348,7 @@ impl<'de> ::serde::Deserialize<'de> for CampaignV2 {
                     paused_at: field_22.unwrap_or_default(),
                     completed_at: field_23.unwrap_or_default(),
                     last_started_at: field_24.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -7988,6 +8385,8 @@ pub struct Column {
     ///
     /// JSON: `description`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
     pub description: Option<apigen_runtime::Nullable<String>>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "campaigns")]
 #[cfg(feature = "serialize-responses")]
@@ -8005,6 +8404,9 @@ impl ::serde::Serialize for Column {
         map.serialize_entry("updatedAt", &self.updated_at)?;
         if let Some(value) = &self.description {
             map.serialize_entry("description", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -8041,42 +8443,44 @@ impl<'de> ::serde::Deserialize<'de> for Column {
                 let mut field_3: Option<apigen_runtime::Timestamp> = None;
                 let mut field_4: Option<Option<apigen_runtime::Timestamp>> = None;
                 let mut field_5: Option<apigen_runtime::Nullable<String>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "name")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "type")?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "createdAt",
                             )?
                         }
-                        Some(4usize) => {
+                        4usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_4,
                                 "updatedAt",
                             )?
                         }
-                        Some(5usize) => {
+                        5usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_5,
                                 "description",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Column {
@@ -8086,6 +8490,7 @@ impl<'de> ::serde::Deserialize<'de> for Column {
                     created_at: apigen_runtime::de::required(field_3, "createdAt")?,
                     updated_at: field_4.unwrap_or_default(),
                     description: field_5,
+                    undeclared,
                 })
             }
         }
@@ -8109,6 +8514,7 @@ impl Column {
             created_at,
             updated_at: None,
             description: None,
+            undeclared: Default::default(),
         }
     }
 }
@@ -8267,6 +8673,8 @@ impl<'de> ::serde::Deserialize<'de> for CampaignLeadInput {
 pub struct UpdateLeadResponse {
     /// JSON: `prospect`.
     pub prospect: LeadProspect,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(any(feature = "campaigns", feature = "lists"))]
 #[cfg(feature = "serialize-responses")]
@@ -8278,6 +8686,9 @@ impl ::serde::Serialize for UpdateLeadResponse {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("prospect", &self.prospect)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -8301,23 +8712,26 @@ impl<'de> ::serde::Deserialize<'de> for UpdateLeadResponse {
                 mut map: __A,
             ) -> Result<UpdateLeadResponse, __A::Error> {
                 let mut field_0: Option<LeadProspect> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "prospect",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(UpdateLeadResponse {
                     prospect: apigen_runtime::de::required(field_0, "prospect")?,
+                    undeclared,
                 })
             }
         }
@@ -8329,7 +8743,10 @@ impl UpdateLeadResponse {
     /// Creates the value from its required fields (`prospect`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(prospect: LeadProspect) -> Self {
-        Self { prospect }
+        Self {
+            prospect,
+            undeclared: Default::default(),
+        }
     }
 }
 #[cfg(any(feature = "campaigns", feature = "lists"))]
@@ -8460,6 +8877,8 @@ pub struct LeadProspect {
     ///
     /// JSON: `accountStatus`. Optional: `None` leaves the key out.
     pub account_status: Option<String>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(any(feature = "campaigns", feature = "lists"))]
 #[cfg(feature = "serialize-responses")]
@@ -8510,6 +8929,9 @@ impl ::serde::Serialize for LeadProspect {
         map.serialize_entry("platformData", &self.platform_data)?;
         if let Some(value) = &self.account_status {
             map.serialize_entry("accountStatus", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -8600,227 +9022,229 @@ impl<'de> ::serde::Deserialize<'de> for LeadProspect {
                 let mut field_30: Option<f64> = None;
                 let mut field_31: Option<PlatformData> = None;
                 let mut field_32: Option<Option<String>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "platform",
                             )?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "platformId",
                             )?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "externalId",
                             )?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "documentId",
                             )?
                         }
-                        Some(4usize) => {
+                        4usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_4,
                                 "displayName",
                             )?
                         }
-                        Some(5usize) => {
+                        5usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_5,
                                 "username",
                             )?
                         }
-                        Some(6usize) => {
+                        6usize => {
                             apigen_runtime::de::value(&mut map, &mut field_6, "handle")?
                         }
-                        Some(7usize) => {
+                        7usize => {
                             apigen_runtime::de::value(&mut map, &mut field_7, "image")?
                         }
-                        Some(8usize) => {
+                        8usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_8,
                                 "imageNormalized",
                             )?
                         }
-                        Some(9usize) => {
+                        9usize => {
                             apigen_runtime::de::value(&mut map, &mut field_9, "bio")?
                         }
-                        Some(10usize) => {
+                        10usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_10,
                                 "location",
                             )?
                         }
-                        Some(11usize) => {
+                        11usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_11,
                                 "profileUrl",
                             )?
                         }
-                        Some(12usize) => {
+                        12usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_12,
                                 "websiteUrl",
                             )?
                         }
-                        Some(13usize) => {
+                        13usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_13,
                                 "websiteDomain",
                             )?
                         }
-                        Some(14usize) => {
+                        14usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_14,
                                 "verified",
                             )?
                         }
-                        Some(15usize) => {
+                        15usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_15,
                                 "profileType",
                             )?
                         }
-                        Some(16usize) => {
+                        16usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_16,
                                 "isProtected",
                             )?
                         }
-                        Some(17usize) => {
+                        17usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_17,
                                 "followerCount",
                             )?
                         }
-                        Some(18usize) => {
+                        18usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_18,
                                 "followingCount",
                             )?
                         }
-                        Some(19usize) => {
+                        19usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_19,
                                 "postCount",
                             )?
                         }
-                        Some(20usize) => {
+                        20usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_20,
                                 "engagementCount",
                             )?
                         }
-                        Some(21usize) => {
+                        21usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_21,
                                 "listedCount",
                             )?
                         }
-                        Some(22usize) => {
+                        22usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_22,
                                 "platformCreatedAt",
                             )?
                         }
-                        Some(23usize) => {
+                        23usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_23,
                                 "firstSeenAt",
                             )?
                         }
-                        Some(24usize) => {
+                        24usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_24,
                                 "lastUpdatedAt",
                             )?
                         }
-                        Some(25usize) => {
+                        25usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_25,
                                 "lastEnrichedAt",
                             )?
                         }
-                        Some(26usize) => {
+                        26usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_26,
                                 "lastActiveAt",
                             )?
                         }
-                        Some(27usize) => {
+                        27usize => {
                             apigen_runtime::de::value(&mut map, &mut field_27, "source")?
                         }
-                        Some(28usize) => {
+                        28usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_28,
                                 "isFresh",
                             )?
                         }
-                        Some(29usize) => {
+                        29usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_29,
                                 "isStale",
                             )?
                         }
-                        Some(30usize) => {
+                        30usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_30,
                                 "confidence",
                             )?
                         }
-                        Some(31usize) => {
+                        31usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_31,
                                 "platformData",
                             )?
                         }
-                        Some(32usize) => {
+                        32usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_32,
                                 "accountStatus",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(LeadProspect {
@@ -8869,6 +9293,7 @@ impl<'de> ::serde::Deserialize<'de> for LeadProspect {
                         "platformData",
                     )?,
                     account_status: field_32.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -8949,6 +9374,8 @@ pub struct ImportJob {
     ///
     /// JSON: `completedAt`. Always present in JSON; `None` is `null`.
     pub completed_at: Option<apigen_runtime::Timestamp>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "import-jobs")]
 #[cfg(feature = "serialize-responses")]
@@ -8971,6 +9398,9 @@ impl ::serde::Serialize for ImportJob {
         map.serialize_entry("createdAt", &self.created_at)?;
         map.serialize_entry("updatedAt", &self.updated_at)?;
         map.serialize_entry("completedAt", &self.completed_at)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -9018,80 +9448,82 @@ impl<'de> ::serde::Deserialize<'de> for ImportJob {
                 let mut field_9: Option<apigen_runtime::Timestamp> = None;
                 let mut field_10: Option<Option<apigen_runtime::Timestamp>> = None;
                 let mut field_11: Option<Option<apigen_runtime::Timestamp>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "type")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "status")?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "totalCount",
                             )?
                         }
-                        Some(4usize) => {
+                        4usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_4,
                                 "processedCount",
                             )?
                         }
-                        Some(5usize) => {
+                        5usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_5,
                                 "addedCount",
                             )?
                         }
-                        Some(6usize) => {
+                        6usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_6,
                                 "skippedCount",
                             )?
                         }
-                        Some(7usize) => {
+                        7usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_7,
                                 "failedCount",
                             )?
                         }
-                        Some(8usize) => {
+                        8usize => {
                             apigen_runtime::de::value(&mut map, &mut field_8, "error")?
                         }
-                        Some(9usize) => {
+                        9usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_9,
                                 "createdAt",
                             )?
                         }
-                        Some(10usize) => {
+                        10usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_10,
                                 "updatedAt",
                             )?
                         }
-                        Some(11usize) => {
+                        11usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_11,
                                 "completedAt",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(ImportJob {
@@ -9113,6 +9545,7 @@ impl<'de> ::serde::Deserialize<'de> for ImportJob {
                     created_at: apigen_runtime::de::required(field_9, "createdAt")?,
                     updated_at: field_10.unwrap_or_default(),
                     completed_at: field_11.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -9507,6 +9940,8 @@ pub struct WebhookEvent {
     ///
     /// JSON: `data`.
     pub data: ::serde_json::Map<String, ::serde_json::Value>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "events")]
 #[cfg(feature = "serialize-responses")]
@@ -9524,6 +9959,9 @@ impl ::serde::Serialize for WebhookEvent {
         map.serialize_entry("timestamp", &self.timestamp)?;
         map.serialize_entry("version", &self.version)?;
         map.serialize_entry("data", &self.data)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -9563,37 +10001,39 @@ impl<'de> ::serde::Deserialize<'de> for WebhookEvent {
                 let mut field_6: Option<
                     ::serde_json::Map<String, ::serde_json::Value>,
                 > = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "seq")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "teamId")?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(&mut map, &mut field_3, "type")?
                         }
-                        Some(4usize) => {
+                        4usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_4,
                                 "timestamp",
                             )?
                         }
-                        Some(5usize) => {
+                        5usize => {
                             apigen_runtime::de::value(&mut map, &mut field_5, "version")?
                         }
-                        Some(6usize) => {
+                        6usize => {
                             apigen_runtime::de::value(&mut map, &mut field_6, "data")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(WebhookEvent {
@@ -9604,6 +10044,7 @@ impl<'de> ::serde::Deserialize<'de> for WebhookEvent {
                     timestamp: apigen_runtime::de::required(field_4, "timestamp")?,
                     version: apigen_runtime::de::required(field_5, "version")?,
                     data: apigen_runtime::de::required(field_6, "data")?,
+                    undeclared,
                 })
             }
         }
@@ -9621,6 +10062,8 @@ pub struct ThreadPayload {
     ///
     /// JSON: `prospect`. Optional: `None` leaves the key out.
     pub prospect: Option<WebhookProspect>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for ThreadPayload {
     fn serialize<__S: ::serde::Serializer>(
@@ -9632,6 +10075,9 @@ impl ::serde::Serialize for ThreadPayload {
         map.serialize_entry("thread", &self.thread)?;
         if let Some(value) = &self.prospect {
             map.serialize_entry("prospect", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -9656,27 +10102,30 @@ impl<'de> ::serde::Deserialize<'de> for ThreadPayload {
             ) -> Result<ThreadPayload, __A::Error> {
                 let mut field_0: Option<WebhookThread> = None;
                 let mut field_1: Option<Option<WebhookProspect>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "thread")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "prospect",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(ThreadPayload {
                     thread: apigen_runtime::de::required(field_0, "thread")?,
                     prospect: field_1.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -9687,7 +10136,11 @@ impl ThreadPayload {
     /// Creates the value from its required fields (`thread`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(thread: WebhookThread) -> Self {
-        Self { thread, prospect: None }
+        Self {
+            thread,
+            prospect: None,
+            undeclared: Default::default(),
+        }
     }
 }
 /// Payload of `thread.typing`.
@@ -9703,6 +10156,8 @@ pub struct ThreadTypingPayload {
     ///
     /// JSON: `senderPlatformId`.
     pub sender_platform_id: String,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for ThreadTypingPayload {
     fn serialize<__S: ::serde::Serializer>(
@@ -9713,6 +10168,9 @@ impl ::serde::Serialize for ThreadTypingPayload {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("threadId", &self.thread_id)?;
         map.serialize_entry("senderPlatformId", &self.sender_platform_id)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -9736,26 +10194,28 @@ impl<'de> ::serde::Deserialize<'de> for ThreadTypingPayload {
             ) -> Result<ThreadTypingPayload, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "threadId",
                             )?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "senderPlatformId",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(ThreadTypingPayload {
@@ -9764,6 +10224,7 @@ impl<'de> ::serde::Deserialize<'de> for ThreadTypingPayload {
                         field_1,
                         "senderPlatformId",
                     )?,
+                    undeclared,
                 })
             }
         }
@@ -9780,6 +10241,7 @@ impl ThreadTypingPayload {
         Self {
             thread_id: thread_id.into(),
             sender_platform_id: sender_platform_id.into(),
+            undeclared: Default::default(),
         }
     }
 }
@@ -9792,6 +10254,8 @@ pub struct MessageCreatedPayload {
     pub message: Message,
     /// JSON: `thread`.
     pub thread: WebhookThread,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for MessageCreatedPayload {
     fn serialize<__S: ::serde::Serializer>(
@@ -9802,6 +10266,9 @@ impl ::serde::Serialize for MessageCreatedPayload {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("message", &self.message)?;
         map.serialize_entry("thread", &self.thread)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -9825,23 +10292,26 @@ impl<'de> ::serde::Deserialize<'de> for MessageCreatedPayload {
             ) -> Result<MessageCreatedPayload, __A::Error> {
                 let mut field_0: Option<Message> = None;
                 let mut field_1: Option<WebhookThread> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "message")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "thread")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(MessageCreatedPayload {
                     message: apigen_runtime::de::required(field_0, "message")?,
                     thread: apigen_runtime::de::required(field_1, "thread")?,
+                    undeclared,
                 })
             }
         }
@@ -9852,7 +10322,11 @@ impl MessageCreatedPayload {
     /// Creates the value from its required fields (`message`, `thread`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(message: Message, thread: WebhookThread) -> Self {
-        Self { message, thread }
+        Self {
+            message,
+            thread,
+            undeclared: Default::default(),
+        }
     }
 }
 /// Payload of `message.edited`.
@@ -9868,6 +10342,8 @@ pub struct MessageEditedPayload {
     ///
     /// JSON: `threadId`.
     pub thread_id: String,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for MessageEditedPayload {
     fn serialize<__S: ::serde::Serializer>(
@@ -9878,6 +10354,9 @@ impl ::serde::Serialize for MessageEditedPayload {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("message", &self.message)?;
         map.serialize_entry("threadId", &self.thread_id)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -9901,27 +10380,30 @@ impl<'de> ::serde::Deserialize<'de> for MessageEditedPayload {
             ) -> Result<MessageEditedPayload, __A::Error> {
                 let mut field_0: Option<Message> = None;
                 let mut field_1: Option<String> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "message")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "threadId",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(MessageEditedPayload {
                     message: apigen_runtime::de::required(field_0, "message")?,
                     thread_id: apigen_runtime::de::required(field_1, "threadId")?,
+                    undeclared,
                 })
             }
         }
@@ -9935,6 +10417,7 @@ impl MessageEditedPayload {
         Self {
             message,
             thread_id: thread_id.into(),
+            undeclared: Default::default(),
         }
     }
 }
@@ -9951,6 +10434,8 @@ pub struct MessageDeletedPayload {
     ///
     /// JSON: `threadId`.
     pub thread_id: String,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for MessageDeletedPayload {
     fn serialize<__S: ::serde::Serializer>(
@@ -9961,6 +10446,9 @@ impl ::serde::Serialize for MessageDeletedPayload {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("messageId", &self.message_id)?;
         map.serialize_entry("threadId", &self.thread_id)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -9984,31 +10472,34 @@ impl<'de> ::serde::Deserialize<'de> for MessageDeletedPayload {
             ) -> Result<MessageDeletedPayload, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "messageId",
                             )?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "threadId",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(MessageDeletedPayload {
                     message_id: apigen_runtime::de::required(field_0, "messageId")?,
                     thread_id: apigen_runtime::de::required(field_1, "threadId")?,
+                    undeclared,
                 })
             }
         }
@@ -10022,6 +10513,7 @@ impl MessageDeletedPayload {
         Self {
             message_id: message_id.into(),
             thread_id: thread_id.into(),
+            undeclared: Default::default(),
         }
     }
 }
@@ -10040,6 +10532,8 @@ pub struct ReactionPayload {
     pub thread_id: String,
     /// JSON: `reaction`.
     pub reaction: WebhookReaction,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for ReactionPayload {
     fn serialize<__S: ::serde::Serializer>(
@@ -10051,6 +10545,9 @@ impl ::serde::Serialize for ReactionPayload {
         map.serialize_entry("messageId", &self.message_id)?;
         map.serialize_entry("threadId", &self.thread_id)?;
         map.serialize_entry("reaction", &self.reaction)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -10075,39 +10572,42 @@ impl<'de> ::serde::Deserialize<'de> for ReactionPayload {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<WebhookReaction> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "messageId",
                             )?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "threadId",
                             )?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "reaction",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(ReactionPayload {
                     message_id: apigen_runtime::de::required(field_0, "messageId")?,
                     thread_id: apigen_runtime::de::required(field_1, "threadId")?,
                     reaction: apigen_runtime::de::required(field_2, "reaction")?,
+                    undeclared,
                 })
             }
         }
@@ -10126,6 +10626,7 @@ impl ReactionPayload {
             message_id: message_id.into(),
             thread_id: thread_id.into(),
             reaction,
+            undeclared: Default::default(),
         }
     }
 }
@@ -10146,6 +10647,8 @@ pub struct WebhookReaction {
     ///
     /// JSON: `createdAt`.
     pub created_at: apigen_runtime::Timestamp,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for WebhookReaction {
     fn serialize<__S: ::serde::Serializer>(
@@ -10157,6 +10660,9 @@ impl ::serde::Serialize for WebhookReaction {
         map.serialize_entry("emoji", &self.emoji)?;
         map.serialize_entry("senderPlatformId", &self.sender_platform_id)?;
         map.serialize_entry("createdAt", &self.created_at)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -10181,29 +10687,31 @@ impl<'de> ::serde::Deserialize<'de> for WebhookReaction {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<apigen_runtime::Timestamp> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "emoji")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "senderPlatformId",
                             )?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "createdAt",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(WebhookReaction {
@@ -10213,6 +10721,7 @@ impl<'de> ::serde::Deserialize<'de> for WebhookReaction {
                         "senderPlatformId",
                     )?,
                     created_at: apigen_runtime::de::required(field_2, "createdAt")?,
+                    undeclared,
                 })
             }
         }
@@ -10231,6 +10740,7 @@ impl WebhookReaction {
             emoji: emoji.into(),
             sender_platform_id: sender_platform_id.into(),
             created_at,
+            undeclared: Default::default(),
         }
     }
 }
@@ -10241,6 +10751,8 @@ impl WebhookReaction {
 pub struct ProspectPayload {
     /// JSON: `prospect`.
     pub prospect: WebhookProspect,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for ProspectPayload {
     fn serialize<__S: ::serde::Serializer>(
@@ -10250,6 +10762,9 @@ impl ::serde::Serialize for ProspectPayload {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("prospect", &self.prospect)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -10272,23 +10787,26 @@ impl<'de> ::serde::Deserialize<'de> for ProspectPayload {
                 mut map: __A,
             ) -> Result<ProspectPayload, __A::Error> {
                 let mut field_0: Option<WebhookProspect> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "prospect",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(ProspectPayload {
                     prospect: apigen_runtime::de::required(field_0, "prospect")?,
+                    undeclared,
                 })
             }
         }
@@ -10299,7 +10817,10 @@ impl ProspectPayload {
     /// Creates the value from its required fields (`prospect`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(prospect: WebhookProspect) -> Self {
-        Self { prospect }
+        Self {
+            prospect,
+            undeclared: Default::default(),
+        }
     }
 }
 /// Payload of the campaign events (`campaign.started`, ...).
@@ -10309,6 +10830,8 @@ impl ProspectPayload {
 pub struct CampaignPayload {
     /// JSON: `campaign`.
     pub campaign: WebhookCampaign,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for CampaignPayload {
     fn serialize<__S: ::serde::Serializer>(
@@ -10318,6 +10841,9 @@ impl ::serde::Serialize for CampaignPayload {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("campaign", &self.campaign)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -10340,23 +10866,26 @@ impl<'de> ::serde::Deserialize<'de> for CampaignPayload {
                 mut map: __A,
             ) -> Result<CampaignPayload, __A::Error> {
                 let mut field_0: Option<WebhookCampaign> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "campaign",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(CampaignPayload {
                     campaign: apigen_runtime::de::required(field_0, "campaign")?,
+                    undeclared,
                 })
             }
         }
@@ -10367,7 +10896,10 @@ impl CampaignPayload {
     /// Creates the value from its required fields (`campaign`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(campaign: WebhookCampaign) -> Self {
-        Self { campaign }
+        Self {
+            campaign,
+            undeclared: Default::default(),
+        }
     }
 }
 /// Payload of the campaign target events (`target.contacted`, `target.followUpSent`, `target.replied`). The examples are cut off after `thread`; the migration guide also lists `message` and `prospect`, so those are optional.
@@ -10383,6 +10915,8 @@ pub struct TargetPayload {
     pub message: Option<Message>,
     /// JSON: `prospect`. Optional: `None` leaves the key out.
     pub prospect: Option<WebhookProspect>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for TargetPayload {
     fn serialize<__S: ::serde::Serializer>(
@@ -10398,6 +10932,9 @@ impl ::serde::Serialize for TargetPayload {
         }
         if let Some(value) = &self.prospect {
             map.serialize_entry("prospect", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -10424,32 +10961,34 @@ impl<'de> ::serde::Deserialize<'de> for TargetPayload {
                 let mut field_1: Option<WebhookThread> = None;
                 let mut field_2: Option<Option<Message>> = None;
                 let mut field_3: Option<Option<WebhookProspect>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "campaign",
                             )?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "thread")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "message")?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "prospect",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(TargetPayload {
@@ -10457,6 +10996,7 @@ impl<'de> ::serde::Deserialize<'de> for TargetPayload {
                     thread: apigen_runtime::de::required(field_1, "thread")?,
                     message: field_2.unwrap_or_default(),
                     prospect: field_3.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -10472,6 +11012,7 @@ impl TargetPayload {
             thread,
             message: None,
             prospect: None,
+            undeclared: Default::default(),
         }
     }
 }
@@ -10536,6 +11077,8 @@ pub struct WebhookThread {
     pub last_message: Option<ThreadLastMessage>,
     /// JSON: `prospect`.
     pub prospect: WebhookProspect,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for WebhookThread {
     fn serialize<__S: ::serde::Serializer>(
@@ -10560,6 +11103,9 @@ impl ::serde::Serialize for WebhookThread {
         map.serialize_entry("typingIndicatorsEnabled", &self.typing_indicators_enabled)?;
         map.serialize_entry("lastMessage", &self.last_message)?;
         map.serialize_entry("prospect", &self.prospect)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -10614,108 +11160,110 @@ impl<'de> ::serde::Deserialize<'de> for WebhookThread {
                 let mut field_13: Option<Option<bool>> = None;
                 let mut field_14: Option<Option<ThreadLastMessage>> = None;
                 let mut field_15: Option<WebhookProspect> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "platform",
                             )?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "platformId",
                             )?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(&mut map, &mut field_3, "done")?
                         }
-                        Some(4usize) => {
+                        4usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_4,
                                 "assigneeId",
                             )?
                         }
-                        Some(5usize) => {
+                        5usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_5,
                                 "lastMessageTimestamp",
                             )?
                         }
-                        Some(6usize) => {
+                        6usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_6,
                                 "computedSortTimestamp",
                             )?
                         }
-                        Some(7usize) => {
+                        7usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_7,
                                 "createdAt",
                             )?
                         }
-                        Some(8usize) => {
+                        8usize => {
                             apigen_runtime::de::value(&mut map, &mut field_8, "status")?
                         }
-                        Some(9usize) => {
+                        9usize => {
                             apigen_runtime::de::value(&mut map, &mut field_9, "variant")?
                         }
-                        Some(10usize) => {
+                        10usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_10,
                                 "accountLinkId",
                             )?
                         }
-                        Some(11usize) => {
+                        11usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_11,
                                 "isSyncing",
                             )?
                         }
-                        Some(12usize) => {
+                        12usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_12,
                                 "isRequest",
                             )?
                         }
-                        Some(13usize) => {
+                        13usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_13,
                                 "typingIndicatorsEnabled",
                             )?
                         }
-                        Some(14usize) => {
+                        14usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_14,
                                 "lastMessage",
                             )?
                         }
-                        Some(15usize) => {
+                        15usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_15,
                                 "prospect",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(WebhookThread {
@@ -10738,6 +11286,7 @@ impl<'de> ::serde::Deserialize<'de> for WebhookThread {
                     typing_indicators_enabled: field_13.unwrap_or_default(),
                     last_message: field_14.unwrap_or_default(),
                     prospect: apigen_runtime::de::required(field_15, "prospect")?,
+                    undeclared,
                 })
             }
         }
@@ -10869,6 +11418,8 @@ pub struct WebhookProspect {
     pub platform_data: Option<PlatformData>,
     /// JSON: `context`.
     pub context: ProspectContext,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for WebhookProspect {
     fn serialize<__S: ::serde::Serializer>(
@@ -10966,6 +11517,9 @@ impl ::serde::Serialize for WebhookProspect {
             map.serialize_entry("platformData", value)?;
         }
         map.serialize_entry("context", &self.context)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -11054,227 +11608,229 @@ impl<'de> ::serde::Deserialize<'de> for WebhookProspect {
                 let mut field_30: Option<Option<f64>> = None;
                 let mut field_31: Option<Option<PlatformData>> = None;
                 let mut field_32: Option<ProspectContext> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "platform",
                             )?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "platformId",
                             )?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "externalId",
                             )?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "documentId",
                             )?
                         }
-                        Some(4usize) => {
+                        4usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_4,
                                 "displayName",
                             )?
                         }
-                        Some(5usize) => {
+                        5usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_5,
                                 "username",
                             )?
                         }
-                        Some(6usize) => {
+                        6usize => {
                             apigen_runtime::de::value(&mut map, &mut field_6, "handle")?
                         }
-                        Some(7usize) => {
+                        7usize => {
                             apigen_runtime::de::value(&mut map, &mut field_7, "image")?
                         }
-                        Some(8usize) => {
+                        8usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_8,
                                 "imageNormalized",
                             )?
                         }
-                        Some(9usize) => {
+                        9usize => {
                             apigen_runtime::de::value(&mut map, &mut field_9, "bio")?
                         }
-                        Some(10usize) => {
+                        10usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_10,
                                 "location",
                             )?
                         }
-                        Some(11usize) => {
+                        11usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_11,
                                 "profileUrl",
                             )?
                         }
-                        Some(12usize) => {
+                        12usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_12,
                                 "websiteUrl",
                             )?
                         }
-                        Some(13usize) => {
+                        13usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_13,
                                 "websiteDomain",
                             )?
                         }
-                        Some(14usize) => {
+                        14usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_14,
                                 "verified",
                             )?
                         }
-                        Some(15usize) => {
+                        15usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_15,
                                 "profileType",
                             )?
                         }
-                        Some(16usize) => {
+                        16usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_16,
                                 "isProtected",
                             )?
                         }
-                        Some(17usize) => {
+                        17usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_17,
                                 "followerCount",
                             )?
                         }
-                        Some(18usize) => {
+                        18usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_18,
                                 "followingCount",
                             )?
                         }
-                        Some(19usize) => {
+                        19usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_19,
                                 "postCount",
                             )?
                         }
-                        Some(20usize) => {
+                        20usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_20,
                                 "engagementCount",
                             )?
                         }
-                        Some(21usize) => {
+                        21usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_21,
                                 "listedCount",
                             )?
                         }
-                        Some(22usize) => {
+                        22usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_22,
                                 "platformCreatedAt",
                             )?
                         }
-                        Some(23usize) => {
+                        23usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_23,
                                 "firstSeenAt",
                             )?
                         }
-                        Some(24usize) => {
+                        24usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_24,
                                 "lastUpdatedAt",
                             )?
                         }
-                        Some(25usize) => {
+                        25usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_25,
                                 "lastEnrichedAt",
                             )?
                         }
-                        Some(26usize) => {
+                        26usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_26,
                                 "lastActiveAt",
                             )?
                         }
-                        Some(27usize) => {
+                        27usize => {
                             apigen_runtime::de::value(&mut map, &mut field_27, "source")?
                         }
-                        Some(28usize) => {
+                        28usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_28,
                                 "isFresh",
                             )?
                         }
-                        Some(29usize) => {
+                        29usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_29,
                                 "isStale",
                             )?
                         }
-                        Some(30usize) => {
+                        30usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_30,
                                 "confidence",
                             )?
                         }
-                        Some(31usize) => {
+                        31usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_31,
                                 "platformData",
                             )?
                         }
-                        Some(32usize) => {
+                        32usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_32,
                                 "context",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(WebhookProspect {
@@ -11311,6 +11867,7 @@ impl<'de> ::serde::Deserialize<'de> for WebhookProspect {
                     confidence: field_30.unwrap_or_default(),
                     platform_data: field_31.unwrap_or_default(),
                     context: apigen_runtime::de::required(field_32, "context")?,
+                    undeclared,
                 })
             }
         }
@@ -11361,6 +11918,7 @@ impl WebhookProspect {
             confidence: None,
             platform_data: None,
             context,
+            undeclared: Default::default(),
         }
     }
 }
@@ -11427,6 +11985,8 @@ pub struct WebhookCampaign {
     ///
     /// JSON: `lastStartedAt`. Always present in JSON; `None` is `null`.
     pub last_started_at: Option<apigen_runtime::Timestamp>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for WebhookCampaign {
     fn serialize<__S: ::serde::Serializer>(
@@ -11450,6 +12010,9 @@ impl ::serde::Serialize for WebhookCampaign {
         map.serialize_entry("pausedAt", &self.paused_at)?;
         map.serialize_entry("completedAt", &self.completed_at)?;
         map.serialize_entry("lastStartedAt", &self.last_started_at)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -11502,101 +12065,103 @@ impl<'de> ::serde::Deserialize<'de> for WebhookCampaign {
                 let mut field_12: Option<Option<apigen_runtime::Timestamp>> = None;
                 let mut field_13: Option<Option<apigen_runtime::Timestamp>> = None;
                 let mut field_14: Option<Option<apigen_runtime::Timestamp>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "name")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "description",
                             )?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(&mut map, &mut field_3, "status")?
                         }
-                        Some(4usize) => {
+                        4usize => {
                             apigen_runtime::de::value(&mut map, &mut field_4, "dryRun")?
                         }
-                        Some(5usize) => {
+                        5usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_5,
                                 "targetsCount",
                             )?
                         }
-                        Some(6usize) => {
+                        6usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_6,
                                 "contactedCount",
                             )?
                         }
-                        Some(7usize) => {
+                        7usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_7,
                                 "repliesCount",
                             )?
                         }
-                        Some(8usize) => {
+                        8usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_8,
                                 "completionRate",
                             )?
                         }
-                        Some(9usize) => {
+                        9usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_9,
                                 "replyRate",
                             )?
                         }
-                        Some(10usize) => {
+                        10usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_10,
                                 "createdAt",
                             )?
                         }
-                        Some(11usize) => {
+                        11usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_11,
                                 "updatedAt",
                             )?
                         }
-                        Some(12usize) => {
+                        12usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_12,
                                 "pausedAt",
                             )?
                         }
-                        Some(13usize) => {
+                        13usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_13,
                                 "completedAt",
                             )?
                         }
-                        Some(14usize) => {
+                        14usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_14,
                                 "lastStartedAt",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(WebhookCampaign {
@@ -11627,6 +12192,7 @@ impl<'de> ::serde::Deserialize<'de> for WebhookCampaign {
                     paused_at: field_12.unwrap_or_default(),
                     completed_at: field_13.unwrap_or_default(),
                     last_started_at: field_14.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -13759,6 +14325,8 @@ pub struct ListThreadsResponse {
     ///
     /// JSON: `nextCursor`. Always present in JSON; `None` is `null`.
     pub next_cursor: Option<PageCursor>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "threads")]
 #[cfg(feature = "serialize-responses")]
@@ -13771,6 +14339,9 @@ impl ::serde::Serialize for ListThreadsResponse {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("threads", &self.threads)?;
         map.serialize_entry("nextCursor", &self.next_cursor)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -13795,27 +14366,30 @@ impl<'de> ::serde::Deserialize<'de> for ListThreadsResponse {
             ) -> Result<ListThreadsResponse, __A::Error> {
                 let mut field_0: Option<Vec<Thread>> = None;
                 let mut field_1: Option<Option<PageCursor>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "threads")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "nextCursor",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(ListThreadsResponse {
                     threads: apigen_runtime::de::required(field_0, "threads")?,
                     next_cursor: field_1.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -13827,7 +14401,11 @@ impl ListThreadsResponse {
     /// Creates the value from its required fields (`threads`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(threads: Vec<Thread>) -> Self {
-        Self { threads, next_cursor: None }
+        Self {
+            threads,
+            next_cursor: None,
+            undeclared: Default::default(),
+        }
     }
 }
 #[cfg(feature = "messages")]
@@ -13856,6 +14434,8 @@ pub struct ListMessagesResponse {
     ///
     /// JSON: `isSyncing`.
     pub is_syncing: bool,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "messages")]
 #[cfg(feature = "serialize-responses")]
@@ -13871,6 +14451,9 @@ impl ::serde::Serialize for ListMessagesResponse {
         map.serialize_entry("messages", &self.messages)?;
         map.serialize_entry("nextCursor", &self.next_cursor)?;
         map.serialize_entry("isSyncing", &self.is_syncing)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -13904,43 +14487,45 @@ impl<'de> ::serde::Deserialize<'de> for ListMessagesResponse {
                 let mut field_2: Option<Vec<Message>> = None;
                 let mut field_3: Option<Option<PageCursor>> = None;
                 let mut field_4: Option<bool> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "teamId")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "threadId",
                             )?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "messages",
                             )?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "nextCursor",
                             )?
                         }
-                        Some(4usize) => {
+                        4usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_4,
                                 "isSyncing",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(ListMessagesResponse {
@@ -13949,6 +14534,7 @@ impl<'de> ::serde::Deserialize<'de> for ListMessagesResponse {
                     messages: apigen_runtime::de::required(field_2, "messages")?,
                     next_cursor: field_3.unwrap_or_default(),
                     is_syncing: apigen_runtime::de::required(field_4, "isSyncing")?,
+                    undeclared,
                 })
             }
         }
@@ -13971,6 +14557,7 @@ impl ListMessagesResponse {
             messages,
             next_cursor: None,
             is_syncing,
+            undeclared: Default::default(),
         }
     }
 }
@@ -13984,6 +14571,8 @@ pub struct SendTypingIndicatorResponse {
     pub status: TypingIndicatorStatus,
     /// JSON: `reason`. Optional: `None` leaves the key out.
     pub reason: Option<TypingSkipReason>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "threads")]
 #[cfg(feature = "serialize-responses")]
@@ -13997,6 +14586,9 @@ impl ::serde::Serialize for SendTypingIndicatorResponse {
         map.serialize_entry("status", &self.status)?;
         if let Some(value) = &self.reason {
             map.serialize_entry("reason", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -14022,23 +14614,26 @@ impl<'de> ::serde::Deserialize<'de> for SendTypingIndicatorResponse {
             ) -> Result<SendTypingIndicatorResponse, __A::Error> {
                 let mut field_0: Option<TypingIndicatorStatus> = None;
                 let mut field_1: Option<Option<TypingSkipReason>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "status")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "reason")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(SendTypingIndicatorResponse {
                     status: apigen_runtime::de::required(field_0, "status")?,
                     reason: field_1.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -14051,7 +14646,11 @@ impl SendTypingIndicatorResponse {
     /// Creates the value from its required fields (`status`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(status: TypingIndicatorStatus) -> Self {
-        Self { status, reason: None }
+        Self {
+            status,
+            reason: None,
+            undeclared: Default::default(),
+        }
     }
 }
 #[cfg(feature = "messages")]
@@ -14076,6 +14675,8 @@ pub struct EditMessageResponse {
     ///
     /// JSON: `editedAt`.
     pub edited_at: apigen_runtime::Timestamp,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "messages")]
 #[cfg(feature = "serialize-responses")]
@@ -14090,6 +14691,9 @@ impl ::serde::Serialize for EditMessageResponse {
         map.serialize_entry("messageId", &self.message_id)?;
         map.serialize_entry("content", &self.content)?;
         map.serialize_entry("editedAt", &self.edited_at)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -14116,32 +14720,34 @@ impl<'de> ::serde::Deserialize<'de> for EditMessageResponse {
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<String> = None;
                 let mut field_3: Option<apigen_runtime::Timestamp> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "success")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "messageId",
                             )?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "content")?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "editedAt",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(EditMessageResponse {
@@ -14149,6 +14755,7 @@ impl<'de> ::serde::Deserialize<'de> for EditMessageResponse {
                     message_id: apigen_runtime::de::required(field_1, "messageId")?,
                     content: apigen_runtime::de::required(field_2, "content")?,
                     edited_at: apigen_runtime::de::required(field_3, "editedAt")?,
+                    undeclared,
                 })
             }
         }
@@ -14170,6 +14777,7 @@ impl EditMessageResponse {
             message_id: message_id.into(),
             content: content.into(),
             edited_at,
+            undeclared: Default::default(),
         }
     }
 }
@@ -14191,6 +14799,8 @@ pub struct DeleteMessageResponse {
     ///
     /// JSON: `deletedAt`.
     pub deleted_at: apigen_runtime::Timestamp,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "messages")]
 #[cfg(feature = "serialize-responses")]
@@ -14204,6 +14814,9 @@ impl ::serde::Serialize for DeleteMessageResponse {
         map.serialize_entry("success", &self.success)?;
         map.serialize_entry("messageId", &self.message_id)?;
         map.serialize_entry("deletedAt", &self.deleted_at)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -14229,35 +14842,38 @@ impl<'de> ::serde::Deserialize<'de> for DeleteMessageResponse {
                 let mut field_0: Option<bool> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<apigen_runtime::Timestamp> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "success")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "messageId",
                             )?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "deletedAt",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(DeleteMessageResponse {
                     success: apigen_runtime::de::required(field_0, "success")?,
                     message_id: apigen_runtime::de::required(field_1, "messageId")?,
                     deleted_at: apigen_runtime::de::required(field_2, "deletedAt")?,
+                    undeclared,
                 })
             }
         }
@@ -14277,6 +14893,7 @@ impl DeleteMessageResponse {
             success,
             message_id: message_id.into(),
             deleted_at,
+            undeclared: Default::default(),
         }
     }
 }
@@ -14294,6 +14911,8 @@ pub struct ReactionResponse {
     ///
     /// JSON: `messageId`.
     pub message_id: String,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "messages")]
 #[cfg(feature = "serialize-responses")]
@@ -14306,6 +14925,9 @@ impl ::serde::Serialize for ReactionResponse {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("success", &self.success)?;
         map.serialize_entry("messageId", &self.message_id)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -14330,27 +14952,30 @@ impl<'de> ::serde::Deserialize<'de> for ReactionResponse {
             ) -> Result<ReactionResponse, __A::Error> {
                 let mut field_0: Option<bool> = None;
                 let mut field_1: Option<String> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "success")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "messageId",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(ReactionResponse {
                     success: apigen_runtime::de::required(field_0, "success")?,
                     message_id: apigen_runtime::de::required(field_1, "messageId")?,
+                    undeclared,
                 })
             }
         }
@@ -14365,6 +14990,7 @@ impl ReactionResponse {
         Self {
             success,
             message_id: message_id.into(),
+            undeclared: Default::default(),
         }
     }
 }
@@ -14382,6 +15008,8 @@ pub struct QuickSendThread {
     ///
     /// JSON: `platformId`. Always present in JSON; `None` is `null`.
     pub platform_id: Option<String>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "messages")]
 #[cfg(feature = "serialize-responses")]
@@ -14394,6 +15022,9 @@ impl ::serde::Serialize for QuickSendThread {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("id", &self.id)?;
         map.serialize_entry("platformId", &self.platform_id)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -14418,27 +15049,30 @@ impl<'de> ::serde::Deserialize<'de> for QuickSendThread {
             ) -> Result<QuickSendThread, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<String>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "platformId",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(QuickSendThread {
                     id: apigen_runtime::de::required(field_0, "id")?,
                     platform_id: field_1.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -14453,6 +15087,7 @@ impl QuickSendThread {
         Self {
             id: id.into(),
             platform_id: None,
+            undeclared: Default::default(),
         }
     }
 }
@@ -14466,6 +15101,8 @@ pub struct QuickSendMessageResponse {
     pub message: Message,
     /// JSON: `thread`.
     pub thread: QuickSendThread,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "messages")]
 #[cfg(feature = "serialize-responses")]
@@ -14478,6 +15115,9 @@ impl ::serde::Serialize for QuickSendMessageResponse {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("message", &self.message)?;
         map.serialize_entry("thread", &self.thread)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -14502,23 +15142,26 @@ impl<'de> ::serde::Deserialize<'de> for QuickSendMessageResponse {
             ) -> Result<QuickSendMessageResponse, __A::Error> {
                 let mut field_0: Option<Message> = None;
                 let mut field_1: Option<QuickSendThread> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "message")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "thread")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(QuickSendMessageResponse {
                     message: apigen_runtime::de::required(field_0, "message")?,
                     thread: apigen_runtime::de::required(field_1, "thread")?,
+                    undeclared,
                 })
             }
         }
@@ -14530,7 +15173,11 @@ impl QuickSendMessageResponse {
     /// Creates the value from its required fields (`message`, `thread`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(message: Message, thread: QuickSendThread) -> Self {
-        Self { message, thread }
+        Self {
+            message,
+            thread,
+            undeclared: Default::default(),
+        }
     }
 }
 #[cfg(feature = "events")]
@@ -14551,6 +15198,8 @@ pub struct ListEventsResponse {
     ///
     /// JSON: `lastSeq`. Always present in JSON; `None` is `null`.
     pub last_seq: Option<u64>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "events")]
 #[cfg(feature = "serialize-responses")]
@@ -14564,6 +15213,9 @@ impl ::serde::Serialize for ListEventsResponse {
         map.serialize_entry("events", &self.events)?;
         map.serialize_entry("hasMore", &self.has_more)?;
         map.serialize_entry("lastSeq", &self.last_seq)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -14589,27 +15241,30 @@ impl<'de> ::serde::Deserialize<'de> for ListEventsResponse {
                 let mut field_0: Option<Vec<WebhookEvent>> = None;
                 let mut field_1: Option<bool> = None;
                 let mut field_2: Option<Option<u64>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "events")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "hasMore")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "lastSeq")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(ListEventsResponse {
                     events: apigen_runtime::de::required(field_0, "events")?,
                     has_more: apigen_runtime::de::required(field_1, "hasMore")?,
                     last_seq: field_2.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -14625,6 +15280,7 @@ impl ListEventsResponse {
             events,
             has_more,
             last_seq: None,
+            undeclared: Default::default(),
         }
     }
 }
@@ -14646,6 +15302,8 @@ pub struct AddListLeadsResponse {
     ///
     /// JSON: `failed`.
     pub failed: Vec<String>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "lists")]
 #[cfg(feature = "serialize-responses")]
@@ -14659,6 +15317,9 @@ impl ::serde::Serialize for AddListLeadsResponse {
         map.serialize_entry("added", &self.added)?;
         map.serialize_entry("skipped", &self.skipped)?;
         map.serialize_entry("failed", &self.failed)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -14684,27 +15345,30 @@ impl<'de> ::serde::Deserialize<'de> for AddListLeadsResponse {
                 let mut field_0: Option<Vec<String>> = None;
                 let mut field_1: Option<Vec<String>> = None;
                 let mut field_2: Option<Vec<String>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "added")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "skipped")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "failed")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(AddListLeadsResponse {
                     added: apigen_runtime::de::required(field_0, "added")?,
                     skipped: apigen_runtime::de::required(field_1, "skipped")?,
                     failed: apigen_runtime::de::required(field_2, "failed")?,
+                    undeclared,
                 })
             }
         }
@@ -14716,7 +15380,12 @@ impl AddListLeadsResponse {
     /// Creates the value from its required fields (`added`, `skipped`, `failed`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(added: Vec<String>, skipped: Vec<String>, failed: Vec<String>) -> Self {
-        Self { added, skipped, failed }
+        Self {
+            added,
+            skipped,
+            failed,
+            undeclared: Default::default(),
+        }
     }
 }
 #[cfg(feature = "lists")]
@@ -14729,6 +15398,8 @@ pub struct RemoveListLeadsResponse {
     ///
     /// JSON: `removed`.
     pub removed: u64,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "lists")]
 #[cfg(feature = "serialize-responses")]
@@ -14740,6 +15411,9 @@ impl ::serde::Serialize for RemoveListLeadsResponse {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("removed", &self.removed)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -14763,19 +15437,22 @@ impl<'de> ::serde::Deserialize<'de> for RemoveListLeadsResponse {
                 mut map: __A,
             ) -> Result<RemoveListLeadsResponse, __A::Error> {
                 let mut field_0: Option<u64> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "removed")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(RemoveListLeadsResponse {
                     removed: apigen_runtime::de::required(field_0, "removed")?,
+                    undeclared,
                 })
             }
         }
@@ -14787,7 +15464,10 @@ impl RemoveListLeadsResponse {
     /// Creates the value from its required fields (`removed`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(removed: u64) -> Self {
-        Self { removed }
+        Self {
+            removed,
+            undeclared: Default::default(),
+        }
     }
 }
 #[cfg(feature = "import-jobs")]
@@ -14804,6 +15484,8 @@ pub struct ListImportJobsResponse {
     ///
     /// JSON: `nextCursor`. Always present in JSON; `None` is `null`.
     pub next_cursor: Option<String>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "import-jobs")]
 #[cfg(feature = "serialize-responses")]
@@ -14816,6 +15498,9 @@ impl ::serde::Serialize for ListImportJobsResponse {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("data", &self.data)?;
         map.serialize_entry("nextCursor", &self.next_cursor)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -14840,27 +15525,30 @@ impl<'de> ::serde::Deserialize<'de> for ListImportJobsResponse {
             ) -> Result<ListImportJobsResponse, __A::Error> {
                 let mut field_0: Option<Vec<ImportJob>> = None;
                 let mut field_1: Option<Option<String>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "data")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "nextCursor",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(ListImportJobsResponse {
                     data: apigen_runtime::de::required(field_0, "data")?,
                     next_cursor: field_1.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -14872,7 +15560,11 @@ impl ListImportJobsResponse {
     /// Creates the value from its required fields (`data`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(data: Vec<ImportJob>) -> Self {
-        Self { data, next_cursor: None }
+        Self {
+            data,
+            next_cursor: None,
+            undeclared: Default::default(),
+        }
     }
 }
 #[cfg(feature = "campaigns")]
@@ -14893,6 +15585,8 @@ pub struct AddCampaignLeadsResponse {
     ///
     /// JSON: `failed`.
     pub failed: u64,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "campaigns")]
 #[cfg(feature = "serialize-responses")]
@@ -14906,6 +15600,9 @@ impl ::serde::Serialize for AddCampaignLeadsResponse {
         map.serialize_entry("added", &self.added)?;
         map.serialize_entry("skipped", &self.skipped)?;
         map.serialize_entry("failed", &self.failed)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -14931,27 +15628,30 @@ impl<'de> ::serde::Deserialize<'de> for AddCampaignLeadsResponse {
                 let mut field_0: Option<u64> = None;
                 let mut field_1: Option<u64> = None;
                 let mut field_2: Option<u64> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "added")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "skipped")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "failed")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(AddCampaignLeadsResponse {
                     added: apigen_runtime::de::required(field_0, "added")?,
                     skipped: apigen_runtime::de::required(field_1, "skipped")?,
                     failed: apigen_runtime::de::required(field_2, "failed")?,
+                    undeclared,
                 })
             }
         }
@@ -14963,7 +15663,12 @@ impl AddCampaignLeadsResponse {
     /// Creates the value from its required fields (`added`, `skipped`, `failed`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(added: u64, skipped: u64, failed: u64) -> Self {
-        Self { added, skipped, failed }
+        Self {
+            added,
+            skipped,
+            failed,
+            undeclared: Default::default(),
+        }
     }
 }
 #[cfg(feature = "campaigns")]

@@ -13,8 +13,14 @@ use quote::{format_ident, quote};
 
 /// The `impl Deserialize` of struct `name`, or `None` when the derive is kept. Its own
 /// items are `__`-prefixed so that no generated type name (`A`, `Visitor`, …) is shadowed.
-pub fn struct_impl(model: &Model, owner: usize, name: &Ident, def: &StructDef) -> Option<TokenStream> {
-    if def.additional.is_some() || def.fields.is_empty() {
+pub fn struct_impl(
+    model: &Model,
+    owner: usize,
+    name: &Ident,
+    def: &StructDef,
+    keep_undeclared: bool,
+) -> Option<TokenStream> {
+    if def.additional.is_some() || (def.fields.is_empty() && !keep_undeclared) {
         return None;
     }
     let wires: Vec<&str> = def.fields.iter().map(|field| field.wire.as_str()).collect();
@@ -29,11 +35,16 @@ pub fn struct_impl(model: &Model, owner: usize, name: &Ident, def: &StructDef) -
             _ => quote! { let mut #local: Option<#ty> = None; },
         }
     });
-    let arms = def.fields.iter().enumerate().map(|(index, field)| {
-        let local = slot(index);
-        let wire = &field.wire;
-        quote! { Some(#index) => apigen_runtime::de::value(&mut map, &mut #local, #wire)?, }
-    });
+    let arms: Vec<TokenStream> = def
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(index, field)| {
+            let local = slot(index);
+            let wire = &field.wire;
+            quote! { apigen_runtime::de::value(&mut map, &mut #local, #wire)?, }
+        })
+        .collect();
     let values = def.fields.iter().enumerate().map(|(index, field)| {
         let local = slot(index);
         let member = ident(&field.name);
@@ -46,6 +57,33 @@ pub fn struct_impl(model: &Model, owner: usize, name: &Ident, def: &StructDef) -
     });
     let type_name = name.to_string();
     let expecting = format!("struct {type_name}");
+    // Undeclared members go into the `undeclared` field on the way to the next declared
+    // one; without it they are skipped.
+    let (undeclared_slot, next, arm_patterns, other, undeclared_value) = if keep_undeclared {
+        (
+            quote! { let mut undeclared = apigen_runtime::Undeclared::new(); },
+            quote! { apigen_runtime::de::next_declared(&mut map, __FIELDS, &mut undeclared)? },
+            def.fields
+                .iter()
+                .enumerate()
+                .map(|(index, _)| quote! { #index })
+                .collect::<Vec<_>>(),
+            quote! { _ => {} },
+            quote! { undeclared, },
+        )
+    } else {
+        (
+            quote! {},
+            quote! { apigen_runtime::de::next_field(&mut map, __FIELDS)? },
+            def.fields
+                .iter()
+                .enumerate()
+                .map(|(index, _)| quote! { Some(#index) })
+                .collect::<Vec<_>>(),
+            quote! { _ => apigen_runtime::de::skip(&mut map)?, },
+            quote! {},
+        )
+    };
     Some(quote! {
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
@@ -58,13 +96,14 @@ pub fn struct_impl(model: &Model, owner: usize, name: &Ident, def: &StructDef) -
                     }
                     fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, mut map: __A) -> Result<#name, __A::Error> {
                         #(#slots)*
-                        while let Some(index) = apigen_runtime::de::next_field(&mut map, __FIELDS)? {
+                        #undeclared_slot
+                        while let Some(index) = #next {
                             match index {
-                                #(#arms)*
-                                _ => apigen_runtime::de::skip(&mut map)?,
+                                #(#arm_patterns => #arms)*
+                                #other
                             }
                         }
-                        Ok(#name { #(#values)* })
+                        Ok(#name { #(#values)* #undeclared_value })
                     }
                 }
                 deserializer.deserialize_struct(#type_name, __FIELDS, __Visitor)

@@ -90,9 +90,11 @@ fn emit_type(model: &Model, id: usize, def: &TypeDef) -> TokenStream {
 fn emit_struct(model: &Model, id: usize, name: &Ident, doc: TokenStream, def: &StructDef) -> TokenStream {
     let fields: Vec<&Field> = def.fields.iter().collect();
     let derive_default = fields.iter().all(|field| field.presence != Presence::Required);
-    // Written-out serde impls (no `additionalProperties`, at least one field) read no
-    // `#[serde]` attributes, and without a serde derive none may be present.
-    let derived = def.additional.is_some() || def.fields.is_empty();
+    // Written-out serde impls (no `additionalProperties`, at least one field or the
+    // undeclared members) read no `#[serde]` attributes, and without a serde derive none
+    // may be present.
+    let keep_undeclared = keeps_undeclared(model, id, def);
+    let derived = def.additional.is_some() || (def.fields.is_empty() && !keep_undeclared);
     let field_tokens = fields.iter().map(|field| emit_field(model, id, field, derived));
     let additional = def.additional.as_ref().map(|ty| {
         let value = tokens(model, ty, Scope::Types);
@@ -102,6 +104,12 @@ fn emit_struct(model: &Model, id: usize, name: &Ident, doc: TokenStream, def: &S
             pub additional_properties: ::std::collections::BTreeMap<String, #value>,
         }
     });
+    let undeclared = keep_undeclared.then(|| {
+        quote! {
+            /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+            pub undeclared: apigen_runtime::Undeclared,
+        }
+    });
     let default = derive_default.then(|| quote! { Default, });
     let cfg = type_cfg(&model.types[id]);
     let constructor = constructor(model, id, def);
@@ -109,8 +117,8 @@ fn emit_struct(model: &Model, id: usize, name: &Ident, doc: TokenStream, def: &S
     // Written-out impls where the struct allows them (else derives); either way only
     // the directions `model::usage` asks for, gated ones under their feature.
     let (serialize, deserialize) = serde_traits(model, &model.types[id]);
-    let serialize_impl = super::serialize::struct_impl(name, def);
-    let deserialize_impl = super::deserialize::struct_impl(model, id, name, def);
+    let serialize_impl = super::serialize::struct_impl(name, def, keep_undeclared);
+    let deserialize_impl = super::deserialize::struct_impl(model, id, name, def, keep_undeclared);
     let mut derives = Vec::new();
     let mut gated_derives = Vec::new();
     for (serde, written, path) in [
@@ -136,11 +144,22 @@ fn emit_struct(model: &Model, id: usize, name: &Ident, doc: TokenStream, def: &S
         pub struct #name {
             #(#field_tokens)*
             #additional
+            #undeclared
         }
         #serialize_impl
         #deserialize_impl
         #constructor
     }
+}
+
+/// Whether struct `id` gets an `undeclared` field: when the crate keeps undeclared
+/// members, no `additionalProperties` map already takes them, and the struct is ever
+/// decoded from a server's JSON (request-only types are built by the caller, who
+/// should not have to name a field the server never fills).
+pub(super) fn keeps_undeclared(model: &Model, id: usize, def: &StructDef) -> bool {
+    let usage = model.types[id].usage;
+    let decoded = usage.response || usage.from_unused || !usage.request;
+    model.keep_undeclared && def.additional.is_none() && decoded
 }
 
 /// Most required fields a generated `new` takes as arguments.
@@ -204,6 +223,7 @@ fn constructor(model: &Model, id: usize, def: &StructDef) -> TokenStream {
         .additional
         .as_ref()
         .map(|_| quote! { additional_properties: Default::default(), });
+    let undeclared = keeps_undeclared(model, id, def).then(|| quote! { undeclared: Default::default(), });
     let names: Vec<String> = arguments
         .iter()
         .map(|field| format!("`{}`", field.name.trim_start_matches("r#")))
@@ -224,6 +244,7 @@ fn constructor(model: &Model, id: usize, def: &StructDef) -> TokenStream {
                 Self {
                     #(#inits,)*
                     #additional
+                    #undeclared
                 }
             }
         }

@@ -74,6 +74,7 @@ pub fn build_with_webhooks(
         conventions,
         feature_groups: Vec::new(),
         serialize_responses_feature: "mock",
+        keep_undeclared: true,
     };
     usage::apply(&mut model);
     Ok(model)

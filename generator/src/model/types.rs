@@ -564,8 +564,8 @@ impl<'a> TypeBuilder<'a> {
 
     pub(super) fn struct_def(&mut self, object: &ObjectType, pointer: &str, name: &str) -> StructDef {
         let mut fields = Vec::new();
-        // The flattened map of extra members is a field too.
-        let mut field_names = Namespace::with_reserved(&["additional_properties"]);
+        // The flattened map of extra members, and the undeclared members, are fields too.
+        let mut field_names = Namespace::with_reserved(&["additional_properties", "undeclared"]);
         for (wire, property) in &object.properties {
             let property_pointer = join(&join(pointer, "properties"), wire);
             let hint = format!("{name}{}", pascal(wire));

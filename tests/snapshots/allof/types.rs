@@ -25,6 +25,8 @@ pub struct Incident {
     pub tags: Option<Vec<IncidentTagsItem>>,
     /// JSON: `service`.
     pub service: IncidentService,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for Incident {
     fn serialize<__S: ::serde::Serializer>(
@@ -42,6 +44,9 @@ impl ::serde::Serialize for Incident {
             map.serialize_entry("tags", value)?;
         }
         map.serialize_entry("service", &self.service)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -68,27 +73,29 @@ impl<'de> ::serde::Deserialize<'de> for Incident {
                 let mut field_2: Option<Option<IncidentStatus>> = None;
                 let mut field_3: Option<Option<Vec<IncidentTagsItem>>> = None;
                 let mut field_4: Option<IncidentService> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "type")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "status")?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(&mut map, &mut field_3, "tags")?
                         }
-                        Some(4usize) => {
+                        4usize => {
                             apigen_runtime::de::value(&mut map, &mut field_4, "service")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Incident {
@@ -97,6 +104,7 @@ impl<'de> ::serde::Deserialize<'de> for Incident {
                     status: field_2.unwrap_or_default(),
                     tags: field_3.unwrap_or_default(),
                     service: apigen_runtime::de::required(field_4, "service")?,
+                    undeclared,
                 })
             }
         }
@@ -117,6 +125,7 @@ impl Incident {
             status: None,
             tags: None,
             service,
+            undeclared: Default::default(),
         }
     }
 }
@@ -133,6 +142,8 @@ pub struct IncidentReference {
     pub tags: Option<Vec<IncidentReferenceTagsItem>>,
     /// JSON: `service`.
     pub service: IncidentReferenceService,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for IncidentReference {
@@ -149,6 +160,9 @@ impl ::serde::Serialize for IncidentReference {
             map.serialize_entry("tags", value)?;
         }
         map.serialize_entry("service", &self.service)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -175,27 +189,29 @@ impl<'de> ::serde::Deserialize<'de> for IncidentReference {
                 let mut field_2: Option<IncidentReferenceStatus> = None;
                 let mut field_3: Option<Option<Vec<IncidentReferenceTagsItem>>> = None;
                 let mut field_4: Option<IncidentReferenceService> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "type")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "status")?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(&mut map, &mut field_3, "tags")?
                         }
-                        Some(4usize) => {
+                        4usize => {
                             apigen_runtime::de::value(&mut map, &mut field_4, "service")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(IncidentReference {
@@ -204,6 +220,7 @@ impl<'de> ::serde::Deserialize<'de> for IncidentReference {
                     status: apigen_runtime::de::required(field_2, "status")?,
                     tags: field_3.unwrap_or_default(),
                     service: apigen_runtime::de::required(field_4, "service")?,
+                    undeclared,
                 })
             }
         }
@@ -224,6 +241,7 @@ impl IncidentReference {
             status,
             tags: None,
             service,
+            undeclared: Default::default(),
         }
     }
 }
@@ -234,6 +252,8 @@ pub struct Address {
     pub city: String,
     /// JSON: `zip`. Optional: `None` leaves the key out.
     pub zip: Option<String>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for Address {
     fn serialize<__S: ::serde::Serializer>(
@@ -245,6 +265,9 @@ impl ::serde::Serialize for Address {
         map.serialize_entry("city", &self.city)?;
         if let Some(value) = &self.zip {
             map.serialize_entry("zip", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -269,23 +292,26 @@ impl<'de> ::serde::Deserialize<'de> for Address {
             ) -> Result<Address, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<String>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "city")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "zip")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Address {
                     city: apigen_runtime::de::required(field_0, "city")?,
                     zip: field_1.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -299,6 +325,7 @@ impl Address {
         Self {
             city: city.into(),
             zip: None,
+            undeclared: Default::default(),
         }
     }
 }
@@ -309,6 +336,8 @@ pub struct Base {
     pub id: String,
     /// JSON: `createdAt`. Optional: `None` leaves the key out.
     pub created_at: Option<apigen_runtime::Timestamp>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for Base {
     fn serialize<__S: ::serde::Serializer>(
@@ -320,6 +349,9 @@ impl ::serde::Serialize for Base {
         map.serialize_entry("id", &self.id)?;
         if let Some(value) = &self.created_at {
             map.serialize_entry("createdAt", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -344,27 +376,30 @@ impl<'de> ::serde::Deserialize<'de> for Base {
             ) -> Result<Base, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<apigen_runtime::Timestamp>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "createdAt",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Base {
                     id: apigen_runtime::de::required(field_0, "id")?,
                     created_at: field_1.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -378,6 +413,7 @@ impl Base {
         Self {
             id: id.into(),
             created_at: None,
+            undeclared: Default::default(),
         }
     }
 }
@@ -390,6 +426,8 @@ pub struct Named {
     pub created_at: Option<apigen_runtime::Timestamp>,
     /// JSON: `name`.
     pub name: String,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for Named {
     fn serialize<__S: ::serde::Serializer>(
@@ -403,6 +441,9 @@ impl ::serde::Serialize for Named {
             map.serialize_entry("createdAt", value)?;
         }
         map.serialize_entry("name", &self.name)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -427,31 +468,34 @@ impl<'de> ::serde::Deserialize<'de> for Named {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<apigen_runtime::Timestamp>> = None;
                 let mut field_2: Option<String> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "createdAt",
                             )?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "name")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Named {
                     id: apigen_runtime::de::required(field_0, "id")?,
                     created_at: field_1.unwrap_or_default(),
                     name: apigen_runtime::de::required(field_2, "name")?,
+                    undeclared,
                 })
             }
         }
@@ -466,6 +510,7 @@ impl Named {
             id: id.into(),
             created_at: None,
             name: name.into(),
+            undeclared: Default::default(),
         }
     }
 }
@@ -482,6 +527,8 @@ pub struct Pet {
     pub home: Option<Address>,
     /// JSON: `tags`. Optional: `None` leaves the key out.
     pub tags: Option<Vec<String>>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for Pet {
     fn serialize<__S: ::serde::Serializer>(
@@ -500,6 +547,9 @@ impl ::serde::Serialize for Pet {
         }
         if let Some(value) = &self.tags {
             map.serialize_entry("tags", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -527,31 +577,33 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
                 let mut field_2: Option<String> = None;
                 let mut field_3: Option<Option<Address>> = None;
                 let mut field_4: Option<Option<Vec<String>>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "createdAt",
                             )?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "name")?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(&mut map, &mut field_3, "home")?
                         }
-                        Some(4usize) => {
+                        4usize => {
                             apigen_runtime::de::value(&mut map, &mut field_4, "tags")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Pet {
@@ -560,6 +612,7 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
                     name: apigen_runtime::de::required(field_2, "name")?,
                     home: field_3.unwrap_or_default(),
                     tags: field_4.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -576,6 +629,7 @@ impl Pet {
             name: name.into(),
             home: None,
             tags: None,
+            undeclared: Default::default(),
         }
     }
 }
@@ -596,6 +650,8 @@ pub struct Dog {
     pub tags: Option<Vec<String>>,
     /// JSON: `barks`.
     pub barks: bool,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for Dog {
     fn serialize<__S: ::serde::Serializer>(
@@ -616,6 +672,9 @@ impl ::serde::Serialize for Dog {
             map.serialize_entry("tags", value)?;
         }
         map.serialize_entry("barks", &self.barks)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -643,34 +702,36 @@ impl<'de> ::serde::Deserialize<'de> for Dog {
                 let mut field_3: Option<Option<Address>> = None;
                 let mut field_4: Option<Option<Vec<String>>> = None;
                 let mut field_5: Option<bool> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "createdAt",
                             )?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "name")?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(&mut map, &mut field_3, "home")?
                         }
-                        Some(4usize) => {
+                        4usize => {
                             apigen_runtime::de::value(&mut map, &mut field_4, "tags")?
                         }
-                        Some(5usize) => {
+                        5usize => {
                             apigen_runtime::de::value(&mut map, &mut field_5, "barks")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Dog {
@@ -680,6 +741,7 @@ impl<'de> ::serde::Deserialize<'de> for Dog {
                     home: field_3.unwrap_or_default(),
                     tags: field_4.unwrap_or_default(),
                     barks: apigen_runtime::de::required(field_5, "barks")?,
+                    undeclared,
                 })
             }
         }
@@ -697,6 +759,7 @@ impl Dog {
             home: None,
             tags: None,
             barks,
+            undeclared: Default::default(),
         }
     }
 }
@@ -707,6 +770,8 @@ pub struct Audit {
     pub note: Option<String>,
     /// JSON: `by`. Optional: `None` leaves the key out.
     pub by: Option<String>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for Audit {
     fn serialize<__S: ::serde::Serializer>(
@@ -720,6 +785,9 @@ impl ::serde::Serialize for Audit {
         }
         if let Some(value) = &self.by {
             map.serialize_entry("by", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -744,23 +812,26 @@ impl<'de> ::serde::Deserialize<'de> for Audit {
             ) -> Result<Audit, __A::Error> {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "note")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "by")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Audit {
                     note: field_0.unwrap_or_default(),
                     by: field_1.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -889,6 +960,8 @@ impl Record {
 pub struct Conflict {
     /// JSON: `value`.
     pub value: i64,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for Conflict {
@@ -899,6 +972,9 @@ impl ::serde::Serialize for Conflict {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("value", &self.value)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -921,19 +997,22 @@ impl<'de> ::serde::Deserialize<'de> for Conflict {
                 mut map: __A,
             ) -> Result<Conflict, __A::Error> {
                 let mut field_0: Option<i64> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "value")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Conflict {
                     value: apigen_runtime::de::required(field_0, "value")?,
+                    undeclared,
                 })
             }
         }
@@ -944,7 +1023,10 @@ impl Conflict {
     /// Creates the value from its required fields (`value`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(value: i64) -> Self {
-        Self { value }
+        Self {
+            value,
+            undeclared: Default::default(),
+        }
     }
 }
 /// `type: object` and own properties beside `allOf`: merges like the bare form.
@@ -958,6 +1040,8 @@ pub struct TypedExtended {
     pub created_at: apigen_runtime::Timestamp,
     /// JSON: `extra`.
     pub extra: String,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for TypedExtended {
     fn serialize<__S: ::serde::Serializer>(
@@ -969,6 +1053,9 @@ impl ::serde::Serialize for TypedExtended {
         map.serialize_entry("id", &self.id)?;
         map.serialize_entry("createdAt", &self.created_at)?;
         map.serialize_entry("extra", &self.extra)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -993,31 +1080,34 @@ impl<'de> ::serde::Deserialize<'de> for TypedExtended {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<apigen_runtime::Timestamp> = None;
                 let mut field_2: Option<String> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "createdAt",
                             )?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "extra")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(TypedExtended {
                     id: apigen_runtime::de::required(field_0, "id")?,
                     created_at: apigen_runtime::de::required(field_1, "createdAt")?,
                     extra: apigen_runtime::de::required(field_2, "extra")?,
+                    undeclared,
                 })
             }
         }
@@ -1036,6 +1126,7 @@ impl TypedExtended {
             id: id.into(),
             created_at,
             extra: extra.into(),
+            undeclared: Default::default(),
         }
     }
 }
@@ -1052,6 +1143,8 @@ pub struct TypedOnly {
     pub note: Option<String>,
     /// JSON: `by`. Optional: `None` leaves the key out.
     pub by: Option<String>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for TypedOnly {
     fn serialize<__S: ::serde::Serializer>(
@@ -1069,6 +1162,9 @@ impl ::serde::Serialize for TypedOnly {
         }
         if let Some(value) = &self.by {
             map.serialize_entry("by", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -1095,24 +1191,26 @@ impl<'de> ::serde::Deserialize<'de> for TypedOnly {
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<Option<String>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "city")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "zip")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "note")?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(&mut map, &mut field_3, "by")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(TypedOnly {
@@ -1120,6 +1218,7 @@ impl<'de> ::serde::Deserialize<'de> for TypedOnly {
                     zip: field_1.unwrap_or_default(),
                     note: field_2.unwrap_or_default(),
                     by: field_3.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -1135,6 +1234,7 @@ impl TypedOnly {
             zip: None,
             note: None,
             by: None,
+            undeclared: Default::default(),
         }
     }
 }
@@ -1185,6 +1285,8 @@ pub struct IncidentTagsItem {
     pub label: Option<String>,
     /// JSON: `color`. Optional: `None` leaves the key out.
     pub color: Option<String>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for IncidentTagsItem {
     fn serialize<__S: ::serde::Serializer>(
@@ -1198,6 +1300,9 @@ impl ::serde::Serialize for IncidentTagsItem {
         }
         if let Some(value) = &self.color {
             map.serialize_entry("color", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -1222,23 +1327,26 @@ impl<'de> ::serde::Deserialize<'de> for IncidentTagsItem {
             ) -> Result<IncidentTagsItem, __A::Error> {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "label")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "color")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(IncidentTagsItem {
                     label: field_0.unwrap_or_default(),
                     color: field_1.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -1254,6 +1362,8 @@ pub struct IncidentService {
     pub name: Option<String>,
     /// JSON: `escalation`. Optional: `None` leaves the key out.
     pub escalation: Option<IncidentServiceEscalation>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for IncidentService {
     fn serialize<__S: ::serde::Serializer>(
@@ -1268,6 +1378,9 @@ impl ::serde::Serialize for IncidentService {
         }
         if let Some(value) = &self.escalation {
             map.serialize_entry("escalation", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -1293,31 +1406,34 @@ impl<'de> ::serde::Deserialize<'de> for IncidentService {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<IncidentServiceEscalation>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "name")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "escalation",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(IncidentService {
                     id: apigen_runtime::de::required(field_0, "id")?,
                     name: field_1.unwrap_or_default(),
                     escalation: field_2.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -1332,6 +1448,7 @@ impl IncidentService {
             id: id.into(),
             name: None,
             escalation: None,
+            undeclared: Default::default(),
         }
     }
 }
@@ -1342,6 +1459,8 @@ pub struct IncidentServiceEscalation {
     pub level: Option<i64>,
     /// JSON: `owner`. Optional: `None` leaves the key out.
     pub owner: Option<String>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for IncidentServiceEscalation {
     fn serialize<__S: ::serde::Serializer>(
@@ -1355,6 +1474,9 @@ impl ::serde::Serialize for IncidentServiceEscalation {
         }
         if let Some(value) = &self.owner {
             map.serialize_entry("owner", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -1379,23 +1501,26 @@ impl<'de> ::serde::Deserialize<'de> for IncidentServiceEscalation {
             ) -> Result<IncidentServiceEscalation, __A::Error> {
                 let mut field_0: Option<Option<i64>> = None;
                 let mut field_1: Option<Option<String>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "level")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "owner")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(IncidentServiceEscalation {
                     level: field_0.unwrap_or_default(),
                     owner: field_1.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -1425,6 +1550,8 @@ pub struct IncidentReferenceTagsItem {
     pub label: Option<String>,
     /// JSON: `color`. Optional: `None` leaves the key out.
     pub color: Option<String>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for IncidentReferenceTagsItem {
@@ -1439,6 +1566,9 @@ impl ::serde::Serialize for IncidentReferenceTagsItem {
         }
         if let Some(value) = &self.color {
             map.serialize_entry("color", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -1463,23 +1593,26 @@ impl<'de> ::serde::Deserialize<'de> for IncidentReferenceTagsItem {
             ) -> Result<IncidentReferenceTagsItem, __A::Error> {
                 let mut field_0: Option<Option<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "label")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "color")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(IncidentReferenceTagsItem {
                     label: field_0.unwrap_or_default(),
                     color: field_1.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -1495,6 +1628,8 @@ pub struct IncidentReferenceService {
     pub name: String,
     /// JSON: `escalation`. Optional: `None` leaves the key out.
     pub escalation: Option<IncidentReferenceServiceEscalation>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for IncidentReferenceService {
@@ -1508,6 +1643,9 @@ impl ::serde::Serialize for IncidentReferenceService {
         map.serialize_entry("name", &self.name)?;
         if let Some(value) = &self.escalation {
             map.serialize_entry("escalation", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -1533,31 +1671,34 @@ impl<'de> ::serde::Deserialize<'de> for IncidentReferenceService {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<Option<IncidentReferenceServiceEscalation>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "name")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "escalation",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(IncidentReferenceService {
                     id: apigen_runtime::de::required(field_0, "id")?,
                     name: apigen_runtime::de::required(field_1, "name")?,
                     escalation: field_2.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -1572,6 +1713,7 @@ impl IncidentReferenceService {
             id: id.into(),
             name: name.into(),
             escalation: None,
+            undeclared: Default::default(),
         }
     }
 }
@@ -1582,6 +1724,8 @@ pub struct IncidentReferenceServiceEscalation {
     pub level: Option<i32>,
     /// JSON: `owner`. Optional: `None` leaves the key out.
     pub owner: Option<String>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for IncidentReferenceServiceEscalation {
@@ -1596,6 +1740,9 @@ impl ::serde::Serialize for IncidentReferenceServiceEscalation {
         }
         if let Some(value) = &self.owner {
             map.serialize_entry("owner", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -1620,23 +1767,26 @@ impl<'de> ::serde::Deserialize<'de> for IncidentReferenceServiceEscalation {
             ) -> Result<IncidentReferenceServiceEscalation, __A::Error> {
                 let mut field_0: Option<Option<i32>> = None;
                 let mut field_1: Option<Option<String>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "level")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "owner")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(IncidentReferenceServiceEscalation {
                     level: field_0.unwrap_or_default(),
                     owner: field_1.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -1665,6 +1815,8 @@ pub struct GetDogResponse {
     pub barks: bool,
     /// JSON: `fetchedAt`.
     pub fetched_at: apigen_runtime::Timestamp,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for GetDogResponse {
@@ -1687,6 +1839,9 @@ impl ::serde::Serialize for GetDogResponse {
         }
         map.serialize_entry("barks", &self.barks)?;
         map.serialize_entry("fetchedAt", &self.fetched_at)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -1723,41 +1878,43 @@ impl<'de> ::serde::Deserialize<'de> for GetDogResponse {
                 let mut field_4: Option<Option<Vec<String>>> = None;
                 let mut field_5: Option<bool> = None;
                 let mut field_6: Option<apigen_runtime::Timestamp> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "createdAt",
                             )?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "name")?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(&mut map, &mut field_3, "home")?
                         }
-                        Some(4usize) => {
+                        4usize => {
                             apigen_runtime::de::value(&mut map, &mut field_4, "tags")?
                         }
-                        Some(5usize) => {
+                        5usize => {
                             apigen_runtime::de::value(&mut map, &mut field_5, "barks")?
                         }
-                        Some(6usize) => {
+                        6usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_6,
                                 "fetchedAt",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(GetDogResponse {
@@ -1768,6 +1925,7 @@ impl<'de> ::serde::Deserialize<'de> for GetDogResponse {
                     tags: field_4.unwrap_or_default(),
                     barks: apigen_runtime::de::required(field_5, "barks")?,
                     fetched_at: apigen_runtime::de::required(field_6, "fetchedAt")?,
+                    undeclared,
                 })
             }
         }
@@ -1791,6 +1949,7 @@ impl GetDogResponse {
             tags: None,
             barks,
             fetched_at,
+            undeclared: Default::default(),
         }
     }
 }

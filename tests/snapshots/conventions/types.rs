@@ -19,6 +19,8 @@ pub struct Note {
     pub id: String,
     /// JSON: `text`.
     pub text: String,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for Note {
@@ -30,6 +32,9 @@ impl ::serde::Serialize for Note {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("id", &self.id)?;
         map.serialize_entry("text", &self.text)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -53,23 +58,26 @@ impl<'de> ::serde::Deserialize<'de> for Note {
             ) -> Result<Note, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "text")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Note {
                     id: apigen_runtime::de::required(field_0, "id")?,
                     text: apigen_runtime::de::required(field_1, "text")?,
+                    undeclared,
                 })
             }
         }
@@ -83,6 +91,7 @@ impl Note {
         Self {
             id: id.into(),
             text: text.into(),
+            undeclared: Default::default(),
         }
     }
 }
@@ -99,6 +108,8 @@ pub struct Problem {
     pub more_info: Option<String>,
     /// JSON: `status`.
     pub status: i64,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for Problem {
@@ -114,6 +125,9 @@ impl ::serde::Serialize for Problem {
             map.serialize_entry("more_info", value)?;
         }
         map.serialize_entry("status", &self.status)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -139,28 +153,30 @@ impl<'de> ::serde::Deserialize<'de> for Problem {
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<Option<String>> = None;
                 let mut field_3: Option<i64> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "code")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "message")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "more_info",
                             )?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(&mut map, &mut field_3, "status")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Problem {
@@ -168,6 +184,7 @@ impl<'de> ::serde::Deserialize<'de> for Problem {
                     message: apigen_runtime::de::required(field_1, "message")?,
                     more_info: field_2.unwrap_or_default(),
                     status: apigen_runtime::de::required(field_3, "status")?,
+                    undeclared,
                 })
             }
         }
@@ -183,6 +200,7 @@ impl Problem {
             message: message.into(),
             more_info: None,
             status,
+            undeclared: Default::default(),
         }
     }
 }

@@ -61,6 +61,8 @@ pub struct Sample {
     pub i64_min: Option<i64>,
     /// JSON: `beyondU128`. Optional: `None` leaves the key out.
     pub beyond_u128: Option<u64>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for Sample {
     fn serialize<__S: ::serde::Serializer>(
@@ -121,6 +123,9 @@ impl ::serde::Serialize for Sample {
         }
         if let Some(value) = &self.beyond_u128 {
             map.serialize_entry("beyondU128", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -190,93 +195,95 @@ impl<'de> ::serde::Deserialize<'de> for Sample {
                 let mut field_20: Option<Option<i64>> = None;
                 let mut field_21: Option<Option<i64>> = None;
                 let mut field_22: Option<Option<u64>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "at")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "day")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "clock")?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(&mut map, &mut field_3, "id")?
                         }
-                        Some(4usize) => {
+                        4usize => {
                             apigen_runtime::de::value(&mut map, &mut field_4, "link")?
                         }
-                        Some(5usize) => {
+                        5usize => {
                             apigen_runtime::de::value(&mut map, &mut field_5, "email")?
                         }
-                        Some(6usize) => {
+                        6usize => {
                             apigen_runtime::de::value(&mut map, &mut field_6, "blob")?
                         }
-                        Some(7usize) => {
+                        7usize => {
                             apigen_runtime::de::value(&mut map, &mut field_7, "raw")?
                         }
-                        Some(8usize) => {
+                        8usize => {
                             apigen_runtime::de::value(&mut map, &mut field_8, "secret")?
                         }
-                        Some(9usize) => {
+                        9usize => {
                             apigen_runtime::de::value(&mut map, &mut field_9, "custom")?
                         }
-                        Some(10usize) => {
+                        10usize => {
                             apigen_runtime::de::value(&mut map, &mut field_10, "i32")?
                         }
-                        Some(11usize) => {
+                        11usize => {
                             apigen_runtime::de::value(&mut map, &mut field_11, "i64")?
                         }
-                        Some(12usize) => {
+                        12usize => {
                             apigen_runtime::de::value(&mut map, &mut field_12, "u32")?
                         }
-                        Some(13usize) => {
+                        13usize => {
                             apigen_runtime::de::value(&mut map, &mut field_13, "u64")?
                         }
-                        Some(14usize) => {
+                        14usize => {
                             apigen_runtime::de::value(&mut map, &mut field_14, "count")?
                         }
-                        Some(15usize) => {
+                        15usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_15,
                                 "byteSized",
                             )?
                         }
-                        Some(16usize) => {
+                        16usize => {
                             apigen_runtime::de::value(&mut map, &mut field_16, "f32")?
                         }
-                        Some(17usize) => {
+                        17usize => {
                             apigen_runtime::de::value(&mut map, &mut field_17, "f64")?
                         }
-                        Some(18usize) => {
+                        18usize => {
                             apigen_runtime::de::value(&mut map, &mut field_18, "weird")?
                         }
-                        Some(19usize) => {
+                        19usize => {
                             apigen_runtime::de::value(&mut map, &mut field_19, "huge")?
                         }
-                        Some(20usize) => {
+                        20usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_20,
                                 "hugeNegative",
                             )?
                         }
-                        Some(21usize) => {
+                        21usize => {
                             apigen_runtime::de::value(&mut map, &mut field_21, "i64Min")?
                         }
-                        Some(22usize) => {
+                        22usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_22,
                                 "beyondU128",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Sample {
@@ -303,6 +310,7 @@ impl<'de> ::serde::Deserialize<'de> for Sample {
                     huge_negative: field_20.unwrap_or_default(),
                     i64_min: field_21.unwrap_or_default(),
                     beyond_u128: field_22.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }

@@ -37,6 +37,8 @@ pub type Sparse = ::std::collections::BTreeMap<String, Option<String>>;
 pub struct Counter {
     /// JSON: `count`.
     pub count: i64,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for Counter {
@@ -47,6 +49,9 @@ impl ::serde::Serialize for Counter {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("count", &self.count)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -69,19 +74,22 @@ impl<'de> ::serde::Deserialize<'de> for Counter {
                 mut map: __A,
             ) -> Result<Counter, __A::Error> {
                 let mut field_0: Option<i64> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "count")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Counter {
                     count: apigen_runtime::de::required(field_0, "count")?,
+                    undeclared,
                 })
             }
         }
@@ -92,7 +100,10 @@ impl Counter {
     /// Creates the value from its required fields (`count`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(count: i64) -> Self {
-        Self { count }
+        Self {
+            count,
+            undeclared: Default::default(),
+        }
     }
 }
 /// Map of `$ref` values.
@@ -141,6 +152,8 @@ pub struct Labelled {
 pub struct Closed {
     /// JSON: `label`. Optional: `None` leaves the key out.
     pub label: Option<String>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for Closed {
@@ -152,6 +165,9 @@ impl ::serde::Serialize for Closed {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.label {
             map.serialize_entry("label", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -175,19 +191,22 @@ impl<'de> ::serde::Deserialize<'de> for Closed {
                 mut map: __A,
             ) -> Result<Closed, __A::Error> {
                 let mut field_0: Option<Option<String>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "label")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Closed {
                     label: field_0.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -197,9 +216,59 @@ impl<'de> ::serde::Deserialize<'de> for Closed {
 /// No properties, `additionalProperties: false`.
 ///
 /// Schema: `#/components/schemas/Empty`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "mock", derive(::serde::Serialize))]
-pub struct Empty {}
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Empty {
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
+}
+#[cfg(feature = "mock")]
+impl ::serde::Serialize for Empty {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Empty {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const __FIELDS: &[&str] = &[];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Empty;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Empty")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Empty, __A::Error> {
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
+                    &mut map,
+                    __FIELDS,
+                    &mut undeclared,
+                )? {
+                    match index {
+                        _ => {}
+                    }
+                }
+                Ok(Empty { undeclared })
+            }
+        }
+        deserializer.deserialize_struct("Empty", __FIELDS, __Visitor)
+    }
+}
 /// Schema: `#/components/schemas/Stats`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stats {
@@ -231,6 +300,8 @@ pub struct Stats {
     pub matrix: Option<
         ::std::collections::BTreeMap<String, ::std::collections::BTreeMap<String, f64>>,
     >,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for Stats {
@@ -268,6 +339,9 @@ impl ::serde::Serialize for Stats {
         }
         if let Some(value) = &self.matrix {
             map.serialize_entry("matrix", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -322,65 +396,67 @@ impl<'de> ::serde::Deserialize<'de> for Stats {
                         >,
                     >,
                 > = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "scores")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "groups")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "sparse")?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "counters",
                             )?
                         }
-                        Some(4usize) => {
+                        4usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_4,
                                 "anything",
                             )?
                         }
-                        Some(5usize) => {
+                        5usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_5,
                                 "freeForm",
                             )?
                         }
-                        Some(6usize) => {
+                        6usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_6,
                                 "labelled",
                             )?
                         }
-                        Some(7usize) => {
+                        7usize => {
                             apigen_runtime::de::value(&mut map, &mut field_7, "closed")?
                         }
-                        Some(8usize) => {
+                        8usize => {
                             apigen_runtime::de::value(&mut map, &mut field_8, "empty")?
                         }
-                        Some(9usize) => {
+                        9usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_9,
                                 "byRegion",
                             )?
                         }
-                        Some(10usize) => {
+                        10usize => {
                             apigen_runtime::de::value(&mut map, &mut field_10, "matrix")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Stats {
@@ -395,6 +471,7 @@ impl<'de> ::serde::Deserialize<'de> for Stats {
                     empty: field_8.unwrap_or_default(),
                     by_region: field_9.unwrap_or_default(),
                     matrix: field_10.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -417,6 +494,7 @@ impl Stats {
             empty: None,
             by_region: None,
             matrix: None,
+            undeclared: Default::default(),
         }
     }
 }
@@ -427,6 +505,8 @@ pub struct StatsByRegionValue {
     pub total: i64,
     /// JSON: `updatedAt`. Optional: `None` leaves the key out.
     pub updated_at: Option<apigen_runtime::Timestamp>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for StatsByRegionValue {
@@ -439,6 +519,9 @@ impl ::serde::Serialize for StatsByRegionValue {
         map.serialize_entry("total", &self.total)?;
         if let Some(value) = &self.updated_at {
             map.serialize_entry("updatedAt", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -463,27 +546,30 @@ impl<'de> ::serde::Deserialize<'de> for StatsByRegionValue {
             ) -> Result<StatsByRegionValue, __A::Error> {
                 let mut field_0: Option<i64> = None;
                 let mut field_1: Option<Option<apigen_runtime::Timestamp>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "total")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "updatedAt",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(StatsByRegionValue {
                     total: apigen_runtime::de::required(field_0, "total")?,
                     updated_at: field_1.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -494,6 +580,10 @@ impl StatsByRegionValue {
     /// Creates the value from its required fields (`total`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(total: i64) -> Self {
-        Self { total, updated_at: None }
+        Self {
+            total,
+            updated_at: None,
+            undeclared: Default::default(),
+        }
     }
 }

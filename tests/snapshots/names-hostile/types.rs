@@ -37,6 +37,8 @@ pub struct Pin {
     pub id2: Option<String>,
     /// JSON: `ID`. Optional: `None` leaves the key out.
     pub id3: Option<String>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for Pin {
@@ -78,6 +80,9 @@ impl ::serde::Serialize for Pin {
         }
         if let Some(value) = &self.id3 {
             map.serialize_entry("ID", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -123,45 +128,45 @@ impl<'de> ::serde::Deserialize<'de> for Pin {
                 let mut field_8: Option<Option<String>> = None;
                 let mut field_9: Option<Option<String>> = None;
                 let mut field_10: Option<Option<String>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "type")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "self")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "super")?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(&mut map, &mut field_3, "crate")?
                         }
-                        Some(4usize) => {
+                        4usize => {
                             apigen_runtime::de::value(&mut map, &mut field_4, "fn")?
                         }
-                        Some(5usize) => {
-                            apigen_runtime::de::value(&mut map, &mut field_5, "")?
-                        }
-                        Some(6usize) => {
+                        5usize => apigen_runtime::de::value(&mut map, &mut field_5, "")?,
+                        6usize => {
                             apigen_runtime::de::value(&mut map, &mut field_6, "1x")?
                         }
-                        Some(7usize) => {
+                        7usize => {
                             apigen_runtime::de::value(&mut map, &mut field_7, "é")?
                         }
-                        Some(8usize) => {
+                        8usize => {
                             apigen_runtime::de::value(&mut map, &mut field_8, "id")?
                         }
-                        Some(9usize) => {
+                        9usize => {
                             apigen_runtime::de::value(&mut map, &mut field_9, "Id")?
                         }
-                        Some(10usize) => {
+                        10usize => {
                             apigen_runtime::de::value(&mut map, &mut field_10, "ID")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Pin {
@@ -176,6 +181,7 @@ impl<'de> ::serde::Deserialize<'de> for Pin {
                     id: field_8.unwrap_or_default(),
                     id2: field_9.unwrap_or_default(),
                     id3: field_10.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -240,6 +246,8 @@ apigen_runtime::open_enum! {
 pub struct CallOptions {
     /// JSON: `option`. Optional: `None` leaves the key out.
     pub option: Option<Option2>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for CallOptions {
@@ -251,6 +259,9 @@ impl ::serde::Serialize for CallOptions {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.option {
             map.serialize_entry("option", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -274,19 +285,22 @@ impl<'de> ::serde::Deserialize<'de> for CallOptions {
                 mut map: __A,
             ) -> Result<CallOptions, __A::Error> {
                 let mut field_0: Option<Option<Option2>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "option")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(CallOptions {
                     option: field_0.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -298,6 +312,8 @@ impl<'de> ::serde::Deserialize<'de> for CallOptions {
 pub struct ErrorBody2 {
     /// JSON: `message`. Optional: `None` leaves the key out.
     pub message: Option<String>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for ErrorBody2 {
@@ -309,6 +325,9 @@ impl ::serde::Serialize for ErrorBody2 {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.message {
             map.serialize_entry("message", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -332,19 +351,22 @@ impl<'de> ::serde::Deserialize<'de> for ErrorBody2 {
                 mut map: __A,
             ) -> Result<ErrorBody2, __A::Error> {
                 let mut field_0: Option<Option<String>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "message")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(ErrorBody2 {
                     message: field_0.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -382,6 +404,8 @@ impl<'de> ::serde::Deserialize<'de> for Result2 {
 pub struct Option2 {
     /// JSON: `some`.
     pub some: String,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for Option2 {
     fn serialize<__S: ::serde::Serializer>(
@@ -391,6 +415,9 @@ impl ::serde::Serialize for Option2 {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("some", &self.some)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -413,19 +440,22 @@ impl<'de> ::serde::Deserialize<'de> for Option2 {
                 mut map: __A,
             ) -> Result<Option2, __A::Error> {
                 let mut field_0: Option<String> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "some")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Option2 {
                     some: apigen_runtime::de::required(field_0, "some")?,
+                    undeclared,
                 })
             }
         }
@@ -436,7 +466,10 @@ impl Option2 {
     /// Creates the value from its required fields (`some`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(some: impl Into<String>) -> Self {
-        Self { some: some.into() }
+        Self {
+            some: some.into(),
+            undeclared: Default::default(),
+        }
     }
 }
 /// Schema: `#/components/schemas/Box`.
@@ -444,6 +477,8 @@ impl Option2 {
 pub struct Box2 {
     /// JSON: `none`.
     pub none: String,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for Box2 {
     fn serialize<__S: ::serde::Serializer>(
@@ -453,6 +488,9 @@ impl ::serde::Serialize for Box2 {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("none", &self.none)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -475,19 +513,22 @@ impl<'de> ::serde::Deserialize<'de> for Box2 {
                 mut map: __A,
             ) -> Result<Box2, __A::Error> {
                 let mut field_0: Option<String> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "none")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Box2 {
                     none: apigen_runtime::de::required(field_0, "none")?,
+                    undeclared,
                 })
             }
         }
@@ -498,7 +539,10 @@ impl Box2 {
     /// Creates the value from its required fields (`none`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(none: impl Into<String>) -> Self {
-        Self { none: none.into() }
+        Self {
+            none: none.into(),
+            undeclared: Default::default(),
+        }
     }
 }
 /// Schema: `#/components/schemas/Send`.
@@ -508,6 +552,8 @@ pub type Send2 = Vec<Into2>;
 pub struct Into2 {
     /// JSON: `from`. Optional: `None` leaves the key out.
     pub from: Option<From2>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for Into2 {
@@ -519,6 +565,9 @@ impl ::serde::Serialize for Into2 {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.from {
             map.serialize_entry("from", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -542,19 +591,22 @@ impl<'de> ::serde::Deserialize<'de> for Into2 {
                 mut map: __A,
             ) -> Result<Into2, __A::Error> {
                 let mut field_0: Option<Option<From2>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "from")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Into2 {
                     from: field_0.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -568,6 +620,8 @@ pub type From2 = String;
 pub struct Default2 {
     /// JSON: `iterator`. Optional: `None` leaves the key out.
     pub iterator: Option<Iterator2>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for Default2 {
@@ -579,6 +633,9 @@ impl ::serde::Serialize for Default2 {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.iterator {
             map.serialize_entry("iterator", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -602,23 +659,26 @@ impl<'de> ::serde::Deserialize<'de> for Default2 {
                 mut map: __A,
             ) -> Result<Default2, __A::Error> {
                 let mut field_0: Option<Option<Iterator2>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "iterator",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Default2 {
                     iterator: field_0.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -632,6 +692,8 @@ pub type Iterator2 = i64;
 pub struct RequestSpec {
     /// JSON: `default`. Optional: `None` leaves the key out.
     pub default: Option<Default2>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for RequestSpec {
@@ -643,6 +705,9 @@ impl ::serde::Serialize for RequestSpec {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.default {
             map.serialize_entry("default", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -666,19 +731,22 @@ impl<'de> ::serde::Deserialize<'de> for RequestSpec {
                 mut map: __A,
             ) -> Result<RequestSpec, __A::Error> {
                 let mut field_0: Option<Option<Default2>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "default")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(RequestSpec {
                     default: field_0.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -692,6 +760,8 @@ pub type Vec2 = Vec<String2>;
 pub struct String2 {
     /// JSON: `value`. Optional: `None` leaves the key out.
     pub value: Option<String>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for String2 {
@@ -703,6 +773,9 @@ impl ::serde::Serialize for String2 {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.value {
             map.serialize_entry("value", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -726,19 +799,22 @@ impl<'de> ::serde::Deserialize<'de> for String2 {
                 mut map: __A,
             ) -> Result<String2, __A::Error> {
                 let mut field_0: Option<Option<String>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "value")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(String2 {
                     value: field_0.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -779,6 +855,8 @@ pub struct Page {
     pub data: Vec<String>,
     /// JSON: `nextCursor`. Optional: `None` leaves the key out.
     pub next_cursor: Option<String>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for Page {
@@ -791,6 +869,9 @@ impl ::serde::Serialize for Page {
         map.serialize_entry("data", &self.data)?;
         if let Some(value) = &self.next_cursor {
             map.serialize_entry("nextCursor", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -815,27 +896,30 @@ impl<'de> ::serde::Deserialize<'de> for Page {
             ) -> Result<Page, __A::Error> {
                 let mut field_0: Option<Vec<String>> = None;
                 let mut field_1: Option<Option<String>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "data")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "nextCursor",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Page {
                     data: apigen_runtime::de::required(field_0, "data")?,
                     next_cursor: field_1.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -846,6 +930,10 @@ impl Page {
     /// Creates the value from its required fields (`data`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(data: Vec<String>) -> Self {
-        Self { data, next_cursor: None }
+        Self {
+            data,
+            next_cursor: None,
+            undeclared: Default::default(),
+        }
     }
 }

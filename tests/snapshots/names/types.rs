@@ -31,6 +31,8 @@ pub struct Type {
     pub value: Option<String>,
     /// JSON: `123abc`. Optional: `None` leaves the key out.
     pub _123abc: Option<String>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for Type {
@@ -54,6 +56,9 @@ impl ::serde::Serialize for Type {
         }
         if let Some(value) = &self._123abc {
             map.serialize_entry("123abc", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -91,33 +96,33 @@ impl<'de> ::serde::Deserialize<'de> for Type {
                 let mut field_4: Option<Option<i64>> = None;
                 let mut field_5: Option<Option<String>> = None;
                 let mut field_6: Option<Option<String>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "type")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "ref")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "async")?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(&mut map, &mut field_3, "Self")?
                         }
-                        Some(4usize) => {
+                        4usize => {
                             apigen_runtime::de::value(&mut map, &mut field_4, "super")?
                         }
-                        Some(5usize) => {
-                            apigen_runtime::de::value(&mut map, &mut field_5, "")?
-                        }
-                        Some(6usize) => {
+                        5usize => apigen_runtime::de::value(&mut map, &mut field_5, "")?,
+                        6usize => {
                             apigen_runtime::de::value(&mut map, &mut field_6, "123abc")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Type {
@@ -128,6 +133,7 @@ impl<'de> ::serde::Deserialize<'de> for Type {
                     super_: field_4.unwrap_or_default(),
                     value: field_5.unwrap_or_default(),
                     _123abc: field_6.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -150,6 +156,7 @@ impl Type {
             super_: None,
             value: None,
             _123abc: None,
+            undeclared: Default::default(),
         }
     }
 }
@@ -160,6 +167,8 @@ impl Type {
 pub struct SelfValue {
     /// JSON: `move`. Optional: `None` leaves the key out.
     pub r#move: Option<String>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for SelfValue {
     fn serialize<__S: ::serde::Serializer>(
@@ -170,6 +179,9 @@ impl ::serde::Serialize for SelfValue {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.r#move {
             map.serialize_entry("move", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -193,19 +205,22 @@ impl<'de> ::serde::Deserialize<'de> for SelfValue {
                 mut map: __A,
             ) -> Result<SelfValue, __A::Error> {
                 let mut field_0: Option<Option<String>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "move")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(SelfValue {
                     r#move: field_0.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -219,6 +234,8 @@ impl<'de> ::serde::Deserialize<'de> for SelfValue {
 pub struct ListPetsResponse {
     /// JSON: `component`. Optional: `None` leaves the key out.
     pub component: Option<bool>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for ListPetsResponse {
@@ -230,6 +247,9 @@ impl ::serde::Serialize for ListPetsResponse {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.component {
             map.serialize_entry("component", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -253,23 +273,26 @@ impl<'de> ::serde::Deserialize<'de> for ListPetsResponse {
                 mut map: __A,
             ) -> Result<ListPetsResponse, __A::Error> {
                 let mut field_0: Option<Option<bool>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "component",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(ListPetsResponse {
                     component: field_0.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -283,6 +306,8 @@ impl<'de> ::serde::Deserialize<'de> for ListPetsResponse {
 pub struct PetsListResponse {
     /// JSON: `other`. Optional: `None` leaves the key out.
     pub other: Option<bool>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for PetsListResponse {
@@ -294,6 +319,9 @@ impl ::serde::Serialize for PetsListResponse {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.other {
             map.serialize_entry("other", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -317,19 +345,22 @@ impl<'de> ::serde::Deserialize<'de> for PetsListResponse {
                 mut map: __A,
             ) -> Result<PetsListResponse, __A::Error> {
                 let mut field_0: Option<Option<bool>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "other")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(PetsListResponse {
                     other: field_0.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -353,6 +384,8 @@ pub struct Collide {
     pub foo_bar2: Option<String>,
     /// JSON: `FooBar`. Optional: `None` leaves the key out.
     pub foo_bar3: Option<String>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for Collide {
@@ -382,6 +415,9 @@ impl ::serde::Serialize for Collide {
         }
         if let Some(value) = &self.foo_bar3 {
             map.serialize_entry("FooBar", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -419,33 +455,35 @@ impl<'de> ::serde::Deserialize<'de> for Collide {
                 let mut field_4: Option<Option<String>> = None;
                 let mut field_5: Option<Option<String>> = None;
                 let mut field_6: Option<Option<String>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "ASC")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "asc")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "+1")?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(&mut map, &mut field_3, "-1")?
                         }
-                        Some(4usize) => {
+                        4usize => {
                             apigen_runtime::de::value(&mut map, &mut field_4, "foo_bar")?
                         }
-                        Some(5usize) => {
+                        5usize => {
                             apigen_runtime::de::value(&mut map, &mut field_5, "fooBar")?
                         }
-                        Some(6usize) => {
+                        6usize => {
                             apigen_runtime::de::value(&mut map, &mut field_6, "FooBar")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Collide {
@@ -456,6 +494,7 @@ impl<'de> ::serde::Deserialize<'de> for Collide {
                     foo_bar: field_4.unwrap_or_default(),
                     foo_bar2: field_5.unwrap_or_default(),
                     foo_bar3: field_6.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -467,6 +506,8 @@ impl<'de> ::serde::Deserialize<'de> for Collide {
 pub struct FooBar {
     /// JSON: `a`. Optional: `None` leaves the key out.
     pub a: Option<String>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for FooBar {
     fn serialize<__S: ::serde::Serializer>(
@@ -477,6 +518,9 @@ impl ::serde::Serialize for FooBar {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.a {
             map.serialize_entry("a", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -500,19 +544,20 @@ impl<'de> ::serde::Deserialize<'de> for FooBar {
                 mut map: __A,
             ) -> Result<FooBar, __A::Error> {
                 let mut field_0: Option<Option<String>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
-                            apigen_runtime::de::value(&mut map, &mut field_0, "a")?
-                        }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        0usize => apigen_runtime::de::value(&mut map, &mut field_0, "a")?,
+                        _ => {}
                     }
                 }
                 Ok(FooBar {
                     a: field_0.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -524,6 +569,8 @@ impl<'de> ::serde::Deserialize<'de> for FooBar {
 pub struct FooBar2 {
     /// JSON: `b`. Optional: `None` leaves the key out.
     pub b: Option<String>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for FooBar2 {
     fn serialize<__S: ::serde::Serializer>(
@@ -534,6 +581,9 @@ impl ::serde::Serialize for FooBar2 {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.b {
             map.serialize_entry("b", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -557,19 +607,20 @@ impl<'de> ::serde::Deserialize<'de> for FooBar2 {
                 mut map: __A,
             ) -> Result<FooBar2, __A::Error> {
                 let mut field_0: Option<Option<String>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
-                            apigen_runtime::de::value(&mut map, &mut field_0, "b")?
-                        }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        0usize => apigen_runtime::de::value(&mut map, &mut field_0, "b")?,
+                        _ => {}
                     }
                 }
                 Ok(FooBar2 {
                     b: field_0.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -592,6 +643,8 @@ pub struct ListPetsResponse2 {
     pub items: Vec<Type>,
     /// JSON: `next`. Optional: `None` leaves the key out.
     pub next: Option<String>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for ListPetsResponse2 {
@@ -604,6 +657,9 @@ impl ::serde::Serialize for ListPetsResponse2 {
         map.serialize_entry("items", &self.items)?;
         if let Some(value) = &self.next {
             map.serialize_entry("next", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -628,23 +684,26 @@ impl<'de> ::serde::Deserialize<'de> for ListPetsResponse2 {
             ) -> Result<ListPetsResponse2, __A::Error> {
                 let mut field_0: Option<Vec<Type>> = None;
                 let mut field_1: Option<Option<String>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "items")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "next")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(ListPetsResponse2 {
                     items: apigen_runtime::de::required(field_0, "items")?,
                     next: field_1.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -655,7 +714,11 @@ impl ListPetsResponse2 {
     /// Creates the value from its required fields (`items`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(items: Vec<Type>) -> Self {
-        Self { items, next: None }
+        Self {
+            items,
+            next: None,
+            undeclared: Default::default(),
+        }
     }
 }
 /// Schema: `#/paths/~1pets/post/requestBody/content/application~1json/schema`.

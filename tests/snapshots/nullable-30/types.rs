@@ -17,6 +17,8 @@
 pub struct Problem {
     /// JSON: `message`.
     pub message: String,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for Problem {
@@ -27,6 +29,9 @@ impl ::serde::Serialize for Problem {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("message", &self.message)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -49,19 +54,22 @@ impl<'de> ::serde::Deserialize<'de> for Problem {
                 mut map: __A,
             ) -> Result<Problem, __A::Error> {
                 let mut field_0: Option<String> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "message")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Problem {
                     message: apigen_runtime::de::required(field_0, "message")?,
+                    undeclared,
                 })
             }
         }
@@ -72,7 +80,10 @@ impl Problem {
     /// Creates the value from its required fields (`message`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(message: impl Into<String>) -> Self {
-        Self { message: message.into() }
+        Self {
+            message: message.into(),
+            undeclared: Default::default(),
+        }
     }
 }
 /// Who owns a widget.
@@ -84,6 +95,8 @@ pub struct Owner {
     pub id: String,
     /// JSON: `email`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
     pub email: Option<apigen_runtime::Nullable<String>>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for Owner {
     fn serialize<__S: ::serde::Serializer>(
@@ -95,6 +108,9 @@ impl ::serde::Serialize for Owner {
         map.serialize_entry("id", &self.id)?;
         if let Some(value) = &self.email {
             map.serialize_entry("email", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -119,23 +135,26 @@ impl<'de> ::serde::Deserialize<'de> for Owner {
             ) -> Result<Owner, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<apigen_runtime::Nullable<String>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "email")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Owner {
                     id: apigen_runtime::de::required(field_0, "id")?,
                     email: field_1,
+                    undeclared,
                 })
             }
         }
@@ -146,7 +165,11 @@ impl Owner {
     /// Creates the value from its required fields (`id`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(id: impl Into<String>) -> Self {
-        Self { id: id.into(), email: None }
+        Self {
+            id: id.into(),
+            email: None,
+            undeclared: Default::default(),
+        }
     }
 }
 /// A component that is itself nullable.
@@ -156,6 +179,8 @@ impl Owner {
 pub struct NullableOwner {
     /// JSON: `id`.
     pub id: String,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for NullableOwner {
@@ -166,6 +191,9 @@ impl ::serde::Serialize for NullableOwner {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("id", &self.id)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -188,19 +216,22 @@ impl<'de> ::serde::Deserialize<'de> for NullableOwner {
                 mut map: __A,
             ) -> Result<NullableOwner, __A::Error> {
                 let mut field_0: Option<String> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(NullableOwner {
                     id: apigen_runtime::de::required(field_0, "id")?,
+                    undeclared,
                 })
             }
         }
@@ -211,7 +242,10 @@ impl NullableOwner {
     /// Creates the value from its required fields (`id`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(id: impl Into<String>) -> Self {
-        Self { id: id.into() }
+        Self {
+            id: id.into(),
+            undeclared: Default::default(),
+        }
     }
 }
 /// Schema: `#/components/schemas/Widget`.
@@ -267,6 +301,8 @@ pub struct Widget {
     ///
     /// JSON: `labels`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
     pub labels: Option<apigen_runtime::Nullable<Vec<String>>>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for Widget {
@@ -304,6 +340,9 @@ impl ::serde::Serialize for Widget {
         map.serialize_entry("tags", &self.tags)?;
         if let Some(value) = &self.labels {
             map.serialize_entry("labels", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -359,81 +398,83 @@ impl<'de> ::serde::Deserialize<'de> for Widget {
                 let mut field_12: Option<Option<NullableOwner>> = None;
                 let mut field_13: Option<Vec<Option<String>>> = None;
                 let mut field_14: Option<apigen_runtime::Nullable<Vec<String>>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "name")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "description",
                             )?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "nickname",
                             )?
                         }
-                        Some(4usize) => {
+                        4usize => {
                             apigen_runtime::de::value(&mut map, &mut field_4, "note")?
                         }
-                        Some(5usize) => {
+                        5usize => {
                             apigen_runtime::de::value(&mut map, &mut field_5, "count")?
                         }
-                        Some(6usize) => {
+                        6usize => {
                             apigen_runtime::de::value(&mut map, &mut field_6, "ratio")?
                         }
-                        Some(7usize) => {
+                        7usize => {
                             apigen_runtime::de::value(&mut map, &mut field_7, "enabled")?
                         }
-                        Some(8usize) => {
+                        8usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_8,
                                 "updatedAt",
                             )?
                         }
-                        Some(9usize) => {
+                        9usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_9,
                                 "createdAt",
                             )?
                         }
-                        Some(10usize) => {
+                        10usize => {
                             apigen_runtime::de::value(&mut map, &mut field_10, "owner")?
                         }
-                        Some(11usize) => {
+                        11usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_11,
                                 "coOwner",
                             )?
                         }
-                        Some(12usize) => {
+                        12usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_12,
                                 "previousOwner",
                             )?
                         }
-                        Some(13usize) => {
+                        13usize => {
                             apigen_runtime::de::value(&mut map, &mut field_13, "tags")?
                         }
-                        Some(14usize) => {
+                        14usize => {
                             apigen_runtime::de::value(&mut map, &mut field_14, "labels")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Widget {
@@ -452,6 +493,7 @@ impl<'de> ::serde::Deserialize<'de> for Widget {
                     previous_owner: field_12.unwrap_or_default(),
                     tags: apigen_runtime::de::required(field_13, "tags")?,
                     labels: field_14,
+                    undeclared,
                 })
             }
         }
@@ -482,6 +524,7 @@ impl Widget {
             previous_owner: None,
             tags,
             labels: None,
+            undeclared: Default::default(),
         }
     }
 }

@@ -21,6 +21,8 @@ pub struct Owner {
     pub id: String,
     /// JSON: `email`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
     pub email: Option<apigen_runtime::Nullable<String>>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for Owner {
     fn serialize<__S: ::serde::Serializer>(
@@ -32,6 +34,9 @@ impl ::serde::Serialize for Owner {
         map.serialize_entry("id", &self.id)?;
         if let Some(value) = &self.email {
             map.serialize_entry("email", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -56,23 +61,26 @@ impl<'de> ::serde::Deserialize<'de> for Owner {
             ) -> Result<Owner, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<apigen_runtime::Nullable<String>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "email")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Owner {
                     id: apigen_runtime::de::required(field_0, "id")?,
                     email: field_1,
+                    undeclared,
                 })
             }
         }
@@ -83,7 +91,11 @@ impl Owner {
     /// Creates the value from its required fields (`id`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(id: impl Into<String>) -> Self {
-        Self { id: id.into(), email: None }
+        Self {
+            id: id.into(),
+            email: None,
+            undeclared: Default::default(),
+        }
     }
 }
 /// A component that is itself nullable.
@@ -93,6 +105,8 @@ impl Owner {
 pub struct NullableOwner {
     /// JSON: `id`.
     pub id: String,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for NullableOwner {
@@ -103,6 +117,9 @@ impl ::serde::Serialize for NullableOwner {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("id", &self.id)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -125,19 +142,22 @@ impl<'de> ::serde::Deserialize<'de> for NullableOwner {
                 mut map: __A,
             ) -> Result<NullableOwner, __A::Error> {
                 let mut field_0: Option<String> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(NullableOwner {
                     id: apigen_runtime::de::required(field_0, "id")?,
+                    undeclared,
                 })
             }
         }
@@ -148,7 +168,10 @@ impl NullableOwner {
     /// Creates the value from its required fields (`id`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(id: impl Into<String>) -> Self {
-        Self { id: id.into() }
+        Self {
+            id: id.into(),
+            undeclared: Default::default(),
+        }
     }
 }
 /// Schema: `#/components/schemas/Widget`.
@@ -228,6 +251,8 @@ pub struct Widget {
     ///
     /// JSON: `nothing`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
     pub nothing: Option<apigen_runtime::Nullable<::serde_json::Value>>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for Widget {
@@ -279,6 +304,9 @@ impl ::serde::Serialize for Widget {
         }
         if let Some(value) = &self.nothing {
             map.serialize_entry("nothing", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -348,111 +376,113 @@ impl<'de> ::serde::Deserialize<'de> for Widget {
                 let mut field_20: Option<
                     apigen_runtime::Nullable<::serde_json::Value>,
                 > = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "kind")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "name")?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "description",
                             )?
                         }
-                        Some(4usize) => {
+                        4usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_4,
                                 "nickname",
                             )?
                         }
-                        Some(5usize) => {
+                        5usize => {
                             apigen_runtime::de::value(&mut map, &mut field_5, "note")?
                         }
-                        Some(6usize) => {
+                        6usize => {
                             apigen_runtime::de::value(&mut map, &mut field_6, "count")?
                         }
-                        Some(7usize) => {
+                        7usize => {
                             apigen_runtime::de::value(&mut map, &mut field_7, "ratio")?
                         }
-                        Some(8usize) => {
+                        8usize => {
                             apigen_runtime::de::value(&mut map, &mut field_8, "enabled")?
                         }
-                        Some(9usize) => {
+                        9usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_9,
                                 "updatedAt",
                             )?
                         }
-                        Some(10usize) => {
+                        10usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_10,
                                 "createdAt",
                             )?
                         }
-                        Some(11usize) => {
+                        11usize => {
                             apigen_runtime::de::value(&mut map, &mut field_11, "owner")?
                         }
-                        Some(12usize) => {
+                        12usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_12,
                                 "manager",
                             )?
                         }
-                        Some(13usize) => {
+                        13usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_13,
                                 "coOwner",
                             )?
                         }
-                        Some(14usize) => {
+                        14usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_14,
                                 "previousOwner",
                             )?
                         }
-                        Some(15usize) => {
+                        15usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_15,
                                 "reviewer",
                             )?
                         }
-                        Some(16usize) => {
+                        16usize => {
                             apigen_runtime::de::value(&mut map, &mut field_16, "tags")?
                         }
-                        Some(17usize) => {
+                        17usize => {
                             apigen_runtime::de::value(&mut map, &mut field_17, "labels")?
                         }
-                        Some(18usize) => {
+                        18usize => {
                             apigen_runtime::de::value(&mut map, &mut field_18, "code")?
                         }
-                        Some(19usize) => {
+                        19usize => {
                             apigen_runtime::de::value(&mut map, &mut field_19, "size")?
                         }
-                        Some(20usize) => {
+                        20usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_20,
                                 "nothing",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Widget {
@@ -477,6 +507,7 @@ impl<'de> ::serde::Deserialize<'de> for Widget {
                     code: field_18,
                     size: field_19,
                     nothing: field_20,
+                    undeclared,
                 })
             }
         }
@@ -513,6 +544,7 @@ impl Widget {
             code: None,
             size: None,
             nothing: None,
+            undeclared: Default::default(),
         }
     }
 }

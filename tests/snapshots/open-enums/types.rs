@@ -99,6 +99,8 @@ pub struct Item {
     ///
     /// JSON: `priority`. Optional: `None` leaves the key out.
     pub priority: Option<i64>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for Item {
@@ -122,6 +124,9 @@ impl ::serde::Serialize for Item {
         }
         if let Some(value) = &self.priority {
             map.serialize_entry("priority", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -159,41 +164,43 @@ impl<'de> ::serde::Deserialize<'de> for Item {
                 let mut field_4: Option<Option<ItemColor>> = None;
                 let mut field_5: Option<apigen_runtime::Nullable<ItemShade>> = None;
                 let mut field_6: Option<Option<i64>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "vote")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "keyword")?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "spelling",
                             )?
                         }
-                        Some(4usize) => {
+                        4usize => {
                             apigen_runtime::de::value(&mut map, &mut field_4, "color")?
                         }
-                        Some(5usize) => {
+                        5usize => {
                             apigen_runtime::de::value(&mut map, &mut field_5, "shade")?
                         }
-                        Some(6usize) => {
+                        6usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_6,
                                 "priority",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Item {
@@ -204,6 +211,7 @@ impl<'de> ::serde::Deserialize<'de> for Item {
                     color: field_4.unwrap_or_default(),
                     shade: field_5,
                     priority: field_6.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -222,6 +230,7 @@ impl Item {
             color: None,
             shade: None,
             priority: None,
+            undeclared: Default::default(),
         }
     }
 }

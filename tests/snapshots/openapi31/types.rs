@@ -21,6 +21,8 @@ pub struct Pet {
     pub name: String,
     /// JSON: `tag`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
     pub tag: Option<apigen_runtime::Nullable<String>>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for Pet {
     fn serialize<__S: ::serde::Serializer>(
@@ -33,6 +35,9 @@ impl ::serde::Serialize for Pet {
         map.serialize_entry("name", &self.name)?;
         if let Some(value) = &self.tag {
             map.serialize_entry("tag", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -58,27 +63,30 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
                 let mut field_0: Option<i64> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<apigen_runtime::Nullable<String>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "name")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "tag")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Pet {
                     id: apigen_runtime::de::required(field_0, "id")?,
                     name: apigen_runtime::de::required(field_1, "name")?,
                     tag: field_2,
+                    undeclared,
                 })
             }
         }
@@ -93,6 +101,7 @@ impl Pet {
             id,
             name: name.into(),
             tag: None,
+            undeclared: Default::default(),
         }
     }
 }
@@ -103,6 +112,8 @@ pub struct PetDeletedWebhook {
     pub id: i64,
     /// JSON: `reason`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
     pub reason: Option<apigen_runtime::Nullable<String>>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for PetDeletedWebhook {
     fn serialize<__S: ::serde::Serializer>(
@@ -114,6 +125,9 @@ impl ::serde::Serialize for PetDeletedWebhook {
         map.serialize_entry("id", &self.id)?;
         if let Some(value) = &self.reason {
             map.serialize_entry("reason", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -138,23 +152,26 @@ impl<'de> ::serde::Deserialize<'de> for PetDeletedWebhook {
             ) -> Result<PetDeletedWebhook, __A::Error> {
                 let mut field_0: Option<i64> = None;
                 let mut field_1: Option<apigen_runtime::Nullable<String>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "reason")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(PetDeletedWebhook {
                     id: apigen_runtime::de::required(field_0, "id")?,
                     reason: field_1,
+                    undeclared,
                 })
             }
         }
@@ -165,6 +182,10 @@ impl PetDeletedWebhook {
     /// Creates the value from its required fields (`id`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(id: i64) -> Self {
-        Self { id, reason: None }
+        Self {
+            id,
+            reason: None,
+            undeclared: Default::default(),
+        }
     }
 }

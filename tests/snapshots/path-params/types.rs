@@ -86,6 +86,8 @@ impl<'de> ::serde::Deserialize<'de> for ThreadsThreadMessagesListFilter {
 pub struct SelfValueResponse {
     /// JSON: `id`. Optional: `None` leaves the key out.
     pub id: Option<i64>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for SelfValueResponse {
@@ -97,6 +99,9 @@ impl ::serde::Serialize for SelfValueResponse {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.id {
             map.serialize_entry("id", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -120,19 +125,22 @@ impl<'de> ::serde::Deserialize<'de> for SelfValueResponse {
                 mut map: __A,
             ) -> Result<SelfValueResponse, __A::Error> {
                 let mut field_0: Option<Option<i64>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(SelfValueResponse {
                     id: field_0.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }

@@ -21,6 +21,8 @@ pub struct TreeNode {
     pub children: Vec<TreeNode>,
     /// JSON: `parent`. Optional: `None` leaves the key out.
     pub parent: Option<Box<TreeNode>>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for TreeNode {
@@ -34,6 +36,9 @@ impl ::serde::Serialize for TreeNode {
         map.serialize_entry("children", &self.children)?;
         if let Some(value) = &self.parent {
             map.serialize_entry("parent", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -59,31 +64,34 @@ impl<'de> ::serde::Deserialize<'de> for TreeNode {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Vec<TreeNode>> = None;
                 let mut field_2: Option<Option<Box<TreeNode>>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "value")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "children",
                             )?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "parent")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(TreeNode {
                     value: apigen_runtime::de::required(field_0, "value")?,
                     children: apigen_runtime::de::required(field_1, "children")?,
                     parent: field_2.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -98,6 +106,7 @@ impl TreeNode {
             value: value.into(),
             children,
             parent: None,
+            undeclared: Default::default(),
         }
     }
 }
@@ -179,6 +188,8 @@ pub struct A {
     pub name: String,
     /// JSON: `b`. Optional: `None` leaves the key out.
     pub b: Option<Box<B>>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for A {
@@ -191,6 +202,9 @@ impl ::serde::Serialize for A {
         map.serialize_entry("name", &self.name)?;
         if let Some(value) = &self.b {
             map.serialize_entry("b", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -215,23 +229,24 @@ impl<'de> ::serde::Deserialize<'de> for A {
             ) -> Result<A, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<Box<B>>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "name")?
                         }
-                        Some(1usize) => {
-                            apigen_runtime::de::value(&mut map, &mut field_1, "b")?
-                        }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        1usize => apigen_runtime::de::value(&mut map, &mut field_1, "b")?,
+                        _ => {}
                     }
                 }
                 Ok(A {
                     name: apigen_runtime::de::required(field_0, "name")?,
                     b: field_1.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -242,7 +257,11 @@ impl A {
     /// Creates the value from its required fields (`name`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(name: impl Into<String>) -> Self {
-        Self { name: name.into(), b: None }
+        Self {
+            name: name.into(),
+            b: None,
+            undeclared: Default::default(),
+        }
     }
 }
 /// Schema: `#/components/schemas/B`.
@@ -252,6 +271,8 @@ pub struct B {
     pub a: Box<A>,
     /// JSON: `count`. Optional: `None` leaves the key out.
     pub count: Option<i64>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for B {
@@ -264,6 +285,9 @@ impl ::serde::Serialize for B {
         map.serialize_entry("a", &self.a)?;
         if let Some(value) = &self.count {
             map.serialize_entry("count", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -288,23 +312,24 @@ impl<'de> ::serde::Deserialize<'de> for B {
             ) -> Result<B, __A::Error> {
                 let mut field_0: Option<Box<A>> = None;
                 let mut field_1: Option<Option<i64>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
-                            apigen_runtime::de::value(&mut map, &mut field_0, "a")?
-                        }
-                        Some(1usize) => {
+                        0usize => apigen_runtime::de::value(&mut map, &mut field_0, "a")?,
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "count")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(B {
                     a: apigen_runtime::de::required(field_0, "a")?,
                     count: field_1.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -315,7 +340,11 @@ impl B {
     /// Creates the value from its required fields (`a`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(a: Box<A>) -> Self {
-        Self { a, count: None }
+        Self {
+            a,
+            count: None,
+            undeclared: Default::default(),
+        }
     }
 }
 /// Schema: `#/components/schemas/Dir`.
@@ -323,6 +352,8 @@ impl B {
 pub struct Dir {
     /// JSON: `entries`.
     pub entries: ::std::collections::BTreeMap<String, Dir>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for Dir {
     fn serialize<__S: ::serde::Serializer>(
@@ -332,6 +363,9 @@ impl ::serde::Serialize for Dir {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("entries", &self.entries)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -354,19 +388,22 @@ impl<'de> ::serde::Deserialize<'de> for Dir {
                 mut map: __A,
             ) -> Result<Dir, __A::Error> {
                 let mut field_0: Option<::std::collections::BTreeMap<String, Dir>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "entries")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Dir {
                     entries: apigen_runtime::de::required(field_0, "entries")?,
+                    undeclared,
                 })
             }
         }
@@ -377,7 +414,10 @@ impl Dir {
     /// Creates the value from its required fields (`entries`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(entries: ::std::collections::BTreeMap<String, Dir>) -> Self {
-        Self { entries }
+        Self {
+            entries,
+            undeclared: Default::default(),
+        }
     }
 }
 /// Schema: `#/components/schemas/Expr`.
@@ -414,6 +454,8 @@ pub struct Sum {
     pub left: Box<Expr>,
     /// JSON: `right`.
     pub right: Box<Expr>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for Sum {
     fn serialize<__S: ::serde::Serializer>(
@@ -424,6 +466,9 @@ impl ::serde::Serialize for Sum {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("left", &self.left)?;
         map.serialize_entry("right", &self.right)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -447,23 +492,26 @@ impl<'de> ::serde::Deserialize<'de> for Sum {
             ) -> Result<Sum, __A::Error> {
                 let mut field_0: Option<Box<Expr>> = None;
                 let mut field_1: Option<Box<Expr>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "left")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "right")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Sum {
                     left: apigen_runtime::de::required(field_0, "left")?,
                     right: apigen_runtime::de::required(field_1, "right")?,
+                    undeclared,
                 })
             }
         }
@@ -474,6 +522,10 @@ impl Sum {
     /// Creates the value from its required fields (`left`, `right`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(left: Box<Expr>, right: Box<Expr>) -> Self {
-        Self { left, right }
+        Self {
+            left,
+            right,
+            undeclared: Default::default(),
+        }
     }
 }

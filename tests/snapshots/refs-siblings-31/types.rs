@@ -23,6 +23,8 @@ pub struct Money {
     pub amount: f64,
     /// JSON: `currency`.
     pub currency: MoneyCurrency,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for Money {
@@ -34,6 +36,9 @@ impl ::serde::Serialize for Money {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("amount", &self.amount)?;
         map.serialize_entry("currency", &self.currency)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -57,27 +62,30 @@ impl<'de> ::serde::Deserialize<'de> for Money {
             ) -> Result<Money, __A::Error> {
                 let mut field_0: Option<f64> = None;
                 let mut field_1: Option<MoneyCurrency> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "amount")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "currency",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Money {
                     amount: apigen_runtime::de::required(field_0, "amount")?,
                     currency: apigen_runtime::de::required(field_1, "currency")?,
+                    undeclared,
                 })
             }
         }
@@ -91,6 +99,7 @@ impl Money {
         Self {
             amount,
             currency: MoneyCurrency::Eur,
+            undeclared: Default::default(),
         }
     }
 }
@@ -129,6 +138,8 @@ pub struct Account {
     pub ratio: Option<f64>,
     /// JSON: `tier`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
     pub tier: Option<apigen_runtime::Nullable<u64>>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for Account {
@@ -153,6 +164,9 @@ impl ::serde::Serialize for Account {
         }
         if let Some(value) = &self.tier {
             map.serialize_entry("tier", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -196,46 +210,48 @@ impl<'de> ::serde::Deserialize<'de> for Account {
                 let mut field_7: Option<Option<MaybeLabel>> = None;
                 let mut field_8: Option<Option<f64>> = None;
                 let mut field_9: Option<apigen_runtime::Nullable<u64>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "kind")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "version")?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(&mut map, &mut field_3, "active")?
                         }
-                        Some(4usize) => {
+                        4usize => {
                             apigen_runtime::de::value(&mut map, &mut field_4, "balance")?
                         }
-                        Some(5usize) => {
+                        5usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_5,
                                 "overdraft",
                             )?
                         }
-                        Some(6usize) => {
+                        6usize => {
                             apigen_runtime::de::value(&mut map, &mut field_6, "credit")?
                         }
-                        Some(7usize) => {
+                        7usize => {
                             apigen_runtime::de::value(&mut map, &mut field_7, "label")?
                         }
-                        Some(8usize) => {
+                        8usize => {
                             apigen_runtime::de::value(&mut map, &mut field_8, "ratio")?
                         }
-                        Some(9usize) => {
+                        9usize => {
                             apigen_runtime::de::value(&mut map, &mut field_9, "tier")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Account {
@@ -249,6 +265,7 @@ impl<'de> ::serde::Deserialize<'de> for Account {
                     label: field_7.unwrap_or_default(),
                     ratio: field_8.unwrap_or_default(),
                     tier: field_9,
+                    undeclared,
                 })
             }
         }
@@ -270,6 +287,7 @@ impl Account {
             label: None,
             ratio: None,
             tier: None,
+            undeclared: Default::default(),
         }
     }
 }

@@ -23,6 +23,8 @@ pub struct Item {
     pub name: String,
     /// JSON: `parent`. Optional: `None` leaves the key out.
     pub parent: Option<Box<ItemAlias>>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for Item {
     fn serialize<__S: ::serde::Serializer>(
@@ -35,6 +37,9 @@ impl ::serde::Serialize for Item {
         map.serialize_entry("name", &self.name)?;
         if let Some(value) = &self.parent {
             map.serialize_entry("parent", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -60,27 +65,30 @@ impl<'de> ::serde::Deserialize<'de> for Item {
                 let mut field_0: Option<ItemKey> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<Option<Box<ItemAlias>>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "key")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "name")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "parent")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Item {
                     key: apigen_runtime::de::required(field_0, "key")?,
                     name: apigen_runtime::de::required(field_1, "name")?,
                     parent: field_2.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -95,6 +103,7 @@ impl Item {
             key,
             name: name.into(),
             parent: None,
+            undeclared: Default::default(),
         }
     }
 }
@@ -105,6 +114,8 @@ pub type ItemAlias = Item;
 pub struct Incident {
     /// JSON: `urgency`. Optional: `None` leaves the key out.
     pub urgency: Option<IncidentUrgency>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for Incident {
     fn serialize<__S: ::serde::Serializer>(
@@ -115,6 +126,9 @@ impl ::serde::Serialize for Incident {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.urgency {
             map.serialize_entry("urgency", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -138,19 +152,22 @@ impl<'de> ::serde::Deserialize<'de> for Incident {
                 mut map: __A,
             ) -> Result<Incident, __A::Error> {
                 let mut field_0: Option<Option<IncidentUrgency>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "urgency")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Incident {
                     urgency: field_0.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -168,6 +185,8 @@ pub struct Escalated {
     pub id: String,
     /// JSON: `urgency`. Optional: `None` leaves the key out.
     pub urgency: Option<UrgencyAlias>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for Escalated {
@@ -180,6 +199,9 @@ impl ::serde::Serialize for Escalated {
         map.serialize_entry("id", &self.id)?;
         if let Some(value) = &self.urgency {
             map.serialize_entry("urgency", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -204,23 +226,26 @@ impl<'de> ::serde::Deserialize<'de> for Escalated {
             ) -> Result<Escalated, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<UrgencyAlias>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "urgency")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Escalated {
                     id: apigen_runtime::de::required(field_0, "id")?,
                     urgency: field_1.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -234,6 +259,7 @@ impl Escalated {
         Self {
             id: id.into(),
             urgency: None,
+            undeclared: Default::default(),
         }
     }
 }
@@ -244,6 +270,8 @@ pub type ItemAliasAlias = ItemAlias;
 pub struct AB {
     /// JSON: `slash`. Optional: `None` leaves the key out.
     pub slash: Option<bool>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for AB {
@@ -255,6 +283,9 @@ impl ::serde::Serialize for AB {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.slash {
             map.serialize_entry("slash", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -278,19 +309,22 @@ impl<'de> ::serde::Deserialize<'de> for AB {
                 mut map: __A,
             ) -> Result<AB, __A::Error> {
                 let mut field_0: Option<Option<bool>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "slash")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(AB {
                     slash: field_0.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -311,6 +345,8 @@ apigen_runtime::open_enum! {
 pub struct IncidentsItem {
     /// JSON: `id`.
     pub id: String,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for IncidentsItem {
     fn serialize<__S: ::serde::Serializer>(
@@ -320,6 +356,9 @@ impl ::serde::Serialize for IncidentsItem {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("id", &self.id)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -342,19 +381,22 @@ impl<'de> ::serde::Deserialize<'de> for IncidentsItem {
                 mut map: __A,
             ) -> Result<IncidentsItem, __A::Error> {
                 let mut field_0: Option<String> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(IncidentsItem {
                     id: apigen_runtime::de::required(field_0, "id")?,
+                    undeclared,
                 })
             }
         }
@@ -365,7 +407,10 @@ impl IncidentsItem {
     /// Creates the value from its required fields (`id`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(id: impl Into<String>) -> Self {
-        Self { id: id.into() }
+        Self {
+            id: id.into(),
+            undeclared: Default::default(),
+        }
     }
 }
 /// Schema: `#/paths/~1broken/get/responses/200/content/application~1json/schema`.
@@ -381,6 +426,8 @@ pub struct GetBrokenResponse {
     pub name: Option<String>,
     /// JSON: `nowhere`. Optional and nullable: `None` leaves the key out, `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
     pub nowhere: Option<apigen_runtime::Nullable<::serde_json::Value>>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for GetBrokenResponse {
@@ -404,6 +451,9 @@ impl ::serde::Serialize for GetBrokenResponse {
         }
         if let Some(value) = &self.nowhere {
             map.serialize_entry("nowhere", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -431,27 +481,29 @@ impl<'de> ::serde::Deserialize<'de> for GetBrokenResponse {
                 let mut field_2: Option<Option<AB>> = None;
                 let mut field_3: Option<Option<String>> = None;
                 let mut field_4: Option<apigen_runtime::Nullable<::serde_json::Value>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "ok")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "gone")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "slashy")?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(&mut map, &mut field_3, "name")?
                         }
-                        Some(4usize) => {
+                        4usize => {
                             apigen_runtime::de::value(&mut map, &mut field_4, "nowhere")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(GetBrokenResponse {
@@ -460,6 +512,7 @@ impl<'de> ::serde::Deserialize<'de> for GetBrokenResponse {
                     slashy: field_2.unwrap_or_default(),
                     name: field_3.unwrap_or_default(),
                     nowhere: field_4,
+                    undeclared,
                 })
             }
         }
@@ -486,6 +539,8 @@ pub struct ListIncidentsResponse {
     pub conflict: Option<Conflict>,
     /// JSON: `escalated`. Optional: `None` leaves the key out.
     pub escalated: Option<Escalated>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for ListIncidentsResponse {
@@ -506,6 +561,9 @@ impl ::serde::Serialize for ListIncidentsResponse {
         }
         if let Some(value) = &self.escalated {
             map.serialize_entry("escalated", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -532,32 +590,34 @@ impl<'de> ::serde::Deserialize<'de> for ListIncidentsResponse {
                 let mut field_1: Option<Option<UrgencyAlias>> = None;
                 let mut field_2: Option<Option<Conflict>> = None;
                 let mut field_3: Option<Option<Escalated>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "first")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "urgency")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_2,
                                 "conflict",
                             )?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_3,
                                 "escalated",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(ListIncidentsResponse {
@@ -565,6 +625,7 @@ impl<'de> ::serde::Deserialize<'de> for ListIncidentsResponse {
                     urgency: field_1.unwrap_or_default(),
                     conflict: field_2.unwrap_or_default(),
                     escalated: field_3.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -576,6 +637,8 @@ impl<'de> ::serde::Deserialize<'de> for ListIncidentsResponse {
 pub struct Conflict {
     /// JSON: `reason`.
     pub reason: String,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for Conflict {
@@ -586,6 +649,9 @@ impl ::serde::Serialize for Conflict {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("reason", &self.reason)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -608,19 +674,22 @@ impl<'de> ::serde::Deserialize<'de> for Conflict {
                 mut map: __A,
             ) -> Result<Conflict, __A::Error> {
                 let mut field_0: Option<String> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "reason")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Conflict {
                     reason: apigen_runtime::de::required(field_0, "reason")?,
+                    undeclared,
                 })
             }
         }
@@ -631,6 +700,9 @@ impl Conflict {
     /// Creates the value from its required fields (`reason`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(reason: impl Into<String>) -> Self {
-        Self { reason: reason.into() }
+        Self {
+            reason: reason.into(),
+            undeclared: Default::default(),
+        }
     }
 }

@@ -19,6 +19,8 @@ pub struct Note {
     pub text: String,
     /// JSON: `pinned`. Optional: `None` leaves the key out.
     pub pinned: Option<bool>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for Note {
     fn serialize<__S: ::serde::Serializer>(
@@ -30,6 +32,9 @@ impl ::serde::Serialize for Note {
         map.serialize_entry("text", &self.text)?;
         if let Some(value) = &self.pinned {
             map.serialize_entry("pinned", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -54,23 +59,26 @@ impl<'de> ::serde::Deserialize<'de> for Note {
             ) -> Result<Note, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<bool>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "text")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "pinned")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Note {
                     text: apigen_runtime::de::required(field_0, "text")?,
                     pinned: field_1.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -84,6 +92,7 @@ impl Note {
         Self {
             text: text.into(),
             pinned: None,
+            undeclared: Default::default(),
         }
     }
 }
@@ -246,6 +255,8 @@ impl<'de> ::serde::Deserialize<'de> for CreateTokenRequestMetadata {
 pub struct CreateTokenResponse {
     /// JSON: `token`. Optional: `None` leaves the key out.
     pub token: Option<String>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for CreateTokenResponse {
@@ -257,6 +268,9 @@ impl ::serde::Serialize for CreateTokenResponse {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.token {
             map.serialize_entry("token", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -280,19 +294,22 @@ impl<'de> ::serde::Deserialize<'de> for CreateTokenResponse {
                 mut map: __A,
             ) -> Result<CreateTokenResponse, __A::Error> {
                 let mut field_0: Option<Option<String>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "token")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(CreateTokenResponse {
                     token: field_0.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }

@@ -19,6 +19,8 @@ pub struct JobResult {
     pub id: String,
     /// JSON: `output`.
     pub output: String,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for JobResult {
@@ -30,6 +32,9 @@ impl ::serde::Serialize for JobResult {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("id", &self.id)?;
         map.serialize_entry("output", &self.output)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -53,23 +58,26 @@ impl<'de> ::serde::Deserialize<'de> for JobResult {
             ) -> Result<JobResult, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "output")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(JobResult {
                     id: apigen_runtime::de::required(field_0, "id")?,
                     output: apigen_runtime::de::required(field_1, "output")?,
+                    undeclared,
                 })
             }
         }
@@ -83,6 +91,7 @@ impl JobResult {
         Self {
             id: id.into(),
             output: output.into(),
+            undeclared: Default::default(),
         }
     }
 }
@@ -93,6 +102,8 @@ pub struct JobQueued {
     pub id: String,
     /// JSON: `position`.
     pub position: i64,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for JobQueued {
@@ -104,6 +115,9 @@ impl ::serde::Serialize for JobQueued {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("id", &self.id)?;
         map.serialize_entry("position", &self.position)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -127,27 +141,30 @@ impl<'de> ::serde::Deserialize<'de> for JobQueued {
             ) -> Result<JobQueued, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<i64> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "position",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(JobQueued {
                     id: apigen_runtime::de::required(field_0, "id")?,
                     position: apigen_runtime::de::required(field_1, "position")?,
+                    undeclared,
                 })
             }
         }
@@ -158,7 +175,11 @@ impl JobQueued {
     /// Creates the value from its required fields (`id`, `position`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(id: impl Into<String>, position: i64) -> Self {
-        Self { id: id.into(), position }
+        Self {
+            id: id.into(),
+            position,
+            undeclared: Default::default(),
+        }
     }
 }
 /// Schema: `#/components/schemas/Error`.
@@ -166,6 +187,8 @@ impl JobQueued {
 pub struct Error2 {
     /// JSON: `message`.
     pub message: String,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for Error2 {
@@ -176,6 +199,9 @@ impl ::serde::Serialize for Error2 {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("message", &self.message)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -198,19 +224,22 @@ impl<'de> ::serde::Deserialize<'de> for Error2 {
                 mut map: __A,
             ) -> Result<Error2, __A::Error> {
                 let mut field_0: Option<String> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "message")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Error2 {
                     message: apigen_runtime::de::required(field_0, "message")?,
+                    undeclared,
                 })
             }
         }
@@ -221,7 +250,10 @@ impl Error2 {
     /// Creates the value from its required fields (`message`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(message: impl Into<String>) -> Self {
-        Self { message: message.into() }
+        Self {
+            message: message.into(),
+            undeclared: Default::default(),
+        }
     }
 }
 /// Schema: `#/components/schemas/ProblemDetails`.
@@ -237,6 +269,8 @@ pub struct ProblemDetails {
     pub detail: Option<String>,
     /// JSON: `instance`. Optional: `None` leaves the key out.
     pub instance: Option<String>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for ProblemDetails {
@@ -260,6 +294,9 @@ impl ::serde::Serialize for ProblemDetails {
         }
         if let Some(value) = &self.instance {
             map.serialize_entry("instance", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -287,31 +324,33 @@ impl<'de> ::serde::Deserialize<'de> for ProblemDetails {
                 let mut field_2: Option<Option<i64>> = None;
                 let mut field_3: Option<Option<String>> = None;
                 let mut field_4: Option<Option<String>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "type")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "title")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "status")?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(&mut map, &mut field_3, "detail")?
                         }
-                        Some(4usize) => {
+                        4usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_4,
                                 "instance",
                             )?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(ProblemDetails {
@@ -320,6 +359,7 @@ impl<'de> ::serde::Deserialize<'de> for ProblemDetails {
                     status: field_2.unwrap_or_default(),
                     detail: field_3.unwrap_or_default(),
                     instance: field_4.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }

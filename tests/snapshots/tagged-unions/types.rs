@@ -72,6 +72,8 @@ pub struct Cat {
     pub name: String,
     /// JSON: `indoor`. Optional: `None` leaves the key out.
     pub indoor: Option<bool>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for Cat {
     fn serialize<__S: ::serde::Serializer>(
@@ -84,6 +86,9 @@ impl ::serde::Serialize for Cat {
         map.serialize_entry("name", &self.name)?;
         if let Some(value) = &self.indoor {
             map.serialize_entry("indoor", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -109,27 +114,30 @@ impl<'de> ::serde::Deserialize<'de> for Cat {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<Option<bool>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "petType")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "name")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "indoor")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Cat {
                     pet_type: apigen_runtime::de::required(field_0, "petType")?,
                     name: apigen_runtime::de::required(field_1, "name")?,
                     indoor: field_2.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -144,6 +152,7 @@ impl Cat {
             pet_type: pet_type.into(),
             name: name.into(),
             indoor: None,
+            undeclared: Default::default(),
         }
     }
 }
@@ -156,6 +165,8 @@ pub struct Dog {
     pub name: String,
     /// JSON: `goodBoy`. Optional: `None` leaves the key out.
     pub good_boy: Option<bool>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for Dog {
     fn serialize<__S: ::serde::Serializer>(
@@ -168,6 +179,9 @@ impl ::serde::Serialize for Dog {
         map.serialize_entry("name", &self.name)?;
         if let Some(value) = &self.good_boy {
             map.serialize_entry("goodBoy", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -193,27 +207,30 @@ impl<'de> ::serde::Deserialize<'de> for Dog {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<Option<bool>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "petType")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "name")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "goodBoy")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Dog {
                     pet_type: apigen_runtime::de::required(field_0, "petType")?,
                     name: apigen_runtime::de::required(field_1, "name")?,
                     good_boy: field_2.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -228,6 +245,7 @@ impl Dog {
             pet_type: pet_type.into(),
             name: name.into(),
             good_boy: None,
+            undeclared: Default::default(),
         }
     }
 }
@@ -236,6 +254,8 @@ impl Dog {
 pub struct Lizard {
     /// JSON: `petType`.
     pub pet_type: String,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for Lizard {
     fn serialize<__S: ::serde::Serializer>(
@@ -245,6 +265,9 @@ impl ::serde::Serialize for Lizard {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("petType", &self.pet_type)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -267,19 +290,22 @@ impl<'de> ::serde::Deserialize<'de> for Lizard {
                 mut map: __A,
             ) -> Result<Lizard, __A::Error> {
                 let mut field_0: Option<String> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "petType")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Lizard {
                     pet_type: apigen_runtime::de::required(field_0, "petType")?,
+                    undeclared,
                 })
             }
         }
@@ -290,7 +316,10 @@ impl Lizard {
     /// Creates the value from its required fields (`pet_type`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(pet_type: impl Into<String>) -> Self {
-        Self { pet_type: pet_type.into() }
+        Self {
+            pet_type: pet_type.into(),
+            undeclared: Default::default(),
+        }
     }
 }
 /// Discriminator without mapping; tag values are the component names.
@@ -346,6 +375,8 @@ pub struct Car {
     pub vehicle_type: String,
     /// JSON: `doors`.
     pub doors: i64,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for Car {
@@ -357,6 +388,9 @@ impl ::serde::Serialize for Car {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("vehicleType", &self.vehicle_type)?;
         map.serialize_entry("doors", &self.doors)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -380,27 +414,30 @@ impl<'de> ::serde::Deserialize<'de> for Car {
             ) -> Result<Car, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<i64> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "vehicleType",
                             )?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "doors")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Car {
                     vehicle_type: apigen_runtime::de::required(field_0, "vehicleType")?,
                     doors: apigen_runtime::de::required(field_1, "doors")?,
+                    undeclared,
                 })
             }
         }
@@ -414,6 +451,7 @@ impl Car {
         Self {
             vehicle_type: vehicle_type.into(),
             doors,
+            undeclared: Default::default(),
         }
     }
 }
@@ -424,6 +462,8 @@ pub struct Bike {
     pub vehicle_type: String,
     /// JSON: `gears`. Optional: `None` leaves the key out.
     pub gears: Option<i64>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for Bike {
@@ -436,6 +476,9 @@ impl ::serde::Serialize for Bike {
         map.serialize_entry("vehicleType", &self.vehicle_type)?;
         if let Some(value) = &self.gears {
             map.serialize_entry("gears", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -460,27 +503,30 @@ impl<'de> ::serde::Deserialize<'de> for Bike {
             ) -> Result<Bike, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<i64>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_0,
                                 "vehicleType",
                             )?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "gears")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Bike {
                     vehicle_type: apigen_runtime::de::required(field_0, "vehicleType")?,
                     gears: field_1.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -494,6 +540,7 @@ impl Bike {
         Self {
             vehicle_type: vehicle_type.into(),
             gears: None,
+            undeclared: Default::default(),
         }
     }
 }
@@ -567,6 +614,8 @@ pub struct MessageCreated {
     pub id: String,
     /// JSON: `text`.
     pub text: String,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for MessageCreated {
@@ -579,6 +628,9 @@ impl ::serde::Serialize for MessageCreated {
         map.serialize_entry("type", &self.r#type)?;
         map.serialize_entry("id", &self.id)?;
         map.serialize_entry("text", &self.text)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -603,27 +655,30 @@ impl<'de> ::serde::Deserialize<'de> for MessageCreated {
                 let mut field_0: Option<MessageCreatedType> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<String> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "type")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "id")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "text")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(MessageCreated {
                     r#type: apigen_runtime::de::required(field_0, "type")?,
                     id: apigen_runtime::de::required(field_1, "id")?,
                     text: apigen_runtime::de::required(field_2, "text")?,
+                    undeclared,
                 })
             }
         }
@@ -638,6 +693,7 @@ impl MessageCreated {
             r#type: MessageCreatedType::MessageCreated,
             id: id.into(),
             text: text.into(),
+            undeclared: Default::default(),
         }
     }
 }
@@ -648,6 +704,8 @@ pub struct MessageDeleted {
     pub r#type: MessageDeletedType,
     /// JSON: `id`.
     pub id: String,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for MessageDeleted {
@@ -659,6 +717,9 @@ impl ::serde::Serialize for MessageDeleted {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", &self.r#type)?;
         map.serialize_entry("id", &self.id)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -682,23 +743,26 @@ impl<'de> ::serde::Deserialize<'de> for MessageDeleted {
             ) -> Result<MessageDeleted, __A::Error> {
                 let mut field_0: Option<MessageDeletedType> = None;
                 let mut field_1: Option<String> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "type")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "id")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(MessageDeleted {
                     r#type: apigen_runtime::de::required(field_0, "type")?,
                     id: apigen_runtime::de::required(field_1, "id")?,
+                    undeclared,
                 })
             }
         }
@@ -712,6 +776,7 @@ impl MessageDeleted {
         Self {
             r#type: MessageDeletedType::MessageDeleted,
             id: id.into(),
+            undeclared: Default::default(),
         }
     }
 }
@@ -726,6 +791,8 @@ pub struct ThreadArchived {
     pub thread: Vehicle,
     /// JSON: `pets`. Optional: `None` leaves the key out.
     pub pets: Option<Vec<Pet>>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for ThreadArchived {
@@ -739,6 +806,9 @@ impl ::serde::Serialize for ThreadArchived {
         map.serialize_entry("thread", &self.thread)?;
         if let Some(value) = &self.pets {
             map.serialize_entry("pets", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -764,27 +834,30 @@ impl<'de> ::serde::Deserialize<'de> for ThreadArchived {
                 let mut field_0: Option<ThreadArchivedType> = None;
                 let mut field_1: Option<Vehicle> = None;
                 let mut field_2: Option<Option<Vec<Pet>>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "type")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "thread")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "pets")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(ThreadArchived {
                     r#type: apigen_runtime::de::required(field_0, "type")?,
                     thread: apigen_runtime::de::required(field_1, "thread")?,
                     pets: field_2.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -799,6 +872,7 @@ impl ThreadArchived {
             r#type: ThreadArchivedType::ThreadArchived,
             thread,
             pets: None,
+            undeclared: Default::default(),
         }
     }
 }
@@ -962,6 +1036,8 @@ pub struct ShapeCircle {
     pub kind: ShapeCircleKind,
     /// JSON: `radius`.
     pub radius: f64,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for ShapeCircle {
     fn serialize<__S: ::serde::Serializer>(
@@ -972,6 +1048,9 @@ impl ::serde::Serialize for ShapeCircle {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("kind", &self.kind)?;
         map.serialize_entry("radius", &self.radius)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -995,23 +1074,26 @@ impl<'de> ::serde::Deserialize<'de> for ShapeCircle {
             ) -> Result<ShapeCircle, __A::Error> {
                 let mut field_0: Option<ShapeCircleKind> = None;
                 let mut field_1: Option<f64> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "kind")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "radius")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(ShapeCircle {
                     kind: apigen_runtime::de::required(field_0, "kind")?,
                     radius: apigen_runtime::de::required(field_1, "radius")?,
+                    undeclared,
                 })
             }
         }
@@ -1025,6 +1107,7 @@ impl ShapeCircle {
         Self {
             kind: ShapeCircleKind::Circle,
             radius,
+            undeclared: Default::default(),
         }
     }
 }
@@ -1044,6 +1127,8 @@ pub struct ShapeRectangle {
     pub width: f64,
     /// JSON: `height`.
     pub height: f64,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for ShapeRectangle {
     fn serialize<__S: ::serde::Serializer>(
@@ -1055,6 +1140,9 @@ impl ::serde::Serialize for ShapeRectangle {
         map.serialize_entry("kind", &self.kind)?;
         map.serialize_entry("width", &self.width)?;
         map.serialize_entry("height", &self.height)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -1079,27 +1167,30 @@ impl<'de> ::serde::Deserialize<'de> for ShapeRectangle {
                 let mut field_0: Option<ShapeRectangleKind> = None;
                 let mut field_1: Option<f64> = None;
                 let mut field_2: Option<f64> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "kind")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "width")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "height")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(ShapeRectangle {
                     kind: apigen_runtime::de::required(field_0, "kind")?,
                     width: apigen_runtime::de::required(field_1, "width")?,
                     height: apigen_runtime::de::required(field_2, "height")?,
+                    undeclared,
                 })
             }
         }
@@ -1114,6 +1205,7 @@ impl ShapeRectangle {
             kind: ShapeRectangleKind::Rectangle,
             width,
             height,
+            undeclared: Default::default(),
         }
     }
 }
@@ -1135,6 +1227,8 @@ pub struct ShapeGroup {
     ///
     /// JSON: `fill`. Optional: `None` leaves the key out.
     pub fill: Option<ShapeGroupFill>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for ShapeGroup {
     fn serialize<__S: ::serde::Serializer>(
@@ -1147,6 +1241,9 @@ impl ::serde::Serialize for ShapeGroup {
         map.serialize_entry("parts", &self.parts)?;
         if let Some(value) = &self.fill {
             map.serialize_entry("fill", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -1172,27 +1269,30 @@ impl<'de> ::serde::Deserialize<'de> for ShapeGroup {
                 let mut field_0: Option<ShapeGroupKind> = None;
                 let mut field_1: Option<Vec<Shape>> = None;
                 let mut field_2: Option<Option<ShapeGroupFill>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "kind")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "parts")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "fill")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(ShapeGroup {
                     kind: apigen_runtime::de::required(field_0, "kind")?,
                     parts: apigen_runtime::de::required(field_1, "parts")?,
                     fill: field_2.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -1207,6 +1307,7 @@ impl ShapeGroup {
             kind: ShapeGroupKind::Group,
             parts,
             fill: None,
+            undeclared: Default::default(),
         }
     }
 }
@@ -1270,6 +1371,8 @@ pub struct ShapeGroupFillSolid {
     pub mode: ShapeGroupFillSolidMode,
     /// JSON: `color`.
     pub color: String,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for ShapeGroupFillSolid {
     fn serialize<__S: ::serde::Serializer>(
@@ -1280,6 +1383,9 @@ impl ::serde::Serialize for ShapeGroupFillSolid {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("mode", &self.mode)?;
         map.serialize_entry("color", &self.color)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -1303,23 +1409,26 @@ impl<'de> ::serde::Deserialize<'de> for ShapeGroupFillSolid {
             ) -> Result<ShapeGroupFillSolid, __A::Error> {
                 let mut field_0: Option<ShapeGroupFillSolidMode> = None;
                 let mut field_1: Option<String> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "mode")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "color")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(ShapeGroupFillSolid {
                     mode: apigen_runtime::de::required(field_0, "mode")?,
                     color: apigen_runtime::de::required(field_1, "color")?,
+                    undeclared,
                 })
             }
         }
@@ -1333,6 +1442,7 @@ impl ShapeGroupFillSolid {
         Self {
             mode: ShapeGroupFillSolidMode::Solid,
             color: color.into(),
+            undeclared: Default::default(),
         }
     }
 }
@@ -1352,6 +1462,8 @@ pub struct ShapeGroupFillGradient {
     pub from: String,
     /// JSON: `to`.
     pub to: String,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for ShapeGroupFillGradient {
     fn serialize<__S: ::serde::Serializer>(
@@ -1363,6 +1475,9 @@ impl ::serde::Serialize for ShapeGroupFillGradient {
         map.serialize_entry("mode", &self.mode)?;
         map.serialize_entry("from", &self.from)?;
         map.serialize_entry("to", &self.to)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -1387,27 +1502,30 @@ impl<'de> ::serde::Deserialize<'de> for ShapeGroupFillGradient {
                 let mut field_0: Option<ShapeGroupFillGradientMode> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<String> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "mode")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "from")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "to")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(ShapeGroupFillGradient {
                     mode: apigen_runtime::de::required(field_0, "mode")?,
                     from: apigen_runtime::de::required(field_1, "from")?,
                     to: apigen_runtime::de::required(field_2, "to")?,
+                    undeclared,
                 })
             }
         }
@@ -1422,6 +1540,7 @@ impl ShapeGroupFillGradient {
             mode: ShapeGroupFillGradientMode::Gradient,
             from: from.into(),
             to: to.into(),
+            undeclared: Default::default(),
         }
     }
 }
@@ -1437,6 +1556,8 @@ apigen_runtime::open_enum! {
 pub struct OutcomeUnknown {
     /// JSON: `status`.
     pub status: OutcomeUnknownStatus,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for OutcomeUnknown {
@@ -1447,6 +1568,9 @@ impl ::serde::Serialize for OutcomeUnknown {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("status", &self.status)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -1469,19 +1593,22 @@ impl<'de> ::serde::Deserialize<'de> for OutcomeUnknown {
                 mut map: __A,
             ) -> Result<OutcomeUnknown, __A::Error> {
                 let mut field_0: Option<OutcomeUnknownStatus> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "status")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(OutcomeUnknown {
                     status: apigen_runtime::de::required(field_0, "status")?,
+                    undeclared,
                 })
             }
         }
@@ -1494,6 +1621,7 @@ impl OutcomeUnknown {
     pub fn new() -> Self {
         Self {
             status: OutcomeUnknownStatus::Unknown2,
+            undeclared: Default::default(),
         }
     }
 }
@@ -1511,6 +1639,8 @@ pub struct OutcomeOk {
     pub status: OutcomeOkStatus,
     /// JSON: `value`.
     pub value: String,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for OutcomeOk {
@@ -1522,6 +1652,9 @@ impl ::serde::Serialize for OutcomeOk {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("status", &self.status)?;
         map.serialize_entry("value", &self.value)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -1545,23 +1678,26 @@ impl<'de> ::serde::Deserialize<'de> for OutcomeOk {
             ) -> Result<OutcomeOk, __A::Error> {
                 let mut field_0: Option<OutcomeOkStatus> = None;
                 let mut field_1: Option<String> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "status")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "value")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(OutcomeOk {
                     status: apigen_runtime::de::required(field_0, "status")?,
                     value: apigen_runtime::de::required(field_1, "value")?,
+                    undeclared,
                 })
             }
         }
@@ -1575,6 +1711,7 @@ impl OutcomeOk {
         Self {
             status: OutcomeOkStatus::Ok,
             value: value.into(),
+            undeclared: Default::default(),
         }
     }
 }
@@ -1592,6 +1729,8 @@ pub struct LookupValueVariant2 {
     pub value: String,
     /// JSON: `unit`. Optional: `None` leaves the key out.
     pub unit: Option<String>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for LookupValueVariant2 {
     fn serialize<__S: ::serde::Serializer>(
@@ -1603,6 +1742,9 @@ impl ::serde::Serialize for LookupValueVariant2 {
         map.serialize_entry("value", &self.value)?;
         if let Some(value) = &self.unit {
             map.serialize_entry("unit", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -1627,23 +1769,26 @@ impl<'de> ::serde::Deserialize<'de> for LookupValueVariant2 {
             ) -> Result<LookupValueVariant2, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<String>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "value")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "unit")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(LookupValueVariant2 {
                     value: apigen_runtime::de::required(field_0, "value")?,
                     unit: field_1.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -1657,6 +1802,7 @@ impl LookupValueVariant2 {
         Self {
             value: value.into(),
             unit: None,
+            undeclared: Default::default(),
         }
     }
 }

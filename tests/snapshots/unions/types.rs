@@ -19,6 +19,8 @@ pub struct User {
     pub kind: String,
     /// JSON: `login`.
     pub login: String,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for User {
     fn serialize<__S: ::serde::Serializer>(
@@ -29,6 +31,9 @@ impl ::serde::Serialize for User {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("kind", &self.kind)?;
         map.serialize_entry("login", &self.login)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -52,23 +57,26 @@ impl<'de> ::serde::Deserialize<'de> for User {
             ) -> Result<User, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "kind")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "login")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(User {
                     kind: apigen_runtime::de::required(field_0, "kind")?,
                     login: apigen_runtime::de::required(field_1, "login")?,
+                    undeclared,
                 })
             }
         }
@@ -82,6 +90,7 @@ impl User {
         Self {
             kind: kind.into(),
             login: login.into(),
+            undeclared: Default::default(),
         }
     }
 }
@@ -94,6 +103,8 @@ pub struct Team {
     pub slug: String,
     /// JSON: `members`.
     pub members: i64,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for Team {
     fn serialize<__S: ::serde::Serializer>(
@@ -105,6 +116,9 @@ impl ::serde::Serialize for Team {
         map.serialize_entry("kind", &self.kind)?;
         map.serialize_entry("slug", &self.slug)?;
         map.serialize_entry("members", &self.members)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -129,27 +143,30 @@ impl<'de> ::serde::Deserialize<'de> for Team {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<i64> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "kind")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "slug")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "members")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Team {
                     kind: apigen_runtime::de::required(field_0, "kind")?,
                     slug: apigen_runtime::de::required(field_1, "slug")?,
                     members: apigen_runtime::de::required(field_2, "members")?,
+                    undeclared,
                 })
             }
         }
@@ -164,6 +181,7 @@ impl Team {
             kind: kind.into(),
             slug: slug.into(),
             members,
+            undeclared: Default::default(),
         }
     }
 }
@@ -456,6 +474,8 @@ pub struct Summary {
     pub id: String,
     /// JSON: `name`. Optional: `None` leaves the key out.
     pub name: Option<String>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for Summary {
     fn serialize<__S: ::serde::Serializer>(
@@ -467,6 +487,9 @@ impl ::serde::Serialize for Summary {
         map.serialize_entry("id", &self.id)?;
         if let Some(value) = &self.name {
             map.serialize_entry("name", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -491,23 +514,26 @@ impl<'de> ::serde::Deserialize<'de> for Summary {
             ) -> Result<Summary, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<String>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "name")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Summary {
                     id: apigen_runtime::de::required(field_0, "id")?,
                     name: field_1.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -518,7 +544,11 @@ impl Summary {
     /// Creates the value from its required fields (`id`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(id: impl Into<String>) -> Self {
-        Self { id: id.into(), name: None }
+        Self {
+            id: id.into(),
+            name: None,
+            undeclared: Default::default(),
+        }
     }
 }
 /// Schema: `#/components/schemas/Detail`.
@@ -530,6 +560,8 @@ pub struct Detail {
     pub name: Option<String>,
     /// JSON: `email`. Optional: `None` leaves the key out.
     pub email: Option<String>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for Detail {
     fn serialize<__S: ::serde::Serializer>(
@@ -544,6 +576,9 @@ impl ::serde::Serialize for Detail {
         }
         if let Some(value) = &self.email {
             map.serialize_entry("email", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -569,27 +604,30 @@ impl<'de> ::serde::Deserialize<'de> for Detail {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Option<String>> = None;
                 let mut field_2: Option<Option<String>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "id")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(&mut map, &mut field_1, "name")?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "email")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Detail {
                     id: apigen_runtime::de::required(field_0, "id")?,
                     name: field_1.unwrap_or_default(),
                     email: field_2.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -604,6 +642,7 @@ impl Detail {
             id: id.into(),
             name: None,
             email: None,
+            undeclared: Default::default(),
         }
     }
 }
@@ -641,6 +680,8 @@ impl<'de> ::serde::Deserialize<'de> for Person {
 pub struct ShallowItem {
     /// JSON: `x`.
     pub x: i64,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for ShallowItem {
     fn serialize<__S: ::serde::Serializer>(
@@ -650,6 +691,9 @@ impl ::serde::Serialize for ShallowItem {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("x", &self.x)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -672,19 +716,20 @@ impl<'de> ::serde::Deserialize<'de> for ShallowItem {
                 mut map: __A,
             ) -> Result<ShallowItem, __A::Error> {
                 let mut field_0: Option<i64> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
-                            apigen_runtime::de::value(&mut map, &mut field_0, "x")?
-                        }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        0usize => apigen_runtime::de::value(&mut map, &mut field_0, "x")?,
+                        _ => {}
                     }
                 }
                 Ok(ShallowItem {
                     x: apigen_runtime::de::required(field_0, "x")?,
+                    undeclared,
                 })
             }
         }
@@ -695,7 +740,10 @@ impl ShallowItem {
     /// Creates the value from its required fields (`x`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(x: i64) -> Self {
-        Self { x }
+        Self {
+            x,
+            undeclared: Default::default(),
+        }
     }
 }
 /// Schema: `#/components/schemas/DeepItem`.
@@ -705,6 +753,8 @@ pub struct DeepItem {
     pub x: i64,
     /// JSON: `y`. Optional: `None` leaves the key out.
     pub y: Option<i64>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for DeepItem {
     fn serialize<__S: ::serde::Serializer>(
@@ -716,6 +766,9 @@ impl ::serde::Serialize for DeepItem {
         map.serialize_entry("x", &self.x)?;
         if let Some(value) = &self.y {
             map.serialize_entry("y", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -740,23 +793,22 @@ impl<'de> ::serde::Deserialize<'de> for DeepItem {
             ) -> Result<DeepItem, __A::Error> {
                 let mut field_0: Option<i64> = None;
                 let mut field_1: Option<Option<i64>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
-                            apigen_runtime::de::value(&mut map, &mut field_0, "x")?
-                        }
-                        Some(1usize) => {
-                            apigen_runtime::de::value(&mut map, &mut field_1, "y")?
-                        }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        0usize => apigen_runtime::de::value(&mut map, &mut field_0, "x")?,
+                        1usize => apigen_runtime::de::value(&mut map, &mut field_1, "y")?,
+                        _ => {}
                     }
                 }
                 Ok(DeepItem {
                     x: apigen_runtime::de::required(field_0, "x")?,
                     y: field_1.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -767,7 +819,11 @@ impl DeepItem {
     /// Creates the value from its required fields (`x`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(x: i64) -> Self {
-        Self { x, y: None }
+        Self {
+            x,
+            y: None,
+            undeclared: Default::default(),
+        }
     }
 }
 /// The variants differ only in a nested field.
@@ -824,6 +880,8 @@ pub struct Feed {
     ///
     /// JSON: `matrix`. Optional: `None` leaves the key out.
     pub matrix: Option<Vec<Vec<FeedMatrixItemItem>>>,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 #[cfg(feature = "mock")]
 impl ::serde::Serialize for Feed {
@@ -856,6 +914,9 @@ impl ::serde::Serialize for Feed {
         }
         if let Some(value) = &self.matrix {
             map.serialize_entry("matrix", value)?;
+        }
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -899,54 +960,56 @@ impl<'de> ::serde::Deserialize<'de> for Feed {
                 let mut field_7: Option<apigen_runtime::Nullable<MaybeScalar>> = None;
                 let mut field_8: Option<Option<SortMode>> = None;
                 let mut field_9: Option<Option<Vec<Vec<FeedMatrixItemItem>>>> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "actors")?
                         }
-                        Some(1usize) => {
+                        1usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_1,
                                 "anyActors",
                             )?
                         }
-                        Some(2usize) => {
+                        2usize => {
                             apigen_runtime::de::value(&mut map, &mut field_2, "values")?
                         }
-                        Some(3usize) => {
+                        3usize => {
                             apigen_runtime::de::value(&mut map, &mut field_3, "flags")?
                         }
-                        Some(4usize) => {
+                        4usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_4,
                                 "payloads",
                             )?
                         }
-                        Some(5usize) => {
+                        5usize => {
                             apigen_runtime::de::value(&mut map, &mut field_5, "entries")?
                         }
-                        Some(6usize) => {
+                        6usize => {
                             apigen_runtime::de::value(
                                 &mut map,
                                 &mut field_6,
                                 "fallback",
                             )?
                         }
-                        Some(7usize) => {
+                        7usize => {
                             apigen_runtime::de::value(&mut map, &mut field_7, "maybe")?
                         }
-                        Some(8usize) => {
+                        8usize => {
                             apigen_runtime::de::value(&mut map, &mut field_8, "sort")?
                         }
-                        Some(9usize) => {
+                        9usize => {
                             apigen_runtime::de::value(&mut map, &mut field_9, "matrix")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(Feed {
@@ -960,6 +1023,7 @@ impl<'de> ::serde::Deserialize<'de> for Feed {
                     maybe: field_7,
                     sort: field_8.unwrap_or_default(),
                     matrix: field_9.unwrap_or_default(),
+                    undeclared,
                 })
             }
         }
@@ -981,6 +1045,7 @@ impl Feed {
             maybe: None,
             sort: None,
             matrix: None,
+            undeclared: Default::default(),
         }
     }
 }
@@ -989,6 +1054,8 @@ impl Feed {
 pub struct EntryVariant0 {
     /// JSON: `slug`.
     pub slug: String,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for EntryVariant0 {
     fn serialize<__S: ::serde::Serializer>(
@@ -998,6 +1065,9 @@ impl ::serde::Serialize for EntryVariant0 {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("slug", &self.slug)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -1020,19 +1090,22 @@ impl<'de> ::serde::Deserialize<'de> for EntryVariant0 {
                 mut map: __A,
             ) -> Result<EntryVariant0, __A::Error> {
                 let mut field_0: Option<String> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "slug")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(EntryVariant0 {
                     slug: apigen_runtime::de::required(field_0, "slug")?,
+                    undeclared,
                 })
             }
         }
@@ -1043,7 +1116,10 @@ impl EntryVariant0 {
     /// Creates the value from its required fields (`slug`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(slug: impl Into<String>) -> Self {
-        Self { slug: slug.into() }
+        Self {
+            slug: slug.into(),
+            undeclared: Default::default(),
+        }
     }
 }
 /// Schema: `#/components/schemas/Boxed/oneOf/0`.
@@ -1051,6 +1127,8 @@ impl EntryVariant0 {
 pub struct BoxedVariant0 {
     /// JSON: `item`.
     pub item: ShallowItem,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for BoxedVariant0 {
     fn serialize<__S: ::serde::Serializer>(
@@ -1060,6 +1138,9 @@ impl ::serde::Serialize for BoxedVariant0 {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("item", &self.item)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -1082,19 +1163,22 @@ impl<'de> ::serde::Deserialize<'de> for BoxedVariant0 {
                 mut map: __A,
             ) -> Result<BoxedVariant0, __A::Error> {
                 let mut field_0: Option<ShallowItem> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "item")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(BoxedVariant0 {
                     item: apigen_runtime::de::required(field_0, "item")?,
+                    undeclared,
                 })
             }
         }
@@ -1105,7 +1189,10 @@ impl BoxedVariant0 {
     /// Creates the value from its required fields (`item`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(item: ShallowItem) -> Self {
-        Self { item }
+        Self {
+            item,
+            undeclared: Default::default(),
+        }
     }
 }
 /// Schema: `#/components/schemas/Boxed/oneOf/1`.
@@ -1113,6 +1200,8 @@ impl BoxedVariant0 {
 pub struct BoxedVariant1 {
     /// JSON: `item`.
     pub item: DeepItem,
+    /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
+    pub undeclared: apigen_runtime::Undeclared,
 }
 impl ::serde::Serialize for BoxedVariant1 {
     fn serialize<__S: ::serde::Serializer>(
@@ -1122,6 +1211,9 @@ impl ::serde::Serialize for BoxedVariant1 {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("item", &self.item)?;
+        for (key, value) in self.undeclared.to_encode() {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
@@ -1144,19 +1236,22 @@ impl<'de> ::serde::Deserialize<'de> for BoxedVariant1 {
                 mut map: __A,
             ) -> Result<BoxedVariant1, __A::Error> {
                 let mut field_0: Option<DeepItem> = None;
-                while let Some(index) = apigen_runtime::de::next_field(
+                let mut undeclared = apigen_runtime::Undeclared::new();
+                while let Some(index) = apigen_runtime::de::next_declared(
                     &mut map,
                     __FIELDS,
+                    &mut undeclared,
                 )? {
                     match index {
-                        Some(0usize) => {
+                        0usize => {
                             apigen_runtime::de::value(&mut map, &mut field_0, "item")?
                         }
-                        _ => apigen_runtime::de::skip(&mut map)?,
+                        _ => {}
                     }
                 }
                 Ok(BoxedVariant1 {
                     item: apigen_runtime::de::required(field_0, "item")?,
+                    undeclared,
                 })
             }
         }
@@ -1167,7 +1262,10 @@ impl BoxedVariant1 {
     /// Creates the value from its required fields (`item`); constant fields are set, optional fields are left out.
     #[allow(clippy::new_without_default)]
     pub fn new(item: DeepItem) -> Self {
-        Self { item }
+        Self {
+            item,
+            undeclared: Default::default(),
+        }
     }
 }
 /// Schema: `#/components/schemas/Feed/properties/matrix/items/items`.
