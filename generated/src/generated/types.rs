@@ -62,11 +62,8 @@ impl<'de> ::serde::Deserialize<'de> for ErrorResponse {
                     __FIELDS,
                     &mut undeclared,
                 )? {
-                    match index {
-                        0usize => {
-                            apigen_runtime::de::value(&mut map, &mut field_0, "error")?
-                        }
-                        _ => {}
+                    if index == 0 {
+                        apigen_runtime::de::value(&mut map, &mut field_0, "error")?;
                     }
                 }
                 Ok(ErrorResponse {
@@ -380,11 +377,8 @@ impl<'de> ::serde::Deserialize<'de> for SuccessResponse {
                     __FIELDS,
                     &mut undeclared,
                 )? {
-                    match index {
-                        0usize => {
-                            apigen_runtime::de::value(&mut map, &mut field_0, "success")?
-                        }
-                        _ => {}
+                    if index == 0 {
+                        apigen_runtime::de::value(&mut map, &mut field_0, "success")?;
                     }
                 }
                 Ok(SuccessResponse {
@@ -5632,15 +5626,8 @@ impl<'de> ::serde::Deserialize<'de> for MessageStepData {
                     __FIELDS,
                     &mut undeclared,
                 )? {
-                    match index {
-                        0usize => {
-                            apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_0,
-                                "segments",
-                            )?
-                        }
-                        _ => {}
+                    if index == 0 {
+                        apigen_runtime::de::value(&mut map, &mut field_0, "segments")?;
                     }
                 }
                 Ok(MessageStepData {
@@ -6672,15 +6659,8 @@ impl<'de> ::serde::Deserialize<'de> for SetStatusActionData {
                     __FIELDS,
                     &mut undeclared,
                 )? {
-                    match index {
-                        0usize => {
-                            apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_0,
-                                "statusId",
-                            )?
-                        }
-                        _ => {}
+                    if index == 0 {
+                        apigen_runtime::de::value(&mut map, &mut field_0, "statusId")?;
                     }
                 }
                 Ok(SetStatusActionData {
@@ -8718,15 +8698,8 @@ impl<'de> ::serde::Deserialize<'de> for UpdateLeadResponse {
                     __FIELDS,
                     &mut undeclared,
                 )? {
-                    match index {
-                        0usize => {
-                            apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_0,
-                                "prospect",
-                            )?
-                        }
-                        _ => {}
+                    if index == 0 {
+                        apigen_runtime::de::value(&mut map, &mut field_0, "prospect")?;
                     }
                 }
                 Ok(UpdateLeadResponse {
@@ -10793,15 +10766,8 @@ impl<'de> ::serde::Deserialize<'de> for ProspectPayload {
                     __FIELDS,
                     &mut undeclared,
                 )? {
-                    match index {
-                        0usize => {
-                            apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_0,
-                                "prospect",
-                            )?
-                        }
-                        _ => {}
+                    if index == 0 {
+                        apigen_runtime::de::value(&mut map, &mut field_0, "prospect")?;
                     }
                 }
                 Ok(ProspectPayload {
@@ -10872,15 +10838,8 @@ impl<'de> ::serde::Deserialize<'de> for CampaignPayload {
                     __FIELDS,
                     &mut undeclared,
                 )? {
-                    match index {
-                        0usize => {
-                            apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_0,
-                                "campaign",
-                            )?
-                        }
-                        _ => {}
+                    if index == 0 {
+                        apigen_runtime::de::value(&mut map, &mut field_0, "campaign")?;
                     }
                 }
                 Ok(CampaignPayload {
@@ -15443,11 +15402,8 @@ impl<'de> ::serde::Deserialize<'de> for RemoveListLeadsResponse {
                     __FIELDS,
                     &mut undeclared,
                 )? {
-                    match index {
-                        0usize => {
-                            apigen_runtime::de::value(&mut map, &mut field_0, "removed")?
-                        }
-                        _ => {}
+                    if index == 0 {
+                        apigen_runtime::de::value(&mut map, &mut field_0, "removed")?;
                     }
                 }
                 Ok(RemoveListLeadsResponse {

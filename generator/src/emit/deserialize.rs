@@ -42,7 +42,7 @@ pub fn struct_impl(
         .map(|(index, field)| {
             let local = slot(index);
             let wire = &field.wire;
-            quote! { apigen_runtime::de::value(&mut map, &mut #local, #wire)?, }
+            quote! { apigen_runtime::de::value(&mut map, &mut #local, #wire)? }
         })
         .collect();
     let values = def.fields.iter().enumerate().map(|(index, field)| {
@@ -84,6 +84,17 @@ pub fn struct_impl(
             quote! {},
         )
     };
+    // One declared field and nothing to skip: an `if` reads better than a `match`.
+    let dispatch = match (keep_undeclared, arms.as_slice()) {
+        (true, [only]) => quote! { if index == 0 { #only; } },
+        (true, []) => quote! { let _ = index; },
+        _ => quote! {
+            match index {
+                #(#arm_patterns => #arms,)*
+                #other
+            }
+        },
+    };
     Some(quote! {
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
@@ -98,10 +109,7 @@ pub fn struct_impl(
                         #(#slots)*
                         #undeclared_slot
                         while let Some(index) = #next {
-                            match index {
-                                #(#arm_patterns => #arms)*
-                                #other
-                            }
+                            #dispatch
                         }
                         Ok(#name { #(#values)* #undeclared_value })
                     }

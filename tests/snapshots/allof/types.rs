@@ -1003,11 +1003,8 @@ impl<'de> ::serde::Deserialize<'de> for Conflict {
                     __FIELDS,
                     &mut undeclared,
                 )? {
-                    match index {
-                        0usize => {
-                            apigen_runtime::de::value(&mut map, &mut field_0, "value")?
-                        }
-                        _ => {}
+                    if index == 0 {
+                        apigen_runtime::de::value(&mut map, &mut field_0, "value")?;
                     }
                 }
                 Ok(Conflict {

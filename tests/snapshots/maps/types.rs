@@ -80,11 +80,8 @@ impl<'de> ::serde::Deserialize<'de> for Counter {
                     __FIELDS,
                     &mut undeclared,
                 )? {
-                    match index {
-                        0usize => {
-                            apigen_runtime::de::value(&mut map, &mut field_0, "count")?
-                        }
-                        _ => {}
+                    if index == 0 {
+                        apigen_runtime::de::value(&mut map, &mut field_0, "count")?;
                     }
                 }
                 Ok(Counter {
@@ -197,11 +194,8 @@ impl<'de> ::serde::Deserialize<'de> for Closed {
                     __FIELDS,
                     &mut undeclared,
                 )? {
-                    match index {
-                        0usize => {
-                            apigen_runtime::de::value(&mut map, &mut field_0, "label")?
-                        }
-                        _ => {}
+                    if index == 0 {
+                        apigen_runtime::de::value(&mut map, &mut field_0, "label")?;
                     }
                 }
                 Ok(Closed {
@@ -259,9 +253,7 @@ impl<'de> ::serde::Deserialize<'de> for Empty {
                     __FIELDS,
                     &mut undeclared,
                 )? {
-                    match index {
-                        _ => {}
-                    }
+                    let _ = index;
                 }
                 Ok(Empty { undeclared })
             }

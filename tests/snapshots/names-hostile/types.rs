@@ -291,11 +291,8 @@ impl<'de> ::serde::Deserialize<'de> for CallOptions {
                     __FIELDS,
                     &mut undeclared,
                 )? {
-                    match index {
-                        0usize => {
-                            apigen_runtime::de::value(&mut map, &mut field_0, "option")?
-                        }
-                        _ => {}
+                    if index == 0 {
+                        apigen_runtime::de::value(&mut map, &mut field_0, "option")?;
                     }
                 }
                 Ok(CallOptions {
@@ -357,11 +354,8 @@ impl<'de> ::serde::Deserialize<'de> for ErrorBody2 {
                     __FIELDS,
                     &mut undeclared,
                 )? {
-                    match index {
-                        0usize => {
-                            apigen_runtime::de::value(&mut map, &mut field_0, "message")?
-                        }
-                        _ => {}
+                    if index == 0 {
+                        apigen_runtime::de::value(&mut map, &mut field_0, "message")?;
                     }
                 }
                 Ok(ErrorBody2 {
@@ -446,11 +440,8 @@ impl<'de> ::serde::Deserialize<'de> for Option2 {
                     __FIELDS,
                     &mut undeclared,
                 )? {
-                    match index {
-                        0usize => {
-                            apigen_runtime::de::value(&mut map, &mut field_0, "some")?
-                        }
-                        _ => {}
+                    if index == 0 {
+                        apigen_runtime::de::value(&mut map, &mut field_0, "some")?;
                     }
                 }
                 Ok(Option2 {
@@ -519,11 +510,8 @@ impl<'de> ::serde::Deserialize<'de> for Box2 {
                     __FIELDS,
                     &mut undeclared,
                 )? {
-                    match index {
-                        0usize => {
-                            apigen_runtime::de::value(&mut map, &mut field_0, "none")?
-                        }
-                        _ => {}
+                    if index == 0 {
+                        apigen_runtime::de::value(&mut map, &mut field_0, "none")?;
                     }
                 }
                 Ok(Box2 {
@@ -597,11 +585,8 @@ impl<'de> ::serde::Deserialize<'de> for Into2 {
                     __FIELDS,
                     &mut undeclared,
                 )? {
-                    match index {
-                        0usize => {
-                            apigen_runtime::de::value(&mut map, &mut field_0, "from")?
-                        }
-                        _ => {}
+                    if index == 0 {
+                        apigen_runtime::de::value(&mut map, &mut field_0, "from")?;
                     }
                 }
                 Ok(Into2 {
@@ -665,15 +650,8 @@ impl<'de> ::serde::Deserialize<'de> for Default2 {
                     __FIELDS,
                     &mut undeclared,
                 )? {
-                    match index {
-                        0usize => {
-                            apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_0,
-                                "iterator",
-                            )?
-                        }
-                        _ => {}
+                    if index == 0 {
+                        apigen_runtime::de::value(&mut map, &mut field_0, "iterator")?;
                     }
                 }
                 Ok(Default2 {
@@ -737,11 +715,8 @@ impl<'de> ::serde::Deserialize<'de> for RequestSpec {
                     __FIELDS,
                     &mut undeclared,
                 )? {
-                    match index {
-                        0usize => {
-                            apigen_runtime::de::value(&mut map, &mut field_0, "default")?
-                        }
-                        _ => {}
+                    if index == 0 {
+                        apigen_runtime::de::value(&mut map, &mut field_0, "default")?;
                     }
                 }
                 Ok(RequestSpec {
@@ -805,11 +780,8 @@ impl<'de> ::serde::Deserialize<'de> for String2 {
                     __FIELDS,
                     &mut undeclared,
                 )? {
-                    match index {
-                        0usize => {
-                            apigen_runtime::de::value(&mut map, &mut field_0, "value")?
-                        }
-                        _ => {}
+                    if index == 0 {
+                        apigen_runtime::de::value(&mut map, &mut field_0, "value")?;
                     }
                 }
                 Ok(String2 {

@@ -211,11 +211,8 @@ impl<'de> ::serde::Deserialize<'de> for SelfValue {
                     __FIELDS,
                     &mut undeclared,
                 )? {
-                    match index {
-                        0usize => {
-                            apigen_runtime::de::value(&mut map, &mut field_0, "move")?
-                        }
-                        _ => {}
+                    if index == 0 {
+                        apigen_runtime::de::value(&mut map, &mut field_0, "move")?;
                     }
                 }
                 Ok(SelfValue {
@@ -279,15 +276,8 @@ impl<'de> ::serde::Deserialize<'de> for ListPetsResponse {
                     __FIELDS,
                     &mut undeclared,
                 )? {
-                    match index {
-                        0usize => {
-                            apigen_runtime::de::value(
-                                &mut map,
-                                &mut field_0,
-                                "component",
-                            )?
-                        }
-                        _ => {}
+                    if index == 0 {
+                        apigen_runtime::de::value(&mut map, &mut field_0, "component")?;
                     }
                 }
                 Ok(ListPetsResponse {
@@ -351,11 +341,8 @@ impl<'de> ::serde::Deserialize<'de> for PetsListResponse {
                     __FIELDS,
                     &mut undeclared,
                 )? {
-                    match index {
-                        0usize => {
-                            apigen_runtime::de::value(&mut map, &mut field_0, "other")?
-                        }
-                        _ => {}
+                    if index == 0 {
+                        apigen_runtime::de::value(&mut map, &mut field_0, "other")?;
                     }
                 }
                 Ok(PetsListResponse {
@@ -550,9 +537,8 @@ impl<'de> ::serde::Deserialize<'de> for FooBar {
                     __FIELDS,
                     &mut undeclared,
                 )? {
-                    match index {
-                        0usize => apigen_runtime::de::value(&mut map, &mut field_0, "a")?,
-                        _ => {}
+                    if index == 0 {
+                        apigen_runtime::de::value(&mut map, &mut field_0, "a")?;
                     }
                 }
                 Ok(FooBar {
@@ -613,9 +599,8 @@ impl<'de> ::serde::Deserialize<'de> for FooBar2 {
                     __FIELDS,
                     &mut undeclared,
                 )? {
-                    match index {
-                        0usize => apigen_runtime::de::value(&mut map, &mut field_0, "b")?,
-                        _ => {}
+                    if index == 0 {
+                        apigen_runtime::de::value(&mut map, &mut field_0, "b")?;
                     }
                 }
                 Ok(FooBar2 {

@@ -60,11 +60,8 @@ impl<'de> ::serde::Deserialize<'de> for Problem {
                     __FIELDS,
                     &mut undeclared,
                 )? {
-                    match index {
-                        0usize => {
-                            apigen_runtime::de::value(&mut map, &mut field_0, "message")?
-                        }
-                        _ => {}
+                    if index == 0 {
+                        apigen_runtime::de::value(&mut map, &mut field_0, "message")?;
                     }
                 }
                 Ok(Problem {
@@ -222,11 +219,8 @@ impl<'de> ::serde::Deserialize<'de> for NullableOwner {
                     __FIELDS,
                     &mut undeclared,
                 )? {
-                    match index {
-                        0usize => {
-                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
-                        }
-                        _ => {}
+                    if index == 0 {
+                        apigen_runtime::de::value(&mut map, &mut field_0, "id")?;
                     }
                 }
                 Ok(NullableOwner {

@@ -131,11 +131,8 @@ impl<'de> ::serde::Deserialize<'de> for SelfValueResponse {
                     __FIELDS,
                     &mut undeclared,
                 )? {
-                    match index {
-                        0usize => {
-                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
-                        }
-                        _ => {}
+                    if index == 0 {
+                        apigen_runtime::de::value(&mut map, &mut field_0, "id")?;
                     }
                 }
                 Ok(SelfValueResponse {

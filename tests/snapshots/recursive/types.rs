@@ -394,11 +394,8 @@ impl<'de> ::serde::Deserialize<'de> for Dir {
                     __FIELDS,
                     &mut undeclared,
                 )? {
-                    match index {
-                        0usize => {
-                            apigen_runtime::de::value(&mut map, &mut field_0, "entries")?
-                        }
-                        _ => {}
+                    if index == 0 {
+                        apigen_runtime::de::value(&mut map, &mut field_0, "entries")?;
                     }
                 }
                 Ok(Dir {

@@ -158,11 +158,8 @@ impl<'de> ::serde::Deserialize<'de> for Incident {
                     __FIELDS,
                     &mut undeclared,
                 )? {
-                    match index {
-                        0usize => {
-                            apigen_runtime::de::value(&mut map, &mut field_0, "urgency")?
-                        }
-                        _ => {}
+                    if index == 0 {
+                        apigen_runtime::de::value(&mut map, &mut field_0, "urgency")?;
                     }
                 }
                 Ok(Incident {
@@ -315,11 +312,8 @@ impl<'de> ::serde::Deserialize<'de> for AB {
                     __FIELDS,
                     &mut undeclared,
                 )? {
-                    match index {
-                        0usize => {
-                            apigen_runtime::de::value(&mut map, &mut field_0, "slash")?
-                        }
-                        _ => {}
+                    if index == 0 {
+                        apigen_runtime::de::value(&mut map, &mut field_0, "slash")?;
                     }
                 }
                 Ok(AB {
@@ -387,11 +381,8 @@ impl<'de> ::serde::Deserialize<'de> for IncidentsItem {
                     __FIELDS,
                     &mut undeclared,
                 )? {
-                    match index {
-                        0usize => {
-                            apigen_runtime::de::value(&mut map, &mut field_0, "id")?
-                        }
-                        _ => {}
+                    if index == 0 {
+                        apigen_runtime::de::value(&mut map, &mut field_0, "id")?;
                     }
                 }
                 Ok(IncidentsItem {
@@ -680,11 +671,8 @@ impl<'de> ::serde::Deserialize<'de> for Conflict {
                     __FIELDS,
                     &mut undeclared,
                 )? {
-                    match index {
-                        0usize => {
-                            apigen_runtime::de::value(&mut map, &mut field_0, "reason")?
-                        }
-                        _ => {}
+                    if index == 0 {
+                        apigen_runtime::de::value(&mut map, &mut field_0, "reason")?;
                     }
                 }
                 Ok(Conflict {

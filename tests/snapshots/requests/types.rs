@@ -300,11 +300,8 @@ impl<'de> ::serde::Deserialize<'de> for CreateTokenResponse {
                     __FIELDS,
                     &mut undeclared,
                 )? {
-                    match index {
-                        0usize => {
-                            apigen_runtime::de::value(&mut map, &mut field_0, "token")?
-                        }
-                        _ => {}
+                    if index == 0 {
+                        apigen_runtime::de::value(&mut map, &mut field_0, "token")?;
                     }
                 }
                 Ok(CreateTokenResponse {

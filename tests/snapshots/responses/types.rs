@@ -230,11 +230,8 @@ impl<'de> ::serde::Deserialize<'de> for Error2 {
                     __FIELDS,
                     &mut undeclared,
                 )? {
-                    match index {
-                        0usize => {
-                            apigen_runtime::de::value(&mut map, &mut field_0, "message")?
-                        }
-                        _ => {}
+                    if index == 0 {
+                        apigen_runtime::de::value(&mut map, &mut field_0, "message")?;
                     }
                 }
                 Ok(Error2 {

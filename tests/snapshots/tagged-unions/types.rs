@@ -296,11 +296,8 @@ impl<'de> ::serde::Deserialize<'de> for Lizard {
                     __FIELDS,
                     &mut undeclared,
                 )? {
-                    match index {
-                        0usize => {
-                            apigen_runtime::de::value(&mut map, &mut field_0, "petType")?
-                        }
-                        _ => {}
+                    if index == 0 {
+                        apigen_runtime::de::value(&mut map, &mut field_0, "petType")?;
                     }
                 }
                 Ok(Lizard {
@@ -1599,11 +1596,8 @@ impl<'de> ::serde::Deserialize<'de> for OutcomeUnknown {
                     __FIELDS,
                     &mut undeclared,
                 )? {
-                    match index {
-                        0usize => {
-                            apigen_runtime::de::value(&mut map, &mut field_0, "status")?
-                        }
-                        _ => {}
+                    if index == 0 {
+                        apigen_runtime::de::value(&mut map, &mut field_0, "status")?;
                     }
                 }
                 Ok(OutcomeUnknown {

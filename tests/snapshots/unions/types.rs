@@ -722,9 +722,8 @@ impl<'de> ::serde::Deserialize<'de> for ShallowItem {
                     __FIELDS,
                     &mut undeclared,
                 )? {
-                    match index {
-                        0usize => apigen_runtime::de::value(&mut map, &mut field_0, "x")?,
-                        _ => {}
+                    if index == 0 {
+                        apigen_runtime::de::value(&mut map, &mut field_0, "x")?;
                     }
                 }
                 Ok(ShallowItem {
@@ -1096,11 +1095,8 @@ impl<'de> ::serde::Deserialize<'de> for EntryVariant0 {
                     __FIELDS,
                     &mut undeclared,
                 )? {
-                    match index {
-                        0usize => {
-                            apigen_runtime::de::value(&mut map, &mut field_0, "slug")?
-                        }
-                        _ => {}
+                    if index == 0 {
+                        apigen_runtime::de::value(&mut map, &mut field_0, "slug")?;
                     }
                 }
                 Ok(EntryVariant0 {
@@ -1169,11 +1165,8 @@ impl<'de> ::serde::Deserialize<'de> for BoxedVariant0 {
                     __FIELDS,
                     &mut undeclared,
                 )? {
-                    match index {
-                        0usize => {
-                            apigen_runtime::de::value(&mut map, &mut field_0, "item")?
-                        }
-                        _ => {}
+                    if index == 0 {
+                        apigen_runtime::de::value(&mut map, &mut field_0, "item")?;
                     }
                 }
                 Ok(BoxedVariant0 {
@@ -1242,11 +1235,8 @@ impl<'de> ::serde::Deserialize<'de> for BoxedVariant1 {
                     __FIELDS,
                     &mut undeclared,
                 )? {
-                    match index {
-                        0usize => {
-                            apigen_runtime::de::value(&mut map, &mut field_0, "item")?
-                        }
-                        _ => {}
+                    if index == 0 {
+                        apigen_runtime::de::value(&mut map, &mut field_0, "item")?;
                     }
                 }
                 Ok(BoxedVariant1 {
