@@ -32,6 +32,11 @@ pub struct Args {
     /// Overwrite a Cargo.toml in --out that apigen did not write
     #[arg(long)]
     force: bool,
+    /// Drop the members a schema does not declare instead of keeping them in each
+    /// decoded struct's `undeclared` field (the default keeps them, so nothing the server
+    /// sends is lost)
+    #[arg(long)]
+    drop_undeclared: bool,
 }
 
 /// Runs the command; diagnostics go to stderr, the summary to stdout.
@@ -53,7 +58,8 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
     let mut builder = Builder::new(&args.spec)
         .crate_name(&args.name)
         .label(file_label(&args.spec))
-        .regenerate_command(&command);
+        .regenerate_command(&command)
+        .undeclared_members(!args.drop_undeclared);
     for overlay in &args.overlays {
         builder = builder.overlay(overlay);
     }
@@ -99,6 +105,9 @@ fn regenerate_command(args: &Args, runtime: &RuntimeSource) -> String {
     );
     for overlay in &args.overlays {
         command.push_str(&format!(" --overlay {}", file_label(overlay)));
+    }
+    if args.drop_undeclared {
+        command.push_str(" --drop-undeclared");
     }
     match runtime {
         RuntimeSource::Version(requirement) if args.runtime.is_some() => {

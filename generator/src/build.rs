@@ -163,6 +163,7 @@ pub struct Builder {
     label: Option<String>,
     feature_groups: bool,
     vendored_runtime: bool,
+    undeclared_members: bool,
 }
 
 impl Builder {
@@ -177,7 +178,15 @@ impl Builder {
             label: None,
             feature_groups: false,
             vendored_runtime: true,
+            undeclared_members: true,
         }
+    }
+
+    /// Keeps the members a schema does not declare in each decoded struct's
+    /// `undeclared` field (see [`Settings::keep_undeclared`]); on by default.
+    pub fn undeclared_members(mut self, keep: bool) -> Self {
+        self.undeclared_members = keep;
+        self
     }
 
     /// Writes a copy of the runtime next to the generated code (`apigen/apigen_runtime/`
@@ -240,7 +249,8 @@ impl Builder {
         let mut settings = Settings::new(name, &label)
             .with_regenerate_command(command)
             .with_feature_groups(self.feature_groups)
-            .with_vendored_runtime(self.vendored_runtime);
+            .with_vendored_runtime(self.vendored_runtime)
+            .with_undeclared_members(self.undeclared_members);
         for path in &self.overlays {
             settings = settings.with_overlay(read_overlay(path)?);
         }
