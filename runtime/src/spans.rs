@@ -14,6 +14,8 @@ fn kind<E>(error: &Error<E>) -> &'static str {
         Error::Timeout { .. } => "timeout",
         Error::Connection { .. } => "connection",
         Error::RateLimited { .. } => "rate_limited",
+        Error::MissingCredentials { .. } => "missing_credentials",
+        Error::Authentication { .. } => "authentication",
         Error::Api(_) => "api",
         Error::UnexpectedResponse(_) => "unexpected_response",
     }
