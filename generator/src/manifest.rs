@@ -5,6 +5,30 @@
 use crate::emit::typeref::{tokens, Scope};
 use crate::ir::{Model, ResponseBody, TypeKind, TypeRef};
 
+/// One security scheme of the spec and how the generated client wires it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemeRecord {
+    /// Its name in `components.securitySchemes`.
+    pub name: String,
+    /// How many operations accept it.
+    pub operations: usize,
+    /// How it is wired: the builder method and what it sends, or the manual route.
+    pub wiring: String,
+}
+
+/// The security schemes of `model`, in document order.
+pub fn security(model: &Model) -> Vec<SchemeRecord> {
+    model
+        .security
+        .iter()
+        .map(|scheme| SchemeRecord {
+            name: scheme.name.clone(),
+            operations: scheme.operations,
+            wiring: crate::model::security::wiring(scheme),
+        })
+        .collect()
+}
+
 /// One generated operation and where its success bodies decode into.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OperationRecord {

@@ -270,6 +270,9 @@ pub(crate) struct Authenticator {
     slots: Vec<Slot>,
     /// Generic credentials, sent when an operation's spec says nothing about security.
     generic: Vec<Arc<Applied>>,
+    /// A generic credential that meets none of the API's schemes: the user knows
+    /// better than the spec, so it is sent where a requirement is otherwise unmet.
+    unmatched_generic: bool,
 }
 
 /// What [`Authenticator::new`] needs from the builder.
@@ -332,7 +335,18 @@ impl Authenticator {
             slot.credential = Some(Arc::new(apply(&slot.scheme, credential, config.base_url)?));
             slot.specific = true;
         }
-        Ok(Self { slots, generic })
+        let unmatched_generic = generic.first().is_some_and(|first| {
+            !slots.iter().any(|slot| {
+                slot.credential
+                    .as_ref()
+                    .is_some_and(|applied| Arc::ptr_eq(applied, first))
+            })
+        });
+        Ok(Self {
+            slots,
+            generic,
+            unmatched_generic,
+        })
     }
 
     /// Whether any configured credential travels in a header other than
@@ -355,8 +369,9 @@ impl Authenticator {
     }
 
     /// Chooses what to send for `spec`, before anything is sent: the first alternative
-    /// whose schemes all have credentials; else one met by hand; else the anonymous
-    /// alternative if the spec allows one; else [`Error::MissingCredentials`].
+    /// whose schemes all have credentials; else one met by hand; else a generic
+    /// credential that matches no scheme of the API, if one was given; else the
+    /// anonymous alternative if the spec allows one; else [`Error::MissingCredentials`].
     pub(crate) fn plan<E>(&self, spec: &RequestSpec) -> Result<Plan<'_>, Error<E>> {
         let mut plan = Plan {
             apply: Vec::new(),
@@ -417,6 +432,10 @@ impl Authenticator {
                     .find(|slot| slot.scheme.name == *name)
                     .and_then(|slot| slot.credential.as_deref())
             }));
+            return Ok(plan);
+        }
+        if self.unmatched_generic && !alternatives.is_empty() {
+            plan.apply.extend(self.generic.iter().map(|applied| &**applied));
             return Ok(plan);
         }
         if anonymous || alternatives.is_empty() {

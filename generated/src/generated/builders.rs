@@ -28,11 +28,12 @@ pub struct GetTeam<'a> {
 #[cfg(feature = "team")]
 impl<'a> GetTeam<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/team",
             ["/team"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         Ok(request)
     }
     fn decode_response(
@@ -54,11 +55,12 @@ pub struct ListAccountLinks<'a> {
 #[cfg(feature = "account-links")]
 impl<'a> ListAccountLinks<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/account-links",
             ["/account-links"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         Ok(request)
     }
     fn decode_response(
@@ -82,11 +84,12 @@ pub struct ListMembers<'a> {
 #[cfg(feature = "members")]
 impl<'a> ListMembers<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/members",
             ["/members"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         Ok(request)
     }
     fn decode_response(
@@ -116,11 +119,12 @@ impl<'a> GetMember<'a> {
             &self.member_id,
             Some(&PATTERN_0),
         )?;
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/members/{memberId}",
             ["/members/", &path_member_id].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         Ok(request)
     }
     fn decode_response(
@@ -258,6 +262,7 @@ impl<'a> ListThreads<'a> {
         request.query("inbox", &self.inbox, Style::Form { explode: true })?;
         request.query("filters", &self.filters, Style::DeepObject)?;
         request.query("limit", &self.limit, Style::Form { explode: true })?;
+        request.security(&[&["bearerAuth"]]);
         Ok(request)
     }
     fn decode_response(
@@ -287,6 +292,7 @@ impl<'a> CreateThread<'a> {
             "/threads",
             ["/threads"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -348,6 +354,7 @@ impl<'a> LookupThread<'a> {
                 Style::Form { explode: true },
             )?;
         request.query("externalId", &self.external_id, Style::Form { explode: true })?;
+        request.security(&[&["bearerAuth"]]);
         Ok(request)
     }
     fn decode_response(
@@ -392,6 +399,7 @@ impl<'a> LookupThreadsByUsername<'a> {
                 &self.account_link_ids,
                 Style::Form { explode: true },
             )?;
+        request.security(&[&["bearerAuth"]]);
         Ok(request)
     }
     fn decode_response(
@@ -421,6 +429,7 @@ impl<'a> QuickSendMessage<'a> {
             "/threads/messages",
             ["/threads/messages"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -454,11 +463,12 @@ impl<'a> GetThread<'a> {
             &self.thread_id,
             Some(&PATTERN_0),
         )?;
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/threads/{threadId}",
             ["/threads/", &path_thread_id].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         Ok(request)
     }
     fn decode_response(
@@ -491,6 +501,7 @@ impl<'a> DeleteThread<'a> {
             "/threads/{threadId}",
             ["/threads/", &path_thread_id].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         request.json(&::serde_json::Map::new())?;
         Ok(request)
     }
@@ -523,6 +534,7 @@ impl<'a> UpdateThread<'a> {
             "/threads/{threadId}",
             ["/threads/", &path_thread_id].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -560,6 +572,7 @@ impl<'a> SendTypingIndicator<'a> {
             "/threads/{threadId}/typing",
             ["/threads/", &path_thread_id, "/typing"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         request.json(&::serde_json::Map::new())?;
         Ok(request)
     }
@@ -597,6 +610,7 @@ impl<'a> UpdateThreadSettings<'a> {
             "/threads/{threadId}/settings",
             ["/threads/", &path_thread_id, "/settings"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -714,6 +728,7 @@ impl<'a> ListMessages<'a> {
             )?;
         request.query("cursor", &self.cursor, Style::DeepObject)?;
         request.query("limit", &self.limit, Style::Form { explode: true })?;
+        request.security(&[&["bearerAuth"]]);
         Ok(request)
     }
     fn decode_response(
@@ -749,6 +764,7 @@ impl<'a> SendMessage<'a> {
             "/threads/{threadId}/messages",
             ["/threads/", &path_thread_id, "/messages"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -793,6 +809,7 @@ impl<'a> DeleteMessage<'a> {
             "/threads/{threadId}/messages/{messageId}",
             ["/threads/", &path_thread_id, "/messages/", &path_message_id].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -837,6 +854,7 @@ impl<'a> EditMessage<'a> {
             "/threads/{threadId}/messages/{messageId}",
             ["/threads/", &path_thread_id, "/messages/", &path_message_id].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -875,12 +893,13 @@ impl<'a> GetMessageHistory<'a> {
             &self.message_id,
             Some(&PATTERN_0),
         )?;
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/threads/{threadId}/messages/{messageId}/history",
             ["/threads/", &path_thread_id, "/messages/", &path_message_id, "/history"]
                 .concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         Ok(request)
     }
     fn decode_response(
@@ -929,6 +948,7 @@ impl<'a> AddReaction<'a> {
             ]
                 .concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -980,6 +1000,7 @@ impl<'a> RemoveReaction<'a> {
             ]
                 .concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -1013,6 +1034,7 @@ impl<'a> LookupProspect<'a> {
             ["/prospects/lookup"].concat(),
         );
         request.query("platformId", &self.platform_id, Style::Form { explode: true })?;
+        request.security(&[&["bearerAuth"]]);
         Ok(request)
     }
     fn decode_response(
@@ -1042,11 +1064,12 @@ impl<'a> GetProspect<'a> {
             &self.prospect_id,
             Some(&PATTERN_0),
         )?;
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/prospects/{prospectId}",
             ["/prospects/", &path_prospect_id].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         Ok(request)
     }
     fn decode_response(
@@ -1082,6 +1105,7 @@ impl<'a> UpdateProspectContext<'a> {
             "/prospects/{prospectId}/context",
             ["/prospects/", &path_prospect_id, "/context"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -1109,11 +1133,12 @@ pub struct ListTags<'a> {
 #[cfg(feature = "tags")]
 impl<'a> ListTags<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/tags",
             ["/tags"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         Ok(request)
     }
     fn decode_response(
@@ -1143,6 +1168,7 @@ impl<'a> CreateTag<'a> {
             "/tags",
             ["/tags"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -1169,11 +1195,12 @@ pub struct ListTagColors<'a> {
 #[cfg(feature = "tags")]
 impl<'a> ListTagColors<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/tags/colors",
             ["/tags/colors"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         Ok(request)
     }
     fn decode_response(
@@ -1203,11 +1230,12 @@ impl<'a> GetTag<'a> {
             &self.tag_id,
             Some(&PATTERN_0),
         )?;
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/tags/{tagId}",
             ["/tags/", &path_tag_id].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         Ok(request)
     }
     fn decode_response(
@@ -1240,6 +1268,7 @@ impl<'a> DeleteTag<'a> {
             "/tags/{tagId}",
             ["/tags/", &path_tag_id].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         request.json(&::serde_json::Map::new())?;
         Ok(request)
     }
@@ -1272,6 +1301,7 @@ impl<'a> UpdateTag<'a> {
             "/tags/{tagId}",
             ["/tags/", &path_tag_id].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -1298,11 +1328,12 @@ pub struct ListStatuses<'a> {
 #[cfg(feature = "statuses")]
 impl<'a> ListStatuses<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/statuses",
             ["/statuses"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         Ok(request)
     }
     fn decode_response(
@@ -1332,6 +1363,7 @@ impl<'a> CreateStatus<'a> {
             "/statuses",
             ["/statuses"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -1358,11 +1390,12 @@ pub struct ListStatusColors<'a> {
 #[cfg(feature = "statuses")]
 impl<'a> ListStatusColors<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/statuses/colors",
             ["/statuses/colors"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         Ok(request)
     }
     fn decode_response(
@@ -1392,11 +1425,12 @@ impl<'a> GetStatus<'a> {
             &self.status_id,
             Some(&PATTERN_0),
         )?;
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/statuses/{statusId}",
             ["/statuses/", &path_status_id].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         Ok(request)
     }
     fn decode_response(
@@ -1429,6 +1463,7 @@ impl<'a> DeleteStatus<'a> {
             "/statuses/{statusId}",
             ["/statuses/", &path_status_id].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         request.json(&::serde_json::Map::new())?;
         Ok(request)
     }
@@ -1461,6 +1496,7 @@ impl<'a> UpdateStatus<'a> {
             "/statuses/{statusId}",
             ["/statuses/", &path_status_id].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -1487,11 +1523,12 @@ pub struct ListColors<'a> {
 #[cfg(feature = "colors")]
 impl<'a> ListColors<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/colors",
             ["/colors"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         Ok(request)
     }
     fn decode_response(
@@ -1570,6 +1607,7 @@ impl<'a> ListEvents<'a> {
         );
         request.query("afterSeq", &self.after_seq, Style::Form { explode: true })?;
         request.query("limit", &self.limit, Style::Form { explode: true })?;
+        request.security(&[&["bearerAuth"]]);
         Ok(request)
     }
     fn decode_response(
@@ -1605,6 +1643,7 @@ impl<'a> AddListLeads<'a> {
             "/lists/{listId}/leads",
             ["/lists/", &path_list_id, "/leads"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -1643,6 +1682,7 @@ impl<'a> RemoveListLeads<'a> {
             "/lists/{listId}/leads",
             ["/lists/", &path_list_id, "/leads"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -1687,6 +1727,7 @@ impl<'a> UpdateListLead<'a> {
             "/lists/{listId}/leads/{platformId}",
             ["/lists/", &path_list_id, "/leads/", &path_platform_id].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -1780,6 +1821,7 @@ impl<'a> ListImportJobs<'a> {
         request.query("status", &self.status, Style::Form { explode: true })?;
         request.query("cursor", &self.cursor, Style::Form { explode: true })?;
         request.query("limit", &self.limit, Style::Form { explode: true })?;
+        request.security(&[&["bearerAuth"]]);
         Ok(request)
     }
     fn decode_response(
@@ -1815,6 +1857,7 @@ impl<'a> CreateImportJob<'a> {
             "/lists/{listId}/import-jobs",
             ["/lists/", &path_list_id, "/import-jobs"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -1858,6 +1901,7 @@ impl<'a> CancelImportJob<'a> {
             "/lists/{listId}/import-jobs/{jobId}/cancel",
             ["/lists/", &path_list_id, "/import-jobs/", &path_job_id, "/cancel"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         request.json(&::serde_json::Map::new())?;
         Ok(request)
     }
@@ -1888,11 +1932,12 @@ impl<'a> GetCampaign<'a> {
             &self.campaign_id,
             Some(&PATTERN_0),
         )?;
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             ::apigen_runtime::reqwest::Method::GET,
             "/campaigns/{campaignId}",
             ["/campaigns/", &path_campaign_id].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         Ok(request)
     }
     fn decode_response(
@@ -1927,6 +1972,7 @@ impl<'a> PauseCampaign<'a> {
             "/campaigns/{campaignId}/pause",
             ["/campaigns/", &path_campaign_id, "/pause"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         request.json(&::serde_json::Map::new())?;
         Ok(request)
     }
@@ -1962,6 +2008,7 @@ impl<'a> EnableCampaign<'a> {
             "/campaigns/v2/{campaignId}/enable",
             ["/campaigns/v2/", &path_campaign_id, "/enable"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         request.json(&::serde_json::Map::new())?;
         Ok(request)
     }
@@ -1998,6 +2045,7 @@ impl<'a> UpdateCampaignSequence<'a> {
             "/campaigns/v2/{campaignId}/sequence",
             ["/campaigns/v2/", &path_campaign_id, "/sequence"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -2036,6 +2084,7 @@ impl<'a> AddCampaignLeads<'a> {
             "/campaigns/v2/{campaignId}/leads",
             ["/campaigns/v2/", &path_campaign_id, "/leads"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -2081,6 +2130,7 @@ impl<'a> UpdateCampaignLead<'a> {
             "/campaigns/v2/{campaignId}/leads/{identifier}",
             ["/campaigns/v2/", &path_campaign_id, "/leads/", &path_identifier].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -2127,6 +2177,7 @@ impl<'a> CancelCampaignLead<'a> {
             ["/campaigns/v2/", &path_campaign_id, "/leads/", &path_identifier, "/cancel"]
                 .concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -2166,6 +2217,7 @@ impl<'a> UpdateCampaignLeadRules<'a> {
             "/campaigns/v2/{campaignId}/rules",
             ["/campaigns/v2/", &path_campaign_id, "/rules"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -2211,6 +2263,7 @@ impl<'a> UpdateCampaignColumn<'a> {
             "/campaigns/v2/{campaignId}/columns/{columnId}",
             ["/campaigns/v2/", &path_campaign_id, "/columns/", &path_column_id].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }

@@ -16,6 +16,7 @@ mod keywords;
 pub mod operations;
 mod pagination;
 pub mod refs;
+pub mod security;
 pub mod types;
 mod unions;
 pub mod usage;
@@ -74,6 +75,7 @@ pub fn build_with_webhooks(
         conventions,
         feature_groups: Vec::new(),
         serialize_responses_feature: "mock",
+        security: Vec::new(),
     };
     usage::apply(&mut model);
     Ok(model)
