@@ -107,6 +107,7 @@ pub const SECURITY_SCHEMES: &[::apigen_runtime::SecurityScheme] = &[
 ];
 /// What the [`ClientBuilder`]'s authentication methods take.
 pub mod auth {
+    #[allow(unused_imports)]
     pub use ::apigen_runtime::{Credential, OAuth2, OAuth2Tokens, SecretString};
 }
 /// The body of the API's documented error responses.

@@ -24,6 +24,7 @@ pub fn schemes_const(model: &Model) -> TokenStream {
 
         /// What the [`ClientBuilder`]'s authentication methods take.
         pub mod auth {
+            #[allow(unused_imports)]
             pub use ::apigen_runtime::{Credential, OAuth2, OAuth2Tokens, SecretString};
         }
     }
