@@ -107,7 +107,13 @@ impl RawClient {
         options: &CallOptions,
     ) -> Result<RawResponse, Error<E>> {
         // Credentials are chosen before anything is sent, and attached to each attempt.
-        let mut auth = self.inner.auth.plan(&spec)?;
+        let mut auth = match self.inner.auth.plan(&spec) {
+            Ok(plan) => plan,
+            Err(error) => {
+                trace::finish(0, None, Some(&error));
+                return Err(error);
+            }
+        };
         let mut pending = Some(self.build_request(&spec, options)?);
         let retry = RetryConfig {
             max_retries: options.max_retries.unwrap_or(self.inner.retry.max_retries),

@@ -16,6 +16,8 @@ impl Client {
     ///
     /// `GET /health`
     ///
+    /// Credentials: none (public).
+    ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn health(&self) -> Health<'_> {
         Health {
@@ -27,6 +29,8 @@ impl Client {
     ///
     /// `GET /things`
     ///
+    /// Credentials: `bearerAuth`.
+    ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn list_things(&self) -> ListThings<'_> {
         ListThings {
@@ -35,6 +39,8 @@ impl Client {
         }
     }
     /// `GET /keys/header`
+    ///
+    /// Credentials: `api_key`.
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn header_key(&self) -> HeaderKey<'_> {
@@ -45,6 +51,8 @@ impl Client {
     }
     /// `GET /keys/query`
     ///
+    /// Credentials: `query_key`.
+    ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn query_key(&self) -> QueryKey<'_> {
         QueryKey {
@@ -54,6 +62,8 @@ impl Client {
         }
     }
     /// `GET /keys/cookie`
+    ///
+    /// Credentials: `session`.
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn cookie_key(&self) -> CookieKey<'_> {
@@ -67,6 +77,8 @@ impl Client {
     ///
     /// `GET /either`
     ///
+    /// Credentials: `api_key`, or `basicAuth`.
+    ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn either(&self) -> Either<'_> {
         Either {
@@ -77,6 +89,8 @@ impl Client {
     /// An API key and a bearer token together.
     ///
     /// `GET /both`
+    ///
+    /// Credentials: `api_key` and `bearerAuth`.
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn both(&self) -> Both<'_> {
@@ -89,6 +103,8 @@ impl Client {
     ///
     /// `GET /optional`
     ///
+    /// Credentials: `api_key`, or none.
+    ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn optional(&self) -> Optional<'_> {
         Optional {
@@ -98,6 +114,8 @@ impl Client {
     }
     /// `GET /machine`
     ///
+    /// Credentials: `machine`.
+    ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn machine_read(&self) -> MachineRead<'_> {
         MachineRead {
@@ -106,6 +124,8 @@ impl Client {
         }
     }
     /// `POST /machine`
+    ///
+    /// Credentials: `machine`.
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn machine_write(&self) -> MachineWrite<'_> {
@@ -117,6 +137,8 @@ impl Client {
     }
     /// `GET /me`
     ///
+    /// Credentials: `user`.
+    ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn me(&self) -> Me<'_> {
         Me {
@@ -125,6 +147,8 @@ impl Client {
         }
     }
     /// `GET /oidc`
+    ///
+    /// Credentials: `oidc`.
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn oidc_only(&self) -> OidcOnly<'_> {
@@ -135,6 +159,8 @@ impl Client {
     }
     /// `GET /tls`
     ///
+    /// Credentials: `mtls`.
+    ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn tls_only(&self) -> TlsOnly<'_> {
         TlsOnly {
@@ -143,6 +169,8 @@ impl Client {
         }
     }
     /// `GET /digest`
+    ///
+    /// Credentials: `digest`.
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn digest_only(&self) -> DigestOnly<'_> {
@@ -154,6 +182,8 @@ impl Client {
     /// Names a scheme that is not declared (a diagnostic).
     ///
     /// `GET /ghost`
+    ///
+    /// Credentials: `ghost`.
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn ghost(&self) -> Ghost<'_> {
