@@ -473,3 +473,36 @@ async fn secrets_never_show_in_debug_output_or_cross_origin_redirects() {
     assert_eq!(other.request_count(), 0, "the API key would have gone to another host");
     assert_no_secret(&format!("{error:?}"));
 }
+
+#[tokio::test]
+async fn a_token_is_refreshed_before_it_expires() {
+    let server = TestServer::start().await;
+    let issued = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&issued);
+    server.respond_with(move |request| {
+        if is_token_request(request) {
+            let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+            // Valid for one second: refreshed a tenth of that before it runs out.
+            return token_reply(&format!("tok-{n}"), None, 1);
+        }
+        Reply::json(200, OK)
+    });
+    let client = builder(&server)
+        .machine(OAuth2::client_credentials("client-id", "client-secret-1"))
+        .build()
+        .expect("builds");
+
+    client.machine_read().await.expect("first token");
+    client.machine_read().await.expect("cached token");
+    tokio::time::sleep(Duration::from_millis(950)).await;
+    client.machine_read().await.expect("refreshed token");
+
+    assert_eq!(issued.load(Ordering::SeqCst), 2);
+    let requests = server.requests();
+    let authorizations: Vec<&str> = requests
+        .iter()
+        .filter(|request| !is_token_request(request))
+        .filter_map(|request| request.header("authorization"))
+        .collect();
+    assert_eq!(authorizations, ["Bearer tok-1", "Bearer tok-1", "Bearer tok-2"]);
+}
