@@ -506,3 +506,32 @@ async fn a_token_is_refreshed_before_it_expires() {
         .collect();
     assert_eq!(authorizations, ["Bearer tok-1", "Bearer tok-1", "Bearer tok-2"]);
 }
+
+#[tokio::test]
+async fn a_token_request_is_not_resent_to_another_origin() {
+    let api = TestServer::start().await;
+    let other = TestServer::start().await;
+    api.fallback(Reply::json(200, OK));
+    other.fallback(token_reply("tok-1", None, 3600));
+    // The token endpoint answers 307: following it would post the refresh token and
+    // client secret to another host.
+    api.push(Reply::redirect(
+        307,
+        &format!("{}/oauth/token", other.origin_as("localhost")),
+    ));
+    let client = builder(&api)
+        .user(
+            OAuth2::authorization_code("app", "client-secret-1", "access-old", "refresh-r1").expires_in(Duration::ZERO),
+        )
+        .build()
+        .expect("builds");
+
+    let error = client.me().await.expect_err("redirect not followed");
+    match &error {
+        Error::Authentication { status, .. } => assert_eq!(*status, Some(307)),
+        other => panic!("expected Authentication, got {other:?}"),
+    }
+    assert_eq!(other.request_count(), 0);
+    assert_eq!(api.request_count(), 1, "the API call is not sent without a token");
+    assert_no_secret(&error.to_string());
+}
