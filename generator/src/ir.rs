@@ -34,6 +34,9 @@ pub struct Model {
     /// The cargo features of the operation groups, sorted (empty when feature groups
     /// are off); see `model::features`.
     pub feature_groups: Vec<String>,
+    /// The spec's security schemes (`components.securitySchemes`), each with the
+    /// builder method that configures it; see `model::security`.
+    pub security: Vec<SecurityScheme>,
     /// What gates "Serialize on response-only types": `serialize-responses` in crates
     /// whose manifest apigen writes, `mock` otherwise (see `emit::types`).
     pub serialize_responses_feature: &'static str,
@@ -286,6 +289,89 @@ pub struct Operation {
     /// The cargo feature (operation group) that gates it; `None` when feature groups
     /// are off. Filled in by `model::features`.
     pub feature: Option<String>,
+    /// Its security requirements (its own `security`, else the document's): any one
+    /// of these lists of scheme names, all of a list together; `Some(vec![])` is
+    /// public, `None` means the spec says nothing. Filled in by `model::security`.
+    pub security: Option<Vec<Vec<String>>>,
+}
+
+/// One security scheme of the spec and how the generated client wires it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecurityScheme {
+    /// Its name in `components.securitySchemes` (what requirements name).
+    pub name: String,
+    /// The generated builder method that takes its credential (snake_case, unique,
+    /// clear of the builder's other methods).
+    pub method: String,
+    /// JSON pointer to the scheme.
+    pub pointer: String,
+    /// The scheme's description.
+    pub description: Option<String>,
+    /// What it is.
+    pub kind: SchemeKind,
+    /// How many operations accept it.
+    pub operations: usize,
+}
+
+/// What a security scheme is, as far as the client is concerned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemeKind {
+    /// `apiKey`: a key in a header, query parameter or cookie.
+    ApiKey {
+        /// `header`, `query` or `cookie`.
+        location: KeyLocation,
+        /// The parameter name.
+        name: String,
+    },
+    /// `http` `bearer`.
+    Bearer {
+        /// `bearerFormat`, a hint for docs.
+        format: Option<String>,
+    },
+    /// `http` `basic`.
+    Basic,
+    /// `oauth2`.
+    OAuth2 {
+        /// The `clientCredentials` flow.
+        client_credentials: Option<OAuthFlow>,
+        /// The `authorizationCode` flow.
+        authorization_code: Option<OAuthFlow>,
+        /// Declared flows the client does not run (`implicit`, `password`).
+        unwired_flows: Vec<String>,
+    },
+    /// `openIdConnect`: not wired (no discovery); a bearer token meets it.
+    OpenIdConnect {
+        /// `openIdConnectUrl`.
+        url: String,
+    },
+    /// `mutualTLS`: not wired (a client certificate on a custom `reqwest::Client`).
+    MutualTls,
+    /// Another `http` scheme (`digest`, …): not wired.
+    OtherHttp {
+        /// The scheme's name.
+        scheme: String,
+    },
+}
+
+/// Where an API key travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyLocation {
+    /// A header.
+    Header,
+    /// A query parameter.
+    Query,
+    /// A cookie.
+    Cookie,
+}
+
+/// One OAuth 2 flow of a scheme.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OAuthFlow {
+    /// `tokenUrl` (or `refreshUrl` for the authorization-code flow when it has one).
+    pub token_url: String,
+    /// The scopes requested by default: those the operations require of this scheme,
+    /// in the order the flow declares them (undeclared ones after).
+    pub scopes: Vec<String>,
 }
 
 /// Which error responses a variant of an [`ErrorEnum`] stands for.

@@ -174,6 +174,9 @@ pub struct Output {
     /// How many schemas that declare properties became typed Rust types, and which
     /// did not (pointers into the normalised document).
     pub typedness: typedness::Typedness,
+    /// The spec's security schemes and how the client wires each (the builder method,
+    /// or the manual route for those it cannot apply).
+    pub security: Vec<manifest::SchemeRecord>,
     /// The cargo features of the operation groups, sorted (empty unless
     /// [`Settings::feature_groups`]); the crate's `Cargo.toml` must declare each, plus
     /// `full` (all of them, on by default) and `serialize-responses`.
@@ -198,10 +201,13 @@ pub fn generate_from_value(mut value: serde_json::Value, settings: &Settings) ->
     let (mut value, normalizations, mut diagnostics) = normalize::normalize_lenient(value)?;
     // `openapiv3` (3.0) does not read `webhooks`, so they are taken from the JSON.
     let webhooks = model::webhooks::Source::from_document(&value);
+    // Read from the JSON too: the 3.0 parser cannot read every scheme (`mutualTLS`).
+    let security_schemes = model::security::take_schemes(&mut value);
     let (document, dropped) = parse::parse_lenient(&mut value)?;
     diagnostics.extend(dropped);
     let pointed = model::refs::pointed_schemas(&value);
     let mut model = model::build_with_webhooks(&document, &pointed, &webhooks, &mut diagnostics)?;
+    model.security = model::security::build(&security_schemes, &value, &mut model.operations, &mut diagnostics);
     model.examples = model::examples::collect(&value);
     model.keep_undeclared = settings.keep_undeclared;
     if settings.feature_groups {
@@ -255,6 +261,7 @@ fn finish(
         typedness,
         types,
         feature_groups: model.feature_groups.clone(),
+        security: manifest::security(model),
     }
 }
 

@@ -5,6 +5,38 @@
 use crate::emit::typeref::{tokens, Scope};
 use crate::ir::{Model, ResponseBody, TypeKind, TypeRef};
 
+/// One security scheme of the spec and how the generated client wires it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemeRecord {
+    /// Its name in `components.securitySchemes`.
+    pub name: String,
+    /// How many operations accept it.
+    pub operations: usize,
+    /// How it is wired: the builder method and what it sends, or the manual route.
+    pub wiring: String,
+    /// Whether the client applies it itself (else it is the user's, by hand).
+    pub wired: bool,
+}
+
+/// The security schemes of `model`, in document order.
+pub fn security(model: &Model) -> Vec<SchemeRecord> {
+    model
+        .security
+        .iter()
+        .map(|scheme| SchemeRecord {
+            name: scheme.name.clone(),
+            operations: scheme.operations,
+            wiring: crate::model::security::wiring(scheme),
+            wired: !matches!(
+                scheme.kind,
+                crate::ir::SchemeKind::OpenIdConnect { .. }
+                    | crate::ir::SchemeKind::MutualTls
+                    | crate::ir::SchemeKind::OtherHttp { .. }
+            ),
+        })
+        .collect()
+}
+
 /// One generated operation and where its success bodies decode into.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OperationRecord {
@@ -15,6 +47,9 @@ pub struct OperationRecord {
     /// Success bodies. A record with `status: None` applies to every documented 2xx
     /// status that has no record of its own (a `2XX` range, or all successes alike).
     pub successes: Vec<SuccessRecord>,
+    /// Its security requirements (alternatives of scheme names; empty = public;
+    /// `None` = the spec says nothing).
+    pub security: Option<Vec<Vec<String>>>,
 }
 
 /// The type one success status decodes into.
@@ -89,6 +124,7 @@ pub fn operations(model: &Model) -> Vec<OperationRecord> {
                 operation_id: operation.operation_id.clone(),
                 pointer: operation.pointer.clone(),
                 successes,
+                security: operation.security.clone(),
             }
         })
         .collect()

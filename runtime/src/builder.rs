@@ -2,32 +2,26 @@
 //! headers, timeouts, retry timing) and the redirect policy that keeps credentials on
 //! their origin.
 
+use crate::auth::{self, Authenticator, Credential, Generic};
 use crate::error::Error;
 use crate::execute::{Inner, RawClient};
 use crate::pacing::{Pacer, PacingConfig};
 use crate::profile::ApiProfile;
 use crate::retry::{RetryConfig, Sleeper};
 use crate::secret::SecretString;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, USER_AGENT};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
-
-/// How credentials are attached to every request.
-#[derive(Clone)]
-enum Auth {
-    Bearer(SecretString),
-    Header(HeaderName, SecretString),
-    Basic(String, SecretString),
-}
 
 /// Configures and builds a client. Generated crates alias it with their own client
 /// type `C` and error body type `E`, and start it from their spec's [`ApiProfile`].
 pub struct ClientBuilder<C = RawClient, E = serde_json::Value> {
     base_url: String,
     user_agent: String,
-    auth: Option<Auth>,
+    auth: Option<Generic>,
+    credentials: Vec<(&'static str, Credential)>,
     default_headers: Vec<(String, String)>,
     timeout: Duration,
     connect_timeout: Duration,
@@ -45,6 +39,7 @@ impl<C, E> fmt::Debug for ClientBuilder<C, E> {
             .field("base_url", &self.base_url)
             .field("user_agent", &self.user_agent)
             .field("auth", &self.auth.as_ref().map(|_| "[redacted]"))
+            .field("credentials", &self.credentials)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
@@ -63,6 +58,7 @@ impl<C: From<RawClient>, E> ClientBuilder<C, E> {
             profile,
             pacing: PacingConfig::default(),
             auth: None,
+            credentials: Vec::new(),
             default_headers: Vec::new(),
             timeout: Duration::from_secs(60),
             connect_timeout: Duration::from_secs(10),
@@ -73,22 +69,37 @@ impl<C: From<RawClient>, E> ClientBuilder<C, E> {
         }
     }
 
-    /// Sends `Authorization: Bearer <token>` on every request. The token is never
-    /// shown by `Debug`, `Display` or errors.
+    /// Sends `Authorization: Bearer <token>`: on every request when the spec declares
+    /// no security, else on the operations whose requirements a bearer token meets
+    /// (HTTP bearer, OAuth 2 and OpenID Connect schemes). The token is never shown by
+    /// `Debug`, `Display` or errors.
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
-        self.auth = Some(Auth::Bearer(SecretString::new(token)));
+        self.auth = Some(Generic::Bearer(SecretString::new(token)));
         self
     }
 
-    /// Sends an API key in a header on every request.
+    /// Sends an API key in the header `name` (lower case): on every request when the
+    /// spec declares no security, else where an API-key scheme with that header is
+    /// required.
     pub fn api_key_header(mut self, name: &'static str, key: impl Into<String>) -> Self {
-        self.auth = Some(Auth::Header(HeaderName::from_static(name), SecretString::new(key)));
+        self.auth = Some(Generic::Header(HeaderName::from_static(name), SecretString::new(key)));
         self
     }
 
-    /// Sends HTTP basic credentials on every request.
+    /// Sends HTTP basic credentials: on every request when the spec declares no
+    /// security, else where an HTTP basic scheme is required.
     pub fn basic_auth(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
-        self.auth = Some(Auth::Basic(username.into(), SecretString::new(password)));
+        self.auth = Some(Generic::Basic(username.into(), SecretString::new(password)));
+        self
+    }
+
+    /// Gives the credential of the security scheme named `scheme` in the API's
+    /// profile (generated crates wrap this in one method per scheme). It is sent on
+    /// the operations that require that scheme; [`Self::build`] refuses a scheme the
+    /// profile does not declare or a credential of the wrong kind.
+    pub fn credential(mut self, scheme: &'static str, credential: impl Into<Credential>) -> Self {
+        self.credentials.retain(|(name, _)| *name != scheme);
+        self.credentials.push((scheme, credential.into()));
         self
     }
 
@@ -213,26 +224,19 @@ impl<C: From<RawClient>, E> ClientBuilder<C, E> {
             let (name, value) = header_pair(name, value).map_err(|reason| Error::Config { reason })?;
             headers.append(name, value);
         }
-        if let Some(auth) = &self.auth {
-            let (name, value) = match auth {
-                Auth::Bearer(token) => (AUTHORIZATION, header_value(&format!("Bearer {}", token.expose()))),
-                Auth::Header(name, key) => (name.clone(), header_value(key.expose())),
-                Auth::Basic(user, password) => {
-                    let encoded = crate::base64::encode(format!("{user}:{}", password.expose()).as_bytes());
-                    (AUTHORIZATION, header_value(&format!("Basic {encoded}")))
-                }
-            };
-            let mut value = value.map_err(|_| Error::Config {
-                reason: "credential contains characters not allowed in a header".into(),
-            })?;
-            value.set_sensitive(true);
-            headers.insert(name, value);
-        }
+        let auth = Authenticator::new(auth::Config {
+            schemes: self.profile.schemes(),
+            generic: self.auth.as_ref(),
+            credentials: self.credentials,
+            default_headers: &self.default_headers,
+            base_url: &base,
+        })
+        .map_err(|reason| Error::Config { reason })?;
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
-                .redirect(redirect_policy(matches!(self.auth, Some(Auth::Header(..)))))
+                .redirect(redirect_policy(auth.uses_custom_header(), auth.uses_oauth()))
                 .build()
                 .map_err(|err| Error::Config {
                     reason: format!("HTTP client could not be built: {err}"),
@@ -250,6 +254,7 @@ impl<C: From<RawClient>, E> ClientBuilder<C, E> {
                 retry: self.retry,
                 sleeper,
                 pacer: Pacer::new(self.pacing, self.profile.rate_limit().is_announced()),
+                auth,
                 profile: self.profile,
             }),
         }))
@@ -261,9 +266,11 @@ const MAX_REDIRECTS: usize = 10;
 
 /// Follows redirects like reqwest's default policy (which strips `Authorization`,
 /// cookies and proxy credentials when the host or port changes), except that it stops
-/// at a downgrade from HTTPS to HTTP, and — when `credential_in_custom_header` — at any
-/// change of origin, since reqwest would forward such a header.
-fn redirect_policy(credential_in_custom_header: bool) -> reqwest::redirect::Policy {
+/// at a downgrade from HTTPS to HTTP; when `credential_in_custom_header`, at any
+/// change of origin, since reqwest would forward such a header; and when
+/// `secrets_in_body` (OAuth 2 token requests carry refresh tokens or client secrets in
+/// their form body), at a 307 or 308 to another origin, which would resend the body.
+fn redirect_policy(credential_in_custom_header: bool, secrets_in_body: bool) -> reqwest::redirect::Policy {
     reqwest::redirect::Policy::custom(move |attempt| {
         if attempt.previous().len() >= MAX_REDIRECTS {
             return attempt.error("too many redirects");
@@ -281,12 +288,12 @@ fn redirect_policy(credential_in_custom_header: bool) -> reqwest::redirect::Poli
         if credential_in_custom_header && !same_origin {
             return attempt.stop();
         }
+        let resends_body = matches!(attempt.status().as_u16(), 307 | 308);
+        if secrets_in_body && resends_body && !same_origin {
+            return attempt.stop();
+        }
         attempt.follow()
     })
-}
-
-fn header_value(text: &str) -> Result<HeaderValue, reqwest::header::InvalidHeaderValue> {
-    HeaderValue::from_str(text)
 }
 
 pub(crate) fn header_pair(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), String> {

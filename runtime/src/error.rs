@@ -53,6 +53,26 @@ pub enum Error<E = serde_json::Value> {
         /// How much longer it would have had to wait.
         retry_after: Duration,
     },
+    /// The operation needs credentials the client was not given (see the generated
+    /// builder's methods named after the spec's security schemes). Nothing was sent.
+    MissingCredentials {
+        /// Method and path template (`GET /pets/{petId}`).
+        operation: String,
+        /// What the spec accepts: any one of these lists of schemes, all of a list
+        /// together.
+        required: Vec<Vec<&'static str>>,
+    },
+    /// Credentials could not be obtained: the OAuth 2 token endpoint refused the
+    /// client (or its refresh token), or answered with something that is not a token.
+    /// The message never holds a secret.
+    Authentication {
+        /// The security scheme's name in the spec.
+        scheme: &'static str,
+        /// The token endpoint's status, when it answered.
+        status: Option<u16>,
+        /// What went wrong (the OAuth `error` code and description when given).
+        reason: String,
+    },
     /// The API answered with a non-success status.
     Api(Box<ApiError<E>>),
     /// The API answered with something the client cannot read as documented: a body
@@ -200,6 +220,8 @@ impl<E> Error<E> {
             Error::Timeout { after } => Error::Timeout { after },
             Error::Connection { message, source } => Error::Connection { message, source },
             Error::RateLimited { waited, retry_after } => Error::RateLimited { waited, retry_after },
+            Error::MissingCredentials { operation, required } => Error::MissingCredentials { operation, required },
+            Error::Authentication { scheme, status, reason } => Error::Authentication { scheme, status, reason },
             Error::Api(api) => {
                 let api = *api;
                 Error::Api(Box::new(ApiError {
@@ -239,6 +261,18 @@ impl<E> fmt::Display for Error<E> {
                 waited.as_millis(),
                 retry_after.as_millis()
             ),
+            Error::MissingCredentials { operation, required } => {
+                write!(f, "{operation} needs credentials the client was not given: ")?;
+                let alternatives: Vec<String> = required.iter().map(|all| all.join(" and ")).collect();
+                f.write_str(&alternatives.join(", or "))
+            }
+            Error::Authentication { scheme, status, reason } => {
+                write!(f, "authentication with `{scheme}` failed")?;
+                if let Some(status) = status {
+                    write!(f, " (HTTP {status})")?;
+                }
+                write!(f, ": {reason}")
+            }
             Error::Api(api) => {
                 write!(f, "API error (HTTP {})", api.status)?;
                 if let Some(message) = &api.message {
@@ -269,6 +303,8 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
             | Error::Config { .. }
             | Error::Timeout { .. }
             | Error::RateLimited { .. }
+            | Error::MissingCredentials { .. }
+            | Error::Authentication { .. }
             | Error::Api(_)
             | Error::UnexpectedResponse(_) => None,
         }

@@ -27,6 +27,7 @@ pub(crate) struct Inner {
     pub(crate) sleeper: Sleeper,
     pub(crate) profile: ApiProfile,
     pub(crate) pacer: Pacer,
+    pub(crate) auth: crate::auth::Authenticator,
 }
 
 /// The configured HTTP machinery behind a generated `Client`. Cheap to clone.
@@ -105,6 +106,14 @@ impl RawClient {
         spec: RequestSpec,
         options: &CallOptions,
     ) -> Result<RawResponse, Error<E>> {
+        // Credentials are chosen before anything is sent, and attached to each attempt.
+        let mut auth = match self.inner.auth.plan(&spec) {
+            Ok(plan) => plan,
+            Err(error) => {
+                trace::finish(0, None, Some(&error));
+                return Err(error);
+            }
+        };
         let mut pending = Some(self.build_request(&spec, options)?);
         let retry = RetryConfig {
             max_retries: options.max_retries.unwrap_or(self.inner.retry.max_retries),
@@ -118,16 +127,20 @@ impl RawClient {
         let mut attempt: u32 = 0;
         loop {
             // The last possible attempt takes the request itself; earlier ones send a copy.
-            let this_try = if attempt >= retry.max_retries {
+            let this_try = if attempt >= retry.max_retries && !auth.may_retry_unauthorized() {
                 pending.take()
             } else {
                 pending.as_ref().and_then(reqwest::Request::try_clone)
             };
-            let Some(this_try) = this_try else {
+            let Some(mut this_try) = this_try else {
                 return Err(Error::Config {
                     reason: "request body cannot be repeated".into(),
                 });
             };
+            if let Err(error) = auth.apply(self, &mut this_try).await {
+                trace::finish(attempt, error.status(), Some(&error));
+                return Err(error);
+            }
             let outcome = self.paced_attempt::<E>(this_try, timeout, &retry, own_pause, started);
             #[cfg(feature = "tracing")]
             let outcome = {
@@ -152,6 +165,10 @@ impl RawClient {
                 }
                 Err(error) => error,
             };
+            // A 401 to an OAuth token: refresh it (next `apply`) and try once more.
+            if auth.retry_unauthorized(&error) {
+                continue;
+            }
             match retry_delay(&error, attempt, &retry, repeatable) {
                 Some(wait) => {
                     trace::retrying(attempt, wait, &error);
@@ -248,7 +265,7 @@ impl RawClient {
     }
 
     /// One exchange, limited to `budget`; a timeout is reported as `timeout`.
-    async fn attempt<E: DeserializeOwned>(
+    pub(crate) async fn attempt<E: DeserializeOwned>(
         &self,
         request: reqwest::Request,
         budget: Duration,

@@ -7,10 +7,12 @@
 
 #![deny(missing_docs)]
 
+pub mod auth;
 pub mod base64;
 pub mod builder;
 pub mod call;
 pub mod client;
+mod client_builder;
 pub mod datetime;
 pub mod de;
 pub mod enums;
@@ -20,6 +22,7 @@ pub mod execute;
 pub mod mock;
 pub mod multipart;
 pub mod nullable;
+pub mod oauth;
 pub mod pacing;
 pub mod pagination;
 pub mod path;
@@ -36,11 +39,13 @@ pub mod undeclared;
 pub mod unions;
 pub mod webhooks;
 
+pub use auth::{Credential, KeyLocation, OAuth2Flow, SecurityScheme};
 pub use builder::ClientBuilder;
 pub use error::{ApiError, Error};
 pub use execute::RawClient;
 pub use multipart::Binary;
 pub use nullable::Nullable;
+pub use oauth::{OAuth2, OAuth2Tokens};
 pub use pacing::PacingConfig;
 pub use pattern::Pattern;
 pub use profile::{ApiProfile, RateLimitHeaders, ResetFormat};

@@ -8,6 +8,7 @@
 //! `info`) and the `x-apigen-conventions` extension, and passes it to
 //! [`ClientBuilder::new`](crate::ClientBuilder::new).
 
+use crate::auth::SecurityScheme;
 use crate::response::RateLimit;
 use reqwest::header::HeaderMap;
 
@@ -21,6 +22,7 @@ pub struct ApiProfile {
     error_message: &'static [&'static str],
     request_id_header: Option<&'static str>,
     rate_limit: RateLimitHeaders,
+    security_schemes: &'static [SecurityScheme],
 }
 
 impl ApiProfile {
@@ -34,7 +36,20 @@ impl ApiProfile {
             error_message: &[],
             request_id_header: None,
             rate_limit: RateLimitHeaders::NONE,
+            security_schemes: &[],
         }
+    }
+
+    /// The spec's security schemes, which the builder's credentials are matched to and
+    /// operations' requirements name (see [`crate::auth`]).
+    pub const fn security_schemes(mut self, schemes: &'static [SecurityScheme]) -> Self {
+        self.security_schemes = schemes;
+        self
+    }
+
+    /// The security schemes set with [`Self::security_schemes`].
+    pub const fn schemes(&self) -> &'static [SecurityScheme] {
+        self.security_schemes
     }
 
     /// JSON pointers (`/error/code`) tried in order to find the error code in an

@@ -12,6 +12,11 @@ use std::time::Duration;
 /// Characters not allowed in a cookie value (RFC 6265 `cookie-octet`).
 const COOKIE_VALUE: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b',').add(b';').add(b'\\').add(b'%');
 
+/// `value` percent-encoded where a cookie value could not hold it.
+pub(crate) fn encode_cookie_value(value: &str) -> String {
+    utf8_percent_encode(value, COOKIE_VALUE).to_string()
+}
+
 /// A request body, already encoded.
 #[derive(Debug, Clone)]
 pub enum Body {
@@ -44,6 +49,10 @@ pub struct RequestSpec {
     pub headers: Vec<(&'static str, String)>,
     /// The body, if any.
     pub body: Option<Body>,
+    /// The spec's security requirements: any one of these lists of scheme names, all
+    /// of a list together; `Some(&[])` sends no credentials; `None` (the spec says
+    /// nothing) sends every configured one. See [`crate::auth`].
+    pub security: Option<&'static [&'static [&'static str]]>,
 }
 
 impl RequestSpec {
@@ -56,7 +65,13 @@ impl RequestSpec {
             query: QueryString::new(),
             headers: Vec::new(),
             body: None,
+            security: None,
         }
+    }
+
+    /// Sets the operation's security requirements (see the `security` field).
+    pub fn security(&mut self, requirements: &'static [&'static [&'static str]]) {
+        self.security = Some(requirements);
     }
 
     /// Adds a query parameter (skipped when `None` / `null`).
@@ -72,8 +87,7 @@ impl RequestSpec {
     /// Adds a cookie parameter (all cookies go into one `Cookie` header). Values are
     /// percent-encoded where a cookie value could not hold them.
     pub fn cookie<E>(&mut self, name: &'static str, value: String) -> Result<(), Error<E>> {
-        let encoded = utf8_percent_encode(&value, COOKIE_VALUE).to_string();
-        let pair = format!("{name}={encoded}");
+        let pair = format!("{name}={}", encode_cookie_value(&value));
         match self.headers.iter_mut().find(|(header, _)| *header == "cookie") {
             Some((_, existing)) => {
                 existing.push_str("; ");

@@ -14,6 +14,8 @@ fn kind<E>(error: &Error<E>) -> &'static str {
         Error::Timeout { .. } => "timeout",
         Error::Connection { .. } => "connection",
         Error::RateLimited { .. } => "rate_limited",
+        Error::MissingCredentials { .. } => "missing_credentials",
+        Error::Authentication { .. } => "authentication",
         Error::Api(_) => "api",
         Error::UnexpectedResponse(_) => "unexpected_response",
     }
@@ -184,6 +186,7 @@ mod tracing_tests {
                 let client: RawClient =
                     ClientBuilder::<RawClient>::new(crate::ApiProfile::new("http://unused.invalid", "test/1"))
                         .base_url(format!("http://{address}"))
+                        .bearer_token("secret-token-xyz")
                         .sleeper(Arc::new(|_| Box::pin(async {})))
                         .build()
                         .unwrap();
@@ -220,6 +223,13 @@ mod tracing_tests {
             (Some("1"), Some("200"))
         );
         let events = recorder.events.lock().unwrap();
+        // The credential the request carried shows in no span or event.
+        for (name, fields) in spans.iter().chain(events.iter()) {
+            assert!(
+                fields.iter().all(|(_, value)| !value.contains("secret-token-xyz")),
+                "{name}: {fields:?}"
+            );
+        }
         assert!(
             events
                 .iter()

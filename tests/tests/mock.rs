@@ -141,6 +141,7 @@ async fn dropped_connections_and_delays_reach_the_client() {
     let (server, _) = server_and_client().await;
     let client = server
         .client_builder()
+        .bearer_token("test-token")
         .max_retries(0)
         .timeout(Duration::from_millis(200))
         .build()

@@ -101,6 +101,12 @@ pub mod formats;
 #[path = "../snapshots/refs/mod.rs"]
 pub mod refs;
 
+// Run against a loopback server in `tests/auth.rs`.
+#[rustfmt::skip]
+#[warn(missing_docs)]
+#[path = "../snapshots/security/mod.rs"]
+pub mod security;
+
 
 use apigen_runtime::Nullable;
 use serde_json::json;

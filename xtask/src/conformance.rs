@@ -379,11 +379,44 @@ fn report(row: &Row) -> String {
     for (example, at) in undeclared.take(5) {
         let _ = writeln!(report, "undeclared member dropped #{}: {at}", example.pointer);
     }
+    security(&mut report, output);
     let _ = writeln!(report, "# diagnostics");
     for diagnostic in &output.diagnostics {
         let _ = writeln!(report, "{diagnostic}");
     }
     report
+}
+
+/// The `# security` lines: the spec's schemes, how the generated client wires each,
+/// and how many operations need credentials, are public, or say nothing.
+fn security(report: &mut String, output: &apigen::Output) {
+    let wired = output.security.iter().filter(|scheme| scheme.wired).count();
+    let count = |test: fn(&Option<Vec<Vec<String>>>) -> bool| {
+        output
+            .operations
+            .iter()
+            .filter(|operation| test(&operation.security))
+            .count()
+    };
+    let _ = writeln!(
+        report,
+        "# security: {} schemes, {wired} wired by the client; operations: {} need credentials, {} public or optional, {} say nothing",
+        output.security.len(),
+        count(|security| security.as_ref().is_some_and(|alternatives| {
+            !alternatives.is_empty() && alternatives.iter().all(|all| !all.is_empty())
+        })),
+        count(|security| security.as_ref().is_some_and(|alternatives| {
+            alternatives.is_empty() || alternatives.iter().any(Vec::is_empty)
+        })),
+        count(Option::is_none),
+    );
+    for scheme in &output.security {
+        let _ = writeln!(
+            report,
+            "scheme {} ({} operations): {}",
+            scheme.name, scheme.operations, scheme.wiring
+        );
+    }
 }
 
 /// An error message on one line, without the raw body bytes, at most 300 characters.

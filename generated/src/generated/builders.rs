@@ -26,11 +26,12 @@ pub struct GetTeam<'a> {
 #[cfg(feature = "team")]
 impl<'a> GetTeam<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             apigen_runtime::reqwest::Method::GET,
             "/team",
             ["/team"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         Ok(request)
     }
     fn decode_response(
@@ -52,11 +53,12 @@ pub struct ListAccountLinks<'a> {
 #[cfg(feature = "account-links")]
 impl<'a> ListAccountLinks<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             apigen_runtime::reqwest::Method::GET,
             "/account-links",
             ["/account-links"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         Ok(request)
     }
     fn decode_response(
@@ -80,11 +82,12 @@ pub struct ListMembers<'a> {
 #[cfg(feature = "members")]
 impl<'a> ListMembers<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             apigen_runtime::reqwest::Method::GET,
             "/members",
             ["/members"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         Ok(request)
     }
     fn decode_response(
@@ -114,11 +117,12 @@ impl<'a> GetMember<'a> {
             &self.member_id,
             Some(&PATTERN_0),
         )?;
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             apigen_runtime::reqwest::Method::GET,
             "/members/{memberId}",
             ["/members/", &path_member_id].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         Ok(request)
     }
     fn decode_response(
@@ -256,6 +260,7 @@ impl<'a> ListThreads<'a> {
         request.query("inbox", &self.inbox, Style::Form { explode: true })?;
         request.query("filters", &self.filters, Style::DeepObject)?;
         request.query("limit", &self.limit, Style::Form { explode: true })?;
+        request.security(&[&["bearerAuth"]]);
         Ok(request)
     }
     fn decode_response(
@@ -285,6 +290,7 @@ impl<'a> CreateThread<'a> {
             "/threads",
             ["/threads"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -346,6 +352,7 @@ impl<'a> LookupThread<'a> {
                 Style::Form { explode: true },
             )?;
         request.query("externalId", &self.external_id, Style::Form { explode: true })?;
+        request.security(&[&["bearerAuth"]]);
         Ok(request)
     }
     fn decode_response(
@@ -390,6 +397,7 @@ impl<'a> LookupThreadsByUsername<'a> {
                 &self.account_link_ids,
                 Style::Form { explode: true },
             )?;
+        request.security(&[&["bearerAuth"]]);
         Ok(request)
     }
     fn decode_response(
@@ -419,6 +427,7 @@ impl<'a> QuickSendMessage<'a> {
             "/threads/messages",
             ["/threads/messages"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -452,11 +461,12 @@ impl<'a> GetThread<'a> {
             &self.thread_id,
             Some(&PATTERN_0),
         )?;
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             apigen_runtime::reqwest::Method::GET,
             "/threads/{threadId}",
             ["/threads/", &path_thread_id].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         Ok(request)
     }
     fn decode_response(
@@ -489,6 +499,7 @@ impl<'a> DeleteThread<'a> {
             "/threads/{threadId}",
             ["/threads/", &path_thread_id].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         request.json(&::serde_json::Map::new())?;
         Ok(request)
     }
@@ -521,6 +532,7 @@ impl<'a> UpdateThread<'a> {
             "/threads/{threadId}",
             ["/threads/", &path_thread_id].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -558,6 +570,7 @@ impl<'a> SendTypingIndicator<'a> {
             "/threads/{threadId}/typing",
             ["/threads/", &path_thread_id, "/typing"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         request.json(&::serde_json::Map::new())?;
         Ok(request)
     }
@@ -595,6 +608,7 @@ impl<'a> UpdateThreadSettings<'a> {
             "/threads/{threadId}/settings",
             ["/threads/", &path_thread_id, "/settings"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -712,6 +726,7 @@ impl<'a> ListMessages<'a> {
             )?;
         request.query("cursor", &self.cursor, Style::DeepObject)?;
         request.query("limit", &self.limit, Style::Form { explode: true })?;
+        request.security(&[&["bearerAuth"]]);
         Ok(request)
     }
     fn decode_response(
@@ -747,6 +762,7 @@ impl<'a> SendMessage<'a> {
             "/threads/{threadId}/messages",
             ["/threads/", &path_thread_id, "/messages"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -791,6 +807,7 @@ impl<'a> DeleteMessage<'a> {
             "/threads/{threadId}/messages/{messageId}",
             ["/threads/", &path_thread_id, "/messages/", &path_message_id].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -835,6 +852,7 @@ impl<'a> EditMessage<'a> {
             "/threads/{threadId}/messages/{messageId}",
             ["/threads/", &path_thread_id, "/messages/", &path_message_id].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -873,12 +891,13 @@ impl<'a> GetMessageHistory<'a> {
             &self.message_id,
             Some(&PATTERN_0),
         )?;
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             apigen_runtime::reqwest::Method::GET,
             "/threads/{threadId}/messages/{messageId}/history",
             ["/threads/", &path_thread_id, "/messages/", &path_message_id, "/history"]
                 .concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         Ok(request)
     }
     fn decode_response(
@@ -927,6 +946,7 @@ impl<'a> AddReaction<'a> {
             ]
                 .concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -978,6 +998,7 @@ impl<'a> RemoveReaction<'a> {
             ]
                 .concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -1011,6 +1032,7 @@ impl<'a> LookupProspect<'a> {
             ["/prospects/lookup"].concat(),
         );
         request.query("platformId", &self.platform_id, Style::Form { explode: true })?;
+        request.security(&[&["bearerAuth"]]);
         Ok(request)
     }
     fn decode_response(
@@ -1040,11 +1062,12 @@ impl<'a> GetProspect<'a> {
             &self.prospect_id,
             Some(&PATTERN_0),
         )?;
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             apigen_runtime::reqwest::Method::GET,
             "/prospects/{prospectId}",
             ["/prospects/", &path_prospect_id].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         Ok(request)
     }
     fn decode_response(
@@ -1080,6 +1103,7 @@ impl<'a> UpdateProspectContext<'a> {
             "/prospects/{prospectId}/context",
             ["/prospects/", &path_prospect_id, "/context"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -1107,11 +1131,12 @@ pub struct ListTags<'a> {
 #[cfg(feature = "tags")]
 impl<'a> ListTags<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             apigen_runtime::reqwest::Method::GET,
             "/tags",
             ["/tags"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         Ok(request)
     }
     fn decode_response(
@@ -1141,6 +1166,7 @@ impl<'a> CreateTag<'a> {
             "/tags",
             ["/tags"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -1167,11 +1193,12 @@ pub struct ListTagColors<'a> {
 #[cfg(feature = "tags")]
 impl<'a> ListTagColors<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             apigen_runtime::reqwest::Method::GET,
             "/tags/colors",
             ["/tags/colors"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         Ok(request)
     }
     fn decode_response(
@@ -1201,11 +1228,12 @@ impl<'a> GetTag<'a> {
             &self.tag_id,
             Some(&PATTERN_0),
         )?;
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             apigen_runtime::reqwest::Method::GET,
             "/tags/{tagId}",
             ["/tags/", &path_tag_id].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         Ok(request)
     }
     fn decode_response(
@@ -1238,6 +1266,7 @@ impl<'a> DeleteTag<'a> {
             "/tags/{tagId}",
             ["/tags/", &path_tag_id].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         request.json(&::serde_json::Map::new())?;
         Ok(request)
     }
@@ -1270,6 +1299,7 @@ impl<'a> UpdateTag<'a> {
             "/tags/{tagId}",
             ["/tags/", &path_tag_id].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -1296,11 +1326,12 @@ pub struct ListStatuses<'a> {
 #[cfg(feature = "statuses")]
 impl<'a> ListStatuses<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             apigen_runtime::reqwest::Method::GET,
             "/statuses",
             ["/statuses"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         Ok(request)
     }
     fn decode_response(
@@ -1330,6 +1361,7 @@ impl<'a> CreateStatus<'a> {
             "/statuses",
             ["/statuses"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -1356,11 +1388,12 @@ pub struct ListStatusColors<'a> {
 #[cfg(feature = "statuses")]
 impl<'a> ListStatusColors<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             apigen_runtime::reqwest::Method::GET,
             "/statuses/colors",
             ["/statuses/colors"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         Ok(request)
     }
     fn decode_response(
@@ -1390,11 +1423,12 @@ impl<'a> GetStatus<'a> {
             &self.status_id,
             Some(&PATTERN_0),
         )?;
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             apigen_runtime::reqwest::Method::GET,
             "/statuses/{statusId}",
             ["/statuses/", &path_status_id].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         Ok(request)
     }
     fn decode_response(
@@ -1427,6 +1461,7 @@ impl<'a> DeleteStatus<'a> {
             "/statuses/{statusId}",
             ["/statuses/", &path_status_id].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         request.json(&::serde_json::Map::new())?;
         Ok(request)
     }
@@ -1459,6 +1494,7 @@ impl<'a> UpdateStatus<'a> {
             "/statuses/{statusId}",
             ["/statuses/", &path_status_id].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -1485,11 +1521,12 @@ pub struct ListColors<'a> {
 #[cfg(feature = "colors")]
 impl<'a> ListColors<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             apigen_runtime::reqwest::Method::GET,
             "/colors",
             ["/colors"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         Ok(request)
     }
     fn decode_response(
@@ -1568,6 +1605,7 @@ impl<'a> ListEvents<'a> {
         );
         request.query("afterSeq", &self.after_seq, Style::Form { explode: true })?;
         request.query("limit", &self.limit, Style::Form { explode: true })?;
+        request.security(&[&["bearerAuth"]]);
         Ok(request)
     }
     fn decode_response(
@@ -1603,6 +1641,7 @@ impl<'a> AddListLeads<'a> {
             "/lists/{listId}/leads",
             ["/lists/", &path_list_id, "/leads"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -1641,6 +1680,7 @@ impl<'a> RemoveListLeads<'a> {
             "/lists/{listId}/leads",
             ["/lists/", &path_list_id, "/leads"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -1685,6 +1725,7 @@ impl<'a> UpdateListLead<'a> {
             "/lists/{listId}/leads/{platformId}",
             ["/lists/", &path_list_id, "/leads/", &path_platform_id].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -1778,6 +1819,7 @@ impl<'a> ListImportJobs<'a> {
         request.query("status", &self.status, Style::Form { explode: true })?;
         request.query("cursor", &self.cursor, Style::Form { explode: true })?;
         request.query("limit", &self.limit, Style::Form { explode: true })?;
+        request.security(&[&["bearerAuth"]]);
         Ok(request)
     }
     fn decode_response(
@@ -1813,6 +1855,7 @@ impl<'a> CreateImportJob<'a> {
             "/lists/{listId}/import-jobs",
             ["/lists/", &path_list_id, "/import-jobs"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -1856,6 +1899,7 @@ impl<'a> CancelImportJob<'a> {
             "/lists/{listId}/import-jobs/{jobId}/cancel",
             ["/lists/", &path_list_id, "/import-jobs/", &path_job_id, "/cancel"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         request.json(&::serde_json::Map::new())?;
         Ok(request)
     }
@@ -1886,11 +1930,12 @@ impl<'a> GetCampaign<'a> {
             &self.campaign_id,
             Some(&PATTERN_0),
         )?;
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             apigen_runtime::reqwest::Method::GET,
             "/campaigns/{campaignId}",
             ["/campaigns/", &path_campaign_id].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         Ok(request)
     }
     fn decode_response(
@@ -1925,6 +1970,7 @@ impl<'a> PauseCampaign<'a> {
             "/campaigns/{campaignId}/pause",
             ["/campaigns/", &path_campaign_id, "/pause"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         request.json(&::serde_json::Map::new())?;
         Ok(request)
     }
@@ -1960,6 +2006,7 @@ impl<'a> EnableCampaign<'a> {
             "/campaigns/v2/{campaignId}/enable",
             ["/campaigns/v2/", &path_campaign_id, "/enable"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         request.json(&::serde_json::Map::new())?;
         Ok(request)
     }
@@ -1996,6 +2043,7 @@ impl<'a> UpdateCampaignSequence<'a> {
             "/campaigns/v2/{campaignId}/sequence",
             ["/campaigns/v2/", &path_campaign_id, "/sequence"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -2034,6 +2082,7 @@ impl<'a> AddCampaignLeads<'a> {
             "/campaigns/v2/{campaignId}/leads",
             ["/campaigns/v2/", &path_campaign_id, "/leads"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -2079,6 +2128,7 @@ impl<'a> UpdateCampaignLead<'a> {
             "/campaigns/v2/{campaignId}/leads/{identifier}",
             ["/campaigns/v2/", &path_campaign_id, "/leads/", &path_identifier].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -2125,6 +2175,7 @@ impl<'a> CancelCampaignLead<'a> {
             ["/campaigns/v2/", &path_campaign_id, "/leads/", &path_identifier, "/cancel"]
                 .concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -2164,6 +2215,7 @@ impl<'a> UpdateCampaignLeadRules<'a> {
             "/campaigns/v2/{campaignId}/rules",
             ["/campaigns/v2/", &path_campaign_id, "/rules"].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -2209,6 +2261,7 @@ impl<'a> UpdateCampaignColumn<'a> {
             "/campaigns/v2/{campaignId}/columns/{columnId}",
             ["/campaigns/v2/", &path_campaign_id, "/columns/", &path_column_id].concat(),
         );
+        request.security(&[&["bearerAuth"]]);
         if let Some(body) = &self.body {
             request.json(body)?;
         }

@@ -99,13 +99,33 @@ pub const API: apigen_runtime::ApiProfile = apigen_runtime::ApiProfile::new(
             .limit("x-ratelimit-limit")
             .remaining("x-ratelimit-remaining")
             .reset("x-ratelimit-reset", apigen_runtime::ResetFormat::UnixSeconds),
-    );
+    )
+    .security_schemes(SECURITY_SCHEMES);
+/// The spec's security schemes, as the runtime matches credentials to them.
+pub const SECURITY_SCHEMES: &[apigen_runtime::SecurityScheme] = &[
+    apigen_runtime::SecurityScheme::bearer("bearerAuth"),
+];
+/// What the [`ClientBuilder`]'s authentication methods take.
+pub mod auth {
+    #[allow(unused_imports)]
+    pub use apigen_runtime::{Credential, OAuth2, OAuth2Tokens, SecretString};
+}
 /// The body of the API's documented error responses.
 pub type ErrorBody = types::ErrorResponse;
 /// The error every call returns; see [`apigen_runtime::Error`].
 pub type Error = apigen_runtime::Error<ErrorBody>;
-/// Configures a [`Client`]: credentials, base URL, timeouts, retries.
-pub type ClientBuilder = apigen_runtime::ClientBuilder<Client, ErrorBody>;
+apigen_runtime::client_builder!(
+    ClientBuilder => Client, ErrorBody; bearer_token, basic_auth, api_key_header
+);
+/// One method per security scheme of the spec, named after it.
+impl ClientBuilder {
+    /// The bearer token of the `bearerAuth` security scheme, sent as `Authorization: Bearer <token>` (53 operations accept it).
+    ///
+    /// Team API token sent as `Authorization: Bearer <token>`. Tokens are created in the Inbox dashboard (Settings → API).
+    pub fn bearer_auth(self, token: impl Into<String>) -> Self {
+        self.credential("bearerAuth", apigen_runtime::Credential::bearer(token))
+    }
+}
 /// Client for the InboxApp API. Cheap to clone; clones share one connection pool.
 #[derive(Debug, Clone)]
 pub struct Client {

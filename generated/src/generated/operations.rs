@@ -19,6 +19,8 @@ impl Client {
     ///
     /// `GET /team`
     ///
+    /// Credentials: `bearerAuth`.
+    ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn get_team(&self) -> GetTeam<'_> {
         GetTeam {
@@ -32,6 +34,8 @@ impl Client {
     /// Returns every X account connected to the team. The result is not paginated: all account links come back in a single JSON array.
     ///
     /// `GET /account-links`
+    ///
+    /// Credentials: `bearerAuth`.
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn list_account_links(&self) -> ListAccountLinks<'_> {
@@ -47,6 +51,8 @@ impl Client {
     ///
     /// `GET /members`
     ///
+    /// Credentials: `bearerAuth`.
+    ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn list_members(&self) -> ListMembers<'_> {
         ListMembers {
@@ -60,6 +66,8 @@ impl Client {
     /// Returns one member of the team by its member id.
     ///
     /// `GET /members/{memberId}`
+    ///
+    /// Credentials: `bearerAuth`.
     ///
     /// Arguments:
     /// - `member_id`: path parameter `memberId`. Id of the team member. Must match `^[0-9a-z]+$`.
@@ -78,6 +86,8 @@ impl Client {
     /// Lists the team's threads, most recent first by default, one page at a time. Narrow the result with an inbox view, a set of account links and the `filters` object. To fetch the next page, repeat the request with `cursorId` and `cursorTimestamp` set from the previous page's `nextCursor`; `nextCursor` is null on the last page.
     ///
     /// `GET /threads`
+    ///
+    /// Credentials: `bearerAuth`.
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn list_threads(&self) -> ListThreads<'_> {
@@ -100,6 +110,8 @@ impl Client {
     ///
     /// `POST /threads`
     ///
+    /// Credentials: `bearerAuth`.
+    ///
     /// Arguments:
     /// - `body`: the request body.
     ///
@@ -121,6 +133,8 @@ impl Client {
     ///
     /// `GET /threads/lookup`
     ///
+    /// Credentials: `bearerAuth`.
+    ///
     /// Arguments:
     /// - `account_link_id`: query parameter `accountLinkId`. Account link (connected X account) on the team's side of the thread. Must match `^[0-9a-z]+$`.
     ///
@@ -140,6 +154,8 @@ impl Client {
     /// Returns every thread the team has with the prospect whose X username matches exactly, across all account links unless `accountLinkIds` narrows the search. The result is an unpaginated array, empty when nothing matches.
     ///
     /// `GET /threads/lookup-by-username`
+    ///
+    /// Credentials: `bearerAuth`.
     ///
     /// Arguments:
     /// - `username`: query parameter `username`. The prospect's exact X username, without the leading `@`.
@@ -163,6 +179,8 @@ impl Client {
     ///
     /// `POST /threads/messages`
     ///
+    /// Credentials: `bearerAuth`.
+    ///
     /// Arguments:
     /// - `body`: the request body.
     ///
@@ -184,6 +202,8 @@ impl Client {
     ///
     /// `GET /threads/{threadId}`
     ///
+    /// Credentials: `bearerAuth`.
+    ///
     /// Arguments:
     /// - `thread_id`: path parameter `threadId`. Inbox id of the thread. Must match `^[0-9a-z]+$`.
     ///
@@ -202,6 +222,8 @@ impl Client {
     ///
     /// `DELETE /threads/{threadId}`
     ///
+    /// Credentials: `bearerAuth`.
+    ///
     /// Arguments:
     /// - `thread_id`: path parameter `threadId`. Inbox id of the thread. Must match `^[0-9a-z]+$`.
     ///
@@ -219,6 +241,8 @@ impl Client {
     /// Marks a thread done (archived) or open again, and/or changes the member it is assigned to. Fields left out of the body are not changed.
     ///
     /// `PATCH /threads/{threadId}`
+    ///
+    /// Credentials: `bearerAuth`.
     ///
     /// Arguments:
     /// - `thread_id`: path parameter `threadId`. Inbox id of the thread. Must match `^[0-9a-z]+$`.
@@ -244,6 +268,8 @@ impl Client {
     ///
     /// `POST /threads/{threadId}/typing`
     ///
+    /// Credentials: `bearerAuth`.
+    ///
     /// Arguments:
     /// - `thread_id`: path parameter `threadId`. Inbox id of the thread. Must match `^[0-9a-z]+$`.
     ///
@@ -264,6 +290,8 @@ impl Client {
     /// Changes per-thread settings. Currently this is whether typing indicators are enabled; `null` makes the thread follow the team default again.
     ///
     /// `PATCH /threads/{threadId}/settings`
+    ///
+    /// Credentials: `bearerAuth`.
     ///
     /// Arguments:
     /// - `thread_id`: path parameter `threadId`. Inbox id of the thread. Must match `^[0-9a-z]+$`.
@@ -289,6 +317,8 @@ impl Client {
     ///
     /// `GET /threads/{threadId}/messages`
     ///
+    /// Credentials: `bearerAuth`.
+    ///
     /// Arguments:
     /// - `thread_id`: path parameter `threadId`. Inbox id of the thread. Must match `^[0-9a-z]+$`.
     ///
@@ -310,6 +340,8 @@ impl Client {
     /// Sends a message in the thread from the thread's account link, optionally as a reply to an earlier message. If the thread has no messages yet this is an outbound first contact, which requires the Outbound Messages add-on.
     ///
     /// `POST /threads/{threadId}/messages`
+    ///
+    /// Credentials: `bearerAuth`.
     ///
     /// Arguments:
     /// - `thread_id`: path parameter `threadId`. Inbox id of the thread. Must match `^[0-9a-z]+$`.
@@ -334,6 +366,8 @@ impl Client {
     /// Deletes a message, by default for every participant. Only X Chat (encrypted) threads support deletion. Inbox keeps the original content, which stays readable through the message history.
     ///
     /// `DELETE /threads/{threadId}/messages/{messageId}`
+    ///
+    /// Credentials: `bearerAuth`.
     ///
     /// Arguments:
     /// - `thread_id`: path parameter `threadId`. Inbox id of the thread. Must match `^[0-9a-z]+$`.
@@ -362,6 +396,8 @@ impl Client {
     ///
     /// `PATCH /threads/{threadId}/messages/{messageId}`
     ///
+    /// Credentials: `bearerAuth`.
+    ///
     /// Arguments:
     /// - `thread_id`: path parameter `threadId`. Inbox id of the thread. Must match `^[0-9a-z]+$`.
     /// - `message_id`: path parameter `messageId`. Inbox id of the message. Must match `^[0-9a-z]+$`.
@@ -389,6 +425,8 @@ impl Client {
     ///
     /// `GET /threads/{threadId}/messages/{messageId}/history`
     ///
+    /// Credentials: `bearerAuth`.
+    ///
     /// Arguments:
     /// - `thread_id`: path parameter `threadId`. Inbox id of the thread. Must match `^[0-9a-z]+$`.
     /// - `message_id`: path parameter `messageId`. Inbox id of the message. Must match `^[0-9a-z]+$`.
@@ -412,6 +450,8 @@ impl Client {
     /// Reacts to a message with an emoji on behalf of the thread's account link. Not available in sandbox threads. The path really does repeat the `reactions` segment.
     ///
     /// `POST /threads/{threadId}/messages/{messageId}/reactions/reactions`
+    ///
+    /// Credentials: `bearerAuth`.
     ///
     /// Arguments:
     /// - `thread_id`: path parameter `threadId`. Inbox id of the thread. Must match `^[0-9a-z]+$`.
@@ -440,6 +480,8 @@ impl Client {
     ///
     /// `DELETE /threads/{threadId}/messages/{messageId}/reactions/reactions`
     ///
+    /// Credentials: `bearerAuth`.
+    ///
     /// Arguments:
     /// - `thread_id`: path parameter `threadId`. Inbox id of the thread. Must match `^[0-9a-z]+$`.
     /// - `message_id`: path parameter `messageId`. Inbox id of the message. Must match `^[0-9a-z]+$`.
@@ -467,6 +509,8 @@ impl Client {
     ///
     /// `GET /prospects/lookup`
     ///
+    /// Credentials: `bearerAuth`.
+    ///
     /// Arguments:
     /// - `platform_id`: query parameter `platformId`. X user id of the prospect.
     ///
@@ -485,6 +529,8 @@ impl Client {
     ///
     /// `GET /prospects/{prospectId}`
     ///
+    /// Credentials: `bearerAuth`.
+    ///
     /// Arguments:
     /// - `prospect_id`: path parameter `prospectId`. Inbox id of the prospect (the value of a prospect's `externalId`). Must match `^[0-9a-z]+$`.
     ///
@@ -502,6 +548,8 @@ impl Client {
     /// Changes the team's CRM data for a prospect: notes, valuation, pipeline status, tags, assignee and the done flag. Only the fields present in the body are touched; send `null` to clear a nullable field.
     ///
     /// `PATCH /prospects/{prospectId}/context`
+    ///
+    /// Credentials: `bearerAuth`.
     ///
     /// Arguments:
     /// - `prospect_id`: path parameter `prospectId`. Inbox id of the prospect (the value of a prospect's `externalId`). Must match `^[0-9a-z]+$`.
@@ -527,6 +575,8 @@ impl Client {
     ///
     /// `GET /tags`
     ///
+    /// Credentials: `bearerAuth`.
+    ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn list_tags(&self) -> ListTags<'_> {
         ListTags {
@@ -540,6 +590,8 @@ impl Client {
     /// Creates a tag. No two tags of a team may share a name.
     ///
     /// `POST /tags`
+    ///
+    /// Credentials: `bearerAuth`.
     ///
     /// Arguments:
     /// - `body`: the request body.
@@ -559,6 +611,8 @@ impl Client {
     ///
     /// `GET /tags/colors`
     ///
+    /// Credentials: `bearerAuth`.
+    ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn list_tag_colors(&self) -> ListTagColors<'_> {
         ListTagColors {
@@ -572,6 +626,8 @@ impl Client {
     /// Returns one tag.
     ///
     /// `GET /tags/{tagId}`
+    ///
+    /// Credentials: `bearerAuth`.
     ///
     /// Arguments:
     /// - `tag_id`: path parameter `tagId`. Id of the tag. Must match `^[0-9a-z]+$`.
@@ -591,6 +647,8 @@ impl Client {
     ///
     /// `DELETE /tags/{tagId}`
     ///
+    /// Credentials: `bearerAuth`.
+    ///
     /// Arguments:
     /// - `tag_id`: path parameter `tagId`. Id of the tag. Must match `^[0-9a-z]+$`.
     ///
@@ -608,6 +666,8 @@ impl Client {
     /// Renames a tag and/or changes its color. Omitted fields are left unchanged.
     ///
     /// `PATCH /tags/{tagId}`
+    ///
+    /// Credentials: `bearerAuth`.
     ///
     /// Arguments:
     /// - `tag_id`: path parameter `tagId`. Id of the tag. Must match `^[0-9a-z]+$`.
@@ -633,6 +693,8 @@ impl Client {
     ///
     /// `GET /statuses`
     ///
+    /// Credentials: `bearerAuth`.
+    ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn list_statuses(&self) -> ListStatuses<'_> {
         ListStatuses {
@@ -646,6 +708,8 @@ impl Client {
     /// Creates a pipeline status. No two statuses of a team may share a name.
     ///
     /// `POST /statuses`
+    ///
+    /// Credentials: `bearerAuth`.
     ///
     /// Arguments:
     /// - `body`: the request body.
@@ -668,6 +732,8 @@ impl Client {
     ///
     /// `GET /statuses/colors`
     ///
+    /// Credentials: `bearerAuth`.
+    ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn list_status_colors(&self) -> ListStatusColors<'_> {
         ListStatusColors {
@@ -681,6 +747,8 @@ impl Client {
     /// Returns one pipeline status.
     ///
     /// `GET /statuses/{statusId}`
+    ///
+    /// Credentials: `bearerAuth`.
     ///
     /// Arguments:
     /// - `status_id`: path parameter `statusId`. Id of the pipeline status. Must match `^[0-9a-z]+$`.
@@ -700,6 +768,8 @@ impl Client {
     ///
     /// `DELETE /statuses/{statusId}`
     ///
+    /// Credentials: `bearerAuth`.
+    ///
     /// Arguments:
     /// - `status_id`: path parameter `statusId`. Id of the pipeline status. Must match `^[0-9a-z]+$`.
     ///
@@ -717,6 +787,8 @@ impl Client {
     /// Renames a status and/or changes its color. Omitted fields are left unchanged.
     ///
     /// `PATCH /statuses/{statusId}`
+    ///
+    /// Credentials: `bearerAuth`.
     ///
     /// Arguments:
     /// - `status_id`: path parameter `statusId`. Id of the pipeline status. Must match `^[0-9a-z]+$`.
@@ -742,6 +814,8 @@ impl Client {
     ///
     /// `GET /colors`
     ///
+    /// Credentials: `bearerAuth`.
+    ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn list_colors(&self) -> ListColors<'_> {
         ListColors {
@@ -755,6 +829,8 @@ impl Client {
     /// Replays the webhook events emitted for the team during the last 7 days, in ascending sequence order. Start without `afterSeq` (or with the last sequence number you processed) and keep passing the response's `lastSeq` as `afterSeq` while `hasMore` is true. Each event has the same envelope as a webhook delivery.
     ///
     /// `GET /events`
+    ///
+    /// Credentials: `bearerAuth`.
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn list_events(&self) -> ListEvents<'_> {
@@ -771,6 +847,8 @@ impl Client {
     /// Adds up to 2,000 X users to a list, identified by their X user ids. The response splits the submitted ids into added ones, ones already present and ones that could not be resolved.
     ///
     /// `POST /lists/{listId}/leads`
+    ///
+    /// Credentials: `bearerAuth`.
     ///
     /// Arguments:
     /// - `list_id`: path parameter `listId`. Id of the list. Must match `^[0-9a-z]+$`.
@@ -795,6 +873,8 @@ impl Client {
     /// Removes up to 2,000 leads from a list, identified by their X user ids, and reports how many were actually removed.
     ///
     /// `DELETE /lists/{listId}/leads`
+    ///
+    /// Credentials: `bearerAuth`.
     ///
     /// Arguments:
     /// - `list_id`: path parameter `listId`. Id of the list. Must match `^[0-9a-z]+$`.
@@ -821,6 +901,8 @@ impl Client {
     /// Sets column values for one lead of a list, addressed by its X user id.
     ///
     /// `PATCH /lists/{listId}/leads/{platformId}`
+    ///
+    /// Credentials: `bearerAuth`.
     ///
     /// Arguments:
     /// - `list_id`: path parameter `listId`. Id of the list. Must match `^[0-9a-z]+$`.
@@ -849,6 +931,8 @@ impl Client {
     ///
     /// `GET /lists/{listId}/import-jobs`
     ///
+    /// Credentials: `bearerAuth`.
+    ///
     /// Arguments:
     /// - `list_id`: path parameter `listId`. Id of the list. Must match `^[0-9a-z]+$`.
     ///
@@ -869,6 +953,8 @@ impl Client {
     /// Starts a background job that imports leads into the list. The `type` of the import configuration selects the source; a CSV upload sends the file content inline together with a header-to-column mapping. The job starts out `queued`; poll the import-job list to follow its progress.
     ///
     /// `POST /lists/{listId}/import-jobs`
+    ///
+    /// Credentials: `bearerAuth`.
     ///
     /// Arguments:
     /// - `list_id`: path parameter `listId`. Id of the list. Must match `^[0-9a-z]+$`.
@@ -894,6 +980,8 @@ impl Client {
     ///
     /// `POST /lists/{listId}/import-jobs/{jobId}/cancel`
     ///
+    /// Credentials: `bearerAuth`.
+    ///
     /// Arguments:
     /// - `list_id`: path parameter `listId`. Id of the list. Must match `^[0-9a-z]+$`.
     /// - `job_id`: path parameter `jobId`. Id of the import job. Must match `^[0-9a-z]+$`.
@@ -918,6 +1006,8 @@ impl Client {
     ///
     /// `GET /campaigns/{campaignId}`
     ///
+    /// Credentials: `bearerAuth`.
+    ///
     /// Arguments:
     /// - `campaign_id`: path parameter `campaignId`. Id of the campaign. Must match `^[0-9a-z]+$`.
     ///
@@ -935,6 +1025,8 @@ impl Client {
     /// Pauses an active campaign: it stops contacting new targets and sending follow-ups, while existing conversations carry on. The request body is an empty JSON object. (The method and path are inferred: the stored reference page does not show them.)
     ///
     /// `POST /campaigns/{campaignId}/pause`
+    ///
+    /// Credentials: `bearerAuth`.
     ///
     /// Arguments:
     /// - `campaign_id`: path parameter `campaignId`. Id of the campaign. Must match `^[0-9a-z]+$`.
@@ -954,6 +1046,8 @@ impl Client {
     ///
     /// `POST /campaigns/v2/{campaignId}/enable`
     ///
+    /// Credentials: `bearerAuth`.
+    ///
     /// Arguments:
     /// - `campaign_id`: path parameter `campaignId`. Id of the campaign. Must match `^[0-9a-z]+$`.
     ///
@@ -971,6 +1065,8 @@ impl Client {
     /// Replaces the campaign's whole sequence with the given steps, creating a new sequence version (earlier versions are kept for history). The server assigns step ids and ranks from the order of the array. Every variable used in a message must exist on the campaign.
     ///
     /// `PUT /campaigns/v2/{campaignId}/sequence`
+    ///
+    /// Credentials: `bearerAuth`.
     ///
     /// Arguments:
     /// - `campaign_id`: path parameter `campaignId`. Id of the campaign. Must match `^[0-9a-z]+$`.
@@ -996,6 +1092,8 @@ impl Client {
     ///
     /// `POST /campaigns/v2/{campaignId}/leads`
     ///
+    /// Credentials: `bearerAuth`.
+    ///
     /// Arguments:
     /// - `campaign_id`: path parameter `campaignId`. Id of the campaign. Must match `^[0-9a-z]+$`.
     /// - `body`: the request body.
@@ -1019,6 +1117,8 @@ impl Client {
     /// Sets column values for one lead of a campaign. The path identifier is read as an X user id unless `by` says it is a username or an Inbox external id.
     ///
     /// `PATCH /campaigns/v2/{campaignId}/leads/{identifier}`
+    ///
+    /// Credentials: `bearerAuth`.
     ///
     /// Arguments:
     /// - `campaign_id`: path parameter `campaignId`. Id of the campaign. Must match `^[0-9a-z]+$`.
@@ -1047,6 +1147,8 @@ impl Client {
     ///
     /// `POST /campaigns/v2/{campaignId}/leads/{identifier}/cancel`
     ///
+    /// Credentials: `bearerAuth`.
+    ///
     /// Arguments:
     /// - `campaign_id`: path parameter `campaignId`. Id of the campaign. Must match `^[0-9a-z]+$`.
     /// - `identifier`: path parameter `identifier`. The lead to act on. By default this is the lead's X user id; the `by` field of the request body switches it to a username or an Inbox external id.
@@ -1074,6 +1176,8 @@ impl Client {
     ///
     /// `PATCH /campaigns/v2/{campaignId}/rules`
     ///
+    /// Credentials: `bearerAuth`.
+    ///
     /// Arguments:
     /// - `campaign_id`: path parameter `campaignId`. Id of the campaign. Must match `^[0-9a-z]+$`.
     /// - `body`: the request body.
@@ -1097,6 +1201,8 @@ impl Client {
     /// Renames a custom column of a campaign and/or changes its description. Omitted fields are left unchanged; a `null` description clears it.
     ///
     /// `PATCH /campaigns/v2/{campaignId}/columns/{columnId}`
+    ///
+    /// Credentials: `bearerAuth`.
     ///
     /// Arguments:
     /// - `campaign_id`: path parameter `campaignId`. Id of the campaign. Must match `^[0-9a-z]+$`.

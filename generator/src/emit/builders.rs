@@ -298,7 +298,8 @@ fn send_body(model: &Model, operation: &Operation, patterns: &BTreeMap<String, u
         .params
         .iter()
         .any(|param| param.location != ParamLocation::Path)
-        || operation.body.is_some();
+        || operation.body.is_some()
+        || operation.security.is_some();
     let binding = if mutable {
         quote! { mut request }
     } else {
@@ -351,6 +352,7 @@ fn send_body(model: &Model, operation: &Operation, patterns: &BTreeMap<String, u
             ParamLocation::Path => {}
         }
     }
+    statements.extend(crate::emit::security::requirement(operation));
     if let Some(body) = &operation.body {
         if body.empty_object {
             // APIs that declare an empty-object body tend to reject a missing one, so

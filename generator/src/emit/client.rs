@@ -350,15 +350,43 @@ fn operation_doc(operation: &Operation) -> TokenStream {
             )
         })
         .unwrap_or_default();
+    let credentials = credentials_doc(operation);
     docs::attrs([
         operation.summary.as_deref().unwrap_or(""),
         operation.description.as_deref().unwrap_or(""),
         deprecated,
         route.as_str(),
+        credentials.as_str(),
         arguments.as_str(),
         returns,
         typed_errors.as_str(),
     ])
+}
+
+/// "Credentials: `a`, or `b` and `c`." from the operation's security requirements
+/// (scheme names; the `ClientBuilder` method of each is named after it); empty when
+/// the spec says nothing.
+fn credentials_doc(operation: &Operation) -> String {
+    let Some(alternatives) = &operation.security else {
+        return String::new();
+    };
+    if alternatives.iter().all(Vec::is_empty) {
+        return "Credentials: none (public).".to_owned();
+    }
+    let listed: Vec<String> = alternatives
+        .iter()
+        .map(|all| {
+            if all.is_empty() {
+                "none".to_owned()
+            } else {
+                all.iter()
+                    .map(|name| format!("`{name}`"))
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            }
+        })
+        .collect();
+    format!("Credentials: {}.", listed.join(", or "))
 }
 
 pub(super) fn location_label(param: &Param) -> String {

@@ -14,6 +14,7 @@ pub mod features;
 pub mod mock;
 pub mod pagination;
 pub mod profile;
+pub mod security;
 pub mod serialize;
 pub mod typeref;
 pub mod types;
@@ -149,7 +150,9 @@ fn root(model: &Model, settings: &Settings) -> TokenStream {
         None => " The API documents no single error body, so error bodies are kept as JSON.",
     };
     let user_agent = format!("{}/", settings.crate_name);
-    let api_profile = profile::api_const(&model.conventions);
+    let api_profile = profile::api_const(&model.conventions, security::profile_setter(model));
+    let security_schemes = security::schemes_const(model);
+    let client_builder = security::builder(model);
     let client_doc = format!(" Client for the {api}. Cheap to clone; clones share one connection pool.");
     let webhooks_mod = webhooks::module_decl(model);
     let mock_mod = mock::module_decl();
@@ -193,6 +196,7 @@ fn root(model: &Model, settings: &Settings) -> TokenStream {
         pub const USER_AGENT: &str = concat!(#user_agent, env!("CARGO_PKG_VERSION"));
 
         #api_profile
+        #security_schemes
 
         #[doc = #error_doc]
         pub type ErrorBody = #error_body;
@@ -200,8 +204,7 @@ fn root(model: &Model, settings: &Settings) -> TokenStream {
         /// The error every call returns; see [`apigen_runtime::Error`].
         pub type Error = apigen_runtime::Error<ErrorBody>;
 
-        /// Configures a [`Client`]: credentials, base URL, timeouts, retries.
-        pub type ClientBuilder = apigen_runtime::ClientBuilder<Client, ErrorBody>;
+        #client_builder
 
         #[doc = #client_doc]
         #[derive(Debug, Clone)]

@@ -6,8 +6,9 @@ use crate::ir::{ApiConventions, ResetFormat};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// `pub const API: ApiProfile = …;`, referring to `DEFAULT_BASE_URL` and `USER_AGENT`.
-pub fn api_const(conventions: &ApiConventions) -> TokenStream {
+/// `pub const API: ApiProfile = …;`, referring to `DEFAULT_BASE_URL` and `USER_AGENT`
+/// (and `SECURITY_SCHEMES` through the `security` setter, when the spec has schemes).
+pub fn api_const(conventions: &ApiConventions, security: TokenStream) -> TokenStream {
     let mut setters = TokenStream::new();
     if !conventions.error_code.is_empty() {
         let pointers = &conventions.error_code;
@@ -38,6 +39,7 @@ pub fn api_const(conventions: &ApiConventions) -> TokenStream {
     if !headers.is_empty() {
         setters.extend(quote! { .rate_limit_headers(apigen_runtime::RateLimitHeaders::NONE #headers) });
     }
+    setters.extend(security);
     quote! {
         /// This API's conventions as the runtime needs them: base URL, `User-Agent`,
         /// where error bodies keep the code and message, and the request-id and

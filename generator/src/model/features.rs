@@ -204,6 +204,7 @@ mod tests {
             error_enum: None,
             tag: tag.map(str::to_owned),
             feature: None,
+            security: None,
         }
     }
 

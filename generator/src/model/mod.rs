@@ -16,6 +16,7 @@ mod keywords;
 pub mod operations;
 mod pagination;
 pub mod refs;
+pub mod security;
 pub mod types;
 mod unions;
 pub mod usage;
@@ -75,6 +76,7 @@ pub fn build_with_webhooks(
         feature_groups: Vec::new(),
         serialize_responses_feature: "mock",
         keep_undeclared: true,
+        security: Vec::new(),
     };
     usage::apply(&mut model);
     Ok(model)

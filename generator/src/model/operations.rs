@@ -111,6 +111,7 @@ pub fn build(document: &OpenAPI, types: &mut TypeBuilder<'_>) -> (Vec<Operation>
                 error_enum: None,
                 tag: operation.tags.first().cloned(),
                 feature: None,
+                security: None,
             });
         }
     }

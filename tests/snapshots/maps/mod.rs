@@ -37,8 +37,9 @@ pub const API: apigen_runtime::ApiProfile = apigen_runtime::ApiProfile::new(
 pub type ErrorBody = ::serde_json::Value;
 /// The error every call returns; see [`apigen_runtime::Error`].
 pub type Error = apigen_runtime::Error<ErrorBody>;
-/// Configures a [`Client`]: credentials, base URL, timeouts, retries.
-pub type ClientBuilder = apigen_runtime::ClientBuilder<Client, ErrorBody>;
+apigen_runtime::client_builder!(
+    ClientBuilder => Client, ErrorBody; bearer_token, basic_auth, api_key_header
+);
 /// Client for the Maps API. Cheap to clone; clones share one connection pool.
 #[derive(Debug, Clone)]
 pub struct Client {
