@@ -37,6 +37,32 @@ pub struct Model {
     /// What gates "Serialize on response-only types": `serialize-responses` in crates
     /// whose manifest apigen writes, `mock` otherwise (see `emit::types`).
     pub serialize_responses_feature: &'static str,
+    /// The document's tags with their 3.2 hierarchy (`parent`, `kind`), in order.
+    #[allow(dead_code)] // recorded for docs and feature groups; no emitter reads it yet
+    pub tags: Vec<Tag>,
+}
+
+/// One tag of the document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tag {
+    /// Its name, as operations use it.
+    pub name: String,
+    /// Short summary (3.2).
+    pub summary: Option<String>,
+    /// The enclosing tag (3.2), known to be declared and not to loop.
+    pub parent: Option<String>,
+    /// What kind of tag this is (3.2 `kind`, e.g. `nav`, `badge`, `audience`).
+    pub kind: Option<String>,
+}
+
+/// The items of a sequential media type (JSON Lines, NDJSON, JSON text sequences,
+/// server-sent events) whose `itemSchema` is known.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SequentialItems {
+    /// The media type of the body.
+    pub media_type: String,
+    /// The type of one item.
+    pub ty: TypeRef,
 }
 
 /// What the runtime must be told about one API, resolved from the spec and the
@@ -283,6 +309,9 @@ pub struct Operation {
     /// The cargo feature (operation group) that gates it; `None` when feature groups
     /// are off. Filled in by `model::features`.
     pub feature: Option<String>,
+    /// When the success body is a sequential media type with an `itemSchema`: the
+    /// type of each item (the body itself is [`ResponseBody::Bytes`] or `Text`).
+    pub items: Option<SequentialItems>,
 }
 
 /// Which error responses a variant of an [`ErrorEnum`] stands for.

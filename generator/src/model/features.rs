@@ -199,6 +199,7 @@ mod tests {
             error_enum: None,
             tag: tag.map(str::to_owned),
             feature: None,
+            items: None,
         }
     }
 
