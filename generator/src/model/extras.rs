@@ -31,6 +31,8 @@ pub struct Extras {
     pub item_schemas: BTreeMap<String, ReferenceOr<Schema>>,
     /// The document's `tags`, in order.
     pub tags: Vec<Tag>,
+    /// Operations of other methods found but not usable (each reported).
+    pub skipped: usize,
 }
 
 /// Methods a path item names directly (3.2 forbids them in `additionalOperations`).
@@ -54,6 +56,7 @@ pub fn read(document: &Value, diagnostics: &mut Vec<Diagnostic>) -> Extras {
                     let at = join(&base, method);
                     let upper = method.to_ascii_uppercase();
                     if FIXED_METHODS.contains(&upper.as_str()) {
+                        extras.skipped += 1;
                         diagnostics.push(Diagnostic::new(
                             at,
                             format!("{method:?} has its own path item field and may not be an additional operation; not generated"),
@@ -63,6 +66,7 @@ pub fn read(document: &Value, diagnostics: &mut Vec<Diagnostic>) -> Extras {
                             .bytes()
                             .all(|byte| byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte))
                     {
+                        extras.skipped += 1;
                         diagnostics.push(Diagnostic::new(
                             at,
                             format!("{method:?} is not an HTTP method name; not generated"),
@@ -79,7 +83,10 @@ pub fn read(document: &Value, diagnostics: &mut Vec<Diagnostic>) -> Extras {
                         pointer,
                         operation,
                     }),
-                    Err(err) => diagnostics.push(Diagnostic::new(pointer, format!("operation not generated: {err}"))),
+                    Err(err) => {
+                        extras.skipped += 1;
+                        diagnostics.push(Diagnostic::new(pointer, format!("operation not generated: {err}")));
+                    }
                 }
             }
         }
@@ -213,6 +220,7 @@ mod tests {
             .map(|op| op.method.as_str())
             .collect();
         assert_eq!(methods, ["QUERY", "COPY"]);
+        assert_eq!(extras.skipped, 2);
         assert_eq!(
             extras.operations["/search"][1].pointer,
             "/paths/~1search/additionalOperations/COPY"

@@ -25,7 +25,8 @@ pub fn build(
     types: &mut TypeBuilder<'_>,
 ) -> (Vec<Operation>, usize, Option<TypeRef>) {
     let mut operations = Vec::new();
-    let mut total = 0;
+    // Operations of other methods that could not be read count as found.
+    let mut total = extras.skipped;
     let mut method_names = Namespace::with_reserved(CLIENT_METHODS);
     let mut builder_names = Namespace::for_types_and(crate::emit::client::IMPORTED_NAMES);
     let mut error_types: Vec<TypeRef> = Vec::new();

@@ -322,3 +322,6 @@ pub(crate) fn is_sequential(media_type: &str) -> bool {
             | "text/event-stream"
     )
 }
+
+#[cfg(test)]
+mod tests;
