@@ -533,7 +533,7 @@ fn responses(
             } else {
                 format!("{prefix}Response{key}")
             };
-            let (body, found) = response_body(extras, types, response, &at, &hint);
+            let (body, found) = response_body(extras, types, response, &at, &hint, true);
             items = items.or(found);
             let status = match code {
                 StatusCode::Code(code) => Some(*code),
@@ -579,7 +579,7 @@ fn responses(
             |c| &c.responses,
         ) {
             if success.is_none() && responses.responses.is_empty() {
-                let (body, found) = response_body(extras, types, response, &at, &format!("{prefix}Response"));
+                let (body, found) = response_body(extras, types, response, &at, &format!("{prefix}Response"), true);
                 success = Some(body);
                 items = items.or(found);
             } else {
@@ -599,14 +599,15 @@ fn responses(
     (success, errors, items)
 }
 
-/// The body of one response, and the type of its items when it is a sequential media
-/// type with an `itemSchema`.
+/// The body of one response, and (for a `success` response) the type of its items
+/// when it is a sequential media type with an `itemSchema`.
 fn response_body(
     extras: &Extras,
     types: &mut TypeBuilder<'_>,
     response: &Response,
     pointer: &str,
     hint: &str,
+    success: bool,
 ) -> (ResponseBody, Option<SequentialItems>) {
     let Some((media_type, content)) = pick_response_media(&response.content) else {
         return (ResponseBody::Empty, None);
@@ -629,7 +630,7 @@ fn response_body(
     } else {
         (ResponseBody::Bytes, "bytes")
     };
-    let items = extras.item_schemas.get(&content_pointer).map(|schema| {
+    let items = extras.item_schemas.get(&content_pointer).filter(|_| success).map(|schema| {
         let at = join(&content_pointer, "itemSchema");
         let ty = wrap_nullable(types.resolve(schema, &at, &format!("{hint}Item")));
         types.diagnose(
@@ -658,7 +659,7 @@ fn json_schema_type(
     pointer: &str,
     hint: &str,
 ) -> Option<TypeRef> {
-    match response_body(extras, types, response, pointer, hint).0 {
+    match response_body(extras, types, response, pointer, hint, false).0 {
         ResponseBody::Json(ty) => Some(ty),
         _ => None,
     }

@@ -175,12 +175,14 @@ pub fn request_body(
             consumes.to_vec()
         };
         let mut content = Map::new();
+        let mut first_schema = None;
         for media_type in &media {
             let content_at = join(&join(&at, "content"), media_type);
-            cx.pointers
-                .insert(join(&content_at, "schema"), join(&original, "schema"));
+            let schema_at = join(&content_at, "schema");
+            let shared = super::responses::shared_schema(&schema, &schema_at, &mut first_schema);
+            cx.pointers.insert(schema_at, join(&original, "schema"));
             cx.pointers.insert(content_at, original.clone());
-            content.insert(media_type.clone(), json!({ "schema": schema }));
+            content.insert(media_type.clone(), json!({ "schema": shared }));
         }
         cx.pointers.insert(at, original);
         let mut out = Map::new();

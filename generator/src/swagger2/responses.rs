@@ -55,6 +55,19 @@ pub fn response(cx: &mut Cx<'_>, response: &Value, original: &str, new: &str, pr
         } else {
             produces.to_vec()
         };
+        // An error body is one document: where an operation produces only sequences,
+        // its error responses are read as JSON.
+        let success = new.rsplit('/').next().is_some_and(|code| code.starts_with('2'));
+        if !success && body_schema.is_some() && media.iter().all(|media_type| is_sequential(media_type)) {
+            cx.diagnose(
+                original,
+                format!(
+                    "an error response of an operation that produces only sequences ({}); read as one application/json document",
+                    media.join(", ")
+                ),
+            );
+            media = vec!["application/json".to_owned()];
+        }
         // A mime type an example is given in is one the response can have.
         for media_type in examples.into_iter().flat_map(|examples| examples.keys()) {
             if !media.contains(media_type) {
@@ -62,6 +75,7 @@ pub fn response(cx: &mut Cx<'_>, response: &Value, original: &str, new: &str, pr
             }
         }
         let mut content = Map::new();
+        let mut first_schema: Option<String> = None;
         for media_type in &media {
             let content_at = join(&join(new, "content"), media_type);
             let mut media_object = Map::new();
@@ -72,8 +86,9 @@ pub fn response(cx: &mut Cx<'_>, response: &Value, original: &str, new: &str, pr
                 } else {
                     "schema"
                 };
-                cx.pointers.insert(join(&content_at, key), join(original, "schema"));
-                media_object.insert(key.into(), body_schema.clone());
+                let at = join(&content_at, key);
+                cx.pointers.insert(&at, join(original, "schema"));
+                media_object.insert(key.into(), shared_schema(body_schema, &at, &mut first_schema));
             }
             if let Some(example) = examples.and_then(|examples| examples.get(media_type)) {
                 cx.pointers.insert(
@@ -93,4 +108,20 @@ pub fn response(cx: &mut Cx<'_>, response: &Value, original: &str, new: &str, pr
         }
     }
     Value::Object(out)
+}
+
+/// One schema written under several media types: the first copy holds it, the others
+/// are `$ref`s to that copy (so one type is generated, not one per media type). A
+/// schema that is already a `$ref` is repeated as is.
+pub fn shared_schema(schema: &Value, at: &str, first: &mut Option<String>) -> Value {
+    if schema.get("$ref").is_some() {
+        return schema.clone();
+    }
+    match first {
+        Some(target) => json!({ "$ref": format!("#{target}") }),
+        None => {
+            *first = Some(at.to_owned());
+            schema.clone()
+        }
+    }
 }

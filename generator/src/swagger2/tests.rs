@@ -99,7 +99,9 @@ fn body_parameters_become_request_bodies_in_each_consumed_media_type() {
     assert_eq!(
         put,
         &json!({"description": "d", "content": {"application/json": {"schema": {"type": "object"}},
-            "text/plain": {"schema": {"type": "object"}}}, "required": true})
+            "text/plain": {"schema": {"$ref": "#/paths/~1a/put/requestBody/content/application~1json/schema"}}},
+            "required": true}),
+        "one inline schema in several media types is written once and referenced"
     );
     let post = &out.document["paths"]["/a"]["post"]["requestBody"]["content"];
     assert_eq!(
@@ -161,7 +163,8 @@ fn produces_gives_response_media_types_global_or_per_operation() {
     let get = &out.document["paths"]["/a"]["get"]["responses"]["200"]["content"];
     assert_eq!(
         get,
-        &json!({"application/json": {"schema": {"type": "string"}}, "text/plain": {"schema": {"type": "string"}}})
+        &json!({"application/json": {"schema": {"type": "string"}}, "text/plain": {"schema":
+            {"$ref": "#/paths/~1a/get/responses/200/content/application~1json/schema"}}})
     );
     let put = &out.document["paths"]["/a"]["put"]["responses"];
     assert_eq!(
@@ -175,13 +178,21 @@ fn produces_gives_response_media_types_global_or_per_operation() {
 fn sequential_produces_become_item_schemas() {
     let out = converted(json!({"swagger": "2.0", "paths": {"/events": {"get": {
         "produces": ["application/x-ndjson", "application/json-seq"],
-        "responses": {"200": {"description": "ok", "schema": {"$ref": "#/definitions/Event"}}}}}}}));
+        "responses": {"200": {"description": "ok", "schema": {"$ref": "#/definitions/Event"}},
+            "500": {"description": "failed", "schema": {"$ref": "#/definitions/Problem"}}}}}}}));
     let content = &out.document["paths"]["/events"]["get"]["responses"]["200"]["content"];
     assert_eq!(
         content["application/x-ndjson"],
         json!({"itemSchema": {"$ref": "#/components/schemas/Event"}})
     );
     assert!(content["application/json-seq"]["itemSchema"].is_object());
+    let error = &out.document["paths"]["/events"]["get"]["responses"]["500"]["content"];
+    assert_eq!(
+        error,
+        &json!({"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}),
+        "an error body is one JSON document"
+    );
+    assert_eq!(messages(&out)[0].0, "/paths/~1events/get/responses/500");
     assert_eq!(
         out.pointers
             .original("/paths/~1events/get/responses/200/content/application~1x-ndjson/itemSchema"),
@@ -285,7 +296,8 @@ fn response_examples_become_media_type_examples() {
     assert_eq!(content["application/vnd.raw"]["example"], "raw");
     assert_eq!(
         content["application/json"],
-        json!({"schema": {"type": "object"}, "example": {"id": 1}}),
+        json!({"schema": {"$ref": "#/paths/~1a/get/responses/200/content/application~1vnd.raw/schema"},
+            "example": {"id": 1}}),
         "an example's mime type is one the response has"
     );
     assert_eq!(
