@@ -8,7 +8,7 @@
 //! | `in: querystring` with one `application/x-www-form-urlencoded` object schema | one `in: query` parameter per property (`style: form`, `explode: true`) |
 //! | any other `in: querystring` | removed, with a diagnostic |
 //! | `$self` | kept (recorded as a rewrite: in-document `$ref`s do not depend on it) |
-//! | `itemEncoding`, `prefixEncoding`, `components/mediaTypes`, the `deviceAuthorization` OAuth flow | kept, with a diagnostic (not supported yet) |
+//! | `itemEncoding`, `prefixEncoding`, `components/mediaTypes`, the `deviceAuthorization` OAuth flow, discriminator `defaultMapping` | kept, with a diagnostic (not supported yet) |
 
 use crate::diagnostics::Diagnostic;
 use crate::normalize::Rewrite;
@@ -215,6 +215,9 @@ fn unsupported(value: &Value, pointer: &str, diagnostics: &mut Vec<Diagnostic>) 
             "deviceAuthorization" if pointer.ends_with("/flows") => {
                 Some("the 3.2 device authorization OAuth flow is not supported yet; ignored")
             }
+            "defaultMapping" if pointer.ends_with("/discriminator") => {
+                Some("3.2 discriminator `defaultMapping` is not supported yet; ignored")
+            }
             "example" | "examples" | "default" | "enum" | "const" => continue,
             _ if key.starts_with("x-") => continue,
             _ => None,
@@ -223,5 +226,89 @@ fn unsupported(value: &Value, pointer: &str, diagnostics: &mut Vec<Diagnostic>) 
             Some(message) => diagnostics.push(Diagnostic::new(at, message)),
             None => unsupported(child, &at, diagnostics),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn querystring_form_objects_become_query_parameters() {
+        let mut document = json!({"openapi": "3.2.0", "$self": "https://x/y.yaml",
+            "paths": {"/a": {
+                "parameters": [{"$ref": "#/components/parameters/Filter"}],
+                "get": {"parameters": [{"name": "q", "in": "querystring", "content": {"application/json": {"schema": {}}}},
+                    {"name": "page", "in": "query", "schema": {"type": "integer"}}], "responses": {}},
+                "additionalOperations": {"COPY": {"parameters": [{"in": "querystring", "name": "f",
+                    "content": {"application/x-www-form-urlencoded": {"schema": {"type": "object",
+                        "properties": {"to": {"type": "string"}}}}}}], "responses": {}}}}},
+            "components": {
+                "parameters": {"Filter": {"name": "filter", "in": "querystring", "content": {
+                    "application/x-www-form-urlencoded": {"schema": {"$ref": "#/components/schemas/F"}}}}},
+                "schemas": {"F": {"type": "object", "required": ["tag"],
+                    "properties": {"tag": {"type": "string", "description": "t"}, "n": {"type": "integer"}}}}}});
+        let (rewrites, diagnostics) = rewrite(&mut document);
+        assert_eq!(
+            document["paths"]["/a"]["parameters"],
+            json!([
+                {"name": "tag", "in": "query", "description": "t", "required": true, "style": "form", "explode": true,
+                    "schema": {"type": "string", "description": "t"}},
+                {"name": "n", "in": "query", "required": false, "style": "form", "explode": true,
+                    "schema": {"type": "integer"}}
+            ])
+        );
+        assert_eq!(
+            document["paths"]["/a"]["get"]["parameters"],
+            json!([{"name": "page", "in": "query", "schema": {"type": "integer"}}])
+        );
+        assert_eq!(
+            document["paths"]["/a"]["additionalOperations"]["COPY"]["parameters"][0]["name"],
+            "to"
+        );
+        assert_eq!(
+            document["components"]["parameters"],
+            json!({}),
+            "expanded where used, then removed"
+        );
+        let rewritten: Vec<&str> = rewrites.iter().map(|r| r.pointer.as_str()).collect();
+        assert_eq!(
+            rewritten,
+            [
+                "/$self",
+                "/paths/~1a/parameters/0",
+                "/paths/~1a/additionalOperations/COPY/parameters/0"
+            ]
+        );
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(diagnostics[0].pointer, "/paths/~1a/get/parameters/0");
+        assert!(
+            diagnostics[0].message.contains("application/json"),
+            "{}",
+            diagnostics[0].message
+        );
+    }
+
+    #[test]
+    fn unsupported_keywords_are_reported_outside_data() {
+        let mut document = json!({"openapi": "3.2.0", "paths": {"/a": {"get": {"responses": {"200": {
+            "description": "d", "content": {"multipart/mixed": {"itemSchema": {}, "itemEncoding": {}, "prefixEncoding": []},
+                "application/json": {"example": {"itemEncoding": 1}, "x-v": {"prefixEncoding": 1}}}}}}}},
+            "components": {"mediaTypes": {}, "schemas": {"U": {"oneOf": [], "discriminator": {"propertyName": "k", "defaultMapping": "A"}}},
+                "securitySchemes": {"o": {"type": "oauth2", "flows": {"deviceAuthorization": {}}}}}});
+        let (_, diagnostics) = rewrite(&mut document);
+        let pointers: Vec<&str> = diagnostics.iter().map(|d| d.pointer.as_str()).collect();
+        assert_eq!(
+            pointers,
+            [
+                "/paths/~1a/get/responses/200/content/multipart~1mixed/itemEncoding",
+                "/paths/~1a/get/responses/200/content/multipart~1mixed/prefixEncoding",
+                "/components/mediaTypes",
+                "/components/schemas/U/discriminator/defaultMapping",
+                "/components/securitySchemes/o/flows/deviceAuthorization"
+            ]
+        );
+        assert!(is_openapi32(&document));
+        assert!(!is_openapi32(&json!({"openapi": "3.1.0"})));
     }
 }
