@@ -55,24 +55,28 @@ pub fn response(cx: &mut Cx<'_>, response: &Value, original: &str, new: &str, pr
         } else {
             produces.to_vec()
         };
-        // An error body is one document: where an operation produces only sequences,
-        // its error responses are read as JSON.
-        let success = new.rsplit('/').next().is_some_and(|code| code.starts_with('2'));
-        if !success && body_schema.is_some() && media.iter().all(|media_type| is_sequential(media_type)) {
-            cx.diagnose(
-                original,
-                format!(
-                    "an error response of an operation that produces only sequences ({}); read as one application/json document",
-                    media.join(", ")
-                ),
-            );
-            media = vec!["application/json".to_owned()];
-        }
         // A mime type an example is given in is one the response can have.
         for media_type in examples.into_iter().flat_map(|examples| examples.keys()) {
             if !media.contains(media_type) {
                 media.push(media_type.clone());
             }
+        }
+        // An error body whose schema is structured is one JSON document, even where the
+        // operation produces only streams, archives or text (as Docker's do).
+        let success = new.rsplit('/').next().is_some_and(|code| code.starts_with('2'));
+        let structured = body_schema
+            .as_ref()
+            .is_some_and(|schema| schema.get("type").and_then(Value::as_str) != Some("string"));
+        if !success && structured && !media.iter().any(|media_type| is_json_media(media_type)) {
+            cx.diagnose(
+                original,
+                format!(
+                    "the error body's schema describes a JSON document, but the operation produces only {}; \
+                     application/json is added",
+                    media.join(", ")
+                ),
+            );
+            media.insert(0, "application/json".to_owned());
         }
         let mut content = Map::new();
         let mut first_schema: Option<String> = None;
@@ -124,4 +128,10 @@ pub fn shared_schema(schema: &Value, at: &str, first: &mut Option<String>) -> Va
             schema.clone()
         }
     }
+}
+
+/// `application/json` or a `+json` type.
+fn is_json_media(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json")
 }

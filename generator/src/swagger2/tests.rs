@@ -172,6 +172,24 @@ fn produces_gives_response_media_types_global_or_per_operation() {
         json!({"application/x-tar": {"schema": {"type": "string", "format": "binary"}}})
     );
     assert_eq!(put["204"], json!({"description": "none"}));
+    // Error bodies with a structured schema are JSON, whatever the operation produces.
+    let out = converted(
+        json!({"swagger": "2.0", "paths": {"/t": {"get": {"produces": ["application/x-tar", "text/plain"],
+        "responses": {"500": {"description": "e", "schema": {"$ref": "#/definitions/Problem"}},
+            "503": {"description": "e", "schema": {"type": "string"}}}}}}}),
+    );
+    let responses = &out.document["paths"]["/t"]["get"]["responses"];
+    let media = |code: &str| -> Vec<String> {
+        responses[code]["content"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect()
+    };
+    assert_eq!(media("500"), ["application/json", "application/x-tar", "text/plain"]);
+    assert_eq!(media("503"), ["application/x-tar", "text/plain"]);
+    assert_eq!(messages(&out)[0].0, "/paths/~1t/get/responses/500");
 }
 
 #[test]
@@ -188,10 +206,11 @@ fn sequential_produces_become_item_schemas() {
     assert!(content["application/json-seq"]["itemSchema"].is_object());
     let error = &out.document["paths"]["/events"]["get"]["responses"]["500"]["content"];
     assert_eq!(
-        error,
-        &json!({"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}),
+        error["application/json"],
+        json!({"schema": {"$ref": "#/components/schemas/Problem"}}),
         "an error body is one JSON document"
     );
+    assert_eq!(error.as_object().map(|content| content.len()), Some(3));
     assert_eq!(messages(&out)[0].0, "/paths/~1events/get/responses/500");
     assert_eq!(
         out.pointers
