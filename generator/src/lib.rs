@@ -17,7 +17,8 @@
 //!   `build.rs` scripts. It is the only module that touches the file system.
 //!
 //! Internally the pipeline has one module per stage: `load` (text → JSON value),
-//! `normalize` (OpenAPI 3.1 constructs rewritten into 3.0 forms), `parse` (→ `openapiv3`),
+//! [`swagger2`] (Swagger 2.0 converted to 3.0) or `openapi32` (3.2 constructs rewritten
+//! or reported), `normalize` (OpenAPI 3.1 constructs rewritten into 3.0 forms), `parse` (→ `openapiv3`),
 //! `model` (→ an intermediate model with every name resolved) and `emit` (→ Rust tokens,
 //! formatted with `prettyplease`). Those stages are private; the benchmark profiler
 //! reaches them through the hidden [`pipeline`] hook.

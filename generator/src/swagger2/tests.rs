@@ -389,3 +389,65 @@ fn generate_reads_swagger_2_and_reports_in_its_terms() {
     assert_eq!(map.locate(pointers[0]).map(|at| at.line), Some(10));
     assert_eq!(output.operations.len(), 1);
 }
+
+/// Every value of a 2.0 document replaced, one at a time, by values of the wrong JSON
+/// type: conversion and generation never panic, and the result is either generated
+/// code or an error with a pointer.
+#[test]
+fn misshapen_swagger_documents_never_panic() {
+    let document = json!({
+        "swagger": "2.0", "info": {"title": "t", "version": "1"}, "host": "h", "basePath": "/b",
+        "schemes": ["https"], "consumes": ["application/json"], "produces": ["application/json"],
+        "securityDefinitions": {"o": {"type": "oauth2", "flow": "implicit", "authorizationUrl": "u", "scopes": {}}},
+        "parameters": {"L": {"name": "l", "in": "query", "type": "array", "items": {"type": "string"}}},
+        "responses": {"E": {"description": "e", "schema": {"$ref": "#/definitions/P"}}},
+        "paths": {"/p/{id}": {
+            "parameters": [{"name": "id", "in": "path", "required": true, "type": "string"}],
+            "post": {"parameters": [{"$ref": "#/parameters/L"}, {"name": "b", "in": "body", "schema": {"$ref": "#/definitions/P"}}],
+                "responses": {"200": {"description": "ok", "schema": {"$ref": "#/definitions/P"},
+                    "headers": {"X": {"type": "integer"}}, "examples": {"application/json": {"a": 1}}},
+                    "default": {"$ref": "#/responses/E"}}},
+            "put": {"consumes": ["multipart/form-data"], "parameters": [{"name": "f", "in": "formData", "type": "file"}],
+                "responses": {"204": {"description": "none"}}}}},
+        "definitions": {"P": {"type": "object", "discriminator": "a", "properties": {"a": {"type": "integer", "x-nullable": true}}}}
+    });
+    let mut pointers = Vec::new();
+    collect_pointers(&document, "", &mut pointers);
+    let settings = crate::Settings::new("t", "t.yaml");
+    let replacements = [json!(null), json!(7), json!("x"), json!([1]), json!({"$ref": 1})];
+    for pointer in &pointers {
+        for replacement in &replacements {
+            let mut mutated = document.clone();
+            if let Some(slot) = mutated.pointer_mut(pointer) {
+                *slot = replacement.clone();
+            }
+            let converted = std::panic::catch_unwind(|| convert(&mutated));
+            assert!(converted.is_ok(), "conversion panicked with {pointer} = {replacement}");
+            // The whole pipeline on a sample of the mutations (it is slower).
+            if replacement.is_null() || replacement.is_string() {
+                let outcome = std::panic::catch_unwind(|| crate::generate_from_value(mutated, &settings));
+                assert!(outcome.is_ok(), "generation panicked with {pointer} = {replacement}");
+            }
+        }
+    }
+    assert!(pointers.len() > 60, "{} positions mutated", pointers.len());
+}
+
+fn collect_pointers(value: &Value, pointer: &str, found: &mut Vec<String>) {
+    if !pointer.is_empty() {
+        found.push(pointer.to_owned());
+    }
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                collect_pointers(child, &crate::pointer::join(pointer, key), found);
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                collect_pointers(item, &format!("{pointer}/{index}"), found);
+            }
+        }
+        _ => {}
+    }
+}
