@@ -10,14 +10,14 @@ mod report;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
-/// Generate a typed async Rust client crate from an OpenAPI 3.0 or 3.1 document.
+/// Generate a typed async Rust client crate from an OpenAPI 3.0, 3.1 or 3.2 (or Swagger 2.0) document.
 #[derive(Debug, Parser)]
 #[command(
     name = "apigen",
     version,
-    about = "Generate a typed async Rust client crate from an OpenAPI 3.0/3.1 document",
+    about = "Generate a typed async Rust client crate from an OpenAPI 3.0/3.1/3.2 or Swagger 2.0 document",
     long_about = "\
-apigen reads an OpenAPI 3.0 or 3.1 document (YAML or JSON) and writes the source of a typed \
+apigen reads an OpenAPI 3.0, 3.1 or 3.2 document (YAML or JSON) and writes the source of a typed \
 async Rust client: one method per operation on `Client`, a request builder per operation, \
 serde types for every schema, and the client's authentication methods from the spec's \
 security schemes. The generated crate carries its own copy of apigen's runtime (configuration, \
@@ -27,7 +27,7 @@ retries, encoding, errors) in src/generated/apigen_runtime/, so it builds with c
 Output is deterministic: the same spec and options give byte-identical files. Constructs the \
 generator cannot express exactly are reported as diagnostics with a JSON pointer and, where \
 the text allows, the spec's line:column; they never stop generation. Swagger 2.0 documents \
-are rejected with a pointer to a converter.
+are converted to OpenAPI 3.0 first; their diagnostics point into the 2.0 file.
 
 OpenAPI Overlay 1.0 documents (--overlay) correct a spec you do not own without editing it: \
 each action's JSONPath target is updated (deep merge) or removed before generation.",

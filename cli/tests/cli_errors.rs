@@ -19,7 +19,7 @@ fn text(bytes: &[u8]) -> String {
 }
 
 #[test]
-fn missing_files_and_swagger_documents_are_explained() {
+fn missing_files_and_unsupported_swagger_versions_are_explained() {
     let out = apigen(&["check", "--spec", "/nonexistent/openapi.yaml"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
@@ -32,16 +32,13 @@ fn missing_files_and_swagger_documents_are_explained() {
     let swagger = dir.path().join("swagger.json");
     std::fs::write(
         &swagger,
-        r#"{"swagger": "2.0", "info": {"title": "x", "version": "1"}, "paths": {}}"#,
+        r#"{"swagger": "1.2", "info": {"title": "x", "version": "1"}, "paths": {}}"#,
     )
     .unwrap();
     let out = apigen(&["check", "--spec", swagger.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = text(&out.stderr);
-    assert!(
-        stderr.contains("Swagger 2.0") && stderr.contains("swagger2openapi"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("unsupported Swagger version \"1.2\""), "{stderr}");
 
     let not_openapi = dir.path().join("data.yaml");
     std::fs::write(&not_openapi, "name: not a spec\n").unwrap();
@@ -51,6 +48,31 @@ fn missing_files_and_swagger_documents_are_explained() {
         "{}",
         text(&out.stderr)
     );
+}
+
+#[test]
+fn swagger_2_documents_are_checked_with_positions_in_the_2_0_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("swagger.yaml");
+    // Line 8: a tsv array (reported by the converter); line 11: an unknown format in
+    // a body schema (reported after conversion, mapped back).
+    std::fs::write(
+        &spec,
+        "swagger: '2.0'\ninfo: {title: x, version: '1'}\nhost: example.com\nschemes: [https]\npaths:\n  /a:\n    post:\n      parameters:\n        - {name: ids, in: query, type: array, items: {type: string}, collectionFormat: tsv}\n        - name: body\n          in: body\n          schema: {type: string, format: odd}\n      responses:\n        200: {description: ok}\n",
+    )
+    .unwrap();
+    let out = apigen(&["check", "--spec", spec.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report = format!("{}{}", text(&out.stdout), text(&out.stderr));
+    assert!(
+        report.contains(":9:") && report.contains("#/paths/~1a/post/parameters/0/collectionFormat"),
+        "{report}"
+    );
+    assert!(
+        report.contains(":12:") && report.contains("#/paths/~1a/post/parameters/1/schema/format"),
+        "{report}"
+    );
+    assert!(report.contains("1 of 1 operations"), "{report}");
 }
 
 #[test]

@@ -43,6 +43,32 @@ pub struct Model {
     /// Whether structs keep the members their schema does not declare (a field
     /// `undeclared: apigen_runtime::Undeclared`; see [`crate::Settings::keep_undeclared`]).
     pub keep_undeclared: bool,
+    /// The document's tags with their 3.2 hierarchy (`parent`, `kind`), in order.
+    #[allow(dead_code)] // recorded for docs and feature groups; no emitter reads it yet
+    pub tags: Vec<Tag>,
+}
+
+/// One tag of the document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tag {
+    /// Its name, as operations use it.
+    pub name: String,
+    /// Short summary (3.2).
+    pub summary: Option<String>,
+    /// The enclosing tag (3.2), known to be declared and not to loop.
+    pub parent: Option<String>,
+    /// What kind of tag this is (3.2 `kind`, e.g. `nav`, `badge`, `audience`).
+    pub kind: Option<String>,
+}
+
+/// The items of a sequential media type (JSON Lines, NDJSON, JSON text sequences,
+/// server-sent events) whose `itemSchema` is known.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SequentialItems {
+    /// The media type of the body.
+    pub media_type: String,
+    /// The type of one item.
+    pub ty: TypeRef,
 }
 
 /// What the runtime must be told about one API, resolved from the spec and the
@@ -289,6 +315,9 @@ pub struct Operation {
     /// The cargo feature (operation group) that gates it; `None` when feature groups
     /// are off. Filled in by `model::features`.
     pub feature: Option<String>,
+    /// When the success body is a sequential media type with an `itemSchema`: the
+    /// type of each item (the body itself is [`ResponseBody::Bytes`] or `Text`).
+    pub items: Option<SequentialItems>,
     /// Its security requirements (its own `security`, else the document's): any one
     /// of these lists of scheme names, all of a list together; `Some(vec![])` is
     /// public, `None` means the spec says nothing. Filled in by `model::security`.

@@ -1,5 +1,5 @@
-//! `apigen`: turns an OpenAPI 3.0 or 3.1 document into the source of a typed async
-//! Rust client.
+//! `apigen`: turns an OpenAPI 3.0, 3.1 or 3.2 (or Swagger 2.0) document into the
+//! source of a typed async Rust client.
 //!
 //! The public surface is small:
 //!
@@ -10,12 +10,15 @@
 //! - [`standalone`]: the files that make the output a publishable crate (manifest,
 //!   README, `.gitattributes`), with the runtime dependency written as the user chooses.
 //! - [`SourceMap`]: JSON pointer → line:column in the spec text, for printing diagnostics.
+//! - [`swagger2`]: the Swagger 2.0 → OpenAPI 3.0 conversion `generate` applies to 2.0
+//!   documents (diagnostics keep pointers into the 2.0 document).
 //! - [`manifest`]: per-operation and per-type records in [`Output`], for test harnesses.
 //! - `build` (feature `build`): reads spec and overlay files and writes into `OUT_DIR` for
 //!   `build.rs` scripts. It is the only module that touches the file system.
 //!
 //! Internally the pipeline has one module per stage: `load` (text → JSON value),
-//! `normalize` (OpenAPI 3.1 constructs rewritten into 3.0 forms), `parse` (→ `openapiv3`),
+//! [`swagger2`] (Swagger 2.0 converted to 3.0) or `openapi32` (3.2 constructs rewritten
+//! or reported), `normalize` (OpenAPI 3.1 constructs rewritten into 3.0 forms), `parse` (→ `openapiv3`),
 //! `model` (→ an intermediate model with every name resolved) and `emit` (→ Rust tokens,
 //! formatted with `prettyplease`). Those stages are private; the benchmark profiler
 //! reaches them through the hidden [`pipeline`] hook.
@@ -36,6 +39,7 @@ pub mod manifest;
 pub(crate) mod model;
 pub(crate) mod naming;
 pub(crate) mod normalize;
+pub(crate) mod openapi32;
 pub mod overlay;
 pub(crate) mod parse;
 #[doc(hidden)]
@@ -43,6 +47,7 @@ pub mod pipeline;
 pub(crate) mod pointer;
 mod source_map;
 pub mod standalone;
+pub mod swagger2;
 pub mod typedness;
 pub mod vendor;
 
@@ -198,7 +203,24 @@ pub fn generate_from_value(mut value: serde_json::Value, settings: &Settings) ->
             .apply(&mut value)
             .map_err(|err| GenerateError::new("", err.to_string()))?;
     }
-    let (mut value, normalizations, mut diagnostics) = normalize::normalize_lenient(value)?;
+    // A Swagger 2.0 document is converted to 3.0 first; later diagnostics are mapped
+    // back to positions in the 2.0 document.
+    let (mut value, conversion) = if swagger2::is_swagger2(&value) {
+        let conversion = swagger2::convert(&value)?;
+        (conversion.document, Some((conversion.diagnostics, conversion.pointers)))
+    } else {
+        (value, None)
+    };
+    // OpenAPI 3.2: what the 3.0 parser cannot read is rewritten or reported first.
+    let (mut normalizations, mut diagnostics) = match openapi32::is_openapi32(&value) {
+        true => openapi32::rewrite(&mut value),
+        false => (Vec::new(), Vec::new()),
+    };
+    let (mut value, rewrites, problems) = normalize::normalize_lenient(value)?;
+    normalizations.extend(rewrites);
+    diagnostics.extend(problems);
+    // What `openapiv3` drops: other methods, `itemSchema`s, tag hierarchy.
+    let extras = model::extras::read(&value, &mut diagnostics);
     // `openapiv3` (3.0) does not read `webhooks`, so they are taken from the JSON.
     let webhooks = model::webhooks::Source::from_document(&value);
     // Read from the JSON too: the 3.0 parser cannot read every scheme (`mutualTLS`).
@@ -206,7 +228,7 @@ pub fn generate_from_value(mut value: serde_json::Value, settings: &Settings) ->
     let (document, dropped) = parse::parse_lenient(&mut value)?;
     diagnostics.extend(dropped);
     let pointed = model::refs::pointed_schemas(&value);
-    let mut model = model::build_with_webhooks(&document, &pointed, &webhooks, &mut diagnostics)?;
+    let mut model = model::build_with_webhooks(&document, &pointed, &webhooks, &extras, &mut diagnostics)?;
     model.security = model::security::build(&security_schemes, &value, &mut model.operations, &mut diagnostics);
     model.examples = model::examples::collect(&value);
     model.keep_undeclared = settings.keep_undeclared;
@@ -224,6 +246,15 @@ pub fn generate_from_value(mut value: serde_json::Value, settings: &Settings) ->
     }
     let types = manifest::types(&model);
     let typedness = typedness::measure(&value, &types);
+    if let Some((converted, pointers)) = conversion {
+        for diagnostic in &mut diagnostics {
+            diagnostic.pointer = pointers.original(&diagnostic.pointer);
+        }
+        for rewrite in &mut normalizations {
+            rewrite.pointer = pointers.original(&rewrite.pointer);
+        }
+        diagnostics.extend(converted);
+    }
     Ok(finish(
         files,
         diagnostics,

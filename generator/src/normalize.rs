@@ -83,8 +83,8 @@ pub fn normalize_lenient(mut document: Value) -> Result<(Value, Vec<Rewrite>, Ve
         .to_owned();
     if version.is_empty() {
         let message = if root.contains_key("swagger") {
-            "this is a Swagger 2.0 document, and apigen reads OpenAPI 3.0 and 3.1 only; convert it first, \
-             e.g. with `npx swagger2openapi swagger.json -o openapi.json` or https://converter.swagger.io"
+            "this is a Swagger 2.0 document: convert it with `apigen::swagger2::convert` first \
+             (`apigen::generate` does so itself)"
         } else {
             "missing `openapi` version field; not an OpenAPI 3 document"
         };
@@ -93,7 +93,7 @@ pub fn normalize_lenient(mut document: Value) -> Result<(Value, Vec<Rewrite>, Ve
     if !version.starts_with("3.") {
         return Err(GenerateError::new(
             "/openapi",
-            format!("unsupported OpenAPI version {version:?}; expected 3.0.x or 3.1.x"),
+            format!("unsupported OpenAPI version {version:?}; expected 3.0.x, 3.1.x or 3.2.x"),
         ));
     }
     let mut rewrites = Vec::new();
@@ -158,7 +158,7 @@ fn walk_document(
                 if DATA_KEYS.contains(&key.as_str()) || extension {
                     continue;
                 }
-                if key == "schema" {
+                if key == "schema" || key == "itemSchema" {
                     normalize_schema(child, &child_pointer, rewrites, problems);
                 } else if key == "schemas" && pointer == "/components" {
                     if let Value::Object(schemas) = child {

@@ -237,6 +237,16 @@ fn refs() {
     check("refs");
 }
 
+#[test]
+fn swagger2() {
+    check("swagger2");
+}
+
+#[test]
+fn openapi32() {
+    check("openapi32");
+}
+
 /// Every fixture has a test above, and every snapshot directory has a fixture.
 #[test]
 fn conventions() {
@@ -270,6 +280,8 @@ fn every_fixture_is_tested() {
         "refs",
         "conventions",
         "security",
+        "swagger2",
+        "openapi32",
     ];
     let mut fixtures: Vec<String> = fs::read_dir(manifest_dir().join("fixtures/specs"))
         .expect("fixtures/specs is readable")

@@ -107,6 +107,16 @@ pub mod refs;
 #[path = "../snapshots/security/mod.rs"]
 pub mod security;
 
+#[rustfmt::skip]
+#[warn(missing_docs)]
+#[path = "../snapshots/swagger2/mod.rs"]
+pub mod swagger2;
+
+#[rustfmt::skip]
+#[warn(missing_docs)]
+#[path = "../snapshots/openapi32/mod.rs"]
+pub mod openapi32;
+
 
 use apigen_runtime::Nullable;
 use serde_json::json;
@@ -1663,5 +1673,217 @@ mod hostile_names {
         assert_eq!(items.len(), 1);
         assert_eq!(items[0].as_deref().ok(), Some("a"));
         assert_eq!(single_request(&server).query.as_deref(), Some("items=5&pages=2"));
+    }
+}
+
+/// The client generated from the Swagger 2.0 fixture speaks the API the 2.0 document
+/// describes: collection formats, JSON, form, multipart and tar bodies, examples.
+mod swagger2_client {
+    use super::*;
+    use swagger2::types::{Dog, NewDog, TeachTrickRequest, UploadPhotoRequest};
+    use tests::Reply;
+
+    fn client(server: &tests::TestServer) -> swagger2::Client {
+        // The document requires its `apiKey` scheme (from `securityDefinitions`).
+        swagger2::Client::builder()
+            .base_url(server.base_url())
+            .api_key("k-123")
+            .max_retries(0)
+            .build()
+            .expect("client builds")
+    }
+
+    fn no_content() -> Reply {
+        Reply::Respond {
+            status: 204,
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn servers_come_from_host_base_path_and_schemes() {
+        assert_eq!(swagger2::DEFAULT_BASE_URL, "https://kennel.example.com/api");
+    }
+
+    #[tokio::test]
+    async fn collection_formats_are_sent_as_their_styles_and_the_example_decodes() {
+        let server = loopback([Reply::json(
+            200,
+            r#"[{"id": 1, "name": "Rex", "kind": "Dog", "owner": null}]"#,
+        )])
+        .await;
+        let dogs = client(&server)
+            .list_dogs()
+            .limit(2)
+            .ids(vec![1, 2])
+            .names(vec!["a".into(), "b".into()])
+            .colors(vec!["red".into(), "tan".into()])
+            .tags(vec!["x".into(), "y".into()])
+            .send()
+            .await
+            .expect("call succeeds");
+        assert_eq!(dogs[0].name, "Rex");
+        assert_eq!(
+            dogs[0].owner,
+            Some(Nullable::Null),
+            "x-nullable: an explicit null is kept"
+        );
+        let request = single_request(&server);
+        assert_eq!(request.path, "/api/v1/dogs");
+        assert_eq!(
+            request.query.as_deref(),
+            Some("limit=2&ids=1,2&names=a%20b&colors=red|tan&tags=x&tags=y")
+        );
+    }
+
+    #[tokio::test]
+    async fn a_body_parameter_is_a_json_body() {
+        let server = loopback([Reply::json(201, r#"{"id": 7, "name": "Ace", "kind": "Dog"}"#)]).await;
+        let dog: Dog = client(&server)
+            .create_dog(NewDog::new("Ace"))
+            .send()
+            .await
+            .expect("call succeeds");
+        assert_eq!(dog.id, 7);
+        let request = single_request(&server);
+        assert_eq!(request.header("content-type"), Some("application/json"));
+        assert_eq!(request.json(), json!({"name": "Ace"}));
+        // `securityDefinitions.apiKey` (`in: header`, `name: X-Api-Key`), required globally.
+        assert_eq!(request.header("x-api-key"), Some("k-123"));
+    }
+
+    #[tokio::test]
+    async fn form_data_is_a_form_or_multipart_body() {
+        let server = loopback([no_content(), no_content()]).await;
+        let body = TeachTrickRequest {
+            cues: Some(vec!["hand".into(), "word".into()]),
+            ..TeachTrickRequest::new("sit")
+        };
+        client(&server)
+            .teach_trick(3, body)
+            .send()
+            .await
+            .expect("form call succeeds");
+        let photo = UploadPhotoRequest::new(apigen_runtime::Binary::from(vec![9u8, 8]));
+        client(&server)
+            .upload_photo(3, photo)
+            .send()
+            .await
+            .expect("multipart call succeeds");
+        let requests = server.requests();
+        assert_eq!(
+            requests[0].header("content-type"),
+            Some("application/x-www-form-urlencoded")
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&requests[0].body),
+            "trick=sit&cues=hand&cues=word"
+        );
+        let content_type = requests[1].header("content-type").unwrap_or_default();
+        assert!(
+            content_type.starts_with("multipart/form-data; boundary="),
+            "{content_type}"
+        );
+        assert!(requests[1].body.windows(2).any(|window| window == [9u8, 8]));
+    }
+
+    #[tokio::test]
+    async fn tar_archives_travel_as_bytes() {
+        let tar = Reply::Respond {
+            status: 200,
+            headers: vec![("content-type".into(), "application/x-tar".into())],
+            body: vec![1, 2, 3],
+        };
+        let server = loopback([tar, no_content()]).await;
+        let archive = client(&server).export_kennel().send().await.expect("export succeeds");
+        assert_eq!(archive.as_ref(), [1u8, 2, 3]);
+        client(&server)
+            .import_kennel(apigen_runtime::bytes::Bytes::from_static(&[4, 5]))
+            .send()
+            .await
+            .expect("import succeeds");
+        let requests = server.requests();
+        assert_eq!(requests[1].method, "PUT");
+        assert_eq!(requests[1].header("content-type"), Some("application/x-tar"));
+        assert_eq!(requests[1].body, vec![4, 5]);
+    }
+}
+
+/// The client generated from the OpenAPI 3.2 fixture: the `QUERY` method and an
+/// additional `COPY` operation go out with their methods, a `querystring` object
+/// becomes query parameters, and the items of a JSON Lines body are typed.
+mod openapi32_client {
+    use super::*;
+    use openapi32::types::{Item, Search};
+    use tests::Reply;
+
+    fn client(server: &tests::TestServer) -> openapi32::Client {
+        openapi32::Client::builder()
+            .base_url(server.base_url())
+            .max_retries(0)
+            .build()
+            .expect("client builds")
+    }
+
+    #[tokio::test]
+    async fn query_and_additional_methods_are_sent_as_written() {
+        let no_content = Reply::Respond {
+            status: 204,
+            headers: Vec::new(),
+            body: Vec::new(),
+        };
+        let server = loopback([Reply::json(200, r#"[{"id": "a"}]"#), no_content]).await;
+        let search = Search {
+            text: Some("lamp".into()),
+        };
+        let found = client(&server)
+            .search_items(search)
+            .send()
+            .await
+            .expect("QUERY succeeds");
+        assert_eq!(found[0].id, "a");
+        client(&server)
+            .copy_items("/archive")
+            .send()
+            .await
+            .expect("COPY succeeds");
+        let requests = server.requests();
+        assert_eq!(requests[0].method, "QUERY");
+        assert_eq!(requests[0].json(), json!({"text": "lamp"}));
+        assert_eq!(requests[1].method, "COPY");
+        assert_eq!(requests[1].header("destination"), Some("/archive"));
+    }
+
+    #[tokio::test]
+    async fn a_querystring_object_is_sent_as_query_parameters() {
+        let server = loopback([Reply::json(200, "[]")]).await;
+        client(&server)
+            .list_items("new")
+            .limit(5)
+            .kinds(vec!["a".into(), "b".into()])
+            .send()
+            .await
+            .expect("call succeeds");
+        let request = single_request(&server);
+        assert_eq!(request.query.as_deref(), Some("tag=new&limit=5&kinds=a&kinds=b"));
+    }
+
+    #[tokio::test]
+    async fn json_lines_items_have_a_generated_type() {
+        let lines = Reply::Respond {
+            status: 200,
+            headers: vec![("content-type".into(), "application/jsonl".into())],
+            body: b"{\"id\": \"1\"}\n{\"id\": \"2\", \"name\": null}\n".to_vec(),
+        };
+        let server = loopback([lines]).await;
+        let body = client(&server).item_feed().send().await.expect("call succeeds");
+        let items: Vec<Item> = body
+            .split(|byte| *byte == b'\n')
+            .filter(|line| !line.is_empty())
+            .map(|line| serde_json::from_slice(line).expect("each line is an Item"))
+            .collect();
+        assert_eq!(items.len(), 2);
+        assert_eq!(items[1].name, Some(Nullable::Null));
     }
 }

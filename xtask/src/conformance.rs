@@ -108,17 +108,13 @@ pub fn run(args: &[String]) -> Result<(), XtaskError> {
         );
         return Ok(());
     }
-    let mut specs: Vec<PathBuf> = fs::read_dir(&specs_dir)
-        .map_err(XtaskError::io("read", &specs_dir))?
-        .flatten()
-        .map(|entry| entry.path())
-        .filter(|path| matches!(path.extension().and_then(|e| e.to_str()), Some("json" | "yaml" | "yml")))
-        .filter(|path| {
+    let specs: Vec<(PathBuf, String)> = spec_files(&specs_dir)?
+        .into_iter()
+        .filter(|(path, label)| {
             only.as_deref()
-                .is_none_or(|name| path.file_name().is_some_and(|f| f == name))
+                .is_none_or(|name| label == name || path.file_name().is_some_and(|f| f == name))
         })
         .collect();
-    specs.sort();
     if specs.is_empty() {
         return Err(XtaskError::NoSpecs { dir: specs_dir, only });
     }
@@ -127,11 +123,8 @@ pub fn run(args: &[String]) -> Result<(), XtaskError> {
     fs::create_dir_all(&scratch).map_err(XtaskError::io("create", &scratch))?;
     let mut rows = Vec::new();
     let mut stale_reports = Vec::new();
-    for spec in &specs {
-        let file_name = spec
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+    for (spec, file_name) in &specs {
+        let file_name = file_name.clone();
         let crate_name = crate_name_for(&file_name);
         let text = fs::read_to_string(spec).map_err(XtaskError::io("read", spec))?;
         let settings = apigen::Settings::new(&crate_name, &file_name)
@@ -162,6 +155,18 @@ pub fn run(args: &[String]) -> Result<(), XtaskError> {
             write_if_changed(&crate_dir.join(path), &contents)?;
         }
         let document = raw_document(&text, &file_name)?;
+        // Swagger 2.0: examples and schemas are read from the converted 3.0 document,
+        // whose pointers the generator's manifest uses.
+        let document = if apigen::swagger2::is_swagger2(&document) {
+            apigen::swagger2::convert(&document)
+                .map_err(|source| XtaskError::Generate {
+                    spec: file_name.clone(),
+                    source,
+                })?
+                .document
+        } else {
+            document
+        };
         let typedness = output.typedness.clone();
         let examples = crate::examples::collect(&document);
         let mut checker = SchemaChecker::new(&document);
@@ -270,6 +275,32 @@ pub fn run(args: &[String]) -> Result<(), XtaskError> {
         return Err(XtaskError::StaleReports(stale_reports));
     }
     Ok(())
+}
+
+/// The corpus specs: every JSON/YAML file of `specs_dir`, then of its `swagger2/`
+/// folder, each with its report label (`swagger2-docker.yaml` for `swagger2/docker.yaml`).
+fn spec_files(specs_dir: &Path) -> Result<Vec<(PathBuf, String)>, XtaskError> {
+    let mut specs = Vec::new();
+    for (dir, prefix) in [(specs_dir.to_owned(), ""), (specs_dir.join("swagger2"), "swagger2-")] {
+        if !dir.is_dir() {
+            continue;
+        }
+        let mut found: Vec<PathBuf> = fs::read_dir(&dir)
+            .map_err(XtaskError::io("read", &dir))?
+            .flatten()
+            .map(|entry| entry.path())
+            .filter(|path| matches!(path.extension().and_then(|e| e.to_str()), Some("json" | "yaml" | "yml")))
+            .collect();
+        found.sort();
+        for path in found {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            specs.push((path, format!("{prefix}{name}")));
+        }
+    }
+    Ok(specs)
 }
 
 /// `prog-nexus.json` → `conformance_prog_nexus`.

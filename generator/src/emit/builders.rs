@@ -291,7 +291,21 @@ fn send_body(model: &Model, operation: &Operation, patterns: &BTreeMap<String, u
         pieces.push(quote! { #rest });
     }
     let template = &operation.path;
-    let method = format_ident!("{}", operation.http_method);
+    // `reqwest::Method` has constants for the standard methods only; others (`QUERY`,
+    // 3.2 `additionalOperations`) are built from their name, checked by the model.
+    let method = match operation.http_method.as_str() {
+        "GET" | "PUT" | "POST" | "DELETE" | "OPTIONS" | "HEAD" | "PATCH" | "TRACE" | "CONNECT" => {
+            let constant = format_ident!("{}", operation.http_method);
+            quote! { apigen_runtime::reqwest::Method::#constant }
+        }
+        other => {
+            let name = proc_macro2::Literal::byte_string(other.as_bytes());
+            quote! {
+                apigen_runtime::reqwest::Method::from_bytes(#name)
+                    .map_err(|err| Error::invalid_argument("method", err.to_string()))?
+            }
+        }
+    };
     // `mut` only when something is added after construction, so generated code has no
     // `unused_mut` warnings to silence.
     let mutable = operation
@@ -307,7 +321,7 @@ fn send_body(model: &Model, operation: &Operation, patterns: &BTreeMap<String, u
     };
     statements.push(quote! {
         let #binding = RequestSpec::new(
-            apigen_runtime::reqwest::Method::#method,
+            #method,
             #template,
             [#(#pieces),*].concat(),
         );

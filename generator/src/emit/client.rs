@@ -303,7 +303,7 @@ fn error_enums(operations: &[Operation], model: &Model) -> Vec<TokenStream> {
         .collect()
 }
 
-fn operation_doc(operation: &Operation) -> TokenStream {
+fn operation_doc(model: &Model, operation: &Operation) -> TokenStream {
     let route = format!("`{} {}`", operation.http_method, operation.path);
     let mut arguments = Vec::new();
     for param in required_params(operation) {
@@ -351,6 +351,19 @@ fn operation_doc(operation: &Operation) -> TokenStream {
         })
         .unwrap_or_default();
     let credentials = credentials_doc(operation);
+    let items = operation
+        .items
+        .as_ref()
+        .map(|items| {
+            let ty = super::typeref::tokens(model, &items.ty, super::typeref::Scope::Root)
+                .to_string()
+                .replace(' ', "");
+            format!(
+                "The body is a sequence of `{}` items, each a `{ty}`; it is returned whole, to be split and decoded item by item.",
+                items.media_type
+            )
+        })
+        .unwrap_or_default();
     docs::attrs([
         operation.summary.as_deref().unwrap_or(""),
         operation.description.as_deref().unwrap_or(""),
@@ -359,6 +372,7 @@ fn operation_doc(operation: &Operation) -> TokenStream {
         credentials.as_str(),
         arguments.as_str(),
         returns,
+        items.as_str(),
         typed_errors.as_str(),
     ])
 }
@@ -401,7 +415,7 @@ pub(super) fn location_label(param: &Param) -> String {
 fn client_method(model: &Model, operation: &Operation) -> TokenStream {
     let method = ident(&operation.method_name);
     let builder = format_ident!("{}", operation.builder_name);
-    let doc = operation_doc(operation);
+    let doc = operation_doc(model, operation);
     let required = required_params(operation);
     let mut arguments: Vec<TokenStream> = required
         .iter()

@@ -22,12 +22,23 @@ pub fn collect(document: &Value) -> Examples {
         return examples;
     };
     for (path, item) in paths {
-        for method in METHODS {
-            let Some(responses) = item
-                .get(*method)
-                .and_then(|op| op.get("responses"))
-                .and_then(Value::as_object)
-            else {
+        let item_pointer = join("/paths", path);
+        // The fixed methods, then 3.2's `query` and `additionalOperations`.
+        let mut operations: Vec<(String, &Value)> = METHODS
+            .iter()
+            .chain(["query"].iter())
+            .filter_map(|method| Some((join(&item_pointer, method), item.get(*method)?)))
+            .collect();
+        if let Some(Value::Object(others)) = item.get("additionalOperations") {
+            let base = join(&item_pointer, "additionalOperations");
+            operations.extend(
+                others
+                    .iter()
+                    .map(|(method, operation)| (join(&base, method), operation)),
+            );
+        }
+        for (pointer, operation) in operations {
+            let Some(responses) = operation.get("responses").and_then(Value::as_object) else {
                 continue;
             };
             let mut found: Vec<(u16, String)> = responses
@@ -40,7 +51,7 @@ pub fn collect(document: &Value) -> Examples {
                 .collect();
             if !found.is_empty() {
                 found.sort();
-                examples.insert(join(&join("/paths", path), method), found);
+                examples.insert(pointer, found);
             }
         }
     }
@@ -94,5 +105,14 @@ mod tests {
                 (404, r#"{"code":"NOT_FOUND"}"#.to_owned())
             ]
         );
+    }
+
+    #[test]
+    fn query_and_additional_operations_have_examples_too() {
+        let ok = json!({"responses": {"200": {"content": {"application/json": {"example": [1]}}}}});
+        let document = json!({"paths": {"/s": {"query": ok, "additionalOperations": {"COPY": ok}}}});
+        let examples = collect(&document);
+        let pointers: Vec<&str> = examples.keys().map(String::as_str).collect();
+        assert_eq!(pointers, ["/paths/~1s/additionalOperations/COPY", "/paths/~1s/query"]);
     }
 }

@@ -205,6 +205,7 @@ mod tests {
             tag: tag.map(str::to_owned),
             feature: None,
             security: None,
+            items: None,
         }
     }
 

@@ -11,6 +11,7 @@
 mod all_of;
 pub mod conventions;
 pub mod examples;
+pub mod extras;
 pub mod features;
 mod keywords;
 pub mod operations;
@@ -32,21 +33,28 @@ pub fn build(
     pointed: &refs::PointedSchemas,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<Model, GenerateError> {
-    build_with_webhooks(document, pointed, &webhooks::Source::default(), diagnostics)
+    build_with_webhooks(
+        document,
+        pointed,
+        &webhooks::Source::default(),
+        &extras::Extras::default(),
+        diagnostics,
+    )
 }
 
-/// [`build`], also reading the `webhooks` taken from the JSON document (which the 3.0
-/// parser drops).
+/// [`build`], also reading the `webhooks` and the [`extras::Extras`] taken from the
+/// JSON document (which the 3.0 parser drops).
 pub fn build_with_webhooks(
     document: &openapiv3::OpenAPI,
     pointed: &refs::PointedSchemas,
     webhooks: &webhooks::Source,
+    extras: &extras::Extras,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<Model, GenerateError> {
     let mut types = types::TypeBuilder::new(document, pointed, diagnostics);
     types.declare_components();
     types.build_components();
-    let (operations, operation_total, error_type) = operations::build(document, &mut types);
+    let (operations, operation_total, error_type) = operations::build(document, extras, &mut types);
     let webhooks = webhooks::build(webhooks, &mut types);
     let model_types = types.finish();
     let conventions = conventions::build(document, &model_types, error_type.as_ref(), diagnostics);
@@ -77,6 +85,7 @@ pub fn build_with_webhooks(
         serialize_responses_feature: "mock",
         keep_undeclared: true,
         security: Vec::new(),
+        tags: extras.tags.clone(),
     };
     usage::apply(&mut model);
     Ok(model)

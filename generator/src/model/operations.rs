@@ -1,10 +1,11 @@
 //! Paths → operations: parameters, request body, success response, pagination.
 
+use super::extras::Extras;
 use super::refs;
 use super::types::{wrap_nullable, TypeBuilder};
 use crate::ir::{
     BodyEncoding, ErrorEnum, ErrorStatus, ErrorVariant, Operation, Param, ParamLocation, QueryStyle, RequestBody,
-    ResponseBody, StatusEnum, StatusVariant, TypeRef,
+    ResponseBody, SequentialItems, StatusEnum, StatusVariant, TypeRef,
 };
 use crate::naming::{pascal, snake, Namespace};
 use crate::pointer::join;
@@ -16,10 +17,16 @@ use openapiv3::{
 /// Methods `Client` defines itself; operations get another name.
 const CLIENT_METHODS: &[&str] = &["new", "builder", "raw", "base_url", "clone", "from"];
 
-/// Builds every operation; returns them, the number found, and the shared error type.
-pub fn build(document: &OpenAPI, types: &mut TypeBuilder<'_>) -> (Vec<Operation>, usize, Option<TypeRef>) {
+/// Builds every operation (the path items' own methods, then the `extras` of other
+/// methods); returns them, the number found, and the shared error type.
+pub fn build(
+    document: &OpenAPI,
+    extras: &Extras,
+    types: &mut TypeBuilder<'_>,
+) -> (Vec<Operation>, usize, Option<TypeRef>) {
     let mut operations = Vec::new();
-    let mut total = 0;
+    // Operations of other methods that could not be read count as found.
+    let mut total = extras.skipped;
     let mut method_names = Namespace::with_reserved(CLIENT_METHODS);
     let mut builder_names = Namespace::for_types_and(crate::emit::client::IMPORTED_NAMES);
     let mut error_types: Vec<TypeRef> = Vec::new();
@@ -37,9 +44,18 @@ pub fn build(document: &OpenAPI, types: &mut TypeBuilder<'_>) -> (Vec<Operation>
                 continue;
             }
         };
-        for (method, operation) in item.iter() {
+        let own = item
+            .iter()
+            .map(|(method, operation)| (method.to_owned(), join(&path_pointer, method), operation));
+        let others = extras
+            .operations
+            .get(path)
+            .into_iter()
+            .flatten()
+            .map(|extra| (extra.method.clone(), extra.pointer.clone(), &extra.operation));
+        for (method, pointer, operation) in own.chain(others) {
+            let method = method.as_str();
             total += 1;
-            let pointer = join(&path_pointer, method);
             let operation_id = operation
                 .operation_id
                 .clone()
@@ -59,12 +75,19 @@ pub fn build(document: &OpenAPI, types: &mut TypeBuilder<'_>) -> (Vec<Operation>
                 paginated,
             );
             add_missing_path_params(types, path, &pointer, &mut params);
-            let body = operation
-                .request_body
-                .as_ref()
-                .and_then(|body| request_body(document, types, body, &join(&pointer, "requestBody"), &type_prefix));
-            let (mut success, errors) = responses(
+            let body = operation.request_body.as_ref().and_then(|body| {
+                request_body(
+                    document,
+                    extras,
+                    types,
+                    body,
+                    &join(&pointer, "requestBody"),
+                    &type_prefix,
+                )
+            });
+            let (mut success, errors, items) = responses(
                 document,
+                extras,
                 types,
                 &operation.responses,
                 &join(&pointer, "responses"),
@@ -112,6 +135,7 @@ pub fn build(document: &OpenAPI, types: &mut TypeBuilder<'_>) -> (Vec<Operation>
                 tag: operation.tags.first().cloned(),
                 feature: None,
                 security: None,
+                items,
             });
         }
     }
@@ -335,6 +359,7 @@ fn is_json(media_type: &str) -> bool {
 
 fn request_body(
     document: &OpenAPI,
+    extras: &Extras,
     types: &mut TypeBuilder<'_>,
     body: &ReferenceOr<openapiv3::RequestBody>,
     pointer: &str,
@@ -372,6 +397,12 @@ fn request_body(
         );
     }
     let content_pointer = join(&join(&at, "content"), media_type);
+    if extras.item_schemas.contains_key(&content_pointer) {
+        types.diagnose(
+            join(&content_pointer, "itemSchema"),
+            "a sequential request body (itemSchema) is not generated item by item; the body is sent whole",
+        );
+    }
     let ty = match (encoding, &content.schema) {
         (BodyEncoding::Bytes, _) => TypeRef::Bytes,
         (BodyEncoding::Text, _) => TypeRef::String,
@@ -430,6 +461,9 @@ fn body_encoding(media_type: &str) -> Option<(u8, BodyEncoding)> {
         || essence == "application/zip"
     {
         Some((2, BodyEncoding::Bytes))
+    } else if essence.starts_with("application/") && !essence.contains("xml") {
+        // Other binary formats (`application/x-tar`, `application/gzip`, …): bytes as given.
+        Some((4, BodyEncoding::Bytes))
     } else {
         None
     }
@@ -454,17 +488,19 @@ fn is_empty_object(document: &OpenAPI, schema: &ReferenceOr<Schema>) -> bool {
 /// JSON schema) and description.
 type ErrorResponse = (ErrorStatus, String, Option<TypeRef>, Option<String>);
 
-/// The success body, and for each documented error response its JSON type (`None`
-/// when it has no JSON schema).
+/// The success body, for each documented error response its JSON type (`None` when
+/// it has no JSON schema), and the items of the first sequential success body.
 fn responses(
     document: &OpenAPI,
+    extras: &Extras,
     types: &mut TypeBuilder<'_>,
     responses: &openapiv3::Responses,
     pointer: &str,
     prefix: &str,
     status_enum_name: &str,
-) -> (ResponseBody, Vec<ErrorResponse>) {
+) -> (ResponseBody, Vec<ErrorResponse>, Option<SequentialItems>) {
     let mut success: Option<ResponseBody> = None;
+    let mut items: Option<SequentialItems> = None;
     let mut successes: Vec<StatusVariant> = Vec::new();
     let mut errors = Vec::new();
     let mut entries: Vec<(&StatusCode, &ReferenceOr<Response>)> = responses.responses.iter().collect();
@@ -498,7 +534,8 @@ fn responses(
             } else {
                 format!("{prefix}Response{key}")
             };
-            let body = response_body(types, response, &at, &hint);
+            let (body, found) = response_body(extras, types, response, &at, &hint, true);
+            items = items.or(found);
             let status = match code {
                 StatusCode::Code(code) => Some(*code),
                 StatusCode::Range(_) => None,
@@ -517,7 +554,7 @@ fn responses(
             errors.push((
                 status,
                 format!("Status{}", key.to_ascii_lowercase()),
-                json_schema_type(types, response, &at, &format!("{prefix}Error{key}")),
+                json_schema_type(extras, types, response, &at, &format!("{prefix}Error{key}")),
                 Some(response.description.clone()).filter(|text| !text.trim().is_empty()),
             ));
         }
@@ -543,12 +580,14 @@ fn responses(
             |c| &c.responses,
         ) {
             if success.is_none() && responses.responses.is_empty() {
-                success = Some(response_body(types, response, &at, &format!("{prefix}Response")));
+                let (body, found) = response_body(extras, types, response, &at, &format!("{prefix}Response"), true);
+                success = Some(body);
+                items = items.or(found);
             } else {
                 errors.push((
                     ErrorStatus::Default,
                     "Default".to_owned(),
-                    json_schema_type(types, response, &at, &format!("{prefix}ErrorDefault")),
+                    json_schema_type(extras, types, response, &at, &format!("{prefix}ErrorDefault")),
                     Some(response.description.clone()).filter(|text| !text.trim().is_empty()),
                 ));
             }
@@ -558,31 +597,53 @@ fn responses(
         types.diagnose(pointer, "no success (2xx) response documented; the method returns ()");
         ResponseBody::Empty
     });
-    (success, errors)
+    (success, errors, items)
 }
 
-fn response_body(types: &mut TypeBuilder<'_>, response: &Response, pointer: &str, hint: &str) -> ResponseBody {
+/// The body of one response, and (for a `success` response) the type of its items
+/// when it is a sequential media type with an `itemSchema`.
+fn response_body(
+    extras: &Extras,
+    types: &mut TypeBuilder<'_>,
+    response: &Response,
+    pointer: &str,
+    hint: &str,
+    success: bool,
+) -> (ResponseBody, Option<SequentialItems>) {
     let Some((media_type, content)) = pick_response_media(&response.content) else {
-        return ResponseBody::Empty;
+        return (ResponseBody::Empty, None);
     };
     let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let content_pointer = join(&join(pointer, "content"), media_type);
     if is_json(&essence) {
-        match &content.schema {
-            Some(schema) => {
-                let content_pointer = join(&join(pointer, "content"), media_type);
-                ResponseBody::Json(wrap_nullable(types.resolve(
-                    schema,
-                    &join(&content_pointer, "schema"),
-                    hint,
-                )))
-            }
+        let body = match &content.schema {
+            Some(schema) => ResponseBody::Json(wrap_nullable(types.resolve(
+                schema,
+                &join(&content_pointer, "schema"),
+                hint,
+            ))),
             None => ResponseBody::Json(TypeRef::Json),
-        }
-    } else if essence.starts_with("text/") {
-        ResponseBody::Text
-    } else {
-        ResponseBody::Bytes
+        };
+        return (body, None);
     }
+    let (body, kind) = if essence.starts_with("text/") {
+        (ResponseBody::Text, "text")
+    } else {
+        (ResponseBody::Bytes, "bytes")
+    };
+    let items = extras.item_schemas.get(&content_pointer).filter(|_| success).map(|schema| {
+        let at = join(&content_pointer, "itemSchema");
+        let ty = wrap_nullable(types.resolve(schema, &at, &format!("{hint}Item")));
+        types.diagnose(
+            at,
+            format!("{media_type:?} is a sequence of items: each item's type is generated, the body is returned whole as {kind} (not streamed item by item)"),
+        );
+        SequentialItems {
+            media_type: media_type.clone(),
+            ty,
+        }
+    });
+    (body, items)
 }
 
 fn pick_response_media(content: &indexmap::IndexMap<String, MediaType>) -> Option<(&String, &MediaType)> {
@@ -592,8 +653,14 @@ fn pick_response_media(content: &indexmap::IndexMap<String, MediaType>) -> Optio
         .or_else(|| content.iter().next())
 }
 
-fn json_schema_type(types: &mut TypeBuilder<'_>, response: &Response, pointer: &str, hint: &str) -> Option<TypeRef> {
-    match response_body(types, response, pointer, hint) {
+fn json_schema_type(
+    extras: &Extras,
+    types: &mut TypeBuilder<'_>,
+    response: &Response,
+    pointer: &str,
+    hint: &str,
+) -> Option<TypeRef> {
+    match response_body(extras, types, response, pointer, hint, false).0 {
         ResponseBody::Json(ty) => Some(ty),
         _ => None,
     }

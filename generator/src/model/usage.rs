@@ -165,8 +165,9 @@ mod tests {
         let webhooks = crate::model::webhooks::Source::from_document(&value);
         let (document, _) = crate::parse::parse_lenient(&mut value).unwrap_or_else(|err| panic!("{err}"));
         let pointed = crate::model::refs::pointed_schemas(&value);
-        let mut model = crate::model::build_with_webhooks(&document, &pointed, &webhooks, &mut diagnostics)
-            .unwrap_or_else(|err| panic!("{err}"));
+        let mut model =
+            crate::model::build_with_webhooks(&document, &pointed, &webhooks, &Default::default(), &mut diagnostics)
+                .unwrap_or_else(|err| panic!("{err}"));
         super::apply(&mut model);
         model
     }
