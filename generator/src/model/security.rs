@@ -412,6 +412,7 @@ mod tests {
             tag: None,
             feature: None,
             security: None,
+            items: None,
         }
     }
 
