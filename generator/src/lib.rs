@@ -10,6 +10,8 @@
 //! - [`standalone`]: the files that make the output a publishable crate (manifest,
 //!   README, `.gitattributes`), with the runtime dependency written as the user chooses.
 //! - [`SourceMap`]: JSON pointer → line:column in the spec text, for printing diagnostics.
+//! - [`bundle`]: descriptions split over many files, bundled into one document (the
+//!   files come from a [`bundle::Loader`]; `build` reads them from disk).
 //! - [`manifest`]: per-operation and per-type records in [`Output`], for test harnesses.
 //! - `build` (feature `build`): reads spec and overlay files and writes into `OUT_DIR` for
 //!   `build.rs` scripts. It is the only module that touches the file system.
@@ -28,6 +30,7 @@
 #![deny(missing_docs)]
 
 mod api_info;
+pub mod bundle;
 mod diagnostics;
 pub(crate) mod emit;
 pub(crate) mod ir;
