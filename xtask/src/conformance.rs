@@ -118,6 +118,7 @@ pub fn run(args: &[String]) -> Result<(), XtaskError> {
                 .is_none_or(|name| path.file_name().is_some_and(|f| f == name))
         })
         .collect();
+    specs.extend(crate::multi::roots(&specs_dir, only.as_deref())?);
     specs.sort();
     if specs.is_empty() {
         return Err(XtaskError::NoSpecs { dir: specs_dir, only });
@@ -128,27 +129,34 @@ pub fn run(args: &[String]) -> Result<(), XtaskError> {
     let mut rows = Vec::new();
     let mut stale_reports = Vec::new();
     for spec in &specs {
-        let file_name = spec
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let multi = crate::multi::label(&specs_dir, spec);
+        let file_name = multi.clone().unwrap_or_else(|| {
+            spec.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        });
         let crate_name = crate_name_for(&file_name);
-        let text = fs::read_to_string(spec).map_err(XtaskError::io("read", spec))?;
-        let settings = apigen::Settings::new(&crate_name, &file_name)
-            .with_regenerate_command(format!("cargo xtask conformance --only {file_name}"))
-            .with_feature_groups(true);
         let started = Instant::now();
-        let generated = std::panic::catch_unwind(|| apigen::generate(&text, &file_name, &settings));
-        let generate_ms = started.elapsed().as_millis();
-        let output = match generated {
-            Ok(Ok(output)) => output,
-            Ok(Err(source)) => {
-                return Err(XtaskError::Generate {
-                    spec: file_name,
-                    source,
-                })
+        let (output, document, generate_ms) = if multi.is_some() {
+            let (output, document) = crate::multi::generate(spec, &crate_name, &file_name)?;
+            (output, document, started.elapsed().as_millis())
+        } else {
+            let text = fs::read_to_string(spec).map_err(XtaskError::io("read", spec))?;
+            let settings = apigen::Settings::new(&crate_name, &file_name)
+                .with_regenerate_command(format!("cargo xtask conformance --only {file_name}"))
+                .with_feature_groups(true);
+            let generated = std::panic::catch_unwind(|| apigen::generate(&text, &file_name, &settings));
+            let generate_ms = started.elapsed().as_millis();
+            match generated {
+                Ok(Ok(output)) => (output, raw_document(&text, &file_name)?, generate_ms),
+                Ok(Err(source)) => {
+                    return Err(XtaskError::Generate {
+                        spec: file_name,
+                        source,
+                    })
+                }
+                Err(_) => return Err(XtaskError::GeneratorPanicked { spec: file_name }),
             }
-            Err(_) => return Err(XtaskError::GeneratorPanicked { spec: file_name }),
         };
         let crate_dir = scratch.join(&crate_name);
         let options = apigen::standalone::CrateOptions {
@@ -161,7 +169,6 @@ pub fn run(args: &[String]) -> Result<(), XtaskError> {
         for (path, contents) in files {
             write_if_changed(&crate_dir.join(path), &contents)?;
         }
-        let document = raw_document(&text, &file_name)?;
         let typedness = output.typedness.clone();
         let examples = crate::examples::collect(&document);
         let mut checker = SchemaChecker::new(&document);
