@@ -34,7 +34,10 @@ fn check_on_a_multi_file_root_locates_diagnostics_in_their_file() {
     let out = apigen(&["check", "--spec", root.to_str().unwrap(), "--format", "json"]);
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["files"], 13);
-    assert!(report["diagnostics"][0]["file"].as_str().unwrap().ends_with("schemas/Droplet.yaml"));
+    assert!(report["diagnostics"][0]["file"]
+        .as_str()
+        .unwrap()
+        .ends_with("schemas/Droplet.yaml"));
     assert_eq!(report["diagnostics"][0]["line"], 10);
 }
 
@@ -67,7 +70,10 @@ fn refs_outside_the_root_folder_need_the_flag_and_remote_ones_always_fail() {
     let out = apigen(&["check", "--spec", outside.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("outside.yaml:7:7") && stderr.contains("--allow-ref-outside"), "{stderr}");
+    assert!(
+        stderr.contains("outside.yaml:7:7") && stderr.contains("--allow-ref-outside"),
+        "{stderr}"
+    );
     let out = apigen(&["check", "--spec", outside.to_str().unwrap(), "--allow-ref-outside"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("(2 files)"), "{}", text(&out.stdout));
@@ -82,5 +88,8 @@ fn refs_outside_the_root_folder_need_the_flag_and_remote_ones_always_fail() {
     assert_eq!(out.status.code(), Some(2));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let error = report["error"].as_str().unwrap();
-    assert!(error.contains("errors/ops/list.yaml:8:11") && error.contains("Nope.yaml"), "{error}");
+    assert!(
+        error.contains("errors/ops/list.yaml:8:11") && error.contains("Nope.yaml"),
+        "{error}"
+    );
 }

@@ -14,7 +14,9 @@ fn fixture(path: &str) -> PathBuf {
 }
 
 fn shop() -> Builder {
-    Builder::new(fixture("shop/openapi.yaml")).crate_name("shop").label("openapi.yaml")
+    Builder::new(fixture("shop/openapi.yaml"))
+        .crate_name("shop")
+        .label("openapi.yaml")
 }
 
 fn file(output: &apigen::Output, name: &str) -> String {
@@ -50,8 +52,14 @@ fn files_and_pointers_are_bundled_into_components_with_readable_names() {
         json!({"$ref": "#/components/schemas/Error"})
     );
     // YAML → JSON → YAML: a cycle across files in two folders.
-    assert_eq!(schemas["Droplet"]["properties"]["region"], json!({"$ref": "#/components/schemas/Region"}));
-    assert_eq!(schemas["Region"]["properties"]["flagship"], json!({"$ref": "#/components/schemas/Droplet"}));
+    assert_eq!(
+        schemas["Droplet"]["properties"]["region"],
+        json!({"$ref": "#/components/schemas/Region"})
+    );
+    assert_eq!(
+        schemas["Region"]["properties"]["flagship"],
+        json!({"$ref": "#/components/schemas/Droplet"})
+    );
     // A ref into a schema of another file points into the bundled component.
     assert_eq!(
         schemas["DropletCreate"]["properties"]["name"],
@@ -71,13 +79,21 @@ fn files_and_pointers_are_bundled_into_components_with_readable_names() {
 #[test]
 fn operations_and_path_items_written_as_refs_generate() {
     let output = shop().generate().unwrap();
-    assert_eq!((output.operation_counts.generated, output.operation_counts.total), (3, 3));
+    assert_eq!(
+        (output.operation_counts.generated, output.operation_counts.total),
+        (3, 3)
+    );
     let operations = file(&output, "operations.rs");
     for method in ["fn droplets_list", "fn droplets_create", "fn droplets_get"] {
         assert!(operations.contains(method), "{method} missing");
     }
     let types = file(&output, "types.rs");
-    for item in ["pub struct Droplet ", "pub struct Region ", "pub struct DropletCreate ", "pub struct Error2 "] {
+    for item in [
+        "pub struct Droplet ",
+        "pub struct Region ",
+        "pub struct DropletCreate ",
+        "pub struct Error2 ",
+    ] {
         assert!(types.contains(item), "{item} missing");
     }
     // (`Error` is the crate's own error type, so the schema becomes `Error2`.)
@@ -171,7 +187,10 @@ fn a_remote_ref_is_refused_and_nothing_is_fetched() {
 #[test]
 fn a_ref_outside_the_root_folder_is_refused_unless_allowed() {
     let error = bundle_error("errors/outside.yaml", false).unwrap();
-    assert!(error.message.contains("leaves the folder of the root document"), "{error}");
+    assert!(
+        error.message.contains("leaves the folder of the root document"),
+        "{error}"
+    );
     assert_eq!(error.position.map(|at| at.line), Some(7));
     let bundle = Builder::new(fixture("errors/outside.yaml"))
         .allow_ref_outside(true)
@@ -191,7 +210,10 @@ fn a_missing_file_names_the_ref_and_where_it_stands() {
     assert_eq!(error.position.map(|at| (at.line, at.column)), Some((8, 11)));
     assert!(error.message.contains("`$ref: ../schemas/Nope.yaml`"), "{error}");
     assert!(error.message.contains("schemas/Nope.yaml does not exist"), "{error}");
-    let shown = Builder::new(fixture("errors/missing.yaml")).generate().unwrap_err().to_string();
+    let shown = Builder::new(fixture("errors/missing.yaml"))
+        .generate()
+        .unwrap_err()
+        .to_string();
     assert!(shown.contains("errors/ops/list.yaml:8:11"), "{shown}");
 }
 
@@ -207,5 +229,8 @@ fn overlays_apply_to_the_bundled_document() {
     let settings = apigen::Settings::new("shop", "openapi.yaml").with_overlay(overlay);
     let output = apigen::generate_from_value(bundle.document.clone(), &settings).unwrap();
     let types = file(&output, "types.rs");
-    assert!(types.contains("pub population: Option<i64>"), "the overlay reached a schema from another file");
+    assert!(
+        types.contains("pub population: Option<i64>"),
+        "the overlay reached a schema from another file"
+    );
 }

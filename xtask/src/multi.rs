@@ -22,8 +22,14 @@ pub fn roots(specs_dir: &Path, only: Option<&str>) -> Result<Vec<PathBuf>, Xtask
     let mut roots = Vec::new();
     for folder in folders {
         let root = root_of(&folder)?;
-        let name = folder.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let file = root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = folder
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let file = root
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let wanted = only.is_none_or(|only| {
             only == format!("{MULTI_DIR}-{name}") || only == format!("{MULTI_DIR}/{name}") || only == file
         });

@@ -100,9 +100,7 @@ use serde_json::{{json, Value}};
 fn decode<T: serde::de::DeserializeOwned + serde::Serialize>(status: u16, body: &str) -> Value {{
     let raw = RawResponse::from_parts(status, Default::default(), apigen_runtime::bytes::Bytes::from(body.to_owned()));
     match raw.json::<T, ()>() {{
-        // Encoded to text, as a client sends it (`to_value` would widen an `f32` to
-        // the `f64` nearest to it: 2.36 would read 2.359999895095825).
-        Ok(response) => match serde_json::to_string(&response.into_body()).and_then(|text| serde_json::from_str::<Value>(&text)) {{
+        Ok(response) => match serde_json::to_value(response.into_body()) {{
             Ok(value) => json!({{ "ok": value }}),
             Err(err) => json!({{ "error": format!("re-encoding failed: {{err}}") }}),
         }},

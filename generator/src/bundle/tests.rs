@@ -226,3 +226,36 @@ fn names_clash_by_folder() {
     assert_eq!(schemas["apps_item"]["type"], "string");
     assert_eq!(schemas["kv_item"]["type"], "integer");
 }
+
+#[test]
+fn swagger2_files_go_to_definitions_parameters_and_responses() {
+    let root = "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths:\n  /pets:\n    get:\n      parameters:\n        - $ref: 'common.yaml#/limit'\n      responses:\n        '200':\n          description: ok\n          schema: {$ref: 'Pet.yaml'}\n";
+    let entries = [
+        ("root.yaml", root),
+        ("Pet.yaml", "type: object\nproperties:\n  name: {type: string}\n"),
+        ("common.yaml", "limit: {name: limit, in: query, type: integer}\n"),
+    ];
+    let bundle = run(&entries, BundleOptions::default()).unwrap();
+    let get = &bundle.document["paths"]["/pets"]["get"];
+    assert_eq!(get["parameters"][0], json!({"$ref": "#/parameters/limit"}));
+    assert_eq!(get["responses"]["200"]["schema"], json!({"$ref": "#/definitions/Pet"}));
+    assert_eq!(
+        bundle.document["definitions"]["Pet"]["properties"]["name"]["type"],
+        "string"
+    );
+    assert!(bundle.document.get("components").is_none());
+}
+
+#[test]
+fn inlining_cycles_are_left_as_written_with_a_diagnostic() {
+    let root = "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths: {}\nx-loop: {$ref: 'a.yaml'}\n";
+    let entries = [
+        ("root.yaml", root),
+        ("a.yaml", "next: {$ref: 'b.yaml'}\n"),
+        ("b.yaml", "next: {$ref: 'a.yaml'}\n"),
+    ];
+    let bundle = run(&entries, BundleOptions::default()).unwrap();
+    assert_eq!(bundle.document["x-loop"]["next"]["next"], json!({"$ref": "a.yaml"}));
+    assert_eq!(bundle.diagnostics.len(), 1, "{:?}", bundle.diagnostics);
+    assert_eq!(bundle.diagnostics[0].pointer, "/x-loop/next/next");
+}
