@@ -204,7 +204,7 @@ impl<'a> Bundler<'a> {
                     };
                     let here = pointer::join(at, key);
                     if pos == Pos::One(Kind::Schema) && key == "discriminator" {
-                        self.discover_mapping(file, &here, member)?;
+                        self.discover_mapping(file, member)?;
                     }
                     self.discover(child, file, &here, member, depth + 1)?;
                 }
@@ -256,7 +256,7 @@ impl<'a> Bundler<'a> {
     }
 
     /// `discriminator.mapping` values that are references (not bare schema names).
-    fn discover_mapping(&mut self, file: usize, at: &str, discriminator: &Value) -> Result<(), BundleError> {
+    fn discover_mapping(&mut self, file: usize, discriminator: &Value) -> Result<(), BundleError> {
         let Some(mapping) = discriminator.get("mapping").and_then(Value::as_object) else {
             return Ok(());
         };
@@ -271,7 +271,6 @@ impl<'a> Bundler<'a> {
                 }
             }
         }
-        let _ = at;
         Ok(())
     }
 
