@@ -140,7 +140,6 @@ impl SchemaChecker {
         let version = document.get("openapi").and_then(Value::as_str).unwrap_or("3.0");
         let original = document.clone();
         let mut document = document.clone();
-        bound_integer_formats(&mut document);
         if version.starts_with("3.1") {
             Self {
                 document,
@@ -268,36 +267,6 @@ fn flatten<'a>(document: &'a Value, schema: &'a Value, out: &mut Vec<&'a Value>,
 
 /// OpenAPI 3.0 `nullable: true` → an explicit `null` alternative, everywhere below
 /// `value` (only the validator's copy is rewritten).
-/// Gives `format: int32` / `int64` integers the range their format promises (JSON
-/// Schema leaves numeric formats unchecked), so an example such as
-/// `9223372036854776000` for an `int64` breaks its schema: a spec fault, since no
-/// 64-bit client can hold it.
-fn bound_integer_formats(value: &mut Value) {
-    match value {
-        Value::Object(object) => {
-            for child in object.values_mut() {
-                bound_integer_formats(child);
-            }
-            let integer = match object.get("type") {
-                Some(Value::String(ty)) => ty == "integer",
-                Some(Value::Array(types)) => types.iter().any(|t| t == "integer"),
-                _ => false,
-            };
-            let range = match object.get("format").and_then(Value::as_str) {
-                Some("int32") => (i64::from(i32::MIN), i64::from(i32::MAX)),
-                Some("int64") => (i64::MIN, i64::MAX),
-                _ => return,
-            };
-            if integer {
-                object.entry("minimum").or_insert(Value::from(range.0));
-                object.entry("maximum").or_insert(Value::from(range.1));
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(bound_integer_formats),
-        _ => {}
-    }
-}
-
 fn rewrite_nullable(value: &mut Value) {
     match value {
         Value::Object(object) => {
