@@ -279,7 +279,10 @@ impl Builder {
             .file_name()
             .map(|name| name.to_string_lossy().into_owned())
             .unwrap_or_else(|| self.spec.display().to_string());
-        let dir = self.spec.parent().unwrap_or(Path::new("")).to_owned();
+        let dir = match self.spec.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
+            _ => PathBuf::from("."),
+        };
         let allow = self.allow_ref_outside;
         let canonical_dir = dir.canonicalize().ok();
         let mut root_text = Some(text);

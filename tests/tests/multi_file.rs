@@ -234,3 +234,31 @@ fn overlays_apply_to_the_bundled_document() {
         "the overlay reached a schema from another file"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_link_that_leads_out_of_the_root_folder_is_refused_unless_allowed() {
+    let base = Path::new(env!("CARGO_TARGET_TMPDIR")).join("multi-file-link");
+    let _ = std::fs::remove_dir_all(&base);
+    let (root_dir, elsewhere) = (base.join("api"), base.join("elsewhere"));
+    std::fs::create_dir_all(&root_dir).unwrap();
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::write(elsewhere.join("Secret.yaml"), "type: string\n").unwrap();
+    std::os::unix::fs::symlink(elsewhere.join("Secret.yaml"), root_dir.join("Linked.yaml")).unwrap();
+    std::fs::write(
+        root_dir.join("openapi.yaml"),
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      $ref: Linked.yaml\n",
+    )
+    .unwrap();
+    let refused = Builder::new(root_dir.join("openapi.yaml"))
+        .bundle()
+        .unwrap_err()
+        .to_string();
+    assert!(refused.contains("outside the folder of the root document"), "{refused}");
+    assert!(refused.contains("openapi.yaml:7:7"), "{refused}");
+    let allowed = Builder::new(root_dir.join("openapi.yaml"))
+        .allow_ref_outside(true)
+        .bundle()
+        .unwrap();
+    assert_eq!(allowed.document["components"]["schemas"]["Linked"]["type"], "string");
+}
