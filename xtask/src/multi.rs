@@ -92,3 +92,34 @@ pub fn generate(spec: &Path, crate_name: &str, label: &str) -> Result<(apigen::O
     };
     Ok((output, bundle.document))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_root_is_the_one_openapi_document_of_the_folder() {
+        let specs = std::env::temp_dir().join(format!("apigen-multi-roots-{}", std::process::id()));
+        let folder = specs.join(MULTI_DIR).join("shop");
+        fs::create_dir_all(folder.join("schemas")).unwrap();
+        fs::write(
+            folder.join("api.yaml"),
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n",
+        )
+        .unwrap();
+        fs::write(folder.join("description.yml"), "intro: text\n").unwrap();
+        fs::write(folder.join("schemas/Pet.yaml"), "type: object\n").unwrap();
+        let found = roots(&specs, None).unwrap();
+        assert_eq!(found, [folder.join("api.yaml")]);
+        assert_eq!(label(&specs, &found[0]).as_deref(), Some("multi-shop"));
+        assert_eq!(label(&specs, &specs.join("petstore.yaml")), None);
+        for only in ["multi-shop", "multi/shop", "api.yaml"] {
+            assert_eq!(roots(&specs, Some(only)).unwrap().len(), 1, "{only}");
+        }
+        assert!(roots(&specs, Some("stripe.json")).unwrap().is_empty());
+        // Two documents with `openapi` at the top: which is the root is ambiguous.
+        fs::write(folder.join("other.json"), r#"{"openapi": "3.1.0"}"#).unwrap();
+        assert!(roots(&specs, None).is_err());
+        let _ = fs::remove_dir_all(&specs);
+    }
+}
