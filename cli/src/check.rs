@@ -3,10 +3,11 @@
 use crate::error::CliError;
 use crate::input::{require_file, Progress};
 use crate::report;
-use apigen::build::{BuildError, Builder};
+use apigen::build::{BuildError, Builder, Locator};
 use serde_json::json;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 /// Report formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -32,37 +33,45 @@ pub struct Args {
     /// Exit with status 1 when there is at least one diagnostic
     #[arg(long)]
     deny_diagnostics: bool,
+    /// Follow `$ref`s to files outside the spec's folder (refused by default)
+    #[arg(long)]
+    allow_ref_outside: bool,
 }
 
 /// Runs the command; the report goes to stdout.
 pub fn run(args: &Args) -> Result<ExitCode, CliError> {
     require_file(&args.spec)?;
     let progress = Progress::for_spec(&args.spec);
-    let mut builder = Builder::new(&args.spec);
+    let mut builder = Builder::new(&args.spec).allow_ref_outside(args.allow_ref_outside);
     for overlay in &args.overlays {
         builder = builder.overlay(overlay);
     }
     progress.step("generating in memory");
-    let output = match builder.generate() {
-        Ok(output) => output,
+    let generated = builder
+        .bundle()
+        .and_then(|bundle| builder.generate_from(&bundle).map(|output| (output, bundle)));
+    let (output, bundle) = match generated {
+        Ok(generated) => generated,
         // In JSON mode a fatal error is still a JSON report, so CI can parse it.
-        Err(err @ BuildError::Generate { .. }) if args.format == Format::Json => {
+        Err(err @ (BuildError::Generate { .. } | BuildError::Bundle { .. })) if args.format == Format::Json => {
             let report = json!({"spec": args.spec.display().to_string(), "error": err.to_string()});
             println!("{}", serde_json::to_string_pretty(&report)?);
             return Ok(ExitCode::from(2));
         }
         Err(err) => return Err(err.into()),
     };
-    let text = apigen::build::read(&args.spec)?;
-    let located = report::locate(&args.spec, &text, &output.diagnostics);
+    let files = bundle.files.len();
+    let locator = Locator::for_bundle(&args.spec, Arc::new(bundle));
+    let located = report::locate(&locator, &output.diagnostics);
     match args.format {
         Format::Text => {
             for item in &located {
-                println!("{}", report::text_line(&args.spec, item));
+                println!("{}", report::text_line(item));
             }
             println!(
-                "{}: {} of {} operations, {} types, {} diagnostics",
+                "{}{}: {} of {} operations, {} types, {} diagnostics",
                 args.spec.display(),
+                files_note(files),
                 output.operation_counts.generated,
                 output.operation_counts.total,
                 output.type_count,
@@ -72,6 +81,7 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
         Format::Json => {
             let report = json!({
                 "spec": args.spec.display().to_string(),
+                "files": files,
                 "operations": {"generated": output.operation_counts.generated, "total": output.operation_counts.total},
                 "types": output.type_count,
                 "diagnostics": located.iter().map(report::json_value).collect::<Vec<_>>(),
@@ -84,4 +94,13 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// ` (N files)` after the spec's name when the description is split over several.
+pub fn files_note(files: usize) -> String {
+    if files > 1 {
+        format!(" ({files} files)")
+    } else {
+        String::new()
+    }
 }

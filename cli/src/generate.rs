@@ -3,10 +3,11 @@
 use crate::error::CliError;
 use crate::input::{require_file, Progress};
 use crate::report;
-use apigen::build::Builder;
+use apigen::build::{Builder, Locator};
 use apigen::standalone::{relative_path, CrateOptions, RuntimeSource};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 /// Arguments of `apigen generate`.
 #[derive(Debug, clap::Args)]
@@ -37,6 +38,9 @@ pub struct Args {
     /// sends is lost)
     #[arg(long)]
     drop_undeclared: bool,
+    /// Follow `$ref`s to files outside the spec's folder (refused by default)
+    #[arg(long)]
+    allow_ref_outside: bool,
 }
 
 /// Runs the command; diagnostics go to stderr, the summary to stdout.
@@ -59,7 +63,8 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
         .crate_name(&args.name)
         .label(file_label(&args.spec))
         .regenerate_command(&command)
-        .undeclared_members(!args.drop_undeclared);
+        .undeclared_members(!args.drop_undeclared)
+        .allow_ref_outside(args.allow_ref_outside);
     for overlay in &args.overlays {
         builder = builder.overlay(overlay);
     }
@@ -69,17 +74,20 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
         regenerate_command: command,
     };
     progress.step("generating");
-    let output = builder.generate_crate(&args.out, &options)?;
+    let bundle = builder.bundle()?;
+    let output = builder.generate_crate_from(&bundle, &args.out, &options)?;
     progress.step("written");
+    let files = bundle.files.len();
     if !output.diagnostics.is_empty() {
-        let text = apigen::build::read(&args.spec)?;
-        for located in report::locate(&args.spec, &text, &output.diagnostics) {
-            eprintln!("warning: {}", report::text_line(&args.spec, &located));
+        let locator = Locator::for_bundle(&args.spec, Arc::new(bundle));
+        for located in report::locate(&locator, &output.diagnostics) {
+            eprintln!("warning: {}", report::text_line(&located));
         }
     }
     println!(
-        "{}: {} of {} operations, {} types, {} diagnostics → {}",
+        "{}{}: {} of {} operations, {} types, {} diagnostics → {}",
         args.spec.display(),
+        crate::check::files_note(files),
         output.operation_counts.generated,
         output.operation_counts.total,
         output.type_count,
@@ -108,6 +116,9 @@ fn regenerate_command(args: &Args, runtime: &RuntimeSource) -> String {
     }
     if args.drop_undeclared {
         command.push_str(" --drop-undeclared");
+    }
+    if args.allow_ref_outside {
+        command.push_str(" --allow-ref-outside");
     }
     match runtime {
         RuntimeSource::Version(requirement) if args.runtime.is_some() => {

@@ -29,6 +29,11 @@ generator cannot express exactly are reported as diagnostics with a JSON pointer
 the text allows, the spec's line:column; they never stop generation. Swagger 2.0 documents \
 are converted to OpenAPI 3.0 first; their diagnostics point into the 2.0 file.
 
+A description split over several files is given by its root document: `$ref`s to other \
+local files (with or without a `#/pointer`) are followed and bundled into one document, and \
+diagnostics name the file they are about. Nothing is fetched: a `$ref` to a URL is an error, \
+and so is one that leaves the root document's folder unless --allow-ref-outside is given.
+
 OpenAPI Overlay 1.0 documents (--overlay) correct a spec you do not own without editing it: \
 each action's JSONPath target is updated (deep merge) or removed before generation.",
     after_long_help = "\

@@ -1,37 +1,40 @@
-//! Printing diagnostics: text (`FILE:LINE:COLUMN: #POINTER: MESSAGE`) or JSON.
+//! Printing diagnostics: text (`FILE:LINE:COLUMN: #POINTER: MESSAGE`) or JSON. For a
+//! description split over several files, FILE is the file the construct is written in.
 
-use apigen::{Diagnostic, SourceMap};
+use apigen::build::Locator;
+use apigen::Diagnostic;
 use serde_json::{json, Value};
-use std::path::Path;
 
-/// A diagnostic with the spec position of its pointer, when the text tells.
+/// A diagnostic with the file and position of its pointer, when the text tells.
 pub struct Located<'a> {
     /// The diagnostic.
     pub diagnostic: &'a Diagnostic,
+    /// The file the construct is written in (the spec, or a file it refers to).
+    pub file: String,
     /// 1-based line and column.
     pub position: Option<apigen::Position>,
 }
 
-/// Locates every diagnostic; the source map is only built when there is one to print.
-pub fn locate<'a>(spec: &Path, text: &str, diagnostics: &'a [Diagnostic]) -> Vec<Located<'a>> {
-    if diagnostics.is_empty() {
-        return Vec::new();
-    }
-    let map = SourceMap::new(text, &spec.display().to_string());
+/// Locates every diagnostic (files are indexed only when there is one to print).
+pub fn locate<'a>(locator: &Locator, diagnostics: &'a [Diagnostic]) -> Vec<Located<'a>> {
     diagnostics
         .iter()
-        .map(|diagnostic| Located {
-            diagnostic,
-            position: map.locate(&diagnostic.pointer),
+        .map(|diagnostic| {
+            let (file, position) = locator.position(&diagnostic.pointer);
+            Located {
+                diagnostic,
+                file,
+                position,
+            }
         })
         .collect()
 }
 
 /// One line per diagnostic, compiler-style so editors can jump to it.
-pub fn text_line(spec: &Path, located: &Located<'_>) -> String {
+pub fn text_line(located: &Located<'_>) -> String {
     let place = match located.position {
-        Some(at) => format!("{}:{}:{}", spec.display(), at.line, at.column),
-        None => spec.display().to_string(),
+        Some(at) => format!("{}:{}:{}", located.file, at.line, at.column),
+        None => located.file.clone(),
     };
     format!(
         "{place}: #{}: {}",
@@ -44,6 +47,7 @@ pub fn json_value(located: &Located<'_>) -> Value {
     json!({
         "pointer": located.diagnostic.pointer,
         "message": located.diagnostic.message,
+        "file": located.file,
         "line": located.position.map(|at| at.line),
         "column": located.position.map(|at| at.column),
     })

@@ -17,10 +17,12 @@
 //! include!(concat!(env!("OUT_DIR"), "/apigen.rs"));
 //! ```
 
+use crate::bundle::{self, Bundle, BundleError, BundleOptions, LoadError};
 use crate::standalone::{self, CrateError, CrateOptions};
-use crate::{Diagnostic, GenerateError, GeneratedFile, Output, Overlay, OverlayError, Settings, SourceMap};
+use crate::{Diagnostic, GenerateError, GeneratedFile, Output, Overlay, OverlayError, Position, Settings, SourceMap};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Why a build-time generation failed.
 #[derive(Debug, thiserror::Error)]
@@ -45,14 +47,23 @@ pub enum BuildError {
     #[error(transparent)]
     Overlay(#[from] OverlayError),
     /// The spec cannot be generated from.
-    #[error("{}: {error}", located(path, text, &error.pointer))]
+    #[error("{location}: {error}")]
     Generate {
         /// The spec file.
         path: PathBuf,
-        /// Its text, to locate the error's pointer.
-        text: String,
+        /// Where the error's pointer is: `file:line:column`, or the file.
+        location: String,
         /// The generator's error.
         error: GenerateError,
+    },
+    /// A `$ref` to another file cannot be followed (remote, outside the root folder,
+    /// missing, unreadable), or a file of the description is not YAML or JSON.
+    #[error("{}", bundle_message(root, error))]
+    Bundle {
+        /// The root document.
+        root: PathBuf,
+        /// What is wrong, and where (relative to the root document's folder).
+        error: BundleError,
     },
     /// The standalone crate's options are unusable.
     #[error(transparent)]
@@ -71,12 +82,49 @@ pub fn located(path: &Path, text: &str, pointer: &str) -> String {
     Locator::new(path, text).locate(pointer)
 }
 
+/// A bundling error with the file shown as a path from the current directory.
+fn bundle_message(root: &Path, error: &BundleError) -> String {
+    let file = file_in_description(root, &error.file);
+    let mut message = file.display().to_string();
+    if let Some(at) = error.position {
+        message.push_str(&format!(":{}:{}", at.line, at.column));
+    }
+    if !error.pointer.is_empty() {
+        message.push_str(&format!(": #{}", error.pointer));
+    }
+    format!("{message}: {}", error.message)
+}
+
+/// The path of `file` (relative to the root document's folder, as the bundler names
+/// files) seen from where `root` was given.
+fn file_in_description(root: &Path, file: &str) -> PathBuf {
+    if root.file_name().is_some_and(|name| name.to_string_lossy() == file) {
+        return root.to_owned();
+    }
+    root.parent().unwrap_or(Path::new("")).join(file)
+}
+
+/// The file (seen from where `root` was given) and line:column of a bundled pointer.
+fn position_in(root: &Path, bundle: &Bundle, pointer: &str) -> (String, Option<Position>) {
+    let location = bundle.locate(pointer);
+    let file = file_in_description(root, &location.file).display().to_string();
+    (file, location.position)
+}
+
 /// `file:line:column` labels for the pointers of one spec, its text indexed once (a
-/// 4 MB JSON spec takes tens of milliseconds to index).
+/// 4 MB JSON spec takes tens of milliseconds to index). For a description split over
+/// several files ([`Locator::for_bundle`]) the file is the one the construct was
+/// written in.
 #[derive(Debug, Clone)]
 pub struct Locator {
     label: String,
-    map: SourceMap,
+    sources: Sources,
+}
+
+#[derive(Debug, Clone)]
+enum Sources {
+    Single(SourceMap),
+    Bundle { root: PathBuf, bundle: Arc<Bundle> },
 }
 
 impl Locator {
@@ -84,14 +132,37 @@ impl Locator {
     pub fn new(path: &Path, text: &str) -> Self {
         let label = path.display().to_string();
         let map = SourceMap::new(text, &label);
-        Self { label, map }
+        Self {
+            label,
+            sources: Sources::Single(map),
+        }
+    }
+
+    /// Locates pointers of the bundled document of the description rooted at `root`
+    /// in the files they were written in (each file indexed on first use).
+    pub fn for_bundle(root: &Path, bundle: Arc<Bundle>) -> Self {
+        Self {
+            label: root.display().to_string(),
+            sources: Sources::Bundle {
+                root: root.to_owned(),
+                bundle,
+            },
+        }
+    }
+
+    /// The file (as a path from the current directory) and line:column of `pointer`.
+    pub fn position(&self, pointer: &str) -> (String, Option<Position>) {
+        match &self.sources {
+            Sources::Single(map) => (self.label.clone(), map.locate(pointer).filter(|_| !pointer.is_empty())),
+            Sources::Bundle { root, bundle } => position_in(root, bundle, pointer),
+        }
     }
 
     /// `file:line:column` for `pointer`, or just the file name when it is not found.
     pub fn locate(&self, pointer: &str) -> String {
-        match self.map.locate(pointer) {
-            Some(at) if !pointer.is_empty() => format!("{}:{}:{}", self.label, at.line, at.column),
-            _ => self.label.clone(),
+        match self.position(pointer) {
+            (file, Some(at)) => format!("{file}:{}:{}", at.line, at.column),
+            (file, None) => file,
         }
     }
 }
@@ -164,6 +235,7 @@ pub struct Builder {
     feature_groups: bool,
     vendored_runtime: bool,
     undeclared_members: bool,
+    allow_ref_outside: bool,
 }
 
 impl Builder {
@@ -179,6 +251,7 @@ impl Builder {
             feature_groups: false,
             vendored_runtime: true,
             undeclared_members: true,
+            allow_ref_outside: false,
         }
     }
 
@@ -197,6 +270,13 @@ impl Builder {
     /// [`Builder::generate_crate`] follows its [`CrateOptions::runtime`] instead.
     pub fn vendored_runtime(mut self, on: bool) -> Self {
         self.vendored_runtime = on;
+        self
+    }
+
+    /// Follows `$ref`s to files outside the spec's folder (`../…` above it, absolute
+    /// paths, links that lead out). Off by default: such refs are an error.
+    pub fn allow_ref_outside(mut self, allow: bool) -> Self {
+        self.allow_ref_outside = allow;
         self
     }
 
@@ -236,9 +316,63 @@ impl Builder {
         self
     }
 
-    /// Reads the spec and overlays and generates, without writing anything.
-    pub fn generate(&self) -> Result<Output, BuildError> {
+    /// Reads the spec and every file its `$ref`s reach, bundled into one document
+    /// (see [`crate::bundle`]); a spec that refers to no other file is read as is.
+    pub fn bundle(&self) -> Result<Bundle, BuildError> {
         let text = read(&self.spec)?;
+        let root_name = self
+            .spec
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_else(|| self.spec.display().to_string());
+        let dir = match self.spec.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
+            _ => PathBuf::from("."),
+        };
+        let allow = self.allow_ref_outside;
+        let canonical_dir = dir.canonicalize().ok();
+        let mut root_text = Some(text);
+        let mut loader = |path: &str| -> Result<String, LoadError> {
+            if path == root_name {
+                if let Some(text) = root_text.take() {
+                    return Ok(text);
+                }
+            }
+            let file = dir.join(path);
+            if !allow {
+                // A link inside the folder may still lead out of it.
+                if let (Some(inside), Ok(real)) = (&canonical_dir, file.canonicalize()) {
+                    if !real.starts_with(inside) {
+                        return Err(LoadError::Refused(format!(
+                            "it is a link to {}, outside the folder of the root document (allow it with --allow-ref-outside or Builder::allow_ref_outside(true))",
+                            real.display()
+                        )));
+                    }
+                }
+            }
+            fs::read_to_string(&file).map_err(|err| match err.kind() {
+                std::io::ErrorKind::NotFound => LoadError::NotFound,
+                _ => LoadError::Other(format!("{}: {err}", file.display())),
+            })
+        };
+        let options = BundleOptions {
+            allow_outside_root: allow,
+        };
+        bundle::bundle(&root_name.clone(), &mut loader, options).map_err(|error| BuildError::Bundle {
+            root: self.spec.clone(),
+            error,
+        })
+    }
+
+    /// Reads the spec (and the files it refers to) and overlays and generates, without
+    /// writing anything.
+    pub fn generate(&self) -> Result<Output, BuildError> {
+        self.generate_from(&self.bundle()?)
+    }
+
+    /// Generates from an already read description ([`Builder::bundle`]); its `$ref`s
+    /// that were left in data are reported among the diagnostics.
+    pub fn generate_from(&self, bundle: &Bundle) -> Result<Output, BuildError> {
         let label = (self.label.clone()).unwrap_or_else(|| self.spec.display().to_string().replace('\\', "/"));
         let name = self
             .crate_name
@@ -254,19 +388,35 @@ impl Builder {
         for path in &self.overlays {
             settings = settings.with_overlay(read_overlay(path)?);
         }
-        let generate_error = |error: GenerateError| BuildError::Generate {
-            path: self.spec.clone(),
-            text: text.clone(),
-            error,
-        };
-        let value = crate::load(&text, &label).map_err(generate_error)?;
-        crate::generate_from_value(value, &settings).map_err(generate_error)
+        let mut output = crate::generate_from_value(bundle.document.clone(), &settings).map_err(|error| {
+            let (file, position) = position_in(&self.spec, bundle, &error.pointer);
+            let location = match position {
+                Some(at) if !error.pointer.is_empty() => format!("{file}:{}:{}", at.line, at.column),
+                _ => file,
+            };
+            BuildError::Generate {
+                path: self.spec.clone(),
+                location,
+                error,
+            }
+        })?;
+        if !bundle.diagnostics.is_empty() {
+            output.diagnostics.extend(bundle.diagnostics.iter().cloned());
+            output.diagnostics.sort();
+            output.diagnostics.dedup();
+        }
+        Ok(output)
     }
 
     /// Generates into `dir`: the module files in `dir/apigen/` and `dir/apigen.rs`, a
     /// file to `include!` that declares that module and re-exports its items.
     pub fn generate_to(&self, dir: &Path) -> Result<Output, BuildError> {
         let output = self.generate()?;
+        self.write_module(dir, &output)?;
+        Ok(output)
+    }
+
+    fn write_module(&self, dir: &Path, output: &Output) -> Result<(), BuildError> {
         let module_dir = dir.join("apigen");
         let mut files: Vec<(String, String)> = output
             .files
@@ -280,35 +430,66 @@ impl Builder {
             "apigen.rs".to_owned(),
             format!("// @generated by apigen from {}\n#[path = {mod_rs:?}]\n#[rustfmt::skip]\nmod generated;\npub use generated::*;\n", self.spec.display()),
         ));
-        write_files(dir, &files)?;
-        Ok(output)
+        write_files(dir, &files)
     }
 
     /// Writes a standalone crate into `dir` (see [`standalone::crate_files`]); generated
     /// `.rs` files left over from an earlier generation are removed.
     pub fn generate_crate(&self, dir: &Path, options: &CrateOptions) -> Result<Output, BuildError> {
+        self.generate_crate_from(&self.bundle()?, dir, options)
+    }
+
+    /// [`Builder::generate_crate`] from an already read description ([`Builder::bundle`]).
+    pub fn generate_crate_from(
+        &self,
+        bundle: &Bundle,
+        dir: &Path,
+        options: &CrateOptions,
+    ) -> Result<Output, BuildError> {
         let output = self
             .clone()
             .feature_groups(true)
             .vendored_runtime(options.runtime.is_vendored())
-            .generate()?;
+            .generate_from(bundle)?;
         let files = standalone::crate_files(&output, options)?;
         remove_stale(&dir.join("src/generated"), "src/generated", &files)?;
         write_files(dir, &files)?;
         Ok(output)
     }
 
+    /// Every file the generated code depends on: the spec, each file its `$ref`s
+    /// reach (paths as seen from where the spec was given), then the overlays.
+    pub fn watched_files(&self, bundle: &Bundle) -> Vec<PathBuf> {
+        bundle
+            .paths()
+            .map(|path| file_in_description(&self.spec, path))
+            .chain(self.overlays.iter().cloned())
+            .collect()
+    }
+
     /// For `build.rs`: generates into `OUT_DIR` (see [`Builder::generate_to`]), prints
-    /// `cargo:rerun-if-changed` for the spec and every overlay, and each diagnostic as a
-    /// `cargo:warning` with its spec line:column.
+    /// `cargo:rerun-if-changed` for the spec, every file it refers to and every overlay
+    /// ([`Builder::watched_files`]), and each diagnostic as a `cargo:warning` with the
+    /// file and line:column it is about.
     pub fn generate_to_out_dir(&self) -> Result<Output, BuildError> {
+        // Printed first, so a failing generation is retried when any of them changes.
         for path in std::iter::once(&self.spec).chain(&self.overlays) {
             println!("cargo:rerun-if-changed={}", path.display());
         }
+        let bundle = self.bundle()?;
+        for path in self
+            .watched_files(&bundle)
+            .iter()
+            .skip(1)
+            .take(bundle.files.len().saturating_sub(1))
+        {
+            println!("cargo:rerun-if-changed={}", path.display());
+        }
         let out_dir = std::env::var_os("OUT_DIR").ok_or(BuildError::NoOutDir)?;
-        let output = self.generate_to(Path::new(&out_dir))?;
+        let output = self.generate_from(&bundle)?;
+        self.write_module(Path::new(&out_dir), &output)?;
         if !output.diagnostics.is_empty() {
-            let locator = Locator::new(&self.spec, &read(&self.spec)?);
+            let locator = Locator::for_bundle(&self.spec, Arc::new(bundle));
             for Diagnostic { pointer, message } in &output.diagnostics {
                 println!("cargo:warning={}: {message} (#{pointer})", locator.locate(pointer));
             }

@@ -12,6 +12,8 @@
 //! - [`SourceMap`]: JSON pointer → line:column in the spec text, for printing diagnostics.
 //! - [`swagger2`]: the Swagger 2.0 → OpenAPI 3.0 conversion `generate` applies to 2.0
 //!   documents (diagnostics keep pointers into the 2.0 document).
+//! - [`bundle`]: descriptions split over many files, bundled into one document (the
+//!   files come from a [`bundle::Loader`]; `build` reads them from disk).
 //! - [`manifest`]: per-operation and per-type records in [`Output`], for test harnesses.
 //! - `build` (feature `build`): reads spec and overlay files and writes into `OUT_DIR` for
 //!   `build.rs` scripts. It is the only module that touches the file system.
@@ -31,6 +33,7 @@
 #![deny(missing_docs)]
 
 mod api_info;
+pub mod bundle;
 mod diagnostics;
 pub(crate) mod emit;
 pub(crate) mod ir;

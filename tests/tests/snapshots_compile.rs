@@ -98,6 +98,11 @@ pub mod formats;
 
 #[rustfmt::skip]
 #[warn(missing_docs)]
+#[path = "../snapshots/multi-shop/mod.rs"]
+pub mod multi_shop;
+
+#[rustfmt::skip]
+#[warn(missing_docs)]
 #[path = "../snapshots/refs/mod.rs"]
 pub mod refs;
 
@@ -1885,5 +1890,69 @@ mod openapi32_client {
             .collect();
         assert_eq!(items.len(), 2);
         assert_eq!(items[1].name, Some(Nullable::Null));
+    }
+}
+
+/// The client generated from a description split over 13 files
+/// (`fixtures/multi/shop/`): operations written as `$ref`s to files, a cycle of
+/// schemas across a YAML and a JSON file, a published example in another file.
+mod multi_shop_client {
+    use super::*;
+    use multi_shop::types::{DropletCreate, DropletsListResponse};
+
+    fn published_example() -> serde_json::Value {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/multi/shop/responses/examples.json"
+        );
+        let text = std::fs::read_to_string(path).expect("the example file is readable");
+        let examples: serde_json::Value = serde_json::from_str(&text).expect("the example file is JSON");
+        examples["two_droplets"]["value"].clone()
+    }
+
+    #[tokio::test]
+    async fn the_published_example_decodes_through_the_cycle_and_back() {
+        let example = published_example();
+        let server = loopback([tests::Reply::json(200, example.to_string())]).await;
+        let client = multi_shop::Client::builder()
+            .base_url(server.base_url())
+            .bearer_token("t")
+            .max_retries(0)
+            .build()
+            .expect("client builds");
+        let page: DropletsListResponse = client.droplets_list().per_page(2).send().await.expect("call succeeds");
+        assert_eq!(page.droplets.len(), 2);
+        let flagship = page.droplets[1]
+            .region
+            .as_ref()
+            .and_then(|region| region.flagship.as_ref())
+            .expect("the second droplet's region names a flagship droplet");
+        assert_eq!((flagship.id, flagship.name.as_str()), (3, "edge"));
+        assert_eq!(page.droplets[0].cidr.as_deref(), Some("10.0.0.0/24"));
+        let request = single_request(&server);
+        assert_eq!(
+            (request.method.as_str(), request.path.as_str()),
+            ("GET", "/api/v1/droplets")
+        );
+        assert_eq!(request.query.as_deref(), Some("per_page=2"));
+        assert_eq!(request.header("authorization"), Some("Bearer t"));
+    }
+
+    #[tokio::test]
+    async fn a_request_body_from_another_file_is_sent_as_json() {
+        let server = loopback([tests::Reply::json(201, r#"{"droplet": {"id": 9, "name": "new"}}"#)]).await;
+        // The description's `bearer_auth` scheme (declared in the root document).
+        let client = multi_shop::Client::builder()
+            .base_url(server.base_url())
+            .bearer_token("t")
+            .max_retries(0)
+            .build()
+            .expect("client builds");
+        let mut body = DropletCreate::new("new".to_owned());
+        body.region = Some("nyc1".to_owned());
+        let created = client.droplets_create(body).send().await.expect("call succeeds");
+        assert_eq!(created.droplet.map(|droplet| droplet.id), Some(9));
+        let request = single_request(&server);
+        assert_eq!(request.json(), json!({"name": "new", "region": "nyc1"}));
     }
 }

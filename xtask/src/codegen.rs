@@ -6,6 +6,7 @@ use apigen::build::{self, Builder};
 use apigen::standalone::{CrateOptions, RuntimeSource};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The spec the SDK is generated from, relative to the repository root.
 pub const SPEC: &str = "spec/inboxapp.yaml";
@@ -32,8 +33,9 @@ pub fn sdk_overlays(root: &Path) -> Vec<PathBuf> {
     overlays
 }
 
-/// Generates the SDK module from `spec/` (and `spec/overlays/`) into memory.
-pub fn generate_sdk(root: &Path) -> Result<apigen::Output, XtaskError> {
+/// The builder of the SDK module: `spec/` (the root document and any file its `$ref`s
+/// reach) and `spec/overlays/`.
+pub fn sdk_builder(root: &Path) -> Builder {
     // Relative labels keep the generated headers free of this machine's paths.
     let mut builder = Builder::new(root.join(SPEC))
         .crate_name("inboxapp")
@@ -44,7 +46,12 @@ pub fn generate_sdk(root: &Path) -> Result<apigen::Output, XtaskError> {
     for overlay in sdk_overlays(root) {
         builder = builder.overlay(overlay);
     }
-    Ok(builder.label(SPEC).generate()?)
+    builder.label(SPEC)
+}
+
+/// Generates the SDK module from `spec/` (and `spec/overlays/`) into memory.
+pub fn generate_sdk(root: &Path) -> Result<apigen::Output, XtaskError> {
+    Ok(sdk_builder(root).generate()?)
 }
 
 /// `cargo xtask codegen [--check]`.
@@ -60,9 +67,10 @@ pub fn run_codegen(args: &[String]) -> Result<(), XtaskError> {
     };
     let root = project_root();
     let started = std::time::Instant::now();
-    let output = generate_sdk(&root)?;
-    let text = fs::read_to_string(root.join(SPEC)).unwrap_or_default();
-    let locator = build::Locator::new(Path::new(SPEC), &text);
+    let builder = sdk_builder(&root);
+    let bundle = builder.bundle()?;
+    let output = builder.generate_from(&bundle)?;
+    let locator = build::Locator::for_bundle(Path::new(SPEC), Arc::new(bundle));
     for diagnostic in &output.diagnostics {
         let place = locator.locate(&diagnostic.pointer);
         eprintln!("warning: {place}: {diagnostic}");
@@ -171,11 +179,16 @@ pub fn sync_files(dir: &Path, files: &[apigen::GeneratedFile], check: bool) -> R
 /// a standalone crate, as `apigen generate` writes it, except that the runtime
 /// defaults to this repository's `runtime/` (by a relative path).
 pub fn run_generate(args: &[String]) -> Result<(), XtaskError> {
-    const USAGE: &str = "usage: cargo xtask generate --spec FILE --out DIR --name CRATE [--overlay FILE]... [--runtime VERSION|path=REL|git=URL[#REV]]";
+    const USAGE: &str = "usage: cargo xtask generate --spec FILE --out DIR --name CRATE [--overlay FILE]... [--runtime VERSION|path=REL|git=URL[#REV]] [--allow-ref-outside]";
     let (mut spec, mut out, mut name, mut runtime) = (None, None, None, None);
     let mut overlays = Vec::new();
+    let mut allow_outside = false;
     let mut iter = args.iter();
     while let Some(flag) = iter.next() {
+        if flag == "--allow-ref-outside" {
+            allow_outside = true;
+            continue;
+        }
         let value = iter
             .next()
             .ok_or_else(|| XtaskError::Usage(format!("{flag} needs a value\n{USAGE}")))?;
@@ -197,11 +210,14 @@ pub fn run_generate(args: &[String]) -> Result<(), XtaskError> {
         Some(runtime) => runtime,
         None => repo_runtime(&out)?,
     };
-    let mut builder = Builder::new(&spec).crate_name(&name).regenerate_command(format!(
-        "cargo xtask generate --spec {} --out {} --name {name}",
-        spec.display(),
-        out.display()
-    ));
+    let mut builder = Builder::new(&spec)
+        .crate_name(&name)
+        .allow_ref_outside(allow_outside)
+        .regenerate_command(format!(
+            "cargo xtask generate --spec {} --out {} --name {name}",
+            spec.display(),
+            out.display()
+        ));
     for overlay in &overlays {
         builder = builder.overlay(overlay);
     }
@@ -210,9 +226,9 @@ pub fn run_generate(args: &[String]) -> Result<(), XtaskError> {
         runtime,
         regenerate_command: format!("cargo xtask generate --spec {} --out . --name {name}", spec.display()),
     };
-    let output = builder.generate_crate(&out, &options)?;
-    let text = fs::read_to_string(&spec).unwrap_or_default();
-    let locator = build::Locator::new(&spec, &text);
+    let bundle = builder.bundle()?;
+    let output = builder.generate_crate_from(&bundle, &out, &options)?;
+    let locator = build::Locator::for_bundle(&spec, Arc::new(bundle));
     for diagnostic in &output.diagnostics {
         println!("diagnostic: {}: {diagnostic}", locator.locate(&diagnostic.pointer));
     }

@@ -108,13 +108,18 @@ pub fn run(args: &[String]) -> Result<(), XtaskError> {
         );
         return Ok(());
     }
-    let specs: Vec<(PathBuf, String)> = spec_files(&specs_dir)?
+    let mut specs: Vec<(PathBuf, String)> = spec_files(&specs_dir)?
         .into_iter()
         .filter(|(path, label)| {
             only.as_deref()
                 .is_none_or(|name| label == name || path.file_name().is_some_and(|f| f == name))
         })
         .collect();
+    for root in crate::multi::roots(&specs_dir, only.as_deref())? {
+        let label = crate::multi::label(&specs_dir, &root).unwrap_or_default();
+        specs.push((root, label));
+    }
+    specs.sort();
     if specs.is_empty() {
         return Err(XtaskError::NoSpecs { dir: specs_dir, only });
     }
@@ -125,23 +130,29 @@ pub fn run(args: &[String]) -> Result<(), XtaskError> {
     let mut stale_reports = Vec::new();
     for (spec, file_name) in &specs {
         let file_name = file_name.clone();
+        let multi = crate::multi::label(&specs_dir, spec);
         let crate_name = crate_name_for(&file_name);
-        let text = fs::read_to_string(spec).map_err(XtaskError::io("read", spec))?;
-        let settings = apigen::Settings::new(&crate_name, &file_name)
-            .with_regenerate_command(format!("cargo xtask conformance --only {file_name}"))
-            .with_feature_groups(true);
         let started = Instant::now();
-        let generated = std::panic::catch_unwind(|| apigen::generate(&text, &file_name, &settings));
-        let generate_ms = started.elapsed().as_millis();
-        let output = match generated {
-            Ok(Ok(output)) => output,
-            Ok(Err(source)) => {
-                return Err(XtaskError::Generate {
-                    spec: file_name,
-                    source,
-                })
+        let (output, document, generate_ms) = if multi.is_some() {
+            let (output, document) = crate::multi::generate(spec, &crate_name, &file_name)?;
+            (output, document, started.elapsed().as_millis())
+        } else {
+            let text = fs::read_to_string(spec).map_err(XtaskError::io("read", spec))?;
+            let settings = apigen::Settings::new(&crate_name, &file_name)
+                .with_regenerate_command(format!("cargo xtask conformance --only {file_name}"))
+                .with_feature_groups(true);
+            let generated = std::panic::catch_unwind(|| apigen::generate(&text, &file_name, &settings));
+            let generate_ms = started.elapsed().as_millis();
+            match generated {
+                Ok(Ok(output)) => (output, raw_document(&text, &file_name)?, generate_ms),
+                Ok(Err(source)) => {
+                    return Err(XtaskError::Generate {
+                        spec: file_name,
+                        source,
+                    })
+                }
+                Err(_) => return Err(XtaskError::GeneratorPanicked { spec: file_name }),
             }
-            Err(_) => return Err(XtaskError::GeneratorPanicked { spec: file_name }),
         };
         let crate_dir = scratch.join(&crate_name);
         let options = apigen::standalone::CrateOptions {
@@ -154,7 +165,6 @@ pub fn run(args: &[String]) -> Result<(), XtaskError> {
         for (path, contents) in files {
             write_if_changed(&crate_dir.join(path), &contents)?;
         }
-        let document = raw_document(&text, &file_name)?;
         // Swagger 2.0: examples and schemas are read from the converted 3.0 document,
         // whose pointers the generator's manifest uses.
         let document = if apigen::swagger2::is_swagger2(&document) {

@@ -7,6 +7,7 @@ pub mod conformance;
 pub mod corpus;
 pub mod error;
 pub mod examples;
+pub mod multi;
 pub mod vectors;
 
 pub use error::XtaskError;

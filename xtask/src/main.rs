@@ -48,7 +48,9 @@ commands:
                                          this repository's runtime/ by relative path)
   conformance [--check] [--only FILE] [--specs DIR]
                                          generate and `cargo check` every spec of the corpus
-                                         ($APIGEN_SHARED_DIR/specs, default ../shared/specs),
+                                         ($APIGEN_SHARED_DIR/specs, default ../shared/specs;
+                                         multi-file descriptions in specs/multi/NAME/ are
+                                         bundled from their root: --only multi-NAME),
                                          measure typedness, decode every 2xx JSON response
                                          example through the generated SDK, print a table,
                                          write tests/conformance/*.txt (--check: fail if those

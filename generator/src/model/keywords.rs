@@ -124,7 +124,17 @@ pub(super) fn composition_keywords(any: &AnySchema) -> Vec<&'static str> {
     found
 }
 
-pub(super) fn integer_type(integer: &IntegerType) -> TypeRef {
+/// A value the schema documents (`default`, `example`) that only an unsigned 64-bit
+/// integer holds (above `i64::MAX`), if any.
+pub(super) fn beyond_i64(data: &openapiv3::SchemaData) -> Option<u64> {
+    [&data.default, &data.example]
+        .into_iter()
+        .flatten()
+        .filter_map(serde_json::Value::as_u64)
+        .find(|value| i64::try_from(*value).is_err())
+}
+
+pub(super) fn integer_type(integer: &IntegerType, data: &openapiv3::SchemaData) -> TypeRef {
     let format = match &integer.format {
         VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => "int32",
         VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int64) => "int64",
@@ -140,16 +150,19 @@ pub(super) fn integer_type(integer: &IntegerType) -> TypeRef {
         "uint32" => (32, false),
         "uint64" | "uint" => (64, false),
         "int64" => (64, integer.minimum.is_none_or(|min| min < 0)),
-        _ => (64, integer.minimum.is_none_or(|min| min < 0)),
+        _ => (
+            64,
+            integer.minimum.is_none_or(|min| min < 0) && beyond_i64(data).is_none(),
+        ),
     };
     TypeRef::Integer { bits, signed }
 }
 
-pub(super) fn number_type(number: &NumberType) -> TypeRef {
-    match &number.format {
-        VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Float) => TypeRef::Float { bits: 32 },
-        _ => TypeRef::Float { bits: 64 },
-    }
+/// Every number is an `f64`, `format: float` included: an `f32` cannot hold the
+/// decimals specs and servers write (`0.00744`, `2.36`) closely enough to send them
+/// back unchanged, and numbers must round-trip exactly.
+pub(super) fn number_type(_number: &NumberType) -> TypeRef {
+    TypeRef::Float { bits: 64 }
 }
 
 /// The description carried by an annotation-only `allOf` member (`allOf: [{$ref}, {description}]`).

@@ -383,7 +383,18 @@ impl<'a> TypeBuilder<'a> {
                         "integer `enum`/`const` values are not enforced; the type is a plain integer",
                     );
                 }
-                integer_type(integer)
+                let ty = integer_type(integer, &schema.schema_data);
+                if let (TypeRef::Integer { signed: false, .. }, Some(value)) =
+                    (&ty, super::keywords::beyond_i64(&schema.schema_data))
+                {
+                    if matches!(integer.format, VariantOrUnknownOrEmpty::Empty) && integer.minimum.is_none() {
+                        self.diagnose(
+                            pointer,
+                            format!("integer without a format documents {value}, beyond i64; the type is u64"),
+                        );
+                    }
+                }
+                ty
             }
             SchemaKind::Type(Type::Number(number)) => {
                 if let VariantOrUnknownOrEmpty::Unknown(format) = &number.format {

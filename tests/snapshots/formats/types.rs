@@ -48,7 +48,7 @@ pub struct Sample {
     /// JSON: `byteSized`. Optional: `None` leaves the key out.
     pub byte_sized: Option<u64>,
     /// JSON: `f32`. Optional: `None` leaves the key out.
-    pub f32: Option<f32>,
+    pub f32: Option<f64>,
     /// JSON: `f64`. Optional: `None` leaves the key out.
     pub f64: Option<f64>,
     /// JSON: `weird`. Optional: `None` leaves the key out.
@@ -188,7 +188,7 @@ impl<'de> ::serde::Deserialize<'de> for Sample {
                 let mut field_13: Option<Option<u64>> = None;
                 let mut field_14: Option<u64> = None;
                 let mut field_15: Option<Option<u64>> = None;
-                let mut field_16: Option<Option<f32>> = None;
+                let mut field_16: Option<Option<f64>> = None;
                 let mut field_17: Option<Option<f64>> = None;
                 let mut field_18: Option<Option<f64>> = None;
                 let mut field_19: Option<Option<u64>> = None;
