@@ -26,13 +26,17 @@ pub mod path;
 pub mod pattern;
 pub mod profile;
 pub mod query;
+pub mod raw_request;
 pub mod request;
 pub mod response;
 pub mod retry;
 pub mod secret;
 mod spans;
+pub mod sse;
+pub mod stream;
 pub mod timestamp;
 pub mod unions;
+pub mod upload;
 pub mod webhooks;
 
 pub use builder::ClientBuilder;
@@ -43,12 +47,15 @@ pub use nullable::Nullable;
 pub use pacing::PacingConfig;
 pub use pattern::Pattern;
 pub use profile::{ApiProfile, RateLimitHeaders, ResetFormat};
+pub use raw_request::RawRequest;
 pub use request::{CallOptions, RequestSpec};
 pub use response::Response;
 pub use response::{RateLimit, RawResponse};
 pub use retry::{RetryConfig, Sleeper};
 pub use secret::SecretString;
+pub use stream::{ByteStream, Event, EventStream, JsonLines};
 pub use timestamp::Timestamp;
+pub use upload::Upload;
 
 /// Re-exported so generated code names one dependency only.
 pub use bytes;

@@ -21,6 +21,8 @@ pub struct ApiProfile {
     error_message: &'static [&'static str],
     request_id_header: Option<&'static str>,
     rate_limit: RateLimitHeaders,
+    stream_end_markers: &'static [&'static str],
+    max_stream_item: usize,
 }
 
 impl ApiProfile {
@@ -34,7 +36,33 @@ impl ApiProfile {
             error_message: &[],
             request_id_header: None,
             rate_limit: RateLimitHeaders::NONE,
+            stream_end_markers: &[],
+            max_stream_item: crate::stream::DEFAULT_MAX_ITEM_SIZE,
         }
+    }
+
+    /// The `data` values that end a server-sent event stream cleanly (for example
+    /// `[DONE]`); compared with the event's data without surrounding whitespace.
+    pub const fn stream_end_markers(mut self, markers: &'static [&'static str]) -> Self {
+        self.stream_end_markers = markers;
+        self
+    }
+
+    /// The largest streamed item (one event, one JSON line) accepted, in bytes;
+    /// default [`DEFAULT_MAX_ITEM_SIZE`](crate::stream::DEFAULT_MAX_ITEM_SIZE).
+    pub const fn max_stream_item_size(mut self, bytes: usize) -> Self {
+        self.max_stream_item = bytes;
+        self
+    }
+
+    /// The end markers of server-sent event streams.
+    pub const fn end_markers(&self) -> &'static [&'static str] {
+        self.stream_end_markers
+    }
+
+    /// The largest streamed item accepted, in bytes.
+    pub const fn max_stream_item(&self) -> usize {
+        self.max_stream_item
     }
 
     /// JSON pointers (`/error/code`) tried in order to find the error code in an

@@ -16,6 +16,8 @@ fn kind<E>(error: &Error<E>) -> &'static str {
         Error::RateLimited { .. } => "rate_limited",
         Error::Api(_) => "api",
         Error::UnexpectedResponse(_) => "unexpected_response",
+        Error::ItemTooLarge { .. } => "item_too_large",
+        Error::Io { .. } => "io",
     }
 }
 
