@@ -124,10 +124,10 @@ impl RawClient {
             } else {
                 pending.as_ref().and_then(reqwest::Request::try_clone)
             };
-            let this_try = match (this_try, &options.upload) {
+            let this_try = match (this_try, &spec.body) {
                 (Some(request), _) => request,
                 // A file upload is opened again for each attempt.
-                (None, Some(upload)) if upload.is_repeatable() && pending.is_some() => {
+                (None, Some(Body::Upload { upload, .. })) if upload.is_repeatable() && pending.is_some() => {
                     self.build_request(&spec, options)?
                 }
                 // A streamed body goes out once: this attempt is the last.
@@ -236,24 +236,23 @@ impl RawClient {
         }
         let (content_type, bytes) = match &spec.body {
             None => (None, None),
+            Some(Body::Upload { content_type, upload }) => {
+                let content_type = upload.content_type_override().unwrap_or(content_type);
+                let value = HeaderValue::from_str(content_type)
+                    .map_err(|_| Error::invalid_argument("content-type", "not a valid header value"))?;
+                request.headers_mut().insert(CONTENT_TYPE, value);
+                let (body, length) = upload.body()?;
+                if let Some(length) = length {
+                    request.headers_mut().insert(CONTENT_LENGTH, HeaderValue::from(length));
+                }
+                *request.body_mut() = Some(body);
+                (None, None)
+            }
             Some(Body::Json(bytes)) => (Some("application/json"), Some(bytes.clone())),
             Some(Body::Form(bytes)) => (Some("application/x-www-form-urlencoded"), Some(bytes.clone())),
             Some(Body::Raw { content_type, data }) => (Some(content_type.as_str()), Some(data.clone())),
         };
-        if let Some(upload) = &options.upload {
-            let content_type = upload
-                .content_type_override()
-                .or(content_type)
-                .unwrap_or("application/octet-stream");
-            let value = HeaderValue::from_str(content_type)
-                .map_err(|_| Error::invalid_argument("content-type", "not a valid header value"))?;
-            request.headers_mut().insert(CONTENT_TYPE, value);
-            let (body, length) = upload.body()?;
-            if let Some(length) = length {
-                request.headers_mut().insert(CONTENT_LENGTH, HeaderValue::from(length));
-            }
-            *request.body_mut() = Some(body);
-        } else if let (Some(content_type), Some(bytes)) = (content_type, bytes) {
+        if let (Some(content_type), Some(bytes)) = (content_type, bytes) {
             let value = HeaderValue::from_str(content_type)
                 .map_err(|_| Error::invalid_argument("content-type", "not a valid header value"))?;
             request.headers_mut().insert(CONTENT_TYPE, value);

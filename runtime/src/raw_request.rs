@@ -111,9 +111,11 @@ where
     }
 
     /// Sends the body from a file or a stream ([`Upload`]), with `content_type`.
-    pub fn upload(mut self, content_type: &str, upload: Upload) -> Self {
-        self.options.upload = Some(upload.content_type(content_type));
-        self
+    pub fn upload(self, content_type: &str, upload: Upload) -> Self {
+        self.with(|spec| {
+            spec.upload(content_type, upload);
+            Ok(())
+        })
     }
 
     /// Overrides the per-attempt timeout for this call.

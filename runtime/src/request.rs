@@ -19,6 +19,13 @@ pub enum Body {
     Json(Bytes),
     /// `application/x-www-form-urlencoded`.
     Form(Bytes),
+    /// A binary body read from memory, a file or a stream as it is sent.
+    Upload {
+        /// The `Content-Type` to send (unless the upload overrides it).
+        content_type: String,
+        /// Where the bytes come from.
+        upload: crate::upload::Upload,
+    },
     /// Any other media type, sent as given.
     Raw {
         /// The `Content-Type` to send.
@@ -170,6 +177,14 @@ impl RequestSpec {
         });
     }
 
+    /// Sets a binary body from an [`Upload`](crate::Upload) (bytes, a file, a stream).
+    pub fn upload(&mut self, content_type: &str, upload: crate::upload::Upload) {
+        self.body = Some(Body::Upload {
+            content_type: content_type.to_owned(),
+            upload,
+        });
+    }
+
     /// True when repeating this request cannot apply it twice, judged by its method.
     pub fn is_idempotent_method(&self) -> bool {
         matches!(
@@ -198,6 +213,4 @@ pub struct CallOptions {
     /// Extra members of the JSON object body the spec does not list, set (replacing
     /// a documented member of the same name) after the body is encoded.
     pub body_members: Vec<(String, serde_json::Value)>,
-    /// A body sent from a file or a stream instead of memory (binary bodies).
-    pub upload: Option<crate::upload::Upload>,
 }

@@ -12,8 +12,9 @@ use std::sync::{Arc, Mutex};
 
 type ByteSource = Pin<Box<dyn Stream<Item = Result<Bytes, BoxError>> + Send>>;
 
-/// A streamed request body for an operation whose body is binary
-/// (`application/octet-stream`, `image/*`, …): pass it to the builder's `upload()`.
+/// A binary request body (`application/octet-stream`, `image/*`, …): bytes in
+/// memory, a file, or a stream. Generated methods take `impl Into<Upload>`, so bytes
+/// (`Vec<u8>`, `Bytes`, `&'static [u8]`) pass as before.
 #[derive(Clone)]
 pub struct Upload {
     source: Source,
@@ -132,6 +133,18 @@ fn io_error<E>(path: &std::path::Path, err: std::io::Error) -> Error<E> {
 impl From<Bytes> for Upload {
     fn from(bytes: Bytes) -> Self {
         Self::bytes(bytes)
+    }
+}
+
+impl From<&'static [u8]> for Upload {
+    fn from(bytes: &'static [u8]) -> Self {
+        Self::bytes(Bytes::from_static(bytes))
+    }
+}
+
+impl From<String> for Upload {
+    fn from(text: String) -> Self {
+        Self::bytes(text.into_bytes())
     }
 }
 

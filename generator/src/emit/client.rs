@@ -5,7 +5,7 @@
 use super::docs;
 use super::typeref::{tokens, Scope};
 use super::types::ident;
-use crate::ir::{Model, Operation, Param, ParamLocation, ResponseBody, TypeRef};
+use crate::ir::{BodyEncoding, Model, Operation, Param, ParamLocation, ResponseBody, StreamForm, StreamKind, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
@@ -162,6 +162,21 @@ pub(super) fn body_type(model: &Model, body: &ResponseBody) -> TokenStream {
             let name = format_ident!("{}", status_enum.name);
             quote! { #name }
         }
+        ResponseBody::Stream(form) => stream_type(model, form),
+    }
+}
+
+/// The Rust type of a streamed body: `EventStream<Item, ErrorBody>`, `JsonLines<…>`
+/// or `ByteStream<ErrorBody>` (text items are `String`).
+pub(crate) fn stream_type(model: &Model, form: &StreamForm) -> TokenStream {
+    let item = match &form.item {
+        Some(item) => tokens(model, item, Scope::Sibling),
+        None => quote! { String },
+    };
+    match form.kind {
+        StreamKind::Events => quote! { ::apigen_runtime::EventStream<#item, super::ErrorBody> },
+        StreamKind::JsonLines | StreamKind::JsonSeq => quote! { ::apigen_runtime::JsonLines<#item, super::ErrorBody> },
+        StreamKind::Bytes => quote! { ::apigen_runtime::ByteStream<super::ErrorBody> },
     }
 }
 
@@ -399,7 +414,10 @@ fn client_method(model: &Model, operation: &Operation) -> TokenStream {
         })
         .collect();
     if let Some(body) = &operation.body {
-        if body_is_argument(operation) {
+        if body_is_argument(operation) && body.encoding == BodyEncoding::Bytes {
+            arguments.push(quote! { body: impl Into<::apigen_runtime::Upload> });
+            inits.push(quote! { body: Some(body.into()) });
+        } else if body_is_argument(operation) {
             let ty = tokens(model, &body.ty, Scope::Sibling);
             arguments.push(quote! { body: #ty });
             inits.push(quote! { body: Some(body) });

@@ -207,6 +207,18 @@ fn root(model: &Model, settings: &Settings) -> TokenStream {
             pub fn raw(&self) -> &::apigen_runtime::RawClient {
                 &self.raw
             }
+
+            /// A request the spec does not describe: `method` on `path` (relative to
+            /// the base URL, `{name}` placeholders filled with `.path_param`), sent with
+            /// this client's credentials, headers, pacing, retries and timeouts; the
+            /// answer is decoded into any type (`.send::<T>()`), read raw, or streamed.
+            pub fn request(
+                &self,
+                method: ::apigen_runtime::reqwest::Method,
+                path: impl Into<String>,
+            ) -> ::apigen_runtime::RawRequest<'_, ErrorBody> {
+                ::apigen_runtime::RawRequest::new(&self.raw, method, path)
+            }
         }
     }
 }

@@ -195,6 +195,7 @@ mod tests {
             params: Vec::new(),
             body: None,
             success: crate::ir::ResponseBody::Empty,
+            stream: None,
             pagination: None,
             error_enum: None,
             tag: tag.map(str::to_owned),
