@@ -244,6 +244,11 @@ fn conventions() {
 }
 
 #[test]
+fn streams() {
+    check("streams");
+}
+
+#[test]
 fn every_fixture_is_tested() {
     const TESTED: &[&str] = &[
         "nullable-30",
@@ -264,6 +269,7 @@ fn every_fixture_is_tested() {
         "formats",
         "refs",
         "conventions",
+        "streams",
     ];
     let mut fixtures: Vec<String> = fs::read_dir(manifest_dir().join("fixtures/specs"))
         .expect("fixtures/specs is readable")
