@@ -60,6 +60,35 @@ struct Fields {
     retry: Option<u64>,
     last_id: Option<String>,
     reconnection_time: Option<u64>,
+    /// An event was dispatched: `data` holds its data until the next call.
+    ready: bool,
+    dispatched_event: Option<String>,
+    dispatched_retry: Option<u64>,
+}
+
+/// A dispatched event lent by [`SseParser::next_ready`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventRef<'a> {
+    /// The `event:` field, when the event named its type.
+    pub event: Option<&'a str>,
+    /// The `data:` lines joined with `\n`.
+    pub data: &'a str,
+    /// The last event id seen so far on this stream.
+    pub id: Option<&'a str>,
+    /// The reconnection time the server asked for with this event, in milliseconds.
+    pub retry: Option<u64>,
+}
+
+impl EventRef<'_> {
+    /// An owned copy.
+    pub fn to_owned(&self) -> SseEvent {
+        SseEvent {
+            event: self.event.map(str::to_owned),
+            data: self.data.to_owned(),
+            id: self.id.map(str::to_owned),
+            retry: self.retry,
+        }
+    }
 }
 
 impl SseParser {
@@ -105,6 +134,7 @@ impl SseParser {
         self.fields.has_data = false;
         self.fields.event = None;
         self.fields.retry = None;
+        self.fields.ready = false;
     }
 
     /// Adds bytes that arrived.
@@ -126,6 +156,17 @@ impl SseParser {
     /// The next complete event, an [`Oversize`] report, or `None` when more bytes
     /// are needed.
     pub fn next_event(&mut self) -> Option<Result<SseEvent, Oversize>> {
+        self.next_ready().map(|found| found.map(|event| event.to_owned()))
+    }
+
+    /// Like [`SseParser::next_event`], lending the event instead of allocating it: its
+    /// fields borrow the parser's buffers, which the next call reuses.
+    pub fn next_ready(&mut self) -> Option<Result<EventRef<'_>, Oversize>> {
+        if std::mem::take(&mut self.fields.ready) {
+            self.fields.data.clear();
+            self.fields.dispatched_event = None;
+            self.fields.dispatched_retry = None;
+        }
         loop {
             let pending = &self.buffer[self.start..];
             if self.after_cr && !pending.is_empty() {
@@ -135,10 +176,7 @@ impl SseParser {
                     continue;
                 }
             }
-            let found = pending[self.scanned..]
-                .iter()
-                .position(|byte| *byte == b'\n' || *byte == b'\r')
-                .map(|offset| offset + self.scanned);
+            let found = memchr::memchr2(b'\n', b'\r', &pending[self.scanned..]).map(|offset| offset + self.scanned);
             let Some(end) = found else {
                 self.scanned = pending.len();
                 if !self.skipping && pending.len() + self.fields.data.len() > self.limit {
@@ -161,8 +199,8 @@ impl SseParser {
                     self.skipping = false;
                     continue;
                 }
-                if let Some(event) = self.fields.dispatch() {
-                    return Some(Ok(event));
+                if self.fields.dispatch() {
+                    return Some(Ok(self.fields.view()));
                 }
                 continue;
             }
@@ -172,7 +210,10 @@ impl SseParser {
             if line.len() + self.fields.data.len() > self.limit {
                 return Some(Err(self.overflow()));
             }
-            let line = String::from_utf8_lossy(line);
+            let line = match std::str::from_utf8(line) {
+                Ok(text) => std::borrow::Cow::Borrowed(text),
+                Err(_) => String::from_utf8_lossy(line),
+            };
             let line = if std::mem::take(&mut self.at_start) {
                 line.strip_prefix('\u{feff}').unwrap_or(&line)
             } else {
@@ -198,6 +239,15 @@ impl Fields {
         if line.starts_with(':') {
             return;
         }
+        // The common line first, without the general field split.
+        if let Some(value) = line.strip_prefix("data:") {
+            if self.has_data {
+                self.data.push('\n');
+            }
+            self.data.push_str(value.strip_prefix(' ').unwrap_or(value));
+            self.has_data = true;
+            return;
+        }
         let (name, value) = match line.split_once(':') {
             Some((name, value)) => (name, value.strip_prefix(' ').unwrap_or(value)),
             None => (line, ""),
@@ -220,21 +270,28 @@ impl Fields {
         }
     }
 
-    /// The event the blank line ends, if it has data (an event without `data` lines
-    /// is not dispatched, as in the standard; its `retry` still counts).
-    fn dispatch(&mut self) -> Option<SseEvent> {
+    /// Ends the event at a blank line: true when it has data and is dispatched (an
+    /// event without `data` lines is not, as in the standard; its `retry` still
+    /// counts).
+    fn dispatch(&mut self) -> bool {
         let event = self.event.take();
         let retry = self.retry.take();
-        if !self.has_data {
-            return None;
+        if !std::mem::take(&mut self.has_data) {
+            return false;
         }
-        self.has_data = false;
-        Some(SseEvent {
-            event: event.filter(|name| !name.is_empty()),
-            data: std::mem::take(&mut self.data),
-            id: self.last_id.clone(),
-            retry,
-        })
+        self.ready = true;
+        self.dispatched_event = event.filter(|name| !name.is_empty());
+        self.dispatched_retry = retry;
+        true
+    }
+
+    fn view(&self) -> EventRef<'_> {
+        EventRef {
+            event: self.dispatched_event.as_deref(),
+            data: &self.data,
+            id: self.last_id.as_deref(),
+            retry: self.dispatched_retry,
+        }
     }
 }
 

@@ -457,22 +457,21 @@ where
                     }
                 }
             }
-            match this.parser.next_event() {
+            match this.parser.next_ready() {
                 Some(Ok(event)) => {
                     if this.markers.contains(&event.data.trim()) {
                         this.finished = true;
                         this.body = None;
                         return Poll::Ready(None);
                     }
-                    let retry = event.retry.map(Duration::from_millis);
-                    let item = match (this.decode)(&event.data) {
+                    let item = match (this.decode)(event.data) {
                         Ok(data) => Ok(Event {
                             data,
-                            event: event.event,
-                            id: event.id,
-                            retry,
+                            event: event.event.map(str::to_owned),
+                            id: event.id.map(str::to_owned),
+                            retry: event.retry.map(Duration::from_millis),
                         }),
-                        Err(failure) => Err(this.origin.undecodable(&event.data, failure)),
+                        Err(failure) => Err(this.origin.undecodable(event.data, failure)),
                     };
                     return Poll::Ready(Some(item));
                 }
@@ -542,15 +541,14 @@ impl<T, E> JsonLines<T, E> {
         self
     }
 
-    /// The next complete record in the buffer: `Some(Ok(text))`, `Some(Err(()))` for
-    /// an oversize record, `None` when more bytes are needed.
-    fn next_record(&mut self) -> Option<Result<String, ()>> {
+    /// The next complete, non-blank record in the buffer as a byte range:
+    /// `Some(Ok(range))`, `Some(Err(()))` for an oversize record, `None` when more
+    /// bytes are needed.
+    fn next_record(&mut self) -> Option<Result<std::ops::Range<usize>, ()>> {
         loop {
             let pending = &self.buffer[self.start..];
-            let Some(end) = pending[self.scanned..]
-                .iter()
-                .position(|byte| *byte == self.delimiter)
-                .map(|offset| offset + self.scanned)
+            let Some(end) =
+                memchr::memchr(self.delimiter, &pending[self.scanned..]).map(|offset| offset + self.scanned)
             else {
                 self.scanned = pending.len();
                 if self.skipping {
@@ -562,21 +560,28 @@ impl<T, E> JsonLines<T, E> {
                 }
                 return None;
             };
-            let record = &pending[..end];
+            let range = self.start..self.start + end;
             self.start += end + 1;
             self.scanned = 0;
             if std::mem::take(&mut self.skipping) {
                 continue;
             }
-            if record.len() > self.max_item {
+            if range.len() > self.max_item {
                 return Some(Err(()));
             }
-            let text = String::from_utf8_lossy(record);
-            if text.trim().is_empty() {
+            if self.buffer[range.clone()].iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            return Some(Ok(text.into_owned()));
+            return Some(Ok(range));
         }
+    }
+}
+
+/// The text of a record, trimmed (invalid UTF-8 replaced, as for events).
+fn record_text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => std::borrow::Cow::Borrowed(text.trim()),
+        Err(_) => std::borrow::Cow::Owned(String::from_utf8_lossy(bytes).trim().to_owned()),
     }
 }
 
@@ -590,9 +595,9 @@ impl<T, E> Stream for JsonLines<T, E> {
                 return Poll::Ready(None);
             }
             match this.next_record() {
-                Some(Ok(record)) => {
-                    let item =
-                        (this.decode)(record.trim()).map_err(|failure| this.origin.undecodable(&record, failure));
+                Some(Ok(range)) => {
+                    let text = record_text(&this.buffer[range]);
+                    let item = (this.decode)(&text).map_err(|failure| this.origin.undecodable(&text, failure));
                     return Poll::Ready(Some(item));
                 }
                 Some(Err(())) => return Poll::Ready(Some(Err(Error::ItemTooLarge { limit: this.max_item }))),
@@ -612,14 +617,13 @@ impl<T, E> Stream for JsonLines<T, E> {
                 }
                 None => {
                     this.finished = true;
-                    let rest = String::from_utf8_lossy(&this.buffer[this.start..]).into_owned();
-                    this.buffer.clear();
-                    if this.skipping || rest.trim().is_empty() {
+                    let rest = record_text(&this.buffer[this.start..]);
+                    if this.skipping || rest.is_empty() {
                         return Poll::Ready(None);
                     }
                     // A last line without its newline is complete when it decodes; the
                     // server may simply not end the body with one.
-                    let item = (this.decode)(rest.trim()).map_err(|_| ended_mid_item("a JSON line"));
+                    let item = (this.decode)(&rest).map_err(|_| ended_mid_item("a JSON line"));
                     return Poll::Ready(Some(item));
                 }
             }
