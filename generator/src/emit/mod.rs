@@ -166,6 +166,12 @@ fn root(model: &Model, settings: &Settings) -> TokenStream {
         pub use ::apigen_runtime::{ApiError, Binary, Nullable, RateLimit, Response};
         #[allow(unused_imports)]
         pub use ::apigen_runtime::error::UnexpectedResponse;
+        // Streamed bodies (`stream::{EventStream, Event, JsonLines, ByteStream}`), binary
+        // uploads, and the method of a raw `Client::request`.
+        #[allow(unused_imports)]
+        pub use ::apigen_runtime::{stream, Upload};
+        #[allow(unused_imports)]
+        pub use ::apigen_runtime::reqwest::Method;
 
         #[doc = #base_doc]
         pub const DEFAULT_BASE_URL: &str = #base_url;

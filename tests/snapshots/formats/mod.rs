@@ -22,6 +22,10 @@ pub use operations::*;
 pub use ::apigen_runtime::{ApiError, Binary, Nullable, RateLimit, Response};
 #[allow(unused_imports)]
 pub use ::apigen_runtime::error::UnexpectedResponse;
+#[allow(unused_imports)]
+pub use ::apigen_runtime::{stream, Upload};
+#[allow(unused_imports)]
+pub use ::apigen_runtime::reqwest::Method;
 /// The server URL from the spec: `https://api.example.com`.
 pub const DEFAULT_BASE_URL: &str = "https://api.example.com";
 /// The `User-Agent` sent by default: crate name and version.
