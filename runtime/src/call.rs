@@ -59,7 +59,8 @@ where
     ) -> Self {
         let request = request.and_then(|mut request| {
             request.stream_response(accept);
-            if let Some(member) = member {
+            // Only a JSON body the caller set gets the switch; no body is invented.
+            if let (Some(member), Some(crate::request::Body::Json(_))) = (member, &request.body) {
                 request.json_member(member, serde_json::Value::Bool(true))?;
             }
             Ok(request)

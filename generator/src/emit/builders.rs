@@ -478,13 +478,21 @@ fn stream_switch(model: &Model, operation: &Operation) -> TokenStream {
         (ResponseBody::Stream(form), _) => {
             let accept = &form.media_type;
             let set = member.map(|member| {
-                quote! { request.json_member(#member, ::apigen_runtime::serde_json::Value::Bool(true))?; }
+                quote! {
+                    if self.body.is_some() {
+                        request.json_member(#member, ::apigen_runtime::serde_json::Value::Bool(true))?;
+                    }
+                }
             });
             quote! { request.stream_response(#accept); #set }
         }
         (ResponseBody::Json(_), Some(form)) if form.kind != StreamKind::Bytes => {
             let set = member.map(|member| {
-                quote! { request.json_member(#member, ::apigen_runtime::serde_json::Value::Bool(false))?; }
+                quote! {
+                    if self.body.is_some() {
+                        request.json_member(#member, ::apigen_runtime::serde_json::Value::Bool(false))?;
+                    }
+                }
             });
             quote! { request.header("accept", "application/json"); #set }
         }

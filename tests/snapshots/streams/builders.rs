@@ -31,7 +31,13 @@ impl<'a> Chat<'a> {
             request.json(body)?;
         }
         request.header("accept", "application/json");
-        request.json_member("stream", ::apigen_runtime::serde_json::Value::Bool(false))?;
+        if self.body.is_some() {
+            request
+                .json_member(
+                    "stream",
+                    ::apigen_runtime::serde_json::Value::Bool(false),
+                )?;
+        }
         Ok(request)
     }
     fn decode_response(
