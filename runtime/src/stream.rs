@@ -704,3 +704,53 @@ fn io_error<E>(err: std::io::Error) -> Error<E> {
         source: BoxError::from(err),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures_util::StreamExt;
+    use reqwest::header::HeaderMap;
+
+    fn response(body: &'static str) -> RawResponse {
+        RawResponse::from_parts(200, HeaderMap::new(), Bytes::from_static(body.as_bytes()))
+    }
+
+    #[tokio::test]
+    async fn a_buffered_body_streams_the_same_way() {
+        let events = response("data: {\"a\":1}\n\ndata: [oops\n\ndata: {\"a\":2}\n\n")
+            .events::<serde_json::Value, ()>(json)
+            .map(crate::Response::into_body)
+            .unwrap_or_else(|_| panic!("an events stream"));
+        let items: Vec<_> = events.collect().await;
+        assert_eq!(items.len(), 3);
+        assert!(matches!(&items[1], Err(Error::UnexpectedResponse(bad)) if &bad.raw[..] == b"[oops"));
+        assert!(matches!(&items[2], Ok(event) if event.data == serde_json::json!({"a": 2})));
+    }
+
+    #[tokio::test]
+    async fn json_lines_skip_oversize_and_blank_lines() {
+        let lines = response("{\"a\":1}\n\n   \n{\"big\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}\n{\"a\":3}")
+            .json_lines::<serde_json::Value, ()>(json, false)
+            .map(|response| response.into_body().max_item_size(16))
+            .unwrap_or_else(|_| panic!("a JSON lines stream"));
+        let items: Vec<_> = lines.collect().await;
+        assert_eq!(items.len(), 3, "{items:?}");
+        assert!(matches!(items[1], Err(Error::ItemTooLarge { limit: 16 })));
+        assert!(
+            matches!(&items[2], Ok(value) if value["a"] == 3),
+            "the last line needs no newline"
+        );
+    }
+
+    #[test]
+    fn item_decoders_name_the_failing_field() {
+        #[derive(Debug, serde::Deserialize)]
+        struct Item {
+            #[allow(dead_code)]
+            count: u32,
+        }
+        let failure = json::<Item>("{\"count\":\"x\"}").err();
+        assert_eq!(failure.and_then(|failure| failure.path), Some("count".to_owned()));
+        assert_eq!(text("as is"), Ok("as is".to_owned()));
+    }
+}
