@@ -61,16 +61,6 @@ pub struct Tag {
     pub kind: Option<String>,
 }
 
-/// The items of a sequential media type (JSON Lines, NDJSON, JSON text sequences,
-/// server-sent events) whose `itemSchema` is known.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SequentialItems {
-    /// The media type of the body.
-    pub media_type: String,
-    /// The type of one item.
-    pub ty: TypeRef,
-}
-
 /// What the runtime must be told about one API, resolved from the spec and the
 /// `x-apigen-conventions` extension. Header names are lower-case.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -89,6 +79,10 @@ pub struct ApiConventions {
     pub rate_limit_reset: Option<String>,
     /// How the reset time is written.
     pub reset_format: ResetFormat,
+    /// The event `data` values that end a server-sent event stream (`[DONE]`).
+    pub stream_end_markers: Vec<String>,
+    /// The largest streamed item accepted, in bytes (`None`: the runtime's default).
+    pub max_stream_item: Option<u64>,
 }
 
 /// How an API writes its rate-limit reset time.
@@ -305,6 +299,9 @@ pub struct Operation {
     pub body: Option<RequestBody>,
     /// The success response.
     pub success: ResponseBody,
+    /// The streaming form of the success body (`.stream()`), when a 2xx response
+    /// offers a streamed media type (alone, or next to JSON).
+    pub stream: Option<StreamForm>,
     /// Pagination, when the spec declares it (`x-pagination`).
     pub pagination: Option<Pagination>,
     /// Typed error bodies by status, when this operation documents error bodies that
@@ -315,9 +312,6 @@ pub struct Operation {
     /// The cargo feature (operation group) that gates it; `None` when feature groups
     /// are off. Filled in by `model::features`.
     pub feature: Option<String>,
-    /// When the success body is a sequential media type with an `itemSchema`: the
-    /// type of each item (the body itself is [`ResponseBody::Bytes`] or `Text`).
-    pub items: Option<SequentialItems>,
     /// Its security requirements (its own `security`, else the document's): any one
     /// of these lists of scheme names, all of a list together; `Some(vec![])` is
     /// public, `None` means the spec says nothing. Filled in by `model::security`.
@@ -534,6 +528,33 @@ pub enum ResponseBody {
     /// Several success statuses with different bodies: an enum with one variant per
     /// status, decoded by the status that arrived.
     ByStatus(StatusEnum),
+    /// A streamed body (event stream, JSON lines): the call returns the stream.
+    Stream(StreamForm),
+}
+
+/// How a streamed success body is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StreamKind {
+    /// `text/event-stream`: server-sent events, each `data` one item.
+    Events,
+    /// `application/x-ndjson`, `application/jsonl`: one JSON item per line.
+    JsonLines,
+    /// `application/json-seq`: JSON items after record separators.
+    JsonSeq,
+    /// A binary body (`application/octet-stream`, `image/*`, …) as byte chunks.
+    Bytes,
+}
+
+/// The streaming form of an operation's success body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StreamForm {
+    /// How the body is framed.
+    pub kind: StreamKind,
+    /// The media type asked for in `Accept` (as the spec writes it).
+    pub media_type: String,
+    /// The item type; `None` when items are kept as text (a string schema, no
+    /// schema) and for byte streams.
+    pub item: Option<TypeRef>,
 }
 
 /// The per-status success enum of one operation.

@@ -50,6 +50,23 @@ pub struct OperationRecord {
     /// Its security requirements (alternatives of scheme names; empty = public;
     /// `None` = the spec says nothing).
     pub security: Option<Vec<Vec<String>>>,
+    /// The streaming form, when a success response offers a streamed media type.
+    pub stream: Option<StreamRecord>,
+}
+
+/// The streaming form of one operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamRecord {
+    /// The streamed media type, as the spec writes it.
+    pub media_type: String,
+    /// The Rust type of the stream (`EventStream<types::StreamResponse, ErrorBody>`),
+    /// relative to the generated module's root.
+    pub rust_type: String,
+    /// True when the plain call returns the stream (no whole-body form documented);
+    /// otherwise only `.stream()` does.
+    pub plain_call_streams: bool,
+    /// The JSON body member the streaming form sets to `true` (`stream`), if any.
+    pub sets_member: Option<String>,
 }
 
 /// The type one success status decodes into.
@@ -120,11 +137,28 @@ pub fn operations(model: &Model) -> Vec<OperationRecord> {
                     json_type: json_type(model, single),
                 }],
             };
+            let stream = operation.stream.as_ref().map(|form| StreamRecord {
+                media_type: form.media_type.clone(),
+                rust_type: crate::emit::client::stream_type(model, form)
+                    .to_string()
+                    .replace(" :: ", "::")
+                    .replace(":: ", "::")
+                    .replace(" < ", "<")
+                    .replace(" >", ">")
+                    .replace(" , ", ", ")
+                    .replace("super::", "")
+                    .replace("apigen_runtime::", ""),
+                plain_call_streams: matches!(operation.success, ResponseBody::Stream(_)),
+                sets_member: (form.kind != crate::ir::StreamKind::Bytes)
+                    .then(|| crate::emit::builders::stream_member(model, operation).map(str::to_owned))
+                    .flatten(),
+            });
             OperationRecord {
                 operation_id: operation.operation_id.clone(),
                 pointer: operation.pointer.clone(),
                 successes,
                 security: operation.security.clone(),
+                stream,
             }
         })
         .collect()

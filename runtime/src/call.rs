@@ -44,6 +44,29 @@ where
         let raw: RawFuture<'a, E> = Box::pin(async move { client.execute::<E>(request?, &options).await });
         Self { raw, decode }
     }
+
+    /// Like [`ResponseFuture::new`], for the streaming form of an operation: asks for
+    /// `accept`, leaves the success body unread for `decode` (a stream decoder), and
+    /// sets the JSON body's `member` to `true` when the spec documents such a switch
+    /// (for example `stream`).
+    pub fn streamed(
+        client: &'a RawClient,
+        request: Result<RequestSpec, Error<E>>,
+        options: CallOptions,
+        accept: &'static str,
+        member: Option<&'static str>,
+        decode: Decode<T, E>,
+    ) -> Self {
+        let request = request.and_then(|mut request| {
+            request.stream_response(accept);
+            // Only a JSON body the caller set gets the switch; no body is invented.
+            if let (Some(member), Some(crate::request::Body::Json(_))) = (member, &request.body) {
+                request.json_member(member, serde_json::Value::Bool(true))?;
+            }
+            Ok(request)
+        });
+        Self::new(client, request, options, decode)
+    }
 }
 
 impl<T, E> Future for ResponseFuture<'_, T, E> {
@@ -124,6 +147,20 @@ macro_rules! request_builder {
                 self
             }
 
+            /// Adds a query parameter the spec does not list, to this call only.
+            pub fn extra_query(mut self, name: impl Into<String>, value: impl ::std::fmt::Display) -> Self {
+                self.options.query.push((name.into(), value.to_string()));
+                self
+            }
+
+            /// Sets a member of the JSON body the spec does not list (or overrides a
+            /// documented one), to this call only. Fails the call with
+            /// `Error::InvalidArgument` when the body is not a JSON object.
+            pub fn extra_body_member(mut self, name: impl Into<String>, value: impl Into<$crate::serde_json::Value>) -> Self {
+                self.options.body_members.push((name.into(), value.into()));
+                self
+            }
+
             $($crate::request_builder!(@$idempotency_key);)?
 
             /// Sends the request; the future resolves to the decoded body (the same as
@@ -154,6 +191,38 @@ macro_rules! request_builder {
         pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
             self.options.idempotency_key = Some(key.into());
             self
+        }
+    };
+}
+
+/// Adds the streaming form to a generated request builder that already went through
+/// [`request_builder!`](crate::request_builder): `stream()` (the stream alone) and
+/// `stream_with_response()` (with status and headers). `$accept` is the media type
+/// asked for, `$member` the JSON body member set to `true` (`Some("stream")`) or
+/// `None`, and `$decode` the stream decoder (`|response| response.events(json)`).
+#[macro_export]
+macro_rules! stream_form {
+    ($builder:ident => $stream:ty, $error_body:ty, $accept:literal, $member:expr, $decode:expr) => {
+        impl<'a> $builder<'a> {
+            /// Sends the request asking for the streamed form of the response; the
+            /// future resolves to the stream once the response head arrived (a
+            /// non-success status is the usual error, after the usual retries).
+            pub fn stream(self) -> $crate::call::BodyFuture<'a, $stream, $error_body> {
+                $crate::call::BodyFuture::new(self.stream_with_response())
+            }
+
+            /// Like [`stream`](Self::stream), with the HTTP status and headers.
+            pub fn stream_with_response(self) -> $crate::call::ResponseFuture<'a, $stream, $error_body> {
+                let request = self.encode_request();
+                $crate::call::ResponseFuture::streamed(
+                    self.client.raw(),
+                    request,
+                    self.options,
+                    $accept,
+                    $member,
+                    $decode,
+                )
+            }
         }
     };
 }

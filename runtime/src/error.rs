@@ -76,8 +76,23 @@ pub enum Error<E = serde_json::Value> {
     /// The API answered with a non-success status.
     Api(Box<ApiError<E>>),
     /// The API answered with something the client cannot read as documented: a body
-    /// that is not JSON, or JSON that does not fit the schema.
+    /// that is not JSON, or JSON that does not fit the schema (for a streamed body:
+    /// one item, whose raw text is kept).
     UnexpectedResponse(Box<UnexpectedResponse>),
+    /// One item of a streamed body (an event, a JSON line) was larger than the
+    /// stream's limit; it was skipped without being held in memory, and the stream
+    /// goes on with the next item.
+    ItemTooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// Writing a downloaded body (or reading a file to upload) failed.
+    Io {
+        /// A short description.
+        message: String,
+        /// The underlying failure.
+        source: BoxError,
+    },
 }
 
 /// A non-success answer from the API.
@@ -237,6 +252,8 @@ impl<E> Error<E> {
                 }))
             }
             Error::UnexpectedResponse(unexpected) => Error::UnexpectedResponse(unexpected),
+            Error::ItemTooLarge { limit } => Error::ItemTooLarge { limit },
+            Error::Io { message, source } => Error::Io { message, source },
         }
     }
 }
@@ -291,6 +308,10 @@ impl<E> fmt::Display for Error<E> {
                 }
                 Ok(())
             }
+            Error::ItemTooLarge { limit } => {
+                write!(f, "a streamed item was larger than {limit} bytes and was skipped")
+            }
+            Error::Io { message, .. } => write!(f, "I/O failed: {message}"),
         }
     }
 }
@@ -298,8 +319,9 @@ impl<E> fmt::Display for Error<E> {
 impl<E: fmt::Debug> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Connection { source, .. } => Some(source.as_ref()),
-            Error::InvalidArgument { .. }
+            Error::Connection { source, .. } | Error::Io { source, .. } => Some(source.as_ref()),
+            Error::ItemTooLarge { .. }
+            | Error::InvalidArgument { .. }
             | Error::Config { .. }
             | Error::Timeout { .. }
             | Error::RateLimited { .. }

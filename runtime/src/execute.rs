@@ -10,8 +10,9 @@ use crate::request::{Body, CallOptions, RequestSpec};
 use crate::response::RawResponse;
 use crate::retry::{retry_after, retry_delay, RetryConfig, Sleeper};
 use crate::spans as trace;
+use crate::stream::{Replay, Streaming};
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE};
+use reqwest::header::{HeaderMap, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE};
 use serde::de::DeserializeOwned;
 use std::fmt;
 use std::sync::Arc;
@@ -115,7 +116,7 @@ impl RawClient {
             }
         };
         let mut pending = Some(self.build_request(&spec, options)?);
-        let retry = RetryConfig {
+        let mut retry = RetryConfig {
             max_retries: options.max_retries.unwrap_or(self.inner.retry.max_retries),
             ..self.inner.retry
         };
@@ -132,16 +133,30 @@ impl RawClient {
             } else {
                 pending.as_ref().and_then(reqwest::Request::try_clone)
             };
-            let Some(mut this_try) = this_try else {
-                return Err(Error::Config {
-                    reason: "request body cannot be repeated".into(),
-                });
+            let mut this_try = match (this_try, &spec.body) {
+                (Some(request), _) => request,
+                // A file upload is opened again for each attempt.
+                (None, Some(Body::Upload { upload, .. })) if upload.is_repeatable() && pending.is_some() => {
+                    self.build_request(&spec, options)?
+                }
+                // A streamed body goes out once: this attempt is the last.
+                (None, _) => match pending.take() {
+                    Some(request) => {
+                        retry.max_retries = attempt;
+                        request
+                    }
+                    None => {
+                        return Err(Error::Config {
+                            reason: "request body cannot be repeated".into(),
+                        })
+                    }
+                },
             };
             if let Err(error) = auth.apply(self, &mut this_try).await {
                 trace::finish(attempt, error.status(), Some(&error));
                 return Err(error);
             }
-            let outcome = self.paced_attempt::<E>(this_try, timeout, &retry, own_pause, started);
+            let outcome = self.paced_attempt::<E>(this_try, timeout, &retry, own_pause, started, spec.streamed);
             #[cfg(feature = "tracing")]
             let outcome = {
                 use tracing::Instrument as _;
@@ -159,8 +174,16 @@ impl RawClient {
             // admission must not make it wait for that pause a second time.
             own_pause = pause.or(own_pause);
             let error = match outcome {
-                Ok(response) => {
+                Ok(mut response) => {
                     trace::finish::<E>(attempt, Some(response.status), None);
+                    if let Some(streaming) = &mut response.streaming {
+                        streaming.replay = Some(Replay {
+                            client: self.clone(),
+                            spec,
+                            options: options.clone(),
+                            repeatable,
+                        });
+                    }
                     return Ok(response);
                 }
                 Err(error) => error,
@@ -189,9 +212,26 @@ impl RawClient {
             url.push('?');
             url.push_str(&spec.query.encode());
         }
-        let url = reqwest::Url::parse(&url).map_err(|err| Error::Config {
+        let mut url = reqwest::Url::parse(&url).map_err(|err| Error::Config {
             reason: format!("request URL {url:?} is invalid: {err}"),
         })?;
+        if !options.query.is_empty() {
+            let mut pairs = url.query_pairs_mut();
+            for (name, value) in &options.query {
+                pairs.append_pair(name, value);
+            }
+        }
+        let extended;
+        let spec = if options.body_members.is_empty() {
+            spec
+        } else {
+            let mut copy = spec.clone();
+            for (name, value) in &options.body_members {
+                copy.json_member(name, value.clone())?;
+            }
+            extended = copy;
+            &extended
+        };
         let mut request = reqwest::Request::new(spec.method.clone(), url);
         let headers = request.headers_mut();
         for (name, value) in &self.inner.headers {
@@ -213,6 +253,18 @@ impl RawClient {
         }
         let (content_type, bytes) = match &spec.body {
             None => (None, None),
+            Some(Body::Upload { content_type, upload }) => {
+                let content_type = upload.content_type_override().unwrap_or(content_type);
+                let value = HeaderValue::from_str(content_type)
+                    .map_err(|_| Error::invalid_argument("content-type", "not a valid header value"))?;
+                request.headers_mut().insert(CONTENT_TYPE, value);
+                let (body, length) = upload.body()?;
+                if let Some(length) = length {
+                    request.headers_mut().insert(CONTENT_LENGTH, HeaderValue::from(length));
+                }
+                *request.body_mut() = Some(body);
+                (None, None)
+            }
             Some(Body::Json(bytes)) => (Some("application/json"), Some(bytes.clone())),
             Some(Body::Form(bytes)) => (Some("application/x-www-form-urlencoded"), Some(bytes.clone())),
             Some(Body::Raw { content_type, data }) => (Some(content_type.as_str()), Some(data.clone())),
@@ -236,6 +288,7 @@ impl RawClient {
         retry: &RetryConfig,
         own_pause: Option<Instant>,
         started: Instant,
+        streamed: bool,
     ) -> (Result<RawResponse, Error<E>>, Option<Instant>, Duration) {
         let arrived = Instant::now();
         let pacer = &self.inner.pacer;
@@ -251,7 +304,7 @@ impl RawClient {
         };
         let queued = arrived.elapsed();
         let outcome = self
-            .attempt::<E>(request, timeout.saturating_sub(queued), timeout)
+            .attempt::<E>(request, timeout.saturating_sub(queued), timeout, streamed)
             .await;
         let pause = match &outcome {
             Ok(response) => ticket.observe(Some(response.status), &response.rate_limit, None),
@@ -264,21 +317,27 @@ impl RawClient {
         (outcome, pause, queued)
     }
 
-    /// One exchange, limited to `budget`; a timeout is reported as `timeout`.
+    /// One exchange, limited to `budget`; a timeout is reported as `timeout`. With
+    /// `streamed`, a success body is left unread (the budget covers the head only, and
+    /// the stream waits at most `timeout` for each later chunk).
     pub(crate) async fn attempt<E: DeserializeOwned>(
         &self,
         request: reqwest::Request,
         budget: Duration,
         timeout: Duration,
+        streamed: bool,
     ) -> Result<RawResponse, Error<E>> {
         let exchange = async {
             let mut response = self.inner.http.execute(request).await?;
             let status = response.status().as_u16();
             let headers = std::mem::take(response.headers_mut());
+            if streamed && (200..300).contains(&status) {
+                return Ok::<_, reqwest::Error>((status, headers, Bytes::new(), Some(response)));
+            }
             let body = response.bytes().await?;
-            Ok::<_, reqwest::Error>((status, headers, body))
+            Ok((status, headers, body, None))
         };
-        let (status, headers, body) = match tokio::time::timeout(budget, exchange).await {
+        let (status, headers, body, unread) = match tokio::time::timeout(budget, exchange).await {
             Err(_) => return Err(trace::attempt_failed(Error::Timeout { after: timeout })),
             Ok(Err(err)) if err.is_timeout() => return Err(trace::attempt_failed(Error::Timeout { after: timeout })),
             Ok(Err(err)) => {
@@ -292,11 +351,21 @@ impl RawClient {
         trace::attempt_status(status);
         if (200..300).contains(&status) {
             let rate_limit = self.inner.profile.rate_limit_of(&headers, chrono::Utc::now());
+            let streaming = unread.map(|response| {
+                Box::new(Streaming {
+                    response,
+                    idle: timeout,
+                    replay: None,
+                    max_item: self.inner.profile.max_stream_item(),
+                    markers: self.inner.profile.end_markers(),
+                })
+            });
             return Ok(RawResponse {
                 status,
                 headers,
                 body,
                 rate_limit,
+                streaming,
             });
         }
         Err(api_error(&self.inner.profile, status, headers, body))

@@ -29,14 +29,18 @@ pub mod path;
 pub mod pattern;
 pub mod profile;
 pub mod query;
+pub mod raw_request;
 pub mod request;
 pub mod response;
 pub mod retry;
 pub mod secret;
 mod spans;
+pub mod sse;
+pub mod stream;
 pub mod timestamp;
 pub mod undeclared;
 pub mod unions;
+pub mod upload;
 pub mod webhooks;
 
 pub use auth::{Credential, KeyLocation, OAuth2Flow, SecurityScheme};
@@ -49,13 +53,16 @@ pub use oauth::{OAuth2, OAuth2Tokens};
 pub use pacing::PacingConfig;
 pub use pattern::Pattern;
 pub use profile::{ApiProfile, RateLimitHeaders, ResetFormat};
+pub use raw_request::RawRequest;
 pub use request::{CallOptions, RequestSpec};
 pub use response::Response;
 pub use response::{RateLimit, RawResponse};
 pub use retry::{RetryConfig, Sleeper};
 pub use secret::SecretString;
+pub use stream::{ByteStream, Event, EventStream, JsonLines};
 pub use timestamp::{Timestamp, TimestampError};
 pub use undeclared::Undeclared;
+pub use upload::Upload;
 
 /// Re-exported so generated code names one dependency only.
 pub use bytes;

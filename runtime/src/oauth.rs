@@ -339,7 +339,7 @@ impl TokenSource {
         loop {
             let request = self.build(&form)?;
             let error = match client
-                .attempt::<serde_json::Value>(request, inner.timeout, inner.timeout)
+                .attempt::<serde_json::Value>(request, inner.timeout, inner.timeout, false)
                 .await
             {
                 Ok(response) => return self.read(response),

@@ -23,6 +23,8 @@ pub struct ApiProfile {
     request_id_header: Option<&'static str>,
     rate_limit: RateLimitHeaders,
     security_schemes: &'static [SecurityScheme],
+    stream_end_markers: &'static [&'static str],
+    max_stream_item: usize,
 }
 
 impl ApiProfile {
@@ -37,7 +39,33 @@ impl ApiProfile {
             request_id_header: None,
             rate_limit: RateLimitHeaders::NONE,
             security_schemes: &[],
+            stream_end_markers: &[],
+            max_stream_item: crate::stream::DEFAULT_MAX_ITEM_SIZE,
         }
+    }
+
+    /// The `data` values that end a server-sent event stream cleanly (for example
+    /// `[DONE]`); compared with the event's data without surrounding whitespace.
+    pub const fn stream_end_markers(mut self, markers: &'static [&'static str]) -> Self {
+        self.stream_end_markers = markers;
+        self
+    }
+
+    /// The largest streamed item (one event, one JSON line) accepted, in bytes;
+    /// default [`DEFAULT_MAX_ITEM_SIZE`](crate::stream::DEFAULT_MAX_ITEM_SIZE).
+    pub const fn max_stream_item_size(mut self, bytes: usize) -> Self {
+        self.max_stream_item = bytes;
+        self
+    }
+
+    /// The end markers of server-sent event streams.
+    pub const fn end_markers(&self) -> &'static [&'static str] {
+        self.stream_end_markers
+    }
+
+    /// The largest streamed item accepted, in bytes.
+    pub const fn max_stream_item(&self) -> usize {
+        self.max_stream_item
     }
 
     /// The spec's security schemes, which the builder's credentials are matched to and

@@ -24,6 +24,13 @@ pub enum Body {
     Json(Bytes),
     /// `application/x-www-form-urlencoded`.
     Form(Bytes),
+    /// A binary body read from memory, a file or a stream as it is sent.
+    Upload {
+        /// The `Content-Type` to send (unless the upload overrides it).
+        content_type: String,
+        /// Where the bytes come from.
+        upload: crate::upload::Upload,
+    },
     /// Any other media type, sent as given.
     Raw {
         /// The `Content-Type` to send.
@@ -53,6 +60,10 @@ pub struct RequestSpec {
     /// of a list together; `Some(&[])` sends no credentials; `None` (the spec says
     /// nothing) sends every configured one. See [`crate::auth`].
     pub security: Option<&'static [&'static [&'static str]]>,
+    /// Leave a success body unread for a stream decoder (`RawResponse::events`,
+    /// `json_lines`, `byte_stream`) instead of reading it whole. The per-attempt
+    /// timeout then covers the response head, and each later chunk may take as long.
+    pub streamed: bool,
 }
 
 impl RequestSpec {
@@ -66,7 +77,42 @@ impl RequestSpec {
             headers: Vec::new(),
             body: None,
             security: None,
+            streamed: false,
         }
+    }
+
+    /// Marks the request as streamed (see [`RequestSpec::streamed`]) and asks for
+    /// `accept` as the response media type.
+    pub fn stream_response(&mut self, accept: &'static str) {
+        self.streamed = true;
+        self.headers.retain(|(name, _)| !name.eq_ignore_ascii_case("accept"));
+        self.headers.push(("accept", accept.to_owned()));
+    }
+
+    /// Sets (or replaces) one member of the JSON object body, creating `{}` when
+    /// there is no body yet. Used for the spec's `stream: true` member of streaming
+    /// calls and for [`CallOptions::body_members`].
+    pub fn json_member<E>(&mut self, name: &str, value: serde_json::Value) -> Result<(), Error<E>> {
+        let mut members = match &self.body {
+            None => serde_json::Map::new(),
+            Some(Body::Json(bytes)) => match serde_json::from_slice::<serde_json::Value>(bytes) {
+                Ok(serde_json::Value::Object(members)) => members,
+                _ => {
+                    return Err(Error::invalid_argument_owned(
+                        name.to_owned(),
+                        "extra body members need a JSON object body",
+                    ))
+                }
+            },
+            Some(_) => {
+                return Err(Error::invalid_argument_owned(
+                    name.to_owned(),
+                    "extra body members need a JSON object body",
+                ))
+            }
+        };
+        members.insert(name.to_owned(), value);
+        self.json(&members)
     }
 
     /// Sets the operation's security requirements (see the `security` field).
@@ -145,6 +191,14 @@ impl RequestSpec {
         });
     }
 
+    /// Sets a binary body from an [`Upload`](crate::Upload) (bytes, a file, a stream).
+    pub fn upload(&mut self, content_type: &str, upload: crate::upload::Upload) {
+        self.body = Some(Body::Upload {
+            content_type: content_type.to_owned(),
+            upload,
+        });
+    }
+
     /// True when repeating this request cannot apply it twice, judged by its method.
     pub fn is_idempotent_method(&self) -> bool {
         matches!(
@@ -167,4 +221,10 @@ pub struct CallOptions {
     pub max_retries: Option<u32>,
     /// `Idempotency-Key` to send; makes a POST or PATCH safe to retry.
     pub idempotency_key: Option<String>,
+    /// Extra query parameters the spec does not list, appended after the
+    /// documented ones (already text; percent-encoded when sent).
+    pub query: Vec<(String, String)>,
+    /// Extra members of the JSON object body the spec does not list, set (replacing
+    /// a documented member of the same name) after the body is encoded.
+    pub body_members: Vec<(String, serde_json::Value)>,
 }

@@ -115,17 +115,21 @@ impl RateLimit {
     }
 }
 
-/// A response that arrived with a success status, not yet decoded.
+/// A response that arrived with a success status, not yet decoded. For a streamed
+/// request ([`RequestSpec::streamed`](crate::RequestSpec::streamed)) the body has not
+/// been read yet: [`RawResponse::events`], [`RawResponse::json_lines`] and
+/// [`RawResponse::byte_stream`] read it as it arrives, the other decoders read it whole.
 #[derive(Debug)]
 pub struct RawResponse {
     pub(crate) status: u16,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Bytes,
     pub(crate) rate_limit: RateLimit,
+    pub(crate) streaming: Option<Box<crate::stream::Streaming>>,
 }
 
 impl RawResponse {
-    fn wrap<T>(self, body: T) -> Response<T> {
+    pub(crate) fn wrap<T>(self, body: T) -> Response<T> {
         Response {
             status: self.status,
             headers: self.headers,
@@ -143,6 +147,7 @@ impl RawResponse {
             headers,
             body,
             rate_limit: RateLimit::default(),
+            streaming: None,
         }
     }
 

@@ -18,6 +18,8 @@ fn kind<E>(error: &Error<E>) -> &'static str {
         Error::Authentication { .. } => "authentication",
         Error::Api(_) => "api",
         Error::UnexpectedResponse(_) => "unexpected_response",
+        Error::ItemTooLarge { .. } => "item_too_large",
+        Error::Io { .. } => "io",
     }
 }
 

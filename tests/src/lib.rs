@@ -8,6 +8,7 @@
 //! [`accept`] reads the `APIGEN_ACCEPT` switch shared by the snapshot-style tests.
 
 pub mod accept;
+pub mod stream_server;
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -139,7 +140,12 @@ struct State {
 }
 
 fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
-    state.lock().unwrap_or_else(PoisonError::into_inner)
+    lock_poisoned(state)
+}
+
+/// Locks `mutex`, also after a panic in another holder (test state stays readable).
+pub(crate) fn lock_poisoned<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// A scripted HTTP server on an ephemeral loopback port.

@@ -301,6 +301,11 @@ fn security() {
 }
 
 #[test]
+fn streams() {
+    check("streams");
+}
+
+#[test]
 fn every_fixture_is_tested() {
     const TESTED: &[&str] = &[
         "nullable-30",
@@ -324,6 +329,7 @@ fn every_fixture_is_tested() {
         "security",
         "swagger2",
         "openapi32",
+        "streams",
     ];
     let mut fixtures: Vec<String> = fs::read_dir(manifest_dir().join("fixtures/specs"))
         .expect("fixtures/specs is readable")

@@ -1882,11 +1882,12 @@ mod openapi32_client {
             body: b"{\"id\": \"1\"}\n{\"id\": \"2\", \"name\": null}\n".to_vec(),
         };
         let server = loopback([lines]).await;
-        let body = client(&server).item_feed().send().await.expect("call succeeds");
-        let items: Vec<Item> = body
-            .split(|byte| *byte == b'\n')
-            .filter(|line| !line.is_empty())
-            .map(|line| serde_json::from_slice(line).expect("each line is an Item"))
+        // `itemSchema` is the type of each streamed line.
+        let stream = client(&server).item_feed().send().await.expect("call succeeds");
+        let items: Vec<Item> = futures_util::StreamExt::collect::<Vec<_>>(stream)
+            .await
+            .into_iter()
+            .map(|item| item.expect("each line is an Item"))
             .collect();
         assert_eq!(items.len(), 2);
         assert_eq!(items[1].name, Some(Nullable::Null));

@@ -421,6 +421,31 @@ fn report(row: &Row) -> String {
         let _ = writeln!(report, "undeclared member dropped #{}: {at}", example.pointer);
     }
     security(&mut report, output);
+    let streams: Vec<_> = output
+        .operations
+        .iter()
+        .filter_map(|operation| operation.stream.as_ref().map(|stream| (operation, stream)))
+        .collect();
+    if !streams.is_empty() {
+        let _ = writeln!(report, "# streaming forms: {}", streams.len());
+        for (operation, stream) in streams {
+            let call = if stream.plain_call_streams {
+                "the call and .stream()"
+            } else {
+                ".stream()"
+            };
+            let member = stream
+                .sets_member
+                .as_ref()
+                .map(|member| format!(", sets `{member}: true`"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                report,
+                "stream #{} ({}): {} -> {} via {call}{member}",
+                operation.pointer, operation.operation_id, stream.media_type, stream.rust_type
+            );
+        }
+    }
     let _ = writeln!(report, "# diagnostics");
     for diagnostic in &output.diagnostics {
         let _ = writeln!(report, "{diagnostic}");

@@ -8,7 +8,9 @@ use super::client::{
 use super::docs;
 use super::typeref::{tokens, Scope};
 use super::types::ident;
-use crate::ir::{BodyEncoding, Model, Operation, ParamLocation, QueryStyle, ResponseBody, TypeRef};
+use crate::ir::{
+    BodyEncoding, Model, Operation, ParamLocation, QueryStyle, ResponseBody, StreamForm, StreamKind, TypeRef,
+};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
@@ -49,6 +51,75 @@ fn decode_call(body: &ResponseBody) -> TokenStream {
         ResponseBody::Empty => quote! { response.empty() },
         ResponseBody::Text => quote! { response.text() },
         ResponseBody::Bytes | ResponseBody::ByStatus(_) => quote! { response.bytes() },
+        ResponseBody::Stream(form) => stream_call(form),
+    }
+}
+
+/// The type of the builder's body field: binary bodies are an `Upload` (bytes, a
+/// file or a stream), the rest their own type.
+fn body_field_type(model: &Model, body: &crate::ir::RequestBody) -> TokenStream {
+    if body.encoding == BodyEncoding::Bytes {
+        quote! { apigen_runtime::Upload }
+    } else {
+        tokens(model, &body.ty, Scope::Sibling)
+    }
+}
+
+/// The stream decoding of `response` for a streaming form (`response.events(json)`).
+fn stream_call(form: &StreamForm) -> TokenStream {
+    let item = match form.item {
+        Some(_) => quote! { apigen_runtime::stream::json },
+        None => quote! { apigen_runtime::stream::text },
+    };
+    match form.kind {
+        StreamKind::Events => quote! { response.events(#item) },
+        StreamKind::JsonLines => quote! { response.json_lines(#item, false) },
+        StreamKind::JsonSeq => quote! { response.json_lines(#item, true) },
+        StreamKind::Bytes => quote! { response.byte_stream() },
+    }
+}
+
+/// The stream decoder of a streaming form, as a closure that coerces to the runtime's
+/// `Decode` function pointer.
+fn stream_decode(form: &StreamForm) -> TokenStream {
+    let call = stream_call(form);
+    quote! { |response: RawResponse| #call }
+}
+
+/// The JSON body member that switches the server to streaming (a boolean `stream`
+/// property of the request body's struct), when there is one.
+pub(crate) fn stream_member<'m>(model: &'m Model, operation: &Operation) -> Option<&'m str> {
+    let body = operation
+        .body
+        .as_ref()
+        .filter(|body| body.encoding == BodyEncoding::Json)?;
+    let TypeRef::Named(id) = &body.ty else { return None };
+    let crate::ir::TypeKind::Struct(def) = &model.types.get(*id)?.kind else {
+        return None;
+    };
+    def.fields
+        .iter()
+        .find(|field| field.wire == "stream" && matches!(&field.ty, TypeRef::Bool))
+        .map(|field| field.wire.as_str())
+}
+
+/// `stream()` and `stream_with_response()` through the runtime's `stream_form!`.
+fn streaming_form(model: &Model, operation: &Operation) -> TokenStream {
+    let Some(form) = &operation.stream else {
+        return quote! {};
+    };
+    let builder = format_ident!("{}", operation.builder_name);
+    let ty = super::client::stream_type(model, form);
+    let accept = &form.media_type;
+    let member = match stream_member(model, operation) {
+        Some(member) if form.kind != StreamKind::Bytes => quote! { Some(#member) },
+        _ => quote! { None },
+    };
+    let decode = stream_decode(form);
+    let cfg = super::features::operation_cfg(operation);
+    quote! {
+        #cfg
+        apigen_runtime::stream_form!(#builder => #ty, ErrorBody, #accept, #member, #decode);
     }
 }
 
@@ -110,7 +181,7 @@ fn builder(model: &Model, operation: &Operation, patterns: &BTreeMap<String, usi
         })
         .collect();
     if let Some(body) = operation.body.as_ref().filter(|body| !body.empty_object) {
-        let ty = tokens(model, &body.ty, Scope::Sibling);
+        let ty = body_field_type(model, body);
         fields.push(quote! { pub(super) body: Option<#ty> });
     }
     let setters = operation.params.iter().filter(|param| !param.required).map(|param| {
@@ -138,6 +209,16 @@ fn builder(model: &Model, operation: &Operation, patterns: &BTreeMap<String, usi
         .as_ref()
         .filter(|body| !body.empty_object && !body_is_argument(operation))
         .map(|body| {
+            if body.encoding == BodyEncoding::Bytes {
+                return quote! {
+                    /// Sets the optional request body: bytes, or an `Upload` from a file
+                    /// or a stream.
+                    pub fn body(mut self, value: impl Into<apigen_runtime::Upload>) -> Self {
+                        self.body = Some(value.into());
+                        self
+                    }
+                };
+            }
             let ty = tokens(model, &body.ty, Scope::Sibling);
             quote! {
                 /// Sets the optional request body.
@@ -159,6 +240,7 @@ fn builder(model: &Model, operation: &Operation, patterns: &BTreeMap<String, usi
     // runtime's macro, and the sending runs in its shared future: per operation only
     // the encoding and the choice of decoder are generated, with no `async fn`.
     let idempotency_key = accepts_idempotency_key(operation).then(|| quote! { , idempotency_key });
+    let streaming = streaming_form(model, operation);
     quote! {
         #cfg
         #[doc = #builder_doc]
@@ -190,6 +272,8 @@ fn builder(model: &Model, operation: &Operation, patterns: &BTreeMap<String, usi
 
         #cfg
         apigen_runtime::request_builder!(#builder => #output, Error, ErrorBody #idempotency_key);
+
+        #streaming
     }
 }
 
@@ -313,7 +397,12 @@ fn send_body(model: &Model, operation: &Operation, patterns: &BTreeMap<String, u
         .iter()
         .any(|param| param.location != ParamLocation::Path)
         || operation.body.is_some()
-        || operation.security.is_some();
+        || operation.security.is_some()
+        || matches!(operation.success, ResponseBody::Stream(_))
+        || operation
+            .stream
+            .as_ref()
+            .is_some_and(|form| form.kind != StreamKind::Bytes);
     let binding = if mutable {
         quote! { mut request }
     } else {
@@ -381,7 +470,7 @@ fn send_body(model: &Model, operation: &Operation, patterns: &BTreeMap<String, u
                     quote! { request.form(body, &[#(#json_fields),*])?; }
                 }
                 BodyEncoding::Multipart => multipart_body(model, &body.ty),
-                BodyEncoding::Bytes => quote! { request.raw(#media, body.clone()); },
+                BodyEncoding::Bytes => quote! { request.upload(#media, body.clone()); },
                 BodyEncoding::Text => quote! { request.raw(#media, body.clone().into_bytes()); },
             };
             statements.push(quote! {
@@ -391,5 +480,38 @@ fn send_body(model: &Model, operation: &Operation, patterns: &BTreeMap<String, u
             });
         }
     }
+    statements.push(stream_switch(model, operation));
     quote! { #(#statements)* }
+}
+
+/// What the plain call asks for when the response can also be streamed: a call that
+/// only streams asks for the stream (and sets the body's `stream` member to `true`);
+/// a call that returns JSON while a stream is also offered asks for JSON (and sets
+/// `stream` to `false`), leaving the stream to `.stream()`.
+fn stream_switch(model: &Model, operation: &Operation) -> TokenStream {
+    let member = stream_member(model, operation);
+    match (&operation.success, &operation.stream) {
+        (ResponseBody::Stream(form), _) => {
+            let accept = &form.media_type;
+            let set = member.map(|member| {
+                quote! {
+                    if self.body.is_some() {
+                        request.json_member(#member, apigen_runtime::serde_json::Value::Bool(true))?;
+                    }
+                }
+            });
+            quote! { request.stream_response(#accept); #set }
+        }
+        (ResponseBody::Json(_), Some(form)) if form.kind != StreamKind::Bytes => {
+            let set = member.map(|member| {
+                quote! {
+                    if self.body.is_some() {
+                        request.json_member(#member, apigen_runtime::serde_json::Value::Bool(false))?;
+                    }
+                }
+            });
+            quote! { request.header("accept", "application/json"); #set }
+        }
+        _ => quote! {},
+    }
 }

@@ -5,7 +5,7 @@
 use super::docs;
 use super::typeref::{tokens, Scope};
 use super::types::ident;
-use crate::ir::{Model, Operation, Param, ParamLocation, ResponseBody, TypeRef};
+use crate::ir::{BodyEncoding, Model, Operation, Param, ParamLocation, ResponseBody, StreamForm, StreamKind, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
@@ -162,6 +162,21 @@ pub(super) fn body_type(model: &Model, body: &ResponseBody) -> TokenStream {
             let name = format_ident!("{}", status_enum.name);
             quote! { #name }
         }
+        ResponseBody::Stream(form) => stream_type(model, form),
+    }
+}
+
+/// The Rust type of a streamed body: `EventStream<Item, ErrorBody>`, `JsonLines<…>`
+/// or `ByteStream<ErrorBody>` (text items are `String`).
+pub(crate) fn stream_type(model: &Model, form: &StreamForm) -> TokenStream {
+    let item = match &form.item {
+        Some(item) => tokens(model, item, Scope::Sibling),
+        None => quote! { String },
+    };
+    match form.kind {
+        StreamKind::Events => quote! { apigen_runtime::EventStream<#item, super::ErrorBody> },
+        StreamKind::JsonLines | StreamKind::JsonSeq => quote! { apigen_runtime::JsonLines<#item, super::ErrorBody> },
+        StreamKind::Bytes => quote! { apigen_runtime::ByteStream<super::ErrorBody> },
     }
 }
 
@@ -303,7 +318,7 @@ fn error_enums(operations: &[Operation], model: &Model) -> Vec<TokenStream> {
         .collect()
 }
 
-fn operation_doc(model: &Model, operation: &Operation) -> TokenStream {
+fn operation_doc(operation: &Operation) -> TokenStream {
     let route = format!("`{} {}`", operation.http_method, operation.path);
     let mut arguments = Vec::new();
     for param in required_params(operation) {
@@ -351,19 +366,6 @@ fn operation_doc(model: &Model, operation: &Operation) -> TokenStream {
         })
         .unwrap_or_default();
     let credentials = credentials_doc(operation);
-    let items = operation
-        .items
-        .as_ref()
-        .map(|items| {
-            let ty = super::typeref::tokens(model, &items.ty, super::typeref::Scope::Root)
-                .to_string()
-                .replace(' ', "");
-            format!(
-                "The body is a sequence of `{}` items, each a `{ty}`; it is returned whole, to be split and decoded item by item.",
-                items.media_type
-            )
-        })
-        .unwrap_or_default();
     docs::attrs([
         operation.summary.as_deref().unwrap_or(""),
         operation.description.as_deref().unwrap_or(""),
@@ -372,7 +374,6 @@ fn operation_doc(model: &Model, operation: &Operation) -> TokenStream {
         credentials.as_str(),
         arguments.as_str(),
         returns,
-        items.as_str(),
         typed_errors.as_str(),
     ])
 }
@@ -415,7 +416,7 @@ pub(super) fn location_label(param: &Param) -> String {
 fn client_method(model: &Model, operation: &Operation) -> TokenStream {
     let method = ident(&operation.method_name);
     let builder = format_ident!("{}", operation.builder_name);
-    let doc = operation_doc(model, operation);
+    let doc = operation_doc(operation);
     let required = required_params(operation);
     let mut arguments: Vec<TokenStream> = required
         .iter()
@@ -441,7 +442,10 @@ fn client_method(model: &Model, operation: &Operation) -> TokenStream {
         })
         .collect();
     if let Some(body) = &operation.body {
-        if body_is_argument(operation) {
+        if body_is_argument(operation) && body.encoding == BodyEncoding::Bytes {
+            arguments.push(quote! { body: impl Into<apigen_runtime::Upload> });
+            inits.push(quote! { body: Some(body.into()) });
+        } else if body_is_argument(operation) {
             let ty = tokens(model, &body.ty, Scope::Sibling);
             arguments.push(quote! { body: #ty });
             inits.push(quote! { body: Some(body) });

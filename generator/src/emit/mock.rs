@@ -11,7 +11,9 @@
 use super::docs;
 use super::typeref::{tokens, Scope};
 use super::types::ident;
-use crate::ir::{BodyEncoding, Model, Operation, Param, ParamLocation, QueryStyle, ResponseBody, TypeRef};
+use crate::ir::{
+    BodyEncoding, Model, Operation, Param, ParamLocation, QueryStyle, ResponseBody, StreamForm, StreamKind, TypeRef,
+};
 use crate::naming::Namespace;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -36,6 +38,10 @@ const BUILDER_METHODS: &[&str] = &[
     "respond_empty",
     "respond_error",
     "respond_with",
+    "respond_events",
+    "respond_events_cut_off",
+    "respond_lines",
+    "respond_chunks",
 ];
 
 /// `#[cfg(feature = "mock")] pub mod mock;` for the root module.
@@ -299,7 +305,14 @@ fn responders(model: &Model, operation: &Operation) -> TokenStream {
         },
         // Several success bodies: `respond_with` picks the status.
         ResponseBody::ByStatus(_) => quote! {},
+        // The stream responders below cover it.
+        ResponseBody::Stream(_) => quote! {},
     };
+    let streams = operation
+        .stream
+        .as_ref()
+        .map(|form| stream_responders(model, form))
+        .unwrap_or_default();
     let examples = model
         .examples
         .get(&operation.pointer)
@@ -315,5 +328,69 @@ fn responders(model: &Model, operation: &Operation) -> TokenStream {
                 }
             }
         });
-    quote! { #success #(#examples)* }
+    quote! { #success #streams #(#examples)* }
+}
+
+/// Responders for the streaming form: the items as server-sent events (ended by the
+/// API's end marker, or cut off), as JSON lines, or a binary body in chunks.
+fn stream_responders(model: &Model, form: &StreamForm) -> TokenStream {
+    let item = match &form.item {
+        Some(item) => tokens(model, item, Scope::Sibling),
+        None => quote! { String },
+    };
+    let event = match &form.item {
+        Some(_) => quote! { apigen_runtime::mock::MockEvent::json(&item) },
+        None => quote! { apigen_runtime::mock::MockEvent::data(&item) },
+    };
+    match form.kind {
+        StreamKind::Events => quote! {
+            /// Registers the mock answering `200` with `items` as server-sent events,
+            /// each its own chunk, then the API's end marker (if it has one).
+            pub fn respond_events(self, items: impl IntoIterator<Item = #item>) -> MockHandle {
+                let mut events: Vec<apigen_runtime::mock::MockEvent> =
+                    items.into_iter().map(|item| #event).collect();
+                if let Some(marker) = super::API.end_markers().first() {
+                    events.push(apigen_runtime::mock::MockEvent::data(marker));
+                }
+                self.respond_with(MockReply::events(events))
+            }
+
+            /// Registers the mock answering `200` with `items` as server-sent events,
+            /// then closing the connection in the middle of the stream (no end marker,
+            /// no end of the body): the client's stream yields the items, then an error.
+            pub fn respond_events_cut_off(self, items: impl IntoIterator<Item = #item>) -> MockHandle {
+                let mut events: Vec<apigen_runtime::mock::MockEvent> =
+                    items.into_iter().map(|item| #event).collect();
+                events.push(apigen_runtime::mock::MockEvent::raw("data: {\"cut"));
+                self.respond_with(MockReply::events(events).cut_off())
+            }
+        },
+        StreamKind::JsonLines | StreamKind::JsonSeq => {
+            let media = &form.media_type;
+            let prefix = if form.kind == StreamKind::JsonSeq { "\u{1e}" } else { "" };
+            quote! {
+                /// Registers the mock answering `200` with `items`, one chunk per item.
+                pub fn respond_lines(self, items: impl IntoIterator<Item = #item>) -> MockHandle {
+                    let chunks = items
+                        .into_iter()
+                        .map(|item| {
+                            let text = apigen_runtime::serde_json::to_string(&item).unwrap_or_default();
+                            format!("{}{}\n", #prefix, text).into_bytes()
+                        })
+                        .collect();
+                    self.respond_with(MockReply::chunked(200, #media, chunks))
+                }
+            }
+        }
+        StreamKind::Bytes => {
+            let media = &form.media_type;
+            quote! {
+                /// Registers the mock answering `200` with a chunked binary body, one
+                /// chunk per item of `chunks`.
+                pub fn respond_chunks(self, chunks: Vec<Vec<u8>>) -> MockHandle {
+                    self.respond_with(MockReply::chunked(200, #media, chunks))
+                }
+            }
+        }
+    }
 }

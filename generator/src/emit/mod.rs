@@ -188,6 +188,12 @@ fn root(model: &Model, settings: &Settings) -> TokenStream {
         pub use apigen_runtime::{ApiError, Binary, Nullable, RateLimit, Response};
         #[allow(unused_imports)]
         pub use apigen_runtime::error::UnexpectedResponse;
+        // Streamed bodies (`stream::{EventStream, Event, JsonLines, ByteStream}`), binary
+        // uploads, and the method of a raw `Client::request`.
+        #[allow(unused_imports)]
+        pub use apigen_runtime::{stream, Upload};
+        #[allow(unused_imports)]
+        pub use apigen_runtime::reqwest::Method;
 
         #[doc = #base_doc]
         pub const DEFAULT_BASE_URL: &str = #base_url;
@@ -228,6 +234,18 @@ fn root(model: &Model, settings: &Settings) -> TokenStream {
             /// The configured HTTP machinery, for requests the spec does not describe.
             pub fn raw(&self) -> &apigen_runtime::RawClient {
                 &self.raw
+            }
+
+            /// A request the spec does not describe: `method` on `path` (relative to
+            /// the base URL, `{name}` placeholders filled with `.path_param`), sent with
+            /// this client's credentials, headers, pacing, retries and timeouts; the
+            /// answer is decoded into any type (`.send::<T>()`), read raw, or streamed.
+            pub fn request(
+                &self,
+                method: apigen_runtime::reqwest::Method,
+                path: impl Into<String>,
+            ) -> apigen_runtime::RawRequest<'_, ErrorBody> {
+                apigen_runtime::RawRequest::new(&self.raw, method, path)
             }
         }
     }

@@ -39,11 +39,20 @@ pub fn api_const(conventions: &ApiConventions, security: TokenStream) -> TokenSt
     if !headers.is_empty() {
         setters.extend(quote! { .rate_limit_headers(apigen_runtime::RateLimitHeaders::NONE #headers) });
     }
+    if !conventions.stream_end_markers.is_empty() {
+        let markers = &conventions.stream_end_markers;
+        setters.extend(quote! { .stream_end_markers(&[#(#markers),*]) });
+    }
+    if let Some(bytes) = conventions.max_stream_item {
+        let bytes = proc_macro2::Literal::usize_unsuffixed(usize::try_from(bytes).unwrap_or(usize::MAX));
+        setters.extend(quote! { .max_stream_item_size(#bytes) });
+    }
     setters.extend(security);
     quote! {
         /// This API's conventions as the runtime needs them: base URL, `User-Agent`,
         /// where error bodies keep the code and message, and the request-id and
-        /// rate-limit headers (from the spec and its `x-apigen-conventions` extension).
+        /// rate-limit headers, the end markers of event streams (from the spec and its
+        /// `x-apigen-conventions` extension).
         pub const API: apigen_runtime::ApiProfile =
             apigen_runtime::ApiProfile::new(DEFAULT_BASE_URL, USER_AGENT) #setters;
     }

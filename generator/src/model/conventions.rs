@@ -41,11 +41,50 @@ pub fn build(
         rate_limit_remaining: find_header("ratelimit-remaining"),
         rate_limit_reset: find_header("ratelimit-reset"),
         reset_format: ResetFormat::Auto,
+        // `data: [DONE]` is how most event-stream APIs (OpenAI-compatible servers
+        // among them) end a stream; an API without event streams needs no marker.
+        stream_end_markers: if has_event_stream(document) {
+            vec!["[DONE]".to_owned()]
+        } else {
+            Vec::new()
+        },
+        max_stream_item: None,
     };
     if let Some(extension) = document.extensions.get(EXTENSION) {
         apply_extension(extension, &mut conventions, diagnostics);
     }
     conventions
+}
+
+/// True when any response documents `text/event-stream`.
+fn has_event_stream(document: &OpenAPI) -> bool {
+    let streams = |response: &ReferenceOr<openapiv3::Response>| match response {
+        ReferenceOr::Item(response) => response.content.keys().any(|media| {
+            media
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .eq_ignore_ascii_case("text/event-stream")
+        }),
+        ReferenceOr::Reference { .. } => false,
+    };
+    let in_components = document
+        .components
+        .as_ref()
+        .is_some_and(|components| components.responses.values().any(streams));
+    in_components
+        || document.paths.paths.iter().any(|(_, item)| {
+            let ReferenceOr::Item(item) = item else { return false };
+            item.iter().any(|(_, operation)| {
+                let responses = &operation.responses;
+                responses
+                    .default
+                    .iter()
+                    .chain(responses.responses.values())
+                    .any(streams)
+            })
+        })
 }
 
 /// Header names documented on any response, components first, in document order.
@@ -151,6 +190,14 @@ fn apply_extension(extension: &Value, conventions: &mut ApiConventions, diagnost
                 Err(reason) => diagnostics.push(Diagnostic::new(here, reason)),
             },
             "rate-limit" => apply_rate_limit(value, &here, conventions, diagnostics),
+            "stream-end-markers" => match markers(value) {
+                Ok(list) => conventions.stream_end_markers = list,
+                Err(reason) => diagnostics.push(Diagnostic::new(here, reason)),
+            },
+            "max-stream-item-size" => match value.as_u64() {
+                Some(bytes) if bytes > 0 => conventions.max_stream_item = Some(bytes),
+                _ => diagnostics.push(Diagnostic::new(here, "must be a positive number of bytes; ignored")),
+            },
             _ => diagnostics.push(Diagnostic::new(here, "unknown entry; ignored")),
         }
     }
@@ -205,6 +252,20 @@ fn pointers(value: &Value) -> Result<Vec<String>, String> {
         .collect()
 }
 
+/// One end marker or a list of them (`[]` switches the inferred `[DONE]` off).
+fn markers(value: &Value) -> Result<Vec<String>, String> {
+    let list: Vec<&Value> = match value {
+        Value::Array(items) => items.iter().collect(),
+        single => vec![single],
+    };
+    list.into_iter()
+        .map(|item| match item.as_str() {
+            Some(marker) if !marker.trim().is_empty() => Ok(marker.trim().to_owned()),
+            _ => Err("must be a non-empty string such as `[DONE]`, or a list of them; ignored".to_owned()),
+        })
+        .collect()
+}
+
 /// A header name (stored lower-case), or `null`/`false` to switch inference off.
 fn header_name(value: &Value) -> Result<Option<String>, String> {
     match value {
@@ -248,6 +309,29 @@ mod tests {
         assert_eq!(found.rate_limit_limit, None);
         assert_eq!(found.request_id_header.as_deref(), Some("x-trace-request-id"));
         assert_eq!(found.reset_format, ResetFormat::Auto);
+        assert!(found.stream_end_markers.is_empty(), "no event stream, no marker");
+    }
+
+    #[test]
+    fn stream_end_markers_are_inferred_and_configurable() {
+        let streaming = r#"{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{"/s":{"get":{"responses":{
+            "200":{"description":"ok","content":{"text/event-stream":{"schema":{"type":"string"}}}}}}}}"#;
+        let (found, diagnostics) = conventions(&format!("{streaming}}}"));
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        assert_eq!(found.stream_end_markers, ["[DONE]"]);
+        assert_eq!(found.max_stream_item, None);
+        let (found, diagnostics) = conventions(&format!(
+            r#"{streaming},"x-apigen-conventions":{{"stream-end-markers":["<end>", "[STOP]"],"max-stream-item-size":65536}}}}"#
+        ));
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        assert_eq!(found.stream_end_markers, ["<end>", "[STOP]"]);
+        assert_eq!(found.max_stream_item, Some(65536));
+        let (found, diagnostics) = conventions(&format!(
+            r#"{streaming},"x-apigen-conventions":{{"stream-end-markers":[],"max-stream-item-size":0}}}}"#
+        ));
+        assert!(found.stream_end_markers.is_empty(), "`[]` switches the marker off");
+        let pointers: Vec<&str> = diagnostics.iter().map(|d| d.pointer.as_str()).collect();
+        assert_eq!(pointers, ["/x-apigen-conventions/max-stream-item-size"]);
     }
 
     #[test]

@@ -200,12 +200,12 @@ mod tests {
             params: Vec::new(),
             body: None,
             success: crate::ir::ResponseBody::Empty,
+            stream: None,
             pagination: None,
             error_enum: None,
             tag: tag.map(str::to_owned),
             feature: None,
             security: None,
-            items: None,
         }
     }
 

@@ -5,7 +5,7 @@ use super::refs;
 use super::types::{wrap_nullable, TypeBuilder};
 use crate::ir::{
     BodyEncoding, ErrorEnum, ErrorStatus, ErrorVariant, Operation, Param, ParamLocation, QueryStyle, RequestBody,
-    ResponseBody, SequentialItems, StatusEnum, StatusVariant, TypeRef,
+    ResponseBody, StatusEnum, StatusVariant, StreamForm, StreamKind, TypeRef,
 };
 use crate::naming::{pascal, snake, Namespace};
 use crate::pointer::join;
@@ -15,7 +15,7 @@ use openapiv3::{
 };
 
 /// Methods `Client` defines itself; operations get another name.
-const CLIENT_METHODS: &[&str] = &["new", "builder", "raw", "base_url", "clone", "from"];
+const CLIENT_METHODS: &[&str] = &["new", "builder", "raw", "base_url", "clone", "from", "request"];
 
 /// Builds every operation (the path items' own methods, then the `extras` of other
 /// methods); returns them, the number found, and the shared error type.
@@ -85,7 +85,7 @@ pub fn build(
                     &type_prefix,
                 )
             });
-            let (mut success, errors, items) = responses(
+            let (mut success, stream, errors) = responses(
                 document,
                 extras,
                 types,
@@ -130,12 +130,12 @@ pub fn build(
                 params,
                 body,
                 success,
+                stream,
                 pagination,
                 error_enum: None,
                 tag: operation.tags.first().cloned(),
                 feature: None,
                 security: None,
-                items,
             });
         }
     }
@@ -218,6 +218,10 @@ fn parameters(
         "into_future",
         "encode_request",
         "decode_response",
+        "stream",
+        "stream_with_response",
+        "extra_query",
+        "extra_body_member",
     ]);
     if paginated {
         // The builder's stream methods; a query parameter `items` gets `items2`.
@@ -488,8 +492,8 @@ fn is_empty_object(document: &OpenAPI, schema: &ReferenceOr<Schema>) -> bool {
 /// JSON schema) and description.
 type ErrorResponse = (ErrorStatus, String, Option<TypeRef>, Option<String>);
 
-/// The success body, for each documented error response its JSON type (`None` when
-/// it has no JSON schema), and the items of the first sequential success body.
+/// The success body, the streaming form of a streamed success media type, and for
+/// each documented error response its JSON type (`None` when it has no JSON schema).
 fn responses(
     document: &OpenAPI,
     extras: &Extras,
@@ -498,9 +502,9 @@ fn responses(
     pointer: &str,
     prefix: &str,
     status_enum_name: &str,
-) -> (ResponseBody, Vec<ErrorResponse>, Option<SequentialItems>) {
+) -> (ResponseBody, Option<StreamForm>, Vec<ErrorResponse>) {
     let mut success: Option<ResponseBody> = None;
-    let mut items: Option<SequentialItems> = None;
+    let mut streams: Option<StreamForm> = None;
     let mut successes: Vec<StatusVariant> = Vec::new();
     let mut errors = Vec::new();
     let mut entries: Vec<(&StatusCode, &ReferenceOr<Response>)> = responses.responses.iter().collect();
@@ -534,8 +538,16 @@ fn responses(
             } else {
                 format!("{prefix}Response{key}")
             };
-            let (body, found) = response_body(extras, types, response, &at, &hint, true);
-            items = items.or(found);
+            let (body, stream) = response_body(extras, types, response, &at, &hint);
+            if streams.is_none() {
+                streams = stream;
+            }
+            // Among several success bodies, a streamed one is read whole; its
+            // streaming form is the operation's `.stream()`.
+            let body = match body {
+                ResponseBody::Stream(_) => ResponseBody::Text,
+                body => body,
+            };
             let status = match code {
                 StatusCode::Code(code) => Some(*code),
                 StatusCode::Range(_) => None,
@@ -562,7 +574,13 @@ fn responses(
     if let Some(first) = successes.first() {
         let all_alike = successes.iter().all(|variant| variant.body == first.body);
         success = Some(if all_alike {
-            (*first.body).clone()
+            match (first.body.as_ref(), &streams) {
+                // A lone streamed body: the call returns the stream.
+                (ResponseBody::Text, Some(form)) if form.kind != StreamKind::Bytes && successes.len() == 1 => {
+                    ResponseBody::Stream(form.clone())
+                }
+                (body, _) => body.clone(),
+            }
         } else {
             ResponseBody::ByStatus(StatusEnum {
                 name: status_enum_name.to_owned(),
@@ -580,9 +598,9 @@ fn responses(
             |c| &c.responses,
         ) {
             if success.is_none() && responses.responses.is_empty() {
-                let (body, found) = response_body(extras, types, response, &at, &format!("{prefix}Response"), true);
+                let (body, stream) = response_body(extras, types, response, &at, &format!("{prefix}Response"));
                 success = Some(body);
-                items = items.or(found);
+                streams = stream;
             } else {
                 errors.push((
                     ErrorStatus::Default,
@@ -597,53 +615,133 @@ fn responses(
         types.diagnose(pointer, "no success (2xx) response documented; the method returns ()");
         ResponseBody::Empty
     });
-    (success, errors, items)
+    (success, streams, errors)
 }
 
-/// The body of one response, and (for a `success` response) the type of its items
-/// when it is a sequential media type with an `itemSchema`.
+/// The body the plain call returns, and the streaming form when a media type of the
+/// response is streamed (an event stream or JSON lines next to JSON or alone, or a
+/// binary body).
 fn response_body(
     extras: &Extras,
     types: &mut TypeBuilder<'_>,
     response: &Response,
     pointer: &str,
     hint: &str,
-    success: bool,
-) -> (ResponseBody, Option<SequentialItems>) {
+) -> (ResponseBody, Option<StreamForm>) {
+    let streamed = response
+        .content
+        .iter()
+        .find_map(|(media_type, content)| stream_kind(media_type).map(|kind| (media_type, content, kind)));
     let Some((media_type, content)) = pick_response_media(&response.content) else {
         return (ResponseBody::Empty, None);
     };
-    let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    let content_pointer = join(&join(pointer, "content"), media_type);
+    let essence = essence(media_type);
     if is_json(&essence) {
         let body = match &content.schema {
-            Some(schema) => ResponseBody::Json(wrap_nullable(types.resolve(
-                schema,
-                &join(&content_pointer, "schema"),
-                hint,
-            ))),
+            Some(schema) => {
+                let content_pointer = join(&join(pointer, "content"), media_type);
+                ResponseBody::Json(wrap_nullable(types.resolve(
+                    schema,
+                    &join(&content_pointer, "schema"),
+                    hint,
+                )))
+            }
             None => ResponseBody::Json(TypeRef::Json),
         };
-        return (body, None);
-    }
-    let (body, kind) = if essence.starts_with("text/") {
-        (ResponseBody::Text, "text")
-    } else {
-        (ResponseBody::Bytes, "bytes")
-    };
-    let items = extras.item_schemas.get(&content_pointer).filter(|_| success).map(|schema| {
-        let at = join(&content_pointer, "itemSchema");
-        let ty = wrap_nullable(types.resolve(schema, &at, &format!("{hint}Item")));
-        types.diagnose(
-            at,
-            format!("{media_type:?} is a sequence of items: each item's type is generated, the body is returned whole as {kind} (not streamed item by item)"),
+        let stream = streamed.map(|(media_type, content, kind)| {
+            stream_form(
+                extras,
+                types,
+                media_type,
+                content,
+                kind,
+                pointer,
+                &format!("{hint}Item"),
+            )
+        });
+        (body, stream)
+    } else if let Some((media_type, content, kind)) = streamed {
+        let form = stream_form(
+            extras,
+            types,
+            media_type,
+            content,
+            kind,
+            pointer,
+            &format!("{hint}Item"),
         );
-        SequentialItems {
+        (ResponseBody::Stream(form.clone()), Some(form))
+    } else if essence.starts_with("text/") {
+        (ResponseBody::Text, None)
+    } else {
+        let form = StreamForm {
+            kind: StreamKind::Bytes,
             media_type: media_type.clone(),
-            ty,
-        }
-    });
-    (body, items)
+            item: None,
+        };
+        (ResponseBody::Bytes, Some(form))
+    }
+}
+
+/// The media type without parameters, lower case.
+fn essence(media_type: &str) -> String {
+    media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
+}
+
+/// How a streamed media type is framed; `None` for media read whole (binary bodies
+/// are streamed too, but only as the second form next to the whole body).
+fn stream_kind(media_type: &str) -> Option<StreamKind> {
+    match essence(media_type).as_str() {
+        "text/event-stream" => Some(StreamKind::Events),
+        "application/x-ndjson"
+        | "application/jsonl"
+        | "application/x-jsonlines"
+        | "application/jsonlines"
+        | "application/jsonlines+json" => Some(StreamKind::JsonLines),
+        "application/json-seq" => Some(StreamKind::JsonSeq),
+        _ => None,
+    }
+}
+
+/// The streaming form of one media type: its item type from the schema (an event's
+/// `data` or one line). JSON lines documented as an array stream its items; an event
+/// stream whose data is a string (or has no schema) keeps each `data` as text.
+fn stream_form(
+    extras: &Extras,
+    types: &mut TypeBuilder<'_>,
+    media_type: &str,
+    content: &MediaType,
+    kind: StreamKind,
+    pointer: &str,
+    hint: &str,
+) -> StreamForm {
+    let content_pointer = join(&join(pointer, "content"), media_type);
+    // OpenAPI 3.2 `itemSchema` (also what a converted Swagger 2.0 stream gets) is the
+    // schema of one item, as written.
+    if let Some(schema) = extras.item_schemas.get(&content_pointer) {
+        let item = wrap_nullable(types.resolve(schema, &join(&content_pointer, "itemSchema"), hint));
+        return StreamForm {
+            kind,
+            media_type: media_type.to_owned(),
+            item: Some(item),
+        };
+    }
+    let item = content
+        .schema
+        .as_ref()
+        .map(|schema| wrap_nullable(types.resolve(schema, &join(&content_pointer, "schema"), hint)));
+    let item = match (kind, item) {
+        (StreamKind::Events, None | Some(TypeRef::String)) => None,
+        (StreamKind::Events, Some(item)) => Some(item),
+        (_, None) => Some(TypeRef::Json),
+        (_, Some(TypeRef::Vec(inner))) => Some(*inner),
+        (_, Some(item)) => Some(item),
+    };
+    StreamForm {
+        kind,
+        media_type: media_type.to_owned(),
+        item,
+    }
 }
 
 fn pick_response_media(content: &indexmap::IndexMap<String, MediaType>) -> Option<(&String, &MediaType)> {
@@ -653,6 +751,9 @@ fn pick_response_media(content: &indexmap::IndexMap<String, MediaType>) -> Optio
         .or_else(|| content.iter().next())
 }
 
+/// The JSON type of an error response's body. An error documented under
+/// `text/event-stream` (a streaming operation's errors) is JSON in practice: the
+/// server answers before the stream starts.
 fn json_schema_type(
     extras: &Extras,
     types: &mut TypeBuilder<'_>,
@@ -660,7 +761,21 @@ fn json_schema_type(
     pointer: &str,
     hint: &str,
 ) -> Option<TypeRef> {
-    match response_body(extras, types, response, pointer, hint, false).0 {
+    if let Some((media_type, content)) = response
+        .content
+        .iter()
+        .find(|(media_type, _)| !is_json(media_type) && stream_kind(media_type) == Some(StreamKind::Events))
+        .filter(|_| !response.content.keys().any(|media_type| is_json(media_type)))
+    {
+        let schema = content.schema.as_ref()?;
+        let content_pointer = join(&join(pointer, "content"), media_type);
+        return Some(wrap_nullable(types.resolve(
+            schema,
+            &join(&content_pointer, "schema"),
+            hint,
+        )));
+    }
+    match response_body(extras, types, response, pointer, hint).0 {
         ResponseBody::Json(ty) => Some(ty),
         _ => None,
     }

@@ -412,7 +412,7 @@ mod tests {
             tag: None,
             feature: None,
             security: None,
-            items: None,
+            stream: None,
         }
     }
 

@@ -59,8 +59,8 @@ pub fn request_roots(operation: &Operation) -> Vec<&TypeRef> {
         .collect()
 }
 
-/// What an operation receives: success bodies (every status), typed error bodies and
-/// the pagination item type.
+/// What an operation receives: success bodies (every status), the streamed item type,
+/// typed error bodies and the pagination item type.
 pub fn response_roots(operation: &Operation) -> Vec<&TypeRef> {
     fn body<'o>(response: &'o ResponseBody, out: &mut Vec<&'o TypeRef>) {
         match response {
@@ -70,11 +70,15 @@ pub fn response_roots(operation: &Operation) -> Vec<&TypeRef> {
                     body(&variant.body, out);
                 }
             }
+            ResponseBody::Stream(form) => out.extend(form.item.as_ref()),
             ResponseBody::Empty | ResponseBody::Text | ResponseBody::Bytes => {}
         }
     }
     let mut out = Vec::new();
     body(&operation.success, &mut out);
+    if let Some(form) = &operation.stream {
+        out.extend(form.item.as_ref());
+    }
     if let Some(errors) = &operation.error_enum {
         out.extend(errors.variants.iter().map(|variant| &variant.ty));
     }

@@ -100,6 +100,39 @@ pub(crate) async fn write_response(
     stream.flush().await
 }
 
+/// Writes a chunked response one chunk at a time, pausing before each chunk after
+/// the first; with `cut_off`, stops before the final empty chunk (the caller then
+/// closes the connection).
+pub(crate) async fn write_chunked(
+    stream: &mut TcpStream,
+    status: u16,
+    headers: &[(String, String)],
+    chunks: &[Vec<u8>],
+    pause: Option<std::time::Duration>,
+    cut_off: bool,
+) -> io::Result<()> {
+    let mut head = format!("HTTP/1.1 {status} {}\r\ntransfer-encoding: chunked\r\n", reason(status));
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).await?;
+    stream.flush().await?;
+    for (index, chunk) in chunks.iter().filter(|chunk| !chunk.is_empty()).enumerate() {
+        if let (Some(pause), true) = (pause, index > 0) {
+            tokio::time::sleep(pause).await;
+        }
+        stream.write_all(format!("{:x}\r\n", chunk.len()).as_bytes()).await?;
+        stream.write_all(chunk).await?;
+        stream.write_all(b"\r\n").await?;
+        stream.flush().await?;
+    }
+    if !cut_off {
+        stream.write_all(b"0\r\n\r\n").await?;
+    }
+    stream.flush().await
+}
+
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|window| window == needle)
 }

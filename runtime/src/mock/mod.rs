@@ -23,7 +23,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 
 pub use http::{read_request, RawRequest};
-pub use reply::MockReply;
+pub use reply::{MockEvent, MockReply};
 pub use request::MockRequest;
 
 use crate::query::{QueryString, Style};
@@ -309,6 +309,18 @@ async fn serve(mut stream: TcpStream, shared: Arc<Shared>) {
                     .await
                     .is_err()
                 {
+                    return;
+                }
+            }
+            ReplyKind::Chunked {
+                status,
+                headers,
+                chunks,
+                pause,
+                cut_off,
+            } => {
+                let written = http::write_chunked(&mut stream, status, &headers, &chunks, pause, cut_off).await;
+                if written.is_err() || cut_off {
                     return;
                 }
             }

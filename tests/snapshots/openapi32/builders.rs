@@ -122,21 +122,31 @@ pub struct ItemFeed<'a> {
 }
 impl<'a> ItemFeed<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             apigen_runtime::reqwest::Method::GET,
             "/items/feed",
             ["/items/feed"].concat(),
         );
+        request.stream_response("application/jsonl");
         Ok(request)
     }
     fn decode_response(
         response: RawResponse,
-    ) -> Result<Response<apigen_runtime::bytes::Bytes>, Error> {
-        response.bytes()
+    ) -> Result<
+        Response<apigen_runtime::JsonLines<super::types::Item, super::ErrorBody>>,
+        Error,
+    > {
+        response.json_lines(apigen_runtime::stream::json, false)
     }
 }
 apigen_runtime::request_builder!(
-    ItemFeed => apigen_runtime::bytes::Bytes, Error, ErrorBody
+    ItemFeed => apigen_runtime::JsonLines < super::types::Item, super::ErrorBody >,
+    Error, ErrorBody
+);
+apigen_runtime::stream_form!(
+    ItemFeed => apigen_runtime::JsonLines < super::types::Item, super::ErrorBody >,
+    ErrorBody, "application/jsonl", None, | response : RawResponse | response
+    .json_lines(apigen_runtime::stream::json, false)
 );
 /// Request builder for [`Client::watch_events`] (`GET /events`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -147,18 +157,37 @@ pub struct WatchEvents<'a> {
 }
 impl<'a> WatchEvents<'a> {
     fn encode_request(&self) -> Result<RequestSpec, Error> {
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             apigen_runtime::reqwest::Method::GET,
             "/events",
             ["/events"].concat(),
         );
+        request.stream_response("text/event-stream");
         Ok(request)
     }
-    fn decode_response(response: RawResponse) -> Result<Response<String>, Error> {
-        response.text()
+    fn decode_response(
+        response: RawResponse,
+    ) -> Result<
+        Response<
+            apigen_runtime::EventStream<
+                super::types::WatchEventsResponseItem,
+                super::ErrorBody,
+            >,
+        >,
+        Error,
+    > {
+        response.events(apigen_runtime::stream::json)
     }
 }
-apigen_runtime::request_builder!(WatchEvents => String, Error, ErrorBody);
+apigen_runtime::request_builder!(
+    WatchEvents => apigen_runtime::EventStream < super::types::WatchEventsResponseItem,
+    super::ErrorBody >, Error, ErrorBody
+);
+apigen_runtime::stream_form!(
+    WatchEvents => apigen_runtime::EventStream < super::types::WatchEventsResponseItem,
+    super::ErrorBody >, ErrorBody, "text/event-stream", None, | response : RawResponse |
+    response.events(apigen_runtime::stream::json)
+);
 /// Request builder for [`Client::raw_search`] (`GET /raw`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]

@@ -293,9 +293,20 @@ impl<'a> ItemFeedMock<'a> {
     pub fn respond_error(self, status: u16, body: &super::ErrorBody) -> MockHandle {
         self.respond_with(MockReply::json(status, body))
     }
-    /// Registers the mock answering `200` with `bytes`.
-    pub fn respond(self, bytes: &[u8]) -> MockHandle {
-        self.respond_with(MockReply::raw(200, "application/octet-stream", bytes))
+    /// Registers the mock answering `200` with `items`, one chunk per item.
+    pub fn respond_lines(
+        self,
+        items: impl IntoIterator<Item = super::types::Item>,
+    ) -> MockHandle {
+        let chunks = items
+            .into_iter()
+            .map(|item| {
+                let text = apigen_runtime::serde_json::to_string(&item)
+                    .unwrap_or_default();
+                format!("{}{}\n", "", text).into_bytes()
+            })
+            .collect();
+        self.respond_with(MockReply::chunked(200, "application/jsonl", chunks))
     }
 }
 /// Matchers and responders for `watchEvents`; see [`MockServer::watch_events`].
@@ -329,9 +340,34 @@ impl<'a> WatchEventsMock<'a> {
     pub fn respond_error(self, status: u16, body: &super::ErrorBody) -> MockHandle {
         self.respond_with(MockReply::json(status, body))
     }
-    /// Registers the mock answering `200` with `text`.
-    pub fn respond(self, text: &str) -> MockHandle {
-        self.respond_with(MockReply::raw(200, "text/plain", text))
+    /// Registers the mock answering `200` with `items` as server-sent events,
+    /// each its own chunk, then the API's end marker (if it has one).
+    pub fn respond_events(
+        self,
+        items: impl IntoIterator<Item = super::types::WatchEventsResponseItem>,
+    ) -> MockHandle {
+        let mut events: Vec<apigen_runtime::mock::MockEvent> = items
+            .into_iter()
+            .map(|item| apigen_runtime::mock::MockEvent::json(&item))
+            .collect();
+        if let Some(marker) = super::API.end_markers().first() {
+            events.push(apigen_runtime::mock::MockEvent::data(marker));
+        }
+        self.respond_with(MockReply::events(events))
+    }
+    /// Registers the mock answering `200` with `items` as server-sent events,
+    /// then closing the connection in the middle of the stream (no end marker,
+    /// no end of the body): the client's stream yields the items, then an error.
+    pub fn respond_events_cut_off(
+        self,
+        items: impl IntoIterator<Item = super::types::WatchEventsResponseItem>,
+    ) -> MockHandle {
+        let mut events: Vec<apigen_runtime::mock::MockEvent> = items
+            .into_iter()
+            .map(|item| apigen_runtime::mock::MockEvent::json(&item))
+            .collect();
+        events.push(apigen_runtime::mock::MockEvent::raw("data: {\"cut"));
+        self.respond_with(MockReply::events(events).cut_off())
     }
 }
 /// Matchers and responders for `rawSearch`; see [`MockServer::raw_search`].

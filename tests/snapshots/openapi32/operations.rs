@@ -56,8 +56,6 @@ impl Client {
     /// `GET /items/feed`
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
-    ///
-    /// The body is a sequence of `application/jsonl` items, each a `types::Item`; it is returned whole, to be split and decoded item by item.
     pub fn item_feed(&self) -> ItemFeed<'_> {
         ItemFeed {
             client: self,
@@ -67,8 +65,6 @@ impl Client {
     /// `GET /events`
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
-    ///
-    /// The body is a sequence of `text/event-stream` items, each a `types::WatchEventsResponseItem`; it is returned whole, to be split and decoded item by item.
     pub fn watch_events(&self) -> WatchEvents<'_> {
         WatchEvents {
             client: self,

@@ -264,6 +264,7 @@ pub struct WatchEventsResponseItem {
     /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
     pub undeclared: apigen_runtime::Undeclared,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for WatchEventsResponseItem {
     fn serialize<__S: ::serde::Serializer>(
         &self,

@@ -304,3 +304,7 @@ impl<'a> GetFileVersion<'a> {
 apigen_runtime::request_builder!(
     GetFileVersion => apigen_runtime::bytes::Bytes, Error, ErrorBody
 );
+apigen_runtime::stream_form!(
+    GetFileVersion => apigen_runtime::ByteStream < super::ErrorBody >, ErrorBody,
+    "application/octet-stream", None, | response : RawResponse | response.byte_stream()
+);

@@ -475,4 +475,9 @@ impl<'a> GetFileVersionMock<'a> {
     pub fn respond(self, bytes: &[u8]) -> MockHandle {
         self.respond_with(MockReply::raw(200, "application/octet-stream", bytes))
     }
+    /// Registers the mock answering `200` with a chunked binary body, one
+    /// chunk per item of `chunks`.
+    pub fn respond_chunks(self, chunks: Vec<Vec<u8>>) -> MockHandle {
+        self.respond_with(MockReply::chunked(200, "application/octet-stream", chunks))
+    }
 }

@@ -87,7 +87,7 @@ pub struct PutBlob<'a> {
     pub(super) x_retry: bool,
     pub(super) session_id: String,
     pub(super) theme: Option<String>,
-    pub(super) body: Option<apigen_runtime::bytes::Bytes>,
+    pub(super) body: Option<apigen_runtime::Upload>,
     pub(super) options: CallOptions,
 }
 impl<'a> PutBlob<'a> {
@@ -129,7 +129,7 @@ impl<'a> PutBlob<'a> {
             request.cookie("theme", apigen_runtime::path::text_of("theme", value)?)?;
         }
         if let Some(body) = &self.body {
-            request.raw("application/octet-stream", body.clone());
+            request.upload("application/octet-stream", body.clone());
         }
         Ok(request)
     }

@@ -55,7 +55,7 @@ impl Client {
         key: impl Into<String>,
         x_retry: bool,
         session_id: impl Into<String>,
-        body: apigen_runtime::bytes::Bytes,
+        body: impl Into<apigen_runtime::Upload>,
     ) -> PutBlob<'_> {
         PutBlob {
             client: self,
@@ -64,7 +64,7 @@ impl Client {
             x_retry,
             session_id: session_id.into(),
             theme: None,
-            body: Some(body),
+            body: Some(body.into()),
             options: CallOptions::default(),
         }
     }

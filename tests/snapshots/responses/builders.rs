@@ -151,6 +151,10 @@ impl<'a> GetJobArtifact<'a> {
 apigen_runtime::request_builder!(
     GetJobArtifact => apigen_runtime::bytes::Bytes, Error, ErrorBody
 );
+apigen_runtime::stream_form!(
+    GetJobArtifact => apigen_runtime::ByteStream < super::ErrorBody >, ErrorBody,
+    "application/octet-stream", None, | response : RawResponse | response.byte_stream()
+);
 /// Request builder for [`Client::ping`] (`HEAD /ping`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]

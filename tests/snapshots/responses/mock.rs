@@ -292,6 +292,11 @@ impl<'a> GetJobArtifactMock<'a> {
     pub fn respond(self, bytes: &[u8]) -> MockHandle {
         self.respond_with(MockReply::raw(200, "application/octet-stream", bytes))
     }
+    /// Registers the mock answering `200` with a chunked binary body, one
+    /// chunk per item of `chunks`.
+    pub fn respond_chunks(self, chunks: Vec<Vec<u8>>) -> MockHandle {
+        self.respond_with(MockReply::chunked(200, "application/octet-stream", chunks))
+    }
 }
 /// Matchers and responders for `ping`; see [`MockServer::ping`].
 #[derive(Debug)]

@@ -217,12 +217,16 @@ impl<'a> ExportKennel<'a> {
 apigen_runtime::request_builder!(
     ExportKennel => apigen_runtime::bytes::Bytes, Error, ErrorBody
 );
+apigen_runtime::stream_form!(
+    ExportKennel => apigen_runtime::ByteStream < super::ErrorBody >, ErrorBody,
+    "application/x-tar", None, | response : RawResponse | response.byte_stream()
+);
 /// Request builder for [`Client::import_kennel`] (`PUT /kennel/archive`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ImportKennel<'a> {
     pub(super) client: &'a Client,
-    pub(super) body: Option<apigen_runtime::bytes::Bytes>,
+    pub(super) body: Option<apigen_runtime::Upload>,
     pub(super) options: CallOptions,
 }
 impl<'a> ImportKennel<'a> {
@@ -234,7 +238,7 @@ impl<'a> ImportKennel<'a> {
         );
         request.security(&[&["apiKey"]]);
         if let Some(body) = &self.body {
-            request.raw("application/x-tar", body.clone());
+            request.upload("application/x-tar", body.clone());
         }
         Ok(request)
     }
@@ -258,14 +262,24 @@ impl<'a> WatchEvents<'a> {
             ["/events"].concat(),
         );
         request.security(&[&["apiKey"]]);
+        request.stream_response("application/x-ndjson");
         Ok(request)
     }
     fn decode_response(
         response: RawResponse,
-    ) -> Result<Response<apigen_runtime::bytes::Bytes>, Error> {
-        response.bytes()
+    ) -> Result<
+        Response<apigen_runtime::JsonLines<super::types::Event, super::ErrorBody>>,
+        Error,
+    > {
+        response.json_lines(apigen_runtime::stream::json, false)
     }
 }
 apigen_runtime::request_builder!(
-    WatchEvents => apigen_runtime::bytes::Bytes, Error, ErrorBody
+    WatchEvents => apigen_runtime::JsonLines < super::types::Event, super::ErrorBody >,
+    Error, ErrorBody
+);
+apigen_runtime::stream_form!(
+    WatchEvents => apigen_runtime::JsonLines < super::types::Event, super::ErrorBody >,
+    ErrorBody, "application/x-ndjson", None, | response : RawResponse | response
+    .json_lines(apigen_runtime::stream::json, false)
 );

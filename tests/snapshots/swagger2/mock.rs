@@ -387,6 +387,11 @@ impl<'a> ExportKennelMock<'a> {
     pub fn respond(self, bytes: &[u8]) -> MockHandle {
         self.respond_with(MockReply::raw(200, "application/octet-stream", bytes))
     }
+    /// Registers the mock answering `200` with a chunked binary body, one
+    /// chunk per item of `chunks`.
+    pub fn respond_chunks(self, chunks: Vec<Vec<u8>>) -> MockHandle {
+        self.respond_with(MockReply::chunked(200, "application/x-tar", chunks))
+    }
 }
 /// Matchers and responders for `importKennel`; see [`MockServer::import_kennel`].
 #[derive(Debug)]
@@ -455,8 +460,19 @@ impl<'a> WatchEventsMock<'a> {
     pub fn respond_error(self, status: u16, body: &super::ErrorBody) -> MockHandle {
         self.respond_with(MockReply::json(status, body))
     }
-    /// Registers the mock answering `200` with `bytes`.
-    pub fn respond(self, bytes: &[u8]) -> MockHandle {
-        self.respond_with(MockReply::raw(200, "application/octet-stream", bytes))
+    /// Registers the mock answering `200` with `items`, one chunk per item.
+    pub fn respond_lines(
+        self,
+        items: impl IntoIterator<Item = super::types::Event>,
+    ) -> MockHandle {
+        let chunks = items
+            .into_iter()
+            .map(|item| {
+                let text = apigen_runtime::serde_json::to_string(&item)
+                    .unwrap_or_default();
+                format!("{}{}\n", "", text).into_bytes()
+            })
+            .collect();
+        self.respond_with(MockReply::chunked(200, "application/x-ndjson", chunks))
     }
 }

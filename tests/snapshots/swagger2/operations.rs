@@ -106,10 +106,13 @@ impl Client {
     /// - `body`: the request body.
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
-    pub fn import_kennel(&self, body: apigen_runtime::bytes::Bytes) -> ImportKennel<'_> {
+    pub fn import_kennel(
+        &self,
+        body: impl Into<apigen_runtime::Upload>,
+    ) -> ImportKennel<'_> {
         ImportKennel {
             client: self,
-            body: Some(body),
+            body: Some(body.into()),
             options: CallOptions::default(),
         }
     }
@@ -118,8 +121,6 @@ impl Client {
     /// Credentials: `apiKey`.
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
-    ///
-    /// The body is a sequence of `application/x-ndjson` items, each a `types::Event`; it is returned whole, to be split and decoded item by item.
     pub fn watch_events(&self) -> WatchEvents<'_> {
         WatchEvents {
             client: self,

@@ -349,6 +349,7 @@ pub struct Event {
     /// Members the spec does not declare, as sent (see [`apigen_runtime::Undeclared`]).
     pub undeclared: apigen_runtime::Undeclared,
 }
+#[cfg(feature = "mock")]
 impl ::serde::Serialize for Event {
     fn serialize<__S: ::serde::Serializer>(
         &self,

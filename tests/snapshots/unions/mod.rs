@@ -22,13 +22,18 @@ pub use operations::*;
 pub use apigen_runtime::{ApiError, Binary, Nullable, RateLimit, Response};
 #[allow(unused_imports)]
 pub use apigen_runtime::error::UnexpectedResponse;
+#[allow(unused_imports)]
+pub use apigen_runtime::{stream, Upload};
+#[allow(unused_imports)]
+pub use apigen_runtime::reqwest::Method;
 /// The server URL from the spec: `https://api.example.com`.
 pub const DEFAULT_BASE_URL: &str = "https://api.example.com";
 /// The `User-Agent` sent by default: crate name and version.
 pub const USER_AGENT: &str = concat!("fixture/", env!("CARGO_PKG_VERSION"));
 /// This API's conventions as the runtime needs them: base URL, `User-Agent`,
 /// where error bodies keep the code and message, and the request-id and
-/// rate-limit headers (from the spec and its `x-apigen-conventions` extension).
+/// rate-limit headers, the end markers of event streams (from the spec and its
+/// `x-apigen-conventions` extension).
 pub const API: apigen_runtime::ApiProfile = apigen_runtime::ApiProfile::new(
     DEFAULT_BASE_URL,
     USER_AGENT,
@@ -59,5 +64,16 @@ impl Client {
     /// The configured HTTP machinery, for requests the spec does not describe.
     pub fn raw(&self) -> &apigen_runtime::RawClient {
         &self.raw
+    }
+    /// A request the spec does not describe: `method` on `path` (relative to
+    /// the base URL, `{name}` placeholders filled with `.path_param`), sent with
+    /// this client's credentials, headers, pacing, retries and timeouts; the
+    /// answer is decoded into any type (`.send::<T>()`), read raw, or streamed.
+    pub fn request(
+        &self,
+        method: apigen_runtime::reqwest::Method,
+        path: impl Into<String>,
+    ) -> apigen_runtime::RawRequest<'_, ErrorBody> {
+        apigen_runtime::RawRequest::new(&self.raw, method, path)
     }
 }
