@@ -253,6 +253,23 @@ mod tests {
         assert!(text.ends_with("pub(crate) use thing;\n"));
     }
 
+    /// The build.rs example and the README list what a crate holding the copy must
+    /// depend on: every runtime dependency, by name.
+    #[test]
+    fn the_documented_dependency_lists_name_every_runtime_dependency() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+        let example = std::fs::read_to_string(format!("{root}/examples/build-rs/Cargo.toml")).unwrap_or_default();
+        let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap_or_default();
+        for (name, _) in dependencies() {
+            let listed = |text: &str| {
+                text.lines()
+                    .any(|line| line.starts_with(&format!("{name} =")) || line.starts_with(&format!("{name}.")))
+            };
+            assert!(listed(&example), "examples/build-rs/Cargo.toml lacks {name}");
+            assert!(listed(&readme), "README.md's build.rs dependency list lacks {name}");
+        }
+    }
+
     #[test]
     fn rust_doc_examples_are_not_run_as_doctests() {
         let source = "/// ```\n/// let x = 1;\n/// ```\n//! ```rust,no_run\n//! f();\n//! ```\n/// ```text\n/// raw\n/// ```\nfn f() {}\n";
