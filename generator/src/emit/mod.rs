@@ -151,7 +151,7 @@ fn root(model: &Model, settings: &Settings) -> TokenStream {
     };
     let user_agent = format!("{}/", settings.crate_name);
     let api_profile = profile::api_const(&model.conventions, security::profile_setter(model));
-    let security_schemes = security::schemes_const(model);
+    let security_schemes = security::schemes_const(model, settings.vendor_runtime);
     let client_builder = security::builder(model);
     let client_doc = format!(" Client for the {api}. Cheap to clone; clones share one connection pool.");
     let webhooks_mod = webhooks::module_decl(model);

@@ -12,11 +12,17 @@ use quote::{format_ident, quote};
 const GENERIC: &[&str] = &["bearer_token", "basic_auth", "api_key_header"];
 
 /// `pub const SECURITY_SCHEMES: …` and the `auth` re-exports; nothing when the spec
-/// declares no scheme.
-pub fn schemes_const(model: &Model) -> TokenStream {
+/// declares no scheme. With the runtime copy (`vendored`), the `auth` module reaches it
+/// through its parent, where the copy is declared.
+pub fn schemes_const(model: &Model, vendored: bool) -> TokenStream {
     if model.security.is_empty() {
         return TokenStream::new();
     }
+    let runtime = if vendored {
+        quote! { super::apigen_runtime }
+    } else {
+        quote! { apigen_runtime }
+    };
     let schemes = model.security.iter().map(scheme_tokens);
     quote! {
         /// The spec's security schemes, as the runtime matches credentials to them.
@@ -25,7 +31,7 @@ pub fn schemes_const(model: &Model) -> TokenStream {
         /// What the [`ClientBuilder`]'s authentication methods take.
         pub mod auth {
             #[allow(unused_imports)]
-            pub use apigen_runtime::{Credential, OAuth2, OAuth2Tokens, SecretString};
+            pub use #runtime::{Credential, OAuth2, OAuth2Tokens, SecretString};
         }
     }
 }
