@@ -151,6 +151,11 @@ fn two_default_crates_build_into_one_program_and_call_their_apis() {
         let readme = std::fs::read_to_string(dir.join("README.md")).unwrap();
         assert!(readme.contains("src/generated/apigen_runtime/"), "{readme}");
     }
+    let readme = std::fs::read_to_string(pets.join("README.md")).unwrap();
+    assert!(
+        readme.contains("- `petsKey` (2 operations): apiKey: `pets_key(key)` sends the header `X-Pets-Key`"),
+        "the README names the credential method:\n{readme}"
+    );
 
     let app = scratch.path().join("app");
     std::fs::create_dir_all(app.join("src")).unwrap();

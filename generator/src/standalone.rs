@@ -346,6 +346,27 @@ fn readme(output: &Output, options: &CrateOptions) -> String {
         text,
         "```rust,no_run\n#[tokio::main]\nasync fn main() -> Result<(), {module}::Error> {{\n    let client = {module}::Client::builder()\n{base_url}        .build()?;\n{call}    Ok(())\n}}\n```\n"
     );
+    if !output.security.is_empty() {
+        let _ = writeln!(
+            text,
+            "## Authentication\n\nThe spec's security schemes, and the `Client::builder()` method for each (a call\nthat needs credentials you did not configure fails with `Error::MissingCredentials`\nbefore anything is sent):\n"
+        );
+        for scheme in &output.security {
+            let _ = writeln!(
+                text,
+                "- `{}` ({} operations): {}{}",
+                scheme.name,
+                scheme.operations,
+                scheme.wiring,
+                if scheme.wired {
+                    ""
+                } else {
+                    " (not wired by the client: configure it by hand, e.g. with `default_header` or your own `reqwest::Client` via `http_client`)"
+                }
+            );
+        }
+        text.push('\n');
+    }
     if let Some(first) = output.feature_groups.first() {
         let _ = writeln!(
             text,
