@@ -84,7 +84,9 @@ pub fn generate(spec: &Path, crate_name: &str, label: &str) -> Result<(apigen::O
         .crate_name(crate_name)
         .label(label)
         .regenerate_command(format!("cargo xtask conformance --only {label}"))
-        .feature_groups(true);
+        .feature_groups(true)
+        // Conformance crates share the workspace's runtime (one build for all of them).
+        .vendored_runtime(false);
     let bundle = builder.bundle()?;
     let output = match std::panic::catch_unwind(|| builder.generate_from(&bundle)) {
         Ok(output) => output?,
