@@ -461,7 +461,11 @@ pub(crate) struct Plan<'a> {
 impl<'a> Plan<'a> {
     /// Whether a `401` may still be answered with a token refresh and one more attempt.
     pub(crate) fn may_retry_unauthorized(&self) -> bool {
-        !self.retried && self.apply.iter().any(|applied| matches!(applied, Applied::OAuth(_)))
+        !self.retried
+            && self
+                .apply
+                .iter()
+                .any(|applied| matches!(applied, Applied::OAuth(source) if source.can_refresh()))
     }
 
     /// Attaches the credentials to one attempt, fetching or refreshing OAuth tokens
@@ -497,7 +501,9 @@ impl<'a> Plan<'a> {
                     })?;
                     value.set_sensitive(true);
                     request.headers_mut().insert(AUTHORIZATION, value);
-                    self.used.push((&**source, generation));
+                    if source.can_refresh() {
+                        self.used.push((&**source, generation));
+                    }
                 }
             }
         }
