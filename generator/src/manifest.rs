@@ -27,12 +27,7 @@ pub fn security(model: &Model) -> Vec<SchemeRecord> {
             name: scheme.name.clone(),
             operations: scheme.operations,
             wiring: crate::model::security::wiring(scheme),
-            wired: !matches!(
-                scheme.kind,
-                crate::ir::SchemeKind::OpenIdConnect { .. }
-                    | crate::ir::SchemeKind::MutualTls
-                    | crate::ir::SchemeKind::OtherHttp { .. }
-            ),
+            wired: crate::model::security::is_wired(&scheme.kind),
         })
         .collect()
 }

@@ -12,7 +12,7 @@
 
 use crate::error::Error;
 use crate::oauth::{OAuth2, TokenSource};
-use crate::request::RequestSpec;
+use crate::request::{CallOptions, RequestSpec};
 use crate::secret::SecretString;
 use crate::RawClient;
 use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION, COOKIE};
@@ -372,12 +372,20 @@ impl Authenticator {
     /// whose schemes all have credentials; else one met by hand; else a generic
     /// credential that matches no scheme of the API, if one was given; else the
     /// anonymous alternative if the spec allows one; else [`Error::MissingCredentials`].
-    pub(crate) fn plan<E>(&self, spec: &RequestSpec) -> Result<Plan<'_>, Error<E>> {
+    ///
+    /// A header the call sets itself (`CallOptions::headers`, e.g. another tenant's
+    /// `Authorization`) wins over the credential for that header.
+    pub(crate) fn plan<E>(&self, spec: &RequestSpec, options: &CallOptions) -> Result<Plan<'_>, Error<E>> {
         let mut plan = Plan {
             apply: Vec::new(),
             used: Vec::new(),
             reject: Vec::new(),
             retried: false,
+            overridden: options
+                .headers
+                .iter()
+                .filter_map(|(name, _)| HeaderName::from_bytes(name.as_bytes()).ok())
+                .collect(),
         };
         let Some(alternatives) = spec.security else {
             // The spec says nothing: send every credential the user configured.
@@ -456,12 +464,18 @@ pub(crate) struct Plan<'a> {
     /// Generations refused by a `401`, to be replaced on the next attempt.
     reject: Vec<(&'a TokenSource, u64)>,
     retried: bool,
+    /// Headers the call sets itself, which credentials do not replace.
+    overridden: Vec<HeaderName>,
 }
 
 impl<'a> Plan<'a> {
     /// Whether a `401` may still be answered with a token refresh and one more attempt.
     pub(crate) fn may_retry_unauthorized(&self) -> bool {
-        !self.retried && self.apply.iter().any(|applied| matches!(applied, Applied::OAuth(_)))
+        !self.retried
+            && self
+                .apply
+                .iter()
+                .any(|applied| matches!(applied, Applied::OAuth(source) if source.can_refresh()))
     }
 
     /// Attaches the credentials to one attempt, fetching or refreshing OAuth tokens
@@ -474,6 +488,8 @@ impl<'a> Plan<'a> {
         self.used.clear();
         for applied in self.apply.iter().copied() {
             match applied {
+                Applied::Header(name, _) if self.overridden.contains(name) => {}
+                Applied::OAuth(_) if self.overridden.contains(&AUTHORIZATION) => {}
                 Applied::Header(name, value) => {
                     request.headers_mut().insert(name.clone(), value.clone());
                 }
@@ -497,7 +513,9 @@ impl<'a> Plan<'a> {
                     })?;
                     value.set_sensitive(true);
                     request.headers_mut().insert(AUTHORIZATION, value);
-                    self.used.push((&**source, generation));
+                    if source.can_refresh() {
+                        self.used.push((&**source, generation));
+                    }
                 }
             }
         }
@@ -623,18 +641,20 @@ mod tests {
     fn the_first_alternative_with_every_credential_wins() {
         let auth = authenticator(vec![("basic", Credential::basic("u", "p"))]);
         let plan = auth
-            .plan::<()>(&spec(&[&["key"], &["basic"]]))
+            .plan::<()>(&spec(&[&["key"], &["basic"]]), &CallOptions::default())
             .unwrap_or_else(|err| panic!("{err}"));
         assert_eq!(plan.apply.len(), 1);
         // All of a combination are needed.
-        let missing = auth.plan::<()>(&spec(&[&["key", "basic"]]));
+        let missing = auth.plan::<()>(&spec(&[&["key", "basic"]]), &CallOptions::default());
         assert!(matches!(missing, Err(Error::MissingCredentials { .. })));
         // A public operation sends nothing.
-        let public = auth.plan::<()>(&spec(&[])).unwrap_or_else(|err| panic!("{err}"));
+        let public = auth
+            .plan::<()>(&spec(&[]), &CallOptions::default())
+            .unwrap_or_else(|err| panic!("{err}"));
         assert!(public.apply.is_empty());
         // Optional security: anonymous when nothing matches.
         let optional = authenticator(Vec::new())
-            .plan::<()>(&spec(&[&["key"], &[]]))
+            .plan::<()>(&spec(&[&["key"], &[]]), &CallOptions::default())
             .map(|plan| plan.apply.len());
         assert_eq!(optional.ok(), Some(0));
     }
@@ -642,7 +662,7 @@ mod tests {
     #[test]
     fn manual_schemes_are_left_to_the_user_and_wrong_kinds_are_refused() {
         let auth = authenticator(Vec::new());
-        assert!(auth.plan::<()>(&spec(&[&["mtls"]])).is_ok());
+        assert!(auth.plan::<()>(&spec(&[&["mtls"]]), &CallOptions::default()).is_ok());
         let base = reqwest::Url::parse("http://127.0.0.1:1").unwrap_or_else(|err| panic!("{err}"));
         let wrong = Authenticator::new(Config {
             schemes: SCHEMES,
@@ -653,7 +673,7 @@ mod tests {
         });
         assert!(wrong.is_err());
         let error = auth
-            .plan::<()>(&spec(&[&["key"], &["basic"]]))
+            .plan::<()>(&spec(&[&["key"], &["basic"]]), &CallOptions::default())
             .err()
             .map(|err| err.to_string());
         assert_eq!(

@@ -108,7 +108,7 @@ impl RawClient {
         options: &CallOptions,
     ) -> Result<RawResponse, Error<E>> {
         // Credentials are chosen before anything is sent, and attached to each attempt.
-        let mut auth = match self.inner.auth.plan(&spec) {
+        let mut auth = match self.inner.auth.plan(&spec, options) {
             Ok(plan) => plan,
             Err(error) => {
                 trace::finish(0, None, Some(&error));

@@ -257,6 +257,11 @@ impl TokenSource {
         })
     }
 
+    /// Whether a new token can be fetched (not a fixed access token).
+    pub(crate) fn can_refresh(&self) -> bool {
+        self.grant != Grant::Fixed
+    }
+
     /// The scheme's name in the spec.
     pub(crate) fn scheme(&self) -> &'static str {
         self.scheme

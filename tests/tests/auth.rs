@@ -535,3 +535,48 @@ async fn a_token_request_is_not_resent_to_another_origin() {
     assert_eq!(api.request_count(), 1, "the API call is not sent without a token");
     assert_no_secret(&error.to_string());
 }
+
+#[tokio::test]
+async fn a_fixed_access_token_is_sent_as_given_and_a_401_is_returned_at_once() {
+    let server = TestServer::start().await;
+    server.fallback(Reply::json(401, r#"{"error":"expired"}"#));
+    let client = builder(&server)
+        .machine(OAuth2::access_token("tok-1"))
+        .build()
+        .expect("builds");
+
+    let error = client.machine_read().await.expect_err("refused");
+
+    assert_eq!(error.status(), Some(401));
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1, "nothing to refresh with: no token request, no retry");
+    assert_eq!(requests[0].header("authorization"), Some("Bearer tok-1"));
+}
+
+#[tokio::test]
+async fn a_header_set_on_one_call_wins_over_the_configured_credential() {
+    let server = TestServer::start().await;
+    server.fallback(Reply::json(200, OK));
+    let client = builder(&server)
+        .bearer_auth("jwt-789")
+        .machine(OAuth2::client_credentials("client-id", "client-secret-1"))
+        .build()
+        .expect("builds");
+
+    // Another tenant's token for one call.
+    client
+        .list_things()
+        .header("Authorization", "Bearer tenant-2")
+        .await
+        .expect("bearer overridden");
+    client
+        .machine_read()
+        .header("Authorization", "Bearer tenant-3")
+        .await
+        .expect("OAuth overridden");
+
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2, "no token was fetched");
+    assert_eq!(requests[0].header("authorization"), Some("Bearer tenant-2"));
+    assert_eq!(requests[1].header("authorization"), Some("Bearer tenant-3"));
+}

@@ -19,7 +19,7 @@ impl Client {
     ///
     /// `GET /team`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn get_team(&self) -> GetTeam<'_> {
@@ -35,7 +35,7 @@ impl Client {
     ///
     /// `GET /account-links`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn list_account_links(&self) -> ListAccountLinks<'_> {
@@ -51,7 +51,7 @@ impl Client {
     ///
     /// `GET /members`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn list_members(&self) -> ListMembers<'_> {
@@ -67,7 +67,7 @@ impl Client {
     ///
     /// `GET /members/{memberId}`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Arguments:
     /// - `member_id`: path parameter `memberId`. Id of the team member. Must match `^[0-9a-z]+$`.
@@ -87,7 +87,7 @@ impl Client {
     ///
     /// `GET /threads`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn list_threads(&self) -> ListThreads<'_> {
@@ -110,7 +110,7 @@ impl Client {
     ///
     /// `POST /threads`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Arguments:
     /// - `body`: the request body.
@@ -133,7 +133,7 @@ impl Client {
     ///
     /// `GET /threads/lookup`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Arguments:
     /// - `account_link_id`: query parameter `accountLinkId`. Account link (connected X account) on the team's side of the thread. Must match `^[0-9a-z]+$`.
@@ -155,7 +155,7 @@ impl Client {
     ///
     /// `GET /threads/lookup-by-username`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Arguments:
     /// - `username`: query parameter `username`. The prospect's exact X username, without the leading `@`.
@@ -179,7 +179,7 @@ impl Client {
     ///
     /// `POST /threads/messages`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Arguments:
     /// - `body`: the request body.
@@ -202,7 +202,7 @@ impl Client {
     ///
     /// `GET /threads/{threadId}`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Arguments:
     /// - `thread_id`: path parameter `threadId`. Inbox id of the thread. Must match `^[0-9a-z]+$`.
@@ -222,7 +222,7 @@ impl Client {
     ///
     /// `DELETE /threads/{threadId}`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Arguments:
     /// - `thread_id`: path parameter `threadId`. Inbox id of the thread. Must match `^[0-9a-z]+$`.
@@ -242,7 +242,7 @@ impl Client {
     ///
     /// `PATCH /threads/{threadId}`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Arguments:
     /// - `thread_id`: path parameter `threadId`. Inbox id of the thread. Must match `^[0-9a-z]+$`.
@@ -268,7 +268,7 @@ impl Client {
     ///
     /// `POST /threads/{threadId}/typing`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Arguments:
     /// - `thread_id`: path parameter `threadId`. Inbox id of the thread. Must match `^[0-9a-z]+$`.
@@ -291,7 +291,7 @@ impl Client {
     ///
     /// `PATCH /threads/{threadId}/settings`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Arguments:
     /// - `thread_id`: path parameter `threadId`. Inbox id of the thread. Must match `^[0-9a-z]+$`.
@@ -317,7 +317,7 @@ impl Client {
     ///
     /// `GET /threads/{threadId}/messages`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Arguments:
     /// - `thread_id`: path parameter `threadId`. Inbox id of the thread. Must match `^[0-9a-z]+$`.
@@ -341,7 +341,7 @@ impl Client {
     ///
     /// `POST /threads/{threadId}/messages`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Arguments:
     /// - `thread_id`: path parameter `threadId`. Inbox id of the thread. Must match `^[0-9a-z]+$`.
@@ -367,7 +367,7 @@ impl Client {
     ///
     /// `DELETE /threads/{threadId}/messages/{messageId}`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Arguments:
     /// - `thread_id`: path parameter `threadId`. Inbox id of the thread. Must match `^[0-9a-z]+$`.
@@ -396,7 +396,7 @@ impl Client {
     ///
     /// `PATCH /threads/{threadId}/messages/{messageId}`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Arguments:
     /// - `thread_id`: path parameter `threadId`. Inbox id of the thread. Must match `^[0-9a-z]+$`.
@@ -425,7 +425,7 @@ impl Client {
     ///
     /// `GET /threads/{threadId}/messages/{messageId}/history`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Arguments:
     /// - `thread_id`: path parameter `threadId`. Inbox id of the thread. Must match `^[0-9a-z]+$`.
@@ -451,7 +451,7 @@ impl Client {
     ///
     /// `POST /threads/{threadId}/messages/{messageId}/reactions/reactions`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Arguments:
     /// - `thread_id`: path parameter `threadId`. Inbox id of the thread. Must match `^[0-9a-z]+$`.
@@ -480,7 +480,7 @@ impl Client {
     ///
     /// `DELETE /threads/{threadId}/messages/{messageId}/reactions/reactions`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Arguments:
     /// - `thread_id`: path parameter `threadId`. Inbox id of the thread. Must match `^[0-9a-z]+$`.
@@ -509,7 +509,7 @@ impl Client {
     ///
     /// `GET /prospects/lookup`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Arguments:
     /// - `platform_id`: query parameter `platformId`. X user id of the prospect.
@@ -529,7 +529,7 @@ impl Client {
     ///
     /// `GET /prospects/{prospectId}`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Arguments:
     /// - `prospect_id`: path parameter `prospectId`. Inbox id of the prospect (the value of a prospect's `externalId`). Must match `^[0-9a-z]+$`.
@@ -549,7 +549,7 @@ impl Client {
     ///
     /// `PATCH /prospects/{prospectId}/context`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Arguments:
     /// - `prospect_id`: path parameter `prospectId`. Inbox id of the prospect (the value of a prospect's `externalId`). Must match `^[0-9a-z]+$`.
@@ -575,7 +575,7 @@ impl Client {
     ///
     /// `GET /tags`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn list_tags(&self) -> ListTags<'_> {
@@ -591,7 +591,7 @@ impl Client {
     ///
     /// `POST /tags`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Arguments:
     /// - `body`: the request body.
@@ -611,7 +611,7 @@ impl Client {
     ///
     /// `GET /tags/colors`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn list_tag_colors(&self) -> ListTagColors<'_> {
@@ -627,7 +627,7 @@ impl Client {
     ///
     /// `GET /tags/{tagId}`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Arguments:
     /// - `tag_id`: path parameter `tagId`. Id of the tag. Must match `^[0-9a-z]+$`.
@@ -647,7 +647,7 @@ impl Client {
     ///
     /// `DELETE /tags/{tagId}`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Arguments:
     /// - `tag_id`: path parameter `tagId`. Id of the tag. Must match `^[0-9a-z]+$`.
@@ -667,7 +667,7 @@ impl Client {
     ///
     /// `PATCH /tags/{tagId}`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Arguments:
     /// - `tag_id`: path parameter `tagId`. Id of the tag. Must match `^[0-9a-z]+$`.
@@ -693,7 +693,7 @@ impl Client {
     ///
     /// `GET /statuses`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn list_statuses(&self) -> ListStatuses<'_> {
@@ -709,7 +709,7 @@ impl Client {
     ///
     /// `POST /statuses`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Arguments:
     /// - `body`: the request body.
@@ -732,7 +732,7 @@ impl Client {
     ///
     /// `GET /statuses/colors`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn list_status_colors(&self) -> ListStatusColors<'_> {
@@ -748,7 +748,7 @@ impl Client {
     ///
     /// `GET /statuses/{statusId}`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Arguments:
     /// - `status_id`: path parameter `statusId`. Id of the pipeline status. Must match `^[0-9a-z]+$`.
@@ -768,7 +768,7 @@ impl Client {
     ///
     /// `DELETE /statuses/{statusId}`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Arguments:
     /// - `status_id`: path parameter `statusId`. Id of the pipeline status. Must match `^[0-9a-z]+$`.
@@ -788,7 +788,7 @@ impl Client {
     ///
     /// `PATCH /statuses/{statusId}`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Arguments:
     /// - `status_id`: path parameter `statusId`. Id of the pipeline status. Must match `^[0-9a-z]+$`.
@@ -814,7 +814,7 @@ impl Client {
     ///
     /// `GET /colors`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn list_colors(&self) -> ListColors<'_> {
@@ -830,7 +830,7 @@ impl Client {
     ///
     /// `GET /events`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn list_events(&self) -> ListEvents<'_> {
@@ -848,7 +848,7 @@ impl Client {
     ///
     /// `POST /lists/{listId}/leads`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Arguments:
     /// - `list_id`: path parameter `listId`. Id of the list. Must match `^[0-9a-z]+$`.
@@ -874,7 +874,7 @@ impl Client {
     ///
     /// `DELETE /lists/{listId}/leads`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Arguments:
     /// - `list_id`: path parameter `listId`. Id of the list. Must match `^[0-9a-z]+$`.
@@ -902,7 +902,7 @@ impl Client {
     ///
     /// `PATCH /lists/{listId}/leads/{platformId}`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Arguments:
     /// - `list_id`: path parameter `listId`. Id of the list. Must match `^[0-9a-z]+$`.
@@ -931,7 +931,7 @@ impl Client {
     ///
     /// `GET /lists/{listId}/import-jobs`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Arguments:
     /// - `list_id`: path parameter `listId`. Id of the list. Must match `^[0-9a-z]+$`.
@@ -954,7 +954,7 @@ impl Client {
     ///
     /// `POST /lists/{listId}/import-jobs`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Arguments:
     /// - `list_id`: path parameter `listId`. Id of the list. Must match `^[0-9a-z]+$`.
@@ -980,7 +980,7 @@ impl Client {
     ///
     /// `POST /lists/{listId}/import-jobs/{jobId}/cancel`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Arguments:
     /// - `list_id`: path parameter `listId`. Id of the list. Must match `^[0-9a-z]+$`.
@@ -1006,7 +1006,7 @@ impl Client {
     ///
     /// `GET /campaigns/{campaignId}`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Arguments:
     /// - `campaign_id`: path parameter `campaignId`. Id of the campaign. Must match `^[0-9a-z]+$`.
@@ -1026,7 +1026,7 @@ impl Client {
     ///
     /// `POST /campaigns/{campaignId}/pause`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Arguments:
     /// - `campaign_id`: path parameter `campaignId`. Id of the campaign. Must match `^[0-9a-z]+$`.
@@ -1046,7 +1046,7 @@ impl Client {
     ///
     /// `POST /campaigns/v2/{campaignId}/enable`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Arguments:
     /// - `campaign_id`: path parameter `campaignId`. Id of the campaign. Must match `^[0-9a-z]+$`.
@@ -1066,7 +1066,7 @@ impl Client {
     ///
     /// `PUT /campaigns/v2/{campaignId}/sequence`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Arguments:
     /// - `campaign_id`: path parameter `campaignId`. Id of the campaign. Must match `^[0-9a-z]+$`.
@@ -1092,7 +1092,7 @@ impl Client {
     ///
     /// `POST /campaigns/v2/{campaignId}/leads`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Arguments:
     /// - `campaign_id`: path parameter `campaignId`. Id of the campaign. Must match `^[0-9a-z]+$`.
@@ -1118,7 +1118,7 @@ impl Client {
     ///
     /// `PATCH /campaigns/v2/{campaignId}/leads/{identifier}`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Arguments:
     /// - `campaign_id`: path parameter `campaignId`. Id of the campaign. Must match `^[0-9a-z]+$`.
@@ -1147,7 +1147,7 @@ impl Client {
     ///
     /// `POST /campaigns/v2/{campaignId}/leads/{identifier}/cancel`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Arguments:
     /// - `campaign_id`: path parameter `campaignId`. Id of the campaign. Must match `^[0-9a-z]+$`.
@@ -1176,7 +1176,7 @@ impl Client {
     ///
     /// `PATCH /campaigns/v2/{campaignId}/rules`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Arguments:
     /// - `campaign_id`: path parameter `campaignId`. Id of the campaign. Must match `^[0-9a-z]+$`.
@@ -1202,7 +1202,7 @@ impl Client {
     ///
     /// `PATCH /campaigns/v2/{campaignId}/columns/{columnId}`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Arguments:
     /// - `campaign_id`: path parameter `campaignId`. Id of the campaign. Must match `^[0-9a-z]+$`.

@@ -318,7 +318,7 @@ fn error_enums(operations: &[Operation], model: &Model) -> Vec<TokenStream> {
         .collect()
 }
 
-fn operation_doc(operation: &Operation) -> TokenStream {
+fn operation_doc(model: &Model, operation: &Operation) -> TokenStream {
     let route = format!("`{} {}`", operation.http_method, operation.path);
     let mut arguments = Vec::new();
     for param in required_params(operation) {
@@ -365,7 +365,7 @@ fn operation_doc(operation: &Operation) -> TokenStream {
             )
         })
         .unwrap_or_default();
-    let credentials = credentials_doc(operation);
+    let credentials = credentials_doc(model, operation);
     docs::attrs([
         operation.summary.as_deref().unwrap_or(""),
         operation.description.as_deref().unwrap_or(""),
@@ -378,10 +378,10 @@ fn operation_doc(operation: &Operation) -> TokenStream {
     ])
 }
 
-/// "Credentials: `a`, or `b` and `c`." from the operation's security requirements
-/// (scheme names; the `ClientBuilder` method of each is named after it); empty when
-/// the spec says nothing.
-fn credentials_doc(operation: &Operation) -> String {
+/// "Credentials: `a`, or `b` and `c`." from the operation's security requirements,
+/// each scheme linked to the `ClientBuilder` method that takes it (schemes the client
+/// does not apply are named only); empty when the spec says nothing.
+fn credentials_doc(model: &Model, operation: &Operation) -> String {
     let Some(alternatives) = &operation.security else {
         return String::new();
     };
@@ -395,13 +395,28 @@ fn credentials_doc(operation: &Operation) -> String {
                 "none".to_owned()
             } else {
                 all.iter()
-                    .map(|name| format!("`{name}`"))
+                    .map(|name| scheme_link(model, name))
                     .collect::<Vec<_>>()
                     .join(" and ")
             }
         })
         .collect();
     format!("Credentials: {}.", listed.join(", or "))
+}
+
+/// `[`name`](crate::ClientBuilder::method)` for a scheme with a builder method, else
+/// `` `name` ``.
+fn scheme_link(model: &Model, name: &str) -> String {
+    let method = model
+        .security
+        .iter()
+        .find(|scheme| scheme.name == name)
+        .filter(|scheme| crate::model::security::is_wired(&scheme.kind))
+        .map(|scheme| scheme.method.as_str());
+    match method {
+        Some(method) => format!("[`{name}`](crate::ClientBuilder::{method})"),
+        None => format!("`{name}`"),
+    }
 }
 
 pub(super) fn location_label(param: &Param) -> String {
@@ -416,7 +431,7 @@ pub(super) fn location_label(param: &Param) -> String {
 fn client_method(model: &Model, operation: &Operation) -> TokenStream {
     let method = ident(&operation.method_name);
     let builder = format_ident!("{}", operation.builder_name);
-    let doc = operation_doc(operation);
+    let doc = operation_doc(model, operation);
     let required = required_params(operation);
     let mut arguments: Vec<TokenStream> = required
         .iter()

@@ -339,6 +339,15 @@ fn requirements(
     Some(alternatives)
 }
 
+/// Whether the generated client applies schemes of this kind itself (and so has a
+/// builder method for them).
+pub fn is_wired(kind: &SchemeKind) -> bool {
+    !matches!(
+        kind,
+        SchemeKind::OpenIdConnect { .. } | SchemeKind::MutualTls | SchemeKind::OtherHttp { .. }
+    )
+}
+
 /// One line on how the generated client wires `scheme` (for reports and docs).
 pub fn wiring(scheme: &SecurityScheme) -> String {
     let method = &scheme.method;

@@ -29,7 +29,7 @@ impl Client {
     ///
     /// `GET /things`
     ///
-    /// Credentials: `bearerAuth`.
+    /// Credentials: [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn list_things(&self) -> ListThings<'_> {
@@ -40,7 +40,7 @@ impl Client {
     }
     /// `GET /keys/header`
     ///
-    /// Credentials: `api_key`.
+    /// Credentials: [`api_key`](crate::ClientBuilder::api_key).
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn header_key(&self) -> HeaderKey<'_> {
@@ -51,7 +51,7 @@ impl Client {
     }
     /// `GET /keys/query`
     ///
-    /// Credentials: `query_key`.
+    /// Credentials: [`query_key`](crate::ClientBuilder::query_key).
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn query_key(&self) -> QueryKey<'_> {
@@ -63,7 +63,7 @@ impl Client {
     }
     /// `GET /keys/cookie`
     ///
-    /// Credentials: `session`.
+    /// Credentials: [`session`](crate::ClientBuilder::session).
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn cookie_key(&self) -> CookieKey<'_> {
@@ -77,7 +77,7 @@ impl Client {
     ///
     /// `GET /either`
     ///
-    /// Credentials: `api_key`, or `basicAuth`.
+    /// Credentials: [`api_key`](crate::ClientBuilder::api_key), or [`basicAuth`](crate::ClientBuilder::basic_auth).
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn either(&self) -> Either<'_> {
@@ -90,7 +90,7 @@ impl Client {
     ///
     /// `GET /both`
     ///
-    /// Credentials: `api_key` and `bearerAuth`.
+    /// Credentials: [`api_key`](crate::ClientBuilder::api_key) and [`bearerAuth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn both(&self) -> Both<'_> {
@@ -103,7 +103,7 @@ impl Client {
     ///
     /// `GET /optional`
     ///
-    /// Credentials: `api_key`, or none.
+    /// Credentials: [`api_key`](crate::ClientBuilder::api_key), or none.
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn optional(&self) -> Optional<'_> {
@@ -114,7 +114,7 @@ impl Client {
     }
     /// `GET /machine`
     ///
-    /// Credentials: `machine`.
+    /// Credentials: [`machine`](crate::ClientBuilder::machine).
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn machine_read(&self) -> MachineRead<'_> {
@@ -125,7 +125,7 @@ impl Client {
     }
     /// `POST /machine`
     ///
-    /// Credentials: `machine`.
+    /// Credentials: [`machine`](crate::ClientBuilder::machine).
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn machine_write(&self) -> MachineWrite<'_> {
@@ -137,7 +137,7 @@ impl Client {
     }
     /// `GET /me`
     ///
-    /// Credentials: `user`.
+    /// Credentials: [`user`](crate::ClientBuilder::user).
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn me(&self) -> Me<'_> {
