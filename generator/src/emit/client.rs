@@ -318,7 +318,7 @@ fn error_enums(operations: &[Operation], model: &Model) -> Vec<TokenStream> {
         .collect()
 }
 
-fn operation_doc(operation: &Operation) -> TokenStream {
+fn operation_doc(model: &Model, operation: &Operation) -> TokenStream {
     let route = format!("`{} {}`", operation.http_method, operation.path);
     let mut arguments = Vec::new();
     for param in required_params(operation) {
@@ -365,6 +365,7 @@ fn operation_doc(operation: &Operation) -> TokenStream {
             )
         })
         .unwrap_or_default();
+    let streaming = streaming_doc(model, operation);
     docs::attrs([
         operation.summary.as_deref().unwrap_or(""),
         operation.description.as_deref().unwrap_or(""),
@@ -372,8 +373,37 @@ fn operation_doc(operation: &Operation) -> TokenStream {
         route.as_str(),
         arguments.as_str(),
         returns,
+        streaming.as_str(),
         typed_errors.as_str(),
     ])
+}
+
+/// What the method's docs say about the streaming form, if the operation has one.
+fn streaming_doc(model: &Model, operation: &Operation) -> String {
+    let Some(form) = &operation.stream else {
+        return String::new();
+    };
+    let media = &form.media_type;
+    let member = super::builders::stream_member(model, operation).filter(|_| form.kind != StreamKind::Bytes);
+    let sets = member
+        .map(|member| format!(" and sets the body's `{member}` member to `true`"))
+        .unwrap_or_default();
+    match (&operation.success, form.kind) {
+        (ResponseBody::Stream(_), _) => format!(
+            "The response is a stream (`{media}`): the request asks for it{sets}, and the builder resolves to the stream once the response head arrived; each item is a decoded item or an `Err` (see `apigen_runtime::stream`)."
+        ),
+        (_, StreamKind::Bytes) => format!(
+            "The body (`{media}`) is read whole; call `.stream()` on the builder for a `ByteStream` read as it arrives (`write_to`, `save_to`)."
+        ),
+        _ => {
+            let plain = member
+                .map(|member| format!(" (with `{member}: false`)"))
+                .unwrap_or_default();
+            format!(
+                "The plain call asks for JSON{plain}; call `.stream()` on the builder for the `{media}` form, which sends `Accept: {media}`{sets}."
+            )
+        }
+    }
 }
 
 pub(super) fn location_label(param: &Param) -> String {
@@ -388,7 +418,7 @@ pub(super) fn location_label(param: &Param) -> String {
 fn client_method(model: &Model, operation: &Operation) -> TokenStream {
     let method = ident(&operation.method_name);
     let builder = format_ident!("{}", operation.builder_name);
-    let doc = operation_doc(operation);
+    let doc = operation_doc(model, operation);
     let required = required_params(operation);
     let mut arguments: Vec<TokenStream> = required
         .iter()
