@@ -294,7 +294,25 @@ impl RawResponse {
                 .unwrap_or(replay.client.inner.retry.max_retries),
             _ => 0,
         };
+        // A JSON answer to a request for events (a server that ignored `Accept`) is
+        // reported as such instead of as an event cut off at the end of the body.
+        let mismatch = parts
+            .origin
+            .content_type
+            .as_deref()
+            .map(|value| value.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+            .filter(|essence| essence == "application/json" || essence.ends_with("+json"))
+            .map(|essence| {
+                parts.origin.undecodable(
+                    "",
+                    ItemError {
+                        reason: format!("expected an event stream, the server answered {essence}"),
+                        path: None,
+                    },
+                )
+            });
         let stream = EventStream {
+            mismatch,
             body: Some(parts.body),
             reconnecting: None,
             parser: SseParser::new(parts.max_item),
@@ -364,6 +382,8 @@ type Reconnecting<E> = Pin<Box<dyn Future<Output = Result<RawResponse, Error<E>>
 /// again unless you opt in with [`EventStream::reconnect`].
 #[must_use = "streams do nothing unless polled"]
 pub struct EventStream<T, E> {
+    /// The response was not an event stream: the only item.
+    mismatch: Option<Error<E>>,
     body: Option<Body>,
     reconnecting: Option<Reconnecting<E>>,
     parser: SseParser,
@@ -461,6 +481,11 @@ where
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
+        if let Some(mismatch) = this.mismatch.take() {
+            this.finished = true;
+            this.body = None;
+            return Poll::Ready(Some(Err(mismatch)));
+        }
         loop {
             if this.finished {
                 return Poll::Ready(None);
@@ -744,6 +769,25 @@ mod tests {
         assert_eq!(items.len(), 3);
         assert!(matches!(&items[1], Err(Error::UnexpectedResponse(bad)) if &bad.raw[..] == b"[oops"));
         assert!(matches!(&items[2], Ok(event) if event.data == serde_json::json!({"a": 2})));
+    }
+
+    #[tokio::test]
+    async fn a_json_answer_to_an_events_request_says_so() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            CONTENT_TYPE,
+            reqwest::header::HeaderValue::from_static("application/json"),
+        );
+        let events = RawResponse::from_parts(200, headers, Bytes::from_static(b"{\"a\":1}"))
+            .events::<serde_json::Value, ()>(json)
+            .map(crate::Response::into_body)
+            .unwrap_or_else(|_| panic!("an events stream"));
+        let items: Vec<_> = events.collect().await;
+        assert_eq!(items.len(), 1);
+        assert!(
+            matches!(&items[0], Err(Error::UnexpectedResponse(bad)) if bad.reason.contains("application/json")),
+            "{items:?}"
+        );
     }
 
     #[tokio::test]
