@@ -190,6 +190,57 @@ async fn hand_written(http: &reqwest::Client, url: &str) -> usize {
     count
 }
 
+/// Parsing alone, without the network: the runtime's `EventStream` over a buffered
+/// body (`RawResponse::from_parts`) vs the hand-written split, on the same text in
+/// 16 KiB pieces; returns (ours, theirs) per event over `rounds` rounds (medians).
+async fn parse_only(text: &[u8], events: usize, rounds: usize) -> (Duration, Duration) {
+    let mut ours = Vec::new();
+    let mut theirs = Vec::new();
+    for _ in 0..rounds {
+        let started = Instant::now();
+        let mut parser = apigen_runtime::sse::SseParser::new(1 << 20);
+        let mut count = 0;
+        for piece in text.chunks(CHUNK) {
+            parser.push(piece);
+            while let Some(Ok(event)) = parser.next_ready() {
+                if event.data == "[DONE]" {
+                    break;
+                }
+                let delta: Delta = apigen_runtime::stream::json(event.data).unwrap_or_else(|err| panic!("{err:?}"));
+                std::hint::black_box(&delta);
+                count += 1;
+            }
+        }
+        ours.push(started.elapsed());
+        assert_eq!(count, events);
+        let started = Instant::now();
+        let mut buffer: Vec<u8> = Vec::new();
+        let mut count = 0;
+        for piece in text.chunks(CHUNK) {
+            buffer.extend_from_slice(piece);
+            let mut start = 0;
+            while let Some(end) = buffer[start..].windows(2).position(|pair| pair == b"\n\n") {
+                let event = &buffer[start..start + end];
+                start += end + 2;
+                let Some(data) = event.strip_prefix(b"data: ") else {
+                    continue;
+                };
+                if data == b"[DONE]" {
+                    break;
+                }
+                let text = std::str::from_utf8(data).unwrap_or_else(|err| panic!("utf-8: {err}"));
+                let delta: Delta = serde_json::from_str(text).unwrap_or_else(|err| panic!("json: {err}"));
+                std::hint::black_box(&delta);
+                count += 1;
+            }
+            buffer.drain(..start);
+        }
+        theirs.push(started.elapsed());
+        assert_eq!(count, events);
+    }
+    (median(&mut ours), median(&mut theirs))
+}
+
 /// The process's peak resident set so far, in bytes (`VmHWM`); `None` off Linux.
 fn peak_rss() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -246,6 +297,21 @@ fn main() {
             DOWNLOAD as f64 / 1e6 / took.as_secs_f64(),
             mb(before),
             mb(after)
+        );
+
+        let mut text = Vec::new();
+        for index in 0..events {
+            text.extend_from_slice(
+                format!("data: {{\"index\":{index},\"text\":\" token\",\"finish_reason\":null}}\n\n").as_bytes(),
+            );
+        }
+        text.extend_from_slice(b"data: [DONE]\n\n");
+        let (ours, theirs) = parse_only(&text, events, rounds).await;
+        println!(
+            "parsing alone (no network): runtime parser {:.0} ns/event, hand-written split {:.0} ns/event; ratio {:.3}",
+            ours.as_nanos() as f64 / events as f64,
+            theirs.as_nanos() as f64 / events as f64,
+            ours.as_secs_f64() / theirs.as_secs_f64()
         );
 
         let http = reqwest::Client::new();

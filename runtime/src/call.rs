@@ -199,14 +199,17 @@ macro_rules! request_builder {
 /// [`request_builder!`](crate::request_builder): `stream()` (the stream alone) and
 /// `stream_with_response()` (with status and headers). `$accept` is the media type
 /// asked for, `$member` the JSON body member set to `true` (`Some("stream")`) or
-/// `None`, and `$decode` the stream decoder (`|response| response.events(json)`).
+/// `None`, `$decode` the stream decoder (`|response| response.events(json)`), and
+/// `$doc` a line added to `stream()`'s documentation (what the form changes).
 #[macro_export]
 macro_rules! stream_form {
-    ($builder:ident => $stream:ty, $error_body:ty, $accept:literal, $member:expr, $decode:expr) => {
+    ($builder:ident => $stream:ty, $error_body:ty, $accept:literal, $member:expr, $decode:expr, $doc:literal) => {
         impl<'a> $builder<'a> {
             /// Sends the request asking for the streamed form of the response; the
             /// future resolves to the stream once the response head arrived (a
             /// non-success status is the usual error, after the usual retries).
+            ///
+            #[doc = $doc]
             pub fn stream(self) -> $crate::call::BodyFuture<'a, $stream, $error_body> {
                 $crate::call::BodyFuture::new(self.stream_with_response())
             }

@@ -392,8 +392,12 @@ fn describe_transport_error(err: &reqwest::Error) -> String {
 }
 
 fn api_error<E: DeserializeOwned>(profile: &ApiProfile, status: u16, headers: HeaderMap, raw: Bytes) -> Error<E> {
-    let body = serde_json::from_slice::<E>(&raw).ok();
-    let json = serde_json::from_slice::<serde_json::Value>(&raw).ok();
+    // An error sent as an event stream (a streaming endpoint that fails after choosing
+    // `text/event-stream`) carries its JSON in the first event's data.
+    let event_data = is_event_stream(&headers).then(|| first_event_data(&raw)).flatten();
+    let json_text: &[u8] = event_data.as_deref().map_or(&raw, str::as_bytes);
+    let body = serde_json::from_slice::<E>(json_text).ok();
+    let json = serde_json::from_slice::<serde_json::Value>(json_text).ok();
     let now = chrono::Utc::now();
     let rate_limit = profile.rate_limit_of(&headers, now);
     let retry_after = retry_after(&headers, status, &rate_limit, now);
@@ -408,4 +412,19 @@ fn api_error<E: DeserializeOwned>(profile: &ApiProfile, status: u16, headers: He
         rate_limit,
         retry_after,
     }))
+}
+
+fn is_event_stream(headers: &HeaderMap) -> bool {
+    headers
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.trim_start().to_ascii_lowercase().starts_with("text/event-stream"))
+}
+
+/// The data of the first event of an event-stream body, if it has one.
+fn first_event_data(raw: &[u8]) -> Option<String> {
+    let mut parser = crate::sse::SseParser::new(raw.len().saturating_add(1));
+    parser.push(raw);
+    parser.push(b"\n\n");
+    parser.next_event()?.ok().map(|event| event.data)
 }

@@ -62,6 +62,9 @@ struct Fields {
     reconnection_time: Option<u64>,
     /// An event was dispatched: `data` holds its data until the next call.
     ready: bool,
+    /// The event's first `data` line, still in the parser's buffer (start, end): a
+    /// one-line event (the common case) is lent from there without a copy.
+    data_range: Option<(usize, usize)>,
     dispatched_event: Option<String>,
     dispatched_retry: Option<u64>,
 }
@@ -135,11 +138,13 @@ impl SseParser {
         self.fields.event = None;
         self.fields.retry = None;
         self.fields.ready = false;
+        self.fields.data_range = None;
     }
 
     /// Adds bytes that arrived.
     pub fn push(&mut self, chunk: &[u8]) {
         if self.start > 0 && self.start >= self.buffer.len() / 2 {
+            self.materialize();
             self.buffer.drain(..self.start);
             self.start = 0;
         }
@@ -179,7 +184,7 @@ impl SseParser {
             let found = memchr::memchr2(b'\n', b'\r', &pending[self.scanned..]).map(|offset| offset + self.scanned);
             let Some(end) = found else {
                 self.scanned = pending.len();
-                if !self.skipping && pending.len() + self.fields.data.len() > self.limit {
+                if !self.skipping && pending.len() + self.data_len() > self.limit {
                     return Some(Err(self.overflow()));
                 }
                 if self.skipping {
@@ -200,6 +205,12 @@ impl SseParser {
                     continue;
                 }
                 if self.fields.dispatch() {
+                    if let Some((from, to)) = self.fields.data_range.take() {
+                        match std::str::from_utf8(&self.buffer[from..to]) {
+                            Ok(data) => return Some(Ok(self.fields.view_with(data))),
+                            Err(_) => self.fields.data = String::from_utf8_lossy(&self.buffer[from..to]).into_owned(),
+                        }
+                    }
                     return Some(Ok(self.fields.view()));
                 }
                 continue;
@@ -207,9 +218,22 @@ impl SseParser {
             if self.skipping {
                 continue;
             }
-            if line.len() + self.fields.data.len() > self.limit {
+            if line.len() + self.data_len() > self.limit {
                 return Some(Err(self.overflow()));
             }
+            // The first data line of an event stays in the buffer until the event ends.
+            if !self.fields.has_data && line.starts_with(b"data:") {
+                let mut from = line_start + 5;
+                if self.buffer.get(from) == Some(&b' ') && from < line_start + end {
+                    from += 1;
+                }
+                self.at_start = false;
+                self.fields.data_range = Some((from, line_start + end));
+                self.fields.has_data = true;
+                continue;
+            }
+            self.materialize();
+            let line = &self.buffer[line_start..line_start + end];
             let line = match std::str::from_utf8(line) {
                 Ok(text) => std::borrow::Cow::Borrowed(text),
                 Err(_) => String::from_utf8_lossy(line),
@@ -223,9 +247,24 @@ impl SseParser {
         }
     }
 
+    /// Copies a data line held in the buffer into the event's data (before the buffer
+    /// moves, or before a second data line is appended).
+    fn materialize(&mut self) {
+        if let Some((from, to)) = self.fields.data_range.take() {
+            let text = String::from_utf8_lossy(&self.buffer[from..to]);
+            self.fields.data.push_str(&text);
+        }
+    }
+
+    /// Bytes of data the current event holds.
+    fn data_len(&self) -> usize {
+        self.fields.data.len() + self.fields.data_range.map_or(0, |(from, to)| to - from)
+    }
+
     /// Drops the event being read and the rest of it.
     fn overflow(&mut self) -> Oversize {
         self.skipping = true;
+        self.fields.data_range = None;
         self.fields.data.clear();
         self.fields.has_data = false;
         self.fields.event = None;
@@ -286,9 +325,13 @@ impl Fields {
     }
 
     fn view(&self) -> EventRef<'_> {
+        self.view_with(&self.data)
+    }
+
+    fn view_with<'a>(&'a self, data: &'a str) -> EventRef<'a> {
         EventRef {
             event: self.dispatched_event.as_deref(),
-            data: &self.data,
+            data,
             id: self.last_id.as_deref(),
             retry: self.dispatched_retry,
         }

@@ -128,9 +128,14 @@ impl fmt::Debug for Streaming {
 type Chunks = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
 
 /// The body's chunks, each awaited for at most `idle`.
+///
+/// The idle timer is not reset per chunk (re-registering a timer for every chunk cost
+/// more than the parsing in the streaming benchmark): each chunk only records when it
+/// arrived, and a timer that fires early is moved to `last chunk + idle`.
 struct Body {
     chunks: Chunks,
     idle: Duration,
+    last_chunk: Option<tokio::time::Instant>,
     timer: Option<Pin<Box<tokio::time::Sleep>>>,
 }
 
@@ -139,6 +144,7 @@ impl Body {
         Self {
             chunks: Box::pin(response.bytes_stream()),
             idle,
+            last_chunk: None,
             timer: None,
         }
     }
@@ -148,6 +154,7 @@ impl Body {
         Self {
             chunks: Box::pin(chunks),
             idle: Duration::MAX,
+            last_chunk: None,
             timer: None,
         }
     }
@@ -155,8 +162,8 @@ impl Body {
     fn poll_chunk<E>(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Bytes, Error<E>>>> {
         match self.chunks.as_mut().poll_next(cx) {
             Poll::Ready(Some(Ok(chunk))) => {
-                if let Some(timer) = &mut self.timer {
-                    timer.as_mut().reset(tokio::time::Instant::now() + self.idle);
+                if self.idle != Duration::MAX {
+                    self.last_chunk = Some(tokio::time::Instant::now());
                 }
                 Poll::Ready(Some(Ok(chunk)))
             }
@@ -167,10 +174,22 @@ impl Body {
                     return Poll::Pending;
                 }
                 let idle = self.idle;
-                let timer = self.timer.get_or_insert_with(|| Box::pin(tokio::time::sleep(idle)));
-                match timer.as_mut().poll(cx) {
-                    Poll::Ready(()) => Poll::Ready(Some(Err(Error::Timeout { after: idle }))),
-                    Poll::Pending => Poll::Pending,
+                let since = *self.last_chunk.get_or_insert_with(tokio::time::Instant::now);
+                let timer = self
+                    .timer
+                    .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(since + idle)));
+                loop {
+                    match timer.as_mut().poll(cx) {
+                        Poll::Pending => return Poll::Pending,
+                        Poll::Ready(()) => {
+                            let deadline = since + idle;
+                            if tokio::time::Instant::now() >= deadline {
+                                return Poll::Ready(Some(Err(Error::Timeout { after: idle })));
+                            }
+                            // Chunks arrived since the timer was set: wait from the last one.
+                            timer.as_mut().reset(deadline);
+                        }
+                    }
                 }
             }
         }
@@ -275,7 +294,25 @@ impl RawResponse {
                 .unwrap_or(replay.client.inner.retry.max_retries),
             _ => 0,
         };
+        // A JSON answer to a request for events (a server that ignored `Accept`) is
+        // reported as such instead of as an event cut off at the end of the body.
+        let mismatch = parts
+            .origin
+            .content_type
+            .as_deref()
+            .map(|value| value.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+            .filter(|essence| essence == "application/json" || essence.ends_with("+json"))
+            .map(|essence| {
+                parts.origin.undecodable(
+                    "",
+                    ItemError {
+                        reason: format!("expected an event stream, the server answered {essence}"),
+                        path: None,
+                    },
+                )
+            });
         let stream = EventStream {
+            mismatch,
             body: Some(parts.body),
             reconnecting: None,
             parser: SseParser::new(parts.max_item),
@@ -345,6 +382,8 @@ type Reconnecting<E> = Pin<Box<dyn Future<Output = Result<RawResponse, Error<E>>
 /// again unless you opt in with [`EventStream::reconnect`].
 #[must_use = "streams do nothing unless polled"]
 pub struct EventStream<T, E> {
+    /// The response was not an event stream: the only item.
+    mismatch: Option<Error<E>>,
     body: Option<Body>,
     reconnecting: Option<Reconnecting<E>>,
     parser: SseParser,
@@ -442,6 +481,11 @@ where
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
+        if let Some(mismatch) = this.mismatch.take() {
+            this.finished = true;
+            this.body = None;
+            return Poll::Ready(Some(Err(mismatch)));
+        }
         loop {
             if this.finished {
                 return Poll::Ready(None);
@@ -725,6 +769,25 @@ mod tests {
         assert_eq!(items.len(), 3);
         assert!(matches!(&items[1], Err(Error::UnexpectedResponse(bad)) if &bad.raw[..] == b"[oops"));
         assert!(matches!(&items[2], Ok(event) if event.data == serde_json::json!({"a": 2})));
+    }
+
+    #[tokio::test]
+    async fn a_json_answer_to_an_events_request_says_so() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            CONTENT_TYPE,
+            reqwest::header::HeaderValue::from_static("application/json"),
+        );
+        let events = RawResponse::from_parts(200, headers, Bytes::from_static(b"{\"a\":1}"))
+            .events::<serde_json::Value, ()>(json)
+            .map(crate::Response::into_body)
+            .unwrap_or_else(|_| panic!("an events stream"));
+        let items: Vec<_> = events.collect().await;
+        assert_eq!(items.len(), 1);
+        assert!(
+            matches!(&items[0], Err(Error::UnexpectedResponse(bad)) if bad.reason.contains("application/json")),
+            "{items:?}"
+        );
     }
 
     #[tokio::test]

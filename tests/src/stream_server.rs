@@ -37,6 +37,9 @@ enum Finish {
     HeartbeatUntilClosed(Duration),
     /// A whole response with `Content-Length` (no chunks), e.g. an error.
     Whole(Vec<u8>),
+    /// Write `chunk` `times` times as fast as the client takes it, counting the bytes
+    /// written (see [`StreamServer::written`]).
+    Flood { chunk: Vec<u8>, times: usize },
 }
 
 impl Script {
@@ -97,6 +100,17 @@ impl Script {
         self
     }
 
+    /// After the chunks, writes `chunk` `times` times as fast as the client reads,
+    /// counting the bytes written ([`StreamServer::written`]): shows whether the client
+    /// reads ahead of its consumer.
+    pub fn flood(mut self, chunk: impl AsRef<[u8]>, times: usize) -> Self {
+        self.finish = Finish::Flood {
+            chunk: chunk.as_ref().to_vec(),
+            times,
+        };
+        self
+    }
+
     /// After the chunks, sends a heartbeat comment every `interval` until the client
     /// closes the connection (recorded in [`StreamServer::released`]).
     pub fn heartbeat_until_closed(mut self, interval: Duration) -> Self {
@@ -110,6 +124,7 @@ struct State {
     scripts: VecDeque<Script>,
     requests: Vec<RecordedRequest>,
     released: usize,
+    written: usize,
 }
 
 /// The server: scripts are used in order, one per request.
@@ -147,6 +162,11 @@ impl StreamServer {
     /// Every request received so far.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         lock_poisoned(&self.state).requests.clone()
+    }
+
+    /// Body bytes a flood has written so far (accepted by the socket).
+    pub fn written(&self) -> usize {
+        lock_poisoned(&self.state).written
     }
 
     /// How many heartbeat streams ended because the client closed the connection.
@@ -206,6 +226,14 @@ async fn play(stream: &mut TcpStream, script: Script, state: &Mutex<State>) -> s
             Ok(true)
         }
         Finish::Cut | Finish::Whole(_) => Ok(false),
+        Finish::Flood { chunk, times } => {
+            for _ in 0..times {
+                write_chunk(stream, &chunk).await?;
+                lock_poisoned(state).written += chunk.len();
+            }
+            stream.write_all(b"0\r\n\r\n").await?;
+            Ok(true)
+        }
         Finish::HeartbeatUntilClosed(interval) => {
             // Bounded so a client that never lets go fails the test instead of hanging it.
             for _ in 0..2000 {

@@ -277,6 +277,37 @@ async fn a_consumer_that_stops_early_releases_the_connection() {
 }
 
 #[tokio::test]
+async fn the_body_is_read_only_as_fast_as_the_consumer_polls() {
+    // 64 MB of events on offer; the consumer takes one and then stops polling.
+    let chunk: String = (0..256).map(|index| delta(index, "token")).collect();
+    let times = (64 << 20) / chunk.len();
+    let server = StreamServer::start([Script::events().chunk(delta(0, "first")).flood(&chunk, times)]).await;
+    let client = client(&server);
+    let mut stream = client
+        .generate_stream(Prompt::new("x"))
+        .await
+        .unwrap_or_else(|err| panic!("{err}"));
+    assert!(matches!(stream.next().await, Some(Ok(_))));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let written = server.written();
+    assert!(
+        written < 16 << 20,
+        "the client read {written} bytes ahead of a consumer that stopped polling"
+    );
+    // Polling again resumes the flow: the server gets to write more.
+    let mut read = 0usize;
+    while server.written() == written {
+        assert!(matches!(stream.next().await, Some(Ok(_))), "the stream ended early");
+        read += 1;
+        assert!(read < 2_000_000, "the server never got to write more");
+    }
+    println!(
+        "read ahead while paused: {written} bytes of {} on offer",
+        times * chunk.len()
+    );
+}
+
+#[tokio::test]
 async fn a_silent_server_times_the_stream_out() {
     let server = StreamServer::start([Script::events()
         .chunk(delta(0, "a"))

@@ -210,10 +210,10 @@ mod cases {
     }
 
     pub async fn an_error_status_before_the_stream_is_the_typed_error() {
-        let server = StreamServer::start([Script::json(
-            422,
-            "{\"error\":\"Input validation error\",\"error_type\":\"validation\"}",
-        )])
+        // TGI answers a failed `/generate_stream` as an event stream with the error
+        // status (the spec documents its errors under `text/event-stream`).
+        let server = StreamServer::start([Script::chunked(422, "text/event-stream")
+            .chunk("data:{\"error\":\"Input validation error\",\"error_type\":\"validation\"}\n\n")])
         .await;
         match client(&server).generate_stream(GenerateRequest::new("")).await {
             Err(Error::Api(api)) => {

@@ -116,10 +116,26 @@ fn streaming_form(model: &Model, operation: &Operation) -> TokenStream {
         _ => quote! { None },
     };
     let decode = stream_decode(form);
+    let plain_streams = matches!(operation.success, ResponseBody::Stream(_));
+    let doc = match (form.kind, stream_member(model, operation), plain_streams) {
+        (StreamKind::Bytes, _, _) => {
+            "Reads the body as it arrives; awaiting the builder reads it whole.".to_owned()
+        }
+        (_, Some(member), false) => format!(
+            "Sends `Accept: {accept}` and sets the request body's `{member}` member to `true`; awaiting the builder asks for JSON (`{member}: false`) and returns the whole body."
+        ),
+        (_, None, false) => format!(
+            "Sends `Accept: {accept}`; awaiting the builder asks for JSON and returns the whole body."
+        ),
+        (_, Some(member), true) => format!(
+            "The same as awaiting the builder: `Accept: {accept}`, and the request body's `{member}` member set to `true`."
+        ),
+        (_, None, true) => format!("The same as awaiting the builder (`Accept: {accept}`)."),
+    };
     let cfg = super::features::operation_cfg(operation);
     quote! {
         #cfg
-        apigen_runtime::stream_form!(#builder => #ty, ErrorBody, #accept, #member, #decode);
+        apigen_runtime::stream_form!(#builder => #ty, ErrorBody, #accept, #member, #decode, #doc);
     }
 }
 

@@ -366,6 +366,7 @@ fn operation_doc(model: &Model, operation: &Operation) -> TokenStream {
         })
         .unwrap_or_default();
     let credentials = credentials_doc(model, operation);
+    let streaming = streaming_doc(model, operation);
     docs::attrs([
         operation.summary.as_deref().unwrap_or(""),
         operation.description.as_deref().unwrap_or(""),
@@ -374,6 +375,7 @@ fn operation_doc(model: &Model, operation: &Operation) -> TokenStream {
         credentials.as_str(),
         arguments.as_str(),
         returns,
+        streaming.as_str(),
         typed_errors.as_str(),
     ])
 }
@@ -416,6 +418,34 @@ fn scheme_link(model: &Model, name: &str) -> String {
     match method {
         Some(method) => format!("[`{name}`](crate::ClientBuilder::{method})"),
         None => format!("`{name}`"),
+    }
+}
+
+/// What the method's docs say about the streaming form, if the operation has one.
+fn streaming_doc(model: &Model, operation: &Operation) -> String {
+    let Some(form) = &operation.stream else {
+        return String::new();
+    };
+    let media = &form.media_type;
+    let member = super::builders::stream_member(model, operation).filter(|_| form.kind != StreamKind::Bytes);
+    let sets = member
+        .map(|member| format!(" and sets the body's `{member}` member to `true`"))
+        .unwrap_or_default();
+    match (&operation.success, form.kind) {
+        (ResponseBody::Stream(_), _) => format!(
+            "The response is a stream (`{media}`): the request asks for it{sets}, and the builder resolves to the stream once the response head arrived; each item is a decoded item or an `Err` (see `apigen_runtime::stream`)."
+        ),
+        (_, StreamKind::Bytes) => format!(
+            "The body (`{media}`) is read whole; call `.stream()` on the builder for a `ByteStream` read as it arrives (`write_to`, `save_to`)."
+        ),
+        _ => {
+            let plain = member
+                .map(|member| format!(" (with `{member}: false`)"))
+                .unwrap_or_default();
+            format!(
+                "The plain call asks for JSON{plain}; call `.stream()` on the builder for the `{media}` form, which sends `Accept: {media}`{sets}."
+            )
+        }
     }
 }
 

@@ -16,7 +16,7 @@ impl Client {
     ///
     /// `GET /droplets`
     ///
-    /// Credentials: `bearer_auth`.
+    /// Credentials: [`bearer_auth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn droplets_list(&self) -> DropletsList<'_> {
@@ -30,7 +30,7 @@ impl Client {
     ///
     /// `POST /droplets`
     ///
-    /// Credentials: `bearer_auth`.
+    /// Credentials: [`bearer_auth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Arguments:
     /// - `body`: the request body.
@@ -50,7 +50,7 @@ impl Client {
     ///
     /// `GET /droplets/{droplet_id}`
     ///
-    /// Credentials: `bearer_auth`.
+    /// Credentials: [`bearer_auth`](crate::ClientBuilder::bearer_auth).
     ///
     /// Arguments:
     /// - `droplet_id`: path parameter `droplet_id`.

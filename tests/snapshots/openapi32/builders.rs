@@ -146,7 +146,8 @@ apigen_runtime::request_builder!(
 apigen_runtime::stream_form!(
     ItemFeed => apigen_runtime::JsonLines < super::types::Item, super::ErrorBody >,
     ErrorBody, "application/jsonl", None, | response : RawResponse | response
-    .json_lines(apigen_runtime::stream::json, false)
+    .json_lines(apigen_runtime::stream::json, false),
+    "The same as awaiting the builder (`Accept: application/jsonl`)."
 );
 /// Request builder for [`Client::watch_events`] (`GET /events`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -186,7 +187,8 @@ apigen_runtime::request_builder!(
 apigen_runtime::stream_form!(
     WatchEvents => apigen_runtime::EventStream < super::types::WatchEventsResponseItem,
     super::ErrorBody >, ErrorBody, "text/event-stream", None, | response : RawResponse |
-    response.events(apigen_runtime::stream::json)
+    response.events(apigen_runtime::stream::json),
+    "The same as awaiting the builder (`Accept: text/event-stream`)."
 );
 /// Request builder for [`Client::raw_search`] (`GET /raw`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]

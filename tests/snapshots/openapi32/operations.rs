@@ -56,6 +56,8 @@ impl Client {
     /// `GET /items/feed`
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
+    ///
+    /// The response is a stream (`application/jsonl`): the request asks for it, and the builder resolves to the stream once the response head arrived; each item is a decoded item or an `Err` (see `apigen_runtime::stream`).
     pub fn item_feed(&self) -> ItemFeed<'_> {
         ItemFeed {
             client: self,
@@ -65,6 +67,8 @@ impl Client {
     /// `GET /events`
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
+    ///
+    /// The response is a stream (`text/event-stream`): the request asks for it, and the builder resolves to the stream once the response head arrived; each item is a decoded item or an `Err` (see `apigen_runtime::stream`).
     pub fn watch_events(&self) -> WatchEvents<'_> {
         WatchEvents {
             client: self,

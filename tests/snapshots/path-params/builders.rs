@@ -306,5 +306,6 @@ apigen_runtime::request_builder!(
 );
 apigen_runtime::stream_form!(
     GetFileVersion => apigen_runtime::ByteStream < super::ErrorBody >, ErrorBody,
-    "application/octet-stream", None, | response : RawResponse | response.byte_stream()
+    "application/octet-stream", None, | response : RawResponse | response.byte_stream(),
+    "Reads the body as it arrives; awaiting the builder reads it whole."
 );

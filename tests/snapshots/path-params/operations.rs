@@ -123,6 +123,8 @@ impl Client {
     /// - `version`: path parameter `version`.
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
+    ///
+    /// The body (`application/octet-stream`) is read whole; call `.stream()` on the builder for a `ByteStream` read as it arrives (`write_to`, `save_to`).
     pub fn get_file_version(
         &self,
         file_id: impl Into<String>,

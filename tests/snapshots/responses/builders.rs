@@ -153,7 +153,8 @@ apigen_runtime::request_builder!(
 );
 apigen_runtime::stream_form!(
     GetJobArtifact => apigen_runtime::ByteStream < super::ErrorBody >, ErrorBody,
-    "application/octet-stream", None, | response : RawResponse | response.byte_stream()
+    "application/octet-stream", None, | response : RawResponse | response.byte_stream(),
+    "Reads the body as it arrives; awaiting the builder reads it whole."
 );
 /// Request builder for [`Client::ping`] (`HEAD /ping`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]

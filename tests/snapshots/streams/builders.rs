@@ -49,7 +49,8 @@ apigen_runtime::request_builder!(
 apigen_runtime::stream_form!(
     Chat => apigen_runtime::EventStream < super::types::Delta, super::ErrorBody >,
     ErrorBody, "text/event-stream", Some("stream"), | response : RawResponse | response
-    .events(apigen_runtime::stream::json)
+    .events(apigen_runtime::stream::json),
+    "Sends `Accept: text/event-stream` and sets the request body's `stream` member to `true`; awaiting the builder asks for JSON (`stream: false`) and returns the whole body."
 );
 /// Request builder for [`Client::generate_stream`] (`POST /generate_stream`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -88,7 +89,8 @@ apigen_runtime::request_builder!(
 apigen_runtime::stream_form!(
     GenerateStream => apigen_runtime::EventStream < super::types::Delta, super::ErrorBody
     >, ErrorBody, "text/event-stream", None, | response : RawResponse | response
-    .events(apigen_runtime::stream::json)
+    .events(apigen_runtime::stream::json),
+    "The same as awaiting the builder (`Accept: text/event-stream`)."
 );
 /// Request builder for [`Client::watch_ticks`] (`GET /ticks`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -130,7 +132,8 @@ apigen_runtime::request_builder!(
 apigen_runtime::stream_form!(
     WatchTicks => apigen_runtime::EventStream < super::types::Tick, super::ErrorBody >,
     ErrorBody, "text/event-stream", None, | response : RawResponse | response
-    .events(apigen_runtime::stream::json)
+    .events(apigen_runtime::stream::json),
+    "The same as awaiting the builder (`Accept: text/event-stream`)."
 );
 /// Request builder for [`Client::tail_logs`] (`GET /logs`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -162,7 +165,8 @@ apigen_runtime::request_builder!(
 apigen_runtime::stream_form!(
     TailLogs => apigen_runtime::EventStream < String, super::ErrorBody >, ErrorBody,
     "text/event-stream", None, | response : RawResponse | response
-    .events(apigen_runtime::stream::text)
+    .events(apigen_runtime::stream::text),
+    "The same as awaiting the builder (`Accept: text/event-stream`)."
 );
 /// Request builder for [`Client::export_records`] (`GET /export`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -197,7 +201,8 @@ apigen_runtime::request_builder!(
 apigen_runtime::stream_form!(
     ExportRecords => apigen_runtime::JsonLines < super::types::Record, super::ErrorBody
     >, ErrorBody, "application/x-ndjson", None, | response : RawResponse | response
-    .json_lines(apigen_runtime::stream::json, false)
+    .json_lines(apigen_runtime::stream::json, false),
+    "The same as awaiting the builder (`Accept: application/x-ndjson`)."
 );
 /// Request builder for [`Client::export_sequence`] (`GET /export-seq`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -232,7 +237,8 @@ apigen_runtime::request_builder!(
 apigen_runtime::stream_form!(
     ExportSequence => apigen_runtime::JsonLines < super::types::Record, super::ErrorBody
     >, ErrorBody, "application/json-seq", None, | response : RawResponse | response
-    .json_lines(apigen_runtime::stream::json, true)
+    .json_lines(apigen_runtime::stream::json, true),
+    "The same as awaiting the builder (`Accept: application/json-seq`)."
 );
 /// Request builder for [`Client::download_file`] (`GET /files/{name}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -263,7 +269,8 @@ apigen_runtime::request_builder!(
 );
 apigen_runtime::stream_form!(
     DownloadFile => apigen_runtime::ByteStream < super::ErrorBody >, ErrorBody,
-    "application/octet-stream", None, | response : RawResponse | response.byte_stream()
+    "application/octet-stream", None, | response : RawResponse | response.byte_stream(),
+    "Reads the body as it arrives; awaiting the builder reads it whole."
 );
 /// Request builder for [`Client::upload_file`] (`PUT /files/{name}`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]

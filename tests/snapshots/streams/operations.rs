@@ -20,6 +20,8 @@ impl Client {
     /// - `body`: the request body.
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
+    ///
+    /// The plain call asks for JSON (with `stream: false`); call `.stream()` on the builder for the `text/event-stream` form, which sends `Accept: text/event-stream` and sets the body's `stream` member to `true`.
     pub fn chat(&self, body: super::types::ChatRequest) -> Chat<'_> {
         Chat {
             client: self,
@@ -35,6 +37,8 @@ impl Client {
     /// - `body`: the request body.
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
+    ///
+    /// The response is a stream (`text/event-stream`): the request asks for it, and the builder resolves to the stream once the response head arrived; each item is a decoded item or an `Err` (see `apigen_runtime::stream`).
     pub fn generate_stream(&self, body: super::types::Prompt) -> GenerateStream<'_> {
         GenerateStream {
             client: self,
@@ -47,6 +51,8 @@ impl Client {
     /// `GET /ticks`
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
+    ///
+    /// The response is a stream (`text/event-stream`): the request asks for it, and the builder resolves to the stream once the response head arrived; each item is a decoded item or an `Err` (see `apigen_runtime::stream`).
     pub fn watch_ticks(&self) -> WatchTicks<'_> {
         WatchTicks {
             client: self,
@@ -59,6 +65,8 @@ impl Client {
     /// `GET /logs`
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
+    ///
+    /// The response is a stream (`text/event-stream`): the request asks for it, and the builder resolves to the stream once the response head arrived; each item is a decoded item or an `Err` (see `apigen_runtime::stream`).
     pub fn tail_logs(&self) -> TailLogs<'_> {
         TailLogs {
             client: self,
@@ -68,6 +76,8 @@ impl Client {
     /// `GET /export`
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
+    ///
+    /// The response is a stream (`application/x-ndjson`): the request asks for it, and the builder resolves to the stream once the response head arrived; each item is a decoded item or an `Err` (see `apigen_runtime::stream`).
     pub fn export_records(&self) -> ExportRecords<'_> {
         ExportRecords {
             client: self,
@@ -77,6 +87,8 @@ impl Client {
     /// `GET /export-seq`
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
+    ///
+    /// The response is a stream (`application/json-seq`): the request asks for it, and the builder resolves to the stream once the response head arrived; each item is a decoded item or an `Err` (see `apigen_runtime::stream`).
     pub fn export_sequence(&self) -> ExportSequence<'_> {
         ExportSequence {
             client: self,
@@ -89,6 +101,8 @@ impl Client {
     /// - `name`: path parameter `name`.
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
+    ///
+    /// The body (`application/octet-stream`) is read whole; call `.stream()` on the builder for a `ByteStream` read as it arrives (`write_to`, `save_to`).
     pub fn download_file(&self, name: impl Into<String>) -> DownloadFile<'_> {
         DownloadFile {
             client: self,

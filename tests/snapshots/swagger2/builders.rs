@@ -219,7 +219,8 @@ apigen_runtime::request_builder!(
 );
 apigen_runtime::stream_form!(
     ExportKennel => apigen_runtime::ByteStream < super::ErrorBody >, ErrorBody,
-    "application/x-tar", None, | response : RawResponse | response.byte_stream()
+    "application/x-tar", None, | response : RawResponse | response.byte_stream(),
+    "Reads the body as it arrives; awaiting the builder reads it whole."
 );
 /// Request builder for [`Client::import_kennel`] (`PUT /kennel/archive`). Set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -281,5 +282,6 @@ apigen_runtime::request_builder!(
 apigen_runtime::stream_form!(
     WatchEvents => apigen_runtime::JsonLines < super::types::Event, super::ErrorBody >,
     ErrorBody, "application/x-ndjson", None, | response : RawResponse | response
-    .json_lines(apigen_runtime::stream::json, false)
+    .json_lines(apigen_runtime::stream::json, false),
+    "The same as awaiting the builder (`Accept: application/x-ndjson`)."
 );

@@ -14,7 +14,7 @@ use apigen_runtime::CallOptions;
 impl Client {
     /// `GET /dogs`
     ///
-    /// Credentials: `apiKey`.
+    /// Credentials: [`apiKey`](crate::ClientBuilder::api_key).
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
     pub fn list_dogs(&self) -> ListDogs<'_> {
@@ -32,7 +32,7 @@ impl Client {
     }
     /// `POST /dogs`
     ///
-    /// Credentials: `apiKey`.
+    /// Credentials: [`apiKey`](crate::ClientBuilder::api_key).
     ///
     /// Arguments:
     /// - `body`: the request body.
@@ -47,7 +47,7 @@ impl Client {
     }
     /// `PUT /dogs/{id}/photo`
     ///
-    /// Credentials: `apiKey`.
+    /// Credentials: [`apiKey`](crate::ClientBuilder::api_key).
     ///
     /// Arguments:
     /// - `id`: path parameter `id`.
@@ -68,7 +68,7 @@ impl Client {
     }
     /// `POST /dogs/{id}/tricks`
     ///
-    /// Credentials: `apiKey`.
+    /// Credentials: [`apiKey`](crate::ClientBuilder::api_key).
     ///
     /// Arguments:
     /// - `id`: path parameter `id`.
@@ -89,9 +89,11 @@ impl Client {
     }
     /// `GET /kennel/archive`
     ///
-    /// Credentials: `apiKey`.
+    /// Credentials: [`apiKey`](crate::ClientBuilder::api_key).
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
+    ///
+    /// The body (`application/x-tar`) is read whole; call `.stream()` on the builder for a `ByteStream` read as it arrives (`write_to`, `save_to`).
     pub fn export_kennel(&self) -> ExportKennel<'_> {
         ExportKennel {
             client: self,
@@ -100,7 +102,7 @@ impl Client {
     }
     /// `PUT /kennel/archive`
     ///
-    /// Credentials: `apiKey`.
+    /// Credentials: [`apiKey`](crate::ClientBuilder::api_key).
     ///
     /// Arguments:
     /// - `body`: the request body.
@@ -118,9 +120,11 @@ impl Client {
     }
     /// `GET /events`
     ///
-    /// Credentials: `apiKey`.
+    /// Credentials: [`apiKey`](crate::ClientBuilder::api_key).
     ///
     /// Await the returned builder (or call `send`) to run the request; it resolves to the decoded body, or an [`Error`](crate::Error) that separates invalid arguments, connection failures, API errors and unexpected responses.
+    ///
+    /// The response is a stream (`application/x-ndjson`): the request asks for it, and the builder resolves to the stream once the response head arrived; each item is a decoded item or an `Err` (see `apigen_runtime::stream`).
     pub fn watch_events(&self) -> WatchEvents<'_> {
         WatchEvents {
             client: self,
