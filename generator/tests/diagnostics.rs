@@ -146,7 +146,11 @@ fn all_of_problems_point_at_the_member() {
                 {"type": "object", "properties": {"v": {"type": "integer"}}}]}}),
         ),
         "/components/schemas/M/allOf/1",
-        &["property \"v\"", "a string in an earlier allOf member and an integer in a later one", "kept the later"],
+        &[
+            "property \"v\"",
+            "a string in an earlier allOf member and an integer in a later one",
+            "kept the later",
+        ],
     );
 }
 
