@@ -284,7 +284,41 @@ pub fn run(args: &[String]) -> Result<(), XtaskError> {
     if !stale_reports.is_empty() {
         return Err(XtaskError::StaleReports(stale_reports));
     }
+    // A report whose spec left the corpus would otherwise stay committed unnoticed
+    // (a missing report already fails above, as stale). Only a run over the whole
+    // corpus can tell.
+    if check_reports && only.is_none() {
+        let committed: Vec<String> = fs::read_dir(&reports_dir)
+            .map_err(XtaskError::io("read", &reports_dir))?
+            .flatten()
+            .map(|entry| entry.file_name().to_string_lossy().into_owned())
+            .collect();
+        let labels: Vec<&str> = rows.iter().map(|row| row.spec.as_str()).collect();
+        let orphans = orphan_reports(&committed, &labels);
+        if !orphans.is_empty() {
+            return Err(XtaskError::OrphanReports(
+                orphans.iter().map(|name| reports_dir.join(name)).collect(),
+            ));
+        }
+    }
     Ok(())
+}
+
+/// The conformance reports among `files` (`<spec file>.txt` or `multi-<folder>.txt`;
+/// other files of the folder, such as `vendor-drift.txt`, are not reports) that name no
+/// spec of `labels`, sorted.
+fn orphan_reports(files: &[String], labels: &[&str]) -> Vec<String> {
+    let mut orphans: Vec<String> = files
+        .iter()
+        .filter_map(|file| {
+            let label = file.strip_suffix(".txt")?;
+            let is_report =
+                label.starts_with("multi-") || [".json", ".yaml", ".yml"].iter().any(|ext| label.ends_with(ext));
+            (is_report && !labels.contains(&label)).then(|| file.clone())
+        })
+        .collect();
+    orphans.sort();
+    orphans
 }
 
 /// The corpus specs: every JSON/YAML file of `specs_dir`, then of its `swagger2/`
@@ -615,4 +649,32 @@ fn write(path: &Path, contents: &str) -> Result<(), XtaskError> {
 /// A usage error for `cargo xtask conformance`.
 fn usage(message: &str) -> XtaskError {
     XtaskError::Usage(message.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::orphan_reports;
+
+    #[test]
+    fn reports_without_a_spec_are_found_and_other_files_ignored() {
+        let files: Vec<String> = [
+            "oai-petstore.yaml.txt",
+            "gone.json.txt",
+            "multi-digitalocean.txt",
+            "multi-removed.txt",
+            "swagger2-docker-engine-swagger2.yaml.txt",
+            "vendor-drift.txt",
+            "notes.md",
+        ]
+        .iter()
+        .map(|name| (*name).to_owned())
+        .collect();
+        let labels = [
+            "oai-petstore.yaml",
+            "multi-digitalocean",
+            "swagger2-docker-engine-swagger2.yaml",
+        ];
+        assert_eq!(orphan_reports(&files, &labels), ["gone.json.txt", "multi-removed.txt"]);
+        assert!(orphan_reports(&files[..1], &labels).is_empty());
+    }
 }

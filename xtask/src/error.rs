@@ -103,6 +103,9 @@ pub enum XtaskError {
     /// The committed conformance reports differ from this run's.
     #[error("conformance reports changed: {}\nrun `cargo xtask conformance` and commit tests/conformance/", list(.0))]
     StaleReports(Vec<PathBuf>),
+    /// Committed conformance reports whose spec is no longer in the corpus.
+    #[error("conformance reports without a corpus spec: {}\ndelete them (or restore their specs) and commit tests/conformance/", list(.0))]
+    OrphanReports(Vec<PathBuf>),
     /// Some of apigen's benchmark measurements failed (the report shows them too).
     #[error("{} measurement(s) failed (the report above shows them too):\n- {}", .0.len(), .0.join("\n- "))]
     Measurements(Vec<String>),
