@@ -11,33 +11,14 @@
 //! workspace's target directory and `Cargo.lock`, and run offline: every dependency of
 //! the runtime copy is one the workspace already uses.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("cli/ has a parent")
-        .to_path_buf()
-}
-
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo_root().join("target"))
-}
+use support::{cargo, repo_root};
 
 fn fixture(name: &str) -> PathBuf {
     repo_root().join("tests/fixtures/first-hour").join(name)
-}
-
-fn cargo(dir: &Path, args: &[&str]) -> Output {
-    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(args)
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", target_dir())
-        .output()
-        .expect("cargo runs")
 }
 
 fn apigen(args: &[&str]) -> Output {

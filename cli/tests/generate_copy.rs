@@ -6,15 +6,11 @@
 //! fixture `tests/fixtures/specs/requests.yaml`. Building shares the workspace's
 //! target directory and `Cargo.lock`, so only the two small crates compile anew.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("cli/ has a parent")
-        .to_path_buf()
-}
+use support::{cargo, repo_root};
 
 /// The corpus spec (in `$APIGEN_SHARED_DIR` or `../shared`, as for the other corpus
 /// tests), or a fixture when the corpus is absent: this test needs a spec, not that one.
@@ -34,12 +30,6 @@ fn spec() -> PathBuf {
     repo_root().join("tests/fixtures/specs/requests.yaml")
 }
 
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo_root().join("target"))
-}
-
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
@@ -51,15 +41,6 @@ fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), &target).unwrap();
         }
     }
-}
-
-fn cargo(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(args)
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", target_dir())
-        .output()
-        .expect("cargo runs")
 }
 
 #[test]
